@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the system packages moec needs on Debian bookworm: Mesa's lavapipe Vulkan driver from
+# bookworm-backports (Mesa >= 24 gives Dawn a core-feature WebGPU adapter on the CPU) plus the
+# Vulkan loader. Idempotent; safe to re-run. Needs root (CI runs as root).
+set -euo pipefail
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-system: no apt-get here; install Mesa >= 24 (lavapipe) and the Vulkan loader yourself" >&2
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  echo "deb http://deb.debian.org/debian bookworm-backports main" | $SUDO tee /etc/apt/sources.list.d/bookworm-backports.list >/dev/null
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null | grep -qE '^(2[4-9]|[3-9][0-9])\.'; then
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers libvulkan1 >/dev/null
+fi
+echo "install-system: mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers)"

@@ -1,0 +1,284 @@
+/**
+ * Shape and dtype inference: one rule per op (a mapped-type table, so a new op does not compile
+ * until it has a rule). A rule takes the op's params and input types and returns the output
+ * types, or throws an error that names the node (and its DSL layer), the shapes it got and what
+ * would fit. The graph builder calls it for every node; the verifier calls it again to check a
+ * finished graph.
+ */
+import type { OpName, OpParams } from './ops.ts';
+import { formatType, numel, shapeEq, tensorType, type DType, type TensorType } from './types.ts';
+
+type Rule<O extends OpName> = (p: OpParams[O], ins: readonly TensorType[], fail: (msg: string) => never) => TensorType[];
+
+const f32 = (shape: readonly number[]): TensorType => tensorType('f32', shape);
+const i32 = (shape: readonly number[]): TensorType => tensorType('i32', shape);
+
+function arity(ins: readonly TensorType[], min: number, max: number, fail: (m: string) => never): void {
+  if (ins.length < min || ins.length > max) {
+    fail(`expects ${min === max ? min : `${min} to ${max}`} inputs, got ${ins.length}`);
+  }
+}
+
+function rank(t: TensorType, r: number, what: string, fail: (m: string) => never): void {
+  if (t.shape.length !== r) fail(`${what} must have rank ${r}, got ${formatType(t)}`);
+}
+
+function dtype(t: TensorType, d: DType, what: string, fail: (m: string) => never): void {
+  if (t.dtype !== d) fail(`${what} must be ${d}, got ${formatType(t)}`);
+}
+
+function sameAll(ins: readonly TensorType[], fail: (m: string) => never): TensorType {
+  const first = ins[0]!;
+  for (const t of ins) {
+    if (t.dtype !== first.dtype || !shapeEq(t.shape, first.shape)) {
+      fail(`inputs must have equal types, got ${ins.map(formatType).join(' and ')}`);
+    }
+  }
+  return first;
+}
+
+const unaryF32: Rule<'relu'> = (_p, ins, fail) => {
+  arity(ins, 1, 1, fail);
+  dtype(ins[0]!, 'f32', 'input', fail);
+  return [ins[0]!];
+};
+
+const RULES: { [O in OpName]: Rule<O> } = {
+  matmul: (_p, ins, fail) => {
+    arity(ins, 2, 2, fail);
+    const [a, b] = ins as [TensorType, TensorType];
+    rank(a, 2, 'left operand', fail);
+    rank(b, 2, 'right operand', fail);
+    dtype(a, 'f32', 'left operand', fail);
+    dtype(b, 'f32', 'right operand', fail);
+    if (a.shape[1] !== b.shape[0]) {
+      fail(`inner dimensions differ: ${formatType(a)} · ${formatType(b)} (need a [M,K] · b [K,N])`);
+    }
+    return [f32([a.shape[0]!, b.shape[1]!])];
+  },
+  add: (_p, ins, fail) => {
+    arity(ins, 2, 2, fail);
+    return [sameAll(ins, fail)];
+  },
+  mul: (_p, ins, fail) => {
+    arity(ins, 2, 2, fail);
+    return [sameAll(ins, fail)];
+  },
+  addN: (_p, ins, fail) => {
+    arity(ins, 1, Number.MAX_SAFE_INTEGER, fail);
+    return [sameAll(ins, fail)];
+  },
+  biasAdd: (_p, ins, fail) => {
+    arity(ins, 2, 2, fail);
+    const [x, b] = ins as [TensorType, TensorType];
+    rank(b, 1, 'bias', fail);
+    const last = x.shape[x.shape.length - 1];
+    if (x.shape.length === 0 || last !== b.shape[0]) {
+      fail(`bias ${formatType(b)} does not match the last dimension of ${formatType(x)}`);
+    }
+    return [x];
+  },
+  scale: (p, ins, fail) => {
+    if (!Number.isFinite(p.value)) fail(`scale value must be finite, got ${p.value}`);
+    return unaryF32({}, ins, fail);
+  },
+  relu: unaryF32,
+  sigmoid: unaryF32,
+  tanh: unaryF32,
+  softplus: unaryF32,
+  softmax: (_p, ins, fail) => {
+    const [x] = unaryF32({}, ins, fail);
+    if (x!.shape.length === 0) fail('softmax needs at least one dimension');
+    return [x!];
+  },
+  sum: (_p, ins, fail) => {
+    unaryF32({}, ins, fail);
+    return [f32([])];
+  },
+  reshape: (p, ins, fail) => {
+    arity(ins, 1, 1, fail);
+    const x = ins[0]!;
+    if (p.shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`invalid target shape [${p.shape.join(', ')}]`);
+    if (numel(p.shape) !== numel(x.shape)) {
+      fail(`cannot reshape ${formatType(x)} to [${p.shape.join(', ')}]: element counts differ`);
+    }
+    return [tensorType(x.dtype, p.shape)];
+  },
+  select0: (p, ins, fail) => {
+    arity(ins, 1, 1, fail);
+    const x = ins[0]!;
+    if (x.shape.length === 0) fail('select0 needs at least one dimension');
+    if (!Number.isInteger(p.index) || p.index < 0 || p.index >= x.shape[0]!) {
+      fail(`index ${p.index} is out of range for ${formatType(x)}`);
+    }
+    return [tensorType(x.dtype, x.shape.slice(1))];
+  },
+  stack0: (_p, ins, fail) => {
+    arity(ins, 1, Number.MAX_SAFE_INTEGER, fail);
+    const t = sameAll(ins, fail);
+    return [tensorType(t.dtype, [ins.length, ...t.shape])];
+  },
+  sliceLast: (p, ins, fail) => {
+    arity(ins, 1, 1, fail);
+    const x = ins[0]!;
+    const n = x.shape[x.shape.length - 1];
+    if (n === undefined) fail('sliceLast needs at least one dimension');
+    if (!Number.isInteger(p.start) || !Number.isInteger(p.end) || p.start < 0 || p.end > n! || p.start >= p.end) {
+      fail(`slice [${p.start}:${p.end}] is out of range for last dimension ${n} of ${formatType(x)}`);
+    }
+    return [tensorType(x.dtype, [...x.shape.slice(0, -1), p.end - p.start])];
+  },
+  embedding: (_p, ins, fail) => {
+    arity(ins, 2, 2, fail);
+    const [table, ids] = ins as [TensorType, TensorType];
+    rank(table, 2, 'embedding table', fail);
+    dtype(table, 'f32', 'embedding table', fail);
+    dtype(ids, 'i32', 'token ids', fail);
+    return [f32([...ids.shape, table.shape[1]!])];
+  },
+  lstm: (_p, ins, fail) => {
+    arity(ins, 6, 6, fail);
+    const [x, wx, wh, b, h0, c0] = ins as [TensorType, TensorType, TensorType, TensorType, TensorType, TensorType];
+    rank(x, 3, 'input sequence x [T,B,D]', fail);
+    rank(wx, 2, 'input weights wx [D,4H]', fail);
+    rank(wh, 2, 'recurrent weights wh [H,4H]', fail);
+    rank(b, 1, 'bias [4H]', fail);
+    const [T, B, D] = x.shape as [number, number, number];
+    const H = wh.shape[0]!;
+    const expect = (t: TensorType, shape: number[], what: string): void => {
+      if (!shapeEq(t.shape, shape)) fail(`${what} must be [${shape.join(',')}] for x ${formatType(x)} and hidden ${H}, got ${formatType(t)}`);
+    };
+    expect(wx, [D, 4 * H], 'wx');
+    expect(wh, [H, 4 * H], 'wh');
+    expect(b, [4 * H], 'bias');
+    expect(h0, [B, H], 'h0');
+    expect(c0, [B, H], 'c0');
+    return [f32([T, B, H]), f32([B, H]), f32([B, H])];
+  },
+  dropout: (p, ins, fail) => {
+    if (!(p.rate >= 0 && p.rate < 1)) fail(`dropout rate must be in [0, 1), got ${p.rate}`);
+    return unaryF32({}, ins, fail);
+  },
+  softmaxCrossEntropy: (_p, ins, fail) => {
+    arity(ins, 2, 2, fail);
+    const [logits, labels] = ins as [TensorType, TensorType];
+    rank(logits, 2, 'logits [N,V]', fail);
+    rank(labels, 1, 'labels [N]', fail);
+    dtype(labels, 'i32', 'labels', fail);
+    if (labels.shape[0] !== logits.shape[0]) fail(`labels ${formatType(labels)} do not match logits ${formatType(logits)} rows`);
+    return [f32([])];
+  },
+  noiseStd: (p, ins, fail) => {
+    if (!(p.eps >= 0)) fail(`eps must be ≥ 0, got ${p.eps}`);
+    return unaryF32({}, ins, fail);
+  },
+  randomNormal: (p, ins, fail) => {
+    arity(ins, 0, 0, fail);
+    if (p.shape.length !== 2) fail(`randomNormal draws a [rows, cols] matrix, got shape [${p.shape.join(', ')}]`);
+    if (!Number.isInteger(p.rowOffset) || p.rowOffset < 0) fail(`rowOffset must be a non-negative integer, got ${p.rowOffset}`);
+    return [f32(p.shape)];
+  },
+  topk: (p, ins, fail) => {
+    arity(ins, 1, 1, fail);
+    const x = ins[0]!;
+    rank(x, 2, 'input [N,n]', fail);
+    const n = x.shape[1]!;
+    if (!Number.isInteger(p.k) || p.k < 1 || p.k > n) fail(`k must be an integer in [1, ${n}], got ${p.k}`);
+    return [f32([x.shape[0]!, p.k]), i32([x.shape[0]!, p.k])];
+  },
+  gating: (p, ins, fail) => {
+    const want = 2 + (p.noisy ? 1 : 0) + (p.explicitNoise ? 1 : 0);
+    arity(ins, want, want, fail);
+    const [x, wg] = ins as [TensorType, TensorType];
+    rank(x, 2, 'gating input x [N,D]', fail);
+    rank(wg, 2, 'gate weights [D,n]', fail);
+    const [N, D] = x.shape as [number, number];
+    const n = wg.shape[1]!;
+    if (wg.shape[0] !== D) fail(`gate weights ${formatType(wg)} do not match input width ${D} of ${formatType(x)}`);
+    if (!Number.isInteger(p.k) || p.k < 1 || p.k > n) fail(`k must be an integer in [1, ${n}] for ${n} experts, got ${p.k}`);
+    let next = 2;
+    if (p.noisy) {
+      const wn = ins[next++]!;
+      if (!shapeEq(wn.shape, wg.shape)) fail(`noise weights ${formatType(wn)} must match gate weights ${formatType(wg)}`);
+    }
+    if (p.explicitNoise) {
+      const z = ins[next++]!;
+      if (!shapeEq(z.shape, [N, n])) fail(`explicit noise ${formatType(z)} must be [${N},${n}]`);
+    }
+    const kk = Math.min(p.k + 1, n);
+    return [i32([N, p.k]), f32([N, p.k]), f32([N, n]), f32([N, n]), f32([N, kk])];
+  },
+  loadEstimate: (p, ins, fail) => {
+    arity(ins, 4, 4, fail);
+    const [clean, sigma, top, idx] = ins as [TensorType, TensorType, TensorType, TensorType];
+    rank(clean, 2, 'clean logits [N,n]', fail);
+    if (!shapeEq(sigma.shape, clean.shape)) fail(`sigma ${formatType(sigma)} must match clean ${formatType(clean)}`);
+    const [N, n] = clean.shape as [number, number];
+    if (!shapeEq(idx.shape, [N, p.k])) fail(`indices ${formatType(idx)} must be [${N},${p.k}]`);
+    dtype(idx, 'i32', 'indices', fail);
+    const kk = Math.min(p.k + 1, n);
+    if (!shapeEq(top.shape, [N, kk])) fail(`topValues ${formatType(top)} must be [${N},${kk}]`);
+    return [f32([n])];
+  },
+  importance: (p, ins, fail) => {
+    arity(ins, 2, 2, fail);
+    const [gates, idx] = ins as [TensorType, TensorType];
+    rank(gates, 2, 'gates [N,k]', fail);
+    dtype(idx, 'i32', 'indices', fail);
+    if (!shapeEq(gates.shape, idx.shape)) fail(`gates ${formatType(gates)} and indices ${formatType(idx)} must have equal shapes`);
+    if (!Number.isInteger(p.n) || p.n < 1) fail(`expert count must be a positive integer, got ${p.n}`);
+    return [f32([p.n])];
+  },
+  cvSquared: (_p, ins, fail) => {
+    arity(ins, 1, 1, fail);
+    rank(ins[0]!, 1, 'input vector', fail);
+    return [f32([])];
+  },
+  moeDispatch: (p, ins, fail) => {
+    arity(ins, 1, 1, fail);
+    const idx = ins[0]!;
+    rank(idx, 2, 'indices [N,k]', fail);
+    dtype(idx, 'i32', 'indices', fail);
+    if (!Number.isInteger(p.n) || p.n < 1) fail(`expert count must be a positive integer, got ${p.n}`);
+    const [N, k] = idx.shape as [number, number];
+    return [i32([N * k]), i32([N, k]), i32([p.n + 1])];
+  },
+  expertFfn: (_p, ins, fail) => {
+    arity(ins, 7, 7, fail);
+    const [x, src, off, w1, b1, w2, b2] = ins as TensorType[] as [TensorType, TensorType, TensorType, TensorType, TensorType, TensorType, TensorType];
+    rank(x, 2, 'expert input x [N,D]', fail);
+    dtype(src, 'i32', 'sourceRow', fail);
+    dtype(off, 'i32', 'offsets', fail);
+    rank(w1, 3, 'w1 [n,D,H]', fail);
+    const [n, D, H] = w1.shape as [number, number, number];
+    const Dout = w2.shape[2]!;
+    if (x.shape[1] !== D) fail(`expert input width ${x.shape[1]} does not match w1 ${formatType(w1)}`);
+    if (!shapeEq(off.shape, [n + 1])) fail(`offsets ${formatType(off)} must be [${n + 1}] for ${n} experts`);
+    if (!shapeEq(b1.shape, [n, H])) fail(`b1 ${formatType(b1)} must be [${n},${H}]`);
+    if (w2.shape.length !== 3 || w2.shape[0] !== n || w2.shape[1] !== H) fail(`w2 ${formatType(w2)} must be [${n},${H},Dout]`);
+    if (!shapeEq(b2.shape, [n, Dout])) fail(`b2 ${formatType(b2)} must be [${n},${Dout}]`);
+    rank(src, 1, 'sourceRow', fail);
+    return [f32([src.shape[0]!, Dout])];
+  },
+  moeCombine: (_p, ins, fail) => {
+    arity(ins, 3, 3, fail);
+    const [y, pos, gates] = ins as [TensorType, TensorType, TensorType];
+    rank(y, 2, 'expert outputs [S,D]', fail);
+    dtype(pos, 'i32', 'position', fail);
+    if (!shapeEq(pos.shape, gates.shape)) fail(`position ${formatType(pos)} and gates ${formatType(gates)} must have equal shapes`);
+    return [f32([gates.shape[0]!, y.shape[1]!])];
+  },
+};
+
+/**
+ * Output types of `op` applied to inputs of types `ins`. `where` names the node for errors
+ * (e.g. `node #7 gating (layer moe0)`); every error thrown starts with it.
+ */
+export function inferOutputTypes<O extends OpName>(op: O, params: OpParams[O], ins: readonly TensorType[], where: string): TensorType[] {
+  const fail = (msg: string): never => {
+    throw new Error(`${where}: ${msg}`);
+  };
+  const rule = RULES[op] as Rule<O> | undefined;
+  if (!rule) fail(`unknown op '${op}'`);
+  return rule!(params, ins, fail);
+}
