@@ -37,7 +37,7 @@ function sameAll(ins: readonly TensorType[], fail: (m: string) => never): Tensor
   return first;
 }
 
-const unaryF32: Rule<'relu'> = (_p, ins, fail) => {
+const unaryF32 = (_p: unknown, ins: readonly TensorType[], fail: (m: string) => never): TensorType[] => {
   arity(ins, 1, 1, fail);
   dtype(ins[0]!, 'f32', 'input', fail);
   return [ins[0]!];
