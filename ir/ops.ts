@@ -148,3 +148,37 @@ void _allOpsListed;
 export function isOpName(s: string): s is OpName {
   return (OP_NAMES as readonly string[]).includes(s);
 }
+
+/** The JSON kind of one op parameter, for validating graphs read from files. */
+export type ParamKind = 'number' | 'integer' | 'boolean' | 'integer[]';
+
+/** Every op's parameter names and kinds (a mapped type: a new op or param must be listed here). */
+export const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamKind } } = {
+  matmul: {}, add: {}, mul: {}, addN: {}, biasAdd: {}, scale: { value: 'number' },
+  relu: {}, sigmoid: {}, tanh: {}, softplus: {}, softmax: {}, sum: {},
+  reshape: { shape: 'integer[]' }, select0: { index: 'integer' }, stack0: {}, sliceLast: { start: 'integer', end: 'integer' },
+  embedding: {}, lstm: {}, dropout: { rate: 'number', stream: 'integer' }, softmaxCrossEntropy: {},
+  noiseStd: { eps: 'number' }, randomNormal: { shape: 'integer[]', stream: 'integer', rowOffset: 'integer' }, topk: { k: 'integer' },
+  gating: { k: 'integer', noisy: 'boolean', eps: 'number', stream: 'integer', rowOffset: 'integer', explicitNoise: 'boolean' },
+  loadEstimate: { k: 'integer' }, importance: { n: 'integer' }, cvSquared: {}, moeDispatch: { n: 'integer' },
+  expertFfn: {}, moeCombine: {},
+};
+
+/** Returns a list of problems with `params` for `op` (unknown, missing or mistyped keys). */
+export function checkParams(op: OpName, params: Record<string, unknown>): string[] {
+  const schema = PARAM_SCHEMA[op] as Record<string, ParamKind>;
+  const problems: string[] = [];
+  for (const key of Object.keys(params)) {
+    if (!(key in schema)) problems.push(`unknown param '${key}' (${op} takes ${Object.keys(schema).join(', ') || 'none'})`);
+  }
+  for (const [key, kind] of Object.entries(schema)) {
+    const v = params[key];
+    const ok =
+      kind === 'number' ? typeof v === 'number' && Number.isFinite(v)
+      : kind === 'integer' ? Number.isInteger(v)
+      : kind === 'boolean' ? typeof v === 'boolean'
+      : Array.isArray(v) && v.every((d) => Number.isInteger(d));
+    if (!ok) problems.push(`param '${key}' must be ${kind === 'integer[]' ? 'an array of integers' : `a ${kind}`}, got ${JSON.stringify(v)}`);
+  }
+  return problems;
+}
