@@ -1,0 +1,74 @@
+/**
+ * The kernel description every WGSL template in `compiler/wgsl/` returns: the WGSL source, the
+ * bindings in binding-index order (group 0), the workgroup size, the dispatch grid and a cache key.
+ * Shapes that vary between uses of the same template go in a uniform block (`uniformData`, 32-bit
+ * words) so one compiled pipeline serves many shapes; the runtime caches pipelines by WGSL source.
+ * Also holds tiny shared helpers for templates (uniform packing, ceil-div).
+ */
+
+/** How a kernel accesses one binding. */
+export type BindingAccess = 'read' | 'read_write' | 'uniform';
+
+/** One binding of a kernel; its binding index is its position in `Kernel.bindings`. */
+export interface KernelBinding {
+  readonly name: string;
+  readonly access: BindingAccess;
+}
+
+/** A compute kernel ready to be compiled and dispatched. */
+export interface Kernel {
+  /** Human-readable name (used in error messages and plan printing). */
+  readonly name: string;
+  /** Full WGSL module; entry point `main`. Identical sources share one pipeline. */
+  readonly wgsl: string;
+  readonly bindings: readonly KernelBinding[];
+  readonly workgroupSize: readonly [number, number, number];
+  readonly dispatch: readonly [number, number, number];
+  /** Identifies the compiled variant (template name + compile-time constants). */
+  readonly cacheKey: string;
+  /** Contents of the binding named `params` (access 'uniform'), as 32-bit words, if any. */
+  readonly uniformData?: Uint32Array;
+}
+
+/** ceil(a / b) for positive integers. */
+export function ceilDiv(a: number, b: number): number {
+  return Math.floor((a + b - 1) / b);
+}
+
+/** A uniform value: integer (stored as u32/i32 bits) or `{ f32: x }` (stored as f32 bits). */
+export type UniformValue = number | { readonly f32: number };
+
+/** Packs uniform fields in order into 32-bit words (padded to a multiple of 4 words = 16 bytes). */
+export function packUniforms(values: readonly UniformValue[]): Uint32Array {
+  const words = new Uint32Array(Math.max(4, Math.ceil(values.length / 4) * 4));
+  const f = new Float32Array(words.buffer);
+  values.forEach((v, i) => {
+    if (typeof v === 'number') words[i] = v >>> 0;
+    else f[i] = v.f32;
+  });
+  return words;
+}
+
+/** One uniform field: WGSL name, WGSL scalar type, value. */
+export type UniformField = readonly [string, 'u32' | 'i32' | 'f32', number];
+
+/** The WGSL `struct Params { ... }` declaration for the given fields (in order, padded to 16 B). */
+export function paramsStruct(fields: readonly (readonly [string, 'u32' | 'i32' | 'f32'])[]): string {
+  const padded: (readonly [string, string])[] = [...fields];
+  while (padded.length % 4 !== 0 || padded.length === 0) padded.push([`_pad${padded.length}`, 'u32']);
+  return `struct Params {\n${padded.map(([n, t]) => `  ${n}: ${t},`).join('\n')}\n};`;
+}
+
+/** Struct declaration and packed words for a list of uniform fields (values in field order). */
+export function uniformBlock(fields: readonly UniformField[]): { struct: string; data: Uint32Array } {
+  return {
+    struct: paramsStruct(fields.map(([n, t]) => [n, t] as const)),
+    data: packUniforms(fields.map(([, t, v]) => (t === 'f32' ? { f32: v } : v))),
+  };
+}
+
+/** Dispatch grid for a number of workgroups, folded into y when it exceeds the x limit. */
+export function grid1d(groups: number, maxPerDim = 65535): [number, number, number] {
+  if (groups <= maxPerDim) return [Math.max(groups, 1), 1, 1];
+  return [maxPerDim, Math.ceil(groups / maxPerDim), 1];
+}

@@ -1,0 +1,150 @@
+/**
+ * WebGPU device acquisition for moec (Dawn through the `webgpu` npm package). Tries Vulkan first
+ * (on this machine: Mesa lavapipe), then OpenGL ES in compatibility mode, and returns `null` when no
+ * adapter exists rather than throwing, so callers (tests, the CLI) can decide to skip or fail. The
+ * device is requested with the adapter's real limits (the WebGPU defaults are far smaller: 128 MiB
+ * storage bindings matter for expert banks). Everything lives in the returned context object — no
+ * module-level mutable state — and that object keeps the Dawn `create()` result referenced, because
+ * Dawn crashes at the next dispatch if it is garbage-collected. Uncaptured device errors are
+ * recorded on the context and rethrown by `throwIfDeviceError` (the kernel runner calls it, and uses
+ * error scopes to name the failing kernel), so validation errors are never silently swallowed.
+ */
+import { create, globals } from 'webgpu';
+
+/** Backend to try first. */
+export type BackendPreference = 'vulkan' | 'opengles';
+
+/** What the device is and what it can do. */
+export interface DeviceInfo {
+  readonly backend: BackendPreference;
+  readonly description: string;
+  readonly features: readonly string[];
+  readonly limits: Readonly<Record<string, number>>;
+}
+
+/** A live WebGPU device plus everything that must stay alive with it. */
+export interface DeviceContext {
+  /** The `create()` result; must stay referenced for the life of the device. */
+  readonly gpu: GPU;
+  readonly adapter: GPUAdapter;
+  readonly device: GPUDevice;
+  readonly info: DeviceInfo;
+  /** Uncaptured errors reported by the device since the last `throwIfDeviceError`. */
+  readonly errors: string[];
+  /** Set when the device is lost. */
+  lost: string | null;
+}
+
+/** Options of `acquireDevice`. */
+export interface AcquireOptions {
+  /** Backend tried first (default 'vulkan'); the other one is the fallback. */
+  readonly prefer?: BackendPreference;
+}
+
+/** Limits copied from the adapter into the device request (only those the adapter reports). */
+const LIMIT_NAMES = [
+  'maxStorageBufferBindingSize',
+  'maxUniformBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxStorageBuffersPerShaderStage',
+  'maxUniformBuffersPerShaderStage',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupSizeZ',
+  'maxComputeWorkgroupsPerDimension',
+  'maxBindingsPerBindGroup',
+  'maxBindGroups',
+  'minStorageBufferOffsetAlignment',
+  'minUniformBufferOffsetAlignment',
+] as const;
+
+function installGlobals(): void {
+  // The GPU* enums (GPUBufferUsage, GPUShaderStage, ...) must exist as globals for callers; the
+  // copy is idempotent (same values each time), so it carries no state of its own.
+  Object.assign(globalThis, globals);
+}
+
+async function tryBackend(backend: BackendPreference): Promise<DeviceContext | null> {
+  let gpu: GPU;
+  try {
+    if (backend === 'opengles') {
+      process.env.EGL_PLATFORM ??= 'surfaceless';
+      gpu = create(['backend=opengles']);
+    } else {
+      gpu = create(['backend=vulkan']);
+    }
+  } catch {
+    return null;
+  }
+  const adapter = await gpu
+    .requestAdapter(backend === 'opengles' ? ({ featureLevel: 'compatibility' } as GPURequestAdapterOptions) : undefined)
+    .catch(() => null);
+  if (!adapter) return null;
+
+  const requiredLimits: Record<string, number> = {};
+  const limits: Record<string, number> = {};
+  for (const name of LIMIT_NAMES) {
+    const v = (adapter.limits as unknown as Record<string, number | undefined>)[name];
+    if (typeof v === 'number') {
+      requiredLimits[name] = v;
+      limits[name] = v;
+    }
+  }
+  const wanted: GPUFeatureName[] = (['shader-f16', 'subgroups', 'timestamp-query'] as GPUFeatureName[]).filter((f) =>
+    adapter.features.has(f),
+  );
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({ requiredLimits, requiredFeatures: wanted });
+  } catch {
+    return null;
+  }
+  const info = adapter.info;
+  const description = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s).join(' ') || backend;
+  const ctx: DeviceContext = {
+    gpu,
+    adapter,
+    device,
+    info: { backend, description, features: [...device.features].map(String).sort(), limits },
+    errors: [],
+    lost: null,
+  };
+  device.addEventListener('uncapturederror', (ev) => {
+    const e = (ev as GPUUncapturedErrorEvent).error;
+    ctx.errors.push(e.message);
+  });
+  void device.lost.then((l) => {
+    ctx.lost = `${l.reason}: ${l.message}`;
+  });
+  return ctx;
+}
+
+/**
+ * Acquires a WebGPU device: the preferred backend first (default Vulkan), then the other one
+ * (GL ES with `featureLevel: 'compatibility'`). Returns null when neither yields a device.
+ */
+export async function acquireDevice(opts: AcquireOptions = {}): Promise<DeviceContext | null> {
+  installGlobals();
+  const order: BackendPreference[] = opts.prefer === 'opengles' ? ['opengles', 'vulkan'] : ['vulkan', 'opengles'];
+  for (const b of order) {
+    const ctx = await tryBackend(b);
+    if (ctx) return ctx;
+  }
+  return null;
+}
+
+/** Throws (naming `what`) if the device reported uncaptured errors or was lost; clears them. */
+export function throwIfDeviceError(ctx: DeviceContext, what: string): void {
+  if (ctx.lost) throw new Error(`${what}: device lost (${ctx.lost})`);
+  if (ctx.errors.length > 0) {
+    const msgs = ctx.errors.splice(0, ctx.errors.length);
+    throw new Error(`${what}: WebGPU error: ${msgs.join('\n')}`);
+  }
+}
+
+/** Destroys the device (the context must not be used afterwards). */
+export function releaseDevice(ctx: DeviceContext): void {
+  ctx.device.destroy();
+}
