@@ -1,0 +1,14 @@
+/**
+ * Entry point of `moec` (run through bin/moec.js or `npm run moec --`): parses the command line
+ * and turns any error (missing file, bad model option, invalid model) into a one-line reason on
+ * stderr and a non-zero exit. Set MOEC_DEBUG=1 to see the stack trace.
+ */
+import { buildProgram } from './program.ts';
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (e) {
+  const err = e as Error;
+  process.stderr.write(`moec: ${process.env.MOEC_DEBUG ? err.stack : err.message}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,50 @@
+/**
+ * `moec compile`: traces a model file, runs the pass pipeline and prints the result: the IR as
+ * text (default), JSON or Graphviz DOT; with `--print-after-all`, the IR after every pass that
+ * changed it (to stderr-free stdout, each section headed by the pass name).
+ */
+import type { Graph } from '../../ir/graph.ts';
+import { toDot } from '../../ir/dependency.ts';
+import { graphToJsonText } from '../../ir/json.ts';
+import { printGraph } from '../../ir/print.ts';
+import { compileGraph } from '../pipeline.ts';
+import { loadModelFile, traceWithOverrides } from '../load-model.ts';
+
+/** What `--emit` can print. */
+export const EMIT_KINDS = ['ir', 'json', 'dot'] as const;
+/** One of EMIT_KINDS. */
+export type EmitKind = (typeof EMIT_KINDS)[number];
+
+/** Options of `moec compile`. */
+export interface CompileCommandOptions {
+  readonly emit: EmitKind;
+  readonly printAfterAll: boolean;
+  readonly set: readonly string[];
+}
+
+/** Renders a graph in the requested form. */
+export function emitGraph(g: Graph, emit: EmitKind): string {
+  switch (emit) {
+    case 'ir':
+      return printGraph(g);
+    case 'json':
+      return graphToJsonText(g);
+    case 'dot':
+      return toDot(g);
+  }
+}
+
+/** Runs `moec compile` and returns the text to print. */
+export async function compileCommand(file: string, opts: CompileCommandOptions, write: (s: string) => void): Promise<void> {
+  const loaded = await loadModelFile(file);
+  const { graph } = traceWithOverrides(loaded, opts.set);
+  if (opts.printAfterAll) write(`// ---- traced (${graph.nodes.length} nodes) ----\n${printGraph(graph)}\n`);
+  const compiled = compileGraph(graph, {
+    onAfterPass: opts.printAfterAll
+      ? (name: string, g: Graph, changed: boolean) => {
+          if (changed) write(`// ---- after ${name} (${g.nodes.length} nodes) ----\n${printGraph(g)}\n`);
+        }
+      : undefined,
+  });
+  if (!opts.printAfterAll || opts.emit !== 'ir') write(`${emitGraph(compiled, opts.emit)}\n`);
+}

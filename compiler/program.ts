@@ -1,0 +1,52 @@
+/**
+ * The `moec` command-line program (commander): `moec compile` prints a model's IR (after any
+ * pass), JSON or DOT; `moec run` executes one forward pass and reports loss and MoE statistics.
+ * Every command has `--help`; unknown flags and bad values are rejected by commander.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { compileCommand, EMIT_KINDS, type EmitKind } from './commands/compile.ts';
+import { RUN_BACKENDS, runCommand } from './commands/run.ts';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+const parseSeed = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('the seed must be an integer in [0, 2^32)');
+  return n;
+};
+
+/** Builds the commander program (exported for tests). */
+export function buildProgram(write: (s: string) => void = (s) => process.stdout.write(s)): Command {
+  const program = new Command();
+  program
+    .name('moec')
+    .description('Compile and run sparsely-gated Mixture-of-Experts models (Shazeer et al., 2017) on WebGPU or the CPU reference.')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('compile')
+    .description('trace a model file and print its IR after the pass pipeline')
+    .argument('<model>', 'model file (TypeScript, default export made with defineModel)')
+    .addOption(new Option('--emit <kind>', 'what to print').choices(EMIT_KINDS).default('ir'))
+    .option('--print-after-all', 'print the IR as traced and after every pass that changed it', false)
+    .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
+    .action(async (model: string, o: { emit: EmitKind; printAfterAll: boolean; set: string[] }) => {
+      await compileCommand(model, { emit: o.emit, printAfterAll: o.printAfterAll, set: o.set }, write);
+    });
+
+  program
+    .command('run')
+    .description('run one forward pass on a synthetic batch and report loss, importance, load and their CV²')
+    .argument('<model>', 'model file (TypeScript, default export made with defineModel)')
+    .addOption(new Option('--backend <name>', 'where to execute').choices(RUN_BACKENDS).default('cpu'))
+    .option('--seed <n>', 'seed for parameters, data and gating noise', parseSeed, 0)
+    .addOption(new Option('--mode <mode>', 'train: gating noise and dropout on; eval: off').choices(['train', 'eval']).default('train'))
+    .option('--json', 'print one JSON object', false)
+    .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
+    .action(async (model: string, o: { backend: 'cpu'; seed: number; mode: 'train' | 'eval'; json: boolean; set: string[] }) => {
+      await runCommand(model, { backend: o.backend, seed: o.seed, mode: o.mode, json: o.json, set: o.set }, write);
+    });
+
+  return program;
+}
