@@ -1,0 +1,300 @@
+/**
+ * The CPU reference interpreter: the definition of what every op computes. `interpret` walks a
+ * graph's nodes in order, evaluating each with `evalNode`, whose rule table (one entry per op,
+ * a mapped type so a new op fails to compile until handled) delegates to the pure functions of
+ * ir/reference/. At precision 'f32' (default) every float intermediate is a Float32Array, like the
+ * GPU; at 'f64' every float tensor is a Float64Array (for finite-difference gradient checks).
+ * Randomness comes only from ir/rng.ts keyed by (ctx.seed, stream, ctx.step, row, col).
+ * `initParams` gives each parameter its deterministic initial value from its ParamInit.
+ */
+import { describeNode, valueOf, type Graph, type Node } from './graph.ts';
+import { inferOutputTypes } from './infer.ts';
+import type { OpName } from './ops.ts';
+import { normalDraw, uniformDraw } from './rng.ts';
+import { floatArray, storageMismatch, zeros, type FloatArray, type Precision, type Tensor } from './tensor.ts';
+import { formatType, numel, typeEq, type TensorType } from './types.ts';
+import * as dense from './reference/dense.ts';
+import * as shape from './reference/shape.ts';
+import * as seq from './reference/sequence.ts';
+import * as gating from './reference/gating.ts';
+import * as moe from './reference/dispatch.ts';
+
+/** Per-run context: RNG seed and step, train/eval mode, float storage precision (default 'f32'). */
+export interface RunContext {
+  seed: number;
+  step: number;
+  training: boolean;
+  precision?: Precision;
+}
+
+type Rule<O extends OpName> = (node: Node<O>, inputs: readonly Tensor[], ctx: Required<RunContext>, outTypes: readonly TensorType[]) => Tensor[];
+
+const fl = (t: Tensor): FloatArray => t.data as FloatArray;
+const ints = (t: Tensor): Int32Array => t.data as Int32Array;
+const lastDim = (t: TensorType): number => t.shape[t.shape.length - 1] ?? 1;
+const leadRows = (t: TensorType): number => (t.shape.length === 0 ? 1 : numel(t.shape.slice(0, -1)));
+const one = (type: TensorType, data: Tensor['data']): Tensor[] => [{ type, data }];
+const scalarOut = (type: TensorType, v: number, p: Precision): Tensor[] => {
+  const d = floatArray(1, p);
+  d[0] = v;
+  return [{ type, data: d }];
+};
+
+const RULES: { [O in OpName]: Rule<O> } = {
+  matmul: (_n, [a, b], c, [t]) => one(t!, dense.matmul(fl(a!), fl(b!), a!.type.shape[0]!, a!.type.shape[1]!, b!.type.shape[1]!, c.precision)),
+  add: (_n, [a, b], c, [t]) => one(t!, dense.add(fl(a!), fl(b!), c.precision)),
+  mul: (_n, [a, b], c, [t]) => one(t!, dense.mul(fl(a!), fl(b!), c.precision)),
+  addN: (_n, ins, c, [t]) => one(t!, dense.addN(ins.map(fl), c.precision)),
+  biasAdd: (_n, [x, b], c, [t]) => one(t!, dense.biasAdd(fl(x!), fl(b!), lastDim(x!.type), c.precision)),
+  scale: (n, [x], c, [t]) => one(t!, dense.scale(fl(x!), n.params.value, c.precision)),
+  relu: (_n, [x], c, [t]) => one(t!, dense.relu(fl(x!), c.precision)),
+  sigmoid: (_n, [x], c, [t]) => one(t!, dense.sigmoid(fl(x!), c.precision)),
+  tanh: (_n, [x], c, [t]) => one(t!, dense.tanh(fl(x!), c.precision)),
+  softplus: (_n, [x], c, [t]) => one(t!, dense.softplus(fl(x!), c.precision)),
+  softmax: (_n, [x], c, [t]) => one(t!, dense.softmaxRows(fl(x!), leadRows(x!.type), lastDim(x!.type), c.precision)),
+  sum: (_n, [x], c, [t]) => scalarOut(t!, dense.sum(fl(x!)), c.precision),
+
+  reshape: (_n, [x], _c, [t]) => one(t!, shape.reshape(x!.data)),
+  select0: (n, [x], _c, [t]) => one(t!, shape.select0(x!.data, x!.type.shape[0]!, numel(x!.type.shape.slice(1)), n.params.index)),
+  stack0: (_n, ins, _c, [t]) => one(t!, shape.stack0(ins.map((i) => i.data))),
+  sliceLast: (n, [x], _c, [t]) => one(t!, shape.sliceLast(x!.data, lastDim(x!.type), n.params.start, n.params.end)),
+
+  embedding: (_n, [table, ids], c, [t]) =>
+    one(t!, seq.embedding(fl(table!), table!.type.shape[0]!, table!.type.shape[1]!, ints(ids!), c.precision)),
+  lstm: (_n, [x, wx, wh, b, h0, c0], c, [th, thT, tcT]) => {
+    const [T, B, D] = x!.type.shape as [number, number, number];
+    const H = wh!.type.shape[0]!;
+    const r = seq.lstm({ x: fl(x!), wx: fl(wx!), wh: fl(wh!), b: fl(b!), h0: fl(h0!), c0: fl(c0!), T, B, D, H }, c.precision);
+    return [
+      { type: th!, data: r.h },
+      { type: thT!, data: r.hT },
+      { type: tcT!, data: r.cT },
+    ];
+  },
+  dropout: (n, [x], c, [t]) =>
+    one(
+      t!,
+      seq.dropout(
+        { x: fl(x!), rows: leadRows(x!.type), cols: lastDim(x!.type), rate: n.params.rate, training: c.training, seed: c.seed, step: c.step, stream: n.params.stream },
+        c.precision,
+      ),
+    ),
+  softmaxCrossEntropy: (_n, [logits, labels], c, [t]) =>
+    scalarOut(t!, seq.softmaxCrossEntropy(fl(logits!), ints(labels!), logits!.type.shape[0]!, logits!.type.shape[1]!), c.precision),
+
+  noiseStd: (n, [x], c, [t]) => one(t!, gating.noiseStd(fl(x!), n.params.eps, c.training, c.precision)),
+  randomNormal: (n, _ins, c, [t]) =>
+    one(
+      t!,
+      gating.randomNormal(n.params.shape[0]!, n.params.shape[1]!, { seed: c.seed, step: c.step, stream: n.params.stream, rowOffset: n.params.rowOffset }, c.precision),
+    ),
+  topk: (n, [x], c, [tv, ti]) => {
+    const r = gating.topkRows(fl(x!), x!.type.shape[0]!, x!.type.shape[1]!, n.params.k, c.precision);
+    return [
+      { type: tv!, data: r.values },
+      { type: ti!, data: r.indices },
+    ];
+  },
+  gating: (n, ins, c, outTypes) => {
+    const p = n.params;
+    const [x, wg] = ins as [Tensor, Tensor];
+    let next = 2;
+    const wn = p.noisy ? fl(ins[next++]!) : undefined;
+    const noise = p.explicitNoise ? fl(ins[next++]!) : undefined;
+    const [N, D] = x.type.shape as [number, number];
+    const args: gating.GatingArgs = {
+      x: fl(x), wg: fl(wg), N, D, n: wg.type.shape[1]!, k: p.k, eps: p.eps, noisy: p.noisy,
+      training: c.training, seed: c.seed, step: c.step, stream: p.stream, rowOffset: p.rowOffset,
+    };
+    if (wn) args.wn = wn;
+    if (noise) args.noise = noise;
+    const r = gating.gatingForward(args, c.precision);
+    return [r.indices, r.gates, r.clean, r.sigma, r.topValues].map((data, i) => ({ type: outTypes[i]!, data }));
+  },
+  loadEstimate: (n, [clean, sigma, top, idx], c, [t]) => {
+    const [N, nExp] = clean!.type.shape as [number, number];
+    return one(t!, gating.loadEstimate({ clean: fl(clean!), sigma: fl(sigma!), topValues: fl(top!), indices: ints(idx!), N, n: nExp, k: n.params.k }, c.precision));
+  },
+  importance: (n, [g, idx], c, [t]) => {
+    const [N, k] = g!.type.shape as [number, number];
+    return one(t!, gating.importance(fl(g!), ints(idx!), N, k, n.params.n, c.precision));
+  },
+  cvSquared: (_n, [v], c, [t]) => scalarOut(t!, gating.cvSquared(fl(v!)), c.precision),
+  moeDispatch: (n, [idx], _c, [ts, tp, to]) => {
+    const [N, k] = idx!.type.shape as [number, number];
+    const r = moe.dispatch(ints(idx!), N, k, n.params.n);
+    return [
+      { type: ts!, data: r.sourceRow },
+      { type: tp!, data: r.position },
+      { type: to!, data: r.offsets },
+    ];
+  },
+  expertFfn: (_n, [x, src, off, w1, b1, w2, b2], c, [t]) => {
+    const [nExp, D, H] = w1!.type.shape as [number, number, number];
+    return one(
+      t!,
+      moe.expertFfn(
+        { x: fl(x!), sourceRow: ints(src!), offsets: ints(off!), w1: fl(w1!), b1: fl(b1!), w2: fl(w2!), b2: fl(b2!), N: x!.type.shape[0]!, D, H, Dout: w2!.type.shape[2]!, n: nExp },
+        c.precision,
+      ),
+    );
+  },
+  moeCombine: (_n, [y, pos, g], c, [t]) => {
+    const [S, Dout] = y!.type.shape as [number, number];
+    const [N, k] = g!.type.shape as [number, number];
+    return one(t!, moe.combine(fl(y!), S, Dout, ints(pos!), fl(g!), N, k, c.precision));
+  },
+};
+
+function checkContext(ctx: RunContext): Required<RunContext> {
+  const u32 = (v: number, what: string): void => {
+    if (!(Number.isInteger(v) && v >= 0 && v <= 0xffffffff)) throw new Error(`run context ${what} must be an integer in [0, 2³²), got ${v}`);
+  };
+  u32(ctx.seed, 'seed');
+  u32(ctx.step, 'step');
+  const precision = ctx.precision ?? 'f32';
+  if (precision !== 'f32' && precision !== 'f64') throw new Error(`run context precision must be 'f32' or 'f64', got ${String(precision)}`);
+  return { seed: ctx.seed, step: ctx.step, training: ctx.training, precision };
+}
+
+/** Converts float storage to the working precision (i32 tensors are returned as they are). */
+function atPrecision(t: Tensor, p: Precision): Tensor {
+  if (t.type.dtype === 'i32') return t;
+  if (p === 'f32' ? t.data instanceof Float32Array : t.data instanceof Float64Array) return t;
+  const d = floatArray(t.data.length, p);
+  d.set(t.data);
+  return { type: t.type, data: d };
+}
+
+/**
+ * Evaluates one node on its input tensors. Checks the inputs against the op's shape rule and the
+ * outputs against the inferred types; any error is rethrown prefixed with the node's description
+ * (e.g. `node #12 embedding (layer emb): token id 70 at position 3 is out of range [0, 64) ...`).
+ * Reusable by plan-based executors.
+ */
+export function evalNode(node: Node, inputs: readonly Tensor[], ctx: RunContext): Tensor[] {
+  const where = describeNode(node);
+  const c = checkContext(ctx);
+  const outTypes = inferOutputTypes(node.op, node.params, inputs.map((t) => t.type), where);
+  const ins = inputs.map((t, i) => {
+    const bad = storageMismatch(t);
+    if (bad) throw new Error(`${where}: input ${i}: ${bad}`);
+    return atPrecision(t, c.precision);
+  });
+  let outs: Tensor[];
+  try {
+    outs = (RULES[node.op] as Rule<OpName>)(node, ins, c, outTypes);
+  } catch (e) {
+    throw new Error(`${where}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  if (outs.length !== outTypes.length) throw new Error(`${where}: interpreter produced ${outs.length} outputs, expected ${outTypes.length}`);
+  outs.forEach((t, i) => {
+    const bad = storageMismatch(t) ?? (typeEq(t.type, outTypes[i]!) ? undefined : `type ${formatType(t.type)} ≠ ${formatType(outTypes[i]!)}`);
+    if (bad) throw new Error(`${where}: output ${i}: ${bad} (interpreter bug)`);
+  });
+  return outs;
+}
+
+/**
+ * Checks that `feeds` covers exactly the graph's inputs (data and parameters) with the declared
+ * types; throws naming the input, the expected and the actual type.
+ */
+export function checkFeeds(graph: Graph, feeds: Readonly<Record<string, Tensor>>): void {
+  const names = new Set(graph.inputs.map((i) => i.name));
+  const missing = graph.inputs.filter((i) => !(i.name in feeds));
+  if (missing.length > 0) {
+    throw new Error(
+      `missing feed${missing.length > 1 ? 's' : ''}: ${missing
+        .map((i) => `'${i.name}' (${i.role}, ${formatType(valueOf(graph, i.value).type)})`)
+        .join(', ')}; feed every graph input (parameters usually come from initParams)`,
+    );
+  }
+  const extra = Object.keys(feeds).filter((k) => !names.has(k));
+  if (extra.length > 0) {
+    throw new Error(`unknown feed${extra.length > 1 ? 's' : ''} ${extra.map((k) => `'${k}'`).join(', ')}: the graph's inputs are ${[...names].map((k) => `'${k}'`).join(', ')}`);
+  }
+  for (const inp of graph.inputs) {
+    const want = valueOf(graph, inp.value).type;
+    const got = feeds[inp.name]!;
+    if (!got || !got.type || !got.data) throw new Error(`feed '${inp.name}' is not a tensor ({ type, data }); expected ${formatType(want)}`);
+    if (!typeEq(want, got.type)) throw new Error(`feed '${inp.name}' has type ${formatType(got.type)}, expected ${formatType(want)}`);
+    const bad = storageMismatch(got);
+    if (bad) throw new Error(`feed '${inp.name}': ${bad}`);
+  }
+}
+
+/** Evaluates the graph and returns every value's tensor (inputs included), keyed by value id. */
+export function interpretValues(graph: Graph, feeds: Readonly<Record<string, Tensor>>, ctx: RunContext): Map<number, Tensor> {
+  const c = checkContext(ctx);
+  checkFeeds(graph, feeds);
+  const env = new Map<number, Tensor>();
+  for (const inp of graph.inputs) env.set(inp.value, atPrecision(feeds[inp.name]!, c.precision));
+  for (const node of graph.nodes) {
+    const ins = node.inputs.map((v) => {
+      const t = env.get(v);
+      if (!t) throw new Error(`${describeNode(node)} reads %${v}, which has not been computed`);
+      return t;
+    });
+    const outs = evalNode(node, ins, c);
+    node.outputs.forEach((v, i) => env.set(v, outs[i]!));
+  }
+  return env;
+}
+
+/** Evaluates the graph on `feeds` (every input, by name) and returns the named outputs. */
+export function interpret(graph: Graph, feeds: Readonly<Record<string, Tensor>>, ctx: RunContext): Record<string, Tensor> {
+  const env = interpretValues(graph, feeds, ctx);
+  const out: Record<string, Tensor> = {};
+  for (const o of graph.outputs) out[o.name] = env.get(o.value)!;
+  return out;
+}
+
+/** 32-bit FNV-1a hash of a string's UTF-16 code units (stable RNG stream ids for parameter names). */
+export function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/**
+ * Initial values of every parameter from its ParamInit, deterministic in (seed, name): element i
+ * of parameter `p` uses the draw (seed, stream = fnv1a(p), step 0, row i, col 0). uniform(scale) →
+ * (2u − 1)·scale; normal(std) → z·std; zeros; ones. Data inputs are not included.
+ */
+export function initParams(graph: Graph, seed: number, precision: Precision = 'f32'): Record<string, Tensor> {
+  checkContext({ seed, step: 0, training: false });
+  const out: Record<string, Tensor> = {};
+  for (const inp of graph.inputs) {
+    if (inp.role !== 'param') continue;
+    const type = valueOf(graph, inp.value).type;
+    const t = zeros(type, precision);
+    const init = inp.init;
+    if (!init) throw new Error(`parameter '${inp.name}' has no initialiser`);
+    const stream = fnv1a(inp.name);
+    const n = t.data.length;
+    for (let i = 0; i < n; i++) {
+      const key = { seed, stream, step: 0, row: i, col: 0 };
+      switch (init.kind) {
+        case 'zeros':
+          break;
+        case 'ones':
+          t.data[i] = 1;
+          break;
+        case 'uniform':
+          t.data[i] = (2 * uniformDraw(key) - 1) * init.scale;
+          break;
+        case 'normal':
+          t.data[i] = normalDraw(key) * init.std;
+          break;
+      }
+    }
+    if (type.dtype === 'i32' && init.kind !== 'zeros' && init.kind !== 'ones') {
+      throw new Error(`parameter '${inp.name}' is ${formatType(type)}; only zeros/ones initialisers make sense for i32`);
+    }
+    out[inp.name] = t;
+  }
+  return out;
+}
