@@ -1,0 +1,162 @@
+/**
+ * The execution plan: what a backend needs to run a compiled graph with no decisions left at run
+ * time. Buffers are typed views of storages (a `reshape` output is a view of its input's storage,
+ * so it costs nothing); storages are either persistent (data inputs, parameters, graph outputs,
+ * optimizer state) or temporary, and temporaries are packed into reusable slots by the memory
+ * planner from their lifetimes. Steps follow the graph's node order, one per node, each listing
+ * its input and output buffers and (for WebGPU) the kernel dispatches that implement it. Kernel
+ * scratch (histograms, partial sums) is declared per step and planned like any temporary.
+ */
+import type { Graph, Node } from '../ir/graph.ts';
+import { typeBytes, type TensorType } from '../ir/types.ts';
+import type { Kernel } from './wgsl/kernel.ts';
+import { assignSlots } from './memory-plan.ts';
+
+/** What a storage holds. Persistent roles survive the whole run; `temp` storages share slots. */
+export type StorageRole = 'input' | 'param' | 'state' | 'output' | 'temp';
+
+/** A typed view of a storage. */
+export interface PlanBuffer {
+  readonly id: number;
+  readonly name: string;
+  readonly type: TensorType;
+  readonly storage: number;
+  /** The IR value this buffer holds, if any (kernel scratch has none). */
+  readonly value?: number;
+}
+
+/** A unit of allocation: one GPUBuffer (or one ArrayBuffer on the CPU). */
+export interface Storage {
+  readonly id: number;
+  role: StorageRole;
+  bytes: number;
+  /** First and last step that touch it (inclusive); persistent storages span everything. */
+  first: number;
+  last: number;
+  /** Temporary storages: the pooled slot they live in (set by `finishPlan`). */
+  slot?: number;
+}
+
+/** One kernel launch: a kernel and the plan buffers bound to its bindings (by binding name). */
+export interface Dispatch {
+  readonly kernel: Kernel;
+  readonly bind: Readonly<Record<string, number>>;
+}
+
+/** The work for one IR node. */
+export interface PlanStep {
+  readonly index: number;
+  readonly node: Node;
+  readonly inputs: readonly number[];
+  readonly outputs: readonly number[];
+  /** Kernel launches (WebGPU); empty for views (reshape) and before code generation. */
+  readonly dispatches: Dispatch[];
+}
+
+/** Byte counts of a plan. */
+export interface MemoryReport {
+  /** Inputs, parameters, optimizer state and outputs. */
+  readonly persistentBytes: number;
+  /** Temporaries after slot reuse. */
+  readonly tempPooledBytes: number;
+  /** Temporaries if every one had its own storage. */
+  readonly tempNaiveBytes: number;
+  /** persistentBytes + tempPooledBytes: what the plan allocates. */
+  readonly peakBytes: number;
+  /** persistentBytes + tempNaiveBytes: what it would allocate without reuse. */
+  readonly totalBytes: number;
+  readonly slotBytes: readonly number[];
+}
+
+/** A complete plan. */
+export interface Plan {
+  readonly graph: Graph;
+  readonly buffers: PlanBuffer[];
+  readonly storages: Storage[];
+  readonly steps: PlanStep[];
+  readonly inputs: readonly { name: string; role: 'input' | 'param'; buffer: number }[];
+  readonly outputs: readonly { name: string; buffer: number }[];
+  memory?: MemoryReport;
+}
+
+/** Ops whose output is a view of their input's storage (no work, no copy). */
+const VIEW_OPS = new Set(['reshape']);
+
+/** Builds the plan skeleton (buffers, storages, steps without dispatches) for a graph. */
+export function buildPlan(g: Graph): Plan {
+  const buffers: PlanBuffer[] = [];
+  const storages: Storage[] = [];
+  const bufferOf = new Map<number, number>();
+  const last = g.nodes.length - 1;
+  const newStorage = (role: StorageRole, bytes: number, first: number): number => {
+    const id = storages.length;
+    storages.push({ id, role, bytes, first, last: role === 'temp' ? first : Math.max(last, 0) });
+    return id;
+  };
+  const newBuffer = (name: string, type: TensorType, storage: number, value?: number): number => {
+    const id = buffers.length;
+    buffers.push(value === undefined ? { id, name, type, storage } : { id, name, type, storage, value });
+    return id;
+  };
+  const inputs = g.inputs.map((i) => {
+    const type = g.values.get(i.value)!.type;
+    const buffer = newBuffer(i.name, type, newStorage(i.role, typeBytes(type), 0), i.value);
+    bufferOf.set(i.value, buffer);
+    return { name: i.name, role: i.role, buffer };
+  });
+  const outputNames = new Map<number, string>();
+  for (const o of g.outputs) if (!outputNames.has(o.value)) outputNames.set(o.value, o.name);
+
+  const steps: PlanStep[] = g.nodes.map((node, index) => {
+    const ins = node.inputs.map((v) => bufferOf.get(v)!);
+    for (const b of ins) {
+      const s = storages[buffers[b]!.storage]!;
+      if (s.role === 'temp') s.last = Math.max(s.last, index);
+    }
+    const outs = node.outputs.map((v, k) => {
+      const type = g.values.get(v)!.type;
+      const name = outputNames.get(v) ?? `%${v}`;
+      const storage = VIEW_OPS.has(node.op) && k === 0 ? buffers[ins[0]!]!.storage : newStorage('temp', typeBytes(type), index);
+      const b = newBuffer(name, type, storage, v);
+      bufferOf.set(v, b);
+      return b;
+    });
+    return { index, node, inputs: ins, outputs: outs, dispatches: [] };
+  });
+
+  for (const o of g.outputs) {
+    const s = storages[buffers[bufferOf.get(o.value)!]!.storage]!;
+    if (s.role === 'temp') {
+      s.role = 'output';
+      s.last = Math.max(last, 0);
+    }
+  }
+  const outputs = g.outputs.map((o) => ({ name: o.name, buffer: bufferOf.get(o.value)! }));
+  return { graph: g, buffers, storages, steps, inputs, outputs };
+}
+
+/** Declares a kernel scratch buffer live only during `step`; returns its buffer id. */
+export function addScratch(plan: Plan, step: number, name: string, type: TensorType): number {
+  const storage = plan.storages.length;
+  plan.storages.push({ id: storage, role: 'temp', bytes: typeBytes(type), first: step, last: step });
+  const id = plan.buffers.length;
+  plan.buffers.push({ id, name, type, storage });
+  return id;
+}
+
+/** Runs the memory planner over the temporaries and records the byte report. */
+export function finishPlan(plan: Plan): Plan {
+  const temps = plan.storages.filter((s) => s.role === 'temp');
+  const slots = assignSlots(temps.map((s) => ({ id: s.id, bytes: s.bytes, first: s.first, last: s.last })));
+  for (const s of temps) s.slot = slots.slotOf.get(s.id)!;
+  const persistentBytes = plan.storages.filter((s) => s.role !== 'temp').reduce((a, s) => a + s.bytes, 0);
+  plan.memory = {
+    persistentBytes,
+    tempPooledBytes: slots.pooledBytes,
+    tempNaiveBytes: slots.naiveBytes,
+    peakBytes: persistentBytes + slots.pooledBytes,
+    totalBytes: persistentBytes + slots.naiveBytes,
+    slotBytes: slots.slotBytes,
+  };
+  return plan;
+}
