@@ -1,0 +1,40 @@
+/**
+ * The compiler's pass pipeline, readable top to bottom: check shapes, clean up what tracing left,
+ * merge each MoE layer's per-timestep instances into one batched instance (the paper's
+ * convolutional application), clean up again, fuse each gating chain into one `gating` op, drop
+ * what the fusion left dead and check shapes once more. `compileGraph` runs it with verification
+ * after every pass and an optional hook for printing the IR as it goes.
+ */
+import type { Graph } from '../ir/graph.ts';
+import { batchExpertsOverTimePass } from '../passes/batch-experts-over-time.ts';
+import { dce } from '../passes/dce.ts';
+import { fuseGatingTopkPass } from '../passes/fuse-gating-topk.ts';
+import { inferShapes } from '../passes/infer-shapes.ts';
+import { createPassContext, fixpoint, PassManager, type Pass, type PassRunResult } from '../passes/pass.ts';
+import { simplify } from '../passes/simplify.ts';
+
+/** The passes, in order. */
+export const PIPELINE: readonly Pass[] = [
+  inferShapes,
+  fixpoint('simplify+dce', [simplify, dce]),
+  batchExpertsOverTimePass,
+  fixpoint('simplify+dce', [simplify, dce]),
+  fuseGatingTopkPass,
+  dce,
+  inferShapes,
+];
+
+/** Options of `compileGraph`. */
+export interface CompileOptions {
+  /** Called after every pass with its name, the graph and whether the pass changed the IR. */
+  readonly onAfterPass?: (name: string, graph: Graph, changed: boolean) => void;
+}
+
+/**
+ * Runs the pipeline on `graph`. Returns the compiled graph, the names of the passes that changed
+ * it and the passes' remarks (e.g. why a layer was not batched).
+ */
+export function compileGraph(graph: Graph, options: CompileOptions = {}): PassRunResult {
+  const pm = new PassManager(PIPELINE, options.onAfterPass ? { onAfterPass: options.onAfterPass } : {});
+  return pm.run(graph, createPassContext());
+}
