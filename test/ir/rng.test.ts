@@ -51,7 +51,7 @@ describe('normal sampler', () => {
     }
   });
 
-  it('normalFromWord is symmetric-ish and bounded; uniform is in [0,1)', () => {
+  it('normal extremes lie in the tails; uniform is in [0,1)', () => {
     expect(normalFromWord(0)).toBeLessThan(-3.5);
     expect(normalFromWord(0xffffffff)).toBeGreaterThan(3.4);
     expect(uniformFromWord(0)).toBe(0);
