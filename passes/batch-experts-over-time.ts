@@ -143,7 +143,8 @@ function planLayer(g: Graph, layer: string, byInstance: Map<number, Node[]>, con
       const vs = instances.map((nodes) => nodes[j]!.outputs[o]!);
       const inside = (t: number, c: Node): boolean => instances[t]!.includes(c);
       const outside = vs.map((v, t) => (consumersOf.get(v) ?? []).filter((c) => !inside(t, c)));
-      if (vs.some((v) => outputsRead.has(v))) return refuse(instances[0]![j]!, `output is a graph output per timestep; batching would remove it`);
+      const asOutput = vs.findIndex((v) => outputsRead.has(v));
+      if (asOutput >= 0) return refuse(instances[asOutput]![j]!, `is a graph output of one timestep; batching would remove it`);
       if (outside.every((c) => c.length === 0)) continue;
       const k = kind.get(vs[0]!)!;
       const want = k === 'rows' ? 'stack0' : k === 'sum' ? 'addN' : undefined;

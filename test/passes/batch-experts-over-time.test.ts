@@ -1,0 +1,70 @@
+/** Tests of batchExpertsOverTime: structure after batching, noise preservation, refusals. */
+import { describe, expect, it } from 'vitest';
+import { GraphBuilder } from '../../ir/graph.ts';
+import { verifyGraph } from '../../ir/verify.ts';
+import { batchExpertsOverTime } from '../../passes/batch-experts-over-time.ts';
+import { eliminateDeadCode } from '../../passes/dce.ts';
+import { createPassContext } from '../../passes/pass.ts';
+import { countOps, expectSameOutputs, tinyMoeGraph } from './helpers.ts';
+
+describe('batchExpertsOverTime', () => {
+  it('replaces T per-timestep instances by one over T·B rows', () => {
+    const g = tinyMoeGraph({ T: 3, B: 2 });
+    expect(countOps(g).expertFfn).toBe(3);
+    const ctx = createPassContext();
+    const h = batchExpertsOverTime(g, ctx);
+    verifyGraph(h);
+    const c = countOps(h);
+    for (const op of ['matmul', 'noiseStd', 'randomNormal', 'topk', 'softmax', 'importance', 'loadEstimate', 'moeDispatch', 'expertFfn', 'moeCombine']) {
+      expect(c[op], op).toBe(op === 'matmul' ? 2 : 1);
+    }
+    expect(c.select0 ?? 0).toBe(0);
+    expect(c.stack0 ?? 0).toBe(0);
+    expect(c.addN ?? 0).toBe(1); // only the total loss
+    const rn = h.nodes.find((n) => n.op === 'randomNormal')!;
+    expect(rn.params).toMatchObject({ shape: [6, 4], rowOffset: 0 });
+    const ffn = h.nodes.find((n) => n.op === 'expertFfn')!;
+    expect(h.values.get(ffn.inputs[0]!)!.type.shape).toEqual([6, 4]);
+    expect(h.nodes.filter((n) => n.layer === 'moe0').every((n) => n.instance === undefined)).toBe(true);
+    expect(ctx.remarks.map((r) => r.message).join('\n')).toMatch(/moe0: merged 3/);
+  });
+
+  it('preserves every output, noise included (training mode, fixed seed)', () => {
+    const g = tinyMoeGraph({ T: 4, B: 3, experts: 5, k: 2 });
+    expectSameOutputs(g, batchExpertsOverTime(g));
+  });
+
+  it('preserves outputs without noise and with residual', () => {
+    const g = tinyMoeGraph({ T: 3, B: 2, noisy: false, residual: true });
+    expectSameOutputs(g, batchExpertsOverTime(g));
+  });
+
+  it('refuses when a per-timestep value is a graph output', () => {
+    const g0 = tinyMoeGraph();
+    const b = GraphBuilder.from(g0);
+    const gates1 = g0.nodes.find((n) => n.op === 'softmax' && n.instance === 1)!;
+    b.setOutput('gates1', gates1.outputs[0]!);
+    const g = b.finish();
+    const ctx = createPassContext();
+    expect(batchExpertsOverTime(g, ctx)).toBe(g);
+    expect(ctx.remarks[0]!.message).toMatch(/refused moe0: .*softmax.*t=1.*graph output/);
+  });
+
+  it('refuses when one instance differs (different eps at t=1)', () => {
+    const g0 = tinyMoeGraph();
+    const b = GraphBuilder.from(g0);
+    const ns = g0.nodes.find((n) => n.op === 'noiseStd' && n.instance === 1)!;
+    b.replaceAllUses(ns.outputs[0]!, b.add1('noiseStd', { eps: 0.5 }, ns.inputs, { layer: 'moe0', instance: 1 }));
+    const g = eliminateDeadCode(b.finish());
+    const ctx = createPassContext();
+    expect(batchExpertsOverTime(g, ctx)).toBe(g);
+    expect(ctx.remarks[0]!.message).toMatch(/refused moe0: instance 1 differs from instance 0/);
+  });
+
+  it('leaves a single-timestep layer alone', () => {
+    const g = tinyMoeGraph({ T: 1 });
+    const ctx = createPassContext();
+    expect(batchExpertsOverTime(g, ctx)).toBe(g);
+    expect(ctx.remarks[0]!.message).toMatch(/only 1 timestep/);
+  });
+});
