@@ -41,7 +41,7 @@ describe('gating', () => {
     expect(r.topValues.length).toBe(4); // k+1 = 2 = n columns
   });
 
-  it('k = n: topValues has n columns and every expert's load is N (all selected, P = 1)', () => {
+  it('k = n: topValues has n columns and every expert load is N (all selected, P = 1)', () => {
     const r = g.gatingForward({ x: [1, 2], wg: [1, -1, 0.5], N: 2, D: 1, n: 3, k: 3, eps: 0, noisy: false, training: true, seed: 0, step: 0, stream: 0, rowOffset: 0 });
     expect(r.topValues.length).toBe(6);
     const load = g.loadEstimate({ clean: r.clean, sigma: [1, 1, 1, 1, 1, 1], topValues: r.topValues, indices: r.indices, N: 2, n: 3, k: 3 });
