@@ -240,11 +240,14 @@ export function importance(gates: Num, indices: Num, N: number, k: number, n: nu
 
 /**
  * Squared coefficient of variation (paper Eq. 7, 11): population variance / (mean² + 1e-10),
- * accumulated in f64. A vector of fewer than 2 elements gives 0.
+ * accumulated in f64. A constant vector (or one of fewer than 2 elements) gives exactly 0.
  */
 export function cvSquared(v: Num): number {
   const n = v.length;
   if (n < 2) return 0;
+  let constant = true;
+  for (let i = 1; i < n && constant; i++) constant = v[i] === v[0];
+  if (constant) return 0; // exact, although Σv/n need not round back to v[0]
   let s = 0;
   for (let i = 0; i < n; i++) s += v[i]!;
   const mean = s / n;
