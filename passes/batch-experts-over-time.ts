@@ -31,8 +31,11 @@ interface Plan {
   readonly B: number;
   /** Instance nodes, `instances[t][j]`. */
   readonly instances: readonly (readonly Node[])[];
-  /** Instance-0 values read outside the instances, and the stack0/addN nodes that read them. */
-  readonly exits: readonly { j: number; o: number; kind: 'rows' | 'sum'; consumers: readonly Node[] }[];
+  /** External inputs that differ per timestep, keyed `j:p` (node j, input p): the T value ids. */
+  readonly families: ReadonlyMap<string, readonly number[]>;
+  /** Instance-0 values read outside the instances: the stack0/addN nodes that gather them, and
+   *  whether some other reader (or a graph output) needs the per-timestep value. */
+  readonly exits: readonly { j: number; o: number; kind: 'rows' | 'sum'; gathers: readonly Node[]; perStep: boolean }[];
 }
 
 type Verdict = { ok: true; plan: Plan } | { ok: false; reason: string };
@@ -44,7 +47,7 @@ function randomRows(g: Graph, n: Node): number | undefined {
   return undefined;
 }
 
-/** Instance-independent text of node j of instance t (inputs as local refs or external ids). */
+/** Instance-independent text of node j of instance t (inputs as local refs or external types). */
 function signature(g: Graph, n: Node, t: number, local: Map<number, string>): string {
   let params: unknown = n.params;
   if (n.op === 'select0') {
@@ -53,7 +56,7 @@ function signature(g: Graph, n: Node, t: number, local: Map<number, string>): st
   }
   const rows = randomRows(g, n);
   if (rows !== undefined) params = { ...(n.params as object), rowOffset: `base ${(n.params as { rowOffset: number }).rowOffset - t * rows}` };
-  const ins = n.inputs.map((v) => local.get(v) ?? `%${v}`).join(',');
+  const ins = n.inputs.map((v) => local.get(v) ?? `ext ${formatType(g.values.get(v)!.type)}`).join(',');
   const outs = n.outputs.map((o) => formatType(g.values.get(o)!.type)).join(',');
   return `${n.op} ${JSON.stringify(params)} (${ins}) : ${outs}`;
 }
@@ -85,15 +88,45 @@ function planLayer(g: Graph, layer: string, byInstance: Map<number, Node[]>, con
       }
     }
   }
-  // Row-separability of instance 0.
+  const refuse0 = (why: string): Verdict => ({ ok: false, reason: `${layer}: ${why}` });
+  // External inputs: shared by every instance (weights, the sequence X) or one per timestep.
   const inst0 = instances[0]!;
   const local0 = locals[0]!;
+  const families = new Map<string, number[]>();
+  inst0.forEach((n, j) =>
+    n.inputs.forEach((v, p) => {
+      if (local0.has(v)) return;
+      const ids = instances.map((nodes) => nodes[j]!.inputs[p]!);
+      if (ids.some((id) => id !== v)) families.set(`${j}:${p}`, ids);
+    }),
+  );
+  // A per-timestep input computed from the layer's own outputs (a recurrence) cannot be batched.
+  const downstream = new Set<number>(instances.flat().flatMap((n) => n.outputs));
+  for (const n of g.nodes) if (n.layer !== layer && n.inputs.some((v) => downstream.has(v))) n.outputs.forEach((o) => downstream.add(o));
+  for (const [key, ids] of families) {
+    const t = ids.findIndex((v) => downstream.has(v));
+    if (t >= 0) {
+      const j = Number(key.split(':')[0]);
+      return refuse0(`${describeNode(instances[t]![j]!)} reads a value computed from ${layer}'s own outputs (a recurrence over time), so the timesteps cannot run as one batch`);
+    }
+  }
+  // Row-separability of instance 0.
   const kind = new Map<number, Kind>();
-  const kindOf = (v: number): Kind => kind.get(v) ?? 'const';
   let B = -1;
   const refuse = (n: Node, why: string): Verdict => ({ ok: false, reason: `${layer}: ${describeNode(n)} ${why}` });
-  for (const n of inst0) {
-    const ks = n.inputs.map(kindOf);
+  const checkRows = (n: Node, v: number): Verdict | undefined => {
+    const s = g.values.get(v)!.type.shape;
+    if (s.length < 2) return refuse(n, `has a rank-${s.length} per-row value; batching needs [rows, …]`);
+    if (B < 0) B = s[0]!;
+    if (s[0] !== B) return refuse(n, `has ${s[0]} rows where the layer has ${B}`);
+    return undefined;
+  };
+  for (const [j, n] of inst0.entries()) {
+    const ks = n.inputs.map((v, p): Kind => kind.get(v) ?? (families.has(`${j}:${p}`) ? 'rows' : 'const'));
+    for (const [p, v] of n.inputs.entries()) {
+      const bad = families.has(`${j}:${p}`) ? checkRows(n, v) : undefined;
+      if (bad) return bad;
+    }
     const all = (k: Kind, from = 0, to = ks.length): boolean => ks.slice(from, to).every((x) => x === k);
     let out: Kind | undefined;
     if (n.op === 'select0') {
@@ -125,17 +158,13 @@ function planLayer(g: Graph, layer: string, byInstance: Map<number, Node[]>, con
     if (out === undefined) return refuse(n, `reads inputs of kinds (${ks.join(', ')}) that do not batch over rows`);
     for (const o of n.outputs) {
       kind.set(o, out);
-      if (out === 'rows') {
-        const s = g.values.get(o)!.type.shape;
-        if (s.length < 2) return refuse(n, `produces a rank-${s.length} row value; batching needs [rows, …]`);
-        if (B < 0) B = s[0]!;
-        if (s[0] !== B) return refuse(n, `produces ${s[0]} rows where the layer has ${B}`);
-      }
+      const bad = out === 'rows' ? checkRows(n, o) : undefined;
+      if (bad) return bad;
     }
   }
-  if (B < 0) return { ok: false, reason: `${layer}: no select0(X, t) entry, so there is no sequence to batch` };
+  if (B < 0) return { ok: false, reason: `${layer}: no per-timestep input, so there is no sequence to batch` };
   // Exits: values read outside their instance.
-  const exits: { j: number; o: number; kind: 'rows' | 'sum'; consumers: Node[] }[] = [];
+  const exits: { j: number; o: number; kind: 'rows' | 'sum'; gathers: Node[]; perStep: boolean }[] = [];
   const outputsRead = new Set(g.outputs.map((o) => o.value));
   for (let j = 0; j < J; j++) {
     const n0 = inst0[j]!;
@@ -144,30 +173,48 @@ function planLayer(g: Graph, layer: string, byInstance: Map<number, Node[]>, con
       const inside = (t: number, c: Node): boolean => instances[t]!.includes(c);
       const outside = vs.map((v, t) => (consumersOf.get(v) ?? []).filter((c) => !inside(t, c)));
       const asOutput = vs.findIndex((v) => outputsRead.has(v));
-      if (asOutput >= 0) return refuse(instances[asOutput]![j]!, `is a graph output of one timestep; batching would remove it`);
-      if (outside.every((c) => c.length === 0)) continue;
+      if (asOutput < 0 && outside.every((c) => c.length === 0)) continue;
       const k = kind.get(vs[0]!)!;
       const want = k === 'rows' ? 'stack0' : k === 'sum' ? 'addN' : undefined;
-      const consumers = new Set(outside.flat());
-      for (const c of consumers) {
-        const ok = want !== undefined && c.op === want && c.inputs.length === T && c.inputs.every((v, t) => v === vs[t]);
-        if (!ok) {
-          return refuse(c, `reads a per-timestep value of ${layer} (${k}) other than as ${k === 'sum' ? 'addN' : 'stack0'} over all ${T} timesteps in order`);
-        }
+      const gathers: Node[] = [];
+      let perStep = asOutput >= 0;
+      for (const c of new Set(outside.flat())) {
+        if (want !== undefined && c.op === want && c.inputs.length === T && c.inputs.every((v, t) => v === vs[t])) gathers.push(c);
+        else perStep = true;
       }
-      exits.push({ j, o, kind: k as 'rows' | 'sum', consumers: [...consumers] });
+      // A row value can still be read per timestep, as select0(reshape(Y, [T,B,…]), t); a row
+      // sum or a dispatch product cannot be split back into timesteps.
+      if (perStep && k !== 'rows') {
+        const t = Math.max(asOutput, 0);
+        return refuse(instances[t]![j]!, `is read per timestep outside ${layer} (kind ${k}), and its batched form cannot be split back into timesteps`);
+      }
+      exits.push({ j, o, kind: k as 'rows' | 'sum', gathers, perStep });
     }
   }
-  return { ok: true, plan: { layer, T, B, instances, exits } };
+  return { ok: true, plan: { layer, T, B, instances, families, exits } };
 }
 
 /** Rewrites one planned layer into `b`. */
 function applyPlan(g: Graph, b: GraphBuilder, plan: Plan): void {
-  const { layer, T, B, instances, exits } = plan;
+  const { layer, T, B, instances, families, exits } = plan;
   const tag = { layer };
   const map = new Map<number, number>();
-  for (const n of instances[0]!) {
-    const ins = n.inputs.map((v) => map.get(v) ?? v);
+  const stacked = new Map<string, number>();
+  const entry = (ids: readonly number[]): number => {
+    const key = ids.join(',');
+    let v = stacked.get(key);
+    if (v === undefined) {
+      const s = b.typeOf(ids[0]!).shape;
+      v = b.add1('reshape', { shape: [T * B, ...s.slice(1)] }, [b.add1('stack0', {}, ids, tag)], tag);
+      stacked.set(key, v);
+    }
+    return v;
+  };
+  for (const [j, n] of instances[0]!.entries()) {
+    const ins = n.inputs.map((v, p) => {
+      const fam = families.get(`${j}:${p}`);
+      return fam ? entry(fam) : (map.get(v) ?? v);
+    });
     let outs: number[];
     if (n.op === 'select0') {
       const X = g.values.get(n.inputs[0]!)!.type.shape;
@@ -183,15 +230,17 @@ function applyPlan(g: Graph, b: GraphBuilder, plan: Plan): void {
   const remove: number[] = instances.flat().map((n) => n.id);
   for (const e of exits) {
     const batched = map.get(instances[0]![e.j]!.outputs[e.o]!)!;
-    for (const c of e.consumers) {
-      const target = c.outputs[0]!;
-      if (e.kind === 'rows') {
-        const s = b.typeOf(batched).shape;
-        b.replaceAllUses(target, b.add1('reshape', { shape: [T, B, ...s.slice(1)] }, [batched], tag));
-      } else {
-        b.replaceAllUses(target, batched);
-      }
+    let seq: number | undefined;
+    if (e.kind === 'rows') {
+      const s = b.typeOf(batched).shape;
+      seq = b.add1('reshape', { shape: [T, B, ...s.slice(1)] }, [batched], tag);
+    }
+    for (const c of e.gathers) {
+      b.replaceAllUses(c.outputs[0]!, seq ?? batched);
       remove.push(c.id);
+    }
+    if (e.perStep && seq !== undefined) {
+      instances.forEach((nodes, t) => b.replaceAllUses(nodes[e.j]!.outputs[e.o]!, b.add1('select0', { index: t }, [seq], tag)));
     }
   }
   b.removeNodes(remove);
@@ -199,31 +248,38 @@ function applyPlan(g: Graph, b: GraphBuilder, plan: Plan): void {
 
 /** Batches every batchable MoE layer; remarks say what was batched and why a layer was refused. */
 export function batchExpertsOverTime(g: Graph, ctx?: PassContext): Graph {
-  const layers = new Map<string, Map<number, Node[]>>();
+  const layers = new Set<string>();
+  for (const n of g.nodes) if (n.layer !== undefined && n.instance !== undefined) layers.add(n.layer);
+  // One layer at a time, re-planning on the rewritten graph: batching a layer changes what the
+  // next layer reads (its per-timestep inputs become select0s of the batched output).
+  let cur = g;
+  for (const layer of layers) {
+    const byInstance = instancesOf(cur, layer);
+    const consumersOf = new Map<number, Node[]>();
+    for (const n of cur.nodes) for (const v of new Set(n.inputs)) (consumersOf.get(v) ?? consumersOf.set(v, []).get(v)!).push(n);
+    const v = planLayer(cur, layer, byInstance, consumersOf);
+    if (!v.ok) {
+      ctx?.remark(PASS, `refused ${v.reason}`);
+      continue;
+    }
+    const b = GraphBuilder.from(cur);
+    applyPlan(cur, b, v.plan);
+    cur = b.finish();
+    ctx?.remark(PASS, `${layer}: merged ${v.plan.T} timestep instances into one over ${v.plan.T * v.plan.B} rows`);
+  }
+  return cur;
+}
+
+/** The per-timestep nodes of `layer` in `g`, by instance, in graph order. */
+function instancesOf(g: Graph, layer: string): Map<number, Node[]> {
+  const m = new Map<number, Node[]>();
   for (const n of g.nodes) {
-    if (n.layer === undefined || n.instance === undefined) continue;
-    let m = layers.get(n.layer);
-    if (!m) layers.set(n.layer, (m = new Map()));
+    if (n.layer !== layer || n.instance === undefined) continue;
     const list = m.get(n.instance);
     if (list) list.push(n);
     else m.set(n.instance, [n]);
   }
-  if (layers.size === 0) return g;
-  const consumersOf = new Map<number, Node[]>();
-  for (const n of g.nodes) for (const v of new Set(n.inputs)) (consumersOf.get(v) ?? consumersOf.set(v, []).get(v)!).push(n);
-  const plans: Plan[] = [];
-  for (const [layer, byInstance] of layers) {
-    const v = planLayer(g, layer, byInstance, consumersOf);
-    if (v.ok) plans.push(v.plan);
-    else ctx?.remark(PASS, `refused ${v.reason}`);
-  }
-  if (plans.length === 0) return g;
-  const b = GraphBuilder.from(g);
-  for (const p of plans) {
-    applyPlan(g, b, p);
-    ctx?.remark(PASS, `${p.layer}: merged ${p.T} timestep instances into one over ${p.T * p.B} rows`);
-  }
-  return b.finish();
+  return m;
 }
 
 /** The pass. */

@@ -39,15 +39,28 @@ describe('batchExpertsOverTime', () => {
     expectSameOutputs(g, batchExpertsOverTime(g));
   });
 
-  it('refuses when a per-timestep value is a graph output', () => {
+  it('keeps a per-timestep row value readable as select0 of the batched result', () => {
     const g0 = tinyMoeGraph();
     const b = GraphBuilder.from(g0);
     const gates1 = g0.nodes.find((n) => n.op === 'softmax' && n.instance === 1)!;
     b.setOutput('gates1', gates1.outputs[0]!);
     const g = b.finish();
+    const h = batchExpertsOverTime(g);
+    expect(countOps(h).expertFfn).toBe(1);
+    const out = h.outputs.find((o) => o.name === 'gates1')!.value;
+    expect(h.nodes.find((n) => n.outputs.includes(out))!.params).toEqual({ index: 1 });
+    expectSameOutputs(g, h);
+  });
+
+  it('refuses when a per-timestep row sum is read on its own', () => {
+    const g0 = tinyMoeGraph();
+    const b = GraphBuilder.from(g0);
+    const imp1 = g0.nodes.find((n) => n.op === 'importance' && n.instance === 1)!;
+    b.setOutput('importance1', imp1.outputs[0]!);
+    const g = b.finish();
     const ctx = createPassContext();
     expect(batchExpertsOverTime(g, ctx)).toBe(g);
-    expect(ctx.remarks[0]!.message).toMatch(/refused moe0: .*softmax.*t=1.*graph output/);
+    expect(ctx.remarks[0]!.message).toMatch(/refused moe0: node #\d+ importance \(layer moe0, t=1\) is read per timestep/);
   });
 
   it('refuses when one instance differs (different eps at t=1)', () => {
