@@ -1,0 +1,85 @@
+/**
+ * softmaxCrossEntropy on the GPU: (logits [N,V], labels i32 [N]) → the mean over rows of
+ * logsumexp(row) − row[label], as a scalar. Stage 1 (`ceRowsKernel`): one 64-invocation
+ * workgroup per row computes the max-subtracted loss (same ±∞ convention as the reference) into
+ * losses [N]; a label outside [0,V) gives loss 0 and is reported in an error buffer exactly as
+ * embedding.ts does for ids (err[0] = count, err[1] = 0xFFFFFFFF − first bad row; zero it before
+ * the step). Stage 2 is the deterministic chunked sum of reduce.ts with scale 1/N, so the mean
+ * uses a fixed reduction tree and no float atomics. Shapes live in uniforms: two pipelines total.
+ */
+import { grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import { ROW_REDUCE_WGSL, ROW_WG } from './softmax.ts';
+import { sumKernels } from './reduce.ts';
+
+/**
+ * Per-row losses. Bindings: `x` (read, logits f32 [N,V]), `labels` (read, i32 [N]), `losses`
+ * (read_write, f32 [N]), `err` (read_write, u32 [2], zeroed beforehand), `params`.
+ */
+export function ceRowsKernel(o: { readonly N: number; readonly V: number }): Kernel {
+  const u = uniformBlock([
+    ['rows', 'u32', o.N],
+    ['cols', 'u32', o.V],
+  ]);
+  const wgsl = /* wgsl */ `// softmax cross-entropy: per-row losses
+${u.struct}
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> labels: array<i32>;
+@group(0) @binding(2) var<storage, read_write> losses: array<f32>;
+@group(0) @binding(3) var<storage, read_write> err: array<atomic<u32>, 2>;
+@group(0) @binding(4) var<uniform> params: Params;
+${ROW_REDUCE_WGSL}
+@compute @workgroup_size(${ROW_WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let row = wid.y * nwg.x + wid.x;
+  let cols = params.cols;
+  if (row >= params.rows || cols == 0u) { return; }
+  let base = row * cols;
+  let m = row_max(base, cols, lid);
+  let s = row_sumexp(base, cols, m, lid);
+  if (lid != 0u) { return; }
+  let label = labels[row];
+  if (label < 0 || u32(label) >= cols) {
+    losses[row] = 0.0;
+    atomicAdd(&err[0], 1u);
+    atomicMax(&err[1], 0xFFFFFFFFu - row);
+    return;
+  }
+  let lv = x[base + u32(label)];
+  losses[row] = log(s) - select(lv - m, 0.0, lv == m);
+}
+`;
+  return {
+    name: 'ce.rows',
+    wgsl,
+    bindings: [
+      { name: 'x', access: 'read' },
+      { name: 'labels', access: 'read' },
+      { name: 'losses', access: 'read_write' },
+      { name: 'err', access: 'read_write' },
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [ROW_WG, 1, 1],
+    dispatch: o.N === 0 ? [0, 1, 1] : grid1d(o.N),
+    cacheKey: 'ce.rows',
+    uniformData: u.data,
+  };
+}
+
+/** The dispatches of softmaxCrossEntropy and the temporaries they need. */
+export interface CrossEntropyPlan {
+  /**
+   * Run in order. Binding names: `x` (logits), `labels`, `losses` (temp f32 [N]), `err`,
+   * `partials` (temp, only when `partials` > 0), `out` (f32 scalar), `params` (per kernel).
+   */
+  readonly kernels: Kernel[];
+  /** f32 elements of the `losses` temporary (N, at least 1 so it is bindable). */
+  readonly losses: number;
+  /** f32 elements of the `partials` temporary (0 when unused). */
+  readonly partials: number;
+}
+
+/** softmaxCrossEntropy of logits [N,V] and labels [N] → scalar mean loss in `out` (0 when N = 0). */
+export function crossEntropyKernels(o: { readonly N: number; readonly V: number }): CrossEntropyPlan {
+  const sum = sumKernels(o.N, { scale: o.N === 0 ? 0 : 1 / o.N, input: 'losses', output: 'out' });
+  return { kernels: [ceRowsKernel(o), ...sum.kernels], losses: Math.max(1, o.N), partials: sum.partials };
+}

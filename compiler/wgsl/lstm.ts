@@ -1,0 +1,158 @@
+/**
+ * LSTM recurrence kernel, one dispatch per timestep. The input projection XW = x·wx [T·B, 4H] is
+ * computed beforehand for all timesteps as ONE GEMM (matmul.ts); step t then computes
+ * z = XW[t] + h_{t−1}·wh + b with gate order i, f, g, o (ir/ops.ts), c_t = f·c_{t−1} + i·g,
+ * h_t = o·tanh(c_t), writes h_t into h [T,B,H] and the running state into hT and cT. A
+ * 64-invocation workgroup owns an 8 (batch rows) × 32 (hidden units) tile of all four gates — 16
+ * accumulators per invocation — and stages h_{t−1} and the matching wh columns through workgroup
+ * memory 16 rows of the reduction at a time, zero-filled past the edges, so any B and H work.
+ * Timestep choice: a small uniform per timestep (t, B, H): every step has the same WGSL, hence one
+ * pipeline; the runtime binds a different 16-byte uniform buffer per step. Step 0 reads h0/c0,
+ * later steps read h[t−1] and cT (updated in place, each element by the invocation that owns it).
+ */
+import { ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
+import { EW_HELPERS_WGSL } from './elementwise.ts';
+
+const BR = 8; // batch rows per workgroup
+const BQ = 32; // hidden units per workgroup
+const TK = 16; // reduction slice staged per iteration
+
+/** Shape of the recurrence. */
+export interface LstmShape {
+  readonly T: number;
+  readonly B: number;
+  readonly H: number;
+}
+
+/**
+ * The kernel of timestep `t`. Bindings: `xw` (read, f32 [T·B,4H] = x·wx without bias), `wh`
+ * (read, [H,4H]), `b` (read, [4H]), `h0`, `c0` (read, [B,H]), `h` (read_write, [T,B,H]), `hT`,
+ * `cT` (read_write, [B,H]; cT doubles as the running cell state), `params` (uniform t, B, H).
+ * The dispatches of t = 0 .. T−1 must run in order (they do within one compute pass). For T = 0
+ * there is nothing to dispatch: hT = h0 and cT = c0 must be copied by the caller.
+ */
+export function lstmStepKernel(s: LstmShape, t: number): Kernel {
+  if (!(Number.isInteger(t) && t >= 0 && t < s.T)) throw new Error(`lstm step ${t} out of range [0, ${s.T})`);
+  const u = uniformBlock([
+    ['t', 'u32', t],
+    ['B', 'u32', s.B],
+    ['H', 'u32', s.H],
+  ]);
+  const wgsl = /* wgsl */ `// lstm timestep (tile ${BR}x${BQ}x4 gates, k-slice ${TK})
+${u.struct}
+@group(0) @binding(0) var<storage, read> xw: array<f32>;
+@group(0) @binding(1) var<storage, read> wh: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(3) var<storage, read> h0: array<f32>;
+@group(0) @binding(4) var<storage, read> c0: array<f32>;
+@group(0) @binding(5) var<storage, read_write> h: array<f32>;
+@group(0) @binding(6) var<storage, read_write> hT: array<f32>;
+@group(0) @binding(7) var<storage, read_write> cT: array<f32>;
+@group(0) @binding(8) var<uniform> params: Params;
+${EW_HELPERS_WGSL}
+const BR = ${BR}u;
+const BQ = ${BQ}u;
+const TK = ${TK}u;
+var<workgroup> Hs: array<f32, ${TK * BR}>;      // [TK][BR]: h_{t-1} slice, transposed
+var<workgroup> Ws: array<f32, ${TK * 4 * BQ}>;  // [TK][4][BQ]: wh slice of the 4 gates
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let t = params.t;
+  let B = params.B;
+  let H = params.H;
+  let G = 4u * H;
+  let r0 = wid.y * BR;
+  let q0 = wid.x * BQ;
+  let tx = lid % 16u;
+  let ty = lid / 16u;
+  let prev = (t - 1u) * B * H; // only used when t > 0
+  var acc: array<f32, 16>; // [i 2][gate 4][j 2]
+  for (var e = 0u; e < 16u; e++) { acc[e] = 0.0; }
+  for (var k0 = 0u; k0 < H; k0 += TK) {
+    for (var rep = 0u; rep < ${(TK * BR) / 64}u; rep++) {
+      let e = lid + 64u * rep;
+      let row = e / TK;
+      let kk = e % TK;
+      let gr = r0 + row;
+      let gk = k0 + kk;
+      var v = 0.0;
+      if (gr < B && gk < H) {
+        if (t == 0u) { v = h0[gr * H + gk]; } else { v = h[prev + gr * H + gk]; }
+      }
+      Hs[kk * BR + row] = v;
+    }
+    for (var rep = 0u; rep < ${(TK * 4 * BQ) / 64}u; rep++) {
+      let e = lid + 64u * rep;
+      let kk = e / (4u * BQ);
+      let col = e % (4u * BQ);
+      let gate = col / BQ;
+      let gq = q0 + col % BQ;
+      let gk = k0 + kk;
+      var v = 0.0;
+      if (gk < H && gq < H) { v = wh[gk * G + gate * H + gq]; }
+      Ws[e] = v;
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < TK; kk++) {
+      let ha = Hs[kk * BR + ty];
+      let hb = Hs[kk * BR + ty + 4u];
+      for (var g = 0u; g < 4u; g++) {
+        let wa = Ws[kk * 4u * BQ + g * BQ + tx];
+        let wb = Ws[kk * 4u * BQ + g * BQ + tx + 16u];
+        acc[g * 2u] = fma(ha, wa, acc[g * 2u]);
+        acc[g * 2u + 1u] = fma(ha, wb, acc[g * 2u + 1u]);
+        acc[8u + g * 2u] = fma(hb, wa, acc[8u + g * 2u]);
+        acc[8u + g * 2u + 1u] = fma(hb, wb, acc[8u + g * 2u + 1u]);
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var i = 0u; i < 2u; i++) {
+    let r = r0 + ty + 4u * i;
+    if (r >= B) { continue; }
+    for (var j = 0u; j < 2u; j++) {
+      let q = q0 + tx + 16u * j;
+      if (q >= H) { continue; }
+      let zrow = (t * B + r) * G;
+      let zi = acc[i * 8u + 0u + j] + xw[zrow + q] + b[q];
+      let zf = acc[i * 8u + 2u + j] + xw[zrow + H + q] + b[H + q];
+      let zg = acc[i * 8u + 4u + j] + xw[zrow + 2u * H + q] + b[2u * H + q];
+      let zo = acc[i * 8u + 6u + j] + xw[zrow + 3u * H + q] + b[3u * H + q];
+      let cell = r * H + q;
+      var cp: f32;
+      if (t == 0u) { cp = c0[cell]; } else { cp = cT[cell]; }
+      let c = ew_sigmoid(zf) * cp + ew_sigmoid(zi) * ew_tanh(zg);
+      let hv = ew_sigmoid(zo) * ew_tanh(c);
+      cT[cell] = c;
+      hT[cell] = hv;
+      h[t * B * H + cell] = hv;
+    }
+  }
+}
+`;
+  return {
+    name: `lstm.step${t}`,
+    wgsl,
+    bindings: [
+      { name: 'xw', access: 'read' },
+      { name: 'wh', access: 'read' },
+      { name: 'b', access: 'read' },
+      { name: 'h0', access: 'read' },
+      { name: 'c0', access: 'read' },
+      { name: 'h', access: 'read_write' },
+      { name: 'hT', access: 'read_write' },
+      { name: 'cT', access: 'read_write' },
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [64, 1, 1],
+    dispatch: [ceilDiv(s.H, BQ), ceilDiv(s.B, BR), 1],
+    cacheKey: `lstm.step:${BR}x${BQ}x${TK}`,
+    uniformData: u.data,
+  };
+}
+
+/** The T step kernels of a whole sequence, in dispatch order (one pipeline, T small uniforms). */
+export function lstmKernels(s: LstmShape): Kernel[] {
+  return Array.from({ length: s.T }, (_, t) => lstmStepKernel(s, t));
+}
