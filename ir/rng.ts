@@ -9,7 +9,7 @@
  * Normal: an inverse-CDF table. The top 12 bits of w pick a segment i of 4096 equal-probability
  * segments, the next 12 bits a fraction f ∈ [0, 1) (exact, 12 bits); z = Q[i] + D[i]·f where
  * Q[i] = Φ⁻¹(i/4096) rounded to f32 (the two outer knots placed so each tail segment has the true
- * conditional mean of its tail, |z| ≤ 3.9) and D[i] = Q[i+1] − Q[i] rounded to
+ * conditional mean of its tail, |z| < 3.992) and D[i] = Q[i+1] − Q[i] rounded to
  * 12 significant bits. D[i]·f then has ≤ 24 significant bits, so it is exact in f32 whether or not a
  * GPU compiler fuses the multiply-add, and the one rounding of the add is the same everywhere (f32
  * add is correctly rounded in WGSL; in JS the f64 sum of two f32s rounded once to f32 is too).

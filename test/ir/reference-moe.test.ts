@@ -63,6 +63,11 @@ describe('load estimator', () => {
     expect([...load]).toEqual([1, 0, 0]);
   });
 
+  it('σ = 0 with infinite clean logits stays a step, no NaN', () => {
+    const load = g.loadEstimate({ clean: [Infinity, 0, -Infinity], sigma: [0, 0, 0], topValues: [Infinity, 0], indices: [0], N: 1, n: 3, k: 1 });
+    expect([...load]).toEqual([1, 0, 0]);
+  });
+
   it('importance sums gates per expert; CV² known values', () => {
     expect([...g.importance([0.75, 0.25, 0.5, 0.5], [2, 0, 0, 1], 2, 2, 4, 'f64')]).toEqual([0.75, 0.5, 0.75, 0]);
     expect(() => g.importance([1], [4], 1, 1, 4)).toThrow(/expert index 4 at \[0,0\] is out of range/);

@@ -53,6 +53,9 @@ describe('normal sampler', () => {
 
   it('normal extremes lie in the tails; uniform is in [0,1)', () => {
     expect(normalFromWord(0)).toBeLessThan(-3.5);
+    // the documented bound |z| < 3.992 (outer knots ≈ ±3.9914)
+    expect(normalFromWord(0)).toBeGreaterThan(-3.992);
+    expect(normalFromWord(0xffffffff)).toBeLessThan(3.992);
     expect(normalFromWord(0xffffffff)).toBeGreaterThan(3.4);
     expect(uniformFromWord(0)).toBe(0);
     expect(uniformFromWord(0xffffffff)).toBeLessThan(1);
