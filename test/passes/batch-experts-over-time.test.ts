@@ -1,6 +1,7 @@
 /** Tests of batchExpertsOverTime: structure after batching, noise preservation, refusals. */
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../ir/graph.ts';
+import { tensorType } from '../../ir/types.ts';
 import { verifyGraph } from '../../ir/verify.ts';
 import { batchExpertsOverTime } from '../../passes/batch-experts-over-time.ts';
 import { eliminateDeadCode } from '../../passes/dce.ts';
@@ -72,6 +73,21 @@ describe('batchExpertsOverTime', () => {
     const ctx = createPassContext();
     expect(batchExpertsOverTime(g, ctx)).toBe(g);
     expect(ctx.remarks[0]!.message).toMatch(/refused moe0: instance 1 differs from instance 0/);
+  });
+
+  it('refuses a recurrence (x_t computed from y_{t-1})', () => {
+    const g0 = tinyMoeGraph({ T: 3, B: 2, D: 4 });
+    const b = GraphBuilder.from(g0);
+    const x0 = b.addInput('x0', tensorType('f32', [2, 4]), 'input');
+    const sel = (t: number) => g0.nodes.find((n) => n.op === 'select0' && n.instance === t)!.outputs[0]!;
+    const comb = (t: number) => g0.nodes.find((n) => n.op === 'moeCombine' && n.instance === t)!.outputs[0]!;
+    b.replaceAllUses(sel(0), x0);
+    b.replaceAllUses(sel(1), comb(0));
+    b.replaceAllUses(sel(2), comb(1));
+    const g = eliminateDeadCode(b.finish());
+    const ctx = createPassContext();
+    expect(batchExpertsOverTime(g, ctx)).toBe(g);
+    expect(ctx.remarks[0]!.message).toMatch(/refused moe0: .*recurrence over time/);
   });
 
   it('leaves a single-timestep layer alone', () => {

@@ -32,6 +32,11 @@ describe('compileGraph on examples/lstm-moe-lm.ts', () => {
     expectSameOutputs(g, compileGraph(g).graph, { vocab: 50 });
   });
 
+  it('computes the same outputs in evaluation mode (no noise, dropout off)', () => {
+    const g = traceModel(model, { T: 3, B: 2, vocab: 40 });
+    expectSameOutputs(g, compileGraph(g).graph, { vocab: 40, ctx: { seed: 1, step: 0, training: false } });
+  });
+
   it('compiles two MoE layers independently', () => {
     const ctx = new TraceContext();
     const x = ctx.input('x', 'f32', [3, 2, 4]);
