@@ -10,6 +10,11 @@
  * every op in an instance is row-separable (row r of each output depends only on row r of its
  * row inputs; importance/load are sums over rows; dispatch → expertFfn → combine is row-separable
  * as a whole) and refuses a layer otherwise, leaving it unchanged and explaining why in a remark.
+ * Two generalisations keep stacked layers batchable: a per-timestep input that is not a select0
+ * (e.g. the previous MoE layer's y_t) enters as reshape(stack0(e_0..e_{T−1}), [T·B, …]), and a
+ * per-timestep row output read elsewhere becomes select0(reshape(Y, [T,B,…]), t); simplify then
+ * folds the stack0/select0 pairs away. A per-timestep input computed from the layer's own outputs
+ * (a recurrence) is refused. Layers are batched one at a time, re-planning on the rewritten graph.
  */
 import { GraphBuilder, describeNode, type Graph, type Node } from '../ir/graph.ts';
 import type { OpParams } from '../ir/ops.ts';
