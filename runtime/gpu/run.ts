@@ -42,15 +42,19 @@ export async function prepareKernels(cache: PipelineCache, steps: readonly Kerne
   for (const step of steps) {
     const k = step.kernel;
     const compiled = await getPipeline(cache, k);
+    for (const b of k.bindings) {
+      if (!step.buffers[b.name] && !(b.access === 'uniform' && b.name === 'params' && k.uniformData)) {
+        throw new Error(`kernel ${k.name}: no buffer bound to '${b.name}'`);
+      }
+    }
     device.pushErrorScope('validation');
     device.pushErrorScope('out-of-memory');
     const entries: GPUBindGroupEntry[] = k.bindings.map((b, i) => {
       let buf = step.buffers[b.name];
-      if (!buf && b.access === 'uniform' && b.name === 'params' && k.uniformData) {
-        buf = uploadUniform(ctx, k.uniformData, `${k.name}.params`);
+      if (!buf) {
+        buf = uploadUniform(ctx, k.uniformData!, `${k.name}.params`);
         temps.push(buf);
       }
-      if (!buf) throw new Error(`kernel ${k.name}: no buffer bound to '${b.name}'`);
       return { binding: i, resource: { buffer: buf } };
     });
     const group = device.createBindGroup({ label: k.name, layout: compiled.layout, entries });

@@ -1,0 +1,40 @@
+/**
+ * Device acquisition and error surfacing: the device carries the adapter's real limits, WGSL
+ * compile errors and binding/validation errors are thrown naming the kernel, and the pipeline cache
+ * compiles one pipeline per distinct WGSL source.
+ */
+import { expect, it } from 'vitest';
+import type { Kernel } from '../../compiler/wgsl/kernel.ts';
+import { combineKernel } from '../../compiler/wgsl/combine.ts';
+import { getPipeline } from '../../runtime/gpu/pipelines.ts';
+import { cache, describeGpu, dev, out, run, up } from './gpu.ts';
+
+describeGpu('device and error surfacing', () => {
+  it('requests the adapter limits', () => {
+    const c = dev();
+    expect(c.device.limits.maxStorageBufferBindingSize).toBe(c.adapter.limits.maxStorageBufferBindingSize);
+    expect(c.device.limits.maxComputeWorkgroupStorageSize).toBe(c.adapter.limits.maxComputeWorkgroupStorageSize);
+    expect(c.device.limits.maxStorageBuffersPerShaderStage).toBe(c.adapter.limits.maxStorageBuffersPerShaderStage);
+    expect(c.info.limits.maxBufferSize).toBeGreaterThan(0);
+  });
+
+  it('throws WGSL compile errors with the kernel name', async () => {
+    const bad: Kernel = {
+      name: 'broken_kernel',
+      wgsl: '@compute @workgroup_size(1) fn main() { let x: u32 = 1.5; }',
+      bindings: [],
+      workgroupSize: [1, 1, 1],
+      dispatch: [1, 1, 1],
+      cacheKey: 'broken',
+    };
+    await expect(run([{ kernel: bad, buffers: {} }])).rejects.toThrow(/broken_kernel/);
+  });
+
+  it('throws binding errors with the kernel name and caches pipelines by source', async () => {
+    const k = combineKernel({ N: 2, k: 1, Dout: 3 });
+    await expect(run([{ kernel: k, buffers: { y: out(6), position: up(new Int32Array(2)), gates: out(2) } }])).rejects.toThrow(/combine.*'out'/);
+    const before = cache!.compiled;
+    await getPipeline(cache!, combineKernel({ N: 5, k: 2, Dout: 7 }));
+    expect(cache!.compiled).toBe(before); // same WGSL, other shape: no new pipeline
+  });
+});
