@@ -8,8 +8,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import type { Graph } from '../ir/graph.ts';
-import { traceModel, type Model } from '../frontend/model.ts';
-import { parseOverrides, type ModelOptions } from './options.ts';
+import { isModel, parseSetArgs, resolveOptions, traceModel, type Model, type ModelOptions } from '../frontend/model.ts';
 
 /** A loaded model file. */
 export interface LoadedModel {
@@ -22,17 +21,14 @@ export async function loadModelFile(file: string): Promise<LoadedModel> {
   const path = resolve(file);
   if (!existsSync(path)) throw new Error(`model file not found: ${file}`);
   const mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown };
-  const model = mod.default as Model | undefined;
-  if (!model || typeof model !== 'object' || typeof (model as Model).build !== 'function') {
+  if (!isModel(mod.default)) {
     throw new Error(`${file} has no model: its default export must be a model made with defineModel(...)`);
   }
-  return { path, model };
+  return { path, model: mod.default };
 }
 
 /** Traces a loaded model with `--set key=value` overrides into a graph. */
 export function traceWithOverrides(loaded: LoadedModel, sets: readonly string[]): { graph: Graph; options: ModelOptions } {
-  const defaults = loaded.model.defaults as ModelOptions;
-  const overrides = parseOverrides(sets, defaults);
-  const graph = traceModel(loaded.model, overrides);
-  return { graph, options: { ...defaults, ...overrides } };
+  const overrides = parseSetArgs(sets);
+  return { graph: traceModel(loaded.model, overrides), options: resolveOptions(loaded.model, overrides) };
 }

@@ -22,7 +22,7 @@ export interface OpParams {
   add: Record<string, never>;
   /** Elementwise a · b, same types. */
   mul: Record<string, never>;
-  /** Sum of any number (≥ 1) of same-typed inputs, accumulated left to right. */
+  /** Sum of any number (≥ 1) of same-typed inputs (accumulated in f64, rounded once). */
   addN: Record<string, never>;
   /** x [..., N] + b [N] (bias broadcast over the leading dims). */
   biasAdd: Record<string, never>;
@@ -92,7 +92,8 @@ export interface OpParams {
    * rowOffset)). clean = x·wg; sigma = noiseStd(x·wn) (0 when not noisy or in evaluation);
    * noisy = clean + noise·sigma; top-(k+1) of noisy (ties → lower index). Outputs:
    * indices i32 [N,k] (the top k), gates [N,k] = softmax over the top-k noisy values,
-   * clean [N,n], sigma [N,n], topValues [N,k+1] (the top k+1 noisy values, descending).
+   * clean [N,n], sigma [N,n], topValues [N,min(k+1,n)] (the top k+1 noisy values, descending;
+   * only n of them when k = n).
    */
   gating: { k: number; noisy: boolean; eps: number; stream: number; rowOffset: number; explicitNoise: boolean };
   /**
@@ -100,7 +101,8 @@ export interface OpParams {
    * indices i32 [N,k]. For each row x and expert i: thr = topValues[k] (the (k+1)-th) when i is
    * among the row's indices, else topValues[k−1] (the k-th); P = Φ((clean_i − thr)/sigma_i) when
    * sigma_i > 0, else the step (clean_i ≥ thr for selected experts, clean_i > thr otherwise), so
-   * the load equals the hard count at sigma = 0. Output: load [n] = Σ_x P(x, i).
+   * the load equals the hard count at sigma = 0. When k = n every expert is selected and P = 1
+   * (there is no (k+1)-th value). topValues is [N, min(k+1, n)]. Output: load [n] = Σ_x P(x, i).
    */
   loadEstimate: { k: number };
   /** Importance (paper Eq. 6): (gates [N,k], indices i32 [N,k]) → [n], Σ_x gate(x, i). */

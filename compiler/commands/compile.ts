@@ -39,12 +39,14 @@ export async function compileCommand(file: string, opts: CompileCommandOptions, 
   const loaded = await loadModelFile(file);
   const { graph } = traceWithOverrides(loaded, opts.set);
   if (opts.printAfterAll) write(`// ---- traced (${graph.nodes.length} nodes) ----\n${printGraph(graph)}\n`);
-  const compiled = compileGraph(graph, {
+  const result = compileGraph(graph, {
     onAfterPass: opts.printAfterAll
       ? (name: string, g: Graph, changed: boolean) => {
           if (changed) write(`// ---- after ${name} (${g.nodes.length} nodes) ----\n${printGraph(g)}\n`);
         }
       : undefined,
   });
+  const compiled = result.graph;
   if (!opts.printAfterAll || opts.emit !== 'ir') write(`${emitGraph(compiled, opts.emit)}\n`);
+  for (const r of result.remarks) process.stderr.write(`moec: remark: ${r.pass}: ${r.message}\n`);
 }

@@ -78,7 +78,7 @@ export function formatReport(r: RunReport): string {
 export async function runCommand(file: string, opts: RunCommandOptions, write: (s: string) => void): Promise<RunReport> {
   const loaded = await loadModelFile(file);
   const { graph } = traceWithOverrides(loaded, opts.set);
-  const compiled = compileGraph(graph);
+  const compiled = compileGraph(graph).graph;
   const feeds = { ...initParams(compiled, opts.seed), ...syntheticFeeds(compiled, opts.seed) };
   const outputs = interpret(compiled, feeds, { seed: opts.seed, step: 0, training: opts.mode === 'train' });
   const report = reportFromOutputs(compiled, outputs, {

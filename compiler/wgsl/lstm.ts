@@ -15,7 +15,7 @@ import { EW_HELPERS_WGSL } from './elementwise.ts';
 
 const BR = 8; // batch rows per workgroup
 const BQ = 32; // hidden units per workgroup
-const TK = 16; // reduction slice staged per iteration
+const TK = 8; // reduction slice staged per iteration
 
 /** Shape of the recurrence. */
 export interface LstmShape {
@@ -53,8 +53,8 @@ ${EW_HELPERS_WGSL}
 const BR = ${BR}u;
 const BQ = ${BQ}u;
 const TK = ${TK}u;
-var<workgroup> Hs: array<f32, ${TK * BR}>;      // [TK][BR]: h_{t-1} slice, transposed
-var<workgroup> Ws: array<f32, ${TK * 4 * BQ}>;  // [TK][4][BQ]: wh slice of the 4 gates
+var<workgroup> Hs: array<f32, ${TK * BR}>;        // [TK][BR]: h_{t-1} slice, transposed
+var<workgroup> Ws: array<vec4<f32>, ${TK * BQ}>;  // [TK][BQ]: wh slice, the 4 gates packed
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -67,8 +67,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let tx = lid % 16u;
   let ty = lid / 16u;
   let prev = (t - 1u) * B * H; // only used when t > 0
-  var acc: array<f32, 16>; // [i 2][gate 4][j 2]
-  for (var e = 0u; e < 16u; e++) { acc[e] = 0.0; }
+  // Accumulators (gates i, f, g, o in x, y, z, w) for rows ty, ty+4 and units tx, tx+16.
+  var a00 = vec4<f32>(0.0);
+  var a01 = vec4<f32>(0.0);
+  var a10 = vec4<f32>(0.0);
+  var a11 = vec4<f32>(0.0);
   for (var k0 = 0u; k0 < H; k0 += TK) {
     for (var rep = 0u; rep < ${(TK * BR) / 64}u; rep++) {
       let e = lid + 64u * rep;
@@ -82,53 +85,54 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       }
       Hs[kk * BR + row] = v;
     }
-    for (var rep = 0u; rep < ${(TK * 4 * BQ) / 64}u; rep++) {
+    for (var rep = 0u; rep < ${(TK * BQ) / 64}u; rep++) {
       let e = lid + 64u * rep;
-      let kk = e / (4u * BQ);
-      let col = e % (4u * BQ);
-      let gate = col / BQ;
-      let gq = q0 + col % BQ;
+      let kk = e / BQ;
+      let gq = q0 + e % BQ;
       let gk = k0 + kk;
-      var v = 0.0;
-      if (gk < H && gq < H) { v = wh[gk * G + gate * H + gq]; }
+      var v = vec4<f32>(0.0);
+      if (gk < H && gq < H) {
+        let base = gk * G + gq;
+        v = vec4<f32>(wh[base], wh[base + H], wh[base + 2u * H], wh[base + 3u * H]);
+      }
       Ws[e] = v;
     }
     workgroupBarrier();
     for (var kk = 0u; kk < TK; kk++) {
       let ha = Hs[kk * BR + ty];
       let hb = Hs[kk * BR + ty + 4u];
-      for (var g = 0u; g < 4u; g++) {
-        let wa = Ws[kk * 4u * BQ + g * BQ + tx];
-        let wb = Ws[kk * 4u * BQ + g * BQ + tx + 16u];
-        acc[g * 2u] = fma(ha, wa, acc[g * 2u]);
-        acc[g * 2u + 1u] = fma(ha, wb, acc[g * 2u + 1u]);
-        acc[8u + g * 2u] = fma(hb, wa, acc[8u + g * 2u]);
-        acc[8u + g * 2u + 1u] = fma(hb, wb, acc[8u + g * 2u + 1u]);
-      }
+      let wa = Ws[kk * BQ + tx];
+      let wb = Ws[kk * BQ + tx + 16u];
+      a00 = fma(vec4<f32>(ha), wa, a00);
+      a01 = fma(vec4<f32>(ha), wb, a01);
+      a10 = fma(vec4<f32>(hb), wa, a10);
+      a11 = fma(vec4<f32>(hb), wb, a11);
     }
     workgroupBarrier();
   }
-  for (var i = 0u; i < 2u; i++) {
-    let r = r0 + ty + 4u * i;
-    if (r >= B) { continue; }
-    for (var j = 0u; j < 2u; j++) {
-      let q = q0 + tx + 16u * j;
-      if (q >= H) { continue; }
-      let zrow = (t * B + r) * G;
-      let zi = acc[i * 8u + 0u + j] + xw[zrow + q] + b[q];
-      let zf = acc[i * 8u + 2u + j] + xw[zrow + H + q] + b[H + q];
-      let zg = acc[i * 8u + 4u + j] + xw[zrow + 2u * H + q] + b[2u * H + q];
-      let zo = acc[i * 8u + 6u + j] + xw[zrow + 3u * H + q] + b[3u * H + q];
-      let cell = r * H + q;
-      var cp: f32;
-      if (t == 0u) { cp = c0[cell]; } else { cp = cT[cell]; }
-      let c = ew_sigmoid(zf) * cp + ew_sigmoid(zi) * ew_tanh(zg);
-      let hv = ew_sigmoid(zo) * ew_tanh(c);
-      cT[cell] = c;
-      hT[cell] = hv;
-      h[t * B * H + cell] = hv;
-    }
-  }
+  cell_update(r0 + ty, q0 + tx, a00);
+  cell_update(r0 + ty, q0 + tx + 16u, a01);
+  cell_update(r0 + ty + 4u, q0 + tx, a10);
+  cell_update(r0 + ty + 4u, q0 + tx + 16u, a11);
+}
+
+// Adds XW[t] and b to the recurrent part, applies the gates and writes c, h for unit (r, q).
+fn cell_update(r: u32, q: u32, acc: vec4<f32>) {
+  let t = params.t;
+  let B = params.B;
+  let H = params.H;
+  if (r >= B || q >= H) { return; }
+  let zrow = (t * B + r) * 4u * H + q;
+  let z = acc + vec4<f32>(xw[zrow], xw[zrow + H], xw[zrow + 2u * H], xw[zrow + 3u * H])
+              + vec4<f32>(b[q], b[H + q], b[2u * H + q], b[3u * H + q]);
+  let cell = r * H + q;
+  var cp: f32;
+  if (t == 0u) { cp = c0[cell]; } else { cp = cT[cell]; }
+  let c = ew_sigmoid(z.y) * cp + ew_sigmoid(z.x) * ew_tanh(z.z);
+  let hv = ew_sigmoid(z.w) * ew_tanh(c);
+  cT[cell] = c;
+  hT[cell] = hv;
+  h[t * B * H + cell] = hv;
 }
 `;
   return {

@@ -1,0 +1,19 @@
+/**
+ * The moec package's public API: the model DSL (defineModel and layers), the compiler pipeline,
+ * the IR tools (printer, JSON, verifier), the CPU reference interpreter, the planner, and the
+ * gating API for property-testing gating configurations on plain arrays.
+ */
+export { defineModel, traceModel, resolveOptions, type Model, type ModelOptions } from './frontend/model.ts';
+export { embedding, lstm, dense, moe, dropout, residual, softmaxCrossEntropy } from './frontend/layers.ts';
+export type { Tensor as SymbolicTensor } from './frontend/builder.ts';
+export { compileGraph, PIPELINE } from './compiler/pipeline.ts';
+export { buildPlan, finishPlan, type Plan } from './compiler/plan.ts';
+export { GraphBuilder, type Graph, type Node } from './ir/graph.ts';
+export { printGraph } from './ir/print.ts';
+export { graphFromJson, graphToJson, graphToJsonText } from './ir/json.ts';
+export { verifyGraph } from './ir/verify.ts';
+export { toDot } from './ir/dependency.ts';
+export { interpret, initParams, evalNode, type RunContext } from './ir/interpret.ts';
+export type { Tensor } from './ir/tensor.ts';
+export { evaluateGating, type GatingOptions, type GatingReport } from './ir/reference/gating-api.ts';
+export { prepareCpuPlan } from './runtime/cpu-executor.ts';
