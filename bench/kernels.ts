@@ -8,6 +8,7 @@
  * Run: `npx tsx bench/kernels.ts`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg, cpus } from 'node:os';
 import { acquireDevice, type DeviceContext } from '../runtime/device.ts';
 import { createPipelineCache, type PipelineCache } from '../runtime/gpu/pipelines.ts';
 import { prepareKernels, type KernelStep } from '../runtime/gpu/run.ts';
@@ -114,6 +115,8 @@ const ffnFlops = 2 * S * (D * H + H * D);
 const results = {
   device: { backend: ctx.info.backend, description: ctx.info.description },
   date: new Date().toISOString(),
+  // Host load while measuring: lavapipe runs on the CPU, so other processes skew the numbers.
+  host: { cpus: cpus().length, loadavg1m: +loadavg()[0]!.toFixed(2) },
   matmul1024: { ms: +mmMs.toFixed(2), gflops: +((2 * S3 ** 3) / mmMs / 1e6).toFixed(2) },
   moeForward: {
     shape: { N, D, n, H, k },
