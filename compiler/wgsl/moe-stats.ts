@@ -1,0 +1,221 @@
+/**
+ * Unfused load-balancing statistics (paper Eq. 6-11) as standalone kernels, one per IR op:
+ * `loadEstimate` (smooth load Σ_x Φ((clean − thr)/σ), a step when σ = 0, P = 1 for selected
+ * experts when k = n), `importance` (Σ_x gate(x, i)) and `cvSquared` of one vector. Every
+ * reduction is deterministic: one 64-thread workgroup per output element sums its rows in a fixed
+ * strided order and then a fixed tree (no float atomics), so repeated runs give identical bits.
+ * All shapes live in the `params` uniform, so each template compiles to a single pipeline.
+ * (The fused load+importance and the two-vector CV² used by the fused MoE layer are in balance.ts.)
+ */
+import { grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import { PHI_WGSL } from './balance.ts';
+
+/** Shapes of the load-estimate and importance kernels: N rows, n experts, k selected per row. */
+export interface MoeStatsOptions {
+  readonly N: number;
+  readonly n: number;
+  readonly k: number;
+}
+
+/** WGSL: 64-wide fixed-order tree sum over `red` (call from uniform control flow). */
+const TREE_SUM = /* wgsl */ `
+var<workgroup> red: array<f32, 64>;
+fn tree_sum(v: f32, t: u32) -> f32 {
+  workgroupBarrier();
+  red[t] = v;
+  for (var d = 32u; d > 0u; d = d / 2u) {
+    workgroupBarrier();
+    if (t < d) { red[t] = red[t] + red[t + d]; }
+  }
+  workgroupBarrier();
+  let s = red[0];
+  workgroupBarrier();
+  return s;
+}
+`;
+
+/**
+ * Smooth load estimator (op `loadEstimate`). Bindings: clean f32 [N,n], sigma f32 [N,n],
+ * topValues f32 [N,min(k+1,n)], indices i32 [N,k], load f32 [n] (written), params.
+ * Dispatch: one workgroup per expert.
+ */
+export function loadEstimateKernel(o: MoeStatsOptions): Kernel {
+  const u = uniformBlock([
+    ['N', 'u32', o.N],
+    ['n', 'u32', o.n],
+    ['k', 'u32', o.k],
+    ['kt', 'u32', Math.min(o.k + 1, o.n)],
+  ]);
+  const wgsl = /* wgsl */ `// load_estimate
+${u.struct}
+@group(0) @binding(0) var<storage, read> clean: array<f32>;
+@group(0) @binding(1) var<storage, read> sigma: array<f32>;
+@group(0) @binding(2) var<storage, read> topValues: array<f32>;
+@group(0) @binding(3) var<storage, read> indices: array<i32>;
+@group(0) @binding(4) var<storage, read_write> load: array<f32>;
+@group(0) @binding(5) var<uniform> params: Params;
+${PHI_WGSL}
+${TREE_SUM}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let e = wid.x + wid.y * 65535u;
+  let n = params.n;
+  let k = params.k;
+  let kt = params.kt;
+  var s = 0.0;
+  if (e < n) {
+    for (var row = t; row < params.N; row += 64u) {
+      var sel = false;
+      for (var j = 0u; j < k; j++) {
+        if (indices[row * k + j] == i32(e)) { sel = true; }
+      }
+      let c = clean[row * n + e];
+      let sg = sigma[row * n + e];
+      var p = 0.0;
+      if (sel) {
+        if (kt == k) { p = 1.0; }
+        else {
+          let thr = topValues[row * kt + k];
+          if (sg > 0.0) { p = phi((c - thr) / sg); } else { p = select(0.0, 1.0, c >= thr); }
+        }
+      } else {
+        let thr = topValues[row * kt + k - 1u];
+        if (sg > 0.0) { p = phi((c - thr) / sg); } else { p = select(0.0, 1.0, c > thr); }
+      }
+      s += p;
+    }
+  }
+  let total = tree_sum(s, t);
+  if (t == 0u && e < n) { load[e] = total; }
+}
+`;
+  return {
+    name: 'load_estimate',
+    wgsl,
+    bindings: [
+      { name: 'clean', access: 'read' },
+      { name: 'sigma', access: 'read' },
+      { name: 'topValues', access: 'read' },
+      { name: 'indices', access: 'read' },
+      { name: 'load', access: 'read_write' },
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [64, 1, 1],
+    dispatch: o.n === 0 ? [0, 1, 1] : grid1d(o.n),
+    cacheKey: 'load_estimate',
+    uniformData: u.data,
+  };
+}
+
+/**
+ * Importance (op `importance`): importance[i] = Σ_x Σ_j gates[x,j]·[indices[x,j] = i].
+ * Bindings: gates f32 [N,k], indices i32 [N,k], importance f32 [n] (written), params.
+ * Experts never selected get exactly 0. Dispatch: one workgroup per expert.
+ */
+export function importanceKernel(o: MoeStatsOptions): Kernel {
+  const u = uniformBlock([
+    ['N', 'u32', o.N],
+    ['n', 'u32', o.n],
+    ['k', 'u32', o.k],
+  ]);
+  const wgsl = /* wgsl */ `// importance
+${u.struct}
+@group(0) @binding(0) var<storage, read> gates: array<f32>;
+@group(0) @binding(1) var<storage, read> indices: array<i32>;
+@group(0) @binding(2) var<storage, read_write> importance: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
+${TREE_SUM}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let e = wid.x + wid.y * 65535u;
+  let k = params.k;
+  var s = 0.0;
+  if (e < params.n) {
+    for (var row = t; row < params.N; row += 64u) {
+      for (var j = 0u; j < k; j++) {
+        if (indices[row * k + j] == i32(e)) { s += gates[row * k + j]; }
+      }
+    }
+  }
+  let total = tree_sum(s, t);
+  if (t == 0u && e < params.n) { importance[e] = total; }
+}
+`;
+  return {
+    name: 'importance',
+    wgsl,
+    bindings: [
+      { name: 'gates', access: 'read' },
+      { name: 'indices', access: 'read' },
+      { name: 'importance', access: 'read_write' },
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [64, 1, 1],
+    dispatch: o.n === 0 ? [0, 1, 1] : grid1d(o.n),
+    cacheKey: 'importance',
+    uniformData: u.data,
+  };
+}
+
+/** Options of the single-vector CV² kernel. */
+export interface CvSquaredVectorOptions {
+  readonly n: number;
+}
+
+/**
+ * CV² of one vector (op `cvSquared`): population variance / (mean² + 1e-10), two-pass in f32 with
+ * fixed-order sums. Exactly 0 when n < 2 or when every element equals x[0] (as the reference).
+ * Bindings: x f32 [n], out f32 [1] (written), params. Dispatch: one workgroup.
+ */
+export function cvSquaredVectorKernel(o: CvSquaredVectorOptions): Kernel {
+  const u = uniformBlock([['n', 'u32', o.n]]);
+  const wgsl = /* wgsl */ `// cv_squared_vector
+${u.struct}
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+${TREE_SUM}
+var<workgroup> diff: array<u32, 64>;
+@compute @workgroup_size(64)
+fn main(@builtin(local_invocation_index) t: u32) {
+  let n = params.n;
+  var x0 = 0.0;
+  if (n > 0u) { x0 = x[0]; }
+  var s = 0.0;
+  var differs = 0u;
+  for (var i = t; i < n; i += 64u) {
+    let v = x[i];
+    s += v;
+    if (!(v == x0)) { differs = 1u; }
+  }
+  diff[t] = differs;
+  for (var d = 32u; d > 0u; d = d / 2u) {
+    workgroupBarrier();
+    if (t < d) { diff[t] = max(diff[t], diff[t + d]); }
+  }
+  workgroupBarrier();
+  let anyDiff = diff[0];
+  let mean = tree_sum(s, t) / f32(max(n, 1u));
+  var ss = 0.0;
+  for (var i = t; i < n; i += 64u) { let dv = x[i] - mean; ss += dv * dv; }
+  let v = tree_sum(ss, t) / f32(max(n, 1u));
+  if (t == 0u) {
+    if (n < 2u || anyDiff == 0u) { out[0] = 0.0; }
+    else { out[0] = v / (mean * mean + 1e-10); }
+  }
+}
+`;
+  return {
+    name: 'cv_squared_vector',
+    wgsl,
+    bindings: [
+      { name: 'x', access: 'read' },
+      { name: 'out', access: 'read_write' },
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [64, 1, 1],
+    dispatch: [1, 1, 1],
+    cacheKey: 'cv_squared_vector',
+    uniformData: u.data,
+  };
+}
