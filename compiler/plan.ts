@@ -13,7 +13,14 @@ import type { Kernel } from './wgsl/kernel.ts';
 import { assignSlots } from './memory-plan.ts';
 
 /** What a storage holds. Persistent roles survive the whole run; `temp` storages share slots. */
-export type StorageRole = 'input' | 'param' | 'state' | 'output' | 'temp';
+export type StorageRole = 'input' | 'param' | 'state' | 'output' | 'const' | 'temp';
+
+/** Per-run values a kernel's uniform may depend on (RNG coordinates and train/eval mode). */
+export interface RunParams {
+  readonly seed: number;
+  readonly step: number;
+  readonly training: boolean;
+}
 
 /** A typed view of a storage. */
 export interface PlanBuffer {
@@ -35,12 +42,36 @@ export interface Storage {
   last: number;
   /** Temporary storages: the pooled slot they live in (set by `finishPlan`). */
   slot?: number;
+  /**
+   * Byte sizes of the parts a persistent storage is split into, when it is larger than one
+   * storage binding allows (e.g. an expert bank split at expert boundaries); absent = one part.
+   */
+  parts?: number[];
+  /** Contents of a `const` storage (uploaded once). */
+  constData?: Float32Array | Uint32Array | Int32Array;
+}
+
+/** A binding of one part of a split storage (`part` indexes `Storage.parts`). */
+export interface PartRef {
+  readonly buffer: number;
+  readonly part: number;
 }
 
 /** One kernel launch: a kernel and the plan buffers bound to its bindings (by binding name). */
 export interface Dispatch {
   readonly kernel: Kernel;
-  readonly bind: Readonly<Record<string, number>>;
+  /** Binding name → plan buffer id (or one part of a split storage). `params` is implicit. */
+  readonly bind: Readonly<Record<string, number | PartRef>>;
+  /** The uniform for a given run, when it depends on seed/step/mode; else `kernel.uniformData`. */
+  readonly uniformFor?: (run: RunParams) => Uint32Array;
+}
+
+/** A u32 error-flag buffer a kernel sets instead of throwing (checked after each run). */
+export interface ErrorCheck {
+  readonly buffer: number;
+  readonly step: number;
+  /** What went wrong when the flag is set, e.g. `token id out of range`. */
+  readonly what: string;
 }
 
 /** The work for one IR node. */
@@ -76,6 +107,8 @@ export interface Plan {
   readonly steps: PlanStep[];
   readonly inputs: readonly { name: string; role: 'input' | 'param'; buffer: number }[];
   readonly outputs: readonly { name: string; buffer: number }[];
+  /** Error flags to zero before and check after every run (WebGPU plans). */
+  readonly errorChecks: ErrorCheck[];
   memory?: MemoryReport;
 }
 
@@ -132,7 +165,7 @@ export function buildPlan(g: Graph): Plan {
     }
   }
   const outputs = g.outputs.map((o) => ({ name: o.name, buffer: bufferOf.get(o.value)! }));
-  return { graph: g, buffers, storages, steps, inputs, outputs };
+  return { graph: g, buffers, storages, steps, inputs, outputs, errorChecks: [] };
 }
 
 /** Declares a kernel scratch buffer live only during `step`; returns its buffer id. */

@@ -1,0 +1,123 @@
+/**
+ * WebGPU lowering rules for the Mixture-of-Experts ops: fused gating (one dispatch; its uniform is
+ * rebuilt per run with the seed, step and mode), the balance statistics, the three-dispatch
+ * device-side counting sort whose tile map (a side buffer of the offsets value) drives the grouped
+ * expert FFN, and the gather combine. Expert banks larger than one storage binding are split at
+ * expert boundaries into up to four parts, bound as separate weight banks.
+ */
+import { normalTableData } from '../wgsl/philox.ts';
+import { combineKernel } from '../wgsl/combine.ts';
+import { dispatchBlocks, dispatchKernels, maxTiles } from '../wgsl/dispatch.ts';
+import { EXPERT_TILE_ROWS, expertFfnKernels } from '../wgsl/expert-ffn.ts';
+import { gatingKernel } from '../wgsl/gating.ts';
+import { cvSquaredVectorKernel, importanceKernel, loadEstimateKernel } from '../wgsl/moe-stats.ts';
+import { noiseStdKernel, randomNormalKernel } from '../wgsl/random.ts';
+import { topkKernel } from '../wgsl/topk.ts';
+import type { PartRef, RunParams } from '../plan.ts';
+import type { LowerCtx } from './context.ts';
+import type { LowerRule } from './rules-dense.ts';
+
+const MAX_BANKS = 4;
+
+/** Splits `n` experts of `bytesPerExpert` each into ≤ 4 banks that each fit one binding. */
+export function expertBanks(n: number, bytesPerExpert: number, maxBinding: number, where: string): number[] {
+  const perBank = Math.floor(maxBinding / bytesPerExpert);
+  if (perBank < 1) {
+    throw new Error(`${where}: one expert's weights take ${bytesPerExpert} bytes, more than one storage binding allows (${maxBinding}); use a smaller expert hidden size`);
+  }
+  const banks: number[] = [];
+  for (let left = n; left > 0; left -= perBank) banks.push(Math.min(perBank, left));
+  if (banks.length > MAX_BANKS) {
+    throw new Error(`${where}: the expert bank needs ${banks.length} storage bindings of ≤ ${maxBinding} bytes, at most ${MAX_BANKS} are supported; use fewer or smaller experts`);
+  }
+  return banks;
+}
+
+/** Binds a (possibly split) expert weight buffer as w0..w{B-1}. */
+function bindBanks(c: LowerCtx, buffer: number, banks: readonly number[], bytesPerExpert: number): Record<string, number | PartRef> {
+  const storage = c.plan.storages[c.plan.buffers[buffer]!.storage]!;
+  if (banks.length === 1) return { w0: buffer };
+  if (storage.role !== 'param' && storage.role !== 'input' && storage.role !== 'state') {
+    throw new Error(`expert weights split over ${banks.length} bindings must be a parameter, not a computed value`);
+  }
+  storage.parts = banks.map((e) => e * bytesPerExpert);
+  return Object.fromEntries(banks.map((_, b) => [`w${b}`, { buffer, part: b }]));
+}
+
+/** Rules for the MoE ops. */
+export const MOE_RULES = {
+  noiseStd: (n, c) => {
+    const count = c.typeOf(c.input(0)).shape.reduce((a, b) => a * b, 1);
+    const kernelFor = (run: RunParams) => noiseStdKernel({ numel: count, eps: n.params.eps, train: run.training });
+    c.emit(kernelFor(c.run0), { x: c.input(0), out: c.output(0) }, (run) => kernelFor(run).uniformData!);
+  },
+  randomNormal: (n, c) => {
+    const [rows, cols] = n.params.shape as [number, number];
+    const kernelFor = (run: RunParams) => randomNormalKernel({ rows, cols, seed: run.seed, stream: n.params.stream, step: run.step, rowOffset: n.params.rowOffset });
+    const normTables = c.constant('normTables', normalTableData());
+    c.emit(kernelFor(c.run0), { normTables, out: c.output(0) }, (run) => kernelFor(run).uniformData!);
+  },
+  topk: (n, c) => {
+    const [N, e] = c.typeOf(c.input(0)).shape as [number, number];
+    c.emit(topkKernel({ N, n: e, k: n.params.k }), { x: c.input(0), values: c.output(0), indices: c.output(1) });
+  },
+  gating: (n, c) => {
+    const [N, D] = c.typeOf(c.input(0)).shape as [number, number];
+    const experts = c.typeOf(c.input(1)).shape[1]!;
+    const p = n.params;
+    const kernelFor = (run: RunParams) =>
+      gatingKernel({ N, D, n: experts, k: p.k, noisy: p.noisy, explicitNoise: p.explicitNoise, eps: p.eps, stream: p.stream, rowOffset: p.rowOffset, seed: run.seed, step: run.step, train: run.training });
+    const bind: Record<string, number> = { x: c.input(0), wg: c.input(1) };
+    let next = 2;
+    if (p.noisy) bind.wn = c.input(next++);
+    if (p.explicitNoise) bind.noise = c.input(next++);
+    else if (p.noisy) bind.normTables = c.constant('normTables', normalTableData());
+    [bind.indices, bind.gates, bind.clean, bind.sigma, bind.topValues] = [0, 1, 2, 3, 4].map((i) => c.output(i));
+    c.emit(kernelFor(c.run0), bind, (run) => kernelFor(run).uniformData!);
+  },
+  loadEstimate: (n, c) => {
+    const [N, e] = c.typeOf(c.input(0)).shape as [number, number];
+    c.emit(loadEstimateKernel({ N, n: e, k: n.params.k }), { clean: c.input(0), sigma: c.input(1), topValues: c.input(2), indices: c.input(3), load: c.output(0) });
+  },
+  importance: (n, c) => {
+    const [N, k] = c.typeOf(c.input(0)).shape as [number, number];
+    c.emit(importanceKernel({ N, n: n.params.n, k }), { gates: c.input(0), indices: c.input(1), importance: c.output(0) });
+  },
+  cvSquared: (_n, c) => {
+    c.emit(cvSquaredVectorKernel({ n: c.typeOf(c.input(0)).shape[0]! }), { x: c.input(0), out: c.output(0) });
+  },
+  moeDispatch: (n, c) => {
+    const [N, k] = c.typeOf(c.input(0)).shape as [number, number];
+    const shape = { N, k, n: n.params.n, tileRows: EXPERT_TILE_ROWS };
+    const blockCounts = c.scratch('dispatch.blockCounts', 'i32', n.params.n * dispatchBlocks(shape));
+    const offsetsValue = n.outputs[2]!;
+    const tileMap = c.side(offsetsValue, 'tileMap', 'i32', 4 * maxTiles(shape));
+    const [count, scan, scatter] = dispatchKernels(shape);
+    c.emit(count, { indices: c.input(0), blockCounts });
+    c.emit(scan, { blockCounts, offsets: c.output(2), tileMap });
+    c.emit(scatter, { indices: c.input(0), blockCounts, sourceRow: c.output(0), position: c.output(1) });
+  },
+  expertFfn: (node, c) => {
+    const x = c.input(0);
+    const [N, D] = c.typeOf(x).shape as [number, number];
+    const S = c.typeOf(c.input(1)).shape[0]!;
+    const [n, , H] = c.typeOf(c.input(3)).shape as [number, number, number];
+    const Dout = c.typeOf(c.input(5)).shape[2]!;
+    const k = N === 0 ? 0 : S / N;
+    if (!Number.isInteger(k)) throw new Error(`expertFfn: ${S} slots are not a whole number of slots per row for ${N} rows`);
+    const offsetsValue = node.inputs[2]!;
+    const tileMap = c.side(offsetsValue, 'tileMap', 'i32', 4 * maxTiles({ N, k, n, tileRows: EXPERT_TILE_ROWS }));
+    const bytesPerExpert = 4 * Math.max(D * H, H * Dout);
+    const where = `expertFfn${node.layer ? ` (layer ${node.layer})` : ''}`;
+    const banks = expertBanks(n, bytesPerExpert, c.limits.maxStorageBufferBindingSize, where);
+    const [l1, l2] = expertFfnKernels({ N, k, n, D, H, Dout, ...(banks.length > 1 ? { banks } : {}) });
+    const hidden = c.scratch('expertFfn.hidden', 'f32', S * H);
+    c.emit(l1, { a: x, sourceRow: c.input(1), tileMap, ...bindBanks(c, c.input(3), banks, 4 * D * H), bias: c.input(4), out: hidden });
+    c.emit(l2, { a: hidden, tileMap, ...bindBanks(c, c.input(5), banks, 4 * H * Dout), bias: c.input(6), out: c.output(0) });
+  },
+  moeCombine: (_n, c) => {
+    const [N, k] = c.typeOf(c.input(1)).shape as [number, number];
+    const Dout = c.typeOf(c.input(0)).shape[1]!;
+    c.emit(combineKernel({ N, k, Dout }), { y: c.input(0), position: c.input(1), gates: c.input(2), out: c.output(0) });
+  },
+} satisfies { [O in 'noiseStd' | 'randomNormal' | 'topk' | 'gating' | 'loadEstimate' | 'importance' | 'cvSquared' | 'moeDispatch' | 'expertFfn' | 'moeCombine']: LowerRule<O> };

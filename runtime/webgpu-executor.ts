@@ -1,0 +1,204 @@
+/**
+ * The WebGPU executor: binds a lowered Plan to a device and runs it. At prepare time it allocates
+ * one GPUBuffer per persistent storage part and one per pooled temporary slot, uploads constants,
+ * compiles every pipeline (cached by WGSL source), creates every uniform and bind group. A run then
+ * writes the data inputs and the uniforms that depend on seed/step/mode, and encodes the whole
+ * plan — error-flag clears, every dispatch in one compute pass, the copies of the requested outputs
+ * and error flags into one staging buffer — into ONE command buffer with ONE submit and ONE
+ * readback. Parameters are uploaded once (`setParams`) and stay on the device.
+ */
+import type { Dispatch, PartRef, Plan, RunParams, Storage } from '../compiler/plan.ts';
+import type { Tensor } from '../ir/tensor.ts';
+import { formatType, numel, typeEq } from '../ir/types.ts';
+import { throwIfDeviceError, type DeviceContext } from './device.ts';
+import { createPipelineCache, getPipeline, type PipelineCache } from './gpu/pipelines.ts';
+
+/** A plan bound to a device. */
+export interface WebGpuExecutable {
+  /** Uploads every parameter (by name); call once, and again only to replace them. */
+  setParams(params: Readonly<Record<string, Tensor>>): void;
+  /**
+   * Runs the plan on the data inputs (by name) and returns the requested outputs (default: all).
+   * Throws naming the node when a kernel raised an error flag (e.g. a token id out of range).
+   */
+  run(feeds: Readonly<Record<string, Tensor>>, run: RunParams, want?: readonly string[]): Promise<Record<string, Tensor>>;
+  /** Dispatches per run and submits per run (always 1). */
+  readonly stats: { readonly dispatches: number; readonly submitsPerRun: number; readonly pipelines: number };
+  /** Frees every GPU buffer of the plan. */
+  destroy(): void;
+}
+
+const USAGE_STORAGE = (): number => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+const align4 = (n: number): number => Math.max(4, Math.ceil(n / 4) * 4);
+
+interface Bound {
+  readonly dispatch: Dispatch;
+  readonly pipeline: GPUComputePipeline;
+  readonly group: GPUBindGroup;
+  readonly uniform: GPUBuffer | null;
+}
+
+/** Allocates, compiles and binds everything the plan needs on `dev`. */
+export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: PipelineCache = createPipelineCache(dev)): Promise<WebGpuExecutable> {
+  if (!plan.memory) throw new Error('plan has no memory layout; lower it with lowerToWebGpu first');
+  const { device } = dev;
+  const maxBinding = dev.device.limits.maxStorageBufferBindingSize;
+  const owned: GPUBuffer[] = [];
+  const make = (bytes: number, label: string, usage = USAGE_STORAGE()): GPUBuffer => {
+    const b = device.createBuffer({ size: align4(bytes), usage, label });
+    owned.push(b);
+    return b;
+  };
+  const slotBuffers = plan.memory.slotBytes.map((bytes, i) => make(bytes, `slot${i}`));
+  const storageParts: GPUBuffer[][] = plan.storages.map((s: Storage) => {
+    if (s.role === 'temp') return [slotBuffers[s.slot!]!];
+    const parts = s.parts ?? [s.bytes];
+    return parts.map((bytes, p) => make(bytes, `storage${s.id}.${s.role}${parts.length > 1 ? `.part${p}` : ''}`));
+  });
+  for (const s of plan.storages) {
+    if (s.role === 'const' && s.constData) device.queue.writeBuffer(storageParts[s.id]![0]!, 0, s.constData.buffer, s.constData.byteOffset, s.constData.byteLength);
+  }
+  const resource = (ref: number | PartRef, what: string): GPUBufferBinding => {
+    const id = typeof ref === 'number' ? ref : ref.buffer;
+    const part = typeof ref === 'number' ? 0 : ref.part;
+    const b = plan.buffers[id]!;
+    const s = plan.storages[b.storage]!;
+    const parts = storageParts[s.id]!;
+    if (typeof ref === 'number' && parts.length > 1) throw new Error(`${what}: buffer ${b.name} is split over ${parts.length} parts; bind a part`);
+    const size = s.parts ? align4(s.parts[part]!) : align4(numel(b.type.shape) * 4);
+    if (size > maxBinding) {
+      throw new Error(`${what}: buffer ${b.name} (${formatType(b.type)}, ${size} bytes) exceeds one storage binding (${maxBinding} bytes)`);
+    }
+    return { buffer: parts[part]!, offset: 0, size };
+  };
+
+  const bound: Bound[] = [];
+  for (const step of plan.steps) {
+    for (const d of step.dispatches) {
+      const k = d.kernel;
+      const what = `node #${step.node.id} ${step.node.op}${step.node.layer ? ` (layer ${step.node.layer})` : ''}, kernel ${k.name}`;
+      const compiled = await getPipeline(cache, k);
+      let uniform: GPUBuffer | null = null;
+      const entries: GPUBindGroupEntry[] = k.bindings.map((b, i) => {
+        if (b.access === 'uniform') {
+          if (!k.uniformData) throw new Error(`${what}: binding '${b.name}' is a uniform but the kernel has no uniform data`);
+          uniform = make(k.uniformData.byteLength, `${k.name}.params`, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+          device.queue.writeBuffer(uniform, 0, k.uniformData.buffer, k.uniformData.byteOffset, k.uniformData.byteLength);
+          return { binding: i, resource: { buffer: uniform } };
+        }
+        const ref = d.bind[b.name];
+        if (ref === undefined) throw new Error(`${what}: binding '${b.name}' is not bound`);
+        return { binding: i, resource: resource(ref, what) };
+      });
+      device.pushErrorScope('validation');
+      const group = device.createBindGroup({ label: k.name, layout: compiled.layout, entries });
+      const err = await device.popErrorScope();
+      if (err) throw new Error(`${what}: bind group rejected: ${err.message}`);
+      bound.push({ dispatch: d, pipeline: compiled.pipeline, group, uniform });
+    }
+  }
+  throwIfDeviceError(dev, 'preparing the plan');
+
+  const bufferByName = new Map(plan.inputs.map((i) => [i.name, i]));
+  const outputByName = new Map(plan.outputs.map((o) => [o.name, o]));
+  const upload = (name: string, t: Tensor, role: 'input' | 'param'): void => {
+    const inp = bufferByName.get(name);
+    if (!inp || inp.role !== role) {
+      const names = plan.inputs.filter((i) => i.role === role).map((i) => i.name);
+      throw new Error(`unknown ${role} '${name}'; the plan's ${role}s are ${names.join(', ')}`);
+    }
+    const b = plan.buffers[inp.buffer]!;
+    if (!typeEq(b.type, t.type)) throw new Error(`${role} '${name}' has type ${formatType(t.type)}, expected ${formatType(b.type)}`);
+    const data = t.type.dtype === 'i32' ? Int32Array.from(t.data) : t.data instanceof Float32Array ? t.data : Float32Array.from(t.data);
+    const s = plan.storages[b.storage]!;
+    const parts = storageParts[s.id]!;
+    let offset = 0;
+    (s.parts ?? [s.bytes]).forEach((bytes, p) => {
+      if (bytes > 0) device.queue.writeBuffer(parts[p]!, 0, data.buffer, data.byteOffset + offset, bytes);
+      offset += bytes;
+    });
+  };
+  let paramsSet = false;
+  let lastRun: RunParams | null = null;
+  const dispatches = bound.length;
+
+  return {
+    stats: { dispatches, submitsPerRun: 1, pipelines: new Set(bound.map((b) => b.pipeline)).size },
+    setParams(params) {
+      const missing = plan.inputs.filter((i) => i.role === 'param' && !(i.name in params)).map((i) => i.name);
+      if (missing.length > 0) throw new Error(`missing parameters: ${missing.join(', ')}`);
+      for (const [name, t] of Object.entries(params)) upload(name, t, 'param');
+      paramsSet = true;
+    },
+    async run(feeds, run, want) {
+      if (!paramsSet) throw new Error('call setParams before run');
+      const missing = plan.inputs.filter((i) => i.role === 'input' && !(i.name in feeds)).map((i) => i.name);
+      if (missing.length > 0) throw new Error(`missing inputs: ${missing.join(', ')}`);
+      for (const [name, t] of Object.entries(feeds)) upload(name, t, 'input');
+      if (!lastRun || lastRun.seed !== run.seed || lastRun.step !== run.step || lastRun.training !== run.training) {
+        for (const b of bound) {
+          if (b.dispatch.uniformFor && b.uniform) {
+            const words = b.dispatch.uniformFor(run);
+            device.queue.writeBuffer(b.uniform, 0, words.buffer, words.byteOffset, words.byteLength);
+          }
+        }
+        lastRun = { ...run };
+      }
+      const names = want ?? plan.outputs.map((o) => o.name);
+      const reads = names.map((name) => {
+        const o = outputByName.get(name);
+        if (!o) throw new Error(`unknown output '${name}'; the plan's outputs are ${plan.outputs.map((x) => x.name).join(', ')}`);
+        return { name, buffer: o.buffer };
+      });
+      const errorReads = plan.errorChecks.map((e) => ({ ...e }));
+      const all = [...reads.map((r) => r.buffer), ...errorReads.map((e) => e.buffer)];
+      const offsets: number[] = [];
+      let total = 0;
+      for (const id of all) {
+        offsets.push(total);
+        total += align4(numel(plan.buffers[id]!.type.shape) * 4);
+      }
+      const staging = device.createBuffer({ size: Math.max(4, total), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const enc = device.createCommandEncoder();
+      for (const e of errorReads) enc.clearBuffer(storageParts[plan.buffers[e.buffer]!.storage]![0]!);
+      const pass = enc.beginComputePass();
+      for (const b of bound) {
+        const [x, y, z] = b.dispatch.kernel.dispatch;
+        if (x * y * z === 0) continue;
+        pass.setPipeline(b.pipeline);
+        pass.setBindGroup(0, b.group);
+        pass.dispatchWorkgroups(x, y, z);
+      }
+      pass.end();
+      all.forEach((id, i) => {
+        const bytes = numel(plan.buffers[id]!.type.shape) * 4;
+        if (bytes > 0) enc.copyBufferToBuffer(storageParts[plan.buffers[id]!.storage]![0]!, 0, staging, offsets[i]!, align4(bytes));
+      });
+      device.queue.submit([enc.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      const bytes = staging.getMappedRange().slice(0);
+      staging.unmap();
+      staging.destroy();
+      throwIfDeviceError(dev, 'running the plan');
+      errorReads.forEach((e, i) => {
+        const words = new Uint32Array(bytes, offsets[reads.length + i]!, 2);
+        if (words[0] !== 0) {
+          const step = plan.steps[e.step]!;
+          const n = step.node;
+          throw new Error(`node #${n.id} ${n.op}${n.layer ? ` (layer ${n.layer})` : ''}: ${e.what}: ${words[0]} bad value(s), first at position ${0xffffffff - words[1]!}`);
+        }
+      });
+      const out: Record<string, Tensor> = {};
+      reads.forEach((r, i) => {
+        const b = plan.buffers[r.buffer]!;
+        const n = numel(b.type.shape);
+        const data = b.type.dtype === 'i32' ? new Int32Array(bytes, offsets[i]!, n).slice() : new Float32Array(bytes, offsets[i]!, n).slice();
+        out[r.name] = { type: b.type, data };
+      });
+      return out;
+    },
+    destroy() {
+      for (const b of owned) b.destroy();
+    },
+  };
+}
