@@ -12,6 +12,14 @@ import { philoxWgsl } from './philox.ts';
 
 const WG = 256;
 
+/** philoxWgsl() without normal_from_word (which needs a table binding dropout does not have). */
+function philoxWordOnly(): string {
+  const src = philoxWgsl();
+  const cut = src.indexOf('fn normal_from_word');
+  if (cut < 0) throw new Error('philoxWgsl: normal_from_word not found');
+  return src.slice(0, cut);
+}
+
 function flatIndex(): string {
   return 'let i = gid.x + gid.y * (nwg.x * ' + WG + 'u);';
 }
@@ -54,7 +62,7 @@ ${u.struct}
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 @group(0) @binding(2) var<uniform> params: Params;
-${philoxWgsl()}
+${philoxWordOnly()}
 @compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   ${flatIndex()}
@@ -89,7 +97,8 @@ export interface NoiseStdKernelOptions {
 
 /**
  * Noise scale (op `noiseStd`, paper Eq. 4): training → softplus(x) + eps with the stable
- * softplus max(x, 0) + log1p(exp(−|x|)) (log1p done accurately for tiny arguments); evaluation →
+ * softplus max(x, 0) + log1p(exp(−|x|)) (log1p by the atanh series, accurate for tiny arguments;
+ * the error is dominated by WGSL's exp, ≤ 3 + 2|x| ulp); evaluation →
  * exactly 0. Bindings: x f32 [numel], out f32 [numel] (written), params.
  */
 export function noiseStdKernel(o: NoiseStdKernelOptions): Kernel {
@@ -104,11 +113,14 @@ ${u.struct}
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-// log(1 + t) for t in [0, 1], accurate for tiny t (Goldberg's trick: log(u)·t/(u − 1)).
+// log(1 + t) for t in [0, 1] to a few ulp relative, also for tiny t: 2·atanh(s), s = t/(2 + t) ≤ 1/3,
+// by its odd series (WGSL's log has only 2⁻²¹ absolute accuracy near 1, too coarse for tiny t).
 fn log1p_small(t: f32) -> f32 {
-  let u = 1.0 + t;
-  if (u == 1.0) { return t; }
-  return log(u) * (t / (u - 1.0));
+  let s = t / (2.0 + t);
+  let s2 = s * s;
+  let p = 1.0 + s2 * (1.0 / 3.0 + s2 * (1.0 / 5.0 + s2 * (1.0 / 7.0 + s2 * (1.0 / 9.0 + s2 * (1.0 / 11.0 +
+    s2 * (1.0 / 13.0 + s2 * (1.0 / 15.0 + s2 * (1.0 / 17.0 + s2 / 19.0))))))));
+  return 2.0 * s * p;
 }
 
 @compute @workgroup_size(${WG})
