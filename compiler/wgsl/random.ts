@@ -20,6 +20,105 @@ function philoxWordOnly(): string {
   return src.slice(0, cut);
 }
 
+/** A finite f64 s ≥ 1 as S·2^exp with S ∈ [2⁵², 2⁵³) split into hi (21 bits) and lo (32 bits). */
+function f64Significand(s: number): { hi: number; lo: number; exp: number } {
+  if (!(s >= 1 && Number.isFinite(s))) throw new Error(`dropout scale must be finite and ≥ 1, got ${s}`);
+  let e = Math.floor(Math.log2(s));
+  while (s / 2 ** e >= 2) e++;
+  while (s / 2 ** e < 1) e--;
+  const S = s * 2 ** (52 - e); // exact integer
+  return { hi: Math.floor(S / 2 ** 32), lo: S % 2 ** 32, exp: e - 52 };
+}
+
+/**
+ * WGSL `scale_exact(v)`: f32(f64(v · s)) for s = S·2^sExp (params.sHi/sLo/sExp), as JS computes
+ * `Float32Array[i] = v * s`: exact 77-bit product in vec3<u32> limbs (x = low word), rounded to
+ * nearest-even at 53 significant bits, then at f32 precision (24 bits, or the 2⁻¹⁴⁹ quantum).
+ */
+const EXACT_SCALE_WGSL = /* wgsl */ `
+fn limb(p: vec3<u32>, w: u32) -> u32 {
+  if (w == 0u) { return p.x; }
+  if (w == 1u) { return p.y; }
+  if (w == 2u) { return p.z; }
+  return 0u;
+}
+fn bit_len(p: vec3<u32>) -> u32 {
+  if (p.z != 0u) { return 65u + firstLeadingBit(p.z); }
+  if (p.y != 0u) { return 33u + firstLeadingBit(p.y); }
+  if (p.x != 0u) { return 1u + firstLeadingBit(p.x); }
+  return 0u;
+}
+fn shr96(p: vec3<u32>, q: u32) -> vec3<u32> {
+  let ws = q / 32u;
+  let bs = q % 32u;
+  var r = vec3<u32>(0u);
+  for (var j = 0u; j < 3u; j++) {
+    let lo = limb(p, j + ws);
+    let hi = limb(p, j + ws + 1u);
+    var v = lo;
+    if (bs != 0u) { v = (lo >> bs) | (hi << (32u - bs)); }
+    if (j == 0u) { r.x = v; } else if (j == 1u) { r.y = v; } else { r.z = v; }
+  }
+  return r;
+}
+// Bits [0, i) of p, any set?
+fn any_below(p: vec3<u32>, i: u32) -> bool {
+  var found = false;
+  for (var w = 0u; w < 3u; w++) {
+    let l = limb(p, w);
+    if (i >= 32u * (w + 1u)) { found = found || l != 0u; }
+    else if (i > 32u * w) { found = found || (l & ((1u << (i - 32u * w)) - 1u)) != 0u; }
+  }
+  return found;
+}
+// round(p / 2^q), ties to even.
+fn round_shr(p: vec3<u32>, q: u32) -> vec3<u32> {
+  if (q == 0u) { return p; }
+  var r = shr96(p, q);
+  let rb = (limb(p, (q - 1u) / 32u) >> ((q - 1u) % 32u)) & 1u;
+  if (rb == 1u && (any_below(p, q - 1u) || (r.x & 1u) == 1u)) {
+    r.x += 1u;
+    if (r.x == 0u) { r.y += 1u; if (r.y == 0u) { r.z += 1u; } }
+  }
+  return r;
+}
+fn scale_exact(v: f32) -> f32 {
+  let b = bitcast<u32>(v);
+  let sign = b & 0x80000000u;
+  let e = (b >> 23u) & 0xffu;
+  let m = b & 0x7fffffu;
+  if (e == 255u) { return v * params.scale; }
+  if (e == 0u && m == 0u) { return v; }
+  let M = select(m, m | 0x800000u, e != 0u);
+  var k = i32(max(e, 1u)) - 150 + params.sExp; // value = P · 2^k
+  // P = M · (sHi·2^32 + sLo), exactly.
+  let lo0 = M * params.sLo;
+  let hi0 = mulhi32(M, params.sLo);
+  let lo1 = M * params.sHi;
+  let hi1 = mulhi32(M, params.sHi);
+  let mid = hi0 + lo1;
+  var p = vec3<u32>(lo0, mid, hi1 + select(0u, 1u, mid < hi0));
+  // f64 rounding: 53 significant bits.
+  let L = bit_len(p);
+  if (L > 53u) { p = round_shr(p, L - 53u); k += i32(L - 53u); }
+  // f32 rounding: quantum 2^max(lead − 23, −149).
+  let L1 = i32(bit_len(p));
+  let lead1 = k + L1 - 1;
+  let qexp = max(lead1 - 23, -149);
+  if (qexp > k) { p = round_shr(p, u32(qexp - k)); k = qexp; }
+  let P = p.x; // < 2^25 now
+  let L2 = i32(bit_len(p));
+  let lead = k + L2 - 1;
+  if (lead > 127) { return bitcast<f32>(sign | 0x7f800000u); }
+  if (lead >= -126) {
+    var mant = 0u;
+    if (L2 <= 24) { mant = P << u32(24 - L2); } else { mant = P >> u32(L2 - 24); }
+    return bitcast<f32>(sign | (u32(lead + 127) << 23u) | (mant & 0x7fffffu));
+  }
+  return bitcast<f32>(sign | (P << u32(k + 149)));
+}
+`;
+
 function flatIndex(): string {
   return 'let i = gid.x + gid.y * (nwg.x * ' + WG + 'u);';
 }
@@ -36,16 +135,18 @@ export interface DropoutKernelOptions {
 }
 
 /**
- * Inverted dropout (op `dropout`): out[i] = x[i]·scale when u ≥ rate, else 0, with
- * u = uniformDraw(seed, stream, step, i / cols, i % cols) and scale = f32(1/(1 − rate)) computed
- * in f64 on the host; out = x when not training. The test u ≥ rate is done exactly in integers
- * ((w >> 8) ≥ ceil(rate·2²⁴)), so the mask equals the reference's bit-for-bit. The kept values are
- * x·f32(scale) rounded once in f32, which can differ by 1 ulp from the reference's f64 product
- * rounded to f32 unless 1/(1 − rate) is exact in f32 (e.g. rate 0, 0.5, 0.75).
- * Bindings: x f32 [numel], out f32 [numel] (written), params.
+ * Inverted dropout (op `dropout`): out[i] = x[i]·(1/(1 − rate)) when u ≥ rate, else 0, with
+ * u = uniformDraw(seed, stream, step, i / cols, i % cols); out = x when not training. Bit-exact
+ * with the reference: the test u ≥ rate is done in integers ((w >> 8) ≥ ceil(rate·2²⁴)), and the
+ * kept value reproduces the reference's f32(f64(x · s)) with s = 1/(1 − rate) in f64 — the
+ * 24×53-bit product is formed exactly in u32 limbs and rounded (ties to even) first to 53 bits,
+ * then to f32 (subnormal and overflow-to-inf results included). The scale goes into the uniform
+ * as its 53-bit significand (hi/lo words) and exponent; `scale` (= f32(s)) is used only for
+ * x = ±inf/NaN. Bindings: x f32 [numel], out f32 [numel] (written), params.
  */
 export function dropoutKernel(o: DropoutKernelOptions): Kernel {
   if (!(o.rate >= 0 && o.rate < 1)) throw new Error(`dropout rate must be in [0, 1), got ${o.rate}`);
+  const sig = f64Significand(1 / (1 - o.rate));
   const u = uniformBlock([
     ['numel', 'u32', o.numel],
     ['cols', 'u32', Math.max(o.cols, 1)],
@@ -56,6 +157,9 @@ export function dropoutKernel(o: DropoutKernelOptions): Kernel {
     // keep ⇔ (w >> 8)·2⁻²⁴ ≥ rate ⇔ (w >> 8) ≥ ceil(rate·2²⁴) (both exact in f64).
     ['threshold', 'u32', Math.ceil(o.rate * 2 ** 24)],
     ['scale', 'f32', 1 / (1 - o.rate)],
+    ['sHi', 'u32', sig.hi],
+    ['sLo', 'u32', sig.lo],
+    ['sExp', 'i32', sig.exp],
   ]);
   const wgsl = /* wgsl */ `// dropout
 ${u.struct}
@@ -63,6 +167,7 @@ ${u.struct}
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 @group(0) @binding(2) var<uniform> params: Params;
 ${philoxWordOnly()}
+${EXACT_SCALE_WGSL}
 @compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   ${flatIndex()}
@@ -70,7 +175,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let v = x[i];
   if (params.train == 0u) { out[i] = v; return; }
   let w = philox_word(params.seed, params.stream, params.step, i / params.cols, i % params.cols);
-  if ((w >> 8u) >= params.threshold) { out[i] = v * params.scale; } else { out[i] = 0.0; }
+  if ((w >> 8u) >= params.threshold) { out[i] = scale_exact(v); } else { out[i] = 0.0; }
 }
 `;
   return {
