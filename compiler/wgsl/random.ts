@@ -1,7 +1,7 @@
 /**
  * Elementwise kernels of the RNG-driven and noise ops: `dropout` (inverted dropout; the keep mask
- * comes from the Philox uniform draw of ir/rng.ts for (seed, stream, step, row, col) and is
- * bit-identical to the CPU reference), `noiseStd` (softplus(x) + eps in training, exactly 0 in
+ * comes from the Philox uniform draw of ir/rng.ts for (seed, stream, step, row, col), and the mask
+ * and the scaled values are both bit-identical to the CPU reference), `noiseStd` (softplus(x) + eps in training, exactly 0 in
  * evaluation) and `randomNormal` (the exact table normal sampler, bit-identical to normalDraw).
  * Every shape and per-run value (seed, step, train, rate) is a `params` uniform, so each template
  * is one pipeline and the runtime can rewrite only the uniform between training steps. Grids wider
