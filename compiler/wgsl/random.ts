@@ -1,8 +1,8 @@
 /**
  * Elementwise kernels of the RNG-driven and noise ops: `dropout` (inverted dropout; the keep mask
- * comes from the Philox uniform draw of ir/rng.ts for (seed, stream, step, row, col), and the mask
- * and the scaled values are both bit-identical to the CPU reference), `noiseStd` (softplus(x) + eps in training, exactly 0 in
- * evaluation) and `randomNormal` (the exact table normal sampler, bit-identical to normalDraw).
+ * comes from the Philox uniform draw of ir/rng.ts for (seed, stream, step, row, col), and mask and
+ * scaled values are both bit-identical to the CPU reference), `noiseStd` (softplus(x) + eps in
+ * training, exactly 0 in evaluation) and `randomNormal` (the exact table normal sampler, bit-identical to normalDraw).
  * Every shape and per-run value (seed, step, train, rate) is a `params` uniform, so each template
  * is one pipeline and the runtime can rewrite only the uniform between training steps. Grids wider
  * than 65535 workgroups fold into y; the flat element index is gid.x + gid.y·(groups.x·WG).
