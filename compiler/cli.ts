@@ -12,3 +12,5 @@ try {
   process.stderr.write(`moec: ${process.env.MOEC_DEBUG ? err.stack : err.message}\n`);
   process.exitCode = 1;
 }
+// Dawn keeps native handles alive; leave explicitly once the command has finished.
+process.exit(process.exitCode ?? 0);

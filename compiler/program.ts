@@ -5,7 +5,8 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { compileCommand, EMIT_KINDS, type EmitKind } from './commands/compile.ts';
-import { RUN_BACKENDS, runCommand } from './commands/run.ts';
+import { runCommand } from './commands/run.ts';
+import { BACKEND_NAMES, type BackendName } from '../runtime/backend.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -39,12 +40,12 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .command('run')
     .description('run one forward pass on a synthetic batch and report loss, importance, load and their CV²')
     .argument('<model>', 'model file (TypeScript, default export made with defineModel)')
-    .addOption(new Option('--backend <name>', 'where to execute').choices(RUN_BACKENDS).default('cpu'))
+    .addOption(new Option('--backend <name>', 'where to execute: webgpu (Dawn), cpu (reference ops), auto (webgpu if an adapter exists)').choices(BACKEND_NAMES).default('auto'))
     .option('--seed <n>', 'seed for parameters, data and gating noise', parseSeed, 0)
     .addOption(new Option('--mode <mode>', 'train: gating noise and dropout on; eval: off').choices(['train', 'eval']).default('train'))
     .option('--json', 'print one JSON object', false)
     .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
-    .action(async (model: string, o: { backend: 'cpu'; seed: number; mode: 'train' | 'eval'; json: boolean; set: string[] }) => {
+    .action(async (model: string, o: { backend: BackendName; seed: number; mode: 'train' | 'eval'; json: boolean; set: string[] }) => {
       await runCommand(model, { backend: o.backend, seed: o.seed, mode: o.mode, json: o.json, set: o.set }, write);
     });
 

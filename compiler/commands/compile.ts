@@ -1,17 +1,20 @@
 /**
  * `moec compile`: traces a model file, runs the pass pipeline and prints the result: the IR as
- * text (default), JSON or Graphviz DOT; with `--print-after-all`, the IR after every pass that
- * changed it (to stderr-free stdout, each section headed by the pass name).
+ * text (default), JSON or Graphviz DOT, or the lowered WebGPU plan (storages, steps, dispatches,
+ * peak bytes) or its WGSL; with `--print-after-all`, the IR as traced and after every pass that
+ * changed it, each section headed by the pass name.
  */
 import type { Graph } from '../../ir/graph.ts';
 import { toDot } from '../../ir/dependency.ts';
 import { graphToJsonText } from '../../ir/json.ts';
 import { printGraph } from '../../ir/print.ts';
 import { compileGraph } from '../pipeline.ts';
+import { lowerToWebGpu } from '../lower/index.ts';
+import { printPlan, printWgsl } from '../print-plan.ts';
 import { loadModelFile, traceWithOverrides } from '../load-model.ts';
 
 /** What `--emit` can print. */
-export const EMIT_KINDS = ['ir', 'json', 'dot'] as const;
+export const EMIT_KINDS = ['ir', 'json', 'dot', 'plan', 'wgsl'] as const;
 /** One of EMIT_KINDS. */
 export type EmitKind = (typeof EMIT_KINDS)[number];
 
@@ -31,6 +34,10 @@ export function emitGraph(g: Graph, emit: EmitKind): string {
       return graphToJsonText(g);
     case 'dot':
       return toDot(g);
+    case 'plan':
+      return printPlan(lowerToWebGpu(g));
+    case 'wgsl':
+      return printWgsl(lowerToWebGpu(g));
   }
 }
 

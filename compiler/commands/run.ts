@@ -6,18 +6,17 @@
  * dropout on, so the load is the paper's smooth estimator; `eval` turns both off.
  */
 import type { Graph } from '../../ir/graph.ts';
-import { initParams, interpret } from '../../ir/interpret.ts';
+import { initParams } from '../../ir/interpret.ts';
 import type { Tensor } from '../../ir/tensor.ts';
+import { adapterName, prepareRunner, selectBackend, type BackendName } from '../../runtime/backend.ts';
 import { syntheticFeeds } from '../../runtime/synthetic-feeds.ts';
 import { compileGraph } from '../pipeline.ts';
+import { lowerToWebGpu } from '../lower/index.ts';
 import { loadModelFile, traceWithOverrides } from '../load-model.ts';
-
-/** Backends `moec run` accepts. */
-export const RUN_BACKENDS = ['cpu'] as const;
 
 /** Options of `moec run`. */
 export interface RunCommandOptions {
-  readonly backend: (typeof RUN_BACKENDS)[number];
+  readonly backend: BackendName;
   readonly seed: number;
   readonly mode: 'train' | 'eval';
   readonly json: boolean;
@@ -42,6 +41,9 @@ export interface RunReport {
   readonly mode: 'train' | 'eval';
   readonly loss: number;
   readonly moe: MoeLayerReport[];
+  /** Kernel launches per forward (one compute pass, one submit) and the plan's peak bytes. */
+  readonly dispatches?: number;
+  readonly peakBytes?: number;
 }
 
 const scalar = (t: Tensor | undefined, what: string): number => {
@@ -66,6 +68,7 @@ export function reportFromOutputs(g: Graph, outputs: Record<string, Tensor>, hea
 export function formatReport(r: RunReport): string {
   const f = (x: number): string => x.toFixed(4);
   const lines = [`model ${r.model} on ${r.backend}${r.adapter ? ` (${r.adapter})` : ''}, seed ${r.seed}, mode ${r.mode}`, `loss ${f(r.loss)}`];
+  if (r.dispatches !== undefined) lines.push(`${r.dispatches} kernel launches in one submit; plan peak ${r.peakBytes} bytes`);
   for (const m of r.moe) {
     lines.push(`${m.name}: CV²(importance) ${f(m.cvImportance)}, CV²(load) ${f(m.cvLoad)}`);
     lines.push(`  importance ${m.importance.map((x) => x.toFixed(2)).join(' ')}`);
@@ -79,18 +82,26 @@ export async function runCommand(file: string, opts: RunCommandOptions, write: (
   const loaded = await loadModelFile(file);
   const { graph } = traceWithOverrides(loaded, opts.set);
   const compiled = compileGraph(graph).graph;
-  const feeds = { ...initParams(compiled, opts.seed), ...syntheticFeeds(compiled, opts.seed) };
-  const outputs = interpret(compiled, feeds, { seed: opts.seed, step: 0, training: opts.mode === 'train' });
+  const backend = await selectBackend(opts.backend, (line) => process.stderr.write(`${line}\n`));
+  const plan = lowerToWebGpu(compiled, backend.kind === 'webgpu' ? backend.device.device.limits : undefined);
+  const runner = await prepareRunner(backend, plan, initParams(compiled, opts.seed));
+  let outputs: Record<string, Tensor>;
+  try {
+    outputs = await runner.run(syntheticFeeds(compiled, opts.seed), { seed: opts.seed, step: 0, training: opts.mode === 'train' });
+  } finally {
+    runner.destroy();
+  }
   const report = reportFromOutputs(compiled, outputs, {
     model: String(compiled.meta.name ?? file),
-    backend: opts.backend,
-    adapter: null,
+    backend: backend.kind,
+    adapter: adapterName(backend),
     seed: opts.seed,
     mode: opts.mode,
   });
-  for (const [k, v] of Object.entries({ loss: report.loss, ...Object.fromEntries(report.moe.flatMap((m) => [[`${m.name}.cvImportance`, m.cvImportance], [`${m.name}.cvLoad`, m.cvLoad]])) })) {
+  const full: RunReport = { ...report, dispatches: plan.steps.reduce((a, s) => a + s.dispatches.length, 0), peakBytes: plan.memory!.peakBytes };
+  for (const [k, v] of Object.entries({ loss: full.loss, ...Object.fromEntries(full.moe.flatMap((m) => [[`${m.name}.cvImportance`, m.cvImportance], [`${m.name}.cvLoad`, m.cvLoad]])) })) {
     if (!Number.isFinite(v)) throw new Error(`${k} is ${v}: the forward pass produced a non-finite number`);
   }
-  write(opts.json ? `${JSON.stringify(report)}\n` : `${formatReport(report)}\n`);
-  return report;
+  write(opts.json ? `${JSON.stringify(full)}\n` : `${formatReport(full)}\n`);
+  return full;
 }

@@ -79,7 +79,7 @@ describe('moec run', () => {
     [['run', 'missing-model.ts'], /^moec: model file not found: missing-model.ts$/],
     [['run', example, '--set', 'k=40'], /moe0: k = 40 is larger than the number of experts n = 16/],
     [['run', example, '--set', 'colour=blue'], /has no option 'colour'; valid options: vocab/],
-    [['run', example, '--backend', 'tpu'], /argument 'tpu' is invalid/],
+    [['run', example, '--backend', 'tpu'], /argument 'tpu' is invalid. Allowed choices are cpu, webgpu, auto/],
     [['run', example, '--frobnicate'], /unknown option '--frobnicate'/],
     [['compile', 'package.json'], /package.json/],
   ])('%j exits non-zero with a clear reason', (args, pattern) => {
