@@ -7,7 +7,7 @@
  * its input and output buffers and (for WebGPU) the kernel dispatches that implement it. Kernel
  * scratch (histograms, partial sums) is declared per step and planned like any temporary.
  */
-import type { Graph, Node } from '../ir/graph.ts';
+import type { Graph, InputRole, Node } from '../ir/graph.ts';
 import { typeBytes, type TensorType } from '../ir/types.ts';
 import type { Kernel } from './wgsl/kernel.ts';
 import { assignSlots } from './memory-plan.ts';
@@ -105,7 +105,7 @@ export interface Plan {
   readonly buffers: PlanBuffer[];
   readonly storages: Storage[];
   readonly steps: PlanStep[];
-  readonly inputs: readonly { name: string; role: 'input' | 'param'; buffer: number }[];
+  readonly inputs: readonly { name: string; role: InputRole; buffer: number }[];
   readonly outputs: readonly { name: string; buffer: number }[];
   /** Error flags to zero before and check after every run (WebGPU plans). */
   readonly errorChecks: ErrorCheck[];

@@ -23,12 +23,18 @@ export type ParamInit =
   | { readonly kind: 'uniform'; readonly scale: number }
   | { readonly kind: 'normal'; readonly std: number };
 
-/** A graph input: a data input fed per run, or a trainable parameter. */
+/**
+ * What a graph input is: data fed per run, a trainable parameter, or optimizer state (persistent
+ * across steps, initialised like a parameter, never fed by the user).
+ */
+export type InputRole = 'input' | 'param' | 'state';
+
+/** A graph input: a data input fed per run, a trainable parameter, or optimizer state. */
 export interface GraphInput {
   readonly value: number;
   readonly name: string;
-  readonly role: 'input' | 'param';
-  /** Required for params, absent for data inputs. */
+  readonly role: InputRole;
+  /** Required for params and state, absent for data inputs. */
   readonly init?: ParamInit;
 }
 
@@ -144,11 +150,11 @@ export class GraphBuilder {
   }
 
   /** Adds a data input or parameter and returns its value id. Names must be unique. */
-  addInput(name: string, type: TensorType, role: 'input' | 'param', init?: ParamInit): number {
+  addInput(name: string, type: TensorType, role: InputRole, init?: ParamInit): number {
     if (this.inputs.some((i) => i.name === name)) {
       throw new Error(`graph input '${name}' is declared twice; give each input and parameter a unique name`);
     }
-    if (role === 'param' && !init) throw new Error(`parameter '${name}' needs an initialiser`);
+    if (role !== 'input' && !init) throw new Error(`${role === 'param' ? 'parameter' : 'state'} '${name}' needs an initialiser`);
     const id = this.nextValue++;
     this.values.set(id, { id, type });
     this.inputs.push(init ? { value: id, name, role, init } : { value: id, name, role });

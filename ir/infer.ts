@@ -268,6 +268,192 @@ const RULES: { [O in OpName]: Rule<O> } = {
     if (!shapeEq(pos.shape, gates.shape)) fail(`position ${formatType(pos)} and gates ${formatType(gates)} must have equal shapes`);
     return [f32([gates.shape[0]!, y.shape[1]!])];
   },
+  expertHidden: (_p, ins, fail) => {
+    arity(ins, 5, 5, fail);
+    const [x, src, off, w1, b1] = ins as [TensorType, TensorType, TensorType, TensorType, TensorType];
+    rank(x, 2, 'expert input x [N,D]', fail);
+    rank(src, 1, 'sourceRow', fail);
+    dtype(src, 'i32', 'sourceRow', fail);
+    rank(w1, 3, 'w1 [n,D,H]', fail);
+    const [n, D, H] = w1.shape as [number, number, number];
+    if (x.shape[1] !== D) fail(`expert input width ${x.shape[1]} does not match w1 ${formatType(w1)}`);
+    if (!shapeEq(off.shape, [n + 1]) || off.dtype !== 'i32') fail(`offsets ${formatType(off)} must be i32[${n + 1}] for ${n} experts`);
+    if (!shapeEq(b1.shape, [n, H])) fail(`b1 ${formatType(b1)} must be [${n},${H}]`);
+    return [f32([src.shape[0]!, H])];
+  },
+  expertOutput: (_p, ins, fail) => {
+    arity(ins, 4, 4, fail);
+    const [h, off, w2, b2] = ins as [TensorType, TensorType, TensorType, TensorType];
+    rank(h, 2, 'hidden [S,H]', fail);
+    rank(w2, 3, 'w2 [n,H,Dout]', fail);
+    const [n, H, Dout] = w2.shape as [number, number, number];
+    if (h.shape[1] !== H) fail(`hidden width ${h.shape[1]} does not match w2 ${formatType(w2)}`);
+    if (!shapeEq(off.shape, [n + 1]) || off.dtype !== 'i32') fail(`offsets ${formatType(off)} must be i32[${n + 1}] for ${n} experts`);
+    if (!shapeEq(b2.shape, [n, Dout])) fail(`b2 ${formatType(b2)} must be [${n},${Dout}]`);
+    return [f32([h.shape[0]!, Dout])];
+  },
+  zeros: (p, ins, fail) => {
+    arity(ins, 0, 0, fail);
+    if (p.shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`invalid shape [${p.shape.join(', ')}]`);
+    return [f32(p.shape)];
+  },
+  transpose: (_p, ins, fail) => {
+    arity(ins, 1, 1, fail);
+    rank(ins[0]!, 2, 'input', fail);
+    dtype(ins[0]!, 'f32', 'input', fail);
+    return [f32([ins[0]!.shape[1]!, ins[0]!.shape[0]!])];
+  },
+  sumRows: (_p, ins, fail) => {
+    arity(ins, 1, 1, fail);
+    const x = ins[0]!;
+    dtype(x, 'f32', 'input', fail);
+    if (x.shape.length === 0) fail('sumRows needs at least one dimension');
+    return [f32([x.shape[x.shape.length - 1]!])];
+  },
+  reluGrad: (_p, ins, fail) => {
+    arity(ins, 2, 2, fail);
+    return [sameAll(ins, fail)];
+  },
+  sigmoidGrad: (_p, ins, fail) => {
+    arity(ins, 2, 2, fail);
+    return [sameAll(ins, fail)];
+  },
+  tanhGrad: (_p, ins, fail) => {
+    arity(ins, 2, 2, fail);
+    return [sameAll(ins, fail)];
+  },
+  softmaxGrad: (_p, ins, fail) => {
+    arity(ins, 2, 2, fail);
+    const t = sameAll(ins, fail);
+    if (t.shape.length === 0) fail('softmaxGrad needs at least one dimension');
+    return [t];
+  },
+  scatter0: (p, ins, fail) => {
+    arity(ins, 1, 1, fail);
+    if (!Number.isInteger(p.size) || p.size < 1 || !Number.isInteger(p.index) || p.index < 0 || p.index >= p.size) {
+      fail(`index ${p.index} must be in [0, ${p.size})`);
+    }
+    return [tensorType(ins[0]!.dtype, [p.size, ...ins[0]!.shape])];
+  },
+  padLast: (p, ins, fail) => {
+    arity(ins, 1, 1, fail);
+    const x = ins[0]!;
+    const w = x.shape[x.shape.length - 1];
+    if (w === undefined || w !== p.end - p.start || p.start < 0 || p.end > p.n) {
+      fail(`cannot pad ${formatType(x)} into columns [${p.start}:${p.end}] of ${p.n}`);
+    }
+    return [tensorType(x.dtype, [...x.shape.slice(0, -1), p.n])];
+  },
+  embeddingGrad: (p, ins, fail) => {
+    arity(ins, 2, 2, fail);
+    const [ids, dy] = ins as [TensorType, TensorType];
+    dtype(ids, 'i32', 'token ids', fail);
+    if (!Number.isInteger(p.vocab) || p.vocab < 1) fail(`vocab must be a positive integer, got ${p.vocab}`);
+    if (dy.shape.length !== ids.shape.length + 1 || !shapeEq(dy.shape.slice(0, -1), ids.shape)) {
+      fail(`dy ${formatType(dy)} must be [...ids, D] for ids ${formatType(ids)}`);
+    }
+    return [f32([p.vocab, dy.shape[dy.shape.length - 1]!])];
+  },
+  lstmGrad: (_p, ins, fail) => {
+    arity(ins, 9, 9, fail);
+    const fwd = RULES.lstm({}, ins.slice(0, 6), fail);
+    const [h, hT, cT] = fwd as [TensorType, TensorType, TensorType];
+    const [dh, dhT, dcT] = ins.slice(6) as [TensorType, TensorType, TensorType];
+    if (!shapeEq(dh.shape, h.shape)) fail(`dh ${formatType(dh)} must match h ${formatType(h)}`);
+    if (!shapeEq(dhT.shape, hT.shape)) fail(`dhT ${formatType(dhT)} must match hT ${formatType(hT)}`);
+    if (!shapeEq(dcT.shape, cT.shape)) fail(`dcT ${formatType(dcT)} must match cT ${formatType(cT)}`);
+    return ins.slice(0, 6).map((t) => f32(t.shape));
+  },
+  softmaxCrossEntropyGrad: (_p, ins, fail) => {
+    arity(ins, 3, 3, fail);
+    RULES.softmaxCrossEntropy({}, ins.slice(0, 2), fail);
+    if (ins[2]!.shape.length !== 0) fail(`dloss must be a scalar, got ${formatType(ins[2]!)}`);
+    return [ins[0]!];
+  },
+  noiseStdGrad: (_p, ins, fail) => {
+    arity(ins, 2, 2, fail);
+    return [sameAll(ins, fail)];
+  },
+  scatterTopk: (p, ins, fail) => {
+    arity(ins, 2, 2, fail);
+    const [dv, idx] = ins as [TensorType, TensorType];
+    rank(dv, 2, 'dvals [N,k]', fail);
+    dtype(idx, 'i32', 'indices', fail);
+    if (!shapeEq(dv.shape, idx.shape)) fail(`dvals ${formatType(dv)} and indices ${formatType(idx)} must have equal shapes`);
+    if (!Number.isInteger(p.n) || p.n < dv.shape[1]!) fail(`n = ${p.n} must be an integer ≥ k = ${dv.shape[1]}`);
+    return [f32([dv.shape[0]!, p.n])];
+  },
+  cvSquaredGrad: (_p, ins, fail) => {
+    arity(ins, 2, 2, fail);
+    rank(ins[0]!, 1, 'input vector', fail);
+    if (ins[1]!.shape.length !== 0) fail(`dcv must be a scalar, got ${formatType(ins[1]!)}`);
+    return [ins[0]!];
+  },
+  importanceGrad: (_p, ins, fail) => {
+    arity(ins, 2, 2, fail);
+    const [dimp, idx] = ins as [TensorType, TensorType];
+    rank(dimp, 1, 'dimportance [n]', fail);
+    rank(idx, 2, 'indices [N,k]', fail);
+    dtype(idx, 'i32', 'indices', fail);
+    return [f32(idx.shape)];
+  },
+  loadEstimateGrad: (p, ins, fail) => {
+    arity(ins, 5, 5, fail);
+    const [load] = RULES.loadEstimate(p, ins.slice(0, 4), fail) as [TensorType];
+    if (!shapeEq(ins[4]!.shape, load.shape)) fail(`dload ${formatType(ins[4]!)} must match load ${formatType(load)}`);
+    return [ins[0]!, ins[1]!];
+  },
+  moeCombineGrad: (_p, ins, fail) => {
+    arity(ins, 4, 4, fail);
+    const [dout, y, pos, gates] = ins as [TensorType, TensorType, TensorType, TensorType];
+    const [out] = RULES.moeCombine({}, [y, pos, gates], fail) as [TensorType];
+    if (!shapeEq(dout.shape, out.shape)) fail(`dout ${formatType(dout)} must match the combine output ${formatType(out)}`);
+    return [y, gates];
+  },
+  expertHiddenGrad: (_p, ins, fail) => {
+    arity(ins, 7, 7, fail);
+    const [x, src, off, pos, w1, hidden, dhidden] = ins as [TensorType, TensorType, TensorType, TensorType, TensorType, TensorType, TensorType];
+    const n = w1.shape[0]!;
+    const [h] = RULES.expertHidden({}, [x, src, off, w1, f32([n, w1.shape[2]!])], fail) as [TensorType];
+    if (!shapeEq(hidden.shape, h.shape) || !shapeEq(dhidden.shape, h.shape)) fail(`hidden ${formatType(hidden)} and dhidden ${formatType(dhidden)} must be ${formatType(h)}`);
+    dtype(pos, 'i32', 'position', fail);
+    if (pos.shape.length !== 2 || pos.shape[0] !== x.shape[0] || pos.shape[0]! * pos.shape[1]! !== src.shape[0]) {
+      fail(`position ${formatType(pos)} must be [${x.shape[0]}, k] with N·k = ${src.shape[0]} slots`);
+    }
+    return [x, w1, f32([n, w1.shape[2]!])];
+  },
+  expertOutputGrad: (_p, ins, fail) => {
+    arity(ins, 4, 4, fail);
+    const [hidden, off, w2, dy] = ins as [TensorType, TensorType, TensorType, TensorType];
+    const [n, , Dout] = w2.shape as [number, number, number];
+    const [y] = RULES.expertOutput({}, [hidden, off, w2, f32([n, Dout])], fail) as [TensorType];
+    if (!shapeEq(dy.shape, y.shape)) fail(`dy ${formatType(dy)} must match the expert output ${formatType(y)}`);
+    return [hidden, w2, f32([n, Dout])];
+  },
+  sgdUpdate: (p, ins, fail) => {
+    arity(ins, 2, 2, fail);
+    if (!Number.isFinite(p.lr)) fail(`lr must be finite, got ${p.lr}`);
+    return [sameAll(ins, fail)];
+  },
+  adamUpdate: (p, ins, fail) => {
+    arity(ins, 4, 4, fail);
+    if (!(p.beta1 >= 0 && p.beta1 < 1 && p.beta2 >= 0 && p.beta2 < 1)) fail(`betas must be in [0, 1), got ${p.beta1}, ${p.beta2}`);
+    if (!(p.eps > 0) || !Number.isFinite(p.lr)) fail(`eps must be > 0 and lr finite, got eps ${p.eps}, lr ${p.lr}`);
+    const t = sameAll(ins, fail);
+    return [t, t, t];
+  },
+  factoredAdamUpdate: (p, ins, fail) => {
+    arity(ins, 4, 4, fail);
+    const [w, g, vr, vc] = ins as [TensorType, TensorType, TensorType, TensorType];
+    if (w.shape.length < 2) fail(`factored Adam needs a matrix (or a batch of matrices), got ${formatType(w)}`);
+    if (!shapeEq(w.shape, g.shape)) fail(`gradient ${formatType(g)} must match parameter ${formatType(w)}`);
+    const lead = w.shape.slice(0, -2);
+    const [r, c] = w.shape.slice(-2) as [number, number];
+    if (!shapeEq(vr.shape, [...lead, r])) fail(`row statistics ${formatType(vr)} must be [${[...lead, r].join(',')}]`);
+    if (!shapeEq(vc.shape, [...lead, c])) fail(`column statistics ${formatType(vc)} must be [${[...lead, c].join(',')}]`);
+    if (!(p.beta2 >= 0 && p.beta2 < 1) || !Number.isFinite(p.lr) || !(p.clip >= 0)) fail(`need beta2 in [0,1), finite lr, clip ≥ 0; got ${p.beta2}, ${p.lr}, ${p.clip}`);
+    return [w, vr, vc];
+  },
 };
 
 /**

@@ -262,13 +262,14 @@ export function fnv1a(s: string): number {
 /**
  * Initial values of every parameter from its ParamInit, deterministic in (seed, name): element i
  * of parameter `p` uses the draw (seed, stream = fnv1a(p), step 0, row i, col 0). uniform(scale) →
- * (2u − 1)·scale; normal(std) → z·std; zeros; ones. Data inputs are not included.
+ * (2u − 1)·scale; normal(std) → z·std; zeros; ones. Covers parameters and optimizer state; data
+ * inputs are not included.
  */
 export function initParams(graph: Graph, seed: number, precision: Precision = 'f32'): Record<string, Tensor> {
   checkContext({ seed, step: 0, training: false });
   const out: Record<string, Tensor> = {};
   for (const inp of graph.inputs) {
-    if (inp.role !== 'param') continue;
+    if (inp.role === 'input') continue;
     const type = valueOf(graph, inp.value).type;
     const t = zeros(type, precision);
     const init = inp.init;

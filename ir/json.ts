@@ -5,7 +5,7 @@
  * a half-built graph; the result is then checked by the verifier, so recorded types must agree
  * with shape inference.
  */
-import { GraphBuilder, type Graph, type ParamInit } from './graph.ts';
+import { GraphBuilder, type Graph, type InputRole, type ParamInit } from './graph.ts';
 import { checkParams, isOpName, type OpName, type OpParams } from './ops.ts';
 import { tensorType, type DType, type TensorType } from './types.ts';
 import { verifyGraph } from './verify.ts';
@@ -25,7 +25,7 @@ export interface GraphJson {
   format: typeof GRAPH_FORMAT;
   version: number;
   meta: Record<string, unknown>;
-  inputs: { name: string; role: 'input' | 'param'; value: number; type: JsonType; init?: ParamInit }[];
+  inputs: { name: string; role: InputRole; value: number; type: JsonType; init?: ParamInit }[];
   nodes: { id: number; op: string; params: Record<string, unknown>; inputs: number[]; outputs: { value: number; type: JsonType }[]; layer?: string; instance?: number }[];
   outputs: { name: string; value: number }[];
 }
@@ -127,10 +127,10 @@ export function graphFromJson(input: string | unknown): Graph {
     const where = `inputs[${idx}]`;
     if (!isObj(raw)) fail(where, 'must be an object');
     if (typeof raw.name !== 'string' || raw.name === '') fail(where, 'name must be a non-empty string');
-    if (raw.role !== 'input' && raw.role !== 'param') fail(`${where} '${raw.name}'`, `role must be "input" or "param", got ${JSON.stringify(raw.role)}`);
+    if (raw.role !== 'input' && raw.role !== 'param' && raw.role !== 'state') fail(`${where} '${raw.name}'`, `role must be "input", "param" or "state", got ${JSON.stringify(raw.role)}`);
     const type = readType(raw.type, `${where} '${raw.name}'`);
     const init = raw.init !== undefined ? readInit(raw.init, `${where} '${raw.name}'`) : undefined;
-    if (raw.role === 'param' && !init) fail(`${where} '${raw.name}'`, 'a param needs an init');
+    if (raw.role !== 'input' && !init) fail(`${where} '${raw.name}'`, `a ${raw.role} input needs an init`);
     const id = b.addInput(raw.name, type, raw.role, init);
     bind(readInt(raw.value, where, 'value'), id, where);
   });

@@ -127,6 +127,99 @@ export interface OpParams {
    * gates[x,j] · y[position[x,j]] summed in j order (deterministic).
    */
   moeCombine: Record<string, never>;
+
+  // ---- Mixture-of-Experts: the expert FFN split for training (see passes/split-expert-ffn.ts) ------
+  /**
+   * First expert layer: (x [N,D], sourceRow i32 [S], offsets i32 [n+1], w1 [n,D,H], b1 [n,H]) →
+   * hidden [S,H], hidden[s] = relu(x[sourceRow[s]]·w1[e] + b1[e]) for the expert e owning slot s.
+   */
+  expertHidden: Record<string, never>;
+  /**
+   * Second expert layer: (hidden [S,H], offsets i32 [n+1], w2 [n,H,Dout], b2 [n,Dout]) → y [S,Dout],
+   * y[s] = hidden[s]·w2[e] + b2[e]. expertOutput(expertHidden(...)) ≡ expertFfn(...).
+   */
+  expertOutput: Record<string, never>;
+
+  // ---- gradients (emitted by the autodiff pass; each documented as the vjp it computes) -----------
+  /** A zero tensor of the given shape (f32), e.g. the gradient of an unused output. */
+  zeros: { shape: number[] };
+  /** 2-D transpose: x [M,N] → [N,M]. */
+  transpose: Record<string, never>;
+  /** Sum over every leading dimension: x [..., C] → [C] (the vjp of biasAdd's bias). */
+  sumRows: Record<string, never>;
+  /** (y, dy) → dy · [y > 0] where y = relu(x) (equivalently x > 0). */
+  reluGrad: Record<string, never>;
+  /** (y, dy) → dy · y · (1 − y) where y = sigmoid(x). */
+  sigmoidGrad: Record<string, never>;
+  /** (y, dy) → dy · (1 − y²) where y = tanh(x). */
+  tanhGrad: Record<string, never>;
+  /** (y, dy) → y · (dy − Σ_last(y · dy)) where y = softmax(x) over the last dim. */
+  softmaxGrad: Record<string, never>;
+  /** dy [...rest] → [size, ...rest], zeros except at [index] (the vjp of select0). */
+  scatter0: { index: number; size: number };
+  /** dy [..., end−start] → [..., n], zeros outside columns start..end−1 (the vjp of sliceLast). */
+  padLast: { start: number; end: number; n: number };
+  /**
+   * (ids i32 [...s], dy [...s, D]) → dTable [vocab, D]: Σ of dy rows per id, accumulated in
+   * position order (deterministic). Ids outside [0, vocab) are an error.
+   */
+  embeddingGrad: { vocab: number };
+  /**
+   * Backpropagation through time of `lstm`. Inputs: x [T,B,D], wx, wh, b, h0, c0 (as the forward)
+   * and dh [T,B,H], dhT [B,H], dcT [B,H] (gradients of the three forward outputs). The forward
+   * states are recomputed from the inputs. Outputs: dx, dwx, dwh, db, dh0, dc0.
+   */
+  lstmGrad: Record<string, never>;
+  /** (logits [N,V], labels i32 [N], dloss f32[]) → dlogits = (softmax(logits) − onehot)·dloss/N. */
+  softmaxCrossEntropyGrad: Record<string, never>;
+  /** (raw, dy) → training: dy · sigmoid(raw) (the derivative of softplus(raw) + eps); evaluation: 0. */
+  noiseStdGrad: Record<string, never>;
+  /** (dvals [N,k], indices i32 [N,k]) → [N,n]: dvals scattered to the selected experts, 0 elsewhere. */
+  scatterTopk: { n: number };
+  /** (v [n], dcv f32[]) → dv [n], the gradient of CV²(v) = var/(mean² + 1e-10) times dcv. */
+  cvSquaredGrad: Record<string, never>;
+  /** (dimportance [n], indices i32 [N,k]) → dgates [N,k] = dimportance[indices]. */
+  importanceGrad: Record<string, never>;
+  /**
+   * The vjp of loadEstimate with the thresholds held constant (as the paper's reference code):
+   * (clean, sigma, topValues, indices, dload [n]) → (dclean [N,n], dsigma [N,n]) with
+   * z = (clean − thr)/sigma, dclean = dload_i·φ(z)/sigma, dsigma = −dload_i·φ(z)·z/sigma; both 0
+   * where sigma = 0 (the step has zero derivative almost everywhere).
+   */
+  loadEstimateGrad: { k: number };
+  /**
+   * The vjp of moeCombine: (dout [N,D], y [S,D], position i32 [N,k], gates [N,k]) →
+   * (dy [S,D] with dy[position[x,j]] = gates[x,j]·dout[x], dgates [N,k] = dout[x]·y[position[x,j]]).
+   */
+  moeCombineGrad: Record<string, never>;
+  /**
+   * The vjp of expertHidden: (x [N,D], sourceRow, offsets, position i32 [N,k], w1 [n,D,H],
+   * hidden [S,H], dhidden [S,H]) → (dx [N,D] = Σ_j dslot[position[x,j]], dw1 [n,D,H], db1 [n,H])
+   * where dpre = dhidden·[hidden > 0] and dslot[s] = dpre[s]·w1[e]ᵀ. Sums run in slot order.
+   */
+  expertHiddenGrad: Record<string, never>;
+  /**
+   * The vjp of expertOutput: (hidden [S,H], offsets, w2 [n,H,Dout], dy [S,Dout]) →
+   * (dhidden [S,H] = dy[s]·w2[e]ᵀ, dw2 [n,H,Dout] = Σ_{s∈e} hidden[s]ᵀ·dy[s], db2 [n,Dout] = Σ_{s∈e} dy[s]).
+   */
+  expertOutputGrad: Record<string, never>;
+
+  // ---- optimizers (updates are in place: output i reuses the storage of the matching input) --------
+  /** (p, g) → p − lr·g. */
+  sgdUpdate: { lr: number };
+  /**
+   * Adam (Kingma & Ba): (p, g, m, v) → (p', m', v') with t = step + 1: m' = β1·m + (1−β1)·g,
+   * v' = β2·v + (1−β2)·g², p' = p − lr·(m'/(1−β1ᵗ)) / (sqrt(v'/(1−β2ᵗ)) + eps).
+   */
+  adamUpdate: { lr: number; beta1: number; beta2: number; eps: number };
+  /**
+   * Factored Adam (paper App. D; β1 = 0) for a parameter [..., r, c] taken as a batch of r×c
+   * matrices (each expert's matrix separately): (p, g, vr [..., r], vc [..., c]) → (p', vr', vc'),
+   * t = step + 1: vr' = β2·vr + (1−β2)·mean_c(g² + eps1), vc' = β2·vc + (1−β2)·mean_r(g² + eps1),
+   * v̂ = vr'·vc'ᵀ / mean(vr') / (1−β2ᵗ), u = g / sqrt(v̂), u ← u / max(1, rms(u)/clip) when
+   * clip > 0 (Adafactor's update clipping), p' = p − lr·u. eps1 = 1e-30.
+   */
+  factoredAdamUpdate: { lr: number; beta2: number; clip: number };
 }
 
 /** Every op name. */
@@ -139,6 +232,11 @@ export const OP_NAMES = [
   'embedding', 'lstm', 'dropout', 'softmaxCrossEntropy',
   'noiseStd', 'randomNormal', 'topk',
   'gating', 'loadEstimate', 'importance', 'cvSquared', 'moeDispatch', 'expertFfn', 'moeCombine',
+  'expertHidden', 'expertOutput',
+  'zeros', 'transpose', 'sumRows', 'reluGrad', 'sigmoidGrad', 'tanhGrad', 'softmaxGrad', 'scatter0', 'padLast',
+  'embeddingGrad', 'lstmGrad', 'softmaxCrossEntropyGrad', 'noiseStdGrad', 'scatterTopk', 'cvSquaredGrad', 'importanceGrad',
+  'loadEstimateGrad', 'moeCombineGrad', 'expertHiddenGrad', 'expertOutputGrad',
+  'sgdUpdate', 'adamUpdate', 'factoredAdamUpdate',
 ] as const satisfies readonly OpName[];
 
 // Compile-time check that OP_NAMES lists every op exactly (fails to compile if one is missing).
@@ -164,6 +262,23 @@ export const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamK
   gating: { k: 'integer', noisy: 'boolean', eps: 'number', stream: 'integer', rowOffset: 'integer', explicitNoise: 'boolean' },
   loadEstimate: { k: 'integer' }, importance: { n: 'integer' }, cvSquared: {}, moeDispatch: { n: 'integer' },
   expertFfn: {}, moeCombine: {},
+  expertHidden: {}, expertOutput: {},
+  zeros: { shape: 'integer[]' }, transpose: {}, sumRows: {}, reluGrad: {}, sigmoidGrad: {}, tanhGrad: {}, softmaxGrad: {},
+  scatter0: { index: 'integer', size: 'integer' }, padLast: { start: 'integer', end: 'integer', n: 'integer' },
+  embeddingGrad: { vocab: 'integer' }, lstmGrad: {}, softmaxCrossEntropyGrad: {}, noiseStdGrad: {}, scatterTopk: { n: 'integer' },
+  cvSquaredGrad: {}, importanceGrad: {}, loadEstimateGrad: { k: 'integer' }, moeCombineGrad: {}, expertHiddenGrad: {}, expertOutputGrad: {},
+  sgdUpdate: { lr: 'number' }, adamUpdate: { lr: 'number', beta1: 'number', beta2: 'number', eps: 'number' },
+  factoredAdamUpdate: { lr: 'number', beta2: 'number', clip: 'number' },
+};
+
+/**
+ * Ops that update state in place: output k reuses the storage of input IN_PLACE[op][k], so the
+ * planner aliases them and a kernel writes the parameter (and optimizer state) where it lives.
+ */
+export const IN_PLACE: Partial<Record<OpName, readonly number[]>> = {
+  sgdUpdate: [0],
+  adamUpdate: [0, 2, 3],
+  factoredAdamUpdate: [0, 2, 3],
 };
 
 /** Returns a list of problems with `params` for `op` (unknown, missing or mistyped keys). */

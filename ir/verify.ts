@@ -24,7 +24,7 @@ export function verifyGraph(g: Graph): void {
   for (const inp of g.inputs) {
     if (inputNames.has(inp.name)) problems.push(`graph input '${inp.name}' is declared twice`);
     inputNames.add(inp.name);
-    if (inp.role === 'param' && !inp.init) problems.push(`parameter '${inp.name}' has no initialiser`);
+    if (inp.role !== 'input' && !inp.init) problems.push(`${inp.role} '${inp.name}' has no initialiser`);
     define(inp.value, `input '${inp.name}'`);
   }
 

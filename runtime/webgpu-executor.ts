@@ -103,7 +103,7 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
   const outputByName = new Map(plan.outputs.map((o) => [o.name, o]));
   const upload = (name: string, t: Tensor, role: 'input' | 'param'): void => {
     const inp = bufferByName.get(name);
-    if (!inp || inp.role !== role) {
+    if (!inp || (inp.role === 'input') !== (role === 'input')) {
       const names = plan.inputs.filter((i) => i.role === role).map((i) => i.name);
       throw new Error(`unknown ${role} '${name}'; the plan's ${role}s are ${names.join(', ')}`);
     }
@@ -125,8 +125,8 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
   return {
     stats: { dispatches, submitsPerRun: 1, pipelines: new Set(bound.map((b) => b.pipeline)).size },
     setParams(params) {
-      const missing = plan.inputs.filter((i) => i.role === 'param' && !(i.name in params)).map((i) => i.name);
-      if (missing.length > 0) throw new Error(`missing parameters: ${missing.join(', ')}`);
+      const missing = plan.inputs.filter((i) => i.role !== 'input' && !(i.name in params)).map((i) => i.name);
+      if (missing.length > 0) throw new Error(`missing parameters or optimizer state: ${missing.join(', ')}`);
       for (const [name, t] of Object.entries(params)) upload(name, t, 'param');
       paramsSet = true;
     },
