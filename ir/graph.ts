@@ -38,10 +38,15 @@ export interface GraphInput {
   readonly init?: ParamInit;
 }
 
-/** Which DSL layer a node came from, and (for per-timestep application) which timestep. */
+/**
+ * Which DSL layer a node came from, (for per-timestep application) which timestep, and (in
+ * training graphs) which phase emitted it: absent = forward, 'backward' = the autodiff pass,
+ * 'update' = the optimizer pass. Recompute and scheduling passes key on the phase.
+ */
 export interface NodeTag {
   readonly layer?: string;
   readonly instance?: number;
+  readonly phase?: 'backward' | 'update';
 }
 
 /** One op application. */
@@ -113,6 +118,7 @@ interface MutableNode {
   outputs: number[];
   layer?: string;
   instance?: number;
+  phase?: 'backward' | 'update';
 }
 
 /**
@@ -181,6 +187,7 @@ export class GraphBuilder {
     const node: MutableNode = { id, op, params, inputs: [...inputs], outputs };
     if (tag.layer !== undefined) node.layer = tag.layer;
     if (tag.instance !== undefined) node.instance = tag.instance;
+    if (tag.phase !== undefined) node.phase = tag.phase;
     this.nodes.push(node);
     return outputs;
   }

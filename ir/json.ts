@@ -26,7 +26,7 @@ export interface GraphJson {
   version: number;
   meta: Record<string, unknown>;
   inputs: { name: string; role: InputRole; value: number; type: JsonType; init?: ParamInit }[];
-  nodes: { id: number; op: string; params: Record<string, unknown>; inputs: number[]; outputs: { value: number; type: JsonType }[]; layer?: string; instance?: number }[];
+  nodes: { id: number; op: string; params: Record<string, unknown>; inputs: number[]; outputs: { value: number; type: JsonType }[]; layer?: string; instance?: number; phase?: 'backward' | 'update' }[];
   outputs: { name: string; value: number }[];
 }
 
@@ -49,6 +49,7 @@ export function graphToJson(g: Graph): GraphJson {
       outputs: n.outputs.map((o) => ({ value: o, type: ty(o) })),
       ...(n.layer !== undefined ? { layer: n.layer } : {}),
       ...(n.instance !== undefined ? { instance: n.instance } : {}),
+      ...(n.phase !== undefined ? { phase: n.phase } : {}),
     })),
     outputs: g.outputs.map((o) => ({ ...o })),
   };
@@ -151,7 +152,11 @@ export function graphFromJson(input: string | unknown): Graph {
       if (id === undefined) fail(label, `inputs[${k}] reads %${old}, which is not defined by an earlier input or node`);
       return id;
     });
-    const tag: { layer?: string; instance?: number } = {};
+    const tag: { layer?: string; instance?: number; phase?: 'backward' | 'update' } = {};
+    if (raw.phase !== undefined) {
+      if (raw.phase !== 'backward' && raw.phase !== 'update') fail(label, `phase must be "backward" or "update", got ${JSON.stringify(raw.phase)}`);
+      tag.phase = raw.phase;
+    }
     if (raw.layer !== undefined) {
       if (typeof raw.layer !== 'string') fail(label, 'layer must be a string');
       tag.layer = raw.layer;

@@ -48,7 +48,8 @@ export function printGraph(g: Graph, title = String(g.meta.name ?? 'graph')): st
     const outs = n.outputs.map((o) => `%${o}`).join(', ');
     const ins = n.inputs.map((v) => `%${v}`).join(', ');
     const types = n.outputs.map(type).join(', ');
-    const tag = n.layer ? `  # ${n.layer}${n.instance !== undefined ? ` t=${n.instance}` : ''}` : '';
+    const where = [n.layer, n.instance !== undefined ? `t=${n.instance}` : undefined, n.phase].filter((x) => x !== undefined);
+    const tag = where.length > 0 ? `  # ${where.join(' ')}` : '';
     lines.push(`  ${outs} = ${n.op}${formatParams(n.params)}(${ins}) : ${types}${tag}`);
   }
   for (const o of g.outputs) lines.push(`  output ${o.name} = %${o.value}`);
