@@ -18,6 +18,11 @@ import * as shape from './reference/shape.ts';
 import * as seq from './reference/sequence.ts';
 import * as gating from './reference/gating.ts';
 import * as moe from './reference/dispatch.ts';
+import * as gdense from './reference/grad-dense.ts';
+import * as gseq from './reference/grad-sequence.ts';
+import * as experts from './reference/experts.ts';
+import * as gmoe from './reference/grad-moe.ts';
+import * as opt from './reference/optimizers.ts';
 
 /** Per-run context: RNG seed and step, train/eval mode, float storage precision (default 'f32'). */
 export interface RunContext {
@@ -143,6 +148,105 @@ const RULES: { [O in OpName]: Rule<O> } = {
     const [S, Dout] = y!.type.shape as [number, number];
     const [N, k] = g!.type.shape as [number, number];
     return one(t!, moe.combine(fl(y!), S, Dout, ints(pos!), fl(g!), N, k, c.precision));
+  },
+
+  expertHidden: (_n, [x, src, off, w1, b1], c, [t]) => {
+    const [nExp, D, H] = w1!.type.shape as [number, number, number];
+    return one(t!, experts.expertHidden({ x: fl(x!), sourceRow: ints(src!), offsets: ints(off!), w1: fl(w1!), b1: fl(b1!), N: x!.type.shape[0]!, D, H, n: nExp }, c.precision));
+  },
+  expertOutput: (_n, [h, off, w2, b2], c, [t]) => {
+    const [nExp, H, Dout] = w2!.type.shape as [number, number, number];
+    return one(t!, experts.expertOutput({ hidden: fl(h!), offsets: ints(off!), w2: fl(w2!), b2: fl(b2!), S: h!.type.shape[0]!, H, Dout, n: nExp }, c.precision));
+  },
+
+  zeros: (_n, _ins, c, [t]) => one(t!, gdense.zerosOf(numel(t!.shape), c.precision)),
+  transpose: (_n, [x], c, [t]) => one(t!, gdense.transpose(fl(x!), x!.type.shape[0]!, x!.type.shape[1]!, c.precision)),
+  sumRows: (_n, [x], c, [t]) => one(t!, gdense.sumRows(fl(x!), leadRows(x!.type), lastDim(x!.type), c.precision)),
+  reluGrad: (_n, [y, dy], c, [t]) => one(t!, gdense.reluGrad(fl(y!), fl(dy!), c.precision)),
+  sigmoidGrad: (_n, [y, dy], c, [t]) => one(t!, gdense.sigmoidGrad(fl(y!), fl(dy!), c.precision)),
+  tanhGrad: (_n, [y, dy], c, [t]) => one(t!, gdense.tanhGrad(fl(y!), fl(dy!), c.precision)),
+  softmaxGrad: (_n, [y, dy], c, [t]) => one(t!, gdense.softmaxGrad(fl(y!), fl(dy!), leadRows(y!.type), lastDim(y!.type), c.precision)),
+  scatter0: (n, [dy], _c, [t]) => one(t!, gdense.scatter0(dy!.data, n.params.size, n.params.index)),
+  padLast: (n, [dy], _c, [t]) => one(t!, gdense.padLast(dy!.data, n.params.start, n.params.end, n.params.n)),
+  embeddingGrad: (n, [ids, dy], c, [t]) => one(t!, gseq.embeddingGrad(ints(ids!), fl(dy!), n.params.vocab, lastDim(dy!.type), c.precision)),
+  lstmGrad: (_n, [x, wx, wh, b, h0, c0, dh, dhT, dcT], c, outTypes) => {
+    const [T, B, D] = x!.type.shape as [number, number, number];
+    const H = wh!.type.shape[0]!;
+    const r = gseq.lstmGrad(
+      { x: fl(x!), wx: fl(wx!), wh: fl(wh!), b: fl(b!), h0: fl(h0!), c0: fl(c0!), dh: fl(dh!), dhT: fl(dhT!), dcT: fl(dcT!), T, B, D, H },
+      c.precision,
+    );
+    return [r.dx, r.dwx, r.dwh, r.db, r.dh0, r.dc0].map((data, i) => ({ type: outTypes[i]!, data }));
+  },
+  softmaxCrossEntropyGrad: (_n, [logits, labels, dloss], c, [t]) =>
+    one(t!, gseq.softmaxCrossEntropyGrad(fl(logits!), ints(labels!), fl(dloss!)[0]!, logits!.type.shape[0]!, logits!.type.shape[1]!, c.precision)),
+  noiseStdGrad: (_n, [raw, dy], c, [t]) => one(t!, gmoe.noiseStdGrad(fl(raw!), fl(dy!), c.training, c.precision)),
+  scatterTopk: (n, [dv, idx], c, [t]) => {
+    const [N, k] = dv!.type.shape as [number, number];
+    return one(t!, gmoe.scatterTopk(fl(dv!), ints(idx!), N, k, n.params.n, c.precision));
+  },
+  cvSquaredGrad: (_n, [v, dcv], c, [t]) => one(t!, gmoe.cvSquaredGrad(fl(v!), fl(dcv!)[0]!, c.precision)),
+  importanceGrad: (_n, [dimp, idx], c, [t]) => {
+    const [N, k] = idx!.type.shape as [number, number];
+    return one(t!, gmoe.importanceGrad(fl(dimp!), ints(idx!), N, k, c.precision));
+  },
+  loadEstimateGrad: (n, [clean, sigma, top, idx, dload], c, [tc, ts]) => {
+    const [N, nExp] = clean!.type.shape as [number, number];
+    const r = gmoe.loadEstimateGrad({ clean: fl(clean!), sigma: fl(sigma!), topValues: fl(top!), indices: ints(idx!), dload: fl(dload!), N, n: nExp, k: n.params.k }, c.precision);
+    return [
+      { type: tc!, data: r.dclean },
+      { type: ts!, data: r.dsigma },
+    ];
+  },
+  moeCombineGrad: (_n, [dout, y, pos, g], c, [ty, tg]) => {
+    const [S, Dout] = y!.type.shape as [number, number];
+    const [N, k] = g!.type.shape as [number, number];
+    const r = gmoe.moeCombineGrad(fl(dout!), fl(y!), S, Dout, ints(pos!), fl(g!), N, k, c.precision);
+    return [
+      { type: ty!, data: r.dy },
+      { type: tg!, data: r.dgates },
+    ];
+  },
+  expertHiddenGrad: (_n, [x, src, off, pos, w1, h, dh], c, [tx, tw, tb]) => {
+    const [nExp, D, H] = w1!.type.shape as [number, number, number];
+    const r = experts.expertHiddenGrad(
+      { x: fl(x!), sourceRow: ints(src!), offsets: ints(off!), position: ints(pos!), w1: fl(w1!), hidden: fl(h!), dhidden: fl(dh!), N: x!.type.shape[0]!, D, H, n: nExp, k: pos!.type.shape[1]! },
+      c.precision,
+    );
+    return [
+      { type: tx!, data: r.dx },
+      { type: tw!, data: r.dw1 },
+      { type: tb!, data: r.db1 },
+    ];
+  },
+  expertOutputGrad: (_n, [h, off, w2, dy], c, [th, tw, tb]) => {
+    const [nExp, H, Dout] = w2!.type.shape as [number, number, number];
+    const r = experts.expertOutputGrad({ hidden: fl(h!), offsets: ints(off!), w2: fl(w2!), dy: fl(dy!), S: h!.type.shape[0]!, H, Dout, n: nExp }, c.precision);
+    return [
+      { type: th!, data: r.dhidden },
+      { type: tw!, data: r.dw2 },
+      { type: tb!, data: r.db2 },
+    ];
+  },
+
+  sgdUpdate: (n, [p, g], c, [t]) => one(t!, opt.sgdUpdate(fl(p!), fl(g!), n.params.lr, c.precision)),
+  adamUpdate: (n, [p, g, m, v], c, [tp, tm, tv]) => {
+    const r = opt.adamUpdate(fl(p!), fl(g!), fl(m!), fl(v!), n.params, c.step, c.precision);
+    return [
+      { type: tp!, data: r.p },
+      { type: tm!, data: r.m },
+      { type: tv!, data: r.v },
+    ];
+  },
+  factoredAdamUpdate: (n, [p, g, vr, vc], c, [tp, tr, tc]) => {
+    const sh = p!.type.shape;
+    const [rr, cc] = sh.slice(-2) as [number, number];
+    const r = opt.factoredAdamUpdate(fl(p!), fl(g!), fl(vr!), fl(vc!), numel(sh.slice(0, -2)), rr, cc, n.params, c.step, c.precision);
+    return [
+      { type: tp!, data: r.p },
+      { type: tr!, data: r.vr },
+      { type: tc!, data: r.vc },
+    ];
   },
 };
 
