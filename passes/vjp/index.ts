@@ -1,0 +1,17 @@
+/**
+ * The vjp table: one rule per op, assembled from the family files (dense, shape, sequence, moe,
+ * and nondiff for the gradient/optimizer ops, which refuse). Typed as the mapped `VjpTable`, so an
+ * op added to ir/ops.ts fails to compile here until some family file gives it a rule.
+ */
+import { DENSE_VJP } from './dense.ts';
+import { MOE_VJP } from './moe.ts';
+import { NONDIFF_VJP } from './nondiff.ts';
+import { SEQUENCE_VJP } from './sequence.ts';
+import { SHAPE_VJP } from './shape.ts';
+import type { VjpTable } from './types.ts';
+
+export type { VjpArgs, VjpRule, VjpTable } from './types.ts';
+export { VjpBuilder } from './types.ts';
+
+/** Every op's vjp rule. */
+export const VJP: VjpTable = { ...DENSE_VJP, ...SHAPE_VJP, ...SEQUENCE_VJP, ...MOE_VJP, ...NONDIFF_VJP };

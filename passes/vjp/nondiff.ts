@@ -1,0 +1,27 @@
+/**
+ * Vjp "rules" of the ops that cannot be differentiated: the gradient ops the autodiff pass itself
+ * emits and the optimizer updates. Reaching one on the reverse walk means the pass was given a
+ * graph that already contains a backward or update phase; each rule throws a message naming the
+ * node and saying to differentiate the forward graph instead. (zeros and transpose are in the
+ * gradient section of ops.ts but are ordinary linear ops with rules in shape.ts / dense.ts.)
+ */
+import { describeNode } from '../../ir/graph.ts';
+import type { OpName } from '../../ir/ops.ts';
+import type { VjpRule } from './types.ts';
+
+type NonDiffOp =
+  | 'sumRows' | 'reluGrad' | 'sigmoidGrad' | 'tanhGrad' | 'softmaxGrad' | 'scatter0' | 'padLast' | 'embeddingGrad' | 'lstmGrad'
+  | 'softmaxCrossEntropyGrad' | 'noiseStdGrad' | 'scatterTopk' | 'cvSquaredGrad' | 'importanceGrad' | 'loadEstimateGrad'
+  | 'moeCombineGrad' | 'expertHiddenGrad' | 'expertOutputGrad' | 'sgdUpdate' | 'adamUpdate' | 'factoredAdamUpdate';
+
+const refuse: VjpRule<OpName> = ({ node }) => {
+  throw new Error(`${describeNode(node)}: cannot differentiate: op ${node.op} is already a gradient/update op; differentiate the forward graph`);
+};
+
+/** Rules that throw for every gradient and optimizer op. */
+export const NONDIFF_VJP: { readonly [O in NonDiffOp]: VjpRule<O> } = {
+  sumRows: refuse, reluGrad: refuse, sigmoidGrad: refuse, tanhGrad: refuse, softmaxGrad: refuse, scatter0: refuse, padLast: refuse,
+  embeddingGrad: refuse, lstmGrad: refuse, softmaxCrossEntropyGrad: refuse, noiseStdGrad: refuse, scatterTopk: refuse,
+  cvSquaredGrad: refuse, importanceGrad: refuse, loadEstimateGrad: refuse, moeCombineGrad: refuse, expertHiddenGrad: refuse,
+  expertOutputGrad: refuse, sgdUpdate: refuse, adamUpdate: refuse, factoredAdamUpdate: refuse,
+};
