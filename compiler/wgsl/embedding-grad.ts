@@ -1,0 +1,82 @@
+/**
+ * Embedding gradient (op `embeddingGrad`): dTable[v, d] = Σ_{m : ids[m] = v} dy[m, d], summed in
+ * position order, without sorting and without float atomics. Invocation (vocab block vb, column d)
+ * owns column d of the table rows of its vocab block: it zeroes them, then scans every position m in
+ * order and accumulates dy[m, d] into dTable[ids[m], d] when that row is in its block. Every output
+ * element therefore has exactly one writer that adds in position order — deterministic — and the
+ * work is O(M·D) adds plus O(blocks·M·D) id reads; the vocab is cut into just enough blocks to
+ * keep a few hundred invocations busy. Ids outside [0, vocab) are reported (by invocation 0) in the
+ * two-word error buffer used by the embedding lookup (embedding.ts) and otherwise ignored.
+ */
+import { grid1d, ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
+
+const WG = 64;
+
+/** Number of vocab blocks for a [V, D] table: enough for ~1024 invocations, at most V. */
+export function embeddingGradBlocks(V: number, D: number): number {
+  return Math.max(1, Math.min(V, ceilDiv(1024, Math.max(1, D))));
+}
+
+/**
+ * Embedding-gradient kernel. Bindings: `ids` (read, i32 [M]), `dy` (read, f32 [M, D]), `out`
+ * (read_write, f32 [V, D]), `err` (read_write, u32 [2], zeroed beforehand), `params`.
+ */
+export function embeddingGradKernel(o: { readonly V: number; readonly D: number; readonly M: number }): Kernel {
+  const blocks = embeddingGradBlocks(o.V, o.D);
+  const rowsPerBlock = ceilDiv(Math.max(o.V, 1), blocks);
+  const count = blocks * o.D;
+  const u = uniformBlock([
+    ['V', 'u32', o.V],
+    ['D', 'u32', Math.max(1, o.D)],
+    ['M', 'u32', o.M],
+    ['rowsPerBlock', 'u32', rowsPerBlock],
+    ['count', 'u32', count],
+  ]);
+  const wgsl = /* wgsl */ `// embedding gradient: one owner per (vocab block, column), positions in order
+${u.struct}
+@group(0) @binding(0) var<storage, read> ids: array<i32>;
+@group(0) @binding(1) var<storage, read> dy: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<storage, read_write> err: array<atomic<u32>, 2>;
+@group(0) @binding(4) var<uniform> params: Params;
+
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
+  if (i >= params.count) { return; }
+  let D = params.D;
+  let vb = i / D;
+  let d = i - vb * D;
+  let v0 = vb * params.rowsPerBlock;
+  let v1 = min(params.V, v0 + params.rowsPerBlock);
+  for (var v = v0; v < v1; v++) { out[v * D + d] = 0.0; }
+  for (var m = 0u; m < params.M; m++) {
+    let id = ids[m];
+    if (id < 0 || u32(id) >= params.V) {
+      if (i == 0u) {
+        atomicAdd(&err[0], 1u);
+        atomicMax(&err[1], 0xFFFFFFFFu - m);
+      }
+      continue;
+    }
+    let v = u32(id);
+    if (v >= v0 && v < v1) { out[v * D + d] += dy[m * D + d]; }
+  }
+}
+`;
+  return {
+    name: 'embedding_grad',
+    wgsl,
+    bindings: [
+      { name: 'ids', access: 'read' },
+      { name: 'dy', access: 'read' },
+      { name: 'out', access: 'read_write' },
+      { name: 'err', access: 'read_write' },
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [WG, 1, 1],
+    dispatch: grid1d(ceilDiv(count, WG)),
+    cacheKey: 'embedding_grad',
+    uniformData: u.data,
+  };
+}

@@ -1,0 +1,211 @@
+/**
+ * Gradients of the MoE gating and balancing ops: `scatterTopk` (dvals scattered to the selected
+ * experts of each row), `importanceGrad` (a gather dimportance[indices]), `cvSquaredGrad` (one
+ * workgroup: mean and variance by fixed-order tree sums, then the analytic gradient, exactly 0 for
+ * n < 2 and constant vectors as the reference), `loadEstimateGrad` (elementwise over [N, n] with
+ * the forward's thresholds held constant: dclean = dload·φ(z)/σ, dsigma = −dload·φ(z)·z/σ, 0 where
+ * σ = 0 or P is the constant 1) and `moeCombineGrad` (one 64-invocation workgroup per (row, j)
+ * pair: writes dy[position] = gate·dout row, coalesced, and reduces dgates = dout·y[position] with a
+ * fixed tree). Every output element has exactly one writer and every sum a fixed order, so all are
+ * deterministic; sizes live in the uniforms.
+ */
+import { grid1d, ceilDiv, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+
+const WG = 64;
+
+function decls(bindings: readonly KernelBinding[], types: Record<string, string> = {}): string {
+  return bindings
+    .map((b, i) =>
+      b.access === 'uniform'
+        ? `@group(0) @binding(${i}) var<uniform> params: Params;`
+        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${types[b.name] ?? 'f32'}>;`,
+    )
+    .join('\n');
+}
+
+const ro = (name: string): KernelBinding => ({ name, access: 'read' });
+const rw = (name: string): KernelBinding => ({ name, access: 'read_write' });
+const PARAMS: KernelBinding = { name: 'params', access: 'uniform' };
+
+const INDEX = `let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;`;
+const MAIN = `@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32)`;
+
+const TREE = /* wgsl */ `
+var<workgroup> red: array<f32, ${WG}>;
+fn tree_sum(v: f32, t: u32) -> f32 {
+  red[t] = v;
+  workgroupBarrier();
+  for (var s = ${WG / 2}u; s > 0u; s >>= 1u) {
+    if (t < s) { red[t] = red[t] + red[t + s]; }
+    workgroupBarrier();
+  }
+  let r = red[0];
+  workgroupBarrier();
+  return r;
+}
+`;
+
+/** scatterTopk: (dvals [N,k], indices [N,k]) → out [N,n]. Bindings dvals, indices, out, params. */
+export function scatterTopkKernel(o: { readonly N: number; readonly k: number; readonly n: number }): Kernel {
+  const u = uniformBlock([
+    ['N', 'u32', o.N],
+    ['k', 'u32', o.k],
+    ['n', 'u32', Math.max(1, o.n)],
+  ]);
+  const bindings = [ro('dvals'), ro('indices'), rw('out'), PARAMS];
+  const wgsl = /* wgsl */ `// scatter top-k gradient
+${u.struct}
+${decls(bindings, { indices: 'i32' })}
+${MAIN} {
+  ${INDEX}
+  if (i >= params.N * params.n) { return; }
+  let row = i / params.n;
+  let e = i32(i - row * params.n);
+  var acc = 0.0;
+  for (var j = 0u; j < params.k; j++) {
+    if (indices[row * params.k + j] == e) { acc += dvals[row * params.k + j]; }
+  }
+  out[i] = acc;
+}
+`;
+  return { name: 'scatter_topk', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(ceilDiv(o.N * o.n, WG)), cacheKey: 'scatter_topk', uniformData: u.data };
+}
+
+/** importanceGrad: (dimportance [n], indices [N,k]) → dgates [N,k]. Bindings dimportance, indices, out, params. */
+export function importanceGradKernel(o: { readonly N: number; readonly k: number }): Kernel {
+  const u = uniformBlock([['count', 'u32', o.N * o.k]]);
+  const bindings = [ro('dimportance'), ro('indices'), rw('out'), PARAMS];
+  const wgsl = /* wgsl */ `// importance gradient (gather)
+${u.struct}
+${decls(bindings, { indices: 'i32' })}
+${MAIN} {
+  ${INDEX}
+  if (i >= params.count) { return; }
+  out[i] = dimportance[u32(indices[i])];
+}
+`;
+  return { name: 'importance_grad', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(ceilDiv(o.N * o.k, WG)), cacheKey: 'importance_grad', uniformData: u.data };
+}
+
+/** cvSquaredGrad: (v [n], dcv [1]) → dv [n], one workgroup. Bindings v, dcv, out, params. */
+export function cvSquaredGradKernel(o: { readonly n: number }): Kernel {
+  const u = uniformBlock([['n', 'u32', o.n]]);
+  const bindings = [ro('v'), ro('dcv'), rw('out'), PARAMS];
+  const wgsl = /* wgsl */ `// CV² gradient (one workgroup, fixed-order trees)
+${u.struct}
+${decls(bindings)}
+${TREE}
+@compute @workgroup_size(${WG})
+fn main(@builtin(local_invocation_index) t: u32) {
+  let n = params.n;
+  if (n < 2u) {
+    for (var i = t; i < n; i += ${WG}u) { out[i] = 0.0; }
+    return;
+  }
+  let v0 = v[0];
+  var s = 0.0;
+  var diff = 0.0;
+  for (var i = t; i < n; i += ${WG}u) { s += v[i]; diff += select(0.0, 1.0, v[i] != v0); }
+  let total = tree_sum(s, t);
+  let differ = tree_sum(diff, t);
+  let mean = total / f32(n);
+  var ss = 0.0;
+  for (var i = t; i < n; i += ${WG}u) { let d = v[i] - mean; ss = fma(d, d, ss); }
+  let variance = tree_sum(ss, t) / f32(n);
+  let den = mean * mean + 1e-10;
+  let nf = f32(n);
+  let common = (2.0 * mean * variance) / (nf * den * den);
+  let g = dcv[0];
+  for (var i = t; i < n; i += ${WG}u) {
+    var r = g * ((2.0 * (v[i] - mean)) / (nf * den) - common);
+    if (differ == 0.0) { r = 0.0; }
+    out[i] = r;
+  }
+}
+`;
+  return { name: 'cv_squared_grad', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: [1, 1, 1], cacheKey: 'cv_squared_grad', uniformData: u.data };
+}
+
+/**
+ * loadEstimateGrad over [N, n]. Bindings clean, sigma, topValues ([N, min(k+1, n)]), indices,
+ * dload [n], dclean, dsigma (read_write), params.
+ */
+export function loadEstimateGradKernel(o: { readonly N: number; readonly n: number; readonly k: number }): Kernel {
+  const kt = Math.min(o.k + 1, o.n);
+  const u = uniformBlock([
+    ['N', 'u32', o.N],
+    ['n', 'u32', Math.max(1, o.n)],
+    ['k', 'u32', o.k],
+    ['kt', 'u32', kt],
+  ]);
+  const bindings = [ro('clean'), ro('sigma'), ro('topValues'), ro('indices'), ro('dload'), rw('dclean'), rw('dsigma'), PARAMS];
+  const wgsl = /* wgsl */ `// load estimator gradient (thresholds constant)
+${u.struct}
+${decls(bindings, { indices: 'i32' })}
+${MAIN} {
+  ${INDEX}
+  let n = params.n;
+  let k = params.k;
+  let kt = params.kt;
+  if (i >= params.N * n) { return; }
+  let row = i / n;
+  let e = i - row * n;
+  var sel = false;
+  for (var j = 0u; j < k; j++) {
+    if (indices[row * k + j] == i32(e)) { sel = true; }
+  }
+  let sg = sigma[i];
+  var dc = 0.0;
+  var ds = 0.0;
+  if (sg > 0.0 && !(sel && kt == k)) {
+    var thr: f32;
+    if (sel) { thr = topValues[row * kt + k]; } else { thr = topValues[row * kt + k - 1u]; }
+    let z = (clean[i] - thr) / sg;
+    let pd = exp(-0.5 * z * z) * 0.3989422804014327;
+    dc = dload[e] * pd / sg;
+    ds = -dload[e] * pd * z / sg;
+  }
+  dclean[i] = dc;
+  dsigma[i] = ds;
+}
+`;
+  return { name: 'load_estimate_grad', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(ceilDiv(o.N * o.n, WG)), cacheKey: 'load_estimate_grad', uniformData: u.data };
+}
+
+/**
+ * moeCombineGrad: one workgroup per (row, j). Bindings dout [N,D], y [S,D], position (i32 [N,k]),
+ * gates [N,k], dy [S,D], dgates [N,k] (read_write), params. `position` must cover every slot once
+ * (as moeDispatch produces, S = N·k); slots it misses are not written.
+ */
+export function combineGradKernel(o: { readonly N: number; readonly k: number; readonly Dout: number }): Kernel {
+  const u = uniformBlock([
+    ['pairs', 'u32', o.N * o.k],
+    ['k', 'u32', Math.max(1, o.k)],
+    ['D', 'u32', o.Dout],
+  ]);
+  const bindings = [ro('dout'), ro('y'), ro('position'), ro('gates'), rw('dy'), rw('dgates'), PARAMS];
+  const wgsl = /* wgsl */ `// combine gradient, one workgroup per (row, j)
+${u.struct}
+${decls(bindings, { position: 'i32' })}
+${TREE}
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let pair = wid.y * nwg.x + wid.x;
+  if (pair >= params.pairs) { return; }
+  let D = params.D;
+  let row = pair / params.k;
+  let s = u32(position[pair]);
+  let g = gates[pair];
+  var acc = 0.0;
+  for (var c = t; c < D; c += ${WG}u) {
+    let d = dout[row * D + c];
+    dy[s * D + c] = g * d;
+    acc = fma(d, y[s * D + c], acc);
+  }
+  let total = tree_sum(acc, t);
+  if (t == 0u) { dgates[pair] = total; }
+}
+`;
+  return { name: 'combine_grad', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(o.N * o.k), cacheKey: 'combine_grad', uniformData: u.data };
+}

@@ -1,0 +1,195 @@
+/**
+ * Deterministic reductions over row segments (the training-time counterparts of the grouped expert
+ * GEMM): `segmentSumKernel` sums the rows of each segment offsets[e] .. offsets[e+1]−1 of x [S, C]
+ * (op `sumRows` with one segment, and the expert bias gradients db[e] = Σ_{s∈e} dy[s]);
+ * `segmentGemmTnKernel` computes out[e] = A[seg e]ᵀ · B[seg e] for every segment (the expert weight
+ * gradients dw1[e] = Σ x[src(s)]ᵀ·dpre[s] with rows of A gathered by sourceRow, dw2[e] = Σ
+ * hidden[s]ᵀ·dy[s]). Both read the segment bounds straight from the device offsets buffer (no host
+ * round trip), assign every output element to exactly one workgroup, and reduce the segment's rows
+ * in a fixed order (the GEMM: 16 rows per workgroup-memory stage, 8×8 register tile per thread as
+ * matmul.ts; the sum: four interleaved lanes combined in lane order) — no atomics, bit-identical
+ * from run to run, and segments with zero rows write zeros. Sizes and the gather flag live in the
+ * uniform: one pipeline each.
+ */
+import { ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
+
+/** Segment-sum geometry: x [S, C] → out [segments, C]. */
+export interface SegmentSumOptions {
+  readonly C: number;
+  readonly segments: number;
+}
+
+const SUM_COLS = 64;
+const SUM_LANES = 4;
+
+/**
+ * Segment sum. Bindings: `x` (read, f32 [S, C]), `offsets` (read, i32 [segments + 1]), `out`
+ * (read_write, f32 [segments, C]), `params`.
+ */
+export function segmentSumKernel(o: SegmentSumOptions): Kernel {
+  if (o.segments > 65535) throw new Error(`segment sum: ${o.segments} segments exceed the dispatch grid`);
+  const u = uniformBlock([['C', 'u32', o.C]]);
+  const wgsl = /* wgsl */ `// segment row sum (${SUM_COLS} columns x ${SUM_LANES} lanes per workgroup)
+${u.struct}
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> offsets: array<i32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
+var<workgroup> part: array<f32, ${SUM_COLS * SUM_LANES}>;
+
+@compute @workgroup_size(${SUM_COLS * SUM_LANES})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let C = params.C;
+  let e = wid.y;
+  let col = wid.x * ${SUM_COLS}u + t % ${SUM_COLS}u;
+  let lane = t / ${SUM_COLS}u;
+  let s0 = u32(offsets[e]);
+  let s1 = u32(offsets[e + 1u]);
+  var acc = 0.0;
+  if (col < C) {
+    for (var s = s0 + lane; s < s1; s += ${SUM_LANES}u) { acc += x[s * C + col]; }
+  }
+  part[t] = acc;
+  workgroupBarrier();
+  if (lane == 0u && col < C) {
+    var total = part[t];
+    for (var l = 1u; l < ${SUM_LANES}u; l++) { total += part[t + l * ${SUM_COLS}u]; }
+    out[e * C + col] = total;
+  }
+}
+`;
+  return {
+    name: 'segment_sum',
+    wgsl,
+    bindings: [
+      { name: 'x', access: 'read' },
+      { name: 'offsets', access: 'read' },
+      { name: 'out', access: 'read_write' },
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [SUM_COLS * SUM_LANES, 1, 1],
+    dispatch: [Math.max(1, ceilDiv(o.C, SUM_COLS)), Math.max(1, o.segments), 1],
+    cacheKey: 'segment_sum',
+    uniformData: u.data,
+  };
+}
+
+/** Segment TN GEMM geometry: A [·, Ka] (rows gathered by sourceRow when `gather`), B [S, Nb] → out [segments, Ka, Nb]. */
+export interface SegmentGemmOptions {
+  readonly Ka: number;
+  readonly Nb: number;
+  readonly segments: number;
+  readonly gather: boolean;
+}
+
+const TM = 64;
+const TN = 64;
+const TK = 16;
+
+/**
+ * Segment TN GEMM: out[e][i][j] = Σ_{s = offsets[e]}^{offsets[e+1]−1} A[src(s)][i] · B[s][j], src(s) =
+ * sourceRow[s] when gathering, else s. Bindings: `a`, `sourceRow` (read, i32; bound but unread when
+ * not gathering), `b`, `offsets` (read, i32 [segments + 1]), `out` (read_write), `params`.
+ */
+export function segmentGemmTnKernel(o: SegmentGemmOptions): Kernel {
+  const gx = ceilDiv(o.Nb, TN);
+  const gy = ceilDiv(o.Ka, TM);
+  if (gx > 65535 || gy > 65535 || o.segments > 65535) throw new Error(`segment GEMM: grid ${gx}×${gy}×${o.segments} too large`);
+  const u = uniformBlock([
+    ['Ka', 'u32', o.Ka],
+    ['Nb', 'u32', o.Nb],
+    ['gather', 'u32', o.gather ? 1 : 0],
+  ]);
+  const wgsl = /* wgsl */ `// segment TN GEMM (tile ${TM}x${TN}, ${TK} rows per stage, 8x8 per thread)
+${u.struct}
+@group(0) @binding(0) var<storage, read> a: array<f32>;
+@group(0) @binding(1) var<storage, read> sourceRow: array<i32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(3) var<storage, read> offsets: array<i32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@group(0) @binding(5) var<uniform> params: Params;
+const TM = ${TM}u;
+const TN = ${TN}u;
+const TK = ${TK}u;
+var<workgroup> As: array<f32, ${TK * TM}>; // [TK][TM]
+var<workgroup> Bs: array<f32, ${TK * TN}>; // [TK][TN]
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let Ka = params.Ka;
+  let Nb = params.Nb;
+  let e = wid.z;
+  let m0 = wid.y * TM;
+  let n0 = wid.x * TN;
+  let s0 = u32(offsets[e]);
+  let s1 = u32(offsets[e + 1u]);
+  let tx = t % 8u;
+  let ty = t / 8u;
+  var acc: array<array<f32, 8>, 8>;
+  for (var i = 0u; i < 8u; i++) { for (var j = 0u; j < 8u; j++) { acc[i][j] = 0.0; } }
+  for (var sb = s0; sb < s1; sb += TK) {
+    for (var r = 0u; r < ${(TK * TM) / 64}u; r++) {
+      let q = t + 64u * r;
+      let kk = q / TM;
+      let col = q % TM;
+      let s = sb + kk;
+      let gm = m0 + col;
+      var v = 0.0;
+      if (s < s1 && gm < Ka) {
+        var src = s;
+        if (params.gather != 0u) { src = u32(sourceRow[s]); }
+        v = a[src * Ka + gm];
+      }
+      As[kk * TM + col] = v;
+    }
+    for (var r = 0u; r < ${(TK * TN) / 64}u; r++) {
+      let q = t + 64u * r;
+      let kk = q / TN;
+      let col = q % TN;
+      let s = sb + kk;
+      let gn = n0 + col;
+      var v = 0.0;
+      if (s < s1 && gn < Nb) { v = b[s * Nb + gn]; }
+      Bs[kk * TN + col] = v;
+    }
+    workgroupBarrier();
+    let kEnd = min(TK, s1 - sb);
+    for (var kk = 0u; kk < kEnd; kk++) {
+      var av: array<f32, 8>;
+      var bv: array<f32, 8>;
+      for (var i = 0u; i < 8u; i++) { av[i] = As[kk * TM + ty + 8u * i]; }
+      for (var j = 0u; j < 8u; j++) { bv[j] = Bs[kk * TN + tx + 8u * j]; }
+      for (var i = 0u; i < 8u; i++) {
+        for (var j = 0u; j < 8u; j++) { acc[i][j] = fma(av[i], bv[j], acc[i][j]); }
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var i = 0u; i < 8u; i++) {
+    let gm = m0 + ty + 8u * i;
+    if (gm >= Ka) { continue; }
+    for (var j = 0u; j < 8u; j++) {
+      let gn = n0 + tx + 8u * j;
+      if (gn >= Nb) { continue; }
+      out[(e * Ka + gm) * Nb + gn] = acc[i][j];
+    }
+  }
+}
+`;
+  return {
+    name: `segment_gemm_tn${o.gather ? '_gather' : ''}`,
+    wgsl,
+    bindings: [
+      { name: 'a', access: 'read' },
+      { name: 'sourceRow', access: 'read' },
+      { name: 'b', access: 'read' },
+      { name: 'offsets', access: 'read' },
+      { name: 'out', access: 'read_write' },
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [64, 1, 1],
+    dispatch: [Math.max(1, gx), Math.max(1, gy), Math.max(1, o.segments)],
+    cacheKey: 'segment_gemm_tn',
+    uniformData: u.data,
+  };
+}
