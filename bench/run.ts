@@ -1,0 +1,172 @@
+/**
+ * `npm run bench` (`tsx bench/run.ts [--quick]`): end-to-end benchmarks of moec against
+ * TensorFlow.js's WebGPU backend on the same Dawn adapter (lavapipe here). (1)+(2) one noisy top-k
+ * MoE layer forward (N = 512 rows, D = 512, n = 64 experts, H = 1024, k = 4; `--quick`: 128, 128,
+ * 16, 256, 4) — moec compiled from the DSL and run by its WebGPU executor, tfjs in plain ops with
+ * per-expert gather/matMul/scatter-add; (3) a square f32 matmul (1024³; `--quick` 256³). Both
+ * sides end every timed call with a host readback; after one warm-up call each, the two sides are
+ * timed alternately (so host-load drift hits both) and medians over ≥ 5 runs are reported, with
+ * ratio = tfjs_ms / moec_ms. Writes bench/results/<name>.json (moe-forward, matmul; `-quick`
+ * suffix with --quick) with the host load average, and prints a summary.
+ */
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { acquireDevice } from '../runtime/device.ts';
+import { benchConfig, gflops, hostLoad, median, moeFlops, randArray, round } from './common.ts';
+import { makeMoeData, prepareMoecMatmul, prepareMoecMoe } from './moec-path.ts';
+import { initTfjs, prepareTfjsMatmul, prepareTfjsMoe } from './tfjs-path.ts';
+
+/** Warm-up each function, then time them alternately `runs` times; returns samples (ms) per function. */
+async function timeAlternating(fns: readonly (() => Promise<unknown>)[], runs: number, warmup: number): Promise<number[][]> {
+  for (let w = 0; w < warmup; w++) for (const f of fns) await f();
+  const samples = fns.map(() => [] as number[]);
+  for (let r = 0; r < runs; r++) {
+    for (let i = 0; i < fns.length; i++) {
+      const t0 = performance.now();
+      await fns[i]!();
+      samples[i]!.push(performance.now() - t0);
+    }
+  }
+  return samples;
+}
+
+/** Writes one result file and returns its path. */
+function writeResult(name: string, result: object): string {
+  const dir = new URL('./results/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  const url = new URL(`${name}.json`, dir);
+  writeFileSync(url, JSON.stringify(result, null, 2) + '\n');
+  return url.pathname;
+}
+
+/** The commit measured and the source files that differed from it (the tree is shared with parallel work). */
+function gitState(): { commit: string; modified: string[] } {
+  try {
+    const sh = (c: string) => execSync(c, { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
+    const modified = sh('git status --porcelain -- compiler runtime ir frontend passes').split('\n').filter(Boolean).map((l) => l.slice(3));
+    return { commit: sh('git rev-parse --short HEAD').trim(), modified };
+  } catch {
+    return { commit: 'unknown', modified: [] };
+  }
+}
+
+const quick = process.argv.includes('--quick');
+const git = gitState();
+const cfg = benchConfig(quick);
+const suffix = quick ? '-quick' : '';
+const dev = await acquireDevice();
+if (!dev) {
+  console.error('bench: no WebGPU adapter (run `npm run setup` to install lavapipe)');
+  process.exit(1);
+}
+const adapter = `${dev.info.backend}: ${dev.info.description}`;
+const loadStart = hostLoad();
+console.log(`adapter ${adapter}\nhost ${loadStart.cpus} CPUs, loadavg ${loadStart.loadavg.join(' ')}${quick ? '\n(--quick sizes)' : ''}`);
+
+// ---- (1) + (2): MoE layer forward ----
+const s = cfg.moe;
+const data = makeMoeData(s);
+const moec = await prepareMoecMoe(dev, s, data);
+const tfc = await initTfjs(dev);
+const tfMoe = prepareTfjsMoe(tfc, s, data);
+let tfDispatches = 0;
+let tfSubmits = 0;
+{
+  // one counted (untimed) tfjs forward, after a first one that compiles its pipelines
+  await tfMoe.forward();
+  tfc.counters.dispatches = tfc.counters.submits = 0;
+  await tfMoe.forward();
+  tfDispatches = tfc.counters.dispatches;
+  tfSubmits = tfc.counters.submits;
+}
+// cross-check without noise (same routing on both sides): Σy of the layer output must agree
+const check = { moecYSum: (await moec.forward(false)).ySum, tfjsYSum: (await tfMoe.forward(false)).ySum };
+const checkRel = Math.abs(check.moecYSum - check.tfjsYSum) / Math.max(1e-6, Math.abs(check.moecYSum));
+const loss = { moec: (await moec.forward()).loss, tfjs: (await tfMoe.forward()).loss };
+const [moeMoecMs, moeTfMs] = await timeAlternating([() => moec.forward(), () => tfMoe.forward()], cfg.runs, cfg.warmup);
+const flops = moeFlops(s);
+const mMs = median(moeMoecMs!);
+const tMs = median(moeTfMs!);
+const moeResult = {
+  name: `moe-forward${suffix}`,
+  date: new Date().toISOString(),
+  adapter,
+  loadavg: { start: loadStart.loadavg, end: hostLoad().loadavg, cpus: loadStart.cpus },
+  config: {
+    ...s,
+    noisy: true,
+    training: true,
+    runs: cfg.runs,
+    warmup: cfg.warmup,
+    git,
+    flops: flops.total,
+    flopsCounted: '2·(2·N·D·n) for the clean and noise gating matmuls + 2·(N·k)·(D·H + H·D) for the experts',
+    timing: 'wall clock per forward incl. x upload and the host readback of the loss (moec: every plan output); sides timed alternately',
+    tfjsExperts: 'sparse: host readback of top-k indices, per-expert tf.gather → matMul → +b1 → relu → matMul → +b2 → ×gate, one unsortedSegmentSum; no masking or padding',
+  },
+  moec: {
+    median_ms: round(mMs, 1),
+    gflops: gflops(flops.total, mMs),
+    dispatches: moec.dispatches,
+    submits: moec.submits,
+    pipelines: moec.pipelines,
+    ops: moec.ops,
+    samples_ms: moeMoecMs!.map((x) => round(x, 1)),
+    loss: loss.moec,
+  },
+  tfjs: {
+    version: tfc.tf.version_core,
+    median_ms: round(tMs, 1),
+    gflops: gflops(flops.total, tMs),
+    dispatches: tfDispatches,
+    submits: tfSubmits,
+    samples_ms: moeTfMs!.map((x) => round(x, 1)),
+    loss: loss.tfjs,
+  },
+  ratio: round(tMs / mMs, 2),
+  check: { what: 'Σ of the layer output without noise (eval routing), moec vs tfjs', ...check, relDiff: checkRel },
+};
+moec.destroy();
+tfMoe.dispose();
+const moePath = writeResult(moeResult.name, moeResult);
+
+// ---- (3): matmul ----
+const M = cfg.matmul;
+const a = randArray(M * M, 1, 11);
+const b = randArray(M * M, 1, 12);
+const mm = await prepareMoecMatmul(dev, M, a, b);
+const tfMm = prepareTfjsMatmul(tfc, M, a, b);
+tfc.counters.dispatches = tfc.counters.submits = 0;
+await tfMm.run();
+const tfMmDispatches = tfc.counters.dispatches;
+const tfMmSubmits = tfc.counters.submits;
+const [mmMoecMs, mmTfMs] = await timeAlternating([() => mm.run(), () => tfMm.run()], cfg.runs, cfg.warmup);
+const mmFlops = 2 * M ** 3;
+const mmM = median(mmMoecMs!);
+const mmT = median(mmTfMs!);
+const mmResult = {
+  name: `matmul${suffix}`,
+  date: new Date().toISOString(),
+  adapter,
+  loadavg: { start: moeResult.loadavg.end, end: hostLoad().loadavg, cpus: loadStart.cpus },
+  config: { M, N: M, K: M, runs: cfg.runs, warmup: cfg.warmup, git, flops: mmFlops, timing: 'wall clock per matmul incl. the host readback of C; sides timed alternately' },
+  moec: { median_ms: round(mmM, 1), gflops: gflops(mmFlops, mmM), dispatches: mm.dispatches, submits: 1, samples_ms: mmMoecMs!.map((x) => round(x, 1)) },
+  tfjs: { median_ms: round(mmT, 1), gflops: gflops(mmFlops, mmT), dispatches: tfMmDispatches, submits: tfMmSubmits, samples_ms: mmTfMs!.map((x) => round(x, 1)) },
+  ratio: round(mmT / mmM, 2),
+};
+tfMm.dispose();
+const mmPath = writeResult(mmResult.name, mmResult);
+
+// ---- summary ----
+const row = (label: string, r: { median_ms: number; gflops: number; dispatches: number; submits: number }) =>
+  `  ${label.padEnd(5)} ${String(r.median_ms).padStart(9)} ms  ${String(r.gflops).padStart(6)} GFLOP/s  ${String(r.dispatches).padStart(4)} dispatches  ${String(r.submits).padStart(3)} submits`;
+console.log(`\nMoE forward N=${s.N} D=${s.D} n=${s.n} H=${s.H} k=${s.k} (median of ${cfg.runs}, readback included)`);
+console.log(row('moec', moeResult.moec));
+console.log(row('tfjs', moeResult.tfjs));
+console.log(`  tfjs/moec = ${moeResult.ratio}   (check: Σy without noise moec ${check.moecYSum.toPrecision(6)} vs tfjs ${check.tfjsYSum.toPrecision(6)})`);
+console.log(`\nmatmul ${M}³ (median of ${cfg.runs}, readback of C included)`);
+console.log(row('moec', mmResult.moec));
+console.log(row('tfjs', mmResult.tfjs));
+console.log(`  tfjs/moec = ${mmResult.ratio}`);
+console.log(`\nloadavg at end ${mmResult.loadavg.end.join(' ')}\nwrote ${moePath}\n      ${mmPath}`);
+process.exit(0);
