@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { Node } from '../../ir/graph.ts';
+import { evalNode } from '../../ir/interpret.ts';
+import { OP_NAMES, type OpName, type OpParams } from '../../ir/ops.ts';
+import { dispatch, expertFfn } from '../../ir/reference/dispatch.ts';
+import { lstmGrad } from '../../ir/reference/grad-sequence.ts';
+import { fromArray, type Tensor } from '../../ir/tensor.ts';
+import { rand } from './fd.ts';
+
+const r = rand(21);
+const F = (shape: number[], lo = -1, hi = 1): Tensor => fromArray('f32', shape, r(shape.reduce((a, b) => a * b, 1), lo, hi));
+const I = (shape: number[], v: number[]): Tensor => fromArray('i32', shape, v);
+const S = (v: number): Tensor => fromArray('f32', [], [v]);
+
+function node<O extends OpName>(op: O, params: OpParams[O]): Node<O> {
+  return { id: 0, op, params, inputs: [], outputs: [] };
+}
+
+// Routing shared by the expert and combine cases: N=3, k=2, n=3.
+const idx = [0, 2, 1, 0, 2, 1];
+const d = dispatch(idx, 3, 2, 3);
+const src = I([6], [...d.sourceRow]);
+const pos = I([3, 2], [...d.position]);
+const off = I([4], [...d.offsets]);
+const x = F([3, 4]);
+const w1 = F([3, 4, 5]);
+const b1 = F([3, 5]);
+const w2 = F([3, 5, 2]);
+const b2 = F([3, 2]);
+const hidden = evalNode(node('expertHidden', {}), [x, src, off, w1, b1], { seed: 0, step: 0, training: true })[0]!;
+
+/** One case per new op: its params and inputs. */
+const CASES: { [O in OpName]?: [OpParams[O], Tensor[]] } = {
+  expertHidden: [{}, [x, src, off, w1, b1]],
+  expertOutput: [{}, [hidden, off, w2, b2]],
+  zeros: [{ shape: [2, 3] }, []],
+  transpose: [{}, [F([2, 3])]],
+  sumRows: [{}, [F([2, 3, 4])]],
+  reluGrad: [{}, [F([5]), F([5])]],
+  sigmoidGrad: [{}, [F([5], 0, 1), F([5])]],
+  tanhGrad: [{}, [F([5]), F([5])]],
+  softmaxGrad: [{}, [F([2, 3], 0, 1), F([2, 3])]],
+  scatter0: [{ index: 1, size: 3 }, [F([2, 2])]],
+  padLast: [{ start: 1, end: 3, n: 4 }, [F([3, 2])]],
+  embeddingGrad: [{ vocab: 5 }, [I([2, 2], [1, 4, 1, 0]), F([2, 2, 3])]],
+  lstmGrad: [{}, [F([2, 2, 3]), F([3, 8]), F([2, 8]), F([8]), F([2, 2]), F([2, 2]), F([2, 2, 2]), F([2, 2]), F([2, 2])]],
+  softmaxCrossEntropyGrad: [{}, [F([3, 4]), I([3], [0, 3, 1]), S(1)]],
+  noiseStdGrad: [{}, [F([2, 3]), F([2, 3])]],
+  scatterTopk: [{ n: 3 }, [F([3, 2]), I([3, 2], idx)]],
+  cvSquaredGrad: [{}, [F([4], 0, 2), S(0.5)]],
+  importanceGrad: [{}, [F([3]), I([3, 2], idx)]],
+  loadEstimateGrad: [{ k: 1 }, [F([2, 3]), F([2, 3], 0.1, 1), fromArray('f32', [2, 2], [0.9, 0.1, 0.5, -0.2]), I([2, 1], [2, 0]), F([3])]],
+  moeCombineGrad: [{}, [F([3, 2]), F([6, 2]), pos, F([3, 2], 0, 1)]],
+  expertHiddenGrad: [{}, [x, src, off, pos, w1, hidden, F([6, 5])]],
+  expertOutputGrad: [{}, [hidden, off, w2, F([6, 2])]],
+  sgdUpdate: [{ lr: 0.1 }, [F([2, 2]), F([2, 2])]],
+  adamUpdate: [{ lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, [F([3]), F([3]), F([3]), F([3], 0, 1)]],
+  factoredAdamUpdate: [{ lr: 0.01, beta2: 0.99, clip: 1 }, [F([2, 2, 3]), F([2, 2, 3]), F([2, 2], 0, 1), F([2, 3], 0, 1)]],
+};
+
+describe('interpreter rules for the training ops', () => {
+  const newOps = OP_NAMES.slice(OP_NAMES.indexOf('expertHidden'));
+  it('has a case for every op added for training', () => {
+    expect(newOps.filter((op) => !(op in CASES))).toEqual([]);
+  });
+
+  for (const op of newOps) {
+    it(`${op} runs at f32 and f64 with matching storage and close values`, () => {
+      const [params, inputs] = CASES[op] as [OpParams[OpName], Tensor[]];
+      const ctx = { seed: 3, step: 2, training: true };
+      const o32 = evalNode(node(op, params), inputs, ctx);
+      const o64 = evalNode(node(op, params), inputs, { ...ctx, precision: 'f64' });
+      expect(o32.length).toBe(o64.length);
+      o32.forEach((t, i) => {
+        const u = o64[i]!;
+        expect(t.type).toEqual(u.type);
+        if (t.type.dtype === 'f32') {
+          expect(t.data).toBeInstanceOf(Float32Array);
+          expect(u.data).toBeInstanceOf(Float64Array);
+        }
+        for (let j = 0; j < t.data.length; j++) expect(Math.abs(t.data[j]! - u.data[j]!)).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(u.data[j]!));
+      });
+    });
+  }
+
+  it('expertOutput(expertHidden) through evalNode equals expertFfn at f32', () => {
+    const y = evalNode(node('expertOutput', {}), [hidden, off, w2, b2], { seed: 0, step: 0, training: false })[0]!;
+    const ref = expertFfn({ x: x.data, sourceRow: src.data, offsets: off.data, w1: w1.data, b1: b1.data, w2: w2.data, b2: b2.data, N: 3, D: 4, H: 5, Dout: 2, n: 3 });
+    expect([...y.data]).toEqual([...ref]);
+  });
+
+  it('lstmGrad outputs come back in the order dx, dwx, dwh, db, dh0, dc0', () => {
+    const ins = CASES.lstmGrad![1];
+    const outs = evalNode(node('lstmGrad', {}), ins, { seed: 0, step: 0, training: true, precision: 'f64' });
+    const ref = lstmGrad({ x: ins[0]!.data, wx: ins[1]!.data, wh: ins[2]!.data, b: ins[3]!.data, h0: ins[4]!.data, c0: ins[5]!.data, dh: ins[6]!.data, dhT: ins[7]!.data, dcT: ins[8]!.data, T: 2, B: 2, D: 3, H: 2 }, 'f64');
+    expect(outs.map((t) => [...t.data])).toEqual([ref.dx, ref.dwx, ref.dwh, ref.db, ref.dh0, ref.dc0].map((a) => [...a]));
+  });
+
+  it('noiseStdGrad follows ctx.training; adamUpdate follows ctx.step', () => {
+    const ins = CASES.noiseStdGrad![1];
+    expect([...evalNode(node('noiseStdGrad', {}), ins, { seed: 0, step: 0, training: false })[0]!.data].every((v) => v === 0)).toBe(true);
+    const [pa, ia] = CASES.adamUpdate!;
+    const a0 = evalNode(node('adamUpdate', pa), ia, { seed: 0, step: 0, training: true })[0]!.data;
+    const a5 = evalNode(node('adamUpdate', pa), ia, { seed: 0, step: 5, training: true })[0]!.data;
+    expect(a0[0]).not.toBe(a5[0]);
+  });
+
+  it('errors name the node and the problem', () => {
+    expect(() => evalNode(node('embeddingGrad', { vocab: 2 }), [I([1], [3]), F([1, 2])], { seed: 0, step: 0, training: true })).toThrow(
+      /node #0 embeddingGrad: token id 3 at position 0 is out of range \[0, 2\)/,
+    );
+  });
+});
