@@ -1,0 +1,295 @@
+/**
+ * WebGPU lowering rules for the training ops: the split expert FFN (expertHidden / expertOutput as
+ * the forward's grouped GEMMs over the dispatch tile map), every gradient op and the in-place
+ * optimizers. Gradient GEMMs reuse existing pipelines wherever they can — dense matmul on tiled
+ * transposes (LSTM weights), the grouped GEMM on per-expert transposed weights with a zero bias
+ * (expert input gradients), the combine gather with unit gates (dx of expertHidden) — and the
+ * weight/bias gradients are deterministic segment reductions over each expert's slot range
+ * (segment.ts). Ops whose result depends on the run (Adam's bias correction t = step + 1, the
+ * train/eval mode of noiseStdGrad) rebuild their uniforms per run through `uniformFor`.
+ * Expert banks split over several bindings are supported by the forward layers only; gradients of
+ * a split bank and optimizer updates of split storages are refused with an explicit error.
+ */
+import type { Node } from '../../ir/graph.ts';
+import { numel } from '../../ir/types.ts';
+import type { PartRef, RunParams } from '../plan.ts';
+import { combineKernel } from '../wgsl/combine.ts';
+import { copyKernel } from '../wgsl/copy.ts';
+import { maxTiles } from '../wgsl/dispatch.ts';
+import { ERROR_WORDS } from '../wgsl/embedding.ts';
+import { embeddingGradKernel } from '../wgsl/embedding-grad.ts';
+import { EXPERT_TILE_ROWS, groupedGemmKernel } from '../wgsl/expert-ffn.ts';
+import { gradEwKernel, type GradEwMode } from '../wgsl/grad-elementwise.ts';
+import { combineGradKernel, cvSquaredGradKernel, importanceGradKernel, loadEstimateGradKernel, scatterTopkKernel } from '../wgsl/grad-moe.ts';
+import { padKernel, transposeKernel } from '../wgsl/grad-shape.ts';
+import { crossEntropyGradKernel, softmaxGradKernel } from '../wgsl/grad-softmax.ts';
+import { lstmKernels } from '../wgsl/lstm.ts';
+import { lstmGradKernels } from '../wgsl/lstm-grad.ts';
+import { matmulKernel } from '../wgsl/matmul.ts';
+import { adamKernel, factoredLineMeanKernel, factoredStatsKernel, factoredUpdateKernel, sgdKernel } from '../wgsl/optimizers.ts';
+import { segmentGemmTnKernel, segmentSumKernel } from '../wgsl/segment.ts';
+import type { LowerCtx } from './context.ts';
+import type { LowerRule } from './rules-dense.ts';
+import { expertBanks } from './rules-moe.ts';
+
+const lastDim = (shape: readonly number[]): number => shape[shape.length - 1] ?? 1;
+const where = (node: Node): string => `${node.op}${node.layer ? ` (layer ${node.layer})` : ''}`;
+
+/** The tile map of the dispatch that produced `offsetsValue` (a side buffer, shared with moeDispatch). */
+function tileMapOf(c: LowerCtx, offsetsValue: number, S: number, n: number): number {
+  return c.side(offsetsValue, 'tileMap', 'i32', 4 * maxTiles({ N: S, k: 1, n, tileRows: EXPERT_TILE_ROWS }));
+}
+
+/** Binds a (possibly split) expert weight buffer as w0..w{B-1} (as rules-moe.ts does for expertFfn). */
+function bindBanks(c: LowerCtx, buffer: number, banks: readonly number[], bytesPerExpert: number): Record<string, number | PartRef> {
+  if (banks.length === 1) return { w0: buffer };
+  const storage = c.plan.storages[c.plan.buffers[buffer]!.storage]!;
+  if (storage.role !== 'param' && storage.role !== 'input' && storage.role !== 'state') {
+    throw new Error(`expert weights split over ${banks.length} bindings must be a parameter, not a computed value`);
+  }
+  storage.parts = banks.map((e) => e * bytesPerExpert);
+  return Object.fromEntries(banks.map((_, b) => [`w${b}`, { buffer, part: b }]));
+}
+
+/** Refuses a buffer that is (or must be) split over several bindings: the gradient kernels bind it whole. */
+function whole(c: LowerCtx, buffer: number, node: Node, what: string): number {
+  const s = c.plan.storages[c.plan.buffers[buffer]!.storage]!;
+  if ((s.parts && s.parts.length > 1) || s.bytes > c.limits.maxStorageBufferBindingSize) {
+    throw new Error(`${where(node)}: ${what} (${s.bytes} bytes) exceeds one storage binding (${c.limits.maxStorageBufferBindingSize}); training kernels do not split it`);
+  }
+  return buffer;
+}
+
+/** A zero f32 constant of `count` elements (shared per size). */
+const zerosConst = (c: LowerCtx, count: number): number => c.constant(`zeros.f32[${count}]`, new Float32Array(Math.max(1, count)));
+/** A ones f32 constant of `count` elements (shared per size). */
+const onesConst = (c: LowerCtx, count: number): number => c.constant(`ones.f32[${count}]`, new Float32Array(Math.max(1, count)).fill(1));
+/** The offsets [0, rows] of one segment covering every row (shared per size). */
+const allRows = (c: LowerCtx, rows: number): number => c.constant(`segment.i32[0,${rows}]`, new Int32Array([0, rows]));
+
+function gradEw(mode: GradEwMode) {
+  return (_n: Node, c: LowerCtx): void => {
+    const count = numel(c.typeOf(c.output(0)).shape);
+    c.emit(gradEwKernel({ numel: count, mode }), { a: c.input(0), dy: c.input(1), out: c.output(0) });
+  };
+}
+
+/** Rules for the training ops. */
+export const TRAIN_RULES = {
+  expertHidden: (node, c) => {
+    const [N, D] = c.typeOf(c.input(0)).shape as [number, number];
+    const S = c.typeOf(c.input(1)).shape[0]!;
+    const [n, , H] = c.typeOf(c.input(3)).shape as [number, number, number];
+    const banks = expertBanks(n, 4 * D * H, c.limits.maxStorageBufferBindingSize, where(node));
+    const tileMap = tileMapOf(c, node.inputs[2]!, S, n);
+    const k = groupedGemmKernel({ S, N: S, k: 1, n, K: D, cols: H, gather: true, relu: true, ...(banks.length > 1 ? { banks } : {}) });
+    void N;
+    c.emit(k, { a: c.input(0), sourceRow: c.input(1), tileMap, ...bindBanks(c, c.input(3), banks, 4 * D * H), bias: c.input(4), out: c.output(0) });
+  },
+  expertOutput: (node, c) => {
+    const [S, H] = c.typeOf(c.input(0)).shape as [number, number];
+    const [n, , Dout] = c.typeOf(c.input(2)).shape as [number, number, number];
+    const banks = expertBanks(n, 4 * H * Dout, c.limits.maxStorageBufferBindingSize, where(node));
+    const tileMap = tileMapOf(c, node.inputs[1]!, S, n);
+    const k = groupedGemmKernel({ S, N: S, k: 1, n, K: H, cols: Dout, gather: false, relu: false, ...(banks.length > 1 ? { banks } : {}) });
+    c.emit(k, { a: c.input(0), tileMap, ...bindBanks(c, c.input(2), banks, 4 * H * Dout), bias: c.input(3), out: c.output(0) });
+  },
+  zeros: (_n, c) => {
+    const count = numel(c.typeOf(c.output(0)).shape);
+    c.emit({ ...padKernel({ rows: 1, n: count, start: 0, end: 0 }), name: 'zeros' }, { src: zerosConst(c, 1), dst: c.output(0) });
+  },
+  transpose: (_n, c) => {
+    const [M, N] = c.typeOf(c.input(0)).shape as [number, number];
+    c.emit(transposeKernel({ R: M, C: N }), { src: c.input(0), dst: c.output(0) });
+  },
+  sumRows: (_n, c) => {
+    const shape = c.typeOf(c.input(0)).shape;
+    const C = lastDim(shape);
+    const rows = C === 0 ? 0 : numel(shape) / C;
+    c.emit(segmentSumKernel({ C, segments: 1 }), { x: c.input(0), offsets: allRows(c, rows), out: c.output(0) });
+  },
+  reluGrad: gradEw('relu'),
+  sigmoidGrad: gradEw('sigmoid'),
+  tanhGrad: gradEw('tanh'),
+  softmaxGrad: (_n, c) => {
+    const shape = c.typeOf(c.input(0)).shape;
+    const cols = lastDim(shape);
+    c.emit(softmaxGradKernel({ rows: cols === 0 ? 0 : numel(shape) / cols, cols }), { y: c.input(0), dy: c.input(1), out: c.output(0) });
+  },
+  scatter0: (n, c) => {
+    const inner = numel(c.typeOf(c.input(0)).shape);
+    const { index, size } = n.params;
+    c.emit({ ...padKernel({ rows: 1, n: size * inner, start: index * inner, end: (index + 1) * inner }), name: 'scatter0' }, { src: c.input(0), dst: c.output(0) });
+  },
+  padLast: (n, c) => {
+    const shape = c.typeOf(c.output(0)).shape;
+    const { start, end, n: width } = n.params;
+    const rows = width === 0 ? 0 : numel(shape) / width;
+    c.emit({ ...padKernel({ rows, n: width, start, end }), name: 'padLast' }, { src: c.input(0), dst: c.output(0) });
+  },
+  embeddingGrad: (n, c) => {
+    const M = numel(c.typeOf(c.input(0)).shape);
+    const D = lastDim(c.typeOf(c.input(1)).shape);
+    const V = n.params.vocab;
+    const err = c.errorFlag(ERROR_WORDS, `token id out of range [0, ${V})`);
+    c.emit(embeddingGradKernel({ V, D, M }), { ids: c.input(0), dy: c.input(1), out: c.output(0), err });
+  },
+  lstmGrad: (_n, c) => {
+    const [T, B, D] = c.typeOf(c.input(0)).shape as [number, number, number];
+    const H = c.typeOf(c.input(2)).shape[0]!;
+    const [x, wx, wh, b, h0, c0, dh, dhT, dcT] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => c.input(i)) as number[] as [number, number, number, number, number, number, number, number, number];
+    const [dx, dwx, dwh, db, dh0, dc0] = [0, 1, 2, 3, 4, 5].map((i) => c.output(i)) as [number, number, number, number, number, number];
+    const BH = B * H;
+    const TB = T * B;
+    const copy = (src: number, dst: number, width: number, srcOffset = 0, dstOffset = 0): void => {
+      if (width > 0) c.emit(copyKernel({ rows: 1, width, srcOffset, dstOffset }), { src, dst });
+    };
+    if (T === 0) {
+      // No timesteps: hT = h0 and cT = c0, so the gradients pass straight through; weights get 0.
+      copy(dhT, dh0, BH);
+      copy(dcT, dc0, BH);
+      const zero = zerosConst(c, 1);
+      for (const [out, count] of [[dwx, D * 4 * H], [dwh, H * 4 * H], [db, 4 * H], [dx, 0]] as const) {
+        if (count > 0) c.emit({ ...padKernel({ rows: 1, n: count, start: 0, end: 0 }), name: 'zeros' }, { src: zero, dst: out });
+      }
+      return;
+    }
+    // Forward recompute: XW, h (all steps), c (all steps, copied out of the running cT after each step).
+    const xw = c.scratch('lstmGrad.xw', 'f32', TB * 4 * H);
+    const hs = c.scratch('lstmGrad.h', 'f32', TB * H);
+    const hT = c.scratch('lstmGrad.hT', 'f32', BH);
+    const cT = c.scratch('lstmGrad.cT', 'f32', BH);
+    const cs = c.scratch('lstmGrad.cs', 'f32', (T + 1) * BH);
+    const hprev = c.scratch('lstmGrad.hprev', 'f32', TB * H);
+    c.emit(matmulKernel({ M: TB, N: 4 * H, K: D }), { a: x, b: wx, c: xw });
+    copy(c0, cs, BH);
+    lstmKernels({ T, B, H }).forEach((k, t) => {
+      c.emit(k, { xw, wh, b, h0, c0, h: hs, hT, cT });
+      copy(cT, cs, BH, 0, (t + 1) * BH);
+    });
+    copy(h0, hprev, BH);
+    copy(hs, hprev, (T - 1) * BH, 0, BH);
+    // Backward through time.
+    const dz = c.scratch('lstmGrad.dz', 'f32', TB * 4 * H);
+    const state = c.scratch('lstmGrad.state', 'f32', 2 * BH);
+    copy(dcT, state, BH);
+    copy(dhT, state, BH, 0, BH);
+    for (const k of lstmGradKernels({ T, B, H })) c.emit(k, { xw, wh, b, hprev, cs, dh, dz, state });
+    copy(state, dc0, BH);
+    copy(state, dh0, BH, BH, 0);
+    // Weight and input gradients.
+    const wxT = c.scratch('lstmGrad.wxT', 'f32', 4 * H * D);
+    c.emit(transposeKernel({ R: D, C: 4 * H }), { src: wx, dst: wxT });
+    c.emit(matmulKernel({ M: TB, N: D, K: 4 * H }), { a: dz, b: wxT, c: dx });
+    const xT = c.scratch('lstmGrad.xT', 'f32', D * TB);
+    c.emit(transposeKernel({ R: TB, C: D }), { src: x, dst: xT });
+    c.emit(matmulKernel({ M: D, N: 4 * H, K: TB }), { a: xT, b: dz, c: dwx });
+    const hprevT = c.scratch('lstmGrad.hprevT', 'f32', H * TB);
+    c.emit(transposeKernel({ R: TB, C: H }), { src: hprev, dst: hprevT });
+    c.emit(matmulKernel({ M: H, N: 4 * H, K: TB }), { a: hprevT, b: dz, c: dwh });
+    c.emit(segmentSumKernel({ C: 4 * H, segments: 1 }), { x: dz, offsets: allRows(c, TB), out: db });
+  },
+  softmaxCrossEntropyGrad: (_n, c) => {
+    const [N, V] = c.typeOf(c.input(0)).shape as [number, number];
+    const err = c.errorFlag(ERROR_WORDS, `label out of range [0, ${V})`);
+    c.emit(crossEntropyGradKernel({ N, V }), { x: c.input(0), labels: c.input(1), dloss: c.input(2), out: c.output(0), err });
+  },
+  noiseStdGrad: (_n, c) => {
+    const count = numel(c.typeOf(c.output(0)).shape);
+    const kernelFor = (run: RunParams) => gradEwKernel({ numel: count, mode: run.training ? 'noiseStdTrain' : 'zero' });
+    c.emit(kernelFor(c.run0), { a: c.input(0), dy: c.input(1), out: c.output(0) }, (run) => kernelFor(run).uniformData!);
+  },
+  scatterTopk: (n, c) => {
+    const [N, k] = c.typeOf(c.input(0)).shape as [number, number];
+    c.emit(scatterTopkKernel({ N, k, n: n.params.n }), { dvals: c.input(0), indices: c.input(1), out: c.output(0) });
+  },
+  cvSquaredGrad: (_n, c) => {
+    c.emit(cvSquaredGradKernel({ n: c.typeOf(c.input(0)).shape[0]! }), { v: c.input(0), dcv: c.input(1), out: c.output(0) });
+  },
+  importanceGrad: (_n, c) => {
+    const [N, k] = c.typeOf(c.input(1)).shape as [number, number];
+    c.emit(importanceGradKernel({ N, k }), { dimportance: c.input(0), indices: c.input(1), out: c.output(0) });
+  },
+  loadEstimateGrad: (n, c) => {
+    const [N, e] = c.typeOf(c.input(0)).shape as [number, number];
+    const bind = { clean: c.input(0), sigma: c.input(1), topValues: c.input(2), indices: c.input(3), dload: c.input(4), dclean: c.output(0), dsigma: c.output(1) };
+    c.emit(loadEstimateGradKernel({ N, n: e, k: n.params.k }), bind);
+  },
+  moeCombineGrad: (_n, c) => {
+    const [N, k] = c.typeOf(c.input(2)).shape as [number, number];
+    const [S, Dout] = c.typeOf(c.input(1)).shape as [number, number];
+    if (S !== N * k) throw new Error(`moeCombineGrad: ${S} slots but ${N}×${k} positions; the kernel needs every slot covered once`);
+    const bind = { dout: c.input(0), y: c.input(1), position: c.input(2), gates: c.input(3), dy: c.output(0), dgates: c.output(1) };
+    c.emit(combineGradKernel({ N, k, Dout }), bind);
+  },
+  expertHiddenGrad: (node, c) => {
+    const [N, D] = c.typeOf(c.input(0)).shape as [number, number];
+    const S = c.typeOf(c.input(1)).shape[0]!;
+    const k = c.typeOf(c.input(3)).shape[1]!;
+    const [n, , H] = c.typeOf(c.input(4)).shape as [number, number, number];
+    const [x, sourceRow, offsets, position] = [0, 1, 2, 3].map((i) => c.input(i)) as [number, number, number, number];
+    const w1 = whole(c, c.input(4), node, 'w1');
+    const [hidden, dhidden] = [c.input(5), c.input(6)];
+    const [dx, dw1, db1] = [c.output(0), c.output(1), c.output(2)];
+    // dpre = dhidden·[hidden > 0]
+    const dpre = c.scratch('expertHiddenGrad.dpre', 'f32', S * H);
+    c.emit(gradEwKernel({ numel: S * H, mode: 'relu' }), { a: hidden, dy: dhidden, out: dpre });
+    // dw1[e] = Σ_{s∈e} x[src(s)]ᵀ·dpre[s]; db1[e] = Σ_{s∈e} dpre[s]
+    c.emit(segmentGemmTnKernel({ Ka: D, Nb: H, segments: n, gather: true }), { a: x, sourceRow, b: dpre, offsets, out: dw1 });
+    c.emit(segmentSumKernel({ C: H, segments: n }), { x: dpre, offsets, out: db1 });
+    // dslot[s] = dpre[s]·w1[e]ᵀ (grouped GEMM on transposed weights, zero bias), dx = Σ_j dslot[position].
+    const w1T = c.scratch('expertHiddenGrad.w1T', 'f32', n * H * D);
+    c.emit(transposeKernel({ batch: n, R: D, C: H }), { src: w1, dst: w1T });
+    const dslot = c.scratch('expertHiddenGrad.dslot', 'f32', S * D);
+    const tileMap = tileMapOf(c, node.inputs[2]!, S, n);
+    c.emit(groupedGemmKernel({ S, N: S, k: 1, n, K: H, cols: D, gather: false, relu: false }), { a: dpre, tileMap, w0: w1T, bias: zerosConst(c, n * D), out: dslot });
+    c.emit(combineKernel({ N, k, Dout: D }), { y: dslot, position, gates: onesConst(c, N * k), out: dx });
+  },
+  expertOutputGrad: (node, c) => {
+    const [S, H] = c.typeOf(c.input(0)).shape as [number, number];
+    const [n, , Dout] = c.typeOf(c.input(2)).shape as [number, number, number];
+    const [hidden, offsets] = [c.input(0), c.input(1)];
+    const w2 = whole(c, c.input(2), node, 'w2');
+    const dy = c.input(3);
+    const [dhidden, dw2, db2] = [c.output(0), c.output(1), c.output(2)];
+    const w2T = c.scratch('expertOutputGrad.w2T', 'f32', n * Dout * H);
+    c.emit(transposeKernel({ batch: n, R: H, C: Dout }), { src: w2, dst: w2T });
+    const tileMap = tileMapOf(c, node.inputs[1]!, S, n);
+    c.emit(groupedGemmKernel({ S, N: S, k: 1, n, K: Dout, cols: H, gather: false, relu: false }), { a: dy, tileMap, w0: w2T, bias: zerosConst(c, n * H), out: dhidden });
+    c.emit(segmentGemmTnKernel({ Ka: H, Nb: Dout, segments: n, gather: false }), { a: hidden, sourceRow: offsets, b: dy, offsets, out: dw2 });
+    c.emit(segmentSumKernel({ C: Dout, segments: n }), { x: dy, offsets, out: db2 });
+  },
+  sgdUpdate: (node, c) => {
+    const count = numel(c.typeOf(c.output(0)).shape);
+    c.emit(sgdKernel({ numel: count, lr: node.params.lr }), { p: whole(c, c.output(0), node, 'the parameter'), g: c.input(1) });
+  },
+  adamUpdate: (node, c) => {
+    const count = numel(c.typeOf(c.output(0)).shape);
+    const kernelFor = (run: RunParams) => adamKernel({ numel: count, ...node.params, step: run.step });
+    const bind = { p: whole(c, c.output(0), node, 'the parameter'), g: c.input(1), m: c.output(1), v: c.output(2) };
+    c.emit(kernelFor(c.run0), bind, (run) => kernelFor(run).uniformData!);
+  },
+  factoredAdamUpdate: (node, c) => {
+    const shape = c.typeOf(c.output(0)).shape;
+    if (shape.length < 2) throw new Error(`${where(node)}: the parameter must have at least 2 dimensions, got [${shape.join(',')}]`);
+    const [r, cc] = shape.slice(-2) as [number, number];
+    const batch = numel(shape.slice(0, -2));
+    const p = whole(c, c.output(0), node, 'the parameter');
+    const [g, vr, vc] = [c.input(1), c.output(1), c.output(2)];
+    const { lr, beta2, clip } = node.params;
+    const s = { batch, r, c: cc };
+    c.emit(factoredLineMeanKernel({ ...s, axis: 'rows', beta2 }), { g, s: vr });
+    c.emit(factoredLineMeanKernel({ ...s, axis: 'cols', beta2 }), { g, s: vc });
+    const stats = c.scratch('factoredAdam.stats', 'f32', 2 * batch);
+    const statsFor = (run: RunParams) => factoredStatsKernel({ ...s, lr, beta2, clip, step: run.step });
+    const updateFor = (run: RunParams) => factoredUpdateKernel({ ...s, lr, beta2, clip, step: run.step });
+    c.emit(statsFor(c.run0), { g, vr, vc, stats }, (run) => statsFor(run).uniformData!);
+    c.emit(updateFor(c.run0), { p, g, vr, vc, stats }, (run) => updateFor(run).uniformData!);
+  },
+} satisfies {
+  [O in
+    | 'expertHidden' | 'expertOutput' | 'zeros' | 'transpose' | 'sumRows' | 'reluGrad' | 'sigmoidGrad' | 'tanhGrad' | 'softmaxGrad'
+    | 'scatter0' | 'padLast' | 'embeddingGrad' | 'lstmGrad' | 'softmaxCrossEntropyGrad' | 'noiseStdGrad' | 'scatterTopk'
+    | 'cvSquaredGrad' | 'importanceGrad' | 'loadEstimateGrad' | 'moeCombineGrad' | 'expertHiddenGrad' | 'expertOutputGrad'
+    | 'sgdUpdate' | 'adamUpdate' | 'factoredAdamUpdate']: LowerRule<O>;
+};
