@@ -8,6 +8,7 @@
  * scratch (histograms, partial sums) is declared per step and planned like any temporary.
  */
 import type { Graph, InputRole, Node } from '../ir/graph.ts';
+import { IN_PLACE } from '../ir/ops.ts';
 import { typeBytes, type TensorType } from '../ir/types.ts';
 import type { Kernel } from './wgsl/kernel.ts';
 import { assignSlots } from './memory-plan.ts';
@@ -133,13 +134,20 @@ export function buildPlan(g: Graph): Plan {
   };
   const inputs = g.inputs.map((i) => {
     const type = g.values.get(i.value)!.type;
-    const buffer = newBuffer(i.name, type, newStorage(i.role, typeBytes(type), 0), i.value);
+    const buffer = newBuffer(i.name, type, newStorage(i.role === 'input' ? 'input' : i.role, typeBytes(type), 0), i.value);
     bufferOf.set(i.value, buffer);
     return { name: i.name, role: i.role, buffer };
   });
   const outputNames = new Map<number, string>();
   for (const o of g.outputs) if (!outputNames.has(o.value)) outputNames.set(o.value, o.name);
 
+  // An in-place update writes into the storage of the state it updates (a parameter, optimizer
+  // state): the output aliases the input, so the plan never holds two copies of a parameter.
+  const inPlaceStorage = (node: Node, input: number): number => {
+    const s = storages[buffers[input]!.storage]!;
+    if (s.role === 'temp') throw new Error(`node #${node.id} ${node.op} updates a computed value in place; it must update a parameter or optimizer state`);
+    return s.id;
+  };
   const steps: PlanStep[] = g.nodes.map((node, index) => {
     const ins = node.inputs.map((v) => bufferOf.get(v)!);
     for (const b of ins) {
@@ -149,12 +157,29 @@ export function buildPlan(g: Graph): Plan {
     const outs = node.outputs.map((v, k) => {
       const type = g.values.get(v)!.type;
       const name = outputNames.get(v) ?? `%${v}`;
-      const storage = VIEW_OPS.has(node.op) && k === 0 ? buffers[ins[0]!]!.storage : newStorage('temp', typeBytes(type), index);
+      const inPlace = IN_PLACE[node.op]?.[k];
+      const storage =
+        VIEW_OPS.has(node.op) && k === 0 ? buffers[ins[0]!]!.storage
+        : inPlace !== undefined ? inPlaceStorage(node, ins[inPlace]!)
+        : newStorage('temp', typeBytes(type), index);
       const b = newBuffer(name, type, storage, v);
       bufferOf.set(v, b);
       return b;
     });
     return { index, node, inputs: ins, outputs: outs, dispatches: [] };
+  });
+
+  // An in-place update must be the last step that touches the old contents of its storage.
+  steps.forEach((step) => {
+    const slots = IN_PLACE[step.node.op];
+    if (!slots) return;
+    for (const k of slots) {
+      const updated = buffers[step.outputs[slots.indexOf(k)]!]!.storage;
+      const late = steps.find((s) => s.index > step.index && s.inputs.some((b) => buffers[b]!.storage === updated && buffers[b]!.value !== step.node.outputs[slots.indexOf(k)]));
+      if (late) {
+        throw new Error(`node #${step.node.id} ${step.node.op} updates ${buffers[step.inputs[k]!]!.name} in place, but node #${late.node.id} ${late.node.op} reads the old value after it; schedule updates after every read`);
+      }
+    }
   });
 
   for (const o of g.outputs) {

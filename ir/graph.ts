@@ -218,6 +218,14 @@ export class GraphBuilder {
     this.outputs = this.outputs.map((o) => (o.value === from ? { ...o, value: to } : o));
   }
 
+  /** In the nodes selected by `which`, reads of `from` now read `to` (types must match). */
+  rewireInputs(which: (n: Node) => boolean, from: number, to: number): void {
+    const a = formatType(this.typeOf(from));
+    const b = formatType(this.typeOf(to));
+    if (a !== b) throw new Error(`cannot rewire %${from} (${a}) to %${to} (${b}): types differ`);
+    for (const n of this.nodes) if (which(n as Node)) n.inputs = n.inputs.map((i) => (i === from ? to : i));
+  }
+
   /** Removes nodes by id (their outputs must be unused by then, checked in `finish`). */
   removeNodes(ids: Iterable<number>): void {
     const drop = new Set(ids);
@@ -232,6 +240,24 @@ export class GraphBuilder {
     for (let i = this.inputs.length - 1; i >= 0; i--) {
       if (!used.has(this.inputs[i]!.value)) this.inputs.splice(i, 1);
     }
+  }
+
+  /**
+   * Moves node `id` to just before node `before` in the node list (a scheduling hint: `finish()`
+   * keeps list order wherever dependencies allow). Used to place recomputation next to its use.
+   */
+  moveBefore(id: number, before: number): void {
+    const from = this.nodes.findIndex((n) => n.id === id);
+    if (from < 0) throw new Error(`moveBefore: node #${id} does not exist`);
+    const [node] = this.nodes.splice(from, 1);
+    const to = this.nodes.findIndex((n) => n.id === before);
+    if (to < 0) throw new Error(`moveBefore: node #${before} does not exist`);
+    this.nodes.splice(to, 0, node!);
+  }
+
+  /** Id of the node added most recently. */
+  lastNodeId(): number {
+    return this.nextNode - 1;
   }
 
   /** Current nodes (read-only view, for passes that inspect while building). */

@@ -6,15 +6,22 @@
  * gives wrong numbers here — which is how the planner is tested without a GPU. Op semantics are
  * `evalNode` from the reference interpreter, at f32 precision like the GPU.
  */
-import { evalNode, checkFeeds, type RunContext } from '../ir/interpret.ts';
+import { evalNode, type RunContext } from '../ir/interpret.ts';
 import type { Tensor } from '../ir/tensor.ts';
-import { numel } from '../ir/types.ts';
+import { formatType, numel, typeEq } from '../ir/types.ts';
 import type { Plan, PlanBuffer } from '../compiler/plan.ts';
 
-/** A plan bound to CPU memory, ready to run repeatedly. */
+/** A plan bound to CPU memory, ready to run repeatedly (parameters and optimizer state persist). */
 export interface CpuExecutable {
-  /** Runs the plan on `feeds` (every input and parameter, by name); returns the named outputs (copies). */
+  /** Writes parameters and optimizer state (by name); they persist across runs and are updated in place. */
+  setParams(params: Readonly<Record<string, Tensor>>): void;
+  /**
+   * Runs the plan. `feeds` holds the data inputs, and may also (re)write parameters or state;
+   * every input must have been written at least once. Returns the named outputs (copies).
+   */
   run(feeds: Readonly<Record<string, Tensor>>, ctx: Omit<RunContext, 'precision'>): Record<string, Tensor>;
+  /** Current values of parameters or state (copies), e.g. after training steps. */
+  read(names: readonly string[]): Record<string, Tensor>;
 }
 
 function view(storage: ArrayBuffer, b: PlanBuffer): Tensor {
@@ -29,15 +36,27 @@ export function prepareCpuPlan(plan: Plan): CpuExecutable {
   const slotMemory = plan.memory.slotBytes.map((bytes) => new ArrayBuffer(bytes));
   const storageMemory = plan.storages.map((s) => (s.role === 'temp' ? slotMemory[s.slot!]! : new ArrayBuffer(s.bytes)));
   const views = plan.buffers.map((b) => view(storageMemory[b.storage]!, b));
+  const byName = new Map(plan.inputs.map((i) => [i.name, i]));
+  const written = new Set<string>();
+  const write = (name: string, t: Tensor): void => {
+    const inp = byName.get(name);
+    if (!inp) throw new Error(`unknown input '${name}'; the plan's inputs are ${plan.inputs.map((i) => i.name).join(', ')}`);
+    const dst = views[inp.buffer]!;
+    if (!typeEq(dst.type, t.type)) throw new Error(`input '${name}' has type ${formatType(t.type)}, expected ${formatType(dst.type)}`);
+    dst.data.set(t.data);
+    written.add(name);
+  };
   return {
-    run(feeds, ctx) {
-      checkFeeds(plan.graph, feeds);
-      for (const inp of plan.inputs) {
-        const src = feeds[inp.name]!.data;
-        const dst = views[inp.buffer]!.data;
-        if (src.length !== dst.length) throw new Error(`feed '${inp.name}' has ${src.length} elements, expected ${dst.length}`);
-        dst.set(src);
+    setParams(params) {
+      for (const [name, t] of Object.entries(params)) {
+        if (byName.get(name)?.role === 'input') throw new Error(`'${name}' is a data input, not a parameter; pass it to run()`);
+        write(name, t);
       }
+    },
+    run(feeds, ctx) {
+      for (const [name, t] of Object.entries(feeds)) write(name, t);
+      const missing = plan.inputs.filter((i) => !written.has(i.name) || (i.role === 'input' && !(i.name in feeds)));
+      if (missing.length > 0) throw new Error(`missing feeds: ${missing.map((i) => `'${i.name}' (${i.role})`).join(', ')}`);
       const c: RunContext = { ...ctx, precision: 'f32' };
       for (const step of plan.steps) {
         if (step.node.op === 'reshape') continue; // a view: its output shares the input's storage
@@ -50,6 +69,16 @@ export function prepareCpuPlan(plan: Plan): CpuExecutable {
         result[o.name] = { type: v.type, data: v.data.slice() };
       }
       return result;
+    },
+    read(names) {
+      const out: Record<string, Tensor> = {};
+      for (const name of names) {
+        const inp = byName.get(name);
+        if (!inp) throw new Error(`unknown input '${name}'`);
+        const v = views[inp.buffer]!;
+        out[name] = { type: v.type, data: v.data.slice() };
+      }
+      return out;
     },
   };
 }

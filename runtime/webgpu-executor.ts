@@ -22,6 +22,8 @@ export interface WebGpuExecutable {
    * Throws naming the node when a kernel raised an error flag (e.g. a token id out of range).
    */
   run(feeds: Readonly<Record<string, Tensor>>, run: RunParams, want?: readonly string[]): Promise<Record<string, Tensor>>;
+  /** Current values of parameters or optimizer state (one readback), e.g. for checkpoints. */
+  read(names: readonly string[]): Promise<Record<string, Tensor>>;
   /** Dispatches per run and submits per run (always 1). */
   readonly stats: { readonly dispatches: number; readonly submitsPerRun: number; readonly pipelines: number };
   /** Frees every GPU buffer of the plan. */
@@ -194,6 +196,39 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
         const n = numel(b.type.shape);
         const data = b.type.dtype === 'i32' ? new Int32Array(bytes, offsets[i]!, n).slice() : new Float32Array(bytes, offsets[i]!, n).slice();
         out[r.name] = { type: b.type, data };
+      });
+      return out;
+    },
+    async read(names) {
+      const items = names.map((name) => {
+        const inp = bufferByName.get(name);
+        if (!inp) throw new Error(`unknown input '${name}'`);
+        return plan.buffers[inp.buffer]!;
+      });
+      const sizes = items.map((b) => align4(numel(b.type.shape) * 4));
+      const staging = device.createBuffer({ size: Math.max(4, sizes.reduce((a, x) => a + x, 0)), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const enc = device.createCommandEncoder();
+      let at = 0;
+      items.forEach((b, i) => {
+        const s = plan.storages[b.storage]!;
+        let off = 0;
+        (s.parts ?? [s.bytes]).forEach((bytes, p) => {
+          if (bytes > 0) enc.copyBufferToBuffer(storageParts[s.id]![p]!, 0, staging, at + off, align4(bytes));
+          off += bytes;
+        });
+        at += sizes[i]!;
+      });
+      device.queue.submit([enc.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      const bytes = staging.getMappedRange().slice(0);
+      staging.unmap();
+      staging.destroy();
+      const out: Record<string, Tensor> = {};
+      at = 0;
+      items.forEach((b, i) => {
+        const n = numel(b.type.shape);
+        out[names[i]!] = { type: b.type, data: b.type.dtype === 'i32' ? new Int32Array(bytes, at, n).slice() : new Float32Array(bytes, at, n).slice() };
+        at += sizes[i]!;
       });
       return out;
     },

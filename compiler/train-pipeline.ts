@@ -1,0 +1,43 @@
+/**
+ * The training pipeline, readable top to bottom: the forward pipeline (shape checks, cleanup,
+ * batching the MoE over time, fusing the gating), then split each expert FFN into its two layers
+ * (so hidden activations are values the recompute policy can keep or drop), differentiate the
+ * loss with respect to every parameter, apply the recompute policy, add the optimizer's updates and
+ * state, drop what is dead and check shapes again. The result is ONE graph for a whole training
+ * step; `compileTrainingPlan` lowers it to one plan.
+ */
+import type { Graph } from '../ir/graph.ts';
+import { autodiffPass } from '../passes/autodiff.ts';
+import { dce } from '../passes/dce.ts';
+import { inferShapes } from '../passes/infer-shapes.ts';
+import { optimizerPass, type OptimizerConfig } from '../passes/optimizer.ts';
+import { createPassContext, PassManager, type Pass, type PassRunResult } from '../passes/pass.ts';
+import { recomputePass, type RecomputePolicy } from '../passes/recompute.ts';
+import { splitExpertFfnPass } from '../passes/split-expert-ffn.ts';
+import type { LoweringLimits } from './lower/context.ts';
+import { lowerToWebGpu } from './lower/index.ts';
+import type { Plan } from './plan.ts';
+import { PIPELINE } from './pipeline.ts';
+
+/** How to train. */
+export interface TrainingOptions {
+  readonly optimizer: OptimizerConfig;
+  readonly recompute: RecomputePolicy;
+}
+
+/** The passes of a training step, in order. */
+export function trainingPipeline(opts: TrainingOptions): readonly Pass[] {
+  return [...PIPELINE, splitExpertFfnPass, autodiffPass, recomputePass(opts.recompute), optimizerPass(opts.optimizer), dce, inferShapes];
+}
+
+/** Compiles a traced model into a training-step graph. */
+export function compileTraining(graph: Graph, opts: TrainingOptions, onAfterPass?: (name: string, g: Graph, changed: boolean) => void): PassRunResult {
+  const pm = new PassManager(trainingPipeline(opts), onAfterPass ? { onAfterPass } : {});
+  return pm.run(graph, createPassContext());
+}
+
+/** Compiles and lowers a training step to one plan. */
+export function compileTrainingPlan(graph: Graph, opts: TrainingOptions, limits?: LoweringLimits): { graph: Graph; plan: Plan } {
+  const g = compileTraining(graph, opts).graph;
+  return { graph: g, plan: lowerToWebGpu(g, limits) };
+}

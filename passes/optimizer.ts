@@ -1,0 +1,109 @@
+/**
+ * The optimizer pass: turns a differentiated graph (outputs `grad:<param>`) into a training step.
+ * For every parameter it adds its update op and the optimizer state it needs as `state` inputs
+ * (zero-initialised, persistent across steps): SGD (none), Adam (m and v, each as large as the
+ * parameter) or factored Adam (paper App. D, β1 = 0: for every matrix — each expert's W1 and W2
+ * separately, since an expert bank [n, r, c] is a batch of n matrices — row and column running
+ * means of g², r + c numbers instead of r·c; vectors fall back to Adam with β1 = 0, a full second
+ * moment). Updates are in place (ops.ts IN_PLACE), are scheduled after every other node (they
+ * overwrite parameters the backward pass still reads) and are tagged phase 'update'. The gradient
+ * outputs are replaced by `update:<name>` outputs, which alias the parameters' own storage.
+ */
+import { GraphBuilder, type Graph } from '../ir/graph.ts';
+import { formatType, numel, tensorType } from '../ir/types.ts';
+import type { Pass } from './pass.ts';
+
+/** Which optimizer, with its hyper-parameters. */
+export type OptimizerConfig =
+  | { readonly name: 'sgd'; readonly lr: number }
+  | { readonly name: 'adam'; readonly lr: number; readonly beta1?: number; readonly beta2?: number; readonly eps?: number }
+  | { readonly name: 'factored-adam'; readonly lr: number; readonly beta2?: number; readonly eps?: number; readonly clip?: number };
+
+/** Names of the optimizers. */
+export const OPTIMIZER_NAMES = ['sgd', 'adam', 'factored-adam'] as const;
+
+/** Bytes of optimizer state per parameter and in total, with what plain Adam would need. */
+export interface StateReport {
+  readonly perParam: { readonly name: string; readonly paramBytes: number; readonly stateBytes: number; readonly adamBytes: number }[];
+  readonly stateBytes: number;
+  readonly adamBytes: number;
+}
+
+/** Adds the update of every parameter with a `grad:` output; see the file comment. */
+export function applyOptimizer(g: Graph, cfg: OptimizerConfig): Graph {
+  const b = GraphBuilder.from(g);
+  const params = g.inputs.filter((i) => i.role === 'param');
+  const gradOf = new Map(g.outputs.filter((o) => o.name.startsWith('grad:')).map((o) => [o.name.slice(5), o.value]));
+  const missing = params.filter((p) => !gradOf.has(p.name));
+  if (missing.length > 0) {
+    throw new Error(`optimizer: no gradient for ${missing.map((p) => p.name).join(', ')}; run the autodiff pass first`);
+  }
+  const zeros = { kind: 'zeros' } as const;
+  const tag = (layer: string) => ({ layer, phase: 'update' as const });
+  for (const p of params) {
+    const grad = gradOf.get(p.name)!;
+    const type = g.values.get(p.value)!.type;
+    const layer = p.name.split('.')[0]!;
+    if (cfg.name === 'sgd') {
+      b.setOutput(`update:${p.name}`, b.add1('sgdUpdate', { lr: cfg.lr }, [p.value, grad], tag(layer)));
+      continue;
+    }
+    const factored = cfg.name === 'factored-adam' && type.shape.length >= 2;
+    if (factored) {
+      const lead = type.shape.slice(0, -2);
+      const [r, c] = type.shape.slice(-2) as [number, number];
+      const vr = b.addInput(`opt.vr:${p.name}`, tensorType('f32', [...lead, r]), 'state', zeros);
+      const vc = b.addInput(`opt.vc:${p.name}`, tensorType('f32', [...lead, c]), 'state', zeros);
+      const [np, nvr, nvc] = b.addNode('factoredAdamUpdate', { lr: cfg.lr, beta2: cfg.beta2 ?? 0.999, clip: cfg.clip ?? 1 }, [p.value, grad, vr, vc], tag(layer));
+      b.setOutput(`update:${p.name}`, np!);
+      b.setOutput(`update:opt.vr:${p.name}`, nvr!);
+      b.setOutput(`update:opt.vc:${p.name}`, nvc!);
+    } else {
+      const beta1 = cfg.name === 'adam' ? (cfg.beta1 ?? 0.9) : 0;
+      const m = b.addInput(`opt.m:${p.name}`, type, 'state', zeros);
+      const v = b.addInput(`opt.v:${p.name}`, type, 'state', zeros);
+      const [np, nm, nv] = b.addNode('adamUpdate', { lr: cfg.lr, beta1, beta2: cfg.beta2 ?? 0.999, eps: cfg.eps ?? 1e-8 }, [p.value, grad, m, v], tag(layer));
+      b.setOutput(`update:${p.name}`, np!);
+      b.setOutput(`update:opt.m:${p.name}`, nm!);
+      b.setOutput(`update:opt.v:${p.name}`, nv!);
+    }
+  }
+  const kept = b.finish();
+  // Drop the gradient outputs: they would keep every gradient alive to the end of the step.
+  return { ...kept, outputs: kept.outputs.filter((o) => !o.name.startsWith('grad:')), meta: { ...kept.meta, optimizer: cfg } };
+}
+
+/** The optimizer as a pass. */
+export function optimizerPass(cfg: OptimizerConfig): Pass {
+  return { name: `optimizer(${cfg.name})`, run: (g) => applyOptimizer(g, cfg) };
+}
+
+/** Optimizer state bytes of a training graph, per parameter, against plain Adam's 2× parameters. */
+export function stateReport(g: Graph): StateReport {
+  const perParam = g.inputs
+    .filter((i) => i.role === 'param')
+    .map((p) => {
+      const paramBytes = numel(g.values.get(p.value)!.type.shape) * 4;
+      const stateBytes = g.inputs
+        .filter((s) => s.role === 'state' && s.name.endsWith(`:${p.name}`))
+        .reduce((a, s) => a + numel(g.values.get(s.value)!.type.shape) * 4, 0);
+      return { name: p.name, paramBytes, stateBytes, adamBytes: 2 * paramBytes };
+    });
+  return {
+    perParam,
+    stateBytes: perParam.reduce((a, p) => a + p.stateBytes, 0),
+    adamBytes: perParam.reduce((a, p) => a + p.adamBytes, 0),
+  };
+}
+
+/** One line per parameter: `moe0.w1 f32[16,64,64]: state 8192 B (Adam 524288 B, 1.56%)`. */
+export function formatStateReport(g: Graph): string[] {
+  const r = stateReport(g);
+  const pct = (a: number, b: number) => (b === 0 ? '0' : ((100 * a) / b).toFixed(2));
+  const lines = r.perParam.map((p) => {
+    const t = g.values.get(g.inputs.find((i) => i.name === p.name)!.value)!.type;
+    return `${p.name} ${formatType(t)}: state ${p.stateBytes} B (Adam ${p.adamBytes} B, ${pct(p.stateBytes, p.adamBytes)}%)`;
+  });
+  lines.push(`optimizer state ${r.stateBytes} B in total; plain Adam would need ${r.adamBytes} B (${pct(r.stateBytes, r.adamBytes)}%)`);
+  return lines;
+}
