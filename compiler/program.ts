@@ -5,10 +5,20 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { compileCommand, EMIT_KINDS, type EmitKind } from './commands/compile.ts';
+import { OPTIMIZER_NAMES } from '../passes/optimizer.ts';
+import { RECOMPUTE_POLICIES, type RecomputePolicy } from '../passes/recompute.ts';
 import { runCommand } from './commands/run.ts';
 import { BACKEND_NAMES, type BackendName } from '../runtime/backend.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+const parseRate = (value: string): number => {
+  const n = Number(value);
+  if (!(n > 0 && Number.isFinite(n))) throw new InvalidArgumentError('the learning rate must be a positive number');
+  return n;
+};
+
+type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 const parseSeed = (value: string): number => {
   const n = Number(value);
@@ -32,8 +42,13 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .addOption(new Option('--emit <kind>', 'what to print').choices(EMIT_KINDS).default('ir'))
     .option('--print-after-all', 'print the IR as traced and after every pass that changed it', false)
     .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
-    .action(async (model: string, o: { emit: EmitKind; printAfterAll: boolean; set: string[] }) => {
-      await compileCommand(model, { emit: o.emit, printAfterAll: o.printAfterAll, set: o.set }, write);
+    .option('--train', 'compile a whole training step: forward, backward, auxiliary losses and optimizer updates', false)
+    .addOption(new Option('--optimizer <name>', 'with --train').choices(OPTIMIZER_NAMES).default('factored-adam'))
+    .option('--lr <rate>', 'learning rate, with --train', parseRate, 0.01)
+    .addOption(new Option('--recompute <policy>', 'with --train: recompute expert activations in the backward pass').choices(RECOMPUTE_POLICIES).default('experts'))
+    .action(async (model: string, o: { emit: EmitKind; printAfterAll: boolean; set: string[]; train: boolean; optimizer: OptimizerName; lr: number; recompute: RecomputePolicy }) => {
+      const train = o.train ? { optimizer: { name: o.optimizer, lr: o.lr }, recompute: o.recompute } : undefined;
+      await compileCommand(model, { emit: o.emit, printAfterAll: o.printAfterAll, set: o.set, ...(train ? { train } : {}) }, write);
     });
 
   program

@@ -9,6 +9,9 @@ import { toDot } from '../../ir/dependency.ts';
 import { graphToJsonText } from '../../ir/json.ts';
 import { printGraph } from '../../ir/print.ts';
 import { compileGraph } from '../pipeline.ts';
+import { compileTraining, type TrainingOptions } from '../train-pipeline.ts';
+import { formatStateReport } from '../../passes/optimizer.ts';
+import { formatMemory } from '../print-plan.ts';
 import { lowerToWebGpu } from '../lower/index.ts';
 import { printPlan, printWgsl } from '../print-plan.ts';
 import { loadModelFile, traceWithOverrides } from '../load-model.ts';
@@ -23,6 +26,8 @@ export interface CompileCommandOptions {
   readonly emit: EmitKind;
   readonly printAfterAll: boolean;
   readonly set: readonly string[];
+  /** Compile a whole training step (forward, backward, optimizer) instead of the forward. */
+  readonly train?: TrainingOptions;
 }
 
 /** Renders a graph in the requested form. */
@@ -46,14 +51,21 @@ export async function compileCommand(file: string, opts: CompileCommandOptions, 
   const loaded = await loadModelFile(file);
   const { graph } = traceWithOverrides(loaded, opts.set);
   if (opts.printAfterAll) write(`// ---- traced (${graph.nodes.length} nodes) ----\n${printGraph(graph)}\n`);
-  const result = compileGraph(graph, {
-    onAfterPass: opts.printAfterAll
-      ? (name: string, g: Graph, changed: boolean) => {
-          if (changed) write(`// ---- after ${name} (${g.nodes.length} nodes) ----\n${printGraph(g)}\n`);
-        }
-      : undefined,
-  });
+  const onAfterPass = opts.printAfterAll
+    ? (name: string, g: Graph, changed: boolean) => {
+        if (changed) write(`// ---- after ${name} (${g.nodes.length} nodes) ----\n${printGraph(g)}\n`);
+      }
+    : undefined;
+  const result = opts.train ? compileTraining(graph, opts.train, onAfterPass) : compileGraph(graph, { onAfterPass });
   const compiled = result.graph;
   if (!opts.printAfterAll || opts.emit !== 'ir') write(`${emitGraph(compiled, opts.emit)}\n`);
+  if (opts.train && opts.emit === 'plan') {
+    // The same step without recomputation, for comparison of the peak.
+    const others = (['none', 'experts', 'all-moe'] as const).filter((p) => p !== opts.train!.recompute);
+    const lines = [`// recompute ${opts.train.recompute}: ${formatMemory(lowerToWebGpu(compiled)).at(-1)}`];
+    for (const p of others) lines.push(`// recompute ${p}: ${formatMemory(lowerToWebGpu(compileTraining(graph, { ...opts.train, recompute: p }).graph)).at(-1)}`);
+    write(`${lines.join('\n')}\n`);
+  }
+  if (opts.train) write(`${formatStateReport(compiled).map((l) => `// ${l}`).join('\n')}\n`);
   for (const r of result.remarks) process.stderr.write(`moec: remark: ${r.pass}: ${r.message}\n`);
 }
