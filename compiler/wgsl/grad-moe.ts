@@ -115,10 +115,10 @@ fn main(@builtin(local_invocation_index) t: u32) {
   let variance = tree_sum(ss, t) / f32(n);
   let den = mean * mean + 1e-10;
   let nf = f32(n);
-  let common = (2.0 * mean * variance) / (nf * den * den);
+  let shift = (2.0 * mean * variance) / (nf * den * den);
   let g = dcv[0];
   for (var i = t; i < n; i += ${WG}u) {
-    var r = g * ((2.0 * (v[i] - mean)) / (nf * den) - common);
+    var r = g * ((2.0 * (v[i] - mean)) / (nf * den) - shift);
     if (differ == 0.0) { r = 0.0; }
     out[i] = r;
   }
