@@ -39,7 +39,7 @@ export function lstmGradStepKernel(s: LstmGradShape, t: number, final = false): 
     ['T', 'u32', s.T],
     ['B', 'u32', s.B],
     ['H', 'u32', s.H],
-    ['final', 'u32', final ? 1 : 0],
+    ['isFinal', 'u32', final ? 1 : 0],
   ]);
   const wgsl = /* wgsl */ `// lstm backward timestep (tile ${BR}x${BQ}, k-slice ${TK})
 ${u.struct}
@@ -64,7 +64,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let B = params.B;
   let H = params.H;
   let G = 4u * H;
-  let fin = params.final != 0u;
+  let fin = params.isFinal != 0u;
   let needZ = !fin;
   let useRec = fin || t + 1u < params.T;
   var rec = t + 1u;
