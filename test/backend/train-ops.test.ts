@@ -5,13 +5,18 @@
  * softmaxCrossEntropyGrad, LSTM backpropagation through time (forward recompute + one dispatch per
  * step + weight GEMMs; ragged T, B, H, D), and the in-place optimizers (SGD, Adam at two steps —
  * the bias correction is a per-run uniform — and factored Adam with and without update clipping,
- * on a batched [n, r, c] parameter whose gradient has all-zero rows).
+ * on a batched [n, r, c] parameter whose gradient has all-zero rows; and parameters/state that
+ * stay on the device across three steps, checked against the chained reference).
  */
 import { expect, it } from 'vitest';
 import { GraphBuilder } from '../../ir/graph.ts';
 import { tensorType } from '../../ir/types.ts';
-import { describeGpu, randArray, rng } from './gpu.ts';
 import { checkPlan, outputBits, preparePlan, tensor } from './train-plan.ts';
+import { initParams } from '../../ir/interpret.ts';
+import { lowerToWebGpu } from '../../compiler/lower/index.ts';
+import { prepareWebGpuPlan } from '../../runtime/webgpu-executor.ts';
+import * as opt from '../../ir/reference/optimizers.ts';
+import { cache, describeGpu, dev, expectClose, randArray, rng } from './gpu.ts';
 
 const f32 = (shape: number[]) => tensorType('f32', shape);
 
@@ -121,6 +126,48 @@ describeGpu('training plan: dense, sequence and optimizer ops', () => {
     );
     const exe = await preparePlan(g);
     for (const step of [0, 6]) await checkPlan(exe, g, feeds, { seed: 0, step, training: true }, 1e-4);
+    exe.destroy();
+  });
+
+  it('parameters and optimizer state persist on the device across steps (Adam, factored Adam)', async () => {
+    const r = rng(44);
+    const [n, rr, cc] = [2, 19, 45];
+    const shape = [n, rr, cc];
+    const count = n * rr * cc;
+    const b = new GraphBuilder();
+    const p = b.addInput('p', f32(shape), 'param', { kind: 'uniform', scale: 0.5 });
+    const q = b.addInput('q', f32(shape), 'param', { kind: 'uniform', scale: 0.5 });
+    const m = b.addInput('m', f32(shape), 'state', { kind: 'zeros' });
+    const v = b.addInput('v', f32(shape), 'state', { kind: 'zeros' });
+    const vr = b.addInput('vr', f32([n, rr]), 'state', { kind: 'zeros' });
+    const vc = b.addInput('vc', f32([n, cc]), 'state', { kind: 'zeros' });
+    const g = b.addInput('g', f32(shape), 'input');
+    const hp = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+    const fhp = { lr: 0.01, beta2: 0.999, clip: 1 };
+    const adam = b.addNode('adamUpdate', hp, [p, g, m, v]);
+    const fa = b.addNode('factoredAdamUpdate', fhp, [q, g, vr, vc]);
+    ['p', 'm', 'v'].forEach((nm, i) => b.setOutput(`adam.${nm}`, adam[i]!));
+    ['q', 'vr', 'vc'].forEach((nm, i) => b.setOutput(`fa.${nm}`, fa[i]!));
+    const graph = b.finish();
+    const params = initParams(graph, 3);
+    const exe = await prepareWebGpuPlan(dev(), lowerToWebGpu(graph, dev().device.limits), cache!);
+    exe.setParams(params);
+    let [rp, rm, rv] = [params.p!.data, params.m!.data, params.v!.data];
+    let [rq, rvr, rvc] = [params.q!.data, params.vr!.data, params.vc!.data];
+    for (const step of [0, 1, 2]) {
+      const grad = randArray(r, count);
+      const got = await exe.run({ g: tensor('f32', shape, grad) }, { seed: 0, step, training: true });
+      const a = opt.adamUpdate(rp, grad, rm, rv, hp, step);
+      const f = opt.factoredAdamUpdate(rq, grad, rvr, rvc, n, rr, cc, fhp, step);
+      [rp, rm, rv] = [a.p, a.m, a.v];
+      [rq, rvr, rvc] = [f.p, f.vr, f.vc];
+      expectClose(got['adam.p']!.data, rp, 1e-5, `adam p step ${step}`);
+      expectClose(got['adam.m']!.data, rm, 1e-5, `adam m step ${step}`);
+      expectClose(got['adam.v']!.data, rv, 1e-5, `adam v step ${step}`);
+      expectClose(got['fa.q']!.data, rq, 1e-5, `factored p step ${step}`);
+      expectClose(got['fa.vr']!.data, rvr, 1e-5, `factored vr step ${step}`);
+      expectClose(got['fa.vc']!.data, rvc, 1e-5, `factored vc step ${step}`);
+    }
     exe.destroy();
   });
 });
