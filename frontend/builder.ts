@@ -129,7 +129,7 @@ export class TraceContext {
 
   /** Declares a named graph output (set when the trace finishes, after `loss`). */
   output(name: string, t: Tensor): void {
-    if (name === 'loss' || this.namedOutputs.some((o) => o.name === name)) {
+    if (name === 'loss' || name === 'taskLoss' || this.namedOutputs.some((o) => o.name === name)) {
       throw new Error(`graph output '${name}' is declared twice`);
     }
     this.namedOutputs.push({ name, value: t });
@@ -137,7 +137,8 @@ export class TraceContext {
 
   /**
    * Finishes the trace: `loss` becomes the first output (the task loss plus every auxiliary loss,
-   * summed left to right), then the other outputs in declaration order.
+   * summed left to right), `taskLoss` the second (the task loss alone: what perplexity is computed
+   * from), then the other outputs in declaration order.
    */
   finish(taskLoss: Tensor, meta: Record<string, unknown>): Graph {
     if (taskLoss.type.shape.length !== 0 || taskLoss.type.dtype !== 'f32') {
@@ -145,6 +146,7 @@ export class TraceContext {
     }
     const loss = this.auxLosses.length > 0 ? this.op1('addN', {}, [taskLoss, ...this.auxLosses], { layer: 'loss' }) : taskLoss;
     this.builder.setOutput('loss', loss.id);
+    this.builder.setOutput('taskLoss', taskLoss.id);
     for (const o of this.namedOutputs) this.builder.setOutput(o.name, o.value.id);
     this.builder.meta = {
       ...meta,

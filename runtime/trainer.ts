@@ -61,7 +61,7 @@ export interface TrainerOptions {
 
 /** Binds `plan` to `backend` and uploads the initial parameters and state. */
 export async function prepareTrainer(backend: Backend, plan: Plan, initial: Readonly<Record<string, Tensor>>, opts: TrainerOptions): Promise<Trainer> {
-  const report = opts.report ?? plan.outputs.map((o) => o.name).filter((n) => n === 'loss' || n.endsWith('.cvImportance') || n.endsWith('.cvLoad'));
+  const report = opts.report ?? plan.outputs.map((o) => o.name).filter((n) => n === 'loss' || n === 'taskLoss' || n.endsWith('.cvImportance') || n.endsWith('.cvLoad'));
   const persistent = plan.inputs.filter((i) => i.role !== 'input').map((i) => i.name);
   const carry = carriedState(plan);
   const vectors = opts.vectors ?? [];

@@ -53,7 +53,7 @@ describe('tracing', () => {
     expect(init('moe0.wn')).toEqual({ kind: 'zeros' });
     expect(init('moe0.w1')).toEqual({ kind: 'uniform', scale: 1 / 8 });
     expect(init('lstm0.b')).toEqual({ kind: 'zeros' });
-    expect(g.outputs.map((o) => o.name)).toEqual(['loss', 'lstm0.hT', 'lstm0.cT', 'moe0.importance', 'moe0.load', 'moe0.cvImportance', 'moe0.cvLoad', 'lstm1.hT', 'lstm1.cT']);
+    expect(g.outputs.map((o) => o.name)).toEqual(['loss', 'taskLoss', 'lstm0.hT', 'lstm0.cT', 'moe0.importance', 'moe0.load', 'moe0.cvImportance', 'moe0.cvLoad', 'lstm1.hT', 'lstm1.cT']);
     const moeNodes = g.nodes.filter((n) => n.layer === 'moe0');
     expect(new Set(moeNodes.map((n) => n.instance))).toEqual(new Set([0, 1, 2, undefined]));
     const rn = moeNodes.filter((n) => n.op === 'randomNormal').map((n) => n.params);
