@@ -1,0 +1,334 @@
+/**
+ * Training checkpoints in the safetensors format, written and read here without a dependency: an
+ * 8-byte little-endian header length n, an n-byte JSON header (padded with spaces to a multiple of
+ * 8) mapping each tensor name to `{ dtype: "F32" | "I32", shape, data_offsets: [begin, end] }`
+ * (byte offsets into the data section that follows) plus a `__metadata__` map of strings, then the
+ * raw little-endian data. A moec checkpoint holds the parameters and optimizer state as tensors and,
+ * as metadata, `moec.format` (which marks the file as ours), the model file, the model options, the
+ * vocabulary, the step, the seed, the optimizer config and the data position (JSON strings). It is
+ * written atomically — to `<file>.tmp-<pid>`, fsynced, then renamed over the target — so a crash or
+ * failed write leaves the previous checkpoint intact. Reading validates everything and throws a
+ * `CheckpointError` naming the file and the problem: a truncated file, a header that is not JSON,
+ * an unknown dtype, offsets out of range or overlapping, a foreign file (no `moec.format`), or a
+ * tensor missing, extra or of another shape than the model expects. f32 tensors stored as
+ * Float64Array (the reference at f64 precision) are rounded to f32 when written.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { endianness } from 'node:os';
+import { dirname } from 'node:path';
+import type { Tensor } from '../ir/tensor.ts';
+import { formatShape, numel, tensorType, type DType, type TensorType } from '../ir/types.ts';
+
+/** Value of the `moec.format` metadata key of the checkpoints this module writes. */
+export const CHECKPOINT_FORMAT = 'moec-checkpoint/1';
+
+/** A checkpoint file or its content failed validation; `file` and `problem` say where and what. */
+export class CheckpointError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(`checkpoint ${file}: ${problem}`);
+    this.name = 'CheckpointError';
+  }
+}
+
+/** The content of a safetensors file: tensors by name and the string metadata. */
+export interface SafetensorsContent {
+  readonly tensors: Record<string, Tensor>;
+  readonly metadata: Record<string, string>;
+}
+
+const DTYPE_TAG: Record<DType, string> = { f32: 'F32', i32: 'I32' };
+const TAG_DTYPE: Record<string, DType> = { F32: 'f32', I32: 'i32' };
+const LITTLE_ENDIAN_HOST = endianness() === 'LE';
+
+/** Little-endian bytes of a tensor's elements (f32 or i32, 4 bytes each); bit-exact for f32/i32 storage. */
+function tensorBytes(t: Tensor): Uint8Array {
+  const data = t.type.dtype === 'f32' && !(t.data instanceof Float32Array) ? Float32Array.from(t.data) : t.data;
+  if (LITTLE_ENDIAN_HOST) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const out = new Uint8Array(data.length * 4);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < data.length; i++) {
+    if (data instanceof Int32Array) view.setInt32(i * 4, data[i]!, true);
+    else view.setFloat32(i * 4, data[i]!, true);
+  }
+  return out;
+}
+
+/**
+ * Serialises tensors and string metadata as safetensors bytes (tensors in name order, header padded
+ * to a multiple of 8 bytes). Throws when a tensor's storage does not hold its element count.
+ */
+export function encodeSafetensors(tensors: Readonly<Record<string, Tensor>>, metadata: Readonly<Record<string, string>>): Uint8Array {
+  const header: Record<string, unknown> = { __metadata__: { ...metadata } };
+  const names = Object.keys(tensors).sort();
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  for (const name of names) {
+    if (name === '__metadata__') throw new Error('encodeSafetensors: "__metadata__" is reserved and cannot name a tensor');
+    const t = tensors[name]!;
+    if (t.data.length !== numel(t.type.shape)) throw new Error(`encodeSafetensors: tensor ${name} of shape ${formatShape(t.type.shape)} holds ${t.data.length} elements`);
+    const bytes = tensorBytes(t);
+    header[name] = { dtype: DTYPE_TAG[t.type.dtype], shape: [...t.type.shape], data_offsets: [offset, offset + bytes.length] };
+    chunks.push(bytes);
+    offset += bytes.length;
+  }
+  let json = JSON.stringify(header);
+  const raw = new TextEncoder().encode(json);
+  const padded = Math.ceil(raw.length / 8) * 8;
+  json += ' '.repeat(padded - raw.length);
+  const headerBytes = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  let at = 8 + headerBytes.length;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** Parses and validates safetensors bytes (`file` names the source in errors); copies the data out. */
+export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsContent {
+  const fail = (problem: string): never => {
+    throw new CheckpointError(file, problem);
+  };
+  if (bytes.length < 8) fail(`truncated: ${bytes.length} bytes, shorter than the 8-byte header length`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = view.getBigUint64(0, true);
+  if (n > BigInt(bytes.length - 8)) fail(`truncated: the header is ${n} bytes but only ${bytes.length - 8} follow the header length (or this is not a safetensors file)`);
+  const headerLength = Number(n);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)));
+  } catch (e) {
+    fail(`the header is not JSON (${(e as Error).message}); not a safetensors file`);
+  }
+  if (!header || typeof header !== 'object' || Array.isArray(header)) fail('the header is not a JSON object');
+  const entries = header as Record<string, unknown>;
+  const metadata: Record<string, string> = {};
+  const rawMeta = entries.__metadata__;
+  if (rawMeta !== undefined) {
+    if (!rawMeta || typeof rawMeta !== 'object' || Array.isArray(rawMeta)) fail('__metadata__ is not an object of strings');
+    for (const [k, v] of Object.entries(rawMeta as Record<string, unknown>)) {
+      if (typeof v !== 'string') fail(`metadata ${k} is not a string`);
+      metadata[k] = v as string;
+    }
+  }
+  const dataStart = 8 + headerLength;
+  const dataLength = bytes.length - dataStart;
+  const spans: { name: string; begin: number; end: number }[] = [];
+  const tensors: Record<string, Tensor> = {};
+  for (const [name, e] of Object.entries(entries)) {
+    if (name === '__metadata__') continue;
+    const info = e as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
+    if (!info || typeof info !== 'object') fail(`tensor ${name}: header entry is not an object`);
+    const dtype = typeof info!.dtype === 'string' ? TAG_DTYPE[info!.dtype] : undefined;
+    if (!dtype) fail(`tensor ${name}: unknown dtype ${JSON.stringify(info!.dtype)} (moec checkpoints hold only F32 and I32)`);
+    const shape = info!.shape;
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) fail(`tensor ${name}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+    const offs = info!.data_offsets;
+    if (!Array.isArray(offs) || offs.length !== 2 || offs.some((o) => !Number.isSafeInteger(o) || o < 0) || offs[0] > offs[1]) {
+      fail(`tensor ${name}: data_offsets ${JSON.stringify(offs)} is not [begin, end] with 0 ≤ begin ≤ end`);
+    }
+    const [begin, end] = offs as [number, number];
+    const count = numel(shape as number[]);
+    if (end - begin !== count * 4) fail(`tensor ${name}: data_offsets [${begin}, ${end}] span ${end - begin} bytes but ${dtype} ${formatShape(shape as number[])} needs ${count * 4}`);
+    if (end > dataLength) fail(`tensor ${name}: data_offsets [${begin}, ${end}] out of range: the data section has ${dataLength} bytes (truncated file?)`);
+    spans.push({ name, begin, end });
+    const copy = bytes.slice(dataStart + begin, dataStart + end);
+    let data: Float32Array | Int32Array;
+    if (LITTLE_ENDIAN_HOST) {
+      data = dtype === 'i32' ? new Int32Array(copy.buffer, 0, count) : new Float32Array(copy.buffer, 0, count);
+    } else {
+      const dv = new DataView(copy.buffer);
+      data = dtype === 'i32' ? new Int32Array(count) : new Float32Array(count);
+      for (let i = 0; i < count; i++) data[i] = dtype === 'i32' ? dv.getInt32(i * 4, true) : dv.getFloat32(i * 4, true);
+    }
+    tensors[name] = { type: tensorType(dtype!, shape as number[]), data };
+  }
+  spans.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  for (let i = 1; i < spans.length; i++) {
+    const p = spans[i - 1]!;
+    const s = spans[i]!;
+    if (s.begin < p.end) fail(`tensors ${p.name} [${p.begin}, ${p.end}] and ${s.name} [${s.begin}, ${s.end}] have overlapping data_offsets`);
+  }
+  return { tensors, metadata };
+}
+
+/** The file-system writes `writeFileAtomic` makes (injectable to simulate a failure midway). */
+export interface AtomicWriteIo {
+  /** Writes `length` bytes of `buffer` from `offset` to `fd`; returns the bytes written (like `fs.writeSync`). */
+  writeSync(fd: number, buffer: Uint8Array, offset: number, length: number): number;
+}
+
+const NODE_IO: AtomicWriteIo = { writeSync: (fd, buf, off, len) => writeSync(fd, buf, off, len) };
+
+/**
+ * Writes `bytes` to `file` atomically: to `<file>.tmp-<pid>`, fsync, rename over `file`, fsync the
+ * directory (best effort). On any failure the temporary file is removed, `file` keeps its previous
+ * content, and a `CheckpointError` naming the file is thrown.
+ */
+export function writeFileAtomic(file: string, bytes: Uint8Array, io: AtomicWriteIo = NODE_IO): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'w', 0o644);
+    let at = 0;
+    while (at < bytes.length) {
+      const n = io.writeSync(fd, bytes, at, bytes.length - at);
+      if (!(n > 0)) throw new Error(`write returned ${n}`);
+      at += n;
+    }
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, file);
+  } catch (e) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        /* already failing; the original error is reported */
+      }
+    }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* the temporary file may not exist */
+    }
+    throw new CheckpointError(file, `write failed, previous file left as it was: ${(e as Error).message}`);
+  }
+  try {
+    const dfd = openSync(dirname(file), 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch {
+    /* directory fsync is not supported everywhere; the rename itself has happened */
+  }
+}
+
+/** What a moec checkpoint records besides the tensors. */
+export interface CheckpointMeta {
+  /** Path of the model's DSL file, as given to the trainer. */
+  readonly modelFile: string;
+  /** The model options (its `defaults` with overrides applied); any JSON value. */
+  readonly modelOptions: unknown;
+  /** The vocabulary (its JSON form, see `vocabularyToJson`); any JSON value. */
+  readonly vocabulary: unknown;
+  /** Number of training steps done (the next step to run). */
+  readonly step: number;
+  /** Seed of initialisation, noise and dropout. */
+  readonly seed: number;
+  /** Optimizer configuration (kind, learning rate, betas, …); any JSON value. */
+  readonly optimizer: unknown;
+  /** Where the data iterator resumes (e.g. `{ corpus, split, T, B, batch }`); any JSON value. */
+  readonly dataPosition: unknown;
+}
+
+/** Metadata keys of a moec checkpoint. */
+export const METADATA_KEYS = {
+  format: 'moec.format',
+  modelFile: 'moec.model_file',
+  modelOptions: 'moec.model_options',
+  vocabulary: 'moec.vocabulary',
+  step: 'moec.step',
+  seed: 'moec.seed',
+  optimizer: 'moec.optimizer',
+  dataPosition: 'moec.data_position',
+} as const;
+
+/** The string metadata of a checkpoint (JSON for structured values, decimal for numbers). */
+export function checkpointMetadata(meta: CheckpointMeta): Record<string, string> {
+  for (const k of ['step', 'seed'] as const) {
+    if (!Number.isSafeInteger(meta[k])) throw new Error(`checkpoint metadata: ${k} must be an integer, got ${meta[k]}`);
+  }
+  return {
+    [METADATA_KEYS.format]: CHECKPOINT_FORMAT,
+    [METADATA_KEYS.modelFile]: meta.modelFile,
+    [METADATA_KEYS.modelOptions]: JSON.stringify(meta.modelOptions ?? null),
+    [METADATA_KEYS.vocabulary]: JSON.stringify(meta.vocabulary ?? null),
+    [METADATA_KEYS.step]: String(meta.step),
+    [METADATA_KEYS.seed]: String(meta.seed),
+    [METADATA_KEYS.optimizer]: JSON.stringify(meta.optimizer ?? null),
+    [METADATA_KEYS.dataPosition]: JSON.stringify(meta.dataPosition ?? null),
+  };
+}
+
+/** Writes a checkpoint of `tensors` (parameters and optimizer state) and `meta` to `file`, atomically. */
+export function saveCheckpoint(file: string, tensors: Readonly<Record<string, Tensor>>, meta: CheckpointMeta, io?: AtomicWriteIo): void {
+  writeFileAtomic(file, encodeSafetensors(tensors, checkpointMetadata(meta)), io);
+}
+
+/** A loaded checkpoint. */
+export interface Checkpoint {
+  readonly tensors: Record<string, Tensor>;
+  readonly meta: CheckpointMeta;
+  /** The raw string metadata (including keys of other writers, if any). */
+  readonly metadata: Record<string, string>;
+}
+
+/** Options of `loadCheckpoint`. */
+export interface LoadCheckpointOptions {
+  /**
+   * The model's persistent tensors (parameters and optimizer state) by name: every one must be in
+   * the file with this dtype and shape, and the file must hold no other tensor.
+   */
+  readonly expect?: Readonly<Record<string, TensorType>>;
+}
+
+/** Reads and validates a moec checkpoint; throws a `CheckpointError` naming the file and the problem. */
+export function loadCheckpoint(file: string, opts: LoadCheckpointOptions = {}): Checkpoint {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new CheckpointError(file, `cannot be read: ${(e as Error).message}`);
+  }
+  const { tensors, metadata } = decodeSafetensors(bytes, file);
+  const fail = (problem: string): never => {
+    throw new CheckpointError(file, problem);
+  };
+  const format = metadata[METADATA_KEYS.format];
+  if (format === undefined) fail(`not a moec checkpoint: the metadata has no ${METADATA_KEYS.format} key (a safetensors file from another program?)`);
+  if (format !== CHECKPOINT_FORMAT) fail(`unsupported checkpoint format ${JSON.stringify(format)}; this moec reads ${CHECKPOINT_FORMAT}`);
+  for (const key of Object.values(METADATA_KEYS)) if (metadata[key] === undefined) fail(`metadata key ${key} is missing`);
+  const json = (key: string): unknown => {
+    try {
+      return JSON.parse(metadata[key]!);
+    } catch (e) {
+      return fail(`metadata ${key} is not JSON: ${(e as Error).message}`);
+    }
+  };
+  const int = (key: string): number => {
+    const s = metadata[key]!;
+    return /^-?\d+$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : fail(`metadata ${key} = ${JSON.stringify(s)} is not an integer`);
+  };
+  const meta: CheckpointMeta = {
+    modelFile: metadata[METADATA_KEYS.modelFile]!,
+    modelOptions: json(METADATA_KEYS.modelOptions),
+    vocabulary: json(METADATA_KEYS.vocabulary),
+    step: int(METADATA_KEYS.step),
+    seed: int(METADATA_KEYS.seed),
+    optimizer: json(METADATA_KEYS.optimizer),
+    dataPosition: json(METADATA_KEYS.dataPosition),
+  };
+  if (opts.expect) {
+    for (const [name, type] of Object.entries(opts.expect)) {
+      const t = tensors[name];
+      if (!t) fail(`tensor ${name} (${DTYPE_TAG[type.dtype]} ${formatShape(type.shape)}) expected by the model is missing`);
+      const shapeOk = t!.type.shape.length === type.shape.length && t!.type.shape.every((d, i) => d === type.shape[i]);
+      if (t!.type.dtype !== type.dtype || !shapeOk) {
+        fail(`tensor ${name} is ${DTYPE_TAG[t!.type.dtype]} ${formatShape(t!.type.shape)} but the model expects ${DTYPE_TAG[type.dtype]} ${formatShape(type.shape)} (checkpoint of another model or other options?)`);
+      }
+    }
+    const extra = Object.keys(tensors).filter((n) => !(n in opts.expect!));
+    if (extra.length > 0) fail(`tensors not in the model: ${extra.join(', ')} (checkpoint of another model or other options?)`);
+  }
+  return { tensors, meta, metadata };
+}
