@@ -1,8 +1,10 @@
 /**
  * Grouped GEMM over expert-contiguous segments (op `expertFfn`), driven by the device-built tile
  * map of dispatch.ts: workgroup (x, y) reads tile-map entry y = (expert e, rowStart, rowEnd) and
- * computes a 64-row × 64-column tile of out[s] = act(a[src(s)]·w[e] + bias[e]) for slots s in
- * [rowStart, rowEnd), with the same 8×8-per-thread register blocking as matmul.ts. In the first
+ * computes a 32-row × 128-column tile (EXPERT_TILE_ROWS rows) of out[s] = act(a[src(s)]·w[e] +
+ * bias[e]) for slots s in [rowStart, rowEnd), 8×16 outputs per thread in vec4 registers, both
+ * tiles staged through workgroup memory as vec4 (the register layout of matmul.ts). 32-row tiles
+ * because at the usual ~N·k/n ≈ 32 slots per expert 64-row tiles are half empty. In the first
  * layer src(s) = sourceRow[s] (rows gathered straight from x, no dispatched copy); in the second
  * src(s) = s. The grid is the static worst case (maxTiles), entries with expert −1 exit at once, so
  * nothing is read back to the host. The expert weights may be split over up to 4 bindings (`w0`..
@@ -14,7 +16,7 @@ import { ceilDiv, uniformBlock, type Kernel, type KernelBinding } from './kernel
 import { maxTiles } from './dispatch.ts';
 
 /** Rows per expert tile (also the tile-map granularity: pass it as DispatchShape.tileRows). */
-export const EXPERT_TILE_ROWS = 64;
+export const EXPERT_TILE_ROWS = 32;
 
 /** Options of one grouped GEMM. */
 export interface GroupedGemmOptions {
@@ -35,15 +37,48 @@ export interface GroupedGemmOptions {
   readonly banks?: readonly number[];
 }
 
-const TM = EXPERT_TILE_ROWS;
-const TN = 64;
-const TK = 16;
+/** Register/workgroup tiling of the grouped GEMM (exposed for benchmarking variants). */
+export interface ExpertTiling {
+  /** Rows per tile (must equal the tile map's tileRows). */
+  readonly tm: number;
+  /** Columns per workgroup. */
+  readonly tn: number;
+  /** K step staged through workgroup memory per barrier pair. */
+  readonly tk: number;
+  /** Rows per thread. */
+  readonly rm: number;
+  /** Columns per thread. */
+  readonly rn: number;
+  /** Stage W in workgroup memory as vec4 and read 4 columns per load (rn, tn multiples of 4). */
+  readonly vec4: boolean;
+  /** Also stage the A tile as vec4 (4 rows per load; rm multiple of 4). */
+  readonly avec4?: boolean;
+}
+
+/**
+ * Default: 32-row × 128-column tiles, 32 threads of 8 rows × 16 columns, both tiles staged as vec4.
+ * At ~32 slots per expert (N·k/n at the benchmark shape) 64-row tiles were half empty; vec4
+ * workgroup-memory reads cut lavapipe's per-lane gathers ~4×. Measured on lavapipe (2 cores):
+ * 64×64 8×8 scalar 1.8 GFLOP/s → this tiling ~4.0 GFLOP/s (bench/kernels.ts shape).
+ */
+export const DEFAULT_EXPERT_TILING: ExpertTiling = { tm: EXPERT_TILE_ROWS, tn: 128, tk: 16, rm: 8, rn: 16, vec4: true, avec4: true };
 
 /**
  * Grouped GEMM kernel. Bindings: a, [sourceRow], tileMap, w0..w{B−1}, bias [n, cols], out [S, cols],
  * params.
  */
-export function groupedGemmKernel(o: GroupedGemmOptions): Kernel {
+export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: ExpertTiling }): Kernel {
+  const tl = o.tiling ?? DEFAULT_EXPERT_TILING;
+  const { tm: TM, tn: TN, tk: TK, rm: RM, rn: RN, vec4: V4 } = tl;
+  const AV4 = !!tl.avec4;
+  if (AV4 && (RM % 4 !== 0 || TM % 4 !== 0)) throw new Error('expert FFN: avec4 tiling needs rm, tm multiples of 4');
+  const CX = TN / RN; // threads across columns
+  const RY = TM / RM; // threads across rows
+  const WG = CX * RY;
+  if (!Number.isInteger(CX) || !Number.isInteger(RY) || (TM * TK) % WG !== 0 || (TN * TK) % WG !== 0) {
+    throw new Error(`expert FFN: bad tiling ${JSON.stringify(tl)}`);
+  }
+  if (V4 && (RN % 4 !== 0 || TN % 4 !== 0)) throw new Error('expert FFN: vec4 tiling needs rn, tn multiples of 4');
   const banks = o.banks ?? [o.n];
   if (banks.length < 1 || banks.length > 4) throw new Error(`expert FFN: 1..4 weight banks, got ${banks.length}`);
   if (banks.reduce((a, b) => a + b, 0) !== o.n) throw new Error(`expert FFN: banks ${banks.join('+')} must sum to n=${o.n}`);
@@ -84,17 +119,64 @@ export function groupedGemmKernel(o: GroupedGemmOptions): Kernel {
       : `fn w_at(e: u32, idx: u32) -> f32 {\n${Array.from({ length: B - 1 }, (_, i) => B - 1 - i)
           .map((b) => `  if (e >= ${bankVars[b]}) { return w${b}[(e - ${bankVars[b]}) * params.K * params.cols + idx]; }`)
           .join('\n')}\n  return w0[e * params.K * params.cols + idx];\n}`;
-  const wgsl = /* wgsl */ `// grouped_gemm gather=${o.gather} relu=${o.relu} banks=${B}
+  const RNV = V4 ? RN / 4 : RN; // B loads per thread per k
+  const bsDecl = V4 ? `var<workgroup> Bs: array<vec4<f32>, ${(TK * TN) / 4}>;` : `var<workgroup> Bs: array<f32, ${TK * TN}>;`;
+  // Thread column of register column j: scalar layout tx + CX·j; vec4 layout 4·(tx + CX·(j/4)) + j%4.
+  const colOf = (j: string) => (V4 ? `4u * (tx + ${CX}u * (${j} / 4u)) + ${j} % 4u` : `tx + ${CX}u * ${j}`);
+  const compute = V4
+    ? `      var bv: array<vec4<f32>, ${RNV}>;
+      for (var j = 0u; j < ${RNV}u; j++) { bv[j] = Bs[kk * ${TN / 4}u + tx + ${CX}u * j]; }
+      for (var i = 0u; i < ${RM}u; i++) {
+        for (var j = 0u; j < ${RNV}u; j++) { acc[i][j] = fma(vec4<f32>(av[i]), bv[j], acc[i][j]); }
+      }`
+    : `      var bv: array<f32, ${RN}>;
+      for (var j = 0u; j < ${RN}u; j++) { bv[j] = Bs[kk * TN + tx + ${CX}u * j]; }
+      for (var i = 0u; i < ${RM}u; i++) {
+        for (var j = 0u; j < ${RN}u; j++) { acc[i][j] = fma(av[i], bv[j], acc[i][j]); }
+      }`;
+  const accT = V4 ? `array<array<vec4<f32>, ${RNV}>, ${RM}>` : `array<array<f32, ${RN}>, ${RM}>`;
+  const bLoad = V4
+    ? `    for (var r = 0u; r < ${(TN * TK) / 4 / WG > 0 ? Math.ceil((TN * TK) / 4 / WG) : 1}u; r++) {
+      let q = t + ${WG}u * r;
+      if (q < ${(TN * TK) / 4}u) {
+        let kr = q / ${TN / 4}u;
+        let c4 = q % ${TN / 4}u;
+        let gk = k0 + kr;
+        let gn = n0 + 4u * c4;
+        var v = vec4<f32>(0.0);
+        if (gk < K) {
+          let base = gk * N + gn;
+          if (gn + 3u < N) {
+            v = vec4<f32>(w_at(e, base), w_at(e, base + 1u), w_at(e, base + 2u), w_at(e, base + 3u));
+          } else {
+            for (var c = 0u; c < 4u; c++) { if (gn + c < N) { v[c] = w_at(e, base + c); } }
+          }
+        }
+        Bs[q] = v;
+      }
+    }`
+    : `    for (var r = 0u; r < ${(TN * TK) / WG}u; r++) {
+      let q = t + ${WG}u * r;
+      let kr = q / TN;
+      let col = q % TN;
+      let gk = k0 + kr;
+      let gn = n0 + col;
+      var v = 0.0;
+      if (gk < K && gn < N) { v = w_at(e, gk * N + gn); }
+      Bs[kr * TN + col] = v;
+    }`;
+  const accRead = V4 ? `acc[i][j / 4u][j % 4u]` : `acc[i][j]`;
+  const wgsl = /* wgsl */ `// grouped_gemm gather=${o.gather} relu=${o.relu} banks=${B} tile=${TM}x${TN}x${TK} reg=${RM}x${RN}${V4 ? ' vec4' : ''}
 ${u.struct}
 ${decls}
 ${wFn}
 const TM = ${TM}u;
 const TN = ${TN}u;
 const TK = ${TK}u;
-var<workgroup> As: array<f32, ${TK * TM}>;
-var<workgroup> Bs: array<f32, ${TK * TN}>;
+${AV4 ? `var<workgroup> As: array<vec4<f32>, ${(TK * TM) / 4}>;` : `var<workgroup> As: array<f32, ${TK * TM}>;`}
+${bsDecl}
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let entry = tileMap[wid.y];
   if (entry.x < 0) { return; }
@@ -105,13 +187,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let N = params.cols;
   let n0 = wid.x * TN;
   if (n0 >= N) { return; }
-  let tx = t % 8u;
-  let ty = t / 8u;
-  var acc: array<array<f32, 8>, 8>;
-  for (var i = 0u; i < 8u; i++) { for (var j = 0u; j < 8u; j++) { acc[i][j] = 0.0; } }
+  let tx = t % ${CX}u;
+  let ty = t / ${CX}u;
+  var acc: ${accT};
   for (var k0 = 0u; k0 < K; k0 += TK) {
-    for (var r = 0u; r < ${(TM * TK) / 64}u; r++) {
-      let q = t + 64u * r;
+    for (var r = 0u; r < ${(TM * TK) / WG}u; r++) {
+      let q = t + ${WG}u * r;
       let row = q / TK;
       let kk = q % TK;
       let s = rowStart + row;
@@ -121,50 +202,45 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         ${o.gather ? 'let src = u32(sourceRow[s]);' : 'let src = s;'}
         v = a[src * K + gk];
       }
-      As[kk * TM + row] = v;
+      ${AV4 ? 'As[kk * (TM / 4u) + row / 4u][row % 4u] = v;' : 'As[kk * TM + row] = v;'}
     }
-    for (var r = 0u; r < ${(TN * TK) / 64}u; r++) {
-      let q = t + 64u * r;
-      let kr = q / TN;
-      let col = q % TN;
-      let gk = k0 + kr;
-      let gn = n0 + col;
-      var v = 0.0;
-      if (gk < K && gn < N) { v = w_at(e, gk * N + gn); }
-      Bs[kr * TN + col] = v;
-    }
+${bLoad}
     workgroupBarrier();
     for (var kk = 0u; kk < TK; kk++) {
-      var av: array<f32, 8>;
-      var bv: array<f32, 8>;
-      for (var i = 0u; i < 8u; i++) { av[i] = As[kk * TM + ty + 8u * i]; }
-      for (var j = 0u; j < 8u; j++) { bv[j] = Bs[kk * TN + tx + 8u * j]; }
-      for (var i = 0u; i < 8u; i++) {
-        for (var j = 0u; j < 8u; j++) { acc[i][j] = fma(av[i], bv[j], acc[i][j]); }
+${
+        AV4
+          ? `      var av4: array<vec4<f32>, ${RM / 4}>;
+      for (var i = 0u; i < ${RM / 4}u; i++) { av4[i] = As[kk * ${TM / 4}u + ty + ${RY}u * i]; }
+      var av: array<f32, ${RM}>;
+      for (var i = 0u; i < ${RM}u; i++) { av[i] = av4[i / 4u][i % 4u]; }`
+          : `      var av: array<f32, ${RM}>;
+      for (var i = 0u; i < ${RM}u; i++) { av[i] = As[kk * TM + ty + ${RY}u * i]; }`
       }
+${compute}
     }
     workgroupBarrier();
   }
-  for (var i = 0u; i < 8u; i++) {
-    let s = rowStart + ty + 8u * i;
+  for (var i = 0u; i < ${RM}u; i++) {
+    let s = rowStart + ${AV4 ? `4u * (ty + ${RY}u * (i / 4u)) + i % 4u` : `ty + ${RY}u * i`};
     if (s >= rowEnd) { continue; }
-    for (var j = 0u; j < 8u; j++) {
-      let gn = n0 + tx + 8u * j;
+    for (var j = 0u; j < ${RN}u; j++) {
+      let gn = n0 + ${colOf('j')};
       if (gn >= N) { continue; }
-      var v = acc[i][j] + bias[e * N + gn];
+      var v = ${accRead} + bias[e * N + gn];
       ${o.relu ? 'v = max(v, 0.0);' : ''}
       out[s * N + gn] = v;
     }
   }
 }
 `;
+  const tag = `${TM}x${TN}x${TK}:${RM}x${RN}${V4 ? ':v4' : ''}${AV4 ? ':av4' : ''}`;
   return {
     name: `expert_gemm${o.gather ? '_gather' : ''}${o.relu ? '_relu' : ''}`,
     wgsl,
     bindings,
-    workgroupSize: [64, 1, 1],
+    workgroupSize: [WG, 1, 1],
     dispatch: [ceilDiv(o.cols, TN), tiles, 1],
-    cacheKey: `expert_gemm:gather=${o.gather}:relu=${o.relu}:banks=${B}`,
+    cacheKey: `expert_gemm:gather=${o.gather}:relu=${o.relu}:banks=${B}:${tag}`,
     uniformData: u.data,
   };
 }
@@ -186,9 +262,9 @@ export interface ExpertFfnOptions {
  * bank(s), bias = b1, out = hidden [S,H]. Layer 2: a = hidden, tileMap, w0.. = w2 bank(s),
  * bias = b2, out = y [S,Dout].
  */
-export function expertFfnKernels(o: ExpertFfnOptions): [Kernel, Kernel] {
+export function expertFfnKernels(o: ExpertFfnOptions & { readonly tiling?: ExpertTiling }): [Kernel, Kernel] {
   const S = o.N * o.k;
-  const common = { S, N: o.N, k: o.k, n: o.n, banks: o.banks };
+  const common = { S, N: o.N, k: o.k, n: o.n, banks: o.banks, tiling: o.tiling };
   return [
     groupedGemmKernel({ ...common, K: o.D, cols: o.H, gather: true, relu: true }),
     groupedGemmKernel({ ...common, K: o.H, cols: o.Dout, gather: false, relu: false }),

@@ -1,6 +1,7 @@
 /**
  * Tiled matmul kernel vs the CPU reference (ir/reference/dense.ts) on shapes that are not
- * multiples of the 64×64×16 tile, with and without the bias+relu epilogue. Two pipelines total.
+ * multiples of the tile (default vec4 64×128 and scalar 64×64), with and without the bias+relu
+ * epilogue.
  */
 import { it } from 'vitest';
 import { matmul, biasAdd, relu } from '../../ir/reference/dense.ts';
@@ -11,12 +12,14 @@ import { describeGpu, dev, expectClose, out, randArray, rng, run, up } from './g
 describeGpu('matmul kernel', () => {
   it('matches the reference on ragged shapes', async () => {
     const r = rng(1);
-    for (const [M, K, N] of [[1, 1, 1], [67, 45, 93], [130, 17, 64], [5, 200, 3]] as const) {
-      const a = randArray(r, M * K);
-      const b = randArray(r, K * N);
-      const c = out(M * N);
-      await run([{ kernel: matmulKernel({ M, N, K }), buffers: { a: up(a), b: up(b), c } }]);
-      expectClose(await readF32(dev(), c, M * N), matmul(a, b, M, K, N), 1e-4, `matmul ${M}x${K}x${N}`);
+    for (const tiling of [undefined, { tm: 64, tn: 64, tk: 16, rm: 8, rn: 8, vec4: false }] as const) {
+      for (const [M, K, N] of [[1, 1, 1], [67, 45, 93], [130, 17, 64], [5, 200, 3], [70, 33, 130]] as const) {
+        const a = randArray(r, M * K);
+        const b = randArray(r, K * N);
+        const c = out(M * N);
+        await run([{ kernel: matmulKernel({ M, N, K, tiling }), buffers: { a: up(a), b: up(b), c } }]);
+        expectClose(await readF32(dev(), c, M * N), matmul(a, b, M, K, N), 1e-4, `matmul ${M}x${K}x${N} ${tiling ? 'scalar 64x64' : 'default'}`);
+      }
     }
   });
 

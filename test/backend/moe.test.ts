@@ -1,7 +1,7 @@
 /**
  * MoE data-movement and balancing kernels vs the CPU reference (ir/reference/dispatch.ts and
  * gating.ts): device dispatch (counting sort + tile map) with experts that receive zero rows and
- * sizes that are not multiples of the 256-pair block or the 64-row tile, the grouped expert FFN
+ * sizes that are not multiples of the 256-pair block or the row tile, the grouped expert FFN
  * with the weight bank split over several bindings, combine by gather, load estimator/importance/
  * CV², and the whole gating → dispatch → FFN → combine chain in one command buffer.
  */
@@ -86,7 +86,7 @@ describeGpu('MoE kernels', () => {
     }
   });
 
-  it('expert FFN (3 weight banks) and combine match the reference', async () => {
+  it('expert FFN (3 weight banks, ragged widths) and combine match the reference', async () => {
     const r = rng(6);
     const [N, k, n, D, H, Dout] = [150, 2, 20, 37, 70, 29];
     const banks = [8, 5, 7];
