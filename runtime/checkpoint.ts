@@ -138,7 +138,8 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsC
     if (end - begin !== count * 4) fail(`tensor ${name}: data_offsets [${begin}, ${end}] span ${end - begin} bytes but ${dtype} ${formatShape(shape as number[])} needs ${count * 4}`);
     if (end > dataLength) fail(`tensor ${name}: data_offsets [${begin}, ${end}] out of range: the data section has ${dataLength} bytes (truncated file?)`);
     spans.push({ name, begin, end });
-    const copy = bytes.slice(dataStart + begin, dataStart + end);
+    const copy = new Uint8Array(end - begin); // a fresh, aligned buffer (Buffer#slice would share the file's memory)
+    copy.set(bytes.subarray(dataStart + begin, dataStart + end));
     let data: Float32Array | Int32Array;
     if (LITTLE_ENDIAN_HOST) {
       data = dtype === 'i32' ? new Int32Array(copy.buffer, 0, count) : new Float32Array(copy.buffer, 0, count);
