@@ -18,3 +18,10 @@ if ! dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null | grep -qE '^
   $SUDO apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers libvulkan1 >/dev/null
 fi
 echo "install-system: mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers)"
+# Headless Chromium for the report's browser test (test/report/report.test.ts renders report.html
+# with `chromium --headless --dump-dom`/`--screenshot`).
+if ! command -v chromium >/dev/null 2>&1; then
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+echo "install-system: chromium $(dpkg-query -W -f='${Version}' chromium 2>/dev/null || echo '(not a Debian package)')"
