@@ -454,7 +454,75 @@ const RULES: { [O in OpName]: Rule<O> } = {
     if (!(p.beta2 >= 0 && p.beta2 < 1) || !Number.isFinite(p.lr) || !(p.clip >= 0)) fail(`need beta2 in [0,1), finite lr, clip ≥ 0; got ${p.beta2}, ${p.lr}, ${p.clip}`);
     return [w, vr, vc];
   },
+  secondaryGating: (p, ins, fail) => hierGatingTypes(p, ins, 0, fail),
+  hierLoadEstimate: (p, ins, fail) => {
+    arity(ins, 6, 6, fail);
+    return [hierLoadTypes(p, ins, fail)];
+  },
+  secondaryGatingGrad: (p, ins, fail) => {
+    const outs = hierGatingTypes(p, ins, 5, fail);
+    const [dg, dc, ds] = ins.slice(-3) as [TensorType, TensorType, TensorType];
+    const [x, wg2] = ins as [TensorType, TensorType];
+    const base = 2 + (p.noisy ? 1 : 0);
+    if (!shapeEq(ins[base + 2]!.shape, outs[4]!.shape)) fail(`topValues2 ${formatType(ins[base + 2]!)} must be ${formatType(outs[4]!)}`);
+    if (!shapeEq(ins[base + 3]!.shape, outs[5]!.shape) || ins[base + 3]!.dtype !== 'i32') fail(`localIndices ${formatType(ins[base + 3]!)} must be ${formatType(outs[5]!)}`);
+    if (!shapeEq(dg.shape, outs[1]!.shape)) fail(`dgates ${formatType(dg)} must be ${formatType(outs[1]!)}`);
+    if (!shapeEq(dc.shape, outs[2]!.shape) || !shapeEq(ds.shape, outs[2]!.shape)) fail(`dclean2 ${formatType(dc)} and dsigma2 ${formatType(ds)} must be ${formatType(outs[2]!)}`);
+    return [f32(x.shape), f32(wg2.shape), ...(p.noisy ? [f32(wg2.shape)] : []), f32(ins[base + 1]!.shape)];
+  },
+  hierLoadEstimateGrad: (p, ins, fail) => {
+    arity(ins, 7, 7, fail);
+    const out = hierLoadTypes(p, ins.slice(0, 6), fail);
+    if (!shapeEq(ins[6]!.shape, out.shape)) fail(`dout ${formatType(ins[6]!)} must match the hierarchical load ${formatType(out)}`);
+    return [ins[0]!, ins[2]!, ins[3]!];
+  },
 };
+
+/** Checks a two-level hierarchy's params (a, b groups/experts, k1 ≤ a, k2 ≤ b). */
+function hierParams(p: OpParams['hierLoadEstimate'], fail: (m: string) => never): void {
+  for (const [k, v] of Object.entries({ a: p.a, b: p.b, k1: p.k1, k2: p.k2 })) {
+    if (!Number.isInteger(v) || v < 1) fail(`${k} must be a positive integer, got ${v}`);
+  }
+  if (p.k1 > p.a) fail(`k1 = ${p.k1} exceeds the number of groups a = ${p.a}`);
+  if (p.k2 > p.b) fail(`k2 = ${p.k2} exceeds the experts per group b = ${p.b}`);
+}
+
+/** Output types of secondaryGating (its inputs followed by `extra` more, checked by the caller). */
+function hierGatingTypes(p: OpParams['secondaryGating'], ins: readonly TensorType[], extra: number, fail: (m: string) => never): TensorType[] {
+  hierParams(p, fail);
+  const want = 4 + (p.noisy ? 1 : 0) + extra;
+  arity(ins, want, want, fail);
+  const [x, wg2] = ins as [TensorType, TensorType];
+  rank(x, 2, 'gating input x [N,D]', fail);
+  const [N, D] = x.shape as [number, number];
+  const { a, b, k1, k2 } = p;
+  if (!shapeEq(wg2.shape, [a, D, b])) fail(`secondary gate weights ${formatType(wg2)} must be [${a},${D},${b}] for x ${formatType(x)}`);
+  let next = 2;
+  if (p.noisy && !shapeEq(ins[next++]!.shape, wg2.shape)) fail(`secondary noise weights ${formatType(ins[next - 1]!)} must match ${formatType(wg2)}`);
+  const [pi, pg] = [ins[next]!, ins[next + 1]!];
+  dtype(pi, 'i32', 'primary indices', fail);
+  if (!shapeEq(pi.shape, [N, k1])) fail(`primary indices ${formatType(pi)} must be [${N},${k1}]`);
+  if (!shapeEq(pg.shape, [N, k1]) || pg.dtype !== 'f32') fail(`primary gates ${formatType(pg)} must be f32[${N},${k1}]`);
+  const kt = Math.min(k2 + 1, b);
+  return [i32([N, k1 * k2]), f32([N, k1 * k2]), f32([N, k1, b]), f32([N, k1, b]), f32([N, k1, kt]), i32([N, k1, k2])];
+}
+
+/** Checks hierLoadEstimate's six inputs; returns its output type [a·b]. */
+function hierLoadTypes(p: OpParams['hierLoadEstimate'], ins: readonly TensorType[], fail: (m: string) => never): TensorType {
+  hierParams(p, fail);
+  const [pl, pi, clean, sigma, top, local] = ins as [TensorType, TensorType, TensorType, TensorType, TensorType, TensorType];
+  const { a, b, k1, k2 } = p;
+  if (!shapeEq(pl.shape, [a])) fail(`primary load ${formatType(pl)} must be [${a}]`);
+  dtype(pi, 'i32', 'primary indices', fail);
+  rank(pi, 2, 'primary indices [N,k1]', fail);
+  const N = pi.shape[0]!;
+  if (pi.shape[1] !== k1) fail(`primary indices ${formatType(pi)} must be [${N},${k1}]`);
+  if (!shapeEq(clean.shape, [N, k1, b]) || !shapeEq(sigma.shape, [N, k1, b])) fail(`clean2 ${formatType(clean)} and sigma2 ${formatType(sigma)} must be [${N},${k1},${b}]`);
+  const kt = Math.min(k2 + 1, b);
+  if (!shapeEq(top.shape, [N, k1, kt])) fail(`topValues2 ${formatType(top)} must be [${N},${k1},${kt}]`);
+  if (!shapeEq(local.shape, [N, k1, k2]) || local.dtype !== 'i32') fail(`localIndices ${formatType(local)} must be i32[${N},${k1},${k2}]`);
+  return f32([a * b]);
+}
 
 /**
  * Output types of `op` applied to inputs of types `ins`. `where` names the node for errors

@@ -9,7 +9,7 @@
  */
 import { describeNode, valueOf, type Graph, type Node } from './graph.ts';
 import { inferOutputTypes } from './infer.ts';
-import type { OpName } from './ops.ts';
+import type { OpName, OpParams } from './ops.ts';
 import { normalDraw, uniformDraw } from './rng.ts';
 import { floatArray, storageMismatch, zeros, type FloatArray, type Precision, type Tensor } from './tensor.ts';
 import { formatType, numel, typeEq, type TensorType } from './types.ts';
@@ -23,6 +23,7 @@ import * as gseq from './reference/grad-sequence.ts';
 import * as experts from './reference/experts.ts';
 import * as gmoe from './reference/grad-moe.ts';
 import * as opt from './reference/optimizers.ts';
+import * as hier from './reference/hierarchical.ts';
 
 /** Per-run context: RNG seed and step, train/eval mode, float storage precision (default 'f32'). */
 export interface RunContext {
@@ -248,7 +249,51 @@ const RULES: { [O in OpName]: Rule<O> } = {
       { type: tc!, data: r.vc },
     ];
   },
+  secondaryGating: (n, ins, c, outTypes) => {
+    const r = hier.secondaryGatingForward(hierGatingArgs(n.params, ins, c), c.precision);
+    return [r.indices, r.gates, r.clean, r.sigma, r.topValues, r.localIndices].map((data, i) => ({ type: outTypes[i]!, data }));
+  },
+  hierLoadEstimate: (n, ins, c, [t]) => one(t!, hier.hierLoadEstimate(hierLoadArgs(n.params, ins), c.precision)),
+  secondaryGatingGrad: (n, ins, c, outTypes) => {
+    const at = 4 + (n.params.noisy ? 1 : 0);
+    const [top, local, dg, dc, ds] = ins.slice(at) as [Tensor, Tensor, Tensor, Tensor, Tensor];
+    const r = hier.secondaryGatingGrad(
+      { ...hierGatingArgs(n.params, ins, c), topValues: fl(top), localIndices: ints(local), dgates: fl(dg), dclean: fl(dc), dsigma: fl(ds) },
+      c.precision,
+    );
+    return [r.dx, r.dwg2, ...(r.dwn2 ? [r.dwn2] : []), r.dprimaryGates].map((data, i) => ({ type: outTypes[i]!, data }));
+  },
+  hierLoadEstimateGrad: (n, ins, c, [tl, tc, ts]) => {
+    const r = hier.hierLoadEstimateGrad({ ...hierLoadArgs(n.params, ins), dout: fl(ins[6]!) }, c.precision);
+    return [
+      { type: tl!, data: r.dprimaryLoad },
+      { type: tc!, data: r.dclean },
+      { type: ts!, data: r.dsigma },
+    ];
+  },
 };
+
+/** The reference arguments of secondaryGating(/Grad) from its params and leading inputs. */
+function hierGatingArgs(p: OpParams['secondaryGating'], ins: readonly Tensor[], c: Required<RunContext>): hier.SecondaryGatingArgs {
+  const [x, wg2] = ins as [Tensor, Tensor];
+  let next = 2;
+  const wn2 = p.noisy ? fl(ins[next++]!) : undefined;
+  const args: hier.SecondaryGatingArgs = {
+    x: fl(x), wg2: fl(wg2), primaryIndices: ints(ins[next]!), primaryGates: fl(ins[next + 1]!), N: x.type.shape[0]!, D: x.type.shape[1]!,
+    a: p.a, b: p.b, k1: p.k1, k2: p.k2, noisy: p.noisy, eps: p.eps, training: c.training, seed: c.seed, step: c.step, stream: p.stream, rowOffset: p.rowOffset,
+  };
+  if (wn2) args.wn2 = wn2;
+  return args;
+}
+
+/** The reference arguments of hierLoadEstimate(/Grad) from its params and first six inputs. */
+function hierLoadArgs(p: OpParams['hierLoadEstimate'], ins: readonly Tensor[]): hier.HierLoadArgs {
+  const [pl, pi, clean, sigma, top, local] = ins as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+  return {
+    primaryLoad: fl(pl), primaryIndices: ints(pi), clean: fl(clean), sigma: fl(sigma), topValues: fl(top), localIndices: ints(local),
+    N: pi.type.shape[0]!, a: p.a, b: p.b, k1: p.k1, k2: p.k2,
+  };
+}
 
 function checkContext(ctx: RunContext): Required<RunContext> {
   const u32 = (v: number, what: string): void => {

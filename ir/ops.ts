@@ -128,6 +128,28 @@ export interface OpParams {
    */
   moeCombine: Record<string, never>;
 
+  // ---- Mixture-of-Experts: hierarchical (paper App. B; see ir/reference/hierarchical.ts) ----------
+  /**
+   * Secondary noisy top-k2 gating inside the k1 groups a primary gating chose. Inputs: x [N,D],
+   * wg2 [a,D,b], then wn2 [a,D,b] when `noisy`, primaryIndices i32 [N,k1], primaryGates [N,k1].
+   * For row r and slot s with group g = primaryIndices[r,s]: clean2 = x_r·wg2[g]; sigma2 =
+   * noiseStd(x_r·wn2[g]) (0 when not noisy or in evaluation); noisy2 = clean2 + z·sigma2 with z
+   * the normal draw (stream, rowOffset + r, s·b + j); top-min(k2+1,b) of noisy2 (ties → lower j);
+   * secondary gates = softmax over the top k2. Outputs: indices i32 [N,k1·k2] (global expert
+   * g·b + j, slot-major then secondary order), gates [N,k1·k2] = primaryGates[r,s] · secondary
+   * gate (each row sums to 1), clean2 [N,k1,b], sigma2 [N,k1,b], topValues2 [N,k1,min(k2+1,b)],
+   * localIndices i32 [N,k1,k2] (the secondary j's).
+   */
+  secondaryGating: { a: number; b: number; k1: number; k2: number; noisy: boolean; eps: number; stream: number; rowOffset: number };
+  /**
+   * Hierarchical load (paper App. B, Eq. 14). Inputs: primaryLoad [a] (the primary gating's smooth
+   * load), primaryIndices i32 [N,k1], clean2, sigma2 [N,k1,b], topValues2 [N,k1,min(k2+1,b)],
+   * localIndices i32 [N,k1,k2]. With c_g = #{(r,s): primaryIndices[r,s] = g} and L_gj = Σ over
+   * those (r,s) of the loadEstimate probability P (thresholds from topValues2, selection from
+   * localIndices): out [a·b], out[g·b+j] = primaryLoad[g]·L_gj / c_g, and 0 when c_g = 0.
+   */
+  hierLoadEstimate: { a: number; b: number; k1: number; k2: number };
+
   // ---- Mixture-of-Experts: the expert FFN split for training (see passes/split-expert-ffn.ts) ------
   /**
    * First expert layer: (x [N,D], sourceRow i32 [S], offsets i32 [n+1], w1 [n,D,H], b1 [n,H]) →
@@ -203,6 +225,20 @@ export interface OpParams {
    * (dhidden [S,H] = dy[s]·w2[e]ᵀ, dw2 [n,H,Dout] = Σ_{s∈e} hidden[s]ᵀ·dy[s], db2 [n,Dout] = Σ_{s∈e} dy[s]).
    */
   expertOutputGrad: Record<string, never>;
+  /**
+   * The vjp of secondaryGating (thresholds, selections and indices constant). Inputs: x, wg2,
+   * [wn2], primaryIndices, primaryGates, topValues2, localIndices, dgates [N,k1·k2], dclean2,
+   * dsigma2 [N,k1,b]. Secondary gates are recomputed as softmax(topValues2[..k2]), the noise z and
+   * raw2 = x·wn2[g] are recomputed. Outputs: dx [N,D], dwg2 [a,D,b], [dwn2 [a,D,b]],
+   * dprimaryGates [N,k1] = Σ_t dgates·secondary gate. Weight gradients sum rows in row order.
+   */
+  secondaryGatingGrad: { a: number; b: number; k1: number; k2: number; noisy: boolean; eps: number; stream: number; rowOffset: number };
+  /**
+   * The vjp of hierLoadEstimate with the thresholds and the counts c_g constant: inputs those of
+   * hierLoadEstimate plus dout [a·b] → (dprimaryLoad [a] = Σ_j dout·L_gj/c_g, dclean2, dsigma2
+   * [N,k1,b]) with w = dout[g·b+j]·primaryLoad[g]/c_g fed through loadEstimateGrad's formulas.
+   */
+  hierLoadEstimateGrad: { a: number; b: number; k1: number; k2: number };
 
   // ---- optimizers (updates are in place: output i reuses the storage of the matching input) --------
   /** (p, g) → p − lr·g. */
@@ -237,6 +273,7 @@ export const OP_NAMES = [
   'embeddingGrad', 'lstmGrad', 'softmaxCrossEntropyGrad', 'noiseStdGrad', 'scatterTopk', 'cvSquaredGrad', 'importanceGrad',
   'loadEstimateGrad', 'moeCombineGrad', 'expertHiddenGrad', 'expertOutputGrad',
   'sgdUpdate', 'adamUpdate', 'factoredAdamUpdate',
+  'secondaryGating', 'hierLoadEstimate', 'secondaryGatingGrad', 'hierLoadEstimateGrad',
 ] as const satisfies readonly OpName[];
 
 // Compile-time check that OP_NAMES lists every op exactly (fails to compile if one is missing).
@@ -267,6 +304,10 @@ export const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamK
   scatter0: { index: 'integer', size: 'integer' }, padLast: { start: 'integer', end: 'integer', n: 'integer' },
   embeddingGrad: { vocab: 'integer' }, lstmGrad: {}, softmaxCrossEntropyGrad: {}, noiseStdGrad: {}, scatterTopk: { n: 'integer' },
   cvSquaredGrad: {}, importanceGrad: {}, loadEstimateGrad: { k: 'integer' }, moeCombineGrad: {}, expertHiddenGrad: {}, expertOutputGrad: {},
+  secondaryGating: { a: 'integer', b: 'integer', k1: 'integer', k2: 'integer', noisy: 'boolean', eps: 'number', stream: 'integer', rowOffset: 'integer' },
+  hierLoadEstimate: { a: 'integer', b: 'integer', k1: 'integer', k2: 'integer' },
+  secondaryGatingGrad: { a: 'integer', b: 'integer', k1: 'integer', k2: 'integer', noisy: 'boolean', eps: 'number', stream: 'integer', rowOffset: 'integer' },
+  hierLoadEstimateGrad: { a: 'integer', b: 'integer', k1: 'integer', k2: 'integer' },
   sgdUpdate: { lr: 'number' }, adamUpdate: { lr: 'number', beta1: 'number', beta2: 'number', eps: 'number' },
   factoredAdamUpdate: { lr: 'number', beta2: 'number', clip: 'number' },
 };

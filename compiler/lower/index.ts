@@ -10,10 +10,11 @@ import { buildPlan, finishPlan, type Plan } from '../plan.ts';
 import { lowerCtx, type LoweringLimits, type LoweringState } from './context.ts';
 import { DENSE_RULES, type LowerRule } from './rules-dense.ts';
 import { MOE_RULES } from './rules-moe.ts';
+import { HIER_RULES } from './rules-hierarchical.ts';
 import { TRAIN_RULES } from './rules-train.ts';
 
 /** One lowering rule per op. */
-export const LOWERING: { [O in OpName]: LowerRule<O> } = { ...DENSE_RULES, ...MOE_RULES, ...TRAIN_RULES };
+export const LOWERING: { [O in OpName]: LowerRule<O> } = { ...DENSE_RULES, ...MOE_RULES, ...HIER_RULES, ...TRAIN_RULES };
 
 /** Limits of the adapter this repo targets (lavapipe): one storage binding ≤ 128 MiB. */
 export const DEFAULT_LIMITS: LoweringLimits = { maxStorageBufferBindingSize: 128 * 1024 * 1024 };

@@ -4,6 +4,7 @@
  * op added to ir/ops.ts fails to compile here until some family file gives it a rule.
  */
 import { DENSE_VJP } from './dense.ts';
+import { HIER_VJP } from './hierarchical.ts';
 import { MOE_VJP } from './moe.ts';
 import { NONDIFF_VJP } from './nondiff.ts';
 import { SEQUENCE_VJP } from './sequence.ts';
@@ -14,4 +15,4 @@ export type { VjpArgs, VjpRule, VjpTable } from './types.ts';
 export { VjpBuilder } from './types.ts';
 
 /** Every op's vjp rule. */
-export const VJP: VjpTable = { ...DENSE_VJP, ...SHAPE_VJP, ...SEQUENCE_VJP, ...MOE_VJP, ...NONDIFF_VJP };
+export const VJP: VjpTable = { ...DENSE_VJP, ...SHAPE_VJP, ...SEQUENCE_VJP, ...MOE_VJP, ...HIER_VJP, ...NONDIFF_VJP };

@@ -1,0 +1,95 @@
+/**
+ * WebGPU lowering rules for the hierarchical MoE ops (paper App. B): `secondaryGating` is one
+ * dispatch whose uniform is rebuilt per run (seed, step, mode), like the flat gating;
+ * `hierLoadEstimate` is one dispatch; `hierLoadEstimateGrad` is three (per-group sums and counts
+ * into scratch, the primary-load gradient, the per-element clean/sigma gradient) and
+ * `secondaryGatingGrad` is three (per-(row, slot) logit gradients into scratch, the weight
+ * gradients, the input gradient). Kernels are in compiler/wgsl/hierarchical.ts.
+ */
+import { normalTableData } from '../wgsl/philox.ts';
+import {
+  hierLoadGradPrimaryKernel,
+  hierLoadGradRowsKernel,
+  hierLoadKernel,
+  secondaryGatingGradInputKernel,
+  secondaryGatingGradRowsKernel,
+  secondaryGatingGradWeightsKernel,
+  secondaryGatingKernel,
+  type HierLoadKernelOptions,
+  type SecondaryGatingKernelOptions,
+} from '../wgsl/hierarchical.ts';
+import type { Node } from '../../ir/graph.ts';
+import type { RunParams } from '../plan.ts';
+import type { LowerCtx } from './context.ts';
+import type { LowerRule } from './rules-dense.ts';
+
+function gatingOptions(n: Node<'secondaryGating'> | Node<'secondaryGatingGrad'>, c: LowerCtx, run: RunParams): SecondaryGatingKernelOptions {
+  const [N, D] = c.typeOf(c.input(0)).shape as [number, number];
+  const p = n.params;
+  return { N, D, a: p.a, b: p.b, k1: p.k1, k2: p.k2, noisy: p.noisy, eps: p.eps, stream: p.stream, rowOffset: p.rowOffset, seed: run.seed, step: run.step, train: run.training };
+}
+
+function loadOptions(n: Node<'hierLoadEstimate'> | Node<'hierLoadEstimateGrad'>, c: LowerCtx): HierLoadKernelOptions {
+  const N = c.typeOf(c.input(1)).shape[0]!;
+  const { a, b, k1, k2 } = n.params;
+  return { N, a, b, k1, k2 };
+}
+
+/** Rules for the hierarchical MoE ops. */
+export const HIER_RULES = {
+  secondaryGating: (n, c) => {
+    const bind: Record<string, number> = { x: c.input(0), wg2: c.input(1) };
+    let next = 2;
+    if (n.params.noisy) {
+      bind.wn2 = c.input(next++);
+      bind.normTables = c.constant('normTables', normalTableData());
+    }
+    bind.primaryIndices = c.input(next++);
+    bind.primaryGates = c.input(next++);
+    [bind.indices, bind.gates, bind.clean, bind.sigma, bind.topValues, bind.localIndices] = [0, 1, 2, 3, 4, 5].map((i) => c.output(i));
+    const kernelFor = (run: RunParams) => secondaryGatingKernel(gatingOptions(n, c, run));
+    c.emit(kernelFor(c.run0), bind, (run) => kernelFor(run).uniformData!);
+  },
+  hierLoadEstimate: (n, c) => {
+    const o = loadOptions(n, c);
+    const [primaryLoad, primaryIndices, clean, sigma, topValues, localIndices] = [0, 1, 2, 3, 4, 5].map((i) => c.input(i)) as number[];
+    c.emit(hierLoadKernel(o, true), { primaryLoad: primaryLoad!, primaryIndices: primaryIndices!, clean: clean!, sigma: sigma!, topValues: topValues!, localIndices: localIndices!, load: c.output(0) });
+  },
+  hierLoadEstimateGrad: (n, c) => {
+    const o = loadOptions(n, c);
+    const [primaryLoad, primaryIndices, clean, sigma, topValues, localIndices, dout] = [0, 1, 2, 3, 4, 5, 6].map((i) => c.input(i)) as number[];
+    const ins = { primaryLoad: primaryLoad!, primaryIndices: primaryIndices!, clean: clean!, sigma: sigma!, topValues: topValues!, localIndices: localIndices! };
+    const groupLoad = c.scratch('hierLoad.groupLoad', 'f32', o.a * o.b);
+    const count = c.scratch('hierLoad.count', 'f32', o.a);
+    c.emit(hierLoadKernel(o, false), { ...ins, groupLoad, count });
+    c.emit(hierLoadGradPrimaryKernel(o), { dout: dout!, groupLoad, count, dprimaryLoad: c.output(0) });
+    c.emit(hierLoadGradRowsKernel(o), { ...ins, dout: dout!, count, dclean: c.output(1), dsigma: c.output(2) });
+  },
+  secondaryGatingGrad: (n, c) => {
+    const p = n.params;
+    const x = c.input(0);
+    const wg2 = c.input(1);
+    let next = 2;
+    const wn2 = p.noisy ? c.input(next++) : undefined;
+    const [primaryIndices, primaryGates, topValues, localIndices, dgates, dclean, dsigma] = [0, 1, 2, 3, 4, 5, 6].map((i) => c.input(next + i)) as number[];
+    const [N] = c.typeOf(x).shape as [number, number];
+    const rows = N * p.k1 * p.b;
+    const dC = c.scratch('secondaryGatingGrad.dC', 'f32', rows);
+    const dR = p.noisy ? c.scratch('secondaryGatingGrad.dR', 'f32', rows) : undefined;
+    const noisyBind = (extra: Record<string, number>): Record<string, number> => (p.noisy ? extra : {});
+    const rowsFor = (run: RunParams) => secondaryGatingGradRowsKernel(gatingOptions(n, c, run));
+    c.emit(
+      rowsFor(c.run0),
+      {
+        x,
+        ...noisyBind({ wn2: wn2!, normTables: c.constant('normTables', normalTableData()), dR: dR! }),
+        primaryIndices: primaryIndices!, primaryGates: primaryGates!, topValues: topValues!, localIndices: localIndices!,
+        dgates: dgates!, dclean: dclean!, dsigma: dsigma!, dprimaryGates: c.output(p.noisy ? 3 : 2), dC,
+      },
+      (run) => rowsFor(run).uniformData!,
+    );
+    const o = gatingOptions(n, c, c.run0);
+    c.emit(secondaryGatingGradWeightsKernel(o), { x, primaryIndices: primaryIndices!, dC, dwg2: c.output(1), ...noisyBind({ dR: dR!, dwn2: c.output(2) }) });
+    c.emit(secondaryGatingGradInputKernel(o), { wg2, primaryIndices: primaryIndices!, dC, dx: c.output(0), ...noisyBind({ wn2: wn2!, dR: dR! }) });
+  },
+} satisfies { [O in 'secondaryGating' | 'hierLoadEstimate' | 'secondaryGatingGrad' | 'hierLoadEstimateGrad']: LowerRule<O> };
