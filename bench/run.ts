@@ -15,6 +15,7 @@ import { acquireDevice } from '../runtime/device.ts';
 import { benchConfig, gflops, hostLoad, median, moeFlops, randArray, round } from './common.ts';
 import { makeMoeData, prepareMoecMatmul, prepareMoecMoe } from './moec-path.ts';
 import { initTfjs, prepareTfjsMatmul, prepareTfjsMoe } from './tfjs-path.ts';
+import { benchTrainingStep } from './train-step.ts';
 
 /** Warm-up each function, then time them alternately `runs` times; returns samples (ms) per function. */
 async function timeAlternating(fns: readonly (() => Promise<unknown>)[], runs: number, warmup: number): Promise<number[][]> {
@@ -157,6 +158,18 @@ const mmResult = {
 tfMm.dispose();
 const mmPath = writeResult(mmResult.name, mmResult);
 
+// ---- (4): a whole training step of the example model ----
+const train = (await benchTrainingStep(dev, cfg.runs, quick ? { T: 4, B: 4 } : {})) as {
+  peakBytes: Record<string, number>;
+  optimizerStateBytes: Record<string, { total: number; experts: number }>;
+  expertStateRatio: number;
+  dispatchesPerStep: number;
+  webgpu: { median_ms: number; tokensPerSec: number };
+  cpu: { median_ms: number };
+  ratio: number;
+};
+const trainPath = writeResult(`train-step${suffix}`, { ...train, adapter, loadavg: hostLoad().loadavg, git });
+
 // ---- summary ----
 const row = (label: string, r: { median_ms: number; gflops: number; dispatches: number; submits: number }) =>
   `  ${label.padEnd(5)} ${String(r.median_ms).padStart(9)} ms  ${String(r.gflops).padStart(6)} GFLOP/s  ${String(r.dispatches).padStart(4)} dispatches  ${String(r.submits).padStart(3)} submits`;
@@ -168,5 +181,10 @@ console.log(`\nmatmul ${M}³ (median of ${cfg.runs}, readback of C included)`);
 console.log(row('moec', mmResult.moec));
 console.log(row('tfjs', mmResult.tfjs));
 console.log(`  tfjs/moec = ${mmResult.ratio}`);
-console.log(`\nloadavg at end ${mmResult.loadavg.end.join(' ')}\nwrote ${moePath}\n      ${mmPath}`);
+console.log(`\ntraining step of examples/lstm-moe-lm.ts (factored Adam, recompute experts; median of ${cfg.runs})`);
+console.log(`  webgpu ${train.webgpu.median_ms} ms (${train.webgpu.tokensPerSec} tokens/s, ${train.dispatchesPerStep} dispatches, 1 submit), cpu ${train.cpu.median_ms} ms, cpu/webgpu = ${train.ratio}`);
+console.log(`  peak bytes: recompute none ${train.peakBytes.none}, experts ${train.peakBytes.experts}, all-moe ${train.peakBytes['all-moe']}`);
+const st = train.optimizerStateBytes;
+console.log(`  optimizer state: Adam ${st.adam!.total} B (expert matrices ${st.adam!.experts} B), factored Adam ${st['factored-adam']!.total} B (expert matrices ${st['factored-adam']!.experts} B, ${(100 * train.expertStateRatio).toFixed(2)}% of Adam's)`);
+console.log(`\nloadavg at end ${mmResult.loadavg.end.join(' ')}\nwrote ${moePath}\n      ${mmPath}\n      ${trainPath}`);
 process.exit(0);

@@ -68,9 +68,31 @@ export function applyOptimizer(g: Graph, cfg: OptimizerConfig): Graph {
       b.setOutput(`update:opt.v:${p.name}`, nv!);
     }
   }
+  scheduleUpdatesEagerly(b);
   const kept = b.finish();
   // Drop the gradient outputs: they would keep every gradient alive to the end of the step.
   return { ...kept, outputs: kept.outputs.filter((o) => !o.name.startsWith('grad:')), meta: { ...kept.meta, optimizer: cfg } };
+}
+
+/**
+ * Moves every update right after the last node that reads its parameter or produces its gradient
+ * (optimizer-in-backward): the gradient then dies at once instead of living to the end of the
+ * step, which lowers the plan's peak. Safe because nothing reads the parameter afterwards (the
+ * planner re-checks this: an in-place update may not precede a read of the old value).
+ */
+function scheduleUpdatesEagerly(b: GraphBuilder): void {
+  const updates = b.currentNodes().filter((n) => n.phase === 'update');
+  for (const u of updates) {
+    const nodes = b.currentNodes();
+    const reads = new Set(u.inputs);
+    let last = -1;
+    nodes.forEach((n, i) => {
+      if (n.id === u.id) return;
+      if (n.inputs.some((v) => reads.has(v)) || n.outputs.some((v) => reads.has(v))) last = i;
+    });
+    const next = nodes[last + 1];
+    if (next && next.id !== u.id) b.moveBefore(u.id, next.id);
+  }
 }
 
 /** The optimizer as a pass. */
