@@ -268,6 +268,26 @@ const RULES: { [O in OpName]: Rule<O> } = {
     if (!shapeEq(pos.shape, gates.shape)) fail(`position ${formatType(pos)} and gates ${formatType(gates)} must have equal shapes`);
     return [f32([gates.shape[0]!, y.shape[1]!])];
   },
+  balancedGating: (p, ins, fail) => {
+    arity(ins, 3, 3, fail);
+    const [x, wg, thr] = ins as [TensorType, TensorType, TensorType];
+    rank(x, 2, 'gating input x [N,D]', fail);
+    rank(wg, 2, 'gate weights [D,n]', fail);
+    dtype(x, 'f32', 'gating input', fail);
+    const [N, D] = x.shape as [number, number];
+    const n = wg.shape[1]!;
+    if (wg.shape[0] !== D) fail(`gate weights ${formatType(wg)} do not match input width ${D} of ${formatType(x)}`);
+    if (!shapeEq(thr.shape, [n]) || thr.dtype !== 'f32') fail(`thresholds ${formatType(thr)} must be f32[${n}] for ${n} experts`);
+    if (p.n !== n) fail(`n = ${p.n} does not match the ${n} experts of the gate weights ${formatType(wg)}`);
+    if (!Number.isInteger(p.k) || p.k < 1 || p.k > n) fail(`k must be an integer in [1, ${n}] for ${n} experts, got ${p.k}`);
+    if (p.m * n !== p.k * N) fail(`m = ${p.m} must equal k·N/n = ${p.k}·${N}/${n} (k·N must be divisible by n)`);
+    return [i32([N, n]), f32([N, n]), f32([N, n]), f32([n])];
+  },
+  balancedThresholdLoss: (_p, ins, fail) => {
+    arity(ins, 3, 3, fail);
+    balancedLossTypes(ins, fail);
+    return [f32([])];
+  },
   expertHidden: (_p, ins, fail) => {
     arity(ins, 5, 5, fail);
     const [x, src, off, w1, b1] = ins as [TensorType, TensorType, TensorType, TensorType, TensorType];
@@ -410,6 +430,21 @@ const RULES: { [O in OpName]: Rule<O> } = {
     if (!shapeEq(dout.shape, out.shape)) fail(`dout ${formatType(dout)} must match the combine output ${formatType(out)}`);
     return [y, gates];
   },
+  balancedGatingGrad: (p, ins, fail) => {
+    arity(ins, 3, 3, fail);
+    const [gates, idx, dg] = ins as [TensorType, TensorType, TensorType];
+    rank(gates, 2, 'gates [N,kmax]', fail);
+    dtype(idx, 'i32', 'indices', fail);
+    if (!shapeEq(idx.shape, gates.shape) || !shapeEq(dg.shape, gates.shape)) fail(`gates ${formatType(gates)}, indices ${formatType(idx)} and dgates ${formatType(dg)} must have equal shapes`);
+    if (!Number.isInteger(p.n) || p.n < 1) fail(`expert count must be a positive integer, got ${p.n}`);
+    return [f32([gates.shape[0]!, p.n])];
+  },
+  balancedThresholdLossGrad: (_p, ins, fail) => {
+    arity(ins, 4, 4, fail);
+    const thr = balancedLossTypes(ins.slice(0, 3), fail);
+    if (ins[3]!.shape.length !== 0) fail(`dloss must be a scalar, got ${formatType(ins[3]!)}`);
+    return [thr];
+  },
   expertHiddenGrad: (_p, ins, fail) => {
     arity(ins, 7, 7, fail);
     const [x, src, off, pos, w1, hidden, dhidden] = ins as [TensorType, TensorType, TensorType, TensorType, TensorType, TensorType, TensorType];
@@ -522,6 +557,17 @@ function hierLoadTypes(p: OpParams['hierLoadEstimate'], ins: readonly TensorType
   if (!shapeEq(top.shape, [N, k1, kt])) fail(`topValues2 ${formatType(top)} must be [${N},${k1},${kt}]`);
   if (!shapeEq(local.shape, [N, k1, k2]) || local.dtype !== 'i32') fail(`localIndices ${formatType(local)} must be i32[${N},${k1},${k2}]`);
   return f32([a * b]);
+}
+
+/** Checks (logits [N,n], thresholds [n], indices i32 [N,kmax]) of the balanced threshold loss; returns the thresholds' type. */
+function balancedLossTypes(ins: readonly TensorType[], fail: (m: string) => never): TensorType {
+  const [logits, thr, idx] = ins as [TensorType, TensorType, TensorType];
+  rank(logits, 2, 'logits [N,n]', fail);
+  const [N, n] = logits.shape as [number, number];
+  if (!shapeEq(thr.shape, [n]) || thr.dtype !== 'f32') fail(`thresholds ${formatType(thr)} must be f32[${n}] for logits ${formatType(logits)}`);
+  dtype(idx, 'i32', 'indices', fail);
+  if (idx.shape.length !== 2 || idx.shape[0] !== N) fail(`indices ${formatType(idx)} must be [${N}, kmax] for logits ${formatType(logits)}`);
+  return thr;
 }
 
 /**

@@ -23,6 +23,7 @@ import * as gseq from './reference/grad-sequence.ts';
 import * as experts from './reference/experts.ts';
 import * as gmoe from './reference/grad-moe.ts';
 import * as opt from './reference/optimizers.ts';
+import * as balanced from './reference/balanced.ts';
 import * as hier from './reference/hierarchical.ts';
 
 /** Per-run context: RNG seed and step, train/eval mode, float storage precision (default 'f32'). */
@@ -150,6 +151,15 @@ const RULES: { [O in OpName]: Rule<O> } = {
     const [N, k] = g!.type.shape as [number, number];
     return one(t!, moe.combine(fl(y!), S, Dout, ints(pos!), fl(g!), N, k, c.precision));
   },
+  balancedGating: (n, [x, wg, thr], c, outTypes) => {
+    const [N, D] = x!.type.shape as [number, number];
+    const r = balanced.balancedGating({ x: fl(x!), wg: fl(wg!), thresholds: fl(thr!), N, D, n: n.params.n, m: n.params.m, training: c.training }, c.precision);
+    return [r.indices, r.gates, r.logits, r.load].map((data, i) => ({ type: outTypes[i]!, data }));
+  },
+  balancedThresholdLoss: (_n, [logits, thr, idx], c, [t]) => {
+    const [N, nExp] = logits!.type.shape as [number, number];
+    return scalarOut(t!, balanced.thresholdLoss(fl(logits!), fl(thr!), ints(idx!), N, nExp, idx!.type.shape[1]!), c.precision);
+  },
 
   expertHidden: (_n, [x, src, off, w1, b1], c, [t]) => {
     const [nExp, D, H] = w1!.type.shape as [number, number, number];
@@ -207,6 +217,14 @@ const RULES: { [O in OpName]: Rule<O> } = {
       { type: ty!, data: r.dy },
       { type: tg!, data: r.dgates },
     ];
+  },
+  balancedGatingGrad: (n, [g, idx, dg], c, [t]) => {
+    const [N, kmax] = g!.type.shape as [number, number];
+    return one(t!, balanced.balancedGatingGrad(fl(g!), ints(idx!), fl(dg!), N, kmax, n.params.n, c.precision));
+  },
+  balancedThresholdLossGrad: (_n, [logits, thr, idx, dloss], c, [t]) => {
+    const [N, nExp] = logits!.type.shape as [number, number];
+    return one(t!, balanced.thresholdLossGrad(fl(logits!), fl(thr!), ints(idx!), fl(dloss!)[0]!, N, nExp, idx!.type.shape[1]!, c.precision));
   },
   expertHiddenGrad: (_n, [x, src, off, pos, w1, h, dh], c, [tx, tw, tb]) => {
     const [nExp, D, H] = w1!.type.shape as [number, number, number];

@@ -113,18 +113,22 @@ export interface OpParams {
    * Dispatch (counting sort by expert): indices i32 [N,k] → sourceRow i32 [N·k] (the row of x
    * that fills each expert-ordered slot), position i32 [N,k] (the slot that (row, j) went to) and
    * offsets i32 [n+1] (expert e owns slots offsets[e] .. offsets[e+1]−1). Stable: within an expert,
-   * slots are ordered by (row, j). Deterministic, no atomics.
+   * slots are ordered by (row, j). Deterministic, no atomics. An index of −1 means "no expert": the
+   * pair gets no slot and position −1, so offsets[n] = the number of real pairs ≤ N·k and slots from
+   * offsets[n] on are unused (sourceRow −1 in the reference; unspecified on the GPU).
    */
   moeDispatch: { n: number };
   /**
    * Grouped expert FFN over expert-contiguous segments. Inputs: x [N,D], sourceRow i32 [S],
    * offsets i32 [n+1], w1 [n,D,H], b1 [n,H], w2 [n,H,D], b2 [n,Dout]. For slot s of expert e:
-   * y[s] = relu(x[sourceRow[s]]·w1[e] + b1[e])·w2[e] + b2[e]. Output y [S, Dout].
+   * y[s] = relu(x[sourceRow[s]]·w1[e] + b1[e])·w2[e] + b2[e]. Output y [S, Dout]. Slots from
+   * offsets[n] on (unused, see moeDispatch) are 0 in the reference and unspecified on the GPU.
    */
   expertFfn: Record<string, never>;
   /**
    * Combine by gather: (y [S,D], position i32 [N,k], gates [N,k]) → [N,D], out[x] = Σ_j
-   * gates[x,j] · y[position[x,j]] summed in j order (deterministic).
+   * gates[x,j] · y[position[x,j]] summed in j order (deterministic); pairs with position −1 (no
+   * expert) are skipped.
    */
   moeCombine: Record<string, never>;
 
@@ -161,6 +165,24 @@ export interface OpParams {
    * y[s] = hidden[s]·w2[e] + b2[e]. expertOutput(expertHidden(...)) ≡ expertFfn(...).
    */
   expertOutput: Record<string, never>;
+
+  // ---- Mixture-of-Experts: strictly balanced gating (paper App. F; see ir/reference/balanced.ts) ---
+  /**
+   * Strictly balanced gating. Inputs: x [N,D], wg [D,n], thresholds [n]. logits = x·wg. Training:
+   * expert i takes the m = k·N/n rows with the largest logits[·,i] (ties → lower row; the batchwise
+   * mask M_b); evaluation: row x uses expert i when logits[x,i] > thresholds[i] (the threshold mask).
+   * A row's used experts are listed in increasing expert id, then padded with expert −1 and gate 0;
+   * gates = softmax over the logits of the used experts (a row with none has all gates 0). Outputs:
+   * indices i32 [N,n], gates [N,n], logits [N,n], load [n] (rows per expert: exactly m in training).
+   */
+  balancedGating: { n: number; k: number; m: number };
+  /**
+   * Threshold loss (paper App. F, Eq. 20): (logits [N,n], thresholds [n], indices i32 [N,kmax]) →
+   * f32[] Σ_x Σ_i ([logits[x,i] > T_i] − M(x,i))·(logits[x,i] − T_i), M(x,i) = [i ∈ indices[x,·]]
+   * (the batchwise mask when indices come from balancedGating in training; in evaluation the
+   * indices are the threshold mask and the loss is 0). Summed in (row, expert) order in f64.
+   */
+  balancedThresholdLoss: Record<string, never>;
 
   // ---- gradients (emitted by the autodiff pass; each documented as the vjp it computes) -----------
   /** A zero tensor of the given shape (f32), e.g. the gradient of an unused output. */
@@ -215,6 +237,19 @@ export interface OpParams {
    */
   moeCombineGrad: Record<string, never>;
   /**
+   * The vjp of balancedGating into its logits (selection held constant): (gates [N,kmax], indices
+   * i32 [N,kmax], dgates [N,kmax]) → dlogits [N,n], dlogits[x, indices[x,j]] = gates[x,j]·(dgates[x,j]
+   * − Σ_l gates[x,l]·dgates[x,l]) (the softmax vjp over the used experts); slots with expert −1
+   * and unused experts get 0.
+   */
+  balancedGatingGrad: { n: number };
+  /**
+   * The vjp of balancedThresholdLoss into the thresholds, logits and masks held constant:
+   * (logits [N,n], thresholds [n], indices i32 [N,kmax], dloss f32[]) → dthresholds [n] =
+   * −dloss·Σ_x ([logits[x,i] > T_i] − M(x,i)), summed over rows in order.
+   */
+  balancedThresholdLossGrad: Record<string, never>;
+  /**
    * The vjp of expertHidden: (x [N,D], sourceRow, offsets, position i32 [N,k], w1 [n,D,H],
    * hidden [S,H], dhidden [S,H]) → (dx [N,D] = Σ_j dslot[position[x,j]], dw1 [n,D,H], db1 [n,H])
    * where dpre = dhidden·[hidden > 0] and dslot[s] = dpre[s]·w1[e]ᵀ. Sums run in slot order.
@@ -268,6 +303,7 @@ export const OP_NAMES = [
   'embedding', 'lstm', 'dropout', 'softmaxCrossEntropy',
   'noiseStd', 'randomNormal', 'topk',
   'gating', 'loadEstimate', 'importance', 'cvSquared', 'moeDispatch', 'expertFfn', 'moeCombine',
+  'balancedGating', 'balancedThresholdLoss', 'balancedGatingGrad', 'balancedThresholdLossGrad',
   'expertHidden', 'expertOutput',
   'zeros', 'transpose', 'sumRows', 'reluGrad', 'sigmoidGrad', 'tanhGrad', 'softmaxGrad', 'scatter0', 'padLast',
   'embeddingGrad', 'lstmGrad', 'softmaxCrossEntropyGrad', 'noiseStdGrad', 'scatterTopk', 'cvSquaredGrad', 'importanceGrad',
@@ -299,6 +335,8 @@ export const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamK
   gating: { k: 'integer', noisy: 'boolean', eps: 'number', stream: 'integer', rowOffset: 'integer', explicitNoise: 'boolean' },
   loadEstimate: { k: 'integer' }, importance: { n: 'integer' }, cvSquared: {}, moeDispatch: { n: 'integer' },
   expertFfn: {}, moeCombine: {},
+  balancedGating: { n: 'integer', k: 'integer', m: 'integer' }, balancedThresholdLoss: {},
+  balancedGatingGrad: { n: 'integer' }, balancedThresholdLossGrad: {},
   expertHidden: {}, expertOutput: {},
   zeros: { shape: 'integer[]' }, transpose: {}, sumRows: {}, reluGrad: {}, sigmoidGrad: {}, tanhGrad: {}, softmaxGrad: {},
   scatter0: { index: 'integer', size: 'integer' }, padLast: { start: 'integer', end: 'integer', n: 'integer' },

@@ -9,6 +9,7 @@ import type { OpName } from '../../ir/ops.ts';
 import { buildPlan, finishPlan, type Plan } from '../plan.ts';
 import { lowerCtx, type LoweringLimits, type LoweringState } from './context.ts';
 import { DENSE_RULES, type LowerRule } from './rules-dense.ts';
+import { BALANCED_RULES } from './rules-balanced.ts';
 import { MOE_RULES } from './rules-moe.ts';
 import { HIER_RULES } from './rules-hierarchical.ts';
 import { TRAIN_RULES } from './rules-train.ts';

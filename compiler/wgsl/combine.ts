@@ -1,7 +1,7 @@
 /**
  * Combine by gather (op `moeCombine`): out[x, o] = Σ_j gates[x,j] · y[position[x,j], o], summed in
- * j order by one invocation per output element — deterministic, no atomic scatter-add. Shapes in
- * the uniform, one pipeline for all sizes.
+ * j order by one invocation per output element — deterministic, no atomic scatter-add. Pairs with
+ * position −1 (no expert) are skipped. Shapes in the uniform, one pipeline for all sizes.
  */
 import { grid1d, ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
 
@@ -34,7 +34,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let col = i % params.D;
   var acc = 0.0;
   for (var j = 0u; j < params.k; j++) {
-    let p = u32(position[row * params.k + j]);
+    let ps = position[row * params.k + j];
+    if (ps < 0) { continue; }
+    let p = u32(ps);
     acc = acc + gates[row * params.k + j] * y[p * params.D + col];
   }
   out[i] = acc;

@@ -8,6 +8,9 @@
  * expert-FFN tile map: entries (expert, rowStart, rowEnd, 0), unused tail entries get expert −1.
  * (3) `dispatch_scatter`: each pair goes to slot = base[e, block] + rank, giving sourceRow[slot] =
  * row and position[row, j] = slot — ordered by (row, j) within an expert by construction.
+ * Expert −1 means "no expert" (strictly balanced gating pads its routing lists with it): such a
+ * pair is counted nowhere, gets position −1, and offsets[n] is the number of real pairs (the
+ * scan's total), so the slots from offsets[n] on are unused (their sourceRow is not written).
  */
 import { ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
 
@@ -146,13 +149,14 @@ fn main(@builtin(local_invocation_index) t: u32) {
   for (var i = lo; i < hi; i++) { s += blockCounts[i]; }
   part[t] = s;
   var run = scan_parts(t);
+  let realTotal = part[${W - 1}u]; // pairs with an expert (−1 pairs are counted nowhere)
   for (var i = lo; i < hi; i++) {
     let c = blockCounts[i];
     blockCounts[i] = run;
     if (i % params.blocks == 0u) { offsets[i / params.blocks] = i32(run); }
     run += c;
   }
-  if (t == 0u) { offsets[n] = i32(params.total); }
+  if (t == 0u) { offsets[n] = i32(realTotal); }
   storageBarrier();
   workgroupBarrier();
   // ---- tile map: scan of ceil(count_e / tileRows) over experts ----
@@ -207,8 +211,11 @@ ${RANK_WGSL}
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let b = wid.x;
   let r = rank_in_block(b, t);
-  if (r.x < 0) { return; }
   let i = b * ${DISPATCH_BLOCK}u + t;
+  if (r.x < 0) {
+    if (i < params.total) { position[i] = -1; } // expert −1: no slot
+    return;
+  }
   let slot = blockCounts[u32(r.x) * params.blocks + b] + u32(r.y);
   sourceRow[slot] = i32(i / params.k);
   position[i] = i32(slot);

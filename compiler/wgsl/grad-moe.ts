@@ -176,7 +176,8 @@ ${MAIN} {
 /**
  * moeCombineGrad: one workgroup per (row, j). Bindings dout [N,D], y [S,D], position (i32 [N,k]),
  * gates [N,k], dy [S,D], dgates [N,k] (read_write), params. `position` must cover every slot once
- * (as moeDispatch produces, S = N·k); slots it misses are not written.
+ * (as moeDispatch produces, S = N·k); slots it misses are not written. A pair with position −1 (no
+ * expert) gets dgates 0 and writes no slot.
  */
 export function combineGradKernel(o: { readonly N: number; readonly k: number; readonly Dout: number }): Kernel {
   const u = uniformBlock([
@@ -195,13 +196,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (pair >= params.pairs) { return; }
   let D = params.D;
   let row = pair / params.k;
-  let s = u32(position[pair]);
+  let ps = position[pair];
+  let valid = ps >= 0; // not branched on around the tree's barriers (uniformity)
+  let s = u32(max(ps, 0));
   let g = gates[pair];
   var acc = 0.0;
   for (var c = t; c < D; c += ${WG}u) {
-    let d = dout[row * D + c];
-    dy[s * D + c] = g * d;
-    acc = fma(d, y[s * D + c], acc);
+    if (valid) {
+      let d = dout[row * D + c];
+      dy[s * D + c] = g * d;
+      acc = fma(d, y[s * D + c], acc);
+    }
   }
   let total = tree_sum(acc, t);
   if (t == 0u) { dgates[pair] = total; }

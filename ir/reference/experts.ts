@@ -17,11 +17,11 @@ function want(op: string, what: string, v: Num, m: number): void {
   if (v.length !== m) throw new Error(`${op} ${what}: expected ${m} elements, got ${v.length}`);
 }
 
-/** Checks offsets [n+1] (0 .. S, non-decreasing); throws naming the problem. */
+/** Checks offsets [n+1] (0 .. ≤ S, non-decreasing; slots from offsets[n] on are unused); throws naming the problem. */
 function checkOffsets(op: string, offsets: Num, n: number, S: number): void {
   want(op, 'offsets', offsets, n + 1);
-  if (offsets[0] !== 0 || offsets[n] !== S) {
-    throw new Error(`${op} offsets must start at 0 and end at the slot count ${S}, got ${offsets[0]} .. ${offsets[n]}`);
+  if (offsets[0] !== 0 || !(offsets[n]! <= S)) {
+    throw new Error(`${op} offsets must start at 0 and end at the slot count ${S} or before it (later slots unused), got ${offsets[0]} .. ${offsets[n]}`);
   }
   for (let e = 0; e < n; e++) {
     if (offsets[e + 1]! < offsets[e]!) throw new Error(`${op} offsets decrease at expert ${e}: ${offsets[e]} > ${offsets[e + 1]}`);
@@ -181,6 +181,7 @@ export function expertHiddenGrad(a: ExpertHiddenGradArgs, precision: Precision =
     acc.fill(0);
     for (let j = 0; j < k; j++) {
       const s = position[r * k + j]!;
+      if (s === -1) continue; // no expert (balanced gating's padding)
       if (!(Number.isInteger(s) && s >= 0 && s < S)) throw new Error(`${op}: position[${r},${j}] = ${s} is out of range [0, ${S})`);
       if (sourceRow[s] !== r) throw new Error(`${op}: position[${r},${j}] = ${s} is a slot of row ${sourceRow[s]}, not ${r} (position and sourceRow come from different dispatches)`);
       for (let d = 0; d < D; d++) acc[d]! += dslot[s * D + d]!;

@@ -224,12 +224,13 @@ export function loadEstimate(a: LoadArgs, precision: Precision = 'f32'): FloatAr
   return out;
 }
 
-/** Importance [n] = Σ_x gate(x, i) (paper Eq. 6), in row then j order, f64. Throws on a bad index. */
+/** Importance [n] = Σ_x gate(x, i) (paper Eq. 6), in row then j order, f64; index −1 (no expert) is skipped. Throws on a bad index. */
 export function importance(gates: Num, indices: Num, N: number, k: number, n: number, precision: Precision = 'f32'): FloatArray {
   if (gates.length !== N * k || indices.length !== N * k) throw new Error(`importance: gates and indices must have ${N * k} elements ([${N},${k}])`);
   const acc = new Float64Array(n);
   for (let i = 0; i < N * k; i++) {
     const e = indices[i]!;
+    if (e === -1) continue; // no expert (balanced gating's padding)
     if (!(Number.isInteger(e) && e >= 0 && e < n)) throw new Error(`expert index ${e} at [${Math.floor(i / k)},${i % k}] is out of range [0, ${n})`);
     acc[e]! += gates[i]!;
   }

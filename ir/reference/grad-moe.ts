@@ -148,7 +148,8 @@ export interface CombineGradResult {
 /**
  * The vjp of combine: dy[position[r,j]] = gates[r,j]·dout[r] (slots no pair points at are 0; a
  * slot hit more than once, which a dispatch never produces, sums in (r, j) order) and
- * dgates[r,j] = Σ_o dout[r,o]·y[position[r,j],o] in increasing o order, f64.
+ * dgates[r,j] = Σ_o dout[r,o]·y[position[r,j],o] in increasing o order, f64. Position −1 (no
+ * expert) gives dgates 0 and touches no slot.
  */
 export function moeCombineGrad(dout: Num, y: Num, S: number, Dout: number, position: Num, gates: Num, N: number, k: number, precision: Precision = 'f32'): CombineGradResult {
   if (dout.length !== N * Dout) throw new Error(`moeCombineGrad: dout must have ${N * Dout} elements ([${N},${Dout}]), got ${dout.length}`);
@@ -159,6 +160,7 @@ export function moeCombineGrad(dout: Num, y: Num, S: number, Dout: number, posit
   for (let r = 0; r < N; r++) {
     for (let j = 0; j < k; j++) {
       const s = position[r * k + j]!;
+      if (s === -1) continue; // no expert: dgates 0, no slot
       if (!(Number.isInteger(s) && s >= 0 && s < S)) throw new Error(`moeCombineGrad: position[${r},${j}] = ${s} is out of range [0, ${S})`);
       const g = gates[r * k + j]!;
       let acc = 0;

@@ -3,6 +3,7 @@
  * and nondiff for the gradient/optimizer ops, which refuse). Typed as the mapped `VjpTable`, so an
  * op added to ir/ops.ts fails to compile here until some family file gives it a rule.
  */
+import { BALANCED_VJP } from './balanced.ts';
 import { DENSE_VJP } from './dense.ts';
 import { HIER_VJP } from './hierarchical.ts';
 import { MOE_VJP } from './moe.ts';

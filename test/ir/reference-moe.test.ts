@@ -94,6 +94,6 @@ describe('dispatch / expertFfn / combine', () => {
     const out = combine(y, 3, 1, [0, 1, 2, 0], [0.25, 0.75, 0.5, 0.5], 2, 2);
     expect([...out]).toEqual([2.75, 6]);
     expect(() => combine(y, 3, 1, [3, 0], [1, 0], 1, 2)).toThrow(/position\[0,0\] = 3 is out of range/);
-    expect(() => expertFfn({ x: [1], sourceRow: [0], offsets: [0, 0], w1: [1], b1: [0], w2: [1], b2: [0], N: 1, D: 1, H: 1, Dout: 1, n: 1 })).toThrow(/end at the slot count 1/);
+    expect(() => expertFfn({ x: [1], sourceRow: [0], offsets: [0, 2], w1: [1], b1: [0], w2: [1], b2: [0], N: 1, D: 1, H: 1, Dout: 1, n: 1 })).toThrow(/end at the slot count 1/);
   });
 });
