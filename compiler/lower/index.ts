@@ -15,7 +15,7 @@ import { HIER_RULES } from './rules-hierarchical.ts';
 import { TRAIN_RULES } from './rules-train.ts';
 
 /** One lowering rule per op. */
-export const LOWERING: { [O in OpName]: LowerRule<O> } = { ...DENSE_RULES, ...MOE_RULES, ...HIER_RULES, ...TRAIN_RULES };
+export const LOWERING: { [O in OpName]: LowerRule<O> } = { ...DENSE_RULES, ...MOE_RULES, ...HIER_RULES, ...TRAIN_RULES, ...BALANCED_RULES };
 
 /** Limits of the adapter this repo targets (lavapipe): one storage binding ≤ 128 MiB. */
 export const DEFAULT_LIMITS: LoweringLimits = { maxStorageBufferBindingSize: 128 * 1024 * 1024 };

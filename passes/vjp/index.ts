@@ -16,4 +16,4 @@ export type { VjpArgs, VjpRule, VjpTable } from './types.ts';
 export { VjpBuilder } from './types.ts';
 
 /** Every op's vjp rule. */
-export const VJP: VjpTable = { ...DENSE_VJP, ...SHAPE_VJP, ...SEQUENCE_VJP, ...MOE_VJP, ...HIER_VJP, ...NONDIFF_VJP };
+export const VJP: VjpTable = { ...DENSE_VJP, ...SHAPE_VJP, ...SEQUENCE_VJP, ...MOE_VJP, ...HIER_VJP, ...BALANCED_VJP, ...NONDIFF_VJP };
