@@ -12,6 +12,7 @@ import type { NodeTag } from '../ir/graph.ts';
 import type { OpName, OpParams } from '../ir/ops.ts';
 import { shapeEq } from '../ir/types.ts';
 import { shapeOf, type Tensor } from './builder.ts';
+import { hierarchicalMoe, type HierarchicalMoeOptions } from './hierarchical.ts';
 
 // ---- validation helpers ---------------------------------------------------------------------------
 
@@ -225,7 +226,10 @@ export interface MoeOptions {
  * With `noisy: false` there is no noise branch and the load estimator's sigma is
  * `scale{value: 0}(clean)` (an all-zero tensor, which makes the estimator the hard count).
  */
-export function moe(x: Tensor, opts: MoeOptions): Tensor {
+export function moe(x: Tensor, options: MoeOptions | HierarchicalMoeOptions): Tensor {
+  // experts: [a, b], k: [k1, k2] → the hierarchical MoE of paper App. B (frontend/hierarchical.ts).
+  if (Array.isArray(options.experts) || Array.isArray(options.k)) return hierarchicalMoe(x, options as HierarchicalMoeOptions);
+  const opts = options as MoeOptions;
   const ctx = x.ctx;
   const name = ctx.layerName('moe', opts.name);
   checkRank(name, x, 3, 'a sequence [T,B,D]');

@@ -48,7 +48,7 @@ type Verdict = { ok: true; plan: Plan } | { ok: false; reason: string };
 /** Rows of a random node or gating node (its rowOffset stride per instance). */
 function randomRows(g: Graph, n: Node): number | undefined {
   if (n.op === 'randomNormal') return (n.params as OpParams['randomNormal']).shape[0];
-  if (n.op === 'gating') return g.values.get(n.inputs[0]!)!.type.shape[0];
+  if (n.op === 'gating' || n.op === 'secondaryGating') return g.values.get(n.inputs[0]!)!.type.shape[0];
   return undefined;
 }
 
@@ -148,6 +148,10 @@ function planLayer(g: Graph, layer: string, byInstance: Map<number, Node[]>, con
     } else if (n.op === 'gating') {
       const p = n.params as OpParams['gating'];
       const w = 2 + (p.noisy ? 1 : 0);
+      if (ks[0] === 'rows' && all('const', 1, w) && all('rows', w)) out = 'rows';
+    } else if (n.op === 'secondaryGating') {
+      // x, wg2, [wn2], primaryIndices, primaryGates: rows, weights, rows.
+      const w = 2 + ((n.params as OpParams['secondaryGating']).noisy ? 1 : 0);
       if (ks[0] === 'rows' && all('const', 1, w) && all('rows', w)) out = 'rows';
     } else if (n.op === 'loadEstimate' || n.op === 'importance') {
       if (all('rows')) out = 'sum';
