@@ -11,6 +11,7 @@
 import type { NodeTag } from '../ir/graph.ts';
 import type { OpName, OpParams } from '../ir/ops.ts';
 import { shapeEq } from '../ir/types.ts';
+import { balancedMoe, type BalancedMoeOptions } from './balanced.ts';
 import { shapeOf, type Tensor } from './builder.ts';
 import { hierarchicalMoe, type HierarchicalMoeOptions } from './hierarchical.ts';
 
@@ -212,6 +213,13 @@ export interface MoeOptions {
   readonly wLoad?: number;
   /** Output x + moe(x) instead of moe(x) (default false). */
   readonly residual?: boolean;
+  /**
+   * Strictly balanced gating (paper App. F; frontend/balanced.ts): each expert takes k·N/n of the
+   * N = T·B rows in training, learned thresholds at inference. No noise (noisy must not be true).
+   */
+  readonly balanced?: boolean;
+  /** Balanced only: weight of the threshold loss (Eq. 20 averaged over rows; default 1). */
+  readonly wThreshold?: number;
   readonly name?: string;
 }
 
@@ -230,6 +238,7 @@ export function moe(x: Tensor, options: MoeOptions | HierarchicalMoeOptions): Te
   // experts: [a, b], k: [k1, k2] → the hierarchical MoE of paper App. B (frontend/hierarchical.ts).
   if (Array.isArray(options.experts) || Array.isArray(options.k)) return hierarchicalMoe(x, options as HierarchicalMoeOptions);
   const opts = options as MoeOptions;
+  if (opts.balanced) return balancedMoe(x, opts as MoeOptions & BalancedMoeOptions);
   const ctx = x.ctx;
   const name = ctx.layerName('moe', opts.name);
   checkRank(name, x, 3, 'a sequence [T,B,D]');
