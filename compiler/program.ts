@@ -6,11 +6,20 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { compileCommand, EMIT_KINDS, type EmitKind } from './commands/compile.ts';
 import { OPTIMIZER_NAMES } from '../passes/optimizer.ts';
+import { trainCommand, type TrainCommandOptions } from './commands/train.ts';
+import { evalCommand, type EvalCommandOptions } from './commands/eval.ts';
+import { writeReport } from '../runtime/report/index.ts';
 import { RECOMPUTE_POLICIES, type RecomputePolicy } from '../passes/recompute.ts';
 import { runCommand } from './commands/run.ts';
 import { BACKEND_NAMES, type BackendName } from '../runtime/backend.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+const parseCount = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+};
 
 const parseRate = (value: string): number => {
   const n = Number(value);
@@ -62,6 +71,51 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
     .action(async (model: string, o: { backend: BackendName; seed: number; mode: 'train' | 'eval'; json: boolean; set: string[] }) => {
       await runCommand(model, { backend: o.backend, seed: o.seed, mode: o.mode, json: o.json, set: o.set }, write);
+    });
+
+  program
+    .command('train')
+    .description('train a language model on a corpus: progress, metrics.jsonl, validation, safetensors checkpoints, exact resume')
+    .argument('<model>', 'model file (TypeScript, default export made with defineModel; needs options vocab, T and B)')
+    .addOption(new Option('--data <corpus>', 'corpus from an installed npm package').choices(['sotu', 'moby-dick']).default('sotu'))
+    .option('--steps <n>', 'train until this many steps are done (a resumed run continues to it)', parseCount)
+    .option('--epochs <e>', 'train for this many epochs of the training split instead', parseRate)
+    .option('--out <dir>', 'run directory (default runs/<model>-<corpus>)')
+    .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
+    .addOption(new Option('--backend <name>', 'where to execute').choices(BACKEND_NAMES).default('auto'))
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZER_NAMES).default('factored-adam'))
+    .option('--lr <rate>', 'learning rate', parseRate, 0.01)
+    .addOption(new Option('--recompute <policy>', 'recompute expert activations in the backward pass').choices(RECOMPUTE_POLICIES).default('experts'))
+    .option('--seed <n>', 'seed for parameters, gating noise and dropout', parseSeed, 0)
+    .option('--resume', 'continue from the run directory\'s checkpoint (bit-exact)', false)
+    .option('--valid-every <n>', 'validation perplexity every n steps', parseCount, 100)
+    .option('--valid-batches <n>', 'batches of the validation split per evaluation', parseCount, 20)
+    .option('--checkpoint-every <n>', 'checkpoint every n steps (and at the end)', parseCount, 100)
+    .option('--log-every <n>', 'without a terminal: print a line every n steps', parseCount, 10)
+    .action(async (model: string, o: TrainCommandOptions & { steps?: number; epochs?: number }) => {
+      await trainCommand(model, o, write);
+    });
+
+  program
+    .command('eval')
+    .description('evaluate a checkpoint: perplexity, unigram baseline and per-expert load on a split')
+    .argument('<checkpoint>', 'a checkpoint.safetensors written by moec train')
+    .addOption(new Option('--data <corpus>', 'corpus (default: the one it was trained on)').choices(['sotu', 'moby-dick']))
+    .addOption(new Option('--split <split>', 'which split').choices(['train', 'validation', 'test']).default('test'))
+    .addOption(new Option('--backend <name>', 'where to execute').choices(BACKEND_NAMES).default('auto'))
+    .option('--max-batches <n>', 'evaluate at most n batches', parseCount)
+    .option('--json', 'print one JSON object', false)
+    .action(async (checkpoint: string, o: EvalCommandOptions) => {
+      await evalCommand(checkpoint, o, write);
+    });
+
+  program
+    .command('report')
+    .description('write a self-contained HTML report (curves, expert-load heatmap) of a run directory')
+    .argument('<run-dir>', 'a run directory written by moec train')
+    .option('--out <file>', 'output file (default <run-dir>/report.html)')
+    .action(async (runDir: string, o: { out?: string }) => {
+      write(`wrote ${writeReport(runDir, o.out)}\n`);
     });
 
   return program;

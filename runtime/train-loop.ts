@@ -76,7 +76,8 @@ export async function runLoop(o: LoopOptions): Promise<LoopState> {
   let tokens = 0;
   while (state.step < o.endStep) {
     const batch = o.batches.next();
-    const r = await o.trainer.stepFull({ ...batch, ...state.carry }, state.step);
+    // The batch may override the carried state (zeros at the start of an epoch).
+    const r = await o.trainer.stepFull({ ...state.carry, ...batch }, state.step);
     state.step += 1;
     state.position = o.batches.position();
     state.carry = r.carry;

@@ -1,0 +1,97 @@
+/**
+ * `moec eval`: evaluates a checkpoint on a split of its corpus. The checkpoint names its model file,
+ * options and vocabulary, so the model is rebuilt exactly; the forward runs in evaluation mode (no
+ * noise, no dropout) over the whole split with the LSTM state carried across batches. Reports the
+ * perplexity, the unigram baseline's perplexity on the same split and vocabulary (an honest floor
+ * to beat), and each MoE layer's per-expert load share and its CV².
+ */
+import { compileGraph } from '../pipeline.ts';
+import { lowerToWebGpu } from '../lower/index.ts';
+import { traceModel, type ModelOptions } from '../../frontend/model.ts';
+import { adapterName, selectBackend, type BackendName } from '../../runtime/backend.ts';
+import { loadCheckpoint } from '../../runtime/checkpoint.ts';
+import { loadCorpus, type CorpusName, type SplitName } from '../../runtime/data/corpus.ts';
+import { encodeDocuments, vocabularyFromJson, type VocabularyJson } from '../../runtime/data/tokenizer.ts';
+import { fitUnigram, unigramPerplexity } from '../../runtime/data/unigram.ts';
+import { evaluateStream, prepareEvaluator } from '../../runtime/evaluator.ts';
+import { loadModelFile } from '../load-model.ts';
+
+/** Options of `moec eval`. */
+export interface EvalCommandOptions {
+  readonly data?: CorpusName;
+  readonly split: SplitName;
+  readonly backend: BackendName;
+  readonly json: boolean;
+  readonly maxBatches?: number;
+}
+
+/** The JSON `moec eval --json` prints. */
+export interface EvalReport {
+  readonly checkpoint: string;
+  readonly step: number;
+  readonly data: string;
+  readonly split: SplitName;
+  readonly backend: string;
+  readonly adapter: string | null;
+  readonly tokens: number;
+  readonly loss: number;
+  readonly ppl: number;
+  readonly unigramPpl: number;
+  readonly moe: Record<string, { loadShare: number[]; cvLoad: number }>;
+}
+
+/** Runs `moec eval`. */
+export async function evalCommand(checkpoint: string, o: EvalCommandOptions, write: (s: string) => void): Promise<EvalReport> {
+  const ck = loadCheckpoint(checkpoint);
+  const data = o.data ?? ((ck.meta.dataPosition as { corpus?: CorpusName } | null)?.corpus ?? 'sotu');
+  const loaded = await loadModelFile(ck.meta.modelFile);
+  const options = ck.meta.modelOptions as ModelOptions;
+  const forward = compileGraph(traceModel(loaded.model, options)).graph;
+  const backend = await selectBackend(o.backend, (line) => process.stderr.write(`${line}\n`));
+  const plan = lowerToWebGpu(forward, backend.kind === 'webgpu' ? backend.device.device.limits : undefined);
+  const params = Object.fromEntries(plan.inputs.filter((i) => i.role === 'param').map((i) => {
+    const t = ck.tensors[i.name];
+    if (!t) throw new Error(`checkpoint ${checkpoint} has no parameter '${i.name}' that ${ck.meta.modelFile} needs`);
+    return [i.name, t];
+  }));
+  const vocab = vocabularyFromJson(ck.meta.vocabulary as VocabularyJson);
+  const corpus = loadCorpus(data);
+  const ids = encodeDocuments(vocab, corpus.splits[o.split].map((d) => d.text));
+  const trainIds = encodeDocuments(vocab, corpus.splits.train.map((d) => d.text));
+  const moeLayers = forward.outputs.filter((x) => x.name.endsWith('.load')).map((x) => x.name.slice(0, -'.load'.length));
+  const ev = await prepareEvaluator(backend, plan);
+  try {
+    ev.setParams(params);
+    const r = await evaluateStream(ev, plan, ids, { T: Number(options.T), B: Number(options.B) }, moeLayers, o.maxBatches);
+    const unigramPpl = unigramPerplexity(fitUnigram(trainIds, vocab.size), ids);
+    const moe = Object.fromEntries(
+      Object.entries(r.moe).map(([name, m]) => {
+        const total = m.load.reduce((a, b) => a + b, 0) || 1;
+        return [name, { loadShare: m.load.map((x) => x / total), cvLoad: m.cvLoad }];
+      }),
+    );
+    const report: EvalReport = {
+      checkpoint,
+      step: ck.meta.step,
+      data,
+      split: o.split,
+      backend: backend.kind,
+      adapter: adapterName(backend),
+      tokens: r.tokens,
+      loss: r.loss,
+      ppl: r.ppl,
+      unigramPpl,
+      moe,
+    };
+    if (o.json) write(`${JSON.stringify(report)}\n`);
+    else {
+      write(`${checkpoint} (step ${report.step}) on ${data} ${o.split}: ${r.tokens} tokens, perplexity ${r.ppl.toFixed(2)} (unigram baseline ${unigramPpl.toFixed(2)})\n`);
+      for (const [name, m] of Object.entries(moe)) {
+        write(`${name}: CV²(load) ${m.cvLoad.toFixed(4)}; load share per expert ${m.loadShare.map((x) => (100 * x).toFixed(1) + '%').join(' ')}\n`);
+      }
+    }
+    return report;
+  } finally {
+    ev.destroy();
+  }
+}
