@@ -125,7 +125,7 @@ describe('hierLoadEstimate reference', () => {
           const hard = new Float64Array(s.a * s.b);
           for (const id of r.indices) hard[id]! += 1;
           expect(Array.from(load)).toEqual(Array.from(hard));
-          expect(load.reduce((x, y) => x + y, 0)).toBe(s.N * k1 * k2);
+          expect(Array.from(load).reduce((x, y) => x + y, 0)).toBe(s.N * k1 * k2);
         }
       }),
       { numRuns: 200 },
