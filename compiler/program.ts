@@ -92,8 +92,9 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .option('--valid-batches <n>', 'batches of the validation split per evaluation', parseCount, 20)
     .option('--checkpoint-every <n>', 'checkpoint every n steps (and at the end)', parseCount, 100)
     .option('--log-every <n>', 'without a terminal: print a line every n steps', parseCount, 10)
-    .action(async (model: string, o: TrainCommandOptions & { steps?: number; epochs?: number }) => {
-      await trainCommand(model, o, write);
+    .action(async function (this: Command, model: string, o: TrainCommandOptions) {
+      const explicit = ['optimizer', 'lr', 'recompute', 'seed'].filter((k) => this.getOptionValueSource(k) === 'cli');
+      await trainCommand(model, { ...o, explicit }, write);
     });
 
   program

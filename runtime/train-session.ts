@@ -195,6 +195,10 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       checkpoint: async (state) => {
         const tensors = await trainer.read();
         for (const [k, t] of Object.entries(state.carry)) tensors[`carry:${k}`] = t;
+        const bad = Object.entries(tensors).find(([, t]) => t.data.some((x) => !Number.isFinite(x)));
+        if (bad) {
+          throw new Error(`after step ${state.step} '${bad[0]}' holds NaN or infinite values; not saving a checkpoint; the last good checkpoint (step ${lastSaved.step}) is intact at ${ckptFile}`);
+        }
         saveCheckpoint(ckptFile, tensors, meta(state));
         lastSaved = { ...state };
       },
@@ -203,14 +207,33 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     return { steps: final.step, ...(lastTrain ? { lastTrain } : {}), ...(lastValid ? { lastValid } : {}), checkpoint: ckptFile, vocabSize: vocab.size };
   } catch (e) {
     if (e instanceof NonFiniteLossError) {
-      // Diagnose on the CPU reference: the last saved parameters, the failing batch.
+      // Diagnose on the CPU reference: replay from the last saved state up to the failing step
+      // (updates are in place, so the parameters the failing step saw exist nowhere else), then
+      // evaluate that step's forward and backward op by op.
       let where = 'unknown op';
       try {
-        const saved = lastSaved === start ? initial : loadCheckpoint(ckptFile).tensors;
-        const feeds: Record<string, Tensor> = { ...batchFeeds(batchAt(trainStream, shape, position - 1), shape) };
-        for (const [, input] of carry) feeds[input] = saved[`carry:${input}`] ?? zeroCarry[input]!;
-        for (const name of Object.keys(persistent)) feeds[name] = saved[name]!;
-        where = firstNonFiniteNode(graph, feeds, e.step, o.seed) ?? 'no op on the CPU reference (the device diverged from it)';
+        const saved = lastSaved === start ? { ...initial, ...Object.fromEntries(Object.entries(start.carry).map(([k, t]) => [`carry:${k}`, t])) } : loadCheckpoint(ckptFile).tensors;
+        const params = Object.fromEntries(Object.keys(persistent).map((n) => [n, saved[n]!]));
+        let carried: Record<string, Tensor> = Object.fromEntries(carry.map(([, input]) => [input, saved[`carry:${input}`] ?? zeroCarry[input]!]));
+        const feedsAt = (s: number): Record<string, Tensor> => {
+          const batch = batchAt(trainStream, shape, lastSaved.position + (s - lastSaved.step));
+          return { ...carried, ...batchFeeds(batch, shape), ...(batch.resetState ? zeroCarry : {}) };
+        };
+        const replay = await prepareTrainer({ kind: 'cpu' }, plan, params, { seed: o.seed });
+        let failing = e.step;
+        for (let s = lastSaved.step; s < e.step; s++) {
+          const before = await replay.read();
+          try {
+            carried = (await replay.stepFull(feedsAt(s), s)).carry;
+          } catch (inner) {
+            if (!(inner instanceof NonFiniteLossError)) throw inner;
+            failing = s; // the reference diverges earlier than the device did
+            Object.assign(params, before);
+            break;
+          }
+          Object.assign(params, await replay.read());
+        }
+        where = firstNonFiniteNode(graph, { ...feedsAt(failing), ...params }, failing, o.seed) ?? 'no op on the CPU reference (the device diverged from it)';
       } catch (diag) {
         where = `(diagnosis failed: ${(diag as Error).message})`;
       }

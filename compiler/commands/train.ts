@@ -12,7 +12,9 @@ import type { RecomputePolicy } from '../../passes/recompute.ts';
 import { adapterName, selectBackend, type BackendName } from '../../runtime/backend.ts';
 import type { CorpusName } from '../../runtime/data/corpus.ts';
 import type { TrainRecord, ValidRecord } from '../../runtime/train-loop.ts';
-import { runSession } from '../../runtime/train-session.ts';
+import { checkpointPath, runSession } from '../../runtime/train-session.ts';
+import { loadCheckpoint } from '../../runtime/checkpoint.ts';
+import { existsSync } from 'node:fs';
 import { loadModelFile } from '../load-model.ts';
 
 /** Options of `moec train`. */
@@ -32,6 +34,8 @@ export interface TrainCommandOptions {
   readonly validBatches: number;
   readonly checkpointEvery: number;
   readonly logEvery: number;
+  /** Options given on the command line (a resume takes the others from the checkpoint). */
+  readonly explicit?: readonly string[];
 }
 
 function moeSummary(r: TrainRecord): { cvImp: number; cvLoad: number } {
@@ -46,6 +50,18 @@ export async function trainCommand(file: string, o: TrainCommandOptions, write: 
   const loaded = await loadModelFile(file);
   const backend = await selectBackend(o.backend, (line) => process.stderr.write(`${line}\n`));
   const outDir = resolve(o.out ?? `runs/${String(loaded.model.name)}-${o.data}`);
+  let optimizer: OptimizerConfig = { name: o.optimizer, lr: o.lr };
+  let recompute = o.recompute;
+  let seed = o.seed;
+  if (o.resume && existsSync(checkpointPath(outDir))) {
+    // Continue exactly as the run was configured, unless an option is given again explicitly.
+    const meta = loadCheckpoint(checkpointPath(outDir)).meta;
+    const saved = meta.optimizer as OptimizerConfig & { recompute?: RecomputePolicy };
+    const explicit = new Set(o.explicit ?? []);
+    if (!explicit.has('optimizer') && !explicit.has('lr')) optimizer = { name: saved.name, lr: saved.lr } as OptimizerConfig;
+    if (!explicit.has('recompute') && saved.recompute) recompute = saved.recompute;
+    if (!explicit.has('seed')) seed = meta.seed;
+  }
   let stopRequested = false;
   const onSigint = (): void => {
     if (stopRequested) process.exit(130);
@@ -82,9 +98,9 @@ export async function trainCommand(file: string, o: TrainCommandOptions, write: 
       overrides: parseSetArgs(o.set),
       data: o.data,
       backend,
-      optimizer: { name: o.optimizer, lr: o.lr },
-      recompute: o.recompute,
-      seed: o.seed,
+      optimizer,
+      recompute,
+      seed,
       ...(o.steps !== undefined ? { steps: o.steps } : {}),
       ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
       outDir,
