@@ -12,5 +12,7 @@ try {
   process.stderr.write(`moec: ${process.env.MOEC_DEBUG ? err.stack : err.message}\n`);
   process.exitCode = 1;
 }
-// Dawn keeps native handles alive; leave explicitly once the command has finished.
+// Dawn keeps native handles alive; leave explicitly once the command has finished — but only
+// after stdout and stderr have drained (writes to a pipe are asynchronous and exit drops them).
+await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((done) => s.write('', () => done()))));
 process.exit(process.exitCode ?? 0);
