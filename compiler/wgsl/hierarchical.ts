@@ -11,7 +11,7 @@
  * load a per-group and a per-element kernel. Shapes are uniforms; only b's bound is compiled in.
  */
 import { grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
-import { PHI_WGSL } from './balance.ts';
+import { PHI_WGSL } from './normal-cdf.ts';
 import { philoxWgsl } from './philox.ts';
 
 /** Shape and RNG site of the secondary gating kernels. */

@@ -1,14 +1,13 @@
 /**
- * Unfused load-balancing statistics (paper Eq. 6-11) as standalone kernels, one per IR op:
+ * Load-balancing statistics (paper Eq. 6-11) as kernels, one per IR op:
  * `loadEstimate` (smooth load Σ_x Φ((clean − thr)/σ), a step when σ = 0, P = 1 for selected
  * experts when k = n), `importance` (Σ_x gate(x, i)) and `cvSquared` of one vector. Every
  * reduction is deterministic: one 64-thread workgroup per output element sums its rows in a fixed
  * strided order and then a fixed tree (no float atomics), so repeated runs give identical bits.
  * All shapes live in the `params` uniform, so each template compiles to a single pipeline.
- * (The fused load+importance and the two-vector CV² used by the fused MoE layer are in balance.ts.)
  */
 import { grid1d, uniformBlock, type Kernel } from './kernel.ts';
-import { PHI_WGSL } from './balance.ts';
+import { PHI_WGSL } from './normal-cdf.ts';
 
 /** Shapes of the load-estimate and importance kernels: N rows, n experts, k selected per row. */
 export interface MoeStatsOptions {

@@ -11,7 +11,7 @@ import { gatingForward, loadEstimate, importance, cvSquared } from '../../ir/ref
 import { dispatchKernels, dispatchBlocks, maxTiles, type DispatchShape } from '../../compiler/wgsl/dispatch.ts';
 import { expertFfnKernels, EXPERT_TILE_ROWS } from '../../compiler/wgsl/expert-ffn.ts';
 import { combineKernel } from '../../compiler/wgsl/combine.ts';
-import { loadImportanceKernel, cvSquaredKernel } from '../../compiler/wgsl/balance.ts';
+import { cvSquaredVectorKernel, importanceKernel, loadEstimateKernel } from '../../compiler/wgsl/moe-stats.ts';
 import { gatingKernel } from '../../compiler/wgsl/gating.ts';
 import { readF32, readI32 } from '../../runtime/gpu/buffers.ts';
 import type { KernelStep } from '../../runtime/gpu/run.ts';
@@ -132,25 +132,23 @@ describeGpu('MoE kernels', () => {
       const wg = randArray(r, D * n);
       const wn = randArray(r, D * n, -0.5, 0.5);
       const g = gatingForward({ x, wg, wn, N, D, n, k, eps: 0.01, noisy: true, training, seed: 1, step: 2, stream: 3, rowOffset: 0 });
-      const kt = Math.min(k + 1, n);
       const load = out(n);
       const imp = out(n);
-      const cv = out(3);
+      const cvImp = out(1);
+      const cvLoad = out(1);
+      const indices = up(g.indices);
       await run([
-        {
-          kernel: loadImportanceKernel({ N, n, k }),
-          buffers: { clean: up(g.clean as Float32Array), sigma: up(g.sigma as Float32Array), topValues: up(g.topValues as Float32Array), indices: up(g.indices), gates: up(g.gates as Float32Array), load, importance: imp },
-        },
-        { kernel: cvSquaredKernel({ n, wImportance: 0.1, wLoad: 0.2 }), buffers: { importance: imp, load, out: cv } },
+        { kernel: loadEstimateKernel({ N, n, k }), buffers: { clean: up(g.clean as Float32Array), sigma: up(g.sigma as Float32Array), topValues: up(g.topValues as Float32Array), indices, load } },
+        { kernel: importanceKernel({ N, n, k }), buffers: { gates: up(g.gates as Float32Array), indices, importance: imp } },
+        { kernel: cvSquaredVectorKernel({ n }), buffers: { x: imp, out: cvImp } },
+        { kernel: cvSquaredVectorKernel({ n }), buffers: { x: load, out: cvLoad } },
       ]);
-      void kt;
       const loadRef = loadEstimate({ clean: g.clean, sigma: g.sigma, topValues: g.topValues, indices: g.indices, N, n, k });
       const impRef = importance(g.gates, g.indices, N, k, n);
       expectClose(await readF32(dev(), load, n), loadRef, 1e-4, `load (training=${training})`);
       expectClose(await readF32(dev(), imp, n), impRef, 1e-4, 'importance');
-      const ci = cvSquared(impRef);
-      const cl = cvSquared(loadRef);
-      expectClose(await readF32(dev(), cv, 3), [ci, cl, 0.1 * ci + 0.2 * cl], 1e-3, 'cv²');
+      expectClose(await readF32(dev(), cvImp, 1), [cvSquared(impRef)], 1e-3, 'CV²(importance)');
+      expectClose(await readF32(dev(), cvLoad, 1), [cvSquared(loadRef)], 1e-3, 'CV²(load)');
     }
   });
 
