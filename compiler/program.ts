@@ -84,7 +84,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
     .addOption(new Option('--backend <name>', 'where to execute').choices(BACKEND_NAMES).default('auto'))
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZER_NAMES).default('factored-adam'))
-    .option('--lr <rate>', 'learning rate', parseRate, 0.01)
+    .option('--lr <rate>', 'learning rate', parseRate, 0.02)
     .addOption(new Option('--recompute <policy>', 'recompute expert activations in the backward pass').choices(RECOMPUTE_POLICIES).default('experts'))
     .option('--seed <n>', 'seed for parameters, gating noise and dropout', parseSeed, 0)
     .option('--resume', 'continue from the run directory\'s checkpoint (bit-exact)', false)

@@ -2,7 +2,7 @@
  * The paper's App. C language model at toy size: embedding → LSTM → MoE → LSTM → dense logits →
  * softmax cross-entropy, with dropout between layers. Defaults are small enough to trace, compile
  * and interpret in well under a second (vocab 1000, width 64, 16 experts, k 4, expert hidden 64,
- * T 8, B 8); override them with `moec compile examples/lstm-moe-lm.ts --set experts=32`.
+ * T 8, B 32); override them with `moec compile examples/lstm-moe-lm.ts --set experts=32`.
  */
 import { defineModel } from '../frontend/model.ts';
 import { dense, dropout, embedding, lstm, moe, softmaxCrossEntropy } from '../frontend/layers.ts';
@@ -22,7 +22,7 @@ export const defaults = {
   /** Sequence length T. */
   T: 8,
   /** Batch size B. */
-  B: 8,
+  B: 32,
   /** Dropout rate between layers (identity in evaluation). */
   dropout: 0.1,
   /** Noisy top-k gating. */

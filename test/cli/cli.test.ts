@@ -24,12 +24,12 @@ describe('moec compile', () => {
     const batched = sections.find((s) => s.startsWith('after batchExpertsOverTime'))!;
     const fused = sections[sections.length - 1]!; // after the dce that follows fuseGatingTopk
     expect(sections.map((s) => s.split(' (')[0])).toEqual(expect.arrayContaining(['after fuseGatingTopk', 'after dce']));
-    // The trace applies the MoE per timestep: 8 expertFfn nodes over 8 rows each.
+    // The trace applies the MoE per timestep: 8 expertFfn nodes over B = 32 rows each.
     expect(traced.match(/= expertFfn\(/g)).toHaveLength(8);
-    expect(traced).toMatch(/expertFfn\([^)]*\) : f32\[32,64\]\s+# moe0 t=7/);
-    // After batching: one expertFfn over T·B = 64 rows (k = 4 slots per row).
+    expect(traced).toMatch(/expertFfn\([^)]*\) : f32\[128,64\]\s+# moe0 t=7/);
+    // After batching: one expertFfn over T·B = 256 rows (k = 4 slots per row).
     expect(batched.match(/= expertFfn\(/g)).toHaveLength(1);
-    expect(batched).toMatch(/expertFfn\([^)]*\) : f32\[256,64\]/);
+    expect(batched).toMatch(/expertFfn\([^)]*\) : f32\[1024,64\]/);
     expect(batched).toMatch(/topk\{k=5\}/);
     // After fusion: one gating node, no top-k or noise sampling left.
     expect(fused.match(/= gating\{/g)).toHaveLength(1);
@@ -62,8 +62,8 @@ describe('moec run', () => {
     expect(m.name).toBe('moe0');
     expect(m.importance).toHaveLength(16);
     expect(m.load).toHaveLength(16);
-    // Importance sums the gates of T·B = 64 rows, each row's gates summing to 1.
-    expect(m.importance.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(64, 3);
+    // Importance sums the gates of T·B = 256 rows, each row's gates summing to 1.
+    expect(m.importance.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(256, 3);
     for (const x of [...m.importance, ...m.load, m.cvImportance, m.cvLoad]) expect(Number.isFinite(x)).toBe(true);
   });
 
@@ -71,7 +71,7 @@ describe('moec run', () => {
     const r = moec('run', example, '--json', '--mode', 'eval', '--set', 'experts=8', '--set', 'k=2');
     expect(r.code).toBe(0);
     const m = JSON.parse(r.stdout).moe[0];
-    expect(m.load.reduce((a: number, b: number) => a + b, 0)).toBe(64 * 2);
+    expect(m.load.reduce((a: number, b: number) => a + b, 0)).toBe(256 * 2);
     for (const x of m.load) expect(Number.isInteger(x)).toBe(true);
   });
 

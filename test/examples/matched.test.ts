@@ -21,6 +21,6 @@ describe('matched-compute examples', () => {
     expect(meta.k * (D * meta.hidden + meta.hidden * D)).toBe(256 * 2 * D);
     const t = compileTraining(g, { optimizer: { name: 'factored-adam', lr: 0.01 }, recompute: 'experts' }).graph;
     const ffn = t.nodes.find((n) => n.op === 'expertHidden')!;
-    expect(t.values.get(ffn.outputs[0]!)!.type.shape).toEqual([8 * 8 * meta.k, meta.hidden]);
+    expect(t.values.get(ffn.outputs[0]!)!.type.shape).toEqual([8 * 32 * meta.k, meta.hidden]);
   });
 });
