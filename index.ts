@@ -1,5 +1,6 @@
 /**
- * The moec package's public API: the model DSL (defineModel and layers), the compiler pipeline,
+ * The moec package's public API: the model DSL (defineModel and layers), the compiler pipelines
+ * (forward and training), autodiff, optimizers, the WebGPU and CPU executors, training sessions,
  * the IR tools (printer, JSON, verifier), the CPU reference interpreter, the planner, and the
  * gating API for property-testing gating configurations on plain arrays.
  */
@@ -17,3 +18,15 @@ export { interpret, initParams, evalNode, type RunContext } from './ir/interpret
 export type { Tensor } from './ir/tensor.ts';
 export { evaluateGating, type GatingOptions, type GatingReport } from './ir/reference/gating-api.ts';
 export { prepareCpuPlan } from './runtime/cpu-executor.ts';
+export { compileTraining, compileTrainingPlan, trainingPipeline, type TrainingOptions } from './compiler/train-pipeline.ts';
+export { lowerToWebGpu } from './compiler/lower/index.ts';
+export { differentiate } from './passes/autodiff.ts';
+export { applyOptimizer, stateReport, type OptimizerConfig } from './passes/optimizer.ts';
+export { recompute, type RecomputePolicy } from './passes/recompute.ts';
+export { acquireDevice, type DeviceContext } from './runtime/device.ts';
+export { selectBackend, type Backend } from './runtime/backend.ts';
+export { prepareWebGpuPlan } from './runtime/webgpu-executor.ts';
+export { prepareTrainer, type Trainer } from './runtime/trainer.ts';
+export { runSession, type SessionOptions } from './runtime/train-session.ts';
+export { saveCheckpoint, loadCheckpoint } from './runtime/checkpoint.ts';
+export { renderReport, writeReport } from './runtime/report/index.ts';
