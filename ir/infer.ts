@@ -312,6 +312,18 @@ const RULES: { [O in OpName]: Rule<O> } = {
     if (!shapeEq(b2.shape, [n, Dout])) fail(`b2 ${formatType(b2)} must be [${n},${Dout}]`);
     return [f32([h.shape[0]!, Dout])];
   },
+  fill: (p, ins, fail) => {
+    arity(ins, 0, 0, fail);
+    if (p.shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`invalid shape [${p.shape.join(', ')}]`);
+    if (!Number.isFinite(p.value)) fail(`fill value must be finite, got ${p.value}`);
+    return [f32(p.shape)];
+  },
+  broadcast: (p, ins, fail) => {
+    arity(ins, 1, 1, fail);
+    if (ins[0]!.shape.length !== 0 || ins[0]!.dtype !== 'f32') fail(`broadcast takes an f32 scalar, got ${formatType(ins[0]!)}`);
+    if (p.shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`invalid shape [${p.shape.join(', ')}]`);
+    return [f32(p.shape)];
+  },
   zeros: (p, ins, fail) => {
     arity(ins, 0, 0, fail);
     if (p.shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`invalid shape [${p.shape.join(', ')}]`);

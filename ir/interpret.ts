@@ -171,6 +171,8 @@ const RULES: { [O in OpName]: Rule<O> } = {
   },
 
   zeros: (_n, _ins, c, [t]) => one(t!, gdense.zerosOf(numel(t!.shape), c.precision)),
+  fill: (n, _ins, c, [t]) => one(t!, floatArray(numel(t!.shape), c.precision).fill(n.params.value)),
+  broadcast: (_n, [s], c, [t]) => one(t!, floatArray(numel(t!.shape), c.precision).fill(Number(s!.data[0]))),
   transpose: (_n, [x], c, [t]) => one(t!, gdense.transpose(fl(x!), x!.type.shape[0]!, x!.type.shape[1]!, c.precision)),
   sumRows: (_n, [x], c, [t]) => one(t!, gdense.sumRows(fl(x!), leadRows(x!.type), lastDim(x!.type), c.precision)),
   reluGrad: (_n, [y, dy], c, [t]) => one(t!, gdense.reluGrad(fl(y!), fl(dy!), c.precision)),

@@ -187,6 +187,10 @@ export interface OpParams {
   // ---- gradients (emitted by the autodiff pass; each documented as the vjp it computes) -----------
   /** A zero tensor of the given shape (f32), e.g. the gradient of an unused output. */
   zeros: { shape: number[] };
+  /** A tensor of the given shape (f32) with every element `value` (e.g. the loss gradient seed 1). */
+  fill: { shape: number[]; value: number };
+  /** A scalar f32[] broadcast to the given shape (the vjp of `sum`). */
+  broadcast: { shape: number[] };
   /** 2-D transpose: x [M,N] → [N,M]. */
   transpose: Record<string, never>;
   /** Sum over every leading dimension: x [..., C] → [C] (the vjp of biasAdd's bias). */
@@ -305,7 +309,7 @@ export const OP_NAMES = [
   'gating', 'loadEstimate', 'importance', 'cvSquared', 'moeDispatch', 'expertFfn', 'moeCombine',
   'balancedGating', 'balancedThresholdLoss', 'balancedGatingGrad', 'balancedThresholdLossGrad',
   'expertHidden', 'expertOutput',
-  'zeros', 'transpose', 'sumRows', 'reluGrad', 'sigmoidGrad', 'tanhGrad', 'softmaxGrad', 'scatter0', 'padLast',
+  'zeros', 'fill', 'broadcast', 'transpose', 'sumRows', 'reluGrad', 'sigmoidGrad', 'tanhGrad', 'softmaxGrad', 'scatter0', 'padLast',
   'embeddingGrad', 'lstmGrad', 'softmaxCrossEntropyGrad', 'noiseStdGrad', 'scatterTopk', 'cvSquaredGrad', 'importanceGrad',
   'loadEstimateGrad', 'moeCombineGrad', 'expertHiddenGrad', 'expertOutputGrad',
   'sgdUpdate', 'adamUpdate', 'factoredAdamUpdate',
@@ -338,7 +342,7 @@ export const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamK
   balancedGating: { n: 'integer', k: 'integer', m: 'integer' }, balancedThresholdLoss: {},
   balancedGatingGrad: { n: 'integer' }, balancedThresholdLossGrad: {},
   expertHidden: {}, expertOutput: {},
-  zeros: { shape: 'integer[]' }, transpose: {}, sumRows: {}, reluGrad: {}, sigmoidGrad: {}, tanhGrad: {}, softmaxGrad: {},
+  zeros: { shape: 'integer[]' }, fill: { shape: 'integer[]', value: 'number' }, broadcast: { shape: 'integer[]' }, transpose: {}, sumRows: {}, reluGrad: {}, sigmoidGrad: {}, tanhGrad: {}, softmaxGrad: {},
   scatter0: { index: 'integer', size: 'integer' }, padLast: { start: 'integer', end: 'integer', n: 'integer' },
   embeddingGrad: { vocab: 'integer' }, lstmGrad: {}, softmaxCrossEntropyGrad: {}, noiseStdGrad: {}, scatterTopk: { n: 'integer' },
   cvSquaredGrad: {}, importanceGrad: {}, loadEstimateGrad: { k: 'integer' }, moeCombineGrad: {}, expertHiddenGrad: {}, expertOutputGrad: {},

@@ -98,6 +98,16 @@ export const TRAIN_RULES = {
     const count = numel(c.typeOf(c.output(0)).shape);
     c.emit({ ...padKernel({ rows: 1, n: count, start: 0, end: 0 }), name: 'zeros' }, { src: zerosConst(c, 1), dst: c.output(0) });
   },
+  // fill and broadcast are strided copies with source stride 0 (the copy pipeline every plan has).
+  fill: (n, c) => {
+    const count = numel(c.typeOf(c.output(0)).shape);
+    const value = c.constant(`fill.f32(${n.params.value})`, Float32Array.of(n.params.value));
+    c.emit({ ...copyKernel({ rows: count, width: 1, srcStride: 0 }), name: 'fill' }, { src: value, dst: c.output(0) });
+  },
+  broadcast: (_n, c) => {
+    const count = numel(c.typeOf(c.output(0)).shape);
+    c.emit({ ...copyKernel({ rows: count, width: 1, srcStride: 0 }), name: 'broadcast' }, { src: c.input(0), dst: c.output(0) });
+  },
   transpose: (_n, c) => {
     const [M, N] = c.typeOf(c.input(0)).shape as [number, number];
     c.emit(transposeKernel({ R: M, C: N }), { src: c.input(0), dst: c.output(0) });
@@ -288,7 +298,7 @@ export const TRAIN_RULES = {
   },
 } satisfies {
   [O in
-    | 'expertHidden' | 'expertOutput' | 'zeros' | 'transpose' | 'sumRows' | 'reluGrad' | 'sigmoidGrad' | 'tanhGrad' | 'softmaxGrad'
+    | 'expertHidden' | 'expertOutput' | 'zeros' | 'fill' | 'broadcast' | 'transpose' | 'sumRows' | 'reluGrad' | 'sigmoidGrad' | 'tanhGrad' | 'softmaxGrad'
     | 'scatter0' | 'padLast' | 'embeddingGrad' | 'lstmGrad' | 'softmaxCrossEntropyGrad' | 'noiseStdGrad' | 'scatterTopk'
     | 'cvSquaredGrad' | 'importanceGrad' | 'loadEstimateGrad' | 'moeCombineGrad' | 'expertHiddenGrad' | 'expertOutputGrad'
     | 'sgdUpdate' | 'adamUpdate' | 'factoredAdamUpdate']: LowerRule<O>;

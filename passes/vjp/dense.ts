@@ -28,6 +28,6 @@ export const DENSE_VJP: { readonly [O in DenseOp]: VjpRule<O> } = {
   tanh: ({ outputs: [y], dys: [dy], b }) => [b.op1('tanhGrad', {}, [y!, dy!])],
   softplus: ({ inputs: [x], dys: [dy], b }) => [b.op1('mul', {}, [b.op1('sigmoid', {}, [x!]), dy!])],
   softmax: ({ outputs: [y], dys: [dy], b }) => [b.op1('softmaxGrad', {}, [y!, dy!])],
-  sum: ({ inputs: [x], dys: [dy], b }) => [b.broadcastScalar(dy!, b.shapeOf(x!))],
+  sum: ({ inputs: [x], dys: [dy], b }) => [b.op1('broadcast', { shape: [...b.shapeOf(x!)] }, [dy!])],
   transpose: ({ dys: [dy], b }) => [b.op1('transpose', {}, [dy!])],
 };

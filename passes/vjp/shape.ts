@@ -5,7 +5,7 @@
  */
 import type { VjpRule } from './types.ts';
 
-type ShapeOp = 'reshape' | 'select0' | 'stack0' | 'sliceLast' | 'zeros';
+type ShapeOp = 'reshape' | 'select0' | 'stack0' | 'sliceLast' | 'zeros' | 'fill' | 'broadcast';
 
 /** The shape ops' vjp rules. */
 export const SHAPE_VJP: { readonly [O in ShapeOp]: VjpRule<O> } = {
@@ -17,4 +17,6 @@ export const SHAPE_VJP: { readonly [O in ShapeOp]: VjpRule<O> } = {
     return [b.op1('padLast', { start: node.params.start, end: node.params.end, n: s[s.length - 1]! }, [dy!])];
   },
   zeros: () => [],
+  fill: () => [],
+  broadcast: ({ dys: [dy], b }) => [dy === undefined ? undefined : b.op1('sum', {}, [dy])],
 };

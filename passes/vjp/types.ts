@@ -3,13 +3,13 @@
  * passes/vjp/: a rule receives the forward node, its input and output value ids, the upstream
  * gradient of each output (undefined = zero), which inputs need a gradient, and a `VjpBuilder`
  * that emits backward nodes (tagged `{ layer, phase: 'backward' }` with the forward node's layer)
- * and offers the few helpers rules share: zeros, optional sums, a scalar broadcast built from
- * existing ops, and a lookup of the node that produced a value (for rules that need a sibling
+ * and offers the few helpers rules share: zeros, ones, optional sums,
+ * and a lookup of the node that produced a value (for rules that need a sibling
  * output, e.g. the dispatch positions of an expert FFN).
  */
 import type { GraphBuilder, Node, NodeTag } from '../../ir/graph.ts';
 import type { OpName, OpParams } from '../../ir/ops.ts';
-import { numel, type TensorType } from '../../ir/types.ts';
+import type { TensorType } from '../../ir/types.ts';
 
 /** What a vjp rule gets. */
 export interface VjpArgs<O extends OpName> {
@@ -87,19 +87,8 @@ export class VjpBuilder {
     return this.op1('add', {}, [a, b]);
   }
 
-  /**
-   * A scalar `s` (f32[]) broadcast to `shape`: reshape(biasAdd(zeros([numel, 1]), reshape(s, [1])),
-   * shape). Exact (0 + s = s); moec has no broadcast/fill op, so this composes existing ones.
-   */
-  broadcastScalar(s: number, shape: readonly number[]): number {
-    const n = numel(shape);
-    const col = this.op1('biasAdd', {}, [this.zeros([n, 1]), this.op1('reshape', { shape: [1] }, [s])]);
-    return this.op1('reshape', { shape: [...shape] }, [col]);
-  }
-
-  /** A tensor of ones: reshape(softmax(zeros([numel, 1])), shape) (softmax over one element is exactly 1). */
+  /** A tensor of ones (the seed of the loss gradient). */
   ones(shape: readonly number[]): number {
-    const col = this.op1('softmax', {}, [this.zeros([numel(shape), 1])]);
-    return this.op1('reshape', { shape: [...shape] }, [col]);
+    return this.op1('fill', { shape: [...shape], value: 1 }, []);
   }
 }

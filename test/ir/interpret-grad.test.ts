@@ -34,6 +34,8 @@ const CASES: { [O in OpName]?: [OpParams[O], Tensor[]] } = {
   expertHidden: [{}, [x, src, off, w1, b1]],
   expertOutput: [{}, [hidden, off, w2, b2]],
   zeros: [{ shape: [2, 3] }, []],
+  fill: [{ shape: [2, 3], value: 0.5 }, []],
+  broadcast: [{ shape: [2, 2] }, [fromArray('f32', [], [1.25])]],
   transpose: [{}, [F([2, 3])]],
   sumRows: [{}, [F([2, 3, 4])]],
   reluGrad: [{}, [F([5]), F([5])]],
@@ -113,5 +115,27 @@ describe('interpreter rules for the training ops', () => {
     expect(() => evalNode(node('embeddingGrad', { vocab: 2 }), [I([1], [3]), F([1, 2])], { seed: 0, step: 0, training: true })).toThrow(
       /node #0 embeddingGrad: token id 3 at position 0 is out of range \[0, 2\)/,
     );
+  });
+});
+
+describe('fill and broadcast', () => {
+  it('fill writes its value everywhere; broadcast copies a scalar; the vjp of sum is a broadcast', async () => {
+    const { GraphBuilder } = await import('../../ir/graph.ts');
+    const { tensorType } = await import('../../ir/types.ts');
+    const { interpret } = await import('../../ir/interpret.ts');
+    const { differentiate } = await import('../../passes/autodiff.ts');
+    const b = new GraphBuilder();
+    const s = b.addInput('s', tensorType('f32', []), 'input');
+    const w = b.addInput('w', tensorType('f32', [2, 3]), 'param', { kind: 'ones' });
+    b.setOutput('filled', b.add1('fill', { shape: [2, 2], value: 2.5 }, []));
+    b.setOutput('broadcast', b.add1('broadcast', { shape: [3] }, [s]));
+    b.setOutput('loss', b.add1('sum', {}, [b.add1('mul', {}, [w, w])]));
+    const g = differentiate(b.finish());
+    expect(g.nodes.filter((n) => n.op === 'broadcast' && n.phase === 'backward')).toHaveLength(1);
+    expect(g.nodes.filter((n) => n.op === 'fill' && n.phase === 'backward')).toHaveLength(1);
+    const out = interpret(g, { s: { type: tensorType('f32', []), data: Float32Array.of(-4) }, w: { type: tensorType('f32', [2, 3]), data: Float32Array.of(1, 2, 3, 4, 5, 6) } }, { seed: 0, step: 0, training: true });
+    expect(Array.from(out.filled!.data)).toEqual([2.5, 2.5, 2.5, 2.5]);
+    expect(Array.from(out.broadcast!.data)).toEqual([-4, -4, -4]);
+    expect(Array.from(out['grad:w']!.data)).toEqual([2, 4, 6, 8, 10, 12]);
   });
 });
