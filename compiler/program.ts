@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { compileCommand, EMIT_KINDS, type EmitKind } from './commands/compile.ts';
 import { OPTIMIZER_NAMES } from '../passes/optimizer.ts';
 import { trainCommand, type TrainCommandOptions } from './commands/train.ts';
+import { profileCommand, type ProfileCommandOptions } from './commands/profile.ts';
 import { evalCommand, type EvalCommandOptions } from './commands/eval.ts';
 import { writeReport } from '../runtime/report/index.ts';
 import { RECOMPUTE_POLICIES, type RecomputePolicy } from '../passes/recompute.ts';
@@ -71,6 +72,18 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
     .action(async (model: string, o: { backend: BackendName; seed: number; mode: 'train' | 'eval'; json: boolean; set: string[] }) => {
       await runCommand(model, { backend: o.backend, seed: o.seed, mode: o.mode, json: o.json, set: o.set }, write);
+    });
+
+  program
+    .command('profile')
+    .description('time every kernel of a forward pass (or, with --train, a training step) on the WebGPU adapter')
+    .argument('<model>', 'model file (TypeScript, default export made with defineModel)')
+    .option('--train', 'profile a whole training step instead of the forward pass', false)
+    .option('--seed <n>', 'seed for parameters, data and gating noise', parseSeed, 0)
+    .option('--json', 'print the per-dispatch timings as JSON', false)
+    .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
+    .action(async (model: string, o: ProfileCommandOptions) => {
+      await profileCommand(model, o, write);
     });
 
   program

@@ -26,14 +26,30 @@ export interface WebGpuExecutable {
   read(names: readonly string[]): Promise<Record<string, Tensor>>;
   /** Dispatches per run and submits per run (always 1). */
   readonly stats: { readonly dispatches: number; readonly submitsPerRun: number; readonly pipelines: number };
+  /**
+   * Runs the plan once with a GPU timestamp around every dispatch (each in its own compute pass,
+   * so the numbers include a pass boundary each) and returns the time of every dispatch.
+   * Needs the 'timestamp-query' feature. Inputs and parameters must have been set by a run.
+   */
+  profile(run: RunParams): Promise<DispatchTiming[]>;
   /** Frees every GPU buffer of the plan. */
   destroy(): void;
+}
+
+/** The measured time of one dispatch. */
+export interface DispatchTiming {
+  readonly step: number;
+  readonly op: string;
+  readonly layer?: string;
+  readonly kernel: string;
+  readonly ms: number;
 }
 
 const USAGE_STORAGE = (): number => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 const align4 = (n: number): number => Math.max(4, Math.ceil(n / 4) * 4);
 
 interface Bound {
+  readonly step: number;
   readonly dispatch: Dispatch;
   readonly pipeline: GPUComputePipeline;
   readonly group: GPUBindGroup;
@@ -96,7 +112,7 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
       const group = device.createBindGroup({ label: k.name, layout: compiled.layout, entries });
       const err = await device.popErrorScope();
       if (err) throw new Error(`${what}: bind group rejected: ${err.message}`);
-      bound.push({ dispatch: d, pipeline: compiled.pipeline, group, uniform });
+      bound.push({ step: step.index, dispatch: d, pipeline: compiled.pipeline, group, uniform });
     }
   }
   throwIfDeviceError(dev, 'preparing the plan');
@@ -231,6 +247,46 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
         at += sizes[i]!;
       });
       return out;
+    },
+    async profile(run) {
+      if (!device.features.has('timestamp-query')) throw new Error('profiling needs the timestamp-query feature, which this adapter does not offer');
+      if (!paramsSet) throw new Error('call setParams and run once before profile');
+      for (const b of bound) {
+        if (b.dispatch.uniformFor && b.uniform) {
+          const words = b.dispatch.uniformFor(run);
+          device.queue.writeBuffer(b.uniform, 0, words.buffer, words.byteOffset, words.byteLength);
+        }
+      }
+      lastRun = { ...run };
+      const live = bound.filter((b) => b.dispatch.kernel.dispatch.every((x) => x > 0));
+      const count = Math.max(2, 2 * live.length);
+      const querySet = device.createQuerySet({ type: 'timestamp', count });
+      const resolve = device.createBuffer({ size: 8 * count, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+      const staging = device.createBuffer({ size: 8 * count, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const enc = device.createCommandEncoder();
+      for (const e of plan.errorChecks) enc.clearBuffer(storageParts[plan.buffers[e.buffer]!.storage]![0]!);
+      live.forEach((b, i) => {
+        const pass = enc.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+        pass.setPipeline(b.pipeline);
+        pass.setBindGroup(0, b.group);
+        const [x, y, z] = b.dispatch.kernel.dispatch;
+        pass.dispatchWorkgroups(x, y, z);
+        pass.end();
+      });
+      enc.resolveQuerySet(querySet, 0, count, resolve, 0);
+      enc.copyBufferToBuffer(resolve, 0, staging, 0, 8 * count);
+      device.queue.submit([enc.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      const ticks = new BigUint64Array(staging.getMappedRange().slice(0));
+      staging.unmap();
+      for (const b of [staging, resolve]) b.destroy();
+      querySet.destroy();
+      throwIfDeviceError(dev, 'profiling the plan');
+      return live.map((b, i) => {
+        const node = plan.steps[b.step]!.node;
+        const ms = Number(ticks[2 * i + 1]! - ticks[2 * i]!) / 1e6;
+        return { step: b.step, op: node.op, ...(node.layer ? { layer: node.layer } : {}), kernel: b.dispatch.kernel.name, ms };
+      });
     },
     destroy() {
       for (const b of owned) b.destroy();
