@@ -10,6 +10,7 @@
  * deterministic; sizes live in the uniforms.
  */
 import { grid1d, ceilDiv, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { workgroupReduce } from './reduce-snippets.ts';
 
 const WG = 64;
 
@@ -31,20 +32,7 @@ const INDEX = `let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;`;
 const MAIN = `@compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32)`;
 
-const TREE = /* wgsl */ `
-var<workgroup> red: array<f32, ${WG}>;
-fn tree_sum(v: f32, t: u32) -> f32 {
-  red[t] = v;
-  workgroupBarrier();
-  for (var s = ${WG / 2}u; s > 0u; s >>= 1u) {
-    if (t < s) { red[t] = red[t] + red[t + s]; }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
-`;
+const TREE = workgroupReduce(WG);
 
 /** scatterTopk: (dvals [N,k], indices [N,k]) → out [N,n]. Bindings dvals, indices, out, params. */
 export function scatterTopkKernel(o: { readonly N: number; readonly k: number; readonly n: number }): Kernel {

@@ -8,34 +8,11 @@
  * one-hot term). Shapes in the uniform; the loss gradient dloss is read from its device buffer.
  */
 import { grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import { workgroupReduce } from './reduce-snippets.ts';
 
 const WG = 64;
 
-const TREE = /* wgsl */ `
-var<workgroup> red: array<f32, ${WG}>;
-fn tree_sum(v: f32, t: u32) -> f32 {
-  red[t] = v;
-  workgroupBarrier();
-  for (var s = ${WG / 2}u; s > 0u; s >>= 1u) {
-    if (t < s) { red[t] = red[t] + red[t + s]; }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
-fn tree_max(v: f32, t: u32) -> f32 {
-  red[t] = v;
-  workgroupBarrier();
-  for (var s = ${WG / 2}u; s > 0u; s >>= 1u) {
-    if (t < s) { red[t] = max(red[t], red[t + s]); }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
-`;
+const TREE = workgroupReduce(WG, ['sum', 'max']);
 
 /** softmaxGrad over rows × cols. Bindings: `y`, `dy` (read), `out` (read_write), `params`. */
 export function softmaxGradKernel(o: { readonly rows: number; readonly cols: number }): Kernel {

@@ -13,6 +13,7 @@
 import { grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
 import { PHI_WGSL } from './normal-cdf.ts';
 import { philoxWgsl } from './philox.ts';
+import { workgroupReduce } from './reduce-snippets.ts';
 
 /** Shape and RNG site of the secondary gating kernels. */
 export interface SecondaryGatingKernelOptions {
@@ -222,20 +223,7 @@ fn prob(q: u32, j: u32) -> f32 {
   if (sel) { return select(0.0, 1.0, c >= th.x); }
   return select(0.0, 1.0, c > th.x);
 }
-var<workgroup> red: array<f32, 64>;
-fn tree_sum(v: f32, t: u32) -> f32 {
-  workgroupBarrier();
-  red[t] = v;
-  for (var d = 32u; d > 0u; d = d / 2u) {
-    workgroupBarrier();
-    if (t < d) { red[t] = red[t] + red[t + d]; }
-  }
-  workgroupBarrier();
-  let s = red[0];
-  workgroupBarrier();
-  return s;
-}
-`;
+${workgroupReduce(64)}`;
 
 const LOAD_INPUTS: KernelBinding[] = [
   { name: 'primaryIndices', access: 'read' },

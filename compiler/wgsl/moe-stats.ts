@@ -8,6 +8,7 @@
  */
 import { grid1d, uniformBlock, type Kernel } from './kernel.ts';
 import { PHI_WGSL } from './normal-cdf.ts';
+import { workgroupReduce } from './reduce-snippets.ts';
 
 /** Shapes of the load-estimate and importance kernels: N rows, n experts, k selected per row. */
 export interface MoeStatsOptions {
@@ -17,21 +18,7 @@ export interface MoeStatsOptions {
 }
 
 /** WGSL: 64-wide fixed-order tree sum over `red` (call from uniform control flow). */
-const TREE_SUM = /* wgsl */ `
-var<workgroup> red: array<f32, 64>;
-fn tree_sum(v: f32, t: u32) -> f32 {
-  workgroupBarrier();
-  red[t] = v;
-  for (var d = 32u; d > 0u; d = d / 2u) {
-    workgroupBarrier();
-    if (t < d) { red[t] = red[t] + red[t + d]; }
-  }
-  workgroupBarrier();
-  let s = red[0];
-  workgroupBarrier();
-  return s;
-}
-`;
+const TREE_SUM = workgroupReduce(64);
 
 /**
  * Smooth load estimator (op `loadEstimate`). Bindings: clean f32 [N,n], sigma f32 [N,n],

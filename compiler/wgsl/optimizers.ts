@@ -12,6 +12,7 @@
  * whole rows of g are zero, and u = 0 wherever g = 0 (as the f64 reference).
  */
 import { grid1d, ceilDiv, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { workgroupReduce } from './reduce-snippets.ts';
 
 const WG = 256;
 const MAIN = `@compute @workgroup_size(${WG})
@@ -181,19 +182,7 @@ export function factoredStatsKernel(o: FactoredUpdateOptions): Kernel {
 ${u.struct}
 ${decls(bindings)}
 ${U_WGSL}
-var<workgroup> red: array<f32, ${WG}>;
-fn tree_sum(v: f32, t: u32) -> f32 {
-  red[t] = v;
-  workgroupBarrier();
-  for (var s = ${WG / 2}u; s > 0u; s >>= 1u) {
-    if (t < s) { red[t] = red[t] + red[t + s]; }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
-@compute @workgroup_size(${WG})
+${workgroupReduce(WG)}@compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let b = wid.y * nwg.x + wid.x;
   if (b * params.r * params.c >= params.count) { return; }

@@ -8,29 +8,22 @@
  * cross-entropy.ts reuses.
  */
 import { grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import { workgroupReduce } from './reduce-snippets.ts';
 
 /** Workgroup size of the row kernels (softmax, cross-entropy rows). */
 export const ROW_WG = 64;
 
 /**
- * WGSL: workgroup scratch plus `row_max(base, cols, lid)` and `row_sumexp(base, cols, m, lid)`
- * over `x` (an array<f32> binding that must be named `x`). Both must be called in uniform control
- * flow by the whole workgroup and return the same value to every invocation.
+ * WGSL: the workgroup scratch and `tree_sum` / `tree_max` of reduce-snippets.ts plus
+ * `row_max(base, cols, lid)` and `row_sumexp(base, cols, m, lid)` over `x` (an array<f32> binding
+ * that must be named `x`). Both must be called in uniform control flow by the whole workgroup and
+ * return the same value to every invocation.
  */
-export const ROW_REDUCE_WGSL = /* wgsl */ `
-var<workgroup> red: array<f32, ${ROW_WG}>;
+export const ROW_REDUCE_WGSL = /* wgsl */ `${workgroupReduce(ROW_WG, ['sum', 'max'])}
 fn row_max(base: u32, cols: u32, lid: u32) -> f32 {
   var m = x[base];
   for (var j = lid; j < cols; j += ${ROW_WG}u) { m = max(m, x[base + j]); }
-  red[lid] = m;
-  workgroupBarrier();
-  for (var s = ${ROW_WG / 2}u; s > 0u; s >>= 1u) {
-    if (lid < s) { red[lid] = max(red[lid], red[lid + s]); }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
+  return tree_max(m, lid);
 }
 fn row_sumexp(base: u32, cols: u32, m: f32, lid: u32) -> f32 {
   var acc = 0.0;
@@ -38,15 +31,7 @@ fn row_sumexp(base: u32, cols: u32, m: f32, lid: u32) -> f32 {
     let v = x[base + j];
     acc += select(exp(v - m), 1.0, v == m);
   }
-  red[lid] = acc;
-  workgroupBarrier();
-  for (var s = ${ROW_WG / 2}u; s > 0u; s >>= 1u) {
-    if (lid < s) { red[lid] += red[lid + s]; }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
+  return tree_sum(acc, lid);
 }
 `;
 

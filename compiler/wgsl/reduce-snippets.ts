@@ -1,0 +1,45 @@
+/**
+ * Shared WGSL snippet of the fixed-order workgroup tree reductions used by the row, statistics,
+ * gradient and optimizer kernels. The tree is always the same: invocation t stores its value in
+ * `red[t]`, then for s = size/2, size/4, …, 1 the invocations t < s combine red[t] with red[t + s]
+ * (as `red[t] + red[t + s]` or `max(red[t], red[t + s])`), so every result has one fixed order of
+ * operations and is bit-identical from run to run.
+ */
+
+/** The tree functions `workgroupReduce` can emit: `tree_sum` (+) and `tree_max` (max). */
+export type WorkgroupReduceOp = 'sum' | 'max';
+
+const COMBINE: Record<WorkgroupReduceOp, string> = {
+  sum: 'red[t] + red[t + s]',
+  max: 'max(red[t], red[t + s])',
+};
+
+/**
+ * WGSL: `var<workgroup> red: array<f32, size>` plus, per op, `fn tree_<op>(v: f32, t: u32) -> f32`
+ * (t = local_invocation_index) that reduces one value per invocation over the workgroup and
+ * returns the result to every invocation. Must be called in uniform control flow by the whole
+ * workgroup (of exactly `size` invocations, a power of two); ends with a barrier so it can be
+ * called again straight away.
+ */
+export function workgroupReduce(size: number, ops: readonly WorkgroupReduceOp[] = ['sum']): string {
+  if (!(Number.isInteger(size) && size >= 2 && (size & (size - 1)) === 0)) {
+    throw new Error(`workgroupReduce: size must be a power of two, got ${size}`);
+  }
+  const fns = ops.map(
+    (op) => /* wgsl */ `fn tree_${op}(v: f32, t: u32) -> f32 {
+  red[t] = v;
+  workgroupBarrier();
+  for (var s = ${size / 2}u; s > 0u; s >>= 1u) {
+    if (t < s) { red[t] = ${COMBINE[op]}; }
+    workgroupBarrier();
+  }
+  let r = red[0];
+  workgroupBarrier();
+  return r;
+}
+`,
+  );
+  return `
+var<workgroup> red: array<f32, ${size}>;
+${fns.join('')}`;
+}
