@@ -11,6 +11,7 @@
  * importance/load losses (balance is exact in training); importance and load are still reported.
  */
 import { shapeOf, type Tensor } from './builder.ts';
+import { expertBank, fail, positiveInt, sequenceShape, uniform, zeros } from './layer-helpers.ts';
 
 /** Options of the balanced MoE (the `moe` layer with `balanced: true`). */
 export interface BalancedMoeOptions {
@@ -27,15 +28,6 @@ export interface BalancedMoeOptions {
   readonly name?: string;
 }
 
-function fail(layer: string, msg: string): never {
-  throw new Error(`${layer}: ${msg}`);
-}
-
-function positiveInt(layer: string, key: string, v: unknown, at: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(layer, `${key} must be a positive integer, got ${String(v)}${at}`);
-  return v;
-}
-
 /**
  * Strictly balanced MoE over x [T,B,D] → [T,B,D]. Params `<name>.wg` [D,n] (uniform ±1/sqrt(D):
  * with all-zero logits every column ties and the first m rows would go to every expert),
@@ -47,9 +39,7 @@ function positiveInt(layer: string, key: string, v: unknown, at: string): number
 export function balancedMoe(x: Tensor, opts: BalancedMoeOptions): Tensor {
   const ctx = x.ctx;
   const name = ctx.layerName('moe', opts.name);
-  if (x.type.shape.length !== 3) fail(name, `expects a sequence [T,B,D] (rank 3), got ${x.type.dtype}${shapeOf(x)}`);
-  if (x.type.dtype !== 'f32') fail(name, `expects an f32 input, got ${x.type.dtype}${shapeOf(x)}`);
-  const [T, B, D] = x.type.shape as [number, number, number];
+  const [T, B, D] = sequenceShape(name, x);
   const N = T * B;
   const at = ` (input ${shapeOf(x)})`;
   const n = positiveInt(name, 'experts', opts.experts, at);
@@ -70,14 +60,9 @@ export function balancedMoe(x: Tensor, opts: BalancedMoeOptions): Tensor {
   const wThr = opts.wThreshold ?? 1;
   if (!Number.isFinite(wThr) || wThr < 0) fail(name, `wThreshold must be a finite number ≥ 0, got ${wThr}`);
   const tag = { layer: name };
-  const uniform = (fanIn: number) => ({ kind: 'uniform', scale: 1 / Math.sqrt(fanIn) }) as const;
-  const zeros = { kind: 'zeros' } as const;
   const wg = ctx.param(`${name}.wg`, [D, n], uniform(D));
   const thresholds = ctx.param(`${name}.thresholds`, [n], zeros);
-  const w1 = ctx.param(`${name}.w1`, [n, D, H], uniform(D));
-  const b1 = ctx.param(`${name}.b1`, [n, H], zeros);
-  const w2 = ctx.param(`${name}.w2`, [n, H, D], uniform(H));
-  const b2 = ctx.param(`${name}.b2`, [n, D], zeros);
+  const { w1, b1, w2, b2 } = expertBank(ctx, name, n, D, H);
 
   const xf = ctx.op1('reshape', { shape: [N, D] }, [x], tag);
   const [idx, gates, logits, load] = ctx.op('balancedGating', { n, k, m }, [xf, wg, thresholds], tag) as [Tensor, Tensor, Tensor, Tensor];

@@ -12,6 +12,7 @@
  */
 import type { OpName, OpParams } from '../ir/ops.ts';
 import { shapeOf, type Tensor } from './builder.ts';
+import { balancingLoss, expertBank, fail, noiseAndLossWeights, positiveInt, sequenceShape, zeros } from './layer-helpers.ts';
 
 /** Options of the hierarchical MoE (the `moe` layer with two-element `experts` and `k`). */
 export interface HierarchicalMoeOptions {
@@ -28,15 +29,6 @@ export interface HierarchicalMoeOptions {
   readonly name?: string;
 }
 
-function fail(layer: string, msg: string): never {
-  throw new Error(`${layer}: ${msg}`);
-}
-
-function positiveInt(layer: string, key: string, v: unknown, at: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(layer, `${key} must be a positive integer, got ${String(v)}${at}`);
-  return v;
-}
-
 /**
  * Hierarchical MoE over a sequence x [T,B,D] → [T,B,D]. Params `<name>.wg`, `.wn` [D,a] (primary,
  * zeros), `.wg2`, `.wn2` [a,D,b] (secondary, zeros), `.w1` [a·b,D,H], `.b1`, `.w2` [a·b,H,D],
@@ -46,9 +38,7 @@ function positiveInt(layer: string, key: string, v: unknown, at: string): number
 export function hierarchicalMoe(x: Tensor, opts: HierarchicalMoeOptions): Tensor {
   const ctx = x.ctx;
   const name = ctx.layerName('moe', opts.name);
-  if (x.type.shape.length !== 3) fail(name, `expects a sequence [T,B,D] (rank 3), got ${x.type.dtype}${shapeOf(x)}`);
-  if (x.type.dtype !== 'f32') fail(name, `expects an f32 input, got ${x.type.dtype}${shapeOf(x)}`);
-  const [T, B, D] = x.type.shape as [number, number, number];
+  const [T, B, D] = sequenceShape(name, x);
   const at = ` (input ${shapeOf(x)})`;
   if (!Array.isArray(opts.experts) || opts.experts.length !== 2) fail(name, `hierarchical experts must be [groups, expertsPerGroup], got ${JSON.stringify(opts.experts)}${at}`);
   if (!Array.isArray(opts.k) || opts.k.length !== 2) fail(name, `with experts: [a, b], k must be [k1, k2] (groups per row, experts per group), got ${JSON.stringify(opts.k)}${at}`);
@@ -59,28 +49,16 @@ export function hierarchicalMoe(x: Tensor, opts: HierarchicalMoeOptions): Tensor
   if (k1 > a) fail(name, `k1 = ${k1} is larger than the number of groups a = ${a}${at}; use k1 ≤ ${a}`);
   if (k2 > b) fail(name, `k2 = ${k2} is larger than the experts per group b = ${b}${at}; use k2 ≤ ${b}`);
   const H = positiveInt(name, 'hidden', opts.hidden, at);
-  const noisy = opts.noisy ?? true;
-  const eps = opts.eps ?? 1e-2;
-  if (!(eps >= 0)) fail(name, `eps must be ≥ 0, got ${eps}`);
-  const wImp = opts.wImportance ?? 0.1;
-  const wLoad = opts.wLoad ?? 0.1;
-  for (const [key, v] of [['wImportance', wImp], ['wLoad', wLoad]] as const) {
-    if (!Number.isFinite(v) || v < 0) fail(name, `${key} must be a finite number ≥ 0, got ${v}`);
-  }
+  const { noisy, eps, wImp, wLoad } = noiseAndLossWeights(name, opts);
   const n = a * b;
   const stream = ctx.newStream();
   const stream2 = ctx.newStream();
   const kk = Math.min(k1 + 1, a);
-  const zeros = { kind: 'zeros' } as const;
-  const uniform = (fanIn: number) => ({ kind: 'uniform', scale: 1 / Math.sqrt(fanIn) }) as const;
   const wg = ctx.param(`${name}.wg`, [D, a], zeros);
   const wn = noisy ? ctx.param(`${name}.wn`, [D, a], zeros) : undefined;
   const wg2 = ctx.param(`${name}.wg2`, [a, D, b], zeros);
   const wn2 = noisy ? ctx.param(`${name}.wn2`, [a, D, b], zeros) : undefined;
-  const w1 = ctx.param(`${name}.w1`, [n, D, H], uniform(D));
-  const b1 = ctx.param(`${name}.b1`, [n, H], zeros);
-  const w2 = ctx.param(`${name}.w2`, [n, H, D], uniform(H));
-  const b2 = ctx.param(`${name}.b2`, [n, D], zeros);
+  const { w1, b1, w2, b2 } = expertBank(ctx, name, n, D, H);
 
   const ys: Tensor[] = [];
   const imps: Tensor[] = [];
@@ -125,14 +103,7 @@ export function hierarchicalMoe(x: Tensor, opts: HierarchicalMoeOptions): Tensor
   const importance = sumT(imps);
   const primaryLoad = sumT(loadsP);
   const load = ctx.op1('hierLoadEstimate', { a, b, k1, k2 }, [primaryLoad, ...rowStats.map(rows)], tag);
-  const cvImp = ctx.op1('cvSquared', {}, [importance], tag);
-  const cvLoad = ctx.op1('cvSquared', {}, [load], tag);
-  const aux = ctx.op1('add', {}, [ctx.op1('scale', { value: wImp }, [cvImp], tag), ctx.op1('scale', { value: wLoad }, [cvLoad], tag)], tag);
-  ctx.addAuxLoss(aux);
-  ctx.output(`${name}.importance`, importance);
-  ctx.output(`${name}.load`, load);
-  ctx.output(`${name}.cvImportance`, cvImp);
-  ctx.output(`${name}.cvLoad`, cvLoad);
+  balancingLoss(ctx, name, importance, load, wImp, wLoad, tag);
   ctx.moeLayers.push({ name, experts: n, k: k1 * k2, hidden: H, width: D, noisy, stream, steps: T });
   if (opts.residual) y = ctx.op1('add', {}, [x, y], tag);
   return y;

@@ -14,13 +14,9 @@ import { shapeEq } from '../ir/types.ts';
 import { balancedMoe, type BalancedMoeOptions } from './balanced.ts';
 import { shapeOf, type Tensor } from './builder.ts';
 import { hierarchicalMoe, type HierarchicalMoeOptions } from './hierarchical.ts';
+import { balancingLoss, checkF32, checkRank, expertBank, fail, noiseAndLossWeights, sequenceShape, uniform, zeros } from './layer-helpers.ts';
 
 // ---- validation helpers ---------------------------------------------------------------------------
-
-/** Throws `<layer>: <msg>`. */
-function fail(layer: string, msg: string): never {
-  throw new Error(`${layer}: ${msg}`);
-}
 
 /** Checks that `value` is an integer ≥ `min`. */
 function checkSize(layer: string, key: string, value: unknown, min: number, context: string): number {
@@ -30,17 +26,6 @@ function checkSize(layer: string, key: string, value: unknown, min: number, cont
   if (value < min) fail(layer, `${key} must be ≥ ${min}, got ${value}${context}`);
   return value;
 }
-
-function checkRank(layer: string, x: Tensor, rank: number, what: string): void {
-  if (x.type.shape.length !== rank) fail(layer, `expects ${what} (rank ${rank}), got ${x.type.dtype}${shapeOf(x)}`);
-}
-
-function checkF32(layer: string, x: Tensor): void {
-  if (x.type.dtype !== 'f32') fail(layer, `expects an f32 input, got ${x.type.dtype}${shapeOf(x)}`);
-}
-
-const uniform = (fanIn: number) => ({ kind: 'uniform', scale: 1 / Math.sqrt(fanIn) }) as const;
-const zeros = { kind: 'zeros' } as const;
 
 /** Reshapes `x` to `shape` unless it already has it. */
 function reshape(x: Tensor, shape: readonly number[], tag: NodeTag): Tensor {
@@ -241,9 +226,7 @@ export function moe(x: Tensor, options: MoeOptions | HierarchicalMoeOptions): Te
   if (opts.balanced) return balancedMoe(x, opts as MoeOptions & BalancedMoeOptions);
   const ctx = x.ctx;
   const name = ctx.layerName('moe', opts.name);
-  checkRank(name, x, 3, 'a sequence [T,B,D]');
-  checkF32(name, x);
-  const [T, B, D] = x.type.shape as [number, number, number];
+  const [T, B, D] = sequenceShape(name, x);
   const at = ` (input ${shapeOf(x)})`;
   const n = checkSize(name, 'experts', opts.experts, 1, at);
   const H = checkSize(name, 'hidden', opts.hidden, 1, at);
@@ -251,23 +234,13 @@ export function moe(x: Tensor, options: MoeOptions | HierarchicalMoeOptions): Te
   const k = opts.k;
   if (k < 1) fail(name, `k = ${k} must be at least 1 (each row needs an expert)${at}; use 1 ≤ k ≤ experts = ${n}`);
   if (k > n) fail(name, `k = ${k} is larger than the number of experts n = ${n}${at}; use k ≤ ${n} or add experts`);
-  const noisy = opts.noisy ?? true;
-  const eps = opts.eps ?? 1e-2;
-  if (!(eps >= 0)) fail(name, `eps must be ≥ 0, got ${eps}`);
-  const wImp = opts.wImportance ?? 0.1;
-  const wLoad = opts.wLoad ?? 0.1;
-  for (const [key, v] of [['wImportance', wImp], ['wLoad', wLoad]] as const) {
-    if (!Number.isFinite(v) || v < 0) fail(name, `${key} must be a finite number ≥ 0, got ${v}`);
-  }
+  const { noisy, eps, wImp, wLoad } = noiseAndLossWeights(name, opts);
   const stream = ctx.newStream();
   const kk = Math.min(k + 1, n);
 
   const wg = ctx.param(`${name}.wg`, [D, n], zeros);
   const wn = noisy ? ctx.param(`${name}.wn`, [D, n], zeros) : undefined;
-  const w1 = ctx.param(`${name}.w1`, [n, D, H], uniform(D));
-  const b1 = ctx.param(`${name}.b1`, [n, H], zeros);
-  const w2 = ctx.param(`${name}.w2`, [n, H, D], uniform(H));
-  const b2 = ctx.param(`${name}.b2`, [n, D], zeros);
+  const { w1, b1, w2, b2 } = expertBank(ctx, name, n, D, H);
 
   const ys: Tensor[] = [];
   const imps: Tensor[] = [];
@@ -302,14 +275,7 @@ export function moe(x: Tensor, options: MoeOptions | HierarchicalMoeOptions): Te
   let y = ctx.op1('stack0', {}, ys, tag);
   const importance = imps.length === 1 ? imps[0]! : ctx.op1('addN', {}, imps, tag);
   const load = loads.length === 1 ? loads[0]! : ctx.op1('addN', {}, loads, tag);
-  const cvImp = ctx.op1('cvSquared', {}, [importance], tag);
-  const cvLoad = ctx.op1('cvSquared', {}, [load], tag);
-  const aux = ctx.op1('add', {}, [ctx.op1('scale', { value: wImp }, [cvImp], tag), ctx.op1('scale', { value: wLoad }, [cvLoad], tag)], tag);
-  ctx.addAuxLoss(aux);
-  ctx.output(`${name}.importance`, importance);
-  ctx.output(`${name}.load`, load);
-  ctx.output(`${name}.cvImportance`, cvImp);
-  ctx.output(`${name}.cvLoad`, cvLoad);
+  balancingLoss(ctx, name, importance, load, wImp, wLoad, tag);
   ctx.moeLayers.push({ name, experts: n, k, hidden: H, width: D, noisy, stream, steps: T });
   if (opts.residual) y = ctx.op1('add', {}, [x, y], tag);
   return y;
