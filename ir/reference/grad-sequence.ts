@@ -9,8 +9,7 @@
  * at `precision`, so at 'f64' these are the exact derivatives of the forward functions.
  */
 import { floatArray, type FloatArray, type Precision } from '../tensor.ts';
-import { sigmoidScalar } from './dense.ts';
-import type { LstmArgs } from './sequence.ts';
+import { lstmRecurrence, type LstmArgs, type LstmTrace } from './sequence.ts';
 
 type Num = ArrayLike<number>;
 
@@ -86,49 +85,11 @@ export function lstmGrad(a: LstmGradArgs, precision: Precision = 'f32'): LstmGra
   expect('dhT', dhT, B * H);
   expect('dcT', dcT, B * H);
 
-  // ---- forward recompute: hs[t] = stored h_{t−1} (hs[0] = h0), cs[t] = stored c_{t−1}; gates in f64.
-  const hs: FloatArray[] = [];
-  const cs: FloatArray[] = [];
-  const gates = new Float64Array(T * B * G); // σ(z_i), σ(z_f), tanh(z_g), σ(z_o)
-  let hPrev = floatArray(B * H, precision);
-  let cPrev = floatArray(B * H, precision);
-  hPrev.set(Array.from(h0));
-  cPrev.set(Array.from(c0));
-  const z = new Float64Array(G);
-  for (let t = 0; t < T; t++) {
-    hs.push(hPrev);
-    cs.push(cPrev);
-    const hNext = floatArray(B * H, precision);
-    const cNext = floatArray(B * H, precision);
-    for (let r = 0; r < B; r++) {
-      for (let j = 0; j < G; j++) z[j] = b[j]!;
-      const xo = (t * B + r) * D;
-      for (let d = 0; d < D; d++) {
-        const xv = x[xo + d]!;
-        for (let j = 0; j < G; j++) z[j]! += xv * wx[d * G + j]!;
-      }
-      for (let q = 0; q < H; q++) {
-        const hv = hPrev[r * H + q]!;
-        for (let j = 0; j < G; j++) z[j]! += hv * wh[q * G + j]!;
-      }
-      const go = (t * B + r) * G;
-      for (let q = 0; q < H; q++) {
-        const ig = sigmoidScalar(z[q]!);
-        const fg = sigmoidScalar(z[H + q]!);
-        const gg = Math.tanh(z[2 * H + q]!);
-        const og = sigmoidScalar(z[3 * H + q]!);
-        gates[go + q] = ig;
-        gates[go + H + q] = fg;
-        gates[go + 2 * H + q] = gg;
-        gates[go + 3 * H + q] = og;
-        cNext[r * H + q] = fg * cPrev[r * H + q]! + ig * gg;
-        hNext[r * H + q] = og * Math.tanh(cNext[r * H + q]!);
-      }
-    }
-    hPrev = hNext;
-    cPrev = cNext;
-  }
-  cs.push(cPrev); // cs[t + 1] = stored c_t
+  // ---- forward recompute by `lstm`'s own recurrence: hs[t] = stored h_{t−1} (hs[0] = h0),
+  // cs[t] = stored c_{t−1} (cs[t + 1] = stored c_t); gates σ(z_i), σ(z_f), tanh(z_g), σ(z_o) in f64.
+  const trace: LstmTrace = { hs: [], cs: [], gates: new Float64Array(T * B * G) };
+  lstmRecurrence(a, precision, trace);
+  const { hs, cs, gates } = trace;
 
   // ---- backward through time.
   const dz = floatArray(T * B * G, precision);

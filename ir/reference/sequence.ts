@@ -63,14 +63,37 @@ export function lstm(a: LstmArgs, precision: Precision = 'f32'): LstmResult {
   expect('b', b, G);
   expect('h0', h0, B * H);
   expect('c0', c0, B * H);
+  return lstmRecurrence(a, precision);
+}
+
+/** What `lstmRecurrence` records for backpropagation (lstmGrad in grad-sequence.ts). */
+export interface LstmTrace {
+  /** hs[t] = the stored h_{t−1} (hs[0] = h0), for t < T. */
+  readonly hs: FloatArray[];
+  /** cs[t] = the stored c_{t−1} (cs[0] = c0), for t ≤ T. */
+  readonly cs: FloatArray[];
+  /** [T,B,4H] gate activations in f64: σ(z_i), σ(z_f), tanh(z_g), σ(z_o). */
+  readonly gates: Float64Array;
+}
+
+/**
+ * The recurrence of `lstm` (arguments not checked). With `trace`, also records the stored states
+ * and the f64 gates of every step, so lstmGrad recomputes the forward with exactly its arithmetic.
+ */
+export function lstmRecurrence(a: LstmArgs, precision: Precision, trace?: LstmTrace): LstmResult {
+  const { x, wx, wh, b, h0, c0, T, B, D, H } = a;
+  const G = 4 * H;
   const h = floatArray(T * B * H, precision);
   let hPrev: FloatArray = floatArray(B * H, precision);
-  const c: FloatArray = floatArray(B * H, precision);
+  let cPrev: FloatArray = floatArray(B * H, precision);
   hPrev.set(Array.from(h0));
-  c.set(Array.from(c0));
+  cPrev.set(Array.from(c0));
   const z = new Float64Array(G);
   for (let t = 0; t < T; t++) {
+    trace?.hs.push(hPrev);
+    trace?.cs.push(cPrev);
     const hNext = floatArray(B * H, precision);
+    const cNext = floatArray(B * H, precision);
     for (let r = 0; r < B; r++) {
       for (let j = 0; j < G; j++) z[j] = b[j]!;
       const xo = (t * B + r) * D;
@@ -82,19 +105,28 @@ export function lstm(a: LstmArgs, precision: Precision = 'f32'): LstmResult {
         const hv = hPrev[r * H + q]!;
         for (let j = 0; j < G; j++) z[j]! += hv * wh[q * G + j]!;
       }
+      const go = (t * B + r) * G;
       for (let q = 0; q < H; q++) {
         const ig = sigmoidScalar(z[q]!);
         const fg = sigmoidScalar(z[H + q]!);
         const gg = Math.tanh(z[2 * H + q]!);
         const og = sigmoidScalar(z[3 * H + q]!);
-        c[r * H + q] = fg * c[r * H + q]! + ig * gg;
-        hNext[r * H + q] = og * Math.tanh(c[r * H + q]!);
+        if (trace) {
+          trace.gates[go + q] = ig;
+          trace.gates[go + H + q] = fg;
+          trace.gates[go + 2 * H + q] = gg;
+          trace.gates[go + 3 * H + q] = og;
+        }
+        cNext[r * H + q] = fg * cPrev[r * H + q]! + ig * gg;
+        hNext[r * H + q] = og * Math.tanh(cNext[r * H + q]!);
       }
     }
     h.set(hNext, t * B * H);
     hPrev = hNext;
+    cPrev = cNext;
   }
-  return { h, hT: hPrev, cT: c };
+  trace?.cs.push(cPrev);
+  return { h, hT: hPrev, cT: cPrev };
 }
 
 /** Inputs of `dropout`. `rows` = leading dims flattened, `cols` = last dim; rowOffset is 0. */
