@@ -119,8 +119,38 @@ fn scale_exact(v: f32) -> f32 {
 }
 `;
 
-function flatIndex(): string {
-  return 'let i = gid.x + gid.y * (nwg.x * ' + WG + 'u);';
+/**
+ * One invocation per element i < params.numel (grid folded into y past 65535 workgroups), reading
+ * `input` f32 and writing `out` f32: the kernel `name` with WGSL `body` run for each in-range i,
+ * after the module-scope WGSL `helpers`. The uniform must have a `numel` field.
+ */
+function flatKernel(name: string, u: ReturnType<typeof uniformBlock>, numel: number, input: string, helpers: string, body: string): Kernel {
+  const wgsl = /* wgsl */ `// ${name}
+${u.struct}
+@group(0) @binding(0) var<storage, read> ${input}: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+${helpers}
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.x + gid.y * (nwg.x * ${WG}u);
+  if (i >= params.numel) { return; }
+${body}
+}
+`;
+  return {
+    name,
+    wgsl,
+    bindings: [
+      { name: input, access: 'read' },
+      { name: 'out', access: 'read_write' },
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [WG, 1, 1],
+    dispatch: numel === 0 ? [0, 1, 1] : grid1d(ceilDiv(numel, WG)),
+    cacheKey: name,
+    uniformData: u.data,
+  };
 }
 
 /** Options of the dropout kernel: numel elements, cols = last dim (row = i / cols). */
@@ -161,36 +191,10 @@ export function dropoutKernel(o: DropoutKernelOptions): Kernel {
     ['sLo', 'u32', sig.lo],
     ['sExp', 'i32', sig.exp],
   ]);
-  const wgsl = /* wgsl */ `// dropout
-${u.struct}
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
-${philoxWordOnly()}
-${EXACT_SCALE_WGSL}
-@compute @workgroup_size(${WG})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  ${flatIndex()}
-  if (i >= params.numel) { return; }
-  let v = x[i];
+  return flatKernel('dropout', u, o.numel, 'x', philoxWordOnly() + EXACT_SCALE_WGSL, /* wgsl */ `  let v = x[i];
   if (params.train == 0u) { out[i] = v; return; }
   let w = philox_word(params.seed, params.stream, params.step, i / params.cols, i % params.cols);
-  if ((w >> 8u) >= params.threshold) { out[i] = scale_exact(v); } else { out[i] = 0.0; }
-}
-`;
-  return {
-    name: 'dropout',
-    wgsl,
-    bindings: [
-      { name: 'x', access: 'read' },
-      { name: 'out', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [WG, 1, 1],
-    dispatch: o.numel === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.numel, WG)),
-    cacheKey: 'dropout',
-    uniformData: u.data,
-  };
+  if ((w >> 8u) >= params.threshold) { out[i] = scale_exact(v); } else { out[i] = 0.0; }`);
 }
 
 /** Options of the noise-scale kernel. */
@@ -212,12 +216,7 @@ export function noiseStdKernel(o: NoiseStdKernelOptions): Kernel {
     ['train', 'u32', o.train ? 1 : 0],
     ['eps', 'f32', o.eps],
   ]);
-  const wgsl = /* wgsl */ `// noise_std
-${u.struct}
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
-
+  const helpers = /* wgsl */ `
 // log(1 + t) for t in [0, 1] to a few ulp relative, also for tiny t: 2·atanh(s), s = t/(2 + t) ≤ 1/3,
 // by its odd series (WGSL's log has only 2⁻²¹ absolute accuracy near 1, too coarse for tiny t).
 fn log1p_small(t: f32) -> f32 {
@@ -227,29 +226,10 @@ fn log1p_small(t: f32) -> f32 {
     s2 * (1.0 / 13.0 + s2 * (1.0 / 15.0 + s2 * (1.0 / 17.0 + s2 / 19.0))))))));
   return 2.0 * s * p;
 }
-
-@compute @workgroup_size(${WG})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  ${flatIndex()}
-  if (i >= params.numel) { return; }
-  if (params.train == 0u) { out[i] = 0.0; return; }
-  let v = x[i];
-  out[i] = max(v, 0.0) + log1p_small(exp(-abs(v))) + params.eps;
-}
 `;
-  return {
-    name: 'noise_std',
-    wgsl,
-    bindings: [
-      { name: 'x', access: 'read' },
-      { name: 'out', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [WG, 1, 1],
-    dispatch: o.numel === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.numel, WG)),
-    cacheKey: 'noise_std',
-    uniformData: u.data,
-  };
+  return flatKernel('noise_std', u, o.numel, 'x', helpers, /* wgsl */ `  if (params.train == 0u) { out[i] = 0.0; return; }
+  let v = x[i];
+  out[i] = max(v, 0.0) + log1p_small(exp(-abs(v))) + params.eps;`);
 }
 
 /** Options of the standard-normal kernel: a rows×cols block whose first row is rowOffset. */
@@ -277,31 +257,6 @@ export function randomNormalKernel(o: RandomNormalKernelOptions): Kernel {
     ['step', 'u32', o.step],
     ['rowOffset', 'u32', o.rowOffset],
   ]);
-  const wgsl = /* wgsl */ `// random_normal
-${u.struct}
-@group(0) @binding(0) var<storage, read> normTables: array<f32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
-${philoxWgsl('normTables')}
-@compute @workgroup_size(${WG})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  ${flatIndex()}
-  if (i >= params.numel) { return; }
-  let row = i / params.cols + params.rowOffset;
-  out[i] = normal_from_word(philox_word(params.seed, params.stream, params.step, row, i % params.cols));
-}
-`;
-  return {
-    name: 'random_normal',
-    wgsl,
-    bindings: [
-      { name: 'normTables', access: 'read' },
-      { name: 'out', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [WG, 1, 1],
-    dispatch: numel === 0 ? [0, 1, 1] : grid1d(ceilDiv(numel, WG)),
-    cacheKey: 'random_normal',
-    uniformData: u.data,
-  };
+  return flatKernel('random_normal', u, numel, 'normTables', philoxWgsl('normTables'), /* wgsl */ `  let row = i / params.cols + params.rowOffset;
+  out[i] = normal_from_word(philox_word(params.seed, params.stream, params.step, row, i % params.cols));`);
 }
