@@ -12,7 +12,7 @@
  */
 import type { OpName, OpParams } from '../ir/ops.ts';
 import { shapeOf, type Tensor } from './builder.ts';
-import { balancingLoss, expertBank, fail, noiseAndLossWeights, positiveInt, sequenceShape, zeros } from './layer-helpers.ts';
+import { balancingLoss, expertBank, fail, gatingLogits, noiseAndLossWeights, positiveInt, sequenceShape, zeros } from './layer-helpers.ts';
 
 /** Options of the hierarchical MoE (the `moe` layer with two-element `experts` and `k`). */
 export interface HierarchicalMoeOptions {
@@ -68,17 +68,7 @@ export function hierarchicalMoe(x: Tensor, opts: HierarchicalMoeOptions): Tensor
     const tag = { layer: name, instance: t };
     const op1 = <O extends OpName>(op: O, p: OpParams[O], ins: Tensor[]): Tensor => ctx.op1(op, p, ins, tag);
     const xt = op1('select0', { index: t }, [x]);
-    const clean = op1('matmul', {}, [xt, wg]);
-    let sigma: Tensor;
-    let logits: Tensor;
-    if (wn) {
-      sigma = op1('noiseStd', { eps }, [op1('matmul', {}, [xt, wn])]);
-      const z = op1('randomNormal', { shape: [B, a], stream, rowOffset: t * B }, []);
-      logits = op1('add', {}, [clean, op1('mul', {}, [z, sigma])]);
-    } else {
-      sigma = op1('scale', { value: 0 }, [clean]);
-      logits = clean;
-    }
+    const { clean, sigma, logits } = gatingLogits(op1, xt, wg, wn, eps, stream, t * B);
     const [vals, idx] = ctx.op('topk', { k: kk }, [logits], tag) as [Tensor, Tensor];
     const gi = op1('sliceLast', { start: 0, end: k1 }, [idx]);
     const pgates = op1('softmax', {}, [op1('sliceLast', { start: 0, end: k1 }, [vals])]);

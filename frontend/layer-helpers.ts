@@ -6,6 +6,7 @@
  */
 import { shapeOf, type Tensor, type TraceContext } from './builder.ts';
 import type { NodeTag } from '../ir/graph.ts';
+import type { OpName, OpParams } from '../ir/ops.ts';
 
 /** Throws `<layer>: <msg>`. */
 export function fail(layer: string, msg: string): never {
@@ -78,4 +79,21 @@ export function balancingLoss(ctx: TraceContext, name: string, importance: Tenso
   ctx.output(`${name}.load`, load);
   ctx.output(`${name}.cvImportance`, cvImp);
   ctx.output(`${name}.cvLoad`, cvLoad);
+}
+
+/** `ctx.op1` with a fixed tag. */
+export type Op1 = <O extends OpName>(op: O, p: OpParams[O], ins: Tensor[]) => Tensor;
+
+/**
+ * The unfused (noisy) gating logits of one timestep xt [B,D] with gate weights wg [D,c] (paper
+ * Eq. 3-5): clean = xt·wg; with wn, sigma = noiseStd(xt·wn) and logits = clean + z·sigma for
+ * z = randomNormal [B,c] of `stream` at `rowOffset`; without, sigma = scale{0}(clean) (all zeros)
+ * and logits = clean.
+ */
+export function gatingLogits(op1: Op1, xt: Tensor, wg: Tensor, wn: Tensor | undefined, eps: number, stream: number, rowOffset: number): { clean: Tensor; sigma: Tensor; logits: Tensor } {
+  const clean = op1('matmul', {}, [xt, wg]);
+  if (!wn) return { clean, sigma: op1('scale', { value: 0 }, [clean]), logits: clean };
+  const sigma = op1('noiseStd', { eps }, [op1('matmul', {}, [xt, wn])]);
+  const z = op1('randomNormal', { shape: [xt.type.shape[0]!, wg.type.shape[1]!], stream, rowOffset }, []);
+  return { clean, sigma, logits: op1('add', {}, [clean, op1('mul', {}, [z, sigma])]) };
 }

@@ -14,7 +14,7 @@ import { shapeEq } from '../ir/types.ts';
 import { balancedMoe, type BalancedMoeOptions } from './balanced.ts';
 import { shapeOf, type Tensor } from './builder.ts';
 import { hierarchicalMoe, type HierarchicalMoeOptions } from './hierarchical.ts';
-import { balancingLoss, checkF32, checkRank, expertBank, fail, noiseAndLossWeights, sequenceShape, uniform, zeros } from './layer-helpers.ts';
+import { balancingLoss, checkF32, checkRank, expertBank, fail, gatingLogits, noiseAndLossWeights, sequenceShape, uniform, zeros } from './layer-helpers.ts';
 
 // ---- validation helpers ---------------------------------------------------------------------------
 
@@ -249,18 +249,7 @@ export function moe(x: Tensor, options: MoeOptions | HierarchicalMoeOptions): Te
     const tag = { layer: name, instance: t };
     const op1 = <O extends OpName>(op: O, p: OpParams[O], ins: Tensor[]): Tensor => ctx.op1(op, p, ins, tag);
     const xt = op1('select0', { index: t }, [x]);
-    const clean = op1('matmul', {}, [xt, wg]);
-    let sigma: Tensor;
-    let logits: Tensor;
-    if (wn) {
-      const raw = op1('matmul', {}, [xt, wn]);
-      sigma = op1('noiseStd', { eps }, [raw]);
-      const z = op1('randomNormal', { shape: [B, n], stream, rowOffset: t * B }, []);
-      logits = op1('add', {}, [clean, op1('mul', {}, [z, sigma])]);
-    } else {
-      sigma = op1('scale', { value: 0 }, [clean]);
-      logits = clean;
-    }
+    const { clean, sigma, logits } = gatingLogits(op1, xt, wg, wn, eps, stream, t * B);
     const [vals, idx] = ctx.op('topk', { k: kk }, [logits], tag) as [Tensor, Tensor];
     const gi = op1('sliceLast', { start: 0, end: k }, [idx]);
     const gv = op1('sliceLast', { start: 0, end: k }, [vals]);
