@@ -1,3 +1,7 @@
+/**
+ * Tests of the public gating API (evaluateGating): a hand-computed case, explicit noise, and the
+ * validation messages that name the argument, the shapes and the fix.
+ */
 import { describe, expect, it } from 'vitest';
 import { evaluateGating } from '../../ir/reference/gating-api.ts';
 

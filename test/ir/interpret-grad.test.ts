@@ -1,3 +1,8 @@
+/**
+ * Interpreter rules of the training ops (gradients, optimizers, fill/broadcast): every op runs at f32
+ * and f64 with matching storage, depends on ctx.training/ctx.step where documented, and reports
+ * errors naming the node.
+ */
 import { describe, expect, it } from 'vitest';
 import type { Node } from '../../ir/graph.ts';
 import { evalNode } from '../../ir/interpret.ts';

@@ -1,3 +1,8 @@
+/**
+ * Tests of the reference interpreter: a dense graph by hand, f32 vs f64 storage, feed and node errors,
+ * deterministic initParams, dropout rows, fused gating equal to the unfused chain bit for bit, and a
+ * whole MoE layer.
+ */
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder, type Graph } from '../../ir/graph.ts';
 import { evalNode, fnv1a, initParams, interpret, interpretValues } from '../../ir/interpret.ts';

@@ -1,3 +1,7 @@
+/**
+ * Tests of the reference normal CDF Φ against tabulated values down to Φ(−20), with symmetry,
+ * monotonicity and continuity where its two methods meet.
+ */
 import { describe, expect, it } from 'vitest';
 import { normalCdf, normalPdf } from '../../ir/reference/normal-cdf.ts';
 

@@ -1,3 +1,6 @@
+/**
+ * Unit tests of the dense reference ops (matmul, elementwise, softmax, sum) on hand-computed values.
+ */
 import { describe, expect, it } from 'vitest';
 import * as dense from '../../ir/reference/dense.ts';
 import * as shape from '../../ir/reference/shape.ts';

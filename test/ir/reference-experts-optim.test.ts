@@ -1,3 +1,7 @@
+/**
+ * Tests of the split expert FFN (bit-equal to expertFfn), the expert vjps against finite
+ * differences, and SGD, Adam and factored Adam steps computed by hand.
+ */
 import { describe, expect, it } from 'vitest';
 import { dispatch, expertFfn } from '../../ir/reference/dispatch.ts';
 import * as ex from '../../ir/reference/experts.ts';

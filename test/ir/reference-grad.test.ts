@@ -1,3 +1,7 @@
+/**
+ * Tests of the gradient reference ops: hand-computed cases and central finite differences in f64 of
+ * the corresponding forward reference functions.
+ */
 import { describe, expect, it } from 'vitest';
 import * as dense from '../../ir/reference/dense.ts';
 import * as gd from '../../ir/reference/grad-dense.ts';

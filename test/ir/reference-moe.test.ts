@@ -1,3 +1,7 @@
+/**
+ * Unit tests of the MoE reference ops: top-k ties and NaN, gating in training and evaluation, the
+ * load estimator, importance, CV², dispatch, expert FFN and combine.
+ */
 import { describe, expect, it } from 'vitest';
 import * as g from '../../ir/reference/gating.ts';
 import { combine, dispatch, expertFfn } from '../../ir/reference/dispatch.ts';

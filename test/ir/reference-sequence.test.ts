@@ -1,3 +1,7 @@
+/**
+ * Unit tests of the sequence reference ops (embedding, LSTM against a direct formula, dropout,
+ * softmax cross-entropy).
+ */
 import { describe, expect, it } from 'vitest';
 import * as seq from '../../ir/reference/sequence.ts';
 import { uniformDraw } from '../../ir/rng.ts';

@@ -1,3 +1,7 @@
+/**
+ * Tests of the counter-based RNG: Philox4x32-10 known-answer vectors, the exactness of the normal
+ * sampler tables (12-bit slopes), its moments and bounds, and the uniform mapping.
+ */
 import { describe, expect, it } from 'vitest';
 import { drawWord, normalFromWord, normalTables, philox4x32, uniformFromWord, NORMAL_SEGMENTS } from '../../ir/rng.ts';
 
