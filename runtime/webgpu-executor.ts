@@ -85,7 +85,10 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
     if (typeof ref === 'number' && parts.length > 1) throw new Error(`${what}: buffer ${b.name} is split over ${parts.length} parts; bind a part`);
     const size = s.parts ? align4(s.parts[part]!) : align4(numel(b.type.shape) * 4);
     if (size > maxBinding) {
-      throw new Error(`${what}: buffer ${b.name} (${formatType(b.type)}, ${size} bytes) exceeds one storage binding (${maxBinding} bytes)`);
+      throw new Error(
+        `${what}: buffer ${b.name} (${formatType(b.type)}, ${size} bytes) exceeds one storage binding (${maxBinding} bytes); ` +
+          'only expert banks are split over several bindings automatically — make this tensor smaller (e.g. a smaller vocab or width) or run with --backend cpu',
+      );
     }
     return { buffer: parts[part]!, offset: 0, size };
   };
