@@ -7,6 +7,9 @@
  *   reshape{s}(x) with x already of shape s                   →  x
  *   reshape{s}(reshape{s'}(x))                                →  reshape{s}(x)   (or x)
  *   addN(x)                                                    →  x
+ *   stack0(a)  (one input)                                     →  reshape{[1,…]}(a)
+ *   select0{0}(X) with X [1,…]                                 →  reshape{[…]}(X)
+ * (the last two turn the copies of a one-timestep trace into free views).
  * Nodes that are already dead are skipped, so running simplify+dce to a fixpoint terminates.
  */
 import { GraphBuilder, type Graph, type NodeTag } from '../ir/graph.ts';
@@ -51,20 +54,23 @@ export function simplifyGraph(g: Graph): Graph {
     switch (n.op) {
       case 'stack0': {
         const first = defs.get(ins[0]!);
-        if (!first || first.op !== 'select0') break;
-        const X = first.node.inputs[0]!;
+        const X = first?.op === 'select0' ? first.node.inputs[0]! : -1;
         const ok =
+          X >= 0 &&
           b.typeOf(X).shape[0] === ins.length &&
           ins.every((v, i) => {
             const d = defs.get(v);
             return d !== undefined && d.op === 'select0' && d.node.inputs[0] === X && (d.params as OpParams['select0']).index === i;
           });
         if (ok) replace(out, X);
+        else if (ins.length === 1) replace(out, addReshape(ins[0]!, [1, ...b.typeOf(ins[0]!).shape], tag));
         break;
       }
       case 'select0': {
         const d = defs.get(ins[0]!);
+        const xs = b.typeOf(ins[0]!).shape;
         if (d && d.op === 'stack0') replace(out, d.node.inputs[(n.params as OpParams['select0']).index]!);
+        else if (xs[0] === 1) replace(out, addReshape(ins[0]!, xs.slice(1), tag));
         break;
       }
       case 'reshape': {

@@ -23,6 +23,17 @@ describe('simplify', () => {
     expectSameOutputs(g, h);
   });
 
+  it('turns the copies of a one-timestep trace into views: stack0(a) and select0 of a [1,…] value', () => {
+    const b = new GraphBuilder();
+    const x = b.addInput('x', f32(1, 4, 2), 'input');
+    const row = b.add1('relu', {}, [b.add1('select0', { index: 0 }, [x])]);
+    b.setOutput('y', b.add1('stack0', {}, [row]));
+    const g = b.finish();
+    const h = clean(g);
+    expect(countOps(h)).toEqual({ relu: 1, reshape: 2 });
+    expectSameOutputs(g, h);
+  });
+
   it('keeps a stack0 whose selects are out of order or partial', () => {
     const b = new GraphBuilder();
     const x = b.addInput('x', f32(3, 2), 'input');
