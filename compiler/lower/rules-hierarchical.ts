@@ -1,8 +1,10 @@
 /**
  * WebGPU lowering rules for the hierarchical MoE ops (paper App. B): `secondaryGating` is one
  * dispatch whose uniform is rebuilt per run (seed, step, mode), like the flat gating;
- * `hierLoadEstimate` is one dispatch; `hierLoadEstimateGrad` is three (per-group sums and counts
- * into scratch, the primary-load gradient, the per-element clean/sigma gradient) and
+ * `hierLoadEstimate` is two dispatches (per-(block, expert) partial sums and per-(block, group)
+ * counts into scratch, then per-expert sums in block order); `hierLoadEstimateGrad` is four (the
+ * same two passes giving per-group sums and counts in scratch, the primary-load gradient, the
+ * per-element clean/sigma gradient) and
  * `secondaryGatingGrad` is three (per-(row, slot) logit gradients into scratch, the weight
  * gradients, the input gradient). Kernels are in compiler/wgsl/hierarchical.ts.
  */
@@ -11,6 +13,7 @@ import {
   hierLoadGradPrimaryKernel,
   hierLoadGradRowsKernel,
   hierLoadKernel,
+  hierLoadScratch,
   secondaryGatingGradInputKernel,
   secondaryGatingGradRowsKernel,
   secondaryGatingGradWeightsKernel,
@@ -35,6 +38,12 @@ function loadOptions(n: Node<'hierLoadEstimate'> | Node<'hierLoadEstimateGrad'>,
   return { N, a, b, k1, k2 };
 }
 
+/** The per-(block, expert) and per-(block, group) partials scratch of the two-pass load kernels. */
+function loadScratch(c: LowerCtx, o: HierLoadKernelOptions): { groupPartials: number; countPartials: number } {
+  const s = hierLoadScratch(o);
+  return { groupPartials: c.scratch('hierLoad.groupPartials', 'f32', s.groupPartials), countPartials: c.scratch('hierLoad.countPartials', 'f32', s.countPartials) };
+}
+
 /** Rules for the hierarchical MoE ops. */
 export const HIER_RULES = {
   secondaryGating: (n, c) => {
@@ -53,7 +62,11 @@ export const HIER_RULES = {
   hierLoadEstimate: (n, c) => {
     const o = loadOptions(n, c);
     const [primaryLoad, primaryIndices, clean, sigma, topValues, localIndices] = [0, 1, 2, 3, 4, 5].map((i) => c.input(i)) as number[];
-    c.emit(hierLoadKernel(o, true), { primaryLoad: primaryLoad!, primaryIndices: primaryIndices!, clean: clean!, sigma: sigma!, topValues: topValues!, localIndices: localIndices!, load: c.output(0) });
+    const ins = { primaryIndices: primaryIndices!, clean: clean!, sigma: sigma!, topValues: topValues!, localIndices: localIndices! };
+    const scratch = loadScratch(c, o);
+    const [partials, sum] = hierLoadKernel(o, true);
+    c.emit(partials, { ...ins, ...scratch });
+    c.emit(sum, { primaryLoad: primaryLoad!, ...scratch, load: c.output(0) });
   },
   hierLoadEstimateGrad: (n, c) => {
     const o = loadOptions(n, c);
@@ -61,7 +74,10 @@ export const HIER_RULES = {
     const ins = { primaryLoad: primaryLoad!, primaryIndices: primaryIndices!, clean: clean!, sigma: sigma!, topValues: topValues!, localIndices: localIndices! };
     const groupLoad = c.scratch('hierLoad.groupLoad', 'f32', o.a * o.b);
     const count = c.scratch('hierLoad.count', 'f32', o.a);
-    c.emit(hierLoadKernel(o, false), { ...ins, groupLoad, count });
+    const scratch = loadScratch(c, o);
+    const [partials, sum] = hierLoadKernel(o, false);
+    c.emit(partials, { ...ins, ...scratch });
+    c.emit(sum, { ...scratch, groupLoad, count });
     c.emit(hierLoadGradPrimaryKernel(o), { dout: dout!, groupLoad, count, dprimaryLoad: c.output(0) });
     c.emit(hierLoadGradRowsKernel(o), { ...ins, dout: dout!, count, dclean: c.output(1), dsigma: c.output(2) });
   },

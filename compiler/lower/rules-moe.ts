@@ -1,6 +1,7 @@
 /**
  * WebGPU lowering rules for the Mixture-of-Experts ops: fused gating (one dispatch; its uniform is
- * rebuilt per run with the seed, step and mode), the balance statistics, the three-dispatch
+ * rebuilt per run with the seed, step and mode), the balance statistics (importance in two
+ * dispatches through a per-(block, expert) partials scratch), the three-dispatch
  * device-side counting sort whose tile map (a side buffer of the offsets value) drives the grouped
  * expert FFN, and the gather combine. Expert banks larger than one storage binding are split at
  * expert boundaries into up to four parts, bound as separate weight banks.
@@ -10,7 +11,7 @@ import { combineKernel } from '../wgsl/combine.ts';
 import { dispatchBlocks, dispatchKernels, maxTiles } from '../wgsl/dispatch.ts';
 import { EXPERT_TILE_ROWS, expertFfnKernels } from '../wgsl/expert-ffn.ts';
 import { gatingKernel } from '../wgsl/gating.ts';
-import { cvSquaredVectorKernel, importanceKernel, loadEstimateKernel } from '../wgsl/moe-stats.ts';
+import { cvSquaredVectorKernel, importanceKernel, importancePartials, loadEstimateKernel } from '../wgsl/moe-stats.ts';
 import { noiseStdKernel, randomNormalKernel } from '../wgsl/random.ts';
 import { topkKernel } from '../wgsl/topk.ts';
 import type { PartRef, RunParams } from '../plan.ts';
@@ -81,7 +82,11 @@ export const MOE_RULES = {
   },
   importance: (n, c) => {
     const [N, k] = c.typeOf(c.input(0)).shape as [number, number];
-    c.emit(importanceKernel({ N, n: n.params.n, k }), { gates: c.input(0), indices: c.input(1), importance: c.output(0) });
+    const o = { N, n: n.params.n, k };
+    const partials = c.scratch('importance.partials', 'f32', importancePartials(o));
+    const [sumBlocks, sumExperts] = importanceKernel(o);
+    c.emit(sumBlocks, { gates: c.input(0), indices: c.input(1), partials });
+    c.emit(sumExperts, { partials, importance: c.output(0) });
   },
   cvSquared: (_n, c) => {
     c.emit(cvSquaredVectorKernel({ n: c.typeOf(c.input(0)).shape[0]! }), { x: c.input(0), out: c.output(0) });

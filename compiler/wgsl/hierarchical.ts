@@ -4,16 +4,19 @@
  * 64-thread workgroup per (row, slot) computes the slot's group logits x·wg2[g] (and x·wn2[g]),
  * sigma, the Philox noise of column s·b + j and the noisy logits into workgroup memory; thread 0
  * then selects the top min(k2+1, b) (value desc, index asc) and writes the softmax-weighted gates
- * times the primary gate. Hierarchical load: one workgroup per expert (g, j) sums P over the
- * (row, slot) pairs routed to group g in a fixed strided order plus a fixed tree (no atomics), and
- * counts them. The gradients: a per-(row, slot) kernel (softmax/noise/primary-gate part), a
- * per-weight kernel summing rows in order (dwg2, dwn2), a per-(row, d) kernel for dx, and for the
- * load a per-group and a per-element kernel. Shapes are uniforms; only b's bound is compiled in.
+ * times the primary gate. Hierarchical load: two deterministic passes of O(N·k1·b + a·b·blocks),
+ * not a·b × N·k1: each workgroup takes a block of (row, slot) pairs and, per expert (g, j), the
+ * one invocation owning that expert adds P over the block's pairs routed to group g in pair order
+ * into per-(block, expert) partials (and per-(block, group) counts) in scratch; then one
+ * invocation per expert sums the partials in block order (no atomics). The gradients: a
+ * per-(row, slot) kernel (softmax/noise/primary-gate part), a per-weight kernel summing rows in
+ * order (dwg2, dwn2), a per-(row, d) kernel for dx, and for the load a per-group and a
+ * per-element kernel. Shapes are uniforms; only b's bound is compiled in.
  */
-import { grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { statsBlocks } from './moe-stats.ts';
 import { PHI_WGSL } from './normal-cdf.ts';
 import { philoxWgsl } from './philox.ts';
-import { workgroupReduce } from './reduce-snippets.ts';
 
 /** Shape and RNG site of the secondary gating kernels. */
 export interface SecondaryGatingKernelOptions {
@@ -223,7 +226,7 @@ fn prob(q: u32, j: u32) -> f32 {
   if (sel) { return select(0.0, 1.0, c >= th.x); }
   return select(0.0, 1.0, c > th.x);
 }
-${workgroupReduce(64)}`;
+`;
 
 const LOAD_INPUTS: KernelBinding[] = [
   { name: 'primaryIndices', access: 'read' },
@@ -233,59 +236,129 @@ const LOAD_INPUTS: KernelBinding[] = [
   { name: 'localIndices', access: 'read' },
 ];
 
+/** Word counts of the scratch of `hierLoadKernel`: partials [blocks, a·b] and counts [blocks, a]. */
+export interface HierLoadScratch {
+  readonly groupPartials: number;
+  readonly countPartials: number;
+}
+
+/** Scratch sizes (f32 words) of `hierLoadKernel` for a shape (blocks of (row, slot) pairs, see `statsBlocks`). */
+export function hierLoadScratch(o: HierLoadKernelOptions): HierLoadScratch {
+  const { blocks } = statsBlocks(o.N * o.k1, o.a * o.b);
+  return { groupPartials: blocks * o.a * o.b, countPartials: blocks * o.a };
+}
+
 /**
- * Per-group sums (one workgroup per expert g·b + j): `groupLoad` [a·b] = L_gj and, with
- * `finalize`, `load` [a·b] = primaryLoad[g]·L_gj / c_g (0 when c_g = 0); `count` [a] = c_g is
- * written by the j = 0 workgroups. Bindings: primaryLoad, primaryIndices, clean, sigma, topValues,
- * localIndices, then load (finalize) or groupLoad + count, params.
+ * Per-group sums in two deterministic passes, O(N·k1·b + a·b·blocks) (blocks of (row, slot)
+ * pairs q as `statsBlocks(N·k1, a·b)`). `hier_load_partials` (one 64-thread workgroup per block):
+ * clears the block's rows of `groupPartials` [blocks, a·b] and `countPartials` [blocks, a], then
+ * for each q of the block in order, with g = primaryIndices[q], the invocation owning expert
+ * e = g·b + j (e ≡ t mod 64) adds P(q, j), and the owner of g·b adds 1 to the count (q with a
+ * group outside [0, a) are skipped). `hier_load` / `hier_group_load` (one invocation per expert,
+ * sums in block order): with `finalize`, `load` [a·b] = primaryLoad[g]·L_gj / c_g (0 when c_g = 0);
+ * else `groupLoad` [a·b] = L_gj and `count` [a] = c_g (written for j = 0). Bindings: pass 1
+ * primaryIndices, clean, sigma, topValues, localIndices, groupPartials, countPartials (scratch of
+ * `hierLoadScratch` words, read_write), params; pass 2 [primaryLoad], groupPartials,
+ * countPartials, then load (finalize) or groupLoad + count, params.
  */
-export function hierLoadKernel(o: HierLoadKernelOptions, finalize: boolean): Kernel {
-  const u = loadUniforms(o);
-  const bindings: KernelBinding[] = [
-    { name: 'primaryLoad', access: 'read' },
+export function hierLoadKernel(o: HierLoadKernelOptions, finalize: boolean): [Kernel, Kernel] {
+  const { blocks, rowsPerBlock } = statsBlocks(o.N * o.k1, o.a * o.b);
+  const u = uniformBlock([
+    ['N', 'u32', o.N],
+    ['a', 'u32', o.a],
+    ['b', 'u32', o.b],
+    ['k1', 'u32', o.k1],
+    ['k2', 'u32', o.k2],
+    ['kt', 'u32', Math.min(o.k2 + 1, o.b)],
+    ['blocks', 'u32', blocks],
+    ['rows', 'u32', rowsPerBlock],
+  ]);
+  const partialBindings: KernelBinding[] = [
     ...LOAD_INPUTS,
-    ...(finalize ? [{ name: 'load', access: 'read_write' } as const] : [{ name: 'groupLoad', access: 'read_write' } as const, { name: 'count', access: 'read_write' } as const]),
+    { name: 'groupPartials', access: 'read_write' },
+    { name: 'countPartials', access: 'read_write' },
     { name: 'params', access: 'uniform' },
   ];
-  const wgsl = /* wgsl */ `// hier_load finalize=${finalize}
+  const partials = /* wgsl */ `// hier_load_partials
 ${u.struct}
-${decls(bindings, ['primaryIndices', 'localIndices'])}
+${decls(partialBindings, ['primaryIndices', 'localIndices'])}
 ${PHI_WGSL}
 ${PROB_WGSL}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let e = wid.x + wid.y * 65535u;
+  let blk = wid.x + wid.y * 65535u;
+  if (blk >= params.blocks) { return; }
+  let a = params.a;
   let b = params.b;
-  let live = e < params.a * b;
+  let ab = a * b;
+  let base = blk * ab;
+  for (var e = t; e < ab; e += 64u) { groupPartials[base + e] = 0.0; }
+  for (var g = t; g < a; g += 64u) { countPartials[blk * a + g] = 0.0; }
+  storageBarrier();
+  let q0 = blk * params.rows;
+  let q1 = min(q0 + params.rows, params.N * params.k1);
+  for (var q = q0; q < q1; q++) {
+    let gi = primaryIndices[q];
+    if (gi < 0 || u32(gi) >= a) { continue; }
+    let g = u32(gi);
+    let gb = g * b;
+    // This invocation owns the experts gb + j with gb + j = t (mod 64).
+    let j0 = (t + 64u - (gb & 63u)) & 63u;
+    for (var j = j0; j < b; j += 64u) { groupPartials[base + gb + j] += prob(q, j); }
+    if (j0 == 0u) { countPartials[blk * a + g] += 1.0; }
+  }
+}
+`;
+  const sumBindings: KernelBinding[] = [
+    ...(finalize ? [{ name: 'primaryLoad', access: 'read' } as const] : []),
+    { name: 'groupPartials', access: 'read' },
+    { name: 'countPartials', access: 'read' },
+    ...(finalize ? [{ name: 'load', access: 'read_write' } as const] : [{ name: 'groupLoad', access: 'read_write' } as const, { name: 'count', access: 'read_write' } as const]),
+    { name: 'params', access: 'uniform' },
+  ];
+  const sum = /* wgsl */ `// hier_load finalize=${finalize}
+${u.struct}
+${decls(sumBindings, [])}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
+  let e = (wid.x + wid.y * 65535u) * 64u + lt;
+  let a = params.a;
+  let b = params.b;
+  if (e >= a * b) { return; }
   let g = e / b;
   let j = e % b;
-  var s = 0.0;
-  var c = 0.0;
-  if (live) {
-    for (var q = t; q < params.N * params.k1; q += 64u) {
-      if (primaryIndices[q] == i32(g)) {
-        s += prob(q, j);
-        c += 1.0;
-      }
-    }
+  var L = 0.0;
+  var C = 0.0;
+  for (var blk = 0u; blk < params.blocks; blk++) {
+    L += groupPartials[blk * a * b + e];
+    C += countPartials[blk * a + g];
   }
-  let L = tree_sum(s, t);
-  let C = tree_sum(c, t);
-  if (t != 0u || !live) { return; }
   ${finalize
     ? 'if (C > 0.0) { load[e] = (primaryLoad[g] * L) / C; } else { load[e] = 0.0; }'
     : 'groupLoad[e] = L;\n  if (j == 0u) { count[g] = C; }'}
 }
 `;
-  return {
-    name: finalize ? 'hier_load' : 'hier_group_load',
-    wgsl,
-    bindings,
-    workgroupSize: [64, 1, 1],
-    dispatch: grid1d(o.a * o.b),
-    cacheKey: `hier_load:${finalize}`,
-    uniformData: u.data,
-  };
+  const ab = o.a * o.b;
+  return [
+    {
+      name: 'hier_load_partials',
+      wgsl: partials,
+      bindings: partialBindings,
+      workgroupSize: [64, 1, 1],
+      dispatch: ab === 0 ? [0, 1, 1] : grid1d(blocks),
+      cacheKey: 'hier_load_partials',
+      uniformData: u.data,
+    },
+    {
+      name: finalize ? 'hier_load' : 'hier_group_load',
+      wgsl: sum,
+      bindings: sumBindings,
+      workgroupSize: [64, 1, 1],
+      dispatch: ab === 0 ? [0, 1, 1] : grid1d(ceilDiv(ab, 64)),
+      cacheKey: `hier_load:${finalize}`,
+      uniformData: u.data,
+    },
+  ];
 }
 
 /**

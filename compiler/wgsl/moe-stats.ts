@@ -1,12 +1,15 @@
 /**
- * Load-balancing statistics (paper Eq. 6-11) as kernels, one per IR op:
+ * Load-balancing statistics (paper Eq. 6-11) as kernels, one template per IR op:
  * `loadEstimate` (smooth load Σ_x Φ((clean − thr)/σ), a step when σ = 0, P = 1 for selected
  * experts when k = n), `importance` (Σ_x gate(x, i)) and `cvSquared` of one vector. Every
- * reduction is deterministic: one 64-thread workgroup per output element sums its rows in a fixed
- * strided order and then a fixed tree (no float atomics), so repeated runs give identical bits.
+ * reduction is deterministic (no float atomics), so repeated runs give identical bits: the load
+ * and CV² use one 64-thread workgroup per output element summing its rows in a fixed strided order
+ * and then a fixed tree; importance, whose work would otherwise scale with experts × routing
+ * pairs, is two passes of O(pairs + experts·blocks): per-(row block, expert) partial sums written
+ * in (row, j) order by the invocation that owns the expert, then per-expert sums in block order.
  * All shapes live in the `params` uniform, so each template compiles to a single pipeline.
  */
-import { grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import { ceilDiv, grid1d, uniformBlock, type Kernel } from './kernel.ts';
 import { PHI_WGSL } from './normal-cdf.ts';
 import { workgroupReduce } from './reduce-snippets.ts';
 
@@ -93,54 +96,116 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   };
 }
 
+/** Largest number of row blocks of the two-pass statistics (bounds the block-order sums of pass 2). */
+export const STATS_MAX_BLOCKS = 1024;
+
 /**
- * Importance (op `importance`): importance[i] = Σ_x Σ_j gates[x,j]·[indices[x,j] = i].
- * Bindings: gates f32 [N,k], indices i32 [N,k], importance f32 [n] (written), params.
- * Experts never selected get exactly 0. Dispatch: one workgroup per expert.
+ * Block layout of a two-pass statistic over `rows` items that scatter into `n` outputs: at least
+ * 64 items per block, at most 16·rows/n blocks (so the per-(block, output) partials cost at most
+ * 16 words per item to clear and re-read), at most STATS_MAX_BLOCKS blocks, and partials of at
+ * most 2^24 words unless one block. Always ≥ 1 block; `blocks`·`rowsPerBlock` ≥ rows.
  */
-export function importanceKernel(o: MoeStatsOptions): Kernel {
+export function statsBlocks(rows: number, n: number): { blocks: number; rowsPerBlock: number } {
+  const cap = Math.min(Math.ceil(rows / 64), Math.floor((16 * rows) / Math.max(n, 1)), STATS_MAX_BLOCKS, Math.floor(2 ** 24 / Math.max(n, 1)));
+  const want = Math.max(1, cap);
+  const rowsPerBlock = Math.max(1, Math.ceil(rows / want));
+  return { blocks: Math.max(1, Math.ceil(rows / rowsPerBlock)), rowsPerBlock };
+}
+
+/** Number of f32 words of the `partials` scratch of the importance kernels: blocks × n. */
+export function importancePartials(o: MoeStatsOptions): number {
+  return statsBlocks(o.N, o.n).blocks * o.n;
+}
+
+/**
+ * Importance (op `importance`): importance[i] = Σ_x Σ_j gates[x,j]·[indices[x,j] = i], in two
+ * deterministic passes, O(N·k + n·blocks) (see `statsBlocks`). `importance_partials` (one
+ * 64-thread workgroup per block of rows): invocation t owns the experts e ≡ t (mod 64), clears
+ * its words of the block's row of `partials` [blocks, n] and adds the block's gates of its experts
+ * in (row, j) order. `importance_sum` (one invocation per expert): importance[e] = Σ_b
+ * partials[b, e] in block order. Indices outside [0, n) (−1 = no expert) are skipped; experts never
+ * selected get exactly +0. Bindings: pass 1 gates f32 [N,k], indices i32 [N,k], partials f32
+ * (scratch, `importancePartials` words, read_write), params; pass 2 partials (read), importance
+ * f32 [n] (written), params.
+ */
+export function importanceKernel(o: MoeStatsOptions): [Kernel, Kernel] {
+  const { blocks, rowsPerBlock } = statsBlocks(o.N, o.n);
   const u = uniformBlock([
     ['N', 'u32', o.N],
     ['n', 'u32', o.n],
     ['k', 'u32', o.k],
+    ['blocks', 'u32', blocks],
+    ['rows', 'u32', rowsPerBlock],
   ]);
-  const wgsl = /* wgsl */ `// importance
+  const partials = /* wgsl */ `// importance_partials
 ${u.struct}
 @group(0) @binding(0) var<storage, read> gates: array<f32>;
 @group(0) @binding(1) var<storage, read> indices: array<i32>;
-@group(0) @binding(2) var<storage, read_write> importance: array<f32>;
+@group(0) @binding(2) var<storage, read_write> partials: array<f32>;
 @group(0) @binding(3) var<uniform> params: Params;
-${TREE_SUM}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let e = wid.x + wid.y * 65535u;
+  let blk = wid.x + wid.y * 65535u;
+  if (blk >= params.blocks) { return; }
+  let n = params.n;
   let k = params.k;
-  var s = 0.0;
-  if (e < params.n) {
-    for (var row = t; row < params.N; row += 64u) {
-      for (var j = 0u; j < k; j++) {
-        if (indices[row * k + j] == i32(e)) { s += gates[row * k + j]; }
-      }
+  let base = blk * n;
+  // Invocation t owns experts e = t (mod 64): it alone clears and accumulates them, so no barrier.
+  for (var e = t; e < n; e += 64u) { partials[base + e] = 0.0; }
+  let r0 = blk * params.rows;
+  let r1 = min(r0 + params.rows, params.N);
+  for (var i = r0 * k; i < r1 * k; i++) {
+    let idx = indices[i];
+    if (idx >= 0 && u32(idx) < n && (u32(idx) & 63u) == t) {
+      partials[base + u32(idx)] += gates[i];
     }
   }
-  let total = tree_sum(s, t);
-  if (t == 0u && e < params.n) { importance[e] = total; }
 }
 `;
-  return {
-    name: 'importance',
-    wgsl,
-    bindings: [
-      { name: 'gates', access: 'read' },
-      { name: 'indices', access: 'read' },
-      { name: 'importance', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [64, 1, 1],
-    dispatch: o.n === 0 ? [0, 1, 1] : grid1d(o.n),
-    cacheKey: 'importance',
-    uniformData: u.data,
-  };
+  const sum = /* wgsl */ `// importance_sum
+${u.struct}
+@group(0) @binding(0) var<storage, read> partials: array<f32>;
+@group(0) @binding(1) var<storage, read_write> importance: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
+  let e = (wid.x + wid.y * 65535u) * 64u + lt;
+  let n = params.n;
+  if (e >= n) { return; }
+  var s = 0.0;
+  for (var b = 0u; b < params.blocks; b++) { s += partials[b * n + e]; }
+  importance[e] = s;
+}
+`;
+  return [
+    {
+      name: 'importance_partials',
+      wgsl: partials,
+      bindings: [
+        { name: 'gates', access: 'read' },
+        { name: 'indices', access: 'read' },
+        { name: 'partials', access: 'read_write' },
+        { name: 'params', access: 'uniform' },
+      ],
+      workgroupSize: [64, 1, 1],
+      dispatch: o.n === 0 ? [0, 1, 1] : grid1d(blocks),
+      cacheKey: 'importance_partials',
+      uniformData: u.data,
+    },
+    {
+      name: 'importance_sum',
+      wgsl: sum,
+      bindings: [
+        { name: 'partials', access: 'read' },
+        { name: 'importance', access: 'read_write' },
+        { name: 'params', access: 'uniform' },
+      ],
+      workgroupSize: [64, 1, 1],
+      dispatch: o.n === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.n, 64)),
+      cacheKey: 'importance_sum',
+      uniformData: u.data,
+    },
+  ];
 }
 
 /** Options of the single-vector CV² kernel. */

@@ -1,7 +1,9 @@
 /**
  * The hierarchical MoE (paper App. B) on WebGPU against the CPU reference: secondaryGating and
  * hierLoadEstimate (training with drawn noise, and evaluation) and both gradient ops, each lowered
- * through compiler/lower/rules-hierarchical.ts and run as a plan; the hierarchical example model
+ * through compiler/lower/rules-hierarchical.ts and run as a plan; the two-pass hierarchical load
+ * at 64×64 experts over many row blocks with skewed routing (reference, bit-identical reruns); the
+ * hierarchical example model
  * (same loss, same expert ids per row, identical hard loads in evaluation); and a 64×64 bank of
  * 4096 tiny experts (hidden 8, width 16) that compiles and runs one forward pass.
  */
@@ -15,7 +17,8 @@ import { syntheticFeeds } from '../../runtime/synthetic-feeds.ts';
 import { prepareWebGpuPlan } from '../../runtime/webgpu-executor.ts';
 import model from '../../examples/hierarchical-moe-lm.ts';
 import { cache, describeGpu, dev, randArray, rng } from './gpu.ts';
-import { checkPlan, preparePlan, tensor } from './train-plan.ts';
+import { checkPlan, outputBits, preparePlan, tensor } from './train-plan.ts';
+import { statsBlocks } from '../../compiler/wgsl/moe-stats.ts';
 
 /** Primary selections: k1 distinct groups per row and normalised gates. */
 function primary(r: () => number, N: number, a: number, k1: number): { pi: number[]; pg: number[] } {
@@ -79,6 +82,51 @@ describeGpu('hierarchical MoE kernels vs the reference', () => {
       exe.destroy();
     });
   }
+});
+
+describeGpu('hierarchical load with thousands of experts', () => {
+  it('64×64 experts over many (row, slot) blocks: hierLoadEstimate and its gradient match the reference, bit-identical reruns', async () => {
+    const N = 1000, D = 8, a = 64, b = 64, k1 = 2, k2 = 2;
+    expect(statsBlocks(N * k1, a * b).blocks).toBeGreaterThan(4);
+    const gb = new GraphBuilder();
+    const f = (name: string, shape: number[]) => gb.addInput(name, { dtype: 'f32', shape }, 'input');
+    const x = f('x', [N, D]);
+    const wg2 = f('wg2', [a, D, b]);
+    const wn2 = f('wn2', [a, D, b]);
+    const pi = gb.addInput('pi', { dtype: 'i32', shape: [N, k1] }, 'input');
+    const pg = f('pg', [N, k1]);
+    const pl = f('pl', [a]);
+    const dl = f('dl', [a * b]);
+    const p = { a, b, k1, k2, noisy: true, eps: 0.01, stream: 2, rowOffset: 0 };
+    const [, , clean, sigma, top, local] = gb.addNode('secondaryGating', p, [x, wg2, wn2, pi, pg]) as [number, number, number, number, number, number];
+    gb.setOutput('load', gb.add1('hierLoadEstimate', { a, b, k1, k2 }, [pl, pi, clean, sigma, top, local]));
+    gb.addNode('hierLoadEstimateGrad', { a, b, k1, k2 }, [pl, pi, clean, sigma, top, local, dl]).forEach((v, i) => gb.setOutput(`hlg${i}`, v));
+    const g = gb.finish();
+    const r = rng(12);
+    // Skewed primary routing: a few groups take most rows and some groups none (c_g = 0).
+    const piv: number[] = [];
+    for (let row = 0; row < N; row++) {
+      const g0 = Math.floor(r() * r() * (a - 4));
+      piv.push(g0, g0 + 1 + Math.floor(r() * 3));
+    }
+    const feeds = {
+      x: tensor('f32', [N, D], randArray(r, N * D)),
+      wg2: tensor('f32', [a, D, b], randArray(r, a * D * b)),
+      wn2: tensor('f32', [a, D, b], randArray(r, a * D * b)),
+      pi: tensor('i32', [N, k1], piv),
+      pg: tensor('f32', [N, k1], randArray(r, N * k1, 0.1, 1)),
+      pl: tensor('f32', [a], randArray(r, a, 1, 50)),
+      dl: tensor('f32', [a * b], randArray(r, a * b)),
+    };
+    const exe = await preparePlan(g);
+    for (const training of [true, false]) {
+      const ctx = { seed: 3, step: 1, training };
+      const first = await checkPlan(exe, g, feeds, ctx, 1e-4);
+      const again = await exe.run(feeds, ctx);
+      expect(outputBits(again)).toEqual(outputBits(first));
+    }
+    exe.destroy();
+  });
 });
 
 describeGpu('hierarchical example model on WebGPU', () => {

@@ -11,7 +11,7 @@ import { gatingForward, loadEstimate, importance, cvSquared } from '../../ir/ref
 import { dispatchKernels, dispatchBlocks, maxTiles, type DispatchShape } from '../../compiler/wgsl/dispatch.ts';
 import { expertFfnKernels, EXPERT_TILE_ROWS } from '../../compiler/wgsl/expert-ffn.ts';
 import { combineKernel } from '../../compiler/wgsl/combine.ts';
-import { cvSquaredVectorKernel, importanceKernel, loadEstimateKernel } from '../../compiler/wgsl/moe-stats.ts';
+import { cvSquaredVectorKernel, importanceKernel, importancePartials, loadEstimateKernel } from '../../compiler/wgsl/moe-stats.ts';
 import { gatingKernel } from '../../compiler/wgsl/gating.ts';
 import { readF32, readI32 } from '../../runtime/gpu/buffers.ts';
 import type { KernelStep } from '../../runtime/gpu/run.ts';
@@ -137,9 +137,11 @@ describeGpu('MoE kernels', () => {
       const cvImp = out(1);
       const cvLoad = out(1);
       const indices = up(g.indices);
+      const gates = up(g.gates as Float32Array);
+      const partials = out(importancePartials({ N, n, k }));
       await run([
         { kernel: loadEstimateKernel({ N, n, k }), buffers: { clean: up(g.clean as Float32Array), sigma: up(g.sigma as Float32Array), topValues: up(g.topValues as Float32Array), indices, load } },
-        { kernel: importanceKernel({ N, n, k }), buffers: { gates: up(g.gates as Float32Array), indices, importance: imp } },
+        ...importanceKernel({ N, n, k }).map((kernel) => ({ kernel, buffers: { gates, indices, partials, importance: imp } })),
         { kernel: cvSquaredVectorKernel({ n }), buffers: { x: imp, out: cvImp } },
         { kernel: cvSquaredVectorKernel({ n }), buffers: { x: load, out: cvLoad } },
       ]);

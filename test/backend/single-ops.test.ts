@@ -1,7 +1,8 @@
 /**
  * Standalone single-op kernels (compiler/wgsl/moe-stats.ts, random.ts, topk.ts) vs the CPU
  * reference: loadEstimate (noisy, sigma = 0 step, k = n, experts never selected, N not a multiple
- * of 64), importance, CV² (random, constant, n < 2), dropout (mask bit-exact, train and eval),
+ * of 64), importance (also 4096 experts over many row blocks, −1 indices, bit-identical reruns),
+ * CV² (random, constant, n < 2), dropout (mask bit-exact, train and eval),
  * noiseStd (train and eval), randomNormal (bit-exact) and topk (ties, ±0, ±inf, NaN, k = 1 and
  * k = n; bit-exact). Each template is one pipeline; the cases only change buffers and uniforms.
  */
@@ -18,6 +19,7 @@ import {
   randomNormalKernel,
   topkKernel,
 } from '../../compiler/wgsl/single-ops.ts';
+import { importancePartials, statsBlocks } from '../../compiler/wgsl/moe-stats.ts';
 import { readF32, readI32 } from '../../runtime/gpu/buffers.ts';
 import { describeGpu, dev, expectClose, out, randArray, rng, run, up } from './gpu.ts';
 
@@ -57,10 +59,11 @@ describeGpu('moe statistics kernels', () => {
         gates: up(gates),
         load: out(n),
         importance: out(n),
+        partials: out(importancePartials({ N, n, k })),
       };
       await run([
         { kernel: loadEstimateKernel({ N, n, k }), buffers: bufs },
-        { kernel: importanceKernel({ N, n, k }), buffers: bufs },
+        ...importanceKernel({ N, n, k }).map((kernel) => ({ kernel, buffers: bufs })),
       ]);
       const load = await readF32(dev(), bufs.load, n);
       const imp = await readF32(dev(), bufs.importance, n);
@@ -76,6 +79,27 @@ describeGpu('moe statistics kernels', () => {
       if (k === n) expect(Array.from(load)).toEqual(new Array(n).fill(N));
     });
   }
+
+  it('importance with thousands of experts: many row blocks, skipped −1 / out-of-range indices, bit-identical reruns', async () => {
+    const [N, n, k] = [3001, 4096, 4];
+    expect(statsBlocks(N, n).blocks).toBeGreaterThan(1);
+    const r = rng(21);
+    const indices = new Int32Array(N * k);
+    for (let i = 0; i < N * k; i++) indices[i] = Math.floor(r() * r() * n); // skewed: some experts hot, many unused
+    for (let i = 0; i < N * k; i += 37) indices[i] = -1;
+    indices[5] = n; // out of range: skipped like −1
+    const gates = randArray(r, N * k, 0, 1);
+    const want = importance(gates, Int32Array.from(indices, (v) => (v >= n ? -1 : v)), N, k, n);
+    const bufs = { gates: up(gates), indices: up(indices), partials: out(importancePartials({ N, n, k })), importance: out(n) };
+    const runs: Float32Array[] = [];
+    for (let rep = 0; rep < 2; rep++) {
+      await run(importanceKernel({ N, n, k }).map((kernel) => ({ kernel, buffers: bufs })));
+      runs.push(await readF32(dev(), bufs.importance, n));
+    }
+    expectClose(runs[0]!, want, 1e-5, 'importance');
+    expect(Buffer.from(runs[1]!.buffer).equals(Buffer.from(runs[0]!.buffer))).toBe(true);
+    for (let e = 0; e < n; e++) if (want[e] === 0) expect(Object.is(runs[0]![e], 0), `expert ${e}`).toBe(true);
+  });
 
   it('cvSquared matches the reference (random, constant, n < 2, n = 0)', async () => {
     const r = rng(5);
