@@ -95,6 +95,9 @@ export async function runLoop(o: LoopOptions): Promise<LoopState> {
     // Perplexity from the task loss alone (the total adds the MoE balancing losses).
     const taskLoss = r.scalars.taskLoss ?? r.scalars.loss!;
     o.onRecord?.({ kind: 'train', step: state.step, tokens, time, tokensPerSec: tokens / Math.max(time, 1e-9), loss: taskLoss, ppl: Math.exp(taskLoss), moe });
+    // Yield to the event loop once per step: on the CPU backend a step resolves without any I/O,
+    // and signals (Ctrl-C) are only delivered between event-loop turns.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const last = state.step === o.endStep;
     const stop = o.shouldStop?.() ?? false;
     if (o.validate && o.validateEvery && (state.step % o.validateEvery === 0 || last || stop)) {

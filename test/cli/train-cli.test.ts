@@ -4,7 +4,7 @@
  * continues from the checkpoint with the run's own learning rate, the JSON of eval, the HTML report.
  */
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,26 @@ describe('moec train / eval / report', () => {
     const rep = moec('report', out);
     expect(rep.code, rep.stderr).toBe(0);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<svg/);
+  });
+
+  it('Ctrl-C stops after the current step and writes a checkpoint of it', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'moec-cli-')), 'sigint');
+    const child = spawn(process.execPath, ['bin/moec.js', 'train', 'examples/lstm-moe-lm.ts', '--data', 'moby-dick', '--steps', '100000', '--backend', 'cpu', '--out', out, ...tiny], { cwd: root });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    const metrics = join(out, 'metrics.jsonl');
+    const deadline = Date.now() + 60_000;
+    while (!(existsSync(metrics) && readFileSync(metrics, 'utf8').split('\n').length > 3) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000); // never leave a runaway trainer behind
+    const code = await exited;
+    clearTimeout(guard);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/stopping after this step/);
+    const steps = readFileSync(metrics, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.kind === 'train').map((r) => r.step);
+    const ck = spawnSync(process.execPath, ['bin/moec.js', 'eval', join(out, 'checkpoint.safetensors'), '--backend', 'cpu', '--max-batches', '1', '--json'], { cwd: root, encoding: 'utf8' });
+    expect(JSON.parse(ck.stdout).step).toBe(steps[steps.length - 1]);
   });
 
   it('rejects a resume without a checkpoint and a bad corpus name', () => {
