@@ -36,6 +36,8 @@ export interface LowerCtx {
   constant(name: string, data: Float32Array | Uint32Array | Int32Array): number;
   /** A u32 error-flag buffer zeroed before every run and checked after it. */
   errorFlag(words: number, what: string): number;
+  /** The nodes that read IR value `value`. */
+  consumersOf(value: number): readonly Node[];
   /** Appends a dispatch; `uniformFor` rebuilds its uniform for a run (seed/step/mode). */
   emit(kernel: Kernel, bind: Record<string, number | PartRef>, uniformFor?: (run: RunParams) => Uint32Array): void;
 }
@@ -44,6 +46,8 @@ export interface LowerCtx {
 export interface LoweringState {
   readonly sides: Map<string, number>;
   readonly constants: Map<string, number>;
+  /** IR value id → the nodes that read it (for fusion decisions). */
+  readonly consumers: ReadonlyMap<number, readonly Node[]>;
 }
 
 /** Creates the context for one step. */
@@ -65,6 +69,7 @@ export function lowerCtx(plan: Plan, step: PlanStep, limits: LoweringLimits, sta
       return b;
     },
     typeOf: (b) => plan.buffers[b]!.type,
+    consumersOf: (value) => state.consumers.get(value) ?? [],
     scratch: (name, dtype, elements) => addScratch(plan, step.index, `${name}@${step.index}`, tensorType(dtype, [Math.max(1, elements)])),
     side: (value, key, dtype, elements) => {
       const k = `${value}:${key}`;

@@ -4,7 +4,7 @@
  * fails to compile until it can be lowered) and then plans memory over everything the rules
  * declared, kernel scratch included.
  */
-import type { Graph, Node } from '../../ir/graph.ts';
+import { consumers, type Graph, type Node } from '../../ir/graph.ts';
 import type { OpName } from '../../ir/ops.ts';
 import { buildPlan, finishPlan, type Plan } from '../plan.ts';
 import { lowerCtx, type LoweringLimits, type LoweringState } from './context.ts';
@@ -23,7 +23,7 @@ export const DEFAULT_LIMITS: LoweringLimits = { maxStorageBufferBindingSize: 128
 /** Lowers `g` to a complete plan with kernel dispatches and a memory layout. */
 export function lowerToWebGpu(g: Graph, limits: LoweringLimits = DEFAULT_LIMITS): Plan {
   const plan = buildPlan(g);
-  const state: LoweringState = { sides: new Map(), constants: new Map() };
+  const state: LoweringState = { sides: new Map(), constants: new Map(), consumers: consumers(g) };
   for (const step of plan.steps) {
     const rule = LOWERING[step.node.op] as LowerRule<OpName>;
     try {

@@ -11,7 +11,7 @@ import type { OpName } from '../../ir/ops.ts';
 import { numel } from '../../ir/types.ts';
 import { copyKernel, select0Kernel, sliceLastKernel, stack0Kernels } from '../wgsl/copy.ts';
 import { crossEntropyKernels } from '../wgsl/cross-entropy.ts';
-import { elementwiseKernel, ew, exprForOp, type EwOpName } from '../wgsl/elementwise.ts';
+import { elementwiseKernel, ew, exprForOp, isElementwiseOp, type EwExpr, type EwOpName } from '../wgsl/elementwise.ts';
 import { embeddingKernel, ERROR_WORDS } from '../wgsl/embedding.ts';
 import { lstmKernels } from '../wgsl/lstm.ts';
 import { matmulKernel } from '../wgsl/matmul.ts';
@@ -25,14 +25,58 @@ export type LowerRule<O extends OpName> = (node: Node<O>, c: LowerCtx) => void;
 
 const lastDim = (shape: readonly number[]): number => shape[shape.length - 1] ?? 1;
 
-/** One elementwise IR op as a one-node fused kernel. */
+/**
+ * True when elementwise `node` is computed inside its consumer's kernel instead of on its own:
+ * its one output has exactly one reader, that reader is elementwise over the same number of
+ * elements, reads it as a full-size operand (not as a biasAdd bias), and it is not a graph output.
+ */
+function fusedIntoConsumer(node: Node, c: LowerCtx): boolean {
+  const out = node.outputs[0]!;
+  if (c.plan.graph.outputs.some((o) => o.value === out)) return false;
+  const readers = c.consumersOf(out);
+  if (readers.length !== 1) return false;
+  const r = readers[0]!;
+  if (!isElementwiseOp(r.op) || (r.op === 'biasAdd' && r.inputs[1] === out)) return false;
+  const size = (v: number): number => numel(c.plan.graph.values.get(v)!.type.shape);
+  return size(r.outputs[0]!) === size(out) && r.inputs.filter((v) => v === out).length === 1;
+}
+
+/**
+ * Elementwise ops: a chain of elementwise nodes whose intermediate values feed only the next one
+ * is fused into ONE kernel, emitted at the last node (the others emit nothing); the expression is
+ * rebuilt from the IR, leaves de-duplicated by value.
+ */
 function elementwise(node: Node, c: LowerCtx): void {
-  const args = node.inputs.map((_, i) => ew.input(i));
-  const expr = exprForOp(node.op as EwOpName, node.params as { value?: number }, args);
+  if (fusedIntoConsumer(node, c)) return;
+  const producers = new Map<number, Node>();
+  for (const n of c.plan.graph.nodes) for (const o of n.outputs) producers.set(o, n);
+  const leaves: number[] = [];
+  const leaf = (v: number): EwExpr => {
+    let i = leaves.indexOf(v);
+    if (i < 0) i = leaves.push(v) - 1;
+    return ew.input(i);
+  };
+  const build = (n: Node): EwExpr =>
+    exprForOp(
+      n.op as EwOpName,
+      n.params as { value?: number },
+      n.inputs.map((v, i) => {
+        const p = producers.get(v);
+        const inline = p && isElementwiseOp(p.op) && !(n.op === 'biasAdd' && i === 1) && fusedIntoConsumer(p, c);
+        return inline ? build(p) : leaf(v);
+      }),
+    );
+  const expr = build(node);
   const outType = c.typeOf(c.output(0));
-  const kernel = elementwiseKernel({ outputs: [expr], numInputs: node.inputs.length, numel: numel(outType.shape), cols: lastDim(outType.shape) });
+  const kernel = elementwiseKernel({ outputs: [expr], numInputs: leaves.length, numel: numel(outType.shape), cols: lastDim(outType.shape) });
   const bind: Record<string, number> = { out0: c.output(0) };
-  node.inputs.forEach((_, i) => (bind[`in${i}`] = c.input(i)));
+  leaves.forEach((v, i) => {
+    const b = c.plan.buffers.findIndex((x) => x.value === v);
+    bind[`in${i}`] = b;
+    // A leaf of a fused-away node is now read here, later than the IR says: keep it alive.
+    const s = c.plan.storages[c.plan.buffers[b]!.storage]!;
+    if (s.role === 'temp') s.last = Math.max(s.last, c.step.index);
+  });
   c.emit(kernel, bind);
 }
 

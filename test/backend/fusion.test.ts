@@ -1,0 +1,45 @@
+/**
+ * Elementwise fusion in the lowering: a chain of elementwise ops whose intermediates feed only the
+ * next op becomes one kernel (the others emit nothing), values read by more than one op or that
+ * are graph outputs are not fused away, and the fused plan computes what the reference computes —
+ * including when the memory planner would otherwise have reused a fused-away input's slot.
+ */
+import { expect, it } from 'vitest';
+import { lowerToWebGpu } from '../../compiler/lower/index.ts';
+import { GraphBuilder } from '../../ir/graph.ts';
+import { interpret } from '../../ir/interpret.ts';
+import { fromArray } from '../../ir/tensor.ts';
+import { tensorType } from '../../ir/types.ts';
+import { prepareWebGpuPlan } from '../../runtime/webgpu-executor.ts';
+import { cache, describeGpu, dev } from './gpu.ts';
+
+describeGpu('elementwise fusion', () => {
+  it('fuses single-reader chains into one kernel and matches the reference', async () => {
+    const f32 = (...s: number[]) => tensorType('f32', s);
+    const b = new GraphBuilder();
+    const x = b.addInput('x', f32(37, 5), 'input');
+    const y = b.addInput('y', f32(37, 5), 'input');
+    const bias = b.addInput('bias', f32(5), 'param', { kind: 'zeros' });
+    const a = b.add1('scale', { value: 0.5 }, [x]); // fused into the add
+    const s = b.add1('add', {}, [a, y]); // fused into the relu
+    const r = b.add1('relu', {}, [s]); // read twice: not fused away
+    const t = b.add1('tanh', {}, [b.add1('biasAdd', {}, [r, bias])]); // biasAdd fused into tanh
+    const u = b.add1('sigmoid', {}, [r]);
+    b.setOutput('t', t);
+    b.setOutput('u', u);
+    const g = b.finish();
+    const plan = lowerToWebGpu(g, dev().device.limits);
+    const kernels = plan.steps.flatMap((st) => st.dispatches.map((d) => d.kernel.name));
+    expect(kernels).toHaveLength(3); // relu(add(scale(x), y)), tanh(biasAdd(r, bias)), sigmoid(r)
+    const rnd = (n: number) => Array.from({ length: n }, (_, i) => Math.sin(i * 1.7) * 2);
+    const feeds = { x: fromArray('f32', [37, 5], rnd(185)), y: fromArray('f32', [37, 5], rnd(185).reverse()), bias: fromArray('f32', [5], [0.1, -0.2, 0.3, 0, 1]) };
+    const exe = await prepareWebGpuPlan(dev(), plan, cache!);
+    exe.setParams({ bias: feeds.bias });
+    const got = await exe.run({ x: feeds.x, y: feeds.y }, { seed: 0, step: 0, training: false });
+    const want = interpret(g, feeds, { seed: 0, step: 0, training: false });
+    for (const name of ['t', 'u']) {
+      Array.from(want[name]!.data).forEach((v, i) => expect(got[name]!.data[i]).toBeCloseTo(v, 5));
+    }
+    exe.destroy();
+  });
+});
