@@ -41,6 +41,27 @@ function fusedIntoConsumer(node: Node, c: LowerCtx): boolean {
   return size(r.outputs[0]!) === size(out) && r.inputs.filter((v) => v === out).length === 1;
 }
 
+/** The buffer holding IR value `v`, kept alive until the current step (it is read here). */
+function readHere(c: LowerCtx, v: number): number {
+  const b = c.plan.buffers.findIndex((x) => x.value === v);
+  const s = c.plan.storages[c.plan.buffers[b]!.storage]!;
+  if (s.role === 'temp') s.last = Math.max(s.last, c.step.index);
+  return b;
+}
+
+/**
+ * True when `matmul` is computed by the kernel of the biasAdd that reads it (the matmul kernel's
+ * bias epilogue): its output's only reader is that biasAdd (as the matrix operand), the output is
+ * not a graph output, and the biasAdd itself is not fused into an elementwise consumer.
+ */
+function matmulFusedIntoBias(node: Node, c: LowerCtx): boolean {
+  const out = node.outputs[0]!;
+  if (c.plan.graph.outputs.some((o) => o.value === out)) return false;
+  const readers = c.consumersOf(out);
+  const r = readers[0];
+  return readers.length === 1 && r!.op === 'biasAdd' && r!.inputs[0] === out && r!.inputs[1] !== out && !fusedIntoConsumer(r!, c);
+}
+
 /**
  * Elementwise ops: a chain of elementwise nodes whose intermediate values feed only the next one
  * is fused into ONE kernel, emitted at the last node (the others emit nothing); the expression is
@@ -70,19 +91,15 @@ function elementwise(node: Node, c: LowerCtx): void {
   const outType = c.typeOf(c.output(0));
   const kernel = elementwiseKernel({ outputs: [expr], numInputs: leaves.length, numel: numel(outType.shape), cols: lastDim(outType.shape) });
   const bind: Record<string, number> = { out0: c.output(0) };
-  leaves.forEach((v, i) => {
-    const b = c.plan.buffers.findIndex((x) => x.value === v);
-    bind[`in${i}`] = b;
-    // A leaf of a fused-away node is now read here, later than the IR says: keep it alive.
-    const s = c.plan.storages[c.plan.buffers[b]!.storage]!;
-    if (s.role === 'temp') s.last = Math.max(s.last, c.step.index);
-  });
+  // A leaf of a fused-away node is read here, later than the IR says: readHere keeps it alive.
+  leaves.forEach((v, i) => (bind[`in${i}`] = readHere(c, v)));
   c.emit(kernel, bind);
 }
 
 /** Rules for the dense, shape and sequence ops. */
 export const DENSE_RULES = {
-  matmul: (_n, c) => {
+  matmul: (n, c) => {
+    if (matmulFusedIntoBias(n, c)) return; // computed by the biasAdd's kernel
     const [M, K] = c.typeOf(c.input(0)).shape as [number, number];
     const N = c.typeOf(c.input(1)).shape[1]!;
     c.emit(matmulKernel({ M, N, K }), { a: c.input(0), b: c.input(1), c: c.output(0) });
@@ -90,7 +107,13 @@ export const DENSE_RULES = {
   add: elementwise,
   mul: elementwise,
   addN: elementwise,
-  biasAdd: elementwise,
+  biasAdd: (n, c) => {
+    const p = c.plan.graph.nodes.find((m) => m.outputs.includes(n.inputs[0]!));
+    if (!p || p.op !== 'matmul' || !matmulFusedIntoBias(p, c)) return elementwise(n, c);
+    const [M, K] = c.plan.graph.values.get(p.inputs[0]!)!.type.shape as [number, number];
+    const N = c.plan.graph.values.get(p.inputs[1]!)!.type.shape[1]!;
+    c.emit(matmulKernel({ M, N, K, bias: true }), { a: readHere(c, p.inputs[0]!), b: readHere(c, p.inputs[1]!), bias: c.input(1), c: c.output(0) });
+  },
   scale: elementwise,
   relu: elementwise,
   sigmoid: elementwise,

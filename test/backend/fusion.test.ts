@@ -42,4 +42,23 @@ describeGpu('elementwise fusion', () => {
     }
     exe.destroy();
   });
+
+  it('computes matmul + biasAdd with the matmul kernel\'s bias epilogue', async () => {
+    const f32 = (...s: number[]) => tensorType('f32', s);
+    const b = new GraphBuilder();
+    const x = b.addInput('x', f32(19, 7), 'input');
+    const w = b.addInput('w', f32(7, 11), 'param', { kind: 'uniform', scale: 1 });
+    const bias = b.addInput('bias', f32(11), 'param', { kind: 'uniform', scale: 1 });
+    b.setOutput('y', b.add1('softmax', {}, [b.add1('biasAdd', {}, [b.add1('matmul', {}, [x, w]), bias])]));
+    const g = b.finish();
+    const plan = lowerToWebGpu(g, dev().device.limits);
+    expect(plan.steps.flatMap((st) => st.dispatches.map((d) => d.kernel.name))).toEqual(['matmul_bias', 'softmax']);
+    const feeds = { x: fromArray('f32', [19, 7], Array.from({ length: 133 }, (_, i) => Math.cos(i))), w: fromArray('f32', [7, 11], Array.from({ length: 77 }, (_, i) => Math.sin(i))), bias: fromArray('f32', [11], Array.from({ length: 11 }, (_, i) => i / 10)) };
+    const exe = await prepareWebGpuPlan(dev(), plan, cache!);
+    exe.setParams({ w: feeds.w, bias: feeds.bias });
+    const got = await exe.run({ x: feeds.x }, { seed: 0, step: 0, training: false });
+    const want = interpret(g, feeds, { seed: 0, step: 0, training: false });
+    Array.from(want.y!.data).forEach((v, i) => expect(got.y!.data[i]).toBeCloseTo(v, 5));
+    exe.destroy();
+  });
 });
