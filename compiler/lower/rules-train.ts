@@ -2,11 +2,12 @@
  * WebGPU lowering rules for the training ops: the split expert FFN (expertHidden / expertOutput as
  * the forward's grouped GEMMs over the dispatch tile map), every gradient op and the in-place
  * optimizers. Gradient GEMMs reuse existing pipelines wherever they can — dense matmul on tiled
- * transposes (LSTM weights), the grouped GEMM on per-expert transposed weights with a zero bias
- * (expert input gradients), the combine gather with unit gates (dx of expertHidden) — and the
- * weight/bias gradients are deterministic segment reductions over each expert's slot range
- * (segment.ts). Ops whose result depends on the run (Adam's bias correction t = step + 1, the
- * train/eval mode of noiseStdGrad) rebuild their uniforms per run through `uniformFor`.
+ * transposes (LSTM weights), the grouped GEMM reading the expert weights transposed in place
+ * (`transposeW`, no transposed copy of the bank) with a zero bias (expert input gradients), the
+ * combine gather with unit gates (dx of expertHidden) — and the weight/bias gradients are
+ * deterministic segment reductions over each expert's slot range (segment.ts). Ops whose result
+ * depends on the run (Adam's bias correction t = step + 1, the train/eval mode of noiseStdGrad)
+ * rebuild their uniforms per run through `uniformFor`.
  * Expert banks split over several bindings are supported by the forward layers only; gradients of
  * a split bank and optimizer updates of split storages are refused with an explicit error.
  */
@@ -247,12 +248,10 @@ export const TRAIN_RULES = {
     // dw1[e] = Σ_{s∈e} x[src(s)]ᵀ·dpre[s]; db1[e] = Σ_{s∈e} dpre[s]
     c.emit(segmentGemmTnKernel({ Ka: D, Nb: H, segments: n, gather: true }), { a: x, sourceRow, b: dpre, offsets, out: dw1 });
     c.emit(segmentSumKernel({ C: H, segments: n }), { x: dpre, offsets, out: db1 });
-    // dslot[s] = dpre[s]·w1[e]ᵀ (grouped GEMM on transposed weights, zero bias), dx = Σ_j dslot[position].
-    const w1T = c.scratch('expertHiddenGrad.w1T', 'f32', n * H * D);
-    c.emit(transposeKernel({ batch: n, R: D, C: H }), { src: w1, dst: w1T });
+    // dslot[s] = dpre[s]·w1[e]ᵀ (grouped GEMM reading w1 [n,D,H] transposed, zero bias), dx = Σ_j dslot[position].
     const dslot = c.scratch('expertHiddenGrad.dslot', 'f32', S * D);
     const tileMap = tileMapOf(c, node.inputs[2]!, S, n);
-    c.emit(groupedGemmKernel({ S, N: S, k: 1, n, K: H, cols: D, gather: false, relu: false }), { a: dpre, tileMap, w0: w1T, bias: zerosConst(c, n * D), out: dslot });
+    c.emit(groupedGemmKernel({ S, N: S, k: 1, n, K: H, cols: D, gather: false, relu: false, transposeW: true }), { a: dpre, tileMap, w0: w1, bias: zerosConst(c, n * D), out: dslot });
     c.emit(combineKernel({ N, k, Dout: D }), { y: dslot, position, gates: onesConst(c, N * k), out: dx });
   },
   expertOutputGrad: (node, c) => {
@@ -262,10 +261,9 @@ export const TRAIN_RULES = {
     const w2 = whole(c, c.input(2), node, 'w2');
     const dy = c.input(3);
     const [dhidden, dw2, db2] = [c.output(0), c.output(1), c.output(2)];
-    const w2T = c.scratch('expertOutputGrad.w2T', 'f32', n * Dout * H);
-    c.emit(transposeKernel({ batch: n, R: H, C: Dout }), { src: w2, dst: w2T });
+    // dhidden[s] = dy[s]·w2[e]ᵀ (grouped GEMM reading w2 [n,H,Dout] transposed, zero bias).
     const tileMap = tileMapOf(c, node.inputs[1]!, S, n);
-    c.emit(groupedGemmKernel({ S, N: S, k: 1, n, K: Dout, cols: H, gather: false, relu: false }), { a: dy, tileMap, w0: w2T, bias: zerosConst(c, n * H), out: dhidden });
+    c.emit(groupedGemmKernel({ S, N: S, k: 1, n, K: Dout, cols: H, gather: false, relu: false, transposeW: true }), { a: dy, tileMap, w0: w2, bias: zerosConst(c, n * H), out: dhidden });
     c.emit(segmentGemmTnKernel({ Ka: H, Nb: Dout, segments: n, gather: false }), { a: hidden, sourceRow: offsets, b: dy, offsets, out: dw2 });
     c.emit(segmentSumKernel({ C: Dout, segments: n }), { x: dy, offsets, out: db2 });
   },

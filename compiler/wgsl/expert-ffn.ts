@@ -11,6 +11,9 @@
  * `w3`), each holding a contiguous range of experts (bank b starts at expert bankStart[b], given in
  * the uniform): this is how expert banks larger than one 128 MiB storage binding are handled.
  * The expert FFN is two of these: hidden = gemm(gather x, w1, b1, relu); y = gemm(hidden, w2, b2).
+ * With `transposeW` the kernel multiplies by each expert's weight transposed (bank stored [n, cols,
+ * K]), transposing the tile as it stages it: the expert input gradients dslot = dpre·w1[e]ᵀ and
+ * dhidden = dy·w2[e]ᵀ read the forward's weight banks directly, with no transposed copy.
  */
 import { ceilDiv, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
 import { maxTiles } from './dispatch.ts';
@@ -35,6 +38,13 @@ export interface GroupedGemmOptions {
   readonly relu: boolean;
   /** Experts per weight binding, in order (sum = n, at most 4 banks); default one bank. */
   readonly banks?: readonly number[];
+  /**
+   * Read each expert's weight as the transpose of its stored matrix: the bank is stored
+   * [n, cols, K] and the logical [K, cols] element (kk, col) of expert e is w[e·cols·K + col·K + kk]
+   * (the input gradient of an expert layer, x·wᵀ, without a transposed copy of the bank). The tile
+   * is transposed while it is staged into workgroup memory, so the inner loop is unchanged.
+   */
+  readonly transposeW?: boolean;
 }
 
 /** Register/workgroup tiling of the grouped GEMM (exposed for benchmarking variants). */
@@ -65,7 +75,8 @@ export const DEFAULT_EXPERT_TILING: ExpertTiling = { tm: EXPERT_TILE_ROWS, tn: 1
 
 /**
  * Grouped GEMM kernel. Bindings: a, [sourceRow], tileMap, w0..w{B−1}, bias [n, cols], out [S, cols],
- * params.
+ * params. With transposeW and K % 4 == 0 (and a vec4 tiling) the weight bindings are declared
+ * array<vec4<f32>> (same bytes; each bank's size is a multiple of 16).
  */
 export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: ExpertTiling }): Kernel {
   const tl = o.tiling ?? DEFAULT_EXPERT_TILING;
@@ -95,6 +106,10 @@ export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: Ex
     ['bank3', 'u32', starts[3]!],
   ]);
   const B = banks.length;
+  const TW = !!o.transposeW;
+  // Transposed weights with K % 4 == 0: every 4-run along K of a stored row is 16-byte aligned, so
+  // the weight banks are bound as vec4 arrays and the tile is fetched with real vec4 loads.
+  const WV4 = TW && V4 && TK % 4 === 0 && o.K % 4 === 0;
   const bindings: KernelBinding[] = [
     { name: 'a', access: 'read' },
     ...(o.gather ? [{ name: 'sourceRow', access: 'read' } as const] : []),
@@ -107,18 +122,22 @@ export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: Ex
   const decls = bindings
     .map((b, i) => {
       if (b.access === 'uniform') return `@group(0) @binding(${i}) var<uniform> params: Params;`;
-      const t = b.name === 'sourceRow' ? 'i32' : b.name === 'tileMap' ? 'vec4<i32>' : 'f32';
+      const t = b.name === 'sourceRow' ? 'i32' : b.name === 'tileMap' ? 'vec4<i32>' : WV4 && /^w\d$/.test(b.name) ? 'vec4<f32>' : 'f32';
       return `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${t}>;`;
     })
     .join('\n');
   const bankVars = ['', 'params.bank1', 'params.bank2', 'params.bank3'];
   // Weight element `idx` (within an expert's K×cols matrix) of expert e, picking the bank.
-  const wFn =
+  // With WV4 the name is w_at4 and idx is a multiple of 4 (a vec4 index is idx / 4).
+  const wAt = (name: string, ret: string, at: (i: string) => string) =>
     B === 1
-      ? `fn w_at(e: u32, idx: u32) -> f32 { return w0[e * params.K * params.cols + idx]; }`
-      : `fn w_at(e: u32, idx: u32) -> f32 {\n${Array.from({ length: B - 1 }, (_, i) => B - 1 - i)
-          .map((b) => `  if (e >= ${bankVars[b]}) { return w${b}[(e - ${bankVars[b]}) * params.K * params.cols + idx]; }`)
-          .join('\n')}\n  return w0[e * params.K * params.cols + idx];\n}`;
+      ? `fn ${name}(e: u32, idx: u32) -> ${ret} { return w0[${at('e * params.K * params.cols + idx')}]; }`
+      : `fn ${name}(e: u32, idx: u32) -> ${ret} {\n${Array.from({ length: B - 1 }, (_, i) => B - 1 - i)
+          .map((b) => `  if (e >= ${bankVars[b]}) { return w${b}[${at(`(e - ${bankVars[b]}) * params.K * params.cols + idx`)}]; }`)
+          .join('\n')}\n  return w0[${at('e * params.K * params.cols + idx')}];\n}`;
+  const wFn = WV4
+    ? wAt('w_at4', 'vec4<f32>', (i) => `(${i}) / 4u`)
+    : `${wAt('w_at', 'f32', (i) => i)}${TW && V4 ? '\nfn w_at4(e: u32, idx: u32) -> vec4<f32> { return vec4<f32>(w_at(e, idx), w_at(e, idx + 1u), w_at(e, idx + 2u), w_at(e, idx + 3u)); }' : ''}`;
   const RNV = V4 ? RN / 4 : RN; // B loads per thread per k
   const bsDecl = V4 ? `var<workgroup> Bs: array<vec4<f32>, ${(TK * TN) / 4}>;` : `var<workgroup> Bs: array<f32, ${TK * TN}>;`;
   // Thread column of register column j: scalar layout tx + CX·j; vec4 layout 4·(tx + CX·(j/4)) + j%4.
@@ -135,7 +154,65 @@ export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: Ex
         for (var j = 0u; j < ${RN}u; j++) { acc[i][j] = fma(av[i], bv[j], acc[i][j]); }
       }`;
   const accT = V4 ? `array<array<vec4<f32>, ${RNV}>, ${RM}>` : `array<array<f32, ${RN}>, ${RM}>`;
-  const bLoad = V4
+  // Transposed weights (TW): the tile's logical element (kr, col) is stored at w[e][gn·K + gk]. With a
+  // vec4 tile and TK % 4 == 0 each thread unit is a 4-column × 4-k block: 4 loads of 4 consecutive k
+  // (one per column, along the stored rows) transposed in registers into 4 vec4 rows of Bs.
+  const bLoadT = !V4
+    ? `    for (var r = 0u; r < ${(TN * TK) / WG}u; r++) {
+      let q = t + ${WG}u * r;
+      let kr = q % TK;
+      let col = q / TK;
+      let gk = k0 + kr;
+      let gn = n0 + col;
+      var v = 0.0;
+      if (gk < K && gn < N) { v = w_at(e, gn * K + gk); }
+      Bs[kr * TN + col] = v;
+    }`
+    : TK % 4 !== 0
+      ? `    for (var r = 0u; r < ${Math.ceil((TN * TK) / WG)}u; r++) {
+      let q = t + ${WG}u * r;
+      if (q < ${TN * TK}u) {
+        let kr = q % TK;
+        let col = q / TK;
+        let gk = k0 + kr;
+        let gn = n0 + col;
+        var v = 0.0;
+        if (gk < K && gn < N) { v = w_at(e, gn * K + gk); }
+        Bs[kr * ${TN / 4}u + col / 4u][col % 4u] = v;
+      }
+    }`
+      : `    for (var r = 0u; r < ${Math.ceil((TN * TK) / 16 / WG)}u; r++) {
+      let q = t + ${WG}u * r;
+      if (q < ${(TN * TK) / 16}u) {
+        let k4 = q % ${TK / 4}u;
+        let c4 = q / ${TK / 4}u;
+        let gk = k0 + 4u * k4;
+        let gn = n0 + 4u * c4;
+        var m: array<vec4<f32>, 4>;
+        for (var i = 0u; i < 4u; i++) {
+          var v = vec4<f32>(0.0);
+          if (gn + i < N && gk < K) {
+            let base = (gn + i) * K + gk;
+            ${
+              WV4
+                ? 'v = w_at4(e, base);'
+                : `if (gk + 3u < K) {
+              v = w_at4(e, base);
+            } else {
+              for (var c = 0u; c < 4u; c++) { if (gk + c < K) { v[c] = w_at(e, base + c); } }
+            }`
+            }
+          }
+          m[i] = v;
+        }
+        for (var j = 0u; j < 4u; j++) {
+          Bs[(4u * k4 + j) * ${TN / 4}u + c4] = vec4<f32>(m[0][j], m[1][j], m[2][j], m[3][j]);
+        }
+      }
+    }`;
+  const bLoad = TW
+    ? bLoadT
+    : V4
     ? `    for (var r = 0u; r < ${(TN * TK) / 4 / WG > 0 ? Math.ceil((TN * TK) / 4 / WG) : 1}u; r++) {
       let q = t + ${WG}u * r;
       if (q < ${(TN * TK) / 4}u) {
@@ -166,7 +243,7 @@ export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: Ex
       Bs[kr * TN + col] = v;
     }`;
   const accRead = V4 ? `acc[i][j / 4u][j % 4u]` : `acc[i][j]`;
-  const wgsl = /* wgsl */ `// grouped_gemm gather=${o.gather} relu=${o.relu} banks=${B} tile=${TM}x${TN}x${TK} reg=${RM}x${RN}${V4 ? ' vec4' : ''}
+  const wgsl = /* wgsl */ `// grouped_gemm gather=${o.gather} relu=${o.relu} banks=${B}${TW ? ` transposeW${WV4 ? ' vec4W' : ''}` : ''} tile=${TM}x${TN}x${TK} reg=${RM}x${RN}${V4 ? ' vec4' : ''}
 ${u.struct}
 ${decls}
 ${wFn}
@@ -235,12 +312,12 @@ ${compute}
 `;
   const tag = `${TM}x${TN}x${TK}:${RM}x${RN}${V4 ? ':v4' : ''}${AV4 ? ':av4' : ''}`;
   return {
-    name: `expert_gemm${o.gather ? '_gather' : ''}${o.relu ? '_relu' : ''}`,
+    name: `expert_gemm${TW ? '_wt' : ''}${o.gather ? '_gather' : ''}${o.relu ? '_relu' : ''}`,
     wgsl,
     bindings,
     workgroupSize: [WG, 1, 1],
     dispatch: [ceilDiv(o.cols, TN), tiles, 1],
-    cacheKey: `expert_gemm:gather=${o.gather}:relu=${o.relu}:banks=${B}:${tag}`,
+    cacheKey: `expert_gemm:gather=${o.gather}:relu=${o.relu}:banks=${B}:${tag}${TW ? `:transposeW${WV4 ? ':vec4W' : ''}` : ''}`,
     uniformData: u.data,
   };
 }
