@@ -6,21 +6,12 @@
  * same two passes giving per-group sums and counts in scratch, the primary-load gradient, the
  * per-element clean/sigma gradient) and
  * `secondaryGatingGrad` is three (per-(row, slot) logit gradients into scratch, the weight
- * gradients, the input gradient). Kernels are in compiler/wgsl/hierarchical.ts.
+ * gradients, the input gradient). Kernels are in compiler/wgsl/hierarchical-*.ts.
  */
 import { normalTableData } from '../wgsl/philox.ts';
-import {
-  hierLoadGradPrimaryKernel,
-  hierLoadGradRowsKernel,
-  hierLoadKernel,
-  hierLoadScratch,
-  secondaryGatingGradInputKernel,
-  secondaryGatingGradRowsKernel,
-  secondaryGatingGradWeightsKernel,
-  secondaryGatingKernel,
-  type HierLoadKernelOptions,
-  type SecondaryGatingKernelOptions,
-} from '../wgsl/hierarchical.ts';
+import { secondaryGatingKernel, type SecondaryGatingKernelOptions } from '../wgsl/hierarchical-gating.ts';
+import { secondaryGatingGradInputKernel, secondaryGatingGradRowsKernel, secondaryGatingGradWeightsKernel } from '../wgsl/hierarchical-gating-grad.ts';
+import { hierLoadGradPrimaryKernel, hierLoadGradRowsKernel, hierLoadKernel, hierLoadScratch, type HierLoadKernelOptions } from '../wgsl/hierarchical-load.ts';
 import type { Node } from '../../ir/graph.ts';
 import type { RunParams } from '../plan.ts';
 import type { LowerCtx } from './context.ts';
