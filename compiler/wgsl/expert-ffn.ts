@@ -3,7 +3,8 @@
  * map of dispatch.ts: workgroup (x, y) reads tile-map entry y = (expert e, rowStart, rowEnd) and
  * computes a 32-row × 128-column tile (EXPERT_TILE_ROWS rows) of out[s] = act(a[src(s)]·w[e] +
  * bias[e]) for slots s in [rowStart, rowEnd), 8×16 outputs per thread in vec4 registers, both
- * tiles staged through workgroup memory as vec4 (the register layout of matmul.ts). 32-row tiles
+ * tiles staged through workgroup memory as vec4 (the register layout of matmul.ts), 32 k at a time,
+ * read from storage as vec4 when K and cols are multiples of 4. 32-row tiles
  * because at the usual ~N·k/n ≈ 32 slots per expert 64-row tiles are half empty. In the first
  * layer src(s) = sourceRow[s] (rows gathered straight from x, no dispatched copy); in the second
  * src(s) = s. The grid is the static worst case (maxTiles), entries with expert −1 exit at once, so
@@ -63,15 +64,26 @@ export interface ExpertTiling {
   readonly vec4: boolean;
   /** Also stage the A tile as vec4 (4 rows per load; rm multiple of 4). */
   readonly avec4?: boolean;
+  /** Read W from storage as vec4<f32> (4 columns per load) when cols % 4 == 0 (needs vec4; not with transposeW). */
+  readonly wload4?: boolean;
+  /** Read A from storage as vec4<f32> (4 consecutive k per load) when K % 4 == 0 (needs avec4). */
+  readonly aload4?: boolean;
 }
 
 /**
- * Default: 32-row × 128-column tiles, 32 threads of 8 rows × 16 columns, both tiles staged as vec4.
+ * Default: 32-row × 128-column tiles, 32 threads of 8 rows × 16 columns, K step 32, both tiles
+ * staged as vec4, W (cols % 4 = 0) and A (K % 4 = 0) read from storage as vec4.
  * At ~32 slots per expert (N·k/n at the benchmark shape) 64-row tiles were half empty; vec4
  * workgroup-memory reads cut lavapipe's per-lane gathers ~4×. Measured on lavapipe (2 cores):
- * 64×64 8×8 scalar 1.8 GFLOP/s → this tiling ~4.0 GFLOP/s (bench/kernels.ts shape).
+ * 64×64 8×8 scalar 1.8 GFLOP/s → K step 16, scalar storage reads ~4.0 GFLOP/s (bench/kernels.ts
+ * shape). K step 32 + vec4 storage reads: faster again, but only if the W staging loop (32
+ * iterations) is not fully unrolled: with one weight bank (the real plan at N=512 D=512 n=64
+ * H=1024, 128 MiB) lavapipe unrolls it and the kernel got ~15% SLOWER than K step 16, while with
+ * ≥ 2 banks (bench/kernels.ts) the bank branch kept the loop rolled and it was ~1.2× faster. Its
+ * trip count is therefore made non-constant (+ params.zero); in-plan `moec profile` then gives
+ * ~1.2–1.3× for both GEMMs.
  */
-export const DEFAULT_EXPERT_TILING: ExpertTiling = { tm: EXPERT_TILE_ROWS, tn: 128, tk: 16, rm: 8, rn: 16, vec4: true, avec4: true };
+export const DEFAULT_EXPERT_TILING: ExpertTiling = { tm: EXPERT_TILE_ROWS, tn: 128, tk: 32, rm: 8, rn: 16, vec4: true, avec4: true, wload4: true, aload4: true };
 
 /**
  * Grouped GEMM kernel. Bindings: a, [sourceRow], tileMap, w0..w{B−1}, bias [n, cols], out [S, cols],
@@ -100,7 +112,8 @@ export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: Ex
     ['K', 'u32', o.K],
     ['cols', 'u32', o.cols],
     ['maxTiles', 'u32', tiles],
-    ['_r', 'u32', 0],
+    // Always 0: added to a constant trip count so that lavapipe does not fully unroll the loop.
+    ['zero', 'u32', 0],
     ['bank1', 'u32', starts[1]!],
     ['bank2', 'u32', starts[2]!],
     ['bank3', 'u32', starts[3]!],
@@ -110,6 +123,9 @@ export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: Ex
   // Transposed weights with K % 4 == 0: every 4-run along K of a stored row is 16-byte aligned, so
   // the weight banks are bound as vec4 arrays and the tile is fetched with real vec4 loads.
   const WV4 = TW && V4 && TK % 4 === 0 && o.K % 4 === 0;
+  // Untransposed weights with cols % 4 == 0: every 4-column run of a row is 16-byte aligned.
+  const WL4 = !TW && !!tl.wload4 && V4 && o.cols % 4 === 0;
+  const AL4 = !!tl.aload4 && AV4 && o.K % 4 === 0 && TK % 4 === 0 && ((TM * TK) / 4) % WG === 0;
   const bindings: KernelBinding[] = [
     { name: 'a', access: 'read' },
     ...(o.gather ? [{ name: 'sourceRow', access: 'read' } as const] : []),
@@ -122,7 +138,7 @@ export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: Ex
   const decls = bindings
     .map((b, i) => {
       if (b.access === 'uniform') return `@group(0) @binding(${i}) var<uniform> params: Params;`;
-      const t = b.name === 'sourceRow' ? 'i32' : b.name === 'tileMap' ? 'vec4<i32>' : WV4 && /^w\d$/.test(b.name) ? 'vec4<f32>' : 'f32';
+      const t = b.name === 'sourceRow' ? 'i32' : b.name === 'tileMap' ? 'vec4<i32>' : ((WV4 || WL4) && /^w\d$/.test(b.name)) || (AL4 && b.name === 'a') ? 'vec4<f32>' : 'f32';
       return `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${t}>;`;
     })
     .join('\n');
@@ -135,7 +151,7 @@ export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: Ex
       : `fn ${name}(e: u32, idx: u32) -> ${ret} {\n${Array.from({ length: B - 1 }, (_, i) => B - 1 - i)
           .map((b) => `  if (e >= ${bankVars[b]}) { return w${b}[${at(`(e - ${bankVars[b]}) * params.K * params.cols + idx`)}]; }`)
           .join('\n')}\n  return w0[${at('e * params.K * params.cols + idx')}];\n}`;
-  const wFn = WV4
+  const wFn = WV4 || WL4
     ? wAt('w_at4', 'vec4<f32>', (i) => `(${i}) / 4u`)
     : `${wAt('w_at', 'f32', (i) => i)}${TW && V4 ? '\nfn w_at4(e: u32, idx: u32) -> vec4<f32> { return vec4<f32>(w_at(e, idx), w_at(e, idx + 1u), w_at(e, idx + 2u), w_at(e, idx + 3u)); }' : ''}`;
   const RNV = V4 ? RN / 4 : RN; // B loads per thread per k
@@ -213,7 +229,7 @@ export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: Ex
   const bLoad = TW
     ? bLoadT
     : V4
-    ? `    for (var r = 0u; r < ${(TN * TK) / 4 / WG > 0 ? Math.ceil((TN * TK) / 4 / WG) : 1}u; r++) {
+    ? `    for (var r = 0u; r < ${(TN * TK) / 4 / WG > 0 ? Math.ceil((TN * TK) / 4 / WG) : 1}u${WL4 ? ' + params.zero' : ''}; r++) {
       let q = t + ${WG}u * r;
       if (q < ${(TN * TK) / 4}u) {
         let kr = q / ${TN / 4}u;
@@ -223,11 +239,11 @@ export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: Ex
         var v = vec4<f32>(0.0);
         if (gk < K) {
           let base = gk * N + gn;
-          if (gn + 3u < N) {
+          ${WL4 ? 'if (gn < N) { v = w_at4(e, base); }' : `if (gn + 3u < N) {
             v = vec4<f32>(w_at(e, base), w_at(e, base + 1u), w_at(e, base + 2u), w_at(e, base + 3u));
           } else {
             for (var c = 0u; c < 4u; c++) { if (gn + c < N) { v[c] = w_at(e, base + c); } }
-          }
+          }`}
         }
         Bs[q] = v;
       }
@@ -241,6 +257,33 @@ export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: Ex
       var v = 0.0;
       if (gk < K && gn < N) { v = w_at(e, gk * N + gn); }
       Bs[kr * TN + col] = v;
+    }`;
+  const aLoad = AL4
+    ? `    for (var r = 0u; r < ${(TM * TK) / 4 / WG}u; r++) {
+      let q = t + ${WG}u * r;
+      let row = q / ${TK / 4}u;
+      let k4 = q % ${TK / 4}u;
+      let s = rowStart + row;
+      let gk = k0 + 4u * k4;
+      var v = vec4<f32>(0.0);
+      if (s < rowEnd && gk < K) {
+        ${o.gather ? 'let src = u32(sourceRow[s]);' : 'let src = s;'}
+        v = a[(src * K + gk) / 4u];
+      }
+      for (var c = 0u; c < 4u; c++) { As[(4u * k4 + c) * ${TM / 4}u + row / 4u][row % 4u] = v[c]; }
+    }`
+    : `    for (var r = 0u; r < ${(TM * TK) / WG}u; r++) {
+      let q = t + ${WG}u * r;
+      let row = q / TK;
+      let kk = q % TK;
+      let s = rowStart + row;
+      let gk = k0 + kk;
+      var v = 0.0;
+      if (s < rowEnd && gk < K) {
+        ${o.gather ? 'let src = u32(sourceRow[s]);' : 'let src = s;'}
+        v = a[src * K + gk];
+      }
+      ${AV4 ? 'As[kk * (TM / 4u) + row / 4u][row % 4u] = v;' : 'As[kk * TM + row] = v;'}
     }`;
   const accRead = V4 ? `acc[i][j / 4u][j % 4u]` : `acc[i][j]`;
   const wgsl = /* wgsl */ `// grouped_gemm gather=${o.gather} relu=${o.relu} banks=${B}${TW ? ` transposeW${WV4 ? ' vec4W' : ''}` : ''} tile=${TM}x${TN}x${TK} reg=${RM}x${RN}${V4 ? ' vec4' : ''}
@@ -268,19 +311,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let ty = t / ${CX}u;
   var acc: ${accT};
   for (var k0 = 0u; k0 < K; k0 += TK) {
-    for (var r = 0u; r < ${(TM * TK) / WG}u; r++) {
-      let q = t + ${WG}u * r;
-      let row = q / TK;
-      let kk = q % TK;
-      let s = rowStart + row;
-      let gk = k0 + kk;
-      var v = 0.0;
-      if (s < rowEnd && gk < K) {
-        ${o.gather ? 'let src = u32(sourceRow[s]);' : 'let src = s;'}
-        v = a[src * K + gk];
-      }
-      ${AV4 ? 'As[kk * (TM / 4u) + row / 4u][row % 4u] = v;' : 'As[kk * TM + row] = v;'}
-    }
+${aLoad}
 ${bLoad}
     workgroupBarrier();
     for (var kk = 0u; kk < TK; kk++) {
@@ -310,7 +341,7 @@ ${compute}
   }
 }
 `;
-  const tag = `${TM}x${TN}x${TK}:${RM}x${RN}${V4 ? ':v4' : ''}${AV4 ? ':av4' : ''}`;
+  const tag = `${TM}x${TN}x${TK}:${RM}x${RN}${V4 ? ':v4' : ''}${AV4 ? ':av4' : ''}${WL4 ? ':wl4' : ''}${AL4 ? ':al4' : ''}`;
   return {
     name: `expert_gemm${TW ? '_wt' : ''}${o.gather ? '_gather' : ''}${o.relu ? '_relu' : ''}`,
     wgsl,
