@@ -47,8 +47,9 @@ export interface Runner {
 export async function prepareRunner(backend: Backend, plan: Plan, params: Readonly<Record<string, Tensor>>): Promise<Runner> {
   if (backend.kind === 'cpu') {
     const exe = prepareCpuPlan(plan);
+    exe.setParams(params);
     return {
-      run: async (data, run) => exe.run({ ...params, ...data }, run),
+      run: async (data, run) => exe.run(data, run),
       destroy: () => {},
     };
   }

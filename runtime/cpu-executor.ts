@@ -17,9 +17,10 @@ export interface CpuExecutable {
   setParams(params: Readonly<Record<string, Tensor>>): void;
   /**
    * Runs the plan. `feeds` holds the data inputs, and may also (re)write parameters or state;
-   * every input must have been written at least once. Returns the named outputs (copies).
+   * every input must have been written at least once. Returns the named outputs asked for in
+   * `want` (default: all), as copies.
    */
-  run(feeds: Readonly<Record<string, Tensor>>, ctx: Omit<RunContext, 'precision'>): Record<string, Tensor>;
+  run(feeds: Readonly<Record<string, Tensor>>, ctx: Omit<RunContext, 'precision'>, want?: readonly string[]): Record<string, Tensor>;
   /** Current values of parameters or state (copies), e.g. after training steps. */
   read(names: readonly string[]): Record<string, Tensor>;
 }
@@ -53,7 +54,7 @@ export function prepareCpuPlan(plan: Plan): CpuExecutable {
         write(name, t);
       }
     },
-    run(feeds, ctx) {
+    run(feeds, ctx, want) {
       for (const [name, t] of Object.entries(feeds)) write(name, t);
       const missing = plan.inputs.filter((i) => !written.has(i.name) || (i.role === 'input' && !(i.name in feeds)));
       if (missing.length > 0) throw new Error(`missing feeds: ${missing.map((i) => `'${i.name}' (${i.role})`).join(', ')}`);
@@ -64,7 +65,9 @@ export function prepareCpuPlan(plan: Plan): CpuExecutable {
         step.outputs.forEach((b, k) => views[b]!.data.set(outs[k]!.data));
       }
       const result: Record<string, Tensor> = {};
+      const wanted = want ? new Set(want) : null;
       for (const o of plan.outputs) {
+        if (wanted && !wanted.has(o.name)) continue;
         const v = views[o.buffer]!;
         result[o.name] = { type: v.type, data: v.data.slice() };
       }

@@ -35,7 +35,7 @@ export interface EvalResult {
 export async function prepareEvaluator(backend: Backend, plan: Plan): Promise<Evaluator> {
   if (backend.kind === 'cpu') {
     const exe = prepareCpuPlan(plan);
-    return { setParams: (p) => exe.setParams(p), run: async (f) => exe.run(f, { seed: 0, step: 0, training: false }), destroy: () => {} };
+    return { setParams: (p) => exe.setParams(p), run: async (f, want) => exe.run(f, { seed: 0, step: 0, training: false }, want), destroy: () => {} };
   }
   const exe = await prepareWebGpuPlan(backend.device, plan);
   return { setParams: (p) => exe.setParams(p), run: (f, want) => exe.run(f, { seed: 0, step: 0, training: false }, want), destroy: () => exe.destroy() };

@@ -82,7 +82,7 @@ export async function prepareTrainer(backend: Backend, plan: Plan, initial: Read
   if (backend.kind === 'cpu') {
     const exe = prepareCpuPlan(plan);
     exe.setParams(initial);
-    run = async (batch, step) => exe.run(batch, { seed: opts.seed, step, training: true });
+    run = async (batch, step) => exe.run(batch, { seed: opts.seed, step, training: true }, want);
     read = async (names) => exe.read(names);
   } else {
     const exe = await prepareWebGpuPlan(backend.device, plan);

@@ -139,7 +139,19 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
       offset += bytes;
     });
   };
+  // One readback buffer per size, reused by every run (a training step reads the same outputs
+  // each time), instead of creating and destroying one per run.
+  const stagingBySize = new Map<number, GPUBuffer>();
+  const stagingFor = (size: number): GPUBuffer => {
+    let b = stagingBySize.get(size);
+    if (!b) {
+      b = make(size, `readback${size}`, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+      stagingBySize.set(size, b);
+    }
+    return b;
+  };
   let paramsSet = false;
+  let running = false;
   let lastRun: RunParams | null = null;
   const dispatches = bound.length;
 
@@ -153,6 +165,7 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
     },
     async run(feeds, run, want) {
       if (!paramsSet) throw new Error('call setParams before run');
+      if (running) throw new Error('run() called while a previous run of this plan is still in flight; await it first');
       const missing = plan.inputs.filter((i) => i.role === 'input' && !(i.name in feeds)).map((i) => i.name);
       if (missing.length > 0) throw new Error(`missing inputs: ${missing.join(', ')}`);
       for (const [name, t] of Object.entries(feeds)) upload(name, t, 'input');
@@ -179,7 +192,8 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
         offsets.push(total);
         total += align4(numel(plan.buffers[id]!.type.shape) * 4);
       }
-      const staging = device.createBuffer({ size: Math.max(4, total), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const staging = stagingFor(Math.max(4, total));
+      running = true;
       const enc = device.createCommandEncoder();
       for (const e of errorReads) enc.clearBuffer(storageParts[plan.buffers[e.buffer]!.storage]![0]!);
       const pass = enc.beginComputePass();
@@ -195,11 +209,15 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
         const bytes = numel(plan.buffers[id]!.type.shape) * 4;
         if (bytes > 0) enc.copyBufferToBuffer(storageParts[plan.buffers[id]!.storage]![0]!, 0, staging, offsets[i]!, align4(bytes));
       });
-      device.queue.submit([enc.finish()]);
-      await staging.mapAsync(GPUMapMode.READ);
-      const bytes = staging.getMappedRange().slice(0);
-      staging.unmap();
-      staging.destroy();
+      let bytes: ArrayBuffer;
+      try {
+        device.queue.submit([enc.finish()]);
+        await staging.mapAsync(GPUMapMode.READ);
+        bytes = staging.getMappedRange().slice(0, total);
+        staging.unmap();
+      } finally {
+        running = false;
+      }
       throwIfDeviceError(dev, 'running the plan');
       errorReads.forEach((e, i) => {
         const words = new Uint32Array(bytes, offsets[reads.length + i]!, 2);

@@ -29,6 +29,10 @@ describeGpu('profiling', () => {
     expect(timings.find((t) => t.op === 'gating')!.layer).toBe('moe0');
     const again = await exe.run(syntheticFeeds(g, 1), run, ['loss']);
     expect(again.loss!.data[0]).toBe(first.loss!.data[0]);
+    // Runs reuse one readback buffer, so an overlapping run is refused rather than corrupting it.
+    const inFlight = exe.run(syntheticFeeds(g, 1), run, ['loss']);
+    await expect(exe.run(syntheticFeeds(g, 1), run, ['loss'])).rejects.toThrow(/still in flight/);
+    expect((await inFlight).loss!.data[0]).toBe(first.loss!.data[0]);
     exe.destroy();
   });
 });

@@ -28,6 +28,10 @@ describe('lowered plan on the CPU executor', () => {
     // Run twice: stale data left in reused slots must not leak into the second run.
     const again = prepareCpuPlan(plan).run(feeds, ctx);
     expect(Array.from(again.loss!.data)).toEqual(Array.from(want.loss!.data));
+    // Only the outputs asked for are copied out.
+    const some = prepareCpuPlan(plan).run(feeds, ctx, ['loss', 'moe0.load']);
+    expect(Object.keys(some).sort()).toEqual(['loss', 'moe0.load']);
+    expect(Array.from(some['moe0.load']!.data)).toEqual(Array.from(want['moe0.load']!.data));
   });
 
   it('has dispatches for every step but views and fused elementwise ops, and pools temporaries', () => {
