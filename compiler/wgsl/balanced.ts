@@ -187,11 +187,6 @@ ${MAIN64} {
   return { name: 'balanced_route', wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: grid1d(ceilDiv(s.N, 64)), cacheKey: 'balanced_route', uniformData: u.data };
 }
 
-/** The three gating kernels for one run mode: logits, mask (+ load), route. */
-export function balancedGatingKernels(s: BalancedShape & { readonly train: boolean }): [Kernel, Kernel, Kernel] {
-  return [balancedLogitsKernel(s), balancedMaskKernel(s), balancedRouteKernel(s)];
-}
-
 /**
  * The threshold loss (grad = false: out [1] = Σ_x Σ_i (M_t − M)(L − T)) or its vjp into T (grad =
  * true: out [n] = −dloss·Σ_x (M_t − M)), one 64-invocation workgroup. Bindings logits [N,n],
