@@ -58,9 +58,22 @@ export interface PartRef {
   readonly part: number;
 }
 
+/**
+ * Where an indirect dispatch reads its grid: three u32 words (x, y, z) at byte `offset` of plan
+ * buffer `buffer`, written on the device by an earlier dispatch of the same run (e.g. the MoE
+ * dispatch scan writes how many expert tiles exist). The kernel's static `dispatch` is then only
+ * the worst case (shown by `moec compile --emit plan`), never launched.
+ */
+export interface IndirectArgs {
+  readonly buffer: number;
+  readonly offset: number;
+}
+
 /** One kernel launch: a kernel and the plan buffers bound to its bindings (by binding name). */
 export interface Dispatch {
   readonly kernel: Kernel;
+  /** Launch with the grid the device wrote into this buffer (`dispatchWorkgroupsIndirect`). */
+  readonly indirect?: IndirectArgs;
   /** Binding name → plan buffer id (or one part of a split storage). `params` is implicit. */
   readonly bind: Readonly<Record<string, number | PartRef>>;
   /** The uniform for a given run, when it depends on seed/step/mode; else `kernel.uniformData`. */

@@ -43,7 +43,8 @@ export function printPlan(plan: Plan): string {
         .filter(([k]) => used.has(k))
         .map(([k, v]) => `${k}=${typeof v === 'number' ? plan.buffers[v]!.name : `${plan.buffers[v.buffer]!.name}.part${v.part}`}`)
         .join(' ');
-      lines.push(`        ${d.kernel.name} grid ${d.kernel.dispatch.join('x')}${d.uniformFor ? ' (per-run uniform)' : ''}: ${bind}`);
+      const grid = d.indirect ? `grid indirect(${plan.buffers[d.indirect.buffer]!.name}+${d.indirect.offset}) ≤ ${d.kernel.dispatch.join('x')}` : `grid ${d.kernel.dispatch.join('x')}`;
+      lines.push(`        ${d.kernel.name} ${grid}${d.uniformFor ? ' (per-run uniform)' : ''}: ${bind}`);
     }
   }
   lines.push(`  ${dispatches} dispatches in one compute pass, 1 submit per run`);

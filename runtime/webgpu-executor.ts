@@ -45,7 +45,8 @@ export interface DispatchTiming {
   readonly ms: number;
 }
 
-const USAGE_STORAGE = (): number => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+// INDIRECT: any storage may hold the grid of an indirect dispatch written by an earlier kernel.
+const USAGE_STORAGE = (): number => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST | GPUBufferUsage.INDIRECT;
 const align4 = (n: number): number => Math.max(4, Math.ceil(n / 4) * 4);
 
 interface Bound {
@@ -93,6 +94,19 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
     return { buffer: parts[part]!, offset: 0, size };
   };
 
+  /** Launches a bound dispatch: its static grid, or the grid the device wrote (indirect). */
+  const launch = (pass: GPUComputePassEncoder, b: Bound): void => {
+    pass.setPipeline(b.pipeline);
+    pass.setBindGroup(0, b.group);
+    const ind = b.dispatch.indirect;
+    if (ind) {
+      const buf = plan.buffers[ind.buffer]!;
+      pass.dispatchWorkgroupsIndirect(storageParts[buf.storage]![0]!, ind.offset);
+    } else {
+      const [x, y, z] = b.dispatch.kernel.dispatch;
+      pass.dispatchWorkgroups(x, y, z);
+    }
+  };
   const bound: Bound[] = [];
   for (const step of plan.steps) {
     for (const d of step.dispatches) {
@@ -200,9 +214,7 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
       for (const b of bound) {
         const [x, y, z] = b.dispatch.kernel.dispatch;
         if (x * y * z === 0) continue;
-        pass.setPipeline(b.pipeline);
-        pass.setBindGroup(0, b.group);
-        pass.dispatchWorkgroups(x, y, z);
+        launch(pass, b);
       }
       pass.end();
       all.forEach((id, i) => {
@@ -288,10 +300,7 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
       for (const e of plan.errorChecks) enc.clearBuffer(storageParts[plan.buffers[e.buffer]!.storage]![0]!);
       live.forEach((b, i) => {
         const pass = enc.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
-        pass.setPipeline(b.pipeline);
-        pass.setBindGroup(0, b.group);
-        const [x, y, z] = b.dispatch.kernel.dispatch;
-        pass.dispatchWorkgroups(x, y, z);
+        launch(pass, b);
         pass.end();
       });
       enc.resolveQuerySet(querySet, 0, count, resolve, 0);

@@ -8,7 +8,7 @@
  */
 import type { Node } from '../../ir/graph.ts';
 import { tensorType, type DType, type TensorType } from '../../ir/types.ts';
-import { addScratch, type Dispatch, type PartRef, type Plan, type PlanStep, type RunParams } from '../plan.ts';
+import { addScratch, type Dispatch, type IndirectArgs, type PartRef, type Plan, type PlanStep, type RunParams } from '../plan.ts';
 import type { Kernel } from '../wgsl/kernel.ts';
 
 /** Device limits the lowering needs. */
@@ -38,8 +38,11 @@ export interface LowerCtx {
   errorFlag(words: number, what: string): number;
   /** The nodes that read IR value `value`. */
   consumersOf(value: number): readonly Node[];
-  /** Appends a dispatch; `uniformFor` rebuilds its uniform for a run (seed/step/mode). */
-  emit(kernel: Kernel, bind: Record<string, number | PartRef>, uniformFor?: (run: RunParams) => Uint32Array): void;
+  /**
+   * Appends a dispatch; `uniformFor` rebuilds its uniform for a run (seed/step/mode); `indirect`
+   * launches it with the grid a previous dispatch wrote on the device.
+   */
+  emit(kernel: Kernel, bind: Record<string, number | PartRef>, uniformFor?: (run: RunParams) => Uint32Array, indirect?: IndirectArgs): void;
 }
 
 /** Shared, per-plan state of the lowering (side buffers, constants). */
@@ -105,13 +108,16 @@ export function lowerCtx(plan: Plan, step: PlanStep, limits: LoweringLimits, sta
       plan.errorChecks.push({ buffer: id, step: step.index, what });
       return id;
     },
-    emit: (kernel, bind, uniformFor) => {
+    emit: (kernel, bind, uniformFor, indirect) => {
       for (const b of kernel.bindings) {
         if (b.access !== 'uniform' && !(b.name in bind)) {
           throw new Error(`lowering ${describe(step.node)}: kernel ${kernel.name} binding '${b.name}' is not bound`);
         }
       }
-      const d: Dispatch = uniformFor ? { kernel, bind, uniformFor } : { kernel, bind };
+      if (indirect && (indirect.offset % 4 !== 0 || plan.buffers[indirect.buffer] === undefined)) {
+        throw new Error(`lowering ${describe(step.node)}: kernel ${kernel.name}: indirect arguments must be a plan buffer at a 4-byte aligned offset`);
+      }
+      const d: Dispatch = { kernel, bind, ...(uniformFor ? { uniformFor } : {}), ...(indirect ? { indirect } : {}) };
       step.dispatches.push(d);
     },
   };

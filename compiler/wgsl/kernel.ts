@@ -72,3 +72,17 @@ export function grid1d(groups: number, maxPerDim = 65535): [number, number, numb
   if (groups <= maxPerDim) return [Math.max(groups, 1), 1, 1];
   return [maxPerDim, Math.ceil(groups / maxPerDim), 1];
 }
+
+/**
+ * WGSL helper for kernels that write the grid of a later indirect dispatch: `fold_grid(groups)`
+ * returns (x, y, 1) with x ≤ 65535 and x·y ≥ groups (x·y − groups < y), so any number of
+ * workgroups fits the per-dimension limit. The launched kernel must flatten its workgroup id
+ * (`wid.y * nwg.x + wid.x`) and return when it is ≥ the real count, which it reads from a buffer.
+ */
+export const FOLD_GRID_WGSL = /* wgsl */ `
+fn fold_grid(groups: u32) -> vec3<u32> {
+  if (groups <= 65535u) { return vec3<u32>(groups, 1u, 1u); }
+  let y = (groups + 65534u) / 65535u;
+  return vec3<u32>((groups + y - 1u) / y, y, 1u);
+}
+`;

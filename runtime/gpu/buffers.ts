@@ -10,7 +10,7 @@ export type HostArray = Float32Array | Int32Array | Uint32Array;
 
 /** Default usage of moec tensor buffers: storage, copy source and destination. */
 export function storageUsage(): number {
-  return GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+  return GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST | GPUBufferUsage.INDIRECT;
 }
 
 /** Creates an uninitialised (zeroed by WebGPU) buffer of at least `bytes` bytes. */

@@ -14,6 +14,8 @@ import { uploadUniform } from './buffers.ts';
 export interface KernelStep {
   readonly kernel: Kernel;
   readonly buffers: Readonly<Record<string, GPUBuffer>>;
+  /** Launch with the grid (three u32) at byte `offset` of `buffer` (needs INDIRECT usage). */
+  readonly indirect?: { readonly buffer: GPUBuffer; readonly offset: number };
 }
 
 /** A prepared batch: command-buffer encoder for the steps, reusable for repeated submission. */
@@ -38,7 +40,7 @@ export async function prepareKernels(cache: PipelineCache, steps: readonly Kerne
   const { ctx } = cache;
   const { device } = ctx;
   const temps: GPUBuffer[] = [];
-  const bound: { pipeline: GPUComputePipeline; group: GPUBindGroup; dispatch: readonly [number, number, number] }[] = [];
+  const bound: { pipeline: GPUComputePipeline; group: GPUBindGroup; dispatch: readonly [number, number, number]; indirect: KernelStep['indirect'] }[] = [];
   for (const step of steps) {
     const k = step.kernel;
     const compiled = await getPipeline(cache, k);
@@ -59,7 +61,7 @@ export async function prepareKernels(cache: PipelineCache, steps: readonly Kerne
     });
     const group = device.createBindGroup({ label: k.name, layout: compiled.layout, entries });
     await popScopes(ctx, `kernel ${k.name}: binding failed`);
-    bound.push({ pipeline: compiled.pipeline, group, dispatch: k.dispatch });
+    bound.push({ pipeline: compiled.pipeline, group, dispatch: k.dispatch, indirect: step.indirect });
   }
   const names = [...new Set(steps.map((s) => s.kernel.name))].join(', ');
   return {
@@ -71,7 +73,8 @@ export async function prepareKernels(cache: PipelineCache, steps: readonly Kerne
           if (b.dispatch[0] * b.dispatch[1] * b.dispatch[2] === 0) continue;
           pass.setPipeline(b.pipeline);
           pass.setBindGroup(0, b.group);
-          pass.dispatchWorkgroups(b.dispatch[0], b.dispatch[1], b.dispatch[2]);
+          if (b.indirect) pass.dispatchWorkgroupsIndirect(b.indirect.buffer, b.indirect.offset);
+          else pass.dispatchWorkgroups(b.dispatch[0], b.dispatch[1], b.dispatch[2]);
         }
         pass.end();
         device.queue.submit([enc.finish()]);

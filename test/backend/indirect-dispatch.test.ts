@@ -1,0 +1,58 @@
+/**
+ * Indirect dispatch plumbing: one kernel writes a folded grid (fold_grid) for a count it reads
+ * from a buffer, the next is launched with dispatchWorkgroupsIndirect on that grid and marks the
+ * flattened workgroup ids it ran. Only ids below the count may be marked, and every one of them
+ * must be, including counts past the 65535 per-dimension limit (folded into y) and zero.
+ */
+import { expect, it } from 'vitest';
+import { FOLD_GRID_WGSL, type Kernel } from '../../compiler/wgsl/kernel.ts';
+import { readU32 } from '../../runtime/gpu/buffers.ts';
+import { describeGpu, dev, out, run, up } from './gpu.ts';
+
+const writeArgs: Kernel = {
+  name: 'write_args',
+  wgsl: `@group(0) @binding(0) var<storage, read> count: array<u32>;
+@group(0) @binding(1) var<storage, read_write> args: array<u32>;
+${FOLD_GRID_WGSL}
+@compute @workgroup_size(1) fn main() {
+  let g = fold_grid(count[0]);
+  args[0] = g.x; args[1] = g.y; args[2] = g.z;
+}`,
+  bindings: [{ name: 'count', access: 'read' }, { name: 'args', access: 'read_write' }],
+  workgroupSize: [1, 1, 1],
+  dispatch: [1, 1, 1],
+  cacheKey: 'write_args',
+};
+
+const mark: Kernel = {
+  name: 'mark',
+  wgsl: `@group(0) @binding(0) var<storage, read> count: array<u32>;
+@group(0) @binding(1) var<storage, read_write> marks: array<u32>;
+@compute @workgroup_size(1) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let g = wid.y * nwg.x + wid.x;
+  if (g >= count[0]) { return; }
+  marks[g] = marks[g] + 1u;
+}`,
+  bindings: [{ name: 'count', access: 'read' }, { name: 'marks', access: 'read_write' }],
+  workgroupSize: [1, 1, 1],
+  dispatch: [65535, 65535, 1],
+  cacheKey: 'mark',
+};
+
+describeGpu('indirect dispatch', () => {
+  it('launches exactly the device-written number of workgroups, folded over 65535', async () => {
+    for (const count of [0, 1, 777, 65535, 65536, 140001]) {
+      const size = 150000;
+      const c = up(Uint32Array.of(count));
+      const args = out(4);
+      const marks = up(new Uint32Array(size));
+      await run([
+        { kernel: writeArgs, buffers: { count: c, args } },
+        { kernel: mark, buffers: { count: c, marks }, indirect: { buffer: args, offset: 0 } },
+      ]);
+      const m = await readU32(dev(), marks, size);
+      const wrong = m.findIndex((v, i) => v !== (i < count ? 1 : 0));
+      expect(wrong, `count ${count}: first wrong mark`).toBe(-1);
+    }
+  });
+});
