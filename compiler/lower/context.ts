@@ -32,6 +32,8 @@ export interface LowerCtx {
   scratch(name: string, dtype: DType, elements: number): number;
   /** A buffer attached to IR value `value` under `key`, live as long as that value (created once). */
   side(value: number, key: string, dtype: DType, elements: number): number;
+  /** Whether `side(value, key, …)` was already created (by this or an earlier step). */
+  hasSide(value: number, key: string): boolean;
   /** A shared constant buffer (created once per plan and name). */
   constant(name: string, data: Float32Array | Uint32Array | Int32Array): number;
   /** A u32 error-flag buffer zeroed before every run and checked after it. */
@@ -74,6 +76,7 @@ export function lowerCtx(plan: Plan, step: PlanStep, limits: LoweringLimits, sta
     typeOf: (b) => plan.buffers[b]!.type,
     consumersOf: (value) => state.consumers.get(value) ?? [],
     scratch: (name, dtype, elements) => addScratch(plan, step.index, `${name}@${step.index}`, tensorType(dtype, [Math.max(1, elements)])),
+    hasSide: (value, key) => state.sides.has(`${value}:${key}`),
     side: (value, key, dtype, elements) => {
       const k = `${value}:${key}`;
       const existing = state.sides.get(k);

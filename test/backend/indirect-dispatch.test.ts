@@ -2,12 +2,14 @@
  * Indirect dispatch plumbing: one kernel writes a folded grid (fold_grid) for a count it reads
  * from a buffer, the next is launched with dispatchWorkgroupsIndirect on that grid and marks the
  * flattened workgroup ids it ran. Only ids below the count may be marked, and every one of them
- * must be, including counts past the 65535 per-dimension limit (folded into y) and zero.
+ * must be, including counts past the 65535 per-dimension limit (folded into y) and zero. The
+ * active-expert compaction is checked against a plain loop over random segment offsets.
  */
 import { expect, it } from 'vitest';
 import { FOLD_GRID_WGSL, type Kernel } from '../../compiler/wgsl/kernel.ts';
-import { readU32 } from '../../runtime/gpu/buffers.ts';
-import { describeGpu, dev, out, run, up } from './gpu.ts';
+import { activeExpertsKernel, indirectArgsKernel } from '../../compiler/wgsl/active-experts.ts';
+import { readI32, readU32 } from '../../runtime/gpu/buffers.ts';
+import { describeGpu, dev, out, rng, run, up } from './gpu.ts';
 
 const writeArgs: Kernel = {
   name: 'write_args',
@@ -53,6 +55,30 @@ describeGpu('indirect dispatch', () => {
       const m = await readU32(dev(), marks, size);
       const wrong = m.findIndex((v, i) => v !== (i < count ? 1 : 0));
       expect(wrong, `count ${count}: first wrong mark`).toBe(-1);
+    }
+  });
+});
+
+describeGpu('active experts', () => {
+  it('lists the non-empty segments in order and sizes a grid by them', async () => {
+    const r = rng(7);
+    for (const [n, pEmpty] of [[1, 0], [5, 0.5], [256, 0.3], [1000, 0.9], [131072, 0.7], [300, 1]] as const) {
+      const offsets = new Int32Array(n + 1);
+      for (let e = 0; e < n; e++) offsets[e + 1] = offsets[e]! + (r() < pEmpty ? 0 : 1 + Math.floor(r() * 3));
+      const expected = [...Array(n).keys()].filter((e) => offsets[e + 1]! > offsets[e]!);
+      const active = out(n + 1);
+      const args = out(4);
+      const mult = 3;
+      await run([
+        { kernel: activeExpertsKernel({ n }), buffers: { offsets: up(offsets), activeList: active } },
+        { kernel: indirectArgsKernel({ word: 0, multiplier: mult, extra: 1 }), buffers: { counts: active, args } },
+      ]);
+      const got = await readI32(dev(), active, n + 1);
+      expect(got[0], `n ${n}: count`).toBe(expected.length);
+      expect([...got.slice(1, 1 + expected.length)], `n ${n}: ids`).toEqual(expected);
+      const [x, y, z] = await readU32(dev(), args, 3);
+      const groups = expected.length * mult + 1;
+      expect(x! <= 65535 && z === 1 && x! * y! >= groups && x! * y! - groups < y!, `n ${n}: grid ${x}x${y}x${z} for ${groups}`).toBe(true);
     }
   });
 });
