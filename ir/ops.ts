@@ -364,6 +364,16 @@ export const IN_PLACE: Partial<Record<OpName, readonly number[]>> = {
   factoredAdamUpdate: [0, 2, 3],
 };
 
+/**
+ * Ops that read, of one input holding per-expert rows ([n, …], expert e's block at e), only the
+ * blocks of experts with a non-empty segment in the dispatch offsets [n+1] they also take as
+ * input: `rows` is the input index of the per-expert tensor, `offsets` the input index of the
+ * offsets. A producer of such a tensor (e.g. an expert weight gradient) may leave the blocks of
+ * empty experts unwritten when every reader is listed here with the same offsets value and the
+ * tensor is not a graph output. Filled in by the ops that honour it (sparse optimizer updates).
+ */
+export const READS_ACTIVE_EXPERT_ROWS: Partial<Record<OpName, { readonly rows: number; readonly offsets: number }>> = {};
+
 /** Returns a list of problems with `params` for `op` (unknown, missing or mistyped keys). */
 export function checkParams(op: OpName, params: Record<string, unknown>): string[] {
   const schema = PARAM_SCHEMA[op] as Record<string, ParamKind>;
