@@ -1,6 +1,7 @@
 /**
- * WebGPU lowering rules for the Mixture-of-Experts ops: fused gating (one dispatch; its uniform is
- * rebuilt per run with the seed, step and mode), the balance statistics (importance in two
+ * WebGPU lowering rules for the Mixture-of-Experts ops: gating (below GATING_GEMM_MIN_EXPERTS one
+ * fused dispatch, else two tiled GEMMs for the logits and a row-wise top-(k+1); uniforms rebuilt
+ * per run with the seed, step and mode), the balance statistics (importance in two
  * dispatches through a per-(block, expert) partials scratch), the three-dispatch
  * device-side counting sort whose tile map (a side buffer of the offsets value) drives the grouped
  * expert FFN, and the gather combine. Expert banks larger than one storage binding are split at
@@ -11,6 +12,8 @@ import { combineKernel } from '../wgsl/combine.ts';
 import { dispatchBlocks, dispatchKernels, maxTiles } from '../wgsl/dispatch.ts';
 import { EXPERT_TILE_ROWS, expertFfnKernels } from '../wgsl/expert-ffn.ts';
 import { gatingKernel } from '../wgsl/gating.ts';
+import { GATING_GEMM_MIN_EXPERTS, gatingRowsKernel } from '../wgsl/gating-rows.ts';
+import { matmulKernel } from '../wgsl/matmul.ts';
 import { cvSquaredVectorKernel, importanceKernel, importancePartials, loadEstimateKernel } from '../wgsl/moe-stats.ts';
 import { noiseStdKernel, randomNormalKernel } from '../wgsl/random.ts';
 import { topkKernel } from '../wgsl/topk.ts';
@@ -66,15 +69,29 @@ export const MOE_RULES = {
     const [N, D] = c.typeOf(c.input(0)).shape as [number, number];
     const experts = c.typeOf(c.input(1)).shape[1]!;
     const p = n.params;
-    const kernelFor = (run: RunParams) =>
-      gatingKernel({ N, D, n: experts, k: p.k, noisy: p.noisy, explicitNoise: p.explicitNoise, eps: p.eps, stream: p.stream, rowOffset: p.rowOffset, seed: run.seed, step: run.step, train: run.training });
-    const bind: Record<string, number> = { x: c.input(0), wg: c.input(1) };
+    const bind: Record<string, number> = {};
     let next = 2;
-    if (p.noisy) bind.wn = c.input(next++);
+    const wn = p.noisy ? c.input(next++) : undefined;
     if (p.explicitNoise) bind.noise = c.input(next++);
     else if (p.noisy) bind.normTables = c.constant('normTables', normalTableData());
     [bind.indices, bind.gates, bind.clean, bind.sigma, bind.topValues] = [0, 1, 2, 3, 4].map((i) => c.output(i));
-    c.emit(kernelFor(c.run0), bind, (run) => kernelFor(run).uniformData!);
+    const site = { k: p.k, noisy: p.noisy, explicitNoise: p.explicitNoise, eps: p.eps, stream: p.stream, rowOffset: p.rowOffset };
+    if (experts < GATING_GEMM_MIN_EXPERTS) {
+      const kernelFor = (run: RunParams) => gatingKernel({ N, D, n: experts, ...site, seed: run.seed, step: run.step, train: run.training });
+      c.emit(kernelFor(c.run0), { x: c.input(0), wg: c.input(1), ...(wn !== undefined ? { wn } : {}), ...bind }, (run) => kernelFor(run).uniformData!);
+      return;
+    }
+    // Many experts: logits by the tiled GEMM (clean → `clean`, raw noise logits → `sigma`), then
+    // the row-wise noisy top-(k+1), which turns raw into sigma in place.
+    c.emit(matmulKernel({ M: N, N: experts, K: D }), { a: c.input(0), b: c.input(1), c: bind.clean! });
+    if (wn !== undefined) {
+      const raw = matmulKernel({ M: N, N: experts, K: D });
+      const skipped = matmulKernel({ M: 0, N: experts, K: 0 }).uniformData!; // evaluation: sigma = 0, no GEMM work
+      c.emit(raw, { a: c.input(0), b: wn, c: bind.sigma! }, (run) => (run.training ? raw.uniformData! : skipped));
+    }
+    const rowsFor = (run: RunParams) => gatingRowsKernel({ N, n: experts, ...site, seed: run.seed, step: run.step, train: run.training });
+    const { clean, sigma, ...rest } = bind;
+    c.emit(rowsFor(c.run0), { clean: clean!, sigma: sigma!, ...rest }, (run) => rowsFor(run).uniformData!);
   },
   loadEstimate: (n, c) => {
     const [N, e] = c.typeOf(c.input(0)).shape as [number, number];

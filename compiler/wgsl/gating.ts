@@ -6,11 +6,13 @@
  * drawn by Philox (key (seed, stream), counter (rowOffset+row, col, step, 0)) through the table
  * sampler of ir/rng.ts, or read from an explicit noise buffer. Phase 2 selects the top
  * min(k+1, n) noisy values per row (8 lanes per row; k+1 rounds of a lane-parallel argmax whose
- * order is (value desc, index asc), so ties go to the lower index) and a softmax over the top k.
+ * order is the reference's (value desc, index asc, NaN last), so ties go to the lower index) and a
+ * softmax over the top k. Softplus in the reference's log1p form (gating-snippets.ts).
  * n, k, D, N, seed, step, ... are uniforms; the expert count is bounded by the compile-time NMAX.
  */
 import { ceilDiv, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
 import { philoxWgsl } from './philox.ts';
+import { SOFTPLUS_WGSL, TOPK_ORDER_WGSL } from './gating-snippets.ts';
 
 /** Options of the gating template. */
 export interface GatingKernelOptions {
@@ -94,7 +96,7 @@ ${drawn ? philoxWgsl() : ''}
 const RB = ${RB}u;
 const NMAX = ${nMax}u;
 const TOPMAX = ${topMax}u;
-const NONE = 0xffffffffu;
+const NONE = TOPK_NONE;
 var<workgroup> xs: array<f32, ${RB * 64}>;      // [RB][64] slice of x
 var<workgroup> noisyS: array<f32, ${RB * nMax}>; // [RB][NMAX]
 var<workgroup> topV: array<f32, ${RB * topMax}>;
@@ -102,14 +104,10 @@ var<workgroup> topI: array<u32, ${RB * topMax}>;
 var<workgroup> candV: array<f32, 64>;
 var<workgroup> candI: array<u32, 64>;
 
-fn softplus(v: f32) -> f32 {
-  return max(v, 0.0) + log(1.0 + exp(-abs(v)));
-}
-
-// (v, i) comes strictly before (w, j) in the order (value desc, index asc)?
-fn before(v: f32, i: u32, w: f32, j: u32) -> bool {
-  return j == NONE || v > w || (v == w && i < j);
-}
+${SOFTPLUS_WGSL}
+${TOPK_ORDER_WGSL}
+// (v, i) comes strictly before (w, j) in the reference's order (value desc, index asc, NaN last)?
+fn before(v: f32, i: u32, w: f32, j: u32) -> bool { return gs_before(v, i, w, j); }
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
@@ -152,7 +150,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         if (row >= N) { break; }
         let cl = accC[r];
         var sg = 0.0;
-        ${o.noisy ? 'if (params.train != 0u) { sg = softplus(accR[r]) + params.eps; }' : ''}
+        ${o.noisy ? 'if (params.train != 0u) { sg = gs_softplus(accR[r]) + params.eps; }' : ''}
         var nz = cl;
         ${o.noisy ? `if (sg != 0.0) { nz = cl + ${noiseExpr} * sg; }` : ''}
         clean[row * n + col] = cl;
@@ -174,7 +172,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     var bestI = NONE;
     for (var c = lane; c < n; c += 8u) {
       let v = noisyS[r * NMAX + c];
-      let eligible = v == v && (prevI == NONE || before(prevV, prevI, v, c));
+      let eligible = prevI == NONE || before(prevV, prevI, v, c);
       if (eligible && before(v, c, bestV, bestI)) { bestV = v; bestI = c; }
     }
     candV[t] = bestV;

@@ -1,0 +1,152 @@
+/**
+ * Row-wise noisy top-(k+1) of the flat gating for many experts (op `gating` when n is above
+ * GATING_GEMM_MIN_EXPERTS): the logits come from the tiled GEMM (compiler/wgsl/matmul.ts) —
+ * clean = x·Wg straight into the `clean` output and raw = x·Wnoise into the `sigma` output — and
+ * this kernel, 64-invocation workgroups of 64/L rows with L lanes per row (`gatingRowsLanes`), turns raw into sigma = softplus(raw) + eps in
+ * place (0 in evaluation or without noise), forms noisy = clean + z·sigma with z the Philox draw of
+ * (seed, stream, step, rowOffset + row, col) — the same coordinates as the fused kernel and the
+ * reference, so the noise is bit-equal — or read from an explicit noise buffer, and selects the
+ * top min(k+1, n) noisy values with the private-top-k + fixed-order merge of gating-snippets.ts,
+ * which holds no per-row array in workgroup memory, so n is unbounded. Writes indices, gates
+ * (softmax over the top k), topValues. Shapes and the RNG site are uniforms; KT = min(k+1, n) is
+ * compiled in.
+ */
+import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { philoxWgsl } from './philox.ts';
+import { SOFTPLUS_WGSL, TOPK_ORDER_WGSL, topkSelectWgsl } from './gating-snippets.ts';
+
+/** Options of the row-wise gating kernel (the logits are already in `clean` and `sigma`). */
+export interface GatingRowsKernelOptions {
+  readonly N: number;
+  readonly n: number;
+  readonly k: number;
+  /** `sigma` holds raw = x·Wnoise on entry (else it is only written). */
+  readonly noisy: boolean;
+  /** Reads noise [N,n] from binding 'noise' instead of drawing it. */
+  readonly explicitNoise: boolean;
+  /** Training (sigma = softplus + eps) or evaluation (sigma = 0). Default true. */
+  readonly train?: boolean;
+  readonly eps: number;
+  readonly seed: number;
+  readonly stream: number;
+  readonly step: number;
+  readonly rowOffset: number;
+  /** Invocations per row (a power of two ≤ 64); default `gatingRowsLanes(n)`. */
+  readonly lanes?: number;
+}
+
+const WG = 64;
+
+/** Invocations per row of the row-wise top-k: few lanes keep the merge cheap; 64 only for very wide rows. */
+export function gatingRowsLanes(n: number): number {
+  return n >= 16384 ? 64 : n >= 4096 ? 32 : n >= 1024 ? 16 : 8;
+}
+
+/** Largest k + 1 the row-wise kernel selects (private arrays of that length per invocation). */
+export const GATING_ROWS_TOP_MAX = 64;
+
+/**
+ * Row-wise gating kernel. Bindings: clean (read), sigma (read_write: raw in, sigma out), [noise],
+ * [normTables], indices (i32), gates, topValues, params. 64/L rows per workgroup (grid folded).
+ */
+export function gatingRowsKernel(o: GatingRowsKernelOptions): Kernel {
+  const kt = Math.min(o.k + 1, o.n);
+  if (!Number.isInteger(o.k) || o.k < 1 || o.k > o.n) throw new Error(`gating: k = ${o.k} must be an integer in [1, ${o.n}]`);
+  if (kt > GATING_ROWS_TOP_MAX) throw new Error(`gating: k + 1 = ${kt} exceeds ${GATING_ROWS_TOP_MAX} (the row-wise top-k keeps k + 1 values per invocation); use k ≤ ${GATING_ROWS_TOP_MAX - 1}`);
+  const lanes = o.lanes ?? gatingRowsLanes(o.n);
+  const rows = WG / lanes;
+  const drawn = o.noisy && !o.explicitNoise;
+  const explicit = o.noisy && o.explicitNoise;
+  const u = uniformBlock([
+    ['N', 'u32', o.N],
+    ['n', 'u32', o.n],
+    ['k', 'u32', o.k],
+    ['kt', 'u32', kt],
+    ['seed', 'u32', o.seed],
+    ['stream', 'u32', o.stream],
+    ['step', 'u32', o.step],
+    ['rowOffset', 'u32', o.rowOffset],
+    ['train', 'u32', o.train === false ? 0 : 1],
+    ['eps', 'f32', o.eps],
+  ]);
+  const bindings: KernelBinding[] = [
+    { name: 'clean', access: 'read' },
+    { name: 'sigma', access: 'read_write' },
+    ...(explicit ? [{ name: 'noise', access: 'read' } as const] : []),
+    ...(drawn ? [{ name: 'normTables', access: 'read' } as const] : []),
+    { name: 'indices', access: 'read_write' },
+    { name: 'gates', access: 'read_write' },
+    { name: 'topValues', access: 'read_write' },
+    { name: 'params', access: 'uniform' },
+  ];
+  const decls = bindings
+    .map((b, i) =>
+      b.access === 'uniform'
+        ? `@group(0) @binding(${i}) var<uniform> params: Params;`
+        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${b.name === 'indices' ? 'i32' : 'f32'}>;`,
+    )
+    .join('\n');
+  const noiseExpr = drawn ? 'normal_from_word(philox_word(params.seed, params.stream, params.step, row + params.rowOffset, col))' : 'noise[i]';
+  const wgsl = /* wgsl */ `// gating_rows noisy=${o.noisy} explicit=${o.explicitNoise} kt=${kt} lanes=${lanes}
+${u.struct}
+${decls}
+${drawn ? philoxWgsl() : ''}
+${SOFTPLUS_WGSL}
+${TOPK_ORDER_WGSL}
+${topkSelectWgsl(kt, WG, lanes)}
+const R = ${rows}u; // rows per workgroup, ${lanes} lanes each
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let seg = t / ${lanes}u;
+  let lane = t % ${lanes}u;
+  let row = (wid.y * nwg.x + wid.x) * R + seg;
+  let live = row < params.N; // rows past N still join the merge's barriers
+  let n = params.n;
+  topk_reset();
+  if (live) {
+    for (var col = lane; col < n; col += ${lanes}u) {
+      let i = row * n + col;
+      let cl = clean[i];
+      var sg = 0.0;
+      ${o.noisy ? 'if (params.train != 0u) { sg = gs_softplus(sigma[i]) + params.eps; }' : ''}
+      sigma[i] = sg;
+      var nz = cl;
+      ${o.noisy ? `if (sg != 0.0) { nz = cl + ${noiseExpr} * sg; }` : ''}
+      topk_offer(nz, col);
+    }
+  }
+  let kt = params.kt;
+  topk_merge(t, kt);
+  if (!live) { return; }
+  let k = params.k;
+  let tb = seg * TOPK_KT;
+  for (var j = lane; j < kt; j += ${lanes}u) { topValues[row * kt + j] = topV[tb + j]; }
+  let m = topV[tb];
+  var s = 0.0;
+  for (var j = 0u; j < k; j++) { s += exp(topV[tb + j] - m); }
+  for (var j = lane; j < k; j += ${lanes}u) {
+    indices[row * k + j] = i32(topI[tb + j]);
+    gates[row * k + j] = exp(topV[tb + j] - m) / s;
+  }
+}
+`;
+  return {
+    name: 'gating_rows',
+    wgsl,
+    bindings,
+    workgroupSize: [WG, 1, 1],
+    dispatch: o.N === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N, rows)),
+    cacheKey: `gating_rows:noisy=${o.noisy}:explicit=${o.explicitNoise}:kt=${kt}:lanes=${lanes}`,
+    uniformData: u.data,
+  };
+}
+
+
+/**
+ * From this many experts on, the `gating` op lowers to the tiled GEMM + `gatingRowsKernel` instead
+ * of the fused kernel of gating.ts (which must stay below ~700 experts: it holds a row block's
+ * logits in workgroup memory). Chosen by bench/gating.ts (N = 1024, D = 64, k = 4, lavapipe, host
+ * loadavg ≈ 15, GPU ms fused / GEMM path): 13.6 / — at 16, 39.6 / 37.8 at 64, 119 / 33 at 128,
+ * 206 / 97 at 256, 656 / 306 at 704 — a tie at 64, so the fused kernel keeps n < 128.
+ */
+export const GATING_GEMM_MIN_EXPERTS = 128;
