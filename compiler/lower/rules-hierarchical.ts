@@ -1,17 +1,18 @@
 /**
  * WebGPU lowering rules for the hierarchical MoE ops (paper App. B): `secondaryGating` is one
- * dispatch whose uniform is rebuilt per run (seed, step, mode), like the flat gating;
- * `hierLoadEstimate` is two dispatches (per-(block, expert) partial sums and per-(block, group)
- * counts into scratch, then per-expert sums in block order); `hierLoadEstimateGrad` is four (the
- * same two passes giving per-group sums and counts in scratch, the primary-load gradient, the
- * per-element clean/sigma gradient) and
- * `secondaryGatingGrad` is three (per-(row, slot) logit gradients into scratch, the weight
- * gradients, the input gradient). Kernels are in compiler/wgsl/hierarchical-*.ts.
+ * dispatch whose uniform is rebuilt per run (seed, step, mode), like the flat gating. The (row,
+ * slot) pairs sorted by primary group (three dispatches, side buffers of the primary indices,
+ * computed once per plan) drive the per-group sums: `hierLoadEstimate` is one dispatch over the
+ * experts; `hierLoadEstimateGrad` is three (per-group sums and counts, the primary-load gradient,
+ * the per-element clean/sigma gradient) and `secondaryGatingGrad` is three (per-(row, slot, j)
+ * logit gradients into scratch, the weight gradients over each group's pairs, the input
+ * gradient). Kernels are in compiler/wgsl/hierarchical-*.ts.
  */
 import { normalTableData } from '../wgsl/philox.ts';
 import { secondaryGatingKernel, type SecondaryGatingKernelOptions } from '../wgsl/hierarchical-gating.ts';
 import { secondaryGatingGradInputKernel, secondaryGatingGradRowsKernel, secondaryGatingGradWeightsKernel } from '../wgsl/hierarchical-gating-grad.ts';
-import { hierLoadGradPrimaryKernel, hierLoadGradRowsKernel, hierLoadKernel, hierLoadScratch, type HierLoadKernelOptions } from '../wgsl/hierarchical-load.ts';
+import { hierLoadGradPrimaryKernel, hierLoadGradRowsKernel, hierLoadKernel, type HierLoadKernelOptions } from '../wgsl/hierarchical-load.ts';
+import { groupSortKernels, groupSortScratch } from '../wgsl/hierarchical-groups.ts';
 import type { Node } from '../../ir/graph.ts';
 import type { RunParams } from '../plan.ts';
 import type { LowerCtx } from './context.ts';
@@ -29,10 +30,24 @@ function loadOptions(n: Node<'hierLoadEstimate'> | Node<'hierLoadEstimateGrad'>,
   return { N, a, b, k1, k2 };
 }
 
-/** The per-(block, expert) and per-(block, group) partials scratch of the two-pass load kernels. */
-function loadScratch(c: LowerCtx, o: HierLoadKernelOptions): { groupPartials: number; countPartials: number } {
-  const s = hierLoadScratch(o);
-  return { groupPartials: c.scratch('hierLoad.groupPartials', 'f32', s.groupPartials), countPartials: c.scratch('hierLoad.countPartials', 'f32', s.countPartials) };
+/**
+ * The (row, slot) pairs sorted by primary group — offsets [a+1] and pairs [N·k1] (i32), side
+ * buffers of the primary-indices IR value `value` (plan buffer `buffer`), sorted on the device by
+ * the first step that asks and shared by every later one (forward load, both gradients).
+ */
+function groupsOf(c: LowerCtx, value: number, buffer: number, N: number, k1: number, a: number): { groupOffsets: number; groupPairs: number } {
+  const fresh = !c.hasSide(value, 'groupOffsets');
+  const groupOffsets = c.side(value, 'groupOffsets', 'i32', a + 1);
+  const groupPairs = c.side(value, 'groupPairs', 'i32', N * k1);
+  if (fresh) {
+    const o = { N, k1, a };
+    const blockCounts = c.scratch('hierGroups.blockCounts', 'i32', groupSortScratch(o));
+    const [count, scan, scatter] = groupSortKernels(o);
+    c.emit(count, { primaryIndices: buffer, blockCounts });
+    c.emit(scan, { blockCounts, offsets: groupOffsets });
+    c.emit(scatter, { primaryIndices: buffer, blockCounts, offsets: groupOffsets, pairs: groupPairs });
+  }
+  return { groupOffsets, groupPairs };
 }
 
 /** Rules for the hierarchical MoE ops. */
@@ -53,11 +68,8 @@ export const HIER_RULES = {
   hierLoadEstimate: (n, c) => {
     const o = loadOptions(n, c);
     const [primaryLoad, primaryIndices, clean, sigma, topValues, localIndices] = [0, 1, 2, 3, 4, 5].map((i) => c.input(i)) as number[];
-    const ins = { primaryIndices: primaryIndices!, clean: clean!, sigma: sigma!, topValues: topValues!, localIndices: localIndices! };
-    const scratch = loadScratch(c, o);
-    const [partials, sum] = hierLoadKernel(o, true);
-    c.emit(partials, { ...ins, ...scratch });
-    c.emit(sum, { primaryLoad: primaryLoad!, ...scratch, load: c.output(0) });
+    const groups = groupsOf(c, n.inputs[1]!, primaryIndices!, o.N, o.k1, o.a);
+    c.emit(hierLoadKernel(o, true), { primaryLoad: primaryLoad!, ...groups, clean: clean!, sigma: sigma!, topValues: topValues!, localIndices: localIndices!, load: c.output(0) });
   },
   hierLoadEstimateGrad: (n, c) => {
     const o = loadOptions(n, c);
@@ -65,10 +77,8 @@ export const HIER_RULES = {
     const ins = { primaryLoad: primaryLoad!, primaryIndices: primaryIndices!, clean: clean!, sigma: sigma!, topValues: topValues!, localIndices: localIndices! };
     const groupLoad = c.scratch('hierLoad.groupLoad', 'f32', o.a * o.b);
     const count = c.scratch('hierLoad.count', 'f32', o.a);
-    const scratch = loadScratch(c, o);
-    const [partials, sum] = hierLoadKernel(o, false);
-    c.emit(partials, { ...ins, ...scratch });
-    c.emit(sum, { ...scratch, groupLoad, count });
+    const groups = groupsOf(c, n.inputs[1]!, primaryIndices!, o.N, o.k1, o.a);
+    c.emit(hierLoadKernel(o, false), { ...groups, clean: clean!, sigma: sigma!, topValues: topValues!, localIndices: localIndices!, groupLoad, count });
     c.emit(hierLoadGradPrimaryKernel(o), { dout: dout!, groupLoad, count, dprimaryLoad: c.output(0) });
     c.emit(hierLoadGradRowsKernel(o), { ...ins, dout: dout!, count, dclean: c.output(1), dsigma: c.output(2) });
   },
@@ -96,7 +106,8 @@ export const HIER_RULES = {
       (run) => rowsFor(run).uniformData!,
     );
     const o = gatingOptions(n, c, c.run0);
-    c.emit(secondaryGatingGradWeightsKernel(o), { x, primaryIndices: primaryIndices!, dC, dwg2: c.output(1), ...noisyBind({ dR: dR!, dwn2: c.output(2) }) });
+    const groups = groupsOf(c, n.inputs[next]!, primaryIndices!, N, p.k1, p.a);
+    c.emit(secondaryGatingGradWeightsKernel(o), { x, ...groups, dC, dwg2: c.output(1), ...noisyBind({ dR: dR!, dwn2: c.output(2) }) });
     c.emit(secondaryGatingGradInputKernel(o), { wg2, primaryIndices: primaryIndices!, dC, dx: c.output(0), ...noisyBind({ wn2: wn2!, dR: dR! }) });
   },
 } satisfies { [O in 'secondaryGating' | 'hierLoadEstimate' | 'secondaryGatingGrad' | 'hierLoadEstimateGrad']: LowerRule<O> };

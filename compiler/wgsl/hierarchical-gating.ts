@@ -1,13 +1,16 @@
 /**
  * WGSL forward kernel of the hierarchical MoE's secondary gating (paper App. B; op
- * `secondaryGating` in ir/ops.ts, reference in ir/reference/hierarchical.ts): one 64-thread
- * workgroup per (row, slot) computes the slot's group logits x·wg2[g] (and x·wn2[g]), sigma, the
- * Philox noise of column s·b + j and the noisy logits into workgroup memory; thread 0 then selects
- * the top min(k2+1, b) (value desc, index asc) and writes the softmax-weighted gates times the
- * primary gate. Also the helpers its gradient kernels share (uniforms, binding declarations).
- * Shapes are uniforms; only b's bound is compiled in.
+ * `secondaryGating` in ir/ops.ts, reference in ir/reference/hierarchical.ts): L lanes per (row,
+ * slot) compute the slot's group logits x·wg2[g] (and x·wn2[g]), sigma = softplus + eps (the
+ * reference's log1p form), the Philox noise of column s·b + j and the noisy logits, each lane
+ * keeping a private top-(k2+1) of its experts; a fixed-order merge gives the top min(k2+1, b)
+ * (value desc, index asc, NaN last — the reference's order) and the lanes write the
+ * softmax-weighted gates times the primary gate. Nothing of size b lives in workgroup memory and
+ * the grid folds over 65535, so any b and any number of groups work. Also the helpers its
+ * gradient kernels share (uniforms, binding declarations). Shapes are uniforms.
  */
-import { grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { SOFTPLUS_WGSL, TOPK_ORDER_WGSL, topkSelectWgsl } from './gating-snippets.ts';
 import { philoxWgsl } from './philox.ts';
 
 /** Shape and RNG site of the secondary gating kernels. */
@@ -58,24 +61,23 @@ export function decls(bindings: readonly KernelBinding[], ints: readonly string[
     .join('\n');
 }
 
-export function bMaxOf(b: number): number {
-  return Math.max(64, Math.ceil(b / 64) * 64);
+/** Invocations per (row, slot) of the forward secondary gating (a power of two ≤ 64). */
+export function secondaryLanes(b: number): number {
+  return b >= 1024 ? 32 : b >= 128 ? 16 : 8;
 }
 
-export const SOFTPLUS = /* wgsl */ `
-fn softplus(v: f32) -> f32 { return max(v, 0.0) + log(1.0 + exp(-abs(v))); }
-fn sigmoid(v: f32) -> f32 { if (v >= 0.0) { return 1.0 / (1.0 + exp(-v)); } let e = exp(v); return e / (1.0 + e); }
-`;
-
 /**
- * Forward secondary gating. Bindings: x, wg2, [wn2], primaryIndices, primaryGates, [normTables],
- * indices, gates, clean, sigma, topValues, localIndices, params. One workgroup per (row, slot).
+ * Forward secondary gating. Bindings: x, wg2, [wn2, normTables], primaryIndices, primaryGates,
+ * indices, gates, clean, sigma, topValues, localIndices, params. 64-invocation workgroups of 64/L
+ * (row, slot) pairs with L = `secondaryLanes(b)` lanes each; the lanes keep private top-(k2+1)
+ * lists of their strided experts, merged in a fixed order (gating-snippets.ts), so b is not
+ * bounded by workgroup memory. Grid folded over 65535.
  */
 export function secondaryGatingKernel(o: SecondaryGatingKernelOptions): Kernel {
   const kt = Math.min(o.k2 + 1, o.b);
-  if (kt > HIER_TOP_MAX) throw new Error(`secondaryGating: k2+1 = ${kt} exceeds ${HIER_TOP_MAX}`);
-  const bMax = bMaxOf(o.b);
-  if (bMax > 4096) throw new Error(`secondaryGating: b = ${o.b} experts per group exceeds 4096`);
+  if (kt > HIER_TOP_MAX) throw new Error(`secondaryGating: k2 + 1 = ${kt} exceeds ${HIER_TOP_MAX}; use k2 ≤ ${HIER_TOP_MAX - 1}`);
+  const lanes = secondaryLanes(o.b);
+  const per = 64 / lanes;
   const u = gatingUniforms(o);
   const bindings: KernelBinding[] = [
     { name: 'x', access: 'read' },
@@ -91,72 +93,61 @@ export function secondaryGatingKernel(o: SecondaryGatingKernelOptions): Kernel {
     { name: 'localIndices', access: 'read_write' },
     { name: 'params', access: 'uniform' },
   ];
-  const wgsl = /* wgsl */ `// secondary_gating noisy=${o.noisy} bMax=${bMax}
+  const wgsl = /* wgsl */ `// secondary_gating noisy=${o.noisy} kt=${kt} lanes=${lanes}
 ${u.struct}
 ${decls(bindings, ['primaryIndices', 'indices', 'localIndices'])}
 ${o.noisy ? philoxWgsl() : ''}
-${SOFTPLUS}
-const NONE = 0xffffffffu;
-var<workgroup> noisyS: array<f32, ${bMax}>;
-var<workgroup> topV: array<f32, ${HIER_TOP_MAX}>;
-var<workgroup> topI: array<u32, ${HIER_TOP_MAX}>;
-
-fn before(v: f32, i: u32, w: f32, j: u32) -> bool {
-  return j == NONE || v > w || (v == w && i < j);
-}
-
+${SOFTPLUS_WGSL}
+${TOPK_ORDER_WGSL}
+${topkSelectWgsl(kt, 64, lanes)}
 @compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let q = wid.x + wid.y * 65535u;
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let seg = t / ${lanes}u;
+  let lane = t % ${lanes}u;
+  let q = (wid.y * nwg.x + wid.x) * ${per}u + seg;
   let k1 = params.k1;
-  if (q >= params.N * k1) { return; }
+  let live = q < params.N * k1; // pairs past the end still join the merge's barriers
   let r = q / k1;
   let s = q % k1;
   let D = params.D;
   let b = params.b;
-  let g = u32(primaryIndices[q]);
-  for (var j = t; j < b; j += 64u) {
-    var accC = 0.0;
-    var accR = 0.0;
-    for (var d = 0u; d < D; d++) {
-      let xv = x[r * D + d];
-      accC = fma(xv, wg2[(g * D + d) * b + j], accC);
-      ${o.noisy ? 'accR = fma(xv, wn2[(g * D + d) * b + j], accR);' : ''}
+  var g = 0u;
+  topk_reset();
+  if (live) {
+    g = u32(primaryIndices[q]);
+    for (var j = lane; j < b; j += ${lanes}u) {
+      var accC = 0.0;
+      var accR = 0.0;
+      for (var d = 0u; d < D; d++) {
+        let xv = x[r * D + d];
+        accC = fma(xv, wg2[(g * D + d) * b + j], accC);
+        ${o.noisy ? 'accR = fma(xv, wn2[(g * D + d) * b + j], accR);' : ''}
+      }
+      var sg = 0.0;
+      var nz = accC;
+      ${o.noisy ? `if (params.train != 0u) {
+        sg = gs_softplus(accR) + params.eps;
+        nz = accC + normal_from_word(philox_word(params.seed, params.stream, params.step, r + params.rowOffset, s * b + j)) * sg;
+      }` : ''}
+      clean[q * b + j] = accC;
+      sigma[q * b + j] = sg;
+      topk_offer(nz, j);
     }
-    var sg = 0.0;
-    var nz = accC;
-    ${o.noisy ? `if (params.train != 0u) {
-      sg = softplus(accR) + params.eps;
-      nz = accC + normal_from_word(philox_word(params.seed, params.stream, params.step, r + params.rowOffset, s * b + j)) * sg;
-    }` : ''}
-    clean[q * b + j] = accC;
-    sigma[q * b + j] = sg;
-    noisyS[j] = nz;
   }
-  workgroupBarrier();
-  if (t != 0u) { return; }
   let kt = params.kt;
+  topk_merge(t, kt);
+  if (!live) { return; }
   let k2 = params.k2;
-  for (var p = 0u; p < kt; p++) {
-    var bestV = 0.0;
-    var bestI = NONE;
-    for (var c = 0u; c < b; c++) {
-      let v = noisyS[c];
-      let eligible = v == v && (p == 0u || before(topV[p - 1u], topI[p - 1u], v, c));
-      if (eligible && before(v, c, bestV, bestI)) { bestV = v; bestI = c; }
-    }
-    topV[p] = bestV;
-    topI[p] = bestI;
-    topValues[q * kt + p] = bestV;
-  }
-  let m = topV[0];
+  let tb = seg * TOPK_KT;
+  for (var p = lane; p < kt; p += ${lanes}u) { topValues[q * kt + p] = topV[tb + p]; }
+  let m = topV[tb];
   var sum = 0.0;
-  for (var j = 0u; j < k2; j++) { sum += exp(topV[j] - m); }
+  for (var j = 0u; j < k2; j++) { sum += exp(topV[tb + j] - m); }
   let pg = primaryGates[q];
-  for (var j = 0u; j < k2; j++) {
-    localIndices[q * k2 + j] = i32(topI[j]);
-    indices[q * k2 + j] = i32(g * b + topI[j]);
-    gates[q * k2 + j] = pg * (exp(topV[j] - m) / sum);
+  for (var j = lane; j < k2; j += ${lanes}u) {
+    localIndices[q * k2 + j] = i32(topI[tb + j]);
+    indices[q * k2 + j] = i32(g * b + topI[tb + j]);
+    gates[q * k2 + j] = pg * (exp(topV[tb + j] - m) / sum);
   }
 }
 `;
@@ -165,8 +156,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     wgsl,
     bindings,
     workgroupSize: [64, 1, 1],
-    dispatch: grid1d(o.N * o.k1),
-    cacheKey: `secondary_gating:noisy=${o.noisy}:bMax=${bMax}`,
+    dispatch: o.N * o.k1 === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N * o.k1, per)),
+    cacheKey: `secondary_gating:noisy=${o.noisy}:kt=${kt}:lanes=${lanes}`,
     uniformData: u.data,
   };
 }

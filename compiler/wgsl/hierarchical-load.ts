@@ -1,13 +1,11 @@
 /**
  * WGSL kernels of the hierarchical load (paper App. B Eq. 14; op `hierLoadEstimate` and its vjp):
- * two deterministic passes of O(N·k1·b + a·b·blocks), not a·b × N·k1 — each workgroup takes a
- * block of (row, slot) pairs and, per expert (g, j), the one invocation owning that expert adds P
- * over the block's pairs routed to group g in pair order into per-(block, expert) partials (and
- * per-(block, group) counts) in scratch; then one invocation per expert sums the partials in block
- * order (no atomics). The gradient: a per-group and a per-element kernel.
+ * one invocation per expert (g, j) sums P over the pairs of group g, read from the group-sorted
+ * pair list of compiler/wgsl/hierarchical-groups.ts in increasing pair order — O(N·k1·b + a·b),
+ * deterministic, no per-(block, expert) table, grids folded over 65535. The gradient: a per-group
+ * and a per-element kernel.
  */
 import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
-import { statsBlocks } from './moe-stats.ts';
 import { PHI_WGSL } from './normal-cdf.ts';
 import { decls } from './hierarchical-gating.ts';
 
@@ -68,129 +66,58 @@ const LOAD_INPUTS: KernelBinding[] = [
   { name: 'localIndices', access: 'read' },
 ];
 
-/** Word counts of the scratch of `hierLoadKernel`: partials [blocks, a·b] and counts [blocks, a]. */
-export interface HierLoadScratch {
-  readonly groupPartials: number;
-  readonly countPartials: number;
-}
-
-/** Scratch sizes (f32 words) of `hierLoadKernel` for a shape (blocks of (row, slot) pairs, see `statsBlocks`). */
-export function hierLoadScratch(o: HierLoadKernelOptions): HierLoadScratch {
-  const { blocks } = statsBlocks(o.N * o.k1, o.a * o.b);
-  return { groupPartials: blocks * o.a * o.b, countPartials: blocks * o.a };
-}
-
 /**
- * Per-group sums in two deterministic passes, O(N·k1·b + a·b·blocks) (blocks of (row, slot)
- * pairs q as `statsBlocks(N·k1, a·b)`). `hier_load_partials` (one 64-thread workgroup per block):
- * clears the block's rows of `groupPartials` [blocks, a·b] and `countPartials` [blocks, a], then
- * for each q of the block in order, with g = primaryIndices[q], the invocation owning expert
- * e = g·b + j (e ≡ t mod 64) adds P(q, j), and the owner of g·b adds 1 to the count (q with a
- * group outside [0, a) are skipped). `hier_load` / `hier_group_load` (one invocation per expert,
- * sums in block order): with `finalize`, `load` [a·b] = primaryLoad[g]·L_gj / c_g (0 when c_g = 0);
- * else `groupLoad` [a·b] = L_gj and `count` [a] = c_g (written for j = 0). Bindings: pass 1
- * primaryIndices, clean, sigma, topValues, localIndices, groupPartials, countPartials (scratch of
- * `hierLoadScratch` words, read_write), params; pass 2 [primaryLoad], groupPartials,
- * countPartials, then load (finalize) or groupLoad + count, params.
+ * Per-group sums over the group-sorted pairs (compiler/wgsl/hierarchical-groups.ts), one
+ * invocation per expert e = g·b + j, O(N·k1·b + a·b), no partials table: L_gj = Σ P(q, j) over
+ * the pairs q of group g (pairs[offsets[g] .. offsets[g+1]), increasing q) and c_g = their count.
+ * With `finalize`, `load` [a·b] = primaryLoad[g]·L_gj / c_g (0 when c_g = 0); else `groupLoad`
+ * [a·b] = L_gj and `count` [a] = c_g (written by j = 0). Bindings: [primaryLoad], groupOffsets,
+ * groupPairs, clean, sigma, topValues, localIndices, then load (finalize) or groupLoad + count,
+ * params. Grid folded over 65535.
  */
-export function hierLoadKernel(o: HierLoadKernelOptions, finalize: boolean): [Kernel, Kernel] {
-  const { blocks, rowsPerBlock } = statsBlocks(o.N * o.k1, o.a * o.b);
-  const u = uniformBlock([
-    ['N', 'u32', o.N],
-    ['a', 'u32', o.a],
-    ['b', 'u32', o.b],
-    ['k1', 'u32', o.k1],
-    ['k2', 'u32', o.k2],
-    ['kt', 'u32', Math.min(o.k2 + 1, o.b)],
-    ['blocks', 'u32', blocks],
-    ['rows', 'u32', rowsPerBlock],
-  ]);
-  const partialBindings: KernelBinding[] = [
-    ...LOAD_INPUTS,
-    { name: 'groupPartials', access: 'read_write' },
-    { name: 'countPartials', access: 'read_write' },
-    { name: 'params', access: 'uniform' },
-  ];
-  const partials = /* wgsl */ `// hier_load_partials
-${u.struct}
-${decls(partialBindings, ['primaryIndices', 'localIndices'])}
-${PHI_WGSL}
-${PROB_WGSL}
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let blk = wid.x + wid.y * 65535u;
-  if (blk >= params.blocks) { return; }
-  let a = params.a;
-  let b = params.b;
-  let ab = a * b;
-  let base = blk * ab;
-  for (var e = t; e < ab; e += 64u) { groupPartials[base + e] = 0.0; }
-  for (var g = t; g < a; g += 64u) { countPartials[blk * a + g] = 0.0; }
-  storageBarrier();
-  let q0 = blk * params.rows;
-  let q1 = min(q0 + params.rows, params.N * params.k1);
-  for (var q = q0; q < q1; q++) {
-    let gi = primaryIndices[q];
-    if (gi < 0 || u32(gi) >= a) { continue; }
-    let g = u32(gi);
-    let gb = g * b;
-    // This invocation owns the experts gb + j with gb + j = t (mod 64).
-    let j0 = (t + 64u - (gb & 63u)) & 63u;
-    for (var j = j0; j < b; j += 64u) { groupPartials[base + gb + j] += prob(q, j); }
-    if (j0 == 0u) { countPartials[blk * a + g] += 1.0; }
-  }
-}
-`;
-  const sumBindings: KernelBinding[] = [
+export function hierLoadKernel(o: HierLoadKernelOptions, finalize: boolean): Kernel {
+  const u = loadUniforms(o);
+  const bindings: KernelBinding[] = [
     ...(finalize ? [{ name: 'primaryLoad', access: 'read' } as const] : []),
-    { name: 'groupPartials', access: 'read' },
-    { name: 'countPartials', access: 'read' },
+    { name: 'groupOffsets', access: 'read' },
+    { name: 'groupPairs', access: 'read' },
+    ...LOAD_INPUTS.filter((x) => x.name !== 'primaryIndices'),
     ...(finalize ? [{ name: 'load', access: 'read_write' } as const] : [{ name: 'groupLoad', access: 'read_write' } as const, { name: 'count', access: 'read_write' } as const]),
     { name: 'params', access: 'uniform' },
   ];
-  const sum = /* wgsl */ `// hier_load finalize=${finalize}
+  const wgsl = /* wgsl */ `// hier_load finalize=${finalize}
 ${u.struct}
-${decls(sumBindings, [])}
+${decls(bindings, ['groupOffsets', 'groupPairs', 'localIndices'])}
+${PHI_WGSL}
+${PROB_WGSL}
 @compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
-  let e = (wid.x + wid.y * 65535u) * 64u + lt;
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
+  let e = (wid.y * nwg.x + wid.x) * 64u + lt;
   let a = params.a;
   let b = params.b;
   if (e >= a * b) { return; }
   let g = e / b;
   let j = e % b;
+  let p0 = u32(groupOffsets[g]);
+  let p1 = u32(groupOffsets[g + 1u]);
   var L = 0.0;
-  var C = 0.0;
-  for (var blk = 0u; blk < params.blocks; blk++) {
-    L += groupPartials[blk * a * b + e];
-    C += countPartials[blk * a + g];
-  }
+  for (var p = p0; p < p1; p++) { L += prob(u32(groupPairs[p]), j); }
+  let C = f32(p1 - p0);
   ${finalize
     ? 'if (C > 0.0) { load[e] = (primaryLoad[g] * L) / C; } else { load[e] = 0.0; }'
     : 'groupLoad[e] = L;\n  if (j == 0u) { count[g] = C; }'}
 }
 `;
   const ab = o.a * o.b;
-  return [
-    {
-      name: 'hier_load_partials',
-      wgsl: partials,
-      bindings: partialBindings,
-      workgroupSize: [64, 1, 1],
-      dispatch: ab === 0 ? [0, 1, 1] : grid1d(blocks),
-      cacheKey: 'hier_load_partials',
-      uniformData: u.data,
-    },
-    {
-      name: finalize ? 'hier_load' : 'hier_group_load',
-      wgsl: sum,
-      bindings: sumBindings,
-      workgroupSize: [64, 1, 1],
-      dispatch: ab === 0 ? [0, 1, 1] : grid1d(ceilDiv(ab, 64)),
-      cacheKey: `hier_load:${finalize}`,
-      uniformData: u.data,
-    },
-  ];
+  return {
+    name: finalize ? 'hier_load' : 'hier_group_load',
+    wgsl,
+    bindings,
+    workgroupSize: [64, 1, 1],
+    dispatch: ab === 0 ? [0, 1, 1] : grid1d(ceilDiv(ab, 64)),
+    cacheKey: `hier_load:${finalize}`,
+    uniformData: u.data,
+  };
 }
 
 /**
@@ -211,8 +138,8 @@ export function hierLoadGradPrimaryKernel(o: HierLoadKernelOptions): Kernel {
 ${u.struct}
 ${decls(bindings, [])}
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let g = gid.x;
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
+  let g = (wid.y * nwg.x + wid.x) * 64u + lt;
   if (g >= params.a) { return; }
   let c = count[g];
   var acc = 0.0;
@@ -223,7 +150,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   dprimaryLoad[g] = acc;
 }
 `;
-  return { name: 'hier_load_grad_primary', wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: [Math.max(1, Math.ceil(o.a / 64)), 1, 1], cacheKey: 'hier_load_grad_primary', uniformData: u.data };
+  return { name: 'hier_load_grad_primary', wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: grid1d(ceilDiv(o.a, 64)), cacheKey: 'hier_load_grad_primary', uniformData: u.data };
 }
 
 /**
@@ -249,8 +176,8 @@ ${decls(bindings, ['primaryIndices', 'localIndices'])}
 ${PHI_WGSL}
 ${PROB_WGSL}
 @compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
-  let i = (wid.x + wid.y * 65535u) * 64u + lt;
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
+  let i = (wid.y * nwg.x + wid.x) * 64u + lt;
   let b = params.b;
   if (i >= params.N * params.k1 * b) { return; }
   let q = i / b;
