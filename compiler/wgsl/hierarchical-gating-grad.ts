@@ -96,8 +96,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   };
 }
 
+/** d values per invocation of the weight-gradient kernel. */
+const DCHUNK = 8;
+
 /**
- * Weight gradients of the secondary gating (one invocation per (g, d, j)): dwg2 = Σ_{q in group g}
+ * Weight gradients of the secondary gating (one invocation per (g, DCHUNK values of d, j)): dwg2 = Σ_{q in group g}
  * x[r(q),d]·dC[q,j] and (noisy) dwn2 with dR, over the group-sorted pairs of
  * compiler/wgsl/hierarchical-groups.ts in increasing q (the (r, s) order) — total work
  * O(N·k1·D·b + a·D·b): a group no row chose only writes its zeros. Bindings: x, groupOffsets,
@@ -118,27 +121,39 @@ export function secondaryGatingGradWeightsKernel(o: SecondaryGatingKernelOptions
   const wgsl = /* wgsl */ `// secondary_gating_grad_weights noisy=${o.noisy}
 ${u.struct}
 ${decls(bindings, ['groupOffsets', 'groupPairs'])}
+const DC = ${DCHUNK}u; // d values per invocation: one read of dC (and dR) serves DC outputs
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
   let i = (wid.y * nwg.x + wid.x) * 64u + lt;
   let D = params.D;
   let b = params.b;
   let k1 = params.k1;
-  if (i >= params.a * D * b) { return; }
-  let g = i / (D * b);
-  let d = (i / b) % D;
+  let chunks = (D + DC - 1u) / DC;
+  if (i >= params.a * chunks * b) { return; }
+  let g = i / (chunks * b);
+  let d0 = ((i / b) % chunks) * DC;
   let j = i % b;
-  var accG = 0.0;
-  var accN = 0.0;
+  let dn = min(DC, D - d0);
+  var accG: array<f32, ${DCHUNK}>;
+  var accN: array<f32, ${DCHUNK}>;
+  for (var u = 0u; u < DC; u++) { accG[u] = 0.0; accN[u] = 0.0; }
   let p1 = u32(groupOffsets[g + 1u]);
   for (var p = u32(groupOffsets[g]); p < p1; p++) {
     let q = u32(groupPairs[p]);
-    let xv = x[(q / k1) * D + d];
-    accG = fma(xv, dC[q * b + j], accG);
-    ${o.noisy ? 'accN = fma(xv, dR[q * b + j], accN);' : ''}
+    let xr = (q / k1) * D + d0;
+    let c = dC[q * b + j];
+    ${o.noisy ? 'let rn = dR[q * b + j];' : ''}
+    for (var u = 0u; u < dn; u++) {
+      let xv = x[xr + u];
+      accG[u] = fma(xv, c, accG[u]);
+      ${o.noisy ? 'accN[u] = fma(xv, rn, accN[u]);' : ''}
+    }
   }
-  dwg2[i] = accG;
-  ${o.noisy ? 'dwn2[i] = accN;' : ''}
+  for (var u = 0u; u < dn; u++) {
+    let w = (g * D + d0 + u) * b + j;
+    dwg2[w] = accG[u];
+    ${o.noisy ? 'dwn2[w] = accN[u];' : ''}
+  }
 }
 `;
   return {
@@ -146,7 +161,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     wgsl,
     bindings,
     workgroupSize: [64, 1, 1],
-    dispatch: grid1d(ceilDiv(o.a * o.D * o.b, 64)),
+    dispatch: grid1d(ceilDiv(o.a * ceilDiv(o.D, DCHUNK) * o.b, 64)),
     cacheKey: `secondary_gating_grad_weights:noisy=${o.noisy}`,
     uniformData: u.data,
   };
