@@ -7,7 +7,7 @@
  * k = [2, 2]). With `--base DIR` (a checkout of an older moec, e.g. `git archive <commit>`), every
  * case is also lowered by DIR's lowering rules and the two plans are profiled alternately on the
  * same device, so host-load drift hits both sides; a side that fails to lower or run is reported
- * with its error. Prints medians and writes bench/results/gating.json with the host load average.
+ * with its error. Prints medians and writes bench/results/gating[-flat|-hier].json with the host load average.
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   const doc = { benchmark: 'gating', runs, base: baseDir ?? null, commit: git('git rev-parse HEAD'), dirty: git('git status --porcelain --untracked-files=no') !== '', hostLoadBefore: load0, hostLoadAfter: hostLoad(), results };
   const dir = new URL('./results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(new URL('gating.json', dir), JSON.stringify(doc, null, 2) + '\n');
+  writeFileSync(new URL(`gating${only ? `-${only}` : ''}.json`, dir), JSON.stringify(doc, null, 2) + '\n');
   console.log(`loadavg before ${load0.loadavg.join(' ')}, after ${hostLoad().loadavg.join(' ')}`);
 }
 
