@@ -1,7 +1,6 @@
 /**
- * WebGPU lowering rules for the Mixture-of-Experts ops: gating (below GATING_GEMM_MIN_EXPERTS one
- * fused dispatch, else two tiled GEMMs for the logits and a row-wise top-(k+1); uniforms rebuilt
- * per run with the seed, step and mode), the balance statistics (importance in two
+ * WebGPU lowering rules for the Mixture-of-Experts ops: fused gating (one dispatch; its uniform is
+ * rebuilt per run with the seed, step and mode), the balance statistics (importance in two
  * dispatches through a per-(block, expert) partials scratch), the three-dispatch
  * device-side counting sort whose tile map (a side buffer of the offsets value) drives the grouped
  * expert FFN, and the gather combine. Expert banks larger than one storage binding are split at
@@ -65,6 +64,8 @@ export const MOE_RULES = {
     const [N, e] = c.typeOf(c.input(0)).shape as [number, number];
     c.emit(topkKernel({ N, n: e, k: n.params.k }), { x: c.input(0), values: c.output(0), indices: c.output(1) });
   },
+  // Gating: below GATING_GEMM_MIN_EXPERTS the fused kernel; from there two tiled GEMMs for the
+  // logits and the row-wise top-(k+1) (any number of experts). Uniforms rebuilt per run.
   gating: (n, c) => {
     const [N, D] = c.typeOf(c.input(0)).shape as [number, number];
     const experts = c.typeOf(c.input(1)).shape[1]!;
