@@ -61,9 +61,9 @@ export function decls(bindings: readonly KernelBinding[], ints: readonly string[
     .join('\n');
 }
 
-/** Invocations per (row, slot) of the forward secondary gating (a power of two ≤ 64). */
-export function secondaryLanes(b: number): number {
-  return b >= 1024 ? 32 : b >= 128 ? 16 : 8;
+/** Invocations per (row, slot) of the forward secondary gating: 8, as `gatingRowsLanes` (measured there). */
+export function secondaryLanes(_b: number): number {
+  return 8;
 }
 
 /**
