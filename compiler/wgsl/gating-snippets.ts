@@ -29,16 +29,19 @@ fn gs_sigmoid(v: f32) -> f32 { if (v >= 0.0) { return 1.0 / (1.0 + exp(-v)); } l
 export const TOPK_ORDER_WGSL = /* wgsl */ `
 const TOPK_NONE = 0xffffffffu;
 fn gs_is_nan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }
+// Monotone u32 key of the value order: NaN → 0 (below every number), −0 and +0 → the same key.
+fn gs_key(v: f32) -> u32 {
+  let b = bitcast<u32>(v);
+  let m = b & 0x7fffffffu;
+  var k = select(b | 0x80000000u, ~b, b >= 0x80000000u);
+  k = select(k, 0x80000000u, m == 0u);
+  return select(k, 0u, m > 0x7f800000u);
+}
 fn gs_before(va: f32, ia: u32, vb: f32, ib: u32) -> bool {
-  if (ib == TOPK_NONE) { return ia != TOPK_NONE; }
-  if (ia == TOPK_NONE) { return false; }
-  let na = gs_is_nan(va);
-  let nb = gs_is_nan(vb);
-  if (na || nb) {
-    if (na == nb) { return ia < ib; }
-    return nb;
-  }
-  return va > vb || (va == vb && ia < ib);
+  let ka = gs_key(va);
+  let kb = gs_key(vb);
+  let wins = ka > kb || (ka == kb && ia < ib);
+  return select(wins && ia != TOPK_NONE, ia != TOPK_NONE, ib == TOPK_NONE);
 }
 `;
 

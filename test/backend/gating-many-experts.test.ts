@@ -78,7 +78,7 @@ describeGpu('flat gating with many experts (GEMM logits + row-wise top-k)', () =
     });
   }
 
-  it.each([8, 16, 64])('row-wise top-k (%i lanes per row): NaN after every number, exact ties to the lower index, equal to topkRows', async (lanes) => {
+  it.each([8, 16, 64])('row-wise top-k (%i lanes per row): NaN (either sign) after every number, ±∞, exact ties to the lower index, equal to topkRows', async (lanes) => {
     const N = 7, n = 1000, k = 6;
     const r = rng(5);
     // Values on a coarse grid (many exact ties, −0 and +0 included), some NaN, one all-NaN row.
@@ -86,6 +86,10 @@ describeGpu('flat gating with many experts (GEMM logits + row-wise top-k)', () =
     for (let i = 0; i < N * n; i += 13) clean[i] = NaN;
     for (let c = 0; c < n; c++) clean[3 * n + c] = NaN;
     for (let c = 0; c < n; c += 2) clean[5 * n + c] = c % 4 === 0 ? -0 : 0;
+    // ±∞ and NaNs with the sign bit set (bit pattern 0xffc00000) among the numbers.
+    const bits = new Uint32Array(clean.buffer);
+    for (let i = 5; i < N * n; i += 17) bits[i] = 0xffc00000;
+    for (let i = 7; i < N * n; i += 29) clean[i] = i % 2 ? Infinity : -Infinity;
     const kt = k + 1;
     const bufs = { clean: up(clean), sigma: out(N * n), indices: out(N * k), gates: out(N * k), topValues: out(N * kt) };
     await run([{ kernel: gatingRowsKernel({ N, n, k, noisy: false, explicitNoise: false, eps: 0, seed: 0, stream: 0, step: 0, rowOffset: 0, lanes }), buffers: bufs }]);
