@@ -101,7 +101,7 @@ export function scaleJobs(quick: boolean): Record<Sweep, ScaleJob[]> {
   }
   const f = { width: 64, k: 4, expertHidden: 1024, T: 8, B: 128 };
   const fs = { width: 64, k: 4, expertHidden: 64, T: 8, B: 32 };
-  const h = { width: 16, k1: 2, k2: 2 };
+  const h = { width: 16, k1: 2, k2: 2, expertHidden: 32, T: 8, B: 8 };
   return {
     flat: paired([4, 16, 64, 256, 1024, 4096, 8192].map((n) => flat('flat', n, f))),
     hier: paired([hier(8, 8, h), hier(32, 32, h), hier(128, 128, h), hier(256, 256, h), hier(512, 256, h)]),

@@ -27,9 +27,10 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 const p1 = (x: number): string => x.toFixed(1);
 const timed = (r: ScaleResult): ConfigResult[] => r.configs.filter((c) => c.sweep !== 'rows');
 
-/** 1-2-5 ticks × 10^k inside [lo, hi]. */
+/** 1-2-5 ticks × 10^k inside [lo, hi] (none unless 0 < lo ≤ hi are finite). */
 function logTicks(lo: number, hi: number): number[] {
   const out: number[] = [];
+  if (!(lo > 0 && hi >= lo && Number.isFinite(hi))) return out;
   for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
     for (const m of [1, 2, 5]) {
       const v = m * 10 ** e;
@@ -41,13 +42,15 @@ function logTicks(lo: number, hi: number): number[] {
 
 function lineChart(r: ScaleResult, y0: number): string[] {
   const cs = timed(r);
-  const ok = cs.filter((c) => c.ok && c.us_per_token !== undefined);
+  const good = (c: ConfigResult): boolean => c.ok && typeof c.us_per_token === 'number' && Number.isFinite(c.us_per_token) && c.us_per_token > 0;
+  const ok = cs.filter(good);
   const out: string[] = [];
   const [xl, xr, yb, yt] = [M.left, W - M.right, y0 + PANEL - M.bottom, y0 + M.top];
   out.push(`<text x="${W / 2 - M.right / 2 + M.left / 2}" y="${y0 + 22}" text-anchor="middle" font-weight="bold">Training-step time per token vs experts</text>`);
   out.push(`<rect x="${xl}" y="${yt}" width="${xr - xl}" height="${yb - yt}" fill="none" stroke="#888"/>`);
   if (cs.length === 0) return out;
-  const ex = cs.map((c) => c.experts);
+  const ex = cs.map((c) => c.experts).filter((n) => n > 0);
+  if (ex.length === 0) return out;
   const lx0 = Math.log2(Math.min(...ex));
   const lx1 = Math.max(lx0 + 1, Math.log2(Math.max(...ex)));
   const sx = (n: number): number => xl + ((Math.log2(n) - lx0) / (lx1 - lx0)) * (xr - xl);
@@ -72,7 +75,7 @@ function lineChart(r: ScaleResult, y0: number): string[] {
     const s = cs.filter((c) => c.sweep === sweep).sort((a, b) => a.experts - b.experts);
     if (s.length === 0) continue;
     const color = SWEEP_COLOR[sweep]!;
-    const pts = s.filter((c) => c.ok && c.us_per_token !== undefined);
+    const pts = s.filter(good);
     if (pts.length > 0) {
       out.push(`<path d="${pts.map((c, i) => `${i ? 'L' : 'M'}${p1(sx(c.experts))},${p1(sy(c.us_per_token!))}`).join('')}" fill="none" stroke="${color}" stroke-width="2"/>`);
       for (const c of pts) out.push(`<circle cx="${p1(sx(c.experts))}" cy="${p1(sy(c.us_per_token!))}" r="3" fill="${color}"><title>${esc(`${c.label}: ${c.us_per_token} µs/token, ${c.median_ms} ms/step`)}</title></circle>`);
@@ -91,7 +94,7 @@ function lineChart(r: ScaleResult, y0: number): string[] {
 }
 
 function barChart(r: ScaleResult, y0: number): string[] {
-  const bars = timed(r).filter((c) => c.ok && c.profile);
+  const bars = timed(r).filter((c) => c.ok && c.profile && Number.isFinite(c.profile.totalMs));
   const out: string[] = [];
   const [xl, xr, yb, yt] = [M.left, W - M.right, y0 + PANEL - M.bottom, y0 + M.top];
   out.push(`<text x="${W / 2 - M.right / 2 + M.left / 2}" y="${y0 + 22}" text-anchor="middle" font-weight="bold">GPU ms of one training step by kernel family</text>`);

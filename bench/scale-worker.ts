@@ -140,6 +140,12 @@ async function timeJob(dev: DeviceContext, job: ScaleJob, s: ScaleSettings): Pro
       console.error(`  ${c.label}: ${r.error}`);
     }
   }
+  // A pair whose other side failed has nothing to compare: do not spend minutes timing the reference.
+  if (live.length > 1 && live.slice(1).every((p) => p === null)) {
+    live[0]?.exe.destroy();
+    for (const r of results.slice(1)) emit(r);
+    return;
+  }
   // Alternate the configurations step by step, so host-load drift hits every side of a ratio.
   const capMs = s.capSeconds * 1000;
   for (let i = 0; i < s.runs; i++) {

@@ -159,7 +159,11 @@ export async function runScale(argv: readonly string[]): Promise<number> {
   const jsonPath = fileURLToPath(new URL(`${out}.json`, dir));
   const svgPath = fileURLToPath(new URL(`${out}.svg`, dir));
   writeFileSync(jsonPath, JSON.stringify(result, null, 2) + '\n');
-  writeFileSync(svgPath, scaleSvg(result));
+  try {
+    writeFileSync(svgPath, scaleSvg(result));
+  } catch (e) {
+    console.error(`bench scale: the plot failed (${e instanceof Error ? e.message : String(e)}); ${jsonPath} has every number`);
+  }
   console.log(`\n${scaleTable(result)}\nloadavg at end ${result.loadavg.end.join(' ')}\nwrote ${jsonPath}\n      ${svgPath}`);
   return 0;
 }

@@ -129,4 +129,9 @@ describe('Done-when checks', () => {
     expect(svg.match(/<circle /g)).toHaveLength(2);
     expect(svg).toContain('flat 8192: too large');
   });
+
+  it('leaves out points without a finite time per token instead of looping on their log', () => {
+    const svg = scaleSvg(result([cfg({ sweep: 'hier', experts: 64, rows: 64, median_ms: 50, us_per_token: null as unknown as number })]));
+    expect(svg).not.toContain('<circle ');
+  });
 });
