@@ -3,14 +3,17 @@
  * chart and a stacked bar chart, no dependencies). Top: training-step time per token against the
  * number of experts (log2 x, log10 y) for each timed sweep, with configurations that failed marked
  * by a cross on the x axis. Bottom: GPU ms of one profiled step stacked by kernel family, one bar
- * per configuration that ran, grouped by sweep.
+ * per configuration that ran, grouped by sweep. Standalone (re-plot a stored result):
+ * `tsx bench/scale-svg.ts bench/results/scale.json bench/results/scale.svg`.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import type { ConfigResult, ScaleResult, Sweep } from './scale-configs.ts';
 import { FAMILIES, type Family } from './scale-families.ts';
 
-const W = 760;
+const W = 800;
 const PANEL = 300;
-const M = { left: 72, right: 150, top: 40, bottom: 50 };
+const M = { left: 72, right: 190, top: 40, bottom: 50 };
 const SWEEP_COLOR: Record<string, string> = { flat: '#1f77b4', hier: '#d62728', 'flat-small': '#2ca02c' };
 const FAMILY_COLOR: Record<Family, string> = {
   gating: '#1f77b4',
@@ -142,4 +145,9 @@ export function scaleSvg(r: ScaleResult): string {
     `<text x="${W - 6}" y="${h - 8}" text-anchor="end" font-size="10" fill="#666">${esc(`commit ${r.git.commit}, ${r.date.slice(0, 16)}Z, loadavg ${r.loadavg.start[0]} → ${r.loadavg.end[0]}`)}</text>`,
     '</svg>',
   ].join('\n') + '\n';
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [from = 'bench/results/scale.json', to = from.replace(/\.json$/, '.svg')] = process.argv.slice(2);
+  writeFileSync(to, scaleSvg(JSON.parse(readFileSync(from, 'utf8')) as ScaleResult));
 }
