@@ -93,7 +93,7 @@ export function scaleJobs(quick: boolean): Record<Sweep, ScaleJob[]> {
     const f = { width: 32, k: 2, expertHidden: 64, T: 4, B: 16, vocab: 256 };
     const h = { width: 16, k1: 2, k2: 2, expertHidden: 16, T: 4, B: 8 };
     return {
-      flat: paired([4, 16, 64].map((n) => flat('flat', n, f))),
+      flat: paired([4, 16, 64, 1024].map((n) => flat('flat', n, f))),
       'flat-small': [],
       hier: paired([hier(4, 4, h), hier(8, 8, h), hier(16, 16, h)]),
       rows: [{ kind: 'memory', configs: [rows('rows 256 n=64 H=64', 64, 64, 256), rows('rows 1024 n=64 H=64', 64, 64, 1024)] }],

@@ -19,7 +19,16 @@ const ISSUE_PEAK_16384 = 224e6;
 
 const fmt = (x: number | undefined, d = 1): string => (x === undefined ? '—' : x.toFixed(d));
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
-const short = (e: string | undefined): string => cell((e ?? '').replace(/^lowering /, '').slice(0, 140));
+/** An error message trimmed for a table cell: no `lowering node #N`, no repeated layer prefix, no Dawn call trace. */
+function short(e: string | undefined): string {
+  let m = (e ?? '')
+    .replace(/^lowering node #\d+ /, '')
+    .replace(/running the plan: WebGPU error: /, '')
+    .replace(/\s+- While .*$/, '')
+    .replace(/^(\w+ \(layer [^)]*\): )\1/, '$1');
+  if (m.length > 120) m = `${m.slice(0, 119)}…`;
+  return cell(m);
+}
 
 function find(r: ScaleResult, sweep: Sweep, experts: number, rows?: number): ConfigResult | undefined {
   return r.configs.find((c) => c.sweep === sweep && c.experts === experts && (rows === undefined || c.rows === rows));
@@ -119,14 +128,26 @@ function memoryTable(configs: readonly ConfigResult[]): string[] {
   return lines;
 }
 
-/** The whole markdown: header line, Done-when checks, one table per sweep present. */
+const verdict = (c: Check): string => (c.pass === undefined ? '—' : c.pass ? 'pass' : 'FAIL');
+
+/** The Done-when table; with `before`, a before column (its own measurement) next to this run's. */
+function checksTable(r: ScaleResult, before?: ScaleResult): string[] {
+  const now = doneWhenChecks(r, before);
+  if (!before) return ['| Done when | target | measured | |', '|---|---|---|---|', ...now.map((c) => `| ${c.what} | ${c.target} | ${c.measured} | ${verdict(c)} |`)];
+  const then = doneWhenChecks(before, before);
+  return [
+    `| Done when | target | before (${before.git.commit}) | after (${r.git.commit}) | |`,
+    '|---|---|---|---|---|',
+    ...now.map((c, i) => `| ${c.what} | ${c.target} | ${then[i]!.measured} | ${c.measured} | ${verdict(c)} |`),
+  ];
+}
+
+/** The whole markdown: header line, Done-when checks (before vs after when `before` is given), one table per sweep present. */
 export function scaleTable(r: ScaleResult, before?: ScaleResult): string {
   const out: string[] = [
     `Scale benchmark, ${r.date.slice(0, 16).replace('T', ' ')} UTC, commit ${r.git.commit}${r.git.modified.length ? ` (+${r.git.modified.length} modified files)` : ''}, ${r.adapter ?? 'WebGPU'}; loadavg ${r.loadavg.start.join(' ')} → ${r.loadavg.end.join(' ')} on ${r.loadavg.cpus} CPUs; median of ${r.settings.runs} steps, sides of each ratio timed alternately.`,
     '',
-    '| Done when | target | measured | |',
-    '|---|---|---|---|',
-    ...doneWhenChecks(r, before).map((c) => `| ${c.what} | ${c.target} | ${c.measured} | ${c.pass === undefined ? '—' : c.pass ? 'pass' : 'FAIL'} |`),
+    ...checksTable(r, before),
   ];
   const titles: Record<Sweep, string> = {
     flat: 'Flat MoE training step (examples/lstm-moe-lm.ts)',

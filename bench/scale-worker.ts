@@ -108,11 +108,15 @@ interface Live {
 
 /** Runs a `time` job: prepare every config, alternate the timed steps, profile, free, emit. */
 async function timeJob(dev: DeviceContext, job: ScaleJob, s: ScaleSettings): Promise<void> {
-  const live: (Live | null)[] = [];
-  const results: ConfigResult[] = [];
-  for (const c of job.configs) {
-    const r: ConfigResult = { label: c.label, sweep: c.sweep, model: c.model, options: c.options, experts: c.experts, rows: c.rows, ok: false };
-    results.push(r);
+  const n = job.configs.length;
+  const live: (Live | null)[] = job.configs.map(() => null);
+  const results: ConfigResult[] = job.configs.map((c) => ({ label: c.label, sweep: c.sweep, model: c.model, options: c.options, experts: c.experts, rows: c.rows, ok: false }));
+  // The measured configuration first, the reference last: a pair whose configuration fails to
+  // compile or prepare then never spends a warm-up step on its reference.
+  for (const i of [...job.configs.keys()].reverse()) {
+    if (i === 0 && n > 1 && live.slice(1).every((p) => p === null)) break;
+    const c = job.configs[i]!;
+    const r = results[i]!;
     let exe: WebGpuExecutable | null = null;
     try {
       const traced = traceModel(MODELS[c.model], c.options);
@@ -131,18 +135,16 @@ async function timeJob(dev: DeviceContext, job: ScaleJob, s: ScaleSettings): Pro
       const out = await exe.run(feeds, { seed: 1, step: 0, training: true }, ['loss']);
       r.warmup_ms = round(performance.now() - t0, 1);
       r.loss = Number(out.loss!.data[0]);
-      live.push({ r, exe, feeds, samples: [], spentMs: 0, step: 1 });
+      live[i] = { r, exe, feeds, samples: [], spentMs: 0, step: 1 };
       console.error(`  ${c.label}: compiled in ${r.compile_ms} ms, peak ${mib(r.peakBytes)}, warm-up step ${r.warmup_ms} ms`);
     } catch (e) {
       r.error = message(e);
       exe?.destroy();
-      live.push(null);
       console.error(`  ${c.label}: ${r.error}`);
     }
   }
   // A pair whose other side failed has nothing to compare: do not spend minutes timing the reference.
-  if (live.length > 1 && live.slice(1).every((p) => p === null)) {
-    live[0]?.exe.destroy();
+  if (n > 1 && live.slice(1).every((p) => p === null)) {
     for (const r of results.slice(1)) emit(r);
     return;
   }

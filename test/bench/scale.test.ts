@@ -110,7 +110,7 @@ describe('Done-when checks', () => {
     // 1.6 > 1.5; 8192 fails; 1.5 ≤ 2; forward fails; 100/224 ≤ 50%; 150/200 > 50%
     expect(c).toEqual([false, false, true, false, true, false]);
     const md = scaleTable(r, before);
-    expect(md).toContain('fails: node #168 gating (layer moe0): gating: nMax=8192 too large');
+    expect(md).toContain('fails: gating (layer moe0): gating: nMax=8192 too large');
     expect(md).toContain('| 1024 | 160.0 | 160.00 | 1.60× |');
   });
 
