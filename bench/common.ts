@@ -5,6 +5,7 @@
  * median of ≥ 5 timed runs, each awaiting its host readback) and the host-load snapshot written
  * with every result, since lavapipe runs on the same 2 shared CPU cores as parallel jobs.
  */
+import { execSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 
 /** Shape of one MoE layer forward: N rows (T·B), width D, n experts, hidden H, top-k. */
@@ -83,4 +84,15 @@ export function gflops(flops: number, ms: number): number {
 /** Host load snapshot: CPU count and the 1/5/15-minute load averages. */
 export function hostLoad(): { cpus: number; loadavg: number[] } {
   return { cpus: cpus().length, loadavg: loadavg().map((x) => round(x, 2)) };
+}
+
+/** The commit measured and the source files that differed from it (the tree is shared with parallel work). */
+export function gitState(): { commit: string; modified: string[] } {
+  try {
+    const sh = (c: string) => execSync(c, { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
+    const modified = sh('git status --porcelain -- compiler runtime ir frontend passes').split('\n').filter(Boolean).map((l) => l.slice(3));
+    return { commit: sh('git rev-parse --short HEAD').trim(), modified };
+  } catch {
+    return { commit: 'unknown', modified: [] };
+  }
 }

@@ -7,12 +7,12 @@
  * sides end every timed call with a host readback; after one warm-up call each, the two sides are
  * timed alternately (so host-load drift hits both) and medians over ≥ 5 runs are reported, with
  * ratio = tfjs_ms / moec_ms. Writes bench/results/<name>.json (moe-forward, matmul; `-quick`
- * suffix with --quick) with the host load average, and prints a summary.
+ * suffix with --quick) with the host load average, and prints a summary. `npm run bench -- scale`
+ * runs the scale benchmark (bench/scale.ts) instead.
  */
-import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { acquireDevice } from '../runtime/device.ts';
-import { benchConfig, gflops, hostLoad, median, moeFlops, randArray, round } from './common.ts';
+import { benchConfig, gflops, gitState, hostLoad, median, moeFlops, randArray, round } from './common.ts';
 import { makeMoeData, prepareMoecMatmul, prepareMoecMoe } from './moec-path.ts';
 import { initTfjs, prepareTfjsMatmul, prepareTfjsMoe } from './tfjs-path.ts';
 import { benchTrainingStep } from './train-step.ts';
@@ -40,15 +40,10 @@ function writeResult(name: string, result: object): string {
   return url.pathname;
 }
 
-/** The commit measured and the source files that differed from it (the tree is shared with parallel work). */
-function gitState(): { commit: string; modified: string[] } {
-  try {
-    const sh = (c: string) => execSync(c, { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
-    const modified = sh('git status --porcelain -- compiler runtime ir frontend passes').split('\n').filter(Boolean).map((l) => l.slice(3));
-    return { commit: sh('git rev-parse --short HEAD').trim(), modified };
-  } catch {
-    return { commit: 'unknown', modified: [] };
-  }
+// `npm run bench -- scale [--quick] [--only flat|hier|rows|flat-small]`: the scale benchmark instead.
+if (process.argv[2] === 'scale') {
+  const { runScale } = await import('./scale.ts');
+  process.exit(await runScale(process.argv.slice(3)));
 }
 
 const quick = process.argv.includes('--quick');
