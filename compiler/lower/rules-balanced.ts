@@ -1,11 +1,12 @@
 /**
  * WebGPU lowering rules for strictly balanced gating (paper App. F): the gating is three
- * dispatches (logits, the per-expert mask with the load, the per-row routing list) with the mask
- * in a step scratch buffer and the mask kernel's uniform rebuilt per run so training (batchwise
- * top-m) and evaluation (thresholds) share one pipeline; the threshold loss, its gradient and the
- * gating gradient are one dispatch each (compiler/wgsl/balanced.ts).
+ * dispatches (logits with their order keys transposed per expert; the per-expert radix select of
+ * the top m, giving each expert's cut and its load; the per-row routing list) with the keys and
+ * cuts in step scratch buffers and the select and route kernels' uniforms rebuilt per run so
+ * training (batchwise top-m) and evaluation (thresholds) share one pipeline each; the threshold
+ * loss, its gradient and the gating gradient are one dispatch each (compiler/wgsl/balanced.ts).
  */
-import { balancedGatingGradKernel, balancedLogitsKernel, balancedMaskKernel, balancedRouteKernel, balancedThresholdLossKernel } from '../wgsl/balanced.ts';
+import { balancedGatingGradKernel, balancedLogitsKernel, balancedRouteKernel, balancedSelectKernel, balancedThresholdLossKernel } from '../wgsl/balanced.ts';
 import type { RunParams } from '../plan.ts';
 import type { LowerRule } from './rules-dense.ts';
 
@@ -14,11 +15,13 @@ export const BALANCED_RULES = {
   balancedGating: (node, c) => {
     const [N, D] = c.typeOf(c.input(0)).shape as [number, number];
     const s = { N, D, n: node.params.n, m: node.params.m };
-    const mask = c.scratch('balancedGating.mask', 'i32', N * s.n);
-    c.emit(balancedLogitsKernel(s), { x: c.input(0), wg: c.input(1), logits: c.output(2) });
-    const maskFor = (run: RunParams) => balancedMaskKernel({ ...s, train: run.training });
-    c.emit(maskFor(c.run0), { logits: c.output(2), thresholds: c.input(2), mask, load: c.output(3) }, (run) => maskFor(run).uniformData!);
-    c.emit(balancedRouteKernel(s), { logits: c.output(2), mask, indices: c.output(0), gates: c.output(1) });
+    const keys = c.scratch('balancedGating.keys', 'i32', N * s.n);
+    const cut = c.scratch('balancedGating.cut', 'i32', 2 * s.n);
+    c.emit(balancedLogitsKernel(s), { x: c.input(0), wg: c.input(1), logits: c.output(2), keys });
+    const selectFor = (run: RunParams) => balancedSelectKernel({ ...s, train: run.training });
+    c.emit(selectFor(c.run0), { keys, logits: c.output(2), thresholds: c.input(2), cut, load: c.output(3) }, (run) => selectFor(run).uniformData!);
+    const routeFor = (run: RunParams) => balancedRouteKernel({ ...s, train: run.training });
+    c.emit(routeFor(c.run0), { logits: c.output(2), thresholds: c.input(2), cut, indices: c.output(0), gates: c.output(1) }, (run) => routeFor(run).uniformData!);
   },
   balancedThresholdLoss: (_node, c) => {
     const [N, n] = c.typeOf(c.input(0)).shape as [number, number];
