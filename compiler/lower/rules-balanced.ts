@@ -4,9 +4,11 @@
  * the top m, giving each expert's cut and its load; the per-row routing list) with the keys and
  * cuts in step scratch buffers and the select and route kernels' uniforms rebuilt per run so
  * training (batchwise top-m) and evaluation (thresholds) share one pipeline each; the threshold
- * loss, its gradient and the gating gradient are one dispatch each (compiler/wgsl/balanced.ts).
+ * loss is a per-row pass into a scratch [N] and a fixed-order sum, its gradient three dispatches
+ * (clear, count each expert's rows in the routing lists, per-expert finish) with an [n] scratch,
+ * and the gating gradient one dispatch (compiler/wgsl/balanced.ts).
  */
-import { balancedGatingGradKernel, balancedLogitsKernel, balancedRouteKernel, balancedSelectKernel, balancedThresholdLossKernel } from '../wgsl/balanced.ts';
+import { balancedGatingGradKernel, balancedLogitsKernel, balancedRouteKernel, balancedSelectKernel, balancedThresholdGradKernels, balancedThresholdLossKernels } from '../wgsl/balanced.ts';
 import type { RunParams } from '../plan.ts';
 import type { LowerRule } from './rules-dense.ts';
 
@@ -26,7 +28,10 @@ export const BALANCED_RULES = {
   balancedThresholdLoss: (_node, c) => {
     const [N, n] = c.typeOf(c.input(0)).shape as [number, number];
     const kmax = c.typeOf(c.input(2)).shape[1]!;
-    c.emit(balancedThresholdLossKernel({ N, n, kmax, grad: false }), { logits: c.input(0), thresholds: c.input(1), indices: c.input(2), out: c.output(0) });
+    const partial = c.scratch('balancedThresholdLoss.partial', 'f32', N);
+    const [rows, sum] = balancedThresholdLossKernels({ N, n, kmax });
+    c.emit(rows, { logits: c.input(0), thresholds: c.input(1), indices: c.input(2), partial });
+    c.emit(sum, { partial, out: c.output(0) });
   },
   balancedGatingGrad: (node, c) => {
     const [N, kmax] = c.typeOf(c.input(0)).shape as [number, number];
@@ -35,6 +40,10 @@ export const BALANCED_RULES = {
   balancedThresholdLossGrad: (_node, c) => {
     const [N, n] = c.typeOf(c.input(0)).shape as [number, number];
     const kmax = c.typeOf(c.input(2)).shape[1]!;
-    c.emit(balancedThresholdLossKernel({ N, n, kmax, grad: true }), { logits: c.input(0), thresholds: c.input(1), indices: c.input(2), dloss: c.input(3), out: c.output(0) });
+    const counts = c.scratch('balancedThresholdLossGrad.counts', 'i32', n);
+    const [zero, count, grad] = balancedThresholdGradKernels({ N, n, kmax });
+    c.emit(zero, { counts });
+    c.emit(count, { indices: c.input(2), counts });
+    c.emit(grad, { logits: c.input(0), thresholds: c.input(1), counts, dloss: c.input(3), out: c.output(0) });
   },
 } satisfies { [O in 'balancedGating' | 'balancedThresholdLoss' | 'balancedGatingGrad' | 'balancedThresholdLossGrad']: LowerRule<O> };

@@ -11,10 +11,12 @@
  * `balanced_route` (one invocation per row: its used experts in increasing id — below the cut in
  * training, L > T_i in evaluation — padded with −1 and gate 0, gates = max-subtracted softmax
  * over the used logits). The training/evaluation switch is a uniform rebuilt per run, so one
- * pipeline serves both. The threshold loss and its gradient are one 64-invocation workgroup (experts strided over invocations, rows summed in
- * order, a tree over invocations); the gating gradient is one invocation per row (it owns its dlogits row). All are
- * deterministic: every output element has one writer and every sum a fixed order (the select's
- * histogram counts with workgroup integer atomics, whose sums do not depend on order).
+ * pipeline serves both. The threshold loss is a per-row pass (O(n + kmax) per row for ascending
+ * routing lists) and a fixed-order sum; its gradient counts M_t per expert column and M per expert
+ * from the lists (exact integers); the gating gradient is one invocation per row (it owns its
+ * dlogits row). All are deterministic: every output element has one writer and every float sum a
+ * fixed order (the select's histogram and the gradient's list counts use integer atomics, whose
+ * sums do not depend on order).
  */
 import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
 
@@ -310,57 +312,169 @@ ${MAIN64} {
   return { name: 'balanced_route', wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: grid1d(ceilDiv(s.N, 64)), cacheKey: 'balanced_route', uniformData: u.data };
 }
 
-/**
- * The threshold loss (grad = false: out [1] = Σ_x Σ_i (M_t − M)(L − T)) or its vjp into T (grad =
- * true: out [n] = −dloss·Σ_x (M_t − M)), one 64-invocation workgroup. Bindings logits [N,n],
- * thresholds [n], indices i32 [N,kmax], [dloss [1] when grad], out, params.
- */
-export function balancedThresholdLossKernel(o: { readonly N: number; readonly n: number; readonly kmax: number; readonly grad: boolean }): Kernel {
-  const u = uniformBlock([
+/** Shapes of the threshold-loss kernels: logits [N,n], indices [N,kmax]. */
+export interface ThresholdShape {
+  readonly N: number;
+  readonly n: number;
+  readonly kmax: number;
+}
+
+function thresholdUniforms(o: ThresholdShape) {
+  return uniformBlock([
     ['N', 'u32', o.N],
     ['n', 'u32', o.n],
     ['kmax', 'u32', o.kmax],
   ]);
-  const bindings = [ro('logits'), ro('thresholds'), ro('indices'), ...(o.grad ? [ro('dloss')] : []), rw('out'), PARAMS];
-  const wgsl = /* wgsl */ `// balanced threshold loss${o.grad ? ' gradient' : ''}
+}
+
+/**
+ * The threshold loss (paper Eq. 20) in two dispatches: `balanced_threshold_rows`, one invocation
+ * per row (grid folded), writes the row's Σ_i (M_t − M)(L − T) over the experts in order into
+ * partial [N]; M(x,i) = [i ∈ indices[x,·]] is read by one merge walk when the row's list is
+ * ascending with −1 padding at the end (every list balancedGating writes), O(n + kmax) per row,
+ * else by scanning the list for each expert (any other list, O(n·kmax)); `balanced_threshold_sum`,
+ * one 256-invocation workgroup, sums partial in a fixed order (row strides, then a tree) into out
+ * [1]. Bindings rows: logits [N,n], thresholds [n], indices i32 [N,kmax], partial [N] (written),
+ * params; sum: partial, out, params.
+ */
+export function balancedThresholdLossKernels(o: ThresholdShape): [Kernel, Kernel] {
+  const u = thresholdUniforms(o);
+  const rb = [ro('logits'), ro('thresholds'), ro('indices'), rw('partial'), PARAMS];
+  const rows = /* wgsl */ `// balanced_threshold_rows (one invocation per row)
 ${u.struct}
-${decls(bindings, { indices: 'i32' })}
-var<workgroup> red: array<f32, 64>;
-@compute @workgroup_size(64)
-fn main(@builtin(local_invocation_index) t: u32) {
-  let N = params.N;
+${decls(rb, { indices: 'i32' })}
+${MAIN64} {
+  ${INDEX}
+  if (i >= params.N) { return; }
   let n = params.n;
   let kmax = params.kmax;
-  var total = 0.0;
-  for (var e = t; e < n; e += 64u) {
-    let thr = thresholds[e];
-    var s = 0.0;
-    for (var r = 0u; r < N; r++) {
-      let v = logits[r * n + e];
-      var mb = 0.0;
-      for (var j = 0u; j < kmax; j++) {
-        if (indices[r * kmax + j] == i32(e)) { mb = 1.0; }
-      }
-      let d = select(0.0, 1.0, v > thr) - mb;
-      ${o.grad ? 's += d;' : 'if (d != 0.0) { s += d * (v - thr); }'}
+  let o = i * kmax;
+  // ascending valid ids, then only −1: membership by one merge walk
+  var sorted = true;
+  var last = -1;
+  var pad = false;
+  for (var j = 0u; j < kmax; j++) {
+    let v = indices[o + j];
+    if (v == -1) { pad = true; } else {
+      if (pad || v <= last || v >= i32(n)) { sorted = false; }
+      last = v;
     }
-    ${o.grad ? 'out[e] = -dloss[0] * s;' : 'total += s;'}
   }
-  ${
-    o.grad
-      ? ''
-      : `red[t] = total;
+  var s = 0.0;
+  var p = 0u;
+  for (var e = 0u; e < n; e++) {
+    var mb = false;
+    if (sorted) {
+      if (p < kmax && indices[o + p] == i32(e)) { mb = true; p++; }
+    } else {
+      for (var q = 0u; q < kmax; q++) { if (indices[o + q] == i32(e)) { mb = true; } }
+    }
+    let v = logits[i * n + e];
+    let thr = thresholds[e];
+    let mt = v > thr;
+    if (mt != mb) { s += select(-1.0, 1.0, mt) * (v - thr); }
+  }
+  partial[i] = s;
+}
+`;
+  const sb = [ro('partial'), rw('out'), PARAMS];
+  const sum = /* wgsl */ `// balanced_threshold_sum (fixed-order sum of the row partials)
+${u.struct}
+${decls(sb)}
+var<workgroup> red: array<f32, 256>;
+@compute @workgroup_size(256)
+fn main(@builtin(local_invocation_index) t: u32) {
+  var acc = 0.0;
+  for (var r = t; r < params.N; r += 256u) { acc += partial[r]; }
+  red[t] = acc;
   workgroupBarrier();
-  for (var h = 32u; h > 0u; h >>= 1u) {
+  for (var h = 128u; h > 0u; h >>= 1u) {
     if (t < h) { red[t] = red[t] + red[t + h]; }
     workgroupBarrier();
   }
-  if (t == 0u) { out[0] = red[0]; }`
+  if (t == 0u) { out[0] = red[0]; }
+}
+`;
+  return [
+    { name: 'balanced_threshold_rows', wgsl: rows, bindings: rb, workgroupSize: [64, 1, 1], dispatch: grid1d(ceilDiv(o.N, 64)), cacheKey: 'balanced_threshold_rows', uniformData: u.data },
+    { name: 'balanced_threshold_sum', wgsl: sum, bindings: sb, workgroupSize: [256, 1, 1], dispatch: [1, 1, 1], cacheKey: 'balanced_threshold_sum', uniformData: u.data },
+  ];
+}
+
+/**
+ * The threshold loss's vjp into T, dT_i = −dloss·(Σ_x M_t(x,i) − Σ_x M(x,i)), both sums exact
+ * integer counts, in three dispatches: `balanced_threshold_zero` clears counts [n];
+ * `balanced_threshold_count` (one invocation per row, grid folded) adds 1 to counts[i] for each
+ * distinct expert i of the row's list (a repeat is recognised in O(1) while the list ascends, by
+ * scanning the earlier entries otherwise; −1 and ids outside [0, n) count nothing) with integer
+ * atomics — sums of ones, the same total in any order, so the result is deterministic;
+ * `balanced_threshold_grad` (one 256-invocation workgroup per expert, grid folded) counts L > T_i
+ * down the column with a fixed-order tree and writes out[i] = −dloss·(count − counts[i]).
+ * Bindings zero: counts, params; count: indices, counts (atomic), params; grad: logits,
+ * thresholds, counts, dloss [1], out [n], params.
+ */
+export function balancedThresholdGradKernels(o: ThresholdShape): [Kernel, Kernel, Kernel] {
+  const u = thresholdUniforms(o);
+  const zb = [rw('counts'), PARAMS];
+  const zero = /* wgsl */ `// balanced_threshold_zero
+${u.struct}
+${decls(zb, { counts: 'i32' })}
+${MAIN64} {
+  ${INDEX}
+  if (i < params.n) { counts[i] = 0; }
+}
+`;
+  const cb = [ro('indices'), rw('counts'), PARAMS];
+  const count = /* wgsl */ `// balanced_threshold_count (one invocation per row: its distinct experts)
+${u.struct}
+${decls(cb, { indices: 'i32', counts: 'atomic<i32>' })}
+${MAIN64} {
+  ${INDEX}
+  if (i >= params.N) { return; }
+  let n = params.n;
+  let kmax = params.kmax;
+  let o = i * kmax;
+  var ascending = true;
+  var last = -1;
+  for (var j = 0u; j < kmax; j++) {
+    let v = indices[o + j];
+    if (v < 0 || v >= i32(n)) { continue; }
+    var first = true;
+    if (ascending && v > last) { last = v; } else {
+      ascending = false;
+      for (var q = 0u; q < j; q++) { if (indices[o + q] == v) { first = false; } }
+    }
+    if (first) { atomicAdd(&counts[u32(v)], 1); }
   }
 }
 `;
-  const name = o.grad ? 'balanced_threshold_loss_grad' : 'balanced_threshold_loss';
-  return { name, wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: [1, 1, 1], cacheKey: name, uniformData: u.data };
+  const gb = [ro('logits'), ro('thresholds'), ro('counts'), ro('dloss'), rw('out'), PARAMS];
+  const grad = /* wgsl */ `// balanced_threshold_grad (one workgroup per expert)
+${u.struct}
+${decls(gb, { counts: 'i32' })}
+var<workgroup> red: array<u32, 256>;
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let e = wid.x + wid.y * 65535u;
+  if (e >= params.n) { return; }
+  let n = params.n;
+  let thr = thresholds[e];
+  var c = 0u;
+  for (var r = t; r < params.N; r += 256u) { if (logits[r * n + e] > thr) { c++; } }
+  red[t] = c;
+  workgroupBarrier();
+  for (var h = 128u; h > 0u; h >>= 1u) {
+    if (t < h) { red[t] = red[t] + red[t + h]; }
+    workgroupBarrier();
+  }
+  if (t == 0u) { out[e] = -dloss[0] * f32(i32(red[0]) - counts[e]); }
+}
+`;
+  return [
+    { name: 'balanced_threshold_zero', wgsl: zero, bindings: zb, workgroupSize: [64, 1, 1], dispatch: grid1d(ceilDiv(o.n, 64)), cacheKey: 'balanced_threshold_zero', uniformData: u.data },
+    { name: 'balanced_threshold_count', wgsl: count, bindings: cb, workgroupSize: [64, 1, 1], dispatch: grid1d(ceilDiv(o.N, 64)), cacheKey: 'balanced_threshold_count', uniformData: u.data },
+    { name: 'balanced_threshold_grad', wgsl: grad, bindings: gb, workgroupSize: [256, 1, 1], dispatch: grid1d(o.n), cacheKey: 'balanced_threshold_grad', uniformData: u.data },
+  ];
 }
 
 /**
