@@ -6,9 +6,10 @@
  * alternately (old, new, old, new, …; one warm-up each), each run one submit of the three
  * dispatches awaited with onSubmittedWorkDone; medians reported with the host load average. The
  * old side is skipped where its previous size predicts more than `--max-old-s` seconds (default
- * 60) per run (N² scaling); its runs drop to one when a run exceeds 10 s. Both sides' routing lists
+ * 60) per run (N² scaling); it runs once, without warm-up, where a run is predicted or measured to
+ * exceed 10 s. `--experts 64,1024` picks the expert counts. Both sides' routing lists
  * are compared once per shape (they must be identical). Writes bench/results/balanced-topm.json.
- * Run: `npx tsx bench/balanced-topm.ts [--runs 5] [--max-old-s 60]`.
+ * Run: `npx tsx bench/balanced-topm.ts [--runs 5] [--max-old-s 60] [--experts 64,1024]`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { acquireDevice } from '../runtime/device.ts';
@@ -25,6 +26,8 @@ const arg = (name: string, dflt: number): number => {
 };
 const RUNS = arg('--runs', 5);
 const MAX_OLD_S = arg('--max-old-s', 60);
+const ei = process.argv.indexOf('--experts');
+const EXPERTS = ei >= 0 ? process.argv[ei + 1]!.split(',').map(Number) : [64, 1024];
 
 const ctx = await acquireDevice();
 if (!ctx) {
@@ -55,7 +58,7 @@ async function timeOnce(submit: () => void): Promise<number> {
 
 const rows: Row[] = [];
 const loadBefore = hostLoad();
-for (const n of [64, 1024]) {
+for (const n of EXPERTS) {
   let prevOldMs: number | null = null;
   let prevN = 0;
   for (const N of [1024, 4096, 16384]) {
@@ -91,8 +94,11 @@ for (const n of [64, 1024]) {
     const tOld: number[] = [];
     const tNew: number[] = [];
     await timeOnce(() => bNew.submit(1));
+    // the old pipelines were compiled and run at the previous size; when this size is predicted
+    // to take over 10 s, no warm-up and one timed run
     let oldRuns = RUNS;
-    if (bOld) {
+    if (bOld && predicted > 10_000) oldRuns = 1;
+    else if (bOld) {
       const warm = await timeOnce(() => bOld.submit(1));
       if (warm > 10_000) oldRuns = 1;
     }
