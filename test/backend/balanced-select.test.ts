@@ -6,9 +6,9 @@
  * GPU's own logits (so one-ulp differences of the f32 matmul cannot move the cut): small-integer
  * logits where every column is full of ties straddling the cut (the lower row must win), random
  * logits with duplicated rows, and NaN, ±∞ and ±0 columns; m = 0, 1, N − 1, N and in between
- * (the kernels take any m; the op fixes m = k·N/n). Routing lists must be identical, loads exactly
- * m, gates within 1e-5 on rows whose used logits are finite. Also the host mirror of the key order
- * against `topkBefore` on special values.
+ * (the kernels take any m; the op fixes m = k·N/n); and 65600 experts (grid folded over 65535).
+ * Routing lists must be identical, loads exactly m, gates within 1e-5 on rows whose used logits
+ * are finite. Also the host mirror of the key order against `topkBefore` on special values.
  */
 import { expect, it } from 'vitest';
 import { batchwiseMask, routeFromMask } from '../../ir/reference/balanced.ts';
@@ -110,6 +110,10 @@ describeGpu('balanced per-expert top-m (radix select) at 16384+ rows', () => {
     const N = 16384;
     await check(N, 8, [1, 5000, 14000, N], specials(8), 3);
   }, 120_000);
+
+  it('65600 experts: the per-expert grid folds over 65535 workgroups', async () => {
+    await check(8, 65600, [3], ties(65600), 5);
+  }, 300_000);
 
   it('20000 rows (not a multiple of 256), ties', async () => {
     await check(20000, 4, [1, 7, 5000, 19999], ties(4), 4);

@@ -5,7 +5,7 @@
  * with ascending routing lists padded with −1 over kmax = n slots (what balancedGating writes: the
  * merge-walk path), and with arbitrary lists (repeats, −1 between ids, descending: the scanning
  * path); logits include values equal to the thresholds (M_t = 0 there). The loss must agree within
- * 1e-5 relative (f32 vs f64 sums), the gradient exactly (it is −dloss times an integer count).
+ * 1e-5 relative (f32 vs f64 sums), the gradient exactly; also 70000 experts (grids folded over 65535) (it is −dloss times an integer count).
  */
 import { expect, it } from 'vitest';
 import { thresholdLoss, thresholdLossGrad } from '../../ir/reference/balanced.ts';
@@ -61,6 +61,18 @@ describeGpu('balanced threshold loss and its gradient', () => {
       for (let e = 0; e < n; e++) if (r() < 4 / n) indices[row * n + c++] = e;
     }
     await check(N, n, n, indices, r);
+  }, 120_000);
+
+  it('70000 experts: per-expert grid folded over 65535 workgroups', async () => {
+    const [N, n, kmax] = [16, 70000, 8];
+    const r = rng(13);
+    const indices = new Int32Array(N * kmax).fill(-1);
+    for (let row = 0; row < N; row++) {
+      const ids = new Set<number>();
+      while (ids.size < 5) ids.add(r() < 0.5 ? Math.floor(r() * 20) : 65530 + Math.floor(r() * 4470));
+      [...ids].sort((a, b) => a - b).forEach((e, j) => (indices[row * kmax + j] = e));
+    }
+    await check(N, n, kmax, indices, r);
   }, 120_000);
 
   it('arbitrary lists: repeats, −1 between ids, any order', async () => {
