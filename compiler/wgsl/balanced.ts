@@ -164,13 +164,12 @@ export function balancedSelectKernel(s: BalancedShape & { readonly train: boolea
     var bin = c * ${per}u;
     var h = atomicLoad(&hist[bin]);
     while (bin < c * ${per}u + ${per - 1}u && cum + h < rem) { cum += h; bin++; h = atomicLoad(&hist[bin]); }
-    shPrefix = prefix | (bin << ${shift}u);
-    shRem = rem - cum;
-    shTies = h;
+    sh = vec3<u32>(prefix | (bin << ${shift}u), rem - cum, h);
   }
-  prefix = workgroupUniformLoad(&shPrefix);
-  rem = workgroupUniformLoad(&shRem);
-  ties = workgroupUniformLoad(&shTies);
+  let found = workgroupUniformLoad(&sh);
+  prefix = found.x;
+  rem = found.y;
+  ties = found.z;
   }
 `;
   }).join('');
@@ -179,9 +178,8 @@ ${u.struct}
 ${decls(bindings, { keys: 'u32', cut: 'u32' })}
 var<workgroup> hist: array<atomic<u32>, ${BINS}>;
 var<workgroup> part: array<u32, ${WS}>;
-var<workgroup> shPrefix: u32;
-var<workgroup> shRem: u32;
-var<workgroup> shTies: u32;
+// (prefix, rem, ties) found by invocation 0 in each pass
+var<workgroup> sh: vec3<u32>;
 var<workgroup> shCut: u32;
 @compute @workgroup_size(${WS})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
