@@ -9,8 +9,13 @@
  *   (written at the chunk's rows of dh), dw += h_cᵀ·G_c (the GEMM reading h transposed and
  *   continuing each output's fma chain from the previous chunk, so dw has the bits of one GEMM
  *   over all rows) and db += Σ rows G_c (rows in order).
+ * When the gradient's dloss is computed before the forward node (passes/pair-linear-cross-entropy.ts
+ * arranges that in training), the forward step does both in one pass over the chunks (loss rows,
+ * then G in place, dh, dw, db) and the gradient step emits nothing: each chunk's logits are
+ * computed once per step instead of twice.
  * Labels outside [0, V) set the error flag (checked after the run) like softmaxCrossEntropy.
  */
+import type { Node } from '../../ir/graph.ts';
 import { ERROR_WORDS } from '../wgsl/embedding.ts';
 import { transposeKernel } from '../wgsl/grad-shape.ts';
 import { lceBiasGradKernel, lceGradRowsKernel, lceLossRowsKernel } from '../wgsl/linear-cross-entropy.ts';
@@ -53,36 +58,86 @@ function chunkLogits(c: LowerCtx, g: { D: number; V: number }, ch: { row0: numbe
   c.emit(k, { a: c.input(0), b: c.input(1), bias: c.input(2), c: z });
 }
 
+/** Index of the plan step whose node produces `value`, or −1 for a graph input. */
+function producerStep(c: LowerCtx, value: number): number {
+  return c.plan.steps.findIndex((s) => s.node.outputs.includes(value));
+}
+
+/**
+ * The (forward, gradient) pair computed together by the forward's step: the gradient node reads
+ * the forward's four inputs and its dloss is produced before the forward step (or is an input).
+ */
+function pairOf(c: LowerCtx, node: Node): { fwd: Node; grad: Node } | undefined {
+  const same = (a: Node, b: Node): boolean => a.inputs.slice(0, 4).every((v, i) => v === b.inputs[i]);
+  const readers = c.consumersOf(node.inputs[0]!);
+  const fwd = node.op === 'linearCrossEntropy' ? node : readers.find((r) => r.op === 'linearCrossEntropy' && same(r, node));
+  const grad = node.op === 'linearCrossEntropyGrad' ? node : readers.find((r) => r.op === 'linearCrossEntropyGrad' && same(r, node));
+  if (!fwd || !grad) return undefined;
+  const fwdStep = c.plan.steps.findIndex((s) => s.node.id === fwd.id);
+  return producerStep(c, grad.inputs[4]!) < fwdStep ? { fwd, grad } : undefined;
+}
+
+/** The plan buffer holding IR value `v`; a temporary's lifetime is stretched back to this step. */
+function writtenHere(c: LowerCtx, v: number): number {
+  const b = c.plan.buffers.findIndex((x) => x.value === v);
+  const s = c.plan.storages[c.plan.buffers[b]!.storage]!;
+  if (s.role === 'temp') s.first = Math.min(s.first, c.step.index);
+  return b;
+}
+
+/** Emits dh, dw, db of one chunk whose G is in `z` (dw and db accumulate after the first chunk). */
+function chunkGrads(c: LowerCtx, g: { D: number; V: number }, ch: { row0: number; rows: number }, first: boolean, b: { z: number; wT: number; dh: number; dw: number; db: number }): void {
+  c.emit(matmulKernel({ M: ch.rows, N: g.D, K: g.V, offsets: true, aOff: 0, cOff: ch.row0 * g.D }), { a: b.z, b: b.wT, c: b.dh });
+  const dwK = matmulKernel({ M: g.D, N: g.V, K: ch.rows, offsets: true, transA: true, accumulate: !first, aOff: ch.row0 * g.D, cOff: 0 });
+  c.emit(dwK, { a: c.input(0), b: b.z, c: b.dw });
+  c.emit(lceBiasGradKernel({ rows: ch.rows, V: g.V, first }), { g: b.z, db: b.db });
+}
+
+/** Transposes w into a scratch [V, D] for the dh GEMMs. */
+function transposedW(c: LowerCtx, g: { D: number; V: number }): number {
+  const wT = c.scratch('lce.wT', 'f32', g.V * g.D);
+  c.emit(transposeKernel({ R: g.D, C: g.V }), { src: c.input(1), dst: wT });
+  return wT;
+}
+
 /** Rules for linearCrossEntropy and its gradient. */
 export const LINEAR_CE_RULES = {
-  linearCrossEntropy: (_n, c) => {
+  linearCrossEntropy: (n, c) => {
     const g = geometry(c);
+    const pair = pairOf(c, n);
     const err = c.errorFlag(ERROR_WORDS, `label out of range [0, ${g.V})`);
     const z = c.scratch('lce.logits', 'f32', g.R * g.V);
     const losses = c.scratch('lce.losses', 'f32', g.N);
-    for (const ch of chunks(g.N, g.R)) {
+    const grads = pair && {
+      z,
+      wT: transposedW(c, g),
+      dh: writtenHere(c, pair.grad.outputs[0]!),
+      dw: writtenHere(c, pair.grad.outputs[1]!),
+      db: writtenHere(c, pair.grad.outputs[2]!),
+    };
+    const dloss = pair && c.plan.buffers.findIndex((x) => x.value === pair.grad.inputs[4]);
+    chunks(g.N, g.R).forEach((ch, i) => {
       chunkLogits(c, g, ch, z);
       c.emit(lceLossRowsKernel({ rows: ch.rows, row0: ch.row0, V: g.V }), { x: z, labels: c.input(3), losses, err });
-    }
+      if (!grads) return;
+      c.emit(lceGradRowsKernel({ rows: ch.rows, row0: ch.row0, V: g.V, N: g.N }), { x: z, labels: c.input(3), dloss: dloss!, err });
+      chunkGrads(c, g, ch, i === 0, grads);
+    });
     const sum = sumKernels(g.N, { scale: g.N === 0 ? 0 : 1 / g.N, input: 'losses', output: 'out' });
     const bind: Record<string, number> = { losses, out: c.output(0) };
     if (sum.partials > 0) bind.partials = c.scratch('lce.partials', 'f32', sum.partials);
     for (const k of sum.kernels) c.emit(k, bind);
   },
-  linearCrossEntropyGrad: (_n, c) => {
+  linearCrossEntropyGrad: (n, c) => {
+    if (pairOf(c, n)) return; // computed by the forward's step
     const g = geometry(c);
     const err = c.errorFlag(ERROR_WORDS, `label out of range [0, ${g.V})`);
     const z = c.scratch('lce.logits', 'f32', g.R * g.V);
-    const wT = c.scratch('lce.wT', 'f32', g.V * g.D);
-    c.emit(transposeKernel({ R: g.D, C: g.V }), { src: c.input(1), dst: wT });
-    const [dh, dw, db] = [c.output(0), c.output(1), c.output(2)];
+    const b = { z, wT: transposedW(c, g), dh: c.output(0), dw: c.output(1), db: c.output(2) };
     chunks(g.N, g.R).forEach((ch, i) => {
       chunkLogits(c, g, ch, z);
       c.emit(lceGradRowsKernel({ rows: ch.rows, row0: ch.row0, V: g.V, N: g.N }), { x: z, labels: c.input(3), dloss: c.input(4), err });
-      c.emit(matmulKernel({ M: ch.rows, N: g.D, K: g.V, offsets: true, aOff: 0, cOff: ch.row0 * g.D }), { a: z, b: wT, c: dh });
-      const dwK = matmulKernel({ M: g.D, N: g.V, K: ch.rows, offsets: true, transA: true, accumulate: i > 0, aOff: ch.row0 * g.D, cOff: 0 });
-      c.emit(dwK, { a: c.input(0), b: z, c: dw });
-      c.emit(lceBiasGradKernel({ rows: ch.rows, V: g.V, first: i === 0 }), { g: z, db });
+      chunkGrads(c, g, ch, i === 0, b);
     });
   },
 } satisfies { [O in 'linearCrossEntropy' | 'linearCrossEntropyGrad']: LowerRule<O> };

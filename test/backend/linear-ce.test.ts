@@ -1,7 +1,9 @@
 /**
  * The chunked WebGPU lowering of linearCrossEntropy and linearCrossEntropyGrad against the CPU
  * reference, with N = 600 rows not a multiple of the 256-row chunk that V = 4096 classes give
- * (chunks 256, 256, 88): loss, dh, dw and db within 1e-4 relative. The plan never holds [N, V]
+ * (chunks 256, 256, 88): loss, dh, dw and db within 1e-4 relative, both when the forward step
+ * computes the gradients too (dloss known before it: each chunk's logits computed once) and when
+ * the gradient step recomputes them (dloss depends on the loss). The plan never holds [N, V]
  * (its largest temporary is one chunk's logits), the same plan run twice gives the same bits, and
  * against the unfused GPU graph (matmul + biasAdd → softmaxCrossEntropy, and its backward as
  * separate GEMMs over whole [N, V] gradients) the loss, dh and dw are bit-identical (dw continues
@@ -18,7 +20,11 @@ import { describeGpu, dev, expectClose, randArray, rng } from './gpu.ts';
 const [N, D, V] = [600, 24, 4096];
 const f32 = (shape: number[]) => tensorType('f32', shape);
 
-function graph(fused: boolean): Graph {
+/**
+ * The fused graph (paired: dloss is an input, so the forward step computes the gradients too;
+ * unpaired: dloss depends on the loss, so the gradient step recomputes the logits) or the unfused one.
+ */
+function graph(fused: boolean, paired = true): Graph {
   const b = new GraphBuilder();
   const h = b.addInput('h', f32([N, D]), 'input');
   const w = b.addInput('w', f32([D, V]), 'input');
@@ -26,8 +32,10 @@ function graph(fused: boolean): Graph {
   const labels = b.addInput('labels', tensorType('i32', [N]), 'input');
   const dloss = b.addInput('dloss', f32([]), 'input');
   if (fused) {
-    b.setOutput('loss', b.add1('linearCrossEntropy', {}, [h, w, bias, labels]));
-    const [dh, dw, db] = b.addNode('linearCrossEntropyGrad', {}, [h, w, bias, labels, dloss]);
+    const loss = b.add1('linearCrossEntropy', {}, [h, w, bias, labels]);
+    b.setOutput('loss', loss);
+    const d = paired ? dloss : b.add1('addN', {}, [b.add1('scale', { value: 0 }, [loss]), dloss]);
+    const [dh, dw, db] = b.addNode('linearCrossEntropyGrad', {}, [h, w, bias, labels, d]);
     b.setOutput('dh', dh!);
     b.setOutput('dw', dw!);
     b.setOutput('db', db!);
@@ -63,14 +71,18 @@ function feeds(badRow?: number) {
 }
 
 describeGpu('linear cross-entropy on WebGPU', () => {
-  it('matches the reference over chunks that do not divide N, without any [N, V] buffer', async () => {
+  it.each([true, false])('matches the reference over chunks that do not divide N, without any [N, V] buffer (paired %s)', async (paired) => {
     expect(lceChunkRows(N, V)).toBe(256);
-    const g = graph(true);
+    const g = graph(true, paired);
     const plan = lowerToWebGpu(g, dev().device.limits);
     const biggest = Math.max(...plan.storages.filter((s) => s.role === 'temp').map((s) => s.bytes));
     expect(biggest).toBe(256 * V * 4);
-    const gradRows = plan.steps.flatMap((s) => s.dispatches).filter((d) => d.kernel.name === 'lce.grad_rows');
-    expect(gradRows).toHaveLength(3);
+    const at = (op: string) => plan.steps.find((s) => s.node.op === op)!.dispatches.map((d) => d.kernel.name);
+    const count = (names: string[], k: string) => names.filter((n) => n === k).length;
+    // Paired: the forward step computes each chunk's logits once for the loss and the gradients.
+    expect(count(at('linearCrossEntropy'), 'lce.grad_rows')).toBe(paired ? 3 : 0);
+    expect(count(at('linearCrossEntropyGrad'), 'lce.grad_rows')).toBe(paired ? 0 : 3);
+    expect(count([...at('linearCrossEntropy'), ...at('linearCrossEntropyGrad')], 'matmul_bias_offsets')).toBe(paired ? 3 : 6);
     const exe = await preparePlan(g);
     const ctx = { seed: 0, step: 0, training: true };
     const got = await checkPlan(exe, g, feeds(), ctx, 1e-4);

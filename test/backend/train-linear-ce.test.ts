@@ -2,7 +2,8 @@
  * A whole training step of examples/lstm-moe-lm.ts with the fused linear cross-entropy, WebGPU vs
  * the CPU backend: vocab 4096 over T·B = 300 rows gives two logits chunks (256 + 44 rows), so the
  * chunked forward and backward both run across a chunk boundary. The training graph has no
- * [300, 4096] value and the plan no temporary that large. Gate weights are random and non-zero
+ * [300, 4096] value and the plan no temporary that large; the forward step computes loss and
+ * gradients in one pass over the chunks. Gate weights are random and non-zero
  * (routing checked non-trivial). After 3 SGD steps on both backends, the losses agree to 1e-4
  * relative, every parameter agrees to 1e-4 relative, and every parameter's change over the 3 steps
  * (the gradients' sum) agrees to 2e-3 relative (rms-floored) plus the f32 rounding of the
@@ -29,6 +30,8 @@ describeGpu('training with the fused linear cross-entropy', () => {
     expect([...graph.values.values()].filter((v) => v.type.shape[0] === ROWS && v.type.shape[1] === options.vocab)).toEqual([]);
     expect(Math.max(...plan.storages.filter((s) => s.role === 'temp').map((s) => s.bytes))).toBeLessThan(ROWS * options.vocab * 4);
     expect(plan.steps.flatMap((s) => s.dispatches).filter((d) => d.kernel.name === 'lce.grad_rows')).toHaveLength(2);
+    // The forward step computes the gradients too (pairLinearCrossEntropy): the gradient step is empty.
+    expect(plan.steps.find((s) => s.node.op === 'linearCrossEntropyGrad')!.dispatches).toHaveLength(0);
 
     const init = initParams(graph, 3);
     const r = rng(5);

@@ -4,11 +4,14 @@
  * when the logits or the matmul result have another reader or are a graph output (with a remark),
  * interpret(pass(g)) ≈ interpret(g), and the differentiated fused graph gives the same gradients
  * as the differentiated unfused one with no [N, V] value anywhere in the training graph.
+ * pairLinearCrossEntropy moves the forward next to its gradient only when dloss does not depend
+ * on the loss, without changing any output.
  */
 import { describe, expect, it } from 'vitest';
 import { differentiate } from '../../passes/autodiff.ts';
 import { dce } from '../../passes/dce.ts';
 import { fuseLinearCrossEntropy } from '../../passes/fuse-linear-cross-entropy.ts';
+import { pairLinearCrossEntropy } from '../../passes/pair-linear-cross-entropy.ts';
 import { createPassContext } from '../../passes/pass.ts';
 import { GraphBuilder, type Graph } from '../../ir/graph.ts';
 import { interpret } from '../../ir/interpret.ts';
@@ -94,5 +97,29 @@ describe('fuseLinearCrossEntropy', () => {
       expect(r.ok, `${name}: ${r.message}`).toBe(true);
     }
     expect(Math.max(...Array.from(a['grad:w']!.data, Math.abs))).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('pairLinearCrossEntropy', () => {
+  it('moves the forward next to its gradient when dloss does not depend on the loss, and only then', () => {
+    const { g, feeds } = chain();
+    const train = differentiate(dce.run(fuseLinearCrossEntropy(g), createPassContext()));
+    const paired = pairLinearCrossEntropy(train);
+    const pos = (h: Graph, op: string) => h.nodes.findIndex((n) => n.op === op);
+    expect(pos(train, 'linearCrossEntropy')).toBeLessThan(pos(train, 'fill'));
+    expect(pos(paired, 'fill')).toBeLessThan(pos(paired, 'linearCrossEntropy'));
+    expect(pos(paired, 'linearCrossEntropy')).toBeLessThan(pos(paired, 'linearCrossEntropyGrad'));
+    const a = interpret(train, feeds, ctx);
+    const b = interpret(paired, feeds, ctx);
+    for (const name of Object.keys(a)) expect(Array.from(b[name]!.data), name).toEqual(Array.from(a[name]!.data));
+
+    // dloss computed from the loss: nothing to pair.
+    const bb = GraphBuilder.from(train);
+    const fwd = train.nodes.find((n) => n.op === 'linearCrossEntropy')!;
+    const grad = train.nodes.find((n) => n.op === 'linearCrossEntropyGrad')!;
+    const d = bb.add1('scale', { value: 2 }, [fwd.outputs[0]!]);
+    bb.rewireInputs((n) => n.id === grad.id, grad.inputs[4]!, d);
+    const dependent = bb.finish();
+    expect(pairLinearCrossEntropy(dependent)).toBe(dependent);
   });
 });
