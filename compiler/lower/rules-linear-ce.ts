@@ -10,8 +10,8 @@
  *   continuing each output's fma chain from the previous chunk, so dw has the bits of one GEMM
  *   over all rows) and db += Σ rows G_c (rows in order).
  * When the gradient's dloss is computed before the forward node (passes/pair-linear-cross-entropy.ts
- * arranges that in training), the forward step does both in one pass over the chunks (loss rows,
- * then G in place, dh, dw, db) and the gradient step emits nothing: each chunk's logits are
+ * arranges that in training), the forward step does both in one pass over the chunks (loss rows
+ * and G in place by one row kernel, then dh, dw, db) and the gradient step emits nothing: each chunk's logits are
  * computed once per step instead of twice.
  * Labels outside [0, V) set the error flag (checked after the run) like softmaxCrossEntropy.
  */
@@ -118,9 +118,11 @@ export const LINEAR_CE_RULES = {
     const dloss = pair && c.plan.buffers.findIndex((x) => x.value === pair.grad.inputs[4]);
     chunks(g.N, g.R).forEach((ch, i) => {
       chunkLogits(c, g, ch, z);
-      c.emit(lceLossRowsKernel({ rows: ch.rows, row0: ch.row0, V: g.V }), { x: z, labels: c.input(3), losses, err });
-      if (!grads) return;
-      c.emit(lceGradRowsKernel({ rows: ch.rows, row0: ch.row0, V: g.V, N: g.N }), { x: z, labels: c.input(3), dloss: dloss!, err });
+      if (!grads) {
+        c.emit(lceLossRowsKernel({ rows: ch.rows, row0: ch.row0, V: g.V }), { x: z, labels: c.input(3), losses, err });
+        return;
+      }
+      c.emit(lceGradRowsKernel({ rows: ch.rows, row0: ch.row0, V: g.V, N: g.N, withLoss: true }), { x: z, labels: c.input(3), dloss: dloss!, err, losses });
       chunkGrads(c, g, ch, i === 0, grads);
     });
     const sum = sumKernels(g.N, { scale: g.N === 0 ? 0 : 1 / g.N, input: 'losses', output: 'out' });

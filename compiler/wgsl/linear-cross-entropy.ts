@@ -4,7 +4,8 @@
  * - `lceLossRowsKernel` writes each row's loss logsumexp(z) − z[label] into losses[row0 + r]
  *   (the same max-subtracted convention as cross-entropy.ts; the mean is the fixed-order sum of
  *   reduce.ts afterwards);
- * - `lceGradRowsKernel` overwrites the chunk in place with G = (softmax(z) − onehot)·dloss/N;
+ * - `lceGradRowsKernel` overwrites the chunk in place with G = (softmax(z) − onehot)·dloss/N (and,
+ *   when the loss is wanted in the same pass, also writes the row losses);
  * - `lceBiasGradKernel` adds the chunk's column sums of G to db (one invocation per column, rows
  *   in order, starting from 0 for the first chunk), so db is summed in row order over the chunks.
  * One 64-invocation workgroup per row for the row kernels, each reducing a fixed strided subset
@@ -94,9 +95,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 /**
  * The chunk's logits → G = (softmax − onehot(label))·dloss·invN, in place. Bindings: `x`
  * (read_write, chunk [rows, V]), `labels` (read, i32 [N]), `dloss` (read, f32 [1]), `err`
- * (read_write, u32 [2]), `params` (rows, cols, row0, invN = 1/N).
+ * (read_write, u32 [2]), `params` (rows, cols, row0, invN = 1/N). With `withLoss` it also
+ * writes each row's loss into `losses` (read_write, f32 [N]) exactly as lceLossRowsKernel does
+ * (the invocation owning the label's column reads the logit before overwriting it), so the loss
+ * and the gradient need one pass over the chunk.
  */
-export function lceGradRowsKernel(o: LceChunk & { readonly N: number }): Kernel {
+export function lceGradRowsKernel(o: LceChunk & { readonly N: number; readonly withLoss?: boolean }): Kernel {
+  const withLoss = !!o.withLoss;
   const u = uniformBlock([
     ['rows', 'u32', o.rows],
     ['cols', 'u32', o.V],
@@ -109,7 +114,7 @@ ${u.struct}
 @group(0) @binding(1) var<storage, read> labels: array<i32>;
 @group(0) @binding(2) var<storage, read> dloss: array<f32>;
 @group(0) @binding(3) var<storage, read_write> err: array<atomic<u32>, 2>;
-@group(0) @binding(4) var<uniform> params: Params;
+${withLoss ? '@group(0) @binding(4) var<storage, read_write> losses: array<f32>;\n' : ''}@group(0) @binding(${withLoss ? 5 : 4}) var<uniform> params: Params;
 ${ROW_REDUCE_WGSL}${LABEL_CHECK}
 @compute @workgroup_size(${ROW_WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -121,27 +126,30 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let s = row_sumexp(base, cols, m, lid);
   let label = label_of(r, lid);
   let g = dloss[0] * params.invN;
-  for (var j = lid; j < cols; j += ${ROW_WG}u) {
+${withLoss ? '  if (label < 0 && lid == 0u) { losses[params.row0 + r] = 0.0; }\n' : ''}  for (var j = lid; j < cols; j += ${ROW_WG}u) {
     let v = x[base + j];
     var p = select(exp(v - m), 1.0, v == m) / s;
-    if (i32(j) == label) { p = p - 1.0; }
+    if (i32(j) == label) {
+      p = p - 1.0;
+${withLoss ? '      losses[params.row0 + r] = log(s) - select(v - m, 0.0, v == m);\n' : ''}    }
     x[base + j] = p * g;
   }
 }
 `;
   return {
-    name: 'lce.grad_rows',
+    name: withLoss ? 'lce.loss_grad_rows' : 'lce.grad_rows',
     wgsl,
     bindings: [
       { name: 'x', access: 'read_write' },
       { name: 'labels', access: 'read' },
       { name: 'dloss', access: 'read' },
       { name: 'err', access: 'read_write' },
+      ...(withLoss ? [{ name: 'losses', access: 'read_write' } as const] : []),
       { name: 'params', access: 'uniform' },
     ],
     workgroupSize: [ROW_WG, 1, 1],
     dispatch: o.rows === 0 ? [0, 1, 1] : grid1d(o.rows),
-    cacheKey: 'lce.grad_rows',
+    cacheKey: withLoss ? 'lce.loss_grad_rows' : 'lce.grad_rows',
     uniformData: u.data,
   };
 }

@@ -29,7 +29,7 @@ describeGpu('training with the fused linear cross-entropy', () => {
     expect(graph.nodes.some((n) => n.op === 'softmaxCrossEntropy' || n.op === 'softmaxCrossEntropyGrad')).toBe(false);
     expect([...graph.values.values()].filter((v) => v.type.shape[0] === ROWS && v.type.shape[1] === options.vocab)).toEqual([]);
     expect(Math.max(...plan.storages.filter((s) => s.role === 'temp').map((s) => s.bytes))).toBeLessThan(ROWS * options.vocab * 4);
-    expect(plan.steps.flatMap((s) => s.dispatches).filter((d) => d.kernel.name === 'lce.grad_rows')).toHaveLength(2);
+    expect(plan.steps.flatMap((s) => s.dispatches).filter((d) => d.kernel.name === 'lce.loss_grad_rows')).toHaveLength(2);
     // The forward step computes the gradients too (pairLinearCrossEntropy): the gradient step is empty.
     expect(plan.steps.find((s) => s.node.op === 'linearCrossEntropyGrad')!.dispatches).toHaveLength(0);
 
