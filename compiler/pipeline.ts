@@ -1,14 +1,16 @@
 /**
  * The compiler's pass pipeline, readable top to bottom: check shapes, clean up what tracing left,
  * merge each MoE layer's per-timestep instances into one batched instance (the paper's
- * convolutional application), clean up again, fuse each gating chain into one `gating` op, drop
- * what the fusion left dead and check shapes once more. `compileGraph` runs it with verification
+ * convolutional application), clean up again, fuse each gating chain into one `gating` op, fuse
+ * the output projection with the cross-entropy (so the [N, vocab] logits are never whole), drop
+ * what the fusions left dead and check shapes once more. `compileGraph` runs it with verification
  * after every pass and an optional hook for printing the IR as it goes.
  */
 import type { Graph } from '../ir/graph.ts';
 import { batchExpertsOverTimePass } from '../passes/batch-experts-over-time.ts';
 import { dce } from '../passes/dce.ts';
 import { fuseGatingTopkPass } from '../passes/fuse-gating-topk.ts';
+import { fuseLinearCrossEntropyPass } from '../passes/fuse-linear-cross-entropy.ts';
 import { inferShapes } from '../passes/infer-shapes.ts';
 import { createPassContext, fixpoint, PassManager, type Pass, type PassRunResult } from '../passes/pass.ts';
 import { simplify } from '../passes/simplify.ts';
@@ -20,6 +22,7 @@ export const PIPELINE: readonly Pass[] = [
   batchExpertsOverTimePass,
   fixpoint('simplify+dce', [simplify, dce]),
   fuseGatingTopkPass,
+  fuseLinearCrossEntropyPass,
   dce,
   inferShapes,
 ];

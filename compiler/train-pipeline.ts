@@ -2,7 +2,8 @@
  * The training pipeline, readable top to bottom: the forward pipeline (shape checks, cleanup,
  * batching the MoE over time, fusing the gating), then split each expert FFN into its two layers
  * (so hidden activations are values the recompute policy can keep or drop), differentiate the
- * loss with respect to every parameter, apply the recompute policy, add the optimizer's updates and
+ * loss with respect to every parameter, schedule each fused linear cross-entropy next to its
+ * gradient (so one pass over the logits chunks computes both), apply the recompute policy, add the optimizer's updates and
  * state, drop what is dead and check shapes again. The result is ONE graph for a whole training
  * step; `compileTrainingPlan` lowers it to one plan.
  */
@@ -11,6 +12,7 @@ import { autodiffPass } from '../passes/autodiff.ts';
 import { dce } from '../passes/dce.ts';
 import { inferShapes } from '../passes/infer-shapes.ts';
 import { optimizerPass, type OptimizerConfig } from '../passes/optimizer.ts';
+import { pairLinearCrossEntropyPass } from '../passes/pair-linear-cross-entropy.ts';
 import { createPassContext, PassManager, type Pass, type PassRunResult } from '../passes/pass.ts';
 import { recomputePass, type RecomputePolicy } from '../passes/recompute.ts';
 import { splitExpertFfnPass } from '../passes/split-expert-ffn.ts';
@@ -27,7 +29,7 @@ export interface TrainingOptions {
 
 /** The passes of a training step, in order. */
 export function trainingPipeline(opts: TrainingOptions): readonly Pass[] {
-  return [...PIPELINE, splitExpertFfnPass, autodiffPass, recomputePass(opts.recompute), optimizerPass(opts.optimizer), dce, inferShapes];
+  return [...PIPELINE, splitExpertFfnPass, autodiffPass, pairLinearCrossEntropyPass, recomputePass(opts.recompute), optimizerPass(opts.optimizer), dce, inferShapes];
 }
 
 /** Compiles a traced model into a training-step graph. */

@@ -168,6 +168,23 @@ const RULES: { [O in OpName]: Rule<O> } = {
     if (labels.shape[0] !== logits.shape[0]) fail(`labels ${formatType(labels)} do not match logits ${formatType(logits)} rows`);
     return [f32([])];
   },
+  linearCrossEntropy: (_p, ins, fail) => {
+    arity(ins, 4, 4, fail);
+    const [h, w, b, labels] = ins as [TensorType, TensorType, TensorType, TensorType];
+    rank(h, 2, 'h [N,D]', fail);
+    rank(w, 2, 'w [D,V]', fail);
+    rank(b, 1, 'b [V]', fail);
+    for (const [t, what] of [[h, 'h'], [w, 'w'], [b, 'b']] as const) dtype(t, 'f32', what, fail);
+    if (w.shape[0] !== h.shape[1]) fail(`w ${formatType(w)} does not match h ${formatType(h)}: w must be [${h.shape[1]}, V]`);
+    if (b.shape[0] !== w.shape[1]) fail(`b ${formatType(b)} does not match w ${formatType(w)}: b must be [${w.shape[1]}]`);
+    return RULES.softmaxCrossEntropy({}, [f32([h.shape[0]!, w.shape[1]!]), labels], fail);
+  },
+  linearCrossEntropyGrad: (_p, ins, fail) => {
+    arity(ins, 5, 5, fail);
+    RULES.linearCrossEntropy({}, ins.slice(0, 4), fail);
+    if (ins[4]!.shape.length !== 0) fail(`dloss must be a scalar, got ${formatType(ins[4]!)}`);
+    return [ins[0]!, ins[1]!, ins[2]!];
+  },
   noiseStd: (p, ins, fail) => {
     if (!(p.eps >= 0)) fail(`eps must be ≥ 0, got ${p.eps}`);
     return unaryF32({}, ins, fail);

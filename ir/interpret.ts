@@ -25,6 +25,7 @@ import * as gmoe from './reference/grad-moe.ts';
 import * as opt from './reference/optimizers.ts';
 import * as balanced from './reference/balanced.ts';
 import * as hier from './reference/hierarchical.ts';
+import * as lce from './reference/linear-cross-entropy.ts';
 
 /** Per-run context: RNG seed and step, train/eval mode, float storage precision (default 'f32'). */
 export interface RunContext {
@@ -88,6 +89,12 @@ const RULES: { [O in OpName]: Rule<O> } = {
     ),
   softmaxCrossEntropy: (_n, [logits, labels], c, [t]) =>
     scalarOut(t!, seq.softmaxCrossEntropy(fl(logits!), ints(labels!), logits!.type.shape[0]!, logits!.type.shape[1]!), c.precision),
+  linearCrossEntropy: (_n, [h, w, b, labels], c, [t]) =>
+    scalarOut(t!, lce.linearCrossEntropy(fl(h!), fl(w!), fl(b!), ints(labels!), h!.type.shape[0]!, h!.type.shape[1]!, w!.type.shape[1]!), c.precision),
+  linearCrossEntropyGrad: (_n, [h, w, b, labels, dloss], c, outTypes) => {
+    const r = lce.linearCrossEntropyGrad(fl(h!), fl(w!), fl(b!), ints(labels!), fl(dloss!)[0]!, h!.type.shape[0]!, h!.type.shape[1]!, w!.type.shape[1]!, c.precision);
+    return [r.dh, r.dw, r.db].map((data, i) => ({ type: outTypes[i]!, data }));
+  },
 
   noiseStd: (n, [x], c, [t]) => one(t!, gating.noiseStd(fl(x!), n.params.eps, c.training, c.precision)),
   randomNormal: (n, _ins, c, [t]) =>

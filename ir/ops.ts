@@ -70,6 +70,18 @@ export interface OpParams {
    * (logits [N,V], labels i32 [N]) → scalar mean over rows of −log softmax(logits)[label].
    */
   softmaxCrossEntropy: Record<string, never>;
+  /**
+   * The output projection fused with softmaxCrossEntropy (made by passes/fuse-linear-cross-entropy.ts):
+   * (h [N,D], w [D,V], b [V], labels i32 [N]) → softmaxCrossEntropy(h·w + b, labels), the scalar
+   * mean over rows of logsumexp(z_r) − z_r[label_r] with z_r = h_r·w + b. The [N,V] logits are
+   * never materialised whole: the GPU lowering works in row chunks.
+   */
+  linearCrossEntropy: Record<string, never>;
+  /**
+   * The vjp of linearCrossEntropy: (h, w, b, labels, dloss f32[]) → (dh [N,D], dw [D,V], db [V])
+   * with G = (softmax(h·w + b) − onehot(labels))·dloss/N: dh = G·wᵀ, dw = hᵀ·G, db = Σ_rows G.
+   */
+  linearCrossEntropyGrad: Record<string, never>;
 
   // ---- Mixture-of-Experts: unfused gating pieces (as the DSL traces them) ------------------------
   /**
@@ -305,6 +317,7 @@ export const OP_NAMES = [
   'matmul', 'add', 'mul', 'addN', 'biasAdd', 'scale', 'relu', 'sigmoid', 'tanh', 'softplus', 'softmax', 'sum',
   'reshape', 'select0', 'stack0', 'sliceLast',
   'embedding', 'lstm', 'dropout', 'softmaxCrossEntropy',
+  'linearCrossEntropy', 'linearCrossEntropyGrad',
   'noiseStd', 'randomNormal', 'topk',
   'gating', 'loadEstimate', 'importance', 'cvSquared', 'moeDispatch', 'expertFfn', 'moeCombine',
   'balancedGating', 'balancedThresholdLoss', 'balancedGatingGrad', 'balancedThresholdLossGrad',
@@ -335,6 +348,7 @@ export const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamK
   relu: {}, sigmoid: {}, tanh: {}, softplus: {}, softmax: {}, sum: {},
   reshape: { shape: 'integer[]' }, select0: { index: 'integer' }, stack0: {}, sliceLast: { start: 'integer', end: 'integer' },
   embedding: {}, lstm: {}, dropout: { rate: 'number', stream: 'integer' }, softmaxCrossEntropy: {},
+  linearCrossEntropy: {}, linearCrossEntropyGrad: {},
   noiseStd: { eps: 'number' }, randomNormal: { shape: 'integer[]', stream: 'integer', rowOffset: 'integer' }, topk: { k: 'integer' },
   gating: { k: 'integer', noisy: 'boolean', eps: 'number', stream: 'integer', rowOffset: 'integer', explicitNoise: 'boolean' },
   loadEstimate: { k: 'integer' }, importance: { n: 'integer' }, cvSquared: {}, moeDispatch: { n: 'integer' },

@@ -20,6 +20,18 @@ export interface MatmulOptions {
   readonly bias?: boolean;
   /** Apply max(·, 0) after the bias. */
   readonly relu?: boolean;
+  /**
+   * Element offsets into `a` and `c` from the uniform (`aOff`, `cOff`): the GEMM of a row block of
+   * a larger matrix (e.g. one row chunk of the fused linear cross-entropy).
+   */
+  readonly offsets?: boolean;
+  /** Read A transposed: A[m][k] = a[aOff + k·M + m] (a is stored [K, M]). */
+  readonly transA?: boolean;
+  /**
+   * C += A·B: each output's accumulator starts from the value in `c` and continues the same
+   * in-order fma chain over k, so splitting K into consecutive blocks gives the bits of one GEMM.
+   */
+  readonly accumulate?: boolean;
 }
 
 /** Tiling of the matmul (exposed for benchmarking variants). */
@@ -38,9 +50,14 @@ export interface MatmulTiling {
 export const DEFAULT_MATMUL_TILING: MatmulTiling = { tm: 64, tn: 128, tk: 16, rm: 8, rn: 16, vec4: true };
 
 /** Matmul kernel; bindings: a, b, [bias], c, params. */
-export function matmulKernel(o: MatmulOptions & { readonly tiling?: MatmulTiling }): Kernel {
+export function matmulKernel(o: MatmulOptions & { readonly tiling?: MatmulTiling; readonly aOff?: number; readonly cOff?: number }): Kernel {
   const bias = !!o.bias;
   const relu = !!o.relu;
+  const off = !!o.offsets;
+  const transA = !!o.transA;
+  const accumulate = !!o.accumulate;
+  const aAt = `${off ? 'params.aOff + ' : ''}${transA ? 'gk * M + gm' : 'gm * K + gk'}`;
+  const cAt = `${off ? 'params.cOff + ' : ''}gm * N + gn`;
   const tl = o.tiling ?? DEFAULT_MATMUL_TILING;
   const { tm: TM, tn: TN, tk: TK, rm: RM, rn: RN, vec4: V4 } = tl;
   const CX = TN / RN;
@@ -54,6 +71,7 @@ export function matmulKernel(o: MatmulOptions & { readonly tiling?: MatmulTiling
     ['M', 'u32', o.M],
     ['N', 'u32', o.N],
     ['K', 'u32', o.K],
+    ...(off ? ([['aOff', 'u32', o.aOff ?? 0], ['cOff', 'u32', o.cOff ?? 0]] as const) : []),
   ]);
   const bindings: KernelBinding[] = [
     { name: 'a', access: 'read' },
@@ -84,7 +102,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let ty = t / ${CX}u;
   // Thread rows 4(ty + ${RY}i') + r, columns 4(tx + ${CX}j') + c.
   var acc: array<array<vec4<f32>, ${RN / 4}>, ${RM}>;
-  for (var k0 = 0u; k0 < K; k0 += TK) {
+${accumulate ? `  for (var i = 0u; i < ${RM}u; i++) {
+    let gm = m0 + 4u * (ty + ${RY}u * (i / 4u)) + i % 4u;
+    if (gm >= M) { continue; }
+    for (var j = 0u; j < ${RN}u; j++) {
+      let gn = n0 + 4u * (tx + ${CX}u * (j / 4u)) + j % 4u;
+      if (gn < N) { acc[i][j / 4u][j % 4u] = c[${cAt}]; }
+    }
+  }
+` : ''}  for (var k0 = 0u; k0 < K; k0 += TK) {
     for (var r = 0u; r < ${(TM * TK) / WG}u; r++) {
       let e = t + ${WG}u * r;
       let row = e / TK;
@@ -92,7 +118,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       let gm = m0 + row;
       let gk = k0 + kk;
       var v = 0.0;
-      if (gm < M && gk < K) { v = a[gm * K + gk]; }
+      if (gm < M && gk < K) { v = a[${aAt}]; }
       As[kk * ${TM / 4}u + row / 4u][row % 4u] = v;
     }
     for (var r = 0u; r < ${(TN * TK) / 4 / WG}u; r++) {
@@ -133,7 +159,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       var v = acc[i][j / 4u][j % 4u];
       ${bias ? 'v = v + bias[gn];' : ''}
       ${relu ? 'v = max(v, 0.0);' : ''}
-      c[gm * N + gn] = v;
+      c[${cAt}] = v;
     }
   }
 }`
@@ -150,7 +176,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let tx = t % ${CX}u;
   let ty = t / ${CX}u;
   var acc: array<array<f32, ${RN}>, ${RM}>;
-  for (var k0 = 0u; k0 < K; k0 += TK) {
+${accumulate ? `  for (var i = 0u; i < ${RM}u; i++) {
+    let gm = m0 + ty + ${RY}u * i;
+    if (gm >= M) { continue; }
+    for (var j = 0u; j < ${RN}u; j++) {
+      let gn = n0 + tx + ${CX}u * j;
+      if (gn < N) { acc[i][j] = c[${cAt}]; }
+    }
+  }
+` : ''}  for (var k0 = 0u; k0 < K; k0 += TK) {
     for (var r = 0u; r < ${(TM * TK) / WG}u; r++) {
       let e = t + ${WG}u * r;
       let row = e / TK;
@@ -158,7 +192,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       let gm = m0 + row;
       let gk = k0 + kk;
       var v = 0.0;
-      if (gm < M && gk < K) { v = a[gm * K + gk]; }
+      if (gm < M && gk < K) { v = a[${aAt}]; }
       As[kk * TM + row] = v;
     }
     for (var r = 0u; r < ${(TN * TK) / WG}u; r++) {
@@ -192,11 +226,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       var v = acc[i][j];
       ${bias ? 'v = v + bias[gn];' : ''}
       ${relu ? 'v = max(v, 0.0);' : ''}
-      c[gm * N + gn] = v;
+      c[${cAt}] = v;
     }
   }
 }`;
-  const wgsl = /* wgsl */ `// matmul${bias ? '+bias' : ''}${relu ? '+relu' : ''} tile=${TM}x${TN}x${TK} reg=${RM}x${RN}${V4 ? ' vec4' : ''}
+  const variant = `${bias ? '+bias' : ''}${relu ? '+relu' : ''}${off ? '+offsets' : ''}${transA ? '+transA' : ''}${accumulate ? '+acc' : ''}`;
+  const wgsl = /* wgsl */ `// matmul${variant} tile=${TM}x${TN}x${TK} reg=${RM}x${RN}${V4 ? ' vec4' : ''}
 ${u.struct}
 ${decls}
 
@@ -206,12 +241,12 @@ const TK = ${TK}u;
 ${body}
 `;
   return {
-    name: `matmul${bias ? '_bias' : ''}${relu ? '_relu' : ''}`,
+    name: `matmul${variant.replaceAll('+', '_')}`,
     wgsl,
     bindings,
     workgroupSize: [WG, 1, 1],
     dispatch: [ceilDiv(o.N, TN), ceilDiv(o.M, TM), 1],
-    cacheKey: `matmul:bias=${bias}:relu=${relu}:${TM}x${TN}x${TK}:${RM}x${RN}${V4 ? ':v4' : ''}`,
+    cacheKey: `matmul:bias=${bias}:relu=${relu}${off ? ':off' : ''}${transA ? ':tA' : ''}${accumulate ? ':acc' : ''}:${TM}x${TN}x${TK}:${RM}x${RN}${V4 ? ':v4' : ''}`,
     uniformData: u.data,
   };
 }

@@ -12,13 +12,16 @@ describe('compileGraph on examples/lstm-moe-lm.ts', () => {
     const g = traceModel(model);
     const passes: string[] = [];
     const { graph: h, changed, remarks } = compileGraph(g, { onAfterPass: (name) => passes.push(name) });
-    expect(passes).toEqual(['inferShapes', 'simplify+dce', 'batchExpertsOverTime', 'simplify+dce', 'fuseGatingTopk', 'dce', 'inferShapes']);
+    expect(passes).toEqual(['inferShapes', 'simplify+dce', 'batchExpertsOverTime', 'simplify+dce', 'fuseGatingTopk', 'fuseLinearCrossEntropy', 'dce', 'inferShapes']);
     expect(changed).toContain('batchExpertsOverTime');
+    expect(changed).toContain('fuseLinearCrossEntropy');
     expect(changed).toContain('fuseGatingTopk');
     expect(remarks.map((r) => r.message)).toEqual(['moe0: merged 8 timestep instances into one over 256 rows']);
     const c = countOps(h);
     expect(c.gating).toBe(1);
     expect(c.expertFfn).toBe(1);
+    expect(c.linearCrossEntropy).toBe(1);
+    expect(c.softmaxCrossEntropy ?? 0).toBe(0);
     expect(c.topk ?? 0).toBe(0);
     expect(c.randomNormal ?? 0).toBe(0);
     expect(c.select0 ?? 0).toBe(0);
