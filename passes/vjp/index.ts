@@ -7,6 +7,7 @@ import { BALANCED_VJP } from './balanced.ts';
 import { DENSE_VJP } from './dense.ts';
 import { HIER_VJP } from './hierarchical.ts';
 import { MOE_VJP } from './moe.ts';
+import { MULTI_DEVICE_VJP } from './multi-device.ts';
 import { NONDIFF_VJP } from './nondiff.ts';
 import { SEQUENCE_VJP } from './sequence.ts';
 import { SHAPE_VJP } from './shape.ts';
@@ -16,4 +17,4 @@ export type { VjpArgs, VjpRule, VjpTable } from './types.ts';
 export { VjpBuilder } from './types.ts';
 
 /** Every op's vjp rule. */
-export const VJP: VjpTable = { ...DENSE_VJP, ...SHAPE_VJP, ...SEQUENCE_VJP, ...MOE_VJP, ...HIER_VJP, ...BALANCED_VJP, ...NONDIFF_VJP };
+export const VJP: VjpTable = { ...DENSE_VJP, ...SHAPE_VJP, ...SEQUENCE_VJP, ...MOE_VJP, ...HIER_VJP, ...BALANCED_VJP, ...NONDIFF_VJP, ...MULTI_DEVICE_VJP };

@@ -1,0 +1,42 @@
+/**
+ * Vjp rules of the multi-device ops. The sharded random draws: normal draws have no inputs, and
+ * dropout's vjp is the same mask applied to the gradient (shardDropout again). The all-to-alls are
+ * each other's transposes: the gradient of the dispatched rows goes back to the slots they came
+ * from (allToAllReturn over the forward's counts and offsets), and with a gather each row's k slot
+ * gradients are summed in j order (moeCombine with gates 1, the dispatch positions from the
+ * moeDispatch that produced sourceRow); the gradient of the returned rows travels to the experts
+ * with allToAllDispatch (no gather), arriving in the forward's received layout. allReduceSum's vjp
+ * is the identity: every device computes the same replicated scalar loss from the summed value, and
+ * that one loss (not N copies of it) is what is differentiated — so each device gets d loss / d its
+ * own contribution.
+ */
+import { describeNode } from '../../ir/graph.ts';
+import type { VjpRule } from './types.ts';
+
+type MultiDeviceOp = 'shardRandomNormal' | 'shardDropout' | 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum';
+
+/** The rules. */
+export const MULTI_DEVICE_VJP: { readonly [O in MultiDeviceOp]: VjpRule<O> } = {
+  shardRandomNormal: () => [],
+  shardDropout: ({ node, dys: [dy], b }) => [b.op1('shardDropout', node.params, [dy!])],
+  allToAllDispatch: ({ node, inputs, outputs, dys: [drows], b }) => {
+    const { devices, device, experts } = node.params;
+    const offsets = inputs[inputs.length - 1]!;
+    if (drows === undefined) return inputs.map(() => undefined);
+    const dslots = b.op1('allToAllReturn', { devices, device, experts }, [drows, outputs[2]!, offsets]);
+    if (!node.params.gather) return [dslots, undefined];
+    const d = b.producer(inputs[1]!);
+    if (!d || d.op !== 'moeDispatch' || d.outputs[0] !== inputs[1]) {
+      throw new Error(`${describeNode(node)}: cannot differentiate: its sourceRow is not output 0 of a moeDispatch, so the positions that sum each row's slots are unknown`);
+    }
+    const pos = d.outputs[1]!;
+    const dx = b.op1('moeCombine', {}, [dslots, pos, b.ones(b.shapeOf(pos))]);
+    return [dx, undefined, undefined];
+  },
+  allToAllReturn: ({ node, inputs: [, , offsets], dys: [dy], b }) => {
+    const { devices, device, experts } = node.params;
+    const [drows] = b.op('allToAllDispatch', { devices, device, experts, gather: false }, [dy!, offsets!]);
+    return [drows, undefined, undefined];
+  },
+  allReduceSum: ({ dys: [dy] }) => [dy],
+};
