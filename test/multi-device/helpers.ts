@@ -19,7 +19,7 @@ import { prepareCpuPlan } from '../../runtime/cpu-executor.ts';
 export function paramsWithRandomGates(g: Graph, seed: number): Record<string, Tensor> {
   const p = initParams(g, seed);
   for (const [name, t] of Object.entries(p)) {
-    if (!/\.(wg|wn|wg2|wn2)$/.test(name)) continue;
+    if (name.includes(':') || !/\.(wg|wn|wg2|wn2)$/.test(name)) continue; // parameters only, not their optimizer state
     for (let i = 0; i < t.data.length; i++) t.data[i] = (2 * uniformDraw({ seed, stream: 0x9a7e, step: 0, row: i, col: name.length }) - 1) * 0.5;
   }
   return p;
