@@ -34,6 +34,9 @@ export interface TrainCommandOptions {
   readonly validBatches: number;
   readonly checkpointEvery: number;
   readonly logEvery: number;
+  /** Expert parallelism over N simulated devices, and the per-device memory budget. */
+  readonly devices?: number;
+  readonly deviceMemory?: number;
   /** Options given on the command line (a resume takes the others from the checkpoint). */
   readonly explicit?: readonly string[];
 }
@@ -48,7 +51,9 @@ function moeSummary(r: TrainRecord): { cvImp: number; cvLoad: number } {
 export async function trainCommand(file: string, o: TrainCommandOptions, write: (s: string) => void): Promise<void> {
   if (o.steps !== undefined && o.epochs !== undefined) throw new Error('give --steps or --epochs, not both');
   const loaded = await loadModelFile(file);
-  const backend = await selectBackend(o.backend, (line) => process.stderr.write(`${line}\n`));
+  const multi = o.devices !== undefined || o.deviceMemory !== undefined;
+  if (multi && o.backend === 'webgpu') throw new Error('--devices trains on the CPU backend for now (its exchange ops have no WebGPU kernels yet); use --backend cpu');
+  const backend = await selectBackend(multi ? 'cpu' : o.backend, (line) => process.stderr.write(`${line}\n`));
   const outDir = resolve(o.out ?? `runs/${String(loaded.model.name)}-${o.data}`);
   let optimizer: OptimizerConfig = { name: o.optimizer, lr: o.lr };
   let recompute = o.recompute;
@@ -98,6 +103,8 @@ export async function trainCommand(file: string, o: TrainCommandOptions, write: 
       overrides: parseSetArgs(o.set),
       data: o.data,
       backend,
+      ...(o.devices !== undefined ? { devices: o.devices } : {}),
+      ...(o.deviceMemory !== undefined ? { deviceMemory: o.deviceMemory } : {}),
       optimizer,
       recompute,
       seed,

@@ -96,7 +96,15 @@ export function formatSchedule(p: MultiDeviceProgram, withPrograms = true): stri
   lines.push(`  per step: total ${pred.totalBytes} B, cross-device ${Math.round(pred.crossBytes)} B expected`);
   const macs = expertMultiplyAdds(p);
   const a2aElements = pred.exchanges.filter((e) => e.op !== 'allReduceSum').reduce((a, e) => a + e.totalBytes, 0) / 4;
-  lines.push(`computation/communication: ${macs} expert multiply-adds over ${a2aElements} exchanged elements = ${(macs / Math.max(a2aElements, 1)).toFixed(1)} per element (the paper's ratio: the expert hidden size)`);
+  const hidden = p.partition.exchanges.map((ex) => {
+    const g = p.graphs[0]!;
+    const w1 = g.inputs.find((i) => i.name === `${ex.layer}.w1`);
+    return w1 ? g.values.get(w1.value)!.type.shape[2]! : 0;
+  });
+  lines.push(
+    `computation/communication: ${macs} expert multiply-adds over ${a2aElements} elements through the all-to-alls = ${(macs / Math.max(a2aElements, 1)).toFixed(1)} per element ` +
+      `(expert hidden size ${hidden.join(', ')}: the paper's ratio for a forward pass; a training step does 3× the forward's multiply-adds over 2× its exchange)`,
+  );
   p.plans.forEach((plan, d) => lines.push(`device ${d}: peak ${plan.memory!.peakBytes} B (persistent ${plan.memory!.persistentBytes} B, temporaries ${plan.memory!.tempPooledBytes} B), ${plan.steps.length} steps`));
   if (withPrograms) p.graphs.forEach((g, d) => lines.push('', `# device ${d}`, printGraph(g, `device${d}`)));
   return lines.join('\n');
