@@ -31,7 +31,7 @@ function i32Vector(t: TensorType | undefined, n: number | undefined, what: strin
 
 /** The rules, spread into ir/infer.ts's table. */
 export const MULTI_DEVICE_SHAPE_RULES: {
-  [O in 'shardRandomNormal' | 'shardDropout' | 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum']: Rule<O>;
+  [O in 'shardRandomNormal' | 'shardDropout' | 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum' | 'hierLoadCombine']: Rule<O>;
 } = {
   shardRandomNormal: (p, ins, fail) => {
     if (ins.length !== 0) fail(`expects no inputs, got ${ins.length}`);
@@ -74,5 +74,12 @@ export const MULTI_DEVICE_SHAPE_RULES: {
     devices(p, fail);
     if (ins.length !== 1 || ins[0]!.dtype !== 'f32') fail(`expects one f32 input, got ${ins.map(formatType).join(', ')}`);
     return [ins[0]!];
+  },
+  hierLoadCombine: (p, ins, fail) => {
+    if (ins.length !== 3) fail(`expects 3 inputs (primaryLoad, L, c), got ${ins.length}`);
+    const [pl, L, c] = ins as [TensorType, TensorType, TensorType];
+    const vec = (t: TensorType, n: number) => t.dtype === 'f32' && t.shape.length === 1 && t.shape[0] === n;
+    if (!vec(pl, p.a) || !vec(L, p.a * p.b) || !vec(c, p.a)) fail(`inputs must be f32[${p.a}], f32[${p.a * p.b}], f32[${p.a}]; got ${ins.map(formatType).join(', ')}`);
+    return [tensorType('f32', [p.a * p.b])];
   },
 };

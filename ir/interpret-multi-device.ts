@@ -22,7 +22,7 @@ function alone(node: Node<'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum'
 
 /** The rules, spread into ir/interpret.ts's table. */
 export const MULTI_DEVICE_RULES: {
-  [O in 'shardRandomNormal' | 'shardDropout' | 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum']: Rule<O>;
+  [O in 'shardRandomNormal' | 'shardDropout' | 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum' | 'hierLoadCombine']: Rule<O>;
 } = {
   shardRandomNormal: (n, _ins, c, [t]) => [
     { type: t!, data: ex.shardRandomNormal(n.params.shape[0]!, n.params.shape[1]!, { ...n.params, seed: c.seed, step: c.step }, c.precision) },
@@ -52,4 +52,5 @@ export const MULTI_DEVICE_RULES: {
     alone(n);
     return [{ type: t!, data: ex.allReduceReceive([x!.data]) }];
   },
+  hierLoadCombine: (n, [pl, L, cnt], c, [t]) => [{ type: t!, data: ex.hierLoadCombine(pl!.data, L!.data, cnt!.data, n.params.a, n.params.b, c.precision) }],
 };

@@ -327,6 +327,13 @@ export interface OpParams {
   allToAllReturn: { devices: number; device: number; experts: number };
   /** Sum of x over the devices, in device order 0, 1, … (f32 adds; the same bits on every device). A collective. */
   allReduceSum: { devices: number };
+  /**
+   * The hierarchical load from its whole-batch parts (what hierLoadEstimate computes on one device):
+   * (primaryLoad [a], L [a·b], c [a]) → out [a·b], out[g·b+j] = primaryLoad[g]·L[g·b+j]/c[g], 0 when
+   * c[g] = 0 — L and c being the all-reduced per-device L_gj and group counts c_g. Its vjp holds c
+   * constant, as hierLoadEstimate's does.
+   */
+  hierLoadCombine: { a: number; b: number };
 }
 
 /** Every op name. */
@@ -346,7 +353,7 @@ export const OP_NAMES = [
   'loadEstimateGrad', 'moeCombineGrad', 'expertHiddenGrad', 'expertOutputGrad',
   'sgdUpdate', 'adamUpdate', 'factoredAdamUpdate',
   'secondaryGating', 'hierLoadEstimate', 'secondaryGatingGrad', 'hierLoadEstimateGrad',
-  'shardRandomNormal', 'shardDropout', 'allToAllDispatch', 'allToAllReturn', 'allReduceSum',
+  'shardRandomNormal', 'shardDropout', 'allToAllDispatch', 'allToAllReturn', 'allReduceSum', 'hierLoadCombine',
 ] as const satisfies readonly OpName[];
 
 // Compile-time check that OP_NAMES lists every op exactly (fails to compile if one is missing).
@@ -390,6 +397,7 @@ export const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamK
   allToAllDispatch: { devices: 'integer', device: 'integer', experts: 'integer', gather: 'boolean' },
   allToAllReturn: { devices: 'integer', device: 'integer', experts: 'integer' },
   allReduceSum: { devices: 'integer' },
+  hierLoadCombine: { a: 'integer', b: 'integer' },
 };
 
 /**

@@ -202,3 +202,13 @@ export function allReduceReceive(received: readonly Num[]): Float32Array {
   }
   return out;
 }
+
+/** hierLoadCombine: out[g·b+j] = primaryLoad[g]·L[g·b+j]/c[g] (0 when c[g] = 0), as hierLoadEstimate rounds it. */
+export function hierLoadCombine(primaryLoad: Num, L: Num, c: Num, a: number, b: number, precision: Precision = 'f32'): FloatArray {
+  const out = floatArray(a * b, precision);
+  for (let g = 0; g < a; g++) {
+    if (c[g] === 0) continue;
+    for (let j = 0; j < b; j++) out[g * b + j] = (primaryLoad[g]! * L[g * b + j]!) / c[g]!;
+  }
+  return out;
+}

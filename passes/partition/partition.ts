@@ -140,7 +140,51 @@ export function partition(g: Graph, o: PartitionOptions): Graph {
           const outs = b.addNode('gating', { ...p, explicitNoise: true }, [...node.inputs, z], tag);
           node.outputs.forEach((v, i) => redirect(v, outs[i]!, true));
           drop.push(node.id);
+        } else if (node.op === 'secondaryGating') {
+          // Its noise is drawn inside at rowOffset + r, contiguous rows: one instance per timestep block of
+          // the device's rows (global rows G(rowOffset + t·Bl) … + Bl − 1 are contiguous), stacked back.
+          const p = node.params as OpParams['secondaryGating'];
+          const R = g.values.get(node.inputs[0]!)!.type.shape[0]!;
+          if (R % Bl !== 0 || p.rowOffset % Bl !== 0) throw new Error(`partition: ${describeNode(node)} gates ${R} rows from row ${p.rowOffset}; both must be multiples of the device batch ${Bl}`);
+          const T = R / Bl;
+          const ins = node.inputs.map(cur);
+          const blocks = (v: number): number => {
+            const s = b.typeOf(v).shape;
+            return b.add1('reshape', { shape: [T, Bl, ...s.slice(1)] }, [v], tag);
+          };
+          const x3 = blocks(ins[0]!);
+          const wIns = ins.slice(1, ins.length - 2);
+          const pi3 = blocks(ins[ins.length - 2]!);
+          const pg3 = blocks(ins[ins.length - 1]!);
+          const per: number[][] = [];
+          for (let t = 0; t < T; t++) {
+            const sel = (v: number): number => b.add1('select0', { index: t }, [v], tag);
+            const rowOffset = rowMap.shardOffset + Math.floor((p.rowOffset + t * Bl) / Bl) * batch;
+            per.push(b.addNode('secondaryGating', { ...p, rowOffset }, [sel(x3), ...wIns, sel(pi3), sel(pg3)], tag));
+          }
+          node.outputs.forEach((v, k) => {
+            const st = b.add1('stack0', {}, per.map((o) => o[k]!), tag);
+            const s = b.typeOf(st).shape;
+            redirect(v, b.add1('reshape', { shape: [R, ...s.slice(2)] }, [st], tag), true);
+          });
+          drop.push(node.id);
         }
+        break;
+      }
+      case 'hierLoad': {
+        if (!anySplit) break;
+        // hierLoad = primaryLoad[g]·L_gj/c_g with L, c sums over the batch: this device's L_d comes from the op itself fed
+        // its own group counts c_d as the primary load (c_d·L_d/c_d), both are all-reduced, then combined.
+        const p = node.params as OpParams['hierLoadEstimate'];
+        const tag = tagOf(node);
+        const [pl, pIdx, ...rest] = node.inputs.map(cur) as [number, number, ...number[]];
+        const rowsK = b.typeOf(pIdx).shape;
+        const counts = b.add1('importance', { n: p.a }, [b.add1('fill', { shape: [...rowsK], value: 1 }, [], tag), pIdx], tag);
+        const Ld = b.add1('hierLoadEstimate', p, [counts, pIdx, ...rest], tag);
+        const L = b.add1('allReduceSum', { devices }, [Ld], tag);
+        const c = b.add1('allReduceSum', { devices }, [counts], tag);
+        redirect(node.outputs[0]!, b.add1('hierLoadCombine', { a: p.a, b: p.b }, [pl, L, c], tag), false);
+        drop.push(node.id);
         break;
       }
       case 'batchSum':

@@ -7,6 +7,7 @@
  *   batchMean  a mean over the rows: scaled by 1/devices and all-reduced (equal slices);
  *   dispatch   moeDispatch: the start of the expert exchange (experts become model-parallel);
  *   experts    expert FFN ops: rewritten around the exchange (run on the received rows);
+ *   hierLoad   hierarchical load: its batch sums (L_gj, c_g) all-reduced, then combined (hierLoadCombine);
  *   replicated must read only replicated values (e.g. CV² of an all-reduced vector);
  *   refuse     not partitioned yet; the reason says what is missing;
  *   gradient   gradient/update ops: the pass runs on forward graphs, before autodiff.
@@ -15,10 +16,9 @@ import type { OpName } from '../../ir/ops.ts';
 
 /** The behaviour of one op across devices. */
 export type PartitionKind =
-  | 'local' | 'random' | 'batchSum' | 'batchMean' | 'dispatch' | 'experts' | 'replicated' | 'gradient' | 'collective'
+  | 'local' | 'random' | 'batchSum' | 'batchMean' | 'dispatch' | 'experts' | 'hierLoad' | 'replicated' | 'gradient' | 'collective'
   | { readonly refuse: string };
 
-const HIER = { refuse: 'hierarchical MoE is not partitioned yet (the hierarchical load is a ratio of batch sums: it needs its sums all-reduced separately)' };
 const BALANCED = { refuse: 'strictly balanced gating is not partitioned yet (each expert takes its top m rows of the WHOLE batch: it needs the logits gathered per expert)' };
 
 /** Every op's kind. */
@@ -37,6 +37,6 @@ export const PARTITION_RULES: { readonly [O in OpName]: PartitionKind } = {
   embeddingGrad: 'gradient', lstmGrad: 'gradient', softmaxCrossEntropyGrad: 'gradient', noiseStdGrad: 'gradient', scatterTopk: 'gradient',
   cvSquaredGrad: 'gradient', importanceGrad: 'gradient', loadEstimateGrad: 'gradient', moeCombineGrad: 'gradient', expertHiddenGrad: 'gradient',
   expertOutputGrad: 'gradient', sgdUpdate: 'gradient', adamUpdate: 'gradient', factoredAdamUpdate: 'gradient',
-  secondaryGating: HIER, hierLoadEstimate: HIER, secondaryGatingGrad: 'gradient', hierLoadEstimateGrad: 'gradient',
-  shardRandomNormal: 'collective', shardDropout: 'collective', allToAllDispatch: 'collective', allToAllReturn: 'collective', allReduceSum: 'collective',
+  secondaryGating: 'random', hierLoadEstimate: 'hierLoad', secondaryGatingGrad: 'gradient', hierLoadEstimateGrad: 'gradient',
+  shardRandomNormal: 'collective', shardDropout: 'collective', allToAllDispatch: 'collective', allToAllReturn: 'collective', allReduceSum: 'collective', hierLoadCombine: 'collective',
 };

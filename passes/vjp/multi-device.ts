@@ -13,7 +13,7 @@
 import { describeNode } from '../../ir/graph.ts';
 import type { VjpRule } from './types.ts';
 
-type MultiDeviceOp = 'shardRandomNormal' | 'shardDropout' | 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum';
+type MultiDeviceOp = 'shardRandomNormal' | 'shardDropout' | 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum' | 'hierLoadCombine';
 
 /** The rules. */
 export const MULTI_DEVICE_VJP: { readonly [O in MultiDeviceOp]: VjpRule<O> } = {
@@ -39,4 +39,16 @@ export const MULTI_DEVICE_VJP: { readonly [O in MultiDeviceOp]: VjpRule<O> } = {
     return [drows, undefined, undefined];
   },
   allReduceSum: ({ dys: [dy] }) => [dy],
+  // out = p[g]·L/c with c constant: dL = dout·p[g]/c = hierLoadCombine(p, dout, c); dp[g] = Σ_j dout·L/c, the row sums
+  // (a matmul with a column of ones) of hierLoadCombine(1, dout·L, c) seen as [a, b].
+  hierLoadCombine: ({ node, inputs: [p, L, c], dys: [dout], wants, b }) => {
+    const { a, b: bb } = node.params;
+    const dL = wants[1] ? b.op1('hierLoadCombine', node.params, [p!, dout!, c!]) : undefined;
+    let dp: number | undefined;
+    if (wants[0]) {
+      const scaled = b.op1('hierLoadCombine', node.params, [b.ones([a]), b.op1('mul', {}, [dout!, L!]), c!]);
+      dp = b.op1('reshape', { shape: [a] }, [b.op1('matmul', {}, [b.op1('reshape', { shape: [a, bb] }, [scaled]), b.ones([bb, 1])])]);
+    }
+    return [dp, dL, undefined];
+  },
 };

@@ -13,13 +13,19 @@ import type { TrainingOptions } from '../../compiler/train-pipeline.ts';
 import { syntheticFeeds } from '../../runtime/synthetic-feeds.ts';
 import { prepareMultiDeviceCpu } from '../../runtime/multi-device/cpu-executor.ts';
 import flat from '../../examples/lstm-moe-lm.ts';
+import hierarchical from '../../examples/hierarchical-moe-lm.ts';
+import type { Model } from '../../frontend/model.ts';
 import { maxRelative, oneDeviceTraining, paramsWithRandomGates } from './helpers.ts';
 
-const options = { T: 4, B: 8, vocab: 40, width: 16, experts: 8, k: 2, expertHidden: 16 };
 const opts: TrainingOptions = { optimizer: { name: 'adam', lr: 0.01 }, recompute: 'experts' };
 const STEPS = 10;
+const MODELS: [string, Model, Record<string, unknown>][] = [
+  ['flat', flat as Model, { T: 4, B: 8, vocab: 40, width: 16, experts: 8, k: 2, expertHidden: 16 }],
+  ['hierarchical', hierarchical as Model, { T: 4, B: 8, vocab: 40, width: 16, groups: 4, perGroup: 4, k1: 2, k2: 2, expertHidden: 16 }],
+];
 
-describe('flat MoE training on N simulated devices', () => {
+describe.each(MODELS)('%s MoE training on N simulated devices', (name, model, options) => {
+  const flat = model;
   const one = oneDeviceTraining(flat, options, opts);
   const params = paramsWithRandomGates(one.graph, 7);
   const names = Object.keys(params);
@@ -61,7 +67,7 @@ describe('flat MoE training on N simulated devices', () => {
     for (const name of names) expect(Array.from(b.params[name]!.data), name).toEqual(Array.from(a.params[name]!.data));
   });
 
-  it('refuses factored Adam over several devices, naming the bias bank and the fix', () => {
+  it.runIf(name === 'flat')('refuses factored Adam over several devices, naming the bias bank and the fix', () => {
     expect(() => compileMultiDevice(flat, options, { devices: 2, training: { optimizer: { name: 'factored-adam', lr: 0.01 }, recompute: 'experts' } })).toThrow(
       /factored Adam treats the expert bias bank 'moe0\.b1'.*--optimizer adam or sgd/,
     );
