@@ -82,7 +82,7 @@ for (const N of [1, 2, 4, 8]) {
   const pred = predictExchangeBytes(program);
   const S = program.partition.exchanges[0]!.slots;
   const macs = expertMultiplyAdds(program);
-  const a2a = pred.exchanges.filter((e) => e.op !== 'allReduceSum').reduce((a, e) => a + e.totalBytes, 0) / 4;
+  const a2a = pred.exchanges.filter((e) => e.op === 'allToAllDispatch' || e.op === 'allToAllReturn').reduce((a, e) => a + e.totalBytes, 0) / 4;
   rows.push({
     devices: N,
     rowsPerExpert: { mean: perExpert.reduce((a, b) => a + b, 0) / n, min: Math.min(...perExpert), max: Math.max(...perExpert) },

@@ -31,7 +31,7 @@ function i32Vector(t: TensorType | undefined, n: number | undefined, what: strin
 
 /** The rules, spread into ir/infer.ts's table. */
 export const MULTI_DEVICE_SHAPE_RULES: {
-  [O in 'shardRandomNormal' | 'shardDropout' | 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum' | 'hierLoadCombine']: Rule<O>;
+  [O in 'shardRandomNormal' | 'shardDropout' | 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum' | 'hierLoadCombine' | 'allGatherRows' | 'shardRows' | 'padShardRows']: Rule<O>;
 } = {
   shardRandomNormal: (p, ins, fail) => {
     if (ins.length !== 0) fail(`expects no inputs, got ${ins.length}`);
@@ -81,5 +81,27 @@ export const MULTI_DEVICE_SHAPE_RULES: {
     const vec = (t: TensorType, n: number) => t.dtype === 'f32' && t.shape.length === 1 && t.shape[0] === n;
     if (!vec(pl, p.a) || !vec(L, p.a * p.b) || !vec(c, p.a)) fail(`inputs must be f32[${p.a}], f32[${p.a * p.b}], f32[${p.a}]; got ${ins.map(formatType).join(', ')}`);
     return [tensorType('f32', [p.a * p.b])];
+  },
+  allGatherRows: (p, ins, fail) => {
+    devices(p, fail);
+    rowMap(p, fail);
+    if (ins.length !== 1 || ins[0]!.shape.length < 1) fail(`expects one input with rows, got ${ins.map(formatType).join(', ')}`);
+    const x = ins[0]!;
+    if (x.shape[0]! % p.rowBlock !== 0 || p.rowStride !== p.rowBlock * p.devices) fail(`rows ${x.shape[0]} must be a multiple of rowBlock ${p.rowBlock}, and rowStride ${p.rowStride} = rowBlock · devices`);
+    return [tensorType(x.dtype, [x.shape[0]! * p.devices, ...x.shape.slice(1)])];
+  },
+  shardRows: (p, ins, fail) => {
+    rowMap(p, fail);
+    if (ins.length !== 1 || ins[0]!.shape.length < 1) fail(`expects one input with rows, got ${ins.map(formatType).join(', ')}`);
+    const x = ins[0]!;
+    if (x.shape[0]! % p.rowStride !== 0) fail(`rows ${x.shape[0]} must be a multiple of rowStride ${p.rowStride}`);
+    return [tensorType(x.dtype, [(x.shape[0]! / p.rowStride) * p.rowBlock, ...x.shape.slice(1)])];
+  },
+  padShardRows: (p, ins, fail) => {
+    rowMap(p, fail);
+    if (ins.length !== 1 || ins[0]!.dtype !== 'f32' || ins[0]!.shape.length < 1) fail(`expects one f32 input with rows, got ${ins.map(formatType).join(', ')}`);
+    const x = ins[0]!;
+    if (p.rows % p.rowStride !== 0 || (p.rows / p.rowStride) * p.rowBlock !== x.shape[0]) fail(`rows ${p.rows} do not hold ${x.shape[0]} local rows of block ${p.rowBlock} per ${p.rowStride}`);
+    return [tensorType('f32', [p.rows, ...x.shape.slice(1)])];
   },
 };

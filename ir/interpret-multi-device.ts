@@ -14,7 +14,7 @@ import { numel, type TensorType } from './types.ts';
 type Ctx = { seed: number; step: number; training: boolean; precision: Precision };
 type Rule<O extends keyof OpParams> = (node: Node<O>, inputs: readonly Tensor[], ctx: Ctx, outTypes: readonly TensorType[]) => Tensor[];
 
-function alone(node: Node<'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum'>): void {
+function alone(node: Node<'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum' | 'allGatherRows'>): void {
   if (node.params.devices !== 1) {
     throw new Error(`${node.op} is a collective over ${node.params.devices} devices; run the partitioned programs with the multi-device executor (runtime/multi-device/)`);
   }
@@ -22,7 +22,7 @@ function alone(node: Node<'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum'
 
 /** The rules, spread into ir/interpret.ts's table. */
 export const MULTI_DEVICE_RULES: {
-  [O in 'shardRandomNormal' | 'shardDropout' | 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum' | 'hierLoadCombine']: Rule<O>;
+  [O in 'shardRandomNormal' | 'shardDropout' | 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum' | 'hierLoadCombine' | 'allGatherRows' | 'shardRows' | 'padShardRows']: Rule<O>;
 } = {
   shardRandomNormal: (n, _ins, c, [t]) => [
     { type: t!, data: ex.shardRandomNormal(n.params.shape[0]!, n.params.shape[1]!, { ...n.params, seed: c.seed, step: c.step }, c.precision) },
@@ -53,4 +53,11 @@ export const MULTI_DEVICE_RULES: {
     return [{ type: t!, data: ex.allReduceReceive([x!.data]) }];
   },
   hierLoadCombine: (n, [pl, L, cnt], c, [t]) => [{ type: t!, data: ex.hierLoadCombine(pl!.data, L!.data, cnt!.data, n.params.a, n.params.b, c.precision) }],
+  allGatherRows: (n, [x], _c, [t]) => {
+    alone(n);
+    const W = numel(x!.type.shape.slice(1));
+    return [{ type: t!, data: ex.allGatherReceive([x!.data], x!.type.shape[0]!, W, n.params.rowBlock, n.params.rowStride, x!.type.dtype === 'i32') }];
+  },
+  shardRows: (n, [x], _c, [t]) => [{ type: t!, data: ex.shardRows(x!.data, x!.type.shape[0]!, numel(x!.type.shape.slice(1)), n.params) }],
+  padShardRows: (n, [x], _c, [t]) => [{ type: t!, data: ex.padShardRows(x!.data, x!.type.shape[0]!, numel(x!.type.shape.slice(1)), n.params.rows, n.params) }],
 };

@@ -334,6 +334,17 @@ export interface OpParams {
    * constant, as hierLoadEstimate's does.
    */
   hierLoadCombine: { a: number; b: number };
+  /**
+   * All-gather of rows (a collective): every device's x [Rl, …] (its slice of the batch) → the whole
+   * batch [devices·Rl, …] in the one-device row order: device d's local row l lands at global row
+   * d·rowBlock + ⌊l/rowBlock⌋·rowStride + (l mod rowBlock) (see shardRandomNormal's row map).
+   * shardOffset is this device's d·rowBlock (its own rows, for the vjp).
+   */
+  allGatherRows: { devices: number; rowBlock: number; rowStride: number; shardOffset: number };
+  /** This device's rows of a whole-batch tensor [R, …] → [R·rowBlock/rowStride, …]: local row l is global row G(l). */
+  shardRows: { rowBlock: number; rowStride: number; shardOffset: number };
+  /** The transpose of shardRows: x [Rl, …] → [rows, …], zeros except global rows G(l) = x[l]. */
+  padShardRows: { rowBlock: number; rowStride: number; shardOffset: number; rows: number };
 }
 
 /** Every op name. */
@@ -353,7 +364,7 @@ export const OP_NAMES = [
   'loadEstimateGrad', 'moeCombineGrad', 'expertHiddenGrad', 'expertOutputGrad',
   'sgdUpdate', 'adamUpdate', 'factoredAdamUpdate',
   'secondaryGating', 'hierLoadEstimate', 'secondaryGatingGrad', 'hierLoadEstimateGrad',
-  'shardRandomNormal', 'shardDropout', 'allToAllDispatch', 'allToAllReturn', 'allReduceSum', 'hierLoadCombine',
+  'shardRandomNormal', 'shardDropout', 'allToAllDispatch', 'allToAllReturn', 'allReduceSum', 'hierLoadCombine', 'allGatherRows', 'shardRows', 'padShardRows',
 ] as const satisfies readonly OpName[];
 
 // Compile-time check that OP_NAMES lists every op exactly (fails to compile if one is missing).
@@ -398,6 +409,9 @@ export const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamK
   allToAllReturn: { devices: 'integer', device: 'integer', experts: 'integer' },
   allReduceSum: { devices: 'integer' },
   hierLoadCombine: { a: 'integer', b: 'integer' },
+  allGatherRows: { devices: 'integer', rowBlock: 'integer', rowStride: 'integer', shardOffset: 'integer' },
+  shardRows: { rowBlock: 'integer', rowStride: 'integer', shardOffset: 'integer' },
+  padShardRows: { rowBlock: 'integer', rowStride: 'integer', shardOffset: 'integer', rows: 'integer' },
 };
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { LowerRule } from './rules-dense.ts';
 
-type MultiDeviceOp = 'shardRandomNormal' | 'shardDropout' | 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum' | 'hierLoadCombine';
+type MultiDeviceOp = 'shardRandomNormal' | 'shardDropout' | 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum' | 'hierLoadCombine' | 'allGatherRows' | 'shardRows' | 'padShardRows';
 
 const notYet: LowerRule<MultiDeviceOp> = (node) => {
   throw new Error(`${node.op} has no WebGPU kernel yet: multi-device (--devices N) programs run on the CPU backend (--backend cpu)`);
@@ -14,4 +14,5 @@ const notYet: LowerRule<MultiDeviceOp> = (node) => {
 /** The rules (each refuses). */
 export const MULTI_DEVICE_RULES: { [O in MultiDeviceOp]: LowerRule<O> } = {
   shardRandomNormal: notYet, shardDropout: notYet, allToAllDispatch: notYet, allToAllReturn: notYet, allReduceSum: notYet, hierLoadCombine: notYet,
+  allGatherRows: notYet, shardRows: notYet, padShardRows: notYet,
 };

@@ -7,8 +7,9 @@
  * compile time: an all-reduce of L floats moves N·N·L·4 bytes (N·(N−1)·L·4 between different
  * devices); a dispatch all-to-all moves every real slot's row once (N·S rows of `width` floats,
  * S = rows·k per device — dropless top-k routing fills every slot) plus an i32 count per
- * destination expert in each of the N·N messages; the return moves the same rows back without
- * counts. How many of those rows cross to ANOTHER device depends on the routing: (N−1)/N of them
+ * destination expert in each of the N·N messages (strictly balanced gating: exactly n·m real pairs,
+ * its padding slots are not sent); the return moves the same rows back without
+ * counts; an all-gather of rows (strictly balanced gating) moves N·N·L·4 bytes like an all-reduce. How many of those rows cross to ANOTHER device depends on the routing: (N−1)/N of them
  * when experts are chosen uniformly, between 0 and all of them in general.
  */
 import { printGraph } from '../../ir/print.ts';
@@ -20,7 +21,7 @@ import type { MultiDeviceProgram } from './compile.ts';
 export interface ScheduledExchange {
   readonly step: number;
   readonly label: string;
-  readonly op: 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum';
+  readonly op: 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum' | 'allGatherRows';
   /** Bytes of all N·N messages (self-messages included): exact. */
   readonly totalBytes: number;
   /** Bytes between different devices: exact for all-reduces, the uniform-routing expectation for all-to-alls. */
@@ -41,6 +42,11 @@ export function predictExchangeBytes(p: MultiDeviceProgram): ExchangePrediction 
   const N = p.devices;
   const plan = p.plans[0]!;
   const exchanges: ScheduledExchange[] = [];
+  const pairsOf = (layer: string | undefined): number => {
+    const ex = p.partition.exchanges.find((e) => e.layer === layer);
+    if (!ex) throw new Error(`schedule: no exchange recorded for layer ${layer}`);
+    return ex.pairs;
+  };
   for (const step of plan.steps) {
     const n = step.node;
     const label = `${n.layer ?? '-'} ${n.op}${n.phase === 'backward' ? ' (backward)' : ''} #${n.id}`;
@@ -48,18 +54,19 @@ export function predictExchangeBytes(p: MultiDeviceProgram): ExchangePrediction 
     if (n.op === 'allReduceSum') {
       const L = numel(inType(0).shape);
       exchanges.push({ step: step.index, label, op: n.op, totalBytes: N * N * L * 4, crossBytes: N * (N - 1) * L * 4, crossBytesMax: N * (N - 1) * L * 4 });
+    } else if (n.op === 'allGatherRows') {
+      const L = numel(inType(0).shape);
+      exchanges.push({ step: step.index, label, op: n.op, totalBytes: N * N * L * 4, crossBytes: N * (N - 1) * L * 4, crossBytesMax: N * (N - 1) * L * 4 });
     } else if (n.op === 'allToAllDispatch') {
       const q = n.params as OpParams['allToAllDispatch'];
       const m = q.experts / N;
       const width = inType(0).shape[1]!;
-      const S = q.gather ? inType(1).shape[0]! : inType(0).shape[0]!;
-      const rows = N * S * width * 4;
+      const rows = pairsOf(n.layer) * width * 4;
       const heads = N * N * m * 4;
       exchanges.push({ step: step.index, label, op: n.op, totalBytes: rows + heads, crossBytes: (rows * (N - 1)) / N + N * (N - 1) * m * 4, crossBytesMax: rows + N * (N - 1) * m * 4 });
     } else if (n.op === 'allToAllReturn') {
       const width = inType(0).shape[1]!;
-      const S = inType(0).shape[0]! / N;
-      const rows = N * S * width * 4;
+      const rows = pairsOf(n.layer) * width * 4;
       exchanges.push({ step: step.index, label, op: n.op, totalBytes: rows, crossBytes: (rows * (N - 1)) / N, crossBytesMax: rows });
     }
   }
@@ -73,7 +80,7 @@ export function expertMultiplyAdds(p: MultiDeviceProgram): number {
     const g = p.graphs[0]!;
     const w1 = g.inputs.find((i) => i.name === `${ex.layer}.w1`);
     const H = w1 ? g.values.get(w1.value)!.type.shape[2]! : 0;
-    total += p.devices * ex.slots * (ex.width * H + H * ex.outWidth);
+    total += ex.pairs * (ex.width * H + H * ex.outWidth);
   }
   return p.training ? 3 * total : total;
 }
@@ -95,7 +102,7 @@ export function formatSchedule(p: MultiDeviceProgram, withPrograms = true): stri
   }
   lines.push(`  per step: total ${pred.totalBytes} B, cross-device ${Math.round(pred.crossBytes)} B expected`);
   const macs = expertMultiplyAdds(p);
-  const a2aElements = pred.exchanges.filter((e) => e.op !== 'allReduceSum').reduce((a, e) => a + e.totalBytes, 0) / 4;
+  const a2aElements = pred.exchanges.filter((e) => e.op === 'allToAllDispatch' || e.op === 'allToAllReturn').reduce((a, e) => a + e.totalBytes, 0) / 4;
   const hidden = p.partition.exchanges.map((ex) => {
     const g = p.graphs[0]!;
     const w1 = g.inputs.find((i) => i.name === `${ex.layer}.w1`);

@@ -212,3 +212,39 @@ export function hierLoadCombine(primaryLoad: Num, L: Num, c: Num, a: number, b: 
   }
   return out;
 }
+
+/** Row `l`'s width-sized block copied between a local [Rl, W] and a whole-batch [R, W] layout under `m`. */
+function copyRows(m: RowMap, local: number, width: number, fn: (l: number, g: number) => void): void {
+  for (let l = 0; l < local; l++) fn(l * width, globalRow(m, l) * width);
+}
+
+/** This device's rows of a whole-batch x [R, W] (W = elements per row). */
+export function shardRows(x: Num, R: number, W: number, m: RowMap): Float32Array | Int32Array {
+  const local = (R / m.rowStride) * m.rowBlock;
+  const out = x instanceof Int32Array ? new Int32Array(local * W) : new Float32Array(local * W);
+  copyRows(m, local, W, (l, g) => {
+    for (let c = 0; c < W; c++) out[l + c] = x[g + c]!;
+  });
+  return out;
+}
+
+/** The transpose of shardRows: zeros [rows, W] except this device's rows. */
+export function padShardRows(x: Num, local: number, W: number, rows: number, m: RowMap): Float32Array {
+  const out = new Float32Array(rows * W);
+  copyRows(m, local, W, (l, g) => {
+    for (let c = 0; c < W; c++) out[g + c] = x[l + c]!;
+  });
+  return out;
+}
+
+/** allGatherRows: the whole batch from every device's rows (received in device order). */
+export function allGatherReceive(received: readonly Num[], local: number, W: number, rowBlock: number, rowStride: number, i32: boolean): Float32Array | Int32Array {
+  const N = received.length;
+  const out = i32 ? new Int32Array(N * local * W) : new Float32Array(N * local * W);
+  received.forEach((x, d) => {
+    copyRows({ rowBlock, rowStride, shardOffset: d * rowBlock }, local, W, (l, g) => {
+      for (let c = 0; c < W; c++) out[g + c] = x[l + c]!;
+    });
+  });
+  return out;
+}

@@ -41,7 +41,7 @@ export interface PartitionMeta {
   /** Outputs that hold this device's rows (concatenated over devices); the others are replicated. */
   readonly splitOutputs: readonly string[];
   /** The MoE layers exchanged: layer name, experts, slots per device (S = local rows · k), row widths. */
-  readonly exchanges: readonly { readonly layer: string; readonly experts: number; readonly slots: number; readonly width: number; readonly outWidth: number }[];
+  readonly exchanges: readonly { readonly layer: string; readonly experts: number; readonly slots: number; readonly width: number; readonly outWidth: number; readonly pairs: number }[];
 }
 
 /** Name suffix of a sliced parameter while the old one is still declared. */
@@ -65,7 +65,8 @@ export function partition(g: Graph, o: PartitionOptions): Graph {
   const split = new Set<number>(g.inputs.filter((i) => i.role === 'input').map((i) => i.value));
   const sliced = new Map<number, number>(); // full expert param value → its [m, …] slice
   const expertParams: Record<string, { experts: number; perDevice: number }> = {};
-  const exchanges: { layer: string; experts: number; slots: number; width: number; outWidth: number }[] = [];
+  const exchanges: { layer: string; experts: number; slots: number; width: number; outWidth: number; pairs: number }[] = [];
+  const pairsOf = new Map<number, number>(); // routing indices with padding (expert −1) → real (row, expert) pairs of the whole batch
   const handled = new Set<number>(); // expert nodes rewritten with their dispatch
   const drop: number[] = [];
   const inputNames = new Map(g.inputs.map((i) => [i.value, i]));
@@ -171,6 +172,41 @@ export function partition(g: Graph, o: PartitionOptions): Graph {
         }
         break;
       }
+      case 'gathered': {
+        if (!anySplit) break;
+        // Strictly balanced gating ranks each expert's rows over the whole batch: gather the rows (in the one-device
+        // order, so ties break the same way), gate them on every device, keep this device's rows; m is the batch's.
+        const p = node.params as OpParams['balancedGating'];
+        const tag = tagOf(node);
+        const [x, ...rest] = node.inputs.map(cur) as [number, ...number[]];
+        const xg = b.add1('allGatherRows', { devices, rowBlock: Bl, rowStride: batch, shardOffset: rowMap.shardOffset }, [x], tag);
+        const outs = b.addNode('balancedGating', { ...p, m: p.m * devices }, [xg, ...rest], tag);
+        node.outputs.forEach((v, k) => {
+          if (k === 3) redirect(v, outs[k]!, false); // the load: rows per expert of the whole batch, replicated
+          else redirect(v, b.add1('shardRows', rowMap, [outs[k]!], tag), true);
+          if (k === 0) pairsOf.set(cur(v), p.m * devices * p.n); // exactly m rows per expert over the batch
+        });
+        drop.push(node.id);
+        break;
+      }
+      case 'thresholdLoss': {
+        if (!anySplit) break;
+        const tag = tagOf(node);
+        const v = node.outputs[0]!;
+        const all = b.add1('allReduceSum', { devices }, [v], tag);
+        const allNode = b.lastNodeId();
+        for (const r of g.nodes.filter((n) => n.inputs.includes(v))) {
+          if (r.op !== 'scale') throw new Error(`partition: ${describeNode(r)} reads the threshold loss; only its mean over the rows (a scale) is expected`);
+          // The frontend's mean divides by the rows it was traced with (B/N per device): rescale to the whole batch.
+          const scaled = b.add1('scale', { value: (r.params as OpParams['scale']).value / devices }, [all], tagOf(r));
+          redirect(r.outputs[0]!, scaled, false);
+          drop.push(r.id);
+        }
+        b.rewireInputs((r) => r.id !== allNode, v, all);
+        for (const out of g.outputs) if (out.value === v) b.setOutput(out.name, all);
+        renamed.set(v, all);
+        break;
+      }
       case 'hierLoad': {
         if (!anySplit) break;
         // hierLoad = primaryLoad[g]·L_gj/c_g with L, c sums over the batch: this device's L_d comes from the op itself fed
@@ -248,7 +284,8 @@ export function partition(g: Graph, o: PartitionOptions): Graph {
         }
         const y = b.add1('allToAllReturn', p, [yLocal, counts, off], tag);
         redirect(yOld, y, true);
-        exchanges.push({ layer: node.layer ?? `#${node.id}`, experts: n, slots: S, width, outWidth: g.values.get(yOld)!.type.shape[1]! });
+        const pairs = pairsOf.get(cur(node.inputs[0]!)) ?? S * devices; // top-k routing fills every slot
+        exchanges.push({ layer: node.layer ?? `#${node.id}`, experts: n, slots: S, width, outWidth: g.values.get(yOld)!.type.shape[1]!, pairs });
         void pos;
         break;
       }

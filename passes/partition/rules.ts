@@ -7,6 +7,10 @@
  *   batchMean  a mean over the rows: scaled by 1/devices and all-reduced (equal slices);
  *   dispatch   moeDispatch: the start of the expert exchange (experts become model-parallel);
  *   experts    expert FFN ops: rewritten around the exchange (run on the received rows);
+ *   gathered   strictly balanced gating: ranks rows over the WHOLE batch, so it runs replicated on the
+ *              all-gathered rows and each device keeps its own rows' routing;
+ *   thresholdLoss  balanced gating's threshold loss: a batch sum whose mean (the frontend's scale by
+ *              1/rows) is rescaled to the global rows;
  *   hierLoad   hierarchical load: its batch sums (L_gj, c_g) all-reduced, then combined (hierLoadCombine);
  *   replicated must read only replicated values (e.g. CV² of an all-reduced vector);
  *   refuse     not partitioned yet; the reason says what is missing;
@@ -16,10 +20,9 @@ import type { OpName } from '../../ir/ops.ts';
 
 /** The behaviour of one op across devices. */
 export type PartitionKind =
-  | 'local' | 'random' | 'batchSum' | 'batchMean' | 'dispatch' | 'experts' | 'hierLoad' | 'replicated' | 'gradient' | 'collective'
+  | 'local' | 'random' | 'batchSum' | 'batchMean' | 'dispatch' | 'experts' | 'hierLoad' | 'gathered' | 'thresholdLoss' | 'replicated' | 'gradient' | 'collective'
   | { readonly refuse: string };
 
-const BALANCED = { refuse: 'strictly balanced gating is not partitioned yet (each expert takes its top m rows of the WHOLE batch: it needs the logits gathered per expert)' };
 
 /** Every op's kind. */
 export const PARTITION_RULES: { readonly [O in OpName]: PartitionKind } = {
@@ -30,7 +33,7 @@ export const PARTITION_RULES: { readonly [O in OpName]: PartitionKind } = {
   noiseStd: 'local', randomNormal: 'random', topk: 'local',
   gating: 'random', loadEstimate: 'batchSum', importance: 'batchSum', cvSquared: 'replicated',
   moeDispatch: 'dispatch', expertFfn: 'experts', moeCombine: 'local',
-  balancedGating: BALANCED, balancedThresholdLoss: BALANCED, balancedGatingGrad: 'gradient', balancedThresholdLossGrad: 'gradient',
+  balancedGating: 'gathered', balancedThresholdLoss: 'thresholdLoss', balancedGatingGrad: 'gradient', balancedThresholdLossGrad: 'gradient',
   expertHidden: 'experts', expertOutput: 'experts',
   zeros: 'local', fill: 'local', broadcast: 'local', transpose: 'local',
   sumRows: 'gradient', reluGrad: 'gradient', sigmoidGrad: 'gradient', tanhGrad: 'gradient', softmaxGrad: 'gradient', scatter0: 'gradient', padLast: 'gradient',
@@ -39,4 +42,5 @@ export const PARTITION_RULES: { readonly [O in OpName]: PartitionKind } = {
   expertOutputGrad: 'gradient', sgdUpdate: 'gradient', adamUpdate: 'gradient', factoredAdamUpdate: 'gradient',
   secondaryGating: 'random', hierLoadEstimate: 'hierLoad', secondaryGatingGrad: 'gradient', hierLoadEstimateGrad: 'gradient',
   shardRandomNormal: 'collective', shardDropout: 'collective', allToAllDispatch: 'collective', allToAllReturn: 'collective', allReduceSum: 'collective', hierLoadCombine: 'collective',
+  allGatherRows: 'collective', shardRows: 'collective', padShardRows: 'collective',
 };

@@ -13,7 +13,7 @@
 import { describeNode } from '../../ir/graph.ts';
 import type { VjpRule } from './types.ts';
 
-type MultiDeviceOp = 'shardRandomNormal' | 'shardDropout' | 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum' | 'hierLoadCombine';
+type MultiDeviceOp = 'shardRandomNormal' | 'shardDropout' | 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum' | 'hierLoadCombine' | 'allGatherRows' | 'shardRows' | 'padShardRows';
 
 /** The rules. */
 export const MULTI_DEVICE_VJP: { readonly [O in MultiDeviceOp]: VjpRule<O> } = {
@@ -50,5 +50,13 @@ export const MULTI_DEVICE_VJP: { readonly [O in MultiDeviceOp]: VjpRule<O> } = {
       dp = b.op1('reshape', { shape: [a] }, [b.op1('matmul', {}, [b.op1('reshape', { shape: [a, bb] }, [scaled]), b.ones([bb, 1])])]);
     }
     return [dp, dL, undefined];
+  },
+  // Each device's replicated computation on the gathered rows only has gradients on its own rows (its loss terms
+  // read only its own rows through shardRows), so the gradient of its contribution is its own rows: no exchange.
+  allGatherRows: ({ node, dys: [dy], b }) => [b.op1('shardRows', { rowBlock: node.params.rowBlock, rowStride: node.params.rowStride, shardOffset: node.params.shardOffset }, [dy!])],
+  shardRows: ({ node, inputs: [x], dys: [dy], b }) => [b.op1('padShardRows', { ...node.params, rows: b.shapeOf(x!)[0]! }, [dy!])],
+  padShardRows: ({ node, dys: [dy], b }) => {
+    const { rowBlock, rowStride, shardOffset } = node.params;
+    return [b.op1('shardRows', { rowBlock, rowStride, shardOffset }, [dy!])];
   },
 };

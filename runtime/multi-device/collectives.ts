@@ -13,7 +13,7 @@ import type { ExchangeTransport } from './transport.ts';
 
 /** True for the ops that need every device at once. */
 export function isCollective(op: string): boolean {
-  return op === 'allToAllDispatch' || op === 'allToAllReturn' || op === 'allReduceSum';
+  return op === 'allToAllDispatch' || op === 'allToAllReturn' || op === 'allReduceSum' || op === 'allGatherRows';
 }
 
 const bytes = (a: Float32Array | Int32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -34,6 +34,17 @@ export function runCollective(nodes: readonly Node[], inputs: readonly (readonly
       const n = inputs[e]![0]!.data.length;
       const got = Array.from({ length: N }, (_, d) => f32(transport.receive(e, d), 0, n));
       return [{ type: outTypes[e]![0]!, data: ex.allReduceReceive(got) }];
+    });
+  } else if (op === 'allGatherRows') {
+    const p = nodes[0]!.params as OpParams['allGatherRows'];
+    const x0 = inputs[0]![0]!;
+    const local = x0.type.shape[0]!;
+    const W = x0.data.length / Math.max(local, 1);
+    for (let d = 0; d < N; d++) for (let e = 0; e < N; e++) transport.send(d, e, bytes(inputs[d]![0]!.data as Float32Array | Int32Array));
+    const i32d = x0.type.dtype === 'i32';
+    outs = Array.from({ length: N }, (_, e) => {
+      const got = Array.from({ length: N }, (_, d) => (i32d ? i32 : f32)(transport.receive(e, d), 0, local * W));
+      return [{ type: outTypes[e]![0]!, data: ex.allGatherReceive(got, local, W, p.rowBlock, p.rowStride, i32d) }];
     });
   } else if (op === 'allToAllDispatch') {
     const p = nodes[0]!.params as OpParams['allToAllDispatch'];

@@ -14,6 +14,7 @@ import { syntheticFeeds } from '../../runtime/synthetic-feeds.ts';
 import { prepareMultiDeviceCpu } from '../../runtime/multi-device/cpu-executor.ts';
 import flat from '../../examples/lstm-moe-lm.ts';
 import hierarchical from '../../examples/hierarchical-moe-lm.ts';
+import balanced from '../../examples/balanced-moe-lm.ts';
 import type { Model } from '../../frontend/model.ts';
 import { maxRelative, oneDeviceTraining, paramsWithRandomGates } from './helpers.ts';
 
@@ -22,6 +23,7 @@ const STEPS = 10;
 const MODELS: [string, Model, Record<string, unknown>][] = [
   ['flat', flat as Model, { T: 4, B: 8, vocab: 40, width: 16, experts: 8, k: 2, expertHidden: 16 }],
   ['hierarchical', hierarchical as Model, { T: 4, B: 8, vocab: 40, width: 16, groups: 4, perGroup: 4, k1: 2, k2: 2, expertHidden: 16 }],
+  ['balanced', balanced as Model, { T: 4, B: 8, vocab: 40, width: 16, experts: 8, k: 2, expertHidden: 16 }],
 ];
 
 describe.each(MODELS)('%s MoE training on N simulated devices', (name, model, options) => {
