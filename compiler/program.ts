@@ -25,7 +25,7 @@ const parseBytes = (value: string): number => {
     throw new InvalidArgumentError((e as Error).message);
   }
 };
-const DEVICES_HELP = 'expert parallelism over N devices (the CPU backend simulates them): batch split for the ordinary layers and the gating, experts split n/N per device';
+const DEVICES_HELP = 'expert parallelism over N devices (N WebGPU devices, or simulated by the CPU backend): batch split for the ordinary layers and the gating, experts split n/N per device';
 const MEMORY_HELP = 'per-device memory budget, e.g. 64MiB: refuse a program whose device plans need more (and suggest --devices)';
 
 const parseCount = (value: string): number => {
@@ -93,8 +93,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .option('--device-memory <size>', MEMORY_HELP, parseBytes)
     .action(async (model: string, o: { backend: BackendName; seed: number; mode: 'train' | 'eval'; json: boolean; set: string[]; devices?: number; deviceMemory?: number }) => {
       if (o.devices !== undefined || o.deviceMemory !== undefined) {
-        if (o.backend === 'webgpu') throw new Error('--devices runs on the CPU backend for now (its exchange ops have no WebGPU kernels yet); use --backend cpu');
-        await runDevicesCommand(model, { devices: o.devices ?? 1, ...(o.deviceMemory !== undefined ? { deviceMemory: o.deviceMemory } : {}), seed: o.seed, mode: o.mode, json: o.json, set: o.set }, write);
+        await runDevicesCommand(model, { devices: o.devices ?? 1, ...(o.deviceMemory !== undefined ? { deviceMemory: o.deviceMemory } : {}), backend: o.backend, seed: o.seed, mode: o.mode, json: o.json, set: o.set }, write);
         return;
       }
       await runCommand(model, { backend: o.backend, seed: o.seed, mode: o.mode, json: o.json, set: o.set }, write);
@@ -108,7 +107,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .option('--seed <n>', 'seed for parameters, data and gating noise', parseSeed, 0)
     .option('--json', 'print the per-dispatch timings as JSON', false)
     .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
-    .option('--devices <n>', `${DEVICES_HELP}; prints the time per device and per exchange`, parseCount)
+    .option('--devices <n>', `${DEVICES_HELP}; prints the time per device and per exchange (CPU simulation)`, parseCount)
     .option('--device-memory <size>', MEMORY_HELP, parseBytes)
     .action(async (model: string, o: ProfileCommandOptions & { devices?: number; deviceMemory?: number }) => {
       if (o.devices !== undefined) {

@@ -150,7 +150,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const trainerOptions = { seed: o.seed, vectors: moeLayers.flatMap((m) => [`${m}.importance`, `${m}.load`]) };
   const trainer =
     o.devices !== undefined || o.deviceMemory !== undefined
-      ? prepareMultiDeviceTrainer(compileForDevices(o.model, options, { devices: o.devices ?? 1, ...(o.deviceMemory !== undefined ? { deviceMemory: o.deviceMemory } : {}) }, { optimizer: o.optimizer, recompute: o.recompute }), initial, trainerOptions)
+      ? await prepareMultiDeviceTrainer(compileForDevices(o.model, options, { devices: o.devices ?? 1, ...(o.deviceMemory !== undefined ? { deviceMemory: o.deviceMemory } : {}) }, { optimizer: o.optimizer, recompute: o.recompute }), initial, trainerOptions, o.backend)
       : await prepareTrainer(o.backend, plan, initial, trainerOptions);
   const evaluator = await prepareEvaluator(o.backend, evalPlan);
   const evalParamNames = evalPlan.inputs.filter((i) => i.role === 'param').map((i) => i.name);

@@ -2,8 +2,9 @@
  * The `--devices N` / `--device-memory SIZE` forms of `moec compile`, `run` and `profile`: compile
  * the model into N device programs (compiler/multi-device/), check them against the per-device
  * memory budget, and print the schedule (each device's program, every exchange with its byte count,
- * per-device peak memory, the computation-to-communication ratio), run one forward pass on the CPU
- * backend's N simulated devices, or time each device and each exchange of one run.
+ * per-device peak memory, the computation-to-communication ratio), run one forward pass on N
+ * WebGPU devices or the CPU backend's N simulated devices, or time each device and each exchange of
+ * one run (CPU simulation).
  */
 import { initParams } from '../../ir/interpret.ts';
 import { printGraph } from '../../ir/print.ts';
@@ -18,6 +19,10 @@ import type { TrainingOptions } from '../train-pipeline.ts';
 import { loadModelFile } from '../load-model.ts';
 import { parseSetArgs } from '../../frontend/model.ts';
 import { formatReport, reportFromOutputs, type RunReport } from './run.ts';
+import type { Tensor } from '../../ir/tensor.ts';
+import { adapterName, selectBackend, type BackendName } from '../../runtime/backend.ts';
+import type { ExchangeTransport } from '../../runtime/multi-device/transport.ts';
+import { acquireMoreDevices, prepareMultiDeviceWebGpu } from '../../runtime/multi-device/webgpu-executor.ts';
 
 /** `moec compile --devices N [--emit schedule|ir]`. */
 export async function compileDevicesCommand(file: string, o: DeviceOptions & { emit: string; set: readonly string[]; train?: TrainingOptions }, write: (s: string) => void): Promise<void> {
@@ -28,23 +33,46 @@ export async function compileDevicesCommand(file: string, o: DeviceOptions & { e
   else throw new Error(`--emit ${o.emit} is not available with --devices; use --emit schedule (or ir for the device programs)`);
 }
 
-/** `moec run --devices N`: one forward pass on N simulated devices (CPU backend). */
-export async function runDevicesCommand(file: string, o: DeviceOptions & { seed: number; mode: 'train' | 'eval'; json: boolean; set: readonly string[] }, write: (s: string) => void): Promise<RunReport> {
+/** `moec run --devices N`: one forward pass on N devices (N WebGPU devices, or the CPU backend's simulation). */
+export async function runDevicesCommand(
+  file: string,
+  o: DeviceOptions & { backend: BackendName; seed: number; mode: 'train' | 'eval'; json: boolean; set: readonly string[] },
+  write: (s: string) => void,
+): Promise<RunReport> {
   const { model } = await loadModelFile(file);
   const overrides = parseSetArgs(o.set);
   const program = compileForDevices(model, overrides, o);
   const one = compileGraph(traceModel(model, overrides)).graph; // names and full shapes of parameters and feeds
-  const exe = prepareMultiDeviceCpu(program);
-  exe.setParams(initParams(one, o.seed));
-  const outputs = exe.run(syntheticFeeds(one, o.seed), { seed: o.seed, step: 0, training: o.mode === 'train' });
-  const report = reportFromOutputs(one, outputs, { model: String(one.meta.name ?? file), backend: `cpu ×${o.devices} devices`, adapter: null, seed: o.seed, mode: o.mode });
-  const stats = exe.transport.stats;
+  const backend = await selectBackend(o.backend, (line) => process.stderr.write(`${line}\n`));
+  const run = { seed: o.seed, step: 0, training: o.mode === 'train' };
+  let outputs: Record<string, Tensor>;
+  let transport: ExchangeTransport;
+  if (backend.kind === 'webgpu') {
+    const more = await acquireMoreDevices(backend.device, o.devices - 1);
+    const exe = await prepareMultiDeviceWebGpu(program, [backend.device, ...more]);
+    try {
+      exe.setParams(initParams(one, o.seed));
+      outputs = await exe.run(syntheticFeeds(one, o.seed), run);
+      transport = exe.transport;
+    } finally {
+      exe.destroy();
+      for (const d of more) d.device.destroy();
+    }
+  } else {
+    const exe = prepareMultiDeviceCpu(program);
+    exe.setParams(initParams(one, o.seed));
+    outputs = exe.run(syntheticFeeds(one, o.seed), run);
+    transport = exe.transport;
+  }
+  const where = backend.kind === 'webgpu' ? `webgpu ×${o.devices} devices` : `cpu ×${o.devices} simulated devices`;
+  const report = reportFromOutputs(one, outputs, { model: String(one.meta.name ?? file), backend: where, adapter: adapterName(backend), seed: o.seed, mode: o.mode });
+  const stats = transport.stats;
   const full = { ...report, devices: o.devices, peakBytesPerDevice: program.plans.map((p) => p.memory!.peakBytes), exchangedBytes: stats.crossDeviceBytes + stats.localBytes, crossDeviceBytes: stats.crossDeviceBytes, predictedBytes: predictExchangeBytes(program).totalBytes };
   write(o.json ? `${JSON.stringify(full)}\n` : `${formatReport(report)}\n${o.devices} devices: exchanged ${full.exchangedBytes} B (predicted ${full.predictedBytes} B; ${stats.crossDeviceBytes} B between different devices); peak per device ${full.peakBytesPerDevice.join(', ')} B\n`);
   return report;
 }
 
-/** `moec profile --devices N`: time per device (local work) and per exchange of one run, CPU backend. */
+/** `moec profile --devices N`: time per device (local work) and per exchange of one run, on the CPU backend's simulation (the devices' work is timed separately there). */
 export async function profileDevicesCommand(file: string, o: DeviceOptions & { seed: number; train: boolean; json: boolean; set: readonly string[] }, write: (s: string) => void): Promise<void> {
   const { model } = await loadModelFile(file);
   const overrides = parseSetArgs(o.set);

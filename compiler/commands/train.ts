@@ -51,9 +51,7 @@ function moeSummary(r: TrainRecord): { cvImp: number; cvLoad: number } {
 export async function trainCommand(file: string, o: TrainCommandOptions, write: (s: string) => void): Promise<void> {
   if (o.steps !== undefined && o.epochs !== undefined) throw new Error('give --steps or --epochs, not both');
   const loaded = await loadModelFile(file);
-  const multi = o.devices !== undefined || o.deviceMemory !== undefined;
-  if (multi && o.backend === 'webgpu') throw new Error('--devices trains on the CPU backend for now (its exchange ops have no WebGPU kernels yet); use --backend cpu');
-  const backend = await selectBackend(multi ? 'cpu' : o.backend, (line) => process.stderr.write(`${line}\n`));
+  const backend = await selectBackend(o.backend, (line) => process.stderr.write(`${line}\n`));
   const outDir = resolve(o.out ?? `runs/${String(loaded.model.name)}-${o.data}`);
   let optimizer: OptimizerConfig = { name: o.optimizer, lr: o.lr };
   let recompute = o.recompute;
