@@ -4,8 +4,8 @@
  * computed from the compiled programs alone, and printed by `moec compile --devices N --emit
  * schedule`. Byte counts follow the transport contract (runtime/multi-device/transport.ts): every
  * device sends one message to every device, itself included, so a step's total is fixed at
- * compile time: an all-reduce of L floats moves N·N·L·4 bytes (N·(N−1)·L·4 between different
- * devices); a dispatch all-to-all moves every real slot's row once (N·S rows of `width` floats,
+ * compile time: an all-reduce of L floats (reduce-scatter, then all-gather) moves 2·N·L·4 bytes
+ * (2·(N−1)·L·4 between different devices); a dispatch all-to-all moves every real slot's row once (N·S rows of `width` floats,
  * S = rows·k per device — dropless top-k routing fills every slot) plus an i32 count per
  * destination expert in each of the N·N messages (strictly balanced gating: exactly n·m real pairs,
  * its padding slots are not sent); the return moves the same rows back without
@@ -52,8 +52,10 @@ export function predictExchangeBytes(p: MultiDeviceProgram): ExchangePrediction 
     const label = `${n.layer ?? '-'} ${n.op}${n.phase === 'backward' ? ' (backward)' : ''} #${n.id}`;
     const inType = (i: number) => plan.buffers[step.inputs[i]!]!.type;
     if (n.op === 'allReduceSum') {
+      // Reduce-scatter (device d sends chunk e of its vector to device e), then all-gather (device e sends its summed
+      // chunk to every device): each phase moves N·L·4 bytes counting self-messages, (N−1)·L·4 between devices.
       const L = numel(inType(0).shape);
-      exchanges.push({ step: step.index, label, op: n.op, totalBytes: N * N * L * 4, crossBytes: N * (N - 1) * L * 4, crossBytesMax: N * (N - 1) * L * 4 });
+      exchanges.push({ step: step.index, label, op: n.op, totalBytes: 2 * N * L * 4, crossBytes: 2 * (N - 1) * L * 4, crossBytesMax: 2 * (N - 1) * L * 4 });
     } else if (n.op === 'allGatherRows') {
       const L = numel(inType(0).shape);
       exchanges.push({ step: step.index, label, op: n.op, totalBytes: N * N * L * 4, crossBytes: N * (N - 1) * L * 4, crossBytesMax: N * (N - 1) * L * 4 });

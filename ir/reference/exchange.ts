@@ -191,6 +191,12 @@ export function returnReceive(g: ExchangeGeometry, received: readonly Float32Arr
   return out;
 }
 
+/** The chunks [start, end) of an n-element vector that device e sums in a reduce-scatter over `devices` (⌈n/devices⌉ each, the last shorter). */
+export function allReduceChunks(n: number, devices: number): [number, number][] {
+  const c = Math.ceil(n / devices);
+  return Array.from({ length: devices }, (_, e) => [Math.min(e * c, n), Math.min((e + 1) * c, n)] as [number, number]);
+}
+
 /** `allReduceSum`'s output from every device's contribution (device order, f32 adds). */
 export function allReduceReceive(received: readonly Num[]): Float32Array {
   const n = received[0]!.length;

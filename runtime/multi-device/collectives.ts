@@ -29,12 +29,23 @@ export function runCollective(nodes: readonly Node[], inputs: readonly (readonly
   const op = nodes[0]!.op;
   let outs: Tensor[][];
   if (op === 'allReduceSum') {
-    for (let d = 0; d < N; d++) for (let e = 0; e < N; e++) transport.send(d, e, bytes(inputs[d]![0]!.data as Float32Array));
-    outs = Array.from({ length: N }, (_, e) => {
-      const n = inputs[e]![0]!.data.length;
-      const got = Array.from({ length: N }, (_, d) => f32(transport.receive(e, d), 0, n));
-      return [{ type: outTypes[e]![0]!, data: ex.allReduceReceive(got) }];
+    // Reduce-scatter then all-gather: device e sums chunk e of every device's vector in device order (the same adds,
+    // in the same order, as summing whole vectors), then sends its summed chunk to every device.
+    const n = inputs[0]![0]!.data.length;
+    const chunk = ex.allReduceChunks(n, N);
+    for (let d = 0; d < N; d++) {
+      const x = inputs[d]![0]!.data as Float32Array;
+      chunk.forEach(([a, b], e) => transport.send(d, e, bytes(x.subarray(a, b))));
+    }
+    const summed = chunk.map(([a, b], e) => ex.allReduceReceive(Array.from({ length: N }, (_, d) => f32(transport.receive(e, d), 0, b - a))));
+    transport.finish(`${label} (reduce-scatter)`);
+    for (let e = 0; e < N; e++) for (let d = 0; d < N; d++) transport.send(e, d, bytes(summed[e]!));
+    outs = Array.from({ length: N }, (_, d) => {
+      const data = new Float32Array(n);
+      chunk.forEach(([a, b], e) => data.set(f32(transport.receive(d, e), 0, b - a), a));
+      return [{ type: outTypes[d]![0]!, data }];
     });
+    label = `${label} (all-gather)`;
   } else if (op === 'allGatherRows') {
     const p = nodes[0]!.params as OpParams['allGatherRows'];
     const x0 = inputs[0]![0]!;
