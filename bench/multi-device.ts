@@ -7,8 +7,9 @@
  * different devices) against the schedule's prediction, expert multiply-adds per exchanged element,
  * per-device peak bytes, and step time — wall (the simulation runs the devices one after another on
  * one thread) and the slowest device's local work plus the exchanges (what N real devices running
- * concurrently would approach). Medians of 3 steps after one warm-up step. Usage:
- * `npx tsx bench/multi-device.ts [--set key=value ...]`; prints a Markdown table and JSON.
+ * concurrently would approach). Medians of 3 steps after one warm-up step. With `--backend webgpu`:
+ * N = 1, 2, 4 GPUDevices on the adapter (host steps for the exchanges), wall time only. Usage:
+ * `npx tsx bench/multi-device.ts [--backend cpu|webgpu] [--set key=value ...]`; prints a Markdown table and JSON.
  */
 import { loadavg } from 'node:os';
 import { compileMultiDevice } from '../compiler/multi-device/compile.ts';
@@ -19,10 +20,18 @@ import { initParams } from '../ir/interpret.ts';
 import { syntheticFeeds } from '../runtime/synthetic-feeds.ts';
 import { prepareMultiDeviceCpu } from '../runtime/multi-device/cpu-executor.ts';
 import { InProcessTransport } from '../runtime/multi-device/transport.ts';
+import { acquireDevice, type DeviceContext } from '../runtime/device.ts';
+import { acquireMoreDevices, prepareMultiDeviceWebGpu } from '../runtime/multi-device/webgpu-executor.ts';
 import model from '../examples/lstm-moe-lm.ts';
 
 const sets: string[] = [];
-for (let i = 2; i < process.argv.length; i++) if (process.argv[i] === '--set') sets.push(process.argv[++i]!);
+let backendName = 'cpu';
+for (let i = 2; i < process.argv.length; i++) {
+  if (process.argv[i] === '--set') sets.push(process.argv[++i]!);
+  else if (process.argv[i] === '--backend') backendName = process.argv[++i]!;
+}
+const gpu = backendName === 'webgpu' ? await acquireDevice() : null;
+if (backendName === 'webgpu' && !gpu) throw new Error('no WebGPU adapter');
 const overrides = parseSetArgs(sets);
 const training = { optimizer: { name: 'adam' as const, lr: 0.01 }, recompute: 'experts' as const };
 const one = compileTraining(traceModel(model, overrides), training).graph;
@@ -55,13 +64,17 @@ class RoutingCountTransport extends InProcessTransport {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const rows: Record<string, unknown>[] = [];
-for (const N of [1, 2, 4, 8]) {
+let extra: DeviceContext[] = [];
+for (const N of gpu ? [1, 2, 4] : [1, 2, 4, 8]) {
   const program = compileMultiDevice(model, overrides, { devices: N, training });
   const n = program.partition.exchanges[0]!.experts;
   const transport = new RoutingCountTransport(N, n);
-  const exe = prepareMultiDeviceCpu(program, transport);
+  if (gpu && extra.length < N - 1) extra = [...extra, ...(await acquireMoreDevices(gpu, N - 1 - extra.length))];
+  const exe = gpu
+    ? await prepareMultiDeviceWebGpu(program, [gpu, ...extra.slice(0, N - 1)], transport)
+    : prepareMultiDeviceCpu(program, transport);
   exe.setParams(params);
-  exe.run(feeds, { seed: 1, step: 0, training: true }, ['loss']);
+  await exe.run(feeds, { seed: 1, step: 0, training: true }, ['loss']);
   const walls: number[] = [];
   const critical: number[] = [];
   const bytes: number[] = [];
@@ -71,9 +84,9 @@ for (const N of [1, 2, 4, 8]) {
     const b0 = exe.transport.stats.localBytes + exe.transport.stats.crossDeviceBytes;
     const c0 = exe.transport.stats.crossDeviceBytes;
     const t0 = performance.now();
-    const out = exe.run(feeds, { seed: 1, step: s, training: true }, ['loss', 'moe0.load']);
+    const out = await exe.run(feeds, { seed: 1, step: s, training: true }, ['loss', 'moe0.load']);
     walls.push(performance.now() - t0);
-    critical.push(Math.max(...exe.timing.deviceMs) + [...exe.timing.exchangeMs.values()].reduce((a, b) => a + b, 0));
+    critical.push(gpu ? NaN : Math.max(...exe.timing.deviceMs) + [...exe.timing.exchangeMs.values()].reduce((a, b) => a + b, 0));
     bytes.push(exe.transport.stats.localBytes + exe.transport.stats.crossDeviceBytes - b0);
     cross.push(exe.transport.stats.crossDeviceBytes - c0);
     void out;
@@ -91,14 +104,14 @@ for (const N of [1, 2, 4, 8]) {
     predictedBytes: pred.totalBytes,
     crossDeviceBytes: median(cross),
     macsPerElement: macs / a2a,
-    peakBytesPerDevice: Math.max(...program.plans.map((p) => p.memory!.peakBytes)),
+    peakBytesPerDevice: Math.max(...('plans' in exe ? exe.plans : program.plans).map((p) => p.memory!.peakBytes)), // the WebGPU plans include kernel scratch
     wallMs: median(walls),
     criticalPathMs: median(critical),
   });
 }
 
-console.log(`loadavg ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-console.log('| devices | rows per expert per step (mean / min / max) | a data-parallel expert copy would see | bytes per step (predicted) | between devices | expert multiply-adds per exchanged element | peak per device | step wall (simulated, sequential) | slowest device + exchanges |');
+console.log(`backend ${backendName}; loadavg ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log('| devices | rows per expert per step (mean / min / max) | a data-parallel expert copy would see | bytes per step (predicted) | between devices | expert multiply-adds per exchanged element | peak per device | step wall | slowest device + exchanges (CPU simulation) |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const e = r.rowsPerExpert as { mean: number; min: number; max: number };
