@@ -12,6 +12,10 @@ import { normalDraw, uniformDraw } from '../rng.ts';
 import { floatArray, type FloatArray, type Precision } from '../tensor.ts';
 
 type Num = ArrayLike<number>;
+type Rows = Float32Array | Float64Array;
+
+/** A new float array of `n` like `x` (Float64Array for the f64 interpreter, else Float32Array). */
+const likeRows = (x: unknown, n: number): Rows => (x instanceof Float64Array ? new Float64Array(n) : new Float32Array(n));
 
 /** The row map of one device's slice: G(l) = shardOffset + ⌊l/rowBlock⌋·rowStride + (l mod rowBlock). */
 export interface RowMap {
@@ -81,8 +85,8 @@ export function expertsPerDevice(experts: number, devices: number): number {
 export interface DispatchMessage {
   /** [m]: rows for each of the destination's experts. */
   readonly counts: Int32Array;
-  /** The rows, expert by expert, in the sender's slot order: Σcounts · width f32. */
-  readonly rows: Float32Array;
+  /** The rows, expert by expert, in the sender's slot order: Σcounts · width floats. */
+  readonly rows: Rows;
 }
 
 /**
@@ -98,7 +102,7 @@ export function dispatchMessages(g: ExchangeGeometry, rows: Num, sourceRow: Num 
     const first = offsets[e * m]!;
     const last = offsets[(e + 1) * m]!;
     for (let j = 0; j < m; j++) counts[j] = offsets[e * m + j + 1]! - offsets[e * m + j]!;
-    const data = new Float32Array((last - first) * W);
+    const data = likeRows(rows, (last - first) * W);
     for (let s = first; s < last; s++) {
       const src = sourceRow ? sourceRow[s]! : s;
       if (sourceRow && !(src >= 0)) throw new Error(`allToAllDispatch: slot ${s} < offsets[${g.experts}] has no source row`);
@@ -114,11 +118,11 @@ export function dispatchMessages(g: ExchangeGeometry, rows: Num, sourceRow: Num 
  * order): rows [devices·S, W] ordered by (local expert, source, slot), expertOf [devices·S] and
  * counts [devices, m].
  */
-export function dispatchReceive(g: ExchangeGeometry, received: readonly DispatchMessage[]): { rows: Float32Array; expertOf: Int32Array; counts: Int32Array } {
+export function dispatchReceive(g: ExchangeGeometry, received: readonly DispatchMessage[]): { rows: Rows; expertOf: Int32Array; counts: Int32Array } {
   const m = expertsPerDevice(g.experts, g.devices);
   const W = g.width;
   const cap = g.devices * g.slots;
-  const rows = new Float32Array(cap * W);
+  const rows = likeRows(received[0]?.rows, cap * W);
   const expertOf = new Int32Array(cap).fill(-1);
   const counts = new Int32Array(g.devices * m);
   const start = received.map(() => 0); // read position (rows) in each source's message
@@ -151,7 +155,7 @@ export function dispatchReceive(g: ExchangeGeometry, received: readonly Dispatch
  * The messages device e sends back in `allToAllReturn`: for source device d, its rows of every
  * local expert j (expert order), read from e's received layout described by `counts` [devices, m].
  */
-export function returnMessages(g: ExchangeGeometry, rows: Num, counts: Num): Float32Array[] {
+export function returnMessages(g: ExchangeGeometry, rows: Num, counts: Num): Rows[] {
   const m = expertsPerDevice(g.experts, g.devices);
   const W = g.width;
   const pieces: number[][][] = Array.from({ length: g.devices }, () => []);
@@ -165,7 +169,7 @@ export function returnMessages(g: ExchangeGeometry, rows: Num, counts: Num): Flo
   }
   return pieces.map((list) => {
     const total = list.reduce((a, [, c]) => a + c!, 0);
-    const out = new Float32Array(total * W);
+    const out = likeRows(rows, total * W);
     let w = 0;
     for (const [from, c] of list) {
       for (let i = 0; i < c! * W; i++) out[w++] = rows[from! * W + i]!;
@@ -178,10 +182,10 @@ export function returnMessages(g: ExchangeGeometry, rows: Num, counts: Num): Flo
  * Device d's output of `allToAllReturn`: the message from device e holds d's slots of experts
  * e·m .. (e+1)·m−1 in slot order, so it lands at offsets[e·m] … offsets[(e+1)·m] − 1. [S, W].
  */
-export function returnReceive(g: ExchangeGeometry, received: readonly Float32Array[], offsets: Num): Float32Array {
+export function returnReceive(g: ExchangeGeometry, received: readonly Rows[], offsets: Num): Rows {
   const m = expertsPerDevice(g.experts, g.devices);
   const W = g.width;
-  const out = new Float32Array(g.slots * W);
+  const out = likeRows(received[0], g.slots * W);
   received.forEach((msg, e) => {
     const first = offsets[e * m]!;
     const last = offsets[(e + 1) * m]!;
@@ -198,12 +202,13 @@ export function allReduceChunks(n: number, devices: number): [number, number][] 
 }
 
 /** `allReduceSum`'s output from every device's contribution (device order, f32 adds). */
-export function allReduceReceive(received: readonly Num[]): Float32Array {
+export function allReduceReceive(received: readonly Num[]): Rows {
   const n = received[0]!.length;
-  const out = new Float32Array(n);
+  const out = likeRows(received[0], n);
+  const round = out instanceof Float32Array ? Math.fround : (v: number) => v;
   for (let i = 0; i < n; i++) {
-    let acc = Math.fround(received[0]![i]!);
-    for (let d = 1; d < received.length; d++) acc = Math.fround(acc + received[d]![i]!);
+    let acc = round(received[0]![i]!);
+    for (let d = 1; d < received.length; d++) acc = round(acc + received[d]![i]!);
     out[i] = acc;
   }
   return out;
@@ -225,9 +230,9 @@ function copyRows(m: RowMap, local: number, width: number, fn: (l: number, g: nu
 }
 
 /** This device's rows of a whole-batch x [R, W] (W = elements per row). */
-export function shardRows(x: Num, R: number, W: number, m: RowMap): Float32Array | Int32Array {
+export function shardRows(x: Num, R: number, W: number, m: RowMap): Rows | Int32Array {
   const local = (R / m.rowStride) * m.rowBlock;
-  const out = x instanceof Int32Array ? new Int32Array(local * W) : new Float32Array(local * W);
+  const out = x instanceof Int32Array ? new Int32Array(local * W) : likeRows(x, local * W);
   copyRows(m, local, W, (l, g) => {
     for (let c = 0; c < W; c++) out[l + c] = x[g + c]!;
   });
@@ -235,8 +240,8 @@ export function shardRows(x: Num, R: number, W: number, m: RowMap): Float32Array
 }
 
 /** The transpose of shardRows: zeros [rows, W] except this device's rows. */
-export function padShardRows(x: Num, local: number, W: number, rows: number, m: RowMap): Float32Array {
-  const out = new Float32Array(rows * W);
+export function padShardRows(x: Num, local: number, W: number, rows: number, m: RowMap): Rows {
+  const out = likeRows(x, rows * W);
   copyRows(m, local, W, (l, g) => {
     for (let c = 0; c < W; c++) out[g + c] = x[l + c]!;
   });
@@ -244,9 +249,9 @@ export function padShardRows(x: Num, local: number, W: number, rows: number, m: 
 }
 
 /** allGatherRows: the whole batch from every device's rows (received in device order). */
-export function allGatherReceive(received: readonly Num[], local: number, W: number, rowBlock: number, rowStride: number, i32: boolean): Float32Array | Int32Array {
+export function allGatherReceive(received: readonly Num[], local: number, W: number, rowBlock: number, rowStride: number, i32: boolean): Rows | Int32Array {
   const N = received.length;
-  const out = i32 ? new Int32Array(N * local * W) : new Float32Array(N * local * W);
+  const out = i32 ? new Int32Array(N * local * W) : likeRows(received[0], N * local * W);
   received.forEach((x, d) => {
     copyRows({ rowBlock, rowStride, shardOffset: d * rowBlock }, local, W, (l, g) => {
       for (let c = 0; c < W; c++) out[g + c] = x[l + c]!;

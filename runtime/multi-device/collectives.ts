@@ -16,7 +16,7 @@ export function isCollective(op: string): boolean {
   return op === 'allToAllDispatch' || op === 'allToAllReturn' || op === 'allReduceSum' || op === 'allGatherRows';
 }
 
-const bytes = (a: Float32Array | Int32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+const bytes = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 const f32 = (b: Uint8Array, at: number, n: number): Float32Array => new Float32Array(b.slice(at, at + 4 * n).buffer);
 const i32 = (b: Uint8Array, at: number, n: number): Int32Array => new Int32Array(b.slice(at, at + 4 * n).buffer);
 
