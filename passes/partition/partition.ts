@@ -145,6 +145,9 @@ export function partition(g: Graph, o: PartitionOptions): Graph {
           // Its noise is drawn inside at rowOffset + r, contiguous rows: one instance per timestep block of
           // the device's rows (global rows G(rowOffset + t·Bl) … + Bl − 1 are contiguous), stacked back.
           const p = node.params as OpParams['secondaryGating'];
+          if (p.a % devices !== 0) {
+            throw new Error(`partition: ${describeNode(node)}: ${p.a} groups cannot be split over ${devices} devices as whole groups (each device holds whole secondary groups); use a device count that divides ${p.a}`);
+          }
           const R = g.values.get(node.inputs[0]!)!.type.shape[0]!;
           if (R % Bl !== 0 || p.rowOffset % Bl !== 0) throw new Error(`partition: ${describeNode(node)} gates ${R} rows from row ${p.rowOffset}; both must be multiples of the device batch ${Bl}`);
           const T = R / Bl;

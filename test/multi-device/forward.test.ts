@@ -24,6 +24,12 @@ const MODELS: [string, Model, Record<string, unknown>][] = [
   ['balanced', balanced as Model, { T: 4, B: 8, vocab: 40, width: 16, experts: 8, k: 2, expertHidden: 16 }],
 ];
 
+it('hierarchical: refuses a device count that would split a group of experts', () => {
+  expect(() => compileMultiDevice(hierarchical as Model, { ...MODELS[1]![2], groups: 2, perGroup: 8 }, { devices: 4 })).toThrow(
+    /2 groups cannot be split over 4 devices as whole groups .*use a device count that divides 2/,
+  );
+});
+
 describe.each(MODELS)('%s MoE forward on N simulated devices', (_name, model, options) => {
   const flat = model;
   const one = oneDeviceForward(flat, options);
