@@ -30,6 +30,22 @@ it('hierarchical: refuses a device count that would split a group of experts', (
   );
 });
 
+// The example models at their own default sizes (flat: T 8, B 32, 16 experts, vocab 1000), on 4 devices.
+describe.each(MODELS)('%s example at its default sizes on 4 simulated devices', (_name, model) => {
+  it('matches one device (≤ 1e-5 relative) with random non-zero gates', () => {
+    const one = oneDeviceForward(model, {});
+    const params = paramsWithRandomGates(one.graph, 11);
+    const feeds = syntheticFeeds(one.graph, 13);
+    one.exe.setParams(params);
+    const ref = one.exe.run(feeds, ctx);
+    expect(ref['moe0.cvImportance']!.data[0]).toBeGreaterThan(0);
+    const exe = prepareMultiDeviceCpu(compileMultiDevice(model, {}, { devices: 4 }));
+    exe.setParams(params);
+    const got = exe.run(feeds, ctx);
+    for (const name of Object.keys(ref)) expect(maxRelative(got[name]!.data, ref[name]!.data), name).toBeLessThanOrEqual(1e-5);
+  });
+});
+
 describe.each(MODELS)('%s MoE forward on N simulated devices', (_name, model, options) => {
   const flat = model;
   const one = oneDeviceForward(flat, options);
