@@ -95,7 +95,7 @@ export function formatSchedule(p: MultiDeviceProgram, withPrograms = true): stri
   lines.push(`schedule: ${N} device${N > 1 ? 's' : ''}, ${p.training ? 'training step' : 'forward pass'}, global batch B = ${p.partition.batch} (B/N = ${p.partition.localBatch} per device)`);
   for (const ex of p.partition.exchanges) {
     const m = ex.experts / N;
-    lines.push(`  ${ex.layer}: ${ex.experts} experts, ${m} per device (device d owns experts ${m}·d … ${m}·d+${m - 1}); each device dispatches ${ex.slots} slots; every expert sees the rows of all ${N} devices`);
+    lines.push(`  ${ex.layer}: ${ex.experts} experts, ${m} per device (device d owns experts ${m}·d … ${m}·d+${m - 1}); ${ex.slots} dispatch slots per device, ${ex.pairs} routed (row, expert) pairs over the whole batch; every expert sees the rows of all ${N} devices`);
   }
   lines.push('exchanges (bytes per step; total = all N·N messages, cross = between different devices):');
   for (const e of pred.exchanges) {
