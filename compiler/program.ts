@@ -107,9 +107,10 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .option('--seed <n>', 'seed for parameters, data and gating noise', parseSeed, 0)
     .option('--json', 'print the per-dispatch timings as JSON', false)
     .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
-    .option('--devices <n>', `${DEVICES_HELP}; prints the time per device and per exchange (CPU simulation)`, parseCount)
+    .option('--devices <n>', `${DEVICES_HELP}; prints the time per device and per exchange`, parseCount)
     .option('--device-memory <size>', MEMORY_HELP, parseBytes)
-    .action(async (model: string, o: ProfileCommandOptions & { devices?: number; deviceMemory?: number }) => {
+    .addOption(new Option('--backend <name>', 'with --devices: N WebGPU devices or the CPU simulation').choices(BACKEND_NAMES).default('auto'))
+    .action(async (model: string, o: ProfileCommandOptions & { devices?: number; deviceMemory?: number; backend: BackendName }) => {
       if (o.devices !== undefined) {
         await profileDevicesCommand(model, { ...o, devices: o.devices }, write);
         return;

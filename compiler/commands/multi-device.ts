@@ -72,23 +72,33 @@ export async function runDevicesCommand(
   return report;
 }
 
-/** `moec profile --devices N`: time per device (local work) and per exchange of one run, on the CPU backend's simulation (the devices' work is timed separately there). */
-export async function profileDevicesCommand(file: string, o: DeviceOptions & { seed: number; train: boolean; json: boolean; set: readonly string[] }, write: (s: string) => void): Promise<void> {
+/**
+ * `moec profile --devices N`: time per device and per exchange of one run (after a warm-up run) —
+ * on N WebGPU devices (each device's busy time between host steps; the exchanges are host steps) or
+ * on the CPU backend's simulation (each device's local work timed separately).
+ */
+export async function profileDevicesCommand(file: string, o: DeviceOptions & { backend: BackendName; seed: number; train: boolean; json: boolean; set: readonly string[] }, write: (s: string) => void): Promise<void> {
   const { model } = await loadModelFile(file);
   const overrides = parseSetArgs(o.set);
   const training: TrainingOptions | undefined = o.train ? { optimizer: { name: 'adam', lr: 0.01 }, recompute: 'experts' } : undefined;
   const program = compileForDevices(model, overrides, o, training);
   const one = compileGraph(traceModel(model, overrides)).graph;
-  const exe = prepareMultiDeviceCpu(program);
+  const backend = await selectBackend(o.backend, (line) => process.stderr.write(`${line}\n`));
+  const more = backend.kind === 'webgpu' ? await acquireMoreDevices(backend.device, o.devices - 1) : [];
+  const exe = backend.kind === 'webgpu' ? await prepareMultiDeviceWebGpu(program, [backend.device, ...more]) : prepareMultiDeviceCpu(program);
   const init = initParams(one, o.seed);
   if (training) for (const g of [program.graphs[0]!]) for (const i of g.inputs) if (i.role === 'state' && !(i.name in init)) init[i.name] = fullZeros(program, i.name);
   exe.setParams(init);
   const feeds = syntheticFeeds(one, o.seed);
-  exe.run(feeds, { seed: o.seed, step: 0, training: true }, ['loss']); // warm-up
+  await exe.run(feeds, { seed: o.seed, step: 0, training: true }, ['loss']); // warm-up
   const before = { ...exe.transport.stats };
   const t0 = performance.now();
-  exe.run(feeds, { seed: o.seed, step: 1, training: true }, ['loss']);
+  await exe.run(feeds, { seed: o.seed, step: 1, training: true }, ['loss']);
   const wall = performance.now() - t0;
+  if ('destroy' in exe) {
+    exe.destroy();
+    for (const d of more) d.device.destroy();
+  }
   const perExchange = [...exe.timing.exchangeMs];
   const result = {
     devices: o.devices,
@@ -101,8 +111,9 @@ export async function profileDevicesCommand(file: string, o: DeviceOptions & { s
     write(`${JSON.stringify(result)}\n`);
     return;
   }
-  const lines = [`${String(one.meta.name ?? file)}${o.train ? ' training step' : ' forward'} on ${o.devices} simulated devices (CPU backend, run one after another): ${wall.toFixed(1)} ms wall`];
-  result.deviceMs.forEach((ms, d) => lines.push(`  device ${d}: ${ms.toFixed(2)} ms of local work`));
+  const where = backend.kind === 'webgpu' ? `${o.devices} WebGPU devices (concurrent between exchanges)` : `${o.devices} simulated devices (CPU backend, run one after another)`;
+  const lines = [`${String(one.meta.name ?? file)}${o.train ? ' training step' : ' forward'} on ${where}: ${wall.toFixed(1)} ms wall`];
+  result.deviceMs.forEach((ms, d) => lines.push(`  device ${d}: ${ms.toFixed(2)} ms ${backend.kind === 'webgpu' ? 'busy between exchanges' : 'of local work'}`));
   for (const e of result.exchanges) lines.push(`  exchange ${e.label}: ${e.ms.toFixed(3)} ms`);
   lines.push(`  ${result.bytes} B exchanged`);
   write(`${lines.join('\n')}\n`);

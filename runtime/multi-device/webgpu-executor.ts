@@ -8,6 +8,8 @@
  * collectives through the exchange transport, so the bytes are counted exactly as on the CPU
  * backend — writes its outputs to each device, and goes on; the devices' queues run concurrently
  * between host steps. Inputs and outputs are given and returned at their one-device shapes.
+ * `timing` records each device's busy time (submit to completion of its work between host steps)
+ * and each host step's time.
  */
 import type { Dispatch, PartRef, Plan, RunParams } from '../../compiler/plan.ts';
 import { lowerDeviceProgram, HOST_OPS } from '../../compiler/multi-device/lower.ts';
@@ -185,9 +187,11 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
   const join = (parts: Tensor[], s: Sharding): Tensor => (s.kind === 'replicated' ? parts[0]! : concatAxis(parts, s.kind === 'batch' ? s.axis : 0));
   let last: RunParams | null = null;
 
-  /** Submits the dispatches of steps [from, to) on every device. */
-  const submit = (from: number, to: number): void => {
-    for (const st of states) {
+  /** Submits the dispatches of steps [from, to) on every device; resolves when every device has finished them (timed per device). */
+  const submit = async (from: number, to: number): Promise<void> => {
+    const t0 = performance.now();
+    const done: Promise<void>[] = [];
+    for (const [d, st] of states.entries()) {
       const enc = st.dev.device.createCommandEncoder();
       const pass = enc.beginComputePass();
       for (const b of st.bound) {
@@ -202,7 +206,13 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
       }
       pass.end();
       st.dev.device.queue.submit([enc.finish()]);
+      done.push(
+        st.dev.device.queue.onSubmittedWorkDone().then(() => {
+          timing.deviceMs[d]! += performance.now() - t0;
+        }),
+      );
     }
+    await Promise.all(done);
   };
 
   return {
@@ -232,9 +242,10 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
         st.dev.device.queue.submit([enc.finish()]);
       }
       timing.exchangeMs.clear();
+      timing.deviceMs.fill(0);
       let from = 0;
       for (const k of hostSteps) {
-        submit(from, k);
+        await submit(from, k);
         const t0 = performance.now();
         const inputs = await Promise.all(states.map((st) => readBuffers(st, st.plan.steps[k]!.inputs)));
         const node0 = steps[k]!.node;
@@ -247,7 +258,7 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
         timing.exchangeMs.set(label, (timing.exchangeMs.get(label) ?? 0) + performance.now() - t0);
         from = k + 1;
       }
-      submit(from, steps.length);
+      await submit(from, steps.length);
       const names = want ?? plans[0]!.outputs.map((o) => o.name);
       const results = await Promise.all(
         states.map((st) => readBuffers(st, [...names.map((n) => st.plan.outputs.find((o) => o.name === n)!.buffer), ...st.plan.errorChecks.map((e) => e.buffer)])),
