@@ -13,8 +13,20 @@ import { writeReport } from '../runtime/report/index.ts';
 import { RECOMPUTE_POLICIES, type RecomputePolicy } from '../passes/recompute.ts';
 import { runCommand } from './commands/run.ts';
 import { BACKEND_NAMES, type BackendName } from '../runtime/backend.ts';
+import { compileDevicesCommand, profileDevicesCommand, runDevicesCommand } from './commands/multi-device.ts';
+import { parseByteSize } from './multi-device/capacity.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+const parseBytes = (value: string): number => {
+  try {
+    return parseByteSize(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
+const DEVICES_HELP = 'expert parallelism over N devices (N WebGPU devices, or simulated by the CPU backend): batch split for the ordinary layers and the gating, experts split n/N per device';
+const MEMORY_HELP = 'per-device memory budget, e.g. 64MiB: refuse a program whose device plans need more (and suggest --devices)';
 
 const parseCount = (value: string): number => {
   const n = Number(value);
@@ -49,15 +61,22 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .command('compile')
     .description('trace a model file and print its IR after the pass pipeline')
     .argument('<model>', 'model file (TypeScript, default export made with defineModel)')
-    .addOption(new Option('--emit <kind>', 'what to print').choices(EMIT_KINDS).default('ir'))
+    .addOption(new Option('--emit <kind>', 'what to print (schedule: the multi-device schedule)').choices([...EMIT_KINDS, 'schedule']).default('ir'))
+    .option('--devices <n>', DEVICES_HELP, parseCount)
+    .option('--device-memory <size>', MEMORY_HELP, parseBytes)
     .option('--print-after-all', 'print the IR as traced and after every pass that changed it', false)
     .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
     .option('--train', 'compile a whole training step: forward, backward, auxiliary losses and optimizer updates', false)
     .addOption(new Option('--optimizer <name>', 'with --train').choices(OPTIMIZER_NAMES).default('factored-adam'))
     .option('--lr <rate>', 'learning rate, with --train', parseRate, 0.01)
     .addOption(new Option('--recompute <policy>', 'with --train: recompute expert activations in the backward pass').choices(RECOMPUTE_POLICIES).default('experts'))
-    .action(async (model: string, o: { emit: EmitKind; printAfterAll: boolean; set: string[]; train: boolean; optimizer: OptimizerName; lr: number; recompute: RecomputePolicy }) => {
+    .action(async (model: string, o: { emit: EmitKind | 'schedule'; printAfterAll: boolean; set: string[]; train: boolean; optimizer: OptimizerName; lr: number; recompute: RecomputePolicy; devices?: number; deviceMemory?: number }) => {
       const train = o.train ? { optimizer: { name: o.optimizer, lr: o.lr }, recompute: o.recompute } : undefined;
+      if (o.emit === 'schedule' || o.devices !== undefined || o.deviceMemory !== undefined) {
+        const devices = { devices: o.devices ?? 1, ...(o.deviceMemory !== undefined ? { deviceMemory: o.deviceMemory } : {}) };
+        await compileDevicesCommand(model, { ...devices, emit: o.emit, set: o.set, ...(train ? { train } : {}) }, write);
+        return;
+      }
       await compileCommand(model, { emit: o.emit, printAfterAll: o.printAfterAll, set: o.set, ...(train ? { train } : {}) }, write);
     });
 
@@ -70,7 +89,13 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .addOption(new Option('--mode <mode>', 'train: gating noise and dropout on; eval: off').choices(['train', 'eval']).default('train'))
     .option('--json', 'print one JSON object', false)
     .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
-    .action(async (model: string, o: { backend: BackendName; seed: number; mode: 'train' | 'eval'; json: boolean; set: string[] }) => {
+    .option('--devices <n>', DEVICES_HELP, parseCount)
+    .option('--device-memory <size>', MEMORY_HELP, parseBytes)
+    .action(async (model: string, o: { backend: BackendName; seed: number; mode: 'train' | 'eval'; json: boolean; set: string[]; devices?: number; deviceMemory?: number }) => {
+      if (o.devices !== undefined || o.deviceMemory !== undefined) {
+        await runDevicesCommand(model, { devices: o.devices ?? 1, ...(o.deviceMemory !== undefined ? { deviceMemory: o.deviceMemory } : {}), backend: o.backend, seed: o.seed, mode: o.mode, json: o.json, set: o.set }, write);
+        return;
+      }
       await runCommand(model, { backend: o.backend, seed: o.seed, mode: o.mode, json: o.json, set: o.set }, write);
     });
 
@@ -82,7 +107,14 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .option('--seed <n>', 'seed for parameters, data and gating noise', parseSeed, 0)
     .option('--json', 'print the per-dispatch timings as JSON', false)
     .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
-    .action(async (model: string, o: ProfileCommandOptions) => {
+    .option('--devices <n>', `${DEVICES_HELP}; prints the time per device and per exchange`, parseCount)
+    .option('--device-memory <size>', MEMORY_HELP, parseBytes)
+    .addOption(new Option('--backend <name>', 'with --devices: N WebGPU devices or the CPU simulation').choices(BACKEND_NAMES).default('auto'))
+    .action(async (model: string, o: ProfileCommandOptions & { devices?: number; deviceMemory?: number; backend: BackendName }) => {
+      if (o.devices !== undefined) {
+        await profileDevicesCommand(model, { ...o, devices: o.devices }, write);
+        return;
+      }
       await profileCommand(model, o, write);
     });
 
@@ -105,6 +137,8 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .option('--valid-batches <n>', 'batches of the validation split per evaluation', parseCount, 20)
     .option('--checkpoint-every <n>', 'checkpoint every n steps (and at the end)', parseCount, 100)
     .option('--log-every <n>', 'without a terminal: print a line every n steps', parseCount, 10)
+    .option('--devices <n>', DEVICES_HELP, parseCount)
+    .option('--device-memory <size>', MEMORY_HELP, parseBytes)
     .action(async function (this: Command, model: string, o: TrainCommandOptions) {
       const explicit = ['optimizer', 'lr', 'recompute', 'seed'].filter((k) => this.getOptionValueSource(k) === 'cli');
       await trainCommand(model, { ...o, explicit }, write);

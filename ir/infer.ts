@@ -6,6 +6,7 @@
  * finished graph.
  */
 import type { OpName, OpParams } from './ops.ts';
+import { MULTI_DEVICE_SHAPE_RULES } from './infer-multi-device.ts';
 import { formatType, numel, shapeEq, tensorType, type DType, type TensorType } from './types.ts';
 
 type Rule<O extends OpName> = (p: OpParams[O], ins: readonly TensorType[], fail: (msg: string) => never) => TensorType[];
@@ -540,6 +541,7 @@ const RULES: { [O in OpName]: Rule<O> } = {
     if (!shapeEq(ins[6]!.shape, out.shape)) fail(`dout ${formatType(ins[6]!)} must match the hierarchical load ${formatType(out)}`);
     return [ins[0]!, ins[2]!, ins[3]!];
   },
+  ...MULTI_DEVICE_SHAPE_RULES,
 };
 
 /** Checks a two-level hierarchy's params (a, b groups/experts, k1 ≤ a, k2 ≤ b). */

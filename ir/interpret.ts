@@ -26,6 +26,7 @@ import * as opt from './reference/optimizers.ts';
 import * as balanced from './reference/balanced.ts';
 import * as hier from './reference/hierarchical.ts';
 import * as lce from './reference/linear-cross-entropy.ts';
+import { MULTI_DEVICE_RULES } from './interpret-multi-device.ts';
 
 /** Per-run context: RNG seed and step, train/eval mode, float storage precision (default 'f32'). */
 export interface RunContext {
@@ -298,6 +299,7 @@ const RULES: { [O in OpName]: Rule<O> } = {
       { type: ts!, data: r.dsigma },
     ];
   },
+  ...MULTI_DEVICE_RULES,
 };
 
 /** The reference arguments of secondaryGating(/Grad) from its params and leading inputs. */

@@ -307,6 +307,56 @@ export interface OpParams {
    * clip > 0 (Adafactor's update clipping), p' = p − lr·u. eps1 = 1e-30.
    */
   factoredAdamUpdate: { lr: number; beta2: number; clip: number };
+
+  // ---- several devices (the paper's §3.1; see passes/partition/ and ir/reference/exchange.ts) ------
+  /**
+   * Standard normal draws [rows, cols] of one device's batch slice: element (r, c) is the draw of
+   * (stream, G(rowOffset + r), c) with G(l) = shardOffset + ⌊l/rowBlock⌋·rowStride + (l mod rowBlock)
+   * — the global row of local row l when the device holds rowBlock of every rowStride rows starting
+   * at shardOffset (rows laid out (…, batch), batch innermost). rowBlock = rowStride, shardOffset = 0
+   * is randomNormal. So N devices draw exactly the numbers one device draws for the same rows.
+   */
+  shardRandomNormal: { shape: number[]; stream: number; rowOffset: number; rowBlock: number; rowStride: number; shardOffset: number };
+  /** dropout of one device's batch slice: the uniform of local row l is drawn at global row G(l) (see shardRandomNormal). */
+  shardDropout: { rate: number; stream: number; rowBlock: number; rowStride: number; shardOffset: number };
+  /**
+   * All-to-all of dispatched rows (a collective: every device runs it at the same point of its
+   * program). Device `device` of `devices` owns experts [device·m, (device+1)·m), m = experts/devices.
+   * Inputs: gather → (x [M,D], sourceRow i32 [S], offsets i32 [experts+1]) and the rows sent are
+   * x[sourceRow[s]]; no gather → (rows [S,D], offsets). The slots of global expert e are
+   * offsets[e] .. offsets[e+1]−1 (a moeDispatch over all experts), so device e' receives the slots of
+   * its m experts from every device. Outputs on each device: rows [devices·S, D] ordered by (local
+   * expert, source device, source slot), zero after the received count; expertOf i32 [devices·S, 1]
+   * (the local expert of each received row, −1 after the count); counts i32 [devices, m] (rows
+   * received from each source device per local expert).
+   */
+  allToAllDispatch: { devices: number; device: number; experts: number; gather: boolean };
+  /**
+   * The way back (a collective): (rows [devices·S, D] in allToAllDispatch's received order, counts
+   * i32 [devices, m] as it returned them, offsets i32 [experts+1] of this device's own dispatch) →
+   * [S, D]: each received row goes back to the slot it came from; slots from offsets[experts] on are 0.
+   */
+  allToAllReturn: { devices: number; device: number; experts: number };
+  /** Sum of x over the devices, in device order 0, 1, … (f32 adds; the same bits on every device). A collective. */
+  allReduceSum: { devices: number };
+  /**
+   * The hierarchical load from its whole-batch parts (what hierLoadEstimate computes on one device):
+   * (primaryLoad [a], L [a·b], c [a]) → out [a·b], out[g·b+j] = primaryLoad[g]·L[g·b+j]/c[g], 0 when
+   * c[g] = 0 — L and c being the all-reduced per-device L_gj and group counts c_g. Its vjp holds c
+   * constant, as hierLoadEstimate's does.
+   */
+  hierLoadCombine: { a: number; b: number };
+  /**
+   * All-gather of rows (a collective): every device's x [Rl, …] (its slice of the batch) → the whole
+   * batch [devices·Rl, …] in the one-device row order: device d's local row l lands at global row
+   * d·rowBlock + ⌊l/rowBlock⌋·rowStride + (l mod rowBlock) (see shardRandomNormal's row map).
+   * shardOffset is this device's d·rowBlock (its own rows, for the vjp).
+   */
+  allGatherRows: { devices: number; rowBlock: number; rowStride: number; shardOffset: number };
+  /** This device's rows of a whole-batch tensor [R, …] → [R·rowBlock/rowStride, …]: local row l is global row G(l). */
+  shardRows: { rowBlock: number; rowStride: number; shardOffset: number };
+  /** The transpose of shardRows: x [Rl, …] → [rows, …], zeros except global rows G(l) = x[l]. */
+  padShardRows: { rowBlock: number; rowStride: number; shardOffset: number; rows: number };
 }
 
 /** Every op name. */
@@ -327,6 +377,7 @@ export const OP_NAMES = [
   'loadEstimateGrad', 'moeCombineGrad', 'expertHiddenGrad', 'expertOutputGrad',
   'sgdUpdate', 'adamUpdate', 'factoredAdamUpdate',
   'secondaryGating', 'hierLoadEstimate', 'secondaryGatingGrad', 'hierLoadEstimateGrad',
+  'shardRandomNormal', 'shardDropout', 'allToAllDispatch', 'allToAllReturn', 'allReduceSum', 'hierLoadCombine', 'allGatherRows', 'shardRows', 'padShardRows',
 ] as const satisfies readonly OpName[];
 
 // Compile-time check that OP_NAMES lists every op exactly (fails to compile if one is missing).
@@ -366,6 +417,15 @@ export const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamK
   hierLoadEstimateGrad: { a: 'integer', b: 'integer', k1: 'integer', k2: 'integer' },
   sgdUpdate: { lr: 'number' }, adamUpdate: { lr: 'number', beta1: 'number', beta2: 'number', eps: 'number' },
   factoredAdamUpdate: { lr: 'number', beta2: 'number', clip: 'number' },
+  shardRandomNormal: { shape: 'integer[]', stream: 'integer', rowOffset: 'integer', rowBlock: 'integer', rowStride: 'integer', shardOffset: 'integer' },
+  shardDropout: { rate: 'number', stream: 'integer', rowBlock: 'integer', rowStride: 'integer', shardOffset: 'integer' },
+  allToAllDispatch: { devices: 'integer', device: 'integer', experts: 'integer', gather: 'boolean' },
+  allToAllReturn: { devices: 'integer', device: 'integer', experts: 'integer' },
+  allReduceSum: { devices: 'integer' },
+  hierLoadCombine: { a: 'integer', b: 'integer' },
+  allGatherRows: { devices: 'integer', rowBlock: 'integer', rowStride: 'integer', shardOffset: 'integer' },
+  shardRows: { rowBlock: 'integer', rowStride: 'integer', shardOffset: 'integer' },
+  padShardRows: { rowBlock: 'integer', rowStride: 'integer', shardOffset: 'integer', rows: 'integer' },
 };
 
 /**

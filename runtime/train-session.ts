@@ -28,6 +28,8 @@ import { buildVocabulary, encodeDocuments, vocabularyFromJson, vocabularyToJson,
 import { prepareEvaluator, evaluateStream } from './evaluator.ts';
 import { runLoop, type LoopState, type TrainRecord, type ValidRecord } from './train-loop.ts';
 import { carriedState, NonFiniteLossError, prepareTrainer } from './trainer.ts';
+import { prepareMultiDeviceTrainer } from './multi-device/trainer.ts';
+import { compileForDevices } from '../compiler/multi-device/capacity.ts';
 
 /** Everything a session needs. */
 export interface SessionOptions {
@@ -52,6 +54,10 @@ export interface SessionOptions {
   readonly onRecord?: (r: TrainRecord | ValidRecord) => void;
   readonly onStart?: (info: { startStep: number; endStep: number; batchesPerEpoch: number; vocabSize: number }) => void;
   readonly shouldStop?: () => boolean;
+  /** Expert parallelism over this many simulated devices (CPU backend); absent = one device. */
+  readonly devices?: number;
+  /** Per-device memory budget in bytes (checked against the device programs). */
+  readonly deviceMemory?: number;
 }
 
 /** The summary a session returns. */
@@ -141,10 +147,11 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   }
   o.onStart?.({ startStep: start.step, endStep, batchesPerEpoch: layout.batchesPerEpoch, vocabSize: vocab.size });
 
-  const trainer = await prepareTrainer(o.backend, plan, initial, {
-    seed: o.seed,
-    vectors: moeLayers.flatMap((m) => [`${m}.importance`, `${m}.load`]),
-  });
+  const trainerOptions = { seed: o.seed, vectors: moeLayers.flatMap((m) => [`${m}.importance`, `${m}.load`]) };
+  const trainer =
+    o.devices !== undefined || o.deviceMemory !== undefined
+      ? await prepareMultiDeviceTrainer(compileForDevices(o.model, options, { devices: o.devices ?? 1, ...(o.deviceMemory !== undefined ? { deviceMemory: o.deviceMemory } : {}) }, { optimizer: o.optimizer, recompute: o.recompute }), initial, trainerOptions, o.backend)
+      : await prepareTrainer(o.backend, plan, initial, trainerOptions);
   const evaluator = await prepareEvaluator(o.backend, evalPlan);
   const evalParamNames = evalPlan.inputs.filter((i) => i.role === 'param').map((i) => i.name);
   let position = start.position;

@@ -34,6 +34,9 @@ export interface TrainCommandOptions {
   readonly validBatches: number;
   readonly checkpointEvery: number;
   readonly logEvery: number;
+  /** Expert parallelism over N simulated devices, and the per-device memory budget. */
+  readonly devices?: number;
+  readonly deviceMemory?: number;
   /** Options given on the command line (a resume takes the others from the checkpoint). */
   readonly explicit?: readonly string[];
 }
@@ -98,6 +101,8 @@ export async function trainCommand(file: string, o: TrainCommandOptions, write: 
       overrides: parseSetArgs(o.set),
       data: o.data,
       backend,
+      ...(o.devices !== undefined ? { devices: o.devices } : {}),
+      ...(o.deviceMemory !== undefined ? { deviceMemory: o.deviceMemory } : {}),
       optimizer,
       recompute,
       seed,

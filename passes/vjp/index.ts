@@ -8,6 +8,7 @@ import { DENSE_VJP } from './dense.ts';
 import { HIER_VJP } from './hierarchical.ts';
 import { LINEAR_CE_VJP } from './linear-ce.ts';
 import { MOE_VJP } from './moe.ts';
+import { MULTI_DEVICE_VJP } from './multi-device.ts';
 import { NONDIFF_VJP } from './nondiff.ts';
 import { SEQUENCE_VJP } from './sequence.ts';
 import { SHAPE_VJP } from './shape.ts';
@@ -17,4 +18,4 @@ export type { VjpArgs, VjpRule, VjpTable } from './types.ts';
 export { VjpBuilder } from './types.ts';
 
 /** Every op's vjp rule. */
-export const VJP: VjpTable = { ...DENSE_VJP, ...SHAPE_VJP, ...SEQUENCE_VJP, ...MOE_VJP, ...HIER_VJP, ...BALANCED_VJP, ...NONDIFF_VJP, ...LINEAR_CE_VJP };
+export const VJP: VjpTable = { ...DENSE_VJP, ...SHAPE_VJP, ...SEQUENCE_VJP, ...MOE_VJP, ...HIER_VJP, ...BALANCED_VJP, ...NONDIFF_VJP, ...LINEAR_CE_VJP, ...MULTI_DEVICE_VJP };

@@ -67,6 +67,16 @@ const CASES: { [O in OpName]?: [OpParams[O], Tensor[]] } = {
   hierLoadEstimate: [{ a: 3, b: 4, k1: 2, k2: 2 }, [F([3], 1, 4), I([2, 2], [0, 2, 1, 0]), F([2, 2, 4]), F([2, 2, 4], 0.1, 1), fromArray('f32', [2, 2, 3], [0.9, 0.5, 0.1, 0.8, 0.2, -0.3, 1.2, 0.4, 0.3, 0.6, 0.1, 0]), I([2, 2, 2], [1, 3, 0, 2, 2, 1, 3, 0])]],
   secondaryGatingGrad: [{ a: 3, b: 4, k1: 2, k2: 2, noisy: true, eps: 0.01, stream: 1, rowOffset: 2 }, [F([2, 3]), F([3, 3, 4]), F([3, 3, 4]), I([2, 2], [0, 2, 1, 0]), F([2, 2], 0, 1), F([2, 2, 3]), I([2, 2, 2], [1, 3, 0, 2, 2, 1, 3, 0]), F([2, 4]), F([2, 2, 4]), F([2, 2, 4])]],
   hierLoadEstimateGrad: [{ a: 3, b: 4, k1: 2, k2: 2 }, [F([3], 1, 4), I([2, 2], [0, 2, 1, 0]), F([2, 2, 4]), F([2, 2, 4], 0.1, 1), fromArray('f32', [2, 2, 3], [0.9, 0.5, 0.1, 0.8, 0.2, -0.3, 1.2, 0.4, 0.3, 0.6, 0.1, 0]), I([2, 2, 2], [1, 3, 0, 2, 2, 1, 3, 0]), F([12])]],
+  // multi-device ops (collectives on one device)
+  shardRandomNormal: [{ shape: [4, 3], stream: 2, rowOffset: 0, rowBlock: 2, rowStride: 4, shardOffset: 2 }, []],
+  shardDropout: [{ rate: 0.3, stream: 1, rowBlock: 2, rowStride: 4, shardOffset: 2 }, [F([4, 3])]],
+  allToAllDispatch: [{ devices: 1, device: 0, experts: 3, gather: true }, [x, src, off]],
+  allToAllReturn: [{ devices: 1, device: 0, experts: 3 }, [F([6, 2]), I([1, 3], [2, 2, 2]), off]],
+  allReduceSum: [{ devices: 1 }, [F([5])]],
+  hierLoadCombine: [{ a: 2, b: 2 }, [F([2], 1, 2), F([4]), fromArray('f32', [2], [3, 0])]],
+  allGatherRows: [{ devices: 1, rowBlock: 2, rowStride: 2, shardOffset: 0 }, [F([4, 3])]],
+  shardRows: [{ rowBlock: 2, rowStride: 4, shardOffset: 2 }, [F([8, 3])]],
+  padShardRows: [{ rowBlock: 2, rowStride: 4, shardOffset: 2, rows: 8 }, [F([4, 3])]],
 };
 
 describe('interpreter rules for the training ops', () => {

@@ -1,0 +1,72 @@
+/**
+ * The per-device memory budget (`--device-memory 64MiB`): a program whose device plans need more
+ * than the budget is refused, with the bytes it needs, how much of that is expert banks, and —
+ * when the expert banks are what does not fit — the smallest device count (dividing the experts
+ * and the batch) whose programs do fit.
+ */
+import type { Model } from '../../frontend/model.ts';
+import type { TrainingOptions } from '../train-pipeline.ts';
+import { compileMultiDevice, type MultiDeviceOptions, type MultiDeviceProgram } from './compile.ts';
+
+const UNITS: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3 };
+
+/** Parses a byte size like `64MiB`, `512kB`, `1GiB` or a plain byte count. */
+export function parseByteSize(text: string): number {
+  const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
+  const unit = m ? UNITS[(m[2] || 'b').toLowerCase()] : undefined;
+  if (!m || unit === undefined) throw new Error(`'${text}' is not a byte size; write e.g. 64MiB, 512kB, 1GiB or a number of bytes`);
+  return Math.round(Number(m[1]) * unit);
+}
+
+const mib = (b: number): string => `${(b / 1024 ** 2).toFixed(2)} MiB`;
+
+/** Bytes of the expert banks one device of `p` holds (the parameters and their optimizer state). */
+export function expertBankBytes(p: MultiDeviceProgram): number {
+  const g = p.graphs[0]!;
+  return g.inputs.filter((i) => p.inputs[i.name]?.kind === 'experts').reduce((a, i) => a + g.values.get(i.value)!.type.shape.reduce((x, y) => x * y, 4), 0);
+}
+
+/** The largest per-device peak of `p`'s plans. */
+export function peakPerDevice(p: MultiDeviceProgram): number {
+  return Math.max(...p.plans.map((x) => x.memory!.peakBytes));
+}
+
+/**
+ * Throws when a device of `p` needs more than `budget` bytes; the message suggests a device count
+ * that fits (found by compiling `model` for 2, 4, 8, … devices) when there is one.
+ */
+export function checkDeviceMemory(p: MultiDeviceProgram, budget: number, model: Model, overrides: Readonly<Record<string, unknown>>, o: MultiDeviceOptions): void {
+  const need = peakPerDevice(p);
+  if (need <= budget) return;
+  const banks = expertBankBytes(p);
+  const experts = Math.min(...p.partition.exchanges.map((e) => e.experts), Number.MAX_SAFE_INTEGER);
+  let fix = '';
+  for (let n = p.devices * 2; n <= experts && n <= p.partition.batch; n *= 2) {
+    if (experts % n !== 0 || p.partition.batch % n !== 0) continue;
+    const q = compileMultiDevice(model, overrides, { ...o, devices: n });
+    if (peakPerDevice(q) <= budget) {
+      fix = `; the expert banks are split over devices with --devices ${n} (${mib(peakPerDevice(q))} per device)`;
+      break;
+    }
+  }
+  throw new Error(
+    `${p.devices === 1 ? 'one device' : `each of ${p.devices} devices`} needs ${mib(need)} (expert banks and their optimizer state ${mib(banks)} of it), ` +
+      `more than --device-memory ${mib(budget)}${fix || '; no device count up to the number of experts fits: lower B or the expert sizes'}`,
+  );
+}
+
+/** The multi-device options every command shares. */
+export interface DeviceOptions {
+  readonly devices: number;
+  /** Per-device budget in bytes (absent: unlimited). */
+  readonly deviceMemory?: number;
+}
+
+/** Compiles `model` for `d.devices` devices and enforces the memory budget. */
+export function compileForDevices(model: Model, overrides: Readonly<Record<string, unknown>>, d: DeviceOptions, training?: TrainingOptions): MultiDeviceProgram {
+  const o = { devices: d.devices, ...(training ? { training } : {}) };
+  const program = compileMultiDevice(model, overrides, o);
+  if (d.deviceMemory !== undefined) checkDeviceMemory(program, d.deviceMemory, model, overrides, o);
+  return program;
+}
+

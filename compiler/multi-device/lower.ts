@@ -1,0 +1,57 @@
+/**
+ * Lowering a device program to a WebGPU plan: the ordinary lowering rules, plus kernels for the
+ * sharded random ops, while the collectives (and the few row-shuffling ops of the hierarchical and
+ * balanced partitions: shardRows, padShardRows, hierLoadCombine) become HOST steps with no
+ * dispatch: the multi-device WebGPU executor stops each device's command stream there, reads the
+ * step's inputs back, runs it on the host (collectives through the transport) and writes its
+ * outputs. The global lowering table refuses these ops, so a partitioned plan cannot be run by
+ * the one-device executor by mistake.
+ */
+import { consumers, type Graph, type Node } from '../../ir/graph.ts';
+import type { OpName } from '../../ir/ops.ts';
+import { numel } from '../../ir/types.ts';
+import { normalTableData } from '../wgsl/philox.ts';
+import { shardDropoutKernel, shardRandomNormalKernel } from '../wgsl/shard-random.ts';
+import { lowerCtx, type LoweringLimits, type LoweringState } from '../lower/context.ts';
+import { DEFAULT_LIMITS, LOWERING } from '../lower/index.ts';
+import type { LowerRule } from '../lower/rules-dense.ts';
+import { buildPlan, finishPlan, type Plan, type RunParams } from '../plan.ts';
+
+/** Ops a device program runs on the host. */
+export const HOST_OPS: ReadonlySet<OpName> = new Set<OpName>(['allToAllDispatch', 'allToAllReturn', 'allReduceSum', 'allGatherRows', 'shardRows', 'padShardRows', 'hierLoadCombine']);
+
+const none: LowerRule<OpName> = () => {};
+
+const OVERRIDES: Partial<{ [O in OpName]: LowerRule<O> }> = {
+  shardDropout: (n, c) => {
+    const shape = c.typeOf(c.input(0)).shape;
+    const { rate, stream, rowBlock, rowStride, shardOffset } = n.params;
+    const kernelFor = (run: RunParams) =>
+      shardDropoutKernel({ numel: numel(shape), cols: shape[shape.length - 1] ?? 1, rate, stream, seed: run.seed, step: run.step, train: run.training, rowBlock, rowStride, shardOffset });
+    c.emit(kernelFor(c.run0), { x: c.input(0), out: c.output(0) }, (run) => kernelFor(run).uniformData!);
+  },
+  shardRandomNormal: (n, c) => {
+    const [rows, cols] = n.params.shape as [number, number];
+    const { stream, rowOffset, rowBlock, rowStride, shardOffset } = n.params;
+    const kernelFor = (run: RunParams) => shardRandomNormalKernel({ rows, cols, seed: run.seed, stream, step: run.step, rowOffset, rowBlock, rowStride, shardOffset });
+    const normTables = c.constant('normTables', normalTableData());
+    c.emit(kernelFor(c.run0), { normTables, out: c.output(0) }, (run) => kernelFor(run).uniformData!);
+  },
+};
+
+/** Lowers device program `g` (see the file comment). */
+export function lowerDeviceProgram(g: Graph, limits: LoweringLimits = DEFAULT_LIMITS): Plan {
+  const plan = buildPlan(g);
+  const state: LoweringState = { sides: new Map(), constants: new Map(), consumers: consumers(g) };
+  for (const step of plan.steps) {
+    const op = step.node.op;
+    const rule = (HOST_OPS.has(op) ? none : (OVERRIDES[op] ?? LOWERING[op])) as LowerRule<OpName>;
+    try {
+      rule(step.node as Node<OpName>, lowerCtx(plan, step, limits, state));
+    } catch (e) {
+      const n = step.node;
+      throw new Error(`lowering node #${n.id} ${n.op}${n.layer ? ` (layer ${n.layer})` : ''}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  return finishPlan(plan);
+}

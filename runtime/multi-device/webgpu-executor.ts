@@ -1,0 +1,291 @@
+/**
+ * N WebGPU devices running the device programs of a multi-device compilation. Each device gets its
+ * own GPUDevice (Dawn lets an adapter create one device, so device d > 0 comes from another
+ * adapter of the same GPU instance), its own plan lowered by compiler/multi-device/lower.ts, its own
+ * buffers, pipelines and bind groups, bound at prepare time as the one-device executor does. A run
+ * submits, on every device, the dispatches up to the next host step (a collective, or a
+ * row-shuffling op), then reads that step's inputs back from every device, runs it on the host —
+ * collectives through the exchange transport, so the bytes are counted exactly as on the CPU
+ * backend — writes its outputs to each device, and goes on; the devices' queues run concurrently
+ * between host steps. Inputs and outputs are given and returned at their one-device shapes.
+ * `timing` records each device's busy time (submit to completion of its work between host steps)
+ * and each host step's time.
+ */
+import type { Dispatch, PartRef, Plan, RunParams } from '../../compiler/plan.ts';
+import { lowerDeviceProgram, HOST_OPS } from '../../compiler/multi-device/lower.ts';
+import { fullType, type MultiDeviceProgram, type Sharding } from '../../compiler/multi-device/compile.ts';
+import { evalNode } from '../../ir/interpret.ts';
+import type { Tensor } from '../../ir/tensor.ts';
+import { formatType, numel, typeEq, type TensorType } from '../../ir/types.ts';
+import { throwIfDeviceError, type DeviceContext } from '../device.ts';
+import { createPipelineCache, getPipeline } from '../gpu/pipelines.ts';
+import { runCollective, isCollective } from './collectives.ts';
+import { concatAxis, sliceAxis, type MultiDeviceTiming } from './cpu-executor.ts';
+import { InProcessTransport, type ExchangeTransport } from './transport.ts';
+
+const USAGE = (): number => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST | GPUBufferUsage.INDIRECT;
+const align4 = (n: number): number => Math.max(4, Math.ceil(n / 4) * 4);
+
+/** N more devices like `base` (same GPU instance, one adapter each, the same limits and features). */
+export async function acquireMoreDevices(base: DeviceContext, count: number): Promise<DeviceContext[]> {
+  const out: DeviceContext[] = [];
+  for (let i = 0; i < count; i++) {
+    const adapter = await base.gpu.requestAdapter(base.info.backend === 'opengles' ? ({ featureLevel: 'compatibility' } as GPURequestAdapterOptions) : undefined);
+    if (!adapter) throw new Error(`could not get adapter ${i + 2} for ${count + 1} devices`);
+    const device = await adapter.requestDevice({ requiredLimits: base.info.limits, requiredFeatures: [...base.device.features] as GPUFeatureName[] });
+    const ctx: DeviceContext = { gpu: base.gpu, adapter, device, info: base.info, errors: [], lost: null };
+    device.addEventListener('uncapturederror', (ev) => ctx.errors.push((ev as GPUUncapturedErrorEvent).error.message));
+    void device.lost.then((l) => {
+      ctx.lost = `${l.reason}: ${l.message}`;
+    });
+    out.push(ctx);
+  }
+  return out;
+}
+
+interface Bound {
+  readonly step: number;
+  readonly dispatch: Dispatch;
+  readonly pipeline: GPUComputePipeline;
+  readonly group: GPUBindGroup;
+  readonly uniform: GPUBuffer | null;
+}
+
+interface DeviceState {
+  readonly dev: DeviceContext;
+  readonly plan: Plan;
+  readonly parts: GPUBuffer[][];
+  readonly bound: Bound[];
+  readonly owned: GPUBuffer[];
+}
+
+/** N device programs bound to N GPUDevices. */
+export interface MultiDeviceWebGpuExecutable {
+  setParams(params: Readonly<Record<string, Tensor>>): void;
+  run(feeds: Readonly<Record<string, Tensor>>, run: RunParams, want?: readonly string[]): Promise<Record<string, Tensor>>;
+  read(names: readonly string[]): Promise<Record<string, Tensor>>;
+  readonly transport: ExchangeTransport;
+  readonly timing: MultiDeviceTiming;
+  readonly plans: readonly Plan[];
+  destroy(): void;
+}
+
+async function bindDevice(dev: DeviceContext, plan: Plan): Promise<DeviceState> {
+  const { device } = dev;
+  const owned: GPUBuffer[] = [];
+  const make = (bytes: number, label: string, usage = USAGE()): GPUBuffer => {
+    const b = device.createBuffer({ size: align4(bytes), usage, label });
+    owned.push(b);
+    return b;
+  };
+  const slots = plan.memory!.slotBytes.map((bytes, i) => make(bytes, `slot${i}`));
+  const parts = plan.storages.map((s) => (s.role === 'temp' ? [slots[s.slot!]!] : (s.parts ?? [s.bytes]).map((bytes, p) => make(bytes, `storage${s.id}.${p}`))));
+  for (const s of plan.storages) if (s.role === 'const' && s.constData) device.queue.writeBuffer(parts[s.id]![0]!, 0, s.constData.buffer, s.constData.byteOffset, s.constData.byteLength);
+  const resource = (ref: number | PartRef): GPUBufferBinding => {
+    const id = typeof ref === 'number' ? ref : ref.buffer;
+    const part = typeof ref === 'number' ? 0 : ref.part;
+    const b = plan.buffers[id]!;
+    const s = plan.storages[b.storage]!;
+    const size = s.parts ? align4(s.parts[part]!) : align4(numel(b.type.shape) * 4);
+    return { buffer: parts[s.id]![part]!, offset: 0, size };
+  };
+  const cache = createPipelineCache(dev);
+  const bound: Bound[] = [];
+  for (const step of plan.steps) {
+    for (const d of step.dispatches) {
+      const k = d.kernel;
+      const compiled = await getPipeline(cache, k);
+      let uniform: GPUBuffer | null = null;
+      const entries: GPUBindGroupEntry[] = k.bindings.map((b, i) => {
+        if (b.access === 'uniform') {
+          uniform = make(k.uniformData!.byteLength, `${k.name}.params`, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+          device.queue.writeBuffer(uniform, 0, k.uniformData!.buffer, k.uniformData!.byteOffset, k.uniformData!.byteLength);
+          return { binding: i, resource: { buffer: uniform } };
+        }
+        const ref = d.bind[b.name];
+        if (ref === undefined) throw new Error(`node #${step.node.id} ${step.node.op}, kernel ${k.name}: binding '${b.name}' is not bound`);
+        return { binding: i, resource: resource(ref) };
+      });
+      const group = device.createBindGroup({ label: k.name, layout: compiled.layout, entries });
+      bound.push({ step: step.index, dispatch: d, pipeline: compiled.pipeline, group, uniform });
+    }
+  }
+  throwIfDeviceError(dev, 'preparing a device plan');
+  return { dev, plan, parts, bound, owned };
+}
+
+/** Reads plan buffers `ids` of one device (persistent parts joined). */
+async function readBuffers(s: DeviceState, ids: readonly number[]): Promise<Tensor[]> {
+  const { device } = s.dev;
+  const sizes = ids.map((id) => align4(numel(s.plan.buffers[id]!.type.shape) * 4));
+  const staging = device.createBuffer({ size: Math.max(4, sizes.reduce((a, x) => a + x, 0)), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const enc = device.createCommandEncoder();
+  let at = 0;
+  ids.forEach((id, i) => {
+    const b = s.plan.buffers[id]!;
+    const st = s.plan.storages[b.storage]!;
+    if (st.parts && st.parts.length > 1) {
+      let off = 0;
+      st.parts.forEach((bytes, p) => {
+        if (bytes > 0) enc.copyBufferToBuffer(s.parts[st.id]![p]!, 0, staging, at + off, align4(bytes));
+        off += bytes;
+      });
+    } else if (sizes[i]! > 0) enc.copyBufferToBuffer(s.parts[st.id]![0]!, 0, staging, at, Math.min(sizes[i]!, align4(numel(b.type.shape) * 4)));
+    at += sizes[i]!;
+  });
+  device.queue.submit([enc.finish()]);
+  await staging.mapAsync(GPUMapMode.READ);
+  const bytes = staging.getMappedRange().slice(0);
+  staging.unmap();
+  staging.destroy();
+  at = 0;
+  return ids.map((id, i) => {
+    const b = s.plan.buffers[id]!;
+    const n = numel(b.type.shape);
+    const t: Tensor = { type: b.type, data: b.type.dtype === 'i32' ? new Int32Array(bytes, at, n).slice() : new Float32Array(bytes, at, n).slice() };
+    at += sizes[i]!;
+    return t;
+  });
+}
+
+function writeBuffer(s: DeviceState, id: number, t: Tensor): void {
+  const b = s.plan.buffers[id]!;
+  const st = s.plan.storages[b.storage]!;
+  const data = t.type.dtype === 'i32' ? Int32Array.from(t.data) : t.data instanceof Float32Array ? t.data : Float32Array.from(t.data);
+  let offset = 0;
+  (st.parts ?? [numel(b.type.shape) * 4]).forEach((bytes, p) => {
+    if (bytes > 0) s.dev.device.queue.writeBuffer(s.parts[st.id]![p]!, 0, data.buffer, data.byteOffset + offset, bytes);
+    offset += bytes;
+  });
+}
+
+/** Lowers and binds every device program of `program` to `devices` (one per device). */
+export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devices: readonly DeviceContext[], transport: ExchangeTransport = new InProcessTransport(program.devices)): Promise<MultiDeviceWebGpuExecutable> {
+  const N = program.devices;
+  if (devices.length !== N) throw new Error(`${N} device programs need ${N} GPUDevices, got ${devices.length}`);
+  const states = await Promise.all(program.graphs.map((g, d) => bindDevice(devices[d]!, lowerDeviceProgram(g, devices[d]!.device.limits))));
+  const plans = states.map((s) => s.plan);
+  const steps = plans[0]!.steps;
+  const hostSteps = steps.filter((s) => HOST_OPS.has(s.node.op)).map((s) => s.index);
+  const timing: MultiDeviceTiming = { deviceMs: new Array<number>(N).fill(0), exchangeMs: new Map() };
+  const byName = plans.map((p) => new Map(p.inputs.map((i) => [i.name, i])));
+  const sharding = (name: string): Sharding => {
+    const s = program.inputs[name];
+    if (!s) throw new Error(`unknown input '${name}'`);
+    return s;
+  };
+  const upload = (name: string, t: Tensor): void => {
+    const s = sharding(name);
+    states.forEach((st, d) => {
+      const inp = byName[d]!.get(name)!;
+      const type = st.plan.buffers[inp.buffer]!.type;
+      const want = fullType(type, s, N);
+      if (!typeEq(want, t.type)) throw new Error(`input '${name}' has type ${formatType(t.type)}, expected ${formatType(want)}`);
+      writeBuffer(st, inp.buffer, s.kind === 'replicated' ? t : sliceAxis(t, s.kind === 'batch' ? s.axis : 0, d, N));
+    });
+  };
+  const join = (parts: Tensor[], s: Sharding): Tensor => (s.kind === 'replicated' ? parts[0]! : concatAxis(parts, s.kind === 'batch' ? s.axis : 0));
+  let last: RunParams | null = null;
+
+  /** Submits the dispatches of steps [from, to) on every device; resolves when every device has finished them (timed per device). */
+  const submit = async (from: number, to: number): Promise<void> => {
+    const t0 = performance.now();
+    const done: Promise<void>[] = [];
+    for (const [d, st] of states.entries()) {
+      const enc = st.dev.device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      for (const b of st.bound) {
+        if (b.step < from || b.step >= to) continue;
+        const [x, y, z] = b.dispatch.kernel.dispatch;
+        if (x * y * z === 0) continue;
+        pass.setPipeline(b.pipeline);
+        pass.setBindGroup(0, b.group);
+        const ind = b.dispatch.indirect;
+        if (ind) pass.dispatchWorkgroupsIndirect(st.parts[st.plan.buffers[ind.buffer]!.storage]![0]!, ind.offset);
+        else pass.dispatchWorkgroups(x, y, z);
+      }
+      pass.end();
+      st.dev.device.queue.submit([enc.finish()]);
+      done.push(
+        st.dev.device.queue.onSubmittedWorkDone().then(() => {
+          timing.deviceMs[d]! += performance.now() - t0;
+        }),
+      );
+    }
+    await Promise.all(done);
+  };
+
+  return {
+    transport,
+    timing,
+    plans,
+    setParams(params) {
+      for (const [name, t] of Object.entries(params)) upload(name, t);
+    },
+    async run(feeds, run, want) {
+      for (const [name, t] of Object.entries(feeds)) upload(name, t);
+      if (!last || last.seed !== run.seed || last.step !== run.step || last.training !== run.training) {
+        for (const st of states) {
+          for (const b of st.bound) {
+            if (b.dispatch.uniformFor && b.uniform) {
+              const words = b.dispatch.uniformFor(run);
+              st.dev.device.queue.writeBuffer(b.uniform, 0, words.buffer, words.byteOffset, words.byteLength);
+            }
+          }
+        }
+        last = { ...run };
+      }
+      for (const st of states) {
+        if (st.plan.errorChecks.length === 0) continue;
+        const enc = st.dev.device.createCommandEncoder();
+        for (const e of st.plan.errorChecks) enc.clearBuffer(st.parts[st.plan.buffers[e.buffer]!.storage]![0]!);
+        st.dev.device.queue.submit([enc.finish()]);
+      }
+      timing.exchangeMs.clear();
+      timing.deviceMs.fill(0);
+      let from = 0;
+      for (const k of hostSteps) {
+        await submit(from, k);
+        const t0 = performance.now();
+        const inputs = await Promise.all(states.map((st) => readBuffers(st, st.plan.steps[k]!.inputs)));
+        const node0 = steps[k]!.node;
+        const outTypes = states.map((st) => st.plan.steps[k]!.outputs.map((b) => st.plan.buffers[b]!.type as TensorType));
+        const label = `${node0.layer ?? '-'} ${node0.op}${node0.phase === 'backward' ? ' (backward)' : ''} #${node0.id}`;
+        const outs = isCollective(node0.op)
+          ? runCollective(states.map((st) => st.plan.steps[k]!.node), inputs, outTypes, transport, label)
+          : states.map((st, d) => evalNode(st.plan.steps[k]!.node, inputs[d]!, { ...run, precision: 'f32' }));
+        states.forEach((st, d) => st.plan.steps[k]!.outputs.forEach((b, i) => writeBuffer(st, b, outs[d]![i]!)));
+        timing.exchangeMs.set(label, (timing.exchangeMs.get(label) ?? 0) + performance.now() - t0);
+        from = k + 1;
+      }
+      await submit(from, steps.length);
+      const names = want ?? plans[0]!.outputs.map((o) => o.name);
+      const results = await Promise.all(
+        states.map((st) => readBuffers(st, [...names.map((n) => st.plan.outputs.find((o) => o.name === n)!.buffer), ...st.plan.errorChecks.map((e) => e.buffer)])),
+      );
+      states.forEach((st, d) => {
+        throwIfDeviceError(st.dev, `running device ${d}'s program`);
+        st.plan.errorChecks.forEach((e, i) => {
+          const w = results[d]![names.length + i]!.data;
+          if (w[0] !== 0) throw new Error(`device ${d}: node #${st.plan.steps[e.step]!.node.id} ${st.plan.steps[e.step]!.node.op}: ${e.what}`);
+        });
+      });
+      const out: Record<string, Tensor> = {};
+      names.forEach((n, i) => {
+        out[n] = join(results.map((r) => r[i]!), program.outputs[n] ?? { kind: 'replicated' });
+      });
+      return out;
+    },
+    async read(names) {
+      const per = await Promise.all(states.map((st, d) => readBuffers(st, names.map((n) => byName[d]!.get(n)!.buffer))));
+      const out: Record<string, Tensor> = {};
+      names.forEach((n, i) => {
+        out[n] = join(per.map((r) => r[i]!), sharding(n));
+      });
+      return out;
+    },
+    destroy() {
+      for (const st of states) for (const b of st.owned) b.destroy();
+    },
+  };
+}

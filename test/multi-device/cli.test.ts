@@ -1,0 +1,49 @@
+/**
+ * The `--devices` / `--device-memory` command line: `compile --emit schedule` lists every exchange
+ * with its bytes, the per-device peaks and the ratio; `run --devices 2` reports the one-device loss
+ * (computed by the ordinary CPU path in the same test) and exchanged bytes equal to the prediction;
+ * a model whose expert banks exceed the budget on one device is refused with a message naming
+ * --devices, and the suggested device count compiles within the budget.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../compiler/program.ts';
+
+async function moec(args: string[]): Promise<string> {
+  let out = '';
+  await buildProgram((s) => (out += s)).exitOverride().parseAsync(['node', 'moec', ...args]);
+  return out;
+}
+
+const small = ['--set', 'T=4', '--set', 'B=8', '--set', 'vocab=40', '--set', 'width=16', '--set', 'experts=8', '--set', 'k=2', '--set', 'expertHidden=16'];
+
+describe('moec --devices', () => {
+  it('compile --emit schedule prints the exchanges, their bytes, peaks and the ratio', async () => {
+    const text = await moec(['compile', 'examples/lstm-moe-lm.ts', '--devices', '2', '--emit', 'schedule', ...small]);
+    expect(text).toMatch(/schedule: 2 devices, forward pass, global batch B = 8 \(B\/N = 4 per device\)/);
+    expect(text).toMatch(/moe0: 8 experts, 4 per device/);
+    // dispatch: 2 devices × 4 rows × 4 steps × k 2 = 64 slots of 16 floats, plus 2×2 messages × 4 counts.
+    expect(text).toMatch(new RegExp(`allToAllDispatch #\\d+ +total +${64 * 16 * 4 + 4 * 4 * 4} `));
+    expect(text).toMatch(new RegExp(`allToAllReturn #\\d+ +total +${64 * 16 * 4} `));
+    // 2·(64 slots · 16·16) multiply-adds over 2·64·16 row elements + 16 counts.
+    expect(text).toMatch(/32768 expert multiply-adds over 2064 elements through the all-to-alls = 15\.9 per element \(expert hidden size 16/);
+    expect(text).toMatch(/device 1: peak \d+ B/);
+    expect(text).toMatch(/# device 1\ngraph device1 \{/);
+  });
+
+  it('run --devices 2 gives the one-device loss and measures the predicted bytes', async () => {
+    const one = JSON.parse(await moec(['run', 'examples/lstm-moe-lm.ts', '--backend', 'cpu', '--json', ...small]));
+    const two = JSON.parse(await moec(['run', 'examples/lstm-moe-lm.ts', '--backend', 'cpu', '--devices', '2', '--json', ...small]));
+    expect(Math.abs(two.loss - one.loss) / one.loss).toBeLessThan(1e-5);
+    expect(two.exchangedBytes).toBe(two.predictedBytes);
+    expect(two.crossDeviceBytes).toBeGreaterThan(0);
+  });
+
+  it('refuses a model whose expert banks exceed --device-memory on one device and suggests --devices', async () => {
+    const big = [...small, '--set', 'experts=16', '--set', 'expertHidden=512', '--train', '--optimizer', 'adam'];
+    const err = await moec(['compile', 'examples/lstm-moe-lm.ts', ...big, '--device-memory', '2MiB', '--emit', 'schedule']).catch((e: Error) => e.message);
+    expect(err).toMatch(/one device needs [\d.]+ MiB \(expert banks and their optimizer state [\d.]+ MiB of it\), more than --device-memory 2\.00 MiB; the expert banks are split over devices with --devices (\d+)/);
+    const n = /--devices (\d+)/.exec(err)![1]!;
+    const ok = await moec(['compile', 'examples/lstm-moe-lm.ts', ...big, '--device-memory', '2MiB', '--devices', n, '--emit', 'schedule']);
+    expect(ok).toMatch(new RegExp(`schedule: ${n} devices, training step`));
+  });
+});
