@@ -1,0 +1,225 @@
+/**
+ * Optimizer kernels for expert banks [n, …] that touch only the experts with rows this step: every
+ * kernel reads the compact active-expert list [count, e0, e1, …] (compiler/wgsl/active-experts.ts)
+ * and is launched with an indirect grid of (active experts × workgroups per expert), folded over
+ * the 65535 limit; workgroups past count·per return. Gradients of inactive experts are never read
+ * (their producer may leave them unwritten, ops.ts READS_ACTIVE_EXPERT_ROWS). `expertSgdKernel`:
+ * p[e] −= lr·g[e]. Factored Adam (β1 = 0) per [r, c] matrix in three dispatches like the dense
+ * version (optimizers.ts): `expertFactoredLinesKernel` (row and column lines of an expert in one
+ * grid; each line first catches up the s = step − last[e] skipped zero-gradient steps,
+ * x ← β2ˢ·(x − eps1) + eps1 with β2ˢ = exp2(s·log2 β2), then adds (1−β2)·mean(g² + eps1)),
+ * `expertFactoredStatsKernel` (one workgroup per active expert: mean(vr') and the clipping
+ * divisor, fixed-order trees, and last[e] = step + 1) and `expertFactoredUpdateKernel`.
+ */
+import { biasCorrection, U_WGSL } from './optimizers.ts';
+import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { workgroupReduce } from './reduce-snippets.ts';
+
+const WG = 256;
+const I32 = new Set(['activeList', 'last']);
+const MAIN = `@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32)`;
+/** Flattened workgroup → active slot `a`, expert `e`, block `k` within the expert; returns past the count. */
+const LOCATE = (per: string) => `let w = wid.y * nwg.x + wid.x;
+  let a = w / ${per};
+  if (a >= u32(max(activeList[0], 0))) { return; }
+  let k = w - a * ${per};
+  let e = u32(activeList[1u + a]);`;
+
+function decls(bindings: readonly KernelBinding[]): string {
+  return bindings
+    .map((b, i) =>
+      b.access === 'uniform'
+        ? `@group(0) @binding(${i}) var<uniform> params: Params;`
+        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${I32.has(b.name) ? 'i32' : 'f32'}>;`,
+    )
+    .join('\n');
+}
+const ro = (name: string): KernelBinding => ({ name, access: 'read' });
+const rw = (name: string): KernelBinding => ({ name, access: 'read_write' });
+const PARAMS: KernelBinding = { name: 'params', access: 'uniform' };
+
+/** Workgroups per expert of `expertSgdKernel` for blocks of `block` elements. */
+export function expertSgdGroups(block: number): number {
+  return Math.max(1, ceilDiv(block, WG));
+}
+
+/**
+ * SGD of the active experts' blocks (`block` elements each) in place. Bindings: `p` (read_write),
+ * `g`, `activeList` (i32), `params`. Launch indirectly with count·expertSgdGroups(block) groups.
+ */
+export function expertSgdKernel(o: { readonly n: number; readonly block: number; readonly lr: number }): Kernel {
+  const per = expertSgdGroups(o.block);
+  const u = uniformBlock([
+    ['block', 'u32', o.block],
+    ['per', 'u32', per],
+    ['lr', 'f32', o.lr],
+  ]);
+  const bindings = [rw('p'), ro('g'), ro('activeList'), PARAMS];
+  const wgsl = /* wgsl */ `// expert sgd (active experts only, in place)
+${u.struct}
+${decls(bindings)}
+${MAIN} {
+  ${LOCATE('params.per')}
+  let q = k * ${WG}u + lid;
+  if (q >= params.block) { return; }
+  let i = e * params.block + q;
+  p[i] = p[i] - params.lr * g[i];
+}
+`;
+  return { name: 'expert_sgd', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(o.n * per), cacheKey: 'expert_sgd', uniformData: u.data };
+}
+
+/** Shape and hyper-parameters of the expert factored-Adam kernels, and the step (t = step + 1). */
+export interface ExpertFactoredOptions {
+  /** Experts in the bank (sizes the worst-case grid shown in plan listings). */
+  readonly n: number;
+  readonly r: number;
+  readonly c: number;
+  readonly lr: number;
+  readonly beta2: number;
+  readonly clip: number;
+  readonly step: number;
+}
+
+/** Workgroups per expert of the lines kernel (row lines, then column lines) and of the update kernel. */
+export function expertFactoredGroups(o: { readonly r: number; readonly c: number }): { readonly lines: number; readonly rowBlocks: number; readonly update: number } {
+  const rowBlocks = ceilDiv(o.r, WG);
+  return { lines: rowBlocks + ceilDiv(o.c, WG), rowBlocks, update: Math.max(1, ceilDiv(o.r * o.c, WG)) };
+}
+
+function factoredUniform(o: ExpertFactoredOptions) {
+  if (!(Number.isInteger(o.step) && o.step >= 0 && o.step < 2 ** 31 - 1)) throw new Error(`expert factored Adam: step must be an integer in [0, 2^31 − 1), got ${o.step}`);
+  const gr = expertFactoredGroups(o);
+  return uniformBlock([
+    ['r', 'u32', o.r],
+    ['c', 'u32', o.c],
+    ['rowBlocks', 'u32', gr.rowBlocks],
+    ['perLines', 'u32', gr.lines],
+    ['perUpdate', 'u32', gr.update],
+    ['step', 'i32', o.step],
+    ['clip', 'f32', o.clip],
+    ['bc2', 'f32', biasCorrection(o.beta2, o.step)],
+    ['lr', 'f32', o.lr],
+    ['b2', 'f32', o.beta2],
+    ['c2', 'f32', 1 - o.beta2],
+    // log2(β2) in f64 on the host; β2 = 0 gives −∞, and exp2(−∞·s) = 0 for s > 0 (β2ˢ = 0).
+    ['log2b2', 'f32', Math.log2(o.beta2)],
+  ]);
+}
+
+/**
+ * Row and column statistics of the active experts, caught up then updated in place. Bindings:
+ * `g`, `vr`, `vc` (read_write), `last` (i32, read), `activeList` (i32), `params` (rebuild per
+ * step). Launch with count·expertFactoredGroups(o).lines groups.
+ */
+export function expertFactoredLinesKernel(o: ExpertFactoredOptions): Kernel {
+  const u = factoredUniform(o);
+  const bindings = [ro('g'), rw('vr'), rw('vc'), ro('last'), ro('activeList'), PARAMS];
+  const wgsl = /* wgsl */ `// expert factored adam: catch up and update row/column statistics (active experts, in place)
+${u.struct}
+${decls(bindings)}
+// The statistic after s = step − last[e] skipped zero-gradient steps: β2ˢ·(x − eps1) + eps1.
+fn caught_up(x: f32, e: u32) -> f32 {
+  let s = params.step - last[e];
+  if (s <= 0) { return x; }
+  return exp2(f32(s) * params.log2b2) * (x - 1e-30) + 1e-30;
+}
+${MAIN} {
+  ${LOCATE('params.perLines')}
+  let R = params.r;
+  let C = params.c;
+  let base = e * R * C;
+  if (k < params.rowBlocks) {
+    let i = k * ${WG}u + lid;
+    if (i >= R) { return; }
+    var acc = 0.0;
+    for (var j = 0u; j < C; j++) {
+      let gv = g[base + i * C + j];
+      acc += gv * gv + 1e-30;
+    }
+    let at = e * R + i;
+    vr[at] = params.b2 * caught_up(vr[at], e) + params.c2 * (acc / f32(C));
+  } else {
+    let j = (k - params.rowBlocks) * ${WG}u + lid;
+    if (j >= C) { return; }
+    var acc = 0.0;
+    for (var i = 0u; i < R; i++) {
+      let gv = g[base + i * C + j];
+      acc += gv * gv + 1e-30;
+    }
+    let at = e * C + j;
+    vc[at] = params.b2 * caught_up(vc[at], e) + params.c2 * (acc / f32(R));
+  }
+}
+`;
+  return { name: 'expert_factored_adam.lines', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(o.n * expertFactoredGroups(o).lines), cacheKey: 'expert_factored_adam.lines', uniformData: u.data };
+}
+
+/**
+ * Per active expert (slot a): stats[2a] = mean(vr'), stats[2a+1] = max(1, rms(u)/clip) (1 when
+ * clip ≤ 0), and last[e] = step + 1. Bindings: `g`, `vr`, `vc`, `stats` (read_write, f32 [2n]),
+ * `last` (read_write, i32), `activeList`, `params`. Launch with count groups.
+ */
+export function expertFactoredStatsKernel(o: ExpertFactoredOptions): Kernel {
+  const u = factoredUniform(o);
+  const bindings = [ro('g'), ro('vr'), ro('vc'), rw('stats'), rw('last'), ro('activeList'), PARAMS];
+  const wgsl = /* wgsl */ `// expert factored adam: per-matrix mean(vr') and update-clipping divisor (active experts)
+${u.struct}
+${decls(bindings)}
+${U_WGSL}
+${workgroupReduce(WG)}@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let a = wid.y * nwg.x + wid.x;
+  if (a >= u32(max(activeList[0], 0))) { return; }
+  let b = u32(activeList[1u + a]);
+  let R = params.r;
+  let C = params.c;
+  var acc = 0.0;
+  for (var i = t; i < R; i += ${WG}u) { acc += vr[b * R + i]; }
+  let vrMean = tree_sum(acc, t) / f32(R);
+  var div = 1.0;
+  if (params.clip > 0.0) {
+    var sq = 0.0;
+    for (var q = t; q < R * C; q += ${WG}u) {
+      let i = q / C;
+      let uv = u_at(b, i, q - i * C, g[b * R * C + q], vrMean);
+      sq = fma(uv, uv, sq);
+    }
+    let rms = sqrt(tree_sum(sq, t) / f32(R * C));
+    div = max(1.0, rms / params.clip);
+  }
+  if (t == 0u) {
+    stats[2u * a] = vrMean;
+    stats[2u * a + 1u] = div;
+    last[b] = params.step + 1;
+  }
+}
+`;
+  return { name: 'expert_factored_adam.stats', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(o.n), cacheKey: 'expert_factored_adam.stats', uniformData: u.data };
+}
+
+/**
+ * p[e] −= lr·u/div for the active experts. Bindings: `p` (read_write), `g`, `vr`, `vc`, `stats`,
+ * `activeList`, `params`. Launch with count·expertFactoredGroups(o).update groups.
+ */
+export function expertFactoredUpdateKernel(o: ExpertFactoredOptions): Kernel {
+  const u = factoredUniform(o);
+  const bindings = [rw('p'), ro('g'), ro('vr'), ro('vc'), ro('stats'), ro('activeList'), PARAMS];
+  const wgsl = /* wgsl */ `// expert factored adam: parameter update (active experts, in place)
+${u.struct}
+${decls(bindings)}
+${U_WGSL}
+${MAIN} {
+  ${LOCATE('params.perUpdate')}
+  let rc = params.r * params.c;
+  let q = k * ${WG}u + lid;
+  if (q >= rc) { return; }
+  let i = e * rc + q;
+  let row = q / params.c;
+  let uv = u_at(e, row, q - row * params.c, g[i], stats[2u * a]);
+  p[i] = p[i] - params.lr * (uv / stats[2u * a + 1u]);
+}
+`;
+  return { name: 'expert_factored_adam.update', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(o.n * expertFactoredGroups(o).update), cacheKey: 'expert_factored_adam.update', uniformData: u.data };
+}
