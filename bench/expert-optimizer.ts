@@ -8,12 +8,23 @@
  * onSubmittedWorkDone. Routing: N rows × k = 4 distinct uniform experts. Configurations: n = 16 and
  * n = 1024 with 4096 routed (row, expert) pairs at D = 64 (H = 1024 at 16 experts; H = 512 at 1024
  * experts, since [1024, 64, 1024] f32 is 256 MiB, over the 128 MiB storage-binding limit), and the
- * hierarchical regime n = 16384, D = 16, H = 64 with 1024 routed pairs. The two sides alternate
+ * hierarchical regime n = 16384, D = 16, H = 64 with 1024 routed pairs. SGD of the same bank is
+ * timed the same way. Then the whole training step of examples/lstm-moe-lm.ts (factored Adam,
+ * recompute experts, random gate weights) at 704 experts, k 4, width 64, expert hidden 64,
+ * 256 rows, compiled with the sparse and with the dense expert updates. The two sides alternate
  * run by run after a warm-up; medians and the host load average are written to
  * bench/results/expert-optimizer(-quick).json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { lowerToWebGpu } from '../compiler/lower/index.ts';
+import { trainingPipeline } from '../compiler/train-pipeline.ts';
+import { traceModel } from '../frontend/model.ts';
+import { initParams } from '../ir/interpret.ts';
+import { optimizerPass } from '../passes/optimizer.ts';
+import { createPassContext, PassManager } from '../passes/pass.ts';
+import { syntheticFeeds } from '../runtime/synthetic-feeds.ts';
+import { prepareTrainer, type Trainer } from '../runtime/trainer.ts';
+import model, { defaults } from '../examples/lstm-moe-lm.ts';
 import { GraphBuilder, type Graph } from '../ir/graph.ts';
 import type { Tensor } from '../ir/tensor.ts';
 import { tensorType } from '../ir/types.ts';
@@ -46,18 +57,22 @@ function routedOffsets(n: number, pairs: number, seed: number): Int32Array {
   return off;
 }
 
-/** The update of w1 [n, D, H] from a persistent gradient, dense or sparse. */
-function updateGraph(c: Config, sparse: boolean): Graph {
+/** The update of w1 [n, D, H] from a persistent gradient, dense or sparse, by factored Adam or SGD. */
+function updateGraph(c: Config, sparse: boolean, sgd: boolean): Graph {
   const b = new GraphBuilder();
   const shape = [c.n, c.D, c.H];
   const w = b.addInput('w1', tensorType('f32', shape), 'param', zeros);
   const g = b.addInput('g', tensorType('f32', shape), 'state', zeros);
+  const hp = { lr: 0.01, beta2: 0.999, clip: 1 };
+  const off = b.addInput('offsets', tensorType('i32', [c.n + 1]), 'state', zeros);
+  if (sgd) {
+    b.setOutput('w1', sparse ? b.add1('expertSgdUpdate', { lr: 0.01 }, [w, g, off]) : b.add1('sgdUpdate', { lr: 0.01 }, [w, g]));
+    return b.finish();
+  }
   const vr = b.addInput('vr', tensorType('f32', [c.n, c.D]), 'state', zeros);
   const vc = b.addInput('vc', tensorType('f32', [c.n, c.H]), 'state', zeros);
-  const hp = { lr: 0.01, beta2: 0.999, clip: 1 };
   if (sparse) {
     const last = b.addInput('last', tensorType('i32', [c.n]), 'state', zeros);
-    const off = b.addInput('offsets', tensorType('i32', [c.n + 1]), 'state', zeros);
     b.setOutput('w1', b.addNode('expertFactoredAdamUpdate', hp, [w, g, vr, vc, last, off])[0]!);
   } else {
     b.setOutput('w1', b.addNode('factoredAdamUpdate', hp, [w, g, vr, vc])[0]!);
@@ -65,8 +80,8 @@ function updateGraph(c: Config, sparse: boolean): Graph {
   return b.finish();
 }
 
-async function prepare(dev: DeviceContext, c: Config, sparse: boolean, offsets: Int32Array): Promise<{ exe: WebGpuExecutable; dispatches: number }> {
-  const graph = updateGraph(c, sparse);
+async function prepare(dev: DeviceContext, c: Config, sparse: boolean, sgd: boolean, offsets: Int32Array): Promise<{ exe: WebGpuExecutable; dispatches: number }> {
+  const graph = updateGraph(c, sparse, sgd);
   const plan = lowerToWebGpu(graph, dev.device.limits);
   const exe = await prepareWebGpuPlan(dev, plan);
   const size = c.n * c.D * c.H;
@@ -74,14 +89,15 @@ async function prepare(dev: DeviceContext, c: Config, sparse: boolean, offsets: 
   const params: Record<string, Tensor> = {
     w1: f32([c.n, c.D, c.H], randArray(size, 0.1, 1)),
     g: f32([c.n, c.D, c.H], randArray(size, 0.01, 2)),
-    vr: f32([c.n, c.D], new Float32Array(c.n * c.D)),
-    vc: f32([c.n, c.H], new Float32Array(c.n * c.H)),
+    offsets: { type: tensorType('i32', [c.n + 1]), data: offsets },
   };
-  if (sparse) {
-    params.last = { type: tensorType('i32', [c.n]), data: new Int32Array(c.n) };
-    params.offsets = { type: tensorType('i32', [c.n + 1]), data: offsets };
+  if (!sgd) {
+    params.vr = f32([c.n, c.D], new Float32Array(c.n * c.D));
+    params.vc = f32([c.n, c.H], new Float32Array(c.n * c.H));
   }
-  exe.setParams(params);
+  if (sparse && !sgd) params.last = { type: tensorType('i32', [c.n]), data: new Int32Array(c.n) };
+  const wanted = new Set(plan.inputs.map((i) => i.name));
+  exe.setParams(Object.fromEntries(Object.entries(params).filter(([k]) => wanted.has(k))));
   return { exe, dispatches: plan.steps.reduce((a, s) => a + s.dispatches.length, 0) };
 }
 
@@ -104,42 +120,76 @@ if (!dev) {
 }
 const loadStart = hostLoad();
 console.log(`adapter ${dev.info.backend}: ${dev.info.description}; loadavg ${loadStart.loadavg.join(' ')}`);
+/** Times two async runs alternately after one warm-up each; returns the samples (ms) of each. */
+async function alternate(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number[], number[]]> {
+  const fns = [a, b];
+  const samples: [number[], number[]] = [[], []];
+  for (const f of fns) await f();
+  for (let r = 0; r < runs; r++) {
+    for (let i = 0; i < 2; i++) {
+      const t0 = performance.now();
+      await fns[i]!();
+      samples[i]!.push(performance.now() - t0);
+    }
+  }
+  return samples;
+}
+
+const med = (xs: number[]) => round(median(xs), 2);
 const results = [];
 for (const c of configs) {
   const offsets = routedOffsets(c.n, c.pairs, 7);
   const active = Array.from({ length: c.n }, (_, e) => offsets[e + 1]! > offsets[e]!).filter(Boolean).length;
-  const sides = [await prepare(dev, c, false, offsets), await prepare(dev, c, true, offsets)];
-  const samples: number[][] = [[], []];
-  let step = 0;
-  // No output is read (a readback of the bank would dominate): wait for the queue instead.
-  const once = async (i: number) => {
-    await sides[i]!.exe.run({}, { seed: 0, step: step++, training: true }, []);
-    await dev.device.queue.onSubmittedWorkDone();
-  };
-  for (let i = 0; i < 2; i++) await once(i); // warm-up (pipelines, first touch)
-  for (let r = 0; r < runs; r++) {
-    for (let i = 0; i < 2; i++) {
-      const t0 = performance.now();
-      await once(i);
-      samples[i]!.push(performance.now() - t0);
-    }
+  const row: Record<string, unknown> = { ...c, bankMiB: round((c.n * c.D * c.H * 4) / 2 ** 20, 1), activeExperts: active };
+  for (const sgd of [false, true]) {
+    const sides = [await prepare(dev, c, false, sgd, offsets), await prepare(dev, c, true, sgd, offsets)];
+    let step = 0;
+    // No output is read (a readback of the bank would dominate): wait for the queue instead.
+    const once = (i: number) => async () => {
+      await sides[i]!.exe.run({}, { seed: 0, step: step++, training: true }, []);
+      await dev.device.queue.onSubmittedWorkDone();
+    };
+    const [dense, sparse] = await alternate(once(0), once(1));
+    for (const s of sides) s.exe.destroy();
+    const name = sgd ? 'sgd' : 'factoredAdam';
+    row[name] = {
+      dense_ms: med(dense),
+      sparse_ms: med(sparse),
+      speedup: round(median(dense) / median(sparse), 2),
+      dispatches: { dense: sides[0]!.dispatches, sparse: sides[1]!.dispatches },
+      samples_ms: { dense: dense.map((x) => round(x, 2)), sparse: sparse.map((x) => round(x, 2)) },
+    };
+    console.log(`${name} n ${c.n} [${c.n},${c.D},${c.H}] (${row.bankMiB} MiB), ${c.pairs} routed pairs, ${active} active experts: dense ${med(dense)} ms, sparse ${med(sparse)} ms (×${round(median(dense) / median(sparse), 2)})`);
   }
-  for (const s of sides) s.exe.destroy();
-  const [dense, sparse] = samples.map((s) => round(median(s), 2)) as [number, number];
-  const row = {
-    ...c,
-    bankMiB: round((c.n * c.D * c.H * 4) / 2 ** 20, 1),
-    activeExperts: active,
-    dense_ms: dense,
-    sparse_ms: sparse,
-    speedup: round(dense / sparse, 2),
-    dispatches: { dense: sides[0]!.dispatches, sparse: sides[1]!.dispatches },
-    samples_ms: { dense: samples[0]!.map((x) => round(x, 2)), sparse: samples[1]!.map((x) => round(x, 2)) },
-  };
   results.push(row);
-  console.log(`n ${c.n} [${c.n},${c.D},${c.H}] (${row.bankMiB} MiB), ${c.pairs} routed pairs, ${active} active experts: dense ${dense} ms, sparse ${sparse} ms (×${row.speedup})`);
 }
-const out = { bench: 'expert-optimizer', what: 'factored Adam of w1 [n, D, H] per step, dense vs sparse expert update, ms (median, wall clock of one submit until the queue is idle)', adapter: `${dev.info.backend}: ${dev.info.description}`, runs, loadStart, loadEnd: hostLoad(), results };
+
+// ---- the whole training step, sparse vs dense expert updates ----
+const stepOptions = { ...defaults, experts: quick ? 64 : 704, k: 4, width: 64, expertHidden: 64, T: 8, B: 32 };
+const optimizer = { name: 'factored-adam', lr: 0.01 } as const;
+const traced = traceModel(model, stepOptions);
+const trainers: Trainer[] = [];
+for (const sparseExperts of [true, false]) {
+  const passes = trainingPipeline({ optimizer, recompute: 'experts' }).map((p) => (p.name.startsWith('optimizer(') ? optimizerPass(optimizer, { sparseExperts }) : p));
+  const graph = new PassManager(passes).run(traced, createPassContext()).graph;
+  const init = initParams(graph, 1);
+  for (const name of ['moe0.wg', 'moe0.wn']) init[name] = { type: init[name]!.type, data: randArray(init[name]!.data.length, 1, 3) };
+  trainers.push(await prepareTrainer({ kind: 'webgpu', device: dev }, lowerToWebGpu(graph, dev.device.limits), init, { seed: 1 }));
+}
+const batch = syntheticFeeds(traceModel(model, stepOptions), 1);
+let trainStep = 0;
+const stepOf = (t: Trainer) => async () => t.step(batch, trainStep++);
+const [sparseStep, denseStep] = await alternate(stepOf(trainers[0]!), stepOf(trainers[1]!));
+for (const t of trainers) t.destroy();
+const step = {
+  options: stepOptions,
+  sparse_ms: med(sparseStep),
+  dense_ms: med(denseStep),
+  speedup: round(median(denseStep) / median(sparseStep), 2),
+  samples_ms: { sparse: sparseStep.map((x) => round(x, 2)), dense: denseStep.map((x) => round(x, 2)) },
+};
+console.log(`training step (${stepOptions.experts} experts, ${stepOptions.T * stepOptions.B} rows, k ${stepOptions.k}): dense ${step.dense_ms} ms, sparse ${step.sparse_ms} ms (×${step.speedup})`);
+const out = { bench: 'expert-optimizer', what: 'factored Adam and SGD of w1 [n, D, H] per step, dense vs sparse expert update, ms (median, wall clock of one submit until the queue is idle); whole training step of lstm-moe-lm sparse vs dense', adapter: `${dev.info.backend}: ${dev.info.description}`, runs, loadStart, loadEnd: hostLoad(), results, step };
 const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
 const file = new URL(`expert-optimizer${quick ? '-quick' : ''}.json`, dir);
