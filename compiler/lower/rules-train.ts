@@ -27,7 +27,7 @@ import { crossEntropyGradKernel, softmaxGradKernel } from '../wgsl/grad-softmax.
 import { lstmKernels } from '../wgsl/lstm.ts';
 import { lstmGradKernels } from '../wgsl/lstm-grad.ts';
 import { matmulKernel } from '../wgsl/matmul.ts';
-import { expertFactoredGroups, expertFactoredLinesKernel, expertFactoredStatsKernel, expertFactoredUpdateKernel, expertSgdGroups, expertSgdKernel } from '../wgsl/expert-optimizers.ts';
+import { expertFactoredGridsKernel, expertFactoredLinesKernel, expertFactoredStatsKernel, expertFactoredUpdateKernel, expertSgdGroups, expertSgdKernel } from '../wgsl/expert-optimizers.ts';
 import { adamKernel, factoredLineMeanKernel, factoredStatsKernel, factoredUpdateKernel, sgdKernel } from '../wgsl/optimizers.ts';
 import { segmentGemmTnKernel, segmentSumKernel } from '../wgsl/segment.ts';
 import { activeExpertsOf, indirectGrid } from './active.ts';
@@ -311,15 +311,16 @@ export const TRAIN_RULES = {
     const p = whole(c, c.output(0), node, 'the parameter');
     const [g, vr, vc, last] = [c.input(1), c.output(1), c.output(2), c.output(3)];
     const active = activeExpertsOf(c, node.inputs[5]!, c.input(5), n);
-    const per = expertFactoredGroups({ r, c: cc });
     const o = (run: RunParams) => ({ n, r, c: cc, ...node.params, step: run.step });
     const stats = c.scratch('expertFactoredAdam.stats', 'f32', 2 * n);
     const linesFor = (run: RunParams) => expertFactoredLinesKernel(o(run));
     const statsFor = (run: RunParams) => expertFactoredStatsKernel(o(run));
     const updateFor = (run: RunParams) => expertFactoredUpdateKernel(o(run));
-    c.emit(linesFor(c.run0), { g, vr, vc, last, activeList: active }, (run) => linesFor(run).uniformData!, indirectGrid(c, active, { word: 0, multiplier: per.lines }));
-    c.emit(statsFor(c.run0), { g, vr, vc, stats, last, activeList: active }, (run) => statsFor(run).uniformData!, indirectGrid(c, active, { word: 0, multiplier: 1 }));
-    c.emit(updateFor(c.run0), { p, g, vr, vc, stats, activeList: active }, (run) => updateFor(run).uniformData!, indirectGrid(c, active, { word: 0, multiplier: per.update }));
+    const args = c.scratch('expertFactoredAdam.grids', 'i32', 12);
+    c.emit(expertFactoredGridsKernel({ r, c: cc }), { activeList: active, args });
+    c.emit(linesFor(c.run0), { g, vr, vc, last, activeList: active }, (run) => linesFor(run).uniformData!, { buffer: args, offset: 0 });
+    c.emit(statsFor(c.run0), { g, vr, vc, stats, last, activeList: active }, (run) => statsFor(run).uniformData!, { buffer: args, offset: 16 });
+    c.emit(updateFor(c.run0), { p, g, vr, vc, stats, activeList: active }, (run) => updateFor(run).uniformData!, { buffer: args, offset: 32 });
   },
 } satisfies {
   [O in

@@ -9,10 +9,11 @@
  * grid; each line first catches up the s = step − last[e] skipped zero-gradient steps,
  * x ← β2ˢ·(x − eps1) + eps1 with β2ˢ = exp2(s·log2 β2), then adds (1−β2)·mean(g² + eps1)),
  * `expertFactoredStatsKernel` (one workgroup per active expert: mean(vr') and the clipping
- * divisor, fixed-order trees, and last[e] = step + 1) and `expertFactoredUpdateKernel`.
+ * divisor, fixed-order trees, and last[e] = step + 1) and `expertFactoredUpdateKernel`; their three
+ * grids are written by one invocation of `expertFactoredGridsKernel`.
  */
 import { biasCorrection, U_WGSL } from './optimizers.ts';
-import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { ceilDiv, FOLD_GRID_WGSL, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
 import { workgroupReduce } from './reduce-snippets.ts';
 
 const WG = 256;
@@ -222,4 +223,48 @@ ${MAIN} {
 }
 `;
   return { name: 'expert_factored_adam.update', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(o.n * expertFactoredGroups(o).update), cacheKey: 'expert_factored_adam.update', uniformData: u.data };
+}
+
+/**
+ * Writes the three folded grids of the factored-Adam kernels for count = activeList[0] active
+ * experts into `args` [12] (u32): lines (count·groups.lines) at word 0, stats (count) at word 4,
+ * update (count·groups.update) at word 8. One invocation. Bindings: `activeList` (i32), `args`
+ * (read_write, u32), `params`.
+ */
+export function expertFactoredGridsKernel(o: { readonly r: number; readonly c: number }): Kernel {
+  const gr = expertFactoredGroups(o);
+  const u = uniformBlock([
+    ['perLines', 'u32', gr.lines],
+    ['perUpdate', 'u32', gr.update],
+  ]);
+  const wgsl = /* wgsl */ `// expert factored adam: indirect grids (lines, stats, update)
+${u.struct}
+@group(0) @binding(0) var<storage, read> activeList: array<i32>;
+@group(0) @binding(1) var<storage, read_write> args: array<u32>;
+@group(0) @binding(2) var<uniform> params: Params;
+${FOLD_GRID_WGSL}
+fn put(at: u32, groups: u32) {
+  let g = fold_grid(groups);
+  args[at] = g.x;
+  args[at + 1u] = g.y;
+  args[at + 2u] = g.z;
+  args[at + 3u] = 0u;
+}
+@compute @workgroup_size(1)
+fn main() {
+  let count = u32(max(activeList[0], 0));
+  put(0u, count * params.perLines);
+  put(4u, count);
+  put(8u, count * params.perUpdate);
+}
+`;
+  return {
+    name: 'expert_factored_adam.grids',
+    wgsl,
+    bindings: [{ name: 'activeList', access: 'read' }, { name: 'args', access: 'read_write' }, PARAMS],
+    workgroupSize: [1, 1, 1],
+    dispatch: [1, 1, 1],
+    cacheKey: 'expert_factored_adam.grids',
+    uniformData: u.data,
+  };
 }
