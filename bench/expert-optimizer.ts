@@ -11,7 +11,8 @@
  * hierarchical regime n = 16384, D = 16, H = 64 with 1024 routed pairs. SGD of the same bank is
  * timed the same way. Then the whole training step of examples/lstm-moe-lm.ts (factored Adam,
  * recompute experts, random gate weights) at 704 experts, k 4, width 64, expert hidden 64,
- * 256 rows, compiled with the sparse and with the dense expert updates. The two sides alternate
+ * 256 rows, compiled with the sparse and with the dense expert updates (wall clock per step, and
+ * GPU timestamps summed over the update ops when the adapter has timestamp-query). The two sides alternate
  * run by run after a warm-up; medians and the host load average are written to
  * bench/results/expert-optimizer(-quick).json.
  */
@@ -23,7 +24,6 @@ import { initParams } from '../ir/interpret.ts';
 import { optimizerPass } from '../passes/optimizer.ts';
 import { createPassContext, PassManager } from '../passes/pass.ts';
 import { syntheticFeeds } from '../runtime/synthetic-feeds.ts';
-import { prepareTrainer, type Trainer } from '../runtime/trainer.ts';
 import model, { defaults } from '../examples/lstm-moe-lm.ts';
 import { GraphBuilder, type Graph } from '../ir/graph.ts';
 import type { Tensor } from '../ir/tensor.ts';
@@ -168,27 +168,45 @@ for (const c of configs) {
 const stepOptions = { ...defaults, experts: quick ? 64 : 704, k: 4, width: 64, expertHidden: 64, T: 8, B: 32 };
 const optimizer = { name: 'factored-adam', lr: 0.01 } as const;
 const traced = traceModel(model, stepOptions);
-const trainers: Trainer[] = [];
+const exes: WebGpuExecutable[] = [];
 for (const sparseExperts of [true, false]) {
   const passes = trainingPipeline({ optimizer, recompute: 'experts' }).map((p) => (p.name.startsWith('optimizer(') ? optimizerPass(optimizer, { sparseExperts }) : p));
   const graph = new PassManager(passes).run(traced, createPassContext()).graph;
   const init = initParams(graph, 1);
   for (const name of ['moe0.wg', 'moe0.wn']) init[name] = { type: init[name]!.type, data: randArray(init[name]!.data.length, 1, 3) };
-  trainers.push(await prepareTrainer({ kind: 'webgpu', device: dev }, lowerToWebGpu(graph, dev.device.limits), init, { seed: 1 }));
+  const exe = await prepareWebGpuPlan(dev, lowerToWebGpu(graph, dev.device.limits));
+  exe.setParams(init);
+  exes.push(exe);
 }
-const batch = syntheticFeeds(traceModel(model, stepOptions), 1);
+const batch = syntheticFeeds(traced, 1);
 let trainStep = 0;
-const stepOf = (t: Trainer) => async () => t.step(batch, trainStep++);
-const [sparseStep, denseStep] = await alternate(stepOf(trainers[0]!), stepOf(trainers[1]!));
-for (const t of trainers) t.destroy();
+const stepOf = (exe: WebGpuExecutable) => async () => exe.run(batch, { seed: 1, step: trainStep++, training: true }, ['loss']);
+const [sparseStep, denseStep] = await alternate(stepOf(exes[0]!), stepOf(exes[1]!));
+const optimizerMs = async (exe: WebGpuExecutable): Promise<{ all: number; experts: number }> => {
+  const t = await exe.profile({ seed: 1, step: trainStep++, training: true });
+  const upd = t.filter((d) => d.op.endsWith('Update'));
+  return { all: upd.reduce((a, d) => a + d.ms, 0), experts: upd.filter((d) => d.layer === 'moe0').reduce((a, d) => a + d.ms, 0) };
+};
+const profiled: { all: number; experts: number }[][] = [[], []];
+const canProfile = dev.device.features.has('timestamp-query');
+for (let r = 0; canProfile && r < runs; r++) for (let i = 0; i < 2; i++) profiled[i]!.push(await optimizerMs(exes[i]!));
+for (const e of exes) e.destroy();
+const medOf = (xs: { all: number; experts: number }[], k: 'all' | 'experts') => (xs.length ? med(xs.map((x) => x[k])) : null);
 const step = {
   options: stepOptions,
   sparse_ms: med(sparseStep),
   dense_ms: med(denseStep),
   speedup: round(median(denseStep) / median(sparseStep), 2),
   samples_ms: { sparse: sparseStep.map((x) => round(x, 2)), dense: denseStep.map((x) => round(x, 2)) },
+  gpuUpdateMs: canProfile
+    ? {
+        note: 'GPU timestamps summed over the update ops (every parameter; and those of layer moe0: w1, w2, b1, b2, wg, wn), median over runs',
+        sparse: { all: medOf(profiled[0]!, 'all'), moe0: medOf(profiled[0]!, 'experts') },
+        dense: { all: medOf(profiled[1]!, 'all'), moe0: medOf(profiled[1]!, 'experts') },
+      }
+    : 'timestamp-query not available',
 };
-console.log(`training step (${stepOptions.experts} experts, ${stepOptions.T * stepOptions.B} rows, k ${stepOptions.k}): dense ${step.dense_ms} ms, sparse ${step.sparse_ms} ms (×${step.speedup})`);
+console.log(`training step (${stepOptions.experts} experts, ${stepOptions.T * stepOptions.B} rows, k ${stepOptions.k}): dense ${step.dense_ms} ms, sparse ${step.sparse_ms} ms (×${step.speedup}); GPU ms of updates ${JSON.stringify(step.gpuUpdateMs)}`);
 const out = { bench: 'expert-optimizer', what: 'factored Adam and SGD of w1 [n, D, H] per step, dense vs sparse expert update, ms (median, wall clock of one submit until the queue is idle); whole training step of lstm-moe-lm sparse vs dense', adapter: `${dev.info.backend}: ${dev.info.description}`, runs, loadStart, loadEnd: hostLoad(), results, step };
 const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
