@@ -17,6 +17,8 @@ import { ceilDiv, FOLD_GRID_WGSL, grid1d, uniformBlock, type Kernel, type Kernel
 import { workgroupReduce } from './reduce-snippets.ts';
 
 const WG = 256;
+/** Elements of one matrix per workgroup of the update kernel (16 per invocation). */
+const UPDATE_CHUNK = 16 * WG;
 const I32 = new Set(['activeList', 'last']);
 const MAIN = `@compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32)`;
@@ -83,10 +85,10 @@ export interface ExpertFactoredOptions {
   readonly step: number;
 }
 
-/** Workgroups per expert of the lines kernel (row lines, then column lines) and of the update kernel. */
+/** Workgroups per expert of the lines kernel (row lines, then column lines) and of the update kernel (UPDATE_CHUNK elements each). */
 export function expertFactoredGroups(o: { readonly r: number; readonly c: number }): { readonly lines: number; readonly rowBlocks: number; readonly update: number } {
   const rowBlocks = ceilDiv(o.r, WG);
-  return { lines: rowBlocks + ceilDiv(o.c, WG), rowBlocks, update: Math.max(1, ceilDiv(o.r * o.c, WG)) };
+  return { lines: rowBlocks + ceilDiv(o.c, WG), rowBlocks, update: Math.max(1, ceilDiv(o.r * o.c, UPDATE_CHUNK)) };
 }
 
 function factoredUniform(o: ExpertFactoredOptions) {
@@ -106,6 +108,9 @@ function factoredUniform(o: ExpertFactoredOptions) {
     ['c2', 'f32', 1 - o.beta2],
     // log2(β2) in f64 on the host; β2 = 0 gives −∞, and exp2(−∞·s) = 0 for s > 0 (β2ˢ = 0).
     ['log2b2', 'f32', Math.log2(o.beta2)],
+    // Walking a matrix by WG elements at a time: row and column steps (no division per element).
+    ['stepI', 'u32', o.c > 0 ? Math.floor(WG / o.c) : 0],
+    ['stepJ', 'u32', o.c > 0 ? WG % o.c : 0],
   ]);
 }
 
@@ -182,10 +187,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var div = 1.0;
   if (params.clip > 0.0) {
     var sq = 0.0;
+    var i = t / C;
+    var j = t - i * C;
     for (var q = t; q < R * C; q += ${WG}u) {
-      let i = q / C;
-      let uv = u_at(b, i, q - i * C, g[b * R * C + q], vrMean);
+      let uv = u_at(b, i, j, g[b * R * C + q], vrMean);
       sq = fma(uv, uv, sq);
+      i += params.stepI;
+      j += params.stepJ;
+      if (j >= C) { j -= C; i += 1u; }
     }
     let rms = sqrt(tree_sum(sq, t) / f32(R * C));
     div = max(1.0, rms / params.clip);
@@ -213,13 +222,22 @@ ${decls(bindings)}
 ${U_WGSL}
 ${MAIN} {
   ${LOCATE('params.perUpdate')}
-  let rc = params.r * params.c;
-  let q = k * ${WG}u + lid;
-  if (q >= rc) { return; }
-  let i = e * rc + q;
-  let row = q / params.c;
-  let uv = u_at(e, row, q - row * params.c, g[i], stats[2u * a]);
-  p[i] = p[i] - params.lr * (uv / stats[2u * a + 1u]);
+  let C = params.c;
+  let rc = params.r * C;
+  let end = min(rc, (k + 1u) * ${UPDATE_CHUNK}u);
+  let vrMean = stats[2u * a];
+  let div = stats[2u * a + 1u];
+  var q = k * ${UPDATE_CHUNK}u + lid;
+  var row = q / C;
+  var col = q - row * C;
+  for (; q < end; q += ${WG}u) {
+    let i = e * rc + q;
+    let uv = u_at(e, row, col, g[i], vrMean);
+    p[i] = p[i] - params.lr * (uv / div);
+    row += params.stepI;
+    col += params.stepJ;
+    if (col >= C) { col -= C; row += 1u; }
+  }
 }
 `;
   return { name: 'expert_factored_adam.update', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(o.n * expertFactoredGroups(o).update), cacheKey: 'expert_factored_adam.update', uniformData: u.data };
