@@ -42,9 +42,9 @@ const ro = (name: string): KernelBinding => ({ name, access: 'read' });
 const rw = (name: string): KernelBinding => ({ name, access: 'read_write' });
 const PARAMS: KernelBinding = { name: 'params', access: 'uniform' };
 
-/** Workgroups per expert of `expertSgdKernel` for blocks of `block` elements. */
+/** Workgroups per expert of `expertSgdKernel` for blocks of `block` elements (UPDATE_CHUNK each). */
 export function expertSgdGroups(block: number): number {
-  return Math.max(1, ceilDiv(block, WG));
+  return Math.max(1, ceilDiv(block, UPDATE_CHUNK));
 }
 
 /**
@@ -64,10 +64,11 @@ ${u.struct}
 ${decls(bindings)}
 ${MAIN} {
   ${LOCATE('params.per')}
-  let q = k * ${WG}u + lid;
-  if (q >= params.block) { return; }
-  let i = e * params.block + q;
-  p[i] = p[i] - params.lr * g[i];
+  let base = e * params.block;
+  let end = min(params.block, (k + 1u) * ${UPDATE_CHUNK}u);
+  for (var q = k * ${UPDATE_CHUNK}u + lid; q < end; q += ${WG}u) {
+    p[base + q] = p[base + q] - params.lr * g[base + q];
+  }
 }
 `;
   return { name: 'expert_sgd', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(o.n * per), cacheKey: 'expert_sgd', uniformData: u.data };
