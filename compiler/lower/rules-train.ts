@@ -315,14 +315,17 @@ export const TRAIN_RULES = {
     const active = activeExpertsOf(c, node.inputs[5]!, c.input(5), n);
     const o = (run: RunParams) => ({ n, r, c: cc, ...node.params, step: run.step });
     const stats = c.scratch('expertFactoredAdam.stats', 'f32', 2 * n);
-    const linesFor = (run: RunParams) => expertFactoredLinesKernel(o(run));
+    const rowW = c.scratch('expertFactoredAdam.rowW', 'f32', n * r);
+    const colsFor = (run: RunParams) => expertFactoredLinesKernel({ ...o(run), axis: 'cols' });
+    const rowsFor = (run: RunParams) => expertFactoredLinesKernel({ ...o(run), axis: 'rows' });
     const statsFor = (run: RunParams) => expertFactoredStatsKernel(o(run));
     const updateFor = (run: RunParams) => expertFactoredUpdateKernel(o(run));
-    const args = c.scratch('expertFactoredAdam.grids', 'i32', 12);
+    const args = c.scratch('expertFactoredAdam.grids', 'i32', 16);
     c.emit(expertFactoredGridsKernel({ r, c: cc }), { activeList: active, args });
-    c.emit(linesFor(c.run0), { g, vr, vc, last, activeList: active }, (run) => linesFor(run).uniformData!, { buffer: args, offset: 0 });
-    c.emit(statsFor(c.run0), { g, vr, vc, stats, last, activeList: active }, (run) => statsFor(run).uniformData!, { buffer: args, offset: 16 });
-    c.emit(updateFor(c.run0), { p, g, vr, vc, stats, activeList: active }, (run) => updateFor(run).uniformData!, { buffer: args, offset: 32 });
+    c.emit(colsFor(c.run0), { g, vc, last, activeList: active }, (run) => colsFor(run).uniformData!, { buffer: args, offset: 0 });
+    c.emit(rowsFor(c.run0), { g, vr, vc, rowW, last, activeList: active }, (run) => rowsFor(run).uniformData!, { buffer: args, offset: 16 });
+    c.emit(statsFor(c.run0), { vr, rowW, stats, last, activeList: active }, (run) => statsFor(run).uniformData!, { buffer: args, offset: 32 });
+    c.emit(updateFor(c.run0), { p, g, vr, vc, stats, activeList: active }, (run) => updateFor(run).uniformData!, { buffer: args, offset: 48 });
   },
 } satisfies {
   [O in

@@ -4,13 +4,13 @@
  * and is launched with an indirect grid of (active experts × workgroups per expert), folded over
  * the 65535 limit; workgroups past count·per return. Gradients of inactive experts are never read
  * (their producer may leave them unwritten, ops.ts READS_ACTIVE_EXPERT_ROWS). `expertSgdKernel`:
- * p[e] −= lr·g[e]. Factored Adam (β1 = 0) per [r, c] matrix in three dispatches like the dense
- * version (optimizers.ts): `expertFactoredLinesKernel` (row and column lines of an expert in one
- * grid; each line first catches up the s = step − last[e] skipped zero-gradient steps,
- * x ← β2ˢ·(x − eps1) + eps1 with β2ˢ = exp2(s·log2 β2), then adds (1−β2)·mean(g² + eps1)),
- * `expertFactoredStatsKernel` (one workgroup per active expert: mean(vr') and the clipping
- * divisor, fixed-order trees, and last[e] = step + 1) and `expertFactoredUpdateKernel`; their three
- * grids are written by one invocation of `expertFactoredGridsKernel`.
+ * p[e] −= lr·g[e]. Factored Adam (β1 = 0) per [r, c] matrix in four dispatches:
+ * `expertFactoredLinesKernel` over columns, then rows (each line first catches up the
+ * s = step − last[e] skipped zero-gradient steps, x ← β2ˢ·(x − eps1) + eps1 with
+ * β2ˢ = exp2(s·log2 β2), then adds (1−β2)·mean(g² + eps1); the row pass also sums g²/vc' per row),
+ * `expertFactoredStatsKernel` (one workgroup per active expert, O(r): mean(vr') and the clipping
+ * divisor by fixed-order trees, and last[e] = step + 1) and `expertFactoredUpdateKernel`; their
+ * four grids are written by one invocation of `expertFactoredGridsKernel`. Three passes over g.
  */
 import { biasCorrection, U_WGSL } from './optimizers.ts';
 import { ceilDiv, FOLD_GRID_WGSL, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
@@ -86,10 +86,9 @@ export interface ExpertFactoredOptions {
   readonly step: number;
 }
 
-/** Workgroups per expert of the lines kernel (row lines, then column lines) and of the update kernel (UPDATE_CHUNK elements each). */
-export function expertFactoredGroups(o: { readonly r: number; readonly c: number }): { readonly lines: number; readonly rowBlocks: number; readonly update: number } {
-  const rowBlocks = ceilDiv(o.r, WG);
-  return { lines: rowBlocks + ceilDiv(o.c, WG), rowBlocks, update: Math.max(1, ceilDiv(o.r * o.c, UPDATE_CHUNK)) };
+/** Workgroups per expert of the row-lines, column-lines and update kernels (UPDATE_CHUNK elements each). */
+export function expertFactoredGroups(o: { readonly r: number; readonly c: number }): { readonly rows: number; readonly cols: number; readonly update: number } {
+  return { rows: Math.max(1, ceilDiv(o.r, WG)), cols: Math.max(1, ceilDiv(o.c, WG)), update: Math.max(1, ceilDiv(o.r * o.c, UPDATE_CHUNK)) };
 }
 
 function factoredUniform(o: ExpertFactoredOptions) {
@@ -98,8 +97,8 @@ function factoredUniform(o: ExpertFactoredOptions) {
   return uniformBlock([
     ['r', 'u32', o.r],
     ['c', 'u32', o.c],
-    ['rowBlocks', 'u32', gr.rowBlocks],
-    ['perLines', 'u32', gr.lines],
+    ['perRows', 'u32', gr.rows],
+    ['perCols', 'u32', gr.cols],
     ['perUpdate', 'u32', gr.update],
     ['step', 'i32', o.step],
     ['clip', 'f32', o.clip],
@@ -116,14 +115,41 @@ function factoredUniform(o: ExpertFactoredOptions) {
 }
 
 /**
- * Row and column statistics of the active experts, caught up then updated in place. Bindings:
- * `g`, `vr`, `vc` (read_write), `last` (i32, read), `activeList` (i32), `params` (rebuild per
- * step). Launch with count·expertFactoredGroups(o).lines groups.
+ * Column (`axis` 'cols') or row ('rows') statistics of the active experts, caught up then updated
+ * in place; run 'cols' first: the row pass also writes rowW[a·r + i] = Σ_j g[i,j]²/vc'[j] (with
+ * the new vc'), from which the stats kernel gets Σ u² without another pass over g. Bindings: `g`,
+ * `vr` or `vc` (read_write), then for 'rows' `vc` (read) and `rowW` (read_write, f32 [n·r]),
+ * `last` (i32, read), `activeList` (i32), `params` (rebuild per step). Launch with
+ * count·expertFactoredGroups(o)[axis] groups.
  */
-export function expertFactoredLinesKernel(o: ExpertFactoredOptions): Kernel {
+export function expertFactoredLinesKernel(o: ExpertFactoredOptions & { readonly axis: 'rows' | 'cols' }): Kernel {
   const u = factoredUniform(o);
-  const bindings = [ro('g'), rw('vr'), rw('vc'), ro('last'), ro('activeList'), PARAMS];
-  const wgsl = /* wgsl */ `// expert factored adam: catch up and update row/column statistics (active experts, in place)
+  const rows = o.axis === 'rows';
+  const bindings = rows ? [ro('g'), rw('vr'), ro('vc'), rw('rowW'), ro('last'), ro('activeList'), PARAMS] : [ro('g'), rw('vc'), ro('last'), ro('activeList'), PARAMS];
+  const body = rows
+    ? `let i = k * ${WG}u + lid;
+  if (i >= R) { return; }
+  var acc = 0.0;
+  var wsum = 0.0;
+  for (var j = 0u; j < C; j++) {
+    let gv = g[base + i * C + j];
+    let g2 = gv * gv;
+    acc += g2 + 1e-30;
+    wsum += g2 / vc[e * C + j];
+  }
+  let at = e * R + i;
+  vr[at] = params.b2 * caught_up(vr[at], e) + params.c2 * (acc / f32(C));
+  rowW[a * R + i] = wsum;`
+    : `let j = k * ${WG}u + lid;
+  if (j >= C) { return; }
+  var acc = 0.0;
+  for (var i = 0u; i < R; i++) {
+    let gv = g[base + i * C + j];
+    acc += gv * gv + 1e-30;
+  }
+  let at = e * C + j;
+  vc[at] = params.b2 * caught_up(vc[at], e) + params.c2 * (acc / f32(R));`;
+  const wgsl = /* wgsl */ `// expert factored adam: catch up and update ${rows ? 'row' : 'column'} statistics (active experts, in place)
 ${u.struct}
 ${decls(bindings)}
 // The statistic after s = step − last[e] skipped zero-gradient steps: β2ˢ·(x − eps1) + eps1.
@@ -133,48 +159,30 @@ fn caught_up(x: f32, e: u32) -> f32 {
   return exp2(f32(s) * params.log2b2) * (x - 1e-30) + 1e-30;
 }
 ${MAIN} {
-  ${LOCATE('params.perLines')}
+  ${LOCATE(rows ? 'params.perRows' : 'params.perCols')}
   let R = params.r;
   let C = params.c;
   let base = e * R * C;
-  if (k < params.rowBlocks) {
-    let i = k * ${WG}u + lid;
-    if (i >= R) { return; }
-    var acc = 0.0;
-    for (var j = 0u; j < C; j++) {
-      let gv = g[base + i * C + j];
-      acc += gv * gv + 1e-30;
-    }
-    let at = e * R + i;
-    vr[at] = params.b2 * caught_up(vr[at], e) + params.c2 * (acc / f32(C));
-  } else {
-    let j = (k - params.rowBlocks) * ${WG}u + lid;
-    if (j >= C) { return; }
-    var acc = 0.0;
-    for (var i = 0u; i < R; i++) {
-      let gv = g[base + i * C + j];
-      acc += gv * gv + 1e-30;
-    }
-    let at = e * C + j;
-    vc[at] = params.b2 * caught_up(vc[at], e) + params.c2 * (acc / f32(R));
-  }
+  ${body}
 }
 `;
-  return { name: 'expert_factored_adam.lines', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(o.n * expertFactoredGroups(o).lines), cacheKey: 'expert_factored_adam.lines', uniformData: u.data };
+  const per = expertFactoredGroups(o)[o.axis];
+  return { name: `expert_factored_adam.${o.axis}`, wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(o.n * per), cacheKey: `expert_factored_adam.${o.axis}`, uniformData: u.data };
 }
 
 /**
  * Per active expert (slot a): stats[2a] = mean(vr'), stats[2a+1] = max(1, rms(u)/clip) (1 when
- * clip ≤ 0), and last[e] = step + 1. Bindings: `g`, `vr`, `vc`, `stats` (read_write, f32 [2n]),
- * `last` (read_write, i32), `activeList`, `params`. Launch with count groups.
+ * clip ≤ 0), and last[e] = step + 1. Σ u² = mean(vr')·(1 − β2ᵗ)·Σ_i rowW_i / vr'_i (u² =
+ * g²/v̂ with v̂ = vr'·vc'/mean(vr')/(1 − β2ᵗ); a zero row of g has rowW = 0): O(r) per expert.
+ * Bindings: `vr`, `rowW`, `stats` (read_write, f32 [2n]), `last` (read_write, i32), `activeList`,
+ * `params`. Launch with count groups.
  */
 export function expertFactoredStatsKernel(o: ExpertFactoredOptions): Kernel {
   const u = factoredUniform(o);
-  const bindings = [ro('g'), ro('vr'), ro('vc'), rw('stats'), rw('last'), ro('activeList'), PARAMS];
+  const bindings = [ro('vr'), ro('rowW'), rw('stats'), rw('last'), ro('activeList'), PARAMS];
   const wgsl = /* wgsl */ `// expert factored adam: per-matrix mean(vr') and update-clipping divisor (active experts)
 ${u.struct}
 ${decls(bindings)}
-${U_WGSL}
 ${workgroupReduce(WG)}@compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let a = wid.y * nwg.x + wid.x;
@@ -188,16 +196,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var div = 1.0;
   if (params.clip > 0.0) {
     var sq = 0.0;
-    var i = t / C;
-    var j = t - i * C;
-    for (var q = t; q < R * C; q += ${WG}u) {
-      let uv = u_at(b, i, j, g[b * R * C + q], vrMean);
-      sq = fma(uv, uv, sq);
-      i += params.stepI;
-      j += params.stepJ;
-      if (j >= C) { j -= C; i += 1u; }
-    }
-    let rms = sqrt(tree_sum(sq, t) / f32(R * C));
+    for (var i = t; i < R; i += ${WG}u) { sq += rowW[a * R + i] / vr[b * R + i]; }
+    let rms = sqrt(tree_sum(sq, t) * vrMean * params.bc2 / f32(R * C));
     div = max(1.0, rms / params.clip);
   }
   if (t == 0u) {
@@ -245,18 +245,19 @@ ${MAIN} {
 }
 
 /**
- * Writes the three folded grids of the factored-Adam kernels for count = activeList[0] active
- * experts into `args` [12] (u32): lines (count·groups.lines) at word 0, stats (count) at word 4,
- * update (count·groups.update) at word 8. One invocation. Bindings: `activeList` (i32), `args`
+ * Writes the four folded grids of the factored-Adam kernels for count = activeList[0] active
+ * experts into `args` [16] (u32): columns (count·groups.cols) at word 0, rows (count·groups.rows)
+ * at word 4, stats (count) at word 8, update (count·groups.update) at word 12. One invocation. Bindings: `activeList` (i32), `args`
  * (read_write, u32), `params`.
  */
 export function expertFactoredGridsKernel(o: { readonly r: number; readonly c: number }): Kernel {
   const gr = expertFactoredGroups(o);
   const u = uniformBlock([
-    ['perLines', 'u32', gr.lines],
+    ['perCols', 'u32', gr.cols],
+    ['perRows', 'u32', gr.rows],
     ['perUpdate', 'u32', gr.update],
   ]);
-  const wgsl = /* wgsl */ `// expert factored adam: indirect grids (lines, stats, update)
+  const wgsl = /* wgsl */ `// expert factored adam: indirect grids (columns, rows, stats, update)
 ${u.struct}
 @group(0) @binding(0) var<storage, read> activeList: array<i32>;
 @group(0) @binding(1) var<storage, read_write> args: array<u32>;
@@ -272,9 +273,10 @@ fn put(at: u32, groups: u32) {
 @compute @workgroup_size(1)
 fn main() {
   let count = u32(max(activeList[0], 0));
-  put(0u, count * params.perLines);
-  put(4u, count);
-  put(8u, count * params.perUpdate);
+  put(0u, count * params.perCols);
+  put(4u, count * params.perRows);
+  put(8u, count);
+  put(12u, count * params.perUpdate);
 }
 `;
   return {
