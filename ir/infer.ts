@@ -519,6 +519,28 @@ const RULES: { [O in OpName]: Rule<O> } = {
     if (!(p.beta2 >= 0 && p.beta2 < 1) || !Number.isFinite(p.lr) || !(p.clip >= 0)) fail(`need beta2 in [0,1), finite lr, clip ≥ 0; got ${p.beta2}, ${p.lr}, ${p.clip}`);
     return [w, vr, vc];
   },
+  expertSgdUpdate: (p, ins, fail) => {
+    arity(ins, 3, 3, fail);
+    const [w, g, off] = ins as [TensorType, TensorType, TensorType];
+    if (w.shape.length < 1) fail(`the expert bank must be [n, …], got ${formatType(w)}`);
+    if (!shapeEq(w.shape, g.shape)) fail(`gradient ${formatType(g)} must match parameter ${formatType(w)}`);
+    expertOffsets(off, w.shape[0]!, fail);
+    if (!Number.isFinite(p.lr)) fail(`lr must be finite, got ${p.lr}`);
+    return [w];
+  },
+  expertFactoredAdamUpdate: (p, ins, fail) => {
+    arity(ins, 6, 6, fail);
+    const [w, g, vr, vc, last, off] = ins as [TensorType, TensorType, TensorType, TensorType, TensorType, TensorType];
+    if (w.shape.length !== 3) fail(`the expert bank must be [n, r, c], got ${formatType(w)}`);
+    const [n, r, c] = w.shape as [number, number, number];
+    if (!shapeEq(w.shape, g.shape)) fail(`gradient ${formatType(g)} must match parameter ${formatType(w)}`);
+    if (vr.dtype !== 'f32' || !shapeEq(vr.shape, [n, r])) fail(`row statistics ${formatType(vr)} must be f32[${n},${r}]`);
+    if (vc.dtype !== 'f32' || !shapeEq(vc.shape, [n, c])) fail(`column statistics ${formatType(vc)} must be f32[${n},${c}]`);
+    if (last.dtype !== 'i32' || !shapeEq(last.shape, [n])) fail(`last-touched steps ${formatType(last)} must be i32[${n}]`);
+    expertOffsets(off, n, fail);
+    if (!(p.beta2 >= 0 && p.beta2 < 1) || !Number.isFinite(p.lr) || !(p.clip >= 0)) fail(`need beta2 in [0,1), finite lr, clip ≥ 0; got ${p.beta2}, ${p.lr}, ${p.clip}`);
+    return [w, vr, vc, last];
+  },
   secondaryGating: (p, ins, fail) => hierGatingTypes(p, ins, 0, fail),
   hierLoadEstimate: (p, ins, fail) => {
     arity(ins, 6, 6, fail);
@@ -545,6 +567,10 @@ const RULES: { [O in OpName]: Rule<O> } = {
 };
 
 /** Checks a two-level hierarchy's params (a, b groups/experts, k1 ≤ a, k2 ≤ b). */
+function expertOffsets(off: TensorType, n: number, fail: (m: string) => never): void {
+  if (off.dtype !== 'i32' || !shapeEq(off.shape, [n + 1])) fail(`dispatch offsets ${formatType(off)} must be i32[${n + 1}] (one more than the ${n} experts of the bank)`);
+}
+
 function hierParams(p: OpParams['hierLoadEstimate'], fail: (m: string) => never): void {
   for (const [k, v] of Object.entries({ a: p.a, b: p.b, k1: p.k1, k2: p.k2 })) {
     if (!Number.isInteger(v) || v < 1) fail(`${k} must be a positive integer, got ${v}`);

@@ -277,6 +277,17 @@ const RULES: { [O in OpName]: Rule<O> } = {
       { type: tc!, data: r.vc },
     ];
   },
+  expertSgdUpdate: (n, [p, g, off], c, [t]) => one(t!, opt.expertSgdUpdate(fl(p!), fl(g!), ints(off!), p!.type.shape[0]!, n.params.lr, c.precision)),
+  expertFactoredAdamUpdate: (n, [p, g, vr, vc, last, off], c, [tp, tr, tc, tl]) => {
+    const [nExp, rr, cc] = p!.type.shape as [number, number, number];
+    const r = opt.expertFactoredAdamUpdate(fl(p!), fl(g!), fl(vr!), fl(vc!), ints(last!), ints(off!), nExp, rr, cc, n.params, c.step, c.precision);
+    return [
+      { type: tp!, data: r.p },
+      { type: tr!, data: r.vr },
+      { type: tc!, data: r.vc },
+      { type: tl!, data: r.last },
+    ];
+  },
   secondaryGating: (n, ins, c, outTypes) => {
     const r = hier.secondaryGatingForward(hierGatingArgs(n.params, ins, c), c.precision);
     return [r.indices, r.gates, r.clean, r.sigma, r.topValues, r.localIndices].map((data, i) => ({ type: outTypes[i]!, data }));

@@ -357,6 +357,22 @@ export interface OpParams {
   shardRows: { rowBlock: number; rowStride: number; shardOffset: number };
   /** The transpose of shardRows: x [Rl, …] → [rows, …], zeros except global rows G(l) = x[l]. */
   padShardRows: { rowBlock: number; rowStride: number; shardOffset: number; rows: number };
+  /**
+   * SGD of an expert bank touching only the experts that got rows: (p [n, …], g [n, …], offsets
+   * i32 [n+1]) → p' where p'[e] = p[e] − lr·g[e] for every expert e with offsets[e+1] > offsets[e]
+   * and p'[e] = p[e] otherwise (g[e] is not read: its gradient is zero, so skipping is exact).
+   */
+  expertSgdUpdate: { lr: number };
+  /**
+   * factoredAdamUpdate of an expert bank [n, r, c] touching only the experts that got rows, with
+   * lazily decayed statistics: (p, g, vr [n, r], vc [n, c], last i32 [n], offsets i32 [n+1]) →
+   * (p', vr', vc', last'). last[e] is the number of steps whose decay expert e's statistics hold.
+   * For each expert e with offsets[e+1] > offsets[e], with s = max(0, step − last[e]) skipped steps:
+   * vr[e] ← β2ˢ·(vr[e] − eps1) + eps1 (likewise vc[e]) — exactly the s zero-gradient steps of
+   * factoredAdamUpdate, whose parameter update is 0 — then factoredAdamUpdate of matrix e at this
+   * step, and last'[e] = step + 1. Other experts (and their g[e]) are left untouched.
+   */
+  expertFactoredAdamUpdate: { lr: number; beta2: number; clip: number };
 }
 
 /** Every op name. */
@@ -378,6 +394,7 @@ export const OP_NAMES = [
   'sgdUpdate', 'adamUpdate', 'factoredAdamUpdate',
   'secondaryGating', 'hierLoadEstimate', 'secondaryGatingGrad', 'hierLoadEstimateGrad',
   'shardRandomNormal', 'shardDropout', 'allToAllDispatch', 'allToAllReturn', 'allReduceSum', 'hierLoadCombine', 'allGatherRows', 'shardRows', 'padShardRows',
+  'expertSgdUpdate', 'expertFactoredAdamUpdate',
 ] as const satisfies readonly OpName[];
 
 // Compile-time check that OP_NAMES lists every op exactly (fails to compile if one is missing).
@@ -426,6 +443,7 @@ export const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamK
   allGatherRows: { devices: 'integer', rowBlock: 'integer', rowStride: 'integer', shardOffset: 'integer' },
   shardRows: { rowBlock: 'integer', rowStride: 'integer', shardOffset: 'integer' },
   padShardRows: { rowBlock: 'integer', rowStride: 'integer', shardOffset: 'integer', rows: 'integer' },
+  expertSgdUpdate: { lr: 'number' }, expertFactoredAdamUpdate: { lr: 'number', beta2: 'number', clip: 'number' },
 };
 
 /**
@@ -436,6 +454,8 @@ export const IN_PLACE: Partial<Record<OpName, readonly number[]>> = {
   sgdUpdate: [0],
   adamUpdate: [0, 2, 3],
   factoredAdamUpdate: [0, 2, 3],
+  expertSgdUpdate: [0],
+  expertFactoredAdamUpdate: [0, 2, 3, 4],
 };
 
 /**
@@ -446,7 +466,25 @@ export const IN_PLACE: Partial<Record<OpName, readonly number[]>> = {
  * empty experts unwritten when every reader is listed here with the same offsets value and the
  * tensor is not a graph output. Filled in by the ops that honour it (sparse optimizer updates).
  */
-export const READS_ACTIVE_EXPERT_ROWS: Partial<Record<OpName, { readonly rows: number; readonly offsets: number }>> = {};
+export const READS_ACTIVE_EXPERT_ROWS: Partial<Record<OpName, { readonly rows: number; readonly offsets: number }>> = {
+  expertSgdUpdate: { rows: 1, offsets: 2 },
+  expertFactoredAdamUpdate: { rows: 1, offsets: 5 },
+};
+
+/**
+ * Ops that read per-expert parameter banks ([n, …], expert e's block at e) only for the slots of
+ * expert e in the dispatch offsets [n+1] they also take: `banks` are the input indices of such
+ * banks, `offsets` the input index of the offsets. A parameter read only at these positions, with
+ * one offsets value, gets a zero gradient block for every expert with an empty segment, so the
+ * optimizer pass may update it with the expert* update ops.
+ */
+export const EXPERT_BANK_READS: Partial<Record<OpName, { readonly banks: readonly number[]; readonly offsets: number }>> = {
+  expertFfn: { banks: [3, 4, 5, 6], offsets: 2 },
+  expertHidden: { banks: [3, 4], offsets: 2 },
+  expertOutput: { banks: [2, 3], offsets: 1 },
+  expertHiddenGrad: { banks: [4], offsets: 2 },
+  expertOutputGrad: { banks: [2], offsets: 1 },
+};
 
 /** Returns a list of problems with `params` for `op` (unknown, missing or mistyped keys). */
 export function checkParams(op: OpName, params: Record<string, unknown>): string[] {

@@ -8,8 +8,21 @@
  * moment). Updates are in place (ops.ts IN_PLACE), are scheduled after every other node (they
  * overwrite parameters the backward pass still reads) and are tagged phase 'update'. The gradient
  * outputs are replaced by `update:<name>` outputs, which alias the parameters' own storage.
+ *
+ * Sparse expert updates: an expert bank [n, …] read only by expert ops of one dispatch (ops.ts
+ * EXPERT_BANK_READS) has a zero gradient block for every expert without rows this step, so its
+ * update takes the dispatch offsets and touches only the experts with rows: `expertSgdUpdate`
+ * under SGD (exact: a zero gradient changes nothing) and, for the per-expert matrices [n, r, c]
+ * under factored Adam, `expertFactoredAdamUpdate` with one more state `opt.last:<name>` (i32 [n],
+ * the step count each expert's row/column statistics are decayed to; the skipped decay is caught
+ * up exactly when the expert is next touched, so p equals the dense update's and vr/vc are stored
+ * lazily decayed — ir/reference/optimizers.ts catchUpExpertStatistics gives the dense values).
+ * Kept dense: Adam (β1 > 0: momentum moves p even with a zero gradient, so skipping is not exact)
+ * and, under factored Adam, the bias banks [n, H] (ONE matrix across experts whose column
+ * statistics couple the experts).
  */
 import { GraphBuilder, type Graph } from '../ir/graph.ts';
+import { EXPERT_BANK_READS } from '../ir/ops.ts';
 import { formatType, numel, tensorType } from '../ir/types.ts';
 import type { Pass } from './pass.ts';
 
@@ -29,8 +42,37 @@ export interface StateReport {
   readonly adamBytes: number;
 }
 
+/** Options of the optimizer pass beyond the optimizer itself. */
+export interface OptimizerPassOptions {
+  /** Update expert banks only for the experts with rows (default true); false: every update dense. */
+  readonly sparseExperts?: boolean;
+}
+
+/**
+ * The dispatch offsets value of expert bank `value` ([n, …]) when every reader of it is an expert
+ * op reading it as a bank of one dispatch whose offsets are [n+1]; otherwise undefined.
+ */
+export function expertBankOffsets(g: Graph, value: number): number | undefined {
+  const shape = g.values.get(value)!.type.shape;
+  if (shape.length < 1 || g.outputs.some((o) => o.value === value)) return undefined;
+  let offsets: number | undefined;
+  for (const node of g.nodes) {
+    for (let i = 0; i < node.inputs.length; i++) {
+      if (node.inputs[i] !== value) continue;
+      const reads = EXPERT_BANK_READS[node.op];
+      if (!reads || !reads.banks.includes(i)) return undefined;
+      const off = node.inputs[reads.offsets]!;
+      if (offsets !== undefined && off !== offsets) return undefined;
+      offsets = off;
+    }
+  }
+  if (offsets === undefined) return undefined;
+  const t = g.values.get(offsets)!.type;
+  return t.dtype === 'i32' && t.shape.length === 1 && t.shape[0] === shape[0]! + 1 ? offsets : undefined;
+}
+
 /** Adds the update of every parameter with a `grad:` output; see the file comment. */
-export function applyOptimizer(g: Graph, cfg: OptimizerConfig): Graph {
+export function applyOptimizer(g: Graph, cfg: OptimizerConfig, opts: OptimizerPassOptions = {}): Graph {
   const b = GraphBuilder.from(g);
   const params = g.inputs.filter((i) => i.role === 'param');
   const gradOf = new Map(g.outputs.filter((o) => o.name.startsWith('grad:')).map((o) => [o.name.slice(5), o.value]));
@@ -44,11 +86,26 @@ export function applyOptimizer(g: Graph, cfg: OptimizerConfig): Graph {
     const grad = gradOf.get(p.name)!;
     const type = g.values.get(p.value)!.type;
     const layer = p.name.split('.')[0]!;
+    const offsets = opts.sparseExperts === false ? undefined : expertBankOffsets(g, p.value);
+    if (cfg.name === 'sgd' && offsets !== undefined) {
+      b.setOutput(`update:${p.name}`, b.add1('expertSgdUpdate', { lr: cfg.lr }, [p.value, grad, offsets], tag(layer)));
+      continue;
+    }
     if (cfg.name === 'sgd') {
       b.setOutput(`update:${p.name}`, b.add1('sgdUpdate', { lr: cfg.lr }, [p.value, grad], tag(layer)));
       continue;
     }
     const factored = cfg.name === 'factored-adam' && type.shape.length >= 2;
+    if (factored && offsets !== undefined && type.shape.length === 3) {
+      const [n, r, c] = type.shape as [number, number, number];
+      const vr = b.addInput(`opt.vr:${p.name}`, tensorType('f32', [n, r]), 'state', zeros);
+      const vc = b.addInput(`opt.vc:${p.name}`, tensorType('f32', [n, c]), 'state', zeros);
+      const last = b.addInput(`opt.last:${p.name}`, tensorType('i32', [n]), 'state', zeros);
+      const hp = { lr: cfg.lr, beta2: cfg.beta2 ?? 0.999, clip: cfg.clip ?? 1 };
+      const outs = b.addNode('expertFactoredAdamUpdate', hp, [p.value, grad, vr, vc, last, offsets], tag(layer));
+      ['', 'opt.vr:', 'opt.vc:', 'opt.last:'].forEach((prefix, i) => b.setOutput(`update:${prefix}${p.name}`, outs[i]!));
+      continue;
+    }
     if (factored) {
       const lead = type.shape.slice(0, -2);
       const [r, c] = type.shape.slice(-2) as [number, number];
@@ -87,7 +144,8 @@ function scheduleUpdatesEagerly(b: GraphBuilder): void {
     const reads = new Set(u.inputs);
     let last = -1;
     nodes.forEach((n, i) => {
-      if (n.id === u.id) return;
+      // Other updates only share read-only inputs (a dispatch's offsets) with this one.
+      if (n.id === u.id || n.phase === 'update') return;
       if (n.inputs.some((v) => reads.has(v)) || n.outputs.some((v) => reads.has(v))) last = i;
     });
     const next = nodes[last + 1];
@@ -96,8 +154,8 @@ function scheduleUpdatesEagerly(b: GraphBuilder): void {
 }
 
 /** The optimizer as a pass. */
-export function optimizerPass(cfg: OptimizerConfig): Pass {
-  return { name: `optimizer(${cfg.name})`, run: (g) => applyOptimizer(g, cfg) };
+export function optimizerPass(cfg: OptimizerConfig, opts: OptimizerPassOptions = {}): Pass {
+  return { name: `optimizer(${cfg.name})`, run: (g) => applyOptimizer(g, cfg, opts) };
 }
 
 /** Optimizer state bytes of a training graph, per parameter, against plain Adam's 2× parameters. */

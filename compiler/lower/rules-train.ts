@@ -7,7 +7,9 @@
  * combine gather with unit gates (dx of expertHidden) — and the weight/bias gradients are
  * deterministic segment reductions over each expert's slot range (segment.ts). Ops whose result
  * depends on the run (Adam's bias correction t = step + 1, the train/eval mode of noiseStdGrad)
- * rebuild their uniforms per run through `uniformFor`.
+ * rebuild their uniforms per run through `uniformFor`. The expert-bank updates (expertSgdUpdate,
+ * expertFactoredAdamUpdate) run over the dispatch's active-expert list with indirect grids, so
+ * their cost follows the experts that got rows, not n.
  * Expert banks split over several bindings are supported by the forward layers only; gradients of
  * a split bank and optimizer updates of split storages are refused with an explicit error.
  */
@@ -27,8 +29,10 @@ import { crossEntropyGradKernel, softmaxGradKernel } from '../wgsl/grad-softmax.
 import { lstmKernels } from '../wgsl/lstm.ts';
 import { lstmGradKernels } from '../wgsl/lstm-grad.ts';
 import { matmulKernel } from '../wgsl/matmul.ts';
+import { expertFactoredGridsKernel, expertFactoredLinesKernel, expertFactoredStatsKernel, expertFactoredUpdateKernel, expertSgdGroups, expertSgdKernel } from '../wgsl/expert-optimizers.ts';
 import { adamKernel, factoredLineMeanKernel, factoredStatsKernel, factoredUpdateKernel, sgdKernel } from '../wgsl/optimizers.ts';
 import { segmentGemmTnKernel, segmentSumKernel } from '../wgsl/segment.ts';
+import { activeExpertsOf, indirectGrid } from './active.ts';
 import type { LowerCtx } from './context.ts';
 import type { LowerRule } from './rules-dense.ts';
 import { expertBanks } from './rules-moe.ts';
@@ -294,10 +298,39 @@ export const TRAIN_RULES = {
     c.emit(statsFor(c.run0), { g, vr, vc, stats }, (run) => statsFor(run).uniformData!);
     c.emit(updateFor(c.run0), { p, g, vr, vc, stats }, (run) => updateFor(run).uniformData!);
   },
+  expertSgdUpdate: (node, c) => {
+    const shape = c.typeOf(c.output(0)).shape;
+    const n = shape[0]!;
+    const block = numel(shape.slice(1));
+    if (n === 0 || block === 0) return;
+    const active = activeExpertsOf(c, node.inputs[2]!, c.input(2), n);
+    const grid = indirectGrid(c, active, { word: 0, multiplier: expertSgdGroups(block) });
+    c.emit(expertSgdKernel({ n, block, lr: node.params.lr }), { p: whole(c, c.output(0), node, 'the parameter'), g: c.input(1), activeList: active }, undefined, grid);
+  },
+  expertFactoredAdamUpdate: (node, c) => {
+    const [n, r, cc] = c.typeOf(c.output(0)).shape as [number, number, number];
+    if (n * r * cc === 0) return;
+    const p = whole(c, c.output(0), node, 'the parameter');
+    const [g, vr, vc, last] = [c.input(1), c.output(1), c.output(2), c.output(3)];
+    const active = activeExpertsOf(c, node.inputs[5]!, c.input(5), n);
+    const o = (run: RunParams) => ({ n, r, c: cc, ...node.params, step: run.step });
+    const stats = c.scratch('expertFactoredAdam.stats', 'f32', 2 * n);
+    const rowW = c.scratch('expertFactoredAdam.rowW', 'f32', n * r);
+    const colsFor = (run: RunParams) => expertFactoredLinesKernel({ ...o(run), axis: 'cols' });
+    const rowsFor = (run: RunParams) => expertFactoredLinesKernel({ ...o(run), axis: 'rows' });
+    const statsFor = (run: RunParams) => expertFactoredStatsKernel(o(run));
+    const updateFor = (run: RunParams) => expertFactoredUpdateKernel(o(run));
+    const args = c.scratch('expertFactoredAdam.grids', 'i32', 16);
+    c.emit(expertFactoredGridsKernel({ r, c: cc }), { activeList: active, args });
+    c.emit(colsFor(c.run0), { g, vc, last, activeList: active }, (run) => colsFor(run).uniformData!, { buffer: args, offset: 0 });
+    c.emit(rowsFor(c.run0), { g, vr, vc, rowW, last, activeList: active }, (run) => rowsFor(run).uniformData!, { buffer: args, offset: 16 });
+    c.emit(statsFor(c.run0), { vr, rowW, stats, last, activeList: active }, (run) => statsFor(run).uniformData!, { buffer: args, offset: 32 });
+    c.emit(updateFor(c.run0), { p, g, vr, vc, stats, activeList: active }, (run) => updateFor(run).uniformData!, { buffer: args, offset: 48 });
+  },
 } satisfies {
   [O in
     | 'expertHidden' | 'expertOutput' | 'zeros' | 'fill' | 'broadcast' | 'transpose' | 'sumRows' | 'reluGrad' | 'sigmoidGrad' | 'tanhGrad' | 'softmaxGrad'
     | 'scatter0' | 'padLast' | 'embeddingGrad' | 'lstmGrad' | 'softmaxCrossEntropyGrad' | 'noiseStdGrad' | 'scatterTopk'
     | 'cvSquaredGrad' | 'importanceGrad' | 'loadEstimateGrad' | 'moeCombineGrad' | 'expertHiddenGrad' | 'expertOutputGrad'
-    | 'sgdUpdate' | 'adamUpdate' | 'factoredAdamUpdate']: LowerRule<O>;
+    | 'sgdUpdate' | 'adamUpdate' | 'factoredAdamUpdate' | 'expertSgdUpdate' | 'expertFactoredAdamUpdate']: LowerRule<O>;
 };

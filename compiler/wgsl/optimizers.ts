@@ -162,7 +162,8 @@ function factoredUniform(o: FactoredUpdateOptions) {
   ]);
 }
 
-const U_WGSL = /* wgsl */ `
+/** WGSL `u_at(b, i, j, gv, vrMean)` of factored Adam (reads `vr`, `vc`, params.r/c/bc2); shared with expert-optimizers.ts. */
+export const U_WGSL = /* wgsl */ `
 // u for element (i, j) of matrix b: g / sqrt(v̂), v̂ = (vr'/mean(vr'))·vc'/(1 − β2ᵗ); 0 where g = 0.
 fn u_at(b: u32, i: u32, j: u32, gv: f32, vrMean: f32) -> f32 {
   let vhat = (vr[b * params.r + i] / vrMean) * vc[b * params.c + j] / params.bc2;

@@ -12,7 +12,8 @@ import type { VjpRule } from './types.ts';
 type NonDiffOp =
   | 'sumRows' | 'reluGrad' | 'sigmoidGrad' | 'tanhGrad' | 'softmaxGrad' | 'scatter0' | 'padLast' | 'embeddingGrad' | 'lstmGrad'
   | 'softmaxCrossEntropyGrad' | 'noiseStdGrad' | 'scatterTopk' | 'cvSquaredGrad' | 'importanceGrad' | 'loadEstimateGrad'
-  | 'moeCombineGrad' | 'expertHiddenGrad' | 'expertOutputGrad' | 'sgdUpdate' | 'adamUpdate' | 'factoredAdamUpdate';
+  | 'moeCombineGrad' | 'expertHiddenGrad' | 'expertOutputGrad' | 'sgdUpdate' | 'adamUpdate' | 'factoredAdamUpdate'
+  | 'expertSgdUpdate' | 'expertFactoredAdamUpdate';
 
 const refuse: VjpRule<OpName> = ({ node }) => {
   throw new Error(`${describeNode(node)}: cannot differentiate: op ${node.op} is already a gradient/update op; differentiate the forward graph`);
@@ -24,4 +25,5 @@ export const NONDIFF_VJP: { readonly [O in NonDiffOp]: VjpRule<O> } = {
   embeddingGrad: refuse, lstmGrad: refuse, softmaxCrossEntropyGrad: refuse, noiseStdGrad: refuse, scatterTopk: refuse,
   cvSquaredGrad: refuse, importanceGrad: refuse, loadEstimateGrad: refuse, moeCombineGrad: refuse, expertHiddenGrad: refuse,
   expertOutputGrad: refuse, sgdUpdate: refuse, adamUpdate: refuse, factoredAdamUpdate: refuse,
+  expertSgdUpdate: refuse, expertFactoredAdamUpdate: refuse,
 };
