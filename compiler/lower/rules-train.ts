@@ -5,7 +5,10 @@
  * transposes (LSTM weights), the grouped GEMM reading the expert weights transposed in place
  * (`transposeW`, no transposed copy of the bank) with a zero bias (expert input gradients), the
  * combine gather with unit gates (dx of expertHidden) — and the weight/bias gradients are
- * deterministic segment reductions over each expert's slot range (segment.ts). Ops whose result
+ * deterministic segment reductions over each expert's slot range (segment.ts). Per-expert work
+ * costs only what exists: the grouped GEMMs launch indirectly over the dispatch's real tile count
+ * (with the plan's row tile, `expertTiling`), the segment reductions over the active experts, and
+ * empty experts' gradient blocks are zeroed only when some reader needs them (expert-tiles.ts). Ops whose result
  * depends on the run (Adam's bias correction t = step + 1, the train/eval mode of noiseStdGrad)
  * rebuild their uniforms per run through `uniformFor`.
  * Expert banks split over several bindings are supported by the forward layers only; gradients of

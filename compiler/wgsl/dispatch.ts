@@ -2,18 +2,18 @@
  * MoE dispatch on the device (op `moeDispatch`): a stable sort of the N·k routing pairs by expert,
  * no atomics and no host round trip, in O(N·k + n) work at any expert count. The lowering uses
  * `dispatchSortSteps`: a least-significant-digit radix sort of the pairs (key = expert, expert −1
- * mapped to n so "no expert" sorts last; ≤ 10-bit digits, so 1 pass up to 1023 experts, 2 up to
- * 2^20): per pass (1) `dispatch_radix_count` ranks each pair of a 256-pair block among the block's
+ * mapped to n so "no expert" sorts last; ≤ 11-bit digits, so 1 pass up to 2047 experts, 2 up to
+ * 2^22): per pass (1) `dispatch_radix_count` ranks each pair of a 256-pair block among the block's
  * earlier pairs with the same digit (O(256²) compares in workgroup memory) and writes per-(digit,
  * block) counts, (2) `dispatch_radix_scan` scans them in (digit, block) order in one workgroup,
  * (3) `dispatch_radix_scatter` moves each pair to base[digit, block] + rank — stable, so after
- * the last pass the pairs are ordered by expert and, within one, by (row, slot). Then
- * `dispatch_finish` writes sourceRow[slot] = row and position[row, j] = slot (−1 for expert −1),
- * `dispatch_offsets` finds offsets[e] by binary search of the sorted keys (offsets[n] = the number
- * of real pairs; slots from there on are unused and their sourceRow is not written), and
- * `dispatch_tiles` (one workgroup, a scan over the sorted slots) writes the expert-FFN tile map
- * — entries (expert, rowStart, rowEnd, 0) in expert order, unused tail entries expert −1 — and
- * the real number of entries into tileCount[0], from which indirect grids are sized.
+ * the last pass the pairs are ordered by expert and, within one, by (row, slot); the last pass
+ * writes sourceRow[slot] = row and position[row, j] = slot (−1 for expert −1). Then
+ * `dispatch_index` finds offsets[e] by binary search of the sorted keys (offsets[n] = the number
+ * of real pairs; slots from there on are unused and their sourceRow is not written) and, in its
+ * workgroup 0 (a scan over the sorted slots), writes the expert-FFN tile map — entries (expert,
+ * rowStart, rowEnd, 0) in expert order, unused tail entries expert −1 — and the real number of
+ * entries into tileCount[0], from which indirect grids are sized. 3·passes + 1 dispatches.
  * The older three-kernel counting sort (`dispatchKernels`: an n × blocks count table scanned in
  * one workgroup, O(n·N·k/256)) is kept as an independent second implementation for tests and
  * benchmarks; it writes the same offsets, sourceRow, position and tile map.
@@ -259,9 +259,9 @@ export interface DispatchRadix {
   readonly radix: number;
 }
 
-const MAX_DIGIT_BITS = 10;
+const MAX_DIGIT_BITS = 11;
 
-/** The radix plan for n experts: ceil(bits / 10) passes of equal digit width, bits = ceil(log2(n + 1)). */
+/** The radix plan for n experts: ceil(bits / 11) passes of equal digit width, bits = ceil(log2(n + 1)). */
 export function dispatchRadix(n: number): DispatchRadix {
   const bits = Math.max(1, Math.ceil(Math.log2(n + 1)));
   const passes = Math.ceil(bits / MAX_DIGIT_BITS);
@@ -412,20 +412,24 @@ fn main(@builtin(local_invocation_index) t: u32) {
 
 /**
  * Radix pass, kernel 3: stable scatter of (key, value) to base[digit, block] + rank. In the first
- * pass the value is the pair index itself (valsIn is bound but unread). Bindings: keysIn, valsIn
- * (i32), digitCounts (u32, scanned), keysOut, valsOut (i32), params.
+ * pass the value is the pair index itself (valsIn is bound but unread). The last pass writes the
+ * sorted keys and, instead of the values, the results: sourceRow[slot] = row of the pair and
+ * position[pair] = slot (−1 for expert −1). Bindings: keysIn, valsIn (i32), digitCounts (u32,
+ * scanned), keysOut, then valsOut (i32) — or, in the last pass, sourceRow and position — params.
  */
 export function dispatchRadixScatterKernel(s: DispatchShape, pass: number): Kernel {
   const r = dispatchRadix(s.n);
+  const last = pass === r.passes - 1;
   const u = sortParams(s, pass * r.digitBits, pass === 0);
-  const wgsl = /* wgsl */ `// dispatch_radix_scatter
+  const outs = last ? ['sourceRow', 'position'] : ['valsOut'];
+  const wgsl = /* wgsl */ `// dispatch_radix_scatter${last ? ' (last pass)' : ''}
 ${u.struct}
 @group(0) @binding(0) var<storage, read> keysIn: array<i32>;
 @group(0) @binding(1) var<storage, read> valsIn: array<i32>;
 @group(0) @binding(2) var<storage, read> digitCounts: array<u32>;
 @group(0) @binding(3) var<storage, read_write> keysOut: array<i32>;
-@group(0) @binding(4) var<storage, read_write> valsOut: array<i32>;
-@group(0) @binding(5) var<uniform> params: Params;
+${outs.map((o, i) => `@group(0) @binding(${4 + i}) var<storage, read_write> ${o}: array<i32>;`).join('\n')}
+@group(0) @binding(${4 + outs.length}) var<uniform> params: Params;
 ${DIGIT_RANK_WGSL}
 @compute @workgroup_size(${DISPATCH_BLOCK})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
@@ -437,7 +441,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (params.first == 0u) { v = valsIn[i]; }
   let dest = digitCounts[u32(x.y) * params.blocks + b] + u32(x.z);
   keysOut[dest] = x.x;
-  valsOut[dest] = v;
+${
+    last
+      ? `  if (u32(x.x) < params.n) {
+    sourceRow[dest] = v / i32(params.k);
+    position[v] = i32(dest);
+  } else {
+    position[v] = -1;
+  }`
+      : '  valsOut[dest] = v;'
+  }
 }
 `;
   return {
@@ -448,121 +461,72 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       { name: 'valsIn', access: 'read' },
       { name: 'digitCounts', access: 'read' },
       { name: 'keysOut', access: 'read_write' },
-      { name: 'valsOut', access: 'read_write' },
+      ...outs.map((name) => ({ name, access: 'read_write' }) as const),
       { name: 'params', access: 'uniform' },
     ],
     workgroupSize: [DISPATCH_BLOCK, 1, 1],
     dispatch: grid1d(dispatchBlocks(s)),
-    cacheKey: 'dispatch_radix_scatter',
+    cacheKey: `dispatch_radix_scatter${last ? ':last' : ''}`,
     uniformData: u.data,
   };
 }
 
 /**
- * After the sort: sourceRow[slot] = row of the pair at that slot, position[pair] = slot (−1 for
- * expert −1). Bindings: keys, vals (sorted, i32), sourceRow, position, params.
+ * After the sort, one dispatch: workgroup 0 writes the tile map and tileCount, the others offsets.
+ * offsets[e] = first sorted slot with key ≥ e, e = 0..n (binary search; offsets[n] = real pairs).
+ * The tile map: slot i of expert e starts a tile when i − (start of e's run of keys) is a multiple
+ * of tileRows; each thread walks a contiguous chunk of the sorted slots (one binary search for the
+ * run start at its chunk's first slot), a workgroup scan of the per-thread tile counts gives each
+ * tile its entry vec4<i32>(expert, rowStart, min(rowStart + tileRows, end of e's run), 0); entries
+ * from the total up to maxTiles get expert −1 and tileCount[0] = the total. Bindings: keys (sorted,
+ * i32), offsets, tileMap, tileCount, params.
  */
-export function dispatchFinishKernel(s: DispatchShape): Kernel {
+export function dispatchIndexKernel(s: DispatchShape): Kernel {
   const u = sortParams(s, 0, false);
-  const wgsl = /* wgsl */ `// dispatch_finish
-${u.struct}
-@group(0) @binding(0) var<storage, read> keys: array<i32>;
-@group(0) @binding(1) var<storage, read> vals: array<i32>;
-@group(0) @binding(2) var<storage, read_write> sourceRow: array<i32>;
-@group(0) @binding(3) var<storage, read_write> position: array<i32>;
-@group(0) @binding(4) var<uniform> params: Params;
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.y * nwg.x * 256u + gid.x;
-  if (i >= params.total) { return; }
-  let v = vals[i];
-  if (u32(keys[i]) < params.n) {
-    sourceRow[i] = v / i32(params.k);
-    position[v] = i32(i);
-  } else {
-    position[v] = -1;
-  }
-}
-`;
-  return {
-    name: 'dispatch_finish',
-    wgsl,
-    bindings: [
-      { name: 'keys', access: 'read' },
-      { name: 'vals', access: 'read' },
-      { name: 'sourceRow', access: 'read_write' },
-      { name: 'position', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [256, 1, 1],
-    dispatch: grid1d(Math.max(1, ceilDiv(s.N * s.k, 256))),
-    cacheKey: 'dispatch_finish',
-    uniformData: u.data,
-  };
-}
-
-/** offsets[e] = first sorted slot with key ≥ e, e = 0..n (binary search). Bindings: keys (sorted), offsets, params. */
-export function dispatchOffsetsKernel(s: DispatchShape): Kernel {
-  const u = sortParams(s, 0, false);
-  const wgsl = /* wgsl */ `// dispatch_offsets
+  const wgsl = /* wgsl */ `// dispatch_index
 ${u.struct}
 @group(0) @binding(0) var<storage, read> keys: array<i32>;
 @group(0) @binding(1) var<storage, read_write> offsets: array<i32>;
-@group(0) @binding(2) var<uniform> params: Params;
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let e = gid.y * nwg.x * 256u + gid.x;
-  if (e > params.n) { return; }
-  var lo = 0u;
-  var hi = params.total;
-  while (lo < hi) {
-    let mid = (lo + hi) / 2u;
-    if (keys[mid] < i32(e)) { lo = mid + 1u; } else { hi = mid; }
-  }
-  offsets[e] = i32(lo);
-}
-`;
-  return {
-    name: 'dispatch_offsets',
-    wgsl,
-    bindings: [
-      { name: 'keys', access: 'read' },
-      { name: 'offsets', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [256, 1, 1],
-    dispatch: grid1d(ceilDiv(s.n + 1, 256)),
-    cacheKey: 'dispatch_offsets',
-    uniformData: u.data,
-  };
-}
-
-/**
- * One workgroup: the tile map from the sorted slots. Slot i of expert e starts a tile when
- * (i − offsets[e]) is a multiple of tileRows; a scan of those flags gives each tile its entry.
- * Writes tileMap [maxTiles] (vec4<i32>(expert, rowStart, rowEnd, 0), tail expert −1) and
- * tileCount[0] = number of entries. Bindings: keys (sorted), offsets, tileMap, tileCount, params.
- */
-export function dispatchTilesKernel(s: DispatchShape): Kernel {
-  const u = sortParams(s, 0, false);
-  const wgsl = /* wgsl */ `// dispatch_tiles
-${u.struct}
-@group(0) @binding(0) var<storage, read> keys: array<i32>;
-@group(0) @binding(1) var<storage, read> offsets: array<i32>;
 @group(0) @binding(2) var<storage, read_write> tileMap: array<vec4<i32>>;
 @group(0) @binding(3) var<storage, read_write> tileCount: array<i32>;
 @group(0) @binding(4) var<uniform> params: Params;
 var<workgroup> part: array<u32, ${SCAN_W}>;
+
+// First sorted slot with key >= e.
+fn lower_bound(e: i32) -> u32 {
+  var lo = 0u;
+  var hi = params.total;
+  while (lo < hi) {
+    let mid = (lo + hi) / 2u;
+    if (keys[mid] < e) { lo = mid + 1u; } else { hi = mid; }
+  }
+  return lo;
+}
+
 @compute @workgroup_size(${SCAN_W})
-fn main(@builtin(local_invocation_index) t: u32) {
-  let real = u32(offsets[params.n]);
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let g = wid.y * nwg.x + wid.x;
+  if (g > 0u) {
+    let e = (g - 1u) * ${SCAN_W}u + t;
+    if (e <= params.n) { offsets[e] = i32(lower_bound(i32(e))); }
+    return;
+  }
+  let real = lower_bound(i32(params.n));
   let T = params.tileRows;
   let chunk = (real + ${SCAN_W - 1}u) / ${SCAN_W}u;
   let lo = min(t * chunk, real);
   let hi = min(lo + chunk, real);
+  var cur = -1;
+  var runStart = 0u;
+  if (lo < hi) {
+    cur = keys[lo];
+    runStart = lower_bound(cur);
+  }
   var cnt = 0u;
   for (var i = lo; i < hi; i++) {
-    if ((i - u32(offsets[keys[i]])) % T == 0u) { cnt++; }
+    let e = keys[i];
+    if (e != cur) { cur = e; runStart = i; }
+    if ((i - runStart) % T == 0u) { cnt++; }
   }
   part[t] = cnt;
   for (var d = 1u; d < ${SCAN_W}u; d = d * 2u) {
@@ -576,10 +540,17 @@ fn main(@builtin(local_invocation_index) t: u32) {
   let total = part[${SCAN_W - 1}u];
   var tb = 0u;
   if (t > 0u) { tb = part[t - 1u]; }
+  if (lo < hi) {
+    cur = keys[lo];
+    runStart = lower_bound(cur);
+  }
+  var runEnd = 0u;
   for (var i = lo; i < hi; i++) {
     let e = keys[i];
-    if ((i - u32(offsets[e])) % T == 0u) {
-      tileMap[tb] = vec4<i32>(e, i32(i), min(i32(i + T), offsets[e + 1]), 0);
+    if (e != cur) { cur = e; runStart = i; }
+    if ((i - runStart) % T == 0u) {
+      if (runEnd <= i) { runEnd = lower_bound(e + 1); }
+      tileMap[tb] = vec4<i32>(e, i32(i), i32(min(i + T, runEnd)), 0);
       tb++;
     }
   }
@@ -588,18 +559,18 @@ fn main(@builtin(local_invocation_index) t: u32) {
 }
 `;
   return {
-    name: 'dispatch_tiles',
+    name: 'dispatch_index',
     wgsl,
     bindings: [
       { name: 'keys', access: 'read' },
-      { name: 'offsets', access: 'read' },
+      { name: 'offsets', access: 'read_write' },
       { name: 'tileMap', access: 'read_write' },
       { name: 'tileCount', access: 'read_write' },
       { name: 'params', access: 'uniform' },
     ],
     workgroupSize: [SCAN_W, 1, 1],
-    dispatch: [1, 1, 1],
-    cacheKey: 'dispatch_tiles',
+    dispatch: grid1d(1 + ceilDiv(s.n + 1, SCAN_W)),
+    cacheKey: 'dispatch_index',
     uniformData: u.data,
   };
 }
@@ -615,9 +586,10 @@ export interface DispatchSortStep {
 }
 
 /**
- * The whole sort dispatch in order: per radix pass count, scan, scatter (indices → A → B → A …),
- * then finish, offsets, tiles. Scratch sizes: `dispatchSortScratch`; tileMap holds 4·maxTiles
- * i32, tileCount 1 (or more) i32.
+ * The whole sort dispatch in order: per radix pass count, scan, scatter (indices → A → B → A …;
+ * the last scatter writes sourceRow and position), then index (offsets, tile map, tileCount):
+ * 3·passes + 1 dispatches. Scratch sizes: `dispatchSortScratch`; tileMap holds 4·maxTiles i32,
+ * tileCount 1 (or more) i32.
  */
 export function dispatchSortSteps(s: DispatchShape): DispatchSortStep[] {
   const { passes } = dispatchRadix(s.n);
@@ -629,11 +601,10 @@ export function dispatchSortSteps(s: DispatchShape): DispatchSortStep[] {
     const [keysOut, valsOut]: [DispatchBufferName, DispatchBufferName] = p % 2 === 0 ? ['keysA', 'valsA'] : ['keysB', 'valsB'];
     steps.push({ kernel: dispatchRadixCountKernel(s, p), bind: { keysIn, digitCounts: 'digitCounts' } });
     steps.push({ kernel: scan, bind: { digitCounts: 'digitCounts' } });
-    steps.push({ kernel: dispatchRadixScatterKernel(s, p), bind: { keysIn, valsIn, digitCounts: 'digitCounts', keysOut, valsOut } });
+    const outs: Record<string, DispatchBufferName> = p === passes - 1 ? { sourceRow: 'sourceRow', position: 'position' } : { valsOut };
+    steps.push({ kernel: dispatchRadixScatterKernel(s, p), bind: { keysIn, valsIn, digitCounts: 'digitCounts', keysOut, ...outs } });
     [keysIn, valsIn] = [keysOut, valsOut];
   }
-  steps.push({ kernel: dispatchFinishKernel(s), bind: { keys: keysIn, vals: valsIn, sourceRow: 'sourceRow', position: 'position' } });
-  steps.push({ kernel: dispatchOffsetsKernel(s), bind: { keys: keysIn, offsets: 'offsets' } });
-  steps.push({ kernel: dispatchTilesKernel(s), bind: { keys: keysIn, offsets: 'offsets', tileMap: 'tileMap', tileCount: 'tileCount' } });
+  steps.push({ kernel: dispatchIndexKernel(s), bind: { keys: keysIn, offsets: 'offsets', tileMap: 'tileMap', tileCount: 'tileCount' } });
   return steps;
 }

@@ -4,7 +4,7 @@
  * equal, and the tile map must hold exactly the reference segments cut into tileRows-row tiles in
  * expert order, with tileCount[0] their number and expert −1 after them. Routings are random with
  * most experts empty (only a random subset used), with expert −1 padding, and up to n = 131072
- * experts (1 radix pass up to n = 1023, 2 passes of ≤ 9-bit digits above) — sizes where the old
+ * experts (1 radix pass up to n = 2047, 2 passes above) — sizes where the old
  * n × blocks count table would be large.
  */
 import { expect, it } from 'vitest';
@@ -57,6 +57,8 @@ describeGpu('radix-sort dispatch', () => {
       [517, 2, 6, 2, 0.1],
       [1000, 4, 1000, 100, 0],
       [256, 4, 1023, 700, 0.05],
+      [300, 2, 2047, 500, 0.1],
+      [300, 2, 2048, 500, 0.1],
       [2048, 4, 4096, 3000, 0],
       [1024, 2, 65536, 900, 0.02],
       [4096, 4, 131072, 5000, 0],
