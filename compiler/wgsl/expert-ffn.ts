@@ -188,7 +188,20 @@ export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: Ex
   const bsDecl = V4 ? `var<workgroup> Bs: array<vec4<f32>, ${(TK * TN) / 4}>;` : `var<workgroup> Bs: array<f32, ${TK * TN}>;`;
   // Thread column of register column j: scalar layout tx + CX·j; vec4 layout 4·(tx + CX·(j/4)) + j%4.
   const colOf = (j: string) => (V4 ? `4u * (tx + ${CX}u * (${j} / 4u)) + ${j} % 4u` : `tx + ${CX}u * ${j}`);
-  const compute = V4
+  // With vec4 A staging (rows of a thread in groups of 4: 4·(ty + RY·i4) + 0..3), a thread skips the
+  // FMAs of row groups past the entry's last row; all its groups are past it → it skips the kk loop.
+  const SKIP = V4 && AV4;
+  const compute = SKIP
+    ? `      var bv: array<vec4<f32>, ${RNV}>;
+      for (var j = 0u; j < ${RNV}u; j++) { bv[j] = Bs[kk * ${TN / 4}u + tx + ${CX}u * j]; }
+      for (var i4 = 0u; i4 < ${RM / 4}u; i4++) {
+        if (4u * (ty + ${RY}u * i4) < nrows) {
+          for (var ii = 0u; ii < 4u; ii++) {
+            for (var j = 0u; j < ${RNV}u; j++) { acc[4u * i4 + ii][j] = fma(vec4<f32>(av[4u * i4 + ii]), bv[j], acc[4u * i4 + ii][j]); }
+          }
+        }
+      }`
+    : V4
     ? `      var bv: array<vec4<f32>, ${RNV}>;
       for (var j = 0u; j < ${RNV}u; j++) { bv[j] = Bs[kk * ${TN / 4}u + tx + ${CX}u * j]; }
       for (var i = 0u; i < ${RM}u; i++) {
@@ -344,12 +357,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   // The entry's rows in chunks of TM (an entry may hold more rows than this kernel's row tile).
   for (var rowStart = u32(entry.y); rowStart < u32(entry.z); rowStart += TM) {
   let rowEnd = min(rowStart + TM, u32(entry.z));
+  let nrows = rowEnd - rowStart;
   var acc: ${accT};
   for (var i = 0u; i < ${RM}u; i++) { for (var j = 0u; j < ${V4 ? RN / 4 : RN}u; j++) { acc[i][j] = ${V4 ? 'vec4<f32>(0.0)' : '0.0'}; } }
   for (var k0 = 0u; k0 < K; k0 += TK) {
 ${aLoad}
 ${bLoad}
     workgroupBarrier();
+    ${SKIP ? 'if (4u * ty < nrows) {' : '{'}
     for (var kk = 0u; kk < TK; kk++) {
 ${
         AV4
@@ -361,6 +376,7 @@ ${
       for (var i = 0u; i < ${RM}u; i++) { av[i] = As[kk * TM + ty + ${RY}u * i]; }`
       }
 ${compute}
+    }
     }
     workgroupBarrier();
   }
@@ -378,7 +394,7 @@ ${compute}
   }
 }
 `;
-  const tag = `${TM}x${TN}x${TK}:${RM}x${RN}${V4 ? ':v4' : ''}${AV4 ? ':av4' : ''}${WL4 ? ':wl4' : ''}${AL4 ? ':al4' : ''}`;
+  const tag = `${TM}x${TN}x${TK}:${RM}x${RN}${SKIP ? ':skip' : ''}${V4 ? ':v4' : ''}${AV4 ? ':av4' : ''}${WL4 ? ':wl4' : ''}${AL4 ? ':al4' : ''}`;
   return {
     name: `expert_gemm${TW ? '_wt' : ''}${o.gather ? '_gather' : ''}${o.relu ? '_relu' : ''}`,
     wgsl,
