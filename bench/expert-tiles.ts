@@ -2,26 +2,35 @@
  * Expert GEMMs over the tiles that exist (issue 9 items 1–2): the MoE dispatch and the two grouped
  * expert GEMMs (hidden = relu(gather x · w1 + b1), y = hidden · w2 + b2) at N·k = 4096 slots,
  * D = 64, H = 1024, k = 4, for n = 16, 256 and 1024 experts with a uniform random routing.
- * "old" is main's launch shape: the three-kernel counting-sort dispatch (n × blocks table, one
- * workgroup scan) and 32-row tiles on the static worst-case grid (maxTiles × column blocks, most
- * entries exiting at once); "new" is the radix-sort dispatch and the per-plan row tile
+ * "old" is main's: the three-kernel counting-sort dispatch (n × blocks table, one workgroup scan)
+ * and main's grouped GEMM kernel (compiler/wgsl/expert-ffn.ts at BASELINE, read from git into a
+ * temporary sibling module and imported) with 32-row tiles on the static worst-case grid
+ * (maxTiles × column blocks, most entries exiting at once); "new" is the radix-sort dispatch and the per-plan row tile
  * (`expertTiling`: 8 rows at ≤ 12 rows per expert, 16 at ≤ 24) launched indirectly over the real
  * tile count. Both sides run the same routing and weights; the sides alternate within each
  * repetition; medians of `REPS` repetitions; the 1-minute loadavg is printed (lavapipe runs on the
  * host CPU, which other processes share). Weights are split over 4 bindings (n = 1024 needs
- * 256 MiB per layer). Run: `npx tsx bench/expert-tiles.ts [reps]`; writes bench/results/expert-tiles.json.
+ * 256 MiB per layer). Run: `npx tsx bench/expert-tiles.ts [reps] [baseline commit]`; writes
+ * bench/results/expert-tiles.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { acquireDevice, type DeviceContext } from '../runtime/device.ts';
 import { createPipelineCache, type PipelineCache } from '../runtime/gpu/pipelines.ts';
 import { prepareKernels, type KernelStep, type PreparedBatch } from '../runtime/gpu/run.ts';
 import { createBuffer, uploadBuffer } from '../runtime/gpu/buffers.ts';
 import { dispatchBlocks, dispatchKernels, dispatchSortScratch, dispatchSortSteps, maxTiles, type DispatchBufferName } from '../compiler/wgsl/dispatch.ts';
-import { DEFAULT_EXPERT_TILING, EXPERT_TILE_ROWS, expertFfnKernels, expertTiling, groupedGemmColBlocks } from '../compiler/wgsl/expert-ffn.ts';
+import { EXPERT_TILE_ROWS, expertFfnKernels, expertTiling, groupedGemmColBlocks } from '../compiler/wgsl/expert-ffn.ts';
 import { indirectArgsKernel } from '../compiler/wgsl/active-experts.ts';
 
 const REPS = Number(process.argv[2] ?? 5);
+/** The commit whose grouped GEMM is the "old" side (main before issue 9's tile work). */
+const BASELINE = process.argv[3] ?? 'b7bd7d4';
+const oldModule = new URL('../compiler/wgsl/.expert-ffn-baseline.tmp.ts', import.meta.url);
+writeFileSync(oldModule, execFileSync('git', ['show', `${BASELINE}:compiler/wgsl/expert-ffn.ts`], { cwd: new URL('..', import.meta.url) }));
+const old = (await import(oldModule.href)) as typeof import('../compiler/wgsl/expert-ffn.ts');
+rmSync(oldModule);
 const [S, k, D, H] = [4096, 4, 64, 1024];
 const N = S / k;
 
@@ -96,7 +105,7 @@ for (const n of [16, 256, 1024]) {
     { kernel: scan, buffers: { blockCounts: od.blockCounts, offsets: od.offsets, tileMap: od.tileMap } },
     { kernel: scatter, buffers: { indices, blockCounts: od.blockCounts, sourceRow: od.sourceRow, position: od.position } },
   ];
-  const [o1, o2] = expertFfnKernels({ N, k, n, D, H, Dout: D, banks, tiling: DEFAULT_EXPERT_TILING });
+  const [o1, o2] = old.expertFfnKernels({ N, k, n, D, H, Dout: D, banks });
   const oldFfn: KernelStep[] = [
     { kernel: o1, buffers: { a: x, sourceRow: od.sourceRow, tileMap: od.tileMap, ...w1, bias: b1, out: hidden } },
     { kernel: o2, buffers: { a: hidden, tileMap: od.tileMap, ...w2, bias: b2, out: y } },
@@ -146,7 +155,7 @@ for (const n of [16, 256, 1024]) {
   for (const b of Object.values(sides)) b.release();
   for (const buf of [indices, x, b1, b2, hidden, y, ...Object.values(w1), ...Object.values(w2), ...Object.values(od), ...Object.values(nb).filter((b) => b !== indices), args1, args2]) buf.destroy();
 }
-const results = { device: { backend: ctx.info.backend, description: ctx.info.description }, date: new Date().toISOString(), shape: { S, k, N, D, H }, reps: REPS, rows };
+const results = { device: { backend: ctx.info.backend, description: ctx.info.description }, date: new Date().toISOString(), baseline: BASELINE, shape: { S, k, N, D, H }, reps: REPS, rows };
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/expert-tiles.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
 process.exit(0);
