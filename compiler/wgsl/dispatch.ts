@@ -1,12 +1,13 @@
 /**
  * MoE dispatch on the device (op `moeDispatch`): a stable sort of the N·k routing pairs by expert,
- * no atomics and no host round trip, in O(N·k + n) work at any expert count. The lowering uses
+ * no atomic decides a position and no host round trip, in O(N·k + n) work at any expert count. The lowering uses
  * `dispatchSortSteps`: a least-significant-digit radix sort of the pairs (key = expert, expert −1
  * mapped to n so "no expert" sorts last; ≤ 11-bit digits, so 1 pass up to 2047 experts, 2 up to
- * 2^22): per pass (1) `dispatch_radix_count` ranks each pair of a 256-pair block among the block's
- * earlier pairs with the same digit (O(256²) compares in workgroup memory) and writes per-(digit,
- * block) counts, (2) `dispatch_radix_scan` scans them in (digit, block) order in one workgroup,
- * (3) `dispatch_radix_scatter` moves each pair to base[digit, block] + rank — stable, so after
+ * 2^22): per pass (1) `dispatch_radix_count` writes per-(digit, block) counts of 256-pair blocks
+ * (a workgroup-memory histogram), (2) `dispatch_radix_scan` scans them in (digit, block) order in
+ * one workgroup, (3) `dispatch_radix_scatter` ranks each pair among the block's earlier pairs with
+ * the same digit (≤ 255 compares in workgroup memory, no atomics) and moves it to base[digit,
+ * block] + rank — stable, so after
  * the last pass the pairs are ordered by expert and, within one, by (row, slot); the last pass
  * writes sourceRow[slot] = row and position[row, j] = slot (−1 for expert −1). Then
  * `dispatch_index` finds offsets[e] by binary search of the sorted keys (offsets[n] = the number
@@ -292,14 +293,19 @@ function sortParams(s: DispatchShape, shift: number, first: boolean) {
 
 const FLAT_WID = 'let b = wid.y * nwg.x + wid.x;\n  if (b >= params.blocks) { return; }';
 
-// Loads the block's digits; returns (key, digit, rank among earlier same-digit pairs, is last of its digit); key −1 past the end.
-const DIGIT_RANK_WGSL = /* wgsl */ `
-var<workgroup> dg: array<u32, ${DISPATCH_BLOCK}>;
+const KEY_OF_WGSL = /* wgsl */ `
 fn key_of(i: u32) -> u32 {
   var kk = keysIn[i];
   if (kk < 0 || kk > i32(params.n)) { kk = i32(params.n); }
   return u32(kk);
 }
+`;
+
+// Loads the block's digits; returns (key, digit, rank among earlier same-digit pairs, 0); key −1 past the end.
+// Only the earlier pairs are compared (t compares for pair t: the stable rank, no atomics).
+const DIGIT_RANK_WGSL = /* wgsl */ `
+var<workgroup> dg: array<u32, ${DISPATCH_BLOCK}>;
+${KEY_OF_WGSL}
 fn digit_rank(b: u32, t: u32) -> vec4<i32> {
   let i = b * ${DISPATCH_BLOCK}u + t;
   var key = -1;
@@ -311,19 +317,18 @@ fn digit_rank(b: u32, t: u32) -> vec4<i32> {
   dg[t] = d;
   workgroupBarrier();
   var rank = 0;
-  var last = 1;
   if (key >= 0) {
-    for (var q = 0u; q < ${DISPATCH_BLOCK}u; q++) {
-      if (dg[q] == d) {
-        if (q < t) { rank++; } else if (q > t) { last = 0; }
-      }
+    for (var q = 0u; q < t; q++) {
+      if (dg[q] == d) { rank++; }
     }
   }
-  return vec4<i32>(key, i32(d), rank, last);
+  return vec4<i32>(key, i32(d), rank, 0);
 }
 `;
 
-/** Radix pass, kernel 1: per-(digit, block) counts. Bindings: keysIn (i32), digitCounts (u32 [radix·blocks]), params. */
+/**
+ * Radix pass, kernel 1: per-(digit, block) counts, a histogram in workgroup memory (integer atomic
+ * increments: the counts do not depend on their order, and no position is decided here). Bindings: keysIn (i32), digitCounts (u32 [radix·blocks]), params. */
 export function dispatchRadixCountKernel(s: DispatchShape, pass: number): Kernel {
   const r = dispatchRadix(s.n);
   const u = sortParams(s, pass * r.digitBits, pass === 0);
@@ -332,16 +337,17 @@ ${u.struct}
 @group(0) @binding(0) var<storage, read> keysIn: array<i32>;
 @group(0) @binding(1) var<storage, read_write> digitCounts: array<u32>;
 @group(0) @binding(2) var<uniform> params: Params;
-var<workgroup> hist: array<u32, ${r.radix}>;
-${DIGIT_RANK_WGSL}
+var<workgroup> hist: array<atomic<u32>, ${r.radix}>;
+${KEY_OF_WGSL}
 @compute @workgroup_size(${DISPATCH_BLOCK})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   ${FLAT_WID}
-  for (var d = t; d < ${r.radix}u; d += ${DISPATCH_BLOCK}u) { hist[d] = 0u; }
-  let x = digit_rank(b, t);
-  if (x.x >= 0 && x.w == 1) { hist[u32(x.y)] = u32(x.z + 1); }
+  for (var d = t; d < ${r.radix}u; d += ${DISPATCH_BLOCK}u) { atomicStore(&hist[d], 0u); }
   workgroupBarrier();
-  for (var d = t; d < ${r.radix}u; d += ${DISPATCH_BLOCK}u) { digitCounts[d * params.blocks + b] = hist[d]; }
+  let i = b * ${DISPATCH_BLOCK}u + t;
+  if (i < params.total) { atomicAdd(&hist[(key_of(i) >> params.shift) & params.mask], 1u); }
+  workgroupBarrier();
+  for (var d = t; d < ${r.radix}u; d += ${DISPATCH_BLOCK}u) { digitCounts[d * params.blocks + b] = atomicLoad(&hist[d]); }
 }
 `;
   return {
