@@ -31,6 +31,9 @@ function gridOnce(c: LowerCtx, offsetsValue: number, key: string, counts: number
 
 /** Indirect grid of tileCount × `colBlocks` workgroups for a grouped GEMM over the real tiles of `offsetsValue`'s tile map. */
 export function tileGridOf(c: LowerCtx, offsetsValue: number, colBlocks: number): IndirectArgs {
+  if (!c.hasSide(offsetsValue, 'tileCount')) {
+    throw new Error(`the expert offsets %${offsetsValue} have no device tile count: they must come from moeDispatch, lowered before their readers`);
+  }
   return gridOnce(c, offsetsValue, `tileGrid×${colBlocks}`, tileCountOf(c, offsetsValue), colBlocks);
 }
 
