@@ -8,12 +8,13 @@
  * count with the 8-row tiling (≈ 0.004 rows per expert), one expert gets > 32 rows (several map
  * entries, each walked in 8-row chunks), and the weight/bias gradients run over active experts
  * only; a second run with a different routing must zero the blocks of experts that had rows in
- * the first (the clear_inactive kernel), since every gradient here is a graph output.
+ * the first (the clear_inactive kernel), since every gradient here is a graph output. (3) The same
+ * step at 16 rows per expert, where the plan picks the 16-row tiling (forward and transposed GEMMs).
  */
 import { describe, expect, it } from 'vitest';
 import { inactiveBlocksUnread } from '../../compiler/lower/expert-tiles.ts';
 import { expertTiling } from '../../compiler/wgsl/expert-ffn.ts';
-import { GraphBuilder, type Node } from '../../ir/graph.ts';
+import { GraphBuilder, type Graph, type Node } from '../../ir/graph.ts';
 import { tensorType } from '../../ir/types.ts';
 import { describeGpu, randArray, rng } from './gpu.ts';
 import { checkPlan, preparePlan, tensor } from './train-plan.ts';
@@ -36,31 +37,62 @@ describe('inactiveBlocksUnread', () => {
   });
 });
 
+/** The MoE layer's training ops (dispatch → expertHidden → expertOutput → combine, and the gradients), every gradient a graph output. */
+function moeTrainGraph(N: number, k: number, n: number, D: number, H: number): Graph {
+  const b = new GraphBuilder();
+  const f32 = (shape: number[]) => tensorType('f32', shape);
+  const x = b.addInput('x', f32([N, D]), 'input');
+  const indices = b.addInput('indices', tensorType('i32', [N, k]), 'input');
+  const w1 = b.addInput('w1', f32([n, D, H]), 'input');
+  const b1 = b.addInput('b1', f32([n, H]), 'input');
+  const w2 = b.addInput('w2', f32([n, H, D]), 'input');
+  const b2 = b.addInput('b2', f32([n, D]), 'input');
+  const gates = b.addInput('gates', f32([N, k]), 'input');
+  const dout = b.addInput('dout', f32([N, D]), 'input');
+  const [sourceRow, position, offsets] = b.addNode('moeDispatch', { n }, [indices]) as [number, number, number];
+  const hidden = b.add1('expertHidden', {}, [x, sourceRow, offsets, w1, b1]);
+  const y = b.add1('expertOutput', {}, [hidden, offsets, w2, b2]);
+  b.setOutput('out', b.add1('moeCombine', {}, [y, position, gates]));
+  const [dy] = b.addNode('moeCombineGrad', {}, [dout, y, position, gates]) as [number, number];
+  const [dhidden, dw2, db2] = b.addNode('expertOutputGrad', {}, [hidden, offsets, w2, dy]) as [number, number, number];
+  const [dx, dw1, db1] = b.addNode('expertHiddenGrad', {}, [x, sourceRow, offsets, position, w1, hidden, dhidden]) as [number, number, number];
+  for (const [name, v] of Object.entries({ dhidden, dw2, db2, dx, dw1, db1 })) b.setOutput(name, v);
+  return b.finish();
+}
+
 describeGpu('expert work over real tiles and active experts', () => {
+  it('16-row tiles (16 rows per expert, a quarter of the experts empty) match the reference', async () => {
+    const r = rng(16);
+    const [N, k, n, D, H] = [256, 2, 32, 12, 20];
+    expect(expertTiling(N * k, n).tm).toBe(16);
+    const g = moeTrainGraph(N, k, n, D, H);
+    const exe = await preparePlan(g);
+    const used = [...Array(n).keys()].filter((e) => e % 4 !== 1);
+    const idx = new Int32Array(N * k);
+    for (let row = 0; row < N; row++) {
+      const avail = [...used];
+      for (let j = 0; j < k; j++) idx[row * k + j] = avail.splice(Math.floor(r() * avail.length), 1)[0]!;
+    }
+    const feeds = {
+      x: tensor('f32', [N, D], randArray(r, N * D)),
+      indices: tensor('i32', [N, k], idx),
+      w1: tensor('f32', [n, D, H], randArray(r, n * D * H, -0.5, 0.5)),
+      b1: tensor('f32', [n, H], randArray(r, n * H, -0.1, 0.1)),
+      w2: tensor('f32', [n, H, D], randArray(r, n * H * D, -0.5, 0.5)),
+      b2: tensor('f32', [n, D], randArray(r, n * D, -0.1, 0.1)),
+      gates: tensor('f32', [N, k], randArray(r, N * k, 0.1, 1)),
+      dout: tensor('f32', [N, D], randArray(r, N * D)),
+    };
+    await checkPlan(exe, g, feeds, { seed: 1, step: 0, training: true }, 1e-4);
+    exe.destroy();
+  });
+
   it('MoE training step at 65536 and 131072 experts matches the reference; rerouting zeroes stale gradient blocks', async () => {
     for (const n of [65536, 131072]) {
       const r = rng(n);
       const [N, k, D, H] = [256, 2, 4, 8];
       expect(expertTiling(N * k, n).tm).toBe(8);
-      const b = new GraphBuilder();
-      const f32 = (shape: number[]) => tensorType('f32', shape);
-      const x = b.addInput('x', f32([N, D]), 'input');
-      const indices = b.addInput('indices', tensorType('i32', [N, k]), 'input');
-      const w1 = b.addInput('w1', f32([n, D, H]), 'input');
-      const b1 = b.addInput('b1', f32([n, H]), 'input');
-      const w2 = b.addInput('w2', f32([n, H, D]), 'input');
-      const b2 = b.addInput('b2', f32([n, D]), 'input');
-      const gates = b.addInput('gates', f32([N, k]), 'input');
-      const dout = b.addInput('dout', f32([N, D]), 'input');
-      const [sourceRow, position, offsets] = b.addNode('moeDispatch', { n }, [indices]) as [number, number, number];
-      const hidden = b.add1('expertHidden', {}, [x, sourceRow, offsets, w1, b1]);
-      const y = b.add1('expertOutput', {}, [hidden, offsets, w2, b2]);
-      b.setOutput('out', b.add1('moeCombine', {}, [y, position, gates]));
-      const [dy] = b.addNode('moeCombineGrad', {}, [dout, y, position, gates]) as [number, number];
-      const [dhidden, dw2, db2] = b.addNode('expertOutputGrad', {}, [hidden, offsets, w2, dy]) as [number, number, number];
-      const [dx, dw1, db1] = b.addNode('expertHiddenGrad', {}, [x, sourceRow, offsets, position, w1, hidden, dhidden]) as [number, number, number];
-      for (const [name, v] of Object.entries({ dhidden, dw2, db2, dx, dw1, db1 })) b.setOutput(name, v);
-      const g = b.finish();
+      const g = moeTrainGraph(N, k, n, D, H);
       const exe = await preparePlan(g);
       const weights = {
         w1: tensor('f32', [n, D, H], randArray(r, n * D * H, -0.5, 0.5)),
