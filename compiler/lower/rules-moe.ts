@@ -1,14 +1,14 @@
 /**
  * WebGPU lowering rules for the Mixture-of-Experts ops: fused gating (one dispatch; its uniform is
  * rebuilt per run with the seed, step and mode), the balance statistics (importance in two
- * dispatches through a per-(block, expert) partials scratch), the three-dispatch
- * device-side counting sort whose tile map (a side buffer of the offsets value) drives the grouped
- * expert FFN, and the gather combine. Expert banks larger than one storage binding are split at
+ * dispatches through a per-(block, expert) partials scratch), the device-side radix sort of the
+ * routing pairs (O(N·k + n), compiler/wgsl/dispatch.ts) whose tile map and real tile count (side
+ * buffers of the offsets value, expert-tiles.ts) drive the grouped expert FFN, and the gather combine. Expert banks larger than one storage binding are split at
  * expert boundaries into up to four parts, bound as separate weight banks.
  */
 import { normalTableData } from '../wgsl/philox.ts';
 import { combineKernel } from '../wgsl/combine.ts';
-import { dispatchBlocks, dispatchKernels, maxTiles } from '../wgsl/dispatch.ts';
+import { dispatchSortScratch, dispatchSortSteps, maxTiles, type DispatchBufferName } from '../wgsl/dispatch.ts';
 import { EXPERT_TILE_ROWS, expertFfnKernels } from '../wgsl/expert-ffn.ts';
 import { gatingKernel } from '../wgsl/gating.ts';
 import { GATING_GEMM_MIN_EXPERTS, gatingRowsKernel } from '../wgsl/gating-rows.ts';
@@ -19,6 +19,7 @@ import { topkKernel } from '../wgsl/topk.ts';
 import type { PartRef, RunParams } from '../plan.ts';
 import type { LowerCtx } from './context.ts';
 import type { LowerRule } from './rules-dense.ts';
+import { tileCountOf } from './expert-tiles.ts';
 
 const MAX_BANKS = 4;
 
@@ -112,13 +113,24 @@ export const MOE_RULES = {
   moeDispatch: (n, c) => {
     const [N, k] = c.typeOf(c.input(0)).shape as [number, number];
     const shape = { N, k, n: n.params.n, tileRows: EXPERT_TILE_ROWS };
-    const blockCounts = c.scratch('dispatch.blockCounts', 'i32', n.params.n * dispatchBlocks(shape));
+    const sc = dispatchSortScratch(shape);
     const offsetsValue = n.outputs[2]!;
-    const tileMap = c.side(offsetsValue, 'tileMap', 'i32', 4 * maxTiles(shape));
-    const [count, scan, scatter] = dispatchKernels(shape);
-    c.emit(count, { indices: c.input(0), blockCounts });
-    c.emit(scan, { blockCounts, offsets: c.output(2), tileMap });
-    c.emit(scatter, { indices: c.input(0), blockCounts, sourceRow: c.output(0), position: c.output(1) });
+    const bufs: Record<DispatchBufferName, number> = {
+      indices: c.input(0),
+      keysA: c.scratch('dispatch.keysA', 'i32', sc.keys),
+      valsA: c.scratch('dispatch.valsA', 'i32', sc.vals),
+      keysB: c.scratch('dispatch.keysB', 'i32', sc.keys),
+      valsB: c.scratch('dispatch.valsB', 'i32', sc.vals),
+      digitCounts: c.scratch('dispatch.digitCounts', 'i32', sc.digitCounts),
+      sourceRow: c.output(0),
+      position: c.output(1),
+      offsets: c.output(2),
+      tileMap: c.side(offsetsValue, 'tileMap', 'i32', 4 * maxTiles(shape)),
+      tileCount: tileCountOf(c, offsetsValue),
+    };
+    for (const { kernel, bind } of dispatchSortSteps(shape)) {
+      c.emit(kernel, Object.fromEntries(Object.entries(bind).map(([name, b]) => [name, bufs[b]])));
+    }
   },
   expertFfn: (node, c) => {
     const x = c.input(0);

@@ -5,7 +5,10 @@
  * transposes (LSTM weights), the grouped GEMM reading the expert weights transposed in place
  * (`transposeW`, no transposed copy of the bank) with a zero bias (expert input gradients), the
  * combine gather with unit gates (dx of expertHidden) — and the weight/bias gradients are
- * deterministic segment reductions over each expert's slot range (segment.ts). Ops whose result
+ * deterministic segment reductions over each expert's slot range (segment.ts). Per-expert work
+ * costs only what exists: the grouped GEMMs launch indirectly over the dispatch's real tile count
+ * (with the plan's row tile, `expertTiling`), the segment reductions over the active experts, and
+ * empty experts' gradient blocks are zeroed only when some reader needs them (expert-tiles.ts). Ops whose result
  * depends on the run (Adam's bias correction t = step + 1, the train/eval mode of noiseStdGrad)
  * rebuild their uniforms per run through `uniformFor`. The expert-bank updates (expertSgdUpdate,
  * expertFactoredAdamUpdate) run over the dispatch's active-expert list with indirect grids, so
@@ -21,7 +24,7 @@ import { copyKernel } from '../wgsl/copy.ts';
 import { maxTiles } from '../wgsl/dispatch.ts';
 import { ERROR_WORDS } from '../wgsl/embedding.ts';
 import { embeddingGradKernel } from '../wgsl/embedding-grad.ts';
-import { EXPERT_TILE_ROWS, groupedGemmKernel } from '../wgsl/expert-ffn.ts';
+import { EXPERT_TILE_ROWS, expertTiling, groupedGemmColBlocks, groupedGemmKernel } from '../wgsl/expert-ffn.ts';
 import { gradEwKernel, type GradEwMode } from '../wgsl/grad-elementwise.ts';
 import { combineGradKernel, cvSquaredGradKernel, importanceGradKernel, loadEstimateGradKernel, scatterTopkKernel } from '../wgsl/grad-moe.ts';
 import { padKernel, transposeKernel } from '../wgsl/grad-shape.ts';
@@ -31,11 +34,13 @@ import { lstmGradKernels } from '../wgsl/lstm-grad.ts';
 import { matmulKernel } from '../wgsl/matmul.ts';
 import { expertFactoredGridsKernel, expertFactoredLinesKernel, expertFactoredStatsKernel, expertFactoredUpdateKernel, expertSgdGroups, expertSgdKernel } from '../wgsl/expert-optimizers.ts';
 import { adamKernel, factoredLineMeanKernel, factoredStatsKernel, factoredUpdateKernel, sgdKernel } from '../wgsl/optimizers.ts';
-import { segmentGemmTnKernel, segmentSumKernel } from '../wgsl/segment.ts';
+import { clearInactiveKernel, segmentGemmTnGroups, segmentGemmTnKernel, segmentSumGroups, segmentSumKernel } from '../wgsl/segment.ts';
+import type { Kernel } from '../wgsl/kernel.ts';
 import { activeExpertsOf, indirectGrid } from './active.ts';
 import type { LowerCtx } from './context.ts';
 import type { LowerRule } from './rules-dense.ts';
 import { expertBanks } from './rules-moe.ts';
+import { activeGridOf, inactiveBlocksUnreadHere, tileGridOf } from './expert-tiles.ts';
 
 const lastDim = (shape: readonly number[]): number => shape[shape.length - 1] ?? 1;
 const where = (node: Node): string => `${node.op}${node.layer ? ` (layer ${node.layer})` : ''}`;
@@ -43,6 +48,18 @@ const where = (node: Node): string => `${node.op}${node.layer ? ` (layer ${node.
 /** The tile map of the dispatch that produced `offsetsValue` (a side buffer, shared with moeDispatch). */
 function tileMapOf(c: LowerCtx, offsetsValue: number, S: number, n: number): number {
   return c.side(offsetsValue, 'tileMap', 'i32', 4 * maxTiles({ N: S, k: 1, n, tileRows: EXPERT_TILE_ROWS }));
+}
+
+/**
+ * Per-expert gradient `out` ([n, block], IR value `value`) over the active experts only: the
+ * segment GEMM / sum `kernel` (active variant, bound with `bind` plus the active list) launched on
+ * an indirect grid of active × `perExpert` workgroups; the blocks of experts with no rows are
+ * zeroed unless every reader skips them (inactiveBlocksUnread).
+ */
+function perActiveExpert(c: LowerCtx, offsetsValue: number, offsets: number, n: number, kernel: Kernel, bind: Record<string, number>, perExpert: number, value: number, block: number): void {
+  const { active, grid } = activeGridOf(c, offsetsValue, offsets, n, perExpert);
+  c.emit(kernel, { ...bind, activeList: active }, undefined, grid);
+  if (!inactiveBlocksUnreadHere(c, value, offsetsValue)) c.emit(clearInactiveKernel({ segments: n, block }), { offsets, out: bind.out! });
 }
 
 /** Binds a (possibly split) expert weight buffer as w0..w{B-1} (as rules-moe.ts does for expertFfn). */
@@ -87,17 +104,21 @@ export const TRAIN_RULES = {
     const [n, , H] = c.typeOf(c.input(3)).shape as [number, number, number];
     const banks = expertBanks(n, 4 * D * H, c.limits.maxStorageBufferBindingSize, where(node));
     const tileMap = tileMapOf(c, node.inputs[2]!, S, n);
-    const k = groupedGemmKernel({ S, N: S, k: 1, n, K: D, cols: H, gather: true, relu: true, ...(banks.length > 1 ? { banks } : {}) });
+    const tiling = expertTiling(S, n);
+    const k = groupedGemmKernel({ S, N: S, k: 1, n, K: D, cols: H, gather: true, relu: true, tiling, ...(banks.length > 1 ? { banks } : {}) });
     void N;
-    c.emit(k, { a: c.input(0), sourceRow: c.input(1), tileMap, ...bindBanks(c, c.input(3), banks, 4 * D * H), bias: c.input(4), out: c.output(0) });
+    const grid = tileGridOf(c, node.inputs[2]!, groupedGemmColBlocks(H, tiling));
+    c.emit(k, { a: c.input(0), sourceRow: c.input(1), tileMap, ...bindBanks(c, c.input(3), banks, 4 * D * H), bias: c.input(4), out: c.output(0) }, undefined, grid);
   },
   expertOutput: (node, c) => {
     const [S, H] = c.typeOf(c.input(0)).shape as [number, number];
     const [n, , Dout] = c.typeOf(c.input(2)).shape as [number, number, number];
     const banks = expertBanks(n, 4 * H * Dout, c.limits.maxStorageBufferBindingSize, where(node));
     const tileMap = tileMapOf(c, node.inputs[1]!, S, n);
-    const k = groupedGemmKernel({ S, N: S, k: 1, n, K: H, cols: Dout, gather: false, relu: false, ...(banks.length > 1 ? { banks } : {}) });
-    c.emit(k, { a: c.input(0), tileMap, ...bindBanks(c, c.input(2), banks, 4 * H * Dout), bias: c.input(3), out: c.output(0) });
+    const tiling = expertTiling(S, n);
+    const k = groupedGemmKernel({ S, N: S, k: 1, n, K: H, cols: Dout, gather: false, relu: false, tiling, ...(banks.length > 1 ? { banks } : {}) });
+    const grid = tileGridOf(c, node.inputs[1]!, groupedGemmColBlocks(Dout, tiling));
+    c.emit(k, { a: c.input(0), tileMap, ...bindBanks(c, c.input(2), banks, 4 * H * Dout), bias: c.input(3), out: c.output(0) }, undefined, grid);
   },
   zeros: (_n, c) => {
     const count = numel(c.typeOf(c.output(0)).shape);
@@ -250,12 +271,16 @@ export const TRAIN_RULES = {
     const dpre = c.scratch('expertHiddenGrad.dpre', 'f32', S * H);
     c.emit(gradEwKernel({ numel: S * H, mode: 'relu' }), { a: hidden, dy: dhidden, out: dpre });
     // dw1[e] = Σ_{s∈e} x[src(s)]ᵀ·dpre[s]; db1[e] = Σ_{s∈e} dpre[s]
-    c.emit(segmentGemmTnKernel({ Ka: D, Nb: H, segments: n, gather: true }), { a: x, sourceRow, b: dpre, offsets, out: dw1 });
-    c.emit(segmentSumKernel({ C: H, segments: n }), { x: dpre, offsets, out: db1 });
+    // (over the experts that got rows; empty experts' blocks zeroed unless no reader looks at them)
+    const ov = node.inputs[2]!;
+    perActiveExpert(c, ov, offsets, n, segmentGemmTnKernel({ Ka: D, Nb: H, segments: n, gather: true, active: true }), { a: x, sourceRow, b: dpre, offsets, out: dw1 }, segmentGemmTnGroups({ Ka: D, Nb: H }), node.outputs[1]!, D * H);
+    perActiveExpert(c, ov, offsets, n, segmentSumKernel({ C: H, segments: n, active: true }), { x: dpre, offsets, out: db1 }, segmentSumGroups(H), node.outputs[2]!, H);
     // dslot[s] = dpre[s]·w1[e]ᵀ (grouped GEMM reading w1 [n,D,H] transposed, zero bias), dx = Σ_j dslot[position].
     const dslot = c.scratch('expertHiddenGrad.dslot', 'f32', S * D);
-    const tileMap = tileMapOf(c, node.inputs[2]!, S, n);
-    c.emit(groupedGemmKernel({ S, N: S, k: 1, n, K: H, cols: D, gather: false, relu: false, transposeW: true }), { a: dpre, tileMap, w0: w1, bias: zerosConst(c, n * D), out: dslot });
+    const tileMap = tileMapOf(c, ov, S, n);
+    const tiling = expertTiling(S, n);
+    const grid = tileGridOf(c, ov, groupedGemmColBlocks(D, tiling));
+    c.emit(groupedGemmKernel({ S, N: S, k: 1, n, K: H, cols: D, gather: false, relu: false, transposeW: true, tiling }), { a: dpre, tileMap, w0: w1, bias: zerosConst(c, n * D), out: dslot }, undefined, grid);
     c.emit(combineKernel({ N, k, Dout: D }), { y: dslot, position, gates: onesConst(c, N * k), out: dx });
   },
   expertOutputGrad: (node, c) => {
@@ -266,10 +291,14 @@ export const TRAIN_RULES = {
     const dy = c.input(3);
     const [dhidden, dw2, db2] = [c.output(0), c.output(1), c.output(2)];
     // dhidden[s] = dy[s]·w2[e]ᵀ (grouped GEMM reading w2 [n,H,Dout] transposed, zero bias).
-    const tileMap = tileMapOf(c, node.inputs[1]!, S, n);
-    c.emit(groupedGemmKernel({ S, N: S, k: 1, n, K: Dout, cols: H, gather: false, relu: false, transposeW: true }), { a: dy, tileMap, w0: w2, bias: zerosConst(c, n * H), out: dhidden });
-    c.emit(segmentGemmTnKernel({ Ka: H, Nb: Dout, segments: n, gather: false }), { a: hidden, sourceRow: offsets, b: dy, offsets, out: dw2 });
-    c.emit(segmentSumKernel({ C: Dout, segments: n }), { x: dy, offsets, out: db2 });
+    const ov = node.inputs[1]!;
+    const tileMap = tileMapOf(c, ov, S, n);
+    const tiling = expertTiling(S, n);
+    const grid = tileGridOf(c, ov, groupedGemmColBlocks(H, tiling));
+    c.emit(groupedGemmKernel({ S, N: S, k: 1, n, K: Dout, cols: H, gather: false, relu: false, transposeW: true, tiling }), { a: dy, tileMap, w0: w2, bias: zerosConst(c, n * H), out: dhidden }, undefined, grid);
+    // dw2[e] = Σ_{s∈e} hidden[s]ᵀ·dy[s], db2[e] = Σ_{s∈e} dy[s], over the experts that got rows.
+    perActiveExpert(c, ov, offsets, n, segmentGemmTnKernel({ Ka: H, Nb: Dout, segments: n, gather: false, active: true }), { a: hidden, sourceRow: offsets, b: dy, offsets, out: dw2 }, segmentGemmTnGroups({ Ka: H, Nb: Dout }), node.outputs[1]!, H * Dout);
+    perActiveExpert(c, ov, offsets, n, segmentSumKernel({ C: Dout, segments: n, active: true }), { x: dy, offsets, out: db2 }, segmentSumGroups(Dout), node.outputs[2]!, Dout);
   },
   sgdUpdate: (node, c) => {
     const count = numel(c.typeOf(c.output(0)).shape);

@@ -1,18 +1,25 @@
 /**
- * MoE dispatch on the device (op `moeDispatch`): a stable counting sort of the N·k routing pairs
- * by expert in three dispatches, no atomics and no host round trip. (1) `dispatch_count`: the flat
- * pairs are cut into blocks of 256; each workgroup ranks every pair of its block among the earlier
- * pairs of the same expert (O(256²) compares in workgroup memory) and writes per-(expert, block)
- * counts. (2) `dispatch_scan`: one workgroup scans the counts in (expert, block) order into
- * per-(expert, block) base slots and offsets[n+1], then scans ceil(count_e / tileRows) into the
- * expert-FFN tile map: entries (expert, rowStart, rowEnd, 0), unused tail entries get expert −1.
- * (3) `dispatch_scatter`: each pair goes to slot = base[e, block] + rank, giving sourceRow[slot] =
- * row and position[row, j] = slot — ordered by (row, j) within an expert by construction.
- * Expert −1 means "no expert" (strictly balanced gating pads its routing lists with it): such a
- * pair is counted nowhere, gets position −1, and offsets[n] is the number of real pairs (the
- * scan's total), so the slots from offsets[n] on are unused (their sourceRow is not written).
+ * MoE dispatch on the device (op `moeDispatch`): a stable sort of the N·k routing pairs by expert,
+ * no atomic decides a position and no host round trip, in O(N·k + n) work at any expert count. The lowering uses
+ * `dispatchSortSteps`: a least-significant-digit radix sort of the pairs (key = expert, expert −1
+ * mapped to n so "no expert" sorts last; ≤ 11-bit digits, so 1 pass up to 2047 experts, 2 up to
+ * 2^22): per pass (1) `dispatch_radix_count` writes per-(digit, block) counts of 256-pair blocks
+ * (a workgroup-memory histogram), (2) `dispatch_radix_scan` scans them in (digit, block) order in
+ * one workgroup, (3) `dispatch_radix_scatter` ranks each pair among the block's earlier pairs with
+ * the same digit (≤ 255 compares in workgroup memory, no atomics) and moves it to base[digit,
+ * block] + rank — stable, so after
+ * the last pass the pairs are ordered by expert and, within one, by (row, slot); the last pass
+ * writes sourceRow[slot] = row and position[row, j] = slot (−1 for expert −1). Then
+ * `dispatch_index` finds offsets[e] by binary search of the sorted keys (offsets[n] = the number
+ * of real pairs; slots from there on are unused and their sourceRow is not written) and, in its
+ * workgroup 0 (a scan over the sorted slots), writes the expert-FFN tile map — entries (expert,
+ * rowStart, rowEnd, 0) in expert order, unused tail entries expert −1 — and the real number of
+ * entries into tileCount[0], from which indirect grids are sized. 3·passes + 1 dispatches.
+ * The older three-kernel counting sort (`dispatchKernels`: an n × blocks count table scanned in
+ * one workgroup, O(n·N·k/256)) is kept as an independent second implementation for tests and
+ * benchmarks; it writes the same offsets, sourceRow, position and tile map.
  */
-import { ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
+import { ceilDiv, grid1d, uniformBlock, type Kernel } from './kernel.ts';
 
 /** Pairs per block of the count/scatter kernels. */
 export const DISPATCH_BLOCK = 256;
@@ -241,4 +248,369 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 /** The three dispatch kernels in order (bind blockCounts [n·blocks] as scratch between them). */
 export function dispatchKernels(s: DispatchShape): [Kernel, Kernel, Kernel] {
   return [dispatchCountKernel(s), dispatchScanKernel(s), dispatchScatterKernel(s)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Radix-sort dispatch: O(N·k + n) work, used by the lowering.
+
+/** Digits of the radix sort of expert keys 0..n (n = "no expert"). */
+export interface DispatchRadix {
+  readonly passes: number;
+  readonly digitBits: number;
+  readonly radix: number;
+}
+
+const MAX_DIGIT_BITS = 11;
+
+/** The radix plan for n experts: ceil(bits / 11) passes of equal digit width, bits = ceil(log2(n + 1)). */
+export function dispatchRadix(n: number): DispatchRadix {
+  const bits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+  const passes = Math.ceil(bits / MAX_DIGIT_BITS);
+  const digitBits = Math.ceil(bits / passes);
+  return { passes, digitBits, radix: 1 << digitBits };
+}
+
+/** Element counts of the scratch buffers of `dispatchSortSteps` (keys/vals ping-pong and the digit table). */
+export function dispatchSortScratch(s: DispatchShape): { keys: number; vals: number; digitCounts: number } {
+  const S = Math.max(1, s.N * s.k);
+  return { keys: S, vals: S, digitCounts: dispatchRadix(s.n).radix * dispatchBlocks(s) };
+}
+
+function sortParams(s: DispatchShape, shift: number, first: boolean) {
+  const r = dispatchRadix(s.n);
+  return uniformBlock([
+    ['total', 'u32', s.N * s.k],
+    ['k', 'u32', s.k],
+    ['n', 'u32', s.n],
+    ['blocks', 'u32', dispatchBlocks(s)],
+    ['shift', 'u32', shift],
+    ['mask', 'u32', r.radix - 1],
+    ['first', 'u32', first ? 1 : 0],
+    ['tileRows', 'u32', s.tileRows],
+    ['maxTiles', 'u32', maxTiles(s)],
+  ]);
+}
+
+const FLAT_WID = 'let b = wid.y * nwg.x + wid.x;\n  if (b >= params.blocks) { return; }';
+
+const KEY_OF_WGSL = /* wgsl */ `
+fn key_of(i: u32) -> u32 {
+  var kk = keysIn[i];
+  if (kk < 0 || kk > i32(params.n)) { kk = i32(params.n); }
+  return u32(kk);
+}
+`;
+
+// Loads the block's digits; returns (key, digit, rank among earlier same-digit pairs, 0); key −1 past the end.
+// Only the earlier pairs are compared (t compares for pair t: the stable rank, no atomics).
+const DIGIT_RANK_WGSL = /* wgsl */ `
+var<workgroup> dg: array<u32, ${DISPATCH_BLOCK}>;
+${KEY_OF_WGSL}
+fn digit_rank(b: u32, t: u32) -> vec4<i32> {
+  let i = b * ${DISPATCH_BLOCK}u + t;
+  var key = -1;
+  var d = 0xffffffffu;
+  if (i < params.total) {
+    key = i32(key_of(i));
+    d = (u32(key) >> params.shift) & params.mask;
+  }
+  dg[t] = d;
+  workgroupBarrier();
+  var rank = 0;
+  if (key >= 0) {
+    for (var q = 0u; q < t; q++) {
+      if (dg[q] == d) { rank++; }
+    }
+  }
+  return vec4<i32>(key, i32(d), rank, 0);
+}
+`;
+
+/**
+ * Radix pass, kernel 1: per-(digit, block) counts, a histogram in workgroup memory (integer atomic
+ * increments: the counts do not depend on their order, and no position is decided here). Bindings: keysIn (i32), digitCounts (u32 [radix·blocks]), params. */
+export function dispatchRadixCountKernel(s: DispatchShape, pass: number): Kernel {
+  const r = dispatchRadix(s.n);
+  const u = sortParams(s, pass * r.digitBits, pass === 0);
+  const wgsl = /* wgsl */ `// dispatch_radix_count radix=${r.radix}
+${u.struct}
+@group(0) @binding(0) var<storage, read> keysIn: array<i32>;
+@group(0) @binding(1) var<storage, read_write> digitCounts: array<u32>;
+@group(0) @binding(2) var<uniform> params: Params;
+var<workgroup> hist: array<atomic<u32>, ${r.radix}>;
+${KEY_OF_WGSL}
+@compute @workgroup_size(${DISPATCH_BLOCK})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  ${FLAT_WID}
+  for (var d = t; d < ${r.radix}u; d += ${DISPATCH_BLOCK}u) { atomicStore(&hist[d], 0u); }
+  workgroupBarrier();
+  let i = b * ${DISPATCH_BLOCK}u + t;
+  if (i < params.total) { atomicAdd(&hist[(key_of(i) >> params.shift) & params.mask], 1u); }
+  workgroupBarrier();
+  for (var d = t; d < ${r.radix}u; d += ${DISPATCH_BLOCK}u) { digitCounts[d * params.blocks + b] = atomicLoad(&hist[d]); }
+}
+`;
+  return {
+    name: 'dispatch_radix_count',
+    wgsl,
+    bindings: [
+      { name: 'keysIn', access: 'read' },
+      { name: 'digitCounts', access: 'read_write' },
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [DISPATCH_BLOCK, 1, 1],
+    dispatch: grid1d(dispatchBlocks(s)),
+    cacheKey: `dispatch_radix_count:${r.radix}`,
+    uniformData: u.data,
+  };
+}
+
+const SCAN_W = 256;
+
+/** Radix pass, kernel 2 (one workgroup): exclusive scan of digitCounts [radix·blocks] in place. Bindings: digitCounts, params. */
+export function dispatchRadixScanKernel(s: DispatchShape): Kernel {
+  const r = dispatchRadix(s.n);
+  const u = uniformBlock([['L', 'u32', r.radix * dispatchBlocks(s)]]);
+  const wgsl = /* wgsl */ `// dispatch_radix_scan
+${u.struct}
+@group(0) @binding(0) var<storage, read_write> digitCounts: array<u32>;
+@group(0) @binding(1) var<uniform> params: Params;
+var<workgroup> part: array<u32, ${SCAN_W}>;
+@compute @workgroup_size(${SCAN_W})
+fn main(@builtin(local_invocation_index) t: u32) {
+  let L = params.L;
+  let chunk = (L + ${SCAN_W - 1}u) / ${SCAN_W}u;
+  let lo = min(t * chunk, L);
+  let hi = min(lo + chunk, L);
+  var sum = 0u;
+  for (var i = lo; i < hi; i++) { sum += digitCounts[i]; }
+  part[t] = sum;
+  for (var d = 1u; d < ${SCAN_W}u; d = d * 2u) {
+    workgroupBarrier();
+    var v = part[t];
+    if (t >= d) { v = v + part[t - d]; }
+    workgroupBarrier();
+    part[t] = v;
+  }
+  workgroupBarrier();
+  var run = 0u;
+  if (t > 0u) { run = part[t - 1u]; }
+  for (var i = lo; i < hi; i++) {
+    let c = digitCounts[i];
+    digitCounts[i] = run;
+    run += c;
+  }
+}
+`;
+  return {
+    name: 'dispatch_radix_scan',
+    wgsl,
+    bindings: [
+      { name: 'digitCounts', access: 'read_write' },
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [SCAN_W, 1, 1],
+    dispatch: [1, 1, 1],
+    cacheKey: 'dispatch_radix_scan',
+    uniformData: u.data,
+  };
+}
+
+/**
+ * Radix pass, kernel 3: stable scatter of (key, value) to base[digit, block] + rank. In the first
+ * pass the value is the pair index itself (valsIn is bound but unread). The last pass writes the
+ * sorted keys and, instead of the values, the results: sourceRow[slot] = row of the pair and
+ * position[pair] = slot (−1 for expert −1). Bindings: keysIn, valsIn (i32), digitCounts (u32,
+ * scanned), keysOut, then valsOut (i32) — or, in the last pass, sourceRow and position — params.
+ */
+export function dispatchRadixScatterKernel(s: DispatchShape, pass: number): Kernel {
+  const r = dispatchRadix(s.n);
+  const last = pass === r.passes - 1;
+  const u = sortParams(s, pass * r.digitBits, pass === 0);
+  const outs = last ? ['sourceRow', 'position'] : ['valsOut'];
+  const wgsl = /* wgsl */ `// dispatch_radix_scatter${last ? ' (last pass)' : ''}
+${u.struct}
+@group(0) @binding(0) var<storage, read> keysIn: array<i32>;
+@group(0) @binding(1) var<storage, read> valsIn: array<i32>;
+@group(0) @binding(2) var<storage, read> digitCounts: array<u32>;
+@group(0) @binding(3) var<storage, read_write> keysOut: array<i32>;
+${outs.map((o, i) => `@group(0) @binding(${4 + i}) var<storage, read_write> ${o}: array<i32>;`).join('\n')}
+@group(0) @binding(${4 + outs.length}) var<uniform> params: Params;
+${DIGIT_RANK_WGSL}
+@compute @workgroup_size(${DISPATCH_BLOCK})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  ${FLAT_WID}
+  let x = digit_rank(b, t);
+  if (x.x < 0) { return; }
+  let i = b * ${DISPATCH_BLOCK}u + t;
+  var v = i32(i);
+  if (params.first == 0u) { v = valsIn[i]; }
+  let dest = digitCounts[u32(x.y) * params.blocks + b] + u32(x.z);
+  keysOut[dest] = x.x;
+${
+    last
+      ? `  if (u32(x.x) < params.n) {
+    sourceRow[dest] = v / i32(params.k);
+    position[v] = i32(dest);
+  } else {
+    position[v] = -1;
+  }`
+      : '  valsOut[dest] = v;'
+  }
+}
+`;
+  return {
+    name: 'dispatch_radix_scatter',
+    wgsl,
+    bindings: [
+      { name: 'keysIn', access: 'read' },
+      { name: 'valsIn', access: 'read' },
+      { name: 'digitCounts', access: 'read' },
+      { name: 'keysOut', access: 'read_write' },
+      ...outs.map((name) => ({ name, access: 'read_write' }) as const),
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [DISPATCH_BLOCK, 1, 1],
+    dispatch: grid1d(dispatchBlocks(s)),
+    cacheKey: `dispatch_radix_scatter${last ? ':last' : ''}`,
+    uniformData: u.data,
+  };
+}
+
+/**
+ * After the sort, one dispatch: workgroup 0 writes the tile map and tileCount, the others offsets.
+ * offsets[e] = first sorted slot with key ≥ e, e = 0..n (binary search; offsets[n] = real pairs).
+ * The tile map: slot i of expert e starts a tile when i − (start of e's run of keys) is a multiple
+ * of tileRows; each thread walks a contiguous chunk of the sorted slots (one binary search for the
+ * run start at its chunk's first slot), a workgroup scan of the per-thread tile counts gives each
+ * tile its entry vec4<i32>(expert, rowStart, min(rowStart + tileRows, end of e's run), 0); entries
+ * from the total up to maxTiles get expert −1 and tileCount[0] = the total. Bindings: keys (sorted,
+ * i32), offsets, tileMap, tileCount, params.
+ */
+export function dispatchIndexKernel(s: DispatchShape): Kernel {
+  const u = sortParams(s, 0, false);
+  const wgsl = /* wgsl */ `// dispatch_index
+${u.struct}
+@group(0) @binding(0) var<storage, read> keys: array<i32>;
+@group(0) @binding(1) var<storage, read_write> offsets: array<i32>;
+@group(0) @binding(2) var<storage, read_write> tileMap: array<vec4<i32>>;
+@group(0) @binding(3) var<storage, read_write> tileCount: array<i32>;
+@group(0) @binding(4) var<uniform> params: Params;
+var<workgroup> part: array<u32, ${SCAN_W}>;
+
+// First sorted slot with key >= e.
+fn lower_bound(e: i32) -> u32 {
+  var lo = 0u;
+  var hi = params.total;
+  while (lo < hi) {
+    let mid = (lo + hi) / 2u;
+    if (keys[mid] < e) { lo = mid + 1u; } else { hi = mid; }
+  }
+  return lo;
+}
+
+@compute @workgroup_size(${SCAN_W})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let g = wid.y * nwg.x + wid.x;
+  if (g > 0u) {
+    let e = (g - 1u) * ${SCAN_W}u + t;
+    if (e <= params.n) { offsets[e] = i32(lower_bound(i32(e))); }
+    return;
+  }
+  let real = lower_bound(i32(params.n));
+  let T = params.tileRows;
+  let chunk = (real + ${SCAN_W - 1}u) / ${SCAN_W}u;
+  let lo = min(t * chunk, real);
+  let hi = min(lo + chunk, real);
+  var cur = -1;
+  var runStart = 0u;
+  if (lo < hi) {
+    cur = keys[lo];
+    runStart = lower_bound(cur);
+  }
+  var cnt = 0u;
+  for (var i = lo; i < hi; i++) {
+    let e = keys[i];
+    if (e != cur) { cur = e; runStart = i; }
+    if ((i - runStart) % T == 0u) { cnt++; }
+  }
+  part[t] = cnt;
+  for (var d = 1u; d < ${SCAN_W}u; d = d * 2u) {
+    workgroupBarrier();
+    var v = part[t];
+    if (t >= d) { v = v + part[t - d]; }
+    workgroupBarrier();
+    part[t] = v;
+  }
+  workgroupBarrier();
+  let total = part[${SCAN_W - 1}u];
+  var tb = 0u;
+  if (t > 0u) { tb = part[t - 1u]; }
+  if (lo < hi) {
+    cur = keys[lo];
+    runStart = lower_bound(cur);
+  }
+  var runEnd = 0u;
+  for (var i = lo; i < hi; i++) {
+    let e = keys[i];
+    if (e != cur) { cur = e; runStart = i; }
+    if ((i - runStart) % T == 0u) {
+      if (runEnd <= i) { runEnd = lower_bound(e + 1); }
+      tileMap[tb] = vec4<i32>(e, i32(i), i32(min(i + T, runEnd)), 0);
+      tb++;
+    }
+  }
+  for (var i = total + t; i < params.maxTiles; i += ${SCAN_W}u) { tileMap[i] = vec4<i32>(-1, 0, 0, 0); }
+  if (t == 0u) { tileCount[0] = i32(total); }
+}
+`;
+  return {
+    name: 'dispatch_index',
+    wgsl,
+    bindings: [
+      { name: 'keys', access: 'read' },
+      { name: 'offsets', access: 'read_write' },
+      { name: 'tileMap', access: 'read_write' },
+      { name: 'tileCount', access: 'read_write' },
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [SCAN_W, 1, 1],
+    dispatch: grid1d(1 + ceilDiv(s.n + 1, SCAN_W)),
+    cacheKey: 'dispatch_index',
+    uniformData: u.data,
+  };
+}
+
+/** Names of the buffers the sort dispatch binds (inputs, outputs and scratch). */
+export type DispatchBufferName =
+  | 'indices' | 'keysA' | 'valsA' | 'keysB' | 'valsB' | 'digitCounts' | 'sourceRow' | 'position' | 'offsets' | 'tileMap' | 'tileCount';
+
+/** One dispatch of the sort: the kernel and, per binding, which named buffer it takes. */
+export interface DispatchSortStep {
+  readonly kernel: Kernel;
+  readonly bind: Readonly<Record<string, DispatchBufferName>>;
+}
+
+/**
+ * The whole sort dispatch in order: per radix pass count, scan, scatter (indices → A → B → A …;
+ * the last scatter writes sourceRow and position), then index (offsets, tile map, tileCount):
+ * 3·passes + 1 dispatches. Scratch sizes: `dispatchSortScratch`; tileMap holds 4·maxTiles i32,
+ * tileCount 1 (or more) i32.
+ */
+export function dispatchSortSteps(s: DispatchShape): DispatchSortStep[] {
+  const { passes } = dispatchRadix(s.n);
+  const steps: DispatchSortStep[] = [];
+  const scan = dispatchRadixScanKernel(s);
+  let keysIn: DispatchBufferName = 'indices';
+  let valsIn: DispatchBufferName = 'indices';
+  for (let p = 0; p < passes; p++) {
+    const [keysOut, valsOut]: [DispatchBufferName, DispatchBufferName] = p % 2 === 0 ? ['keysA', 'valsA'] : ['keysB', 'valsB'];
+    steps.push({ kernel: dispatchRadixCountKernel(s, p), bind: { keysIn, digitCounts: 'digitCounts' } });
+    steps.push({ kernel: scan, bind: { digitCounts: 'digitCounts' } });
+    const outs: Record<string, DispatchBufferName> = p === passes - 1 ? { sourceRow: 'sourceRow', position: 'position' } : { valsOut };
+    steps.push({ kernel: dispatchRadixScatterKernel(s, p), bind: { keysIn, valsIn, digitCounts: 'digitCounts', keysOut, ...outs } });
+    [keysIn, valsIn] = [keysOut, valsOut];
+  }
+  steps.push({ kernel: dispatchIndexKernel(s), bind: { keys: keysIn, offsets: 'offsets', tileMap: 'tileMap', tileCount: 'tileCount' } });
+  return steps;
 }

@@ -1,14 +1,17 @@
 /**
  * Grouped GEMM over expert-contiguous segments (op `expertFfn`), driven by the device-built tile
- * map of dispatch.ts: workgroup (x, y) reads tile-map entry y = (expert e, rowStart, rowEnd) and
- * computes a 32-row × 128-column tile (EXPERT_TILE_ROWS rows) of out[s] = act(a[src(s)]·w[e] +
- * bias[e]) for slots s in [rowStart, rowEnd), 8×16 outputs per thread in vec4 registers, both
+ * map of dispatch.ts: flattened workgroup g reads tile-map entry g / colBlocks = (expert e,
+ * rowStart, rowEnd) (entries cover ≤ EXPERT_TILE_ROWS = 32 slots) and computes column block
+ * g % colBlocks (128 columns) of out[s] = act(a[src(s)]·w[e] + bias[e]) for slots s in [rowStart,
+ * rowEnd), in row tiles of tm rows (32 by default; 16 or 8 when the plan's experts get few rows,
+ * `expertTiling`), 8×16 outputs per thread in vec4 registers, both
  * tiles staged through workgroup memory as vec4 (the register layout of matmul.ts), 32 k at a time,
  * read from storage as vec4 when K and cols are multiples of 4. 32-row tiles
  * because at the usual ~N·k/n ≈ 32 slots per expert 64-row tiles are half empty. In the first
  * layer src(s) = sourceRow[s] (rows gathered straight from x, no dispatched copy); in the second
- * src(s) = s. The grid is the static worst case (maxTiles), entries with expert −1 exit at once, so
- * nothing is read back to the host. The expert weights may be split over up to 4 bindings (`w0`..
+ * src(s) = s. The static grid is the worst case (maxTiles × colBlocks, folded); the lowering
+ * launches it indirectly over tileCount × colBlocks workgroups (the real entries, counted by the
+ * dispatch on the device), and entries with expert −1 exit at once, so nothing is read back. The expert weights may be split over up to 4 bindings (`w0`..
  * `w3`), each holding a contiguous range of experts (bank b starts at expert bankStart[b], given in
  * the uniform): this is how expert banks larger than one 128 MiB storage binding are handled.
  * The expert FFN is two of these: hidden = gemm(gather x, w1, b1, relu); y = gemm(hidden, w2, b2).
@@ -16,7 +19,7 @@
  * K]), transposing the tile as it stages it: the expert input gradients dslot = dpre·w1[e]ᵀ and
  * dhidden = dy·w2[e]ᵀ read the forward's weight banks directly, with no transposed copy.
  */
-import { ceilDiv, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
 import { maxTiles } from './dispatch.ts';
 
 /** Rows per expert tile (also the tile-map granularity: pass it as DispatchShape.tileRows). */
@@ -50,7 +53,7 @@ export interface GroupedGemmOptions {
 
 /** Register/workgroup tiling of the grouped GEMM (exposed for benchmarking variants). */
 export interface ExpertTiling {
-  /** Rows per tile (must equal the tile map's tileRows). */
+  /** Rows per tile (≤ or ≥ the tile map's EXPERT_TILE_ROWS: a map entry is processed in chunks of tm rows). */
   readonly tm: number;
   /** Columns per workgroup. */
   readonly tn: number;
@@ -85,13 +88,39 @@ export interface ExpertTiling {
  */
 export const DEFAULT_EXPERT_TILING: ExpertTiling = { tm: EXPERT_TILE_ROWS, tn: 128, tk: 32, rm: 8, rn: 16, vec4: true, avec4: true, wload4: true, aload4: true };
 
+/** 8-row tiles for experts with a handful of rows: 32 threads of 4 rows × 8 columns, 128 columns per workgroup. */
+export const EXPERT_TILING_8: ExpertTiling = { tm: 8, tn: 128, tk: 32, rm: 4, rn: 8, vec4: true, avec4: true, wload4: true, aload4: true };
+/** 16-row tiles: 32 threads of 4 rows × 16 columns, 128 columns per workgroup. */
+export const EXPERT_TILING_16: ExpertTiling = { tm: 16, tn: 128, tk: 32, rm: 4, rn: 16, vec4: true, avec4: true, wload4: true, aload4: true };
+
+/**
+ * The row tile of a plan's grouped expert GEMMs, chosen from the mean rows per expert S/n (S = N·k
+ * slots, n experts): ≤ 12 → 8-row tiles, ≤ 24 → 16-row tiles, else the default 32. A tile's
+ * rows beyond its expert's segment are computed and discarded, so at ~1.5 rows per expert a
+ * 32-row tile does ~20× the useful FMAs and an 8-row one ~5× (the weights are read once per tile
+ * either way). The tile map stays at EXPERT_TILE_ROWS granularity; a kernel with a smaller row
+ * tile walks an entry's rows in chunks, so any tiling is correct on any map. Measured in
+ * bench/expert-tiles.ts.
+ */
+export function expertTiling(S: number, n: number): ExpertTiling {
+  const mean = S / Math.max(1, n);
+  if (mean <= 12) return EXPERT_TILING_8;
+  if (mean <= 24) return EXPERT_TILING_16;
+  return DEFAULT_EXPERT_TILING;
+}
+
+/** Column blocks of a grouped GEMM (workgroups per tile-map entry). */
+export function groupedGemmColBlocks(cols: number, tiling: ExpertTiling = DEFAULT_EXPERT_TILING): number {
+  return Math.max(1, ceilDiv(cols, tiling.tn));
+}
+
 /**
  * Grouped GEMM kernel. Bindings: a, [sourceRow], tileMap, w0..w{B−1}, bias [n, cols], out [S, cols],
  * params. With transposeW and K % 4 == 0 (and a vec4 tiling) the weight bindings are declared
  * array<vec4<f32>> (same bytes; each bank's size is a multiple of 16).
  */
 export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: ExpertTiling }): Kernel {
-  const tl = o.tiling ?? DEFAULT_EXPERT_TILING;
+  const tl = o.tiling ?? expertTiling(o.S, o.n);
   const { tm: TM, tn: TN, tk: TK, rm: RM, rn: RN, vec4: V4 } = tl;
   const AV4 = !!tl.avec4;
   if (AV4 && (RM % 4 !== 0 || TM % 4 !== 0)) throw new Error('expert FFN: avec4 tiling needs rm, tm multiples of 4');
@@ -107,13 +136,14 @@ export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: Ex
   if (banks.reduce((a, b) => a + b, 0) !== o.n) throw new Error(`expert FFN: banks ${banks.join('+')} must sum to n=${o.n}`);
   const starts = [0, 0, 0, 0];
   for (let b = 1; b < 4; b++) starts[b] = starts[b - 1]! + (banks[b - 1] ?? 0);
-  const tiles = maxTiles({ N: o.N, k: o.k, n: o.n, tileRows: TM });
+  const tiles = maxTiles({ N: o.N, k: o.k, n: o.n, tileRows: EXPERT_TILE_ROWS });
   const u = uniformBlock([
     ['K', 'u32', o.K],
     ['cols', 'u32', o.cols],
     ['maxTiles', 'u32', tiles],
     // Always 0: added to a constant trip count so that lavapipe does not fully unroll the loop.
     ['zero', 'u32', 0],
+    ['colBlocks', 'u32', ceilDiv(o.cols, TN)],
     ['bank1', 'u32', starts[1]!],
     ['bank2', 'u32', starts[2]!],
     ['bank3', 'u32', starts[3]!],
@@ -158,7 +188,20 @@ export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: Ex
   const bsDecl = V4 ? `var<workgroup> Bs: array<vec4<f32>, ${(TK * TN) / 4}>;` : `var<workgroup> Bs: array<f32, ${TK * TN}>;`;
   // Thread column of register column j: scalar layout tx + CX·j; vec4 layout 4·(tx + CX·(j/4)) + j%4.
   const colOf = (j: string) => (V4 ? `4u * (tx + ${CX}u * (${j} / 4u)) + ${j} % 4u` : `tx + ${CX}u * ${j}`);
-  const compute = V4
+  // With vec4 A staging (rows of a thread in groups of 4: 4·(ty + RY·i4) + 0..3), a thread skips the
+  // FMAs of row groups past the entry's last row; all its groups are past it → it skips the kk loop.
+  const SKIP = V4 && AV4;
+  const compute = SKIP
+    ? `      var bv: array<vec4<f32>, ${RNV}>;
+      for (var j = 0u; j < ${RNV}u; j++) { bv[j] = Bs[kk * ${TN / 4}u + tx + ${CX}u * j]; }
+      for (var i4 = 0u; i4 < ${RM / 4}u; i4++) {
+        if (4u * (ty + ${RY}u * i4) < nrows) {
+          for (var ii = 0u; ii < 4u; ii++) {
+            for (var j = 0u; j < ${RNV}u; j++) { acc[4u * i4 + ii][j] = fma(vec4<f32>(av[4u * i4 + ii]), bv[j], acc[4u * i4 + ii][j]); }
+          }
+        }
+      }`
+    : V4
     ? `      var bv: array<vec4<f32>, ${RNV}>;
       for (var j = 0u; j < ${RNV}u; j++) { bv[j] = Bs[kk * ${TN / 4}u + tx + ${CX}u * j]; }
       for (var i = 0u; i < ${RM}u; i++) {
@@ -297,23 +340,31 @@ ${AV4 ? `var<workgroup> As: array<vec4<f32>, ${(TK * TM) / 4}>;` : `var<workgrou
 ${bsDecl}
 
 @compute @workgroup_size(${WG})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let entry = tileMap[wid.y];
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  // Flattened (folded) grid: workgroup g = tile-map entry g / colBlocks, column block g % colBlocks.
+  let g = wid.y * nwg.x + wid.x;
+  let tile = g / params.colBlocks;
+  if (tile >= params.maxTiles) { return; }
+  let entry = tileMap[tile];
   if (entry.x < 0) { return; }
   let e = u32(entry.x);
-  let rowStart = u32(entry.y);
-  let rowEnd = u32(entry.z);
   let K = params.K;
   let N = params.cols;
-  let n0 = wid.x * TN;
+  let n0 = (g % params.colBlocks) * TN;
   if (n0 >= N) { return; }
   let tx = t % ${CX}u;
   let ty = t / ${CX}u;
+  // The entry's rows in chunks of TM (an entry may hold more rows than this kernel's row tile).
+  for (var rowStart = u32(entry.y); rowStart < u32(entry.z); rowStart += TM) {
+  let rowEnd = min(rowStart + TM, u32(entry.z));
+  let nrows = rowEnd - rowStart;
   var acc: ${accT};
+  for (var i = 0u; i < ${RM}u; i++) { for (var j = 0u; j < ${V4 ? RN / 4 : RN}u; j++) { acc[i][j] = ${V4 ? 'vec4<f32>(0.0)' : '0.0'}; } }
   for (var k0 = 0u; k0 < K; k0 += TK) {
 ${aLoad}
 ${bLoad}
     workgroupBarrier();
+    ${SKIP ? 'if (4u * ty < nrows) {' : '{'}
     for (var kk = 0u; kk < TK; kk++) {
 ${
         AV4
@@ -325,6 +376,7 @@ ${
       for (var i = 0u; i < ${RM}u; i++) { av[i] = As[kk * TM + ty + ${RY}u * i]; }`
       }
 ${compute}
+    }
     }
     workgroupBarrier();
   }
@@ -339,15 +391,16 @@ ${compute}
       out[s * N + gn] = v;
     }
   }
+  }
 }
 `;
-  const tag = `${TM}x${TN}x${TK}:${RM}x${RN}${V4 ? ':v4' : ''}${AV4 ? ':av4' : ''}${WL4 ? ':wl4' : ''}${AL4 ? ':al4' : ''}`;
+  const tag = `${TM}x${TN}x${TK}:${RM}x${RN}${SKIP ? ':skip' : ''}${V4 ? ':v4' : ''}${AV4 ? ':av4' : ''}${WL4 ? ':wl4' : ''}${AL4 ? ':al4' : ''}`;
   return {
     name: `expert_gemm${TW ? '_wt' : ''}${o.gather ? '_gather' : ''}${o.relu ? '_relu' : ''}`,
     wgsl,
     bindings,
     workgroupSize: [WG, 1, 1],
-    dispatch: [ceilDiv(o.cols, TN), tiles, 1],
+    dispatch: grid1d(ceilDiv(o.cols, TN) * tiles),
     cacheKey: `expert_gemm:gather=${o.gather}:relu=${o.relu}:banks=${B}:${tag}${TW ? `:transposeW${WV4 ? ':vec4W' : ''}` : ''}`,
     uniformData: u.data,
   };

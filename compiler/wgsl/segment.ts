@@ -9,14 +9,20 @@
  * in a fixed order (the GEMM: 16 rows per workgroup-memory stage, 8×8 register tile per thread as
  * matmul.ts; the sum: four interleaved lanes combined in lane order) — no atomics, bit-identical
  * from run to run, and segments with zero rows write zeros. Sizes and the gather flag live in the
- * uniform: one pipeline each.
+ * uniform: one pipeline each. With `active` both run only over the experts that got rows: they
+ * read the list [count, e0, e1, …] (compiler/wgsl/active-experts.ts) and flatten a folded grid of
+ * count × (workgroups per expert), which the lowering launches indirectly (their static grid is
+ * the worst case over all segments); blocks of experts with no rows are then not written, and
+ * `clearInactiveKernel` zeroes exactly those when a reader needs them.
  */
-import { ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
+import { ceilDiv, grid1d, uniformBlock, type Kernel } from './kernel.ts';
 
 /** Segment-sum geometry: x [S, C] → out [segments, C]. */
 export interface SegmentSumOptions {
   readonly C: number;
   readonly segments: number;
+  /** Only the segments listed in `activeList` [count, ids…] (an extra binding), folded grid. */
+  readonly active?: boolean;
 }
 
 const SUM_COLS = 64;
@@ -27,21 +33,30 @@ const SUM_LANES = 4;
  * (read_write, f32 [segments, C]), `params`.
  */
 export function segmentSumKernel(o: SegmentSumOptions): Kernel {
-  if (o.segments > 65535) throw new Error(`segment sum: ${o.segments} segments exceed the dispatch grid`);
-  const u = uniformBlock([['C', 'u32', o.C]]);
+  const gx = Math.max(1, ceilDiv(o.C, SUM_COLS));
+  const A = !!o.active;
+  if (!A && o.segments > 65535) throw new Error(`segment sum: ${o.segments} segments exceed the dispatch grid; use the active-expert variant`);
+  const u = uniformBlock([['C', 'u32', o.C], ['colBlocks', 'u32', gx]]);
   const wgsl = /* wgsl */ `// segment row sum (${SUM_COLS} columns x ${SUM_LANES} lanes per workgroup)
 ${u.struct}
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> offsets: array<i32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<uniform> params: Params;
+${A ? `@group(0) @binding(2) var<storage, read> activeList: array<i32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@group(0) @binding(4) var<uniform> params: Params;` : `@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;`}
 var<workgroup> part: array<f32, ${SUM_COLS * SUM_LANES}>;
 
 @compute @workgroup_size(${SUM_COLS * SUM_LANES})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let C = params.C;
-  let e = wid.y;
-  let col = wid.x * ${SUM_COLS}u + t % ${SUM_COLS}u;
+${A ? `  let g = wid.y * nwg.x + wid.x;
+  let ai = g / params.colBlocks;
+  if (ai >= u32(activeList[0])) { return; }
+  let e = u32(activeList[1u + ai]);
+  let cb = g % params.colBlocks;` : `  let e = wid.y;
+  let cb = wid.x;`}
+  let col = cb * ${SUM_COLS}u + t % ${SUM_COLS}u;
   let lane = t / ${SUM_COLS}u;
   let s0 = u32(offsets[e]);
   let s1 = u32(offsets[e + 1u]);
@@ -59,17 +74,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 }
 `;
   return {
-    name: 'segment_sum',
+    name: A ? 'segment_sum_active' : 'segment_sum',
     wgsl,
     bindings: [
       { name: 'x', access: 'read' },
       { name: 'offsets', access: 'read' },
+      ...(A ? [{ name: 'activeList', access: 'read' } as const] : []),
       { name: 'out', access: 'read_write' },
       { name: 'params', access: 'uniform' },
     ],
     workgroupSize: [SUM_COLS * SUM_LANES, 1, 1],
-    dispatch: [Math.max(1, ceilDiv(o.C, SUM_COLS)), Math.max(1, o.segments), 1],
-    cacheKey: 'segment_sum',
+    dispatch: A ? grid1d(gx * Math.max(1, o.segments)) : [gx, Math.max(1, o.segments), 1],
+    cacheKey: A ? 'segment_sum_active' : 'segment_sum',
     uniformData: u.data,
   };
 }
@@ -80,6 +96,8 @@ export interface SegmentGemmOptions {
   readonly Nb: number;
   readonly segments: number;
   readonly gather: boolean;
+  /** Only the segments listed in `activeList` [count, ids…] (an extra binding), folded grid. */
+  readonly active?: boolean;
 }
 
 const TM = 64;
@@ -92,13 +110,16 @@ const TK = 16;
  * not gathering), `b`, `offsets` (read, i32 [segments + 1]), `out` (read_write), `params`.
  */
 export function segmentGemmTnKernel(o: SegmentGemmOptions): Kernel {
-  const gx = ceilDiv(o.Nb, TN);
-  const gy = ceilDiv(o.Ka, TM);
-  if (gx > 65535 || gy > 65535 || o.segments > 65535) throw new Error(`segment GEMM: grid ${gx}×${gy}×${o.segments} too large`);
+  const gx = Math.max(1, ceilDiv(o.Nb, TN));
+  const gy = Math.max(1, ceilDiv(o.Ka, TM));
+  const A = !!o.active;
+  if (!A && (gx > 65535 || gy > 65535 || o.segments > 65535)) throw new Error(`segment GEMM: grid ${gx}×${gy}×${o.segments} too large; use the active-expert variant`);
   const u = uniformBlock([
     ['Ka', 'u32', o.Ka],
     ['Nb', 'u32', o.Nb],
     ['gather', 'u32', o.gather ? 1 : 0],
+    ['gx', 'u32', gx],
+    ['gy', 'u32', gy],
   ]);
   const wgsl = /* wgsl */ `// segment TN GEMM (tile ${TM}x${TN}, ${TK} rows per stage, 8x8 per thread)
 ${u.struct}
@@ -106,8 +127,10 @@ ${u.struct}
 @group(0) @binding(1) var<storage, read> sourceRow: array<i32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read> offsets: array<i32>;
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;
-@group(0) @binding(5) var<uniform> params: Params;
+${A ? `@group(0) @binding(4) var<storage, read> activeList: array<i32>;
+@group(0) @binding(5) var<storage, read_write> out: array<f32>;
+@group(0) @binding(6) var<uniform> params: Params;` : `@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@group(0) @binding(5) var<uniform> params: Params;`}
 const TM = ${TM}u;
 const TN = ${TN}u;
 const TK = ${TK}u;
@@ -115,12 +138,18 @@ var<workgroup> As: array<f32, ${TK * TM}>; // [TK][TM]
 var<workgroup> Bs: array<f32, ${TK * TN}>; // [TK][TN]
 
 @compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let Ka = params.Ka;
   let Nb = params.Nb;
-  let e = wid.z;
+${A ? `  let g = wid.y * nwg.x + wid.x;
+  let per = params.gx * params.gy;
+  let ai = g / per;
+  if (ai >= u32(activeList[0])) { return; }
+  let e = u32(activeList[1u + ai]);
+  let m0 = ((g % per) / params.gx) * TM;
+  let n0 = ((g % per) % params.gx) * TN;` : `  let e = wid.z;
   let m0 = wid.y * TM;
-  let n0 = wid.x * TN;
+  let n0 = wid.x * TN;`}
   let s0 = u32(offsets[e]);
   let s1 = u32(offsets[e + 1u]);
   let tx = t % 8u;
@@ -177,19 +206,67 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 }
 `;
   return {
-    name: `segment_gemm_tn${o.gather ? '_gather' : ''}`,
+    name: `segment_gemm_tn${o.gather ? '_gather' : ''}${A ? '_active' : ''}`,
     wgsl,
     bindings: [
       { name: 'a', access: 'read' },
       { name: 'sourceRow', access: 'read' },
       { name: 'b', access: 'read' },
       { name: 'offsets', access: 'read' },
+      ...(A ? [{ name: 'activeList', access: 'read' } as const] : []),
       { name: 'out', access: 'read_write' },
       { name: 'params', access: 'uniform' },
     ],
     workgroupSize: [64, 1, 1],
-    dispatch: [Math.max(1, gx), Math.max(1, gy), Math.max(1, o.segments)],
-    cacheKey: 'segment_gemm_tn',
+    dispatch: A ? grid1d(gx * gy * Math.max(1, o.segments)) : [gx, gy, Math.max(1, o.segments)],
+    cacheKey: A ? 'segment_gemm_tn_active' : 'segment_gemm_tn',
+    uniformData: u.data,
+  };
+}
+
+/** Workgroups per expert of the active segment GEMM (its indirect grid is active count × this). */
+export function segmentGemmTnGroups(o: { readonly Ka: number; readonly Nb: number }): number {
+  return Math.max(1, ceilDiv(o.Nb, TN)) * Math.max(1, ceilDiv(o.Ka, TM));
+}
+
+/** Workgroups per expert of the active segment sum. */
+export function segmentSumGroups(C: number): number {
+  return Math.max(1, ceilDiv(C, SUM_COLS));
+}
+
+/**
+ * Zeroes the blocks of out [segments, block] whose segment offsets[e] .. offsets[e+1] is empty,
+ * leaving the others untouched (the complement of an active-expert kernel's writes, so the two may
+ * run in either order). Bindings: offsets (read, i32 [segments + 1]), out (read_write), params.
+ */
+export function clearInactiveKernel(o: { readonly segments: number; readonly block: number }): Kernel {
+  const total = o.segments * o.block;
+  if (total >= 2 ** 32) throw new Error(`clear inactive experts: ${total} elements exceed 32-bit indexing`);
+  const u = uniformBlock([['total', 'u32', total], ['block', 'u32', o.block]]);
+  const wgsl = /* wgsl */ `// clear_inactive
+${u.struct}
+@group(0) @binding(0) var<storage, read> offsets: array<i32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.y * nwg.x * 256u + gid.x;
+  if (i >= params.total) { return; }
+  let e = i / params.block;
+  if (offsets[e + 1u] == offsets[e]) { out[i] = 0.0; }
+}
+`;
+  return {
+    name: 'clear_inactive',
+    wgsl,
+    bindings: [
+      { name: 'offsets', access: 'read' },
+      { name: 'out', access: 'read_write' },
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [256, 1, 1],
+    dispatch: grid1d(Math.max(1, ceilDiv(total, 256))),
+    cacheKey: 'clear_inactive',
     uniformData: u.data,
   };
 }

@@ -1,0 +1,93 @@
+/**
+ * The O(N·k + n) radix-sort dispatch (dispatchSortSteps) on WebGPU vs the CPU reference
+ * `dispatch` (ir/reference/dispatch.ts): offsets, sourceRow (real slots) and position must be
+ * equal, and the tile map must hold exactly the reference segments cut into tileRows-row tiles in
+ * expert order, with tileCount[0] their number and expert −1 after them. Routings are random with
+ * most experts empty (only a random subset used), with expert −1 padding, and up to n = 131072
+ * experts (1 radix pass up to n = 2047, 2 passes above) — sizes where the old
+ * n × blocks count table would be large.
+ */
+import { expect, it } from 'vitest';
+import { dispatch } from '../../ir/reference/dispatch.ts';
+import { dispatchRadix, dispatchSortScratch, dispatchSortSteps, maxTiles, type DispatchBufferName, type DispatchShape } from '../../compiler/wgsl/dispatch.ts';
+import { readI32 } from '../../runtime/gpu/buffers.ts';
+import type { KernelStep } from '../../runtime/gpu/run.ts';
+import { describeGpu, dev, out, rng, run, up } from './gpu.ts';
+
+/** Runs the sort dispatch on `indices`; returns the named buffers. */
+export function sortDispatchSteps(s: DispatchShape, indices: GPUBuffer): { steps: KernelStep[]; bufs: Record<DispatchBufferName, GPUBuffer> } {
+  const sc = dispatchSortScratch(s);
+  const S = Math.max(1, s.N * s.k);
+  const bufs: Record<DispatchBufferName, GPUBuffer> = {
+    indices,
+    keysA: out(sc.keys),
+    valsA: out(sc.vals),
+    keysB: out(sc.keys),
+    valsB: out(sc.vals),
+    digitCounts: out(sc.digitCounts),
+    sourceRow: out(S),
+    position: out(S),
+    offsets: out(s.n + 1),
+    tileMap: out(4 * maxTiles(s)),
+    tileCount: out(4),
+  };
+  const steps = dispatchSortSteps(s).map(({ kernel, bind }) => ({ kernel, buffers: Object.fromEntries(Object.entries(bind).map(([k, v]) => [k, bufs[v]])) }));
+  return { steps, bufs };
+}
+
+/** Random indices [N,k]: each row picks k distinct experts from `pool` (or −1 with probability pNone). */
+function routing(r: () => number, N: number, k: number, pool: readonly number[], pNone: number): Int32Array {
+  const idx = new Int32Array(N * k);
+  for (let row = 0; row < N; row++) {
+    const avail = [...pool];
+    for (let j = 0; j < k; j++) {
+      idx[row * k + j] = r() < pNone || avail.length === 0 ? -1 : avail.splice(Math.floor(r() * avail.length), 1)[0]!;
+    }
+  }
+  return idx;
+}
+
+describeGpu('radix-sort dispatch', () => {
+  it('matches the reference dispatch and writes the real tile count (many empty experts, expert −1, n up to 131072)', async () => {
+    const r = rng(11);
+    const cases: [number, number, number, number, number][] = [
+      // N, k, n, experts used, P(−1)
+      [1, 1, 1, 1, 0],
+      [300, 3, 20, 8, 0],
+      [517, 2, 6, 2, 0.1],
+      [1000, 4, 1000, 100, 0],
+      [256, 4, 1023, 700, 0.05],
+      [300, 2, 2047, 500, 0.1],
+      [300, 2, 2048, 500, 0.1],
+      [2048, 4, 4096, 3000, 0],
+      [1024, 2, 65536, 900, 0.02],
+      [4096, 4, 131072, 5000, 0],
+      [64, 4, 131072, 4, 0.2],
+    ];
+    for (const [N, k, n, used, pNone] of cases) {
+      const pool = new Set<number>();
+      while (pool.size < used) pool.add(Math.floor(r() * n));
+      const indices = routing(r, N, k, [...pool], pNone);
+      const s: DispatchShape = { N, k, n, tileRows: 32 };
+      const { steps, bufs } = sortDispatchSteps(s, up(indices));
+      await run(steps);
+      const ref = dispatch(indices, N, k, n);
+      const c = dev();
+      const what = `N=${N} k=${k} n=${n} (${dispatchRadix(n).passes} passes)`;
+      expect(ref.offsets[n]! > 0, `${what}: non-trivial routing`).toBe(true);
+      expect(Array.from(await readI32(c, bufs.offsets, n + 1)), `${what}: offsets`).toEqual(Array.from(ref.offsets));
+      expect(Array.from(await readI32(c, bufs.position, N * k)), `${what}: position`).toEqual(Array.from(ref.position));
+      const real = ref.offsets[n]!;
+      expect(Array.from((await readI32(c, bufs.sourceRow, N * k)).subarray(0, real)), `${what}: sourceRow`).toEqual(Array.from(ref.sourceRow.subarray(0, real)));
+      const want: number[] = [];
+      for (let e = 0; e < n; e++) {
+        for (let a = ref.offsets[e]!; a < ref.offsets[e + 1]!; a += s.tileRows) want.push(e, a, Math.min(a + s.tileRows, ref.offsets[e + 1]!), 0);
+      }
+      const tiles = want.length / 4;
+      expect((await readI32(c, bufs.tileCount, 1))[0], `${what}: tileCount`).toBe(tiles);
+      const tm = await readI32(c, bufs.tileMap, 4 * maxTiles(s));
+      expect(Array.from(tm.subarray(0, 4 * tiles)), `${what}: tile map`).toEqual(want);
+      for (let t = tiles; t < maxTiles(s); t++) expect(tm[4 * t], `${what}: tail entry ${t}`).toBe(-1);
+    }
+  });
+});
