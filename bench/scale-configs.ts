@@ -99,9 +99,13 @@ export function scaleJobs(quick: boolean): Record<Sweep, ScaleJob[]> {
       rows: [{ kind: 'memory', configs: [rows('rows 256 n=64 H=64', 64, 64, 256), rows('rows 1024 n=64 H=64', 64, 64, 1024)] }],
     };
   }
-  const f = { width: 64, k: 4, expertHidden: 1024, T: 8, B: 128 };
+  // Training binds each expert bank whole (≤ 128 MiB): width 32 keeps the 1024-expert bank of the
+  // Done-when sweep (expert hidden 1024) at exactly 128 MiB (4096 and 8192 experts at hidden 1024
+  // exceed it and are recorded as refused); the flat-small sweep runs 8192 experts at hidden 64
+  // (also 128 MiB), and the hierarchical sweep uses expert hidden 16 so 512 × 256 experts fit.
+  const f = { width: 32, k: 4, expertHidden: 1024, T: 8, B: 128 };
   const fs = { width: 64, k: 4, expertHidden: 64, T: 8, B: 32 };
-  const h = { width: 16, k1: 2, k2: 2, expertHidden: 32, T: 8, B: 8 };
+  const h = { width: 16, k1: 2, k2: 2, expertHidden: 16, T: 8, B: 8 };
   return {
     flat: paired([4, 16, 64, 256, 1024, 4096, 8192].map((n) => flat('flat', n, f))),
     hier: paired([hier(8, 8, h), hier(32, 32, h), hier(128, 128, h), hier(256, 256, h), hier(512, 256, h)]),
