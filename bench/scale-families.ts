@@ -19,7 +19,7 @@ export type Family = (typeof FAMILIES)[number];
 export function familyOf(op: string, layer: string | undefined, kernel: string): Family {
   if (/adam|optimizer|sgd/i.test(op)) return 'optimizer';
   if (/^moe(Dispatch|Combine)/.test(op)) return 'dispatch';
-  if (/^expert/.test(op)) return /gemm_tn|segment_sum|wgrad|weight|bias/i.test(kernel) ? 'weight grads' : 'expert GEMM';
+  if (/^expert/.test(op)) return /gemm_tn|segment_sum|clear_inactive|wgrad|weight|bias/i.test(kernel) ? 'weight grads' : 'expert GEMM';
   if (/^lstm/.test(op) || (layer !== undefined && /^lstm/.test(layer))) return 'lstm';
   if (/gating|load|importance|cvSquared|topk/i.test(op) || (layer !== undefined && /^moe/.test(layer))) return 'gating';
   if (/embedding|softmaxCrossEntropy|crossEntropy/i.test(op) || (layer !== undefined && /^(logits|embedding|softmaxCrossEntropy)/.test(layer))) return 'dense';
