@@ -13,8 +13,8 @@
  * dw2[chunk, :] += hiddenᵀ·dy, dw1[:, chunk] += xᵀ·dpre, db1[chunk] += Σ dpre and (chunk 0)
  * db2 += Σ dy; an expert with no slots writes zeros. Every output element belongs to one thread
  * of one workgroup and is accumulated in a fixed order: no atomics, same bits every run.
- * GEMM pieces are 32×64 (or 64×64) register tiles over an 8×8 thread grid, operands staged
- * through workgroup memory 16 k at a time; wide outputs are walked in 64-column blocks, each
+ * GEMM pieces are 32×64 (or 64×64) register tiles over an 8×8 thread grid (4 or 8 rows × two
+ * vec4 columns per thread), operands staged through workgroup memory 16 k at a time; wide outputs are walked in 64-column blocks, each
  * block a function of its own (its register tile is declared at the function's top, so it starts
  * at zero on every call: a tile declared inside the block loop was not re-zeroed per iteration by
  * lavapipe, and zeroing it by hand made its JIT take a minute). Grids are flattened
@@ -87,7 +87,24 @@ function decls(bindings: readonly KernelBinding[]): string {
     .join('\n');
 }
 
-/** acc[i][j] += Σ_kk A(kk, i)·B(kk, j) for kk < TK, register tile RM×8. */
+/**
+ * acc[i][jj] += Σ_kk A(kk, i)·Sb[kk][4·(tx + 8·jj) .. +3] for kk < TK: register tile RM rows × 2
+ * vec4 columns, B read from the vec4-staged Sb (two vec4 loads per k instead of eight scalars).
+ * Register column j of a thread is column 4·(tx + 8·(j/4)) + j%4 of the 64-column block.
+ */
+function mac4(rm: number, a: (i: string) => string): string {
+  return `    for (var kk = 0u; kk < TK; kk++) {
+      var av: array<f32, ${rm}>;
+      var bv: array<vec4<f32>, 2>;
+      for (var i = 0u; i < ${rm}u; i++) { av[i] = ${a('i')}; }
+      for (var j = 0u; j < 2u; j++) { bv[j] = Sb[kk * ${NB / 4}u + tx + 8u * j]; }
+      for (var i = 0u; i < ${rm}u; i++) {
+        for (var j = 0u; j < 2u; j++) { acc[i][j] = fma(vec4<f32>(av[i]), bv[j], acc[i][j]); }
+      }
+    }`;
+}
+
+/** acc[i][j] += Σ_kk A(kk, i)·B(kk, j) for kk < TK, scalar register tile RM×8 (B not in Sb). */
 function mac(rm: number, a: (i: string) => string, b: (j: string) => string): string {
   return `    for (var kk = 0u; kk < TK; kk++) {
       var av: array<f32, ${rm}>;
@@ -105,14 +122,14 @@ function mac(rm: number, a: (i: string) => string, b: (j: string) => string): st
  * sees a zeroed register tile `acc` [rm][8] and the lets below), and `<name>(e, rs, nrows, h0,
  * first, t)` walking n0 over [0, limit) in steps of NB.
  */
-function blockFn(name: string, rm: number, limit: string, body: string): string {
+function blockFn(name: string, rm: number, limit: string, body: string, vec4 = true): string {
   return `fn ${name}_block(e: u32, rs: u32, nrows: u32, h0: u32, first: bool, t: u32, n0: u32) {
   let tx = t % 8u;
   let ty = t / 8u;
   let D = params.D;
   let H = params.H;
   let Dout = params.Dout;
-  var acc: array<array<f32, 8>, ${rm}>;
+  var acc: ${vec4 ? `array<array<vec4<f32>, 2>, ${rm}>` : `array<array<f32, 8>, ${rm}>`};
 ${body}
 }
 fn ${name}(e: u32, rs: u32, nrows: u32, h0: u32, first: bool, t: u32) {
@@ -127,7 +144,7 @@ const HC = ${HC}u;
 const NB = ${NB}u;
 const TK = ${TK}u;
 var<workgroup> Sa: array<f32, ${Math.max(TK * TM, TK * NB)}>;
-var<workgroup> Sb: array<f32, ${TK * Math.max(HC, NB)}>;
+var<workgroup> Sb: array<vec4<f32>, ${(TK * Math.max(HC, NB)) / 4}>; // [TK][64 / 4]
 var<workgroup> Hs: array<f32, ${HC * TM}>; // [HC][TM]: hidden chunk, zero outside the tile's rows and H
 
 // Hs[h][row] = relu(x[sourceRow[rs + row]]·w1[e][:, h0 + h] + b1[e][h0 + h]) (0 outside the rows / H).
@@ -136,7 +153,7 @@ fn hidden_chunk(e: u32, rs: u32, nrows: u32, h0: u32, t: u32) {
   let ty = t / 8u;
   let D = params.D;
   let H = params.H;
-  var acc: array<array<f32, 8>, 4>;
+  var acc: array<array<vec4<f32>, 2>, 4>;
   for (var k0 = 0u; k0 < D; k0 += TK) {
     for (var r = 0u; r < ${(TK * TM) / WG}u; r++) {
       let q = t + ${WG}u * r;
@@ -152,18 +169,18 @@ fn hidden_chunk(e: u32, rs: u32, nrows: u32, h0: u32, t: u32) {
       let j = q % HC;
       var v = 0.0;
       if (k0 + kk < D && h0 + j < H) { v = w1_at(e, (k0 + kk) * H + h0 + j); }
-      Sb[kk * HC + j] = v;
+      Sb[(kk * HC + j) / 4u][j % 4u] = v;
     }
     workgroupBarrier();
-${mac(4, (i) => `Sa[kk * TM + ty + 8u * ${i}]`, (j) => `Sb[kk * HC + tx + 8u * ${j}]`)}
+${mac4(4, (i) => `Sa[kk * TM + ty + 8u * ${i}]`)}
     workgroupBarrier();
   }
   for (var i = 0u; i < 4u; i++) {
     let row = ty + 8u * i;
     for (var j = 0u; j < 8u; j++) {
-      let h = tx + 8u * j;
+      let h = 4u * (tx + 8u * (j / 4u)) + j % 4u;
       var v = 0.0;
-      if (row < nrows && h0 + h < H) { v = max(acc[i][j] + b1[e * H + h0 + h], 0.0); }
+      if (row < nrows && h0 + h < H) { v = max(acc[i][j / 4u][j % 4u] + b1[e * H + h0 + h], 0.0); }
       Hs[h * TM + row] = v;
     }
   }
@@ -179,7 +196,7 @@ fn dpre_chunk(e: u32, rs: u32, nrows: u32, h0: u32, t: u32) {
   let ty = t / 8u;
   let H = params.H;
   let Dout = params.Dout;
-  var acc: array<array<f32, 8>, 4>;
+  var acc: array<array<vec4<f32>, 2>, 4>;
   for (var k0 = 0u; k0 < Dout; k0 += TK) {
     for (var r = 0u; r < ${(TK * TM) / WG}u; r++) {
       let q = t + ${WG}u * r;
@@ -195,17 +212,17 @@ fn dpre_chunk(e: u32, rs: u32, nrows: u32, h0: u32, t: u32) {
       let kk = q % TK;
       var v = 0.0;
       if (k0 + kk < Dout && h0 + j < H) { v = w2_at(e, (h0 + j) * Dout + k0 + kk); }
-      Sb[kk * HC + j] = v;
+      Sb[(kk * HC + j) / 4u][j % 4u] = v;
     }
     workgroupBarrier();
-${mac(4, (i) => `Sa[kk * TM + ty + 8u * ${i}]`, (j) => `Sb[kk * HC + tx + 8u * ${j}]`)}
+${mac4(4, (i) => `Sa[kk * TM + ty + 8u * ${i}]`)}
     workgroupBarrier();
   }
   for (var i = 0u; i < 4u; i++) {
     let row = ty + 8u * i;
     for (var j = 0u; j < 8u; j++) {
-      let h = tx + 8u * j;
-      Ps[h * TM + row] = select(0.0, acc[i][j], Hs[h * TM + row] > 0.0);
+      let h = 4u * (tx + 8u * (j / 4u)) + j % 4u;
+      Ps[h * TM + row] = select(0.0, acc[i][j / 4u][j % 4u], Hs[h * TM + row] > 0.0);
     }
   }
 }
@@ -219,9 +236,9 @@ const OUT_ACCUMULATE = blockFn(
   `  for (var i = 0u; i < 4u; i++) {
     let row = ty + 8u * i;
     for (var j = 0u; j < 8u; j++) {
-      let col = n0 + tx + 8u * j;
+      let col = n0 + 4u * (tx + 8u * (j / 4u)) + j % 4u;
       if (row < nrows && col < Dout) {
-        if (first) { acc[i][j] = b2[e * Dout + col]; } else { acc[i][j] = out[(rs + row) * Dout + col]; }
+        if (first) { acc[i][j / 4u][j % 4u] = b2[e * Dout + col]; } else { acc[i][j / 4u][j % 4u] = out[(rs + row) * Dout + col]; }
       }
     }
   }
@@ -232,17 +249,17 @@ const OUT_ACCUMULATE = blockFn(
       let j = q % NB;
       var v = 0.0;
       if (h0 + k0 + kk < H && n0 + j < Dout) { v = w2_at(e, (h0 + k0 + kk) * Dout + n0 + j); }
-      Sb[kk * NB + j] = v;
+      Sb[(kk * NB + j) / 4u][j % 4u] = v;
     }
     workgroupBarrier();
-${mac(4, (i) => `Hs[(k0 + kk) * TM + ty + 8u * ${i}]`, (j) => `Sb[kk * NB + tx + 8u * ${j}]`)}
+${mac4(4, (i) => `Hs[(k0 + kk) * TM + ty + 8u * ${i}]`)}
     workgroupBarrier();
   }
   for (var i = 0u; i < 4u; i++) {
     let row = ty + 8u * i;
     for (var j = 0u; j < 8u; j++) {
-      let col = n0 + tx + 8u * j;
-      if (row < nrows && col < Dout) { out[(rs + row) * Dout + col] = acc[i][j]; }
+      let col = n0 + 4u * (tx + 8u * (j / 4u)) + j % 4u;
+      if (row < nrows && col < Dout) { out[(rs + row) * Dout + col] = acc[i][j / 4u][j % 4u]; }
     }
   }`,
 );
@@ -256,8 +273,8 @@ const DSLOT_ACCUMULATE = blockFn(
     for (var i = 0u; i < 4u; i++) {
       let row = ty + 8u * i;
       for (var j = 0u; j < 8u; j++) {
-        let col = n0 + tx + 8u * j;
-        if (row < nrows && col < D) { acc[i][j] = dslot[(rs + row) * D + col]; }
+        let col = n0 + 4u * (tx + 8u * (j / 4u)) + j % 4u;
+        if (row < nrows && col < D) { acc[i][j / 4u][j % 4u] = dslot[(rs + row) * D + col]; }
       }
     }
   }
@@ -268,17 +285,17 @@ const DSLOT_ACCUMULATE = blockFn(
       let kk = q % TK;
       var v = 0.0;
       if (h0 + k0 + kk < H && n0 + j < D) { v = w1_at(e, (n0 + j) * H + h0 + k0 + kk); }
-      Sb[kk * NB + j] = v;
+      Sb[(kk * NB + j) / 4u][j % 4u] = v;
     }
     workgroupBarrier();
-${mac(4, (i) => `Ps[(k0 + kk) * TM + ty + 8u * ${i}]`, (j) => `Sb[kk * NB + tx + 8u * ${j}]`)}
+${mac4(4, (i) => `Ps[(k0 + kk) * TM + ty + 8u * ${i}]`)}
     workgroupBarrier();
   }
   for (var i = 0u; i < 4u; i++) {
     let row = ty + 8u * i;
     for (var j = 0u; j < 8u; j++) {
-      let col = n0 + tx + 8u * j;
-      if (row < nrows && col < D) { dslot[(rs + row) * D + col] = acc[i][j]; }
+      let col = n0 + 4u * (tx + 8u * (j / 4u)) + j % 4u;
+      if (row < nrows && col < D) { dslot[(rs + row) * D + col] = acc[i][j / 4u][j % 4u]; }
     }
   }`,
 );
@@ -292,8 +309,8 @@ const DW2_ACCUMULATE = blockFn(
     for (var i = 0u; i < 8u; i++) {
       let h = h0 + ty + 8u * i;
       for (var j = 0u; j < 8u; j++) {
-        let col = n0 + tx + 8u * j;
-        if (h < H && col < Dout) { acc[i][j] = dw2[(e * H + h) * Dout + col]; }
+        let col = n0 + 4u * (tx + 8u * (j / 4u)) + j % 4u;
+        if (h < H && col < Dout) { acc[i][j / 4u][j % 4u] = dw2[(e * H + h) * Dout + col]; }
       }
     }
   }
@@ -304,17 +321,17 @@ const DW2_ACCUMULATE = blockFn(
       let j = q % NB;
       var v = 0.0;
       if (k0 + kk < nrows && n0 + j < Dout) { v = dy[(rs + k0 + kk) * Dout + n0 + j]; }
-      Sb[kk * NB + j] = v;
+      Sb[(kk * NB + j) / 4u][j % 4u] = v;
     }
     workgroupBarrier();
-${mac(8, (i) => `Hs[(ty + 8u * ${i}) * TM + k0 + kk]`, (j) => `Sb[kk * NB + tx + 8u * ${j}]`)}
+${mac4(8, (i) => `Hs[(ty + 8u * ${i}) * TM + k0 + kk]`)}
     workgroupBarrier();
   }
   for (var i = 0u; i < 8u; i++) {
     let h = h0 + ty + 8u * i;
     for (var j = 0u; j < 8u; j++) {
-      let col = n0 + tx + 8u * j;
-      if (h < H && col < Dout) { dw2[(e * H + h) * Dout + col] = acc[i][j]; }
+      let col = n0 + 4u * (tx + 8u * (j / 4u)) + j % 4u;
+      if (h < H && col < Dout) { dw2[(e * H + h) * Dout + col] = acc[i][j / 4u][j % 4u]; }
     }
   }`,
 );
@@ -353,6 +370,7 @@ ${mac(8, (i) => `Sa[kk * NB + ty + 8u * ${i}]`, (j) => `Ps[(tx + 8u * ${j}) * TM
       if (d < D && h < H) { dw1[(e * D + d) * H + h] = acc[i][j]; }
     }
   }`,
+  false,
 );
 
 /** The tile-map preamble of the per-tile kernels: e, rs, nrows of workgroup g (returns past the map or on an empty entry). */
