@@ -1,9 +1,12 @@
 /**
  * The training pipeline, readable top to bottom: the forward pipeline (shape checks, cleanup,
- * batching the MoE over time, fusing the gating), then split each expert FFN into its two layers
- * (so hidden activations are values the recompute policy can keep or drop), differentiate the
+ * batching the MoE over time, fusing the gating), then — with recompute 'none' only — split each
+ * expert FFN into its two layers (so the hidden activations are values the backward reads; under
+ * 'experts' / 'all-moe' the FFN stays whole and its vjp expertFfnGrad recomputes them tile by
+ * tile, so no [N·k, H] tensor exists in the step), differentiate the
  * loss with respect to every parameter, schedule each fused linear cross-entropy next to its
- * gradient (so one pass over the logits chunks computes both), apply the recompute policy, add the optimizer's updates and
+ * gradient (one pass over the logits chunks computes both), apply the recompute policy, add the
+ * optimizer's updates and
  * state, drop what is dead and check shapes again. The result is ONE graph for a whole training
  * step; `compileTrainingPlan` lowers it to one plan.
  */
@@ -29,7 +32,10 @@ export interface TrainingOptions {
 
 /** The passes of a training step, in order. */
 export function trainingPipeline(opts: TrainingOptions): readonly Pass[] {
-  return [...PIPELINE, splitExpertFfnPass, autodiffPass, pairLinearCrossEntropyPass, recomputePass(opts.recompute), optimizerPass(opts.optimizer), dce, inferShapes];
+  // Only 'none' splits the expert FFN (its hidden activations are then kept for the backward);
+  // otherwise expertFfn stays whole and its vjp, expertFfnGrad, recomputes them tile by tile.
+  const split = opts.recompute === 'none' ? [splitExpertFfnPass] : [];
+  return [...PIPELINE, ...split, autodiffPass, pairLinearCrossEntropyPass, recomputePass(opts.recompute), optimizerPass(opts.optimizer), dce, inferShapes];
 }
 
 /** Compiles a traced model into a training-step graph. */

@@ -495,6 +495,18 @@ const RULES: { [O in OpName]: Rule<O> } = {
     if (!shapeEq(dy.shape, y.shape)) fail(`dy ${formatType(dy)} must match the expert output ${formatType(y)}`);
     return [hidden, w2, f32([n, Dout])];
   },
+  expertFfnGrad: (_p, ins, fail) => {
+    arity(ins, 8, 8, fail);
+    const [x, src, off, pos, w1, b1, w2, dy] = ins as TensorType[] as [TensorType, TensorType, TensorType, TensorType, TensorType, TensorType, TensorType, TensorType];
+    const n = w1.shape[0]!;
+    const [y] = RULES.expertFfn({}, [x, src, off, w1, b1, w2, f32([n, w2.shape[2] ?? 0])], fail) as [TensorType];
+    if (!shapeEq(dy.shape, y.shape)) fail(`dy ${formatType(dy)} must match the expert output ${formatType(y)}`);
+    dtype(pos, 'i32', 'position', fail);
+    if (pos.shape.length !== 2 || pos.shape[0] !== x.shape[0] || pos.shape[0]! * pos.shape[1]! !== src.shape[0]) {
+      fail(`position ${formatType(pos)} must be [${x.shape[0]}, k] with N·k = ${src.shape[0]} slots`);
+    }
+    return [x, w1, b1, w2, f32([n, w2.shape[2]!])];
+  },
   sgdUpdate: (p, ins, fail) => {
     arity(ins, 2, 2, fail);
     if (!Number.isFinite(p.lr)) fail(`lr must be finite, got ${p.lr}`);

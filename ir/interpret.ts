@@ -21,6 +21,7 @@ import * as moe from './reference/dispatch.ts';
 import * as gdense from './reference/grad-dense.ts';
 import * as gseq from './reference/grad-sequence.ts';
 import * as experts from './reference/experts.ts';
+import { expertFfnGrad } from './reference/expert-ffn-grad.ts';
 import * as gmoe from './reference/grad-moe.ts';
 import * as opt from './reference/optimizers.ts';
 import * as balanced from './reference/balanced.ts';
@@ -258,6 +259,12 @@ const RULES: { [O in OpName]: Rule<O> } = {
     ];
   },
 
+  expertFfnGrad: (_n, [x, src, off, pos, w1, b1, w2, dy], c, outTypes) => {
+    const [nExp, D, H] = w1!.type.shape as [number, number, number];
+    const a = { x: fl(x!), sourceRow: ints(src!), offsets: ints(off!), position: ints(pos!), w1: fl(w1!), b1: fl(b1!), w2: fl(w2!), dy: fl(dy!) };
+    const r = expertFfnGrad({ ...a, N: x!.type.shape[0]!, D, H, Dout: w2!.type.shape[2]!, n: nExp, k: pos!.type.shape[1]! }, c.precision);
+    return [r.dx, r.dw1, r.db1, r.dw2, r.db2].map((data, i) => ({ type: outTypes[i]!, data }));
+  },
   sgdUpdate: (n, [p, g], c, [t]) => one(t!, opt.sgdUpdate(fl(p!), fl(g!), n.params.lr, c.precision)),
   adamUpdate: (n, [p, g, m, v], c, [tp, tm, tv]) => {
     const r = opt.adamUpdate(fl(p!), fl(g!), fl(m!), fl(v!), n.params, c.step, c.precision);

@@ -277,6 +277,16 @@ export interface OpParams {
    */
   expertOutputGrad: Record<string, never>;
   /**
+   * The vjp of the unsplit expertFfn, hidden activations recomputed tile by tile (recompute policy
+   * 'experts'; ir/reference/expert-ffn-grad.ts): (x [N,D], sourceRow i32 [S], offsets i32 [n+1],
+   * position i32 [N,k], w1 [n,D,H], b1 [n,H], w2 [n,H,Dout], dy [S,Dout]) → (dx [N,D], dw1 [n,D,H],
+   * db1 [n,H], dw2 [n,H,Dout], db2 [n,Dout]). With pre[s] = x[sourceRow[s]]·w1[e] + b1[e],
+   * hidden = relu(pre), dpre[s] = (dy[s]·w2[e]ᵀ)·[pre[s] > 0]: dw2[e] = Σ_{s∈e} hidden[s]ᵀ·dy[s],
+   * db2[e] = Σ_{s∈e} dy[s], dw1[e] = Σ_{s∈e} x[sourceRow[s]]ᵀ·dpre[s], db1[e] = Σ_{s∈e} dpre[s],
+   * dx[x] = Σ_j dpre[position[x,j]]·w1[e]ᵀ (pairs with position −1 skipped). Sums in slot order.
+   */
+  expertFfnGrad: Record<string, never>;
+  /**
    * The vjp of secondaryGating (thresholds, selections and indices constant). Inputs: x, wg2,
    * [wn2], primaryIndices, primaryGates, topValues2, localIndices, dgates [N,k1·k2], dclean2,
    * dsigma2 [N,k1,b]. Secondary gates are recomputed as softmax(topValues2[..k2]), the noise z and
@@ -390,7 +400,7 @@ export const OP_NAMES = [
   'expertHidden', 'expertOutput',
   'zeros', 'fill', 'broadcast', 'transpose', 'sumRows', 'reluGrad', 'sigmoidGrad', 'tanhGrad', 'softmaxGrad', 'scatter0', 'padLast',
   'embeddingGrad', 'lstmGrad', 'softmaxCrossEntropyGrad', 'noiseStdGrad', 'scatterTopk', 'cvSquaredGrad', 'importanceGrad',
-  'loadEstimateGrad', 'moeCombineGrad', 'expertHiddenGrad', 'expertOutputGrad',
+  'loadEstimateGrad', 'moeCombineGrad', 'expertHiddenGrad', 'expertOutputGrad', 'expertFfnGrad',
   'sgdUpdate', 'adamUpdate', 'factoredAdamUpdate',
   'secondaryGating', 'hierLoadEstimate', 'secondaryGatingGrad', 'hierLoadEstimateGrad',
   'shardRandomNormal', 'shardDropout', 'allToAllDispatch', 'allToAllReturn', 'allReduceSum', 'hierLoadCombine', 'allGatherRows', 'shardRows', 'padShardRows',
@@ -427,7 +437,7 @@ export const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamK
   zeros: { shape: 'integer[]' }, fill: { shape: 'integer[]', value: 'number' }, broadcast: { shape: 'integer[]' }, transpose: {}, sumRows: {}, reluGrad: {}, sigmoidGrad: {}, tanhGrad: {}, softmaxGrad: {},
   scatter0: { index: 'integer', size: 'integer' }, padLast: { start: 'integer', end: 'integer', n: 'integer' },
   embeddingGrad: { vocab: 'integer' }, lstmGrad: {}, softmaxCrossEntropyGrad: {}, noiseStdGrad: {}, scatterTopk: { n: 'integer' },
-  cvSquaredGrad: {}, importanceGrad: {}, loadEstimateGrad: { k: 'integer' }, moeCombineGrad: {}, expertHiddenGrad: {}, expertOutputGrad: {},
+  cvSquaredGrad: {}, importanceGrad: {}, loadEstimateGrad: { k: 'integer' }, moeCombineGrad: {}, expertHiddenGrad: {}, expertOutputGrad: {}, expertFfnGrad: {},
   secondaryGating: { a: 'integer', b: 'integer', k1: 'integer', k2: 'integer', noisy: 'boolean', eps: 'number', stream: 'integer', rowOffset: 'integer' },
   hierLoadEstimate: { a: 'integer', b: 'integer', k1: 'integer', k2: 'integer' },
   secondaryGatingGrad: { a: 'integer', b: 'integer', k1: 'integer', k2: 'integer', noisy: 'boolean', eps: 'number', stream: 'integer', rowOffset: 'integer' },

@@ -7,6 +7,10 @@
  * 'all-moe' does the same for `expertOutput` (the per-slot expert outputs read by the combine's
  * gradient) too. The clone is the same op on the same inputs, so gradients are bit-identical with
  * and without the pass; only the memory plan changes (its peak drops). Runs after autodiff.
+ * In the training pipeline only 'none' splits the expert FFN: under 'experts' and 'all-moe' the
+ * FFN stays whole and its vjp (expertFfnGrad) recomputes the hidden activations tile by tile, so
+ * no [S, H] tensor exists at all; 'all-moe' then also clones the whole expertFfn (its output y,
+ * read by the combine's gradient) into the backward pass.
  */
 import { GraphBuilder, type Graph } from '../ir/graph.ts';
 import type { OpName } from '../ir/ops.ts';
@@ -21,7 +25,7 @@ export const RECOMPUTE_POLICIES = ['none', 'experts', 'all-moe'] as const;
 const RECOMPUTED: Record<RecomputePolicy, readonly OpName[]> = {
   none: [],
   experts: ['expertHidden'],
-  'all-moe': ['expertHidden', 'expertOutput'],
+  'all-moe': ['expertHidden', 'expertOutput', 'expertFfn'],
 };
 
 /** Applies `policy` to a differentiated graph. */

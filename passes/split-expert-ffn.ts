@@ -1,10 +1,11 @@
 /**
  * Splits every fused `expertFfn(x, sourceRow, offsets, w1, b1, w2, b2)` into
  * `expertOutput(expertHidden(x, sourceRow, offsets, w1, b1), offsets, w2, b2)`, which computes the
- * same y (ops.ts: expertOutput ∘ expertHidden ≡ expertFfn). Training graphs use the split form so
- * the hidden activations [S,H] are a value of their own: the backward pass can read them instead of
- * recomputing them, and the recompute pass decides later whether they are kept or recomputed. The
- * new nodes keep the fused node's tag (layer, instance, phase).
+ * same y (ops.ts: expertOutput ∘ expertHidden ≡ expertFfn). Training graphs with recompute 'none'
+ * use the split form so the hidden activations [S,H] are a value of their own that the backward
+ * reads instead of recomputing (the other policies keep expertFfn whole: its vjp, expertFfnGrad,
+ * recomputes them tile by tile and no [S,H] tensor exists). The new nodes keep the fused node's
+ * tag (layer, instance, phase).
  */
 import { GraphBuilder, type Graph, type NodeTag } from '../ir/graph.ts';
 import type { Pass } from './pass.ts';

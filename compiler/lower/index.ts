@@ -15,9 +15,10 @@ import { MULTI_DEVICE_RULES } from './rules-multi-device.ts';
 import { HIER_RULES } from './rules-hierarchical.ts';
 import { LINEAR_CE_RULES } from './rules-linear-ce.ts';
 import { TRAIN_RULES } from './rules-train.ts';
+import { EXPERT_FFN_GRAD_RULES } from './rules-expert-ffn-grad.ts';
 
 /** One lowering rule per op. */
-export const LOWERING: { [O in OpName]: LowerRule<O> } = { ...DENSE_RULES, ...MOE_RULES, ...HIER_RULES, ...TRAIN_RULES, ...BALANCED_RULES, ...LINEAR_CE_RULES, ...MULTI_DEVICE_RULES };
+export const LOWERING: { [O in OpName]: LowerRule<O> } = { ...DENSE_RULES, ...MOE_RULES, ...HIER_RULES, ...TRAIN_RULES, ...BALANCED_RULES, ...LINEAR_CE_RULES, ...MULTI_DEVICE_RULES, ...EXPERT_FFN_GRAD_RULES };
 
 /** Limits of the adapter this repo targets (lavapipe): one storage binding ≤ 128 MiB. */
 export const DEFAULT_LIMITS: LoweringLimits = { maxStorageBufferBindingSize: 128 * 1024 * 1024 };

@@ -43,5 +43,5 @@ export const PARTITION_RULES: { readonly [O in OpName]: PartitionKind } = {
   secondaryGating: 'random', hierLoadEstimate: 'hierLoad', secondaryGatingGrad: 'gradient', hierLoadEstimateGrad: 'gradient',
   shardRandomNormal: 'collective', shardDropout: 'collective', allToAllDispatch: 'collective', allToAllReturn: 'collective', allReduceSum: 'collective', hierLoadCombine: 'collective',
   allGatherRows: 'collective', shardRows: 'collective', padShardRows: 'collective',
-  linearCrossEntropy: 'batchMean', linearCrossEntropyGrad: 'gradient', expertSgdUpdate: 'gradient', expertFactoredAdamUpdate: 'gradient',
+  linearCrossEntropy: 'batchMean', linearCrossEntropyGrad: 'gradient', expertSgdUpdate: 'gradient', expertFactoredAdamUpdate: 'gradient', expertFfnGrad: 'gradient',
 };

@@ -5,9 +5,10 @@
  * logits, the noise path recomputed (z = randomNormal with the gating's stream and rowOffset, or
  * the explicit noise input; raw = x·wn) and the two matmuls' vjps. Balancing losses: cvSquared,
  * importance (into the gates) and loadEstimate (into clean and sigma, thresholds held constant as
- * ops.ts specifies). Dispatch has only i32 outputs. Expert FFN: the hidden activations are
- * recomputed with expertHidden, then expertOutputGrad and expertHiddenGrad (which needs the
- * dispatch positions: output 1 of the moeDispatch that produced the FFN's sourceRow). Combine:
+ * ops.ts specifies). Dispatch has only i32 outputs. The unsplit expert FFN (kept whole in training
+ * under the recompute policy 'experts'): one expertFfnGrad, which recomputes the hidden
+ * activations tile by tile (it needs the dispatch positions: output 1 of the moeDispatch that
+ * produced the FFN's sourceRow); its split form: expertOutputGrad then expertHiddenGrad. Combine:
  * moeCombineGrad into the expert outputs and the gates.
  */
 import { describeNode, type Node } from '../../ir/graph.ts';
@@ -89,12 +90,9 @@ export const MOE_VJP: { readonly [O in MoeOp]: VjpRule<O> } = {
   moeDispatch: () => [undefined],
   expertFfn: ({ node, inputs, dys: [dy], wants, b }) => {
     const [x, src, off, w1, b1, w2] = inputs as [number, number, number, number, number, number, number];
-    const hidden = b.op1('expertHidden', {}, [x, src, off, w1, b1]);
-    const [dhidden, dw2, db2] = b.op('expertOutputGrad', {}, [hidden, off, w2, dy!]);
-    if (!(wants[0] || wants[3] || wants[4])) return [undefined, undefined, undefined, undefined, undefined, dw2, db2];
     const pos = positionFor(node, src, b);
-    const [dx, dw1, db1] = b.op('expertHiddenGrad', {}, [x, src, off, pos, w1, hidden, dhidden!]);
-    return [dx, undefined, undefined, dw1, db1, dw2, db2];
+    const [dx, dw1, db1, dw2, db2] = b.op('expertFfnGrad', {}, [x, src, off, pos, w1, b1, w2, dy!]);
+    return [wants[0] ? dx : undefined, undefined, undefined, dw1, db1, dw2, db2];
   },
   moeCombine: ({ inputs: [y, pos, gates], dys: [dout], b }) => {
     const [dy, dgates] = b.op('moeCombineGrad', {}, [dout!, y!, pos!, gates!]);

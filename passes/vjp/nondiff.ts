@@ -12,7 +12,7 @@ import type { VjpRule } from './types.ts';
 type NonDiffOp =
   | 'sumRows' | 'reluGrad' | 'sigmoidGrad' | 'tanhGrad' | 'softmaxGrad' | 'scatter0' | 'padLast' | 'embeddingGrad' | 'lstmGrad'
   | 'softmaxCrossEntropyGrad' | 'noiseStdGrad' | 'scatterTopk' | 'cvSquaredGrad' | 'importanceGrad' | 'loadEstimateGrad'
-  | 'moeCombineGrad' | 'expertHiddenGrad' | 'expertOutputGrad' | 'sgdUpdate' | 'adamUpdate' | 'factoredAdamUpdate'
+  | 'moeCombineGrad' | 'expertHiddenGrad' | 'expertOutputGrad' | 'expertFfnGrad' | 'sgdUpdate' | 'adamUpdate' | 'factoredAdamUpdate'
   | 'expertSgdUpdate' | 'expertFactoredAdamUpdate';
 
 const refuse: VjpRule<OpName> = ({ node }) => {
@@ -24,6 +24,6 @@ export const NONDIFF_VJP: { readonly [O in NonDiffOp]: VjpRule<O> } = {
   sumRows: refuse, reluGrad: refuse, sigmoidGrad: refuse, tanhGrad: refuse, softmaxGrad: refuse, scatter0: refuse, padLast: refuse,
   embeddingGrad: refuse, lstmGrad: refuse, softmaxCrossEntropyGrad: refuse, noiseStdGrad: refuse, scatterTopk: refuse,
   cvSquaredGrad: refuse, importanceGrad: refuse, loadEstimateGrad: refuse, moeCombineGrad: refuse, expertHiddenGrad: refuse,
-  expertOutputGrad: refuse, sgdUpdate: refuse, adamUpdate: refuse, factoredAdamUpdate: refuse,
+  expertOutputGrad: refuse, expertFfnGrad: refuse, sgdUpdate: refuse, adamUpdate: refuse, factoredAdamUpdate: refuse,
   expertSgdUpdate: refuse, expertFactoredAdamUpdate: refuse,
 };

@@ -20,7 +20,9 @@ describe('matched-compute examples', () => {
     const D = Number((g.meta.options as { width: number }).width);
     expect(meta.k * (D * meta.hidden + meta.hidden * D)).toBe(256 * 2 * D);
     const t = compileTraining(g, { optimizer: { name: 'factored-adam', lr: 0.01 }, recompute: 'experts' }).graph;
-    const ffn = t.nodes.find((n) => n.op === 'expertHidden')!;
-    expect(t.values.get(ffn.outputs[0]!)!.type.shape).toEqual([8 * 32 * meta.k, meta.hidden]);
+    // recompute 'experts' keeps the FFN whole (its backward recomputes the hidden activations).
+    const ffn = t.nodes.find((n) => n.op === 'expertFfn')!;
+    expect(t.values.get(ffn.outputs[0]!)!.type.shape).toEqual([8 * 32 * meta.k, D]);
+    expect(t.values.get(ffn.inputs[3]!)!.type.shape[2]).toBe(meta.hidden);
   });
 });

@@ -60,6 +60,7 @@ const CASES: { [O in OpName]?: [OpParams[O], Tensor[]] } = {
   moeCombineGrad: [{}, [F([3, 2]), F([6, 2]), pos, F([3, 2], 0, 1)]],
   expertHiddenGrad: [{}, [x, src, off, pos, w1, hidden, F([6, 5])]],
   expertOutputGrad: [{}, [hidden, off, w2, F([6, 2])]],
+  expertFfnGrad: [{}, [x, src, off, pos, w1, b1, w2, F([6, 2])]],
   sgdUpdate: [{ lr: 0.1 }, [F([2, 2]), F([2, 2])]],
   adamUpdate: [{ lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, [F([3]), F([3]), F([3]), F([3], 0, 1)]],
   factoredAdamUpdate: [{ lr: 0.01, beta2: 0.99, clip: 1 }, [F([2, 2, 3]), F([2, 2, 3]), F([2, 2], 0, 1), F([2, 3], 0, 1)]],
@@ -105,6 +106,16 @@ describe('interpreter rules for the training ops', () => {
       });
     });
   }
+
+  it('expertFfnGrad (hidden recomputed) equals expertOutputGrad then expertHiddenGrad bit for bit at f32', () => {
+    const ctx = { seed: 0, step: 0, training: true };
+    const dy = F([6, 2]);
+    const fused = evalNode(node('expertFfnGrad', {}), [x, src, off, pos, w1, b1, w2, dy], ctx);
+    const [dh, dw2, db2] = evalNode(node('expertOutputGrad', {}), [hidden, off, w2, dy], ctx) as [Tensor, Tensor, Tensor];
+    const [dx, dw1, db1] = evalNode(node('expertHiddenGrad', {}), [x, src, off, pos, w1, hidden, dh], ctx) as [Tensor, Tensor, Tensor];
+    [dx, dw1, db1, dw2, db2].forEach((t, i) => expect([...fused[i]!.data]).toEqual([...t.data]));
+    expect(dw1.data.some((v) => v !== 0) && dx.data.some((v) => v !== 0)).toBe(true);
+  });
 
   it('expertOutput(expertHidden) through evalNode equals expertFfn at f32', () => {
     const y = evalNode(node('expertOutput', {}), [hidden, off, w2, b2], { seed: 0, step: 0, training: false })[0]!;

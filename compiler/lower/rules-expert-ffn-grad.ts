@@ -1,0 +1,66 @@
+/**
+ * WebGPU lowering of `expertFfnGrad`, the backward of the unsplit expert FFN that recomputes the
+ * hidden activations tile by tile (recompute policy 'experts'): no [S, H] buffer exists. Three
+ * dispatches: the weight half (one workgroup per expert × 64-unit H chunk, looping over the
+ * expert's slots in slot order: dw1, db1, dw2, db2), the input half (one workgroup per dispatch
+ * tile-map entry: dslot [S, D] = dpre·w1ᵀ summed over the H chunks) and the combine gather with
+ * unit gates (dx[row] = Σ_j dslot[position[row, j]]). Both halves recompute hidden = relu(x·w1 +
+ * b1) and dpre = (dy·w2ᵀ)·[hidden > 0] for their chunk in workgroup memory (wgsl/expert-fused.ts).
+ * Grids are the static worst case (n·chunks; the tile map's maxTiles) and the kernels flatten
+ * their workgroup ids, so an indirect grid can replace them without touching the WGSL.
+ */
+import type { Node } from '../../ir/graph.ts';
+import type { IndirectArgs } from '../plan.ts';
+import { combineKernel } from '../wgsl/combine.ts';
+import { maxTiles } from '../wgsl/dispatch.ts';
+import { EXPERT_TILE_ROWS } from '../wgsl/expert-ffn.ts';
+import { expertFfnGradInputKernel, expertFfnGradWeightsKernel } from '../wgsl/expert-fused.ts';
+import type { LowerCtx } from './context.ts';
+import { tileGridOf } from './expert-tiles.ts';
+import type { LowerRule } from './rules-dense.ts';
+
+const where = (node: Node): string => `${node.op}${node.layer ? ` (layer ${node.layer})` : ''}`;
+
+/** Refuses a buffer split over several bindings (the backward kernels bind each weight bank whole). */
+function whole(c: LowerCtx, buffer: number, node: Node, what: string): number {
+  const s = c.plan.storages[c.plan.buffers[buffer]!.storage]!;
+  if ((s.parts && s.parts.length > 1) || s.bytes > c.limits.maxStorageBufferBindingSize) {
+    throw new Error(`${where(node)}: ${what} (${s.bytes} bytes) exceeds one storage binding (${c.limits.maxStorageBufferBindingSize}); the expert backward does not split it — use fewer or smaller experts`);
+  }
+  return buffer;
+}
+
+/** Optional device-written grids for the two halves (wired once the dispatch scan writes tile counts). */
+export interface ExpertFfnGradGrids {
+  readonly weights?: IndirectArgs;
+  readonly input?: IndirectArgs;
+}
+
+/** Emits the fused expert backward for `node` (grids: optional indirect launches). */
+export function lowerExpertFfnGrad(node: Node<'expertFfnGrad'>, c: LowerCtx, grids: ExpertFfnGradGrids = {}): void {
+  const [N, D] = c.typeOf(c.input(0)).shape as [number, number];
+  const S = c.typeOf(c.input(1)).shape[0]!;
+  const k = c.typeOf(c.input(3)).shape[1]!;
+  const [n, , H] = c.typeOf(c.input(4)).shape as [number, number, number];
+  const Dout = c.typeOf(c.input(6)).shape[2]!;
+  if (S !== N * k) throw new Error(`${where(node)}: ${S} slots but ${N}×${k} positions; the kernel needs every slot covered once`);
+  const [x, sourceRow, offsets, position] = [0, 1, 2, 3].map((i) => c.input(i)) as [number, number, number, number];
+  const w1 = whole(c, c.input(4), node, 'w1');
+  const w2 = whole(c, c.input(6), node, 'w2');
+  const [b1, dy] = [c.input(5), c.input(7)];
+  const [dx, dw1, db1, dw2, db2] = [0, 1, 2, 3, 4].map((i) => c.output(i)) as [number, number, number, number, number];
+  const shape = { N, k, n, D, H, Dout };
+  c.emit(expertFfnGradWeightsKernel(shape), { x, sourceRow, offsets, w1_0: w1, b1, w2_0: w2, dy, dw1, db1, dw2, db2 }, undefined, grids.weights);
+  const tileMap = c.side(node.inputs[2]!, 'tileMap', 'i32', 4 * maxTiles({ N, k, n, tileRows: EXPERT_TILE_ROWS }));
+  const dslot = c.scratch('expertFfnGrad.dslot', 'f32', S * D);
+  c.emit(expertFfnGradInputKernel(shape), { x, sourceRow, tileMap, w1_0: w1, b1, w2_0: w2, dy, dslot }, undefined, grids.input);
+  const ones = c.constant(`ones.f32[${N * k}]`, new Float32Array(Math.max(1, N * k)).fill(1));
+  c.emit(combineKernel({ N, k, Dout: D }), { y: dslot, position, gates: ones, out: dx });
+}
+
+/** The rule table entry. */
+export const EXPERT_FFN_GRAD_RULES = {
+  // The input half runs over the dispatch's real tiles (device-side tile count); the weight half
+  // keeps its static (expert, H chunk) grid: experts with no rows write their zero blocks there.
+  expertFfnGrad: (node, c) => lowerExpertFfnGrad(node, c, { input: tileGridOf(c, node.inputs[2]!, 1) }),
+} satisfies { [O in 'expertFfnGrad']: LowerRule<O> };
