@@ -494,6 +494,7 @@ export const EXPERT_BANK_READS: Partial<Record<OpName, { readonly banks: readonl
   expertOutput: { banks: [2, 3], offsets: 1 },
   expertHiddenGrad: { banks: [4], offsets: 2 },
   expertOutputGrad: { banks: [2], offsets: 1 },
+  expertFfnGrad: { banks: [4, 5, 6], offsets: 2 },
 };
 
 /** Returns a list of problems with `params` for `op` (unknown, missing or mistyped keys). */
