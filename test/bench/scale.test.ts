@@ -19,8 +19,8 @@ import { scaleSvg } from '../../bench/scale-svg.ts';
 describe('kernel families', () => {
   it('charges every dispatch of the flat and hierarchical training steps to the expected family', () => {
     const seen = new Map<string, string>();
-    for (const traced of [traceModel(flat, { T: 2, B: 4 }), traceModel(hier, { T: 2, B: 4 })]) {
-      const { plan } = compileTrainingPlan(traced, { optimizer: { name: 'factored-adam', lr: 0.01 }, recompute: 'experts' }, { maxStorageBufferBindingSize: 2 ** 27 });
+    for (const [traced, recompute] of [flat, hier].flatMap((m) => (['none', 'experts'] as const).map((r) => [traceModel(m, { T: 2, B: 4 }), r] as const))) {
+      const { plan } = compileTrainingPlan(traced, { optimizer: { name: 'factored-adam', lr: 0.01 }, recompute }, { maxStorageBufferBindingSize: 2 ** 27 });
       for (const s of plan.steps) for (const d of s.dispatches) seen.set(`${s.node.op}|${d.kernel.name.replace(/\[\d+\]$|\d+$/, '')}`, familyOf(s.node.op, s.node.layer, d.kernel.name));
     }
     const fam = (op: string, kernel: string): string | undefined => seen.get(`${op}|${kernel}`);
@@ -35,6 +35,9 @@ describe('kernel families', () => {
     expect(familyOf('expertHiddenGrad', 'moe0', 'clear_inactive')).toBe('weight grads');
     expect(fam('factoredAdamUpdate', 'factored_adam.stats')).toBe('optimizer');
     expect(fam('expertFactoredAdamUpdate', 'expert_factored_adam.update')).toBe('optimizer');
+    expect(fam('expertFfn', 'expert_ffn_fused')).toBe('expert GEMM');
+    expect(fam('expertFfnGrad', 'expert_ffn_grad_input')).toBe('expert GEMM');
+    expect(fam('expertFfnGrad', 'expert_ffn_grad_weights')).toBe('weight grads');
     expect(fam('linearCrossEntropy', 'lce.loss_grad_rows')).toBe('dense');
     expect(fam('embeddingGrad', 'embedding_grad')).toBe('dense');
     expect(fam('lstmGrad', 'lstm_grad.step')).toBe('lstm');
