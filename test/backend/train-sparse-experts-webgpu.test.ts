@@ -37,6 +37,9 @@ describeGpu('sparse expert updates in training on WebGPU', () => {
     if (optimizer.name === 'factored-adam') {
       const last = Array.from(c['opt.last:moe0.w1']!.data);
       expect(last.some((v) => v === 5) && last.some((v) => v < 5), 'some experts empty in the last step').toBe(true);
+      // The bias banks are per-expert 1×H matrices, updated sparsely with the weight banks.
+      expect(Array.from(c['opt.last:moe0.b1']!.data)).toEqual(last);
+      expect(c['opt.vc:moe0.b1']!.type.shape).toEqual(c['moe0.b1']!.type.shape);
     }
     gpu.destroy();
   });
