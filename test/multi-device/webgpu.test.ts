@@ -4,8 +4,8 @@
  * device's row map — with the collectives on the host through the transport. On 1, 2 and 4 devices
  * the example models give the one-device WebGPU forward loss, loads and outputs (≤ 1e-5 relative)
  * with random non-zero gate weights, identical bits run to run, and the schedule's bytes; 10 Adam
- * training steps of each model (and 10 factored-Adam steps of the flat and hierarchical ones)
- * match one-device WebGPU training (losses and every parameter ≤ 1e-4). Skipped without an
+ * training steps of each model and 10 factored-Adam steps (the default optimizer) of the flat and
+ * hierarchical ones match one-device WebGPU training (losses and every parameter ≤ 1e-4). Skipped without an
  * adapter (CI=true makes a missing adapter fail, as the other backend suites).
  */
 import { afterAll, expect, it } from 'vitest';
@@ -70,6 +70,10 @@ describeGpu('expert parallelism on WebGPU devices', () => {
   const training = [
     ...MODELS.map(([name, model, options]) => [name, 'adam', model, options, adam] as const),
     // Factored Adam (the default) splits exactly since each expert's bias is its own 1×H matrix.
+    // Not balanced: on 2 WebGPU devices one near-zero element of its moe0.w2 (2.06e-6 vs 1.94e-6 after
+    // 10 steps, 1.17e-4 of the 1e-3 floor) misses the bound — device-split f32 rounding of a weight
+    // bank (unchanged by the bias semantics), which factored Adam's g/sqrt(v̂) carries into p; the CPU
+    // backend passes it (train.test.ts).
     ...MODELS.filter(([name]) => name !== 'balanced').map(([name, model, options]) => [name, 'factored-adam', model, options, factored] as const),
   ];
   it.each(training.flatMap(([name, optimizer, model, options, opts]) => [1, 2, 4].map((n) => [name, optimizer, n, model, options, opts] as const)))('%s (%s): 10 training steps on %i devices match one device', async (_name, _optimizer, devices, model, options, opts) => {
