@@ -138,6 +138,12 @@ describe('sparse expert optimizer updates (reference)', () => {
     expect(got['p']!.type.shape).toEqual([n, H]);
     expectNear(got['p']!.data, a.p, 1e-6, 'interpreted p');
     expectNear(got['vc']!.data, a.vc, 1e-6, 'interpreted vc');
+    // The shape rule asks for the [n, 1] row statistics of a rank-2 bank.
+    const bad = new GraphBuilder();
+    const bin = (name: string, dtype: 'f32' | 'i32', shape: number[]) => bad.addInput(name, tensorType(dtype, shape), 'input');
+    expect(() => bad.addNode('expertFactoredAdamUpdate', hp, [bin('p', 'f32', [n, H]), bin('g', 'f32', [n, H]), bin('vr', 'f32', [n]), bin('vc', 'f32', [n, H]), bin('last', 'i32', [n]), bin('off', 'i32', [n + 1])])).toThrow(
+      /row statistics f32\[7\] must be f32\[7,1\]/,
+    );
   });
 
   it('rejects offsets of the wrong length and names the op', () => {
