@@ -543,8 +543,8 @@ const RULES: { [O in OpName]: Rule<O> } = {
   expertFactoredAdamUpdate: (p, ins, fail) => {
     arity(ins, 6, 6, fail);
     const [w, g, vr, vc, last, off] = ins as [TensorType, TensorType, TensorType, TensorType, TensorType, TensorType];
-    if (w.shape.length !== 3) fail(`the expert bank must be [n, r, c], got ${formatType(w)}`);
-    const [n, r, c] = w.shape as [number, number, number];
+    if (w.shape.length !== 3 && w.shape.length !== 2) fail(`the expert bank must be [n, r, c] or [n, c] (as [n, 1, c]), got ${formatType(w)}`);
+    const [n, r, c] = (w.shape.length === 2 ? [w.shape[0], 1, w.shape[1]] : w.shape) as [number, number, number];
     if (!shapeEq(w.shape, g.shape)) fail(`gradient ${formatType(g)} must match parameter ${formatType(w)}`);
     if (vr.dtype !== 'f32' || !shapeEq(vr.shape, [n, r])) fail(`row statistics ${formatType(vr)} must be f32[${n},${r}]`);
     if (vc.dtype !== 'f32' || !shapeEq(vc.shape, [n, c])) fail(`column statistics ${formatType(vc)} must be f32[${n},${c}]`);

@@ -286,7 +286,8 @@ const RULES: { [O in OpName]: Rule<O> } = {
   },
   expertSgdUpdate: (n, [p, g, off], c, [t]) => one(t!, opt.expertSgdUpdate(fl(p!), fl(g!), ints(off!), p!.type.shape[0]!, n.params.lr, c.precision)),
   expertFactoredAdamUpdate: (n, [p, g, vr, vc, last, off], c, [tp, tr, tc, tl]) => {
-    const [nExp, rr, cc] = p!.type.shape as [number, number, number];
+    const sh = p!.type.shape;
+    const [nExp, rr, cc] = (sh.length === 2 ? [sh[0], 1, sh[1]] : sh) as [number, number, number]; // [n, c] is [n, 1, c]
     const r = opt.expertFactoredAdamUpdate(fl(p!), fl(g!), fl(vr!), fl(vc!), ints(last!), ints(off!), nExp, rr, cc, n.params, c.step, c.precision);
     return [
       { type: tp!, data: r.p },

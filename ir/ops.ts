@@ -380,7 +380,8 @@ export interface OpParams {
    * For each expert e with offsets[e+1] > offsets[e], with s = max(0, step − last[e]) skipped steps:
    * vr[e] ← β2ˢ·(vr[e] − eps1) + eps1 (likewise vc[e]) — exactly the s zero-gradient steps of
    * factoredAdamUpdate, whose parameter update is 0 — then factoredAdamUpdate of matrix e at this
-   * step, and last'[e] = step + 1. Other experts (and their g[e]) are left untouched.
+   * step, and last'[e] = step + 1. Other experts (and their g[e]) are left untouched. A bank
+   * [n, c] (an expert bias bank) is the bank [n, 1, c] of n 1×c matrices: vr [n, 1], vc [n, c].
    */
   expertFactoredAdamUpdate: { lr: number; beta2: number; clip: number };
 }

@@ -17,9 +17,18 @@
  * the step count each expert's row/column statistics are decayed to; the skipped decay is caught
  * up exactly when the expert is next touched, so p equals the dense update's and vr/vc are stored
  * lazily decayed — ir/reference/optimizers.ts catchUpExpertStatistics gives the dense values).
- * Kept dense: Adam (β1 > 0: momentum moves p even with a zero gradient, so skipping is not exact)
- * and, under factored Adam, the bias banks [n, H] (ONE matrix across experts whose column
- * statistics couple the experts).
+ * Kept dense: Adam (β1 > 0: momentum moves p even with a zero gradient, so skipping is not exact).
+ *
+ * Expert bias banks under factored Adam: a bias bank [n, H] (b1, b2) is n parameters, one per
+ * expert, each a 1×H matrix — it is updated as the bank [n, 1, H] (`expertFactoredAdamUpdate`
+ * takes [n, c] as [n, 1, c]; states opt.vr [n, 1], opt.vc [n, H], opt.last [n]). With r = 1,
+ * vr' = mean_j of the expert's g² moments and v̂ = vr'·vc'/mean(vr') = vc' (bias-corrected): the
+ * unfactored per-element second moment Adafactor uses for a vector, and the update clipping's
+ * rms is over that expert's H elements. No statistic mixes experts, so the update is sparse
+ * (lazy catch-up like the weight banks) and the same however the experts are split over devices.
+ * (Until 2026-11-29 the bank was ONE n×H matrix whose column statistics, mean(vr) and clipping
+ * mixed all experts.) With sparseExperts: false the same semantics run densely, as
+ * factoredAdamUpdate over a reshape view [n, 1, H].
  */
 import { GraphBuilder, type Graph } from '../ir/graph.ts';
 import { EXPERT_BANK_READS } from '../ir/ops.ts';
@@ -86,7 +95,8 @@ export function applyOptimizer(g: Graph, cfg: OptimizerConfig, opts: OptimizerPa
     const grad = gradOf.get(p.name)!;
     const type = g.values.get(p.value)!.type;
     const layer = p.name.split('.')[0]!;
-    const offsets = opts.sparseExperts === false ? undefined : expertBankOffsets(g, p.value);
+    const bankOffsets = expertBankOffsets(g, p.value);
+    const offsets = opts.sparseExperts === false ? undefined : bankOffsets;
     if (cfg.name === 'sgd' && offsets !== undefined) {
       b.setOutput(`update:${p.name}`, b.add1('expertSgdUpdate', { lr: cfg.lr }, [p.value, grad, offsets], tag(layer)));
       continue;
@@ -96,14 +106,31 @@ export function applyOptimizer(g: Graph, cfg: OptimizerConfig, opts: OptimizerPa
       continue;
     }
     const factored = cfg.name === 'factored-adam' && type.shape.length >= 2;
-    if (factored && offsets !== undefined && type.shape.length === 3) {
-      const [n, r, c] = type.shape as [number, number, number];
+    // An expert bias bank [n, H] is n separate 1×H matrices (as [n, 1, H]), not one n×H matrix.
+    const perExpert = (shape: readonly number[]) => (shape.length === 2 ? [shape[0]!, 1, shape[1]!] : [...shape]) as [number, number, number];
+    if (factored && offsets !== undefined && type.shape.length <= 3) {
+      const [n, r, c] = perExpert(type.shape);
       const vr = b.addInput(`opt.vr:${p.name}`, tensorType('f32', [n, r]), 'state', zeros);
       const vc = b.addInput(`opt.vc:${p.name}`, tensorType('f32', [n, c]), 'state', zeros);
       const last = b.addInput(`opt.last:${p.name}`, tensorType('i32', [n]), 'state', zeros);
       const hp = { lr: cfg.lr, beta2: cfg.beta2 ?? 0.999, clip: cfg.clip ?? 1 };
       const outs = b.addNode('expertFactoredAdamUpdate', hp, [p.value, grad, vr, vc, last, offsets], tag(layer));
       ['', 'opt.vr:', 'opt.vc:', 'opt.last:'].forEach((prefix, i) => b.setOutput(`update:${prefix}${p.name}`, outs[i]!));
+      continue;
+    }
+    if (factored && bankOffsets !== undefined && type.shape.length === 2) {
+      // Dense (sparseExperts: false) update of a bias bank with the same per-expert semantics:
+      // factoredAdamUpdate over a view [n, 1, H] of the parameter and its gradient.
+      const [n, r, c] = perExpert(type.shape);
+      // The views are not tagged 'update' (the eager scheduler moves update nodes only).
+      const view = (v: number) => b.add1('reshape', { shape: [n, r, c] }, [v], { layer });
+      const vr = b.addInput(`opt.vr:${p.name}`, tensorType('f32', [n, r]), 'state', zeros);
+      const vc = b.addInput(`opt.vc:${p.name}`, tensorType('f32', [n, c]), 'state', zeros);
+      const hp = { lr: cfg.lr, beta2: cfg.beta2 ?? 0.999, clip: cfg.clip ?? 1 };
+      const [np, nvr, nvc] = b.addNode('factoredAdamUpdate', hp, [view(p.value), view(grad), vr, vc], tag(layer));
+      b.setOutput(`update:${p.name}`, b.add1('reshape', { shape: [...type.shape] }, [np!], { layer }));
+      b.setOutput(`update:opt.vr:${p.name}`, nvr!);
+      b.setOutput(`update:opt.vc:${p.name}`, nvc!);
       continue;
     }
     if (factored) {

@@ -320,12 +320,18 @@ export function loadCheckpoint(file: string, opts: LoadCheckpointOptions = {}): 
     dataPosition: json(METADATA_KEYS.dataPosition),
   };
   if (opts.expect) {
+    // Optimizer state also changes with the optimizer's semantics: since 2026-11-29 factored Adam
+    // keeps an expert bias bank's state per expert (passes/optimizer.ts).
+    const why = (name: string) =>
+      name.startsWith('opt.')
+        ? ' (optimizer state of another --optimizer, or of a moec before factored Adam kept per-expert state for expert bias banks: opt.vr [n,1], opt.vc [n,H], opt.last [n]; `moec eval` still reads its parameters)'
+        : '';
     for (const [name, type] of Object.entries(opts.expect)) {
       const t = tensors[name];
-      if (!t) fail(`tensor ${name} (${DTYPE_TAG[type.dtype]} ${formatShape(type.shape)}) expected by the model is missing`);
+      if (!t) fail(`tensor ${name} (${DTYPE_TAG[type.dtype]} ${formatShape(type.shape)}) expected by the model is missing${why(name)}`);
       const shapeOk = t!.type.shape.length === type.shape.length && t!.type.shape.every((d, i) => d === type.shape[i]);
       if (t!.type.dtype !== type.dtype || !shapeOk) {
-        fail(`tensor ${name} is ${DTYPE_TAG[t!.type.dtype]} ${formatShape(t!.type.shape)} but the model expects ${DTYPE_TAG[type.dtype]} ${formatShape(type.shape)} (checkpoint of another model or other options?)`);
+        fail(`tensor ${name} is ${DTYPE_TAG[t!.type.dtype]} ${formatShape(t!.type.shape)} but the model expects ${DTYPE_TAG[type.dtype]} ${formatShape(type.shape)}${why(name) || ' (checkpoint of another model or other options?)'}`);
       }
     }
     const extra = Object.keys(tensors).filter((n) => !(n in opts.expect!));

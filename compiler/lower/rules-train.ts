@@ -337,7 +337,8 @@ export const TRAIN_RULES = {
     c.emit(expertSgdKernel({ n, block, lr: node.params.lr }), { p: whole(c, c.output(0), node, 'the parameter'), g: c.input(1), activeList: active }, undefined, grid);
   },
   expertFactoredAdamUpdate: (node, c) => {
-    const [n, r, cc] = c.typeOf(c.output(0)).shape as [number, number, number];
+    const sh = c.typeOf(c.output(0)).shape;
+    const [n, r, cc] = (sh.length === 2 ? [sh[0], 1, sh[1]] : sh) as [number, number, number]; // [n, c] is [n, 1, c]
     if (n * r * cc === 0) return;
     const p = whole(c, c.output(0), node, 'the parameter');
     const [g, vr, vc, last] = [c.input(1), c.output(1), c.output(2), c.output(3)];

@@ -84,15 +84,6 @@ export function compileMultiDevice(model: Model, overrides: Readonly<Record<stri
     return pm.run(local, createPassContext()).graph;
   });
   const partition = graphs[0]!.meta.partition as PartitionMeta;
-  if (o.training?.optimizer.name === 'factored-adam' && N > 1) {
-    const bank = Object.keys(partition.expertParams).find((p) => graphs[0]!.values.get(graphs[0]!.inputs.find((i) => i.name === p)!.value)!.type.shape.length === 2);
-    if (bank) {
-      throw new Error(
-        `factored Adam treats the expert bias bank '${bank}' as one [experts, width] matrix (its column statistics mix all experts), ` +
-          `so it cannot be split over ${N} devices; train with --optimizer adam or sgd, or on one device`,
-      );
-    }
-  }
   const typeIn = (g: Graph, name: string): TensorType | undefined => {
     const i = g.inputs.find((x) => x.name === name);
     return i ? g.values.get(i.value)!.type : undefined;

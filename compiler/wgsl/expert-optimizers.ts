@@ -4,7 +4,8 @@
  * and is launched with an indirect grid of (active experts × workgroups per expert), folded over
  * the 65535 limit; workgroups past count·per return. Gradients of inactive experts are never read
  * (their producer may leave them unwritten, ops.ts READS_ACTIVE_EXPERT_ROWS). `expertSgdKernel`:
- * p[e] −= lr·g[e]. Factored Adam (β1 = 0) per [r, c] matrix in four dispatches:
+ * p[e] −= lr·g[e]. Factored Adam (β1 = 0) per [r, c] matrix (an expert bias bank [n, c] runs
+ * as r = 1) in four dispatches:
  * `expertFactoredLinesKernel` over columns, then rows (each line first catches up the
  * s = step − last[e] skipped zero-gradient steps, x ← β2ˢ·(x − eps1) + eps1 with
  * β2ˢ = exp2(s·log2 β2), then adds (1−β2)·mean(g² + eps1); the row pass also sums g²/vc' per row),

@@ -5,7 +5,8 @@
  * empty experts) on every element, the lazily decayed statistics caught up to the step match the
  * dense statistics, the last-touched steps are exact, and the gradient of an empty expert is never
  * read (it is NaN in the feeds). Shapes cover rows and columns longer than one workgroup and a
- * 70000-expert bank whose grids fold over the 65535 limit. Reruns are bit-identical.
+ * 70000-expert bank whose grids fold over the 65535 limit, and expert bias banks [n, c] (updated as
+ * [n, 1, c]: each expert's bias its own matrix). Reruns are bit-identical.
  */
 import { expect, it } from 'vitest';
 import { GraphBuilder } from '../../ir/graph.ts';
@@ -22,15 +23,18 @@ const f32 = (shape: number[]) => tensorType('f32', shape);
 const i32 = (shape: number[]) => tensorType('i32', shape);
 
 /** One bank [n, r, c] updated by both sparse ops from the same gradient and offsets. */
-async function checkBank(n: number, r: number, c: number, steps: number, seed: number): Promise<void> {
+async function checkBank(n: number, r: number, c: number, steps: number, seed: number, bias = false): Promise<void> {
   const hp = { lr: 0.02, beta2: 0.9, clip: 1 };
+  // A bias bank [n, c] is the bank [n, 1, c] (each expert's bias its own 1×c matrix).
+  if (bias && r !== 1) throw new Error('a bias bank has r = 1');
+  const bank = bias ? [n, c] : [n, r, c];
   const b = new GraphBuilder();
-  const p = b.addInput('p', f32([n, r, c]), 'param', { kind: 'uniform', scale: 0.5 });
-  const q = b.addInput('q', f32([n, r, c]), 'param', { kind: 'uniform', scale: 0.5 });
+  const p = b.addInput('p', f32(bank), 'param', { kind: 'uniform', scale: 0.5 });
+  const q = b.addInput('q', f32(bank), 'param', { kind: 'uniform', scale: 0.5 });
   const vr = b.addInput('vr', f32([n, r]), 'state', { kind: 'zeros' });
   const vc = b.addInput('vc', f32([n, c]), 'state', { kind: 'zeros' });
   const last = b.addInput('last', i32([n]), 'state', { kind: 'zeros' });
-  const g = b.addInput('g', f32([n, r, c]), 'input');
+  const g = b.addInput('g', f32(bank), 'input');
   const offsets = b.addInput('offsets', i32([n + 1]), 'input');
   b.setOutput('sgd.p', b.add1('expertSgdUpdate', { lr: 0.3 }, [p, g, offsets]));
   const fa = b.addNode('expertFactoredAdamUpdate', hp, [q, g, vr, vc, last, offsets]);
@@ -46,13 +50,13 @@ async function checkBank(n: number, r: number, c: number, steps: number, seed: n
   for (const [s, st] of sched.entries()) {
     const dense = bankGradient(seed * 100 + s, st.active, r * c, 0);
     const sparse = Float32Array.from(dense, (v, i) => (st.active[Math.floor(i / (r * c))] ? v : NaN));
-    const feeds = { g: tensor('f32', [n, r, c], sparse), offsets: tensor('i32', [n + 1], st.offsets) };
+    const feeds = { g: tensor('f32', bank, sparse), offsets: tensor('i32', [n + 1], st.offsets) };
     const got = await exe.run(feeds, { seed: 0, step: s, training: true });
     sp = opt.sgdUpdate(sp, dense, 0.3);
     const d = opt.factoredAdamUpdate(dq, dense, dvr, dvc, n, r, c, hp, s);
     [dq, dvr, dvc] = [d.p, d.vr, d.vc];
     st.active.forEach((on, e) => on && (touched[e] = s + 1));
-    const at = `[${n},${r},${c}] step ${s}`;
+    const at = `[${bank.join(',')}] step ${s}`;
     expectNear(got['sgd.p']!.data, sp, 1e-6, `sgd p ${at}`);
     expectNear(got['fa.q']!.data, dq, 1e-5, `factored p ${at}`);
     expect(Array.from(got['fa.last']!.data), `last ${at}`).toEqual(Array.from(touched));
@@ -62,7 +66,7 @@ async function checkBank(n: number, r: number, c: number, steps: number, seed: n
   }
   // The never-routed expert (n − 1) kept its initial parameters exactly.
   const tail = (a: ArrayLike<number>) => Array.from(a).slice((n - 1) * r * c);
-  const final = await exe.run({ g: tensor('f32', [n, r, c], new Float32Array(n * r * c).fill(NaN)), offsets: tensor('i32', [n + 1], new Int32Array(n + 1)) }, { seed: 0, step: steps, training: true });
+  const final = await exe.run({ g: tensor('f32', bank, new Float32Array(n * r * c).fill(NaN)), offsets: tensor('i32', [n + 1], new Int32Array(n + 1)) }, { seed: 0, step: steps, training: true });
   expect(tail(final['fa.q']!.data)).toEqual(tail(init.q!.data));
   expect(tail(final['sgd.p']!.data)).toEqual(tail(init.p!.data));
   exe.destroy();
@@ -72,6 +76,11 @@ describeGpu('sparse expert optimizer updates on WebGPU', () => {
   it('match dense SGD and factored Adam over 12 random routings (rows/cols over one workgroup)', async () => {
     await checkBank(40, 19, 300, 12, 11);
     await checkBank(6, 300, 5, 12, 12);
+  });
+
+  it('update an expert bias bank [n, c] as n separate 1×c matrices (dense reference: batch n of 1×c)', async () => {
+    await checkBank(40, 1, 300, 12, 15, true);
+    await checkBank(9, 1, 5, 12, 16, true);
   });
 
   it('fold their grids over 65535 workgroups at 70000 experts', async () => {

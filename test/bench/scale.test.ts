@@ -19,7 +19,8 @@ import { scaleSvg } from '../../bench/scale-svg.ts';
 describe('kernel families', () => {
   it('charges every dispatch of the flat and hierarchical training steps to the expected family', () => {
     const seen = new Map<string, string>();
-    for (const [traced, recompute] of [flat, hier].flatMap((m) => (['none', 'experts'] as const).map((r) => [traceModel(m, { T: 2, B: 4 }), r] as const))) {
+    const graphs = [traceModel(flat, { T: 2, B: 4 }), traceModel(hier, { T: 2, B: 4 })];
+    for (const [traced, recompute] of graphs.flatMap((g) => (['none', 'experts'] as const).map((r) => [g, r] as const))) {
       const { plan } = compileTrainingPlan(traced, { optimizer: { name: 'factored-adam', lr: 0.01 }, recompute }, { maxStorageBufferBindingSize: 2 ** 27 });
       for (const s of plan.steps) for (const d of s.dispatches) seen.set(`${s.node.op}|${d.kernel.name.replace(/\[\d+\]$|\d+$/, '')}`, familyOf(s.node.op, s.node.layer, d.kernel.name));
     }

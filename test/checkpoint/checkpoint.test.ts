@@ -206,6 +206,8 @@ describe('corrupt and foreign files', () => {
     expectError(file, /tensor lstm0\.w is F32 \[3, 5\] but the model expects F32 \[5, 3\]/, { expect: { ...expected, 'lstm0.w': tensorType('f32', [5, 3]) } });
     expectError(file, /tensor opt\.step is I32 \[\] but the model expects F32 \[\]/, { expect: { ...expected, 'opt.step': tensorType('f32', []) } });
     expectError(file, /tensor moe0\.wGate \(F32 \[64, 16\]\) expected by the model is missing/, { expect: { ...expected, 'moe0.wGate': tensorType('f32', [64, 16]) } });
+    // A checkpoint from before per-expert bias-bank state: the error says why optimizer state differs.
+    expectError(file, /tensor opt\.last:moe0\.b1 \(I32 \[8\]\) expected by the model is missing \(optimizer state of another --optimizer, or of a moec before .*opt\.last \[n\]/, { expect: { ...expected, 'opt.last:moe0.b1': tensorType('i32', [8]) } });
     const { empty: _empty, ...fewer } = expected;
     expectError(file, /tensors not in the model: empty/, { expect: fewer });
   });

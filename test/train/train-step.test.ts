@@ -71,5 +71,7 @@ describe('training on the CPU backend', () => {
       expect(p.stateBytes).toBe(8 * (512 + 1024) * 4 + 8 * 4);
       expect(p.stateBytes / p.adamBytes).toBeLessThan(0.01);
     }
+    // A bias bank [8, 1024] is 8 vectors: vr [8, 1], the unfactored vc [8, 1024], last [8] — about half of Adam's.
+    expect(r.perParam.find((x) => x.name === 'moe0.b1')!.stateBytes).toBe(8 * (1 + 1024 + 1) * 4);
   });
 });
