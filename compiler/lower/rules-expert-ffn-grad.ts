@@ -14,9 +14,10 @@ import type { IndirectArgs } from '../plan.ts';
 import { combineKernel } from '../wgsl/combine.ts';
 import { maxTiles } from '../wgsl/dispatch.ts';
 import { EXPERT_TILE_ROWS } from '../wgsl/expert-ffn.ts';
-import { expertFfnGradInputKernel, expertFfnGradWeightsKernel } from '../wgsl/expert-fused.ts';
+import { EXPERT_H_CHUNK, expertFfnGradInputKernel, expertFfnGradWeightsKernel } from '../wgsl/expert-fused.ts';
 import type { LowerCtx } from './context.ts';
-import { tileGridOf } from './expert-tiles.ts';
+import { activeGridOf, inactiveBlocksUnreadHere, tileGridOf } from './expert-tiles.ts';
+import { clearInactiveKernel } from '../wgsl/segment.ts';
 import type { LowerRule } from './rules-dense.ts';
 
 const where = (node: Node): string => `${node.op}${node.layer ? ` (layer ${node.layer})` : ''}`;
@@ -34,6 +35,8 @@ function whole(c: LowerCtx, buffer: number, node: Node, what: string): number {
 export interface ExpertFfnGradGrids {
   readonly weights?: IndirectArgs;
   readonly input?: IndirectArgs;
+  /** Launch the weight half over the dispatch's active experts (indirect) instead of all n. */
+  readonly activeWeights?: boolean;
 }
 
 /** Emits the fused expert backward for `node` (grids: optional indirect launches). */
@@ -50,7 +53,20 @@ export function lowerExpertFfnGrad(node: Node<'expertFfnGrad'>, c: LowerCtx, gri
   const [b1, dy] = [c.input(5), c.input(7)];
   const [dx, dw1, db1, dw2, db2] = [0, 1, 2, 3, 4].map((i) => c.output(i)) as [number, number, number, number, number];
   const shape = { N, k, n, D, H, Dout };
-  c.emit(expertFfnGradWeightsKernel(shape), { x, sourceRow, offsets, w1_0: w1, b1, w2_0: w2, dy, dw1, db1, dw2, db2 }, undefined, grids.weights);
+  const weightBind = { x, sourceRow, offsets, w1_0: w1, b1, w2_0: w2, dy, dw1, db1, dw2, db2 };
+  if (grids.activeWeights) {
+    // Only the experts that got rows are visited; the blocks of the others are zeroed only where
+    // some reader looks at them (every reader honouring READS_ACTIVE_EXPERT_ROWS skips them).
+    const chunks = Math.ceil(H / EXPERT_H_CHUNK);
+    const { active, grid } = activeGridOf(c, node.inputs[2]!, offsets, n, chunks);
+    c.emit(expertFfnGradWeightsKernel({ ...shape, active: true }), { ...weightBind, activeList: active }, undefined, grid);
+    const blocks: [number, number, number][] = [[dw1, node.outputs[1]!, D * H], [db1, node.outputs[2]!, H], [dw2, node.outputs[3]!, H * Dout], [db2, node.outputs[4]!, Dout]];
+    for (const [out, value, block] of blocks) {
+      if (!inactiveBlocksUnreadHere(c, value, node.inputs[2]!)) c.emit(clearInactiveKernel({ segments: n, block }), { offsets, out });
+    }
+  } else {
+    c.emit(expertFfnGradWeightsKernel(shape), weightBind, undefined, grids.weights);
+  }
   const tileMap = c.side(node.inputs[2]!, 'tileMap', 'i32', 4 * maxTiles({ N, k, n, tileRows: EXPERT_TILE_ROWS }));
   const dslot = c.scratch('expertFfnGrad.dslot', 'f32', S * D);
   c.emit(expertFfnGradInputKernel(shape), { x, sourceRow, tileMap, w1_0: w1, b1, w2_0: w2, dy, dslot }, undefined, grids.input);
@@ -60,7 +76,7 @@ export function lowerExpertFfnGrad(node: Node<'expertFfnGrad'>, c: LowerCtx, gri
 
 /** The rule table entry. */
 export const EXPERT_FFN_GRAD_RULES = {
-  // The input half runs over the dispatch's real tiles (device-side tile count); the weight half
-  // keeps its static (expert, H chunk) grid: experts with no rows write their zero blocks there.
-  expertFfnGrad: (node, c) => lowerExpertFfnGrad(node, c, { input: tileGridOf(c, node.inputs[2]!, 1) }),
+  // The input half runs over the dispatch's real tiles (device-side tile count), the weight half
+  // over the active experts × H chunks; neither grid is sized by n.
+  expertFfnGrad: (node, c) => lowerExpertFfnGrad(node, c, { input: tileGridOf(c, node.inputs[2]!, 1), activeWeights: true }),
 } satisfies { [O in 'expertFfnGrad']: LowerRule<O> };

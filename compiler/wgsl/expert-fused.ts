@@ -81,7 +81,7 @@ function decls(bindings: readonly KernelBinding[]): string {
   return bindings
     .map((b, i) => {
       if (b.access === 'uniform') return `@group(0) @binding(${i}) var<uniform> params: Params;`;
-      const t = b.name === 'sourceRow' || b.name === 'offsets' ? 'i32' : b.name === 'tileMap' ? 'vec4<i32>' : 'f32';
+      const t = b.name === 'sourceRow' || b.name === 'offsets' || b.name === 'activeList' ? 'i32' : b.name === 'tileMap' ? 'vec4<i32>' : 'f32';
       return `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${t}>;`;
     })
     .join('\n');
@@ -482,8 +482,11 @@ ${TILE_ENTRY}
  * Weight half of the fused backward, one workgroup per (expert, H-chunk), workgroup g → expert
  * g / chunks, chunk g % chunks (grid n·chunks, folded). Bindings: x, sourceRow, offsets i32 [n+1],
  * w1_0, b1, w2_0, dy, dw1 [n,D,H], db1 [n,H], dw2 [n,H,Dout], db2 [n,Dout] (read_write), params.
+ * With `active`, workgroup g serves the (g / chunks)-th expert of the extra binding `activeList`
+ * ([count, e0, e1, …], compiler/wgsl/active-experts.ts) and is launched on an indirect grid of
+ * count·chunks workgroups: experts with no rows are not visited and their blocks not written.
  */
-export function expertFfnGradWeightsKernel(o: ExpertFusedOptions): Kernel {
+export function expertFfnGradWeightsKernel(o: ExpertFusedOptions & { readonly active?: boolean }): Kernel {
   const { u } = params({ ...o, banks: undefined });
   const chunks = ceilDiv(o.H, HC);
   const bindings: KernelBinding[] = [
@@ -498,9 +501,10 @@ export function expertFfnGradWeightsKernel(o: ExpertFusedOptions): Kernel {
     { name: 'db1', access: 'read_write' },
     { name: 'dw2', access: 'read_write' },
     { name: 'db2', access: 'read_write' },
+    ...(o.active ? [{ name: 'activeList', access: 'read' } as const] : []),
     { name: 'params', access: 'uniform' },
   ];
-  const wgsl = /* wgsl */ `// expert_ffn_grad_weights tile=${TM} rows, H chunk ${HC}
+  const wgsl = /* wgsl */ `// expert_ffn_grad_weights${o.active ? '_active' : ''} tile=${TM} rows, H chunk ${HC}
 ${u.struct}
 ${decls(bindings)}
 ${bankFn('w1_at', 'w1_', 1, 'params.D * params.H')}
@@ -511,8 +515,11 @@ ${DW2_ACCUMULATE}
 ${DW1_ACCUMULATE}
 ${MAIN} {
   let g = wid.y * nwg.x + wid.x;
-  if (g >= params.n * params.chunks) { return; }
-  let e = g / params.chunks;
+${o.active
+  ? `  if (g >= u32(max(activeList[0], 0)) * params.chunks) { return; }
+  let e = u32(activeList[1u + g / params.chunks]);`
+  : `  if (g >= params.n * params.chunks) { return; }
+  let e = g / params.chunks;`}
   let c = g % params.chunks;
   let h0 = c * HC;
   let D = params.D;
@@ -564,12 +571,12 @@ ${MAIN} {
 }
 `;
   return {
-    name: 'expert_ffn_grad_weights',
+    name: o.active ? 'expert_ffn_grad_weights_active' : 'expert_ffn_grad_weights',
     wgsl,
     bindings,
     workgroupSize: [WG, 1, 1],
     dispatch: grid1d(o.n * chunks),
-    cacheKey: 'expert_ffn_grad_weights',
+    cacheKey: o.active ? 'expert_ffn_grad_weights_active' : 'expert_ffn_grad_weights',
     uniformData: u.data,
   };
 }
