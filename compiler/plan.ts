@@ -12,7 +12,7 @@ import type { Graph, InputRole, Node } from '../ir/graph.ts';
 import { IN_PLACE } from '../ir/ops.ts';
 import { typeBytes, type TensorType } from '../ir/types.ts';
 import type { Kernel } from './wgsl/kernel.ts';
-import { assignOffsets, type PlacedLifetime } from './memory-plan.ts';
+import { assignOffsets, type OffsetOptions, type PlacedLifetime } from './memory-plan.ts';
 
 /** What a storage holds. Persistent roles survive the whole run; `temp` storages share arenas. */
 export type StorageRole = 'input' | 'param' | 'state' | 'output' | 'const' | 'temp';
@@ -255,13 +255,13 @@ function dedicatedStorages(plan: Plan): Set<number> {
   return out;
 }
 
-/** Runs the memory planner over the temporaries and records the byte report. */
-export function finishPlan(plan: Plan): Plan {
+/** Runs the memory planner over the temporaries (arena cap and alignment in `opts`) and records the byte report. */
+export function finishPlan(plan: Plan, opts: OffsetOptions = {}): Plan {
   const temps = plan.storages.filter((s) => s.role === 'temp');
   const dedicated = dedicatedStorages(plan);
   // A binding is at least 4 bytes and a multiple of 4 (what the executors bind).
   const lifetimes: PlacedLifetime[] = temps.map((s) => ({ id: s.id, bytes: Math.max(4, Math.ceil(s.bytes / 4) * 4), first: s.first, last: s.last, dedicated: dedicated.has(s.id) }));
-  const placed = assignOffsets(lifetimes);
+  const placed = assignOffsets(lifetimes, opts);
   for (const s of temps) {
     s.arena = placed.arenaOf.get(s.id)!;
     s.offset = placed.offsetOf.get(s.id)!;

@@ -72,6 +72,21 @@ describe('offset memory plan', () => {
     for (const name of Object.keys(want)) expect(Array.from(got[name]!.data), name).toEqual(Array.from(want[name]!.data));
   });
 
+  it('splits temporaries over several arenas under a small maxBufferSize, and still computes the same', () => {
+    const cap = 4096;
+    const plan = lowerToWebGpu(forward, { maxStorageBufferBindingSize: 128 * 1024 * 1024, maxBufferSize: cap });
+    const m = plan.memory!;
+    const shared = m.arenaBytes.filter((_, i) => !m.wholeArena[i]);
+    expect(shared.length).toBeGreaterThan(1);
+    const largest = Math.max(...plan.storages.filter((s) => s.role === 'temp').map((s) => s.bytes));
+    for (const bytes of shared) expect(bytes).toBeLessThanOrEqual(Math.max(cap, largest));
+    const feeds = { ...initParams(forward, 5), ...syntheticFeeds(forward, 5) };
+    const ctx = { seed: 5, step: 1, training: true };
+    const want = interpret(forward, feeds, ctx);
+    const got = prepareCpuPlan(plan).run(feeds, ctx);
+    for (const name of Object.keys(want)) expect(Array.from(got[name]!.data), name).toEqual(Array.from(want[name]!.data));
+  });
+
   it('rejects a plan whose live temporaries overlap', () => {
     const plan = lowerToWebGpu(forward);
     const temps = plan.storages.filter((s) => s.role === 'temp' && s.bytes > 0 && !plan.memory!.wholeArena[s.arena!]);
