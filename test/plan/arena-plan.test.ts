@@ -113,4 +113,13 @@ describe('offset memory plan', () => {
     expect(m.arenaBytes.reduce((x, y) => x + y, 0)).toBe(m.tempPooledBytes);
     expect(checkBindings(plan)).toBeGreaterThan(0);
   });
+
+  it('16384 rows × 64 experts, recompute experts: peak ≤ 50% of the 224,239,464 B of issue 9, pool within 1% of the live set', () => {
+    const big = traceModel(model, { B: 2048, T: 8, experts: 64, expertHidden: 64, vocab: 1000 });
+    const { plan } = compileTrainingPlan(big, { optimizer: { name: 'factored-adam', lr: 0.01 }, recompute: 'experts' });
+    const m = plan.memory!;
+    expect(plan.storages.some((s) => s.role === 'temp' && s.bytes === 16384 * 4 * 64 * 4)).toBe(true); // xw [T·B, 4H]: the size is real
+    expect(m.peakBytes).toBeLessThanOrEqual(224_239_464 / 2);
+    expect(m.tempPooledBytes).toBeLessThanOrEqual(1.01 * m.tempLiveBytes);
+  });
 });
