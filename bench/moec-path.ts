@@ -72,7 +72,7 @@ export async function prepareMoecMoe(dev: DeviceContext, s: MoeShape, data: MoeD
     },
   });
   const compiled = compileGraph(traceModel(model)).graph;
-  const plan = lowerToWebGpu(compiled, { maxStorageBufferBindingSize: dev.device.limits.maxStorageBufferBindingSize });
+  const plan = lowerToWebGpu(compiled, { maxStorageBufferBindingSize: dev.device.limits.maxStorageBufferBindingSize, maxBufferSize: dev.device.limits.maxBufferSize });
   const exe = await prepareWebGpuPlan(dev, plan);
   const f = (name: string, shape: number[], arr: Float32Array): Tensor => ({ type: tensorType('f32', shape), data: arr });
   exe.setParams({

@@ -2,8 +2,9 @@
  * The execution plan: what a backend needs to run a compiled graph with no decisions left at run
  * time. Buffers are typed views of storages (a `reshape` output is a view of its input's storage,
  * so it costs nothing); storages are either persistent (data inputs, parameters, graph outputs,
- * optimizer state) or temporary, and temporaries are packed into reusable slots by the memory
- * planner from their lifetimes. Steps follow the graph's node order, one per node, each listing
+ * optimizer state) or temporary, and temporaries are placed at byte offsets of a few arenas by the
+ * memory planner from their lifetimes (a temporary bound twice in one dispatch or holding an
+ * indirect grid gets a whole-buffer arena, as WebGPU forbids those aliasing a written buffer). Steps follow the graph's node order, one per node, each listing
  * its input and output buffers and (for WebGPU) the kernel dispatches that implement it. Kernel
  * scratch (histograms, partial sums) is declared per step and planned like any temporary.
  */
@@ -11,9 +12,9 @@ import type { Graph, InputRole, Node } from '../ir/graph.ts';
 import { IN_PLACE } from '../ir/ops.ts';
 import { typeBytes, type TensorType } from '../ir/types.ts';
 import type { Kernel } from './wgsl/kernel.ts';
-import { assignSlots } from './memory-plan.ts';
+import { assignOffsets, type OffsetOptions, type PlacedLifetime } from './memory-plan.ts';
 
-/** What a storage holds. Persistent roles survive the whole run; `temp` storages share slots. */
+/** What a storage holds. Persistent roles survive the whole run; `temp` storages share arenas. */
 export type StorageRole = 'input' | 'param' | 'state' | 'output' | 'const' | 'temp';
 
 /** Per-run values a kernel's uniform may depend on (RNG coordinates and train/eval mode). */
@@ -41,8 +42,9 @@ export interface Storage {
   /** First and last step that touch it (inclusive); persistent storages span everything. */
   first: number;
   last: number;
-  /** Temporary storages: the pooled slot they live in (set by `finishPlan`). */
-  slot?: number;
+  /** Temporary storages: the arena they live in and their byte offset in it (set by `finishPlan`). */
+  arena?: number;
+  offset?: number;
   /**
    * Byte sizes of the parts a persistent storage is split into, when it is larger than one
    * storage binding allows (e.g. an expert bank split at expert boundaries); absent = one part.
@@ -102,15 +104,20 @@ export interface PlanStep {
 export interface MemoryReport {
   /** Inputs, parameters, optimizer state and outputs. */
   readonly persistentBytes: number;
-  /** Temporaries after slot reuse. */
+  /** Temporaries after reuse: the sum of the arena sizes. */
   readonly tempPooledBytes: number;
+  /** Largest sum of temporaries live at one step: a lower bound of tempPooledBytes. */
+  readonly tempLiveBytes: number;
   /** Temporaries if every one had its own storage. */
   readonly tempNaiveBytes: number;
   /** persistentBytes + tempPooledBytes: what the plan allocates. */
   readonly peakBytes: number;
   /** persistentBytes + tempNaiveBytes: what it would allocate without reuse. */
   readonly totalBytes: number;
-  readonly slotBytes: readonly number[];
+  /** Size of every arena (temporaries live at offsets inside them). */
+  readonly arenaBytes: readonly number[];
+  /** Per arena: true when it holds whole buffers one at a time (never two live tenants). */
+  readonly wholeArena: readonly boolean[];
 }
 
 /** A complete plan. */
@@ -215,19 +222,60 @@ export function addScratch(plan: Plan, step: number, name: string, type: TensorT
   return id;
 }
 
-/** Runs the memory planner over the temporaries and records the byte report. */
-export function finishPlan(plan: Plan): Plan {
+/** WGSL built-ins that need uniform control flow (a value read from a writable binding is not). */
+const NEEDS_UNIFORMITY = /workgroupBarrier|storageBarrier|workgroupUniformLoad|subgroup/;
+
+/**
+ * Storages that must not share a GPUBuffer with other live temporaries. WebGPU rejects a buffer
+ * used writable and in any other way in one dispatch, so the executors bind every temporary of an
+ * arena a dispatch writes as writable (`runtime/gpu/plan-memory.ts`); that cannot work for one
+ * bound by two bindings of a dispatch (overlapping writable bindings are rejected), one read as an
+ * indirect grid, or an integer buffer (indices, offsets, tile maps) read by a kernel with barriers
+ * (a value read from a writable binding is non-uniform, so branching on it before a barrier fails
+ * WGSL's uniformity analysis).
+ */
+function dedicatedStorages(plan: Plan): Set<number> {
+  const out = new Set<number>();
+  for (const step of plan.steps) {
+    for (const d of step.dispatches) {
+      const seen = new Set<number>();
+      const uniformity = NEEDS_UNIFORMITY.test(d.kernel.wgsl);
+      for (const b of d.kernel.bindings) {
+        const ref = d.bind[b.name];
+        if (b.access === 'uniform' || ref === undefined) continue;
+        const buf = plan.buffers[typeof ref === 'number' ? ref : ref.buffer]!;
+        const s = buf.storage;
+        if (seen.has(s)) out.add(s);
+        if (uniformity && b.access === 'read' && buf.type.dtype === 'i32') out.add(s);
+        seen.add(s);
+      }
+      if (d.indirect) out.add(plan.buffers[d.indirect.buffer]!.storage);
+    }
+  }
+  return out;
+}
+
+/** Runs the memory planner over the temporaries (arena cap and alignment in `opts`) and records the byte report. */
+export function finishPlan(plan: Plan, opts: OffsetOptions = {}): Plan {
   const temps = plan.storages.filter((s) => s.role === 'temp');
-  const slots = assignSlots(temps.map((s) => ({ id: s.id, bytes: s.bytes, first: s.first, last: s.last })));
-  for (const s of temps) s.slot = slots.slotOf.get(s.id)!;
+  const dedicated = dedicatedStorages(plan);
+  // A binding is at least 4 bytes and a multiple of 4 (what the executors bind).
+  const lifetimes: PlacedLifetime[] = temps.map((s) => ({ id: s.id, bytes: Math.max(4, Math.ceil(s.bytes / 4) * 4), first: s.first, last: s.last, dedicated: dedicated.has(s.id) }));
+  const placed = assignOffsets(lifetimes, opts);
+  for (const s of temps) {
+    s.arena = placed.arenaOf.get(s.id)!;
+    s.offset = placed.offsetOf.get(s.id)!;
+  }
   const persistentBytes = plan.storages.filter((s) => s.role !== 'temp').reduce((a, s) => a + s.bytes, 0);
   plan.memory = {
     persistentBytes,
-    tempPooledBytes: slots.pooledBytes,
-    tempNaiveBytes: slots.naiveBytes,
-    peakBytes: persistentBytes + slots.pooledBytes,
-    totalBytes: persistentBytes + slots.naiveBytes,
-    slotBytes: slots.slotBytes,
+    tempPooledBytes: placed.pooledBytes,
+    tempLiveBytes: placed.liveBytesLowerBound,
+    tempNaiveBytes: placed.naiveBytes,
+    peakBytes: persistentBytes + placed.pooledBytes,
+    totalBytes: persistentBytes + placed.naiveBytes,
+    arenaBytes: placed.arenaBytes,
+    wholeArena: placed.wholeArena,
   };
   return plan;
 }

@@ -1,6 +1,6 @@
 /**
  * Text forms of a lowered plan for `moec compile --emit plan|wgsl`: the plan lists storages (role,
- * bytes, pooled slot), every step with its kernel launches (kernel, grid, bound buffers) and the
+ * bytes, arena and offset of temporaries), every step with its kernel launches (kernel, grid, bound buffers) and the
  * memory totals (persistent, pooled temporaries, peak, and the no-reuse total for comparison);
  * the WGSL listing prints each distinct kernel source once, with the kernels that use it.
  */
@@ -16,7 +16,7 @@ export function formatMemory(plan: Plan): string[] {
   const m = plan.memory!;
   return [
     `persistent ${m.persistentBytes} B (${kib(m.persistentBytes)}): inputs, parameters, constants, outputs`,
-    `temporaries ${m.tempPooledBytes} B in ${m.slotBytes.length} slots (${m.tempNaiveBytes} B without reuse)`,
+    `temporaries ${m.tempPooledBytes} B in ${m.arenaBytes.length} arenas (${m.arenaBytes.join(' + ')} B); largest live set ${m.tempLiveBytes} B (+${m.tempLiveBytes > 0 ? (((m.tempPooledBytes - m.tempLiveBytes) / m.tempLiveBytes) * 100).toFixed(1) : '0.0'}% alignment and fragmentation); ${m.tempNaiveBytes} B without reuse`,
     `peak ${m.peakBytes} B (${kib(m.peakBytes)}); total without reuse ${m.totalBytes} B (${kib(m.totalBytes)})`,
   ];
 }
@@ -26,7 +26,7 @@ export function printPlan(plan: Plan): string {
   const lines: string[] = [`plan ${String(plan.graph.meta.name ?? 'graph')} {`, '  storages:'];
   for (const s of plan.storages) {
     const views = plan.buffers.filter((b) => b.storage === s.id).map((b) => `${b.name}: ${formatType(b.type)}`);
-    const where = s.role === 'temp' ? `slot ${s.slot} live [${s.first}, ${s.last}]` : s.role;
+    const where = s.role === 'temp' ? `arena ${s.arena} @${s.offset} live [${s.first}, ${s.last}]` : s.role;
     const parts = s.parts ? ` in ${s.parts.length} parts (${s.parts.join(' + ')} B)` : '';
     lines.push(`    s${s.id} ${where} ${s.bytes} B${parts}: ${views.join(', ')}`);
   }

@@ -1,9 +1,10 @@
 /**
  * The CPU executor: runs a Plan (not the graph) through the reference ops, with the plan's memory
- * layout for real: one ArrayBuffer per persistent storage and one per pooled temporary slot,
- * every buffer a typed view of its storage, reshape outputs sharing their input's bytes. Because
- * tenants of a slot overwrite each other, a memory plan that let two live buffers share a slot
- * gives wrong numbers here — which is how the planner is tested without a GPU. Op semantics are
+ * layout for real: one ArrayBuffer per persistent storage and one per temporary arena, every
+ * temporary a typed view at its planned byte offset of its arena, reshape outputs sharing their
+ * input's bytes. Because temporaries of an arena overwrite each other, a memory plan that let two
+ * live buffers overlap gives wrong numbers here — which is how the planner is tested without a
+ * GPU; `checkPlanMemory` also rejects such a plan outright before anything runs. Op semantics are
  * `evalNode` from the reference interpreter, at f32 precision like the GPU.
  */
 import { evalNode, type RunContext } from '../ir/interpret.ts';
@@ -25,18 +26,54 @@ export interface CpuExecutable {
   read(names: readonly string[]): Record<string, Tensor>;
 }
 
-function view(storage: ArrayBuffer, b: PlanBuffer): Tensor {
+/** A typed view of `b` at byte `offset` of `memory`. */
+export function viewAt(memory: ArrayBuffer, offset: number, b: PlanBuffer): Tensor {
   const n = numel(b.type.shape);
-  const data = b.type.dtype === 'i32' ? new Int32Array(storage, 0, n) : new Float32Array(storage, 0, n);
+  const data = b.type.dtype === 'i32' ? new Int32Array(memory, offset, n) : new Float32Array(memory, offset, n);
   return { type: b.type, data };
 }
 
-/** Allocates the plan's storages (temporaries pooled by slot) and returns a runner. */
-export function prepareCpuPlan(plan: Plan): CpuExecutable {
+/**
+ * Throws when the plan's memory layout is unsound: a temporary outside its arena, or two
+ * temporaries whose lifetimes overlap sharing bytes of one arena.
+ */
+export function checkPlanMemory(plan: Plan): void {
+  const m = plan.memory!;
+  const temps = plan.storages.filter((s) => s.role === 'temp');
+  for (const s of temps) {
+    const end = s.offset! + s.bytes;
+    if (s.arena === undefined || s.offset === undefined || s.offset < 0 || end > m.arenaBytes[s.arena]!) {
+      throw new Error(`memory plan: temporary s${s.id} (${s.bytes} B at ${s.offset}) lies outside arena ${s.arena} (${m.arenaBytes[s.arena ?? -1]} B)`);
+    }
+  }
+  const byArena = new Map<number, typeof temps>();
+  for (const s of temps) byArena.set(s.arena!, [...(byArena.get(s.arena!) ?? []), s]);
+  for (const list of byArena.values()) {
+    list.sort((a, b) => a.first - b.first);
+    for (let i = 0; i < list.length; i++) {
+      const a = list[i]!;
+      for (let j = i + 1; j < list.length && list[j]!.first <= a.last; j++) {
+        const b = list[j]!;
+        if (a.offset! < b.offset! + b.bytes && b.offset! < a.offset! + a.bytes && a.bytes > 0 && b.bytes > 0) {
+          throw new Error(`memory plan: temporaries s${a.id} [${a.first}, ${a.last}] and s${b.id} [${b.first}, ${b.last}] are live together but overlap in arena ${a.arena}`);
+        }
+      }
+    }
+  }
+}
+
+/** Every plan buffer as a typed view of CPU memory laid out as the plan says. */
+export function bindCpuMemory(plan: Plan): Tensor[] {
   if (!plan.memory) throw new Error('plan has no memory layout; call finishPlan(plan) first');
-  const slotMemory = plan.memory.slotBytes.map((bytes) => new ArrayBuffer(bytes));
-  const storageMemory = plan.storages.map((s) => (s.role === 'temp' ? slotMemory[s.slot!]! : new ArrayBuffer(s.bytes)));
-  const views = plan.buffers.map((b) => view(storageMemory[b.storage]!, b));
+  checkPlanMemory(plan);
+  const arenas = plan.memory.arenaBytes.map((bytes) => new ArrayBuffer(Math.ceil(bytes / 4) * 4));
+  const memory = plan.storages.map((s) => (s.role === 'temp' ? { buf: arenas[s.arena!]!, at: s.offset! } : { buf: new ArrayBuffer(s.bytes), at: 0 }));
+  return plan.buffers.map((b) => viewAt(memory[b.storage]!.buf, memory[b.storage]!.at, b));
+}
+
+/** Allocates the plan's storages (temporaries at offsets of their arenas) and returns a runner. */
+export function prepareCpuPlan(plan: Plan): CpuExecutable {
+  const views = bindCpuMemory(plan);
   const byName = new Map(plan.inputs.map((i) => [i.name, i]));
   const written = new Set<string>();
   const write = (name: string, t: Tensor): void => {

@@ -1,17 +1,19 @@
 /**
  * The WebGPU executor: binds a lowered Plan to a device and runs it. At prepare time it allocates
- * one GPUBuffer per persistent storage part and one per pooled temporary slot, uploads constants,
+ * one GPUBuffer per persistent storage part and one per temporary arena (temporaries are bound as
+ * ranges at their planned offsets, see `gpu/plan-memory.ts`), uploads constants,
  * compiles every pipeline (cached by WGSL source), creates every uniform and bind group. A run then
  * writes the data inputs and the uniforms that depend on seed/step/mode, and encodes the whole
  * plan — error-flag clears, every dispatch in one compute pass, the copies of the requested outputs
  * and error flags into one staging buffer — into ONE command buffer with ONE submit and ONE
  * readback. Parameters are uploaded once (`setParams`) and stay on the device.
  */
-import type { Dispatch, PartRef, Plan, RunParams, Storage } from '../compiler/plan.ts';
+import type { Dispatch, PartRef, Plan, RunParams } from '../compiler/plan.ts';
 import type { Tensor } from '../ir/tensor.ts';
 import { formatType, numel, typeEq } from '../ir/types.ts';
 import { throwIfDeviceError, type DeviceContext } from './device.ts';
 import { createPipelineCache, getPipeline, type PipelineCache } from './gpu/pipelines.ts';
+import { allocatePlanMemory, arenaSafeKernel, bindingRange } from './gpu/plan-memory.ts';
 
 /** A plan bound to a device. */
 export interface WebGpuExecutable {
@@ -68,12 +70,10 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
     owned.push(b);
     return b;
   };
-  const slotBuffers = plan.memory.slotBytes.map((bytes, i) => make(bytes, `slot${i}`));
-  const storageParts: GPUBuffer[][] = plan.storages.map((s: Storage) => {
-    if (s.role === 'temp') return [slotBuffers[s.slot!]!];
-    const parts = s.parts ?? [s.bytes];
-    return parts.map((bytes, p) => make(bytes, `storage${s.id}.${s.role}${parts.length > 1 ? `.part${p}` : ''}`));
-  });
+  const mem = allocatePlanMemory(plan, (bytes, label) => make(bytes, label), dev.device.limits.maxBufferSize);
+  const storageParts = mem.parts;
+  /** Byte offset of plan buffer `id` in its (first) GPUBuffer. */
+  const baseOf = (id: number): number => mem.base[plan.buffers[id]!.storage]!;
   for (const s of plan.storages) {
     if (s.role === 'const' && s.constData) device.queue.writeBuffer(storageParts[s.id]![0]!, 0, s.constData.buffer, s.constData.byteOffset, s.constData.byteLength);
   }
@@ -84,14 +84,15 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
     const s = plan.storages[b.storage]!;
     const parts = storageParts[s.id]!;
     if (typeof ref === 'number' && parts.length > 1) throw new Error(`${what}: buffer ${b.name} is split over ${parts.length} parts; bind a part`);
-    const size = s.parts ? align4(s.parts[part]!) : align4(numel(b.type.shape) * 4);
+    const range = bindingRange(plan, mem, typeof ref === 'number' ? ref : { buffer: id, part });
+    const size = range.size;
     if (size > maxBinding) {
       throw new Error(
         `${what}: buffer ${b.name} (${formatType(b.type)}, ${size} bytes) exceeds one storage binding (${maxBinding} bytes); ` +
           'only expert banks are split over several bindings automatically — make this tensor smaller (e.g. a smaller vocab or width) or run with --backend cpu',
       );
     }
-    return { buffer: parts[part]!, offset: 0, size };
+    return range;
   };
 
   /** Launches a bound dispatch: its static grid, or the grid the device wrote (indirect). */
@@ -101,7 +102,7 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
     const ind = b.dispatch.indirect;
     if (ind) {
       const buf = plan.buffers[ind.buffer]!;
-      pass.dispatchWorkgroupsIndirect(storageParts[buf.storage]![0]!, ind.offset);
+      pass.dispatchWorkgroupsIndirect(storageParts[buf.storage]![0]!, baseOf(ind.buffer) + ind.offset);
     } else {
       const [x, y, z] = b.dispatch.kernel.dispatch;
       pass.dispatchWorkgroups(x, y, z);
@@ -110,7 +111,7 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
   const bound: Bound[] = [];
   for (const step of plan.steps) {
     for (const d of step.dispatches) {
-      const k = d.kernel;
+      const k = arenaSafeKernel(plan, mem, d);
       const what = `node #${step.node.id} ${step.node.op}${step.node.layer ? ` (layer ${step.node.layer})` : ''}, kernel ${k.name}`;
       const compiled = await getPipeline(cache, k);
       let uniform: GPUBuffer | null = null;
@@ -149,7 +150,7 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
     const parts = storageParts[s.id]!;
     let offset = 0;
     (s.parts ?? [s.bytes]).forEach((bytes, p) => {
-      if (bytes > 0) device.queue.writeBuffer(parts[p]!, 0, data.buffer, data.byteOffset + offset, bytes);
+      if (bytes > 0) device.queue.writeBuffer(parts[p]!, p === 0 ? mem.base[s.id]! : 0, data.buffer, data.byteOffset + offset, bytes);
       offset += bytes;
     });
   };
@@ -209,7 +210,7 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
       const staging = stagingFor(Math.max(4, total));
       running = true;
       const enc = device.createCommandEncoder();
-      for (const e of errorReads) enc.clearBuffer(storageParts[plan.buffers[e.buffer]!.storage]![0]!);
+      for (const e of errorReads) enc.clearBuffer(storageParts[plan.buffers[e.buffer]!.storage]![0]!, baseOf(e.buffer), align4(numel(plan.buffers[e.buffer]!.type.shape) * 4));
       const pass = enc.beginComputePass();
       for (const b of bound) {
         const [x, y, z] = b.dispatch.kernel.dispatch;
@@ -219,7 +220,7 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
       pass.end();
       all.forEach((id, i) => {
         const bytes = numel(plan.buffers[id]!.type.shape) * 4;
-        if (bytes > 0) enc.copyBufferToBuffer(storageParts[plan.buffers[id]!.storage]![0]!, 0, staging, offsets[i]!, align4(bytes));
+        if (bytes > 0) enc.copyBufferToBuffer(storageParts[plan.buffers[id]!.storage]![0]!, baseOf(id), staging, offsets[i]!, align4(bytes));
       });
       let bytes: ArrayBuffer;
       try {
@@ -262,7 +263,7 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
         const s = plan.storages[b.storage]!;
         let off = 0;
         (s.parts ?? [s.bytes]).forEach((bytes, p) => {
-          if (bytes > 0) enc.copyBufferToBuffer(storageParts[s.id]![p]!, 0, staging, at + off, align4(bytes));
+          if (bytes > 0) enc.copyBufferToBuffer(storageParts[s.id]![p]!, p === 0 ? mem.base[s.id]! : 0, staging, at + off, align4(bytes));
           off += bytes;
         });
         at += sizes[i]!;
@@ -297,7 +298,7 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
       const resolve = device.createBuffer({ size: 8 * count, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
       const staging = device.createBuffer({ size: 8 * count, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
       const enc = device.createCommandEncoder();
-      for (const e of plan.errorChecks) enc.clearBuffer(storageParts[plan.buffers[e.buffer]!.storage]![0]!);
+      for (const e of plan.errorChecks) enc.clearBuffer(storageParts[plan.buffers[e.buffer]!.storage]![0]!, baseOf(e.buffer), align4(numel(plan.buffers[e.buffer]!.type.shape) * 4));
       live.forEach((b, i) => {
         const pass = enc.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
         launch(pass, b);

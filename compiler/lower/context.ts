@@ -14,6 +14,8 @@ import type { Kernel } from '../wgsl/kernel.ts';
 /** Device limits the lowering needs. */
 export interface LoweringLimits {
   readonly maxStorageBufferBindingSize: number;
+  /** Largest GPUBuffer: caps the temporary arenas (default 1 GiB, `DEFAULT_MAX_ARENA_BYTES`). */
+  readonly maxBufferSize?: number;
 }
 
 /** The context handed to a lowering rule for one step. */

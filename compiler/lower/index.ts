@@ -7,6 +7,7 @@
 import { consumers, type Graph, type Node } from '../../ir/graph.ts';
 import type { OpName } from '../../ir/ops.ts';
 import { buildPlan, finishPlan, type Plan } from '../plan.ts';
+import { DEFAULT_MAX_ARENA_BYTES } from '../memory-plan.ts';
 import { lowerCtx, type LoweringLimits, type LoweringState } from './context.ts';
 import { DENSE_RULES, type LowerRule } from './rules-dense.ts';
 import { BALANCED_RULES } from './rules-balanced.ts';
@@ -36,5 +37,5 @@ export function lowerToWebGpu(g: Graph, limits: LoweringLimits = DEFAULT_LIMITS)
       throw new Error(`lowering node #${n.id} ${n.op}${n.layer ? ` (layer ${n.layer})` : ''}: ${(e as Error).message}`, { cause: e });
     }
   }
-  return finishPlan(plan);
+  return finishPlan(plan, { maxArenaBytes: Math.min(DEFAULT_MAX_ARENA_BYTES, limits.maxBufferSize ?? DEFAULT_MAX_ARENA_BYTES) });
 }

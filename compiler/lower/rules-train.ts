@@ -190,21 +190,20 @@ export const TRAIN_RULES = {
       }
       return;
     }
-    // Forward recompute: XW, h (all steps), c (all steps, copied out of the running cT after each step).
+    // Forward recompute: XW, h (all steps) after h0 in one buffer, so its first T·B rows are the
+    // h_{t−1} of every step (no separate hprev), and c (all steps, copied out of the running cT).
     const xw = c.scratch('lstmGrad.xw', 'f32', TB * 4 * H);
-    const hs = c.scratch('lstmGrad.h', 'f32', TB * H);
+    const hprev = c.scratch('lstmGrad.hprev', 'f32', (T + 1) * BH);
     const hT = c.scratch('lstmGrad.hT', 'f32', BH);
     const cT = c.scratch('lstmGrad.cT', 'f32', BH);
     const cs = c.scratch('lstmGrad.cs', 'f32', (T + 1) * BH);
-    const hprev = c.scratch('lstmGrad.hprev', 'f32', TB * H);
     c.emit(matmulKernel({ M: TB, N: 4 * H, K: D }), { a: x, b: wx, c: xw });
     copy(c0, cs, BH);
-    lstmKernels({ T, B, H }).forEach((k, t) => {
-      c.emit(k, { xw, wh, b, h0, c0, h: hs, hT, cT });
+    copy(h0, hprev, BH);
+    lstmKernels({ T, B, H, hOffset: BH }).forEach((k, t) => {
+      c.emit(k, { xw, wh, b, h0, c0, h: hprev, hT, cT });
       copy(cT, cs, BH, 0, (t + 1) * BH);
     });
-    copy(h0, hprev, BH);
-    copy(hs, hprev, (T - 1) * BH, 0, BH);
     // Backward through time.
     const dz = c.scratch('lstmGrad.dz', 'f32', TB * 4 * H);
     const state = c.scratch('lstmGrad.state', 'f32', 2 * BH);
@@ -213,16 +212,12 @@ export const TRAIN_RULES = {
     for (const k of lstmGradKernels({ T, B, H })) c.emit(k, { xw, wh, b, hprev, cs, dh, dz, state });
     copy(state, dc0, BH);
     copy(state, dh0, BH, BH, 0);
-    // Weight and input gradients.
+    // Weight and input gradients; xᵀ·dz and hprevᵀ·dz read A transposed (no transposed copies).
     const wxT = c.scratch('lstmGrad.wxT', 'f32', 4 * H * D);
     c.emit(transposeKernel({ R: D, C: 4 * H }), { src: wx, dst: wxT });
     c.emit(matmulKernel({ M: TB, N: D, K: 4 * H }), { a: dz, b: wxT, c: dx });
-    const xT = c.scratch('lstmGrad.xT', 'f32', D * TB);
-    c.emit(transposeKernel({ R: TB, C: D }), { src: x, dst: xT });
-    c.emit(matmulKernel({ M: D, N: 4 * H, K: TB }), { a: xT, b: dz, c: dwx });
-    const hprevT = c.scratch('lstmGrad.hprevT', 'f32', H * TB);
-    c.emit(transposeKernel({ R: TB, C: H }), { src: hprev, dst: hprevT });
-    c.emit(matmulKernel({ M: H, N: 4 * H, K: TB }), { a: hprevT, b: dz, c: dwh });
+    c.emit(matmulKernel({ M: D, N: 4 * H, K: TB, transA: true }), { a: x, b: dz, c: dwx });
+    c.emit(matmulKernel({ M: H, N: 4 * H, K: TB, transA: true }), { a: hprev, b: dz, c: dwh });
     c.emit(segmentSumKernel({ C: 4 * H, segments: 1 }), { x: dz, offsets: allRows(c, TB), out: db });
   },
   softmaxCrossEntropyGrad: (_n, c) => {

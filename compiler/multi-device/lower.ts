@@ -16,6 +16,7 @@ import { lowerCtx, type LoweringLimits, type LoweringState } from '../lower/cont
 import { DEFAULT_LIMITS, LOWERING } from '../lower/index.ts';
 import type { LowerRule } from '../lower/rules-dense.ts';
 import { buildPlan, finishPlan, type Plan, type RunParams } from '../plan.ts';
+import { DEFAULT_MAX_ARENA_BYTES } from '../memory-plan.ts';
 
 /** Ops a device program runs on the host. */
 export const HOST_OPS: ReadonlySet<OpName> = new Set<OpName>(['allToAllDispatch', 'allToAllReturn', 'allReduceSum', 'allGatherRows', 'shardRows', 'padShardRows', 'hierLoadCombine']);
@@ -53,5 +54,5 @@ export function lowerDeviceProgram(g: Graph, limits: LoweringLimits = DEFAULT_LI
       throw new Error(`lowering node #${n.id} ${n.op}${n.layer ? ` (layer ${n.layer})` : ''}: ${(e as Error).message}`, { cause: e });
     }
   }
-  return finishPlan(plan);
+  return finishPlan(plan, { maxArenaBytes: Math.min(DEFAULT_MAX_ARENA_BYTES, limits.maxBufferSize ?? DEFAULT_MAX_ARENA_BYTES) });
 }

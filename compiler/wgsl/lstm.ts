@@ -25,12 +25,18 @@ export interface LstmShape {
   readonly T: number;
   readonly B: number;
   readonly H: number;
+  /**
+   * Element offset of h_0 in the `h` binding (default 0). The backward recompute passes B·H so `h`
+   * holds [h0; h_0 .. h_{T−1}] and its first T·B·H elements are the h_{t−1} of every step.
+   */
+  readonly hOffset?: number;
 }
 
 /**
  * The kernel of timestep `t`. Bindings: `xw` (read, f32 [T·B,4H] = x·wx without bias), `wh`
- * (read, [H,4H]), `b` (read, [4H]), `h0`, `c0` (read, [B,H]), `h` (read_write, [T,B,H]), `hT`,
- * `cT` (read_write, [B,H]; cT doubles as the running cell state), `params` (uniform t, B, H).
+ * (read, [H,4H]), `b` (read, [4H]), `h0`, `c0` (read, [B,H]), `h` (read_write, [T,B,H] from
+ * element `hOffset`), `hT`, `cT` (read_write, [B,H]; cT doubles as the running cell state),
+ * `params` (uniform t, B, H, hOff).
  * The dispatches of t = 0 .. T−1 must run in order (they do within one compute pass). For T = 0
  * there is nothing to dispatch: hT = h0 and cT = c0 must be copied by the caller.
  */
@@ -40,6 +46,7 @@ export function lstmStepKernel(s: LstmShape, t: number): Kernel {
     ['t', 'u32', t],
     ['B', 'u32', s.B],
     ['H', 'u32', s.H],
+    ['hOff', 'u32', s.hOffset ?? 0],
   ]);
   const wgsl = /* wgsl */ `// lstm timestep (tile ${BR}x${BQ}x4 gates, k-slice ${TK})
 ${u.struct}
@@ -69,7 +76,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let q0 = wid.x * BQ;
   let tx = lid % 16u;
   let ty = lid / 16u;
-  let prev = (t - 1u) * B * H; // only used when t > 0
+  let prev = params.hOff + (t - 1u) * B * H; // only used when t > 0
   // Accumulators (gates i, f, g, o in x, y, z, w) for rows ty, ty+4 and units tx, tx+16.
   var a00 = vec4<f32>(0.0);
   var a01 = vec4<f32>(0.0);
@@ -136,7 +143,7 @@ fn cell_update(r: u32, q: u32, acc: vec4<f32>) {
   let hv = ew_sigmoid(z.w) * ew_tanh(c);
   cT[cell] = c;
   hT[cell] = hv;
-  h[t * B * H + cell] = hv;
+  h[params.hOff + t * B * H + cell] = hv;
 }
 `;
   return {

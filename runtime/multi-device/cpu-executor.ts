@@ -11,10 +11,10 @@
 import { evalNode, type RunContext } from '../../ir/interpret.ts';
 import type { Tensor } from '../../ir/tensor.ts';
 import { formatType, numel, typeEq, type TensorType } from '../../ir/types.ts';
-import type { Plan, PlanBuffer } from '../../compiler/plan.ts';
 import { fullType, type MultiDeviceProgram, type Sharding } from '../../compiler/multi-device/compile.ts';
 import { isCollective, runCollective } from './collectives.ts';
 import { InProcessTransport, type ExchangeTransport } from './transport.ts';
+import { bindCpuMemory } from '../cpu-executor.ts';
 
 /** Where the time of the last run went. */
 export interface MultiDeviceTiming {
@@ -63,18 +63,7 @@ export function concatAxis(parts: readonly Tensor[], axis: number): Tensor {
   return { type: { dtype: parts[0]!.type.dtype, shape: shape.map((s, i) => (i === axis ? s * N : s)) }, data };
 }
 
-function view(storage: ArrayBuffer, b: PlanBuffer): Tensor {
-  const n = numel(b.type.shape);
-  const data = b.type.dtype === 'i32' ? new Int32Array(storage, 0, n) : new Float32Array(storage, 0, n);
-  return { type: b.type, data };
-}
-
-function bind(plan: Plan): Tensor[] {
-  if (!plan.memory) throw new Error('plan has no memory layout; call finishPlan(plan) first');
-  const slotMemory = plan.memory.slotBytes.map((bytes) => new ArrayBuffer(bytes));
-  const storageMemory = plan.storages.map((s) => (s.role === 'temp' ? slotMemory[s.slot!]! : new ArrayBuffer(s.bytes)));
-  return plan.buffers.map((b) => view(storageMemory[b.storage]!, b));
-}
+const bind = bindCpuMemory;
 
 /** Allocates every device's plan and returns the N-device runner. */
 export function prepareMultiDeviceCpu(program: MultiDeviceProgram, transport: ExchangeTransport = new InProcessTransport(program.devices)): MultiDeviceCpuExecutable {

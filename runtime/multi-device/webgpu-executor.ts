@@ -19,6 +19,7 @@ import type { Tensor } from '../../ir/tensor.ts';
 import { formatType, numel, typeEq, type TensorType } from '../../ir/types.ts';
 import { throwIfDeviceError, type DeviceContext } from '../device.ts';
 import { createPipelineCache, getPipeline } from '../gpu/pipelines.ts';
+import { allocatePlanMemory, arenaSafeKernel, bindingRange } from '../gpu/plan-memory.ts';
 import { runCollective, isCollective } from './collectives.ts';
 import { concatAxis, sliceAxis, type MultiDeviceTiming } from './cpu-executor.ts';
 import { InProcessTransport, type ExchangeTransport } from './transport.ts';
@@ -54,7 +55,9 @@ interface Bound {
 interface DeviceState {
   readonly dev: DeviceContext;
   readonly plan: Plan;
-  readonly parts: GPUBuffer[][];
+  readonly parts: readonly (readonly GPUBuffer[])[];
+  /** Per storage: byte offset in its first GPUBuffer (a temporary's offset in its arena). */
+  readonly base: readonly number[];
   readonly bound: Bound[];
   readonly owned: GPUBuffer[];
 }
@@ -78,22 +81,15 @@ async function bindDevice(dev: DeviceContext, plan: Plan): Promise<DeviceState> 
     owned.push(b);
     return b;
   };
-  const slots = plan.memory!.slotBytes.map((bytes, i) => make(bytes, `slot${i}`));
-  const parts = plan.storages.map((s) => (s.role === 'temp' ? [slots[s.slot!]!] : (s.parts ?? [s.bytes]).map((bytes, p) => make(bytes, `storage${s.id}.${p}`))));
+  const mem = allocatePlanMemory(plan, (bytes, label) => make(bytes, label), device.limits.maxBufferSize);
+  const parts = mem.parts;
   for (const s of plan.storages) if (s.role === 'const' && s.constData) device.queue.writeBuffer(parts[s.id]![0]!, 0, s.constData.buffer, s.constData.byteOffset, s.constData.byteLength);
-  const resource = (ref: number | PartRef): GPUBufferBinding => {
-    const id = typeof ref === 'number' ? ref : ref.buffer;
-    const part = typeof ref === 'number' ? 0 : ref.part;
-    const b = plan.buffers[id]!;
-    const s = plan.storages[b.storage]!;
-    const size = s.parts ? align4(s.parts[part]!) : align4(numel(b.type.shape) * 4);
-    return { buffer: parts[s.id]![part]!, offset: 0, size };
-  };
+  const resource = (ref: number | PartRef): GPUBufferBinding => bindingRange(plan, mem, ref);
   const cache = createPipelineCache(dev);
   const bound: Bound[] = [];
   for (const step of plan.steps) {
     for (const d of step.dispatches) {
-      const k = d.kernel;
+      const k = arenaSafeKernel(plan, mem, d);
       const compiled = await getPipeline(cache, k);
       let uniform: GPUBuffer | null = null;
       const entries: GPUBindGroupEntry[] = k.bindings.map((b, i) => {
@@ -111,7 +107,7 @@ async function bindDevice(dev: DeviceContext, plan: Plan): Promise<DeviceState> 
     }
   }
   throwIfDeviceError(dev, 'preparing a device plan');
-  return { dev, plan, parts, bound, owned };
+  return { dev, plan, parts, base: mem.base, bound, owned };
 }
 
 /** Reads plan buffers `ids` of one device (persistent parts joined). */
@@ -127,10 +123,10 @@ async function readBuffers(s: DeviceState, ids: readonly number[]): Promise<Tens
     if (st.parts && st.parts.length > 1) {
       let off = 0;
       st.parts.forEach((bytes, p) => {
-        if (bytes > 0) enc.copyBufferToBuffer(s.parts[st.id]![p]!, 0, staging, at + off, align4(bytes));
+        if (bytes > 0) enc.copyBufferToBuffer(s.parts[st.id]![p]!, p === 0 ? s.base[st.id]! : 0, staging, at + off, align4(bytes));
         off += bytes;
       });
-    } else if (sizes[i]! > 0) enc.copyBufferToBuffer(s.parts[st.id]![0]!, 0, staging, at, Math.min(sizes[i]!, align4(numel(b.type.shape) * 4)));
+    } else if (sizes[i]! > 0) enc.copyBufferToBuffer(s.parts[st.id]![0]!, s.base[st.id]!, staging, at, Math.min(sizes[i]!, align4(numel(b.type.shape) * 4)));
     at += sizes[i]!;
   });
   device.queue.submit([enc.finish()]);
@@ -154,7 +150,7 @@ function writeBuffer(s: DeviceState, id: number, t: Tensor): void {
   const data = t.type.dtype === 'i32' ? Int32Array.from(t.data) : t.data instanceof Float32Array ? t.data : Float32Array.from(t.data);
   let offset = 0;
   (st.parts ?? [numel(b.type.shape) * 4]).forEach((bytes, p) => {
-    if (bytes > 0) s.dev.device.queue.writeBuffer(s.parts[st.id]![p]!, 0, data.buffer, data.byteOffset + offset, bytes);
+    if (bytes > 0) s.dev.device.queue.writeBuffer(s.parts[st.id]![p]!, p === 0 ? s.base[st.id]! : 0, data.buffer, data.byteOffset + offset, bytes);
     offset += bytes;
   });
 }
@@ -201,7 +197,7 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
         pass.setPipeline(b.pipeline);
         pass.setBindGroup(0, b.group);
         const ind = b.dispatch.indirect;
-        if (ind) pass.dispatchWorkgroupsIndirect(st.parts[st.plan.buffers[ind.buffer]!.storage]![0]!, ind.offset);
+        if (ind) pass.dispatchWorkgroupsIndirect(st.parts[st.plan.buffers[ind.buffer]!.storage]![0]!, st.base[st.plan.buffers[ind.buffer]!.storage]! + ind.offset);
         else pass.dispatchWorkgroups(x, y, z);
       }
       pass.end();
@@ -238,7 +234,10 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
       for (const st of states) {
         if (st.plan.errorChecks.length === 0) continue;
         const enc = st.dev.device.createCommandEncoder();
-        for (const e of st.plan.errorChecks) enc.clearBuffer(st.parts[st.plan.buffers[e.buffer]!.storage]![0]!);
+        for (const e of st.plan.errorChecks) {
+          const sid = st.plan.buffers[e.buffer]!.storage;
+          enc.clearBuffer(st.parts[sid]![0]!, st.base[sid]!, align4(numel(st.plan.buffers[e.buffer]!.type.shape) * 4));
+        }
         st.dev.device.queue.submit([enc.finish()]);
       }
       timing.exchangeMs.clear();

@@ -1,8 +1,8 @@
 /**
  * The lowered plan without a GPU: the example model compiled, lowered to a WebGPU plan (kernel
  * scratch and side buffers included in the memory plan) and executed by the CPU executor over the
- * pooled slots must equal the reference interpreter bit for bit — a slot shared by two live
- * buffers would corrupt it. Also checks the plan's structure: every non-view step has dispatches,
+ * temporary arenas must equal the reference interpreter bit for bit — two live buffers sharing
+ * bytes would corrupt it. Also checks the plan's structure: every non-view step has dispatches,
  * memory reuse beats no reuse, and expert banks split over several bindings when one is too small.
  */
 import { describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ describe('lowered plan on the CPU executor', () => {
     const want = interpret(graph, feeds, ctx);
     const got = prepareCpuPlan(plan).run(feeds, ctx);
     for (const name of Object.keys(want)) expect(Array.from(got[name]!.data), name).toEqual(Array.from(want[name]!.data));
-    // Run twice: stale data left in reused slots must not leak into the second run.
+    // Run twice: stale data left in reused arena bytes must not leak into the second run.
     const again = prepareCpuPlan(plan).run(feeds, ctx);
     expect(Array.from(again.loss!.data)).toEqual(Array.from(want.loss!.data));
     // Only the outputs asked for are copied out.
