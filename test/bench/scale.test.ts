@@ -38,7 +38,7 @@ describe('kernel families', () => {
     expect(fam('expertFactoredAdamUpdate', 'expert_factored_adam.update')).toBe('optimizer');
     expect(fam('expertFfn', 'expert_ffn_fused')).toBe('expert GEMM');
     expect(fam('expertFfnGrad', 'expert_ffn_grad_input')).toBe('expert GEMM');
-    expect(fam('expertFfnGrad', 'expert_ffn_grad_weights')).toBe('weight grads');
+    expect(fam('expertFfnGrad', 'expert_ffn_grad_weights_active')).toBe('weight grads');
     expect(fam('linearCrossEntropy', 'lce.loss_grad_rows')).toBe('dense');
     expect(fam('embeddingGrad', 'embedding_grad')).toBe('dense');
     expect(fam('lstmGrad', 'lstm_grad.step')).toBe('lstm');
