@@ -51,6 +51,8 @@ export interface ScaleSettings {
   readonly capSeconds: number;
   /** Configurations whose plan peak exceeds this are recorded as skipped, not run (host RAM is shared). */
   readonly maxBytes: number;
+  /** Recompute policy of the timed training steps (default 'experts'; memory jobs compare both). */
+  readonly recompute?: 'none' | 'experts';
 }
 
 const flat = (sweep: 'flat' | 'flat-small', experts: number, o: Record<string, number>): ScaleConfig => ({

@@ -122,7 +122,7 @@ async function timeJob(dev: DeviceContext, job: ScaleJob, s: ScaleSettings): Pro
       const traced = traceModel(MODELS[c.model], c.options);
       if (c.forward) r.forward = await forwardRun(dev, traced, s);
       let t0 = performance.now();
-      const { graph, plan } = compileTrainingPlan(traced, TRAIN, dev.device.limits);
+      const { graph, plan } = compileTrainingPlan(traced, { ...TRAIN, recompute: settings.recompute ?? TRAIN.recompute }, dev.device.limits);
       r.compile_ms = round(performance.now() - t0, 1);
       r.peakBytes = checkPeak(plan, s, 'training');
       r.dispatches = plan.steps.reduce((a, st) => a + st.dispatches.length, 0);

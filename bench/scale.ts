@@ -23,6 +23,12 @@ export interface ScaleArgs {
   readonly out: string;
 }
 
+/** The `--recompute` value (default 'experts'). */
+function recomputeOf(v: string | undefined): 'none' | 'experts' {
+  if (v === undefined || v === 'experts' || v === 'none') return v ?? 'experts';
+  throw new Error(`bench scale: --recompute ${v} is not a policy; use none or experts`);
+}
+
 /** Parses the arguments after `scale`; throws naming a bad flag or value. */
 export function parseScaleArgs(argv: readonly string[]): ScaleArgs {
   const quick = argv.includes('--quick');
@@ -40,10 +46,10 @@ export function parseScaleArgs(argv: readonly string[]): ScaleArgs {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`bench scale: ${flag} ${v} is not a positive number`);
     return n;
   };
-  const known = new Set(['--quick', '--only', '--runs', '--cap', '--max-gib', '--out']);
+  const known = new Set(['--quick', '--only', '--runs', '--cap', '--max-gib', '--out', '--recompute']);
   argv.forEach((a, i) => {
     if (a.startsWith('--') && !known.has(a)) throw new Error(`bench scale: unknown flag ${a}; known: ${[...known].join(', ')}`);
-    if (!a.startsWith('--') && (i === 0 || !['--only', '--runs', '--cap', '--max-gib', '--out'].includes(argv[i - 1]!))) throw new Error(`bench scale: unexpected argument '${a}'`);
+    if (!a.startsWith('--') && (i === 0 || !['--only', '--runs', '--cap', '--max-gib', '--out', '--recompute'].includes(argv[i - 1]!))) throw new Error(`bench scale: unexpected argument '${a}'`);
   });
   const onlyRaw = value('--only');
   const only = onlyRaw ? onlyRaw.split(',').map((s) => s.trim()) : [...SWEEPS];
@@ -53,6 +59,7 @@ export function parseScaleArgs(argv: readonly string[]): ScaleArgs {
     runs: Math.round(num('--runs', quick ? 3 : 5)),
     capSeconds: num('--cap', quick ? 20 : 90),
     maxBytes: Math.round(num('--max-gib', 8) * 2 ** 30),
+    recompute: recomputeOf(value('--recompute')),
   };
   return { settings, only: only as Sweep[], out: value('--out') ?? (quick ? 'scale-quick' : 'scale') };
 }
