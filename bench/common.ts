@@ -5,7 +5,8 @@
  * median of ≥ 5 timed runs, each awaiting its host readback) and the host-load snapshot written
  * with every result, since lavapipe runs on the same 2 shared CPU cores as parallel jobs.
  */
-import { execSync } from 'node:child_process';
+import { execFileSync, execSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 
 /** Shape of one MoE layer forward: N rows (T·B), width D, n experts, hidden H, top-k. */
@@ -94,5 +95,21 @@ export function gitState(): { commit: string; modified: string[] } {
     return { commit: sh('git rev-parse --short HEAD').trim(), modified };
   } catch {
     return { commit: 'unknown', modified: [] };
+  }
+}
+
+/**
+ * Imports `path` (a module of this repository) as it was at `commit`, for a benchmark's "old" side:
+ * the source is read with `git show`, written next to the current file (so its relative imports
+ * resolve to today's helpers), imported, and the copy removed.
+ */
+export async function importAtCommit<T>(path: string, commit: string): Promise<T> {
+  const root = new URL('..', import.meta.url);
+  const copy = new URL(path.replace(/([^/]+)\.ts$/, `.$1-${commit}.tmp.ts`), root);
+  writeFileSync(copy, execFileSync('git', ['show', `${commit}:${path}`], { cwd: root }));
+  try {
+    return (await import(copy.href)) as T;
+  } finally {
+    rmSync(copy);
   }
 }

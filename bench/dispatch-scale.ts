@@ -12,7 +12,12 @@ import { acquireDevice } from '../runtime/device.ts';
 import { createPipelineCache } from '../runtime/gpu/pipelines.ts';
 import { prepareKernels, type KernelStep } from '../runtime/gpu/run.ts';
 import { createBuffer, uploadBuffer } from '../runtime/gpu/buffers.ts';
-import { dispatchBlocks, dispatchKernels, dispatchRadix, dispatchSortScratch, dispatchSortSteps, maxTiles, type DispatchBufferName } from '../compiler/wgsl/dispatch.ts';
+import { dispatchBlocks, dispatchRadix, dispatchSortScratch, dispatchSortSteps, maxTiles, type DispatchBufferName, type DispatchShape } from '../compiler/wgsl/dispatch.ts';
+import type { Kernel } from '../compiler/wgsl/kernel.ts';
+import { importAtCommit } from './common.ts';
+
+/** The old three-kernel counting sort (removed from the tree), from main before issue 9. */
+const oldDispatch = await importAtCommit<{ dispatchKernels: (s: DispatchShape) => [Kernel, Kernel, Kernel] }>('compiler/wgsl/dispatch.ts', '494ed20');
 import { EXPERT_TILE_ROWS } from '../compiler/wgsl/expert-ffn.ts';
 
 const REPS = Number(process.argv[2] ?? 7);
@@ -40,7 +45,7 @@ for (const n of [1024, 16384, 131072]) {
   const indices = uploadBuffer(ctx, idx);
   const shape = { N, k, n, tileRows: EXPERT_TILE_ROWS };
   const od = { blockCounts: buf(n * dispatchBlocks(shape)), offsets: buf(n + 1), tileMap: buf(4 * maxTiles(shape)), sourceRow: buf(S), position: buf(S) };
-  const [cnt, scan, scatter] = dispatchKernels(shape);
+  const [cnt, scan, scatter] = oldDispatch.dispatchKernels(shape);
   const oldSteps: KernelStep[] = [
     { kernel: cnt, buffers: { indices, blockCounts: od.blockCounts } },
     { kernel: scan, buffers: { blockCounts: od.blockCounts, offsets: od.offsets, tileMap: od.tileMap } },

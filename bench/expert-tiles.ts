@@ -13,24 +13,24 @@
  * 256 MiB per layer). Run: `npx tsx bench/expert-tiles.ts [reps] [baseline commit]`; writes
  * bench/results/expert-tiles.json.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { acquireDevice, type DeviceContext } from '../runtime/device.ts';
 import { createPipelineCache, type PipelineCache } from '../runtime/gpu/pipelines.ts';
 import { prepareKernels, type KernelStep, type PreparedBatch } from '../runtime/gpu/run.ts';
 import { createBuffer, uploadBuffer } from '../runtime/gpu/buffers.ts';
-import { dispatchBlocks, dispatchKernels, dispatchSortScratch, dispatchSortSteps, maxTiles, type DispatchBufferName } from '../compiler/wgsl/dispatch.ts';
+import { dispatchBlocks, dispatchSortScratch, dispatchSortSteps, maxTiles, type DispatchBufferName, type DispatchShape } from '../compiler/wgsl/dispatch.ts';
+import type { Kernel } from '../compiler/wgsl/kernel.ts';
+import { importAtCommit } from './common.ts';
 import { EXPERT_TILE_ROWS, expertFfnKernels, expertTiling, groupedGemmColBlocks } from '../compiler/wgsl/expert-ffn.ts';
 import { indirectArgsKernel } from '../compiler/wgsl/active-experts.ts';
 
 const REPS = Number(process.argv[2] ?? 5);
 /** The commit whose grouped GEMM is the "old" side (main before issue 9's tile work). */
 const BASELINE = process.argv[3] ?? 'b7bd7d4';
-const oldModule = new URL('../compiler/wgsl/.expert-ffn-baseline.tmp.ts', import.meta.url);
-writeFileSync(oldModule, execFileSync('git', ['show', `${BASELINE}:compiler/wgsl/expert-ffn.ts`], { cwd: new URL('..', import.meta.url) }));
-const old = (await import(oldModule.href)) as typeof import('../compiler/wgsl/expert-ffn.ts');
-rmSync(oldModule);
+const old = await importAtCommit<typeof import('../compiler/wgsl/expert-ffn.ts')>('compiler/wgsl/expert-ffn.ts', BASELINE);
+/** The old three-kernel counting sort (removed from the tree), from the same commit. */
+const baselineDispatch = await importAtCommit<{ dispatchKernels: (s: DispatchShape) => [Kernel, Kernel, Kernel] }>('compiler/wgsl/dispatch.ts', BASELINE);
 const [S, k, D, H] = [4096, 4, 64, 1024];
 const N = S / k;
 
@@ -99,7 +99,7 @@ for (const n of [16, 256, 1024]) {
   const y = f32(S * D);
   // old: counting-sort dispatch, 32-row tiles, static worst-case grid
   const od = { blockCounts: f32(n * dispatchBlocks(shape)), offsets: f32(n + 1), tileMap: f32(4 * maxTiles(shape)), sourceRow: f32(S), position: f32(S) };
-  const [cnt, scan, scatter] = dispatchKernels(shape);
+  const [cnt, scan, scatter] = baselineDispatch.dispatchKernels(shape);
   const oldDispatch: KernelStep[] = [
     { kernel: cnt, buffers: { indices, blockCounts: od.blockCounts } },
     { kernel: scan, buffers: { blockCounts: od.blockCounts, offsets: od.offsets, tileMap: od.tileMap } },

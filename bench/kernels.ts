@@ -16,7 +16,7 @@ import { createBuffer, uploadBuffer } from '../runtime/gpu/buffers.ts';
 import { matmulKernel } from '../compiler/wgsl/matmul.ts';
 import { gatingKernel } from '../compiler/wgsl/gating.ts';
 import { normalTableData } from '../compiler/wgsl/philox.ts';
-import { dispatchKernels, dispatchBlocks, maxTiles } from '../compiler/wgsl/dispatch.ts';
+import { dispatchSortScratch, dispatchSortSteps, maxTiles, type DispatchBufferName } from '../compiler/wgsl/dispatch.ts';
 import { expertFfnKernels, EXPERT_TILE_ROWS } from '../compiler/wgsl/expert-ffn.ts';
 import { combineKernel } from '../compiler/wgsl/combine.ts';
 
@@ -86,13 +86,12 @@ const gating: KernelStep = {
   buffers: g,
 };
 const ds = { N, k, n, tileRows: EXPERT_TILE_ROWS };
-const d = { blockCounts: f32(n * dispatchBlocks(ds)), offsets: f32(n + 1), tileMap: f32(4 * maxTiles(ds)), sourceRow: f32(S), position: f32(S) };
-const [cnt, scan, scatter] = dispatchKernels(ds);
-const dispatchSteps: KernelStep[] = [
-  { kernel: cnt, buffers: { indices: g.indices, blockCounts: d.blockCounts } },
-  { kernel: scan, buffers: { blockCounts: d.blockCounts, offsets: d.offsets, tileMap: d.tileMap } },
-  { kernel: scatter, buffers: { indices: g.indices, blockCounts: d.blockCounts, sourceRow: d.sourceRow, position: d.position } },
-];
+const sc = dispatchSortScratch(ds);
+const d: Record<DispatchBufferName, GPUBuffer> = {
+  indices: g.indices!, keysA: f32(sc.keys), valsA: f32(sc.vals), keysB: f32(sc.keys), valsB: f32(sc.vals), digitCounts: f32(sc.digitCounts),
+  sourceRow: f32(S), position: f32(S), offsets: f32(n + 1), tileMap: f32(4 * maxTiles(ds)), tileCount: f32(4),
+};
+const dispatchSteps: KernelStep[] = dispatchSortSteps(ds).map(({ kernel, bind }) => ({ kernel, buffers: Object.fromEntries(Object.entries(bind).map(([b, name]) => [b, d[name]])) }));
 const per1 = (n / 2) * D * H;
 const per2 = (n / 2) * H * D;
 const hidden = f32(S * H);

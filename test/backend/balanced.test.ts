@@ -12,9 +12,10 @@ import { expect, it } from 'vitest';
 import { GraphBuilder } from '../../ir/graph.ts';
 import { tensorType } from '../../ir/types.ts';
 import { dispatch } from '../../ir/reference/dispatch.ts';
-import { dispatchBlocks, dispatchKernels, maxTiles, type DispatchShape } from '../../compiler/wgsl/dispatch.ts';
+import type { DispatchShape } from '../../compiler/wgsl/dispatch.ts';
+import { sortDispatchSteps } from './dispatch-steps.ts';
 import { readI32 } from '../../runtime/gpu/buffers.ts';
-import { describeGpu, dev, out, randArray, rng, run, up } from './gpu.ts';
+import { describeGpu, dev, randArray, rng, run, up } from './gpu.ts';
 import { checkPlan, outputBits, preparePlan, tensor } from './train-plan.ts';
 
 function graphFor(N: number, D: number, n: number, k: number, H: number) {
@@ -89,14 +90,8 @@ describeGpu('strictly balanced gating kernels', () => {
     ] as const) {
       const idx = Int32Array.from({ length: N * k }, () => Math.floor(r() * (n + 1)) - 1);
       const s: DispatchShape = { N, k, n, tileRows: 32 };
-      const bufs = { blockCounts: out(n * dispatchBlocks(s)), offsets: out(n + 1), tileMap: out(4 * maxTiles(s)), sourceRow: out(N * k), position: out(N * k) };
-      const [count, scan, scatter] = dispatchKernels(s);
-      const indices = up(idx);
-      await run([
-        { kernel: count, buffers: { indices, blockCounts: bufs.blockCounts } },
-        { kernel: scan, buffers: { blockCounts: bufs.blockCounts, offsets: bufs.offsets, tileMap: bufs.tileMap } },
-        { kernel: scatter, buffers: { indices, blockCounts: bufs.blockCounts, sourceRow: bufs.sourceRow, position: bufs.position } },
-      ]);
+      const { steps, bufs } = sortDispatchSteps(s, up(idx));
+      await run(steps);
       const ref = dispatch(idx, N, k, n);
       const c = dev();
       const offsets = await readI32(c, bufs.offsets, n + 1);

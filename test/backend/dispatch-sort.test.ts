@@ -9,31 +9,10 @@
  */
 import { expect, it } from 'vitest';
 import { dispatch } from '../../ir/reference/dispatch.ts';
-import { dispatchRadix, dispatchSortScratch, dispatchSortSteps, maxTiles, type DispatchBufferName, type DispatchShape } from '../../compiler/wgsl/dispatch.ts';
+import { dispatchRadix, maxTiles, type DispatchShape } from '../../compiler/wgsl/dispatch.ts';
+import { sortDispatchSteps } from './dispatch-steps.ts';
 import { readI32 } from '../../runtime/gpu/buffers.ts';
-import type { KernelStep } from '../../runtime/gpu/run.ts';
-import { describeGpu, dev, out, rng, run, up } from './gpu.ts';
-
-/** Runs the sort dispatch on `indices`; returns the named buffers. */
-export function sortDispatchSteps(s: DispatchShape, indices: GPUBuffer): { steps: KernelStep[]; bufs: Record<DispatchBufferName, GPUBuffer> } {
-  const sc = dispatchSortScratch(s);
-  const S = Math.max(1, s.N * s.k);
-  const bufs: Record<DispatchBufferName, GPUBuffer> = {
-    indices,
-    keysA: out(sc.keys),
-    valsA: out(sc.vals),
-    keysB: out(sc.keys),
-    valsB: out(sc.vals),
-    digitCounts: out(sc.digitCounts),
-    sourceRow: out(S),
-    position: out(S),
-    offsets: out(s.n + 1),
-    tileMap: out(4 * maxTiles(s)),
-    tileCount: out(4),
-  };
-  const steps = dispatchSortSteps(s).map(({ kernel, bind }) => ({ kernel, buffers: Object.fromEntries(Object.entries(bind).map(([k, v]) => [k, bufs[v]])) }));
-  return { steps, bufs };
-}
+import { describeGpu, dev, rng, run, up } from './gpu.ts';
 
 /** Random indices [N,k]: each row picks k distinct experts from `pool` (or −1 with probability pNone). */
 function routing(r: () => number, N: number, k: number, pool: readonly number[], pNone: number): Int32Array {

@@ -11,7 +11,7 @@
 import { expect, it } from 'vitest';
 import { dispatch, expertFfn } from '../../ir/reference/dispatch.ts';
 import { expertFfnGrad } from '../../ir/reference/expert-ffn-grad.ts';
-import { dispatchKernels, dispatchBlocks, maxTiles, type DispatchShape } from '../../compiler/wgsl/dispatch.ts';
+import { sortDispatchSteps } from './dispatch-steps.ts';
 import { EXPERT_TILE_ROWS } from '../../compiler/wgsl/expert-ffn.ts';
 import { expertFfnFusedKernel, expertFfnGradInputKernel, expertFfnGradWeightsKernel } from '../../compiler/wgsl/expert-fused.ts';
 import { combineKernel } from '../../compiler/wgsl/combine.ts';
@@ -30,16 +30,7 @@ function skewedIndices(r: () => number, N: number, k: number, hot: number, used:
   return idx;
 }
 
-function dispatchSteps(s: DispatchShape, indices: GPUBuffer) {
-  const bufs = { blockCounts: out(s.n * dispatchBlocks(s)), offsets: out(s.n + 1), tileMap: out(4 * maxTiles(s)), sourceRow: out(s.N * s.k), position: out(s.N * s.k) };
-  const [count, scan, scatter] = dispatchKernels(s);
-  const steps: KernelStep[] = [
-    { kernel: count, buffers: { indices, blockCounts: bufs.blockCounts } },
-    { kernel: scan, buffers: { blockCounts: bufs.blockCounts, offsets: bufs.offsets, tileMap: bufs.tileMap } },
-    { kernel: scatter, buffers: { indices, blockCounts: bufs.blockCounts, sourceRow: bufs.sourceRow, position: bufs.position } },
-  ];
-  return { steps, bufs };
-}
+const dispatchSteps = sortDispatchSteps;
 
 /** lavapipe JITs these kernels in tens of seconds on a loaded machine (minutes for the weight half). */
 const JIT_TIMEOUT = 900_000;

@@ -8,13 +8,13 @@
 import { expect, it } from 'vitest';
 import { dispatch, expertFfn, combine } from '../../ir/reference/dispatch.ts';
 import { gatingForward, loadEstimate, importance, cvSquared } from '../../ir/reference/gating.ts';
-import { dispatchKernels, dispatchBlocks, maxTiles, type DispatchShape } from '../../compiler/wgsl/dispatch.ts';
+import { maxTiles, type DispatchShape } from '../../compiler/wgsl/dispatch.ts';
+import { sortDispatchSteps } from './dispatch-steps.ts';
 import { expertFfnKernels, EXPERT_TILE_ROWS } from '../../compiler/wgsl/expert-ffn.ts';
 import { combineKernel } from '../../compiler/wgsl/combine.ts';
 import { cvSquaredVectorKernel, importanceKernel, importancePartials, loadEstimateKernel } from '../../compiler/wgsl/moe-stats.ts';
 import { gatingKernel } from '../../compiler/wgsl/gating.ts';
 import { readF32, readI32 } from '../../runtime/gpu/buffers.ts';
-import type { KernelStep } from '../../runtime/gpu/run.ts';
 import { describeGpu, dev, expectClose, out, randArray, rng, run, up } from './gpu.ts';
 
 /** Random indices [N,k], distinct per row, drawn from a subset of experts (others get zero rows). */
@@ -28,32 +28,7 @@ function randomIndices(r: () => number, N: number, k: number, n: number, used: n
   return idx;
 }
 
-interface DispatchBuffers {
-  blockCounts: GPUBuffer;
-  offsets: GPUBuffer;
-  tileMap: GPUBuffer;
-  sourceRow: GPUBuffer;
-  position: GPUBuffer;
-}
-
-function dispatchSteps(s: DispatchShape, indices: GPUBuffer): { steps: KernelStep[]; bufs: DispatchBuffers } {
-  const bufs: DispatchBuffers = {
-    blockCounts: out(s.n * dispatchBlocks(s)),
-    offsets: out(s.n + 1),
-    tileMap: out(4 * maxTiles(s)),
-    sourceRow: out(s.N * s.k),
-    position: out(s.N * s.k),
-  };
-  const [count, scan, scatter] = dispatchKernels(s);
-  return {
-    bufs,
-    steps: [
-      { kernel: count, buffers: { indices, blockCounts: bufs.blockCounts } },
-      { kernel: scan, buffers: { blockCounts: bufs.blockCounts, offsets: bufs.offsets, tileMap: bufs.tileMap } },
-      { kernel: scatter, buffers: { indices, blockCounts: bufs.blockCounts, sourceRow: bufs.sourceRow, position: bufs.position } },
-    ],
-  };
-}
+const dispatchSteps = sortDispatchSteps;
 
 describeGpu('MoE kernels', () => {
   it('dispatch: stable counting sort, offsets and tile map (zero-row experts)', async () => {
