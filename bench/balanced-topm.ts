@@ -1,6 +1,7 @@
 /**
  * Strictly balanced gating's per-expert top-m on WebGPU, old against new in one run: the frozen
- * O(N²)-per-expert pairwise ranking (bench/balanced-quadratic.ts: logits, mask, route) and the
+ * O(N²)-per-expert pairwise ranking (compiler/wgsl/balanced.ts as of 494ed20, read from git: logits,
+ * mask, route) and the
  * radix select of compiler/wgsl/balanced.ts (logits + keys, select, route), at N = 1024, 4096,
  * 16384 rows, n = 64 and 1024 experts, k = 4 (m = k·N/n), D = 16. Per shape the two sides run
  * alternately (old, new, old, new, …; one warm-up each), each run one submit of the three
@@ -16,9 +17,16 @@ import { acquireDevice } from '../runtime/device.ts';
 import { createPipelineCache } from '../runtime/gpu/pipelines.ts';
 import { prepareKernels, type KernelStep } from '../runtime/gpu/run.ts';
 import { createBuffer, readI32, uploadBuffer } from '../runtime/gpu/buffers.ts';
-import { balancedLogitsKernel, balancedRouteKernel, balancedSelectKernel } from '../compiler/wgsl/balanced.ts';
-import * as old from './balanced-quadratic.ts';
-import { hostLoad, median, randArray, round } from './common.ts';
+import { balancedLogitsKernel, balancedRouteKernel, balancedSelectKernel, type BalancedShape } from '../compiler/wgsl/balanced.ts';
+import type { Kernel } from '../compiler/wgsl/kernel.ts';
+import { hostLoad, importAtCommit, median, randArray, round } from './common.ts';
+
+/** The O(N²) kernels, as they were on main before issue 9. */
+const old = await importAtCommit<{
+  balancedLogitsKernel: (s: BalancedShape) => Kernel;
+  balancedMaskKernel: (s: BalancedShape & { readonly train: boolean }) => Kernel;
+  balancedRouteKernel: (s: BalancedShape) => Kernel;
+}>('compiler/wgsl/balanced.ts', '494ed20');
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(name);
