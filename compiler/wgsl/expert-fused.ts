@@ -77,13 +77,21 @@ function bankFn(name: string, prefix: string, B: number, per: string): string {
   return `fn ${name}(e: u32, idx: u32) -> f32 {\n${lines.join('\n')}${lines.length ? '\n' : ''}  return ${prefix}0[e * ${per} + idx];\n}`;
 }
 
-function decls(bindings: readonly KernelBinding[]): string {
+/** A binding of these kernels with its WGSL element type (declared once, here, not guessed from its name). */
+type TypedBinding = KernelBinding & { readonly elem?: 'f32' | 'i32' | 'vec4<i32>' };
+
+/** Storage binding `name`: f32 unless `elem` says otherwise. */
+const ro = (name: string, elem: TypedBinding['elem'] = 'f32'): TypedBinding => ({ name, access: 'read', elem });
+const rw = (name: string): TypedBinding => ({ name, access: 'read_write', elem: 'f32' });
+const PARAMS: TypedBinding = { name: 'params', access: 'uniform' };
+
+function decls(bindings: readonly TypedBinding[]): string {
   return bindings
-    .map((b, i) => {
-      if (b.access === 'uniform') return `@group(0) @binding(${i}) var<uniform> params: Params;`;
-      const t = b.name === 'sourceRow' || b.name === 'offsets' || b.name === 'activeList' ? 'i32' : b.name === 'tileMap' ? 'vec4<i32>' : 'f32';
-      return `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${t}>;`;
-    })
+    .map((b, i) =>
+      b.access === 'uniform'
+        ? `@group(0) @binding(${i}) var<uniform> params: Params;`
+        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${b.elem ?? 'f32'}>;`,
+    )
     .join('\n');
 }
 
@@ -390,16 +398,16 @@ const MAIN = '@compute @workgroup_size(64)\nfn main(@builtin(workgroup_id) wid: 
  */
 export function expertFfnFusedKernel(o: ExpertFusedOptions): Kernel {
   const { u, tiles, B } = params(o);
-  const bindings: KernelBinding[] = [
-    { name: 'x', access: 'read' },
-    { name: 'sourceRow', access: 'read' },
-    { name: 'tileMap', access: 'read' },
-    ...Array.from({ length: B }, (_, b) => ({ name: `w1_${b}`, access: 'read' }) as const),
-    { name: 'b1', access: 'read' },
-    ...Array.from({ length: B }, (_, b) => ({ name: `w2_${b}`, access: 'read' }) as const),
-    { name: 'b2', access: 'read' },
-    { name: 'out', access: 'read_write' },
-    { name: 'params', access: 'uniform' },
+  const bindings: TypedBinding[] = [
+    ro('x'),
+    ro('sourceRow', 'i32'),
+    ro('tileMap', 'vec4<i32>'),
+    ...Array.from({ length: B }, (_, b) => ro(`w1_${b}`)),
+    ro('b1'),
+    ...Array.from({ length: B }, (_, b) => ro(`w2_${b}`)),
+    ro('b2'),
+    rw('out'),
+    PARAMS,
   ];
   const wgsl = /* wgsl */ `// expert_ffn_fused banks=${B} tile=${TM} rows, H chunk ${HC}
 ${u.struct}
@@ -436,16 +444,16 @@ ${TILE_ENTRY}
  */
 export function expertFfnGradInputKernel(o: ExpertFusedOptions): Kernel {
   const { u, tiles } = params({ ...o, banks: undefined });
-  const bindings: KernelBinding[] = [
-    { name: 'x', access: 'read' },
-    { name: 'sourceRow', access: 'read' },
-    { name: 'tileMap', access: 'read' },
-    { name: 'w1_0', access: 'read' },
-    { name: 'b1', access: 'read' },
-    { name: 'w2_0', access: 'read' },
-    { name: 'dy', access: 'read' },
-    { name: 'dslot', access: 'read_write' },
-    { name: 'params', access: 'uniform' },
+  const bindings: TypedBinding[] = [
+    ro('x'),
+    ro('sourceRow', 'i32'),
+    ro('tileMap', 'vec4<i32>'),
+    ro('w1_0'),
+    ro('b1'),
+    ro('w2_0'),
+    ro('dy'),
+    rw('dslot'),
+    PARAMS,
   ];
   const wgsl = /* wgsl */ `// expert_ffn_grad_input tile=${TM} rows, H chunk ${HC}
 ${u.struct}
@@ -489,20 +497,20 @@ ${TILE_ENTRY}
 export function expertFfnGradWeightsKernel(o: ExpertFusedOptions & { readonly active?: boolean }): Kernel {
   const { u } = params({ ...o, banks: undefined });
   const chunks = ceilDiv(o.H, HC);
-  const bindings: KernelBinding[] = [
-    { name: 'x', access: 'read' },
-    { name: 'sourceRow', access: 'read' },
-    { name: 'offsets', access: 'read' },
-    { name: 'w1_0', access: 'read' },
-    { name: 'b1', access: 'read' },
-    { name: 'w2_0', access: 'read' },
-    { name: 'dy', access: 'read' },
-    { name: 'dw1', access: 'read_write' },
-    { name: 'db1', access: 'read_write' },
-    { name: 'dw2', access: 'read_write' },
-    { name: 'db2', access: 'read_write' },
-    ...(o.active ? [{ name: 'activeList', access: 'read' } as const] : []),
-    { name: 'params', access: 'uniform' },
+  const bindings: TypedBinding[] = [
+    ro('x'),
+    ro('sourceRow', 'i32'),
+    ro('offsets', 'i32'),
+    ro('w1_0'),
+    ro('b1'),
+    ro('w2_0'),
+    ro('dy'),
+    rw('dw1'),
+    rw('db1'),
+    rw('dw2'),
+    rw('db2'),
+    ...(o.active ? [ro('activeList', 'i32')] : []),
+    PARAMS,
   ];
   const wgsl = /* wgsl */ `// expert_ffn_grad_weights${o.active ? '_active' : ''} tile=${TM} rows, H chunk ${HC}
 ${u.struct}
