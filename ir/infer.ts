@@ -7,36 +7,11 @@
  */
 import type { OpName, OpParams } from './ops.ts';
 import { MULTI_DEVICE_SHAPE_RULES } from './infer-multi-device.ts';
-import { formatType, numel, shapeEq, tensorType, type DType, type TensorType } from './types.ts';
+import { OPTIMIZER_SHAPE_RULES } from './infer-optimizers.ts';
+import { arity, dtype, f32, i32, rank, sameAll } from './infer-checks.ts';
+import { formatType, numel, shapeEq, tensorType, type TensorType } from './types.ts';
 
 type Rule<O extends OpName> = (p: OpParams[O], ins: readonly TensorType[], fail: (msg: string) => never) => TensorType[];
-
-const f32 = (shape: readonly number[]): TensorType => tensorType('f32', shape);
-const i32 = (shape: readonly number[]): TensorType => tensorType('i32', shape);
-
-function arity(ins: readonly TensorType[], min: number, max: number, fail: (m: string) => never): void {
-  if (ins.length < min || ins.length > max) {
-    fail(`expects ${min === max ? min : `${min} to ${max}`} inputs, got ${ins.length}`);
-  }
-}
-
-function rank(t: TensorType, r: number, what: string, fail: (m: string) => never): void {
-  if (t.shape.length !== r) fail(`${what} must have rank ${r}, got ${formatType(t)}`);
-}
-
-function dtype(t: TensorType, d: DType, what: string, fail: (m: string) => never): void {
-  if (t.dtype !== d) fail(`${what} must be ${d}, got ${formatType(t)}`);
-}
-
-function sameAll(ins: readonly TensorType[], fail: (m: string) => never): TensorType {
-  const first = ins[0]!;
-  for (const t of ins) {
-    if (t.dtype !== first.dtype || !shapeEq(t.shape, first.shape)) {
-      fail(`inputs must have equal types, got ${ins.map(formatType).join(' and ')}`);
-    }
-  }
-  return first;
-}
 
 const unaryF32 = (_p: unknown, ins: readonly TensorType[], fail: (m: string) => never): TensorType[] => {
   arity(ins, 1, 1, fail);
@@ -507,52 +482,7 @@ const RULES: { [O in OpName]: Rule<O> } = {
     }
     return [x, w1, b1, w2, f32([n, w2.shape[2]!])];
   },
-  sgdUpdate: (p, ins, fail) => {
-    arity(ins, 2, 2, fail);
-    if (!Number.isFinite(p.lr)) fail(`lr must be finite, got ${p.lr}`);
-    return [sameAll(ins, fail)];
-  },
-  adamUpdate: (p, ins, fail) => {
-    arity(ins, 4, 4, fail);
-    if (!(p.beta1 >= 0 && p.beta1 < 1 && p.beta2 >= 0 && p.beta2 < 1)) fail(`betas must be in [0, 1), got ${p.beta1}, ${p.beta2}`);
-    if (!(p.eps > 0) || !Number.isFinite(p.lr)) fail(`eps must be > 0 and lr finite, got eps ${p.eps}, lr ${p.lr}`);
-    const t = sameAll(ins, fail);
-    return [t, t, t];
-  },
-  factoredAdamUpdate: (p, ins, fail) => {
-    arity(ins, 4, 4, fail);
-    const [w, g, vr, vc] = ins as [TensorType, TensorType, TensorType, TensorType];
-    if (w.shape.length < 2) fail(`factored Adam needs a matrix (or a batch of matrices), got ${formatType(w)}`);
-    if (!shapeEq(w.shape, g.shape)) fail(`gradient ${formatType(g)} must match parameter ${formatType(w)}`);
-    const lead = w.shape.slice(0, -2);
-    const [r, c] = w.shape.slice(-2) as [number, number];
-    if (!shapeEq(vr.shape, [...lead, r])) fail(`row statistics ${formatType(vr)} must be [${[...lead, r].join(',')}]`);
-    if (!shapeEq(vc.shape, [...lead, c])) fail(`column statistics ${formatType(vc)} must be [${[...lead, c].join(',')}]`);
-    if (!(p.beta2 >= 0 && p.beta2 < 1) || !Number.isFinite(p.lr) || !(p.clip >= 0)) fail(`need beta2 in [0,1), finite lr, clip ≥ 0; got ${p.beta2}, ${p.lr}, ${p.clip}`);
-    return [w, vr, vc];
-  },
-  expertSgdUpdate: (p, ins, fail) => {
-    arity(ins, 3, 3, fail);
-    const [w, g, off] = ins as [TensorType, TensorType, TensorType];
-    if (w.shape.length < 1) fail(`the expert bank must be [n, …], got ${formatType(w)}`);
-    if (!shapeEq(w.shape, g.shape)) fail(`gradient ${formatType(g)} must match parameter ${formatType(w)}`);
-    expertOffsets(off, w.shape[0]!, fail);
-    if (!Number.isFinite(p.lr)) fail(`lr must be finite, got ${p.lr}`);
-    return [w];
-  },
-  expertFactoredAdamUpdate: (p, ins, fail) => {
-    arity(ins, 6, 6, fail);
-    const [w, g, vr, vc, last, off] = ins as [TensorType, TensorType, TensorType, TensorType, TensorType, TensorType];
-    if (w.shape.length !== 3 && w.shape.length !== 2) fail(`the expert bank must be [n, r, c] or [n, c] (as [n, 1, c]), got ${formatType(w)}`);
-    const [n, r, c] = (w.shape.length === 2 ? [w.shape[0], 1, w.shape[1]] : w.shape) as [number, number, number];
-    if (!shapeEq(w.shape, g.shape)) fail(`gradient ${formatType(g)} must match parameter ${formatType(w)}`);
-    if (vr.dtype !== 'f32' || !shapeEq(vr.shape, [n, r])) fail(`row statistics ${formatType(vr)} must be f32[${n},${r}]`);
-    if (vc.dtype !== 'f32' || !shapeEq(vc.shape, [n, c])) fail(`column statistics ${formatType(vc)} must be f32[${n},${c}]`);
-    if (last.dtype !== 'i32' || !shapeEq(last.shape, [n])) fail(`last-touched steps ${formatType(last)} must be i32[${n}]`);
-    expertOffsets(off, n, fail);
-    if (!(p.beta2 >= 0 && p.beta2 < 1) || !Number.isFinite(p.lr) || !(p.clip >= 0)) fail(`need beta2 in [0,1), finite lr, clip ≥ 0; got ${p.beta2}, ${p.lr}, ${p.clip}`);
-    return [w, vr, vc, last];
-  },
+  ...OPTIMIZER_SHAPE_RULES,
   secondaryGating: (p, ins, fail) => hierGatingTypes(p, ins, 0, fail),
   hierLoadEstimate: (p, ins, fail) => {
     arity(ins, 6, 6, fail);
@@ -579,10 +509,6 @@ const RULES: { [O in OpName]: Rule<O> } = {
 };
 
 /** Checks a two-level hierarchy's params (a, b groups/experts, k1 ≤ a, k2 ≤ b). */
-function expertOffsets(off: TensorType, n: number, fail: (m: string) => never): void {
-  if (off.dtype !== 'i32' || !shapeEq(off.shape, [n + 1])) fail(`dispatch offsets ${formatType(off)} must be i32[${n + 1}] (one more than the ${n} experts of the bank)`);
-}
-
 function hierParams(p: OpParams['hierLoadEstimate'], fail: (m: string) => never): void {
   for (const [k, v] of Object.entries({ a: p.a, b: p.b, k1: p.k1, k2: p.k2 })) {
     if (!Number.isInteger(v) || v < 1) fail(`${k} must be a positive integer, got ${v}`);
