@@ -36,7 +36,7 @@ import { expertFactoredGridsKernel, expertFactoredLinesKernel, expertFactoredSta
 import { adamKernel, factoredLineMeanKernel, factoredStatsKernel, factoredUpdateKernel, sgdKernel } from '../wgsl/optimizers.ts';
 import { clearInactiveKernel, segmentGemmTnGroups, segmentGemmTnKernel, segmentSumGroups, segmentSumKernel } from '../wgsl/segment.ts';
 import type { Kernel } from '../wgsl/kernel.ts';
-import { activeExpertsOf, indirectGrid } from './active.ts';
+import { activeExpertsOf } from './active.ts';
 import type { LowerCtx } from './context.ts';
 import type { LowerRule } from './rules-dense.ts';
 import { expertBanks } from './rules-moe.ts';
@@ -327,8 +327,7 @@ export const TRAIN_RULES = {
     const n = shape[0]!;
     const block = numel(shape.slice(1));
     if (n === 0 || block === 0) return;
-    const active = activeExpertsOf(c, node.inputs[2]!, c.input(2), n);
-    const grid = indirectGrid(c, active, { word: 0, multiplier: expertSgdGroups(block) });
+    const { active, grid } = activeGridOf(c, node.inputs[2]!, c.input(2), n, expertSgdGroups(block));
     c.emit(expertSgdKernel({ n, block, lr: node.params.lr }), { p: whole(c, c.output(0), node, 'the parameter'), g: c.input(1), activeList: active }, undefined, grid);
   },
   expertFactoredAdamUpdate: (node, c) => {
