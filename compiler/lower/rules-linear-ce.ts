@@ -18,7 +18,8 @@
 import type { Node } from '../../ir/graph.ts';
 import { ERROR_WORDS } from '../wgsl/embedding.ts';
 import { transposeKernel } from '../wgsl/grad-shape.ts';
-import { lceBiasGradKernel, lceGradRowsKernel, lceLossRowsKernel } from '../wgsl/linear-cross-entropy.ts';
+import { lceBiasGradKernel, lceGradRowsKernel } from '../wgsl/linear-cross-entropy.ts';
+import { ceRowsKernel } from '../wgsl/cross-entropy.ts';
 import { matmulKernel } from '../wgsl/matmul.ts';
 import { sumKernels } from '../wgsl/reduce.ts';
 import type { LowerCtx } from './context.ts';
@@ -119,7 +120,7 @@ export const LINEAR_CE_RULES = {
     chunks(g.N, g.R).forEach((ch, i) => {
       chunkLogits(c, g, ch, z);
       if (!grads) {
-        c.emit(lceLossRowsKernel({ rows: ch.rows, row0: ch.row0, V: g.V }), { x: z, labels: c.input(3), losses, err });
+        c.emit(ceRowsKernel({ N: ch.rows, row0: ch.row0, V: g.V }), { x: z, labels: c.input(3), losses, err });
         return;
       }
       c.emit(lceGradRowsKernel({ rows: ch.rows, row0: ch.row0, V: g.V, N: g.N, withLoss: true }), { x: z, labels: c.input(3), dloss: dloss!, err, losses });

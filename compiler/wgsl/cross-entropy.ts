@@ -12,13 +12,16 @@ import { ROW_REDUCE_WGSL, ROW_WG } from './softmax.ts';
 import { sumKernels } from './reduce.ts';
 
 /**
- * Per-row losses. Bindings: `x` (read, logits f32 [N,V]), `labels` (read, i32 [N]), `losses`
- * (read_write, f32 [N]), `err` (read_write, u32 [2], zeroed beforehand), `params`.
+ * Per-row losses. Bindings: `x` (read, logits f32 [N,V]), `labels` (read, i32), `losses`
+ * (read_write, f32), `err` (read_write, u32 [2], zeroed beforehand), `params`. With `row0`, x holds
+ * a chunk of N rows whose labels, losses and error positions are rows row0.. of the whole batch
+ * (the chunked linear cross-entropy, compiler/lower/rules-linear-ce.ts).
  */
-export function ceRowsKernel(o: { readonly N: number; readonly V: number }): Kernel {
+export function ceRowsKernel(o: { readonly N: number; readonly V: number; readonly row0?: number }): Kernel {
   const u = uniformBlock([
     ['rows', 'u32', o.N],
     ['cols', 'u32', o.V],
+    ['row0', 'u32', o.row0 ?? 0],
   ]);
   const wgsl = /* wgsl */ `// softmax cross-entropy: per-row losses
 ${u.struct}
@@ -37,15 +40,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let m = row_max(base, cols, lid);
   let s = row_sumexp(base, cols, m, lid);
   if (lid != 0u) { return; }
-  let label = labels[row];
+  let g = params.row0 + row;
+  let label = labels[g];
   if (label < 0 || u32(label) >= cols) {
-    losses[row] = 0.0;
+    losses[g] = 0.0;
     atomicAdd(&err[0], 1u);
-    atomicMax(&err[1], 0xFFFFFFFFu - row);
+    atomicMax(&err[1], 0xFFFFFFFFu - g);
     return;
   }
   let lv = x[base + u32(label)];
-  losses[row] = log(s) - select(lv - m, 0.0, lv == m);
+  losses[g] = log(s) - select(lv - m, 0.0, lv == m);
 }
 `;
   return {

@@ -1,9 +1,8 @@
 /**
  * The row kernels of the chunked linear cross-entropy (compiler/lower/rules-linear-ce.ts): the
  * logits of one row chunk [R, V] come from the tiled GEMM (matmul.ts) into a chunk buffer, then
- * - `lceLossRowsKernel` writes each row's loss logsumexp(z) − z[label] into losses[row0 + r]
- *   (the same max-subtracted convention as cross-entropy.ts; the mean is the fixed-order sum of
- *   reduce.ts afterwards);
+ * - the row losses alone come from cross-entropy.ts's `ceRowsKernel` with the chunk's `row0`
+ *   (losses[row0 + r] = logsumexp(z) − z[label]; the mean is the fixed-order sum of reduce.ts);
  * - `lceGradRowsKernel` overwrites the chunk in place with G = (softmax(z) − onehot)·dloss/N (and,
  *   when the loss is wanted in the same pass, also writes the row losses);
  * - `lceBiasGradKernel` adds the chunk's column sums of G to db (one invocation per column, rows
@@ -40,63 +39,10 @@ fn label_of(r: u32, lid: u32) -> i32 {
 `;
 
 /**
- * Per-row losses of a chunk. Bindings: `x` (read, chunk logits [rows, V]), `labels` (read, i32
- * [N]), `losses` (read_write, f32 [N]), `err` (read_write, u32 [2]), `params`.
- */
-export function lceLossRowsKernel(o: LceChunk): Kernel {
-  const u = uniformBlock([
-    ['rows', 'u32', o.rows],
-    ['cols', 'u32', o.V],
-    ['row0', 'u32', o.row0],
-  ]);
-  const wgsl = /* wgsl */ `// linear cross-entropy: per-row losses of one chunk
-${u.struct}
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> labels: array<i32>;
-@group(0) @binding(2) var<storage, read_write> losses: array<f32>;
-@group(0) @binding(3) var<storage, read_write> err: array<atomic<u32>, 2>;
-@group(0) @binding(4) var<uniform> params: Params;
-${ROW_REDUCE_WGSL}${LABEL_CHECK}
-@compute @workgroup_size(${ROW_WG})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let r = wid.y * nwg.x + wid.x;
-  let cols = params.cols;
-  if (r >= params.rows || cols == 0u) { return; }
-  let base = r * cols;
-  let m = row_max(base, cols, lid);
-  let s = row_sumexp(base, cols, m, lid);
-  let label = label_of(r, lid);
-  if (lid != 0u) { return; }
-  if (label < 0) {
-    losses[params.row0 + r] = 0.0;
-    return;
-  }
-  let lv = x[base + u32(label)];
-  losses[params.row0 + r] = log(s) - select(lv - m, 0.0, lv == m);
-}
-`;
-  return {
-    name: 'lce.loss_rows',
-    wgsl,
-    bindings: [
-      { name: 'x', access: 'read' },
-      { name: 'labels', access: 'read' },
-      { name: 'losses', access: 'read_write' },
-      { name: 'err', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [ROW_WG, 1, 1],
-    dispatch: o.rows === 0 ? [0, 1, 1] : grid1d(o.rows),
-    cacheKey: 'lce.loss_rows',
-    uniformData: u.data,
-  };
-}
-
-/**
  * The chunk's logits → G = (softmax − onehot(label))·dloss·invN, in place. Bindings: `x`
  * (read_write, chunk [rows, V]), `labels` (read, i32 [N]), `dloss` (read, f32 [1]), `err`
  * (read_write, u32 [2]), `params` (rows, cols, row0, invN = 1/N). With `withLoss` it also
- * writes each row's loss into `losses` (read_write, f32 [N]) exactly as lceLossRowsKernel does
+ * writes each row's loss into `losses` (read_write, f32 [N]) exactly as cross-entropy.ts's ceRowsKernel (with row0) does
  * (the invocation owning the label's column reads the logit before overwriting it), so the loss
  * and the gradient need one pass over the chunk.
  */
