@@ -69,6 +69,12 @@ describe('arguments', () => {
     expect(() => parseScaleArgs(['--cap', '-3'])).toThrow(/--cap -3 is not a positive number/);
   });
 
+  it('times the steps under the recompute policy asked for (default experts)', () => {
+    expect(parseScaleArgs([]).settings.recompute).toBe('experts');
+    expect(parseScaleArgs(['--recompute', 'none', '--only', 'flat']).settings.recompute).toBe('none');
+    expect(() => parseScaleArgs(['--recompute', 'all'])).toThrow(/--recompute all is not a policy/);
+  });
+
   it('pairs every full-size timed configuration with its sweep reference and covers the Done-when sizes', () => {
     const j = scaleJobs(false);
     for (const job of [...j.flat.slice(1), ...j.hier.slice(1)]) expect(job.configs).toHaveLength(2);
