@@ -9,7 +9,7 @@
  * programs and put their results back together.
  */
 import type { Graph } from '../../ir/graph.ts';
-import { numel, typeBytes, type TensorType } from '../../ir/types.ts';
+import type { TensorType } from '../../ir/types.ts';
 import { resolveOptions, traceModel, type Model, type ModelOptions } from '../../frontend/model.ts';
 import { autodiffPass } from '../../passes/autodiff.ts';
 import { dce } from '../../passes/dce.ts';
@@ -135,6 +135,3 @@ export function fullType(t: TensorType, s: Sharding, devices: number): TensorTyp
   return { dtype: t.dtype, shape: t.shape.map((d, i) => (i === axis ? d * devices : d)) };
 }
 
-/** Bytes of a type (re-exported for the schedule). */
-export const bytesOf = (t: TensorType): number => typeBytes(t);
-export const elementsOf = (t: TensorType): number => numel(t.shape);
