@@ -3,12 +3,14 @@
  * merge each MoE layer's per-timestep instances into one batched instance (the paper's
  * convolutional application), clean up again, fuse each gating chain into one `gating` op, fuse
  * the output projection with the cross-entropy (so the [N, vocab] logits are never whole), drop
- * what the fusions left dead and check shapes once more. `compileGraph` runs it with verification
- * after every pass and an optional hook for printing the IR as it goes.
+ * what the fusions left dead and check shapes once more. `compileGraph` runs it, then the
+ * execution passes (elementwise fusion), with verification after every pass and an optional hook
+ * for printing the IR as it goes.
  */
 import type { Graph } from '../ir/graph.ts';
 import { batchExpertsOverTimePass } from '../passes/batch-experts-over-time.ts';
 import { dce } from '../passes/dce.ts';
+import { fuseElementwisePass } from '../passes/fuse-elementwise.ts';
 import { fuseGatingTopkPass } from '../passes/fuse-gating-topk.ts';
 import { fuseLinearCrossEntropyPass } from '../passes/fuse-linear-cross-entropy.ts';
 import { inferShapes } from '../passes/infer-shapes.ts';
@@ -27,6 +29,13 @@ export const PIPELINE: readonly Pass[] = [
   inferShapes,
 ];
 
+/**
+ * The passes that prepare a finished graph for execution, run last by every pipeline (after
+ * differentiation and the optimizer in training): fuse elementwise chains and matmul + bias, drop
+ * the nodes they replaced, check shapes.
+ */
+export const EXECUTION_PASSES: readonly Pass[] = [fuseElementwisePass, dce, inferShapes];
+
 /** Options of `compileGraph`. */
 export interface CompileOptions {
   /** Called after every pass with its name, the graph and whether the pass changed the IR. */
@@ -38,6 +47,6 @@ export interface CompileOptions {
  * it and the passes' remarks (e.g. why a layer was not batched).
  */
 export function compileGraph(graph: Graph, options: CompileOptions = {}): PassRunResult {
-  const pm = new PassManager(PIPELINE, options.onAfterPass ? { onAfterPass: options.onAfterPass } : {});
+  const pm = new PassManager([...PIPELINE, ...EXECUTION_PASSES], options.onAfterPass ? { onAfterPass: options.onAfterPass } : {});
   return pm.run(graph, createPassContext());
 }

@@ -7,7 +7,7 @@
  * loss with respect to every parameter, schedule each fused linear cross-entropy next to its
  * gradient (one pass over the logits chunks computes both), apply the recompute policy, add the
  * optimizer's updates and
- * state, drop what is dead and check shapes again. The result is ONE graph for a whole training
+ * state, drop what is dead and check shapes again, and fuse elementwise chains for execution. The result is ONE graph for a whole training
  * step; `compileTrainingPlan` lowers it to one plan.
  */
 import type { Graph } from '../ir/graph.ts';
@@ -22,7 +22,7 @@ import { splitExpertFfnPass } from '../passes/split-expert-ffn.ts';
 import type { LoweringLimits } from './lower/context.ts';
 import { lowerToWebGpu } from './lower/index.ts';
 import type { Plan } from './plan.ts';
-import { PIPELINE } from './pipeline.ts';
+import { EXECUTION_PASSES, PIPELINE } from './pipeline.ts';
 
 /** How to train. */
 export interface TrainingOptions {
@@ -35,7 +35,7 @@ export function trainingPipeline(opts: TrainingOptions): readonly Pass[] {
   // Only 'none' splits the expert FFN (its hidden activations are then kept for the backward);
   // otherwise expertFfn stays whole and its vjp, expertFfnGrad, recomputes them tile by tile.
   const split = opts.recompute === 'none' ? [splitExpertFfnPass] : [];
-  return [...PIPELINE, ...split, autodiffPass, pairLinearCrossEntropyPass, recomputePass(opts.recompute), optimizerPass(opts.optimizer), dce, inferShapes];
+  return [...PIPELINE, ...split, autodiffPass, pairLinearCrossEntropyPass, recomputePass(opts.recompute), optimizerPass(opts.optimizer), dce, inferShapes, ...EXECUTION_PASSES];
 }
 
 /** Compiles a traced model into a training-step graph. */

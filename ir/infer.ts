@@ -10,6 +10,7 @@ import { MULTI_DEVICE_SHAPE_RULES } from './infer-multi-device.ts';
 import { OPTIMIZER_SHAPE_RULES } from './infer-optimizers.ts';
 import { arity, dtype, f32, i32, rank, sameAll } from './infer-checks.ts';
 import { formatType, numel, shapeEq, tensorType, type TensorType } from './types.ts';
+import { biasInputs, checkFusedExpr } from './fused-expr.ts';
 
 type Rule<O extends OpName> = (p: OpParams[O], ins: readonly TensorType[], fail: (msg: string) => never) => TensorType[];
 
@@ -43,6 +44,27 @@ const RULES: { [O in OpName]: Rule<O> } = {
   addN: (_p, ins, fail) => {
     arity(ins, 1, Number.MAX_SAFE_INTEGER, fail);
     return [sameAll(ins, fail)];
+  },
+  fusedElementwise: (p, ins, fail) => {
+    const problems = checkFusedExpr(p.expr, ins.length);
+    if (problems.length > 0) fail(`invalid fused expression: ${problems.join('; ')}`);
+    const bias = biasInputs(p.expr);
+    const full = ins.filter((_, i) => !bias.has(i));
+    if (full.length === 0) fail('a fused expression needs at least one full-size operand');
+    const out = sameAll(full, fail);
+    dtype(out, 'f32', 'operand', fail);
+    const last = out.shape[out.shape.length - 1];
+    for (const i of bias) {
+      const b = ins[i]!;
+      rank(b, 1, `bias input ${i}`, fail);
+      if (out.shape.length === 0 || b.shape[0] !== last) fail(`bias input ${i} ${formatType(b)} does not match the last dimension of ${formatType(out)}`);
+    }
+    return [out];
+  },
+  matmulBias: (_p, ins, fail) => {
+    arity(ins, 3, 3, fail);
+    const [mm] = RULES.matmul({}, ins.slice(0, 2), fail);
+    return RULES.biasAdd({}, [mm!, ins[2]!], fail);
   },
   biasAdd: (_p, ins, fail) => {
     arity(ins, 2, 2, fail);

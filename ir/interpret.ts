@@ -10,6 +10,7 @@
 import { describeNode, valueOf, type Graph, type Node } from './graph.ts';
 import { inferOutputTypes } from './infer.ts';
 import type { OpName, OpParams } from './ops.ts';
+import type { FusedExpr } from './fused-expr.ts';
 import { normalDraw, uniformDraw } from './rng.ts';
 import { floatArray, storageMismatch, zeros, type FloatArray, type Precision, type Tensor } from './tensor.ts';
 import { formatType, numel, typeEq, type TensorType } from './types.ts';
@@ -96,6 +97,22 @@ const RULES: { [O in OpName]: Rule<O> } = {
   linearCrossEntropyGrad: (_n, [h, w, b, labels, dloss], c, outTypes) => {
     const r = lce.linearCrossEntropyGrad(fl(h!), fl(w!), fl(b!), ints(labels!), fl(dloss!)[0]!, h!.type.shape[0]!, h!.type.shape[1]!, w!.type.shape[1]!, c.precision);
     return [r.dh, r.dw, r.db].map((data, i) => ({ type: outTypes[i]!, data }));
+  },
+
+  // Each op of the tree is evaluated by its own rule on whole tensors, so the fused node gives
+  // the numbers of the unfused chain exactly.
+  fusedElementwise: (n, ins, c, [t]) => {
+    const evalExpr = (e: FusedExpr): Tensor => {
+      if (e.op === 'input') return ins[e.index]!;
+      const node = { ...n, op: e.op, params: e.op === 'scale' ? { value: e.value } : {} } as unknown as Node;
+      return (RULES[e.op] as Rule<OpName>)(node, e.args.map(evalExpr), c, [t!])[0]!;
+    };
+    return [evalExpr(n.params.expr)];
+  },
+  matmulBias: (n, [a, w, bias], c, [t]) => {
+    const mmType: TensorType = { dtype: 'f32', shape: [a!.type.shape[0]!, w!.type.shape[1]!] };
+    const [mm] = RULES.matmul(n as unknown as Node<'matmul'>, [a!, w!], c, [mmType]);
+    return RULES.biasAdd(n as unknown as Node<'biasAdd'>, [mm!, bias!], c, [t!]);
   },
 
   noiseStd: (n, [x], c, [t]) => one(t!, gating.noiseStd(fl(x!), n.params.eps, c.training, c.precision)),

@@ -13,6 +13,8 @@
  * numbers and batching rows over time does not change them.
  */
 
+import type { FusedExpr } from './fused-expr.ts';
+
 /** Parameters of each op. An op with no parameters has `{}`. */
 export interface OpParams {
   // ---- dense linear algebra and elementwise ----------------------------------------------------
@@ -82,6 +84,18 @@ export interface OpParams {
    * with G = (softmax(h·w + b) − onehot(labels))·dloss/N: dh = G·wᵀ, dw = hᵀ·G, db = Σ_rows G.
    */
   linearCrossEntropyGrad: Record<string, never>;
+  /**
+   * Several elementwise ops computed as one (made by passes/fuse-elementwise.ts after
+   * differentiation, so both executors run the fused graph): inputs are the leaves of `expr`
+   * (ir/fused-expr.ts), the output has the type of its full-size operands and equals what the
+   * unfused chain computed, op by op.
+   */
+  fusedElementwise: { expr: FusedExpr };
+  /**
+   * (a [M,K], w [K,N], bias [N]) → a·w + bias: a matmul whose only reader was a biasAdd, fused by
+   * passes/fuse-elementwise.ts (the GEMM's bias epilogue). Same numbers as matmul then biasAdd.
+   */
+  matmulBias: Record<string, never>;
 
   // ---- Mixture-of-Experts: unfused gating pieces (as the DSL traces them) ------------------------
   /**
@@ -394,7 +408,7 @@ export const OP_NAMES = [
   'matmul', 'add', 'mul', 'addN', 'biasAdd', 'scale', 'relu', 'sigmoid', 'tanh', 'softplus', 'softmax', 'sum',
   'reshape', 'select0', 'stack0', 'sliceLast',
   'embedding', 'lstm', 'dropout', 'softmaxCrossEntropy',
-  'linearCrossEntropy', 'linearCrossEntropyGrad',
+  'linearCrossEntropy', 'linearCrossEntropyGrad', 'fusedElementwise', 'matmulBias',
   'noiseStd', 'randomNormal', 'topk',
   'gating', 'loadEstimate', 'importance', 'cvSquared', 'moeDispatch', 'expertFfn', 'moeCombine',
   'balancedGating', 'balancedThresholdLoss', 'balancedGatingGrad', 'balancedThresholdLossGrad',
@@ -419,7 +433,7 @@ export function isOpName(s: string): s is OpName {
 }
 
 /** The JSON kind of one op parameter, for validating graphs read from files. */
-export type ParamKind = 'number' | 'integer' | 'boolean' | 'integer[]';
+export type ParamKind = 'number' | 'integer' | 'boolean' | 'integer[]' | 'expr';
 
 /** Every op's parameter names and kinds (a mapped type: a new op or param must be listed here). */
 export const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamKind } } = {
@@ -427,7 +441,7 @@ export const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamK
   relu: {}, sigmoid: {}, tanh: {}, softplus: {}, softmax: {}, sum: {},
   reshape: { shape: 'integer[]' }, select0: { index: 'integer' }, stack0: {}, sliceLast: { start: 'integer', end: 'integer' },
   embedding: {}, lstm: {}, dropout: { rate: 'number', stream: 'integer' }, softmaxCrossEntropy: {},
-  linearCrossEntropy: {}, linearCrossEntropyGrad: {},
+  linearCrossEntropy: {}, linearCrossEntropyGrad: {}, fusedElementwise: { expr: 'expr' }, matmulBias: {},
   noiseStd: { eps: 'number' }, randomNormal: { shape: 'integer[]', stream: 'integer', rowOffset: 'integer' }, topk: { k: 'integer' },
   gating: { k: 'integer', noisy: 'boolean', eps: 'number', stream: 'integer', rowOffset: 'integer', explicitNoise: 'boolean' },
   loadEstimate: { k: 'integer' }, importance: { n: 'integer' }, cvSquared: {}, moeDispatch: { n: 'integer' },
@@ -456,6 +470,22 @@ export const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamK
   padShardRows: { rowBlock: 'integer', rowStride: 'integer', shardOffset: 'integer', rows: 'integer' },
   expertSgdUpdate: { lr: 'number' }, expertFactoredAdamUpdate: { lr: 'number', beta2: 'number', clip: 'number' },
 };
+
+/**
+ * The elementwise ops: every output element is a function of the same element of each full-size
+ * input (biasAdd: and of the bias at its column). passes/fuse-elementwise.ts fuses chains of them
+ * into one `fusedElementwise` node; the WGSL generator (compiler/wgsl/elementwise.ts) emits any
+ * tree of them as one kernel.
+ */
+export const ELEMENTWISE_OPS = ['add', 'mul', 'addN', 'biasAdd', 'scale', 'relu', 'sigmoid', 'tanh', 'softplus'] as const satisfies readonly OpName[];
+
+/** An elementwise op. */
+export type ElementwiseOp = (typeof ELEMENTWISE_OPS)[number];
+
+/** True when `op` is elementwise (see ELEMENTWISE_OPS). */
+export function isElementwise(op: string): op is ElementwiseOp {
+  return (ELEMENTWISE_OPS as readonly string[]).includes(op);
+}
 
 /**
  * Ops that update state in place: output k reuses the storage of input IN_PLACE[op][k], so the
@@ -511,8 +541,9 @@ export function checkParams(op: OpName, params: Record<string, unknown>): string
       kind === 'number' ? typeof v === 'number' && Number.isFinite(v)
       : kind === 'integer' ? Number.isInteger(v)
       : kind === 'boolean' ? typeof v === 'boolean'
+      : kind === 'expr' ? typeof v === 'object' && v !== null && !Array.isArray(v) // checked in depth by shape inference
       : Array.isArray(v) && v.every((d) => Number.isInteger(d));
-    if (!ok) problems.push(`param '${key}' must be ${kind === 'integer[]' ? 'an array of integers' : `a ${kind}`}, got ${JSON.stringify(v)}`);
+    if (!ok) problems.push(`param '${key}' must be ${kind === 'integer[]' ? 'an array of integers' : kind === 'expr' ? 'an expression object' : `a ${kind}`}, got ${JSON.stringify(v)}`);
   }
   return problems;
 }

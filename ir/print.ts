@@ -3,6 +3,7 @@
  * tests. One line per input, node and output; value ids as `%N`; params sorted by key; the DSL
  * layer and timestep of a node as a trailing comment. The same graph always prints the same text.
  */
+import { formatFusedExpr, type FusedExpr } from './fused-expr.ts';
 import type { Graph, ParamInit } from './graph.ts';
 import { formatType } from './types.ts';
 
@@ -14,6 +15,7 @@ function formatNumber(x: number): string {
 function formatParam(v: unknown): string {
   if (typeof v === 'number') return formatNumber(v);
   if (Array.isArray(v)) return `[${v.map(formatParam).join(',')}]`;
+  if (typeof v === 'object' && v !== null && 'op' in v) return formatFusedExpr(v as FusedExpr); // a fusedElementwise expression
   return String(v);
 }
 

@@ -1,7 +1,8 @@
 /**
  * WebGPU lowering rules for the dense, shape and sequence ops: each rule turns one IR node into
- * kernel dispatches from compiler/wgsl/ and binds the plan's buffers. Elementwise ops become one
- * fused-elementwise kernel each (the generator can fuse chains; see elementwise.ts); reshape is a
+ * kernel dispatches from compiler/wgsl/ and binds the plan's buffers. Each elementwise op and each
+ * fusedElementwise node (made by passes/fuse-elementwise.ts) becomes one elementwise kernel, a
+ * matmulBias one matmul with the bias epilogue; rules never look past their own node; reshape is a
  * view and emits nothing; the LSTM is one GEMM for the input projection of all timesteps followed
  * by one recurrence dispatch per timestep; lookups and labels that can be out of range write an
  * error flag the executor checks after the run.
@@ -11,7 +12,7 @@ import type { OpName } from '../../ir/ops.ts';
 import { numel } from '../../ir/types.ts';
 import { copyKernel, select0Kernel, sliceLastKernel, stack0Kernels } from '../wgsl/copy.ts';
 import { crossEntropyKernels } from '../wgsl/cross-entropy.ts';
-import { elementwiseKernel, ew, exprForOp, isElementwiseOp, type EwExpr, type EwOpName } from '../wgsl/elementwise.ts';
+import { elementwiseKernel, ew, ewFromFused, exprForOp, type EwExpr, type EwOpName } from '../wgsl/elementwise.ts';
 import { embeddingKernel, ERROR_WORDS } from '../wgsl/embedding.ts';
 import { lstmKernels } from '../wgsl/lstm.ts';
 import { matmulKernel } from '../wgsl/matmul.ts';
@@ -25,81 +26,28 @@ export type LowerRule<O extends OpName> = (node: Node<O>, c: LowerCtx) => void;
 
 const lastDim = (shape: readonly number[]): number => shape[shape.length - 1] ?? 1;
 
-/**
- * True when elementwise `node` is computed inside its consumer's kernel instead of on its own:
- * its one output has exactly one reader, that reader is elementwise over the same number of
- * elements, reads it as a full-size operand (not as a biasAdd bias), and it is not a graph output.
- */
-function fusedIntoConsumer(node: Node, c: LowerCtx): boolean {
-  const out = node.outputs[0]!;
-  if (c.plan.graph.outputs.some((o) => o.value === out)) return false;
-  const readers = c.consumersOf(out);
-  if (readers.length !== 1) return false;
-  const r = readers[0]!;
-  if (!isElementwiseOp(r.op) || (r.op === 'biasAdd' && r.inputs[1] === out)) return false;
-  const size = (v: number): number => numel(c.plan.graph.values.get(v)!.type.shape);
-  return size(r.outputs[0]!) === size(out) && r.inputs.filter((v) => v === out).length === 1;
-}
-
-/** The buffer holding IR value `v`, kept alive until the current step (it is read here). */
-function readHere(c: LowerCtx, v: number): number {
-  const b = c.plan.buffers.findIndex((x) => x.value === v);
-  const s = c.plan.storages[c.plan.buffers[b]!.storage]!;
-  if (s.role === 'temp') s.last = Math.max(s.last, c.step.index);
-  return b;
-}
-
-/**
- * True when `matmul` is computed by the kernel of the biasAdd that reads it (the matmul kernel's
- * bias epilogue): its output's only reader is that biasAdd (as the matrix operand), the output is
- * not a graph output, and the biasAdd itself is not fused into an elementwise consumer.
- */
-function matmulFusedIntoBias(node: Node, c: LowerCtx): boolean {
-  const out = node.outputs[0]!;
-  if (c.plan.graph.outputs.some((o) => o.value === out)) return false;
-  const readers = c.consumersOf(out);
-  const r = readers[0];
-  return readers.length === 1 && r!.op === 'biasAdd' && r!.inputs[0] === out && r!.inputs[1] !== out && !fusedIntoConsumer(r!, c);
-}
-
-/**
- * Elementwise ops: a chain of elementwise nodes whose intermediate values feed only the next one
- * is fused into ONE kernel, emitted at the last node (the others emit nothing); the expression is
- * rebuilt from the IR, leaves de-duplicated by value.
- */
+/** One elementwise op on its own: a kernel over its operands (fused chains arrive as fusedElementwise). */
 function elementwise(node: Node, c: LowerCtx): void {
-  if (fusedIntoConsumer(node, c)) return;
-  const producers = new Map<number, Node>();
-  for (const n of c.plan.graph.nodes) for (const o of n.outputs) producers.set(o, n);
-  const leaves: number[] = [];
-  const leaf = (v: number): EwExpr => {
-    let i = leaves.indexOf(v);
-    if (i < 0) i = leaves.push(v) - 1;
-    return ew.input(i);
-  };
-  const build = (n: Node): EwExpr =>
-    exprForOp(
-      n.op as EwOpName,
-      n.params as { value?: number },
-      n.inputs.map((v, i) => {
-        const p = producers.get(v);
-        const inline = p && isElementwiseOp(p.op) && !(n.op === 'biasAdd' && i === 1) && fusedIntoConsumer(p, c);
-        return inline ? build(p) : leaf(v);
-      }),
-    );
-  const expr = build(node);
+  // A value read twice (add(x, x)) is one leaf, bound once.
+  const first = node.inputs.map((v) => node.inputs.indexOf(v));
+  const leaves = [...new Set(first)];
+  const args = first.map((i) => ew.input(leaves.indexOf(i)));
+  const expr = exprForOp(node.op as EwOpName, node.params as { value?: number }, args);
+  emitElementwise(c, expr, leaves);
+}
+
+/** Emits the elementwise kernel computing `expr` whose leaf j is the node's input leaves[j]. */
+function emitElementwise(c: LowerCtx, expr: EwExpr, leaves: readonly number[]): void {
   const outType = c.typeOf(c.output(0));
   const kernel = elementwiseKernel({ outputs: [expr], numInputs: leaves.length, numel: numel(outType.shape), cols: lastDim(outType.shape) });
   const bind: Record<string, number> = { out0: c.output(0) };
-  // A leaf of a fused-away node is read here, later than the IR says: readHere keeps it alive.
-  leaves.forEach((v, i) => (bind[`in${i}`] = readHere(c, v)));
+  leaves.forEach((input, j) => (bind[`in${j}`] = c.input(input)));
   c.emit(kernel, bind);
 }
 
 /** Rules for the dense, shape and sequence ops. */
 export const DENSE_RULES = {
-  matmul: (n, c) => {
-    if (matmulFusedIntoBias(n, c)) return; // computed by the biasAdd's kernel
+  matmul: (_n, c) => {
     const [M, K] = c.typeOf(c.input(0)).shape as [number, number];
     const N = c.typeOf(c.input(1)).shape[1]!;
     c.emit(matmulKernel({ M, N, K }), { a: c.input(0), b: c.input(1), c: c.output(0) });
@@ -107,12 +55,12 @@ export const DENSE_RULES = {
   add: elementwise,
   mul: elementwise,
   addN: elementwise,
-  biasAdd: (n, c) => {
-    const p = c.plan.graph.nodes.find((m) => m.outputs.includes(n.inputs[0]!));
-    if (!p || p.op !== 'matmul' || !matmulFusedIntoBias(p, c)) return elementwise(n, c);
-    const [M, K] = c.plan.graph.values.get(p.inputs[0]!)!.type.shape as [number, number];
-    const N = c.plan.graph.values.get(p.inputs[1]!)!.type.shape[1]!;
-    c.emit(matmulKernel({ M, N, K, bias: true }), { a: readHere(c, p.inputs[0]!), b: readHere(c, p.inputs[1]!), bias: c.input(1), c: c.output(0) });
+  biasAdd: elementwise,
+  fusedElementwise: (n, c) => emitElementwise(c, ewFromFused(n.params.expr), n.inputs.map((_, i) => i)),
+  matmulBias: (_n, c) => {
+    const [M, K] = c.typeOf(c.input(0)).shape as [number, number];
+    const N = c.typeOf(c.input(1)).shape[1]!;
+    c.emit(matmulKernel({ M, N, K, bias: true }), { a: c.input(0), b: c.input(1), bias: c.input(2), c: c.output(0) });
   },
   scale: elementwise,
   relu: elementwise,
@@ -181,4 +129,4 @@ export const DENSE_RULES = {
     if (plan.partials > 0) bind.partials = c.scratch('ce.partials', 'f32', plan.partials);
     for (const k of plan.kernels) c.emit(k, bind);
   },
-} satisfies { [O in 'matmul' | 'add' | 'mul' | 'addN' | 'biasAdd' | 'scale' | 'relu' | 'sigmoid' | 'tanh' | 'softplus' | 'softmax' | 'sum' | 'reshape' | 'select0' | 'stack0' | 'sliceLast' | 'embedding' | 'lstm' | 'dropout' | 'softmaxCrossEntropy']: LowerRule<O> };
+} satisfies { [O in 'matmul' | 'matmulBias' | 'fusedElementwise' | 'add' | 'mul' | 'addN' | 'biasAdd' | 'scale' | 'relu' | 'sigmoid' | 'tanh' | 'softplus' | 'softmax' | 'sum' | 'reshape' | 'select0' | 'stack0' | 'sliceLast' | 'embedding' | 'lstm' | 'dropout' | 'softmaxCrossEntropy']: LowerRule<O> };

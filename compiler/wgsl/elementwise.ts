@@ -10,6 +10,8 @@
  * accurate to a few f32 ulps for all inputs (sigmoid and softplus without overflow, tanh and
  * log1p without cancellation near 0) rather than trusting the driver's builtins.
  */
+import type { FusedExpr } from '../../ir/fused-expr.ts';
+import type { ElementwiseOp } from '../../ir/ops.ts';
 import { grid1d, ceilDiv, uniformBlock, type Kernel, type KernelBinding, type UniformField } from './kernel.ts';
 
 /** A node of a fused elementwise expression. All values are f32 and have the output's shape,
@@ -37,12 +39,13 @@ export const ew = {
   addN: (xs: readonly EwExpr[]): EwExpr => ({ op: 'addN', xs }),
 };
 
-/** IR ops the generator fuses. */
-export type EwOpName = 'add' | 'mul' | 'addN' | 'biasAdd' | 'scale' | 'relu' | 'sigmoid' | 'tanh' | 'softplus';
+/** IR ops the generator fuses (the IR's elementwise trait). */
+export type EwOpName = ElementwiseOp;
 
-/** True when the IR op `op` can be part of a fused elementwise kernel. */
-export function isElementwiseOp(op: string): op is EwOpName {
-  return ['add', 'mul', 'addN', 'biasAdd', 'scale', 'relu', 'sigmoid', 'tanh', 'softplus'].includes(op);
+/** The kernel expression of a fusedElementwise node's IR expression (inputs keep their indices). */
+export function ewFromFused(e: FusedExpr): EwExpr {
+  if (e.op === 'input') return ew.input(e.index);
+  return exprForOp(e.op, e.op === 'scale' ? { value: e.value! } : {}, e.args.map(ewFromFused));
 }
 
 /**

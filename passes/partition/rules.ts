@@ -27,7 +27,7 @@ export type PartitionKind =
 /** Every op's kind. */
 export const PARTITION_RULES: { readonly [O in OpName]: PartitionKind } = {
   matmul: 'local', add: 'local', mul: 'local', addN: 'local', biasAdd: 'local', scale: 'local', relu: 'local', sigmoid: 'local',
-  tanh: 'local', softplus: 'local', softmax: 'local', sum: 'batchSum',
+  tanh: 'local', softplus: 'local', softmax: 'local', sum: 'batchSum', fusedElementwise: 'local', matmulBias: 'local',
   reshape: 'local', select0: 'local', stack0: 'local', sliceLast: 'local',
   embedding: 'local', lstm: 'local', dropout: 'random', softmaxCrossEntropy: 'batchMean',
   noiseStd: 'local', randomNormal: 'random', topk: 'local',

@@ -1,6 +1,6 @@
 /**
  * Vjp "rules" of the ops that cannot be differentiated: the gradient ops the autodiff pass itself
- * emits and the optimizer updates. Reaching one on the reverse walk means the pass was given a
+ * emits, the optimizer updates and the fused ops made after differentiation. Reaching one on the reverse walk means the pass was given a
  * graph that already contains a backward or update phase; each rule throws a message naming the
  * node and saying to differentiate the forward graph instead. (zeros and transpose are in the
  * gradient section of ops.ts but are ordinary linear ops with rules in shape.ts / dense.ts.)
@@ -13,10 +13,14 @@ type NonDiffOp =
   | 'sumRows' | 'reluGrad' | 'sigmoidGrad' | 'tanhGrad' | 'softmaxGrad' | 'scatter0' | 'padLast' | 'embeddingGrad' | 'lstmGrad'
   | 'softmaxCrossEntropyGrad' | 'noiseStdGrad' | 'scatterTopk' | 'cvSquaredGrad' | 'importanceGrad' | 'loadEstimateGrad'
   | 'moeCombineGrad' | 'expertHiddenGrad' | 'expertOutputGrad' | 'expertFfnGrad' | 'sgdUpdate' | 'adamUpdate' | 'factoredAdamUpdate'
-  | 'expertSgdUpdate' | 'expertFactoredAdamUpdate';
+  | 'expertSgdUpdate' | 'expertFactoredAdamUpdate' | 'fusedElementwise' | 'matmulBias';
 
 const refuse: VjpRule<OpName> = ({ node }) => {
   throw new Error(`${describeNode(node)}: cannot differentiate: op ${node.op} is already a gradient/update op; differentiate the forward graph`);
+};
+
+const madeAfterAutodiff: VjpRule<OpName> = ({ node }) => {
+  throw new Error(`${describeNode(node)}: cannot differentiate: ${node.op} is made by the elementwise fusion, which runs after differentiation; differentiate the unfused graph`);
 };
 
 /** Rules that throw for every gradient and optimizer op. */
@@ -26,4 +30,6 @@ export const NONDIFF_VJP: { readonly [O in NonDiffOp]: VjpRule<O> } = {
   cvSquaredGrad: refuse, importanceGrad: refuse, loadEstimateGrad: refuse, moeCombineGrad: refuse, expertHiddenGrad: refuse,
   expertOutputGrad: refuse, expertFfnGrad: refuse, sgdUpdate: refuse, adamUpdate: refuse, factoredAdamUpdate: refuse,
   expertSgdUpdate: refuse, expertFactoredAdamUpdate: refuse,
+  // Made by the elementwise fusion, which runs after differentiation (passes/fuse-elementwise.ts).
+  fusedElementwise: madeAfterAutodiff, matmulBias: madeAfterAutodiff,
 };

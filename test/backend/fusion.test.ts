@@ -1,17 +1,23 @@
 /**
- * Elementwise fusion in the lowering: a chain of elementwise ops whose intermediates feed only the
- * next op becomes one kernel (the others emit nothing), values read by more than one op or that
- * are graph outputs are not fused away, and the fused plan computes what the reference computes —
- * including when the memory planner would otherwise have reused a fused-away input's slot.
+ * Elementwise fusion on the GPU: after passes/fuse-elementwise.ts, a chain of elementwise ops
+ * whose intermediates feed only the next op is one fusedElementwise node and one kernel, values
+ * read by more than one op or that are graph outputs are not fused away, matmul + biasAdd is one
+ * matmul with the bias epilogue, and the fused plan computes what the reference interpreter
+ * computes on the UNFUSED graph.
  */
 import { expect, it } from 'vitest';
 import { lowerToWebGpu } from '../../compiler/lower/index.ts';
+import { EXECUTION_PASSES } from '../../compiler/pipeline.ts';
+import { PassManager } from '../../passes/pass.ts';
 import { GraphBuilder } from '../../ir/graph.ts';
 import { interpret } from '../../ir/interpret.ts';
 import { fromArray } from '../../ir/tensor.ts';
 import { tensorType } from '../../ir/types.ts';
 import { prepareWebGpuPlan } from '../../runtime/webgpu-executor.ts';
 import { cache, describeGpu, dev } from './gpu.ts';
+import type { Graph } from '../../ir/graph.ts';
+
+const fused = (g: Graph): Graph => new PassManager(EXECUTION_PASSES).run(g).graph;
 
 describeGpu('elementwise fusion', () => {
   it('fuses single-reader chains into one kernel and matches the reference', async () => {
@@ -28,7 +34,7 @@ describeGpu('elementwise fusion', () => {
     b.setOutput('t', t);
     b.setOutput('u', u);
     const g = b.finish();
-    const plan = lowerToWebGpu(g, dev().device.limits);
+    const plan = lowerToWebGpu(fused(g), dev().device.limits);
     const kernels = plan.steps.flatMap((st) => st.dispatches.map((d) => d.kernel.name));
     expect(kernels).toHaveLength(3); // relu(add(scale(x), y)), tanh(biasAdd(r, bias)), sigmoid(r)
     const rnd = (n: number) => Array.from({ length: n }, (_, i) => Math.sin(i * 1.7) * 2);
@@ -51,7 +57,7 @@ describeGpu('elementwise fusion', () => {
     const bias = b.addInput('bias', f32(11), 'param', { kind: 'uniform', scale: 1 });
     b.setOutput('y', b.add1('softmax', {}, [b.add1('biasAdd', {}, [b.add1('matmul', {}, [x, w]), bias])]));
     const g = b.finish();
-    const plan = lowerToWebGpu(g, dev().device.limits);
+    const plan = lowerToWebGpu(fused(g), dev().device.limits);
     expect(plan.steps.flatMap((st) => st.dispatches.map((d) => d.kernel.name))).toEqual(['matmul_bias', 'softmax']);
     const feeds = { x: fromArray('f32', [19, 7], Array.from({ length: 133 }, (_, i) => Math.cos(i))), w: fromArray('f32', [7, 11], Array.from({ length: 77 }, (_, i) => Math.sin(i))), bias: fromArray('f32', [11], Array.from({ length: 11 }, (_, i) => i / 10)) };
     const exe = await prepareWebGpuPlan(dev(), plan, cache!);

@@ -12,10 +12,11 @@ describe('compileGraph on examples/lstm-moe-lm.ts', () => {
     const g = traceModel(model);
     const passes: string[] = [];
     const { graph: h, changed, remarks } = compileGraph(g, { onAfterPass: (name) => passes.push(name) });
-    expect(passes).toEqual(['inferShapes', 'simplify+dce', 'batchExpertsOverTime', 'simplify+dce', 'fuseGatingTopk', 'fuseLinearCrossEntropy', 'dce', 'inferShapes']);
+    expect(passes).toEqual(['inferShapes', 'simplify+dce', 'batchExpertsOverTime', 'simplify+dce', 'fuseGatingTopk', 'fuseLinearCrossEntropy', 'dce', 'inferShapes', 'fuseElementwise', 'dce', 'inferShapes']);
     expect(changed).toContain('batchExpertsOverTime');
     expect(changed).toContain('fuseLinearCrossEntropy');
     expect(changed).toContain('fuseGatingTopk');
+    expect(changed).toContain('fuseElementwise');
     expect(remarks.map((r) => r.message)).toEqual(['moe0: merged 8 timestep instances into one over 256 rows']);
     const c = countOps(h);
     expect(c.gating).toBe(1);
