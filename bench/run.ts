@@ -7,8 +7,13 @@
  * sides end every timed call with a host readback; after one warm-up call each, the two sides are
  * timed alternately (so host-load drift hits both) and medians over ≥ 5 runs are reported, with
  * ratio = tfjs_ms / moec_ms. Writes bench/results/<name>.json (moe-forward, matmul; `-quick`
- * suffix with --quick) with the host load average, and prints a summary. `npm run bench -- scale`
- * runs the scale benchmark (bench/scale.ts) instead.
+ * suffix with --quick) with the host load average, and prints a summary. It also measures the
+ * adapter's FMA peak (bench/fma-peak.ts) and reports the ceiling view (issue 13 item 5): each GEMM's
+ * and the MoE layer's fraction of the peak, and the MoE layer's time against its dense-GEMM floor
+ * (its routed FLOPs at the dense matmul rate measured in the same run), written to
+ * bench/results/ceiling<suffix>.json. `--adapter vulkan|opengles` picks the adapter (default:
+ * Vulkan, GL ES as fallback); results of a non-default adapter get an `-<adapter>` suffix.
+ * `npm run bench -- scale` runs the scale benchmark (bench/scale.ts) instead.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { acquireDevice } from '../runtime/device.ts';
@@ -16,6 +21,7 @@ import { benchConfig, gflops, gitState, hostLoad, median, moeFlops, randArray, r
 import { makeMoeData, prepareMoecMatmul, prepareMoecMoe } from './moec-path.ts';
 import { initTfjs, prepareTfjsMatmul, prepareTfjsMoe } from './tfjs-path.ts';
 import { benchTrainingStep } from './train-step.ts';
+import { measureFmaPeak } from './fma-peak.ts';
 
 /** Warm-up each function, then time them alternately `runs` times; returns samples (ms) per function. */
 async function timeAlternating(fns: readonly (() => Promise<unknown>)[], runs: number, warmup: number): Promise<number[][]> {
@@ -47,15 +53,24 @@ if (process.argv[2] === 'scale') {
 }
 
 const quick = process.argv.includes('--quick');
+const adapterArg = process.argv.includes('--adapter') ? process.argv[process.argv.indexOf('--adapter') + 1] : undefined;
+if (adapterArg !== undefined && adapterArg !== 'vulkan' && adapterArg !== 'opengles') {
+  console.error(`bench: --adapter must be vulkan or opengles, got ${JSON.stringify(adapterArg)}`);
+  process.exit(2);
+}
 const git = gitState();
 const cfg = benchConfig(quick);
-const suffix = quick ? '-quick' : '';
-const dev = await acquireDevice();
+const suffix = `${quick ? '-quick' : ''}${adapterArg === 'opengles' ? '-opengles' : ''}`;
+const dev = await acquireDevice(adapterArg ? { prefer: adapterArg } : {});
 if (!dev) {
   console.error('bench: no WebGPU adapter (run `npm run setup` to install lavapipe)');
   process.exit(1);
 }
 const adapter = `${dev.info.backend}: ${dev.info.description}`;
+if (adapterArg && dev.info.backend !== adapterArg) {
+  console.error(`bench: asked for the ${adapterArg} adapter but only ${adapter} is available`);
+  process.exit(1);
+}
 const loadStart = hostLoad();
 console.log(`adapter ${adapter}\nhost ${loadStart.cpus} CPUs, loadavg ${loadStart.loadavg.join(' ')}${quick ? '\n(--quick sizes)' : ''}`);
 
@@ -153,6 +168,28 @@ const mmResult = {
 tfMm.dispose();
 const mmPath = writeResult(mmResult.name, mmResult);
 
+// ---- the ceiling: FMA peak, fractions of it, the MoE layer against its dense-GEMM floor ----
+const peak = await measureFmaPeak(dev, cfg.runs);
+const bestDense = Math.max(mmResult.moec.gflops, mmResult.tfjs.gflops); // the best dense matmul rate of this run
+const floorMs = flops.total / (bestDense * 1e6);
+const ceiling = {
+  name: `ceiling${suffix}`,
+  date: new Date().toISOString(),
+  adapter,
+  git,
+  loadavg: hostLoad().loadavg,
+  fmaPeak: peak,
+  matmul: { moecGflops: mmResult.moec.gflops, tfjsGflops: mmResult.tfjs.gflops, moecFractionOfPeak: round(mmResult.moec.gflops / peak.gflops, 3), tfjsFractionOfPeak: round(mmResult.tfjs.gflops / peak.gflops, 3) },
+  moeForward: {
+    moecGflops: moeResult.moec.gflops,
+    fractionOfPeak: round(moeResult.moec.gflops / peak.gflops, 3),
+    denseGemmFloorMs: round(floorMs, 1),
+    overFloor: round(mMs / floorMs, 2),
+    floorWhat: 'the layer\'s useful FLOPs (gating matmuls + routed expert GEMMs) at the best dense matmul rate (moec or tfjs) measured in this run',
+  },
+};
+const ceilingPath = writeResult(ceiling.name, ceiling);
+
 // ---- (4): a whole training step of the example model ----
 const train = (await benchTrainingStep(dev, cfg.runs, quick ? { T: 4, B: 4 } : {})) as {
   peakBytes: Record<string, number>;
@@ -176,10 +213,11 @@ console.log(`\nmatmul ${M}³ (median of ${cfg.runs}, readback of C included)`);
 console.log(row('moec', mmResult.moec));
 console.log(row('tfjs', mmResult.tfjs));
 console.log(`  tfjs/moec = ${mmResult.ratio}`);
+console.log(`\nceiling: FMA peak ${peak.gflops} GFLOP/s; matmul ${(100 * ceiling.matmul.moecFractionOfPeak).toFixed(1)}% of it (tfjs ${(100 * ceiling.matmul.tfjsFractionOfPeak).toFixed(1)}%); MoE forward ${(100 * ceiling.moeForward.fractionOfPeak).toFixed(1)}%, ${ceiling.moeForward.overFloor}× its dense-GEMM floor (${ceiling.moeForward.denseGemmFloorMs} ms)`);
 console.log(`\ntraining step of examples/lstm-moe-lm.ts (factored Adam, recompute experts; median of ${cfg.runs})`);
 console.log(`  webgpu ${train.webgpu.median_ms} ms (${train.webgpu.tokensPerSec} tokens/s, ${train.dispatchesPerStep} dispatches, 1 submit), cpu ${train.cpu.median_ms} ms, cpu/webgpu = ${train.ratio}`);
 console.log(`  peak bytes: recompute none ${train.peakBytes.none}, experts ${train.peakBytes.experts}, all-moe ${train.peakBytes['all-moe']}`);
 const st = train.optimizerStateBytes;
 console.log(`  optimizer state: Adam ${st.adam!.total} B (expert matrices ${st.adam!.experts} B), factored Adam ${st['factored-adam']!.total} B (expert matrices ${st['factored-adam']!.experts} B, ${(100 * train.expertStateRatio).toFixed(2)}% of Adam's)`);
-console.log(`\nloadavg at end ${mmResult.loadavg.end.join(' ')}\nwrote ${moePath}\n      ${mmPath}\n      ${trainPath}`);
+console.log(`\nloadavg at end ${mmResult.loadavg.end.join(' ')}\nwrote ${moePath}\n      ${mmPath}\n      ${ceilingPath}\n      ${trainPath}`);
 process.exit(0);

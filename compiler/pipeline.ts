@@ -40,6 +40,11 @@ export const EXECUTION_PASSES: readonly Pass[] = [fuseElementwisePass, dce, infe
 export interface CompileOptions {
   /** Called after every pass with its name, the graph and whether the pass changed the IR. */
   readonly onAfterPass?: (name: string, graph: Graph, changed: boolean) => void;
+  /**
+   * Run the execution passes too (default true). False stops before the elementwise fusion: the
+   * graph to differentiate or analyse (fused nodes have no vjp).
+   */
+  readonly execution?: boolean;
 }
 
 /**
@@ -47,6 +52,7 @@ export interface CompileOptions {
  * it and the passes' remarks (e.g. why a layer was not batched).
  */
 export function compileGraph(graph: Graph, options: CompileOptions = {}): PassRunResult {
-  const pm = new PassManager([...PIPELINE, ...EXECUTION_PASSES], options.onAfterPass ? { onAfterPass: options.onAfterPass } : {});
+  const passes = options.execution === false ? PIPELINE : [...PIPELINE, ...EXECUTION_PASSES];
+  const pm = new PassManager(passes, options.onAfterPass ? { onAfterPass: options.onAfterPass } : {});
   return pm.run(graph, createPassContext());
 }

@@ -1,0 +1,78 @@
+/**
+ * The adapter's FMA peak, the ceiling every GEMM is measured against (issue 13 item 5): a
+ * register-only kernel — each invocation runs `chains` independent vec4 fma chains for `iters`
+ * iterations on values that stay in registers, then writes one sum so nothing is dead — over
+ * enough workgroups to fill the device. Several chain counts and workgroup sizes are tried (how
+ * many independent chains hide the FMA latency is itself a property of the adapter); the best
+ * median is the peak. On lavapipe the invocations of a workgroup run as SIMD lanes of one CPU
+ * thread, so the number approximates cores × SIMD width × 2 FLOPs × clock.
+ */
+import type { DeviceContext } from '../runtime/device.ts';
+import { createBuffer } from '../runtime/gpu/buffers.ts';
+import { createPipelineCache } from '../runtime/gpu/pipelines.ts';
+import { prepareKernels } from '../runtime/gpu/run.ts';
+import type { Kernel } from '../compiler/wgsl/kernel.ts';
+import { median, round } from './common.ts';
+
+/** One tried configuration and its rate. */
+export interface FmaVariant {
+  readonly chains: number;
+  readonly workgroupSize: number;
+  readonly gflops: number;
+}
+
+/** The peak and every variant measured. */
+export interface FmaPeak {
+  readonly gflops: number;
+  readonly variants: readonly FmaVariant[];
+  readonly what: string;
+}
+
+const WORKGROUPS = 256;
+const ITERS = 2048;
+
+/** The register-only FMA kernel: `chains` vec4 accumulators per invocation. */
+function fmaKernel(chains: number, workgroupSize: number): Kernel {
+  const acc = Array.from({ length: chains }, (_, i) => i);
+  const wgsl = `@group(0) @binding(0) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(${workgroupSize})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let s = f32(gid.x) * 1e-9;
+  ${acc.map((i) => `var a${i} = vec4<f32>(s + ${i}.0);`).join('\n  ')}
+  let m = vec4<f32>(0.999999);
+  let c = vec4<f32>(1e-7);
+  for (var i = 0u; i < ${ITERS}u; i++) {
+    ${acc.map((i) => `a${i} = fma(a${i}, m, c);`).join('\n    ')}
+  }
+  out[gid.x] = ${acc.map((i) => `dot(a${i}, vec4<f32>(1.0))`).join(' + ')};
+}`;
+  return { name: 'fma_peak', wgsl, bindings: [{ name: 'out', access: 'read_write' }], workgroupSize: [workgroupSize, 1, 1], dispatch: [WORKGROUPS, 1, 1], cacheKey: `fma_peak:${chains}:${workgroupSize}` };
+}
+
+/** Measures the FMA peak of `dev` (median of `runs` per variant, best variant wins). */
+export async function measureFmaPeak(dev: DeviceContext, runs = 5): Promise<FmaPeak> {
+  const cache = createPipelineCache(dev);
+  const variants: FmaVariant[] = [];
+  for (const [chains, workgroupSize] of [[4, 64], [8, 64], [16, 64], [8, 128]] as const) {
+    const out = createBuffer(dev, WORKGROUPS * workgroupSize * 4);
+    const batch = await prepareKernels(cache, [{ kernel: fmaKernel(chains, workgroupSize), buffers: { out } }]);
+    batch.submit(1);
+    await dev.device.queue.onSubmittedWorkDone();
+    const samples: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const t0 = performance.now();
+      batch.submit(1);
+      await dev.device.queue.onSubmittedWorkDone();
+      samples.push(performance.now() - t0);
+    }
+    batch.release();
+    out.destroy();
+    const flops = WORKGROUPS * workgroupSize * ITERS * chains * 4 * 2;
+    variants.push({ chains, workgroupSize, gflops: round(flops / median(samples) / 1e6, 2) });
+  }
+  return {
+    gflops: Math.max(...variants.map((v) => v.gflops)),
+    variants,
+    what: `register-only vec4 fma chains, ${WORKGROUPS} workgroups × ${ITERS} iterations; best of ${variants.length} (chains, workgroup size) variants, median of ${runs} each`,
+  };
+}
