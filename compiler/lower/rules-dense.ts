@@ -18,7 +18,7 @@ import { lstmKernels } from '../wgsl/lstm.ts';
 import { matmulKernel } from '../wgsl/matmul.ts';
 import { sumKernels } from '../wgsl/reduce.ts';
 import { softmaxKernel } from '../wgsl/softmax.ts';
-import { dropoutKernel } from '../wgsl/random.ts';
+import { dropoutKernel, dropoutUniformData } from '../wgsl/random.ts';
 import type { LowerCtx } from './context.ts';
 
 /** A lowering rule for op O. */
@@ -118,8 +118,8 @@ export const DENSE_RULES = {
   dropout: (n, c) => {
     const shape = c.typeOf(c.input(0)).shape;
     const opts = { numel: numel(shape), cols: lastDim(shape), rate: n.params.rate, stream: n.params.stream };
-    const kernelFor = (run: { seed: number; step: number; training: boolean }) => dropoutKernel({ ...opts, seed: run.seed, step: run.step, train: run.training });
-    c.emit(kernelFor(c.run0), { x: c.input(0), out: c.output(0) }, (run) => kernelFor(run).uniformData!);
+    const at = (run: { seed: number; step: number; training: boolean }) => ({ ...opts, seed: run.seed, step: run.step, train: run.training });
+    c.emit(dropoutKernel(at(c.run0)), { x: c.input(0), out: c.output(0) }, (run) => dropoutUniformData(at(run)));
   },
   softmaxCrossEntropy: (_n, c) => {
     const [N, V] = c.typeOf(c.input(0)).shape as [number, number];

@@ -8,7 +8,8 @@
  * it is the same buffer.) A contiguous copy could also be a `copyBufferToBuffer` outside the
  * compute pass; these kernels exist so a plan can stay in one compute pass.
  */
-import { grid1d, ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
+import { grid1d, ceilDiv, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 
 /** Geometry of a strided copy (all in 32-bit elements). */
 export interface CopyOptions {
@@ -27,21 +28,23 @@ const WG = 256;
  * `width`, offsets to 0. Exact for any 32-bit dtype.
  */
 export function copyKernel(o: CopyOptions): Kernel {
-  const n = o.rows * o.width;
-  const u = uniformBlock([
-    ['count', 'u32', n],
-    ['width', 'u32', Math.max(1, o.width)],
-    ['srcOffset', 'u32', o.srcOffset ?? 0],
-    ['srcStride', 'u32', o.srcStride ?? o.width],
-    ['dstOffset', 'u32', o.dstOffset ?? 0],
-    ['dstStride', 'u32', o.dstStride ?? o.width],
-  ]);
-  const wgsl = /* wgsl */ `// strided copy (u32 words)
-${u.struct}
-@group(0) @binding(0) var<storage, read> src: array<u32>;
-@group(0) @binding(1) var<storage, read_write> dst: array<u32>;
-@group(0) @binding(2) var<uniform> params: Params;
+  const count = o.rows * o.width;
+  return COPY.kernel(grid1d(ceilDiv(count, WG)), {
+    count,
+    width: Math.max(1, o.width),
+    srcOffset: o.srcOffset ?? 0,
+    srcStride: o.srcStride ?? o.width,
+    dstOffset: o.dstOffset ?? 0,
+    dstStride: o.dstStride ?? o.width,
+  });
+}
 
+const COPY = defineProgram({
+  name: 'copy',
+  bindings: { src: { access: 'read', type: 'u32' }, dst: { access: 'read_write', type: 'u32' } },
+  uniforms: { count: 'u32', width: 'u32', srcOffset: 'u32', srcStride: 'u32', dstOffset: 'u32', dstStride: 'u32' },
+  workgroupSize: WG,
+  source: /* wgsl */ `
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
@@ -50,21 +53,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let c = i - r * params.width;
   dst[params.dstOffset + r * params.dstStride + c] = src[params.srcOffset + r * params.srcStride + c];
 }
-`;
-  return {
-    name: 'copy',
-    wgsl,
-    bindings: [
-      { name: 'src', access: 'read' },
-      { name: 'dst', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [WG, 1, 1],
-    dispatch: grid1d(ceilDiv(n, WG)),
-    cacheKey: 'copy',
-    uniformData: u.data,
-  };
-}
+`,
+});
 
 /** select0: x [T, ...rest] → x[index]; `inner` = numel(rest). Bindings src = x, dst = out. */
 export function select0Kernel(inner: number, index: number): Kernel {

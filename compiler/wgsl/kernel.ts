@@ -13,6 +13,8 @@ export type BindingAccess = 'read' | 'read_write' | 'uniform';
 export interface KernelBinding {
   readonly name: string;
   readonly access: BindingAccess;
+  /** Element type of a storage binding (kernels made with compiler/wgsl/program.ts declare it). */
+  readonly type?: string;
 }
 
 /** A compute kernel ready to be compiled and dispatched. */

@@ -9,7 +9,8 @@
  * version slow on lavapipe. The scalar layout stays available through `tiling` (vec4: false).
  * M, N, K live in the uniform, so one pipeline per (bias, relu) variant serves every shape.
  */
-import { ceilDiv, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { ceilDiv, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 
 /** Options of the matmul template. */
 export interface MatmulOptions {
@@ -67,26 +68,6 @@ export function matmulKernel(o: MatmulOptions & { readonly tiling?: MatmulTiling
     throw new Error(`matmul: bad tiling ${JSON.stringify(tl)}`);
   }
   if (V4 && (RN % 4 !== 0 || RM % 4 !== 0)) throw new Error('matmul: vec4 tiling needs rm, rn multiples of 4');
-  const u = uniformBlock([
-    ['M', 'u32', o.M],
-    ['N', 'u32', o.N],
-    ['K', 'u32', o.K],
-    ...(off ? ([['aOff', 'u32', o.aOff ?? 0], ['cOff', 'u32', o.cOff ?? 0]] as const) : []),
-  ]);
-  const bindings: KernelBinding[] = [
-    { name: 'a', access: 'read' },
-    { name: 'b', access: 'read' },
-    ...(bias ? [{ name: 'bias', access: 'read' } as const] : []),
-    { name: 'c', access: 'read_write' },
-    { name: 'params', access: 'uniform' },
-  ];
-  const decls = bindings
-    .map((b, i) =>
-      b.access === 'uniform'
-        ? `@group(0) @binding(${i}) var<uniform> params: Params;`
-        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<f32>;`,
-    )
-    .join('\n');
   const body = V4
     ? `var<workgroup> As: array<vec4<f32>, ${(TK * TM) / 4}>; // [TK][TM/4], A tile transposed
 var<workgroup> Bs: array<vec4<f32>, ${(TK * TN) / 4}>; // [TK][TN/4]
@@ -231,22 +212,23 @@ ${accumulate ? `  for (var i = 0u; i < ${RM}u; i++) {
   }
 }`;
   const variant = `${bias ? '+bias' : ''}${relu ? '+relu' : ''}${off ? '+offsets' : ''}${transA ? '+transA' : ''}${accumulate ? '+acc' : ''}`;
-  const wgsl = /* wgsl */ `// matmul${variant} tile=${TM}x${TN}x${TK} reg=${RM}x${RN}${V4 ? ' vec4' : ''}
-${u.struct}
-${decls}
-
+  const program = defineProgram({
+    name: `matmul${variant.replaceAll('+', '_')}`,
+    bindings: {
+      a: { access: 'read', type: 'f32' },
+      b: { access: 'read', type: 'f32' },
+      ...(bias ? { bias: { access: 'read', type: 'f32' } as const } : {}),
+      c: { access: 'read_write', type: 'f32' },
+    },
+    uniforms: { M: 'u32', N: 'u32', K: 'u32', ...(off ? ({ aOff: 'u32', cOff: 'u32' } as const) : {}) },
+    workgroupSize: WG,
+    source: /* wgsl */ `// tile=${TM}x${TN}x${TK} reg=${RM}x${RN}${V4 ? ' vec4' : ''}
 const TM = ${TM}u;
 const TN = ${TN}u;
 const TK = ${TK}u;
 ${body}
-`;
-  return {
-    name: `matmul${variant.replaceAll('+', '_')}`,
-    wgsl,
-    bindings,
-    workgroupSize: [WG, 1, 1],
-    dispatch: [ceilDiv(o.N, TN), ceilDiv(o.M, TM), 1],
-    cacheKey: `matmul:bias=${bias}:relu=${relu}${off ? ':off' : ''}${transA ? ':tA' : ''}${accumulate ? ':acc' : ''}:${TM}x${TN}x${TK}:${RM}x${RN}${V4 ? ':v4' : ''}`,
-    uniformData: u.data,
-  };
+`,
+  });
+  const values: Record<string, number> = { M: o.M, N: o.N, K: o.K, ...(off ? { aOff: o.aOff ?? 0, cOff: o.cOff ?? 0 } : {}) };
+  return program.kernel([ceilDiv(o.N, TN), ceilDiv(o.M, TM), 1], values as Parameters<typeof program.kernel>[1]);
 }

@@ -7,7 +7,8 @@
  * is one pipeline and the runtime can rewrite only the uniform between training steps. Grids wider
  * than 65535 workgroups fold into y; the flat element index is gid.x + gid.y·(groups.x·WG).
  */
-import { ceilDiv, grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import { ceilDiv, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram, type Program, type UniformType, type UniformValues } from './program.ts';
 import { philoxWgsl } from './philox.ts';
 
 const WG = 256;
@@ -121,37 +122,40 @@ fn scale_exact(v: f32) -> f32 {
 
 /**
  * One invocation per element i < params.numel (grid folded into y past 65535 workgroups), reading
- * `input` f32 and writing `out` f32: the kernel `name` with WGSL `body` run for each in-range i,
- * after the module-scope WGSL `helpers`. The uniform must have a `numel` field.
+ * `input` f32 and writing `out` f32: the program `name` with WGSL `body` run for each in-range i,
+ * after the module-scope WGSL `helpers`. `uniforms` must include a `numel` field.
  */
-function flatKernel(name: string, u: ReturnType<typeof uniformBlock>, numel: number, input: string, helpers: string, body: string): Kernel {
-  const wgsl = /* wgsl */ `// ${name}
-${u.struct}
-@group(0) @binding(0) var<storage, read> ${input}: array<f32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
-${helpers}
+function flatProgram<U extends Readonly<Record<string, UniformType>>>(name: string, input: string, uniforms: U, helpers: string, body: string): Program<U> {
+  return defineProgram({
+    name,
+    bindings: { [input]: { access: 'read', type: 'f32' }, out: { access: 'read_write', type: 'f32' } },
+    uniforms,
+    workgroupSize: WG,
+    source: /* wgsl */ `${helpers}
 @compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = gid.x + gid.y * (nwg.x * ${WG}u);
   if (i >= params.numel) { return; }
 ${body}
 }
-`;
-  return {
-    name,
-    wgsl,
-    bindings: [
-      { name: input, access: 'read' },
-      { name: 'out', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [WG, 1, 1],
-    dispatch: numel === 0 ? [0, 1, 1] : grid1d(ceilDiv(numel, WG)),
-    cacheKey: name,
-    uniformData: u.data,
-  };
+`,
+  });
 }
+
+/** The grid of a flat program over `numel` elements. */
+const flatGrid = (numel: number): [number, number, number] => (numel === 0 ? [0, 1, 1] : grid1d(ceilDiv(numel, WG)));
+
+/** The dropout program (static: one module for every shape, rate, seed and step). */
+const DROPOUT = flatProgram(
+  'dropout',
+  'x',
+  { numel: 'u32', cols: 'u32', seed: 'u32', stream: 'u32', step: 'u32', train: 'u32', threshold: 'u32', scale: 'f32', sHi: 'u32', sLo: 'u32', sExp: 'i32' },
+  philoxWordOnly() + EXACT_SCALE_WGSL,
+  /* wgsl */ `  let v = x[i];
+  if (params.train == 0u) { out[i] = v; return; }
+  let w = philox_word(params.seed, params.stream, params.step, i / params.cols, i % params.cols);
+  if ((w >> 8u) >= params.threshold) { out[i] = scale_exact(v); } else { out[i] = 0.0; }`,
+);
 
 /** Options of the dropout kernel: numel elements, cols = last dim (row = i / cols). */
 export interface DropoutKernelOptions {
@@ -175,26 +179,32 @@ export interface DropoutKernelOptions {
  * x = ±inf/NaN. Bindings: x f32 [numel], out f32 [numel] (written), params.
  */
 export function dropoutKernel(o: DropoutKernelOptions): Kernel {
+  return DROPOUT.kernel(flatGrid(o.numel), dropoutUniforms(o));
+}
+
+/** The dropout kernel's uniform values (per run: seed, step and mode change, the WGSL does not). */
+export function dropoutUniforms(o: DropoutKernelOptions): UniformValues<typeof DROPOUT extends Program<infer U> ? U : never> {
   if (!(o.rate >= 0 && o.rate < 1)) throw new Error(`dropout rate must be in [0, 1), got ${o.rate}`);
   const sig = f64Significand(1 / (1 - o.rate));
-  const u = uniformBlock([
-    ['numel', 'u32', o.numel],
-    ['cols', 'u32', Math.max(o.cols, 1)],
-    ['seed', 'u32', o.seed],
-    ['stream', 'u32', o.stream],
-    ['step', 'u32', o.step],
-    ['train', 'u32', o.train ? 1 : 0],
+  return {
+    numel: o.numel,
+    cols: Math.max(o.cols, 1),
+    seed: o.seed,
+    stream: o.stream,
+    step: o.step,
+    train: o.train ? 1 : 0,
     // keep ⇔ (w >> 8)·2⁻²⁴ ≥ rate ⇔ (w >> 8) ≥ ceil(rate·2²⁴) (both exact in f64).
-    ['threshold', 'u32', Math.ceil(o.rate * 2 ** 24)],
-    ['scale', 'f32', 1 / (1 - o.rate)],
-    ['sHi', 'u32', sig.hi],
-    ['sLo', 'u32', sig.lo],
-    ['sExp', 'i32', sig.exp],
-  ]);
-  return flatKernel('dropout', u, o.numel, 'x', philoxWordOnly() + EXACT_SCALE_WGSL, /* wgsl */ `  let v = x[i];
-  if (params.train == 0u) { out[i] = v; return; }
-  let w = philox_word(params.seed, params.stream, params.step, i / params.cols, i % params.cols);
-  if ((w >> 8u) >= params.threshold) { out[i] = scale_exact(v); } else { out[i] = 0.0; }`);
+    threshold: Math.ceil(o.rate * 2 ** 24),
+    scale: 1 / (1 - o.rate),
+    sHi: sig.hi,
+    sLo: sig.lo,
+    sExp: sig.exp,
+  };
+}
+
+/** The uniform block of a dropout run (for a plan's per-run uniform rewrite; no WGSL is built). */
+export function dropoutUniformData(o: DropoutKernelOptions): Uint32Array {
+  return DROPOUT.uniformData(dropoutUniforms(o))!;
 }
 
 /** Options of the noise-scale kernel. */
@@ -211,12 +221,14 @@ export interface NoiseStdKernelOptions {
  * exactly 0. Bindings: x f32 [numel], out f32 [numel] (written), params.
  */
 export function noiseStdKernel(o: NoiseStdKernelOptions): Kernel {
-  const u = uniformBlock([
-    ['numel', 'u32', o.numel],
-    ['train', 'u32', o.train ? 1 : 0],
-    ['eps', 'f32', o.eps],
-  ]);
-  const helpers = /* wgsl */ `
+  return NOISE_STD.kernel(flatGrid(o.numel), { numel: o.numel, train: o.train ? 1 : 0, eps: o.eps });
+}
+
+const NOISE_STD = flatProgram(
+  'noise_std',
+  'x',
+  { numel: 'u32', train: 'u32', eps: 'f32' },
+  /* wgsl */ `
 // log(1 + t) for t in [0, 1] to a few ulp relative, also for tiny t: 2·atanh(s), s = t/(2 + t) ≤ 1/3,
 // by its odd series (WGSL's log has only 2⁻²¹ absolute accuracy near 1, too coarse for tiny t).
 fn log1p_small(t: f32) -> f32 {
@@ -226,11 +238,11 @@ fn log1p_small(t: f32) -> f32 {
     s2 * (1.0 / 13.0 + s2 * (1.0 / 15.0 + s2 * (1.0 / 17.0 + s2 / 19.0))))))));
   return 2.0 * s * p;
 }
-`;
-  return flatKernel('noise_std', u, o.numel, 'x', helpers, /* wgsl */ `  if (params.train == 0u) { out[i] = 0.0; return; }
+`,
+  /* wgsl */ `  if (params.train == 0u) { out[i] = 0.0; return; }
   let v = x[i];
-  out[i] = max(v, 0.0) + log1p_small(exp(-abs(v))) + params.eps;`);
-}
+  out[i] = max(v, 0.0) + log1p_small(exp(-abs(v))) + params.eps;`,
+);
 
 /** Options of the standard-normal kernel: a rows×cols block whose first row is rowOffset. */
 export interface RandomNormalKernelOptions {
@@ -249,14 +261,14 @@ export interface RandomNormalKernelOptions {
  */
 export function randomNormalKernel(o: RandomNormalKernelOptions): Kernel {
   const numel = o.rows * o.cols;
-  const u = uniformBlock([
-    ['numel', 'u32', numel],
-    ['cols', 'u32', Math.max(o.cols, 1)],
-    ['seed', 'u32', o.seed],
-    ['stream', 'u32', o.stream],
-    ['step', 'u32', o.step],
-    ['rowOffset', 'u32', o.rowOffset],
-  ]);
-  return flatKernel('random_normal', u, numel, 'normTables', philoxWgsl('normTables'), /* wgsl */ `  let row = i / params.cols + params.rowOffset;
-  out[i] = normal_from_word(philox_word(params.seed, params.stream, params.step, row, i % params.cols));`);
+  return RANDOM_NORMAL.kernel(flatGrid(numel), { numel, cols: Math.max(o.cols, 1), seed: o.seed, stream: o.stream, step: o.step, rowOffset: o.rowOffset });
 }
+
+const RANDOM_NORMAL = flatProgram(
+  'random_normal',
+  'normTables',
+  { numel: 'u32', cols: 'u32', seed: 'u32', stream: 'u32', step: 'u32', rowOffset: 'u32' },
+  philoxWgsl('normTables'),
+  /* wgsl */ `  let row = i / params.cols + params.rowOffset;
+  out[i] = normal_from_word(philox_word(params.seed, params.stream, params.step, row, i % params.cols));`,
+);

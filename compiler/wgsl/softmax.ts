@@ -7,7 +7,8 @@
  * one pipeline for every shape. Also exports the row max / sum-of-exp WGSL fragment that
  * cross-entropy.ts reuses.
  */
-import { grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import { grid1d, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 import { workgroupReduce } from './reduce-snippets.ts';
 
 /** Workgroup size of the row kernels (softmax, cross-entropy rows). */
@@ -35,18 +36,12 @@ fn row_sumexp(base: u32, cols: u32, m: f32, lid: u32) -> f32 {
 }
 `;
 
-/** Softmax over the last dim of x [rows, cols]. Bindings: `x` (read), `out` (read_write), `params`. */
-export function softmaxKernel(o: { readonly rows: number; readonly cols: number }): Kernel {
-  const u = uniformBlock([
-    ['rows', 'u32', o.rows],
-    ['cols', 'u32', o.cols],
-  ]);
-  const wgsl = /* wgsl */ `// row softmax
-${u.struct}
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
-${ROW_REDUCE_WGSL}
+const SOFTMAX = defineProgram({
+  name: 'softmax',
+  bindings: { x: { access: 'read', type: 'f32' }, out: { access: 'read_write', type: 'f32' } },
+  uniforms: { rows: 'u32', cols: 'u32' },
+  workgroupSize: ROW_WG,
+  source: /* wgsl */ `${ROW_REDUCE_WGSL}
 @compute @workgroup_size(${ROW_WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = wid.y * nwg.x + wid.x;
@@ -61,18 +56,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     out[base + j] = select(exp(v - m), 1.0, v == m) * inv;
   }
 }
-`;
-  return {
-    name: 'softmax',
-    wgsl,
-    bindings: [
-      { name: 'x', access: 'read' },
-      { name: 'out', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [ROW_WG, 1, 1],
-    dispatch: o.rows === 0 ? [0, 1, 1] : grid1d(o.rows),
-    cacheKey: 'softmax',
-    uniformData: u.data,
-  };
+`,
+});
+
+/** Softmax over the last dim of x [rows, cols]. Bindings: `x` (read), `out` (read_write), `params`. */
+export function softmaxKernel(o: { readonly rows: number; readonly cols: number }): Kernel {
+  return SOFTMAX.kernel(o.rows === 0 ? [0, 1, 1] : grid1d(o.rows), { rows: o.rows, cols: o.cols });
 }

@@ -1,0 +1,102 @@
+/**
+ * The kernel-definition API (in the spirit of tfjs-webgpu's program classes): a kernel template
+ * declares its storage bindings once — name, access and element type — and its uniforms as typed
+ * fields; `defineProgram` generates the WGSL declarations (bindings in declaration order, then the
+ * `params` uniform struct and binding) in front of the template's source, derives the cache key
+ * from the generated module itself, and returns a `Program`: the static part, built once per
+ * template variant. Per-run values never rebuild WGSL: `program.uniformData(values)` packs a
+ * uniform block, `program.kernel(grid, values)` makes the `Kernel` the plan dispatches. Templates
+ * written before this API return `Kernel`s directly; both kinds run through the same executors.
+ */
+import { packUniforms, paramsStruct, type Kernel, type KernelBinding } from './kernel.ts';
+
+/** Element type of a storage binding (the WGSL array element). */
+export type ElementType = 'f32' | 'i32' | 'u32' | 'vec4<f32>' | 'vec4<i32>' | 'vec4<u32>' | 'atomic<u32>' | 'atomic<i32>';
+
+/** One storage binding of a program. */
+export interface BindingDecl {
+  readonly access: 'read' | 'read_write';
+  readonly type: ElementType;
+}
+
+/** A uniform field's WGSL scalar type. */
+export type UniformType = 'u32' | 'i32' | 'f32';
+
+/** Values of a program's uniform fields, by name. */
+export type UniformValues<U extends Readonly<Record<string, UniformType>>> = { readonly [K in keyof U]: number };
+
+/** What a template declares. */
+export interface ProgramSpec<B extends Readonly<Record<string, BindingDecl>>, U extends Readonly<Record<string, UniformType>>> {
+  /** Human-readable name (error messages, plan printing, profiles). */
+  readonly name: string;
+  /** Storage bindings in binding-index order (object key order). */
+  readonly bindings: B;
+  /** Uniform fields in struct order; read in WGSL as `params.<name>`. */
+  readonly uniforms?: U;
+  readonly workgroupSize: number | readonly [number, number, number];
+  /** The module after the declarations: constants, workgroup variables, helpers and `fn main`. */
+  readonly source: string;
+}
+
+/** A compiled-once kernel template variant; per-run values only pack uniforms. */
+export interface Program<U extends Readonly<Record<string, UniformType>>> {
+  readonly name: string;
+  readonly wgsl: string;
+  readonly bindings: readonly KernelBinding[];
+  readonly workgroupSize: readonly [number, number, number];
+  /** `name#<hash of the WGSL>`: equal keys mean equal modules. */
+  readonly cacheKey: string;
+  /** The uniform block for these values (16-byte padded), or undefined without uniforms. */
+  uniformData(values: UniformValues<U>): Uint32Array | undefined;
+  /** A dispatchable kernel with this grid and uniform values. */
+  kernel(dispatch: readonly [number, number, number], values?: UniformValues<U>): Kernel;
+}
+
+/** FNV-1a over the UTF-16 code units, as 8 hex digits (a cache key, not a security hash). */
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
+
+/** Builds a program: generated declarations + the template's source. */
+export function defineProgram<B extends Readonly<Record<string, BindingDecl>>, U extends Readonly<Record<string, UniformType>> = Record<never, UniformType>>(
+  spec: ProgramSpec<B, U>,
+): Program<U> {
+  const names = Object.keys(spec.bindings);
+  if (names.includes('params')) throw new Error(`${spec.name}: 'params' is the uniform binding's name; rename the storage binding`);
+  const fields = Object.entries(spec.uniforms ?? {}) as [string, UniformType][];
+  const bindings: KernelBinding[] = [
+    ...names.map((name) => ({ name, access: spec.bindings[name]!.access, type: spec.bindings[name]!.type })),
+    ...(fields.length > 0 ? [{ name: 'params', access: 'uniform' as const }] : []),
+  ];
+  const decls = names.map((name, i) => `@group(0) @binding(${i}) var<storage, ${spec.bindings[name]!.access}> ${name}: array<${spec.bindings[name]!.type}>;`);
+  const header = fields.length > 0 ? [paramsStruct(fields), ...decls, `@group(0) @binding(${names.length}) var<uniform> params: Params;`] : decls;
+  const wgsl = `// ${spec.name}\n${header.join('\n')}\n${spec.source}`;
+  const ws = typeof spec.workgroupSize === 'number' ? ([spec.workgroupSize, 1, 1] as const) : spec.workgroupSize;
+  const cacheKey = `${spec.name}#${fnv1a(wgsl)}`;
+  const uniformData = (values: UniformValues<U>): Uint32Array | undefined => {
+    if (fields.length === 0) return undefined;
+    return packUniforms(
+      fields.map(([n, t]) => {
+        const v = (values as Record<string, number>)[n];
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${spec.name}: uniform '${n}' needs a finite number, got ${String(v)}`);
+        if (t !== 'f32' && !Number.isInteger(v)) throw new Error(`${spec.name}: uniform '${n}' is ${t}, got ${v}`);
+        return t === 'f32' ? { f32: v } : v;
+      }),
+    );
+  };
+  return {
+    name: spec.name,
+    wgsl,
+    bindings,
+    workgroupSize: ws,
+    cacheKey,
+    uniformData,
+    kernel(dispatch, values) {
+      if (fields.length > 0 && values === undefined) throw new Error(`${spec.name}: uniform values required (${fields.map(([n]) => n).join(', ')})`);
+      const data = values === undefined ? undefined : uniformData(values);
+      return { name: spec.name, wgsl, bindings, workgroupSize: ws, dispatch, cacheKey, ...(data ? { uniformData: data } : {}) };
+    },
+  };
+}
