@@ -12,7 +12,8 @@
  */
 import type { FusedExpr } from '../../ir/fused-expr.ts';
 import type { ElementwiseOp } from '../../ir/ops.ts';
-import { grid1d, ceilDiv, uniformBlock, type Kernel, type KernelBinding, type UniformField } from './kernel.ts';
+import { grid1d, ceilDiv, type Kernel } from './kernel.ts';
+import { defineProgram, type BindingDecl, type UniformType } from './program.ts';
 
 /** A node of a fused elementwise expression. All values are f32 and have the output's shape,
  * except a `biasAdd` bias, which is an input of C elements indexed by the column (i mod C). */
@@ -213,13 +214,6 @@ export function elementwiseKernel(o: ElementwiseOptions): Kernel {
   const cols = o.cols ?? 1;
   if (usesBias && !(cols >= 1 && o.numel % cols === 0)) throw new Error(`elementwiseKernel: ${o.numel} elements are not rows of ${cols}`);
 
-  const fields: UniformField[] = [
-    ['numel', 'u32', o.numel],
-    ['cols', 'u32', cols],
-    ...scales.map((e, j): UniformField => ['s' + j, 'f32', (e as { value: number }).value]),
-  ];
-  const u = uniformBlock(fields);
-
   // Expression body: one `let` per distinct node.
   const names = new Map<EwExpr, string>();
   const lines: string[] = [];
@@ -257,22 +251,22 @@ export function elementwiseKernel(o: ElementwiseOptions): Kernel {
     lines.push(`  let ${v} = ${rhs};`);
   });
 
-  const bindings: KernelBinding[] = [
-    ...Array.from({ length: numInputs }, (_, k): KernelBinding => ({ name: `in${k}`, access: 'read' })),
-    ...o.outputs.map((_, j): KernelBinding => ({ name: `out${j}`, access: 'read_write' })),
-    { name: 'params', access: 'uniform' },
-  ];
-  const decls = bindings
-    .map((b, i) =>
-      b.access === 'uniform'
-        ? `@group(0) @binding(${i}) var<uniform> params: Params;`
-        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<f32>;`,
-    )
-    .join('\n');
   const key = exprKey(o.outputs);
-  const wgsl = /* wgsl */ `// elementwise: ${key}
-${u.struct}
-${decls}
+  const uniforms: Record<string, UniformType> = { numel: 'u32', cols: 'u32' };
+  const values: Record<string, number> = { numel: o.numel, cols };
+  scales.forEach((e, j) => {
+    uniforms[`s${j}`] = 'f32';
+    values[`s${j}`] = (e as { value: number }).value;
+  });
+  const bindings: Record<string, BindingDecl> = {};
+  for (let k = 0; k < numInputs; k++) bindings[`in${k}`] = { access: 'read', type: 'f32' };
+  o.outputs.forEach((_, j) => (bindings[`out${j}`] = { access: 'read_write', type: 'f32' }));
+  const program = defineProgram({
+    name: `elementwise[${o.outputs.map((e) => e.op).join(',')}]`,
+    bindings,
+    uniforms,
+    workgroupSize: WG,
+    source: /* wgsl */ `// ${key}
 ${EW_HELPERS_WGSL}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -281,14 +275,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 ${lines.join('\n')}
 ${o.outputs.map((e, j) => `  out${j}[i] = ${names.get(e)!};`).join('\n')}
 }
-`;
-  return {
-    name: `elementwise[${o.outputs.map((e) => e.op).join(',')}]`,
-    wgsl,
-    bindings,
-    workgroupSize: [WG, 1, 1],
-    dispatch: grid1d(ceilDiv(o.numel, WG)),
-    cacheKey: `elementwise:${numInputs}:${key}`,
-    uniformData: u.data,
-  };
+`,
+  });
+  return program.kernel(grid1d(ceilDiv(o.numel, WG)), values);
 }
