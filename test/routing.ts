@@ -25,12 +25,13 @@ function mulberry(seed: number): () => number {
 }
 
 /**
- * Overwrites every gate-weight parameter (name ending in .wg, .wn, .wg2, .wn2) in place with
+ * Overwrites every gate-weight parameter (name ending in .wg, .wn, .wg2, .wn2; not optimizer state) in place with
  * uniform values in ±scale (seeded); returns the names changed. Throws when there is none, so a
  * renamed parameter cannot silently turn the test back into a zero-gate one.
  */
 export function randomizeGates(params: Record<string, Tensor>, seed: number, scale = 0.5): string[] {
-  const names = Object.keys(params).filter((n) => GATE_SUFFIXES.some((s) => n.endsWith(s)) && !n.includes('/'));
+  // Optimizer state is named `opt.m:<param>` etc.: only the parameters themselves are gate weights.
+  const names = Object.keys(params).filter((n) => GATE_SUFFIXES.some((s) => n.endsWith(s)) && !/[:/]/.test(n));
   if (names.length === 0) throw new Error(`randomizeGates: no gate-weight parameter among ${Object.keys(params).join(', ')}`);
   names.forEach((name, j) => {
     const r = mulberry(seed * 7919 + j);
