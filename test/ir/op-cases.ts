@@ -20,8 +20,22 @@ export function bareNode<O extends OpName>(op: O, params: OpParams[O]): Node<O> 
   return { id: 0, op, params, inputs: [], outputs: [] };
 }
 
+/** The routing the expert-op cases share: their sourceRow, position and offsets are moeDispatch(indices) of these. */
+export interface CaseRouting {
+  readonly indices: Tensor;
+  readonly n: number;
+  readonly sourceRow: Tensor;
+  readonly position: Tensor;
+  readonly offsets: Tensor;
+}
+
 /** Every op's case for one seed (sizes and values random in the seed). */
 export function opCases(seed: number): { [O in OpName]: OpCase<O> } {
+  return opCasesWithRouting(seed).cases;
+}
+
+/** opCases and the routing its expert ops share. */
+export function opCasesWithRouting(seed: number): { cases: { [O in OpName]: OpCase<O> }; routing: CaseRouting } {
   const u = uniform01(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(u() * (hi - lo + 1));
   const F = (shape: number[], lo = -1, hi = 1): Tensor => fromArray('f32', shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => lo + (hi - lo) * u()));
@@ -66,7 +80,8 @@ export function opCases(seed: number): { [O in OpName]: OpCase<O> } {
   const lidx = I([hN, hk1, hk2], [1, 3, 0, 2, 2, 1, 3, 0]);
   const lstmIns = () => [F([T, B, D]), F([D, 4 * H]), F([H, 4 * H]), F([4 * H]), F([B, H]), F([B, H])];
 
-  return {
+  const routing: CaseRouting = { indices: I([R, k], idx), n, sourceRow: src, position: pos, offsets: off };
+  const cases: { [O in OpName]: OpCase<O> } = {
     matmul: [{}, [F([M, K]), F([K, N])]],
     add: [{}, [F(shp), F(shp)]],
     mul: [{}, [F(shp), F(shp)]],
@@ -147,4 +162,5 @@ export function opCases(seed: number): { [O in OpName]: OpCase<O> } {
     shardRows: [{ rowBlock: 2, rowStride: 4, shardOffset: 2 }, [F([8, 3])]],
     padShardRows: [{ rowBlock: 2, rowStride: 4, shardOffset: 2, rows: 8 }, [F([4, 3])]],
   };
+  return { cases, routing };
 }
