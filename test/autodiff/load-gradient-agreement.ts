@@ -7,7 +7,7 @@
  * Returns per parameter the cosine similarity and ‖used − fd‖/‖fd‖ over the entries where the
  * perturbation does not change a selection (the rest are counted as skipped).
  */
-import { GraphBuilder } from '../../ir/graph.ts';
+import { GraphBuilder, type Graph } from '../../ir/graph.ts';
 import { interpret, interpretValues, type RunContext } from '../../ir/interpret.ts';
 import { fromArray, type Tensor } from '../../ir/tensor.ts';
 import { differentiate, gradName } from '../../passes/autodiff.ts';
@@ -70,6 +70,44 @@ export function loadGradGraph(c: LoadGradCase) {
 /** Used (autodiff) vs finite-difference gradient of the case's loss for wup, wg and wn. */
 export function measureAgreement(c: LoadGradCase, h = 1e-6): Record<'wup' | 'wg' | 'wn', Agreement> {
   const { graph, feeds } = loadGradGraph(c);
+  return agreement(graph, feeds, ['wup', 'wg', 'wn'], h) as Record<'wup' | 'wg' | 'wn', Agreement>;
+}
+
+/**
+ * The balanced layer's losses (paper App. F): x = u·Wup, balancedGating(x, Wg, thresholds) in
+ * training, loss = Σ gates ⊙ R (a stand-in for the task loss through the gates) + (wThr/N)·
+ * balancedThresholdLoss(logits, thresholds, indices). Returns the agreement for Wup, Wg and the
+ * thresholds.
+ */
+export function measureBalancedAgreement(seed: number, N = 16, D = 6, n = 4, k = 1, wThr = 1, h = 1e-6): Record<'wup' | 'wg' | 'thresholds', Agreement> {
+  const b = new GraphBuilder();
+  const f32 = (shape: number[]) => ({ dtype: 'f32' as const, shape });
+  const Din = 5;
+  const u = b.addInput('u', f32([N, Din]), 'input');
+  const rr = b.addInput('R', f32([N, n]), 'input');
+  const wup = b.addInput('wup', f32([Din, D]), 'param', { kind: 'zeros' });
+  const wg = b.addInput('wg', f32([D, n]), 'param', { kind: 'zeros' });
+  const thr = b.addInput('thresholds', f32([n]), 'param', { kind: 'zeros' });
+  const x = b.add1('matmul', {}, [u, wup]);
+  const [idx, gates, logits] = b.addNode('balancedGating', { n, k, m: (k * N) / n }, [x, wg, thr]);
+  const task = b.add1('sum', {}, [b.add1('mul', {}, [gates!, rr])]);
+  const thrLoss = b.add1('scale', { value: wThr / N }, [b.add1('balancedThresholdLoss', {}, [logits!, thr, idx!])]);
+  b.setOutput('loss', b.add1('add', {}, [task, thrLoss]));
+  const graph = b.finish();
+  const u01 = uniform01(seed);
+  const randoms = (cnt: number, lo = -1, hi = 1) => Array.from({ length: cnt }, () => lo + (hi - lo) * u01());
+  const feeds: Record<string, Tensor> = {
+    u: fromArray('f32', [N, Din], randoms(N * Din), 'f64'),
+    R: fromArray('f32', [N, n], randoms(N * n), 'f64'),
+    wup: fromArray('f32', [Din, D], randoms(Din * D, -0.6, 0.6), 'f64'),
+    wg: fromArray('f32', [D, n], randoms(D * n, -0.8, 0.8), 'f64'),
+    thresholds: fromArray('f32', [n], randoms(n, -0.3, 0.3), 'f64'),
+  };
+  return agreement(graph, feeds, ['wup', 'wg', 'thresholds'], h) as Record<'wup' | 'wg' | 'thresholds', Agreement>;
+}
+
+/** Cosine and relative norm of the autodiff gradient vs central FD for each named parameter. */
+export function agreement(graph: Graph, feeds: Record<string, Tensor>, names: readonly string[], h = 1e-6): Record<string, Agreement> {
   const ctx: RunContext = { seed: 7, step: 1, training: true, precision: 'f64' };
   const grads = interpret(differentiate(graph), feeds, ctx);
   const lossId = graph.outputs.find((o) => o.name === 'loss')!.value;
@@ -79,8 +117,8 @@ export function measureAgreement(c: LoadGradCase, h = 1e-6): Record<'wup' | 'wg'
     return parts.join('|');
   };
   const base = sig(interpretValues(graph, feeds, ctx));
-  const out = {} as Record<'wup' | 'wg' | 'wn', Agreement>;
-  for (const name of ['wup', 'wg', 'wn'] as const) {
+  const out: Record<string, Agreement> = {};
+  for (const name of names) {
     const p = feeds[name]!;
     const used = grads[gradName(name)]!.data;
     let dot = 0;
@@ -110,7 +148,7 @@ export function measureAgreement(c: LoadGradCase, h = 1e-6): Record<'wup' | 'wg'
       nd += (a - fd) * (a - fd);
       checked++;
     }
-    out[name] = { cosine: dot / Math.sqrt(nu * nf), relNorm: Math.sqrt(nd / nf), checked, skipped };
+    out[name] = { cosine: nu === 0 || nf === 0 ? 0 : dot / Math.sqrt(nu * nf), relNorm: Math.sqrt(nd / nf), checked, skipped };
   }
   return out;
 }
