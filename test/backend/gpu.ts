@@ -1,7 +1,8 @@
 /**
  * Shared setup of the WebGPU kernel tests: acquires one device per test file (Vulkan/lavapipe,
  * else GL ES, else none) and a pipeline cache, exposes `describeGpu` which skips when there is no
- * adapter — except under CI=true, where a missing adapter fails the suite by throwing here — and
+ * adapter — except when CI is truthy (test/env.ts: true/1/yes/on), where a missing adapter fails
+ * the suite by throwing here — and
  * small helpers: seeded random arrays, upload/readback shorthands and a tolerance check relative to
  * the magnitude of the expected values.
  */
@@ -10,11 +11,12 @@ import { acquireDevice, type DeviceContext } from '../../runtime/device.ts';
 import { createPipelineCache, type PipelineCache } from '../../runtime/gpu/pipelines.ts';
 import { runKernels, type KernelStep } from '../../runtime/gpu/run.ts';
 import { createBuffer, uploadBuffer, type HostArray } from '../../runtime/gpu/buffers.ts';
+import { hardwareRequired } from '../env.ts';
 
-/** The device of this test file, or null when no adapter exists (never null under CI=true). */
+/** The device of this test file, or null when no adapter exists (never null when CI is truthy). */
 export const gpu: DeviceContext | null = await acquireDevice();
-if (!gpu && process.env.CI === 'true') {
-  throw new Error('CI=true but no WebGPU adapter was found (Vulkan and GL ES both failed): backend tests cannot be skipped in CI');
+if (!gpu && hardwareRequired()) {
+  throw new Error(`CI=${process.env.CI} but no WebGPU adapter was found (Vulkan and GL ES both failed): backend tests cannot be skipped in CI; run scripts/setup.sh or unset CI`);
 }
 
 /** Pipeline cache of this test file's device. */

@@ -5,7 +5,8 @@
  * at 64×64 experts over many row blocks with skewed routing (reference, bit-identical reruns); the
  * hierarchical example model
  * (same loss, same expert ids per row, identical hard loads in evaluation); and a 64×64 bank of
- * 4096 tiny experts (hidden 8, width 16) that compiles and runs one forward pass.
+ * 4096 tiny experts (hidden 8, width 16) that compiles and runs one forward pass. Both model
+ * tests use random non-zero gate weights (primary and secondary) and assert non-trivial routing.
  */
 import { expect, it } from 'vitest';
 import { compileGraph } from '../../compiler/pipeline.ts';
@@ -19,6 +20,7 @@ import model from '../../examples/hierarchical-moe-lm.ts';
 import { cache, describeGpu, dev, randArray, rng } from './gpu.ts';
 import { checkPlan, outputBits, preparePlan, tensor } from './train-plan.ts';
 import { statsBlocks } from '../../compiler/wgsl/moe-stats.ts';
+import { expectNontrivialRouting, expertsWithLoad, randomizeGates } from '../routing.ts';
 
 /** Primary selections: k1 distinct groups per row and normalised gates. */
 function primary(r: () => number, N: number, a: number, k1: number): { pi: number[]; pg: number[] } {
@@ -153,6 +155,8 @@ describeGpu('hierarchical example model on WebGPU', () => {
     const loss = Number(want.loss!.data[0]);
     expect(Math.abs(Number(got.loss!.data[0]) - loss) / Math.abs(loss)).toBeLessThan(1e-4);
     expect(Array.from(got['moe0.indices']!.data)).toEqual(Array.from(want['moe0.indices']!.data));
+    // secondary indices [N, k1·k2] of global expert ids over 4×8 experts.
+    expectNontrivialRouting(want['moe0.indices']!.data, 4, 8, 8);
     if (!training) expect(Array.from(got['moe0.load']!.data)).toEqual(Array.from(want['moe0.load']!.data));
     for (const name of ['moe0.importance', 'moe0.load', 'moe0.cvLoad', 'moe0.cvImportance']) {
       const w = want[name]!.data;
@@ -167,19 +171,31 @@ describeGpu('hierarchical example model on WebGPU', () => {
     const g = compileGraph(traceModel(model, { T: 4, B: 8, vocab: 64, width: 16, groups: 64, perGroup: 64, k1: 2, k2: 2, expertHidden: 8 })).graph;
     expect(g.nodes.filter((n) => n.op === 'gating').length).toBe(1);
     const p = initParams(g, 2);
+    randomizeGates(p, 2);
     const d = syntheticFeeds(g, 2);
     const t0 = performance.now();
     const plan = lowerToWebGpu(g, dev().device.limits);
     const exe = await prepareWebGpuPlan(dev(), plan, cache!);
     exe.setParams(p);
-    const ctx = { seed: 1, step: 0, training: true };
-    const got = await exe.run(d, ctx);
-    const t1 = performance.now();
-    const want = interpret(g, { ...p, ...d }, ctx);
-    const loss = Number(want.loss!.data[0]);
-    expect(Number.isFinite(Number(got.loss!.data[0]))).toBe(true);
-    expect(Math.abs(Number(got.loss!.data[0]) - loss) / Math.abs(loss)).toBeLessThan(1e-4);
-    expect(got['moe0.load']!.data.length).toBe(4096);
+    let t1 = 0;
+    // Evaluation too: with zero gates and no noise every row would pick the same experts.
+    for (const training of [true, false]) {
+      const ctx = { seed: 1, step: 0, training };
+      const got = await exe.run(d, ctx);
+      if (!t1) t1 = performance.now();
+      const want = interpret(g, { ...p, ...d }, ctx);
+      const loss = Number(want.loss!.data[0]);
+      expect(Number.isFinite(Number(got.loss!.data[0]))).toBe(true);
+      expect(Math.abs(Number(got.loss!.data[0]) - loss) / Math.abs(loss)).toBeLessThan(1e-4);
+      expect(got['moe0.load']!.data.length).toBe(4096);
+      // 32 rows × k1·k2 = 4 picks: most of the 128 picks must land on different experts.
+      expect(expertsWithLoad(want['moe0.load']!.data), `experts with load (training=${training})`).toBeGreaterThanOrEqual(40);
+      for (const name of ['moe0.load', 'moe0.importance']) {
+        const w = want[name]!.data;
+        const scale = Math.max(1e-3, ...Array.from(w, (v) => Math.abs(v)));
+        for (let i = 0; i < w.length; i++) expect(Math.abs(got[name]!.data[i]! - w[i]!) / scale, `${name}[${i}]`).toBeLessThan(2e-4);
+      }
+    }
     console.log(`64x64 hierarchical bank: lower+prepare+first run ${(t1 - t0).toFixed(0)} ms, peak ${plan.memory?.peakBytes} bytes`);
     exe.destroy();
   });

@@ -2,7 +2,9 @@
  * The whole example model on WebGPU: compiled, lowered, executed by the WebGPU executor in one
  * submit, against the reference interpreter on the same parameters, batch and seed — the loss
  * within 1e-4 relative, the same expert selection for every row, the same loads in eval mode
- * (hard counts, exact), and every other output close. Also: a bad token id is reported with the
+ * (hard counts, exact), and every other output close. The gate weights are random and non-zero
+ * (the paper's zero init would route every row to experts 0..k−1) and the test asserts the
+ * routing is non-trivial: more than k experts used, different expert sets across rows. Also: a bad token id is reported with the
  * node that read it, not silently zeroed.
  */
 import { expect, it } from 'vitest';
@@ -15,6 +17,7 @@ import { syntheticFeeds } from '../../runtime/synthetic-feeds.ts';
 import { prepareWebGpuPlan } from '../../runtime/webgpu-executor.ts';
 import model from '../../examples/lstm-moe-lm.ts';
 import { cache, describeGpu, dev } from './gpu.ts';
+import { expectNontrivialRouting, randomizeGates } from '../routing.ts';
 
 describeGpu('example model on WebGPU', () => {
   // Expose the gating indices so expert selection can be compared row by row.
@@ -24,6 +27,7 @@ describeGpu('example model on WebGPU', () => {
   b.setOutput('moe0.indices', gatingNode.outputs[0]!);
   const graph = b.finish();
   const params = initParams(graph, 11);
+  randomizeGates(params, 11);
   const data = syntheticFeeds(graph, 11);
 
   it.each([true, false])('matches the reference (training=%s)', async (training) => {
@@ -35,6 +39,7 @@ describeGpu('example model on WebGPU', () => {
     const loss = Number(want.loss!.data[0]);
     expect(Math.abs(Number(got.loss!.data[0]) - loss) / Math.abs(loss)).toBeLessThan(1e-4);
     expect(Array.from(got['moe0.indices']!.data)).toEqual(Array.from(want['moe0.indices']!.data));
+    expectNontrivialRouting(want['moe0.indices']!.data, 2, 5, 8);
     if (!training) expect(Array.from(got['moe0.load']!.data)).toEqual(Array.from(want['moe0.load']!.data));
     for (const name of Object.keys(want)) {
       const g = got[name]!.data;

@@ -23,8 +23,12 @@ describe('evaluateGating', () => {
     // load [1,1,2]: mean 4/3, var 2/9 → CV² = (2/9)/(16/9) = 1/8
     expect(r.cvLoad).toBeCloseTo(1 / 8, 9);
     expect(r.loadLoss).toBeCloseTo(2 / 8, 9);
-    expect(r.importanceLoss).toBeCloseTo(0.5 * r.cvImportance, 15);
-    expect(r.loss).toBeCloseTo(r.importanceLoss + r.loadLoss, 15);
+    // importance [1 − b, a, 1 − a + b] sums to 2: mean 2/3, CV² = mean of squares / (4/9) − 1.
+    const imp = [1 - b, a, 1 - a + b];
+    const cvImp = imp.reduce((s, v) => s + v * v, 0) / 3 / (4 / 9) - 1;
+    expect(r.cvImportance).toBeCloseTo(cvImp, 9);
+    expect(r.importanceLoss).toBeCloseTo(0.5 * cvImp, 9);
+    expect(r.loss).toBeCloseTo(0.5 * cvImp + 2 / 8, 9);
   });
 
   it('explicit noise is added as noise·(softplus(x·wNoise) + eps) in training', () => {

@@ -1,16 +1,16 @@
 /**
  * Tests of the reference interpreter: a dense graph by hand, f32 vs f64 storage, feed and node errors,
  * deterministic initParams, dropout rows, fused gating equal to the unfused chain bit for bit, and a
- * whole MoE layer.
+ * whole MoE layer against the same layer written out from the paper's equations in the test (not
+ * the ir/reference functions the interpreter calls).
  */
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder, type Graph } from '../../ir/graph.ts';
 import { evalNode, fnv1a, initParams, interpret, interpretValues } from '../../ir/interpret.ts';
 import { fromArray, type Tensor } from '../../ir/tensor.ts';
 import { tensorType } from '../../ir/types.ts';
-import { evaluateGating } from '../../ir/reference/gating-api.ts';
-import { combine, dispatch, expertFfn } from '../../ir/reference/dispatch.ts';
-import { uniformDraw } from '../../ir/rng.ts';
+import { normalDraw, uniformDraw } from '../../ir/rng.ts';
+import { phi } from '../stats/independent.ts';
 
 const f32 = (shape: number[]) => tensorType('f32', shape);
 const i32 = (shape: number[]) => tensorType('i32', shape);
@@ -176,12 +176,15 @@ describe('fused gating equals its unfused composition', () => {
 });
 
 describe('a whole MoE layer through the interpreter', () => {
-  it('matches the reference functions composed by hand, and the losses of evaluateGating', () => {
-    const N = 6;
+  // Independent of ir/reference: the layer written out from the paper's equations in f64 loops
+  // (Eq. 3-5 gating with the Philox-keyed normal draws, softmax over the k kept logits, relu
+  // expert FFNs, Eq. 6 importance, Eq. 8-10 load with an independent Φ, CV² = var/(mean²+1e-10)).
+  it('matches the layer computed from the equations (outputs, selection, importance, load, CV²)', () => {
+    const N = 8;
     const D = 3;
-    const n = 4;
+    const n = 5;
     const k = 2;
-    const H = 5;
+    const H = 4;
     const b = new GraphBuilder();
     const x = b.addInput('x', f32([N, D]), 'input');
     const wg = b.addInput('wg', f32([D, n]), 'param', { kind: 'uniform', scale: 1 });
@@ -196,6 +199,8 @@ describe('a whole MoE layer through the interpreter', () => {
     b.setOutput('out', b.add1('moeCombine', {}, [y, pos!, gates!]));
     const imp = b.add1('importance', { n }, [gates!, idx!]);
     const load = b.add1('loadEstimate', { k }, [clean!, sigma!, top!, idx!]);
+    b.setOutput('idx', idx!);
+    b.setOutput('imp', imp);
     b.setOutput('cvImp', b.add1('cvSquared', {}, [imp]));
     b.setOutput('cvLoad', b.add1('cvSquared', {}, [load]));
     b.setOutput('load', load);
@@ -204,18 +209,71 @@ describe('a whole MoE layer through the interpreter', () => {
     const xs = fromArray('f32', [N, D], Array.from({ length: N * D }, (_, i) => Math.cos(i * 0.7)));
     const ctx = { seed: 4, step: 9, training: true };
     const out = interpret(g, { ...params, x: xs }, ctx);
+    const out64 = interpret(g, { ...params, x: xs }, { ...ctx, precision: 'f64' });
 
-    const rep = evaluateGating({ x: xs.data, wGate: params.wg!.data, wNoise: params.wn!.data, rows: N, width: D, experts: n, k, training: true, seed: 4, step: 9, stream: 1, eps: 0.01 });
-    expect(out.cvImp!.data[0]).toBeCloseTo(rep.cvImportance, 6);
-    expect(out.cvLoad!.data[0]).toBeCloseTo(rep.cvLoad, 6);
-    expect(out.load!.data).toEqual(rep.load);
-    const d = dispatch(rep.indices, N, k, n);
-    const ys = expertFfn({ x: xs.data, sourceRow: d.sourceRow, offsets: d.offsets, w1: params.w1!.data, b1: params.b1!.data, w2: params.w2!.data, b2: params.b2!.data, N, D, H, Dout: D, n });
-    expect(out.out!.data).toEqual(combine(ys, N * k, D, d.position, rep.gates, N, k));
-    // the load is a smooth estimate: fractional, summing to about N·k
-    const total = [...out.load!.data].reduce((s, v) => s + v, 0);
-    expect(total).toBeGreaterThan(0);
-    expect(total).toBeLessThan(N * n);
+    const P = (name: string) => params[name]!.data;
+    const X = xs.data;
+    const wantOut = new Float64Array(N * D);
+    const wantImp = new Float64Array(n);
+    const wantLoad = new Float64Array(n);
+    const wantIdx: number[] = [];
+    for (let r = 0; r < N; r++) {
+      const c = new Float64Array(n);
+      const sg = new Float64Array(n);
+      const h = new Float64Array(n);
+      for (let e = 0; e < n; e++) {
+        let a = 0;
+        let q = 0;
+        for (let d = 0; d < D; d++) {
+          a += X[r * D + d]! * P('wg')[d * n + e]!;
+          q += X[r * D + d]! * P('wn')[d * n + e]!;
+        }
+        c[e] = a;
+        sg[e] = Math.log1p(Math.exp(q)) + 0.01;
+        h[e] = a + normalDraw({ seed: 4, stream: 1, step: 9, row: r, col: e }) * sg[e]!;
+      }
+      const order = [...Array(n).keys()].sort((p, q) => h[q]! - h[p]! || p - q);
+      const sel = order.slice(0, k);
+      wantIdx.push(...sel);
+      const m = Math.max(...sel.map((e) => h[e]!));
+      const ex = sel.map((e) => Math.exp(h[e]! - m));
+      const z = ex.reduce((p, q) => p + q, 0);
+      sel.forEach((e, j) => {
+        const gate = ex[j]! / z;
+        wantImp[e]! += gate;
+        const hid = new Float64Array(H);
+        for (let u = 0; u < H; u++) {
+          let a = P('b1')[e * H + u]!;
+          for (let d = 0; d < D; d++) a += X[r * D + d]! * P('w1')[(e * D + d) * H + u]!;
+          hid[u] = Math.max(0, a);
+        }
+        for (let o = 0; o < D; o++) {
+          let a = P('b2')[e * D + o]!;
+          for (let u = 0; u < H; u++) a += hid[u]! * P('w2')[(e * H + u) * D + o]!;
+          wantOut[r * D + o]! += gate * a;
+        }
+      });
+      for (let e = 0; e < n; e++) {
+        // Eq. 8-9: the k-th largest noisy logit excluding e's own.
+        const others = order.filter((q) => q !== e).map((q) => h[q]!);
+        wantLoad[e]! += phi((c[e]! - others[k - 1]!) / sg[e]!);
+      }
+    }
+    const cv = (v: Float64Array) => {
+      const mean = v.reduce((p, q) => p + q, 0) / v.length;
+      const vr = v.reduce((p, q) => p + (q - mean) ** 2, 0) / v.length;
+      return vr / (mean * mean + 1e-10);
+    };
+    expect(Array.from(out.idx!.data)).toEqual(wantIdx);
+    expect(new Set(wantIdx).size, 'experts used').toBeGreaterThanOrEqual(4);
+    for (const [name, want, tol] of [['out', wantOut, 1e-5], ['imp', wantImp, 1e-5], ['load', wantLoad, 1e-5]] as const) {
+      Array.from(want).forEach((v, i) => expect(Math.abs(out[name]!.data[i]! - v), `${name}[${i}] (f32)`).toBeLessThan(tol * Math.max(1, Math.abs(v))));
+      // f64 storage: only the Φ approximation (< 1.2e-7 relative) separates the two.
+      Array.from(want).forEach((v, i) => expect(Math.abs(out64[name]!.data[i]! - v), `${name}[${i}] (f64)`).toBeLessThan(1e-6 * Math.max(1, Math.abs(v))));
+    }
+    expect(out64.cvImp!.data[0]).toBeCloseTo(cv(wantImp), 6);
+    expect(out64.cvLoad!.data[0]).toBeCloseTo(cv(wantLoad), 6);
+    // the load is a smooth estimate: fractional
     expect([...out.load!.data].some((v) => !Number.isInteger(v))).toBe(true);
   });
 });

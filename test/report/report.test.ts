@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readRun, renderReport, writeReport } from '../../runtime/report/index.ts';
+import { hardwareRequired } from '../env.ts';
 
 const tmpRoot = mkdtempSync(join(tmpdir(), 'moec-report-'));
 afterAll(() => rmSync(tmpRoot, { recursive: true, force: true }));
@@ -192,11 +193,11 @@ function findChromium(): string | null {
 }
 
 const chromium = findChromium();
-const requireBrowser = process.env.CI === 'true';
+const requireBrowser = hardwareRequired();
 
 describe('report in headless Chromium', () => {
   it.skipIf(!chromium && !requireBrowser)('renders the charts in the browser DOM and screenshots legibly', () => {
-    if (!chromium) throw new Error('chromium is not installed (CI=true requires it): run scripts/install-system.sh');
+    if (!chromium) throw new Error('chromium is not installed (CI is truthy, which requires it): run scripts/install-system.sh');
     const page = writeReport(fullRun);
     const url = pathToFileURL(page).href;
     const flags = (ud: string) => [

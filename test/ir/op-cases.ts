@@ -1,0 +1,166 @@
+/**
+ * One concrete instance of every op (params and input tensors), drawn with random sizes from a
+ * seed, for the op conformance tables (test/ir/op-conformance.test.ts on the reference,
+ * test/backend/op-conformance-webgpu.test.ts on WebGPU). The table is a mapped type over OpName:
+ * adding an op without a case here is a compile error, and the conformance test also checks the
+ * keys against OP_NAMES at run time.
+ */
+import { dispatch } from '../../ir/reference/dispatch.ts';
+import { evalNode } from '../../ir/interpret.ts';
+import type { Node } from '../../ir/graph.ts';
+import type { OpName, OpParams } from '../../ir/ops.ts';
+import { fromArray, type Tensor } from '../../ir/tensor.ts';
+import { uniform01 } from '../stats/independent.ts';
+
+/** Params and inputs of one op instance. */
+export type OpCase<O extends OpName> = readonly [OpParams[O], Tensor[]];
+
+/** A node of `op` with `params` (no graph ids), for evalNode. */
+export function bareNode<O extends OpName>(op: O, params: OpParams[O]): Node<O> {
+  return { id: 0, op, params, inputs: [], outputs: [] };
+}
+
+/** The routing the expert-op cases share: their sourceRow, position and offsets are moeDispatch(indices) of these. */
+export interface CaseRouting {
+  readonly indices: Tensor;
+  readonly n: number;
+  readonly sourceRow: Tensor;
+  readonly position: Tensor;
+  readonly offsets: Tensor;
+}
+
+/** Every op's case for one seed (sizes and values random in the seed). */
+export function opCases(seed: number): { [O in OpName]: OpCase<O> } {
+  return opCasesWithRouting(seed).cases;
+}
+
+/** opCases and the routing its expert ops share. */
+export function opCasesWithRouting(seed: number): { cases: { [O in OpName]: OpCase<O> }; routing: CaseRouting } {
+  const u = uniform01(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(u() * (hi - lo + 1));
+  const F = (shape: number[], lo = -1, hi = 1): Tensor => fromArray('f32', shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => lo + (hi - lo) * u()));
+  const I = (shape: number[], v: number[]): Tensor => fromArray('i32', shape, v);
+  const S = (v: number): Tensor => fromArray('f32', [], [v]);
+  /** k distinct experts in [0, n) per row, N rows. */
+  const sel = (N: number, n: number, k: number): number[] => {
+    const out: number[] = [];
+    for (let r = 0; r < N; r++) out.push(...[...Array(n).keys()].map((e) => [u(), e] as const).sort((a, b) => a[0] - b[0]).slice(0, k).map((p) => p[1]));
+    return out;
+  };
+  const ctx = { seed: 0, step: 0, training: true };
+
+  const M = int(1, 6), K = int(1, 7), N = int(1, 6);
+  const shp = [int(1, 4), int(1, 5)];
+  const T = int(1, 3), B = int(1, 3), D = int(1, 4), H = int(1, 3), V = int(2, 6);
+  const n = int(3, 6), k = int(1, 2), R = int(2, 6);
+  const idx = sel(R, n, k);
+  const d = dispatch(idx, R, k, n);
+  const src = I([R * k], [...d.sourceRow]);
+  const pos = I([R, k], [...d.position]);
+  const off = I([n + 1], [...d.offsets]);
+  const x = F([R, D]);
+  const Hx = int(1, 4), Do = int(1, 3);
+  const w1 = F([n, D, Hx]), b1 = F([n, Hx]), w2 = F([n, Hx, Do]), b2 = F([n, Do]);
+  const hidden = evalNode(bareNode('expertHidden', {}), [x, src, off, w1, b1], ctx)[0]!;
+  const kk = Math.min(k + 1, n);
+  // noisy values and their top-(k+1), for loadEstimate and its gradient
+  const clean = F([R, n], -1.5, 1.5);
+  const sigma = F([R, n], 0.2, 1.5);
+  const noisy = F([R, n], -2, 2);
+  const [topV, topI] = evalNode(bareNode('topk', { k: kk }), [noisy], ctx) as [Tensor, Tensor];
+  const topIdx = I([R, k], Array.from({ length: R * k }, (_, i) => topI.data[Math.floor(i / k) * kk + (i % k)]!));
+  // balanced gating: m = k·N/n rows per expert
+  const bn = int(2, 4), bk = 1, bN = bn * int(1, 3), bm = (bk * bN) / bn;
+  const bx = F([bN, D]), bwg = F([D, bn]), bthr = F([bn], -0.3, 0.3);
+  const [bIdx, bGates, bLogits] = evalNode(bareNode('balancedGating', { n: bn, k: bk, m: bm }), [bx, bwg, bthr], ctx) as [Tensor, Tensor, Tensor];
+  // hierarchical: a groups of b experts
+  const ha = 3, hb = 4, hk1 = 2, hk2 = 2, hN = 2;
+  const pIdx = I([hN, hk1], [0, 2, 1, 0]);
+  const ltop = fromArray('f32', [hN, hk1, 3], [0.9, 0.5, 0.1, 0.8, 0.2, -0.3, 1.2, 0.4, 0.3, 0.6, 0.1, 0]);
+  const lidx = I([hN, hk1, hk2], [1, 3, 0, 2, 2, 1, 3, 0]);
+  const lstmIns = () => [F([T, B, D]), F([D, 4 * H]), F([H, 4 * H]), F([4 * H]), F([B, H]), F([B, H])];
+
+  const routing: CaseRouting = { indices: I([R, k], idx), n, sourceRow: src, position: pos, offsets: off };
+  const cases: { [O in OpName]: OpCase<O> } = {
+    matmul: [{}, [F([M, K]), F([K, N])]],
+    add: [{}, [F(shp), F(shp)]],
+    mul: [{}, [F(shp), F(shp)]],
+    addN: [{}, [F(shp), F(shp), F(shp)]],
+    biasAdd: [{}, [F([M, ...shp]), F([shp[1]!])]],
+    scale: [{ value: 1.7 }, [F(shp)]],
+    relu: [{}, [F(shp)]],
+    sigmoid: [{}, [F(shp, -3, 3)]],
+    tanh: [{}, [F(shp, -3, 3)]],
+    softplus: [{}, [F(shp, -3, 3)]],
+    softmax: [{}, [F(shp, -3, 3)]],
+    sum: [{}, [F(shp)]],
+    reshape: [{ shape: [shp[0]! * shp[1]!] }, [F(shp)]],
+    select0: [{ index: T - 1 }, [F([T, ...shp])]],
+    stack0: [{}, [F(shp), F(shp)]],
+    sliceLast: [{ start: 0, end: 1 }, [F([M, shp[1]! + 1])]],
+    embedding: [{}, [F([V, D]), I([T, B], Array.from({ length: T * B }, () => int(0, V - 1)))]],
+    lstm: [{}, lstmIns()],
+    dropout: [{ rate: 0.3, stream: 2 }, [F([T, B, D])]],
+    softmaxCrossEntropy: [{}, [F([M, V], -2, 2), I([M], Array.from({ length: M }, () => int(0, V - 1)))]],
+    linearCrossEntropy: [{}, [F([M, D]), F([D, V]), F([V]), I([M], Array.from({ length: M }, () => int(0, V - 1)))]],
+    linearCrossEntropyGrad: [{}, [F([M, D]), F([D, V]), F([V]), I([M], Array.from({ length: M }, () => int(0, V - 1))), S(0.7)]],
+    noiseStd: [{ eps: 0.01 }, [F(shp, -2, 2)]],
+    randomNormal: [{ shape: [M, N], stream: 3, rowOffset: 2 }, []],
+    topk: [{ k: Math.min(2, n) }, [F([R, n], -2, 2)]],
+    gating: [{ k, noisy: true, eps: 0.01, stream: 1, rowOffset: 0, explicitNoise: false }, [x, F([D, n]), F([D, n])]],
+    loadEstimate: [{ k }, [clean, sigma, topV, topIdx]],
+    importance: [{ n }, [F([R, k], 0, 1), I([R, k], idx)]],
+    cvSquared: [{}, [F([n], 0.5, 2)]],
+    moeDispatch: [{ n }, [I([R, k], idx)]],
+    expertFfn: [{}, [x, src, off, w1, b1, w2, b2]],
+    moeCombine: [{}, [F([R * k, Do]), pos, F([R, k], 0, 1)]],
+    balancedGating: [{ n: bn, k: bk, m: bm }, [bx, bwg, bthr]],
+    balancedThresholdLoss: [{}, [bLogits, bthr, bIdx]],
+    balancedGatingGrad: [{ n: bn }, [bGates, bIdx, F(bGates.type.shape as number[])]],
+    balancedThresholdLossGrad: [{}, [bLogits, bthr, bIdx, S(0.8)]],
+    expertHidden: [{}, [x, src, off, w1, b1]],
+    expertOutput: [{}, [hidden, off, w2, b2]],
+    zeros: [{ shape: shp }, []],
+    fill: [{ shape: shp, value: 0.5 }, []],
+    broadcast: [{ shape: shp }, [S(1.25)]],
+    transpose: [{}, [F([M, N])]],
+    sumRows: [{}, [F([T, M, N])]],
+    reluGrad: [{}, [F(shp), F(shp)]],
+    sigmoidGrad: [{}, [F(shp, 0, 1), F(shp)]],
+    tanhGrad: [{}, [F(shp), F(shp)]],
+    softmaxGrad: [{}, [F(shp, 0, 1), F(shp)]],
+    scatter0: [{ index: T - 1, size: T }, [F(shp)]],
+    padLast: [{ start: 1, end: 3, n: 4 }, [F([M, 2])]],
+    embeddingGrad: [{ vocab: V }, [I([T, B], Array.from({ length: T * B }, () => int(0, V - 1))), F([T, B, D])]],
+    lstmGrad: [{}, [...lstmIns(), F([T, B, H]), F([B, H]), F([B, H])]],
+    softmaxCrossEntropyGrad: [{}, [F([M, V]), I([M], Array.from({ length: M }, () => int(0, V - 1))), S(1)]],
+    noiseStdGrad: [{}, [F(shp), F(shp)]],
+    scatterTopk: [{ n }, [F([R, k]), I([R, k], idx)]],
+    cvSquaredGrad: [{}, [F([n], 0, 2), S(0.5)]],
+    importanceGrad: [{}, [F([n]), I([R, k], idx)]],
+    loadEstimateGrad: [{ k }, [clean, sigma, topV, topIdx, F([n])]],
+    moeCombineGrad: [{}, [F([R, Do]), F([R * k, Do]), pos, F([R, k], 0, 1)]],
+    expertHiddenGrad: [{}, [x, src, off, pos, w1, hidden, F([R * k, Hx])]],
+    expertOutputGrad: [{}, [hidden, off, w2, F([R * k, Do])]],
+    expertFfnGrad: [{}, [x, src, off, pos, w1, b1, w2, F([R * k, Do])]],
+    sgdUpdate: [{ lr: 0.1 }, [F(shp), F(shp)]],
+    adamUpdate: [{ lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, [F(shp), F(shp), F(shp), F(shp, 0, 1)]],
+    factoredAdamUpdate: [{ lr: 0.01, beta2: 0.99, clip: 1 }, [F([2, M, N]), F([2, M, N]), F([2, M], 0, 1), F([2, N], 0, 1)]],
+    expertSgdUpdate: [{ lr: 0.1 }, [F([n, 2, 2]), F([n, 2, 2]), off]],
+    expertFactoredAdamUpdate: [{ lr: 0.01, beta2: 0.99, clip: 1 }, [F([n, 2, 3]), F([n, 2, 3]), F([n, 2], 0, 1), F([n, 3], 0, 1), I([n], Array.from({ length: n }, () => int(0, 2))), off]],
+    secondaryGating: [{ a: ha, b: hb, k1: hk1, k2: hk2, noisy: true, eps: 0.01, stream: 1, rowOffset: 2 }, [F([hN, 3]), F([ha, 3, hb]), F([ha, 3, hb]), pIdx, F([hN, hk1], 0, 1)]],
+    hierLoadEstimate: [{ a: ha, b: hb, k1: hk1, k2: hk2 }, [F([ha], 1, 4), pIdx, F([hN, hk1, hb]), F([hN, hk1, hb], 0.1, 1), ltop, lidx]],
+    secondaryGatingGrad: [{ a: ha, b: hb, k1: hk1, k2: hk2, noisy: true, eps: 0.01, stream: 1, rowOffset: 2 }, [F([hN, 3]), F([ha, 3, hb]), F([ha, 3, hb]), pIdx, F([hN, hk1], 0, 1), F([hN, hk1, 3]), lidx, F([hN, 4]), F([hN, hk1, hb]), F([hN, hk1, hb])]],
+    hierLoadEstimateGrad: [{ a: ha, b: hb, k1: hk1, k2: hk2 }, [F([ha], 1, 4), pIdx, F([hN, hk1, hb]), F([hN, hk1, hb], 0.1, 1), ltop, lidx, F([ha * hb])]],
+    shardRandomNormal: [{ shape: [4, 3], stream: 2, rowOffset: 0, rowBlock: 2, rowStride: 4, shardOffset: 2 }, []],
+    shardDropout: [{ rate: 0.3, stream: 1, rowBlock: 2, rowStride: 4, shardOffset: 2 }, [F([4, 3])]],
+    allToAllDispatch: [{ devices: 1, device: 0, experts: n, gather: true }, [x, src, off]],
+    allToAllReturn: [{ devices: 1, device: 0, experts: n }, [F([R * k, 2]), I([1, n], Array.from({ length: n }, (_, e) => d.offsets[e + 1]! - d.offsets[e]!)), off]],
+    allReduceSum: [{ devices: 1 }, [F([5])]],
+    hierLoadCombine: [{ a: 2, b: 2 }, [F([2], 1, 2), F([4]), fromArray('f32', [2], [3, 0])]],
+    allGatherRows: [{ devices: 1, rowBlock: 2, rowStride: 2, shardOffset: 0 }, [F([4, 3])]],
+    shardRows: [{ rowBlock: 2, rowStride: 4, shardOffset: 2 }, [F([8, 3])]],
+    padShardRows: [{ rowBlock: 2, rowStride: 4, shardOffset: 2, rows: 8 }, [F([4, 3])]],
+  };
+  return { cases, routing };
+}
