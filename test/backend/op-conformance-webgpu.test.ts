@@ -25,7 +25,7 @@ type WgslRow = 'lower' | 'dispatch' | { readonly reason: string };
 const MULTI_DEVICE = { reason: 'multi-device op: no WebGPU kernel; multi-device programs run on the CPU backend and the lowering says so (test/multi-device/)' };
 
 const WGSL: { readonly [O in OpName]: WgslRow } = {
-  matmul: 'lower', add: 'lower', mul: 'lower', addN: 'lower', biasAdd: 'lower', scale: 'lower', relu: 'lower', sigmoid: 'lower', tanh: 'lower', softplus: 'lower', softmax: 'lower', sum: 'lower',
+  matmul: 'lower', matmulBias: 'lower', fusedElementwise: 'lower', add: 'lower', mul: 'lower', addN: 'lower', biasAdd: 'lower', scale: 'lower', relu: 'lower', sigmoid: 'lower', tanh: 'lower', softplus: 'lower', softmax: 'lower', sum: 'lower',
   reshape: 'lower', select0: 'lower', stack0: 'lower', sliceLast: 'lower',
   embedding: 'lower', lstm: 'lower', dropout: 'lower', softmaxCrossEntropy: 'lower', linearCrossEntropy: 'lower', linearCrossEntropyGrad: 'lower',
   noiseStd: 'lower', randomNormal: 'lower', topk: 'lower',

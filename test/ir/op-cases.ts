@@ -87,6 +87,11 @@ export function opCasesWithRouting(seed: number): { cases: { [O in OpName]: OpCa
     mul: [{}, [F(shp), F(shp)]],
     addN: [{}, [F(shp), F(shp), F(shp)]],
     biasAdd: [{}, [F([M, ...shp]), F([shp[1]!])]],
+    fusedElementwise: [
+      { expr: { op: 'relu', args: [{ op: 'add', args: [{ op: 'scale', args: [{ op: 'input', index: 0 }], value: 1.3 }, { op: 'biasAdd', args: [{ op: 'input', index: 1 }, { op: 'input', index: 2 }] }] }] } },
+      [F([M, shp[1]!]), F([M, shp[1]!]), F([shp[1]!])],
+    ],
+    matmulBias: [{}, [F([M, K]), F([K, N]), F([N])]],
     scale: [{ value: 1.7 }, [F(shp)]],
     relu: [{}, [F(shp)]],
     sigmoid: [{}, [F(shp, -3, 3)]],

@@ -25,10 +25,12 @@ import { bareNode, opCases } from './op-cases.ts';
 type GradRow = 'fd' | { readonly inputs?: readonly number[]; readonly outputs?: readonly number[]; readonly why: string } | { readonly reason: string };
 const NEEDS_DISPATCH = { reason: 'its vjp needs sourceRow from a moeDispatch node (positions); FD-checked through a real dispatch in test/autodiff/moe.test.ts and test/multi-device/vjp.test.ts' };
 const GRAD_OP = { reason: 'a gradient/update op emitted by autodiff (its vjp refuses by design, passes/vjp/nondiff.ts); its values are checked against FD as the vjp of its forward op' };
+const FUSED = { reason: 'made by the elementwise fusion after differentiation (its vjp refuses by design); equals the unfused chain bit for bit in test/passes/fuse-elementwise.test.ts' };
 const NO_FLOAT_IN = { reason: 'no float inputs (a source or an integer-only op)' };
 
 const GRAD: { readonly [O in OpName]: GradRow } = {
   matmul: 'fd', add: 'fd', mul: 'fd', addN: 'fd', biasAdd: 'fd', scale: 'fd', relu: 'fd', sigmoid: 'fd', tanh: 'fd', softplus: 'fd', softmax: 'fd', sum: 'fd',
+  fusedElementwise: FUSED, matmulBias: FUSED,
   reshape: 'fd', select0: 'fd', stack0: 'fd', sliceLast: 'fd',
   embedding: 'fd', lstm: 'fd', dropout: 'fd', softmaxCrossEntropy: 'fd',
   linearCrossEntropy: 'fd', linearCrossEntropyGrad: GRAD_OP,
