@@ -15,6 +15,7 @@ import { runCommand } from './commands/run.ts';
 import { BACKEND_NAMES, type BackendName } from '../runtime/backend.ts';
 import { compileDevicesCommand, profileDevicesCommand, runDevicesCommand } from './commands/multi-device.ts';
 import { parseByteSize } from './multi-device/capacity.ts';
+import { moecVersion } from './version.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -54,6 +55,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
   program
     .name('moec')
     .description('Compile and run sparsely-gated Mixture-of-Experts models (Shazeer et al., 2017) on WebGPU or the CPU reference.')
+    .version(moecVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
