@@ -16,6 +16,7 @@ import { BACKEND_NAMES, type BackendName } from '../runtime/backend.ts';
 import { compileDevicesCommand, profileDevicesCommand, runDevicesCommand } from './commands/multi-device.ts';
 import { parseByteSize } from './multi-device/capacity.ts';
 import { moecVersion } from './version.ts';
+import { DEFAULT_SPLIT, parseSplit, type SplitFractions } from '../runtime/data/text-corpus.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -39,6 +40,14 @@ const parseRate = (value: string): number => {
   const n = Number(value);
   if (!(n > 0 && Number.isFinite(n))) throw new InvalidArgumentError('the learning rate must be a positive number');
   return n;
+};
+
+const parseSplitArg = (value: string): SplitFractions => {
+  try {
+    return parseSplit(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 };
 
 type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
@@ -124,7 +133,8 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .command('train')
     .description('train a language model on a corpus: progress, metrics.jsonl, validation, safetensors checkpoints, exact resume')
     .argument('<model>', 'model file (TypeScript, default export made with defineModel; needs options vocab, T and B)')
-    .addOption(new Option('--data <corpus>', 'corpus from an installed npm package').choices(['sotu', 'moby-dick']).default('sotu'))
+    .option('--data <corpus>', 'sotu, moby-dick (from installed npm packages) or your own text: a text file (documents: its paragraphs), a folder of .txt files, or a .jsonl file with a "text" field', 'sotu')
+    .option('--split <fractions>', 'with --data <path>: train,validation,test fractions, split by document', parseSplitArg, DEFAULT_SPLIT)
     .option('--steps <n>', 'train until this many steps are done (a resumed run continues to it)', parseCount)
     .option('--epochs <e>', 'train for this many epochs of the training split instead', parseRate)
     .option('--out <dir>', 'run directory (default runs/<model>-<corpus>)')
@@ -150,7 +160,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .command('eval')
     .description('evaluate a checkpoint: perplexity, unigram baseline and per-expert load on a split')
     .argument('<checkpoint>', 'a checkpoint.safetensors written by moec train')
-    .addOption(new Option('--data <corpus>', 'corpus (default: the one it was trained on)').choices(['sotu', 'moby-dick']))
+    .option('--data <corpus>', 'corpus: sotu, moby-dick or a path (default: the one it was trained on, with its split)')
     .addOption(new Option('--split <split>', 'which split').choices(['train', 'validation', 'test']).default('test'))
     .addOption(new Option('--backend <name>', 'where to execute').choices(BACKEND_NAMES).default('auto'))
     .option('--max-batches <n>', 'evaluate at most n batches', parseCount)
