@@ -5,7 +5,8 @@
  * public API (without loading Dawn's native module) and checks the gating API against numbers
  * worked out by hand; a strict NodeNext TypeScript consumer type-checks against the shipped
  * `.d.ts`; `npx moec --version` and `npx moec run` work on a model file that imports `from 'moec'`
- * — in the project, in a folder with no package.json, and in a CommonJS folder. The tarball's
+ * — in the project, in a folder with no package.json, and in a CommonJS folder — and a model file
+ * in a bare folder trains on a text file, evaluates and generates. The tarball's
  * contents are checked against the `files` whitelist (no sources, tests or benchmarks).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -159,5 +160,21 @@ export const typo = defineModel({
     expect(Math.abs(losses[0]! - Math.log(40))).toBeLessThan(0.5);
     expect(losses[1]).toBe(losses[0]);
     expect(losses[2]).toBe(losses[0]);
+  });
+
+  it('trains on your own text, evaluates and generates with a model file in a bare folder', () => {
+    const bare = mkdtempSync(join(work, 'text-'));
+    writeFileSync(join(bare, 'model.ts'), MODEL);
+    const words = Array.from({ length: 60 }, (_, i) => `w${i}`);
+    writeFileSync(join(bare, 'some.txt'), Array.from({ length: 120 }, (_, p) => Array.from({ length: 12 }, (_, j) => words[(p * 7 + j * 11) % 60]).join(' ')).join('\n\n'));
+    const npx = (...args: string[]): string => sh('npx', ['--no-install', 'moec', ...args], project);
+    const run = join(bare, 'run');
+    const train = npx('train', join(bare, 'model.ts'), '--data', join(bare, 'some.txt'), '--steps', '2', '--backend', 'cpu', '--out', run, '--valid-every', '2', '--valid-batches', '1');
+    expect(train).toMatch(/training tiny on some\.txt \(40 words, \d+ batches per epoch\) on cpu: steps 0 → 2/);
+    const ev = JSON.parse(npx('eval', join(run, 'checkpoint.safetensors'), '--split', 'validation', '--max-batches', '1', '--backend', 'cpu', '--json')) as { tokens: number; ppl: number };
+    expect(ev.tokens).toBe(8);
+    expect(ev.ppl).toBeGreaterThan(1);
+    const gen = npx('generate', join(run, 'checkpoint.safetensors'), '--prompt', 'w1 w2', '--tokens', '5', '--seed', '1', '--backend', 'cpu');
+    expect(gen).toMatch(/^w1 w2( (w\d+|<unk>|<eos>)|\n(w\d+|<unk>|<eos>)){5}\n$/);
   });
 });
