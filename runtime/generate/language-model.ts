@@ -14,7 +14,6 @@ import type { Tensor } from '../../ir/tensor.ts';
 import type { Plan } from '../../compiler/plan.ts';
 import { compileGraph } from '../../compiler/pipeline.ts';
 import { lowerToWebGpu } from '../../compiler/lower/index.ts';
-import { loadModelFile } from '../../compiler/load-model.ts';
 import { traceModel, type ModelOptions } from '../../frontend/model.ts';
 import { selectBackend, type Backend, type BackendName } from '../backend.ts';
 import { loadCheckpoint } from '../checkpoint.ts';
@@ -72,6 +71,8 @@ const scalarI32 = (id: number): Tensor => ({ type: { dtype: 'i32', shape: [1, 1]
 export async function loadModel(checkpoint: string, opts: LoadModelOptions = {}): Promise<LanguageModel> {
   const ck = loadCheckpoint(checkpoint);
   const vocabulary = vocabularyFromJson(ck.meta.vocabulary as VocabularyJson);
+  // Imported here so that importing moec does not load tsx (the model-file loader) up front.
+  const { loadModelFile } = await import('../../compiler/load-model.ts');
   const loaded = await loadModelFile(ck.meta.modelFile);
   const options = { ...(ck.meta.modelOptions as ModelOptions), T: 1, B: 1 };
   const graph = compileGraph(withLogitsOutput(traceModel(loaded.model, options))).graph;
