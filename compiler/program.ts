@@ -70,6 +70,9 @@ const parseProbability = (value: string): number => {
   return n;
 };
 
+/** The learning rate of `compile --train` and `train` (one default for both). */
+const DEFAULT_LR = 0.02;
+
 type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 const parseSeed = (value: string): number => {
@@ -99,7 +102,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
     .option('--train', 'compile a whole training step: forward, backward, auxiliary losses and optimizer updates', false)
     .addOption(new Option('--optimizer <name>', 'with --train').choices(OPTIMIZER_NAMES).default('factored-adam'))
-    .option('--lr <rate>', 'learning rate, with --train', parseRate, 0.01)
+    .option('--lr <rate>', 'learning rate, with --train', parseRate, DEFAULT_LR)
     .addOption(new Option('--recompute <policy>', 'with --train: recompute expert activations in the backward pass').choices(RECOMPUTE_POLICIES).default('experts'))
     .action(async (model: string, o: { emit: EmitKind | 'schedule'; printAfterAll: boolean; set: string[]; train: boolean; optimizer: OptimizerName; lr: number; recompute: RecomputePolicy; devices?: number; deviceMemory?: number }) => {
       const train = o.train ? { optimizer: { name: o.optimizer, lr: o.lr }, recompute: o.recompute } : undefined;
@@ -161,7 +164,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
     .addOption(new Option('--backend <name>', 'where to execute').choices(BACKEND_NAMES).default('auto'))
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZER_NAMES).default('factored-adam'))
-    .option('--lr <rate>', 'learning rate', parseRate, 0.02)
+    .option('--lr <rate>', 'learning rate', parseRate, DEFAULT_LR)
     .addOption(new Option('--recompute <policy>', 'recompute expert activations in the backward pass').choices(RECOMPUTE_POLICIES).default('experts'))
     .option('--seed <n>', 'seed for parameters, gating noise and dropout', parseSeed, 0)
     .option('--resume', 'continue from the run directory\'s checkpoint (bit-exact)', false)
