@@ -30,3 +30,8 @@ export { prepareTrainer, type Trainer } from './runtime/trainer.ts';
 export { runSession, type SessionOptions } from './runtime/train-session.ts';
 export { saveCheckpoint, loadCheckpoint } from './runtime/checkpoint.ts';
 export { renderReport, writeReport } from './runtime/report/index.ts';
+export { loadModel, type LanguageModel, type LoadModelOptions, type GenerateOptions } from './runtime/generate/language-model.ts';
+export { sampleToken, samplingDistribution, type SamplingOptions } from './runtime/generate/sampling.ts';
+export { loadCorpus, type Corpus, type CorpusName } from './runtime/data/corpus.ts';
+export { loadTextCorpus, parseSplit, textCorpusSpec } from './runtime/data/text-corpus.ts';
+export { LAYER_ARGS } from './frontend/layer-args.ts';

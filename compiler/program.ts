@@ -12,9 +12,14 @@ import { evalCommand, type EvalCommandOptions } from './commands/eval.ts';
 import { writeReport } from '../runtime/report/index.ts';
 import { RECOMPUTE_POLICIES, type RecomputePolicy } from '../passes/recompute.ts';
 import { runCommand } from './commands/run.ts';
+import { generateCommand, type GenerateCommandOptions } from './commands/generate.ts';
 import { BACKEND_NAMES, type BackendName } from '../runtime/backend.ts';
 import { compileDevicesCommand, profileDevicesCommand, runDevicesCommand } from './commands/multi-device.ts';
 import { parseByteSize } from './multi-device/capacity.ts';
+import { moecVersion } from './version.ts';
+import { existsSync } from 'node:fs';
+import { BUILTIN_CORPORA } from '../runtime/data/corpus.ts';
+import { DEFAULT_SPLIT, parseSplit, type SplitFractions } from '../runtime/data/text-corpus.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -40,6 +45,34 @@ const parseRate = (value: string): number => {
   return n;
 };
 
+const parseData = (value: string): string => {
+  if ((BUILTIN_CORPORA as readonly string[]).includes(value) || existsSync(value)) return value;
+  throw new InvalidArgumentError(`not a corpus (${BUILTIN_CORPORA.join(', ')}) and no such file or folder`);
+};
+
+const parseSplitArg = (value: string): SplitFractions => {
+  try {
+    return parseSplit(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
+
+const parseNonNegative = (value: string): number => {
+  const n = Number(value);
+  if (!(n >= 0 && Number.isFinite(n))) throw new InvalidArgumentError('must be a number ≥ 0');
+  return n;
+};
+
+const parseProbability = (value: string): number => {
+  const n = Number(value);
+  if (!(n > 0 && n <= 1)) throw new InvalidArgumentError('must be in (0, 1]');
+  return n;
+};
+
+/** The learning rate of `compile --train` and `train` (one default for both). */
+const DEFAULT_LR = 0.02;
+
 type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 const parseSeed = (value: string): number => {
@@ -54,6 +87,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
   program
     .name('moec')
     .description('Compile and run sparsely-gated Mixture-of-Experts models (Shazeer et al., 2017) on WebGPU or the CPU reference.')
+    .version(moecVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -68,7 +102,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
     .option('--train', 'compile a whole training step: forward, backward, auxiliary losses and optimizer updates', false)
     .addOption(new Option('--optimizer <name>', 'with --train').choices(OPTIMIZER_NAMES).default('factored-adam'))
-    .option('--lr <rate>', 'learning rate, with --train', parseRate, 0.01)
+    .option('--lr <rate>', 'learning rate, with --train', parseRate, DEFAULT_LR)
     .addOption(new Option('--recompute <policy>', 'with --train: recompute expert activations in the backward pass').choices(RECOMPUTE_POLICIES).default('experts'))
     .action(async (model: string, o: { emit: EmitKind | 'schedule'; printAfterAll: boolean; set: string[]; train: boolean; optimizer: OptimizerName; lr: number; recompute: RecomputePolicy; devices?: number; deviceMemory?: number }) => {
       const train = o.train ? { optimizer: { name: o.optimizer, lr: o.lr }, recompute: o.recompute } : undefined;
@@ -122,14 +156,15 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .command('train')
     .description('train a language model on a corpus: progress, metrics.jsonl, validation, safetensors checkpoints, exact resume')
     .argument('<model>', 'model file (TypeScript, default export made with defineModel; needs options vocab, T and B)')
-    .addOption(new Option('--data <corpus>', 'corpus from an installed npm package').choices(['sotu', 'moby-dick']).default('sotu'))
+    .option('--data <corpus>', 'sotu, moby-dick (from installed npm packages) or your own text: a text file (documents: its paragraphs), a folder of .txt files, or a .jsonl file with a "text" field', parseData, 'sotu')
+    .option('--split <fractions>', 'with --data <path>: train,validation,test fractions, split by document', parseSplitArg, DEFAULT_SPLIT)
     .option('--steps <n>', 'train until this many steps are done (a resumed run continues to it)', parseCount)
     .option('--epochs <e>', 'train for this many epochs of the training split instead', parseRate)
     .option('--out <dir>', 'run directory (default runs/<model>-<corpus>)')
     .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
     .addOption(new Option('--backend <name>', 'where to execute').choices(BACKEND_NAMES).default('auto'))
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZER_NAMES).default('factored-adam'))
-    .option('--lr <rate>', 'learning rate', parseRate, 0.02)
+    .option('--lr <rate>', 'learning rate', parseRate, DEFAULT_LR)
     .addOption(new Option('--recompute <policy>', 'recompute expert activations in the backward pass').choices(RECOMPUTE_POLICIES).default('experts'))
     .option('--seed <n>', 'seed for parameters, gating noise and dropout', parseSeed, 0)
     .option('--resume', 'continue from the run directory\'s checkpoint (bit-exact)', false)
@@ -148,13 +183,28 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .command('eval')
     .description('evaluate a checkpoint: perplexity, unigram baseline and per-expert load on a split')
     .argument('<checkpoint>', 'a checkpoint.safetensors written by moec train')
-    .addOption(new Option('--data <corpus>', 'corpus (default: the one it was trained on)').choices(['sotu', 'moby-dick']))
+    .option('--data <corpus>', 'corpus: sotu, moby-dick or a path (default: the one it was trained on, with its split)', parseData)
     .addOption(new Option('--split <split>', 'which split').choices(['train', 'validation', 'test']).default('test'))
     .addOption(new Option('--backend <name>', 'where to execute').choices(BACKEND_NAMES).default('auto'))
     .option('--max-batches <n>', 'evaluate at most n batches', parseCount)
     .option('--json', 'print one JSON object', false)
     .action(async (checkpoint: string, o: EvalCommandOptions) => {
       await evalCommand(checkpoint, o, write);
+    });
+
+  program
+    .command('generate')
+    .description('continue a prompt with a trained checkpoint: sampled tokens streamed to stdout (deterministic for a seed)')
+    .argument('<checkpoint>', 'a checkpoint.safetensors written by moec train')
+    .option('--prompt <text>', 'text to continue', '')
+    .option('--tokens <n>', 'tokens to generate', parseCount, 50)
+    .option('--temperature <t>', 'softmax temperature (0 = greedy)', parseNonNegative, 1)
+    .option('--top-k <k>', 'sample among the k most probable tokens', parseCount)
+    .option('--top-p <p>', 'sample among the most probable tokens whose probability reaches p (nucleus)', parseProbability)
+    .option('--seed <n>', 'seed of the sampler', parseSeed, 0)
+    .addOption(new Option('--backend <name>', 'where to execute').choices(BACKEND_NAMES).default('auto'))
+    .action(async (checkpoint: string, o: GenerateCommandOptions) => {
+      await generateCommand(checkpoint, o, write);
     });
 
   program

@@ -14,6 +14,7 @@ import { shapeEq } from '../ir/types.ts';
 import { balancedMoe, type BalancedMoeOptions } from './balanced.ts';
 import { shapeOf, type Tensor } from './builder.ts';
 import { hierarchicalMoe, type HierarchicalMoeOptions } from './hierarchical.ts';
+import { checkLayerCall, checkTensorArg, OTHER_SIGNATURES } from './layer-args.ts';
 import { balancingLoss, checkF32, checkRank, expertBank, fail, gatingLogits, noiseAndLossWeights, sequenceShape, uniform, zeros } from './layer-helpers.ts';
 
 // ---- validation helpers ---------------------------------------------------------------------------
@@ -47,6 +48,7 @@ export interface EmbeddingOptions {
  * uniform ±1/sqrt(vocab) (the lookup is a matmul with a one-hot row, so fan_in = vocab).
  */
 export function embedding(ids: Tensor, opts: EmbeddingOptions): Tensor {
+  checkLayerCall('embedding', ids, opts);
   const ctx = ids.ctx;
   const name = ctx.layerName('embedding', opts.name);
   if (ids.type.dtype !== 'i32') fail(name, `expects i32 token ids, got ${ids.type.dtype}${shapeOf(ids)}`);
@@ -74,6 +76,7 @@ export interface LstmOptions {
  * state inputs `<l>.h0`, `<l>.c0` [B,H] (fed zeros by default) and outputs `<l>.hT`, `<l>.cT`.
  */
 export function lstm(x: Tensor, opts: LstmOptions): Tensor {
+  checkLayerCall('lstm', x, opts);
   const ctx = x.ctx;
   const layers = checkSize(opts.name ?? 'lstm', 'layers', opts.layers ?? 1, 1, '');
   let h = x;
@@ -113,6 +116,7 @@ export interface DenseOptions {
  * (uniform ±1/sqrt(D)) and `<name>.b` [units] (zeros). Leading dims are flattened for the matmul.
  */
 export function dense(x: Tensor, opts: DenseOptions): Tensor {
+  checkLayerCall('dense', x, opts);
   const ctx = x.ctx;
   const name = ctx.layerName('dense', opts.name);
   checkF32(name, x);
@@ -138,6 +142,7 @@ export interface DropoutOptions {
 
 /** Inverted dropout with its own RNG stream; identity in evaluation. Rate 0 emits nothing. */
 export function dropout(x: Tensor, opts: DropoutOptions): Tensor {
+  checkLayerCall('dropout', x, opts);
   const ctx = x.ctx;
   const name = ctx.layerName('dropout', opts.name);
   const rate = opts.rate;
@@ -151,7 +156,13 @@ export function dropout(x: Tensor, opts: DropoutOptions): Tensor {
 
 /** x + f(x); f must keep the shape of x. */
 export function residual(x: Tensor, f: (x: Tensor) => Tensor, name = 'residual'): Tensor {
+  checkTensorArg(name, 'the first argument', x, OTHER_SIGNATURES.residual);
+  if (typeof f !== 'function') {
+    const got = (f as unknown) !== null && typeof f === 'object' && 'ctx' in (f as object) ? 'a tensor: the branch was already applied' : `${typeof f}`;
+    throw new Error(`${name}: the second argument must be a function x => branch(x), got ${got}; write residual(h, (x) => moe(x, {...})), not residual(h, moe(h, {...})); the signature is ${OTHER_SIGNATURES.residual}`);
+  }
   const y = f(x);
+  checkTensorArg(name, 'the branch f(x)', y, OTHER_SIGNATURES.residual);
   if (!shapeEq(x.type.shape, y.type.shape) || x.type.dtype !== y.type.dtype) {
     fail(name, `the branch maps ${x.type.dtype}${shapeOf(x)} to ${y.type.dtype}${shapeOf(y)}, but a residual connection needs equal widths; make the branch output ${shapeOf(x)}`);
   }
@@ -164,6 +175,8 @@ export function residual(x: Tensor, f: (x: Tensor) => Tensor, name = 'residual')
  * Mean cross-entropy of logits [..., V] against i32 targets [...] (same leading shape) → f32[].
  */
 export function softmaxCrossEntropy(logits: Tensor, targets: Tensor, name = 'softmaxCrossEntropy'): Tensor {
+  checkTensorArg(name, 'logits (the first argument)', logits, OTHER_SIGNATURES.softmaxCrossEntropy);
+  checkTensorArg(name, 'targets (the second argument)', targets, OTHER_SIGNATURES.softmaxCrossEntropy);
   const ctx = logits.ctx;
   const ls = logits.type.shape;
   checkF32(name, logits);
@@ -220,6 +233,7 @@ export interface MoeOptions {
  * `scale{value: 0}(clean)` (an all-zero tensor, which makes the estimator the hard count).
  */
 export function moe(x: Tensor, options: MoeOptions | HierarchicalMoeOptions): Tensor {
+  checkLayerCall('moe', x, options);
   // experts: [a, b], k: [k1, k2] → the hierarchical MoE of paper App. B (frontend/hierarchical.ts).
   if (Array.isArray(options.experts) || Array.isArray(options.k)) return hierarchicalMoe(x, options as HierarchicalMoeOptions);
   const opts = options as MoeOptions;

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * WebGPU device acquisition for moec (Dawn through the `webgpu` npm package). Tries Vulkan first
  * (on this machine: Mesa lavapipe), then OpenGL ES in compatibility mode, and returns `null` when no
@@ -8,8 +9,9 @@
  * Dawn crashes at the next dispatch if it is garbage-collected. Uncaptured device errors are
  * recorded on the context and rethrown by `throwIfDeviceError` (the kernel runner calls it, and uses
  * error scopes to name the failing kernel), so validation errors are never silently swallowed.
+ * Dawn's native module (`webgpu`) is imported lazily, on the first `acquireDevice`, so importing
+ * moec (the DSL, the compiler, the gating API, the CPU executor) never loads it.
  */
-import { create, globals } from 'webgpu';
 
 /** Backend to try first. */
 export type BackendPreference = 'vulkan' | 'opengles';
@@ -60,13 +62,24 @@ const LIMIT_NAMES = [
   'minUniformBufferOffsetAlignment',
 ] as const;
 
-function installGlobals(): void {
+/** The part of the `webgpu` package moec uses. */
+type Dawn = typeof import('webgpu');
+
+async function loadDawn(): Promise<Dawn> {
+  try {
+    return await import('webgpu');
+  } catch (e) {
+    throw new Error(`cannot load Dawn (the 'webgpu' package): ${(e as Error).message}; use --backend cpu, or install the system libraries (scripts/install-system.sh)`);
+  }
+}
+
+function installGlobals(globals: Dawn['globals']): void {
   // The GPU* enums (GPUBufferUsage, GPUShaderStage, ...) must exist as globals for callers; the
   // copy is idempotent (same values each time), so it carries no state of its own.
   Object.assign(globalThis, globals);
 }
 
-async function tryBackend(backend: BackendPreference): Promise<DeviceContext | null> {
+async function tryBackend(create: Dawn['create'], backend: BackendPreference): Promise<DeviceContext | null> {
   let gpu: GPU;
   try {
     if (backend === 'opengles') {
@@ -126,10 +139,11 @@ async function tryBackend(backend: BackendPreference): Promise<DeviceContext | n
  * (GL ES with `featureLevel: 'compatibility'`). Returns null when neither yields a device.
  */
 export async function acquireDevice(opts: AcquireOptions = {}): Promise<DeviceContext | null> {
-  installGlobals();
+  const { create, globals } = await loadDawn();
+  installGlobals(globals);
   const order: BackendPreference[] = opts.prefer === 'opengles' ? ['opengles', 'vulkan'] : ['vulkan', 'opengles'];
   for (const b of order) {
-    const ctx = await tryBackend(b);
+    const ctx = await tryBackend(create, b);
     if (ctx) return ctx;
   }
   return null;

@@ -57,6 +57,7 @@ export async function evaluateStream(
   shape: { T: number; B: number },
   moeLayers: readonly string[],
   maxBatches = Infinity,
+  onBatch?: (done: number, total: number) => void,
 ): Promise<EvalResult> {
   const layout = batchLayout(stream, shape);
   const count = Math.min(layout.batchesPerEpoch, maxBatches);
@@ -75,6 +76,7 @@ export async function evaluateStream(
     const out = await ev.run({ ...batchFeeds(batchAt(stream, shape, i), shape), ...state }, want);
     lossSum += Number(out.taskLoss!.data[0]);
     for (const [o, input] of carry) state[input] = out[o]!;
+    onBatch?.(i + 1, count);
     for (const m of moeLayers) {
       const l = out[`${m}.load`]!.data;
       const acc = loads[m]!;

