@@ -28,9 +28,18 @@ const parseBytes = (value: string): number => {
 const DEVICES_HELP = 'expert parallelism over N devices (N WebGPU devices, or simulated by the CPU backend): batch split for the ordinary layers and the gating, experts split n/N per device';
 const MEMORY_HELP = 'per-device memory budget, e.g. 64MiB: refuse a program whose device plans need more (and suggest --devices)';
 
+/** Largest count accepted (steps, batches, intervals): beyond it a counter would lose exactness. */
+const MAX_COUNT = 2 ** 31 - 1;
+
 const parseCount = (value: string): number => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  if (!Number.isInteger(n) || n < 1 || n > MAX_COUNT) throw new InvalidArgumentError(`must be a positive integer of at most ${MAX_COUNT}, got ${value}`);
+  return n;
+};
+
+const parseEpochs = (value: string): number => {
+  const n = Number(value);
+  if (!(n > 0 && n <= MAX_COUNT)) throw new InvalidArgumentError(`the number of epochs must be a positive number (fractions allowed), got ${value}`);
   return n;
 };
 
@@ -121,10 +130,10 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
   program
     .command('train')
     .description('train a language model on a corpus: progress, metrics.jsonl, validation, safetensors checkpoints, exact resume')
-    .argument('<model>', 'model file (TypeScript, default export made with defineModel; needs options vocab, T and B)')
+    .argument('[model]', 'model file (TypeScript, default export made with defineModel; needs options vocab, T and B); with --resume optional (the checkpoint holds the model), and when given it must be the checkpoint\'s model')
     .addOption(new Option('--data <corpus>', 'corpus from an installed npm package').choices(['sotu', 'moby-dick']).default('sotu'))
     .option('--steps <n>', 'train until this many steps are done (a resumed run continues to it)', parseCount)
-    .option('--epochs <e>', 'train for this many epochs of the training split instead', parseRate)
+    .option('--epochs <e>', 'train for this many epochs of the training split instead', parseEpochs)
     .option('--out <dir>', 'run directory (default runs/<model>-<corpus>)')
     .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
     .addOption(new Option('--backend <name>', 'where to execute').choices(BACKEND_NAMES).default('auto'))
@@ -133,14 +142,16 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .addOption(new Option('--recompute <policy>', 'recompute expert activations in the backward pass').choices(RECOMPUTE_POLICIES).default('experts'))
     .option('--seed <n>', 'seed for parameters, gating noise and dropout', parseSeed, 0)
     .option('--resume', 'continue from the run directory\'s checkpoint (bit-exact)', false)
+    .option('--force', 'start over in a run directory that holds a run: the old run is moved aside to <dir>.old-<time>, never deleted', false)
+    .option('--keep <n>', 'checkpoints kept: the newest and the ones before it', parseCount, 2)
     .option('--valid-every <n>', 'validation perplexity every n steps', parseCount, 100)
     .option('--valid-batches <n>', 'batches of the validation split per evaluation', parseCount, 20)
     .option('--checkpoint-every <n>', 'checkpoint every n steps (and at the end)', parseCount, 100)
     .option('--log-every <n>', 'without a terminal: print a line every n steps', parseCount, 10)
     .option('--devices <n>', DEVICES_HELP, parseCount)
     .option('--device-memory <size>', MEMORY_HELP, parseBytes)
-    .action(async function (this: Command, model: string, o: TrainCommandOptions) {
-      const explicit = ['optimizer', 'lr', 'recompute', 'seed'].filter((k) => this.getOptionValueSource(k) === 'cli');
+    .action(async function (this: Command, model: string | undefined, o: TrainCommandOptions) {
+      const explicit = ['optimizer', 'lr', 'recompute', 'seed', 'data'].filter((k) => this.getOptionValueSource(k) === 'cli');
       await trainCommand(model, { ...o, explicit }, write);
     });
 
@@ -153,6 +164,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .addOption(new Option('--backend <name>', 'where to execute').choices(BACKEND_NAMES).default('auto'))
     .option('--max-batches <n>', 'evaluate at most n batches', parseCount)
     .option('--json', 'print one JSON object', false)
+    .option('--model <path>', 'import this model file and check it is the checkpoint\'s model (never needed: the checkpoint holds the model as data)')
     .action(async (checkpoint: string, o: EvalCommandOptions) => {
       await evalCommand(checkpoint, o, write);
     });
