@@ -34,9 +34,12 @@ export function prepareFreshRunDir(dir: string, force: boolean): string | null {
   if (!force) {
     throw new Error(`run directory ${dir} already holds a run (${RUN_FILES.filter((f) => existsSync(join(dir, f))).join(', ')}); continue it with --resume, or start over with --force (the old run is moved aside, not deleted), or choose another --out`);
   }
+  // A run in progress is never moved: take its lock first (refused while another training holds it).
+  lockRunDir(dir);
   let aside = `${dir}.old-${stamp()}`;
   for (let i = 1; existsSync(aside); i++) aside = `${dir}.old-${stamp()}-${i}`;
   renameSync(dir, aside);
+  rmSync(join(aside, '.lock'), { force: true });
   return aside;
 }
 
