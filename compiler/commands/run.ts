@@ -15,6 +15,7 @@ import { compileGraph } from '../pipeline.ts';
 import { lowerToWebGpu } from '../lower/index.ts';
 import { loadModelFile, traceWithOverrides } from '../load-model.ts';
 import type { Plan } from '../plan.ts';
+import { parseSetArgs, resolveOptions } from '../../frontend/model.ts';
 import { releaseDevice } from '../../runtime/device.ts';
 import { checkOptionKeys, checkTensorSizes, validateModelOptions } from '../../frontend/option-limits.ts';
 
@@ -85,8 +86,8 @@ export function formatReport(r: RunReport): string {
 export async function runCommand(file: string, opts: RunCommandOptions, write: (s: string) => void): Promise<RunReport> {
   const loaded = await loadModelFile(file);
   checkOptionKeys(loaded.model, opts.set);
-  const { graph, options } = traceWithOverrides(loaded, opts.set);
-  validateModelOptions(loaded.model, options);
+  validateModelOptions(loaded.model, resolveOptions(loaded.model, parseSetArgs(opts.set)));
+  const { graph } = traceWithOverrides(loaded, opts.set);
   checkTensorSizes(graph, String(loaded.model.name));
   const compiled = compileGraph(graph).graph;
   const backend = await selectBackend(opts.backend, (line) => process.stderr.write(`${line}\n`));
