@@ -78,6 +78,9 @@ export function lockRunDir(dir: string): RunLock {
       const fd = openSync(file, 'wx', 0o644);
       try {
         writeSync(fd, `${JSON.stringify(me)}\n`);
+      } catch (e) {
+        rmSync(file, { force: true });
+        throw new Error(`run directory ${dir}: cannot write the lock file ${file}: ${(e as Error).message}`);
       } finally {
         closeSync(fd);
       }
