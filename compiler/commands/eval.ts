@@ -20,6 +20,7 @@ import { evaluateStream, prepareEvaluator } from '../../runtime/evaluator.ts';
 import { loadModelFile } from '../load-model.ts';
 import { releaseDevice } from '../../runtime/device.ts';
 import { describeGraphDifference } from '../../ir/graph-diff.ts';
+import { checkTensorSizes } from '../../frontend/option-limits.ts';
 
 /** Options of `moec eval`. */
 export interface EvalCommandOptions {
@@ -63,6 +64,8 @@ export async function evalCommand(checkpoint: string, o: EvalCommandOptions, wri
     traced ??= fromFile;
   }
   if (!traced) throw new Error(`${checkpoint} was written by an older moec and holds no model IR: name its model file with --model <path> (it is imported and run)`);
+  // The stored IR is data from a file: no tensor it declares may exceed the per-tensor limit.
+  checkTensorSizes(traced, String(traced.meta.name ?? checkpoint));
   const forward = compileGraph(traced).graph;
   const backend = await selectBackend(o.backend, (line) => process.stderr.write(`${line}\n`));
   const plan = lowerToWebGpu(forward, backend.kind === 'webgpu' ? backend.device.device.limits : undefined);

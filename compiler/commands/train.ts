@@ -111,6 +111,7 @@ async function resumeModel(file: string | undefined, outDir: string, o: TrainCom
     if (o.devices !== undefined || o.deviceMemory !== undefined) throw new Error('--resume with --devices or --device-memory compiles from the model file: name it (moec train <model> --resume ...)');
     run = { graph: meta.graph, options: stored, name: String(meta.graph.meta.name ?? 'model'), modelFile: meta.modelFile, ...(meta.modelSource !== undefined ? { modelSource: meta.modelSource } : {}) };
   }
+  checkTensorSizes(run.graph, run.name);
   return {
     run,
     data: corpus,
