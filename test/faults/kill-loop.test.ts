@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { loadCheckpoint } from '../../runtime/checkpoint.ts';
 import { moec, moecBin, root, scratch, tiny, trainSteps } from './helpers.ts';
 
-const STEPS = 240;
+const STEPS = 400;
 const common = ['--steps', String(STEPS), '--backend', 'cpu', '--valid-batches', '1', '--valid-every', '100000', '--checkpoint-every', '1'];
 
 /** A small deterministic generator (mulberry32) for the kill delays. */
@@ -42,14 +42,21 @@ describe('kill -9 during training and checkpoint writes', () => {
       const resume = existsSync(join(out, 'checkpoint.safetensors'));
       const args = resume ? ['train', '--resume', '--out', out, ...common] : ['train', 'examples/lstm-moe-lm.ts', '--data', 'moby-dick', '--out', out, '--force', ...common, ...tiny];
       const child = spawn(process.execPath, [moecBin, ...args], { cwd: root, stdio: 'ignore' });
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      const delay = 1500 + random() * 2500;
-      const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+      let done = false;
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => ((done = true), resolve(code))));
+      // Kill within a second (seeded random) of this run's first recorded step, so the kills
+      // land in steps and checkpoint writes whatever the machine's load.
+      const metrics = join(out, 'metrics.jsonl');
+      const linesAtStart = existsSync(metrics) && resume ? readFileSync(metrics, 'utf8').split('\n').length : 1;
+      const deadline = Date.now() + 120_000;
+      while (!done && Date.now() < deadline && !(existsSync(metrics) && readFileSync(metrics, 'utf8').split('\n').length > linesAtStart)) await new Promise((r) => setTimeout(r, 25));
+      const timer = setTimeout(() => child.kill('SIGKILL'), random() * 1000);
       const code = await exited;
       clearTimeout(timer);
-      // Count the kills that hit a run past its first checkpoint (training or writing one).
-      if (code === null && existsSync(join(out, 'checkpoint.safetensors'))) kills++;
-      else expect(code, `run ${attempt} (${args.join(' ')}) failed`).toBe(0);
+      if (code === null) {
+        // Count the kills that hit a run past its first checkpoint (training or writing one).
+        if (existsSync(join(out, 'checkpoint.safetensors'))) kills++;
+      } else expect(code, `run ${attempt} (${args.join(' ')}) failed`).toBe(0);
       if (code === 0) break; // finished before the kill
       if (existsSync(out)) orphansSeen += readdirSync(out).filter((f) => /\.tmp-\d+$/.test(f)).length;
     }
