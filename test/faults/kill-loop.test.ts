@@ -1,7 +1,7 @@
 /**
  * The kill -9 loop of issue 11: a training with a checkpoint after every step is killed with
- * SIGKILL at (seeded) random moments at least ten times — during start-up, training steps and
- * checkpoint writes alike — and restarted each time (`--resume` once a checkpoint exists, else
+ * SIGKILL at least ten times, each within a (seeded) random second of the run's first recorded
+ * step — so during training steps and checkpoint writes alike — and restarted each time (`--resume` once a checkpoint exists, else
  * `--force`). Finished, its final checkpoint must equal an uninterrupted run's bit for bit, and
  * `metrics.jsonl` must hold every step exactly once.
  */
