@@ -49,6 +49,12 @@ describe('options are validated before any work', () => {
     expect(r.stderr).toMatch(message);
   });
 
+  it.each(['cpu', 'webgpu'])('both backends refuse wImportance=1e39 alike (--backend %s)', (backend) => {
+    const r = moec(['run', 'examples/lstm-moe-lm.ts', '--backend', backend, ...tiny, '--set', 'wImportance=1e39']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/^moec: option wImportance=1e\+39 of model 'lstm-moe-lm' is not a finite f32 number/m);
+  });
+
   it('train refuses the same options, and --epochs 0, --epochs 1e-6, --steps 1e20', () => {
     const dir = scratch('opts');
     const proto = moec(trainArgs(join(dir, 'a'), 2, ['--set', '__proto__=1']));
