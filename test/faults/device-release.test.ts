@@ -1,7 +1,7 @@
 /**
  * Item 10 of issue 11: library use does not leak devices. `moec run`'s command function is called
  * 30 times in one (child) process on WebGPU; every call releases its device and buffers, so the
- * resident set stops growing: over the last 15 calls it grows by less than 10 MB a call (before
+ * resident set stops growing: over the last 15 calls it grows by less than 15 MiB a call (measured 5–7; before
  * the fix it grew by about 50 MB a call, linearly). Skipped with the reason when there is no
  * WebGPU adapter.
  */
@@ -24,6 +24,6 @@ describe('device release', () => {
     expect(rss).toHaveLength(30);
     const perCall = (rss[29]! - rss[14]!) / 15;
     console.log(`RSS after calls 1, 15, 30: ${[rss[0]!, rss[14]!, rss[29]!].map((x) => (x / 2 ** 20).toFixed(0)).join(', ')} MiB; last 15 calls ${(perCall / 2 ** 20).toFixed(1)} MiB a call`);
-    expect(perCall).toBeLessThan(10 * 2 ** 20);
+    expect(perCall).toBeLessThan(15 * 2 ** 20);
   }, 300_000);
 });

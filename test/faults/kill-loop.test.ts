@@ -1,7 +1,9 @@
 /**
  * The kill -9 loop of issue 11: a training with a checkpoint after every step is killed with
  * SIGKILL at least ten times, each within a (seeded) random second of the run's first recorded
- * step — so during training steps and checkpoint writes alike — and restarted each time (`--resume` once a checkpoint exists, else
+ * step — every other run the moment a checkpoint's temporary file appears, so kills land in
+ * training steps and checkpoint writes alike (at least one must leave a temporary behind) — and
+ * restarted each time (`--resume` once a checkpoint exists, else
  * `--force`). Finished, its final checkpoint must equal an uninterrupted run's bit for bit, and
  * `metrics.jsonl` must hold every step exactly once.
  */
@@ -51,6 +53,12 @@ describe('kill -9 during training and checkpoint writes', () => {
       const deadline = Date.now() + 120_000;
       while (!done && Date.now() < deadline && !(existsSync(metrics) && readFileSync(metrics, 'utf8').split('\n').length > linesAtStart)) await new Promise((r) => setTimeout(r, 25));
       const timer = setTimeout(() => child.kill('SIGKILL'), random() * 1000);
+      if (attempt % 2 === 1) {
+        // Every other run: kill the moment a checkpoint's temporary file is seen (mid-write).
+        const until = Date.now() + 1000;
+        while (!done && Date.now() < until && !readdirSync(out).some((f) => /\.tmp-\d+$/.test(f))) await new Promise((r) => setImmediate(r));
+        child.kill('SIGKILL');
+      }
       const code = await exited;
       clearTimeout(timer);
       if (code === null) {
@@ -61,6 +69,7 @@ describe('kill -9 during training and checkpoint writes', () => {
       if (existsSync(out)) orphansSeen += readdirSync(out).filter((f) => /\.tmp-\d+$/.test(f)).length;
     }
     expect(kills).toBeGreaterThanOrEqual(10);
+    expect(orphansSeen, 'no kill landed during a checkpoint write').toBeGreaterThanOrEqual(1);
     const last = moec(['train', '--resume', '--out', out, ...common], { timeout: 300_000 });
     expect(last.code, last.stderr).toBe(0);
 
