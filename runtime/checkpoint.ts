@@ -4,10 +4,14 @@
  * 8) mapping each tensor name to `{ dtype: "F32" | "I32", shape, data_offsets: [begin, end] }`
  * (byte offsets into the data section that follows) plus a `__metadata__` map of strings, then the
  * raw little-endian data. A moec checkpoint holds the parameters and optimizer state as tensors and,
- * as metadata, `moec.format` (which marks the file as ours), the model file, the model options, the
- * vocabulary, the step, the seed, the optimizer config and the data position (JSON strings). It is
+ * as metadata, `moec.format` (which marks the file as ours), the model file's path and source text
+ * (information only, never imported), the traced model IR (`moec.graph`, validated as data on
+ * load), the model options, the vocabulary, the step, the seed, the optimizer config and the data
+ * position (JSON strings). Reading validates the whole header before allocating any tensor (size
+ * cap, entry count, dtypes, shape × 4 bytes = span, spans ascending, in range, without overlap or
+ * hole) and refuses files that are not regular files, so a hostile file cannot exhaust memory. It is
  * written atomically — to `<file>.tmp-<pid>`, fsynced, then renamed over the target — so a crash or
- * failed write leaves the previous checkpoint intact. Reading validates everything and throws a
+ * failed write leaves the previous checkpoint intact. Reading throws a
  * `CheckpointError` naming the file and the problem: a truncated file, a header that is not JSON,
  * an unknown dtype, offsets out of range or overlapping, a foreign file (no `moec.format`), or a
  * tensor missing, extra or of another shape than the model expects. f32 tensors stored as

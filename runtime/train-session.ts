@@ -1,12 +1,15 @@
 /**
- * A training session on a real corpus, as `moec train` runs it: builds the vocabulary from the
+ * A training session on a real corpus, as `moec train` runs it (in a run directory it locks and
+ * keeps whole: runtime/run-dir.ts), from the model's traced IR (a resume takes the checkpoint's
+ * stored IR, never the model's code): builds the vocabulary from the
  * training split (sized by the model's `vocab` option: that many entries including `<unk>` and
  * `<eos>`), traces and compiles the model's training step and its evaluation forward, binds both to
  * the backend, and runs the training loop with validation, metrics (JSONL), checkpoints (safetensors,
  * atomic) and exact resume (parameters, optimizer state, carried LSTM state, step and data
  * position are all in the checkpoint; the noise and dropout draws are keyed by the step). A NaN or
  * infinite loss stops the run, names the first op that produces a non-finite value on the failing
- * batch (re-run on the CPU reference from the last checkpoint), and leaves that checkpoint intact.
+ * batch (re-run on the CPU reference from the last checkpoint), and leaves that checkpoint and the
+ * one before it intact (no checkpoint holding a value beyond the f32 range is ever written).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
