@@ -33,9 +33,18 @@ const parseBytes = (value: string): number => {
 const DEVICES_HELP = 'expert parallelism over N devices (N WebGPU devices, or simulated by the CPU backend): batch split for the ordinary layers and the gating, experts split n/N per device';
 const MEMORY_HELP = 'per-device memory budget, e.g. 64MiB: refuse a program whose device plans need more (and suggest --devices)';
 
+/** Largest count accepted (steps, batches, intervals): beyond it a counter would lose exactness. */
+const MAX_COUNT = 2 ** 31 - 1;
+
 const parseCount = (value: string): number => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  if (!Number.isInteger(n) || n < 1 || n > MAX_COUNT) throw new InvalidArgumentError(`must be a positive integer of at most ${MAX_COUNT}, got ${value}`);
+  return n;
+};
+
+const parseEpochs = (value: string): number => {
+  const n = Number(value);
+  if (!(n > 0 && n <= MAX_COUNT)) throw new InvalidArgumentError(`the number of epochs must be a positive number (fractions allowed), got ${value}`);
   return n;
 };
 
@@ -155,11 +164,11 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
   program
     .command('train')
     .description('train a language model on a corpus: progress, metrics.jsonl, validation, safetensors checkpoints, exact resume')
-    .argument('<model>', 'model file (TypeScript, default export made with defineModel; needs options vocab, T and B)')
+    .argument('[model]', 'model file (TypeScript, default export made with defineModel; needs options vocab, T and B); with --resume optional (the checkpoint holds the model), and when given it must be the checkpoint\'s model')
     .option('--data <corpus>', 'sotu, moby-dick (from installed npm packages) or your own text: a text file (documents: its paragraphs), a folder of .txt files, or a .jsonl file with a "text" field', parseData, 'sotu')
     .option('--split <fractions>', 'with --data <path>: train,validation,test fractions, split by document', parseSplitArg, DEFAULT_SPLIT)
     .option('--steps <n>', 'train until this many steps are done (a resumed run continues to it)', parseCount)
-    .option('--epochs <e>', 'train for this many epochs of the training split instead', parseRate)
+    .option('--epochs <e>', 'train for this many epochs of the training split instead', parseEpochs)
     .option('--out <dir>', 'run directory (default runs/<model>-<corpus>)')
     .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
     .addOption(new Option('--backend <name>', 'where to execute').choices(BACKEND_NAMES).default('auto'))
@@ -168,14 +177,16 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .addOption(new Option('--recompute <policy>', 'recompute expert activations in the backward pass').choices(RECOMPUTE_POLICIES).default('experts'))
     .option('--seed <n>', 'seed for parameters, gating noise and dropout', parseSeed, 0)
     .option('--resume', 'continue from the run directory\'s checkpoint (bit-exact)', false)
+    .option('--force', 'start over in a run directory that holds a run: the old run is moved aside to <dir>.old-<time>, never deleted', false)
+    .option('--keep <n>', 'checkpoints kept: the newest and the ones before it', parseCount, 2)
     .option('--valid-every <n>', 'validation perplexity every n steps', parseCount, 100)
     .option('--valid-batches <n>', 'batches of the validation split per evaluation', parseCount, 20)
     .option('--checkpoint-every <n>', 'checkpoint every n steps (and at the end)', parseCount, 100)
     .option('--log-every <n>', 'without a terminal: print a line every n steps', parseCount, 10)
     .option('--devices <n>', DEVICES_HELP, parseCount)
     .option('--device-memory <size>', MEMORY_HELP, parseBytes)
-    .action(async function (this: Command, model: string, o: TrainCommandOptions) {
-      const explicit = ['optimizer', 'lr', 'recompute', 'seed'].filter((k) => this.getOptionValueSource(k) === 'cli');
+    .action(async function (this: Command, model: string | undefined, o: TrainCommandOptions) {
+      const explicit = ['optimizer', 'lr', 'recompute', 'seed', 'data', 'split'].filter((k) => this.getOptionValueSource(k) === 'cli');
       await trainCommand(model, { ...o, explicit }, write);
     });
 
@@ -188,6 +199,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .addOption(new Option('--backend <name>', 'where to execute').choices(BACKEND_NAMES).default('auto'))
     .option('--max-batches <n>', 'evaluate at most n batches', parseCount)
     .option('--json', 'print one JSON object', false)
+    .option('--model <path>', 'import this model file and check it is the checkpoint\'s model (never needed: the checkpoint holds the model as data)')
     .action(async (checkpoint: string, o: EvalCommandOptions) => {
       await evalCommand(checkpoint, o, write);
     });
@@ -196,6 +208,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .command('generate')
     .description('continue a prompt with a trained checkpoint: sampled tokens streamed to stdout (deterministic for a seed)')
     .argument('<checkpoint>', 'a checkpoint.safetensors written by moec train')
+    .option('--model <file>', 'the model file the checkpoint was trained from (required: generation re-traces it at one token per step; its IR must match the checkpoint\'s)')
     .option('--prompt <text>', 'text to continue', '')
     .option('--tokens <n>', 'tokens to generate', parseCount, 50)
     .option('--temperature <t>', 'softmax temperature (0 = greedy)', parseNonNegative, 1)

@@ -4,18 +4,24 @@
  * 8) mapping each tensor name to `{ dtype: "F32" | "I32", shape, data_offsets: [begin, end] }`
  * (byte offsets into the data section that follows) plus a `__metadata__` map of strings, then the
  * raw little-endian data. A moec checkpoint holds the parameters and optimizer state as tensors and,
- * as metadata, `moec.format` (which marks the file as ours), the model file, the model options, the
- * vocabulary, the step, the seed, the optimizer config and the data position (JSON strings). It is
+ * as metadata, `moec.format` (which marks the file as ours), the model file's path and source text
+ * (information only, never imported), the traced model IR (`moec.graph`, validated as data on
+ * load), the model options, the vocabulary, the step, the seed, the optimizer config and the data
+ * position (JSON strings). Reading validates the whole header before allocating any tensor (size
+ * cap, entry count, dtypes, shape × 4 bytes = span, spans ascending, in range, without overlap or
+ * hole) and refuses files that are not regular files, so a hostile file cannot exhaust memory. It is
  * written atomically — to `<file>.tmp-<pid>`, fsynced, then renamed over the target — so a crash or
- * failed write leaves the previous checkpoint intact. Reading validates everything and throws a
+ * failed write leaves the previous checkpoint intact. Reading throws a
  * `CheckpointError` naming the file and the problem: a truncated file, a header that is not JSON,
  * an unknown dtype, offsets out of range or overlapping, a foreign file (no `moec.format`), or a
  * tensor missing, extra or of another shape than the model expects. f32 tensors stored as
  * Float64Array (the reference at f64 precision) are rounded to f32 when written.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { dirname } from 'node:path';
+import type { Graph } from '../ir/graph.ts';
+import { graphFromJson, graphToJson } from '../ir/json.ts';
 import type { Tensor } from '../ir/tensor.ts';
 import { formatShape, numel, tensorType, type DType, type TensorType } from '../ir/types.ts';
 
@@ -90,26 +96,60 @@ export function encodeSafetensors(tensors: Readonly<Record<string, Tensor>>, met
   return out;
 }
 
-/** Parses and validates safetensors bytes (`file` names the source in errors); copies the data out. */
-export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsContent {
+/** Largest header moec reads (the JSON header holds the metadata, including the model's IR). */
+export const MAX_HEADER_BYTES = 64 * 1024 * 1024;
+/** Most tensors a checkpoint may hold (a moec checkpoint has tens to a few hundred). */
+export const MAX_TENSORS = 100_000;
+
+/** One validated header entry: where a tensor's bytes are in the data section. */
+interface TensorEntry {
+  readonly name: string;
+  readonly dtype: DType;
+  readonly shape: number[];
+  readonly count: number;
+  readonly begin: number;
+  readonly end: number;
+}
+
+/** A fully validated header: nothing is allocated for the data until this exists. */
+interface HeaderPlan {
+  readonly metadata: Record<string, string>;
+  readonly entries: TensorEntry[];
+}
+
+/**
+ * Validates a safetensors header completely before any tensor is allocated: the entry count (counted
+ * in the raw text before parsing), every dtype, shape (elements × 4 bytes must equal the span, no
+ * overflow), span inside the data section of `dataLength` bytes, spans ascending, not overlapping
+ * and covering the data section with no hole.
+ */
+function parseHeader(headerBytes: Uint8Array, dataLength: number, file: string): HeaderPlan {
   const fail = (problem: string): never => {
     throw new CheckpointError(file, problem);
   };
-  if (bytes.length < 8) fail(`truncated: ${bytes.length} bytes, shorter than the 8-byte header length`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = view.getBigUint64(0, true);
-  if (n > BigInt(bytes.length - 8)) fail(`truncated: the header is ${n} bytes but only ${bytes.length - 8} follow the header length (or this is not a safetensors file)`);
-  const headerLength = Number(n);
+  // Count entries in the raw bytes before decoding or parsing: a hostile header of many tiny
+  // entries is refused before JSON.parse allocates an object for each.
+  const raw8 = Buffer.from(headerBytes.buffer, headerBytes.byteOffset, headerBytes.byteLength);
+  let approx = 0;
+  for (let at = raw8.indexOf('data_offsets'); at >= 0; at = raw8.indexOf('data_offsets', at + 12)) {
+    if (++approx > MAX_TENSORS) fail(`the header declares more than ${MAX_TENSORS} tensors; refusing to read it`);
+  }
+  let text = '';
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);
+  } catch (e) {
+    fail(`the header is not UTF-8 text (${(e as Error).message}); not a safetensors file`);
+  }
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)));
+    header = JSON.parse(text);
   } catch (e) {
     fail(`the header is not JSON (${(e as Error).message}); not a safetensors file`);
   }
   if (!header || typeof header !== 'object' || Array.isArray(header)) fail('the header is not a JSON object');
-  const entries = header as Record<string, unknown>;
-  const metadata: Record<string, string> = {};
-  const rawMeta = entries.__metadata__;
+  const raw = header as Record<string, unknown>;
+  const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
+  const rawMeta = raw.__metadata__;
   if (rawMeta !== undefined) {
     if (!rawMeta || typeof rawMeta !== 'object' || Array.isArray(rawMeta)) fail('__metadata__ is not an object of strings');
     for (const [k, v] of Object.entries(rawMeta as Record<string, unknown>)) {
@@ -117,46 +157,124 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsC
       metadata[k] = v as string;
     }
   }
-  const dataStart = 8 + headerLength;
-  const dataLength = bytes.length - dataStart;
-  const spans: { name: string; begin: number; end: number }[] = [];
-  const tensors: Record<string, Tensor> = {};
-  for (const [name, e] of Object.entries(entries)) {
+  const entries: TensorEntry[] = [];
+  for (const [name, e] of Object.entries(raw)) {
     if (name === '__metadata__') continue;
     const info = e as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
-    if (!info || typeof info !== 'object') fail(`tensor ${name}: header entry is not an object`);
-    const dtype = typeof info!.dtype === 'string' ? TAG_DTYPE[info!.dtype] : undefined;
+    if (!info || typeof info !== 'object' || Array.isArray(info)) fail(`tensor ${name}: header entry is not an object`);
+    const dtype = typeof info!.dtype === 'string' && Object.hasOwn(TAG_DTYPE, info!.dtype) ? TAG_DTYPE[info!.dtype] : undefined;
     if (!dtype) fail(`tensor ${name}: unknown dtype ${JSON.stringify(info!.dtype)} (moec checkpoints hold only F32 and I32)`);
     const shape = info!.shape;
-    if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) fail(`tensor ${name}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+    if (!Array.isArray(shape) || shape.length > 16 || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) fail(`tensor ${name}: shape ${JSON.stringify(shape)} is not a list of at most 16 non-negative integers`);
     const offs = info!.data_offsets;
     if (!Array.isArray(offs) || offs.length !== 2 || offs.some((o) => !Number.isSafeInteger(o) || o < 0) || offs[0] > offs[1]) {
       fail(`tensor ${name}: data_offsets ${JSON.stringify(offs)} is not [begin, end] with 0 ≤ begin ≤ end`);
     }
     const [begin, end] = offs as [number, number];
-    const count = numel(shape as number[]);
-    if (end - begin !== count * 4) fail(`tensor ${name}: data_offsets [${begin}, ${end}] span ${end - begin} bytes but ${dtype} ${formatShape(shape as number[])} needs ${count * 4}`);
-    if (end > dataLength) fail(`tensor ${name}: data_offsets [${begin}, ${end}] out of range: the data section has ${dataLength} bytes (truncated file?)`);
-    spans.push({ name, begin, end });
-    const copy = new Uint8Array(end - begin); // a fresh, aligned buffer (Buffer#slice would share the file's memory)
-    copy.set(bytes.subarray(dataStart + begin, dataStart + end));
-    let data: Float32Array | Int32Array;
-    if (LITTLE_ENDIAN_HOST) {
-      data = dtype === 'i32' ? new Int32Array(copy.buffer, 0, count) : new Float32Array(copy.buffer, 0, count);
-    } else {
-      const dv = new DataView(copy.buffer);
-      data = dtype === 'i32' ? new Int32Array(count) : new Float32Array(count);
-      for (let i = 0; i < count; i++) data[i] = dtype === 'i32' ? dv.getInt32(i * 4, true) : dv.getFloat32(i * 4, true);
+    let count = 1;
+    for (const d of shape as number[]) {
+      count *= d;
+      if (count * 4 > dataLength) break; // cannot fit: reported below without overflowing
     }
-    tensors[name] = { type: tensorType(dtype!, shape as number[]), data };
+    if (end - begin !== count * 4) fail(`tensor ${name}: data_offsets [${begin}, ${end}] span ${end - begin} bytes but ${dtype} ${formatShape(shape as number[])} needs ${count * 4 > dataLength ? `more than the ${dataLength} bytes of the data section` : count * 4}`);
+    if (end > dataLength) fail(`tensor ${name}: data_offsets [${begin}, ${end}] out of range: the data section has ${dataLength} bytes (truncated file?)`);
+    entries.push({ name, dtype: dtype!, shape: shape as number[], count, begin, end });
   }
-  spans.sort((a, b) => a.begin - b.begin || a.end - b.end);
-  for (let i = 1; i < spans.length; i++) {
-    const p = spans[i - 1]!;
-    const s = spans[i]!;
-    if (s.begin < p.end) fail(`tensors ${p.name} [${p.begin}, ${p.end}] and ${s.name} [${s.begin}, ${s.end}] have overlapping data_offsets`);
+  const spans = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let covered = 0;
+  for (const s of spans) {
+    if (s.begin < covered) {
+      const p = spans.find((q) => q !== s && q.begin < s.end && s.begin < q.end) ?? s;
+      fail(`tensors ${p.name} [${p.begin}, ${p.end}] and ${s.name} [${s.begin}, ${s.end}] have overlapping data_offsets`);
+    }
+    if (s.begin > covered) fail(`bytes [${covered}, ${s.begin}) of the data section belong to no tensor (a hole before ${s.name})`);
+    covered = s.end;
   }
-  return { tensors, metadata };
+  if (covered !== dataLength) fail(`bytes [${covered}, ${dataLength}) at the end of the data section belong to no tensor`);
+  return { metadata, entries };
+}
+
+/** A tensor's elements from its little-endian bytes (a fresh buffer the tensor owns). */
+function tensorFromBytes(e: TensorEntry, bytes: Uint8Array): Tensor {
+  let data: Float32Array | Int32Array;
+  if (LITTLE_ENDIAN_HOST && bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length) {
+    data = e.dtype === 'i32' ? new Int32Array(bytes.buffer, 0, e.count) : new Float32Array(bytes.buffer, 0, e.count);
+  } else {
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    data = e.dtype === 'i32' ? new Int32Array(e.count) : new Float32Array(e.count);
+    for (let i = 0; i < e.count; i++) data[i] = e.dtype === 'i32' ? dv.getInt32(i * 4, true) : dv.getFloat32(i * 4, true);
+  }
+  return { type: tensorType(e.dtype, e.shape), data };
+}
+
+/** The header length of safetensors bytes, checked against the cap and the bytes that follow. */
+function headerLength(first8: Uint8Array, available: number, file: string): number {
+  const n = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (n > BigInt(available)) throw new CheckpointError(file, `truncated: the header is ${n} bytes but only ${available} follow the header length (or this is not a safetensors file)`);
+  if (n > BigInt(MAX_HEADER_BYTES)) throw new CheckpointError(file, `the header is ${n} bytes, more than moec's limit of ${MAX_HEADER_BYTES}; refusing to read it`);
+  return Number(n);
+}
+
+/**
+ * Parses and validates safetensors bytes (`file` names the source in errors); the whole header is
+ * validated before any tensor is copied out.
+ */
+export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsContent {
+  if (bytes.length < 8) throw new CheckpointError(file, `truncated: ${bytes.length} bytes, shorter than the 8-byte header length`);
+  const n = headerLength(bytes.subarray(0, 8), bytes.length - 8, file);
+  const dataStart = 8 + n;
+  const plan = parseHeader(bytes.subarray(8, dataStart), bytes.length - dataStart, file);
+  const tensors: Record<string, Tensor> = Object.create(null) as Record<string, Tensor>;
+  for (const e of plan.entries) {
+    const copy = new Uint8Array(e.end - e.begin); // a fresh, aligned buffer (a subarray would share the file's memory)
+    copy.set(bytes.subarray(dataStart + e.begin, dataStart + e.end));
+    tensors[e.name] = tensorFromBytes(e, copy);
+  }
+  return { tensors: { ...tensors }, metadata: { ...plan.metadata } };
+}
+
+/**
+ * Reads a safetensors file without reading it whole: refuses anything but a regular file (a device,
+ * FIFO or directory), reads and validates the header (size cap, entries, spans), and only then
+ * reads each tensor into its own buffer. Peak memory is about the data section's size.
+ */
+export function readSafetensorsFile(file: string): SafetensorsContent {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw new CheckpointError(file, `cannot be read: ${(e as Error).message}`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new CheckpointError(file, `not a regular file (${st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'a special file'}); a checkpoint is a regular file`);
+    const size = st.size;
+    const readExact = (into: Uint8Array, position: number): void => {
+      let at = 0;
+      while (at < into.length) {
+        const got = readSync(fd, into, at, into.length - at, position + at);
+        if (got <= 0) throw new CheckpointError(file, `truncated: the file ended while reading (it changed while being read?)`);
+        at += got;
+      }
+    };
+    if (size < 8) throw new CheckpointError(file, `truncated: ${size} bytes, shorter than the 8-byte header length`);
+    const first8 = new Uint8Array(8);
+    readExact(first8, 0);
+    const n = headerLength(first8, size - 8, file);
+    const headerBytes = new Uint8Array(n);
+    readExact(headerBytes, 8);
+    const dataStart = 8 + n;
+    const plan = parseHeader(headerBytes, size - dataStart, file);
+    const tensors: Record<string, Tensor> = Object.create(null) as Record<string, Tensor>;
+    for (const e of plan.entries) {
+      const bytes = new Uint8Array(e.end - e.begin);
+      readExact(bytes, dataStart + e.begin);
+      tensors[e.name] = tensorFromBytes(e, bytes);
+    }
+    return { tensors: { ...tensors }, metadata: { ...plan.metadata } };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The file-system writes `writeFileAtomic` makes (injectable to simulate a failure midway). */
@@ -216,8 +334,15 @@ export function writeFileAtomic(file: string, bytes: Uint8Array, io: AtomicWrite
 
 /** What a moec checkpoint records besides the tensors. */
 export interface CheckpointMeta {
-  /** Path of the model's DSL file, as given to the trainer. */
+  /** Path of the model's DSL file, as given to the trainer (information only: never imported). */
   readonly modelFile: string;
+  /**
+   * The traced model as IR (`graphToJson`): what `eval` and `--resume` rebuild the model from, so
+   * a checkpoint is data only. Absent in checkpoints of older moec versions.
+   */
+  readonly graph?: Graph;
+  /** The model file's source text when it was trained (information only: never executed). */
+  readonly modelSource?: string;
   /** The model options (its `defaults` with overrides applied); any JSON value. */
   readonly modelOptions: unknown;
   /** The vocabulary (its JSON form, see `vocabularyToJson`); any JSON value. */
@@ -244,6 +369,9 @@ export const METADATA_KEYS = {
   dataPosition: 'moec.data_position',
 } as const;
 
+/** Optional metadata keys: the model's IR (JSON) and its source text (information only). */
+export const OPTIONAL_METADATA_KEYS = { graph: 'moec.graph', modelSource: 'moec.model_source' } as const;
+
 /** The string metadata of a checkpoint (JSON for structured values, decimal for numbers). */
 export function checkpointMetadata(meta: CheckpointMeta): Record<string, string> {
   for (const k of ['step', 'seed'] as const) {
@@ -258,6 +386,8 @@ export function checkpointMetadata(meta: CheckpointMeta): Record<string, string>
     [METADATA_KEYS.seed]: String(meta.seed),
     [METADATA_KEYS.optimizer]: JSON.stringify(meta.optimizer ?? null),
     [METADATA_KEYS.dataPosition]: JSON.stringify(meta.dataPosition ?? null),
+    ...(meta.graph ? { [OPTIONAL_METADATA_KEYS.graph]: JSON.stringify(graphToJson(meta.graph)) } : {}),
+    ...(meta.modelSource !== undefined ? { [OPTIONAL_METADATA_KEYS.modelSource]: meta.modelSource } : {}),
   };
 }
 
@@ -283,15 +413,18 @@ export interface LoadCheckpointOptions {
   readonly expect?: Readonly<Record<string, TensorType>>;
 }
 
+/** The checkpoint's IR, validated (format, every node's params and types, the verifier) as data. */
+function storedGraph(text: string, fail: (problem: string) => never): Graph {
+  try {
+    return graphFromJson(text);
+  } catch (e) {
+    return fail(`metadata ${OPTIONAL_METADATA_KEYS.graph} is not a valid moec IR graph: ${(e as Error).message}`);
+  }
+}
+
 /** Reads and validates a moec checkpoint; throws a `CheckpointError` naming the file and the problem. */
 export function loadCheckpoint(file: string, opts: LoadCheckpointOptions = {}): Checkpoint {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new CheckpointError(file, `cannot be read: ${(e as Error).message}`);
-  }
-  const { tensors, metadata } = decodeSafetensors(bytes, file);
+  const { tensors, metadata } = readSafetensorsFile(file);
   const fail = (problem: string): never => {
     throw new CheckpointError(file, problem);
   };
@@ -318,6 +451,8 @@ export function loadCheckpoint(file: string, opts: LoadCheckpointOptions = {}): 
     seed: int(METADATA_KEYS.seed),
     optimizer: json(METADATA_KEYS.optimizer),
     dataPosition: json(METADATA_KEYS.dataPosition),
+    ...(metadata[OPTIONAL_METADATA_KEYS.graph] !== undefined ? { graph: storedGraph(metadata[OPTIONAL_METADATA_KEYS.graph]!, fail) } : {}),
+    ...(metadata[OPTIONAL_METADATA_KEYS.modelSource] !== undefined ? { modelSource: metadata[OPTIONAL_METADATA_KEYS.modelSource]! } : {}),
   };
   if (opts.expect) {
     // Optimizer state also changes with the optimizer's semantics: since 2026-11-29 factored Adam
@@ -327,14 +462,14 @@ export function loadCheckpoint(file: string, opts: LoadCheckpointOptions = {}): 
         ? ' (optimizer state of another --optimizer, or of a moec before factored Adam kept per-expert state for expert bias banks: opt.vr [n,1], opt.vc [n,H], opt.last [n]; `moec eval` still reads its parameters)'
         : '';
     for (const [name, type] of Object.entries(opts.expect)) {
-      const t = tensors[name];
+      const t = Object.hasOwn(tensors, name) ? tensors[name] : undefined;
       if (!t) fail(`tensor ${name} (${DTYPE_TAG[type.dtype]} ${formatShape(type.shape)}) expected by the model is missing${why(name)}`);
       const shapeOk = t!.type.shape.length === type.shape.length && t!.type.shape.every((d, i) => d === type.shape[i]);
       if (t!.type.dtype !== type.dtype || !shapeOk) {
         fail(`tensor ${name} is ${DTYPE_TAG[t!.type.dtype]} ${formatShape(t!.type.shape)} but the model expects ${DTYPE_TAG[type.dtype]} ${formatShape(type.shape)}${why(name) || ' (checkpoint of another model or other options?)'}`);
       }
     }
-    const extra = Object.keys(tensors).filter((n) => !(n in opts.expect!));
+    const extra = Object.keys(tensors).filter((n) => !Object.hasOwn(opts.expect!, n));
     if (extra.length > 0) fail(`tensors not in the model: ${extra.join(', ')} (checkpoint of another model or other options?)`);
   }
   return { tensors, meta, metadata };

@@ -82,6 +82,9 @@ export async function evaluateStream(
       const acc = loads[m]!;
       for (let e = 0; e < l.length; e++) acc[e] = (acc[e] ?? 0) + l[e]!;
     }
+    // Yield to the event loop between batches: on the CPU backend a batch resolves without I/O,
+    // and signals (a second Ctrl-C during validation) are only delivered between turns.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   const loss = lossSum / count;
   const moe = Object.fromEntries(moeLayers.map((m) => [m, { load: loads[m]!, cvLoad: cv2(loads[m]!) }]));

@@ -65,6 +65,8 @@ export interface LoopOptions {
   readonly validate?: (state: LoopState) => Promise<{ loss: number }>;
   readonly checkpointEvery?: number;
   readonly checkpoint?: (state: LoopState) => Promise<void>;
+  /** Tokens and seconds of the run before `start` (a resume continues the counters of metrics.jsonl). */
+  readonly elapsed?: { readonly tokens: number; readonly time: number };
   /** Polled after every step; true ends the loop (after a checkpoint, when checkpoints are on). */
   readonly shouldStop?: () => boolean;
 }
@@ -82,7 +84,8 @@ export async function runLoop(o: LoopOptions): Promise<LoopState> {
     state.position = o.batches.position();
     state.carry = r.carry;
     tokens += o.tokensPerStep;
-    const time = (performance.now() - started) / 1000;
+    const sessionTime = (performance.now() - started) / 1000;
+    const time = (o.elapsed?.time ?? 0) + sessionTime;
     const moe: TrainRecord['moe'] = {};
     for (const name of o.moeLayers) {
       moe[name] = {
@@ -94,7 +97,7 @@ export async function runLoop(o: LoopOptions): Promise<LoopState> {
     }
     // Perplexity from the task loss alone (the total adds the MoE balancing losses).
     const taskLoss = r.scalars.taskLoss ?? r.scalars.loss!;
-    o.onRecord?.({ kind: 'train', step: state.step, tokens, time, tokensPerSec: tokens / Math.max(time, 1e-9), loss: taskLoss, ppl: Math.exp(taskLoss), moe });
+    o.onRecord?.({ kind: 'train', step: state.step, tokens: (o.elapsed?.tokens ?? 0) + tokens, time, tokensPerSec: tokens / Math.max(sessionTime, 1e-9), loss: taskLoss, ppl: Math.exp(taskLoss), moe });
     // Yield to the event loop once per step: on the CPU backend a step resolves without any I/O,
     // and signals (Ctrl-C) are only delivered between event-loop turns.
     await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,14 +1,17 @@
 /**
- * A training session on a real corpus, as `moec train` runs it: builds the vocabulary from the
+ * A training session on a real corpus, as `moec train` runs it (in a run directory it locks and
+ * keeps whole: runtime/run-dir.ts), from the model's traced IR (a resume takes the checkpoint's
+ * stored IR, never the model's code): builds the vocabulary from the
  * training split (sized by the model's `vocab` option: that many entries including `<unk>` and
  * `<eos>`), traces and compiles the model's training step and its evaluation forward, binds both to
  * the backend, and runs the training loop with validation, metrics (JSONL), checkpoints (safetensors,
  * atomic) and exact resume (parameters, optimizer state, carried LSTM state, step and data
  * position are all in the checkpoint; the noise and dropout draws are keyed by the step). A NaN or
  * infinite loss stops the run, names the first op that produces a non-finite value on the failing
- * batch (re-run on the CPU reference from the last checkpoint), and leaves that checkpoint intact.
+ * batch (re-run on the CPU reference from the last checkpoint), and leaves that checkpoint and the
+ * one before it intact (no checkpoint holding a value beyond the f32 range is ever written).
  */
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileTrainingPlan } from '../compiler/train-pipeline.ts';
 import { compileGraph } from '../compiler/pipeline.ts';
@@ -21,7 +24,9 @@ import type { Tensor } from '../ir/tensor.ts';
 import type { OptimizerConfig } from '../passes/optimizer.ts';
 import type { RecomputePolicy } from '../passes/recompute.ts';
 import type { Backend } from './backend.ts';
-import { loadCheckpoint, saveCheckpoint, type CheckpointMeta } from './checkpoint.ts';
+import { loadCheckpoint, saveCheckpoint, writeFileAtomic, type Checkpoint, type CheckpointMeta } from './checkpoint.ts';
+import { appendLine, lockRunDir, olderCheckpoint, prepareFreshRunDir, removeOrphanTemporaries, rollBackMetrics, rotateCheckpoints } from './run-dir.ts';
+import { graphFromJson, graphToJson } from '../ir/json.ts';
 import { loadCorpus, type CorpusName } from './data/corpus.ts';
 import { batchAt, batchFeeds, batchLayout } from './data/batches.ts';
 import { buildVocabulary, encodeDocuments, vocabularyFromJson, vocabularyToJson, type Vocabulary, type VocabularyJson } from './data/tokenizer.ts';
@@ -33,9 +38,21 @@ import { compileForDevices } from '../compiler/multi-device/capacity.ts';
 
 /** Everything a session needs. */
 export interface SessionOptions {
-  readonly model: Model;
-  /** The model file path (recorded in checkpoints so `moec eval` can rebuild the model). */
+  /**
+   * The model as code: traced with `overrides` for a fresh run (and needed for expert parallelism).
+   * A resumed run rebuilds from the checkpoint's stored IR and never calls the model's code.
+   */
+  readonly model?: Model;
+  /** The traced model and its options, when the caller traced it (or took it from a checkpoint). */
+  readonly traced?: { readonly graph: Graph; readonly options: ModelOptions };
+  /** The model file path (recorded in checkpoints for information only). */
   readonly modelFile: string;
+  /** The model file's source text (recorded in checkpoints for information only). */
+  readonly modelSource?: string;
+  /** With `resume` false: move a run already in `outDir` aside instead of refusing. */
+  readonly force?: boolean;
+  /** Checkpoints kept on disk: the newest and the ones before it (default 2). */
+  readonly keep?: number;
   /** `--set` overrides (merged over the model's defaults; `vocab` sizes the vocabulary). */
   readonly overrides: Readonly<Record<string, unknown>>;
   readonly data: CorpusName;
@@ -81,6 +98,12 @@ function persistentTypes(g: Graph): Record<string, Tensor['type']> {
   return out;
 }
 
+/** The model as code, which expert parallelism still compiles from (it traces per device). */
+function multiDeviceModel(o: SessionOptions): Model {
+  if (!o.model) throw new Error('expert parallelism (--devices, --device-memory) compiles from the model file: name it on the command line');
+  return o.model;
+}
+
 /** Finds the first node whose output holds a NaN or infinity, on the CPU reference. */
 export function firstNonFiniteNode(g: Graph, feeds: Readonly<Record<string, Tensor>>, step: number, seed: number): string | null {
   const values = interpretValues(g, feeds, { seed, step, training: true });
@@ -97,11 +120,41 @@ export function firstNonFiniteNode(g: Graph, feeds: Readonly<Record<string, Tens
 
 /** Runs a training session; see the file comment. */
 export async function runSession(o: SessionOptions): Promise<SessionResult> {
-  mkdirSync(o.outDir, { recursive: true });
   const ckptFile = checkpointPath(o.outDir);
-  const resumed = o.resume && existsSync(ckptFile) ? loadCheckpoint(ckptFile) : null;
-  if (o.resume && !resumed) throw new Error(`--resume: no checkpoint at ${ckptFile}`);
-  const options: ModelOptions = resumed ? (resumed.meta.modelOptions as ModelOptions) : resolveOptions(o.model, o.overrides);
+  if (o.resume && !existsSync(ckptFile)) throw new Error(`--resume: no checkpoint at ${ckptFile}`);
+  if (!o.resume) prepareFreshRunDir(o.outDir, o.force ?? false);
+  mkdirSync(o.outDir, { recursive: true });
+  const lock = lockRunDir(o.outDir);
+  try {
+    removeOrphanTemporaries(o.outDir);
+    return await runLocked(o, ckptFile);
+  } finally {
+    lock.release();
+  }
+}
+
+/** The model to train: the checkpoint's stored IR on resume, else the caller's traced graph or model. */
+function sessionModel(o: SessionOptions, resumed: Checkpoint | null): { graph: Graph; options: ModelOptions } {
+  if (resumed) {
+    if (!resumed.meta.graph) {
+      if (!o.model) throw new Error(`${checkpointPath(o.outDir)} was written by an older moec and holds no model IR; resume it by naming its model file`);
+      return { graph: traceModel(o.model, resumed.meta.modelOptions as ModelOptions), options: resumed.meta.modelOptions as ModelOptions };
+    }
+    return { graph: resumed.meta.graph, options: resumed.meta.modelOptions as ModelOptions };
+  }
+  if (o.traced) return { graph: o.traced.graph, options: o.traced.options };
+  if (!o.model) throw new Error('runSession: give the model (or its traced graph)');
+  return { graph: traceModel(o.model, o.overrides), options: resolveOptions(o.model, o.overrides) };
+}
+
+async function runLocked(o: SessionOptions, ckptFile: string): Promise<SessionResult> {
+  const resumed = o.resume ? loadCheckpoint(ckptFile) : null;
+  const model = sessionModel(o, resumed);
+  const options: ModelOptions = model.options;
+  if (resumed) {
+    const corpus = (resumed.meta.dataPosition as { corpus?: string } | null)?.corpus;
+    if (corpus !== undefined && corpus !== o.data) throw new Error(`--resume: the run trained on ${corpus} but --data ${o.data} was given; a resumed run continues on its own corpus`);
+  }
   if (typeof options.vocab !== 'number' || typeof options.T !== 'number' || typeof options.B !== 'number') {
     throw new Error(`moec train needs a language model with numeric options vocab, T and B; ${o.modelFile} has ${Object.keys(options).join(', ')}`);
   }
@@ -115,8 +168,10 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const validStream = encodeDocuments(vocab, corpus.splits.validation.map((d) => d.text));
   const layout = batchLayout(trainStream, shape);
   const endStep = o.steps ?? Math.round((o.epochs ?? 1) * layout.batchesPerEpoch);
+  if (!(endStep >= 1)) throw new Error(`--epochs ${o.epochs} is ${endStep} steps: an epoch of ${o.data} has ${layout.batchesPerEpoch} batches of T=${shape.T} × B=${shape.B}; use --epochs ${(1 / layout.batchesPerEpoch).toPrecision(2)} or more, or --steps`);
 
-  const traced = traceModel(o.model, options);
+  // Train from the IR as stored (a JSON round trip), so a fresh run and its resume compute alike.
+  const traced = graphFromJson(graphToJson(model.graph));
   const limits = o.backend.kind === 'webgpu' ? o.backend.device.device.limits : undefined;
   const { graph, plan } = compileTrainingPlan(traced, { optimizer: o.optimizer, recompute: o.recompute }, limits);
   const forward = compileGraph(traced).graph;
@@ -142,15 +197,18 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       zeros[input] = { type, data: new Float32Array(type.shape.reduce((a, b) => a * b, 1)) };
     }
     start = { step: 0, position: 0, carry: zeros };
-    writeFileSync(join(o.outDir, 'config.json'), `${JSON.stringify({ model: String(forward.meta.name ?? o.modelFile), modelFile: o.modelFile, options, optimizer: o.optimizer, recompute: o.recompute, backend: o.backend.kind, seed: o.seed, data: o.data, vocabSize: vocab.size, steps: endStep }, null, 2)}\n`);
-    writeFileSync(join(o.outDir, 'metrics.jsonl'), '');
+    writeFileAtomic(join(o.outDir, 'config.json'), Buffer.from(`${JSON.stringify({ model: String(forward.meta.name ?? o.modelFile), modelFile: o.modelFile, options, optimizer: o.optimizer, recompute: o.recompute, backend: o.backend.kind, seed: o.seed, data: o.data, vocabSize: vocab.size, steps: endStep }, null, 2)}\n`));
+    writeFileAtomic(join(o.outDir, 'metrics.jsonl'), new Uint8Array());
   }
+  // On resume the metrics go back to the checkpoint's step: steps after it are trained again.
+  const rolled = resumed ? rollBackMetrics(join(o.outDir, 'metrics.jsonl'), start.step) : { kept: 0, dropped: 0 };
+  const keep = o.keep ?? 2;
   o.onStart?.({ startStep: start.step, endStep, batchesPerEpoch: layout.batchesPerEpoch, vocabSize: vocab.size });
 
   const trainerOptions = { seed: o.seed, vectors: moeLayers.flatMap((m) => [`${m}.importance`, `${m}.load`]) };
   const trainer =
     o.devices !== undefined || o.deviceMemory !== undefined
-      ? await prepareMultiDeviceTrainer(compileForDevices(o.model, options, { devices: o.devices ?? 1, ...(o.deviceMemory !== undefined ? { deviceMemory: o.deviceMemory } : {}) }, { optimizer: o.optimizer, recompute: o.recompute }), initial, trainerOptions, o.backend)
+      ? await prepareMultiDeviceTrainer(compileForDevices(multiDeviceModel(o), options, { devices: o.devices ?? 1, ...(o.deviceMemory !== undefined ? { deviceMemory: o.deviceMemory } : {}) }, { optimizer: o.optimizer, recompute: o.recompute }), initial, trainerOptions, o.backend)
       : await prepareTrainer(o.backend, plan, initial, trainerOptions);
   const evaluator = await prepareEvaluator(o.backend, evalPlan);
   const evalParamNames = evalPlan.inputs.filter((i) => i.role === 'param').map((i) => i.name);
@@ -169,6 +227,8 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const metrics = join(o.outDir, 'metrics.jsonl');
   const meta = (state: LoopState): CheckpointMeta => ({
     modelFile: o.modelFile,
+    graph: traced,
+    ...(o.modelSource !== undefined ? { modelSource: o.modelSource } : resumed?.meta.modelSource !== undefined ? { modelSource: resumed.meta.modelSource } : {}),
     modelOptions: options,
     vocabulary: vocabularyToJson(vocab),
     step: state.step,
@@ -177,6 +237,10 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     dataPosition: { corpus: o.data, split: 'train', T: shape.T, B: shape.B, batch: state.position },
   });
   let lastSaved: LoopState = start;
+  // Whether a checkpoint of this run exists on disk (the one a resume started from counts).
+  let saved = resumed !== null;
+  const intact = (): string =>
+    saved ? `the last good checkpoint (step ${lastSaved.step}) is intact at ${ckptFile}${keep >= 2 && existsSync(olderCheckpoint(ckptFile, 1)) ? `, and the one before it at ${olderCheckpoint(ckptFile, 1)}` : ''}` : `no checkpoint of this run has been written (it diverged before the first one at step ${o.checkpointEvery})`;
   try {
     const final = await runLoop({
       trainer,
@@ -185,8 +249,9 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       endStep,
       tokensPerStep: shape.T * shape.B,
       moeLayers,
+      ...(rolled.last ? { elapsed: rolled.last } : {}),
       onRecord: (r) => {
-        appendFileSync(metrics, `${JSON.stringify(r)}\n`);
+        appendLine(metrics, JSON.stringify(r));
         if (r.kind === 'train') lastTrain = r;
         else lastValid = r;
         o.onRecord?.(r);
@@ -202,12 +267,17 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       checkpoint: async (state) => {
         const tensors = await trainer.read();
         for (const [k, t] of Object.entries(state.carry)) tensors[`carry:${k}`] = t;
-        const bad = Object.entries(tensors).find(([, t]) => t.data.some((x) => !Number.isFinite(x)));
+        // Finite in f32, as written (the CPU reference holds f64: 1e39 would be saved as Infinity).
+        const f32Finite = (x: number): boolean => Math.abs(x) <= 3.4028234663852886e38;
+        const bad = Object.entries(tensors).find(([, t]) => t.data.some((x) => !f32Finite(x)));
         if (bad) {
-          throw new Error(`after step ${state.step} '${bad[0]}' holds NaN or infinite values; not saving a checkpoint; the last good checkpoint (step ${lastSaved.step}) is intact at ${ckptFile}`);
+          const at = bad[1].data.findIndex((x) => !f32Finite(x));
+          throw new Error(`after step ${state.step} '${bad[0]}' holds ${bad[1].data[at]} at element ${at}; not saving a checkpoint; ${intact()}`);
         }
+        rotateCheckpoints(ckptFile, keep);
         saveCheckpoint(ckptFile, tensors, meta(state));
         lastSaved = { ...state };
+        saved = true;
       },
       ...(o.shouldStop ? { shouldStop: o.shouldStop } : {}),
     });
@@ -244,7 +314,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       } catch (diag) {
         where = `(diagnosis failed: ${(diag as Error).message})`;
       }
-      throw new Error(`${e.message}; first non-finite value from ${where}; the last good checkpoint (step ${lastSaved.step}) is intact at ${ckptFile}`, { cause: e });
+      throw new Error(`${e.message}; first non-finite value from ${where}; ${intact()}`, { cause: e });
     }
     throw e;
   } finally {

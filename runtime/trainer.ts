@@ -59,6 +59,9 @@ export interface TrainerOptions {
   readonly vectors?: readonly string[];
 }
 
+/** Largest finite f32. */
+const F32_MAX = 3.4028234663852886e38;
+
 /** Binds `plan` to `backend` and uploads the initial parameters and state. */
 export async function prepareTrainer(backend: Backend, plan: Plan, initial: Readonly<Record<string, Tensor>>, opts: TrainerOptions): Promise<Trainer> {
   const report = opts.report ?? plan.outputs.map((o) => o.name).filter((n) => n === 'loss' || n === 'taskLoss' || n.endsWith('.cvImportance') || n.endsWith('.cvLoad'));
@@ -69,7 +72,9 @@ export async function prepareTrainer(backend: Backend, plan: Plan, initial: Read
   const finish = (out: Record<string, Tensor>, step: number): StepResult => {
     const scalars: StepReport = {};
     for (const name of report) scalars[name] = Number(out[name]!.data[0]);
-    if (!Number.isFinite(scalars.loss ?? 0)) throw new NonFiniteLossError(step, scalars.loss!);
+    // One policy on both backends: a loss beyond the f32 range is non-finite (the CPU reference
+    // computes in f64 and would otherwise carry on where WebGPU overflowed).
+    if (!(Math.abs(scalars.loss ?? 0) <= F32_MAX)) throw new NonFiniteLossError(step, scalars.loss!);
     const carried: Record<string, Tensor> = {};
     for (const [o, i] of carry) carried[i] = out[o]!;
     const vec: Record<string, Float32Array> = {};

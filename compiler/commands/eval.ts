@@ -1,6 +1,9 @@
 /**
- * `moec eval`: evaluates a checkpoint on a split of its corpus. The checkpoint names its model file,
- * options and vocabulary, so the model is rebuilt exactly; the forward runs in evaluation mode (no
+ * `moec eval`: evaluates a checkpoint on a split of its corpus. The checkpoint holds its model as
+ * data (the traced IR, validated on load), its options and vocabulary, so the model is rebuilt
+ * exactly and no code is ever imported: a model file is imported only when the user names it with
+ * `--model`, and then its traced IR must equal the checkpoint's or the command refuses, saying
+ * what differs; the forward runs in evaluation mode (no
  * noise, no dropout) over the whole split with the LSTM state carried across batches. Reports the
  * perplexity, the unigram baseline's perplexity on the same split and vocabulary (an honest floor
  * to beat), and each MoE layer's per-expert load share and its CV².
@@ -16,6 +19,9 @@ import { encodeDocuments, vocabularyFromJson, type VocabularyJson } from '../../
 import { fitUnigram, unigramPerplexity } from '../../runtime/data/unigram.ts';
 import { evaluateStream, prepareEvaluator } from '../../runtime/evaluator.ts';
 import { loadModelFile } from '../load-model.ts';
+import { releaseDevice } from '../../runtime/device.ts';
+import { describeGraphDifference } from '../../ir/graph-diff.ts';
+import { checkTensorSizes } from '../../frontend/option-limits.ts';
 
 /** Options of `moec eval`. */
 export interface EvalCommandOptions {
@@ -24,6 +30,8 @@ export interface EvalCommandOptions {
   readonly backend: BackendName;
   readonly json: boolean;
   readonly maxBatches?: number;
+  /** A model file named by the user: imported and checked against the checkpoint's IR. */
+  readonly model?: string;
 }
 
 /** The JSON `moec eval --json` prints. */
@@ -45,14 +53,26 @@ export interface EvalReport {
 export async function evalCommand(checkpoint: string, o: EvalCommandOptions, write: (s: string) => void): Promise<EvalReport> {
   const ck = loadCheckpoint(checkpoint);
   const data = o.data ?? ((ck.meta.dataPosition as { corpus?: CorpusName } | null)?.corpus ?? 'sotu');
-  const loaded = await loadModelFile(ck.meta.modelFile);
   const options = ck.meta.modelOptions as ModelOptions;
-  const forward = compileGraph(traceModel(loaded.model, options)).graph;
+  let traced = ck.meta.graph;
+  if (o.model !== undefined) {
+    const loaded = await loadModelFile(o.model);
+    const fromFile = traceModel(loaded.model, options);
+    if (traced) {
+      const diff = describeGraphDifference(traced, fromFile, 'the checkpoint', o.model);
+      if (diff) throw new Error(`--model ${o.model} is not the model of ${checkpoint}: ${diff}. Evaluate without --model to use the checkpoint's own model`);
+    }
+    traced ??= fromFile;
+  }
+  if (!traced) throw new Error(`${checkpoint} was written by an older moec and holds no model IR: name its model file with --model <path> (it is imported and run)`);
+  // The stored IR is data from a file: no tensor it declares may exceed the per-tensor limit.
+  checkTensorSizes(traced, String(traced.meta.name ?? checkpoint));
+  const forward = compileGraph(traced).graph;
   const backend = await selectBackend(o.backend, (line) => process.stderr.write(`${line}\n`));
   const plan = lowerToWebGpu(forward, backend.kind === 'webgpu' ? backend.device.device.limits : undefined);
   const params = Object.fromEntries(plan.inputs.filter((i) => i.role === 'param').map((i) => {
     const t = ck.tensors[i.name];
-    if (!t) throw new Error(`checkpoint ${checkpoint} has no parameter '${i.name}' that ${ck.meta.modelFile} needs`);
+    if (!t) throw new Error(`checkpoint ${checkpoint} has no parameter '${i.name}' that its model needs`);
     return [i.name, t];
   }));
   const vocab = vocabularyFromJson(ck.meta.vocabulary as VocabularyJson);
@@ -104,5 +124,6 @@ export async function evalCommand(checkpoint: string, o: EvalCommandOptions, wri
     return report;
   } finally {
     ev.destroy();
+    if (backend.kind === 'webgpu') releaseDevice(backend.device);
   }
 }

@@ -10,6 +10,8 @@ import { loadModel } from '../../runtime/generate/language-model.ts';
 
 /** Options of `moec generate`. */
 export interface GenerateCommandOptions {
+  /** The model file the checkpoint was trained from (its IR must match the checkpoint's). */
+  readonly model?: string;
   readonly prompt: string;
   readonly tokens: number;
   readonly temperature: number;
@@ -21,7 +23,7 @@ export interface GenerateCommandOptions {
 
 /** Runs `moec generate`; returns the generated tokens joined by spaces. */
 export async function generateCommand(checkpoint: string, o: GenerateCommandOptions, write: (s: string) => void): Promise<string> {
-  const m = await loadModel(checkpoint, { backend: o.backend, log: (line) => process.stderr.write(`${line}\n`) });
+  const m = await loadModel(checkpoint, { ...(o.model !== undefined ? { model: o.model } : {}), backend: o.backend, log: (line) => process.stderr.write(`${line}\n`) });
   try {
     write(o.prompt);
     const text = await m.generate(o.prompt, {

@@ -15,14 +15,18 @@ import { textCorpusLabel, textCorpusSpec, type SplitFractions } from '../../runt
 import type { TrainRecord, ValidRecord } from '../../runtime/train-loop.ts';
 import { checkpointPath, runSession } from '../../runtime/train-session.ts';
 import { loadCheckpoint } from '../../runtime/checkpoint.ts';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadModelFile } from '../load-model.ts';
+import { releaseDevice } from '../../runtime/device.ts';
+import { resolveOptions, traceModel, type Model, type ModelOptions } from '../../frontend/model.ts';
+import type { Graph } from '../../ir/graph.ts';
+import { describeGraphDifference } from '../../ir/graph-diff.ts';
+import { checkOptionKeys, checkTensorSizes, validateModelOptions } from '../../frontend/option-limits.ts';
 
 /** Options of `moec train`. */
 export interface TrainCommandOptions {
-  /** A built-in corpus name or a path to your own text. */
   readonly data: CorpusName;
-  /** With a path: the train,validation,test fractions. */
+  /** Train/valid/test fractions of a text corpus given by path (`--split`). */
   readonly split?: SplitFractions;
   readonly steps?: number;
   readonly epochs?: number;
@@ -41,8 +45,28 @@ export interface TrainCommandOptions {
   /** Expert parallelism over N simulated devices, and the per-device memory budget. */
   readonly devices?: number;
   readonly deviceMemory?: number;
+  /** With no --resume: move a run already in the directory aside (never deleted) instead of refusing. */
+  readonly force?: boolean;
+  /** Checkpoints kept: the newest and the ones before it. */
+  readonly keep?: number;
   /** Options given on the command line (a resume takes the others from the checkpoint). */
   readonly explicit?: readonly string[];
+}
+
+/** The corpus spec `--data` (and `--split`) name: a built-in corpus, or a text corpus path with its split. */
+function corpusSpec(o: Pick<TrainCommandOptions, 'data' | 'split'>): CorpusName {
+  return BUILTIN_CORPORA.includes(o.data as BuiltinCorpus) ? o.data : textCorpusSpec(o.data, o.split);
+}
+
+/** A short label of a corpus spec (run directory names, messages). */
+function corpusLabel(spec: CorpusName): string {
+  return BUILTIN_CORPORA.includes(spec as BuiltinCorpus) ? spec : textCorpusLabel(spec);
+}
+
+/** A model name as one safe path component (a name can never escape the runs folder). */
+export function runDirName(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[.]+/, '_');
+  return safe === '' ? 'model' : safe.slice(0, 100);
 }
 
 function moeSummary(r: TrainRecord): { cvImp: number; cvLoad: number } {
@@ -51,27 +75,94 @@ function moeSummary(r: TrainRecord): { cvImp: number; cvLoad: number } {
   return { cvImp: Math.max(...layers.map((l) => l.cvImportance)), cvLoad: Math.max(...layers.map((l) => l.cvLoad)) };
 }
 
-/** Runs `moec train`. */
-export async function trainCommand(file: string, o: TrainCommandOptions, write: (s: string) => void): Promise<void> {
+/** The model a run trains: traced from the named file (fresh run) or the checkpoint's IR (resume). */
+interface RunModel {
+  readonly graph: Graph;
+  readonly options: ModelOptions;
+  readonly name: string;
+  readonly model?: Model;
+  readonly modelFile: string;
+  readonly modelSource?: string;
+}
+
+/**
+ * Resolves what `--resume` continues: the checkpoint's IR, options, corpus and optimizer settings.
+ * An explicitly given option that disagrees with the checkpoint is an error naming both values;
+ * a model file, when named, is imported and its traced IR must equal the stored one.
+ */
+async function resumeModel(file: string | undefined, outDir: string, o: TrainCommandOptions, explicit: Set<string>): Promise<{ run: RunModel; data: CorpusName; optimizer: OptimizerConfig; recompute: RecomputePolicy; seed: number }> {
+  const ckFile = checkpointPath(outDir);
+  if (!existsSync(ckFile)) throw new Error(`--resume: no checkpoint at ${ckFile}`);
+  const meta = loadCheckpoint(ckFile).meta;
+  const stored = meta.modelOptions as ModelOptions;
+  const conflicts: string[] = [];
+  const sets = parseSetArgs(o.set);
+  for (const [k, v] of Object.entries(sets)) {
+    if (!Object.hasOwn(stored, k)) conflicts.push(`--set ${k}=${String(v)}: the checkpoint's model has no option ${k}`);
+    else if (String(stored[k]) !== String(v)) conflicts.push(`--set ${k}=${String(v)} but the checkpoint was trained with ${k}=${String(stored[k])}`);
+  }
+  const corpus = (meta.dataPosition as { corpus?: CorpusName } | null)?.corpus ?? o.data;
+  if (explicit.has('data') && corpusSpec(o) !== corpus) conflicts.push(`--data ${o.data} but the run trained on ${corpusLabel(corpus)}`);
+  const saved = meta.optimizer as OptimizerConfig & { recompute?: RecomputePolicy };
+  if (explicit.has('optimizer') && o.optimizer !== saved.name) conflicts.push(`--optimizer ${o.optimizer} but the run used ${saved.name}`);
+  if (explicit.has('lr') && o.lr !== saved.lr) conflicts.push(`--lr ${o.lr} but the run used ${saved.lr}`);
+  if (explicit.has('recompute') && saved.recompute && o.recompute !== saved.recompute) conflicts.push(`--recompute ${o.recompute} but the run used ${saved.recompute}`);
+  if (explicit.has('seed') && o.seed !== meta.seed) conflicts.push(`--seed ${o.seed} but the run used ${meta.seed}`);
+  if (conflicts.length > 0) throw new Error(`--resume of ${ckFile} conflicts with the command line: ${conflicts.join('; ')}. Drop these options to continue the run as it was, or start a new run (--out, or --force without --resume)`);
+  let run: RunModel;
+  if (file !== undefined) {
+    // The user named a model file: import it and check it is the checkpoint's model.
+    const loaded = await loadModelFile(file);
+    const graph = traceModel(loaded.model, stored);
+    if (meta.graph) {
+      const diff = describeGraphDifference(meta.graph, graph, 'the checkpoint', file);
+      if (diff) throw new Error(`--resume: ${file} is not the model of ${ckFile}: ${diff}. Resume without naming a model file to continue the checkpoint's own model`);
+    }
+    run = { graph: meta.graph ?? graph, options: stored, name: String(loaded.model.name), model: loaded.model, modelFile: loaded.path, modelSource: readFileSync(loaded.path, 'utf8') };
+  } else {
+    if (!meta.graph) throw new Error(`${ckFile} was written by an older moec and holds no model IR: resume it by naming its model file (moec train <model> --resume)`);
+    if (o.devices !== undefined || o.deviceMemory !== undefined) throw new Error('--resume with --devices or --device-memory compiles from the model file: name it (moec train <model> --resume ...)');
+    run = { graph: meta.graph, options: stored, name: String(meta.graph.meta.name ?? 'model'), modelFile: meta.modelFile, ...(meta.modelSource !== undefined ? { modelSource: meta.modelSource } : {}) };
+  }
+  checkTensorSizes(run.graph, run.name);
+  return {
+    run,
+    data: corpus,
+    optimizer: { name: saved.name, lr: saved.lr } as OptimizerConfig,
+    recompute: saved.recompute ?? o.recompute,
+    seed: meta.seed,
+  };
+}
+
+/** Runs `moec train`: `file` is the model file (optional with `--resume`: the checkpoint holds the model). */
+export async function trainCommand(file: string | undefined, o: TrainCommandOptions, write: (s: string) => void): Promise<void> {
   if (o.steps !== undefined && o.epochs !== undefined) throw new Error('give --steps or --epochs, not both');
-  const loaded = await loadModelFile(file);
-  const backend = await selectBackend(o.backend, (line) => process.stderr.write(`${line}\n`));
-  const builtin = BUILTIN_CORPORA.includes(o.data as BuiltinCorpus);
-  const data = builtin ? o.data : textCorpusSpec(o.data, o.split);
-  const dataLabel = builtin ? o.data : textCorpusLabel(data);
-  const outDir = resolve(o.out ?? `runs/${String(loaded.model.name)}-${dataLabel}`);
+  if (o.resume && o.force) throw new Error('give --resume (continue the run) or --force (move it aside and start over), not both');
+  const explicit = new Set(o.explicit ?? []);
+  let run: RunModel;
+  let data = corpusSpec(o);
   let optimizer: OptimizerConfig = { name: o.optimizer, lr: o.lr };
   let recompute = o.recompute;
   let seed = o.seed;
-  if (o.resume && existsSync(checkpointPath(outDir))) {
-    // Continue exactly as the run was configured, unless an option is given again explicitly.
-    const meta = loadCheckpoint(checkpointPath(outDir)).meta;
-    const saved = meta.optimizer as OptimizerConfig & { recompute?: RecomputePolicy };
-    const explicit = new Set(o.explicit ?? []);
-    if (!explicit.has('optimizer') && !explicit.has('lr')) optimizer = { name: saved.name, lr: saved.lr } as OptimizerConfig;
-    if (!explicit.has('recompute') && saved.recompute) recompute = saved.recompute;
-    if (!explicit.has('seed')) seed = meta.seed;
+  let outDir: string;
+  if (o.resume) {
+    if (o.out === undefined && file === undefined) throw new Error('--resume without a model file needs --out <run directory>');
+    const defaultName = file !== undefined && o.out === undefined ? String((await loadModelFile(file)).model.name) : '';
+    outDir = resolve(o.out ?? `runs/${runDirName(defaultName)}-${runDirName(corpusLabel(data))}`);
+    ({ run, data, optimizer, recompute, seed } = await resumeModel(file, outDir, o, explicit));
+  } else {
+    if (file === undefined) throw new Error('name the model file to train (moec train <model>), or continue a run with --resume --out <dir>');
+    const loaded = await loadModelFile(file);
+    const overrides = parseSetArgs(o.set);
+    checkOptionKeys(loaded.model, o.set);
+    const options = resolveOptions(loaded.model, overrides);
+    validateModelOptions(loaded.model, options);
+    const graph = traceModel(loaded.model, overrides);
+    checkTensorSizes(graph, String(loaded.model.name));
+    run = { graph, options, name: String(loaded.model.name), model: loaded.model, modelFile: loaded.path, modelSource: readFileSync(loaded.path, 'utf8') };
+    outDir = resolve(o.out ?? `runs/${runDirName(run.name)}-${runDirName(corpusLabel(data))}`);
   }
+  const backend = await selectBackend(o.backend, (line) => process.stderr.write(`${line}\n`));
   let stopRequested = false;
   const onSigint = (): void => {
     if (stopRequested) process.exit(130);
@@ -103,9 +194,11 @@ export async function trainCommand(file: string, o: TrainCommandOptions, write: 
   };
   try {
     const result = await runSession({
-      model: loaded.model,
-      modelFile: loaded.path,
-      overrides: parseSetArgs(o.set),
+      ...(run.model ? { model: run.model } : {}),
+      traced: { graph: run.graph, options: run.options },
+      modelFile: run.modelFile,
+      ...(run.modelSource !== undefined ? { modelSource: run.modelSource } : {}),
+      overrides: {},
       data,
       backend,
       ...(o.devices !== undefined ? { devices: o.devices } : {}),
@@ -117,6 +210,8 @@ export async function trainCommand(file: string, o: TrainCommandOptions, write: 
       ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
       outDir,
       resume: o.resume,
+      ...(o.force ? { force: true } : {}),
+      ...(o.keep !== undefined ? { keep: o.keep } : {}),
       validateEvery: o.validEvery,
       validBatches: o.validBatches,
       checkpointEvery: o.checkpointEvery,
@@ -124,7 +219,7 @@ export async function trainCommand(file: string, o: TrainCommandOptions, write: 
       onStart: (info) => {
         endStep = info.endStep;
         const where = adapterName(backend) ?? 'cpu';
-        write(`training ${loaded.model.name} on ${dataLabel} (${info.vocabSize} words, ${info.batchesPerEpoch} batches per epoch) on ${where}: steps ${info.startStep} → ${info.endStep}, run directory ${outDir}\n`);
+        write(`training ${run.name} on ${corpusLabel(data)} (${info.vocabSize} words, ${info.batchesPerEpoch} batches per epoch) on ${where}: steps ${info.startStep} → ${info.endStep}, run directory ${outDir}\n`);
         bar?.start(info.endStep, info.startStep, { tps: '-', loss: '-', ppl: '-', cvImp: '-', cvLoad: '-' });
       },
       shouldStop: () => stopRequested,
@@ -136,6 +231,7 @@ export async function trainCommand(file: string, o: TrainCommandOptions, write: 
     );
   } finally {
     bar?.stop();
+    if (backend.kind === 'webgpu') releaseDevice(backend.device);
     process.off('SIGINT', onSigint);
   }
 }

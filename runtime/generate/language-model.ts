@@ -1,6 +1,8 @@
 /**
- * A trained language model ready to use: `loadModel(checkpoint, { backend })` rebuilds the model
- * from the checkpoint's model file and options with T = 1 and B = 1, exposes the logits that feed
+ * A trained language model ready to use: `loadModel(checkpoint, { model, backend })` rebuilds the
+ * model with T = 1 and B = 1 from the model file the caller names (a checkpoint is data only: the
+ * file it records is never imported on its own; the named file's IR at the checkpoint's options
+ * must equal the IR stored in the checkpoint, or loading refuses saying what differs), exposes the logits that feed
  * its softmax cross-entropy as an extra graph output, compiles that one-token step once (its own
  * plan: no recompilation per token) and binds it to the backend in evaluation mode (no gating
  * noise, σ = 0; no dropout). Every call starts from a zero LSTM state, feeds `<eos>` first (a
@@ -15,6 +17,7 @@ import type { Plan } from '../../compiler/plan.ts';
 import { compileGraph } from '../../compiler/pipeline.ts';
 import { lowerToWebGpu } from '../../compiler/lower/index.ts';
 import { traceModel, type ModelOptions } from '../../frontend/model.ts';
+import { describeGraphDifference } from '../../ir/graph-diff.ts';
 import { selectBackend, type Backend, type BackendName } from '../backend.ts';
 import { loadCheckpoint } from '../checkpoint.ts';
 import { EOS, tokenize, vocabularyFromJson, type Vocabulary, type VocabularyJson } from '../data/tokenizer.ts';
@@ -24,6 +27,11 @@ import { checkSampling, sampleToken, uniformStream, type SamplingOptions } from 
 
 /** Options of `loadModel`. */
 export interface LoadModelOptions {
+  /**
+   * The model file the checkpoint was trained from (required: generation re-traces the model at
+   * one token per step, which the stored IR, traced at the training T and B, cannot give).
+   */
+  readonly model?: string;
   /** Where to run: a backend name (default 'auto') or an acquired backend. */
   readonly backend?: BackendName | Backend;
   /** Where `auto` reports its choice (default: nowhere). */
@@ -71,10 +79,18 @@ const scalarI32 = (id: number): Tensor => ({ type: { dtype: 'i32', shape: [1, 1]
 export async function loadModel(checkpoint: string, opts: LoadModelOptions = {}): Promise<LanguageModel> {
   const ck = loadCheckpoint(checkpoint);
   const vocabulary = vocabularyFromJson(ck.meta.vocabulary as VocabularyJson);
+  if (opts.model === undefined) {
+    throw new Error(`generation re-traces the model at one token per step: name the model file ${checkpoint} was trained from (moec generate --model <file>, loadModel(checkpoint, { model })). A checkpoint is data only: the file it records (${ck.meta.modelFile}) is never imported on its own`);
+  }
   // Imported here so that importing moec does not load tsx (the model-file loader) up front.
   const { loadModelFile } = await import('../../compiler/load-model.ts');
-  const loaded = await loadModelFile(ck.meta.modelFile);
-  const options = { ...(ck.meta.modelOptions as ModelOptions), T: 1, B: 1 };
+  const loaded = await loadModelFile(opts.model);
+  const stored = ck.meta.modelOptions as ModelOptions;
+  if (ck.meta.graph) {
+    const diff = describeGraphDifference(ck.meta.graph, traceModel(loaded.model, stored), 'the checkpoint', opts.model);
+    if (diff) throw new Error(`${opts.model} is not the model of ${checkpoint}: ${diff}`);
+  }
+  const options = { ...stored, T: 1, B: 1 };
   const graph = compileGraph(withLogitsOutput(traceModel(loaded.model, options))).graph;
   const backend = typeof opts.backend === 'object' ? opts.backend : await selectBackend(opts.backend ?? 'auto', opts.log ?? (() => {}));
   const plan = lowerToWebGpu(graph, backend.kind === 'webgpu' ? backend.device.device.limits : undefined);
@@ -83,7 +99,7 @@ export async function loadModel(checkpoint: string, opts: LoadModelOptions = {})
       .filter((i) => i.role === 'param')
       .map((i) => {
         const t = ck.tensors[i.name];
-        if (!t) throw new Error(`checkpoint ${checkpoint} has no parameter '${i.name}' that ${ck.meta.modelFile} needs`);
+        if (!t) throw new Error(`checkpoint ${checkpoint} has no parameter '${i.name}' that ${opts.model} needs`);
         return [i.name, t];
       }),
   );

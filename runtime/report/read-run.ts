@@ -3,7 +3,9 @@
  * `metrics.jsonl` must hold one JSON object per non-blank line, each a well-formed `train` or
  * `valid` record. Every problem is reported as one Error whose message names the file (and, for
  * metrics, the 1-based line) so the user can go straight to it; a missing file is reported as
- * such rather than as a raw ENOENT. Expert counts of a MoE layer must agree across all lines.
+ * such rather than as a raw ENOENT. Expert counts of a MoE layer must agree across all lines. A
+ * torn last line (no newline, not JSON: a write cut short by a crash or a full disk) is skipped
+ * with a warning.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,7 +87,7 @@ function parseRecord(v: unknown, where: string): TrainRecord | ValidRecord {
  * Reads `<runDir>/config.json` and `<runDir>/metrics.jsonl` and validates them.
  * @throws Error naming the file (and line) of the first problem found, or the missing file.
  */
-export function readRun(runDir: string): RunData {
+export function readRun(runDir: string, warn: (message: string) => void = (m) => process.stderr.write(`moec: warning: ${m}\n`)): RunData {
   const configPath = join(runDir, 'config.json');
   const metricsPath = join(runDir, 'metrics.jsonl');
   const configText = readText(configPath, 'config.json');
@@ -103,6 +105,9 @@ export function readRun(runDir: string): RunData {
   const valid: ValidRecord[] = [];
   const moeLayers = new Map<string, number>();
   const lines = metricsText.split('\n');
+  // A last line without its newline is a write cut short (a crash or a full disk): skipped with a
+  // warning when it does not parse. Anywhere else a malformed line is an error.
+  const tornAt = metricsText.endsWith('\n') ? -1 : lines.length - 1;
   lines.forEach((raw, i) => {
     const line = raw.trim();
     if (line === '') return;
@@ -111,6 +116,10 @@ export function readRun(runDir: string): RunData {
     try {
       v = JSON.parse(line);
     } catch (e) {
+      if (i === tornAt) {
+        warn(`${where}: skipping the torn last line (${raw.length} bytes, no newline: a write cut short)`);
+        return;
+      }
       throw new Error(`${where}: malformed JSON: ${(e as Error).message}`);
     }
     const rec = parseRecord(v, where);
