@@ -14,6 +14,9 @@ import { embeddingKernel } from '../../compiler/wgsl/embedding.ts';
 import { embeddingGradKernel } from '../../compiler/wgsl/embedding-grad.ts';
 import { gradEwKernel } from '../../compiler/wgsl/grad-elementwise.ts';
 import { padKernel, transposeKernel } from '../../compiler/wgsl/grad-shape.ts';
+import { lstmStepKernel } from '../../compiler/wgsl/lstm.ts';
+import { lstmGradStepKernel } from '../../compiler/wgsl/lstm-grad.ts';
+import { lceBiasGradKernel, lceGradRowsKernel } from '../../compiler/wgsl/linear-cross-entropy.ts';
 import type { Kernel } from '../../compiler/wgsl/kernel.ts';
 
 const SRC = '@compute @workgroup_size(64)\nfn main() {}\n';
@@ -120,6 +123,22 @@ describe('ported static templates build no WGSL per call', () => {
     same(gradEwKernel({ numel: 10, mode: 'relu' }), gradEwKernel({ numel: 99, mode: 'tanh' }));
     same(padKernel({ rows: 2, n: 5, start: 1, end: 3 }), padKernel({ rows: 7, n: 9, start: 0, end: 9 }));
     same(transposeKernel({ R: 3, C: 4 }), transposeKernel({ R: 30, C: 2, batch: 2 }));
+    same(lstmStepKernel({ T: 3, B: 2, H: 4 }, 0), lstmStepKernel({ T: 9, B: 5, H: 40, hOffset: 200 }, 7));
+    same(lstmGradStepKernel({ T: 3, B: 2, H: 4 }, 2), lstmGradStepKernel({ T: 9, B: 5, H: 40 }, 0, true));
+    same(lceGradRowsKernel({ rows: 4, row0: 0, V: 6, N: 8 }), lceGradRowsKernel({ rows: 3, row0: 4, V: 9, N: 7 }));
+    same(lceGradRowsKernel({ rows: 4, row0: 0, V: 6, N: 8, withLoss: true }), lceGradRowsKernel({ rows: 3, row0: 4, V: 9, N: 7, withLoss: true }));
+    same(lceBiasGradKernel({ rows: 4, V: 6, first: true }), lceBiasGradKernel({ rows: 3, V: 9, first: false }));
+  });
+
+  it('compile-time variants are distinct programs; per-step names do not split the pipeline', () => {
+    const g = lceGradRowsKernel({ rows: 4, row0: 0, V: 6, N: 8 });
+    const gl = lceGradRowsKernel({ rows: 4, row0: 0, V: 6, N: 8, withLoss: true });
+    expect(gl.cacheKey).not.toBe(g.cacheKey);
+    expect(gl.bindings.map((b) => b.name)).toEqual(['x', 'labels', 'dloss', 'err', 'losses', 'params']);
+    expect(g.bindings.map((b) => b.name)).toEqual(['x', 'labels', 'dloss', 'err', 'params']);
+    const steps = [0, 1, 2].map((t) => lstmStepKernel({ T: 3, B: 2, H: 4 }, t));
+    expect(steps.map((k) => k.name)).toEqual(['lstm.step0', 'lstm.step1', 'lstm.step2']);
+    expect(new Set(steps.map((k) => k.wgsl)).size).toBe(1);
   });
 
   it('every stage of the chunked sum shares one module; bindings keep their stage names', () => {
