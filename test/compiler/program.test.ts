@@ -17,6 +17,17 @@ import { padKernel, transposeKernel } from '../../compiler/wgsl/grad-shape.ts';
 import { lstmStepKernel } from '../../compiler/wgsl/lstm.ts';
 import { lstmGradStepKernel } from '../../compiler/wgsl/lstm-grad.ts';
 import { lceBiasGradKernel, lceGradRowsKernel } from '../../compiler/wgsl/linear-cross-entropy.ts';
+import {
+  balancedGatingGradKernel,
+  balancedLogitsKernel,
+  balancedRouteKernel,
+  balancedRouteUniformData,
+  balancedSelectKernel,
+  balancedSelectUniformData,
+  balancedThresholdGradKernels,
+  balancedThresholdLossKernels,
+} from '../../compiler/wgsl/balanced.ts';
+import { gradEwUniformData } from '../../compiler/wgsl/grad-elementwise.ts';
 import type { Kernel } from '../../compiler/wgsl/kernel.ts';
 
 const SRC = '@compute @workgroup_size(64)\nfn main() {}\n';
@@ -128,6 +139,29 @@ describe('ported static templates build no WGSL per call', () => {
     same(lceGradRowsKernel({ rows: 4, row0: 0, V: 6, N: 8 }), lceGradRowsKernel({ rows: 3, row0: 4, V: 9, N: 7 }));
     same(lceGradRowsKernel({ rows: 4, row0: 0, V: 6, N: 8, withLoss: true }), lceGradRowsKernel({ rows: 3, row0: 4, V: 9, N: 7, withLoss: true }));
     same(lceBiasGradKernel({ rows: 4, V: 6, first: true }), lceBiasGradKernel({ rows: 3, V: 9, first: false }));
+    const b1 = { N: 8, D: 4, n: 4, m: 2 };
+    const b2 = { N: 30, D: 6, n: 5, m: 12 };
+    same(balancedLogitsKernel(b1), balancedLogitsKernel(b2));
+    same(balancedSelectKernel({ ...b1, train: true }), balancedSelectKernel({ ...b1, train: false }));
+    same(balancedRouteKernel({ ...b1, train: true }), balancedRouteKernel({ ...b2, train: true }));
+    same(balancedGatingGradKernel({ N: 8, n: 4, kmax: 4 }), balancedGatingGradKernel({ N: 9, n: 5, kmax: 5 }));
+    const t1 = { N: 8, n: 4, kmax: 4 };
+    const t2 = { N: 9, n: 5, kmax: 3 };
+    balancedThresholdLossKernels(t1).forEach((k, i) => same(k, balancedThresholdLossKernels(t2)[i]!));
+    balancedThresholdGradKernels(t1).forEach((k, i) => same(k, balancedThresholdGradKernels(t2)[i]!));
+  });
+
+  it('per-run uniform rewrites pack exactly the uniform block of the kernel they replace', () => {
+    for (const train of [true, false]) {
+      const s = { N: 30, D: 6, n: 5, m: 12, train };
+      expect(Array.from(balancedSelectUniformData(s))).toEqual(Array.from(balancedSelectKernel(s).uniformData!));
+      expect(Array.from(balancedRouteUniformData(s))).toEqual(Array.from(balancedRouteKernel(s).uniformData!));
+    }
+    expect(balancedSelectUniformData({ N: 30, D: 6, n: 5, m: 12, train: true })[3]).toBe(1);
+    expect(balancedSelectUniformData({ N: 30, D: 6, n: 5, m: 12, train: false })[3]).toBe(0);
+    for (const mode of ['relu', 'sigmoid', 'tanh', 'noiseStdTrain', 'zero'] as const) {
+      expect(Array.from(gradEwUniformData({ numel: 77, mode }))).toEqual(Array.from(gradEwKernel({ numel: 77, mode }).uniformData!));
+    }
   });
 
   it('compile-time variants are distinct programs; per-step names do not split the pipeline', () => {
