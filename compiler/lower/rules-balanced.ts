@@ -8,7 +8,16 @@
  * (clear, count each expert's rows in the routing lists, per-expert finish) with an [n] scratch,
  * and the gating gradient one dispatch (compiler/wgsl/balanced.ts).
  */
-import { balancedGatingGradKernel, balancedLogitsKernel, balancedRouteKernel, balancedSelectKernel, balancedThresholdGradKernels, balancedThresholdLossKernels } from '../wgsl/balanced.ts';
+import {
+  balancedGatingGradKernel,
+  balancedLogitsKernel,
+  balancedRouteKernel,
+  balancedRouteUniformData,
+  balancedSelectKernel,
+  balancedSelectUniformData,
+  balancedThresholdGradKernels,
+  balancedThresholdLossKernels,
+} from '../wgsl/balanced.ts';
 import type { RunParams } from '../plan.ts';
 import type { LowerRule } from './rules-dense.ts';
 
@@ -20,10 +29,10 @@ export const BALANCED_RULES = {
     const keys = c.scratch('balancedGating.keys', 'i32', N * s.n);
     const cut = c.scratch('balancedGating.cut', 'i32', 2 * s.n);
     c.emit(balancedLogitsKernel(s), { x: c.input(0), wg: c.input(1), logits: c.output(2), keys });
-    const selectFor = (run: RunParams) => balancedSelectKernel({ ...s, train: run.training });
-    c.emit(selectFor(c.run0), { keys, logits: c.output(2), thresholds: c.input(2), cut, load: c.output(3) }, (run) => selectFor(run).uniformData!);
-    const routeFor = (run: RunParams) => balancedRouteKernel({ ...s, train: run.training });
-    c.emit(routeFor(c.run0), { logits: c.output(2), thresholds: c.input(2), cut, indices: c.output(0), gates: c.output(1) }, (run) => routeFor(run).uniformData!);
+    const train0 = { ...s, train: c.run0.training };
+    const at = (run: RunParams) => ({ ...s, train: run.training });
+    c.emit(balancedSelectKernel(train0), { keys, logits: c.output(2), thresholds: c.input(2), cut, load: c.output(3) }, (run) => balancedSelectUniformData(at(run)));
+    c.emit(balancedRouteKernel(train0), { logits: c.output(2), thresholds: c.input(2), cut, indices: c.output(0), gates: c.output(1) }, (run) => balancedRouteUniformData(at(run)));
   },
   balancedThresholdLoss: (_node, c) => {
     const [N, n] = c.typeOf(c.input(0)).shape as [number, number];

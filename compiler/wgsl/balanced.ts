@@ -18,21 +18,8 @@
  * fixed order (the select's histogram and the gradient's list counts use integer atomics, whose
  * sums do not depend on order).
  */
-import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
-
-const ro = (name: string): KernelBinding => ({ name, access: 'read' });
-const rw = (name: string): KernelBinding => ({ name, access: 'read_write' });
-const PARAMS: KernelBinding = { name: 'params', access: 'uniform' };
-
-function decls(bindings: readonly KernelBinding[], types: Record<string, string> = {}): string {
-  return bindings
-    .map((b, i) =>
-      b.access === 'uniform'
-        ? `@group(0) @binding(${i}) var<uniform> params: Params;`
-        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${types[b.name] ?? 'f32'}>;`,
-    )
-    .join('\n');
-}
+import { ceilDiv, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 
 const INDEX = `let i = (wid.y * nwg.x + wid.x) * 64u + lid;`;
 const MAIN64 = `@compute @workgroup_size(64)
@@ -46,36 +33,6 @@ export interface BalancedShape {
   readonly n: number;
   /** Rows per expert in training (k·N/n). */
   readonly m: number;
-}
-
-/**
- * balanced_logits: logits [N,n] = x [N,D] · wg [D,n], and each logit's `sort_key` into keys u32
- * [n,N] (transposed: an expert's column contiguous for balanced_select). Bindings x, wg, logits,
- * keys, params.
- */
-export function balancedLogitsKernel(s: BalancedShape): Kernel {
-  const u = uniformBlock([
-    ['N', 'u32', s.N],
-    ['D', 'u32', s.D],
-    ['n', 'u32', s.n],
-  ]);
-  const bindings = [ro('x'), ro('wg'), rw('logits'), rw('keys'), PARAMS];
-  const wgsl = /* wgsl */ `// balanced_logits
-${u.struct}
-${decls(bindings, { keys: 'u32' })}
-${SORT_KEY_WGSL}
-${MAIN64} {
-  ${INDEX}
-  if (i >= params.N * params.n) { return; }
-  let r = i / params.n;
-  let e = i % params.n;
-  var acc = 0.0;
-  for (var d = 0u; d < params.D; d++) { acc = fma(x[r * params.D + d], wg[d * params.n + e], acc); }
-  logits[i] = acc;
-  keys[e * params.N + r] = sort_key(acc);
-}
-`;
-  return { name: 'balanced_logits', wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: grid1d(ceilDiv(s.N * s.n, 64)), cacheKey: 'balanced_logits', uniformData: u.data };
 }
 
 /**
@@ -105,6 +62,40 @@ export function sortKeyHost(v: number): number {
   return ~ascending >>> 0;
 }
 
+const LOGITS = defineProgram({
+  name: 'balanced_logits',
+  bindings: {
+    x: { access: 'read', type: 'f32' },
+    wg: { access: 'read', type: 'f32' },
+    logits: { access: 'read_write', type: 'f32' },
+    keys: { access: 'read_write', type: 'u32' },
+  },
+  uniforms: { N: 'u32', D: 'u32', n: 'u32' },
+  workgroupSize: 64,
+  source: /* wgsl */ `// balanced_logits
+${SORT_KEY_WGSL}
+${MAIN64} {
+  ${INDEX}
+  if (i >= params.N * params.n) { return; }
+  let r = i / params.n;
+  let e = i % params.n;
+  var acc = 0.0;
+  for (var d = 0u; d < params.D; d++) { acc = fma(x[r * params.D + d], wg[d * params.n + e], acc); }
+  logits[i] = acc;
+  keys[e * params.N + r] = sort_key(acc);
+}
+`,
+});
+
+/**
+ * balanced_logits: logits [N,n] = x [N,D] · wg [D,n], and each logit's `sort_key` into keys u32
+ * [n,N] (transposed: an expert's column contiguous for balanced_select). Bindings x, wg, logits,
+ * keys, params.
+ */
+export function balancedLogitsKernel(s: BalancedShape): Kernel {
+  return LOGITS.kernel(grid1d(ceilDiv(s.N * s.n, 64)), { N: s.N, D: s.D, n: s.n });
+}
+
 const WS = 256;
 /** Radix digits of the select, most significant first: [shift, bits]. 11 + 11 + 10 = 32. */
 const DIGITS: readonly (readonly [number, number])[] = [
@@ -114,36 +105,11 @@ const DIGITS: readonly (readonly [number, number])[] = [
 ];
 const BINS = 2048;
 
-/**
- * balanced_select: one 256-invocation workgroup per expert (grid folded over 65535). Training:
- * the per-expert top-m by a radix select on the expert's column of `keys` ([n,N], contiguous per
- * expert, written by balanced_logits): three histogram passes (11, 11, 10 bits of the key,
- * counted in 2048 workgroup bins over the rows whose higher bits match the prefix found so far)
- * find the key K* of the m-th row in the order (key, row) and how many rows with key K* are
- * taken (`rem`); when fewer than all of K*'s rows are taken, one more pass counts K*-rows in 256
- * contiguous row ranges and the rem-th one in row order gives `cutEnd` (ties to the lower row).
- * The expert takes the rows with key < K*, and the rows with key = K* and row < cutEnd — exactly
- * the m first in the reference's order. Output cut [2n] = (K*, cutEnd) per expert and load[e] = m
- * (the m selected by construction: the keys < K* number m − rem and rem ties are taken). The
- * histogram uses workgroup integer atomics (counts only: sums of ones, order-independent, so the
- * result is the same bits every run; no position is decided by an atomic). O(N) work per expert,
- * O(N·n) in all, 9 KiB of workgroup memory at any N. Evaluation: load[e] = #{rows: L > T_e} and
- * cut unused. Bindings keys u32 [n,N], logits [N,n], thresholds [n], cut u32 [2n] (written), load
- * [n] (written), params (N, n, m, train).
- */
-export function balancedSelectKernel(s: BalancedShape & { readonly train: boolean }): Kernel {
-  if (s.N * s.n > 0xffffffff) throw new Error(`balanced gating: N·n = ${s.N}·${s.n} exceeds the u32 index range; use fewer rows or experts`);
-  const u = uniformBlock([
-    ['N', 'u32', s.N],
-    ['n', 'u32', s.n],
-    ['m', 'u32', s.m],
-    ['train', 'u32', s.train ? 1 : 0],
-  ]);
-  const bindings = [ro('keys'), ro('logits'), ro('thresholds'), rw('cut'), rw('load'), PARAMS];
-  const per = BINS / WS;
-  const passes = DIGITS.map(([shift, bits]) => {
-    const hi = shift + bits >= 32 ? 0 : (~((1 << (shift + bits)) - 1)) >>> 0;
-    return /* wgsl */ `
+const PER = BINS / WS;
+/** The three radix-digit passes of balanced_select (WGSL, unrolled at module load). */
+const SELECT_PASSES = DIGITS.map(([shift, bits]) => {
+  const hi = shift + bits >= 32 ? 0 : (~((1 << (shift + bits)) - 1)) >>> 0;
+  return /* wgsl */ `
   { // digit bits [${shift}, ${shift + bits})
   for (var b = t; b < ${BINS}u; b += ${WS}u) { atomicStore(&hist[b], 0u); }
   workgroupBarrier();
@@ -153,17 +119,17 @@ export function balancedSelectKernel(s: BalancedShape & { readonly train: boolea
   }
   workgroupBarrier();
   var ps = 0u;
-  for (var b = t * ${per}u; b < (t + 1u) * ${per}u; b++) { ps += atomicLoad(&hist[b]); }
+  for (var b = t * ${PER}u; b < (t + 1u) * ${PER}u; b++) { ps += atomicLoad(&hist[b]); }
   part[t] = ps;
   workgroupBarrier();
   if (t == 0u) {
-    // the bin holding the rem-th remaining row: whole chunks of ${per} bins first, then bins
+    // the bin holding the rem-th remaining row: whole chunks of ${PER} bins first, then bins
     var cum = 0u;
     var c = 0u;
     while (c < ${WS - 1}u && cum + part[c] < rem) { cum += part[c]; c++; }
-    var bin = c * ${per}u;
+    var bin = c * ${PER}u;
     var h = atomicLoad(&hist[bin]);
-    while (bin < c * ${per}u + ${per - 1}u && cum + h < rem) { cum += h; bin++; h = atomicLoad(&hist[bin]); }
+    while (bin < c * ${PER}u + ${PER - 1}u && cum + h < rem) { cum += h; bin++; h = atomicLoad(&hist[bin]); }
     sh = vec3<u32>(prefix | (bin << ${shift}u), rem - cum, h);
   }
   let found = workgroupUniformLoad(&sh);
@@ -172,10 +138,20 @@ export function balancedSelectKernel(s: BalancedShape & { readonly train: boolea
   ties = found.z;
   }
 `;
-  }).join('');
-  const wgsl = /* wgsl */ `// balanced_select (one workgroup per expert: radix select of the top m)
-${u.struct}
-${decls(bindings, { keys: 'u32', cut: 'u32' })}
+}).join('');
+
+const SELECT = defineProgram({
+  name: 'balanced_select',
+  bindings: {
+    keys: { access: 'read', type: 'u32' },
+    logits: { access: 'read', type: 'f32' },
+    thresholds: { access: 'read', type: 'f32' },
+    cut: { access: 'read_write', type: 'u32' },
+    load: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: { N: 'u32', n: 'u32', m: 'u32', train: 'u32' },
+  workgroupSize: WS,
+  source: /* wgsl */ `// balanced_select (one workgroup per expert: radix select of the top m)
 var<workgroup> hist: array<atomic<u32>, ${BINS}>;
 var<workgroup> part: array<u32, ${WS}>;
 // (prefix, rem, ties) found by invocation 0 in each pass
@@ -216,7 +192,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   var prefix = 0u;
   var rem = mm;
   var ties = 0u;
-${passes}
+${SELECT_PASSES}
   // prefix = K*, rem = rows with key K* to take (1 ≤ rem ≤ ties)
   var cutEnd = N;
   if (rem < ties) {
@@ -246,26 +222,43 @@ ${passes}
     load[e] = f32(mm);
   }
 }
-`;
-  return { name: 'balanced_select', wgsl, bindings, workgroupSize: [WS, 1, 1], dispatch: grid1d(s.n), cacheKey: 'balanced_select', uniformData: u.data };
-}
+`,
+});
 
 /**
- * balanced_route: one invocation per row. Row r uses expert e when, in training, (sort_key(L), r)
- * comes before the expert's cut (key < K*, or key = K* and r < cutEnd); in evaluation when
- * L > T_e. Bindings logits [N,n], thresholds [n], cut u32 [2n], indices (i32 [N,n], written),
- * gates [N,n] (written), params (N, n, train).
+ * balanced_select: one 256-invocation workgroup per expert (grid folded over 65535). Training:
+ * the per-expert top-m by a radix select on the expert's column of `keys` ([n,N], contiguous per
+ * expert, written by balanced_logits): three histogram passes (11, 11, 10 bits of the key,
+ * counted in 2048 workgroup bins over the rows whose higher bits match the prefix found so far)
+ * find the key K* of the m-th row in the order (key, row) and how many rows with key K* are
+ * taken (`rem`); when fewer than all of K*'s rows are taken, one more pass counts K*-rows in 256
+ * contiguous row ranges and the rem-th one in row order gives `cutEnd` (ties to the lower row).
+ * The expert takes the rows with key < K*, and the rows with key = K* and row < cutEnd — exactly
+ * the m first in the reference's order. Output cut [2n] = (K*, cutEnd) per expert and load[e] = m
+ * (the m selected by construction: the keys < K* number m − rem and rem ties are taken). The
+ * histogram uses workgroup integer atomics (counts only: sums of ones, order-independent, so the
+ * result is the same bits every run; no position is decided by an atomic). O(N) work per expert,
+ * O(N·n) in all, 9 KiB of workgroup memory at any N. Evaluation: load[e] = #{rows: L > T_e} and
+ * cut unused. Bindings keys u32 [n,N], logits [N,n], thresholds [n], cut u32 [2n] (written), load
+ * [n] (written), params (N, n, m, train).
  */
-export function balancedRouteKernel(s: BalancedShape & { readonly train: boolean }): Kernel {
-  const u = uniformBlock([
-    ['N', 'u32', s.N],
-    ['n', 'u32', s.n],
-    ['train', 'u32', s.train ? 1 : 0],
-  ]);
-  const bindings = [ro('logits'), ro('thresholds'), ro('cut'), rw('indices'), rw('gates'), PARAMS];
-  const wgsl = /* wgsl */ `// balanced_route (one invocation per row)
-${u.struct}
-${decls(bindings, { cut: 'u32', indices: 'i32' })}
+export function balancedSelectKernel(s: BalancedShape & { readonly train: boolean }): Kernel {
+  if (s.N * s.n > 0xffffffff) throw new Error(`balanced gating: N·n = ${s.N}·${s.n} exceeds the u32 index range; use fewer rows or experts`);
+  return SELECT.kernel(grid1d(s.n), balancedSelectUniforms(s));
+}
+
+const ROUTE = defineProgram({
+  name: 'balanced_route',
+  bindings: {
+    logits: { access: 'read', type: 'f32' },
+    thresholds: { access: 'read', type: 'f32' },
+    cut: { access: 'read', type: 'u32' },
+    indices: { access: 'read_write', type: 'i32' },
+    gates: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: { N: 'u32', n: 'u32', train: 'u32' },
+  workgroupSize: 64,
+  source: /* wgsl */ `// balanced_route (one invocation per row)
 ${SORT_KEY_WGSL}
 fn used(r: u32, e: u32, v: f32) -> bool {
   if (params.train == 0u) { return v > thresholds[e]; }
@@ -306,8 +299,17 @@ ${MAIN64} {
     gates[o + j] = 0.0;
   }
 }
-`;
-  return { name: 'balanced_route', wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: grid1d(ceilDiv(s.N, 64)), cacheKey: 'balanced_route', uniformData: u.data };
+`,
+});
+
+/**
+ * balanced_route: one invocation per row. Row r uses expert e when, in training, (sort_key(L), r)
+ * comes before the expert's cut (key < K*, or key = K* and r < cutEnd); in evaluation when
+ * L > T_e. Bindings logits [N,n], thresholds [n], cut u32 [2n], indices (i32 [N,n], written),
+ * gates [N,n] (written), params (N, n, train).
+ */
+export function balancedRouteKernel(s: BalancedShape & { readonly train: boolean }): Kernel {
+  return ROUTE.kernel(grid1d(ceilDiv(s.N, 64)), balancedRouteUniforms(s));
 }
 
 /** Shapes of the threshold-loss kernels: logits [N,n], indices [N,kmax]. */
@@ -317,30 +319,21 @@ export interface ThresholdShape {
   readonly kmax: number;
 }
 
-function thresholdUniforms(o: ThresholdShape) {
-  return uniformBlock([
-    ['N', 'u32', o.N],
-    ['n', 'u32', o.n],
-    ['kmax', 'u32', o.kmax],
-  ]);
+function thresholdUniforms(o: ThresholdShape): { N: number; n: number; kmax: number } {
+  return { N: o.N, n: o.n, kmax: o.kmax };
 }
 
-/**
- * The threshold loss (paper Eq. 20) in two dispatches: `balanced_threshold_rows`, one invocation
- * per row (grid folded), writes the row's Σ_i (M_t − M)(L − T) over the experts in order into
- * partial [N]; M(x,i) = [i ∈ indices[x,·]] is read by one merge walk when the row's list is
- * ascending with −1 padding at the end (every list balancedGating writes), O(n + kmax) per row,
- * else by scanning the list for each expert (any other list, O(n·kmax)); `balanced_threshold_sum`,
- * one 256-invocation workgroup, sums partial in a fixed order (row strides, then a tree) into out
- * [1]. Bindings rows: logits [N,n], thresholds [n], indices i32 [N,kmax], partial [N] (written),
- * params; sum: partial, out, params.
- */
-export function balancedThresholdLossKernels(o: ThresholdShape): [Kernel, Kernel] {
-  const u = thresholdUniforms(o);
-  const rb = [ro('logits'), ro('thresholds'), ro('indices'), rw('partial'), PARAMS];
-  const rows = /* wgsl */ `// balanced_threshold_rows (one invocation per row)
-${u.struct}
-${decls(rb, { indices: 'i32' })}
+const THRESHOLD_ROWS = defineProgram({
+  name: 'balanced_threshold_rows',
+  bindings: {
+    logits: { access: 'read', type: 'f32' },
+    thresholds: { access: 'read', type: 'f32' },
+    indices: { access: 'read', type: 'i32' },
+    partial: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: { N: 'u32', n: 'u32', kmax: 'u32' },
+  workgroupSize: 64,
+  source: /* wgsl */ `// balanced_threshold_rows (one invocation per row)
 ${MAIN64} {
   ${INDEX}
   if (i >= params.N) { return; }
@@ -374,11 +367,18 @@ ${MAIN64} {
   }
   partial[i] = s;
 }
-`;
-  const sb = [ro('partial'), rw('out'), PARAMS];
-  const sum = /* wgsl */ `// balanced_threshold_sum (fixed-order sum of the row partials)
-${u.struct}
-${decls(sb)}
+`,
+});
+
+const THRESHOLD_SUM = defineProgram({
+  name: 'balanced_threshold_sum',
+  bindings: {
+    partial: { access: 'read', type: 'f32' },
+    out: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: { N: 'u32', n: 'u32', kmax: 'u32' },
+  workgroupSize: 256,
+  source: /* wgsl */ `// balanced_threshold_sum (fixed-order sum of the row partials)
 var<workgroup> red: array<f32, 256>;
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) t: u32) {
@@ -392,40 +392,48 @@ fn main(@builtin(local_invocation_index) t: u32) {
   }
   if (t == 0u) { out[0] = red[0]; }
 }
-`;
-  return [
-    { name: 'balanced_threshold_rows', wgsl: rows, bindings: rb, workgroupSize: [64, 1, 1], dispatch: grid1d(ceilDiv(o.N, 64)), cacheKey: 'balanced_threshold_rows', uniformData: u.data },
-    { name: 'balanced_threshold_sum', wgsl: sum, bindings: sb, workgroupSize: [256, 1, 1], dispatch: [1, 1, 1], cacheKey: 'balanced_threshold_sum', uniformData: u.data },
-  ];
-}
+`,
+});
 
 /**
- * The threshold loss's vjp into T, dT_i = −dloss·(Σ_x M_t(x,i) − Σ_x M(x,i)), both sums exact
- * integer counts, in three dispatches: `balanced_threshold_zero` clears counts [n];
- * `balanced_threshold_count` (one invocation per row, grid folded) adds 1 to counts[i] for each
- * distinct expert i of the row's list (a repeat is recognised in O(1) while the list ascends, by
- * scanning the earlier entries otherwise; −1 and ids outside [0, n) count nothing) with integer
- * atomics — sums of ones, the same total in any order, so the result is deterministic;
- * `balanced_threshold_grad` (one 256-invocation workgroup per expert, grid folded) counts L > T_i
- * down the column with a fixed-order tree and writes out[i] = −dloss·(count − counts[i]).
- * Bindings zero: counts, params; count: indices, counts (atomic), params; grad: logits,
- * thresholds, counts, dloss [1], out [n], params.
+ * The threshold loss (paper Eq. 20) in two dispatches: `balanced_threshold_rows`, one invocation
+ * per row (grid folded), writes the row's Σ_i (M_t − M)(L − T) over the experts in order into
+ * partial [N]; M(x,i) = [i ∈ indices[x,·]] is read by one merge walk when the row's list is
+ * ascending with −1 padding at the end (every list balancedGating writes), O(n + kmax) per row,
+ * else by scanning the list for each expert (any other list, O(n·kmax)); `balanced_threshold_sum`,
+ * one 256-invocation workgroup, sums partial in a fixed order (row strides, then a tree) into out
+ * [1]. Bindings rows: logits [N,n], thresholds [n], indices i32 [N,kmax], partial [N] (written),
+ * params; sum: partial, out, params.
  */
-export function balancedThresholdGradKernels(o: ThresholdShape): [Kernel, Kernel, Kernel] {
+export function balancedThresholdLossKernels(o: ThresholdShape): [Kernel, Kernel] {
   const u = thresholdUniforms(o);
-  const zb = [rw('counts'), PARAMS];
-  const zero = /* wgsl */ `// balanced_threshold_zero
-${u.struct}
-${decls(zb, { counts: 'i32' })}
+  return [THRESHOLD_ROWS.kernel(grid1d(ceilDiv(o.N, 64)), u), THRESHOLD_SUM.kernel([1, 1, 1], u)];
+}
+
+const THRESHOLD_ZERO = defineProgram({
+  name: 'balanced_threshold_zero',
+  bindings: {
+    counts: { access: 'read_write', type: 'i32' },
+  },
+  uniforms: { N: 'u32', n: 'u32', kmax: 'u32' },
+  workgroupSize: 64,
+  source: /* wgsl */ `// balanced_threshold_zero
 ${MAIN64} {
   ${INDEX}
   if (i < params.n) { counts[i] = 0; }
 }
-`;
-  const cb = [ro('indices'), rw('counts'), PARAMS];
-  const count = /* wgsl */ `// balanced_threshold_count (one invocation per row: its distinct experts)
-${u.struct}
-${decls(cb, { indices: 'i32', counts: 'atomic<i32>' })}
+`,
+});
+
+const THRESHOLD_COUNT = defineProgram({
+  name: 'balanced_threshold_count',
+  bindings: {
+    indices: { access: 'read', type: 'i32' },
+    counts: { access: 'read_write', type: 'atomic<i32>' },
+  },
+  uniforms: { N: 'u32', n: 'u32', kmax: 'u32' },
+  workgroupSize: 64,
+  source: /* wgsl */ `// balanced_threshold_count (one invocation per row: its distinct experts)
 ${MAIN64} {
   ${INDEX}
   if (i >= params.N) { return; }
@@ -445,11 +453,21 @@ ${MAIN64} {
     if (first) { atomicAdd(&counts[u32(v)], 1); }
   }
 }
-`;
-  const gb = [ro('logits'), ro('thresholds'), ro('counts'), ro('dloss'), rw('out'), PARAMS];
-  const grad = /* wgsl */ `// balanced_threshold_grad (one workgroup per expert)
-${u.struct}
-${decls(gb, { counts: 'i32' })}
+`,
+});
+
+const THRESHOLD_GRAD = defineProgram({
+  name: 'balanced_threshold_grad',
+  bindings: {
+    logits: { access: 'read', type: 'f32' },
+    thresholds: { access: 'read', type: 'f32' },
+    counts: { access: 'read', type: 'i32' },
+    dloss: { access: 'read', type: 'f32' },
+    out: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: { N: 'u32', n: 'u32', kmax: 'u32' },
+  workgroupSize: 256,
+  source: /* wgsl */ `// balanced_threshold_grad (one workgroup per expert)
 var<workgroup> red: array<u32, 256>;
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
@@ -467,28 +485,37 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   }
   if (t == 0u) { out[e] = -dloss[0] * f32(i32(red[0]) - counts[e]); }
 }
-`;
-  return [
-    { name: 'balanced_threshold_zero', wgsl: zero, bindings: zb, workgroupSize: [64, 1, 1], dispatch: grid1d(ceilDiv(o.n, 64)), cacheKey: 'balanced_threshold_zero', uniformData: u.data },
-    { name: 'balanced_threshold_count', wgsl: count, bindings: cb, workgroupSize: [64, 1, 1], dispatch: grid1d(ceilDiv(o.N, 64)), cacheKey: 'balanced_threshold_count', uniformData: u.data },
-    { name: 'balanced_threshold_grad', wgsl: grad, bindings: gb, workgroupSize: [256, 1, 1], dispatch: grid1d(o.n), cacheKey: 'balanced_threshold_grad', uniformData: u.data },
-  ];
-}
+`,
+});
 
 /**
- * balancedGatingGrad, one invocation per row (it owns its dlogits row). Bindings gates [N,kmax],
- * indices i32 [N,kmax], dgates [N,kmax], out [N,n] (written), params.
+ * The threshold loss's vjp into T, dT_i = −dloss·(Σ_x M_t(x,i) − Σ_x M(x,i)), both sums exact
+ * integer counts, in three dispatches: `balanced_threshold_zero` clears counts [n];
+ * `balanced_threshold_count` (one invocation per row, grid folded) adds 1 to counts[i] for each
+ * distinct expert i of the row's list (a repeat is recognised in O(1) while the list ascends, by
+ * scanning the earlier entries otherwise; −1 and ids outside [0, n) count nothing) with integer
+ * atomics — sums of ones, the same total in any order, so the result is deterministic;
+ * `balanced_threshold_grad` (one 256-invocation workgroup per expert, grid folded) counts L > T_i
+ * down the column with a fixed-order tree and writes out[i] = −dloss·(count − counts[i]).
+ * Bindings zero: counts, params; count: indices, counts (atomic), params; grad: logits,
+ * thresholds, counts, dloss [1], out [n], params.
  */
-export function balancedGatingGradKernel(o: { readonly N: number; readonly n: number; readonly kmax: number }): Kernel {
-  const u = uniformBlock([
-    ['N', 'u32', o.N],
-    ['n', 'u32', o.n],
-    ['kmax', 'u32', o.kmax],
-  ]);
-  const bindings = [ro('gates'), ro('indices'), ro('dgates'), rw('out'), PARAMS];
-  const wgsl = /* wgsl */ `// balanced gating gradient (softmax over the used experts, scattered)
-${u.struct}
-${decls(bindings, { indices: 'i32' })}
+export function balancedThresholdGradKernels(o: ThresholdShape): [Kernel, Kernel, Kernel] {
+  const u = thresholdUniforms(o);
+  return [THRESHOLD_ZERO.kernel(grid1d(ceilDiv(o.n, 64)), u), THRESHOLD_COUNT.kernel(grid1d(ceilDiv(o.N, 64)), u), THRESHOLD_GRAD.kernel(grid1d(o.n), u)];
+}
+
+const GATING_GRAD = defineProgram({
+  name: 'balanced_gating_grad',
+  bindings: {
+    gates: { access: 'read', type: 'f32' },
+    indices: { access: 'read', type: 'i32' },
+    dgates: { access: 'read', type: 'f32' },
+    out: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: { N: 'u32', n: 'u32', kmax: 'u32' },
+  workgroupSize: 64,
+  source: /* wgsl */ `// balanced gating gradient (softmax over the used experts, scattered)
 ${MAIN64} {
   ${INDEX}
   if (i >= params.N) { return; }
@@ -504,6 +531,31 @@ ${MAIN64} {
     if (e >= 0) { out[i * n + u32(e)] += gates[i * kmax + j] * (dgates[i * kmax + j] - dot); }
   }
 }
-`;
-  return { name: 'balanced_gating_grad', wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: grid1d(ceilDiv(o.N, 64)), cacheKey: 'balanced_gating_grad', uniformData: u.data };
+`,
+});
+
+/**
+ * balancedGatingGrad, one invocation per row (it owns its dlogits row). Bindings gates [N,kmax],
+ * indices i32 [N,kmax], dgates [N,kmax], out [N,n] (written), params.
+ */
+export function balancedGatingGradKernel(o: { readonly N: number; readonly n: number; readonly kmax: number }): Kernel {
+  return GATING_GRAD.kernel(grid1d(ceilDiv(o.N, 64)), { N: o.N, n: o.n, kmax: o.kmax });
+}
+
+function balancedSelectUniforms(s: BalancedShape & { readonly train: boolean }): { N: number; n: number; m: number; train: number } {
+  return { N: s.N, n: s.n, m: s.m, train: s.train ? 1 : 0 };
+}
+
+function balancedRouteUniforms(s: BalancedShape & { readonly train: boolean }): { N: number; n: number; train: number } {
+  return { N: s.N, n: s.n, train: s.train ? 1 : 0 };
+}
+
+/** The uniform block of `balancedSelectKernel(s)` (a per-run train/eval rewrite packs only this). */
+export function balancedSelectUniformData(s: BalancedShape & { readonly train: boolean }): Uint32Array {
+  return SELECT.uniformData(balancedSelectUniforms(s))!;
+}
+
+/** The uniform block of `balancedRouteKernel(s)` (a per-run train/eval rewrite packs only this). */
+export function balancedRouteUniformData(s: BalancedShape & { readonly train: boolean }): Uint32Array {
+  return ROUTE.uniformData(balancedRouteUniforms(s))!;
 }

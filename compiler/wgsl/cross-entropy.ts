@@ -7,30 +7,22 @@
  * the step). Stage 2 is the deterministic chunked sum of reduce.ts with scale 1/N, so the mean
  * uses a fixed reduction tree and no float atomics. Shapes live in uniforms: two pipelines total.
  */
-import { grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import { grid1d, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 import { ROW_REDUCE_WGSL, ROW_WG } from './softmax.ts';
 import { sumKernels } from './reduce.ts';
 
-/**
- * Per-row losses. Bindings: `x` (read, logits f32 [N,V]), `labels` (read, i32), `losses`
- * (read_write, f32), `err` (read_write, u32 [2], zeroed beforehand), `params`. With `row0`, x holds
- * a chunk of N rows whose labels, losses and error positions are rows row0.. of the whole batch
- * (the chunked linear cross-entropy, compiler/lower/rules-linear-ce.ts).
- */
-export function ceRowsKernel(o: { readonly N: number; readonly V: number; readonly row0?: number }): Kernel {
-  const u = uniformBlock([
-    ['rows', 'u32', o.N],
-    ['cols', 'u32', o.V],
-    ['row0', 'u32', o.row0 ?? 0],
-  ]);
-  const wgsl = /* wgsl */ `// softmax cross-entropy: per-row losses
-${u.struct}
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> labels: array<i32>;
-@group(0) @binding(2) var<storage, read_write> losses: array<f32>;
-@group(0) @binding(3) var<storage, read_write> err: array<atomic<u32>, 2>;
-@group(0) @binding(4) var<uniform> params: Params;
-${ROW_REDUCE_WGSL}
+const CE_ROWS = defineProgram({
+  name: 'ce.rows',
+  bindings: {
+    x: { access: 'read', type: 'f32' },
+    labels: { access: 'read', type: 'i32' },
+    losses: { access: 'read_write', type: 'f32' },
+    err: { access: 'read_write', type: 'atomic<u32>' },
+  },
+  uniforms: { rows: 'u32', cols: 'u32', row0: 'u32' },
+  workgroupSize: ROW_WG,
+  source: /* wgsl */ `${ROW_REDUCE_WGSL}
 @compute @workgroup_size(${ROW_WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = wid.y * nwg.x + wid.x;
@@ -51,22 +43,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let lv = x[base + u32(label)];
   losses[g] = log(s) - select(lv - m, 0.0, lv == m);
 }
-`;
-  return {
-    name: 'ce.rows',
-    wgsl,
-    bindings: [
-      { name: 'x', access: 'read' },
-      { name: 'labels', access: 'read' },
-      { name: 'losses', access: 'read_write' },
-      { name: 'err', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [ROW_WG, 1, 1],
-    dispatch: o.N === 0 ? [0, 1, 1] : grid1d(o.N),
-    cacheKey: 'ce.rows',
-    uniformData: u.data,
-  };
+`,
+});
+
+/**
+ * Per-row losses. Bindings: `x` (read, logits f32 [N,V]), `labels` (read, i32), `losses`
+ * (read_write, f32), `err` (read_write, u32 [2], zeroed beforehand), `params`. With `row0`, x holds
+ * a chunk of N rows whose labels, losses and error positions are rows row0.. of the whole batch
+ * (the chunked linear cross-entropy, compiler/lower/rules-linear-ce.ts).
+ */
+export function ceRowsKernel(o: { readonly N: number; readonly V: number; readonly row0?: number }): Kernel {
+  return CE_ROWS.kernel(o.N === 0 ? [0, 1, 1] : grid1d(o.N), { rows: o.N, cols: o.V, row0: o.row0 ?? 0 });
 }
 
 /** The dispatches of softmaxCrossEntropy and the temporaries they need. */

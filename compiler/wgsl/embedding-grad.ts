@@ -8,7 +8,8 @@
  * keep a few hundred invocations busy. Ids outside [0, vocab) are reported (by invocation 0) in the
  * two-word error buffer used by the embedding lookup (embedding.ts) and otherwise ignored.
  */
-import { grid1d, ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
+import { grid1d, ceilDiv, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 
 const WG = 64;
 
@@ -17,29 +18,17 @@ export function embeddingGradBlocks(V: number, D: number): number {
   return Math.max(1, Math.min(V, ceilDiv(1024, Math.max(1, D))));
 }
 
-/**
- * Embedding-gradient kernel. Bindings: `ids` (read, i32 [M]), `dy` (read, f32 [M, D]), `out`
- * (read_write, f32 [V, D]), `err` (read_write, u32 [2], zeroed beforehand), `params`.
- */
-export function embeddingGradKernel(o: { readonly V: number; readonly D: number; readonly M: number }): Kernel {
-  const blocks = embeddingGradBlocks(o.V, o.D);
-  const rowsPerBlock = ceilDiv(Math.max(o.V, 1), blocks);
-  const count = blocks * o.D;
-  const u = uniformBlock([
-    ['V', 'u32', o.V],
-    ['D', 'u32', Math.max(1, o.D)],
-    ['M', 'u32', o.M],
-    ['rowsPerBlock', 'u32', rowsPerBlock],
-    ['count', 'u32', count],
-  ]);
-  const wgsl = /* wgsl */ `// embedding gradient: one owner per (vocab block, column), positions in order
-${u.struct}
-@group(0) @binding(0) var<storage, read> ids: array<i32>;
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<storage, read_write> err: array<atomic<u32>, 2>;
-@group(0) @binding(4) var<uniform> params: Params;
-
+const EMBEDDING_GRAD = defineProgram({
+  name: 'embedding_grad',
+  bindings: {
+    ids: { access: 'read', type: 'i32' },
+    dy: { access: 'read', type: 'f32' },
+    out: { access: 'read_write', type: 'f32' },
+    err: { access: 'read_write', type: 'atomic<u32>' },
+  },
+  uniforms: { V: 'u32', D: 'u32', M: 'u32', rowsPerBlock: 'u32', count: 'u32' },
+  workgroupSize: WG,
+  source: /* wgsl */ `
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
@@ -63,20 +52,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     if (v >= v0 && v < v1) { out[v * D + d] += dy[m * D + d]; }
   }
 }
-`;
-  return {
-    name: 'embedding_grad',
-    wgsl,
-    bindings: [
-      { name: 'ids', access: 'read' },
-      { name: 'dy', access: 'read' },
-      { name: 'out', access: 'read_write' },
-      { name: 'err', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [WG, 1, 1],
-    dispatch: grid1d(ceilDiv(count, WG)),
-    cacheKey: 'embedding_grad',
-    uniformData: u.data,
-  };
+`,
+});
+
+/**
+ * Embedding-gradient kernel. Bindings: `ids` (read, i32 [M]), `dy` (read, f32 [M, D]), `out`
+ * (read_write, f32 [V, D]), `err` (read_write, u32 [2], zeroed beforehand), `params`.
+ */
+export function embeddingGradKernel(o: { readonly V: number; readonly D: number; readonly M: number }): Kernel {
+  const blocks = embeddingGradBlocks(o.V, o.D);
+  const rowsPerBlock = ceilDiv(Math.max(o.V, 1), blocks);
+  const count = blocks * o.D;
+  return EMBEDDING_GRAD.kernel(grid1d(ceilDiv(count, WG)), { V: o.V, D: Math.max(1, o.D), M: o.M, rowsPerBlock, count });
 }

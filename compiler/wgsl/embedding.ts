@@ -8,7 +8,8 @@
  * itself from the ids buffer). The error buffer must be zeroed before the step; several lookups
  * may share one (counts add up). V, D and M live in the uniform: one pipeline for every shape.
  */
-import { grid1d, ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
+import { grid1d, ceilDiv, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 
 const WG = 256;
 
@@ -21,26 +22,17 @@ export function decodeIndexError(err: Uint32Array): { count: number; firstPositi
   return { count: err[0]!, firstPosition: 0xffffffff - err[1]! };
 }
 
-/**
- * Embedding kernel for M ids into a [V,D] table. Bindings: `table` (read, f32 [V,D]), `ids`
- * (read, i32 [M]), `out` (read_write, f32 [M,D]), `err` (read_write, u32 [2], zeroed beforehand),
- * `params`.
- */
-export function embeddingKernel(o: { readonly V: number; readonly D: number; readonly M: number }): Kernel {
-  const n = o.M * o.D;
-  const u = uniformBlock([
-    ['count', 'u32', n],
-    ['V', 'u32', o.V],
-    ['D', 'u32', Math.max(1, o.D)],
-  ]);
-  const wgsl = /* wgsl */ `// embedding gather
-${u.struct}
-@group(0) @binding(0) var<storage, read> table: array<f32>;
-@group(0) @binding(1) var<storage, read> ids: array<i32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<storage, read_write> err: array<atomic<u32>, 2>;
-@group(0) @binding(4) var<uniform> params: Params;
-
+const EMBEDDING = defineProgram({
+  name: 'embedding',
+  bindings: {
+    table: { access: 'read', type: 'f32' },
+    ids: { access: 'read', type: 'i32' },
+    out: { access: 'read_write', type: 'f32' },
+    err: { access: 'read_write', type: 'atomic<u32>' },
+  },
+  uniforms: { count: 'u32', V: 'u32', D: 'u32' },
+  workgroupSize: WG,
+  source: /* wgsl */ `
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
@@ -58,20 +50,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   out[i] = table[u32(id) * params.D + d];
 }
-`;
-  return {
-    name: 'embedding',
-    wgsl,
-    bindings: [
-      { name: 'table', access: 'read' },
-      { name: 'ids', access: 'read' },
-      { name: 'out', access: 'read_write' },
-      { name: 'err', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [WG, 1, 1],
-    dispatch: grid1d(ceilDiv(n, WG)),
-    cacheKey: 'embedding',
-    uniformData: u.data,
-  };
+`,
+});
+
+/**
+ * Embedding kernel for M ids into a [V,D] table. Bindings: `table` (read, f32 [V,D]), `ids`
+ * (read, i32 [M]), `out` (read_write, f32 [M,D]), `err` (read_write, u32 [2], zeroed beforehand),
+ * `params`.
+ */
+export function embeddingKernel(o: { readonly V: number; readonly D: number; readonly M: number }): Kernel {
+  const n = o.M * o.D;
+  return EMBEDDING.kernel(grid1d(ceilDiv(n, WG)), { count: n, V: o.V, D: Math.max(1, o.D) });
 }

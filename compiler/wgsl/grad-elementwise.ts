@@ -7,7 +7,8 @@
  * the uniform per run from the train/eval mode). One invocation per element, grid folded past 65535.
  */
 import { EW_HELPERS_WGSL } from './elementwise.ts';
-import { grid1d, ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
+import { grid1d, ceilDiv, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 
 /** What the gradient kernel computes. */
 export type GradEwMode = 'relu' | 'sigmoid' | 'tanh' | 'noiseStdTrain' | 'zero';
@@ -15,22 +16,12 @@ export type GradEwMode = 'relu' | 'sigmoid' | 'tanh' | 'noiseStdTrain' | 'zero';
 const MODES: Record<GradEwMode, number> = { relu: 0, sigmoid: 1, tanh: 2, noiseStdTrain: 3, zero: 4 };
 const WG = 256;
 
-/**
- * Activation-gradient kernel over `numel` elements. Bindings: `a` (read, y or raw), `dy` (read),
- * `out` (read_write), `params` (count, mode). `out` must not alias an input.
- */
-export function gradEwKernel(o: { readonly numel: number; readonly mode: GradEwMode }): Kernel {
-  const u = uniformBlock([
-    ['count', 'u32', o.numel],
-    ['mode', 'u32', MODES[o.mode]],
-  ]);
-  const wgsl = /* wgsl */ `// activation gradient (mode in uniform)
-${u.struct}
-@group(0) @binding(0) var<storage, read> a: array<f32>;
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<uniform> params: Params;
-${EW_HELPERS_WGSL}
+const GRAD_EW = defineProgram({
+  name: 'grad_ew',
+  bindings: { a: { access: 'read', type: 'f32' }, dy: { access: 'read', type: 'f32' }, out: { access: 'read_write', type: 'f32' } },
+  uniforms: { count: 'u32', mode: 'u32' },
+  workgroupSize: WG,
+  source: /* wgsl */ `${EW_HELPERS_WGSL}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
@@ -47,19 +38,22 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   out[i] = r;
 }
-`;
-  return {
-    name: `grad_ew.${o.mode}`,
-    wgsl,
-    bindings: [
-      { name: 'a', access: 'read' },
-      { name: 'dy', access: 'read' },
-      { name: 'out', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [WG, 1, 1],
-    dispatch: grid1d(ceilDiv(o.numel, WG)),
-    cacheKey: 'grad_ew',
-    uniformData: u.data,
-  };
+`,
+});
+
+/**
+ * Activation-gradient kernel over `numel` elements. Bindings: `a` (read, y or raw), `dy` (read),
+ * `out` (read_write), `params` (count, mode). `out` must not alias an input.
+ */
+export function gradEwKernel(o: { readonly numel: number; readonly mode: GradEwMode }): Kernel {
+  return GRAD_EW.kernel(grid1d(ceilDiv(o.numel, WG)), gradEwUniforms(o), { name: `grad_ew.${o.mode}` });
+}
+
+/** The uniform block of `gradEwKernel(o)` (a per-run rewrite packs only this; the WGSL is shared). */
+export function gradEwUniformData(o: { readonly numel: number; readonly mode: GradEwMode }): Uint32Array {
+  return GRAD_EW.uniformData(gradEwUniforms(o))!;
+}
+
+function gradEwUniforms(o: { readonly numel: number; readonly mode: GradEwMode }): { count: number; mode: number } {
+  return { count: o.numel, mode: MODES[o.mode] };
 }

@@ -9,7 +9,8 @@
  * stride, so it can also place a matrix's transpose as a column block of a wider matrix (the LSTM
  * gradient builds [h0; h_0..h_{T−2}]ᵀ this way). All sizes live in the uniform.
  */
-import { grid1d, ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
+import { grid1d, ceilDiv, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 
 const WG = 256;
 
@@ -21,22 +22,12 @@ export interface PadOptions {
   readonly end: number;
 }
 
-/** Padding copy. Bindings: `src` (read, u32 [rows, end − start]), `dst` (read_write), `params`. */
-export function padKernel(o: PadOptions): Kernel {
-  if (!(0 <= o.start && o.start <= o.end && o.end <= o.n)) throw new Error(`pad: bad range [${o.start}, ${o.end}) of ${o.n}`);
-  const count = o.rows * o.n;
-  const u = uniformBlock([
-    ['count', 'u32', count],
-    ['n', 'u32', Math.max(1, o.n)],
-    ['start', 'u32', o.start],
-    ['end', 'u32', o.end],
-  ]);
-  const wgsl = /* wgsl */ `// zero-padding copy (u32 words)
-${u.struct}
-@group(0) @binding(0) var<storage, read> src: array<u32>;
-@group(0) @binding(1) var<storage, read_write> dst: array<u32>;
-@group(0) @binding(2) var<uniform> params: Params;
-
+const PAD = defineProgram({
+  name: 'pad',
+  bindings: { src: { access: 'read', type: 'u32' }, dst: { access: 'read_write', type: 'u32' } },
+  uniforms: { count: 'u32', n: 'u32', start: 'u32', end: 'u32' },
+  workgroupSize: WG,
+  source: /* wgsl */ `
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
@@ -47,20 +38,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (c >= params.start && c < params.end) { v = src[r * (params.end - params.start) + c - params.start]; }
   dst[i] = v;
 }
-`;
-  return {
-    name: 'pad',
-    wgsl,
-    bindings: [
-      { name: 'src', access: 'read' },
-      { name: 'dst', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [WG, 1, 1],
-    dispatch: grid1d(ceilDiv(count, WG)),
-    cacheKey: 'pad',
-    uniformData: u.data,
-  };
+`,
+});
+
+/** Padding copy. Bindings: `src` (read, u32 [rows, end − start]), `dst` (read_write), `params`. */
+export function padKernel(o: PadOptions): Kernel {
+  if (!(0 <= o.start && o.start <= o.end && o.end <= o.n)) throw new Error(`pad: bad range [${o.start}, ${o.end}) of ${o.n}`);
+  const count = o.rows * o.n;
+  return PAD.kernel(grid1d(ceilDiv(count, WG)), { count, n: Math.max(1, o.n), start: o.start, end: o.end });
 }
 
 /** Geometry of a batched transpose: src [batch, R, C] → dst[b·dstBatchStride + dstOffset + c·dstStride + r]. */
@@ -78,26 +63,12 @@ export interface TransposeOptions {
 
 const T = 16;
 
-/** Tiled transpose. Bindings: `src` (read, u32), `dst` (read_write, u32), `params`. */
-export function transposeKernel(o: TransposeOptions): Kernel {
-  const batch = o.batch ?? 1;
-  const stride = o.dstStride ?? o.R;
-  const gx = ceilDiv(o.C, T);
-  const gy = ceilDiv(o.R, T);
-  if (gx > 65535 || gy > 65535 || batch > 65535) throw new Error(`transpose: ${batch}×${o.R}×${o.C} exceeds the dispatch grid`);
-  const u = uniformBlock([
-    ['R', 'u32', o.R],
-    ['C', 'u32', o.C],
-    ['dstStride', 'u32', stride],
-    ['dstOffset', 'u32', o.dstOffset ?? 0],
-    ['dstBatch', 'u32', o.dstBatchStride ?? o.C * stride],
-  ]);
-  const wgsl = /* wgsl */ `// tiled batched transpose (u32 words)
-${u.struct}
-@group(0) @binding(0) var<storage, read> src: array<u32>;
-@group(0) @binding(1) var<storage, read_write> dst: array<u32>;
-@group(0) @binding(2) var<uniform> params: Params;
-var<workgroup> tile: array<u32, ${T * (T + 1)}>;
+const TRANSPOSE = defineProgram({
+  name: 'transpose',
+  bindings: { src: { access: 'read', type: 'u32' }, dst: { access: 'read_write', type: 'u32' } },
+  uniforms: { R: 'u32', C: 'u32', dstStride: 'u32', dstOffset: 'u32', dstBatch: 'u32' },
+  workgroupSize: [T, T, 1],
+  source: /* wgsl */ `var<workgroup> tile: array<u32, ${T * (T + 1)}>;
 
 @compute @workgroup_size(${T}, ${T})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
@@ -114,18 +85,21 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     dst[b * params.dstBatch + params.dstOffset + oc * params.dstStride + orow] = tile[lid.x * ${T + 1}u + lid.y];
   }
 }
-`;
-  return {
-    name: 'transpose',
-    wgsl,
-    bindings: [
-      { name: 'src', access: 'read' },
-      { name: 'dst', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [T, T, 1],
-    dispatch: [Math.max(1, gx), Math.max(1, gy), Math.max(1, batch)],
-    cacheKey: 'transpose',
-    uniformData: u.data,
-  };
+`,
+});
+
+/** Tiled transpose. Bindings: `src` (read, u32), `dst` (read_write, u32), `params`. */
+export function transposeKernel(o: TransposeOptions): Kernel {
+  const batch = o.batch ?? 1;
+  const stride = o.dstStride ?? o.R;
+  const gx = ceilDiv(o.C, T);
+  const gy = ceilDiv(o.R, T);
+  if (gx > 65535 || gy > 65535 || batch > 65535) throw new Error(`transpose: ${batch}×${o.R}×${o.C} exceeds the dispatch grid`);
+  return TRANSPOSE.kernel([Math.max(1, gx), Math.max(1, gy), Math.max(1, batch)], {
+    R: o.R,
+    C: o.C,
+    dstStride: stride,
+    dstOffset: o.dstOffset ?? 0,
+    dstBatch: o.dstBatchStride ?? o.C * stride,
+  });
 }

@@ -12,7 +12,8 @@
  * as embedding.ts does (err[0] = count, err[1] = 0xFFFFFFFF − first bad global row); its row gets
  * loss 0 and no one-hot term. Shapes and the chunk's first row live in the uniform.
  */
-import { ceilDiv, grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import { ceilDiv, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 import { ROW_REDUCE_WGSL, ROW_WG } from './softmax.ts';
 
 /** Geometry of one row chunk: rows row0 .. row0 + rows − 1 of N, V classes. */
@@ -38,29 +39,20 @@ fn label_of(r: u32, lid: u32) -> i32 {
 }
 `;
 
-/**
- * The chunk's logits → G = (softmax − onehot(label))·dloss·invN, in place. Bindings: `x`
- * (read_write, chunk [rows, V]), `labels` (read, i32 [N]), `dloss` (read, f32 [1]), `err`
- * (read_write, u32 [2]), `params` (rows, cols, row0, invN = 1/N). With `withLoss` it also
- * writes each row's loss into `losses` (read_write, f32 [N]) exactly as cross-entropy.ts's ceRowsKernel (with row0) does
- * (the invocation owning the label's column reads the logit before overwriting it), so the loss
- * and the gradient need one pass over the chunk.
- */
-export function lceGradRowsKernel(o: LceChunk & { readonly N: number; readonly withLoss?: boolean }): Kernel {
-  const withLoss = !!o.withLoss;
-  const u = uniformBlock([
-    ['rows', 'u32', o.rows],
-    ['cols', 'u32', o.V],
-    ['row0', 'u32', o.row0],
-    ['invN', 'f32', o.N > 0 ? 1 / o.N : 0],
-  ]);
-  const wgsl = /* wgsl */ `// linear cross-entropy: logits of one chunk -> their gradient, in place
-${u.struct}
-@group(0) @binding(0) var<storage, read_write> x: array<f32>;
-@group(0) @binding(1) var<storage, read> labels: array<i32>;
-@group(0) @binding(2) var<storage, read> dloss: array<f32>;
-@group(0) @binding(3) var<storage, read_write> err: array<atomic<u32>, 2>;
-${withLoss ? '@group(0) @binding(4) var<storage, read_write> losses: array<f32>;\n' : ''}@group(0) @binding(${withLoss ? 5 : 4}) var<uniform> params: Params;
+/** The gradient-rows program; `withLoss` adds the `losses` binding and the loss writes. */
+function gradRowsProgram(withLoss: boolean) {
+  return defineProgram({
+    name: withLoss ? 'lce.loss_grad_rows' : 'lce.grad_rows',
+    bindings: {
+      x: { access: 'read_write', type: 'f32' },
+      labels: { access: 'read', type: 'i32' },
+      dloss: { access: 'read', type: 'f32' },
+      err: { access: 'read_write', type: 'atomic<u32>' },
+      ...(withLoss ? { losses: { access: 'read_write', type: 'f32' } as const } : {}),
+    },
+    uniforms: { rows: 'u32', cols: 'u32', row0: 'u32', invN: 'f32' },
+    workgroupSize: ROW_WG,
+    source: /* wgsl */ `// linear cross-entropy: logits of one chunk -> their gradient, in place
 ${ROW_REDUCE_WGSL}${LABEL_CHECK}
 @compute @workgroup_size(${ROW_WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -81,42 +73,34 @@ ${withLoss ? '      losses[params.row0 + r] = log(s) - select(v - m, 0.0, v == m
     x[base + j] = p * g;
   }
 }
-`;
-  return {
-    name: withLoss ? 'lce.loss_grad_rows' : 'lce.grad_rows',
-    wgsl,
-    bindings: [
-      { name: 'x', access: 'read_write' },
-      { name: 'labels', access: 'read' },
-      { name: 'dloss', access: 'read' },
-      { name: 'err', access: 'read_write' },
-      ...(withLoss ? [{ name: 'losses', access: 'read_write' } as const] : []),
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [ROW_WG, 1, 1],
-    dispatch: o.rows === 0 ? [0, 1, 1] : grid1d(o.rows),
-    cacheKey: withLoss ? 'lce.loss_grad_rows' : 'lce.grad_rows',
-    uniformData: u.data,
-  };
+`,
+  });
+}
+
+const GRAD_ROWS = gradRowsProgram(false);
+const LOSS_GRAD_ROWS = gradRowsProgram(true);
+
+/**
+ * The chunk's logits → G = (softmax − onehot(label))·dloss·invN, in place. Bindings: `x`
+ * (read_write, chunk [rows, V]), `labels` (read, i32 [N]), `dloss` (read, f32 [1]), `err`
+ * (read_write, u32 [2]), `params` (rows, cols, row0, invN = 1/N). With `withLoss` it also
+ * writes each row's loss into `losses` (read_write, f32 [N]) exactly as cross-entropy.ts's ceRowsKernel (with row0) does
+ * (the invocation owning the label's column reads the logit before overwriting it), so the loss
+ * and the gradient need one pass over the chunk.
+ */
+export function lceGradRowsKernel(o: LceChunk & { readonly N: number; readonly withLoss?: boolean }): Kernel {
+  const program = o.withLoss ? LOSS_GRAD_ROWS : GRAD_ROWS;
+  return program.kernel(o.rows === 0 ? [0, 1, 1] : grid1d(o.rows), { rows: o.rows, cols: o.V, row0: o.row0, invN: o.N > 0 ? 1 / o.N : 0 });
 }
 
 const BIAS_WG = 64;
 
-/**
- * db (+)= Σ_r g[r, ·] over one chunk, rows in order; `first` starts from 0 instead of db.
- * Bindings: `g` (read, chunk [rows, V]), `db` (read_write, [V]), `params`.
- */
-export function lceBiasGradKernel(o: { readonly rows: number; readonly V: number; readonly first: boolean }): Kernel {
-  const u = uniformBlock([
-    ['rows', 'u32', o.rows],
-    ['cols', 'u32', o.V],
-    ['first', 'u32', o.first ? 1 : 0],
-  ]);
-  const wgsl = /* wgsl */ `// linear cross-entropy: bias gradient of one chunk, accumulated in row order
-${u.struct}
-@group(0) @binding(0) var<storage, read> g: array<f32>;
-@group(0) @binding(1) var<storage, read_write> db: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
+const BIAS_GRAD = defineProgram({
+  name: 'lce.bias_grad',
+  bindings: { g: { access: 'read', type: 'f32' }, db: { access: 'read_write', type: 'f32' } },
+  uniforms: { rows: 'u32', cols: 'u32', first: 'u32' },
+  workgroupSize: BIAS_WG,
+  source: /* wgsl */ `// linear cross-entropy: bias gradient of one chunk, accumulated in row order
 @compute @workgroup_size(${BIAS_WG})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let j = gid.x;
@@ -126,18 +110,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var r = 0u; r < params.rows; r++) { acc += g[r * cols + j]; }
   db[j] = acc;
 }
-`;
-  return {
-    name: 'lce.bias_grad',
-    wgsl,
-    bindings: [
-      { name: 'g', access: 'read' },
-      { name: 'db', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [BIAS_WG, 1, 1],
-    dispatch: grid1d(ceilDiv(Math.max(o.V, 1), BIAS_WG)),
-    cacheKey: 'lce.bias_grad',
-    uniformData: u.data,
-  };
+`,
+});
+
+/**
+ * db (+)= Σ_r g[r, ·] over one chunk, rows in order; `first` starts from 0 instead of db.
+ * Bindings: `g` (read, chunk [rows, V]), `db` (read_write, [V]), `params`.
+ */
+export function lceBiasGradKernel(o: { readonly rows: number; readonly V: number; readonly first: boolean }): Kernel {
+  return BIAS_GRAD.kernel(grid1d(ceilDiv(Math.max(o.V, 1), BIAS_WG)), { rows: o.rows, cols: o.V, first: o.first ? 1 : 0 });
 }

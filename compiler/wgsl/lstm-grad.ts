@@ -13,7 +13,8 @@
  * dz_0·whᵀ after the final dispatch (mode `final`). Eight storage bindings, one pipeline, each
  * output element owned by one invocation: deterministic.
  */
-import { ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
+import { ceilDiv, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 import { EW_HELPERS_WGSL } from './elementwise.ts';
 
 const BR = 4; // batch rows per workgroup
@@ -27,31 +28,21 @@ export interface LstmGradShape {
   readonly H: number;
 }
 
-/**
- * Backward kernel of timestep t (t = T−1 .. 0 in order), or with `final` the dh0 = dz_0·whᵀ pass.
- * Bindings: `xw` (read, [T·B,4H]), `wh` ([H,4H]), `b` ([4H]), `hprev` ([T·B,H]), `cs`
- * ([(T+1)·B,H]), `dh` ([T,B,H]), `dz` (read_write, [T·B,4H]), `state` (read_write, [2,B,H]), params.
- */
-export function lstmGradStepKernel(s: LstmGradShape, t: number, final = false): Kernel {
-  if (!final && !(Number.isInteger(t) && t >= 0 && t < s.T)) throw new Error(`lstm grad step ${t} out of range [0, ${s.T})`);
-  const u = uniformBlock([
-    ['t', 'u32', final ? 0 : t],
-    ['T', 'u32', s.T],
-    ['B', 'u32', s.B],
-    ['H', 'u32', s.H],
-    ['isFinal', 'u32', final ? 1 : 0],
-  ]);
-  const wgsl = /* wgsl */ `// lstm backward timestep (tile ${BR}x${BQ}, k-slice ${TK})
-${u.struct}
-@group(0) @binding(0) var<storage, read> xw: array<f32>;
-@group(0) @binding(1) var<storage, read> wh: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read> hprev: array<f32>;
-@group(0) @binding(4) var<storage, read> cs: array<f32>;
-@group(0) @binding(5) var<storage, read> dh: array<f32>;
-@group(0) @binding(6) var<storage, read_write> dz: array<f32>;
-@group(0) @binding(7) var<storage, read_write> state: array<f32>;
-@group(0) @binding(8) var<uniform> params: Params;
+const LSTM_GRAD_STEP = defineProgram({
+  name: 'lstm_grad.step',
+  bindings: {
+    xw: { access: 'read', type: 'f32' },
+    wh: { access: 'read', type: 'f32' },
+    b: { access: 'read', type: 'f32' },
+    hprev: { access: 'read', type: 'f32' },
+    cs: { access: 'read', type: 'f32' },
+    dh: { access: 'read', type: 'f32' },
+    dz: { access: 'read_write', type: 'f32' },
+    state: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: { t: 'u32', T: 'u32', B: 'u32', H: 'u32', isFinal: 'u32' },
+  workgroupSize: 64,
+  source: /* wgsl */ `// lstm backward timestep (tile ${BR}x${BQ}, k-slice ${TK})
 ${EW_HELPERS_WGSL}
 var<workgroup> Hs: array<f32, ${TK * BR}>;          // [TK][BR] h_{t-1}
 var<workgroup> Ds: array<vec4<f32>, ${TK * BR}>;    // [TK][BR] dz_{t+1}, gates packed
@@ -149,26 +140,21 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   dz[zrow + 3u * H] = dht * tc * og * (1.0 - og);
   state[cell] = dc * fg;
 }
-`;
-  return {
-    name: final ? 'lstm_grad.final' : `lstm_grad.step${t}`,
-    wgsl,
-    bindings: [
-      { name: 'xw', access: 'read' },
-      { name: 'wh', access: 'read' },
-      { name: 'b', access: 'read' },
-      { name: 'hprev', access: 'read' },
-      { name: 'cs', access: 'read' },
-      { name: 'dh', access: 'read' },
-      { name: 'dz', access: 'read_write' },
-      { name: 'state', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [64, 1, 1],
-    dispatch: [ceilDiv(s.H, BQ), ceilDiv(s.B, BR), 1],
-    cacheKey: `lstm_grad.step:${BR}x${BQ}x${TK}`,
-    uniformData: u.data,
-  };
+`,
+});
+
+/**
+ * Backward kernel of timestep t (t = T−1 .. 0 in order), or with `final` the dh0 = dz_0·whᵀ pass.
+ * Bindings: `xw` (read, [T·B,4H]), `wh` ([H,4H]), `b` ([4H]), `hprev` ([T·B,H]), `cs`
+ * ([(T+1)·B,H]), `dh` ([T,B,H]), `dz` (read_write, [T·B,4H]), `state` (read_write, [2,B,H]), params.
+ */
+export function lstmGradStepKernel(s: LstmGradShape, t: number, final = false): Kernel {
+  if (!final && !(Number.isInteger(t) && t >= 0 && t < s.T)) throw new Error(`lstm grad step ${t} out of range [0, ${s.T})`);
+  return LSTM_GRAD_STEP.kernel(
+    [ceilDiv(s.H, BQ), ceilDiv(s.B, BR), 1],
+    { t: final ? 0 : t, T: s.T, B: s.B, H: s.H, isFinal: final ? 1 : 0 },
+    { name: final ? 'lstm_grad.final' : `lstm_grad.step${t}` },
+  );
 }
 
 /** The T backward step kernels (t = T−1 .. 0) followed by the final dh0 pass, in dispatch order. */

@@ -13,7 +13,8 @@
  * pipeline; the runtime binds a different 16-byte uniform buffer per step. Step 0 reads h0/c0,
  * later steps read h[t−1] and cT (updated in place, each element by the invocation that owns it).
  */
-import { ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
+import { ceilDiv, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 import { EW_HELPERS_WGSL } from './elementwise.ts';
 
 const BR = 8; // batch rows per workgroup
@@ -32,33 +33,21 @@ export interface LstmShape {
   readonly hOffset?: number;
 }
 
-/**
- * The kernel of timestep `t`. Bindings: `xw` (read, f32 [T·B,4H] = x·wx without bias), `wh`
- * (read, [H,4H]), `b` (read, [4H]), `h0`, `c0` (read, [B,H]), `h` (read_write, [T,B,H] from
- * element `hOffset`), `hT`, `cT` (read_write, [B,H]; cT doubles as the running cell state),
- * `params` (uniform t, B, H, hOff).
- * The dispatches of t = 0 .. T−1 must run in order (they do within one compute pass). For T = 0
- * there is nothing to dispatch: hT = h0 and cT = c0 must be copied by the caller.
- */
-export function lstmStepKernel(s: LstmShape, t: number): Kernel {
-  if (!(Number.isInteger(t) && t >= 0 && t < s.T)) throw new Error(`lstm step ${t} out of range [0, ${s.T})`);
-  const u = uniformBlock([
-    ['t', 'u32', t],
-    ['B', 'u32', s.B],
-    ['H', 'u32', s.H],
-    ['hOff', 'u32', s.hOffset ?? 0],
-  ]);
-  const wgsl = /* wgsl */ `// lstm timestep (tile ${BR}x${BQ}x4 gates, k-slice ${TK})
-${u.struct}
-@group(0) @binding(0) var<storage, read> xw: array<f32>;
-@group(0) @binding(1) var<storage, read> wh: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read> h0: array<f32>;
-@group(0) @binding(4) var<storage, read> c0: array<f32>;
-@group(0) @binding(5) var<storage, read_write> h: array<f32>;
-@group(0) @binding(6) var<storage, read_write> hT: array<f32>;
-@group(0) @binding(7) var<storage, read_write> cT: array<f32>;
-@group(0) @binding(8) var<uniform> params: Params;
+const LSTM_STEP = defineProgram({
+  name: 'lstm.step',
+  bindings: {
+    xw: { access: 'read', type: 'f32' },
+    wh: { access: 'read', type: 'f32' },
+    b: { access: 'read', type: 'f32' },
+    h0: { access: 'read', type: 'f32' },
+    c0: { access: 'read', type: 'f32' },
+    h: { access: 'read_write', type: 'f32' },
+    hT: { access: 'read_write', type: 'f32' },
+    cT: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: { t: 'u32', B: 'u32', H: 'u32', hOff: 'u32' },
+  workgroupSize: 64,
+  source: /* wgsl */ `// lstm timestep (tile ${BR}x${BQ}x4 gates, k-slice ${TK})
 ${EW_HELPERS_WGSL}
 const BR = ${BR}u;
 const BQ = ${BQ}u;
@@ -145,26 +134,20 @@ fn cell_update(r: u32, q: u32, acc: vec4<f32>) {
   hT[cell] = hv;
   h[params.hOff + t * B * H + cell] = hv;
 }
-`;
-  return {
-    name: `lstm.step${t}`,
-    wgsl,
-    bindings: [
-      { name: 'xw', access: 'read' },
-      { name: 'wh', access: 'read' },
-      { name: 'b', access: 'read' },
-      { name: 'h0', access: 'read' },
-      { name: 'c0', access: 'read' },
-      { name: 'h', access: 'read_write' },
-      { name: 'hT', access: 'read_write' },
-      { name: 'cT', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [64, 1, 1],
-    dispatch: [ceilDiv(s.H, BQ), ceilDiv(s.B, BR), 1],
-    cacheKey: `lstm.step:${BR}x${BQ}x${TK}`,
-    uniformData: u.data,
-  };
+`,
+});
+
+/**
+ * The kernel of timestep `t`. Bindings: `xw` (read, f32 [T·B,4H] = x·wx without bias), `wh`
+ * (read, [H,4H]), `b` (read, [4H]), `h0`, `c0` (read, [B,H]), `h` (read_write, [T,B,H] from
+ * element `hOffset`), `hT`, `cT` (read_write, [B,H]; cT doubles as the running cell state),
+ * `params` (uniform t, B, H, hOff).
+ * The dispatches of t = 0 .. T−1 must run in order (they do within one compute pass). For T = 0
+ * there is nothing to dispatch: hT = h0 and cT = c0 must be copied by the caller.
+ */
+export function lstmStepKernel(s: LstmShape, t: number): Kernel {
+  if (!(Number.isInteger(t) && t >= 0 && t < s.T)) throw new Error(`lstm step ${t} out of range [0, ${s.T})`);
+  return LSTM_STEP.kernel([ceilDiv(s.H, BQ), ceilDiv(s.B, BR), 1], { t, B: s.B, H: s.H, hOff: s.hOffset ?? 0 }, { name: `lstm.step${t}` });
 }
 
 /** The T step kernels of a whole sequence, in dispatch order (one pipeline, T small uniforms). */

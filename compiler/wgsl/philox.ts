@@ -7,7 +7,8 @@
  * words and normals of a grid of (row, col) draws so tests can compare them bit-for-bit.
  */
 import { normalTables, NORMAL_SEGMENTS } from '../../ir/rng.ts';
-import { ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
+import { ceilDiv, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 
 /** The normal tables as one storage-buffer payload: Q[0..4096) then D[0..4096). */
 export function normalTableData(): Float32Array {
@@ -81,23 +82,16 @@ export interface PhiloxTestOptions {
   readonly rowOffset: number;
 }
 
-/** Test kernel: words[r*cols+c] = philox_word(...), normals[...] = normal_from_word(word). */
-export function philoxTestKernel(o: PhiloxTestOptions): Kernel {
-  const u = uniformBlock([
-    ['rows', 'u32', o.rows],
-    ['cols', 'u32', o.cols],
-    ['seed', 'u32', o.seed],
-    ['stream', 'u32', o.stream],
-    ['step', 'u32', o.step],
-    ['rowOffset', 'u32', o.rowOffset],
-  ]);
-  const wgsl = /* wgsl */ `// philox test
-${u.struct}
-@group(0) @binding(0) var<storage, read> normTables: array<f32>;
-@group(0) @binding(1) var<storage, read_write> words: array<u32>;
-@group(0) @binding(2) var<storage, read_write> normals: array<f32>;
-@group(0) @binding(3) var<uniform> params: Params;
-${philoxWgsl()}
+const PHILOX_TEST = defineProgram({
+  name: 'philox_test',
+  bindings: {
+    normTables: { access: 'read', type: 'f32' },
+    words: { access: 'read_write', type: 'u32' },
+    normals: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: { rows: 'u32', cols: 'u32', seed: 'u32', stream: 'u32', step: 'u32', rowOffset: 'u32' },
+  workgroupSize: 64,
+  source: /* wgsl */ `${philoxWgsl()}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x;
@@ -108,19 +102,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   words[i] = w;
   normals[i] = normal_from_word(w);
 }
-`;
-  return {
-    name: 'philox_test',
-    wgsl,
-    bindings: [
-      { name: 'normTables', access: 'read' },
-      { name: 'words', access: 'read_write' },
-      { name: 'normals', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [64, 1, 1],
-    dispatch: [ceilDiv(o.rows * o.cols, 64), 1, 1],
-    cacheKey: 'philox_test',
-    uniformData: u.data,
-  };
+`,
+});
+
+/** Test kernel: words[r*cols+c] = philox_word(...), normals[...] = normal_from_word(word). */
+export function philoxTestKernel(o: PhiloxTestOptions): Kernel {
+  const { rows, cols, seed, stream, step, rowOffset } = o;
+  return PHILOX_TEST.kernel([ceilDiv(rows * cols, 64), 1, 1], { rows, cols, seed, stream, step, rowOffset });
 }

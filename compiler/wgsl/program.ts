@@ -48,8 +48,22 @@ export interface Program<U extends Readonly<Record<string, UniformType>>> {
   readonly cacheKey: string;
   /** The uniform block for these values (16-byte padded), or undefined without uniforms. */
   uniformData(values: UniformValues<U>): Uint32Array | undefined;
-  /** A dispatchable kernel with this grid and uniform values. */
-  kernel(dispatch: readonly [number, number, number], values?: UniformValues<U>): Kernel;
+  /**
+   * A dispatchable kernel with this grid and uniform values. `as` changes only what the plan sees,
+   * never the WGSL (so every such kernel shares this program's pipeline): `name` labels the
+   * dispatch (e.g. `lstm.step3`), `bind` renames storage bindings (WGSL name → binding name the
+   * lowering binds buffers to), so one module serves stages whose inputs are bound under
+   * different names (reduce.ts: `src`/`dst` bound as x/partials/out).
+   */
+  kernel(dispatch: readonly [number, number, number], values?: UniformValues<U>, as?: KernelAs): Kernel;
+}
+
+/** Plan-side relabelling of one `Program.kernel` (see there); the WGSL is unchanged. */
+export interface KernelAs {
+  /** Dispatch name (default: the program's name). */
+  readonly name?: string;
+  /** Binding name for some WGSL binding names; the others keep theirs. */
+  readonly bind?: Readonly<Record<string, string>>;
 }
 
 /** FNV-1a over the UTF-16 code units, as 8 hex digits (a cache key, not a security hash). */
@@ -57,6 +71,22 @@ function fnv1a(s: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
   return h.toString(16).padStart(8, '0');
+}
+
+/** `bindings` with storage bindings renamed by `bind` (WGSL name → binding name), checked. */
+function rebind(program: string, bindings: readonly KernelBinding[], bind: Readonly<Record<string, string>>): KernelBinding[] {
+  for (const from of Object.keys(bind)) {
+    if (from === 'params' || !bindings.some((b) => b.name === from)) {
+      throw new Error(`${program}: cannot rename '${from}': storage bindings are ${bindings.filter((b) => b.name !== 'params').map((b) => b.name).join(', ')}`);
+    }
+  }
+  const out = bindings.map((b) => (Object.hasOwn(bind, b.name) ? { ...b, name: bind[b.name]! } : b));
+  const seen = new Set<string>();
+  for (const b of out) {
+    if (seen.has(b.name)) throw new Error(`${program}: renaming gives two bindings named '${b.name}'; each binding needs its own name`);
+    seen.add(b.name);
+  }
+  return out;
 }
 
 /** Builds a program: generated declarations + the template's source. */
@@ -93,10 +123,11 @@ export function defineProgram<B extends Readonly<Record<string, BindingDecl>>, U
     workgroupSize: ws,
     cacheKey,
     uniformData,
-    kernel(dispatch, values) {
+    kernel(dispatch, values, as) {
       if (fields.length > 0 && values === undefined) throw new Error(`${spec.name}: uniform values required (${fields.map(([n]) => n).join(', ')})`);
       const data = values === undefined ? undefined : uniformData(values);
-      return { name: spec.name, wgsl, bindings, workgroupSize: ws, dispatch, cacheKey, ...(data ? { uniformData: data } : {}) };
+      const bound = as?.bind === undefined ? bindings : rebind(spec.name, bindings, as.bind);
+      return { name: as?.name ?? spec.name, wgsl, bindings: bound, workgroupSize: ws, dispatch, cacheKey, ...(data ? { uniformData: data } : {}) };
     },
   };
 }

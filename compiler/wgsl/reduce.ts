@@ -7,27 +7,20 @@
  * workgroup sums the partials (any count) with the scale applied. No float atomics, so the result
  * is bit-identical from run to run. n, chunk and scale live in the uniform: one pipeline total.
  */
-import { grid1d, ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
+import { grid1d, ceilDiv, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 
 const WG = 256;
 /** Elements summed by one workgroup in the first stage. */
 export const SUM_CHUNK = WG * 16;
 
-const WGSL_FIELDS = [
-  ['n', 'u32'],
-  ['chunk', 'u32'],
-  ['scale', 'f32'],
-] as const;
-
-function stage(name: string, src: string, dst: string, n: number, chunk: number, scale: number): Kernel {
-  const u = uniformBlock(WGSL_FIELDS.map(([f, t]) => [f, t, f === 'n' ? n : f === 'chunk' ? chunk : scale] as const));
-  const groups = n === 0 ? 1 : ceilDiv(n, chunk);
-  const wgsl = /* wgsl */ `// deterministic chunked sum
-${u.struct}
-@group(0) @binding(0) var<storage, read> src: array<f32>;
-@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
-var<workgroup> part: array<f32, ${WG}>;
+/** Every stage: `src` and `dst` are renamed per stage at kernel time (Program.kernel's `as.bind`). */
+const SUM = defineProgram({
+  name: 'sum',
+  bindings: { src: { access: 'read', type: 'f32' }, dst: { access: 'read_write', type: 'f32' } },
+  uniforms: { n: 'u32', chunk: 'u32', scale: 'f32' },
+  workgroupSize: WG,
+  source: /* wgsl */ `var<workgroup> part: array<f32, ${WG}>;
 
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -44,20 +37,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   if (lid == 0u && begin < max(params.n, 1u)) { dst[g] = part[0] * params.scale; }
 }
-`;
-  return {
-    name,
-    wgsl,
-    bindings: [
-      { name: src, access: 'read' },
-      { name: dst, access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [WG, 1, 1],
-    dispatch: grid1d(groups),
-    cacheKey: 'sum',
-    uniformData: u.data,
-  };
+`,
+});
+
+function stage(name: string, src: string, dst: string, n: number, chunk: number, scale: number): Kernel {
+  const groups = n === 0 ? 1 : ceilDiv(n, chunk);
+  return SUM.kernel(grid1d(groups), { n, chunk, scale }, { name, bind: { src, dst } });
 }
 
 /** Options of `sumKernels`. */
