@@ -208,7 +208,7 @@ const step = {
 };
 console.log(`training step (${stepOptions.experts} experts, ${stepOptions.T * stepOptions.B} rows, k ${stepOptions.k}): dense ${step.dense_ms} ms, sparse ${step.sparse_ms} ms (×${step.speedup}); GPU ms of updates ${JSON.stringify(step.gpuUpdateMs)}`);
 const out = { bench: 'expert-optimizer', what: 'factored Adam and SGD of w1 [n, D, H] per step, dense vs sparse expert update, ms (median, wall clock of one submit until the queue is idle); whole training step of lstm-moe-lm sparse vs dense', adapter: `${dev.info.backend}: ${dev.info.description}`, runs, loadStart, loadEnd: hostLoad(), results, step };
-const dir = new URL('./results/', import.meta.url);
+const dir = new URL('./results', import.meta.url);
 mkdirSync(dir, { recursive: true });
 const file = new URL(`expert-optimizer${quick ? '-quick' : ''}.json`, dir);
 writeFileSync(file, JSON.stringify(out, null, 2) + '\n');

@@ -104,7 +104,7 @@ export interface OffsetOptions {
 /** Default arena cap: 1 GiB, below every desktop adapter's maxBufferSize. */
 export const DEFAULT_MAX_ARENA_BYTES = 1 << 30;
 /** Default offset alignment: 256 B, WebGPU's largest allowed minStorageBufferOffsetAlignment. */
-export const DEFAULT_ALIGNMENT = 256;
+const DEFAULT_ALIGNMENT = 256;
 
 /** The result: each buffer's arena and byte offset, and every arena's size. */
 export interface OffsetAssignment {

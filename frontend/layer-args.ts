@@ -51,12 +51,12 @@ export const OTHER_SIGNATURES = {
 } as const;
 
 /** True when `x` is a traced tensor (the output of a layer or `ctx.input`). */
-export function isTensor(x: unknown): x is Tensor {
+function isTensor(x: unknown): x is Tensor {
   return typeof x === 'object' && x !== null && 'ctx' in x && 'type' in x && typeof (x as { id?: unknown }).id === 'number';
 }
 
 /** A short description of a value for error messages. */
-export function describeValue(x: unknown): string {
+function describeValue(x: unknown): string {
   if (isTensor(x)) return `a tensor ${x.type.dtype}[${x.type.shape.join(',')}]`;
   if (x === null) return 'null';
   if (x === undefined) return 'nothing (undefined)';

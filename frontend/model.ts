@@ -46,7 +46,7 @@ export function isModel(x: unknown): x is Model {
  * Parses one option value from text: `true`/`false` → boolean, numeric text → number, anything
  * else stays a string.
  */
-export function parseOptionValue(text: string): OptionValue {
+function parseOptionValue(text: string): OptionValue {
   const t = text.trim();
   if (t === 'true') return true;
   if (t === 'false') return false;

@@ -12,7 +12,7 @@ import { formatShape, numel } from '../ir/types.ts';
 import type { Model, ModelOptions } from './model.ts';
 
 /** Largest tensor in bytes (a JS typed array; a WebGPU buffer is smaller still). */
-export const MAX_TENSOR_BYTES = 2 ** 31 - 1;
+const MAX_TENSOR_BYTES = 2 ** 31 - 1;
 
 /** Largest finite f32: a larger option value would be infinite on the device. */
 const F32_MAX = 3.4028234663852886e38;

@@ -9,7 +9,7 @@ import { formatParams } from './print.ts';
 import { formatType } from './types.ts';
 
 /** The dataflow graph: one graphlib node per input (`in:<name>`) and per op node (`n<id>`). */
-export function dataflowGraph(g: Graph): DagGraph {
+function dataflowGraph(g: Graph): DagGraph {
   const dg = new DagGraph({ directed: true, multigraph: false });
   const source = new Map<number, string>();
   for (const i of g.inputs) {

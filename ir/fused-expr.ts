@@ -67,11 +67,6 @@ export function biasInputs(e: FusedExpr): Set<number> {
   return out;
 }
 
-/** Number of elementwise ops in the tree (the nodes the fusion replaced). */
-export function fusedOpCount(e: FusedExpr): number {
-  return e.op === 'input' ? 0 : 1 + e.args.reduce((s, a) => s + fusedOpCount(a), 0);
-}
-
 /** The expression as text, inputs as %in0…, e.g. `relu(biasAdd(%in0, %in1))`. */
 export function formatFusedExpr(e: FusedExpr): string {
   if (e.op === 'input') return `%in${e.index}`;

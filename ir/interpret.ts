@@ -413,7 +413,7 @@ export function evalNode(node: Node, inputs: readonly Tensor[], ctx: RunContext)
  * Checks that `feeds` covers exactly the graph's inputs (data and parameters) with the declared
  * types; throws naming the input, the expected and the actual type.
  */
-export function checkFeeds(graph: Graph, feeds: Readonly<Record<string, Tensor>>): void {
+function checkFeeds(graph: Graph, feeds: Readonly<Record<string, Tensor>>): void {
   const names = new Set(graph.inputs.map((i) => i.name));
   const missing = graph.inputs.filter((i) => !(i.name in feeds));
   if (missing.length > 0) {

@@ -11,9 +11,9 @@ import { tensorType, type DType, type TensorType } from './types.ts';
 import { verifyGraph } from './verify.ts';
 
 /** The format tag written into every file. */
-export const GRAPH_FORMAT = 'moec-graph';
+const GRAPH_FORMAT = 'moec-graph';
 /** The format version this code writes and reads. */
-export const GRAPH_FORMAT_VERSION = 1;
+const GRAPH_FORMAT_VERSION = 1;
 
 interface JsonType {
   dtype: DType;

@@ -436,7 +436,7 @@ export function isOpName(s: string): s is OpName {
 export type ParamKind = 'number' | 'integer' | 'boolean' | 'integer[]' | 'expr';
 
 /** Every op's parameter names and kinds (a mapped type: a new op or param must be listed here). */
-export const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamKind } } = {
+const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamKind } } = {
   matmul: {}, add: {}, mul: {}, addN: {}, biasAdd: {}, scale: { value: 'number' },
   relu: {}, sigmoid: {}, tanh: {}, softplus: {}, softmax: {}, sum: {},
   reshape: { shape: 'integer[]' }, select0: { index: 'integer' }, stack0: {}, sliceLast: { start: 'integer', end: 'integer' },

@@ -58,10 +58,3 @@ export function printGraph(g: Graph, title = String(g.meta.name ?? 'graph')): st
   lines.push('}');
   return lines.join('\n');
 }
-
-/** Op histogram, e.g. `{ matmul: 12, gating: 1 }`, sorted by op name. */
-export function opCounts(g: Graph): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const n of g.nodes) counts[n.op] = (counts[n.op] ?? 0) + 1;
-  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
-}

@@ -81,7 +81,7 @@ export function uniformFromWord(w: number): number {
 export const NORMAL_SEGMENTS = 4096;
 
 /** Inverse of the standard normal CDF (Wichura's AS241, PPND16; relative error ~1e-16). */
-export function normalQuantile(p: number): number {
+function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new Error(`normalQuantile needs p in (0,1), got ${p}`);
   const q = p - 0.5;
   if (Math.abs(q) <= 0.425) {

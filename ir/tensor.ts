@@ -64,11 +64,6 @@ export function scalar(v: number, precision: Precision = 'f32'): Tensor {
   return fromArray('f32', [], [v], precision);
 }
 
-/** The elements as a plain array. */
-export function toArray(t: Tensor): number[] {
-  return Array.from(t.data);
-}
-
 /** Describes why a tensor's storage does not fit its type, or returns undefined when it does. */
 export function storageMismatch(t: Tensor): string | undefined {
   const n = numel(t.type.shape);

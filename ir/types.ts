@@ -31,7 +31,7 @@ export function numel(shape: readonly number[]): number {
 }
 
 /** Bytes taken by one element of a dtype. */
-export function dtypeBytes(_dtype: DType): number {
+function dtypeBytes(_dtype: DType): number {
   return 4;
 }
 

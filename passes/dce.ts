@@ -5,7 +5,7 @@
  * Every op in moec is pure (random ops are counter-based functions of their params), so removing
  * an unused node never changes a result.
  */
-import { GraphBuilder, type Graph, type Node } from '../ir/graph.ts';
+import { GraphBuilder, type Graph } from '../ir/graph.ts';
 import type { Pass } from './pass.ts';
 
 /** Ids of the values read, transitively, by the graph outputs. */
@@ -16,12 +16,6 @@ export function liveValues(g: Graph): Set<number> {
     if (n.outputs.some((o) => live.has(o))) for (const v of n.inputs) live.add(v);
   }
   return live;
-}
-
-/** Nodes none of whose outputs are live. */
-export function deadNodes(g: Graph): Node[] {
-  const live = liveValues(g);
-  return g.nodes.filter((n) => !n.outputs.some((o) => live.has(o)));
 }
 
 /** Removes dead nodes and unread parameters; returns `g` itself when nothing is dead. */

@@ -10,7 +10,7 @@ import { formatType, typeEq } from '../ir/types.ts';
 import type { Pass } from './pass.ts';
 
 /** Throws if any node's recorded output types differ from what its shape rule infers. */
-export function checkShapes(g: Graph): void {
+function checkShapes(g: Graph): void {
   for (const n of g.nodes) {
     const where = describeNode(n);
     const ins = n.inputs.map((v) => {

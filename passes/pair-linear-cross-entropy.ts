@@ -13,7 +13,7 @@ import { GraphBuilder, type Graph, type Node } from '../ir/graph.ts';
 import type { Pass } from './pass.ts';
 
 /** The forward node of `grad`: a linearCrossEntropy reading the same (h, w, b, labels). */
-export function forwardOf(grad: Node, nodes: readonly Node[]): Node | undefined {
+function forwardOf(grad: Node, nodes: readonly Node[]): Node | undefined {
   return nodes.find((n) => n.op === 'linearCrossEntropy' && n.inputs.every((v, i) => v === grad.inputs[i]));
 }
 

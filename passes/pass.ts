@@ -45,7 +45,7 @@ export interface Pass {
  * A stable structural fingerprint of a graph (inputs, nodes with params and tags, outputs).
  * Two graphs with equal fingerprints are the same IR.
  */
-export function fingerprint(g: Graph): string {
+function fingerprint(g: Graph): string {
   const parts: string[] = [];
   for (const i of g.inputs) parts.push(`in ${i.value} ${i.name} ${i.role} ${JSON.stringify(i.init ?? null)} ${JSON.stringify(g.values.get(i.value)?.type)}`);
   for (const n of g.nodes) {
@@ -56,7 +56,7 @@ export function fingerprint(g: Graph): string {
 }
 
 /** True when the two graphs are the same IR (identical object or equal fingerprints). */
-export function sameGraph(a: Graph, b: Graph): boolean {
+function sameGraph(a: Graph, b: Graph): boolean {
   return a === b || fingerprint(a) === fingerprint(b);
 }
 

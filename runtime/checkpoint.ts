@@ -97,9 +97,9 @@ export function encodeSafetensors(tensors: Readonly<Record<string, Tensor>>, met
 }
 
 /** Largest header moec reads (the JSON header holds the metadata, including the model's IR). */
-export const MAX_HEADER_BYTES = 64 * 1024 * 1024;
+const MAX_HEADER_BYTES = 64 * 1024 * 1024;
 /** Most tensors a checkpoint may hold (a moec checkpoint has tens to a few hundred). */
-export const MAX_TENSORS = 100_000;
+const MAX_TENSORS = 100_000;
 
 /** One validated header entry: where a tensor's bytes are in the data section. */
 interface TensorEntry {
@@ -358,7 +358,7 @@ export interface CheckpointMeta {
 }
 
 /** Metadata keys of a moec checkpoint. */
-export const METADATA_KEYS = {
+const METADATA_KEYS = {
   format: 'moec.format',
   modelFile: 'moec.model_file',
   modelOptions: 'moec.model_options',
@@ -370,10 +370,10 @@ export const METADATA_KEYS = {
 } as const;
 
 /** Optional metadata keys: the model's IR (JSON) and its source text (information only). */
-export const OPTIONAL_METADATA_KEYS = { graph: 'moec.graph', modelSource: 'moec.model_source' } as const;
+const OPTIONAL_METADATA_KEYS = { graph: 'moec.graph', modelSource: 'moec.model_source' } as const;
 
 /** The string metadata of a checkpoint (JSON for structured values, decimal for numbers). */
-export function checkpointMetadata(meta: CheckpointMeta): Record<string, string> {
+function checkpointMetadata(meta: CheckpointMeta): Record<string, string> {
   for (const k of ['step', 'seed'] as const) {
     if (!Number.isSafeInteger(meta[k])) throw new Error(`checkpoint metadata: ${k} must be an integer, got ${meta[k]}`);
   }

@@ -27,7 +27,7 @@ export interface CpuExecutable {
 }
 
 /** A typed view of `b` at byte `offset` of `memory`. */
-export function viewAt(memory: ArrayBuffer, offset: number, b: PlanBuffer): Tensor {
+function viewAt(memory: ArrayBuffer, offset: number, b: PlanBuffer): Tensor {
   const n = numel(b.type.shape);
   const data = b.type.dtype === 'i32' ? new Int32Array(memory, offset, n) : new Float32Array(memory, offset, n);
   return { type: b.type, data };
@@ -37,7 +37,7 @@ export function viewAt(memory: ArrayBuffer, offset: number, b: PlanBuffer): Tens
  * Throws when the plan's memory layout is unsound: a temporary outside its arena, or two
  * temporaries whose lifetimes overlap sharing bytes of one arena.
  */
-export function checkPlanMemory(plan: Plan): void {
+function checkPlanMemory(plan: Plan): void {
   const m = plan.memory!;
   const temps = plan.storages.filter((s) => s.role === 'temp');
   for (const s of temps) {

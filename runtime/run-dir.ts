@@ -16,7 +16,7 @@ import { writeFileAtomic } from './checkpoint.ts';
 const RUN_FILES = ['checkpoint.safetensors', 'metrics.jsonl', 'config.json'];
 
 /** True when `dir` holds (part of) a `moec train` run. */
-export function holdsRun(dir: string): boolean {
+function holdsRun(dir: string): boolean {
   return existsSync(dir) && RUN_FILES.some((f) => existsSync(join(dir, f)));
 }
 

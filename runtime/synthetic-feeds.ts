@@ -11,10 +11,10 @@ import { zeros, type Tensor } from '../ir/tensor.ts';
 import { numel } from '../ir/types.ts';
 
 /** RNG stream reserved for synthetic batches (distinct from every layer's noise streams). */
-export const SYNTHETIC_DATA_STREAM = 0x5eed;
+const SYNTHETIC_DATA_STREAM = 0x5eed;
 
 /** Vocabulary size of the graph's first embedding table. */
-export function vocabularyOf(g: Graph): number {
+function vocabularyOf(g: Graph): number {
   const emb = g.nodes.find((n) => n.op === 'embedding');
   if (!emb) throw new Error('the model has no embedding layer, so synthetic token ids cannot be drawn; feed its inputs explicitly');
   return g.values.get(emb.inputs[0]!)!.type.shape[0]!;

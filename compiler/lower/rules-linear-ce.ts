@@ -26,7 +26,7 @@ import type { LowerCtx } from './context.ts';
 import type { LowerRule } from './rules-dense.ts';
 
 /** Upper bound of one chunk's logits, in bytes (4 MiB). */
-export const LCE_CHUNK_BYTES = 4 * 1024 * 1024;
+const LCE_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /**
  * Rows per chunk for N rows of V classes: as many as fit in `maxBytes` of f32 logits, a multiple

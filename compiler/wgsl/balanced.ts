@@ -42,7 +42,7 @@ export interface BalancedShape {
  * the bits only, so no float comparison (and no NaN or denormal flushing) is involved. Ties of
  * (key) are broken by the lower row, so (key, row) is the reference's total order.
  */
-export const SORT_KEY_WGSL = /* wgsl */ `
+const SORT_KEY_WGSL = /* wgsl */ `
 fn sort_key(v: f32) -> u32 {
   var b = bitcast<u32>(v);
   if ((b & 0x7f800000u) == 0x7f800000u && (b & 0x007fffffu) != 0u) { return 0xffffffffu; }

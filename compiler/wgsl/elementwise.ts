@@ -160,7 +160,7 @@ fn ew_tanh(x: f32) -> f32 {
 `;
 
 /** Stable text of the expression structure (shared nodes numbered), without scale values. */
-export function exprKey(outputs: readonly EwExpr[]): string {
+function exprKey(outputs: readonly EwExpr[]): string {
   const ids = new Map<EwExpr, number>();
   const parts: string[] = [];
   postOrder(outputs, (e) => {

@@ -14,7 +14,7 @@ import { defineProgram } from './program.ts';
 const WG = 64;
 
 /** Number of vocab blocks for a [V, D] table: enough for ~1024 invocations, at most V. */
-export function embeddingGradBlocks(V: number, D: number): number {
+function embeddingGradBlocks(V: number, D: number): number {
   return Math.max(1, Math.min(V, ceilDiv(1024, Math.max(1, D))));
 }
 

@@ -48,7 +48,7 @@ export interface MatmulTiling {
 }
 
 /** Default: 64×128 tiles, 64 threads of 8×16 outputs, vec4 staging (lavapipe: ~4.3 → ~7.8 GFLOP/s at 1024³ vs 64×64 8×8 scalar). */
-export const DEFAULT_MATMUL_TILING: MatmulTiling = { tm: 64, tn: 128, tk: 16, rm: 8, rn: 16, vec4: true };
+const DEFAULT_MATMUL_TILING: MatmulTiling = { tm: 64, tn: 128, tk: 16, rm: 8, rn: 16, vec4: true };
 
 /** Matmul kernel; bindings: a, b, [bias], c, params. */
 export function matmulKernel(o: MatmulOptions & { readonly tiling?: MatmulTiling; readonly aOff?: number; readonly cOff?: number }): Kernel {

@@ -183,7 +183,7 @@ export function dropoutKernel(o: DropoutKernelOptions): Kernel {
 }
 
 /** The dropout kernel's uniform values (per run: seed, step and mode change, the WGSL does not). */
-export function dropoutUniforms(o: DropoutKernelOptions): UniformValues<typeof DROPOUT extends Program<infer U> ? U : never> {
+function dropoutUniforms(o: DropoutKernelOptions): UniformValues<typeof DROPOUT extends Program<infer U> ? U : never> {
   if (!(o.rate >= 0 && o.rate < 1)) throw new Error(`dropout rate must be in [0, 1), got ${o.rate}`);
   const sig = f64Significand(1 / (1 - o.rate));
   return {

@@ -12,7 +12,7 @@ import { defineProgram } from './program.ts';
 
 const WG = 256;
 /** Elements summed by one workgroup in the first stage. */
-export const SUM_CHUNK = WG * 16;
+const SUM_CHUNK = WG * 16;
 
 /** Every stage: `src` and `dst` are renamed per stage at kernel time (Program.kernel's `as.bind`). */
 const SUM = defineProgram({

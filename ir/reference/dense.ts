@@ -83,7 +83,7 @@ export function scale(x: Num, value: number, precision: Precision = 'f32'): Floa
 }
 
 /** max(x, 0) of one number (NaN stays NaN). */
-export function reluScalar(v: number): number {
+function reluScalar(v: number): number {
   return v > 0 ? v : v === 0 || v < 0 ? 0 : v;
 }
 

@@ -25,7 +25,7 @@ export interface RowMap {
 }
 
 /** The global row of local row `l` under `m`. */
-export function globalRow(m: RowMap, l: number): number {
+function globalRow(m: RowMap, l: number): number {
   return m.shardOffset + Math.floor(l / m.rowBlock) * m.rowStride + (l % m.rowBlock);
 }
 

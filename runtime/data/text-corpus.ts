@@ -41,7 +41,7 @@ export function textCorpusSpec(path: string, split: SplitFractions = DEFAULT_SPL
 }
 
 /** Splits a spec string back into its path and fractions (a bare path gets the default split). */
-export function parseTextCorpusSpec(spec: string): { path: string; split: SplitFractions } {
+function parseTextCorpusSpec(spec: string): { path: string; split: SplitFractions } {
   const at = spec.lastIndexOf(SPEC_SPLIT);
   if (at < 0) return { path: spec, split: DEFAULT_SPLIT };
   return { path: spec.slice(0, at), split: parseSplit(spec.slice(at + SPEC_SPLIT.length)) };
@@ -140,7 +140,7 @@ export function documentHash(text: string): number {
 }
 
 /** The split of a document with hash `u` under `fractions`. */
-export function splitOf(u: number, fractions: SplitFractions): SplitName {
+function splitOf(u: number, fractions: SplitFractions): SplitName {
   if (u < fractions[0]) return 'train';
   if (u < fractions[0] + fractions[1] || fractions[2] === 0) return 'validation';
   return 'test';

@@ -17,7 +17,7 @@ export const UNK = '<unk>';
 /** The end-of-document token (id 1). */
 export const EOS = '<eos>';
 /** Format tag of the serialised vocabulary. */
-export const VOCABULARY_FORMAT = 'moec.vocabulary/1';
+const VOCABULARY_FORMAT = 'moec.vocabulary/1';
 
 const TOKEN = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]/gu;
 

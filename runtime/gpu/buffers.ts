@@ -9,7 +9,7 @@ import type { DeviceContext } from '../device.ts';
 export type HostArray = Float32Array | Int32Array | Uint32Array;
 
 /** Default usage of moec tensor buffers: storage, copy source and destination. */
-export function storageUsage(): number {
+function storageUsage(): number {
   return GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST | GPUBufferUsage.INDIRECT;
 }
 
@@ -32,7 +32,7 @@ export function uploadUniform(ctx: DeviceContext, words: Uint32Array, label?: st
 }
 
 /** Copies `bytes` bytes of `buf` back to the host (one round trip). */
-export async function readBytes(ctx: DeviceContext, buf: GPUBuffer, bytes: number = buf.size): Promise<ArrayBuffer> {
+async function readBytes(ctx: DeviceContext, buf: GPUBuffer, bytes: number = buf.size): Promise<ArrayBuffer> {
   const size = Math.max(4, Math.ceil(bytes / 4) * 4);
   const staging = ctx.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const enc = ctx.device.createCommandEncoder();

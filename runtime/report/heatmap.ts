@@ -23,7 +23,7 @@ export interface HeatmapSpec {
 const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'];
 
 /** Colour for t in [0, 1] (clamped), interpolated between the viridis stops. */
-export function viridis(t: number): string {
+function viridis(t: number): string {
   const u = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (VIRIDIS.length - 1);
   const i = Math.min(VIRIDIS.length - 2, Math.floor(u));
   const f = u - i;
@@ -35,7 +35,7 @@ export function viridis(t: number): string {
 }
 
 /** Load shares: each load vector divided by its sum (all zeros when the sum is 0). */
-export function loadShares(load: readonly number[]): number[] {
+function loadShares(load: readonly number[]): number[] {
   const total = load.reduce((a, b) => a + b, 0);
   return load.map((v) => (total > 0 ? v / total : 0));
 }

@@ -1,5 +1,5 @@
 /**
- * Loading model files (compiler/load-model.ts) from folders outside the repository: a file that
+ * Loading model files (app/load-model.ts) from folders outside the repository: a file that
  * imports the DSL `from 'moec'` loads from a folder with no package.json and from a CommonJS
  * folder (as an ES module, with `'moec'` mapped to the running moec: the layers are the same module
  * instances); a failing import names its real cause (syntax error, missing module); a file without
@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadModelFile, traceWithOverrides } from '../../compiler/load-model.ts';
+import { loadModelFile, traceWithOverrides } from '../../app/load-model.ts';
 
 const MODEL = `import { defineModel, embedding, dense, softmaxCrossEntropy } from 'moec';
 export default defineModel({

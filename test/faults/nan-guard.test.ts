@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckpoint } from '../../runtime/checkpoint.ts';
-import { runSession, type SessionOptions } from '../../runtime/train-session.ts';
+import { runSession, type SessionOptions } from '../../app/train-session.ts';
 import model from '../../examples/lstm-moe-lm.ts';
 import { scratch } from './helpers.ts';
 

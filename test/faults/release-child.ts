@@ -4,7 +4,7 @@
  * resident set size after each call as one JSON array of bytes — or `"no-adapter"` when this
  * machine has no WebGPU adapter.
  */
-import { runCommand } from '../../compiler/commands/run.ts';
+import { runCommand } from '../../app/commands/run.ts';
 import { acquireDevice, releaseDevice } from '../../runtime/device.ts';
 
 const probe = await acquireDevice();

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRun } from '../../runtime/report/read-run.ts';
-import { runDirName } from '../../compiler/commands/train.ts';
+import { runDirName } from '../../app/commands/train.ts';
 import { moec, moecBin, root, scratch, tiny, trainArgs, trainSteps } from './helpers.ts';
 
 const snapshot = (dir: string): Record<string, string> => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f)).toString('base64')]));

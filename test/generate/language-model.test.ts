@@ -15,14 +15,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../compiler/pipeline.ts';
 import { lowerToWebGpu } from '../../compiler/lower/index.ts';
-import { loadModelFile } from '../../compiler/load-model.ts';
+import { loadModelFile } from '../../app/load-model.ts';
 import { traceModel, type ModelOptions } from '../../frontend/model.ts';
 import { selectBackend } from '../../runtime/backend.ts';
 import { loadCheckpoint } from '../../runtime/checkpoint.ts';
 import { EOS } from '../../runtime/data/tokenizer.ts';
 import { prepareEvaluator } from '../../runtime/evaluator.ts';
 import { carriedState } from '../../runtime/trainer.ts';
-import { loadModel, withLogitsOutput, type LanguageModel } from '../../runtime/generate/language-model.ts';
+import { loadModel, withLogitsOutput, type LanguageModel } from '../../app/generate/language-model.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const moec = (...args: string[]) => spawnSync(process.execPath, ['bin/moec.js', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });

@@ -1,11 +1,11 @@
 /**
- * Next-token sampling (runtime/generate/sampling.ts) against distributions worked out by hand:
+ * Next-token sampling (app/generate/sampling.ts) against distributions worked out by hand:
  * greedy is the argmax; top-k and top-p keep the right tokens and renormalise; temperature 2
  * takes the square root of the probabilities; empirical frequencies over many seeded draws match;
  * the same seed gives the same draws; bad settings are rejected naming the option.
  */
 import { describe, expect, it } from 'vitest';
-import { checkSampling, sampleToken, samplingDistribution, uniformStream } from '../../runtime/generate/sampling.ts';
+import { checkSampling, sampleToken, samplingDistribution, uniformStream } from '../../app/generate/sampling.ts';
 
 const P = [0.5, 0.3, 0.15, 0.05];
 const logits = [P[2]!, P[0]!, P[3]!, P[1]!].map(Math.log); // ids 0..3 have p 0.15, 0.5, 0.05, 0.3

@@ -6,7 +6,7 @@
  * --devices, and the suggested device count compiles within the budget.
  */
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../compiler/program.ts';
+import { buildProgram } from '../../app/program.ts';
 
 async function moec(args: string[]): Promise<string> {
   let out = '';

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint } from '../../runtime/checkpoint.ts';
-import { runSession, type SessionOptions } from '../../runtime/train-session.ts';
+import { runSession, type SessionOptions } from '../../app/train-session.ts';
 import model from '../../examples/lstm-moe-lm.ts';
 import { maxRelative } from './helpers.ts';
 

@@ -10,8 +10,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint } from '../../runtime/checkpoint.ts';
-import { runSession, type SessionOptions } from '../../runtime/train-session.ts';
-import { evalCommand } from '../../compiler/commands/eval.ts';
+import { runSession, type SessionOptions } from '../../app/train-session.ts';
+import { evalCommand } from '../../app/commands/eval.ts';
 import model from '../../examples/lstm-moe-lm.ts';
 
 const base = (outDir: string, extra: Partial<SessionOptions> = {}): SessionOptions => ({

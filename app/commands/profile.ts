@@ -5,10 +5,10 @@
  * the time per kernel and per op (layer), largest first, with their share of the total — or the
  * raw per-dispatch list as JSON.
  */
-import { compileGraph } from '../pipeline.ts';
-import { lowerToWebGpu } from '../lower/index.ts';
-import { compileTrainingPlan } from '../train-pipeline.ts';
-import type { Plan } from '../plan.ts';
+import { compileGraph } from '../../compiler/pipeline.ts';
+import { lowerToWebGpu } from '../../compiler/lower/index.ts';
+import { compileTrainingPlan } from '../../compiler/train-pipeline.ts';
+import type { Plan } from '../../compiler/plan.ts';
 import { initParams } from '../../ir/interpret.ts';
 import { selectBackend } from '../../runtime/backend.ts';
 import { syntheticFeeds } from '../../runtime/synthetic-feeds.ts';

@@ -15,7 +15,7 @@ import { runCommand } from './commands/run.ts';
 import { generateCommand, type GenerateCommandOptions } from './commands/generate.ts';
 import { BACKEND_NAMES, type BackendName } from '../runtime/backend.ts';
 import { compileDevicesCommand, profileDevicesCommand, runDevicesCommand } from './commands/multi-device.ts';
-import { parseByteSize } from './multi-device/capacity.ts';
+import { parseByteSize } from '../compiler/multi-device/capacity.ts';
 import { moecVersion } from './version.ts';
 import { existsSync } from 'node:fs';
 import { BUILTIN_CORPORA } from '../runtime/data/corpus.ts';

@@ -1,12 +1,12 @@
 /**
  * `moec generate <checkpoint> --prompt "..."`: loads a trained language model
- * (runtime/generate/language-model.ts: the one-token step compiled once, evaluation mode) and
+ * (app/generate/language-model.ts: the one-token step compiled once, evaluation mode) and
  * continues the prompt with sampled tokens (temperature, top-k, top-p; deterministic for a seed),
  * streaming each token to stdout as it is drawn (`<eos>` as a line break).
  */
 import type { BackendName } from '../../runtime/backend.ts';
 import { EOS } from '../../runtime/data/tokenizer.ts';
-import { loadModel } from '../../runtime/generate/language-model.ts';
+import { loadModel } from '../generate/language-model.ts';
 
 /** Options of `moec generate`. */
 export interface GenerateCommandOptions {

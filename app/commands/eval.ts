@@ -9,8 +9,8 @@
  * to beat), and each MoE layer's per-expert load share and its CV².
  */
 import cliProgress from 'cli-progress';
-import { compileGraph } from '../pipeline.ts';
-import { lowerToWebGpu } from '../lower/index.ts';
+import { compileGraph } from '../../compiler/pipeline.ts';
+import { lowerToWebGpu } from '../../compiler/lower/index.ts';
 import { traceModel, type ModelOptions } from '../../frontend/model.ts';
 import { adapterName, selectBackend, type BackendName } from '../../runtime/backend.ts';
 import { loadCheckpoint } from '../../runtime/checkpoint.ts';

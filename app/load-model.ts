@@ -38,7 +38,7 @@ export async function resolve(specifier, context, next) {
 }`;
 
 /** The URL of the running moec's entry point (index.ts from sources, index.js from dist/). */
-export function moecEntryUrl(): string {
+function moecEntryUrl(): string {
   return new URL(import.meta.url.endsWith('.ts') ? '../index.ts' : '../index.js', import.meta.url).href;
 }
 

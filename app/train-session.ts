@@ -23,17 +23,17 @@ import { initParams, interpretValues } from '../ir/interpret.ts';
 import type { Tensor } from '../ir/tensor.ts';
 import type { OptimizerConfig } from '../passes/optimizer.ts';
 import type { RecomputePolicy } from '../passes/recompute.ts';
-import type { Backend } from './backend.ts';
-import { loadCheckpoint, saveCheckpoint, writeFileAtomic, type Checkpoint, type CheckpointMeta } from './checkpoint.ts';
-import { appendLine, lockRunDir, olderCheckpoint, prepareFreshRunDir, removeOrphanTemporaries, rollBackMetrics, rotateCheckpoints } from './run-dir.ts';
+import type { Backend } from '../runtime/backend.ts';
+import { loadCheckpoint, saveCheckpoint, writeFileAtomic, type Checkpoint, type CheckpointMeta } from '../runtime/checkpoint.ts';
+import { appendLine, lockRunDir, olderCheckpoint, prepareFreshRunDir, removeOrphanTemporaries, rollBackMetrics, rotateCheckpoints } from '../runtime/run-dir.ts';
 import { graphFromJson, graphToJson } from '../ir/json.ts';
-import { loadCorpus, type CorpusName } from './data/corpus.ts';
-import { batchAt, batchFeeds, batchLayout } from './data/batches.ts';
-import { buildVocabulary, encodeDocuments, vocabularyFromJson, vocabularyToJson, type Vocabulary, type VocabularyJson } from './data/tokenizer.ts';
-import { prepareEvaluator, evaluateStream } from './evaluator.ts';
-import { runLoop, type LoopState, type TrainRecord, type ValidRecord } from './train-loop.ts';
-import { carriedState, NonFiniteLossError, prepareTrainer } from './trainer.ts';
-import { prepareMultiDeviceTrainer } from './multi-device/trainer.ts';
+import { loadCorpus, type CorpusName } from '../runtime/data/corpus.ts';
+import { batchAt, batchFeeds, batchLayout } from '../runtime/data/batches.ts';
+import { buildVocabulary, encodeDocuments, vocabularyFromJson, vocabularyToJson, type Vocabulary, type VocabularyJson } from '../runtime/data/tokenizer.ts';
+import { prepareEvaluator, evaluateStream } from '../runtime/evaluator.ts';
+import { runLoop, type LoopState, type TrainRecord, type ValidRecord } from '../runtime/train-loop.ts';
+import { carriedState, NonFiniteLossError, prepareTrainer } from '../runtime/trainer.ts';
+import { prepareMultiDeviceTrainer } from '../runtime/multi-device/trainer.ts';
 import { compileForDevices } from '../compiler/multi-device/capacity.ts';
 
 /** Everything a session needs. */
@@ -105,7 +105,7 @@ function multiDeviceModel(o: SessionOptions): Model {
 }
 
 /** Finds the first node whose output holds a NaN or infinity, on the CPU reference. */
-export function firstNonFiniteNode(g: Graph, feeds: Readonly<Record<string, Tensor>>, step: number, seed: number): string | null {
+function firstNonFiniteNode(g: Graph, feeds: Readonly<Record<string, Tensor>>, step: number, seed: number): string | null {
   const values = interpretValues(g, feeds, { seed, step, training: true });
   for (const n of g.nodes) {
     for (const o of n.outputs) {

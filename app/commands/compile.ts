@@ -8,12 +8,12 @@ import type { Graph } from '../../ir/graph.ts';
 import { toDot } from '../../ir/dependency.ts';
 import { graphToJsonText } from '../../ir/json.ts';
 import { printGraph } from '../../ir/print.ts';
-import { compileGraph } from '../pipeline.ts';
-import { compileTraining, type TrainingOptions } from '../train-pipeline.ts';
+import { compileGraph } from '../../compiler/pipeline.ts';
+import { compileTraining, type TrainingOptions } from '../../compiler/train-pipeline.ts';
 import { formatStateReport } from '../../passes/optimizer.ts';
-import { formatMemory } from '../print-plan.ts';
-import { lowerToWebGpu } from '../lower/index.ts';
-import { printPlan, printWgsl } from '../print-plan.ts';
+import { formatMemory } from '../../compiler/print-plan.ts';
+import { lowerToWebGpu } from '../../compiler/lower/index.ts';
+import { printPlan, printWgsl } from '../../compiler/print-plan.ts';
 import { loadModelFile, traceWithOverrides } from '../load-model.ts';
 
 /** What `--emit` can print. */
@@ -31,7 +31,7 @@ export interface CompileCommandOptions {
 }
 
 /** Renders a graph in the requested form. */
-export function emitGraph(g: Graph, emit: EmitKind): string {
+function emitGraph(g: Graph, emit: EmitKind): string {
   switch (emit) {
     case 'ir':
       return printGraph(g);

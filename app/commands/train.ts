@@ -1,5 +1,5 @@
 /**
- * `moec train`: trains a model file on a corpus (runtime/train-session.ts) and shows progress — a
+ * `moec train`: trains a model file on a corpus (app/train-session.ts) and shows progress — a
  * progress bar (cli-progress) with tokens/s, loss, perplexity, CV² of importance and load, and ETA
  * on a terminal; one plain line per logged step otherwise (CI logs, pipes). Ctrl-C stops cleanly
  * after the current step and writes a checkpoint; a second Ctrl-C exits at once.
@@ -13,7 +13,7 @@ import { adapterName, selectBackend, type BackendName } from '../../runtime/back
 import { BUILTIN_CORPORA, type BuiltinCorpus, type CorpusName } from '../../runtime/data/corpus.ts';
 import { textCorpusLabel, textCorpusSpec, type SplitFractions } from '../../runtime/data/text-corpus.ts';
 import type { TrainRecord, ValidRecord } from '../../runtime/train-loop.ts';
-import { checkpointPath, runSession } from '../../runtime/train-session.ts';
+import { checkpointPath, runSession } from '../train-session.ts';
 import { loadCheckpoint } from '../../runtime/checkpoint.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadModelFile } from '../load-model.ts';

@@ -9,7 +9,7 @@
  * document follows an `<eos>` in the training stream) and carries the state from token to token.
  * `logits(tokens)` returns one row per token; `perplexity(text)` scores a document (its tokens and
  * the closing `<eos>`) with the model's own cross-entropy output; `generate(prompt, …)` samples
- * (runtime/generate/sampling.ts) and hands each token to `onToken` as it is drawn.
+ * (app/generate/sampling.ts) and hands each token to `onToken` as it is drawn.
  */
 import type { Graph } from '../../ir/graph.ts';
 import type { Tensor } from '../../ir/tensor.ts';
@@ -18,11 +18,11 @@ import { compileGraph } from '../../compiler/pipeline.ts';
 import { lowerToWebGpu } from '../../compiler/lower/index.ts';
 import { traceModel, type ModelOptions } from '../../frontend/model.ts';
 import { describeGraphDifference } from '../../ir/graph-diff.ts';
-import { selectBackend, type Backend, type BackendName } from '../backend.ts';
-import { loadCheckpoint } from '../checkpoint.ts';
-import { EOS, tokenize, vocabularyFromJson, type Vocabulary, type VocabularyJson } from '../data/tokenizer.ts';
-import { prepareEvaluator, type Evaluator } from '../evaluator.ts';
-import { carriedState } from '../trainer.ts';
+import { selectBackend, type Backend, type BackendName } from '../../runtime/backend.ts';
+import { loadCheckpoint } from '../../runtime/checkpoint.ts';
+import { EOS, tokenize, vocabularyFromJson, type Vocabulary, type VocabularyJson } from '../../runtime/data/tokenizer.ts';
+import { prepareEvaluator, type Evaluator } from '../../runtime/evaluator.ts';
+import { carriedState } from '../../runtime/trainer.ts';
 import { checkSampling, sampleToken, uniformStream, type SamplingOptions } from './sampling.ts';
 
 /** Options of `loadModel`. */
@@ -83,7 +83,7 @@ export async function loadModel(checkpoint: string, opts: LoadModelOptions = {})
     throw new Error(`generation re-traces the model at one token per step: name the model file ${checkpoint} was trained from (moec generate --model <file>, loadModel(checkpoint, { model })). A checkpoint is data only: the file it records (${ck.meta.modelFile}) is never imported on its own`);
   }
   // Imported here so that importing moec does not load tsx (the model-file loader) up front.
-  const { loadModelFile } = await import('../../compiler/load-model.ts');
+  const { loadModelFile } = await import('../load-model.ts');
   const loaded = await loadModelFile(opts.model);
   const stored = ck.meta.modelOptions as ModelOptions;
   if (ck.meta.graph) {
