@@ -22,6 +22,11 @@ export interface MultiDeviceTiming {
   readonly deviceMs: number[];
   /** Milliseconds per exchange label. */
   readonly exchangeMs: Map<string, number>;
+  /**
+   * WebGPU only: milliseconds of host readback (mapping and copying a device's staged inputs of a
+   * host step) done while another device was still computing — exchange work overlapped with compute.
+   */
+  overlapMs?: number;
 }
 
 /** N device plans bound to CPU memory. */

@@ -10,6 +10,13 @@
  * between host steps. Inputs and outputs are given and returned at their one-device shapes.
  * `timing` records each device's busy time (submit to completion of its work between host steps)
  * and each host step's time.
+ *
+ * The readback of a host step's inputs is pipelined per device: the copies into the device's
+ * staging buffer are encoded in the same submission as its dispatches, and each device's staging
+ * buffer is mapped and copied out as soon as THAT device finishes, while the other devices still
+ * compute (`timing.overlapMs` is the readback time so overlapped). Staging buffers persist across
+ * steps and runs, two per device (double-buffered: consecutive host steps alternate banks, so one
+ * bank may still be mapped while the next host step's copies are encoded into the other).
  */
 import type { Dispatch, PartRef, Plan, RunParams } from '../../compiler/plan.ts';
 import { lowerDeviceProgram, HOST_OPS } from '../../compiler/multi-device/lower.ts';
@@ -182,6 +189,82 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
   };
   const join = (parts: Tensor[], s: Sharding): Tensor => (s.kind === 'replicated' ? parts[0]! : concatAxis(parts, s.kind === 'batch' ? s.axis : 0));
   let last: RunParams | null = null;
+  // Staging banks: [device][bank], each as large as the largest host step's inputs on that device.
+  const stagingBytes = states.map((st) => Math.max(4, ...hostSteps.map((k) => st.plan.steps[k]!.inputs.reduce((a, id) => a + align4(numel(st.plan.buffers[id]!.type.shape) * 4), 0))));
+  const staging = states.map((st, d) => [0, 1].map((bank) => st.dev.device.createBuffer({ size: stagingBytes[d]!, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: `device ${d} host-step staging ${bank}` })));
+
+  /** Encodes copies of plan buffers `ids` of device `s` into `dst` from byte 0 (persistent parts joined); returns each one's byte offset. */
+  const encodeReadback = (s: DeviceState, enc: GPUCommandEncoder, ids: readonly number[], dst: GPUBuffer): number[] => {
+    const at: number[] = [];
+    let off = 0;
+    for (const id of ids) {
+      at.push(off);
+      const b = s.plan.buffers[id]!;
+      const st = s.plan.storages[b.storage]!;
+      const size = align4(numel(b.type.shape) * 4);
+      if (st.parts && st.parts.length > 1) {
+        let o = 0;
+        st.parts.forEach((bytes, p) => {
+          if (bytes > 0) enc.copyBufferToBuffer(s.parts[st.id]![p]!, p === 0 ? s.base[st.id]! : 0, dst, off + o, align4(bytes));
+          o += bytes;
+        });
+      } else if (numel(b.type.shape) > 0) enc.copyBufferToBuffer(s.parts[st.id]![0]!, s.base[st.id]!, dst, off, size);
+      off += size;
+    }
+    return at;
+  };
+
+  /**
+   * Submits steps [from, k) on every device with the copies of host step k's inputs behind them, and
+   * reads each device's staged inputs back as soon as that device is done (the others keep computing).
+   */
+  const submitAndStage = async (from: number, k: number, bank: number): Promise<Tensor[][]> => {
+    const t0 = performance.now();
+    const spans: [number, number][] = [];
+    const finished: number[] = [];
+    const inputs = await Promise.all(
+      states.map(async (st, d) => {
+        const enc = st.dev.device.createCommandEncoder();
+        encodeDispatches(st, enc, from, k);
+        const ids = st.plan.steps[k]!.inputs;
+        const buf = staging[d]![bank]!;
+        const at = encodeReadback(st, enc, ids, buf);
+        st.dev.device.queue.submit([enc.finish()]);
+        await buf.mapAsync(GPUMapMode.READ);
+        const done = performance.now();
+        finished.push(done);
+        timing.deviceMs[d]! += done - t0;
+        const bytes = buf.getMappedRange();
+        const out = ids.map((id, i) => {
+          const t = st.plan.buffers[id]!.type;
+          const n = numel(t.shape);
+          return { type: t, data: t.dtype === 'i32' ? new Int32Array(bytes, at[i]!, n).slice() : new Float32Array(bytes, at[i]!, n).slice() } as Tensor;
+        });
+        buf.unmap();
+        spans.push([done, performance.now()]);
+        return out;
+      }),
+    );
+    const lastDone = Math.max(...finished);
+    timing.overlapMs = (timing.overlapMs ?? 0) + spans.reduce((a, [x, y]) => a + Math.max(0, Math.min(y, lastDone) - x), 0);
+    return inputs;
+  };
+
+  /** Encodes device `st`'s dispatches of steps [from, to) as one compute pass. */
+  const encodeDispatches = (st: DeviceState, enc: GPUCommandEncoder, from: number, to: number): void => {
+    const pass = enc.beginComputePass();
+    for (const b of st.bound) {
+      if (b.step < from || b.step >= to) continue;
+      const [x, y, z] = b.dispatch.kernel.dispatch;
+      if (x * y * z === 0) continue;
+      pass.setPipeline(b.pipeline);
+      pass.setBindGroup(0, b.group);
+      const ind = b.dispatch.indirect;
+      if (ind) pass.dispatchWorkgroupsIndirect(st.parts[st.plan.buffers[ind.buffer]!.storage]![0]!, st.base[st.plan.buffers[ind.buffer]!.storage]! + ind.offset);
+      else pass.dispatchWorkgroups(x, y, z);
+    }
+    pass.end();
+  };
 
   /** Submits the dispatches of steps [from, to) on every device; resolves when every device has finished them (timed per device). */
   const submit = async (from: number, to: number): Promise<void> => {
@@ -189,18 +272,7 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
     const done: Promise<void>[] = [];
     for (const [d, st] of states.entries()) {
       const enc = st.dev.device.createCommandEncoder();
-      const pass = enc.beginComputePass();
-      for (const b of st.bound) {
-        if (b.step < from || b.step >= to) continue;
-        const [x, y, z] = b.dispatch.kernel.dispatch;
-        if (x * y * z === 0) continue;
-        pass.setPipeline(b.pipeline);
-        pass.setBindGroup(0, b.group);
-        const ind = b.dispatch.indirect;
-        if (ind) pass.dispatchWorkgroupsIndirect(st.parts[st.plan.buffers[ind.buffer]!.storage]![0]!, st.base[st.plan.buffers[ind.buffer]!.storage]! + ind.offset);
-        else pass.dispatchWorkgroups(x, y, z);
-      }
-      pass.end();
+      encodeDispatches(st, enc, from, to);
       st.dev.device.queue.submit([enc.finish()]);
       done.push(
         st.dev.device.queue.onSubmittedWorkDone().then(() => {
@@ -242,11 +314,11 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
       }
       timing.exchangeMs.clear();
       timing.deviceMs.fill(0);
+      timing.overlapMs = 0;
       let from = 0;
-      for (const k of hostSteps) {
-        await submit(from, k);
+      for (const [h, k] of hostSteps.entries()) {
+        const inputs = await submitAndStage(from, k, h % 2);
         const t0 = performance.now();
-        const inputs = await Promise.all(states.map((st) => readBuffers(st, st.plan.steps[k]!.inputs)));
         const node0 = steps[k]!.node;
         const outTypes = states.map((st) => st.plan.steps[k]!.outputs.map((b) => st.plan.buffers[b]!.type as TensorType));
         const label = `${node0.layer ?? '-'} ${node0.op}${node0.phase === 'backward' ? ' (backward)' : ''} #${node0.id}`;
@@ -285,6 +357,7 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
     },
     destroy() {
       for (const st of states) for (const b of st.owned) b.destroy();
+      for (const banks of staging) for (const b of banks) b.destroy();
     },
   };
 }
