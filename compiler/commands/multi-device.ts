@@ -118,6 +118,7 @@ export async function profileDevicesCommand(file: string, o: DeviceOptions & { b
   result.deviceMs.forEach((ms, d) => lines.push(`  device ${d}: ${ms.toFixed(2)} ms ${backend.kind === 'webgpu' ? 'busy between exchanges' : 'of local work'}`));
   for (const e of result.exchanges) lines.push(`  exchange ${e.label}: ${e.ms.toFixed(3)} ms`);
   if (result.overlapMs !== undefined) lines.push(`  ${result.overlapMs.toFixed(2)} ms of host readback overlapped with other devices' compute`);
+  if (exe.timing.rounds) lines.push(`  ${exe.timing.rounds.hostSteps} host steps in ${exe.timing.rounds.groups} round trips (independent exchanges grouped)`);
   lines.push(`  ${result.bytes} B exchanged`);
   write(`${lines.join('\n')}\n`);
 }

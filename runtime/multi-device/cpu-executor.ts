@@ -27,6 +27,8 @@ export interface MultiDeviceTiming {
    * host step) done while another device was still computing — exchange work overlapped with compute.
    */
   overlapMs?: number;
+  /** WebGPU only: host round trips per run (groups of host steps read back and run together) and host steps. */
+  rounds?: { readonly groups: number; readonly hostSteps: number };
 }
 
 /** N device plans bound to CPU memory. */

@@ -51,12 +51,21 @@ export async function acquireMoreDevices(base: DeviceContext, count: number): Pr
   return out;
 }
 
+/** A byte range of one GPUBuffer. */
+interface Range {
+  readonly buffer: GPUBuffer;
+  readonly lo: number;
+  readonly hi: number;
+}
+
 interface Bound {
   readonly step: number;
   readonly dispatch: Dispatch;
   readonly pipeline: GPUComputePipeline;
   readonly group: GPUBindGroup;
   readonly uniform: GPUBuffer | null;
+  /** What the dispatch reads and writes (for moving host steps across it). */
+  readonly touches: readonly (Range & { readonly write: boolean })[];
 }
 
 interface DeviceState {
@@ -67,6 +76,8 @@ interface DeviceState {
   readonly base: readonly number[];
   readonly bound: Bound[];
   readonly owned: GPUBuffer[];
+  /** The byte ranges of plan buffer `id` (every part of a split persistent storage). */
+  readonly rangesOf: (id: number) => Range[];
 }
 
 /** N device programs bound to N GPUDevices. */
@@ -99,6 +110,7 @@ async function bindDevice(dev: DeviceContext, plan: Plan): Promise<DeviceState> 
       const k = arenaSafeKernel(plan, mem, d);
       const compiled = await getPipeline(cache, k);
       let uniform: GPUBuffer | null = null;
+      const touches: (Range & { write: boolean })[] = [];
       const entries: GPUBindGroupEntry[] = k.bindings.map((b, i) => {
         if (b.access === 'uniform') {
           uniform = make(k.uniformData!.byteLength, `${k.name}.params`, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
@@ -107,14 +119,27 @@ async function bindDevice(dev: DeviceContext, plan: Plan): Promise<DeviceState> 
         }
         const ref = d.bind[b.name];
         if (ref === undefined) throw new Error(`node #${step.node.id} ${step.node.op}, kernel ${k.name}: binding '${b.name}' is not bound`);
-        return { binding: i, resource: resource(ref) };
+        const r = resource(ref);
+        touches.push({ buffer: r.buffer, lo: r.offset ?? 0, hi: (r.offset ?? 0) + (r.size ?? r.buffer.size), write: b.access !== 'read' });
+        return { binding: i, resource: r };
       });
+      if (d.indirect) {
+        const r = resource(d.indirect.buffer);
+        touches.push({ buffer: r.buffer, lo: r.offset ?? 0, hi: (r.offset ?? 0) + (r.size ?? r.buffer.size), write: false });
+      }
       const group = device.createBindGroup({ label: k.name, layout: compiled.layout, entries });
-      bound.push({ step: step.index, dispatch: d, pipeline: compiled.pipeline, group, uniform });
+      bound.push({ step: step.index, dispatch: d, pipeline: compiled.pipeline, group, uniform, touches });
     }
   }
   throwIfDeviceError(dev, 'preparing a device plan');
-  return { dev, plan, parts, base: mem.base, bound, owned };
+  const rangesOf = (id: number): Range[] => {
+    const st = plan.storages[plan.buffers[id]!.storage]!;
+    return (st.parts ?? [0]).map((_, p) => {
+      const r = resource(st.parts ? { buffer: id, part: p } : id);
+      return { buffer: r.buffer, lo: r.offset ?? 0, hi: (r.offset ?? 0) + (r.size ?? r.buffer.size) };
+    });
+  };
+  return { dev, plan, parts, base: mem.base, bound, owned, rangesOf };
 }
 
 /** Reads plan buffers `ids` of one device (persistent parts joined). */
@@ -162,6 +187,34 @@ function writeBuffer(s: DeviceState, id: number, t: Tensor): void {
   });
 }
 
+const overlaps = (a: Range, b: Range): boolean => a.buffer === b.buffer && a.lo < b.hi && b.lo < a.hi;
+const anyOverlap = (as: readonly Range[], bs: readonly Range[]): boolean => as.some((a) => bs.some((b) => overlaps(a, b)));
+
+/**
+ * Groups the host steps so that each group is ONE round trip: a later host step k joins the group
+ * of host step k1 when, on every device, its inputs are ready before the dispatches between k1 and
+ * k run (none of them writes its inputs, no earlier host step of the group writes them) and none of
+ * those dispatches touches what it writes — then its inputs are staged with k1's, it runs with k1,
+ * and those dispatches run after the group (e.g. the replicated gradients' all-reduces, each
+ * followed by its parameter's update, become one exchange round). Order and bits are unchanged:
+ * every dispatch still sees exactly the values it saw in plan order.
+ */
+function groupHostSteps(states: readonly DeviceState[], hostSteps: readonly number[]): number[][] {
+  const groups: number[][] = [];
+  for (const k of hostSteps) {
+    const g = groups[groups.length - 1];
+    const joins = g !== undefined && states.every((st) => {
+      const ins = st.plan.steps[k]!.inputs.flatMap(st.rangesOf);
+      const outs = st.plan.steps[k]!.outputs.flatMap(st.rangesOf);
+      if (g.some((j) => anyOverlap(st.plan.steps[j]!.outputs.flatMap(st.rangesOf), ins))) return false;
+      return st.bound.every((b) => b.step <= g[0]! || b.step >= k || (!anyOverlap(b.touches.filter((t) => t.write), ins) && !anyOverlap(b.touches, outs)));
+    });
+    if (joins) g.push(k);
+    else groups.push([k]);
+  }
+  return groups;
+}
+
 /** Lowers and binds every device program of `program` to `devices` (one per device). */
 export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devices: readonly DeviceContext[], transport: ExchangeTransport = new InProcessTransport(program.devices)): Promise<MultiDeviceWebGpuExecutable> {
   const N = program.devices;
@@ -170,7 +223,8 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
   const plans = states.map((s) => s.plan);
   const steps = plans[0]!.steps;
   const hostSteps = steps.filter((s) => HOST_OPS.has(s.node.op)).map((s) => s.index);
-  const timing: MultiDeviceTiming = { deviceMs: new Array<number>(N).fill(0), exchangeMs: new Map() };
+  const groups = groupHostSteps(states, hostSteps);
+  const timing: MultiDeviceTiming = { deviceMs: new Array<number>(N).fill(0), exchangeMs: new Map(), rounds: { groups: groups.length, hostSteps: hostSteps.length } };
   const byName = plans.map((p) => new Map(p.inputs.map((i) => [i.name, i])));
   const sharding = (name: string): Sharding => {
     const s = program.inputs[name];
@@ -190,7 +244,7 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
   const join = (parts: Tensor[], s: Sharding): Tensor => (s.kind === 'replicated' ? parts[0]! : concatAxis(parts, s.kind === 'batch' ? s.axis : 0));
   let last: RunParams | null = null;
   // Staging banks: [device][bank], each as large as the largest host step's inputs on that device.
-  const stagingBytes = states.map((st) => Math.max(4, ...hostSteps.map((k) => st.plan.steps[k]!.inputs.reduce((a, id) => a + align4(numel(st.plan.buffers[id]!.type.shape) * 4), 0))));
+  const stagingBytes = states.map((st) => Math.max(4, ...groups.map((g) => g.flatMap((k) => st.plan.steps[k]!.inputs).reduce((a, id) => a + align4(numel(st.plan.buffers[id]!.type.shape) * 4), 0))));
   const staging = states.map((st, d) => [0, 1].map((bank) => st.dev.device.createBuffer({ size: stagingBytes[d]!, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: `device ${d} host-step staging ${bank}` })));
 
   /** Encodes copies of plan buffers `ids` of device `s` into `dst` from byte 0 (persistent parts joined); returns each one's byte offset. */
@@ -218,7 +272,8 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
    * Submits steps [from, k) on every device with the copies of host step k's inputs behind them, and
    * reads each device's staged inputs back as soon as that device is done (the others keep computing).
    */
-  const submitAndStage = async (from: number, k: number, bank: number): Promise<Tensor[][]> => {
+  const submitAndStage = async (from: number, group: readonly number[], bank: number): Promise<Tensor[][]> => {
+    const k = group[0]!;
     const t0 = performance.now();
     const spans: [number, number][] = [];
     const finished: number[] = [];
@@ -226,7 +281,7 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
       states.map(async (st, d) => {
         const enc = st.dev.device.createCommandEncoder();
         encodeDispatches(st, enc, from, k);
-        const ids = st.plan.steps[k]!.inputs;
+        const ids = group.flatMap((j) => st.plan.steps[j]!.inputs);
         const buf = staging[d]![bank]!;
         const at = encodeReadback(st, enc, ids, buf);
         st.dev.device.queue.submit([enc.finish()]);
@@ -316,18 +371,24 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
       timing.deviceMs.fill(0);
       timing.overlapMs = 0;
       let from = 0;
-      for (const [h, k] of hostSteps.entries()) {
-        const inputs = await submitAndStage(from, k, h % 2);
-        const t0 = performance.now();
-        const node0 = steps[k]!.node;
-        const outTypes = states.map((st) => st.plan.steps[k]!.outputs.map((b) => st.plan.buffers[b]!.type as TensorType));
-        const label = `${node0.layer ?? '-'} ${node0.op}${node0.phase === 'backward' ? ' (backward)' : ''} #${node0.id}`;
-        const outs = isCollective(node0.op)
-          ? runCollective(states.map((st) => st.plan.steps[k]!.node), inputs, outTypes, transport, label)
-          : states.map((st, d) => evalNode(st.plan.steps[k]!.node, inputs[d]!, { ...run, precision: 'f32' }));
-        states.forEach((st, d) => st.plan.steps[k]!.outputs.forEach((b, i) => writeBuffer(st, b, outs[d]![i]!)));
-        timing.exchangeMs.set(label, (timing.exchangeMs.get(label) ?? 0) + performance.now() - t0);
-        from = k + 1;
+      for (const [h, group] of groups.entries()) {
+        const staged = await submitAndStage(from, group, h % 2);
+        let at = 0;
+        for (const k of group) {
+          const n = steps[k]!.inputs.length;
+          const inputs = staged.map((x) => x.slice(at, at + n));
+          at += n;
+          const t0 = performance.now();
+          const node0 = steps[k]!.node;
+          const outTypes = states.map((st) => st.plan.steps[k]!.outputs.map((b) => st.plan.buffers[b]!.type as TensorType));
+          const label = `${node0.layer ?? '-'} ${node0.op}${node0.phase === 'backward' ? ' (backward)' : ''} #${node0.id}`;
+          const outs = isCollective(node0.op)
+            ? runCollective(states.map((st) => st.plan.steps[k]!.node), inputs, outTypes, transport, label)
+            : states.map((st, d) => evalNode(st.plan.steps[k]!.node, inputs[d]!, { ...run, precision: 'f32' }));
+          states.forEach((st, d) => st.plan.steps[k]!.outputs.forEach((b, i) => writeBuffer(st, b, outs[d]![i]!)));
+          timing.exchangeMs.set(label, (timing.exchangeMs.get(label) ?? 0) + performance.now() - t0);
+        }
+        from = group[0]! + 1; // the dispatches between the group's host steps follow it
       }
       await submit(from, steps.length);
       const names = want ?? plans[0]!.outputs.map((o) => o.name);
