@@ -1,6 +1,6 @@
 /**
  * Expert parallelism benchmark (CPU backend's N simulated devices): the example's training step
- * (Adam; factored Adam is refused over several devices) at N = 1, 2, 4, 8. Per N: rows each
+ * (Adam) at N = 1, 2, 4, 8. Per N: rows each
  * expert sees per step (its received rows from all devices, measured from the step's routing:
  * mean / min / max over experts) next to what a data-parallel copy of the expert would see (the
  * device's own share), bytes through the transport per step (measured; all messages and between
@@ -42,20 +42,21 @@ const feeds = syntheticFeeds(one, 1);
 class RoutingCountTransport extends InProcessTransport {
   perExpert: number[];
   private heads: [number, Int32Array][] = [];
-  constructor(devices: number, private readonly experts: number) {
+  /** `blocks`: row blocks per device (each message's header counts rows per destination expert and row block). */
+  constructor(devices: number, private readonly experts: number, private readonly blocks: number) {
     super(devices);
     this.perExpert = new Array<number>(experts).fill(0);
   }
   override send(from: number, to: number, data: Uint8Array): void {
     super.send(from, to, data);
-    const m = this.experts / this.devices;
-    if (data.byteLength >= 4 * m) this.heads.push([to, new Int32Array(data.slice(0, 4 * m).buffer)]);
+    const mT = (this.experts / this.devices) * this.blocks;
+    if (data.byteLength >= 4 * mT) this.heads.push([to, new Int32Array(data.slice(0, 4 * mT).buffer)]);
   }
   override finish(label: string): void {
     if (/allToAllDispatch #/.test(label) && !label.includes('backward')) {
       const m = this.experts / this.devices;
       this.perExpert.fill(0);
-      for (const [to, c] of this.heads) for (let j = 0; j < m; j++) this.perExpert[to * m + j]! += c[j]!;
+      for (const [to, c] of this.heads) for (let j = 0; j < m; j++) for (let t = 0; t < this.blocks; t++) this.perExpert[to * m + j]! += c[j * this.blocks + t]!;
     }
     this.heads = [];
     super.finish(label);
@@ -68,7 +69,8 @@ let extra: DeviceContext[] = [];
 for (const N of gpu ? [1, 2, 4] : [1, 2, 4, 8]) {
   const program = compileMultiDevice(model, overrides, { devices: N, training });
   const n = program.partition.exchanges[0]!.experts;
-  const transport = new RoutingCountTransport(N, n);
+  const dispatch = program.graphs[0]!.nodes.find((x) => x.op === 'allToAllDispatch')!;
+  const transport = new RoutingCountTransport(N, n, (dispatch.params as { blocks: number }).blocks);
   if (gpu && extra.length < N - 1) extra = [...extra, ...(await acquireMoreDevices(gpu, N - 1 - extra.length))];
   const exe = gpu
     ? await prepareMultiDeviceWebGpu(program, [gpu, ...extra.slice(0, N - 1)], transport)

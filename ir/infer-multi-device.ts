@@ -48,25 +48,22 @@ export const MULTI_DEVICE_SHAPE_RULES: {
   },
   allToAllDispatch: (p, ins, fail) => {
     const m = devices(p, fail);
-    const want = p.gather ? 3 : 2;
-    if (ins.length !== want) fail(`expects ${want} inputs (${p.gather ? 'x, sourceRow, offsets' : 'rows, offsets'}), got ${ins.length}`);
+    if (ins.length !== 3) fail(`expects 3 inputs (${p.gather ? 'x' : 'rows'}, sourceRow, offsets), got ${ins.length}`);
+    if (!(Number.isInteger(p.rowBlock) && p.rowBlock >= 1 && Number.isInteger(p.blocks) && p.blocks >= 1)) fail(`rowBlock and blocks must be positive integers, got ${p.rowBlock}, ${p.blocks}`);
     const x = ins[0]!;
     if (x.dtype !== 'f32' || x.shape.length !== 2) fail(`rows must be f32 [rows, width], got ${formatType(x)}`);
-    let S = x.shape[0]!;
-    if (p.gather) {
-      i32Vector(ins[1], undefined, 'sourceRow', fail);
-      S = ins[1]!.shape[0]!;
-    }
-    i32Vector(ins[want - 1], p.experts + 1, 'offsets', fail);
+    i32Vector(ins[1], p.gather ? undefined : x.shape[0], 'sourceRow', fail);
+    const S = ins[1]!.shape[0]!;
+    i32Vector(ins[2], p.experts + 1, 'offsets', fail);
     const cap = p.devices * S;
-    return [tensorType('f32', [cap, x.shape[1]!]), tensorType('i32', [cap, 1]), tensorType('i32', [p.devices, m])];
+    return [tensorType('f32', [cap, x.shape[1]!]), tensorType('i32', [cap, 1]), tensorType('i32', [p.devices, m * p.blocks])];
   },
   allToAllReturn: (p, ins, fail) => {
     const m = devices(p, fail);
     if (ins.length !== 3) fail(`expects 3 inputs (rows, counts, offsets), got ${ins.length}`);
     const [rows, counts] = ins as [TensorType, TensorType];
     if (rows.dtype !== 'f32' || rows.shape.length !== 2 || rows.shape[0]! % p.devices !== 0) fail(`rows must be f32 [devices·S, width], got ${formatType(rows)}`);
-    if (counts.dtype !== 'i32' || counts.shape.length !== 2 || counts.shape[0] !== p.devices || counts.shape[1] !== m) fail(`counts must be i32[${p.devices},${m}], got ${formatType(counts)}`);
+    if (counts.dtype !== 'i32' || counts.shape.length !== 2 || counts.shape[0] !== p.devices || counts.shape[1]! % m !== 0 || counts.shape[1] === 0) fail(`counts must be i32[${p.devices}, ${m}·blocks], got ${formatType(counts)}`);
     i32Vector(ins[2], p.experts + 1, 'offsets', fail);
     return [tensorType('f32', [rows.shape[0]! / p.devices, rows.shape[1]!])];
   },

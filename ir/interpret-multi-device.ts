@@ -34,8 +34,8 @@ export const MULTI_DEVICE_RULES: {
   },
   allToAllDispatch: (n, ins, _c, outTypes) => {
     alone(n);
-    const g = { devices: 1, experts: n.params.experts, width: ins[0]!.type.shape[1]!, slots: outTypes[0]!.shape[0]! };
-    const msgs = ex.dispatchMessages(g, ins[0]!.data, n.params.gather ? ins[1]!.data : undefined, ins[ins.length - 1]!.data);
+    const g = { devices: 1, experts: n.params.experts, width: ins[0]!.type.shape[1]!, slots: outTypes[0]!.shape[0]!, blocks: n.params.blocks, rowBlock: n.params.rowBlock };
+    const msgs = ex.dispatchMessages(g, ins[0]!.data, ins[1]!.data, ins[2]!.data, n.params.gather);
     const r = ex.dispatchReceive(g, msgs);
     return [
       { type: outTypes[0]!, data: r.rows },

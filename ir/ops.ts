@@ -346,18 +346,22 @@ export interface OpParams {
   /**
    * All-to-all of dispatched rows (a collective: every device runs it at the same point of its
    * program). Device `device` of `devices` owns experts [device·m, (device+1)·m), m = experts/devices.
-   * Inputs: gather → (x [M,D], sourceRow i32 [S], offsets i32 [experts+1]) and the rows sent are
-   * x[sourceRow[s]]; no gather → (rows [S,D], offsets). The slots of global expert e are
-   * offsets[e] .. offsets[e+1]−1 (a moeDispatch over all experts), so device e' receives the slots of
-   * its m experts from every device. Outputs on each device: rows [devices·S, D] ordered by (local
-   * expert, source device, source slot), zero after the received count; expertOf i32 [devices·S, 1]
-   * (the local expert of each received row, −1 after the count); counts i32 [devices, m] (rows
-   * received from each source device per local expert).
+   * Inputs: (x [M,D] or rows [S,D], sourceRow i32 [S], offsets i32 [experts+1]); gather → the rows
+   * sent are x[sourceRow[s]], no gather → rows[s] (sourceRow then only orders them). The slots of
+   * global expert e are offsets[e] .. offsets[e+1]−1 (a moeDispatch over all experts), so device e'
+   * receives the slots of its m experts from every device. Slot s lies in row block
+   * ⌊sourceRow[s]/rowBlock⌋ < blocks (a device's rows are `blocks` blocks of rowBlock rows, block t
+   * of device d holding global rows t·devices·rowBlock + d·rowBlock + …). Outputs on each device:
+   * rows [devices·S, D] ordered by (local expert, block, source device, source slot) — by GLOBAL
+   * row within each expert, the one-device dispatch order whatever the device count — zero after
+   * the received count; expertOf i32 [devices·S, 1] (the local expert of each received row, −1
+   * after the count); counts i32 [devices, m·blocks] (rows received from each source device per
+   * local expert and block).
    */
-  allToAllDispatch: { devices: number; device: number; experts: number; gather: boolean };
+  allToAllDispatch: { devices: number; device: number; experts: number; gather: boolean; rowBlock: number; blocks: number };
   /**
    * The way back (a collective): (rows [devices·S, D] in allToAllDispatch's received order, counts
-   * i32 [devices, m] as it returned them, offsets i32 [experts+1] of this device's own dispatch) →
+   * i32 [devices, m·blocks] as it returned them, offsets i32 [experts+1] of this device's own dispatch) →
    * [S, D]: each received row goes back to the slot it came from; slots from offsets[experts] on are 0.
    */
   allToAllReturn: { devices: number; device: number; experts: number };
@@ -461,7 +465,7 @@ const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamKind } }
   factoredAdamUpdate: { lr: 'number', beta2: 'number', clip: 'number' },
   shardRandomNormal: { shape: 'integer[]', stream: 'integer', rowOffset: 'integer', rowBlock: 'integer', rowStride: 'integer', shardOffset: 'integer' },
   shardDropout: { rate: 'number', stream: 'integer', rowBlock: 'integer', rowStride: 'integer', shardOffset: 'integer' },
-  allToAllDispatch: { devices: 'integer', device: 'integer', experts: 'integer', gather: 'boolean' },
+  allToAllDispatch: { devices: 'integer', device: 'integer', experts: 'integer', gather: 'boolean', rowBlock: 'integer', blocks: 'integer' },
   allToAllReturn: { devices: 'integer', device: 'integer', experts: 'integer' },
   allReduceSum: { devices: 'integer' },
   hierLoadCombine: { a: 'integer', b: 'integer' },

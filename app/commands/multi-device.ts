@@ -41,9 +41,9 @@ export async function runDevicesCommand(
 ): Promise<RunReport> {
   const { model } = await loadModelFile(file);
   const overrides = parseSetArgs(o.set);
-  const program = compileForDevices(model, overrides, o);
-  const one = compileGraph(traceModel(model, overrides)).graph; // names and full shapes of parameters and feeds
   const backend = await selectBackend(o.backend, (line) => process.stderr.write(`${line}\n`));
+  const program = compileForDevices(model, overrides, withAdapterLimits(o, backend));
+  const one = compileGraph(traceModel(model, overrides)).graph; // names and full shapes of parameters and feeds
   const run = { seed: o.seed, step: 0, training: o.mode === 'train' };
   let outputs: Record<string, Tensor>;
   let transport: ExchangeTransport;
@@ -74,16 +74,17 @@ export async function runDevicesCommand(
 
 /**
  * `moec profile --devices N`: time per device and per exchange of one run (after a warm-up run) —
- * on N WebGPU devices (each device's busy time between host steps; the exchanges are host steps) or
- * on the CPU backend's simulation (each device's local work timed separately).
+ * on N WebGPU devices (each device's busy time between host steps, its staging copies included; the
+ * exchanges are host steps; and the readback time overlapped with other devices' compute) or on the
+ * CPU backend's simulation (each device's local work timed separately).
  */
 export async function profileDevicesCommand(file: string, o: DeviceOptions & { backend: BackendName; seed: number; train: boolean; json: boolean; set: readonly string[] }, write: (s: string) => void): Promise<void> {
   const { model } = await loadModelFile(file);
   const overrides = parseSetArgs(o.set);
   const training: TrainingOptions | undefined = o.train ? { optimizer: { name: 'adam', lr: 0.01 }, recompute: 'experts' } : undefined;
-  const program = compileForDevices(model, overrides, o, training);
-  const one = compileGraph(traceModel(model, overrides)).graph;
   const backend = await selectBackend(o.backend, (line) => process.stderr.write(`${line}\n`));
+  const program = compileForDevices(model, overrides, withAdapterLimits(o, backend), training);
+  const one = compileGraph(traceModel(model, overrides)).graph;
   const more = backend.kind === 'webgpu' ? await acquireMoreDevices(backend.device, o.devices - 1) : [];
   const exe = backend.kind === 'webgpu' ? await prepareMultiDeviceWebGpu(program, [backend.device, ...more]) : prepareMultiDeviceCpu(program);
   const init = initParams(one, o.seed);
@@ -105,6 +106,7 @@ export async function profileDevicesCommand(file: string, o: DeviceOptions & { b
     wallMs: wall,
     deviceMs: [...exe.timing.deviceMs],
     exchanges: perExchange.map(([label, ms]) => ({ label, ms })),
+    ...(exe.timing.overlapMs !== undefined ? { overlapMs: exe.timing.overlapMs } : {}),
     bytes: exe.transport.stats.crossDeviceBytes + exe.transport.stats.localBytes - before.crossDeviceBytes - before.localBytes,
   };
   if (o.json) {
@@ -115,8 +117,15 @@ export async function profileDevicesCommand(file: string, o: DeviceOptions & { b
   const lines = [`${String(one.meta.name ?? file)}${o.train ? ' training step' : ' forward'} on ${where}: ${wall.toFixed(1)} ms wall`];
   result.deviceMs.forEach((ms, d) => lines.push(`  device ${d}: ${ms.toFixed(2)} ms ${backend.kind === 'webgpu' ? 'busy between exchanges' : 'of local work'}`));
   for (const e of result.exchanges) lines.push(`  exchange ${e.label}: ${e.ms.toFixed(3)} ms`);
+  if (result.overlapMs !== undefined) lines.push(`  ${result.overlapMs.toFixed(2)} ms of host readback overlapped with other devices' compute`);
+  if (exe.timing.rounds) lines.push(`  ${exe.timing.rounds.hostSteps} host steps in ${exe.timing.rounds.groups} round trips (independent exchanges grouped)`);
   lines.push(`  ${result.bytes} B exchanged`);
   write(`${lines.join('\n')}\n`);
+}
+
+/** `o` with the WebGPU adapter's limits (the default per-device budget) when the backend is WebGPU. */
+function withAdapterLimits(o: DeviceOptions, backend: Awaited<ReturnType<typeof selectBackend>>): DeviceOptions {
+  return backend.kind === 'webgpu' ? { ...o, adapterLimits: { maxBufferSize: backend.device.device.limits.maxBufferSize } } : o;
 }
 
 /** Zeros at the one-device shape of input `name` of `p`. */

@@ -2,7 +2,8 @@
  * The per-device memory budget (`--device-memory 64MiB`): a program whose device plans need more
  * than the budget is refused, with the bytes it needs, how much of that is expert banks, and —
  * when the expert banks are what does not fit — the smallest device count (dividing the experts
- * and the batch) whose programs do fit.
+ * and the batch) whose programs do fit. Without `--device-memory` the budget is the adapter's
+ * limits (its maxBufferSize; WebGPU's default 256 MiB when no adapter is at hand).
  */
 import type { Model } from '../../frontend/model.ts';
 import type { TrainingOptions } from '../train-pipeline.ts';
@@ -35,7 +36,7 @@ export function peakPerDevice(p: MultiDeviceProgram): number {
  * Throws when a device of `p` needs more than `budget` bytes; the message suggests a device count
  * that fits (found by compiling `model` for 2, 4, 8, … devices) when there is one.
  */
-export function checkDeviceMemory(p: MultiDeviceProgram, budget: number, model: Model, overrides: Readonly<Record<string, unknown>>, o: MultiDeviceOptions): void {
+export function checkDeviceMemory(p: MultiDeviceProgram, budget: number, model: Model, overrides: Readonly<Record<string, unknown>>, o: MultiDeviceOptions, source = '--device-memory %s'): void {
   const need = peakPerDevice(p);
   if (need <= budget) return;
   const banks = expertBankBytes(p);
@@ -51,22 +52,39 @@ export function checkDeviceMemory(p: MultiDeviceProgram, budget: number, model: 
   }
   throw new Error(
     `${p.devices === 1 ? 'one device' : `each of ${p.devices} devices`} needs ${mib(need)} (expert banks and their optimizer state ${mib(banks)} of it), ` +
-      `more than --device-memory ${mib(budget)}${fix || '; no device count up to the number of experts fits: lower B or the expert sizes'}`,
+      `more than ${source.replace('%s', mib(budget))}${fix || '; no device count up to the number of experts fits: lower B or the expert sizes'}`,
   );
 }
+
+/**
+ * The budget when `--device-memory` is not given: the adapter's limits. WebGPU reports no memory
+ * size, only the largest buffer an adapter creates (`maxBufferSize`: 4 GiB on lavapipe), so a device
+ * program whose peak exceeds it is refused. Without an adapter at hand (`moec compile`, the CPU
+ * backend) the budget is WebGPU's default `maxBufferSize`, 256 MiB, which every adapter provides.
+ */
+export const DEFAULT_MAX_BUFFER_SIZE = 256 * 1024 * 1024;
 
 /** The multi-device options every command shares. */
 export interface DeviceOptions {
   readonly devices: number;
-  /** Per-device budget in bytes (absent: unlimited). */
+  /** Per-device budget in bytes (absent: the adapter's maxBufferSize, see DEFAULT_MAX_BUFFER_SIZE). */
   readonly deviceMemory?: number;
+  /** The limits of the adapter the programs will run on, when known (sets the default budget). */
+  readonly adapterLimits?: { readonly maxBufferSize: number };
 }
 
-/** Compiles `model` for `d.devices` devices and enforces the memory budget. */
+/** The budget `d` sets and where it comes from (for the refusal message; %s stands for the size). */
+export function deviceBudget(d: DeviceOptions): { bytes: number; source: string } {
+  if (d.deviceMemory !== undefined) return { bytes: d.deviceMemory, source: '--device-memory %s' };
+  if (d.adapterLimits) return { bytes: d.adapterLimits.maxBufferSize, source: "the default --device-memory %s (the adapter's maxBufferSize)" };
+  return { bytes: DEFAULT_MAX_BUFFER_SIZE, source: "the default --device-memory %s (WebGPU's default maxBufferSize; no adapter at hand)" };
+}
+
+/** Compiles `model` for `d.devices` devices and enforces the memory budget (`--device-memory`, default the adapter's limits). */
 export function compileForDevices(model: Model, overrides: Readonly<Record<string, unknown>>, d: DeviceOptions, training?: TrainingOptions): MultiDeviceProgram {
   const o = { devices: d.devices, ...(training ? { training } : {}) };
   const program = compileMultiDevice(model, overrides, o);
-  if (d.deviceMemory !== undefined) checkDeviceMemory(program, d.deviceMemory, model, overrides, o);
+  const budget = deviceBudget(d);
+  checkDeviceMemory(program, budget.bytes, model, overrides, o, budget.source);
   return program;
 }
-

@@ -2,8 +2,8 @@
  * Compiling a model for N devices (expert parallelism, the paper's §3.1). The model is traced at the
  * per-device batch B/N (its option `B`), every device's program is made by the same pass list with
  * the partition pass in it — forward: the forward pipeline, then `partition(d, N)`; training: the
- * forward pipeline, the expert-FFN split, `partition`, autodiff, the replicated gradients'
- * all-reduce, recompute, the optimizer — and each program is planned (buffers, pooled temporaries,
+ * forward pipeline, the expert-FFN split (recompute 'none' only), `partition`, autodiff, the
+ * replicated gradients' all-reduce, the linear-CE pairing, recompute, the optimizer — and each program is planned (buffers, pooled temporaries,
  * peak bytes). The result says how every input and output is laid out over the devices (a slice of
  * the batch, a slice of the experts, or replicated), which is all a runtime needs to feed the
  * programs and put their results back together.
@@ -15,6 +15,7 @@ import { autodiffPass } from '../../passes/autodiff.ts';
 import { dce } from '../../passes/dce.ts';
 import { inferShapes } from '../../passes/infer-shapes.ts';
 import { optimizerPass } from '../../passes/optimizer.ts';
+import { pairLinearCrossEntropyPass } from '../../passes/pair-linear-cross-entropy.ts';
 import { createPassContext, PassManager, type Pass } from '../../passes/pass.ts';
 import { allReduceGradientsPass } from '../../passes/partition/all-reduce-grads.ts';
 import { partitionPass, type PartitionMeta } from '../../passes/partition/partition.ts';
@@ -57,8 +58,12 @@ export interface MultiDeviceOptions {
 export function multiDevicePipeline(devices: number, device: number, batch: number, training?: TrainingOptions): readonly Pass[] {
   const part = partitionPass({ devices, device, batch });
   if (!training) return [...PIPELINE, part, dce, inferShapes];
+  // The one-device training pipeline (compiler/train-pipeline.ts) with the partition before autodiff and the replicated
+  // gradients' all-reduce after it: the expert FFN is split only under recompute 'none' (else expertFfnGrad recomputes
+  // it tile by tile), so every device runs the one-device kernels and their reduction orders.
+  const split = training.recompute === 'none' ? [splitExpertFfnPass] : [];
   return [
-    ...PIPELINE, splitExpertFfnPass, part, autodiffPass, allReduceGradientsPass,
+    ...PIPELINE, ...split, part, autodiffPass, allReduceGradientsPass, pairLinearCrossEntropyPass,
     recomputePass(training.recompute), optimizerPass(training.optimizer), dce, inferShapes,
   ];
 }

@@ -54,5 +54,29 @@ export function lowerDeviceProgram(g: Graph, limits: LoweringLimits = DEFAULT_LI
       throw new Error(`lowering node #${n.id} ${n.op}${n.layer ? ` (layer ${n.layer})` : ''}: ${(e as Error).message}`, { cause: e });
     }
   }
+  reserveHostOutputs(plan);
   return finishPlan(plan, { maxArenaBytes: Math.min(DEFAULT_MAX_ARENA_BYTES, limits.maxBufferSize ?? DEFAULT_MAX_ARENA_BYTES) });
+}
+
+/** Host steps at most this many steps apart form one chain (see reserveHostOutputs). */
+const CHAIN_GAP = 3;
+
+/**
+ * Host steps close together (e.g. the replicated gradients' all-reduces, each followed by its
+ * parameter's update) form a chain; each chain member's outputs are kept live from the chain's first
+ * host step on, so no temporary of the dispatches in between shares their memory. Then the executor
+ * can run the chain's independent host steps in one round trip (`groupHostSteps` in
+ * runtime/multi-device/webgpu-executor.ts, which checks every such move against the buffers the
+ * dispatches really touch). Costs the outputs' bytes over a few steps.
+ */
+function reserveHostOutputs(plan: Plan): void {
+  const host = plan.steps.filter((s) => HOST_OPS.has(s.node.op)).map((s) => s.index);
+  let chainStart = -1;
+  host.forEach((k, i) => {
+    if (i === 0 || k - host[i - 1]! > CHAIN_GAP) chainStart = k;
+    for (const b of plan.steps[k]!.outputs) {
+      const s = plan.storages[plan.buffers[b]!.storage]!;
+      if (s.role === 'temp') s.first = Math.min(s.first, chainStart);
+    }
+  });
 }

@@ -64,8 +64,8 @@ export function predictExchangeBytes(p: MultiDeviceProgram): ExchangePrediction 
       const m = q.experts / N;
       const width = inType(0).shape[1]!;
       const rows = pairsOf(n.layer) * width * 4;
-      const heads = N * N * m * 4;
-      exchanges.push({ step: step.index, label, op: n.op, totalBytes: rows + heads, crossBytes: (rows * (N - 1)) / N + N * (N - 1) * m * 4, crossBytesMax: rows + N * (N - 1) * m * 4 });
+      const head = m * q.blocks * 4; // each message starts with its counts per (destination expert, row block)
+      exchanges.push({ step: step.index, label, op: n.op, totalBytes: rows + N * N * head, crossBytes: (rows * (N - 1)) / N + N * (N - 1) * head, crossBytesMax: rows + N * (N - 1) * head });
     } else if (n.op === 'allToAllReturn') {
       const width = inType(0).shape[1]!;
       const rows = pairsOf(n.layer) * width * 4;

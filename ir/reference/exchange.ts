@@ -6,7 +6,8 @@
  * device builds its outputs from what it RECEIVED (`*Receive`). A collective's meaning is
  * receive ∘ transport ∘ send; the transport (runtime/multi-device/transport.ts) only moves the
  * bytes, so the same definitions serve the CPU simulation, WebGPU devices and (by design) several
- * hosts. Every order is fixed (source device, then slot), so results are the same bits every run.
+ * hosts. Every order is fixed (an expert's rows by global row: row block, source device, slot; sums
+ * in device order), so results are the same bits every run and the same order at every device count.
  */
 import { normalDraw, uniformDraw } from '../rng.ts';
 import { floatArray, type FloatArray, type Precision } from '../tensor.ts';
@@ -72,6 +73,14 @@ export interface ExchangeGeometry {
   readonly width: number;
   /** Slots per device (S = local rows · k); a device receives at most devices·S rows. */
   readonly slots: number;
+  /**
+   * A device's rows are `blocks` blocks of `rowBlock` rows; block t of device d holds the global rows
+   * t·devices·rowBlock + d·rowBlock + … (rows laid out (…, batch)). The receiver orders each expert's
+   * rows by (block, source device, slot) — by global row — so the order is the one-device order
+   * whatever the device count. Default 1 block (then the order is by source device, then slot).
+   */
+  readonly blocks?: number;
+  readonly rowBlock?: number;
 }
 
 /** Experts per device (contiguous ranges); throws when `experts` is not a multiple of `devices`. */
@@ -81,31 +90,50 @@ export function expertsPerDevice(experts: number, devices: number): number {
   return experts / devices;
 }
 
-/** What one device sends another in the dispatch all-to-all: rows per destination expert, then the rows. */
+/** What one device sends another in the dispatch all-to-all: rows per destination expert and row block, then the rows. */
 export interface DispatchMessage {
-  /** [m]: rows for each of the destination's experts. */
+  /** [m·blocks]: rows for each of the destination's experts j and row blocks t, at j·blocks + t. */
   readonly counts: Int32Array;
-  /** The rows, expert by expert, in the sender's slot order: Σcounts · width floats. */
+  /** The rows, expert by expert (within an expert block by block), in the sender's slot order: Σcounts · width floats. */
   readonly rows: Rows;
 }
 
 /**
  * The messages device `d` sends in `allToAllDispatch`: for destination e, the slots of experts
- * e·m .. (e+1)·m−1 (rows x[sourceRow[s]] when `sourceRow` is given, else rows[s]).
+ * e·m .. (e+1)·m−1 (rows x[sourceRow[s]] when `gather`, else rows[s]), counted per (expert, row
+ * block of sourceRow[s]). Within an expert the slots are in row order (a stable dispatch), so
+ * their blocks never decrease; a slot whose block does is refused (the receiver could not merge).
  */
-export function dispatchMessages(g: ExchangeGeometry, rows: Num, sourceRow: Num | undefined, offsets: Num): DispatchMessage[] {
+export function dispatchMessages(g: ExchangeGeometry, rows: Num, sourceRow: Num | undefined, offsets: Num, gather = sourceRow !== undefined): DispatchMessage[] {
   const m = expertsPerDevice(g.experts, g.devices);
   const W = g.width;
+  const T = g.blocks ?? 1;
+  const RB = g.rowBlock ?? Number.POSITIVE_INFINITY;
+  const blockOf = (s: number): number => {
+    if (T === 1) return 0;
+    if (!sourceRow) throw new Error(`allToAllDispatch: ${T} row blocks need the slots' source rows`);
+    const t = Math.floor(sourceRow[s]! / RB);
+    if (!(t >= 0 && t < T)) throw new Error(`allToAllDispatch: slot ${s} has source row ${sourceRow[s]}, outside the ${T} blocks of ${RB} rows`);
+    return t;
+  };
   const out: DispatchMessage[] = [];
   for (let e = 0; e < g.devices; e++) {
-    const counts = new Int32Array(m);
+    const counts = new Int32Array(m * T);
     const first = offsets[e * m]!;
     const last = offsets[(e + 1) * m]!;
-    for (let j = 0; j < m; j++) counts[j] = offsets[e * m + j + 1]! - offsets[e * m + j]!;
+    for (let j = 0; j < m; j++) {
+      let prev = 0;
+      for (let s = offsets[e * m + j]!; s < offsets[e * m + j + 1]!; s++) {
+        const t = blockOf(s);
+        if (t < prev) throw new Error(`allToAllDispatch: the slots of expert ${e * m + j} are not in row order (slot ${s} is in row block ${t} after block ${prev}); the dispatch must be stable`);
+        prev = t;
+        counts[j * T + t]!++;
+      }
+    }
     const data = likeRows(rows, (last - first) * W);
     for (let s = first; s < last; s++) {
-      const src = sourceRow ? sourceRow[s]! : s;
-      if (sourceRow && !(src >= 0)) throw new Error(`allToAllDispatch: slot ${s} < offsets[${g.experts}] has no source row`);
+      const src = gather ? sourceRow![s]! : s;
+      if (gather && !(src >= 0)) throw new Error(`allToAllDispatch: slot ${s} < offsets[${g.experts}] has no source row`);
       for (let c = 0; c < W; c++) data[(s - first) * W + c] = rows[src * W + c]!;
     }
     out.push({ counts, rows: data });
@@ -113,66 +141,59 @@ export function dispatchMessages(g: ExchangeGeometry, rows: Num, sourceRow: Num 
   return out;
 }
 
+/** Walks the received layout: for each local expert j, row block t, source device d (that order), `fn(d, j·blocks + t, count)`. */
+function eachPiece(devices: number, mT: number, countOf: (d: number, jt: number) => number, fn: (d: number, jt: number, c: number) => void): void {
+  for (let jt = 0; jt < mT; jt++) for (let d = 0; d < devices; d++) fn(d, jt, countOf(d, jt));
+}
+
 /**
  * Device e's outputs of `allToAllDispatch` from the messages of every source device (in device
- * order): rows [devices·S, W] ordered by (local expert, source, slot), expertOf [devices·S] and
- * counts [devices, m].
+ * order): rows [devices·S, W] ordered by (local expert, row block, source, slot) — global row order
+ * within each expert — expertOf [devices·S] and counts [devices, m·blocks].
  */
 export function dispatchReceive(g: ExchangeGeometry, received: readonly DispatchMessage[]): { rows: Rows; expertOf: Int32Array; counts: Int32Array } {
   const m = expertsPerDevice(g.experts, g.devices);
+  const T = g.blocks ?? 1;
   const W = g.width;
   const cap = g.devices * g.slots;
   const rows = likeRows(received[0]?.rows, cap * W);
   const expertOf = new Int32Array(cap).fill(-1);
-  const counts = new Int32Array(g.devices * m);
-  const start = received.map(() => 0); // read position (rows) in each source's message
-  const begin: number[][] = received.map((msg) => {
-    const b: number[] = [];
-    let acc = 0;
-    for (let j = 0; j < m; j++) {
-      b.push(acc);
-      acc += msg.counts[j]!;
-    }
-    return b;
-  });
+  const counts = new Int32Array(g.devices * m * T);
+  const read = received.map(() => 0); // read position (rows) in each source's message
   let at = 0;
-  for (let j = 0; j < m; j++) {
-    received.forEach((msg, d) => {
-      const c = msg.counts[j]!;
-      counts[d * m + j] = c;
-      const from = begin[d]![j]!;
-      rows.set(msg.rows.subarray(from * W, (from + c) * W), at * W);
-      expertOf.fill(j, at, at + c);
-      at += c;
-      start[d] = from + c;
-    });
-  }
-  if (at > cap) throw new Error(`allToAllDispatch: received ${at} rows, more than the ${cap} the plan holds`);
+  eachPiece(g.devices, m * T, (d, jt) => received[d]!.counts[jt]!, (d, jt, c) => {
+    if (at + c > cap) throw new Error(`allToAllDispatch: received more than the ${cap} rows the plan holds`);
+    counts[d * m * T + jt] = c;
+    rows.set(received[d]!.rows.subarray(read[d]! * W, (read[d]! + c) * W), at * W);
+    expertOf.fill(Math.floor(jt / T), at, at + c);
+    at += c;
+    read[d] = read[d]! + c;
+  });
   return { rows, expertOf, counts };
 }
 
 /**
  * The messages device e sends back in `allToAllReturn`: for source device d, its rows of every
- * local expert j (expert order), read from e's received layout described by `counts` [devices, m].
+ * local expert j and row block (that order: d's slot order), read from e's received layout
+ * described by `counts` [devices, m·blocks].
  */
 export function returnMessages(g: ExchangeGeometry, rows: Num, counts: Num): Rows[] {
   const m = expertsPerDevice(g.experts, g.devices);
+  const mT = counts.length / g.devices;
+  if (!Number.isInteger(mT / m)) throw new Error(`allToAllReturn: counts has ${counts.length} entries, not devices·m·blocks for ${g.devices} devices of ${m} experts`);
   const W = g.width;
-  const pieces: number[][][] = Array.from({ length: g.devices }, () => []);
+  const pieces: [number, number][][] = Array.from({ length: g.devices }, () => []);
   let at = 0;
-  for (let j = 0; j < m; j++) {
-    for (let d = 0; d < g.devices; d++) {
-      const c = counts[d * m + j]!;
-      pieces[d]!.push([at, c]);
-      at += c;
-    }
-  }
+  eachPiece(g.devices, mT, (d, jt) => counts[d * mT + jt]!, (d, _jt, c) => {
+    pieces[d]!.push([at, c]);
+    at += c;
+  });
   return pieces.map((list) => {
-    const total = list.reduce((a, [, c]) => a + c!, 0);
+    const total = list.reduce((a, [, c]) => a + c, 0);
     const out = likeRows(rows, total * W);
     let w = 0;
     for (const [from, c] of list) {
-      for (let i = 0; i < c! * W; i++) out[w++] = rows[from! * W + i]!;
+      for (let i = 0; i < c * W; i++) out[w++] = rows[from * W + i]!;
     }
     return out;
   });

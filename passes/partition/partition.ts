@@ -263,7 +263,11 @@ export function partition(g: Graph, o: PartitionOptions): Graph {
         const x = first.inputs[0]!;
         const width = g.values.get(x)!.type.shape[1]!;
         const p = { devices, device, experts: n };
-        const [xr, er, counts] = b.addNode('allToAllDispatch', { ...p, gather: true }, [x, src, off], tag) as [number, number, number];
+        // The rows x are laid out (…, batch): blocks of Bl local rows, block t holding global rows t·B + device·Bl + …; the
+        // receiver orders each expert's rows by global row (block, source device, slot), the one-device order.
+        const M = g.values.get(x)!.type.shape[0]!;
+        const blocks = M % Bl === 0 ? M / Bl : 1;
+        const [xr, er, counts] = b.addNode('allToAllDispatch', { ...p, gather: true, rowBlock: M % Bl === 0 ? Bl : Math.max(M, 1), blocks }, [x, src, off], tag) as [number, number, number];
         const [srcR, , offR] = b.addNode('moeDispatch', { n: m }, [er], tag) as [number, number, number];
         let yLocal: number;
         let yOld: number;

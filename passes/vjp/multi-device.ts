@@ -5,12 +5,14 @@
  * from (allToAllReturn over the forward's counts and offsets), and with a gather each row's k slot
  * gradients are summed in j order (moeCombine with gates 1, the dispatch positions from the
  * moeDispatch that produced sourceRow); the gradient of the returned rows travels to the experts
- * with allToAllDispatch (no gather), arriving in the forward's received layout. allReduceSum's vjp
+ * with allToAllDispatch (no gather, ordered by the forward's source rows and row blocks), arriving in
+ * the forward's received layout. allReduceSum's vjp
  * is the identity: every device computes the same replicated scalar loss from the summed value, and
  * that one loss (not N copies of it) is what is differentiated — so each device gets d loss / d its
  * own contribution.
  */
 import { describeNode } from '../../ir/graph.ts';
+import type { OpParams } from '../../ir/ops.ts';
 import type { VjpRule } from './types.ts';
 
 type MultiDeviceOp = 'shardRandomNormal' | 'shardDropout' | 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum' | 'hierLoadCombine' | 'allGatherRows' | 'shardRows' | 'padShardRows';
@@ -21,10 +23,10 @@ export const MULTI_DEVICE_VJP: { readonly [O in MultiDeviceOp]: VjpRule<O> } = {
   shardDropout: ({ node, dys: [dy], b }) => [b.op1('shardDropout', node.params, [dy!])],
   allToAllDispatch: ({ node, inputs, outputs, dys: [drows], b }) => {
     const { devices, device, experts } = node.params;
-    const offsets = inputs[inputs.length - 1]!;
+    const offsets = inputs[2]!;
     if (drows === undefined) return inputs.map(() => undefined);
     const dslots = b.op1('allToAllReturn', { devices, device, experts }, [drows, outputs[2]!, offsets]);
-    if (!node.params.gather) return [dslots, undefined];
+    if (!node.params.gather) return [dslots, undefined, undefined];
     const d = b.producer(inputs[1]!);
     if (!d || d.op !== 'moeDispatch' || d.outputs[0] !== inputs[1]) {
       throw new Error(`${describeNode(node)}: cannot differentiate: its sourceRow is not output 0 of a moeDispatch, so the positions that sum each row's slots are unknown`);
@@ -33,9 +35,15 @@ export const MULTI_DEVICE_VJP: { readonly [O in MultiDeviceOp]: VjpRule<O> } = {
     const dx = b.op1('moeCombine', {}, [dslots, pos, b.ones(b.shapeOf(pos))]);
     return [dx, undefined, undefined];
   },
-  allToAllReturn: ({ node, inputs: [, , offsets], dys: [dy], b }) => {
+  allToAllReturn: ({ node, inputs: [, counts, offsets], dys: [dy], b }) => {
     const { devices, device, experts } = node.params;
-    const [drows] = b.op('allToAllDispatch', { devices, device, experts, gather: false }, [dy!, offsets!]);
+    // The gradients go out as the forward's rows came in: the same slots, row blocks and received layout.
+    const fwd = b.producer(counts!);
+    if (!fwd || fwd.op !== 'allToAllDispatch' || fwd.outputs[2] !== counts) {
+      throw new Error(`${describeNode(node)}: cannot differentiate: its counts are not output 2 of an allToAllDispatch, so the received layout is unknown`);
+    }
+    const { rowBlock, blocks } = fwd.params as OpParams['allToAllDispatch'];
+    const [drows] = b.op('allToAllDispatch', { devices, device, experts, gather: false, rowBlock, blocks }, [dy!, fwd.inputs[1]!, offsets!]);
     return [drows, undefined, undefined];
   },
   allReduceSum: ({ dys: [dy] }) => [dy],

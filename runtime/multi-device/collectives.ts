@@ -59,12 +59,12 @@ export function runCollective(nodes: readonly Node[], inputs: readonly (readonly
     });
   } else if (op === 'allToAllDispatch') {
     const p = nodes[0]!.params as OpParams['allToAllDispatch'];
-    const m = ex.expertsPerDevice(p.experts, N);
+    const m = ex.expertsPerDevice(p.experts, N) * p.blocks; // header: counts per (expert, row block)
     const width = inputs[0]![0]!.type.shape[1]!;
-    const g = { devices: N, experts: p.experts, width, slots: outTypes[0]![0]!.shape[0]! / N };
+    const g = { devices: N, experts: p.experts, width, slots: outTypes[0]![0]!.shape[0]! / N, blocks: p.blocks, rowBlock: p.rowBlock };
     for (let d = 0; d < N; d++) {
       const ins = inputs[d]!;
-      const msgs = ex.dispatchMessages(g, ins[0]!.data, p.gather ? ins[1]!.data : undefined, ins[ins.length - 1]!.data);
+      const msgs = ex.dispatchMessages(g, ins[0]!.data, ins[1]!.data, ins[2]!.data, p.gather);
       msgs.forEach((msg, e) => {
         const buf = new Uint8Array(4 * (m + msg.rows.length));
         buf.set(bytes(msg.counts), 0);

@@ -22,6 +22,13 @@ export interface MultiDeviceTiming {
   readonly deviceMs: number[];
   /** Milliseconds per exchange label. */
   readonly exchangeMs: Map<string, number>;
+  /**
+   * WebGPU only: milliseconds of host readback (mapping and copying a device's staged inputs of a
+   * host step) done while another device was still computing — exchange work overlapped with compute.
+   */
+  overlapMs?: number;
+  /** WebGPU only: host round trips per run (groups of host steps read back and run together) and host steps. */
+  rounds?: { readonly groups: number; readonly hostSteps: number };
 }
 
 /** N device plans bound to CPU memory. */

@@ -10,6 +10,13 @@
  * between host steps. Inputs and outputs are given and returned at their one-device shapes.
  * `timing` records each device's busy time (submit to completion of its work between host steps)
  * and each host step's time.
+ *
+ * The readback of a host step's inputs is pipelined per device: the copies into the device's
+ * staging buffer are encoded in the same submission as its dispatches, and each device's staging
+ * buffer is mapped and copied out as soon as THAT device finishes, while the other devices still
+ * compute (`timing.overlapMs` is the readback time so overlapped). Staging buffers persist across
+ * steps and runs, two per device (double-buffered: consecutive host steps alternate banks, so one
+ * bank may still be mapped while the next host step's copies are encoded into the other).
  */
 import type { Dispatch, PartRef, Plan, RunParams } from '../../compiler/plan.ts';
 import { lowerDeviceProgram, HOST_OPS } from '../../compiler/multi-device/lower.ts';
@@ -44,12 +51,21 @@ export async function acquireMoreDevices(base: DeviceContext, count: number): Pr
   return out;
 }
 
+/** A byte range of one GPUBuffer. */
+interface Range {
+  readonly buffer: GPUBuffer;
+  readonly lo: number;
+  readonly hi: number;
+}
+
 interface Bound {
   readonly step: number;
   readonly dispatch: Dispatch;
   readonly pipeline: GPUComputePipeline;
   readonly group: GPUBindGroup;
   readonly uniform: GPUBuffer | null;
+  /** What the dispatch reads and writes (for moving host steps across it). */
+  readonly touches: readonly (Range & { readonly write: boolean })[];
 }
 
 interface DeviceState {
@@ -60,6 +76,8 @@ interface DeviceState {
   readonly base: readonly number[];
   readonly bound: Bound[];
   readonly owned: GPUBuffer[];
+  /** The byte ranges of plan buffer `id` (every part of a split persistent storage). */
+  readonly rangesOf: (id: number) => Range[];
 }
 
 /** N device programs bound to N GPUDevices. */
@@ -92,6 +110,7 @@ async function bindDevice(dev: DeviceContext, plan: Plan): Promise<DeviceState> 
       const k = arenaSafeKernel(plan, mem, d);
       const compiled = await getPipeline(cache, k);
       let uniform: GPUBuffer | null = null;
+      const touches: (Range & { write: boolean })[] = [];
       const entries: GPUBindGroupEntry[] = k.bindings.map((b, i) => {
         if (b.access === 'uniform') {
           uniform = make(k.uniformData!.byteLength, `${k.name}.params`, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
@@ -100,14 +119,27 @@ async function bindDevice(dev: DeviceContext, plan: Plan): Promise<DeviceState> 
         }
         const ref = d.bind[b.name];
         if (ref === undefined) throw new Error(`node #${step.node.id} ${step.node.op}, kernel ${k.name}: binding '${b.name}' is not bound`);
-        return { binding: i, resource: resource(ref) };
+        const r = resource(ref);
+        touches.push({ buffer: r.buffer, lo: r.offset ?? 0, hi: (r.offset ?? 0) + (r.size ?? r.buffer.size), write: b.access !== 'read' });
+        return { binding: i, resource: r };
       });
+      if (d.indirect) {
+        const r = resource(d.indirect.buffer);
+        touches.push({ buffer: r.buffer, lo: r.offset ?? 0, hi: (r.offset ?? 0) + (r.size ?? r.buffer.size), write: false });
+      }
       const group = device.createBindGroup({ label: k.name, layout: compiled.layout, entries });
-      bound.push({ step: step.index, dispatch: d, pipeline: compiled.pipeline, group, uniform });
+      bound.push({ step: step.index, dispatch: d, pipeline: compiled.pipeline, group, uniform, touches });
     }
   }
   throwIfDeviceError(dev, 'preparing a device plan');
-  return { dev, plan, parts, base: mem.base, bound, owned };
+  const rangesOf = (id: number): Range[] => {
+    const st = plan.storages[plan.buffers[id]!.storage]!;
+    return (st.parts ?? [0]).map((_, p) => {
+      const r = resource(st.parts ? { buffer: id, part: p } : id);
+      return { buffer: r.buffer, lo: r.offset ?? 0, hi: (r.offset ?? 0) + (r.size ?? r.buffer.size) };
+    });
+  };
+  return { dev, plan, parts, base: mem.base, bound, owned, rangesOf };
 }
 
 /** Reads plan buffers `ids` of one device (persistent parts joined). */
@@ -155,6 +187,34 @@ function writeBuffer(s: DeviceState, id: number, t: Tensor): void {
   });
 }
 
+const overlaps = (a: Range, b: Range): boolean => a.buffer === b.buffer && a.lo < b.hi && b.lo < a.hi;
+const anyOverlap = (as: readonly Range[], bs: readonly Range[]): boolean => as.some((a) => bs.some((b) => overlaps(a, b)));
+
+/**
+ * Groups the host steps so that each group is ONE round trip: a later host step k joins the group
+ * of host step k1 when, on every device, its inputs are ready before the dispatches between k1 and
+ * k run (none of them writes its inputs, no earlier host step of the group writes them) and none of
+ * those dispatches touches what it writes — then its inputs are staged with k1's, it runs with k1,
+ * and those dispatches run after the group (e.g. the replicated gradients' all-reduces, each
+ * followed by its parameter's update, become one exchange round). Order and bits are unchanged:
+ * every dispatch still sees exactly the values it saw in plan order.
+ */
+function groupHostSteps(states: readonly DeviceState[], hostSteps: readonly number[]): number[][] {
+  const groups: number[][] = [];
+  for (const k of hostSteps) {
+    const g = groups[groups.length - 1];
+    const joins = g !== undefined && states.every((st) => {
+      const ins = st.plan.steps[k]!.inputs.flatMap(st.rangesOf);
+      const outs = st.plan.steps[k]!.outputs.flatMap(st.rangesOf);
+      if (g.some((j) => anyOverlap(st.plan.steps[j]!.outputs.flatMap(st.rangesOf), ins))) return false;
+      return st.bound.every((b) => b.step <= g[0]! || b.step >= k || (!anyOverlap(b.touches.filter((t) => t.write), ins) && !anyOverlap(b.touches, outs)));
+    });
+    if (joins) g.push(k);
+    else groups.push([k]);
+  }
+  return groups;
+}
+
 /** Lowers and binds every device program of `program` to `devices` (one per device). */
 export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devices: readonly DeviceContext[], transport: ExchangeTransport = new InProcessTransport(program.devices)): Promise<MultiDeviceWebGpuExecutable> {
   const N = program.devices;
@@ -163,7 +223,8 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
   const plans = states.map((s) => s.plan);
   const steps = plans[0]!.steps;
   const hostSteps = steps.filter((s) => HOST_OPS.has(s.node.op)).map((s) => s.index);
-  const timing: MultiDeviceTiming = { deviceMs: new Array<number>(N).fill(0), exchangeMs: new Map() };
+  const groups = groupHostSteps(states, hostSteps);
+  const timing: MultiDeviceTiming = { deviceMs: new Array<number>(N).fill(0), exchangeMs: new Map(), rounds: { groups: groups.length, hostSteps: hostSteps.length } };
   const byName = plans.map((p) => new Map(p.inputs.map((i) => [i.name, i])));
   const sharding = (name: string): Sharding => {
     const s = program.inputs[name];
@@ -182,6 +243,83 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
   };
   const join = (parts: Tensor[], s: Sharding): Tensor => (s.kind === 'replicated' ? parts[0]! : concatAxis(parts, s.kind === 'batch' ? s.axis : 0));
   let last: RunParams | null = null;
+  // Staging banks: [device][bank], each as large as the largest host step's inputs on that device.
+  const stagingBytes = states.map((st) => Math.max(4, ...groups.map((g) => g.flatMap((k) => st.plan.steps[k]!.inputs).reduce((a, id) => a + align4(numel(st.plan.buffers[id]!.type.shape) * 4), 0))));
+  const staging = states.map((st, d) => [0, 1].map((bank) => st.dev.device.createBuffer({ size: stagingBytes[d]!, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: `device ${d} host-step staging ${bank}` })));
+
+  /** Encodes copies of plan buffers `ids` of device `s` into `dst` from byte 0 (persistent parts joined); returns each one's byte offset. */
+  const encodeReadback = (s: DeviceState, enc: GPUCommandEncoder, ids: readonly number[], dst: GPUBuffer): number[] => {
+    const at: number[] = [];
+    let off = 0;
+    for (const id of ids) {
+      at.push(off);
+      const b = s.plan.buffers[id]!;
+      const st = s.plan.storages[b.storage]!;
+      const size = align4(numel(b.type.shape) * 4);
+      if (st.parts && st.parts.length > 1) {
+        let o = 0;
+        st.parts.forEach((bytes, p) => {
+          if (bytes > 0) enc.copyBufferToBuffer(s.parts[st.id]![p]!, p === 0 ? s.base[st.id]! : 0, dst, off + o, align4(bytes));
+          o += bytes;
+        });
+      } else if (numel(b.type.shape) > 0) enc.copyBufferToBuffer(s.parts[st.id]![0]!, s.base[st.id]!, dst, off, size);
+      off += size;
+    }
+    return at;
+  };
+
+  /**
+   * Submits steps [from, k) on every device with the copies of host step k's inputs behind them, and
+   * reads each device's staged inputs back as soon as that device is done (the others keep computing).
+   */
+  const submitAndStage = async (from: number, group: readonly number[], bank: number): Promise<Tensor[][]> => {
+    const k = group[0]!;
+    const t0 = performance.now();
+    const spans: [number, number][] = [];
+    const finished: number[] = [];
+    const inputs = await Promise.all(
+      states.map(async (st, d) => {
+        const enc = st.dev.device.createCommandEncoder();
+        encodeDispatches(st, enc, from, k);
+        const ids = group.flatMap((j) => st.plan.steps[j]!.inputs);
+        const buf = staging[d]![bank]!;
+        const at = encodeReadback(st, enc, ids, buf);
+        st.dev.device.queue.submit([enc.finish()]);
+        await buf.mapAsync(GPUMapMode.READ);
+        const done = performance.now();
+        finished.push(done);
+        timing.deviceMs[d]! += done - t0;
+        const bytes = buf.getMappedRange();
+        const out = ids.map((id, i) => {
+          const t = st.plan.buffers[id]!.type;
+          const n = numel(t.shape);
+          return { type: t, data: t.dtype === 'i32' ? new Int32Array(bytes, at[i]!, n).slice() : new Float32Array(bytes, at[i]!, n).slice() } as Tensor;
+        });
+        buf.unmap();
+        spans.push([done, performance.now()]);
+        return out;
+      }),
+    );
+    const lastDone = Math.max(...finished);
+    timing.overlapMs = (timing.overlapMs ?? 0) + spans.reduce((a, [x, y]) => a + Math.max(0, Math.min(y, lastDone) - x), 0);
+    return inputs;
+  };
+
+  /** Encodes device `st`'s dispatches of steps [from, to) as one compute pass. */
+  const encodeDispatches = (st: DeviceState, enc: GPUCommandEncoder, from: number, to: number): void => {
+    const pass = enc.beginComputePass();
+    for (const b of st.bound) {
+      if (b.step < from || b.step >= to) continue;
+      const [x, y, z] = b.dispatch.kernel.dispatch;
+      if (x * y * z === 0) continue;
+      pass.setPipeline(b.pipeline);
+      pass.setBindGroup(0, b.group);
+      const ind = b.dispatch.indirect;
+      if (ind) pass.dispatchWorkgroupsIndirect(st.parts[st.plan.buffers[ind.buffer]!.storage]![0]!, st.base[st.plan.buffers[ind.buffer]!.storage]! + ind.offset);
+      else pass.dispatchWorkgroups(x, y, z);
+    }
+    pass.end();
+  };
 
   /** Submits the dispatches of steps [from, to) on every device; resolves when every device has finished them (timed per device). */
   const submit = async (from: number, to: number): Promise<void> => {
@@ -189,18 +327,7 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
     const done: Promise<void>[] = [];
     for (const [d, st] of states.entries()) {
       const enc = st.dev.device.createCommandEncoder();
-      const pass = enc.beginComputePass();
-      for (const b of st.bound) {
-        if (b.step < from || b.step >= to) continue;
-        const [x, y, z] = b.dispatch.kernel.dispatch;
-        if (x * y * z === 0) continue;
-        pass.setPipeline(b.pipeline);
-        pass.setBindGroup(0, b.group);
-        const ind = b.dispatch.indirect;
-        if (ind) pass.dispatchWorkgroupsIndirect(st.parts[st.plan.buffers[ind.buffer]!.storage]![0]!, st.base[st.plan.buffers[ind.buffer]!.storage]! + ind.offset);
-        else pass.dispatchWorkgroups(x, y, z);
-      }
-      pass.end();
+      encodeDispatches(st, enc, from, to);
       st.dev.device.queue.submit([enc.finish()]);
       done.push(
         st.dev.device.queue.onSubmittedWorkDone().then(() => {
@@ -242,20 +369,26 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
       }
       timing.exchangeMs.clear();
       timing.deviceMs.fill(0);
+      timing.overlapMs = 0;
       let from = 0;
-      for (const k of hostSteps) {
-        await submit(from, k);
-        const t0 = performance.now();
-        const inputs = await Promise.all(states.map((st) => readBuffers(st, st.plan.steps[k]!.inputs)));
-        const node0 = steps[k]!.node;
-        const outTypes = states.map((st) => st.plan.steps[k]!.outputs.map((b) => st.plan.buffers[b]!.type as TensorType));
-        const label = `${node0.layer ?? '-'} ${node0.op}${node0.phase === 'backward' ? ' (backward)' : ''} #${node0.id}`;
-        const outs = isCollective(node0.op)
-          ? runCollective(states.map((st) => st.plan.steps[k]!.node), inputs, outTypes, transport, label)
-          : states.map((st, d) => evalNode(st.plan.steps[k]!.node, inputs[d]!, { ...run, precision: 'f32' }));
-        states.forEach((st, d) => st.plan.steps[k]!.outputs.forEach((b, i) => writeBuffer(st, b, outs[d]![i]!)));
-        timing.exchangeMs.set(label, (timing.exchangeMs.get(label) ?? 0) + performance.now() - t0);
-        from = k + 1;
+      for (const [h, group] of groups.entries()) {
+        const staged = await submitAndStage(from, group, h % 2);
+        let at = 0;
+        for (const k of group) {
+          const n = steps[k]!.inputs.length;
+          const inputs = staged.map((x) => x.slice(at, at + n));
+          at += n;
+          const t0 = performance.now();
+          const node0 = steps[k]!.node;
+          const outTypes = states.map((st) => st.plan.steps[k]!.outputs.map((b) => st.plan.buffers[b]!.type as TensorType));
+          const label = `${node0.layer ?? '-'} ${node0.op}${node0.phase === 'backward' ? ' (backward)' : ''} #${node0.id}`;
+          const outs = isCollective(node0.op)
+            ? runCollective(states.map((st) => st.plan.steps[k]!.node), inputs, outTypes, transport, label)
+            : states.map((st, d) => evalNode(st.plan.steps[k]!.node, inputs[d]!, { ...run, precision: 'f32' }));
+          states.forEach((st, d) => st.plan.steps[k]!.outputs.forEach((b, i) => writeBuffer(st, b, outs[d]![i]!)));
+          timing.exchangeMs.set(label, (timing.exchangeMs.get(label) ?? 0) + performance.now() - t0);
+        }
+        from = group[0]! + 1; // the dispatches between the group's host steps follow it
       }
       await submit(from, steps.length);
       const names = want ?? plans[0]!.outputs.map((o) => o.name);
@@ -285,6 +418,7 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
     },
     destroy() {
       for (const st of states) for (const b of st.owned) b.destroy();
+      for (const banks of staging) for (const b of banks) b.destroy();
     },
   };
 }

@@ -73,7 +73,7 @@ const CASES: { [O in OpName]?: [OpParams[O], Tensor[]] } = {
   // multi-device ops (collectives on one device)
   shardRandomNormal: [{ shape: [4, 3], stream: 2, rowOffset: 0, rowBlock: 2, rowStride: 4, shardOffset: 2 }, []],
   shardDropout: [{ rate: 0.3, stream: 1, rowBlock: 2, rowStride: 4, shardOffset: 2 }, [F([4, 3])]],
-  allToAllDispatch: [{ devices: 1, device: 0, experts: 3, gather: true }, [x, src, off]],
+  allToAllDispatch: [{ devices: 1, device: 0, experts: 3, gather: true, rowBlock: 3, blocks: 1 }, [x, src, off]],
   allToAllReturn: [{ devices: 1, device: 0, experts: 3 }, [F([6, 2]), I([1, 3], [2, 2, 2]), off]],
   allReduceSum: [{ devices: 1 }, [F([5])]],
   hierLoadCombine: [{ a: 2, b: 2 }, [F([2], 1, 2), F([4]), fromArray('f32', [2], [3, 0])]],

@@ -21,11 +21,12 @@ describe('moec --devices', () => {
     const text = await moec(['compile', 'examples/lstm-moe-lm.ts', '--devices', '2', '--emit', 'schedule', ...small]);
     expect(text).toMatch(/schedule: 2 devices, forward pass, global batch B = 8 \(B\/N = 4 per device\)/);
     expect(text).toMatch(/moe0: 8 experts, 4 per device/);
-    // dispatch: 2 devices × 4 rows × 4 steps × k 2 = 64 slots of 16 floats, plus 2×2 messages × 4 counts.
-    expect(text).toMatch(new RegExp(`allToAllDispatch #\\d+ +total +${64 * 16 * 4 + 4 * 4 * 4} `));
+    // dispatch: 2 devices × 4 rows × 4 steps × k 2 = 64 slots of 16 floats, plus 2×2 messages × 4 experts × 4 row blocks
+    // (the timesteps: each message counts its rows per expert and block, so the receiver merges them in global-row order).
+    expect(text).toMatch(new RegExp(`allToAllDispatch #\\d+ +total +${64 * 16 * 4 + 4 * 4 * 4 * 4} `));
     expect(text).toMatch(new RegExp(`allToAllReturn #\\d+ +total +${64 * 16 * 4} `));
-    // 2·(64 slots · 16·16) multiply-adds over 2·64·16 row elements + 16 counts.
-    expect(text).toMatch(/32768 expert multiply-adds over 2064 elements through the all-to-alls = 15\.9 per element \(expert hidden size 16/);
+    // 2·(64 slots · 16·16) multiply-adds over 2·64·16 row elements + 64 counts.
+    expect(text).toMatch(/32768 expert multiply-adds over 2112 elements through the all-to-alls = 15\.5 per element \(expert hidden size 16/);
     expect(text).toMatch(/device 1: peak \d+ B/);
     expect(text).toMatch(/# device 1\ngraph device1 \{/);
   });
@@ -45,5 +46,13 @@ describe('moec --devices', () => {
     const n = /--devices (\d+)/.exec(err)![1]!;
     const ok = await moec(['compile', 'examples/lstm-moe-lm.ts', ...big, '--device-memory', '2MiB', '--devices', n, '--emit', 'schedule']);
     expect(ok).toMatch(new RegExp(`schedule: ${n} devices, training step`));
+  });
+  it('without --device-memory the budget is the adapter\'s limits: refused on one device naming it, and --devices fits', async () => {
+    // Two 32 × 64 × 8192 expert banks with Adam: 387 MiB of banks and state, more than WebGPU's default maxBufferSize
+    // (256 MiB, the budget when no adapter is at hand).
+    const huge = ['--set', 'T=4', '--set', 'B=8', '--set', 'vocab=40', '--set', 'width=64', '--set', 'experts=32', '--set', 'k=2', '--set', 'expertHidden=8192', '--train', '--optimizer', 'adam', '--emit', 'schedule'];
+    const err = await moec(['compile', 'examples/lstm-moe-lm.ts', ...huge]).catch((e: Error) => e.message);
+    expect(err).toMatch(/one device needs [\d.]+ MiB \(expert banks and their optimizer state 387\.\d\d MiB of it\), more than the default --device-memory 256\.00 MiB \(WebGPU's default maxBufferSize; no adapter at hand\); the expert banks are split over devices with --devices 4/);
+    expect(await moec(['compile', 'examples/lstm-moe-lm.ts', ...huge, '--devices', '4'])).toMatch(/schedule: 4 devices, training step/);
   });
 });

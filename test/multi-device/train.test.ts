@@ -76,3 +76,32 @@ describe.each(MODELS)('%s MoE training (%s) on N simulated devices', (_name, _op
     for (const name of names) expect(Array.from(b.params[name]!.data), name).toEqual(Array.from(a.params[name]!.data));
   });
 });
+
+// After one SGD step every expert bank is the one-device bank bit for bit at 2 and 4 devices (the rows and the
+// gradients reaching the experts are per-row values, identical at every N; the replicated parameters' gradients are
+// batch sums split over devices and are not compared here). The CPU reference sums each expert's gradients in f64 and
+// rounds once, so on this backend the bits do not depend on the order of the expert's rows; webgpu.test.ts has the same
+// check where they do (f32 sums: the exchange's global-row order is what makes it hold).
+describe.each([
+  ['flat', flat as Model, FLAT, ['moe0.w1', 'moe0.b1', 'moe0.w2', 'moe0.b2']],
+  ['hierarchical', hierarchical as Model, HIER, ['moe0.w1', 'moe0.b1', 'moe0.w2', 'moe0.b2']],
+  ['balanced', balanced as Model, FLAT, ['moe0.w1', 'moe0.b1', 'moe0.w2', 'moe0.b2']],
+] as const)('%s: expert weight gradients independent of the device count', (_name, model, options, experts) => {
+  const SGD: TrainingOptions = { optimizer: { name: 'sgd', lr: 0.5 }, recompute: 'none' };
+  const one = oneDeviceTraining(model, options, SGD);
+  const params = paramsWithRandomGates(one.graph, 7);
+  const feeds = syntheticFeeds(one.graph, 5);
+  one.exe.setParams(params);
+  one.exe.run(feeds, { seed: 3, step: 0, training: true }, ['loss']);
+  const ref = one.exe.read([...experts]);
+  it.each([2, 4])('%i devices: one SGD step gives the one-device expert banks bit for bit', (devices) => {
+    const exe = prepareMultiDeviceCpu(compileMultiDevice(model, options, { devices, training: SGD }));
+    exe.setParams(params);
+    exe.run(feeds, { seed: 3, step: 0, training: true }, ['loss']);
+    const got = exe.read([...experts]);
+    for (const name of experts) {
+      expect(Array.from(ref[name]!.data), name).not.toEqual(Array.from(params[name]!.data));
+      expect(Array.from(got[name]!.data), name).toEqual(Array.from(ref[name]!.data));
+    }
+  });
+});

