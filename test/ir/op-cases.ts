@@ -159,7 +159,7 @@ export function opCasesWithRouting(seed: number): { cases: { [O in OpName]: OpCa
     hierLoadEstimateGrad: [{ a: ha, b: hb, k1: hk1, k2: hk2 }, [F([ha], 1, 4), pIdx, F([hN, hk1, hb]), F([hN, hk1, hb], 0.1, 1), ltop, lidx, F([ha * hb])]],
     shardRandomNormal: [{ shape: [4, 3], stream: 2, rowOffset: 0, rowBlock: 2, rowStride: 4, shardOffset: 2 }, []],
     shardDropout: [{ rate: 0.3, stream: 1, rowBlock: 2, rowStride: 4, shardOffset: 2 }, [F([4, 3])]],
-    allToAllDispatch: [{ devices: 1, device: 0, experts: n, gather: true }, [x, src, off]],
+    allToAllDispatch: [{ devices: 1, device: 0, experts: n, gather: true, rowBlock: R, blocks: 1 }, [x, src, off]],
     allToAllReturn: [{ devices: 1, device: 0, experts: n }, [F([R * k, 2]), I([1, n], Array.from({ length: n }, (_, e) => d.offsets[e + 1]! - d.offsets[e]!)), off]],
     allReduceSum: [{ devices: 1 }, [F([5])]],
     hierLoadCombine: [{ a: 2, b: 2 }, [F([2], 1, 2), F([4]), fromArray('f32', [2], [3, 0])]],

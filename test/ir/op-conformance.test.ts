@@ -47,7 +47,7 @@ const GRAD: { readonly [O in OpName]: GradRow } = {
   sgdUpdate: GRAD_OP, adamUpdate: GRAD_OP, factoredAdamUpdate: GRAD_OP,
   secondaryGating: { outputs: [1, 2, 3], why: 'no gradient into topValues2 (thresholds constant)' },
   hierLoadEstimate: { inputs: [0, 2, 3], why: 'thresholds (topValues2) held constant, as the flat estimator' }, secondaryGatingGrad: GRAD_OP, hierLoadEstimateGrad: GRAD_OP,
-  shardRandomNormal: NO_FLOAT_IN, shardDropout: 'fd', allToAllDispatch: NEEDS_DISPATCH, allToAllReturn: 'fd', allReduceSum: 'fd', hierLoadCombine: { inputs: [0, 1], why: 'the per-group row counts c are integers carried as f32 (no gradient)' },
+  shardRandomNormal: NO_FLOAT_IN, shardDropout: 'fd', allToAllDispatch: NEEDS_DISPATCH, allToAllReturn: { reason: 'its vjp needs the allToAllDispatch whose counts it takes (the received layout by expert and row block); FD-checked through a real exchange in test/multi-device/vjp.test.ts' }, allReduceSum: 'fd', hierLoadCombine: { inputs: [0, 1], why: 'the per-group row counts c are integers carried as f32 (no gradient)' },
   allGatherRows: 'fd', shardRows: 'fd', padShardRows: 'fd',
   expertSgdUpdate: GRAD_OP, expertFactoredAdamUpdate: GRAD_OP,
 };
