@@ -22,7 +22,7 @@ import { partitionPass, type PartitionMeta } from '../../passes/partition/partit
 import { recomputePass } from '../../passes/recompute.ts';
 import { splitExpertFfnPass } from '../../passes/split-expert-ffn.ts';
 import { buildPlan, finishPlan, type Plan } from '../plan.ts';
-import { PIPELINE } from '../pipeline.ts';
+import { EXECUTION_PASSES, PIPELINE } from '../pipeline.ts';
 import type { TrainingOptions } from '../train-pipeline.ts';
 
 /** How one named input or output is laid out over the devices. */
@@ -57,14 +57,14 @@ export interface MultiDeviceOptions {
 /** The passes of device `device`'s program. */
 export function multiDevicePipeline(devices: number, device: number, batch: number, training?: TrainingOptions): readonly Pass[] {
   const part = partitionPass({ devices, device, batch });
-  if (!training) return [...PIPELINE, part, dce, inferShapes];
+  if (!training) return [...PIPELINE, part, dce, inferShapes, ...EXECUTION_PASSES];
   // The one-device training pipeline (compiler/train-pipeline.ts) with the partition before autodiff and the replicated
   // gradients' all-reduce after it: the expert FFN is split only under recompute 'none' (else expertFfnGrad recomputes
   // it tile by tile), so every device runs the one-device kernels and their reduction orders.
   const split = training.recompute === 'none' ? [splitExpertFfnPass] : [];
   return [
     ...PIPELINE, ...split, part, autodiffPass, allReduceGradientsPass, pairLinearCrossEntropyPass,
-    recomputePass(training.recompute), optimizerPass(training.optimizer), dce, inferShapes,
+    recomputePass(training.recompute), optimizerPass(training.optimizer), dce, inferShapes, ...EXECUTION_PASSES,
   ];
 }
 
