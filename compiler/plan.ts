@@ -9,7 +9,7 @@
  * scratch (histograms, partial sums) is declared per step and planned like any temporary.
  */
 import type { Graph, InputRole, Node } from '../ir/graph.ts';
-import { IN_PLACE } from '../ir/ops.ts';
+import { IN_PLACE, isView } from '../ir/ops.ts';
 import { typeBytes, type TensorType } from '../ir/types.ts';
 import type { Kernel } from './wgsl/kernel.ts';
 import { assignOffsets, type OffsetOptions, type PlacedLifetime } from './memory-plan.ts';
@@ -133,9 +133,6 @@ export interface Plan {
   memory?: MemoryReport;
 }
 
-/** Ops whose output is a view of their input's storage (no work, no copy). */
-const VIEW_OPS = new Set(['reshape']);
-
 /** Builds the plan skeleton (buffers, storages, steps without dispatches) for a graph. */
 export function buildPlan(g: Graph): Plan {
   const buffers: PlanBuffer[] = [];
@@ -179,7 +176,7 @@ export function buildPlan(g: Graph): Plan {
       const name = outputNames.get(v) ?? `%${v}`;
       const inPlace = IN_PLACE[node.op]?.[k];
       const storage =
-        VIEW_OPS.has(node.op) && k === 0 ? buffers[ins[0]!]!.storage
+        isView(node.op) && k === 0 ? buffers[ins[0]!]!.storage
         : inPlace !== undefined ? inPlaceStorage(node, ins[inPlace]!)
         : newStorage('temp', typeBytes(type), index);
       const b = newBuffer(name, type, storage, v);

@@ -475,20 +475,66 @@ const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamKind } }
   expertSgdUpdate: { lr: 'number' }, expertFactoredAdamUpdate: { lr: 'number', beta2: 'number', clip: 'number' },
 };
 
-/**
- * The elementwise ops: every output element is a function of the same element of each full-size
- * input (biasAdd: and of the bias at its column). passes/fuse-elementwise.ts fuses chains of them
- * into one `fusedElementwise` node; the WGSL generator (compiler/wgsl/elementwise.ts) emits any
- * tree of them as one kernel.
- */
-export const ELEMENTWISE_OPS = ['add', 'mul', 'addN', 'biasAdd', 'scale', 'relu', 'sigmoid', 'tanh', 'softplus'] as const satisfies readonly OpName[];
+/** What the passes and the planner may assume about an op (absent = false). */
+export interface OpTraits {
+  /** Output 0 is input 0's storage reinterpreted: no kernel, no copy (the planner aliases them). */
+  readonly view?: true;
+  /**
+   * Every output element is a function of the same element of each full-size input (biasAdd: and
+   * of the bias at its column): passes/fuse-elementwise.ts fuses chains of them into one
+   * `fusedElementwise` node, and the WGSL generator (compiler/wgsl/elementwise.ts) emits any tree
+   * of them as one kernel.
+   */
+  readonly elementwise?: true;
+  /**
+   * Row r of every output depends only on row r of the inputs when every input is a per-row value,
+   * so T timestep instances batch into one over T·B rows (passes/batch-experts-over-time.ts; ops
+   * with a more specific batching rule are handled there by name).
+   */
+  readonly rowwise?: true;
+}
+
+/** Every op's traits (a mapped type: a new op does not compile until it declares its row here). */
+export const OP_TRAITS = {
+  matmul: {}, add: { elementwise: true, rowwise: true }, mul: { elementwise: true, rowwise: true },
+  addN: { elementwise: true }, biasAdd: { elementwise: true }, scale: { elementwise: true, rowwise: true },
+  relu: { elementwise: true, rowwise: true }, sigmoid: { elementwise: true, rowwise: true },
+  tanh: { elementwise: true, rowwise: true }, softplus: { elementwise: true, rowwise: true },
+  softmax: { rowwise: true }, sum: {}, reshape: { view: true }, select0: {}, stack0: {},
+  sliceLast: { rowwise: true }, embedding: {}, lstm: {}, dropout: {}, softmaxCrossEntropy: {},
+  linearCrossEntropy: {}, linearCrossEntropyGrad: {}, fusedElementwise: {}, matmulBias: {},
+  noiseStd: { rowwise: true }, randomNormal: {}, topk: { rowwise: true }, gating: {}, loadEstimate: {},
+  importance: {}, cvSquared: {}, moeDispatch: {}, expertFfn: {}, moeCombine: {}, balancedGating: {},
+  balancedThresholdLoss: {}, balancedGatingGrad: {}, balancedThresholdLossGrad: {}, expertHidden: {},
+  expertOutput: {}, zeros: {}, fill: {}, broadcast: {}, transpose: {}, sumRows: {}, reluGrad: {},
+  sigmoidGrad: {}, tanhGrad: {}, softmaxGrad: {}, scatter0: {}, padLast: {}, embeddingGrad: {}, lstmGrad: {},
+  softmaxCrossEntropyGrad: {}, noiseStdGrad: {}, scatterTopk: {}, cvSquaredGrad: {}, importanceGrad: {},
+  loadEstimateGrad: {}, moeCombineGrad: {}, expertHiddenGrad: {}, expertOutputGrad: {}, expertFfnGrad: {},
+  sgdUpdate: {}, adamUpdate: {}, factoredAdamUpdate: {}, secondaryGating: {}, hierLoadEstimate: {},
+  secondaryGatingGrad: {}, hierLoadEstimateGrad: {}, shardRandomNormal: {}, shardDropout: {},
+  allToAllDispatch: {}, allToAllReturn: {}, allReduceSum: {}, hierLoadCombine: {}, allGatherRows: {},
+  shardRows: {}, padShardRows: {}, expertSgdUpdate: {}, expertFactoredAdamUpdate: {},
+} as const satisfies { readonly [O in OpName]: OpTraits };
 
 /** An elementwise op. */
-export type ElementwiseOp = (typeof ELEMENTWISE_OPS)[number];
+export type ElementwiseOp = { [O in OpName]: (typeof OP_TRAITS)[O] extends { readonly elementwise: true } ? O : never }[OpName];
 
-/** True when `op` is elementwise (see ELEMENTWISE_OPS). */
+/** The elementwise ops, in OP_NAMES order. */
+export const ELEMENTWISE_OPS: readonly ElementwiseOp[] = OP_NAMES.filter((op): op is ElementwiseOp => isElementwise(op));
+
+/** True when `op` is elementwise (its OP_TRAITS row says so). */
 export function isElementwise(op: string): op is ElementwiseOp {
-  return (ELEMENTWISE_OPS as readonly string[]).includes(op);
+  return isOpName(op) && 'elementwise' in OP_TRAITS[op];
+}
+
+/** True when `op` names an op whose output is a view of its input (its OP_TRAITS row says so). */
+export function isView(op: string): boolean {
+  return isOpName(op) && 'view' in OP_TRAITS[op];
+}
+
+/** True when `op` batches over rows (its OP_TRAITS row says so). */
+export function isRowwise(op: string): boolean {
+  return isOpName(op) && 'rowwise' in OP_TRAITS[op];
 }
 
 /**

@@ -17,7 +17,7 @@
  * (a recurrence) is refused. Layers are batched one at a time, re-planning on the rewritten graph.
  */
 import { GraphBuilder, describeNode, type Graph, type Node } from '../ir/graph.ts';
-import type { OpParams } from '../ir/ops.ts';
+import { isRowwise, type OpParams } from '../ir/ops.ts';
 import { formatType } from '../ir/types.ts';
 import type { Pass, PassContext } from './pass.ts';
 
@@ -25,9 +25,6 @@ const PASS = 'batchExpertsOverTime';
 
 /** How a value of an instance relates to the batch rows. */
 type Kind = 'const' | 'rows' | 'sum' | 'dispatch' | 'slots';
-
-/** Ops whose outputs are row-separable when every input is a row value. */
-const ROWWISE = new Set(['add', 'mul', 'scale', 'relu', 'sigmoid', 'tanh', 'softplus', 'softmax', 'noiseStd', 'sliceLast', 'topk']);
 
 /** A batching plan for one layer. */
 interface Plan {
@@ -137,7 +134,7 @@ function planLayer(g: Graph, layer: string, byInstance: Map<number, Node[]>, con
     if (n.op === 'select0') {
       const X = g.values.get(n.inputs[0]!)!.type;
       if (!local0.has(n.inputs[0]!) && (n.params as OpParams['select0']).index === 0 && X.shape[0] === T && X.shape.length >= 3) out = 'rows';
-    } else if (ROWWISE.has(n.op)) {
+    } else if (isRowwise(n.op)) {
       if (all('rows')) out = 'rows';
     } else if (n.op === 'matmul') {
       if (ks[0] === 'rows' && ks[1] === 'const') out = 'rows';

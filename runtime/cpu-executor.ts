@@ -8,6 +8,7 @@
  * `evalNode` from the reference interpreter, at f32 precision like the GPU.
  */
 import { evalNode, type RunContext } from '../ir/interpret.ts';
+import { isView } from '../ir/ops.ts';
 import type { Tensor } from '../ir/tensor.ts';
 import { formatType, numel, typeEq } from '../ir/types.ts';
 import type { Plan, PlanBuffer } from '../compiler/plan.ts';
@@ -97,7 +98,7 @@ export function prepareCpuPlan(plan: Plan): CpuExecutable {
       if (missing.length > 0) throw new Error(`missing feeds: ${missing.map((i) => `'${i.name}' (${i.role})`).join(', ')}`);
       const c: RunContext = { ...ctx, precision: 'f32' };
       for (const step of plan.steps) {
-        if (step.node.op === 'reshape') continue; // a view: its output shares the input's storage
+        if (isView(step.node.op)) continue; // a view: its output shares the input's storage
         const outs = evalNode(step.node, step.inputs.map((b) => views[b]!), c);
         step.outputs.forEach((b, k) => views[b]!.data.set(outs[k]!.data));
       }

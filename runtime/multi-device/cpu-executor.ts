@@ -8,6 +8,7 @@
  * experts, or replicated) and puts them back together, so a caller swaps one device for N without
  * changing anything else. Time is accounted per device (its local steps) and per exchange.
  */
+import { isView } from '../../ir/ops.ts';
 import { evalNode, type RunContext } from '../../ir/interpret.ts';
 import type { Tensor } from '../../ir/tensor.ts';
 import { formatType, numel, typeEq, type TensorType } from '../../ir/types.ts';
@@ -121,7 +122,7 @@ export function prepareMultiDeviceCpu(program: MultiDeviceProgram, transport: Ex
       const steps = plans[0]!.steps.length;
       for (let k = 0; k < steps; k++) {
         const node0 = plans[0]!.steps[k]!.node;
-        if (node0.op === 'reshape') continue;
+        if (isView(node0.op)) continue; // a view: no work
         if (isCollective(node0.op)) {
           const t0 = performance.now();
           const label = labelOf(k);
