@@ -498,6 +498,18 @@ export const EXPERT_BANK_READS: Partial<Record<OpName, { readonly banks: readonl
   expertFfnGrad: { banks: [4, 5, 6], offsets: 2 },
 };
 
+/**
+ * Ops that read group-major parameter banks ([a, …], group g's block at g) only at the groups an
+ * i32 index input [N, k] names (the hierarchical secondary gating reads wg2[g], wn2[g] only for
+ * g = primaryIndices[r, s]): `banks` are the bank input indices, `indices` the index input, `groups`
+ * the number of groups a. Such a bank's gradient block is zero for every group no row chose, so the
+ * optimizer pass may update it sparsely over the offsets of a moeDispatch of those indices.
+ */
+export const GROUP_BANK_READS: { [O in OpName]?: (p: OpParams[O]) => { readonly banks: readonly number[]; readonly indices: number; readonly groups: number } } = {
+  secondaryGating: (p) => ({ banks: p.noisy ? [1, 2] : [1], indices: p.noisy ? 3 : 2, groups: p.a }),
+  secondaryGatingGrad: (p) => ({ banks: p.noisy ? [1, 2] : [1], indices: p.noisy ? 3 : 2, groups: p.a }),
+};
+
 /** Returns a list of problems with `params` for `op` (unknown, missing or mistyped keys). */
 export function checkParams(op: OpName, params: Record<string, unknown>): string[] {
   const schema = PARAM_SCHEMA[op] as Record<string, ParamKind>;
