@@ -236,6 +236,13 @@ export interface OpParams {
   noiseStdGrad: Record<string, never>;
   /** (dvals [N,k], indices i32 [N,k]) → [N,n]: dvals scattered to the selected experts, 0 elsewhere. */
   scatterTopk: { n: number };
+  /**
+   * Fused backward of a noisy gating's logits (ir/reference/gating-logits-grad.ts): (dvals [N,k],
+   * indices i32 [N,k], dclean [N,n], dsigma [N,n], raw [N,n]) → (dclean + scatterTopk(dvals),
+   * noiseStdGrad(raw, scatterTopk(dvals)·z + dsigma)), z the forward's normal draw at (stream,
+   * rowOffset + r, e): scatterTopk, add, randomNormal, mul, add and noiseStdGrad as one op.
+   */
+  gatingLogitsGrad: { n: number; stream: number; rowOffset: number };
   /** (v [n], dcv f32[]) → dv [n], the gradient of CV²(v) = var/(mean² + 1e-10) times dcv. */
   cvSquaredGrad: Record<string, never>;
   /** (dimportance [n], indices i32 [N,k]) → dgates [N,k] = dimportance[indices]. */
@@ -400,7 +407,7 @@ export const OP_NAMES = [
   'balancedGating', 'balancedThresholdLoss', 'balancedGatingGrad', 'balancedThresholdLossGrad',
   'expertHidden', 'expertOutput',
   'zeros', 'fill', 'broadcast', 'transpose', 'sumRows', 'reluGrad', 'sigmoidGrad', 'tanhGrad', 'softmaxGrad', 'scatter0', 'padLast',
-  'embeddingGrad', 'lstmGrad', 'softmaxCrossEntropyGrad', 'noiseStdGrad', 'scatterTopk', 'cvSquaredGrad', 'importanceGrad',
+  'embeddingGrad', 'lstmGrad', 'softmaxCrossEntropyGrad', 'noiseStdGrad', 'scatterTopk', 'gatingLogitsGrad', 'cvSquaredGrad', 'importanceGrad',
   'loadEstimateGrad', 'moeCombineGrad', 'expertHiddenGrad', 'expertOutputGrad', 'expertFfnGrad',
   'sgdUpdate', 'adamUpdate', 'factoredAdamUpdate',
   'secondaryGating', 'hierLoadEstimate', 'secondaryGatingGrad', 'hierLoadEstimateGrad',
@@ -437,7 +444,7 @@ export const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamK
   expertHidden: {}, expertOutput: {},
   zeros: { shape: 'integer[]' }, fill: { shape: 'integer[]', value: 'number' }, broadcast: { shape: 'integer[]' }, transpose: {}, sumRows: {}, reluGrad: {}, sigmoidGrad: {}, tanhGrad: {}, softmaxGrad: {},
   scatter0: { index: 'integer', size: 'integer' }, padLast: { start: 'integer', end: 'integer', n: 'integer' },
-  embeddingGrad: { vocab: 'integer' }, lstmGrad: {}, softmaxCrossEntropyGrad: {}, noiseStdGrad: {}, scatterTopk: { n: 'integer' },
+  embeddingGrad: { vocab: 'integer' }, lstmGrad: {}, softmaxCrossEntropyGrad: {}, noiseStdGrad: {}, scatterTopk: { n: 'integer' }, gatingLogitsGrad: { n: 'integer', stream: 'integer', rowOffset: 'integer' },
   cvSquaredGrad: {}, importanceGrad: {}, loadEstimateGrad: { k: 'integer' }, moeCombineGrad: {}, expertHiddenGrad: {}, expertOutputGrad: {}, expertFfnGrad: {},
   secondaryGating: { a: 'integer', b: 'integer', k1: 'integer', k2: 'integer', noisy: 'boolean', eps: 'number', stream: 'integer', rowOffset: 'integer' },
   hierLoadEstimate: { a: 'integer', b: 'integer', k1: 'integer', k2: 'integer' },

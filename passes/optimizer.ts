@@ -35,7 +35,8 @@
  * primary gating's groups) has a zero gradient block for every group no row chose. The pass adds
  * one `moeDispatch { n: a }` of those indices (per index value) and updates the bank with the
  * same expert* ops over the dispatch offsets — one [D, b] matrix per group, exactly as the dense
- * factored Adam over [a, D, b] treats it, with the same lazy catch-up.
+ * factored Adam over [a, D, b] treats it, with the same lazy catch-up. Not on a partitioned
+ * (multi-device) graph, whose all-reduced gradients hold other devices' groups too.
  */
 import { GraphBuilder, type Graph } from '../ir/graph.ts';
 import { EXPERT_BANK_READS, GROUP_BANK_READS, type OpName, type OpParams } from '../ir/ops.ts';
@@ -62,6 +63,12 @@ export interface StateReport {
 export interface OptimizerPassOptions {
   /** Update expert banks only for the experts with rows (default true); false: every update dense. */
   readonly sparseExperts?: boolean;
+  /**
+   * Update group banks (GROUP_BANK_READS) only for the groups with rows (default true). Never on a
+   * partitioned graph: its gradients are all-reduced over devices, whose chosen groups the local
+   * indices do not name.
+   */
+  readonly sparseGroups?: boolean;
 }
 
 /**
@@ -136,7 +143,8 @@ export function applyOptimizer(g: Graph, cfg: OptimizerConfig, opts: OptimizerPa
     const grad = gradOf.get(p.name)!;
     const type = g.values.get(p.value)!.type;
     const layer = p.name.split('.')[0]!;
-    const groupBank = expertBankOffsets(g, p.value) === undefined && opts.sparseExperts !== false ? groupBankIndices(g, p.value) : undefined;
+    const groupsOn = opts.sparseExperts !== false && opts.sparseGroups !== false && g.meta?.partition === undefined;
+    const groupBank = groupsOn && expertBankOffsets(g, p.value) === undefined ? groupBankIndices(g, p.value) : undefined;
     const sparseGroups = groupBank !== undefined && (cfg.name === 'sgd' || (cfg.name === 'factored-adam' && type.shape.length >= 2 && type.shape.length <= 3));
     const bankOffsets = sparseGroups ? groupOffsetsOf(groupBank!, layer) : expertBankOffsets(g, p.value);
     const offsets = opts.sparseExperts === false ? undefined : bankOffsets;
