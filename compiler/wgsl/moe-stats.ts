@@ -3,9 +3,8 @@
  * `loadEstimate` (smooth load Σ_x Φ((clean − thr)/σ), a step when σ = 0, P = 1 for selected
  * experts when k = n), `importance` (Σ_x gate(x, i)) and `cvSquared` of one vector. Every
  * reduction is deterministic (no float atomics), so repeated runs give identical bits: the load
- * sums each expert's rows over 4 row lanes in a fixed strided order (16 neighbouring experts per
- * workgroup, so the [N, n] reads are contiguous), CV² uses one 64-thread workgroup summing in a
- * fixed strided order and then a fixed tree; importance, whose work would otherwise scale with experts × routing
+ * and CV² use one 64-thread workgroup per output element summing its rows in a fixed strided order
+ * and then a fixed tree; importance, whose work would otherwise scale with experts × routing
  * pairs, is two passes of O(pairs + experts·blocks): per-(row block, expert) partial sums written
  * in (row, j) order by the invocation that owns the expert, then per-expert sums in block order.
  * All shapes live in the `params` uniform, so each template compiles to a single pipeline.
@@ -24,16 +23,10 @@ export interface MoeStatsOptions {
 /** WGSL: 64-wide fixed-order tree sum over `red` (call from uniform control flow). */
 const TREE_SUM = workgroupReduce(64);
 
-/** Experts per workgroup of the load estimator, and row lanes per expert (LOAD_EXPERTS·LOAD_LANES = 64). */
-const LOAD_EXPERTS = 16;
-const LOAD_LANES = 4;
-
 /**
  * Smooth load estimator (op `loadEstimate`). Bindings: clean f32 [N,n], sigma f32 [N,n],
  * topValues f32 [N,min(k+1,n)], indices i32 [N,k], load f32 [n] (written), params.
- * Dispatch: one workgroup per LOAD_EXPERTS consecutive experts, LOAD_LANES row lanes each (rows
- * in a fixed strided order, lanes summed in order), so reads of the [N, n] inputs are contiguous
- * across invocations instead of one column per workgroup.
+ * Dispatch: one workgroup per expert.
  */
 export function loadEstimateKernel(o: MoeStatsOptions): Kernel {
   const u = uniformBlock([
@@ -51,19 +44,16 @@ ${u.struct}
 @group(0) @binding(4) var<storage, read_write> load: array<f32>;
 @group(0) @binding(5) var<uniform> params: Params;
 ${PHI_WGSL}
-var<workgroup> part: array<f32, 64>;
+${TREE_SUM}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  // ${LOAD_EXPERTS} consecutive experts per workgroup (neighbouring invocations read neighbouring
-  // columns of clean/sigma), ${LOAD_LANES} row lanes each: lane l sums rows l, l + ${LOAD_LANES}, … in order.
-  let e = (wid.x + wid.y * 65535u) * ${LOAD_EXPERTS}u + t % ${LOAD_EXPERTS}u;
-  let lane = t / ${LOAD_EXPERTS}u;
+  let e = wid.x + wid.y * 65535u;
   let n = params.n;
   let k = params.k;
   let kt = params.kt;
   var s = 0.0;
   if (e < n) {
-    for (var row = lane; row < params.N; row += ${LOAD_LANES}u) {
+    for (var row = t; row < params.N; row += 64u) {
       var sel = false;
       for (var j = 0u; j < k; j++) {
         if (indices[row * k + j] == i32(e)) { sel = true; }
@@ -84,13 +74,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       s += p;
     }
   }
-  part[t] = s;
-  workgroupBarrier();
-  if (lane == 0u && e < n) {
-    var total = 0.0;
-    for (var l = 0u; l < ${LOAD_LANES}u; l++) { total += part[l * ${LOAD_EXPERTS}u + t]; }
-    load[e] = total;
-  }
+  let total = tree_sum(s, t);
+  if (t == 0u && e < n) { load[e] = total; }
 }
 `;
   return {
@@ -105,7 +90,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       { name: 'params', access: 'uniform' },
     ],
     workgroupSize: [64, 1, 1],
-    dispatch: o.n === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.n, LOAD_EXPERTS)),
+    dispatch: o.n === 0 ? [0, 1, 1] : grid1d(o.n),
     cacheKey: 'load_estimate',
     uniformData: u.data,
   };
