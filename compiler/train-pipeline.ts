@@ -28,6 +28,8 @@ import { EXECUTION_PASSES, PIPELINE } from './pipeline.ts';
 export interface TrainingOptions {
   readonly optimizer: OptimizerConfig;
   readonly recompute: RecomputePolicy;
+  /** Sparse updates of group banks (passes/optimizer.ts `sparseGroups`; default true). */
+  readonly sparseGroups?: boolean;
 }
 
 /** The passes of a training step, in order. */
@@ -35,7 +37,7 @@ export function trainingPipeline(opts: TrainingOptions): readonly Pass[] {
   // Only 'none' splits the expert FFN (its hidden activations are then kept for the backward);
   // otherwise expertFfn stays whole and its vjp, expertFfnGrad, recomputes them tile by tile.
   const split = opts.recompute === 'none' ? [splitExpertFfnPass] : [];
-  return [...PIPELINE, ...split, autodiffPass, pairLinearCrossEntropyPass, recomputePass(opts.recompute), optimizerPass(opts.optimizer), dce, inferShapes, ...EXECUTION_PASSES];
+  return [...PIPELINE, ...split, autodiffPass, pairLinearCrossEntropyPass, recomputePass(opts.recompute), optimizerPass(opts.optimizer, opts.sparseGroups === false ? { sparseGroups: false } : {}), dce, inferShapes, ...EXECUTION_PASSES];
 }
 
 /** Compiles a traced model into a training-step graph. */

@@ -9,7 +9,7 @@ import type { OpName, OpParams } from './ops.ts';
 import { MULTI_DEVICE_SHAPE_RULES } from './infer-multi-device.ts';
 import { OPTIMIZER_SHAPE_RULES } from './infer-optimizers.ts';
 import { arity, dtype, f32, i32, rank, sameAll } from './infer-checks.ts';
-import { formatType, numel, shapeEq, tensorType, type TensorType } from './types.ts';
+import { formatType, numel, shapeEq, tensorType, typeEq, type TensorType } from './types.ts';
 import { biasInputs, checkFusedExpr } from './fused-expr.ts';
 
 type Rule<O extends OpName> = (p: OpParams[O], ins: readonly TensorType[], fail: (msg: string) => never) => TensorType[];
@@ -429,6 +429,19 @@ const RULES: { [O in OpName]: Rule<O> } = {
     if (!shapeEq(dv.shape, idx.shape)) fail(`dvals ${formatType(dv)} and indices ${formatType(idx)} must have equal shapes`);
     if (!Number.isInteger(p.n) || p.n < dv.shape[1]!) fail(`n = ${p.n} must be an integer ≥ k = ${dv.shape[1]}`);
     return [f32([dv.shape[0]!, p.n])];
+  },
+  gatingLogitsGrad: (p, ins, fail) => {
+    arity(ins, 5, 5, fail);
+    const [dv, idx, ...dense] = ins as [TensorType, TensorType, TensorType, TensorType, TensorType];
+    rank(dv, 2, 'dvals [N,k]', fail);
+    dtype(idx, 'i32', 'indices', fail);
+    if (!shapeEq(dv.shape, idx.shape)) fail(`dvals ${formatType(dv)} and indices ${formatType(idx)} must have equal shapes`);
+    if (!Number.isInteger(p.n) || p.n < dv.shape[1]!) fail(`n = ${p.n} must be an integer ≥ k = ${dv.shape[1]}`);
+    const out = f32([dv.shape[0]!, p.n]);
+    ['dclean', 'dsigma', 'raw'].forEach((name, i) => {
+      if (!typeEq(dense[i]!, out)) fail(`${name} must be ${formatType(out)}, got ${formatType(dense[i]!)}`);
+    });
+    return [out, out];
   },
   cvSquaredGrad: (_p, ins, fail) => {
     arity(ins, 2, 2, fail);

@@ -24,6 +24,7 @@ import * as gseq from './reference/grad-sequence.ts';
 import * as experts from './reference/experts.ts';
 import { expertFfnGrad } from './reference/expert-ffn-grad.ts';
 import * as gmoe from './reference/grad-moe.ts';
+import { gatingLogitsGrad } from './reference/gating-logits-grad.ts';
 import * as opt from './reference/optimizers.ts';
 import * as balanced from './reference/balanced.ts';
 import * as hier from './reference/hierarchical.ts';
@@ -223,6 +224,12 @@ const RULES: { [O in OpName]: Rule<O> } = {
   scatterTopk: (n, [dv, idx], c, [t]) => {
     const [N, k] = dv!.type.shape as [number, number];
     return one(t!, gmoe.scatterTopk(fl(dv!), ints(idx!), N, k, n.params.n, c.precision));
+  },
+  gatingLogitsGrad: (n, [dv, idx, dclean, dsigma, raw], c, [t0, t1]) => {
+    const [N, k] = dv!.type.shape as [number, number];
+    const site = { seed: c.seed, step: c.step, stream: n.params.stream, rowOffset: n.params.rowOffset, training: c.training };
+    const r = gatingLogitsGrad(fl(dv!), ints(idx!), fl(dclean!), fl(dsigma!), fl(raw!), N, k, n.params.n, site, c.precision);
+    return [{ type: t0!, data: r.dclean }, { type: t1!, data: r.draw }];
   },
   cvSquaredGrad: (_n, [v, dcv], c, [t]) => one(t!, gmoe.cvSquaredGrad(fl(v!), fl(dcv!)[0]!, c.precision)),
   importanceGrad: (_n, [dimp, idx], c, [t]) => {

@@ -250,6 +250,13 @@ export interface OpParams {
   noiseStdGrad: Record<string, never>;
   /** (dvals [N,k], indices i32 [N,k]) → [N,n]: dvals scattered to the selected experts, 0 elsewhere. */
   scatterTopk: { n: number };
+  /**
+   * Fused backward of a noisy gating's logits (ir/reference/gating-logits-grad.ts): (dvals [N,k],
+   * indices i32 [N,k], dclean [N,n], dsigma [N,n], raw [N,n]) → (dclean + scatterTopk(dvals),
+   * noiseStdGrad(raw, scatterTopk(dvals)·z + dsigma)), z the forward's normal draw at (stream,
+   * rowOffset + r, e): scatterTopk, add, randomNormal, mul, add and noiseStdGrad as one op.
+   */
+  gatingLogitsGrad: { n: number; stream: number; rowOffset: number };
   /** (v [n], dcv f32[]) → dv [n], the gradient of CV²(v) = var/(mean² + 1e-10) times dcv. */
   cvSquaredGrad: Record<string, never>;
   /** (dimportance [n], indices i32 [N,k]) → dgates [N,k] = dimportance[indices]. */
@@ -418,7 +425,7 @@ export const OP_NAMES = [
   'balancedGating', 'balancedThresholdLoss', 'balancedGatingGrad', 'balancedThresholdLossGrad',
   'expertHidden', 'expertOutput',
   'zeros', 'fill', 'broadcast', 'transpose', 'sumRows', 'reluGrad', 'sigmoidGrad', 'tanhGrad', 'softmaxGrad', 'scatter0', 'padLast',
-  'embeddingGrad', 'lstmGrad', 'softmaxCrossEntropyGrad', 'noiseStdGrad', 'scatterTopk', 'cvSquaredGrad', 'importanceGrad',
+  'embeddingGrad', 'lstmGrad', 'softmaxCrossEntropyGrad', 'noiseStdGrad', 'scatterTopk', 'gatingLogitsGrad', 'cvSquaredGrad', 'importanceGrad',
   'loadEstimateGrad', 'moeCombineGrad', 'expertHiddenGrad', 'expertOutputGrad', 'expertFfnGrad',
   'sgdUpdate', 'adamUpdate', 'factoredAdamUpdate',
   'secondaryGating', 'hierLoadEstimate', 'secondaryGatingGrad', 'hierLoadEstimateGrad',
@@ -455,7 +462,7 @@ const PARAM_SCHEMA: { [O in OpName]: { [K in keyof OpParams[O]]-?: ParamKind } }
   expertHidden: {}, expertOutput: {},
   zeros: { shape: 'integer[]' }, fill: { shape: 'integer[]', value: 'number' }, broadcast: { shape: 'integer[]' }, transpose: {}, sumRows: {}, reluGrad: {}, sigmoidGrad: {}, tanhGrad: {}, softmaxGrad: {},
   scatter0: { index: 'integer', size: 'integer' }, padLast: { start: 'integer', end: 'integer', n: 'integer' },
-  embeddingGrad: { vocab: 'integer' }, lstmGrad: {}, softmaxCrossEntropyGrad: {}, noiseStdGrad: {}, scatterTopk: { n: 'integer' },
+  embeddingGrad: { vocab: 'integer' }, lstmGrad: {}, softmaxCrossEntropyGrad: {}, noiseStdGrad: {}, scatterTopk: { n: 'integer' }, gatingLogitsGrad: { n: 'integer', stream: 'integer', rowOffset: 'integer' },
   cvSquaredGrad: {}, importanceGrad: {}, loadEstimateGrad: { k: 'integer' }, moeCombineGrad: {}, expertHiddenGrad: {}, expertOutputGrad: {}, expertFfnGrad: {},
   secondaryGating: { a: 'integer', b: 'integer', k1: 'integer', k2: 'integer', noisy: 'boolean', eps: 'number', stream: 'integer', rowOffset: 'integer' },
   hierLoadEstimate: { a: 'integer', b: 'integer', k1: 'integer', k2: 'integer' },
@@ -508,7 +515,7 @@ export const OP_TRAITS = {
   balancedThresholdLoss: {}, balancedGatingGrad: {}, balancedThresholdLossGrad: {}, expertHidden: {},
   expertOutput: {}, zeros: {}, fill: {}, broadcast: {}, transpose: {}, sumRows: {}, reluGrad: {},
   sigmoidGrad: {}, tanhGrad: {}, softmaxGrad: {}, scatter0: {}, padLast: {}, embeddingGrad: {}, lstmGrad: {},
-  softmaxCrossEntropyGrad: {}, noiseStdGrad: {}, scatterTopk: {}, cvSquaredGrad: {}, importanceGrad: {},
+  softmaxCrossEntropyGrad: {}, noiseStdGrad: {}, scatterTopk: {}, gatingLogitsGrad: {}, cvSquaredGrad: {}, importanceGrad: {},
   loadEstimateGrad: {}, moeCombineGrad: {}, expertHiddenGrad: {}, expertOutputGrad: {}, expertFfnGrad: {},
   sgdUpdate: {}, adamUpdate: {}, factoredAdamUpdate: {}, secondaryGating: {}, hierLoadEstimate: {},
   secondaryGatingGrad: {}, hierLoadEstimateGrad: {}, shardRandomNormal: {}, shardDropout: {},
@@ -576,6 +583,18 @@ export const EXPERT_BANK_READS: Partial<Record<OpName, { readonly banks: readonl
   expertHiddenGrad: { banks: [4], offsets: 2 },
   expertOutputGrad: { banks: [2], offsets: 1 },
   expertFfnGrad: { banks: [4, 5, 6], offsets: 2 },
+};
+
+/**
+ * Ops that read group-major parameter banks ([a, …], group g's block at g) only at the groups an
+ * i32 index input [N, k] names (the hierarchical secondary gating reads wg2[g], wn2[g] only for
+ * g = primaryIndices[r, s]): `banks` are the bank input indices, `indices` the index input, `groups`
+ * the number of groups a. Such a bank's gradient block is zero for every group no row chose, so the
+ * optimizer pass may update it sparsely over the offsets of a moeDispatch of those indices.
+ */
+export const GROUP_BANK_READS: { [O in OpName]?: (p: OpParams[O]) => { readonly banks: readonly number[]; readonly indices: number; readonly groups: number } } = {
+  secondaryGating: (p) => ({ banks: p.noisy ? [1, 2] : [1], indices: p.noisy ? 3 : 2, groups: p.a }),
+  secondaryGatingGrad: (p) => ({ banks: p.noisy ? [1, 2] : [1], indices: p.noisy ? 3 : 2, groups: p.a }),
 };
 
 /** Returns a list of problems with `params` for `op` (unknown, missing or mistyped keys). */

@@ -29,9 +29,17 @@
  * (Until 2026-11-29 the bank was ONE n×H matrix whose column statistics, mean(vr) and clipping
  * mixed all experts.) With sparseExperts: false the same semantics run densely, as
  * factoredAdamUpdate over a reshape view [n, 1, H].
+ *
+ * Group banks: a parameter [a, …] read only at the groups an index input names (ops.ts
+ * GROUP_BANK_READS: the hierarchical secondary gating weights wg2, wn2 [a, D, b], read at the
+ * primary gating's groups) has a zero gradient block for every group no row chose. The pass adds
+ * one `moeDispatch { n: a }` of those indices (per index value) and updates the bank with the
+ * same expert* ops over the dispatch offsets — one [D, b] matrix per group, exactly as the dense
+ * factored Adam over [a, D, b] treats it, with the same lazy catch-up. Not on a partitioned
+ * (multi-device) graph, whose all-reduced gradients hold other devices' groups too.
  */
 import { GraphBuilder, type Graph } from '../ir/graph.ts';
-import { EXPERT_BANK_READS } from '../ir/ops.ts';
+import { EXPERT_BANK_READS, GROUP_BANK_READS, type OpName, type OpParams } from '../ir/ops.ts';
 import { formatType, numel, tensorType } from '../ir/types.ts';
 import type { Pass } from './pass.ts';
 
@@ -55,6 +63,12 @@ export interface StateReport {
 export interface OptimizerPassOptions {
   /** Update expert banks only for the experts with rows (default true); false: every update dense. */
   readonly sparseExperts?: boolean;
+  /**
+   * Update group banks (GROUP_BANK_READS) only for the groups with rows (default true). Never on a
+   * partitioned graph: its gradients are all-reduced over devices, whose chosen groups the local
+   * indices do not name.
+   */
+  readonly sparseGroups?: boolean;
 }
 
 /**
@@ -80,6 +94,30 @@ export function expertBankOffsets(g: Graph, value: number): number | undefined {
   return t.dtype === 'i32' && t.shape.length === 1 && t.shape[0] === shape[0]! + 1 ? offsets : undefined;
 }
 
+/**
+ * The index value (i32 [N, k]) and group count a of group bank `value` ([a, …]) when every reader
+ * of it is listed in GROUP_BANK_READS, reads it only as a bank, and all readers share one index
+ * value; otherwise undefined.
+ */
+export function groupBankIndices(g: Graph, value: number): { indices: number; groups: number } | undefined {
+  const shape = g.values.get(value)!.type.shape;
+  if (shape.length < 1 || g.outputs.some((o) => o.value === value)) return undefined;
+  let found: { indices: number; groups: number } | undefined;
+  for (const node of g.nodes) {
+    if (!node.inputs.includes(value)) continue;
+    const rule = GROUP_BANK_READS[node.op] as ((p: OpParams[OpName]) => { banks: readonly number[]; indices: number; groups: number }) | undefined;
+    if (!rule) return undefined;
+    const r = rule(node.params as OpParams[OpName]);
+    if (node.inputs.some((v, i) => v === value && !r.banks.includes(i))) return undefined;
+    const indices = node.inputs[r.indices]!;
+    if (found !== undefined && (found.indices !== indices || found.groups !== r.groups)) return undefined;
+    found = { indices, groups: r.groups };
+  }
+  if (found === undefined || shape[0] !== found.groups) return undefined;
+  const t = g.values.get(found.indices)!.type;
+  return t.dtype === 'i32' && t.shape.length === 2 ? found : undefined;
+}
+
 /** Adds the update of every parameter with a `grad:` output; see the file comment. */
 export function applyOptimizer(g: Graph, cfg: OptimizerConfig, opts: OptimizerPassOptions = {}): Graph {
   const b = GraphBuilder.from(g);
@@ -91,11 +129,24 @@ export function applyOptimizer(g: Graph, cfg: OptimizerConfig, opts: OptimizerPa
   }
   const zeros = { kind: 'zeros' } as const;
   const tag = (layer: string) => ({ layer, phase: 'update' as const });
+  // One dispatch per index value of the group banks: its offsets [a+1] name the groups with rows.
+  const groupOffsets = new Map<number, number>();
+  const groupOffsetsOf = (gb: { indices: number; groups: number }, layer: string): number => {
+    let off = groupOffsets.get(gb.indices);
+    if (off === undefined) {
+      off = b.addNode('moeDispatch', { n: gb.groups }, [gb.indices], { layer })[2]!;
+      groupOffsets.set(gb.indices, off);
+    }
+    return off;
+  };
   for (const p of params) {
     const grad = gradOf.get(p.name)!;
     const type = g.values.get(p.value)!.type;
     const layer = p.name.split('.')[0]!;
-    const bankOffsets = expertBankOffsets(g, p.value);
+    const groupsOn = opts.sparseExperts !== false && opts.sparseGroups !== false && g.meta?.partition === undefined;
+    const groupBank = groupsOn && expertBankOffsets(g, p.value) === undefined ? groupBankIndices(g, p.value) : undefined;
+    const sparseGroups = groupBank !== undefined && (cfg.name === 'sgd' || (cfg.name === 'factored-adam' && type.shape.length >= 2 && type.shape.length <= 3));
+    const bankOffsets = sparseGroups ? groupOffsetsOf(groupBank!, layer) : expertBankOffsets(g, p.value);
     const offsets = opts.sparseExperts === false ? undefined : bankOffsets;
     if (cfg.name === 'sgd' && offsets !== undefined) {
       b.setOutput(`update:${p.name}`, b.add1('expertSgdUpdate', { lr: cfg.lr }, [p.value, grad, offsets], tag(layer)));

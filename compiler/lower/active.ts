@@ -1,11 +1,12 @@
 /**
  * Lowering helper for work sized by the experts that got rows: `activeExpertsOf` gives the compact
  * active-expert list of a dispatch's offsets value (computed once per value, on the device, at the
- * first step that asks; a side buffer that lives as long as the offsets). Indirect grids sized
+ * first step that asks, by two multi-workgroup passes; a side buffer that lives as long as the
+ * offsets, with the per-block counts of the compaction as a second one). Indirect grids sized
  * from it, or from the dispatch's tile count, are written once per offsets value by
  * compiler/lower/expert-tiles.ts (`activeGridOf`, `tileGridOf`). No host readback anywhere.
  */
-import { activeExpertsKernel, activeExpertsWords } from '../wgsl/active-experts.ts';
+import { activeExpertsBlocks, activeExpertsKernels, activeExpertsWords } from '../wgsl/active-experts.ts';
 import type { LowerCtx } from './context.ts';
 
 /**
@@ -15,6 +16,11 @@ import type { LowerCtx } from './context.ts';
 export function activeExpertsOf(c: LowerCtx, offsetsValue: number, offsets: number, n: number): number {
   const fresh = !c.hasSide(offsetsValue, 'activeExperts');
   const active = c.side(offsetsValue, 'activeExperts', 'i32', activeExpertsWords(n));
-  if (fresh) c.emit(activeExpertsKernel({ n }), { offsets, activeList: active });
+  if (fresh) {
+    const blockCounts = c.side(offsetsValue, 'activeExpertBlocks', 'i32', activeExpertsBlocks(n));
+    const [count, write] = activeExpertsKernels({ n });
+    c.emit(count, { offsets, blockCounts });
+    c.emit(write, { offsets, blockCounts, activeList: active });
+  }
   return active;
 }

@@ -6,11 +6,16 @@
  * experts; `hierLoadEstimateGrad` is three (per-group sums and counts, the primary-load gradient,
  * the per-element clean/sigma gradient) and `secondaryGatingGrad` is three (per-(row, slot, j)
  * logit gradients into scratch, the weight gradients over each group's pairs, the input
- * gradient). Kernels are in compiler/wgsl/hierarchical-*.ts.
+ * gradient). When every reader of the weight gradients is a sparse update over the offsets of a
+ * moeDispatch of the same primary indices (the optimizer pass's group banks), the weight-gradient
+ * kernel runs over the groups with pairs only (indirect grid over their list) and leaves the other
+ * groups' blocks unwritten. Kernels are in compiler/wgsl/hierarchical-*.ts.
  */
 import { normalTableData } from '../wgsl/philox.ts';
 import { secondaryGatingKernel, type SecondaryGatingKernelOptions } from '../wgsl/hierarchical-gating.ts';
-import { secondaryGatingGradInputKernel, secondaryGatingGradRowsKernel, secondaryGatingGradWeightsKernel } from '../wgsl/hierarchical-gating-grad.ts';
+import { secondaryGatingGradInputKernel, secondaryGatingGradRowsKernel, secondaryGatingGradWeightsGroupsPer, secondaryGatingGradWeightsKernel } from '../wgsl/hierarchical-gating-grad.ts';
+import { READS_ACTIVE_EXPERT_ROWS } from '../../ir/ops.ts';
+import { activeGridOf, inactiveBlocksUnreadHere } from './expert-tiles.ts';
 import { hierLoadGradPrimaryKernel, hierLoadGradRowsKernel, hierLoadKernel, type HierLoadKernelOptions } from '../wgsl/hierarchical-load.ts';
 import { groupSortKernels, groupSortScratch } from '../wgsl/hierarchical-groups.ts';
 import type { Node } from '../../ir/graph.ts';
@@ -48,6 +53,21 @@ function groupsOf(c: LowerCtx, value: number, buffer: number, N: number, k1: num
     c.emit(scatter, { primaryIndices: buffer, blockCounts, offsets: groupOffsets, pairs: groupPairs });
   }
   return { groupOffsets, groupPairs };
+}
+
+/**
+ * True when IR value `grad` (a [a, …] weight gradient of the node being lowered) is read only by
+ * sparse updates (READS_ACTIVE_EXPERT_ROWS) over the offsets of a moeDispatch of IR value
+ * `indices`, so its blocks for groups no pair chose are never read.
+ */
+function readOnlyAtChosenGroups(c: LowerCtx, grad: number, indices: number): boolean {
+  const readers = c.consumersOf(grad);
+  const first = readers[0];
+  const t = first ? READS_ACTIVE_EXPERT_ROWS[first.op] : undefined;
+  if (!first || !t) return false;
+  const offsets = first.inputs[t.offsets]!;
+  const dispatch = c.plan.graph.nodes.find((m) => m.op === 'moeDispatch' && m.outputs[2] === offsets);
+  return dispatch !== undefined && dispatch.inputs[0] === indices && inactiveBlocksUnreadHere(c, grad, offsets);
 }
 
 /** Rules for the hierarchical MoE ops. */
@@ -107,7 +127,14 @@ export const HIER_RULES = {
     );
     const o = gatingOptions(n, c, c.run0);
     const groups = groupsOf(c, n.inputs[next]!, primaryIndices!, N, p.k1, p.a);
-    c.emit(secondaryGatingGradWeightsKernel(o), { x, ...groups, dC, dwg2: c.output(1), ...noisyBind({ dR: dR!, dwn2: c.output(2) }) });
+    const weightBind = { x, ...groups, dC, dwg2: c.output(1), ...noisyBind({ dR: dR!, dwn2: c.output(2) }) };
+    const grads = p.noisy ? [n.outputs[1]!, n.outputs[2]!] : [n.outputs[1]!];
+    if (grads.every((v) => readOnlyAtChosenGroups(c, v, n.inputs[next]!))) {
+      const { active, grid } = activeGridOf(c, n.inputs[next]!, groups.groupOffsets, p.a, secondaryGatingGradWeightsGroupsPer(o));
+      c.emit(secondaryGatingGradWeightsKernel(o, true), { ...weightBind, activeList: active }, undefined, grid);
+    } else {
+      c.emit(secondaryGatingGradWeightsKernel(o), weightBind);
+    }
     c.emit(secondaryGatingGradInputKernel(o), { wg2, primaryIndices: primaryIndices!, dC, dx: c.output(0), ...noisyBind({ wn2: wn2!, dR: dR! }) });
   },
 } satisfies { [O in 'secondaryGating' | 'hierLoadEstimate' | 'secondaryGatingGrad' | 'hierLoadEstimateGrad']: LowerRule<O> };

@@ -26,7 +26,8 @@ import { ERROR_WORDS } from '../wgsl/embedding.ts';
 import { embeddingGradKernel } from '../wgsl/embedding-grad.ts';
 import { EXPERT_TILE_ROWS, expertTiling, groupedGemmColBlocks, groupedGemmKernel } from '../wgsl/expert-ffn.ts';
 import { gradEwKernel, type GradEwMode } from '../wgsl/grad-elementwise.ts';
-import { combineGradKernel, cvSquaredGradKernel, importanceGradKernel, loadEstimateGradKernel, scatterTopkKernel } from '../wgsl/grad-moe.ts';
+import { normalTableData } from '../wgsl/philox.ts';
+import { combineGradKernel, cvSquaredGradKernel, gatingLogitsGradKernel, importanceGradKernel, loadEstimateGradKernel, scatterTopkKernel } from '../wgsl/grad-moe.ts';
 import { padKernel, transposeKernel } from '../wgsl/grad-shape.ts';
 import { crossEntropyGradKernel, softmaxGradKernel } from '../wgsl/grad-softmax.ts';
 import { lstmKernels } from '../wgsl/lstm.ts';
@@ -234,6 +235,13 @@ export const TRAIN_RULES = {
     const [N, k] = c.typeOf(c.input(0)).shape as [number, number];
     c.emit(scatterTopkKernel({ N, k, n: n.params.n }), { dvals: c.input(0), indices: c.input(1), out: c.output(0) });
   },
+  gatingLogitsGrad: (n, c) => {
+    const [N, k] = c.typeOf(c.input(0)).shape as [number, number];
+    const { n: experts, stream, rowOffset } = n.params;
+    const kernelFor = (run: RunParams) => gatingLogitsGradKernel({ N, k, n: experts, stream, rowOffset, seed: run.seed, step: run.step, train: run.training });
+    const bind = { dvals: c.input(0), indices: c.input(1), dclean: c.input(2), dsigma: c.input(3), raw: c.input(4), normTables: c.constant('normTables', normalTableData()), dcleanOut: c.output(0), drawOut: c.output(1) };
+    c.emit(kernelFor(c.run0), bind, (run) => kernelFor(run).uniformData!);
+  },
   cvSquaredGrad: (_n, c) => {
     c.emit(cvSquaredGradKernel({ n: c.typeOf(c.input(0)).shape[0]! }), { v: c.input(0), dcv: c.input(1), out: c.output(0) });
   },
@@ -354,7 +362,7 @@ export const TRAIN_RULES = {
 } satisfies {
   [O in
     | 'expertHidden' | 'expertOutput' | 'zeros' | 'fill' | 'broadcast' | 'transpose' | 'sumRows' | 'reluGrad' | 'sigmoidGrad' | 'tanhGrad' | 'softmaxGrad'
-    | 'scatter0' | 'padLast' | 'embeddingGrad' | 'lstmGrad' | 'softmaxCrossEntropyGrad' | 'noiseStdGrad' | 'scatterTopk'
+    | 'scatter0' | 'padLast' | 'embeddingGrad' | 'lstmGrad' | 'softmaxCrossEntropyGrad' | 'noiseStdGrad' | 'scatterTopk' | 'gatingLogitsGrad'
     | 'cvSquaredGrad' | 'importanceGrad' | 'loadEstimateGrad' | 'moeCombineGrad' | 'expertHiddenGrad' | 'expertOutputGrad'
     | 'sgdUpdate' | 'adamUpdate' | 'factoredAdamUpdate' | 'expertSgdUpdate' | 'expertFactoredAdamUpdate']: LowerRule<O>;
 };

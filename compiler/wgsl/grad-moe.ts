@@ -6,11 +6,16 @@
  * the forward's thresholds held constant: dclean = dload·φ(z)/σ, dsigma = −dload·φ(z)·z/σ, 0 where
  * σ = 0 or P is the constant 1) and `moeCombineGrad` (one 64-invocation workgroup per (row, j)
  * pair: writes dy[position] = gate·dout row, coalesced, and reduces dgates = dout·y[position] with a
- * fixed tree). Every output element has exactly one writer and every sum a fixed order, so all are
+ * fixed tree), and `gatingLogitsGrad` (one pass over [N, n] for the noisy gating's logits: the
+ * scatter of the gates' gradient, the load loss's dclean added, the noise z redrawn by Philox at
+ * the forward's site and the softplus derivative — what scatterTopk, add, randomNormal, mul, add
+ * and noiseStdGrad did in six passes). Every output element has exactly one writer and every sum a fixed order, so all are
  * deterministic; sizes live in the uniforms.
  */
 import { grid1d, ceilDiv, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
 import { workgroupReduce } from './reduce-snippets.ts';
+import { philoxWgsl } from './philox.ts';
+import { EW_HELPERS_WGSL } from './elementwise.ts';
 
 const WG = 64;
 
@@ -201,4 +206,62 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 }
 `;
   return { name: 'combine_grad', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(o.N * o.k), cacheKey: 'combine_grad', uniformData: u.data };
+}
+
+/** Options of the fused logits-gradient kernel; seed/step/train change per run (uniform). */
+export interface GatingLogitsGradOptions {
+  readonly N: number;
+  readonly k: number;
+  readonly n: number;
+  readonly seed: number;
+  readonly step: number;
+  readonly stream: number;
+  readonly rowOffset: number;
+  readonly train: boolean;
+}
+
+/**
+ * gatingLogitsGrad: one invocation per (row, expert) of [N,n]: dnoisy = Σ_j [indices[r,j] = e]·
+ * dvals[r,j]; dcleanOut = dnoisy + dclean; drawOut = (dnoisy·z + dsigma)·sigmoid(raw) in training
+ * (0 in evaluation), z = normal(philox(seed, stream, step, rowOffset + r, e)) — the forward's draw.
+ * Bindings: dvals, indices, dclean, dsigma, raw, normTables, dcleanOut, drawOut, params.
+ */
+export function gatingLogitsGradKernel(o: GatingLogitsGradOptions): Kernel {
+  const u = uniformBlock([
+    ['N', 'u32', o.N],
+    ['k', 'u32', o.k],
+    ['n', 'u32', Math.max(1, o.n)],
+    ['seed', 'u32', o.seed],
+    ['step', 'u32', o.step],
+    ['stream', 'u32', o.stream],
+    ['rowOffset', 'u32', o.rowOffset],
+    ['train', 'u32', o.train ? 1 : 0],
+  ]);
+  const bindings = [ro('dvals'), ro('indices'), ro('dclean'), ro('dsigma'), ro('raw'), ro('normTables'), rw('dcleanOut'), rw('drawOut'), PARAMS];
+  const wgsl = /* wgsl */ `// gating logits gradient (scatter, noise redraw, softplus derivative)
+${u.struct}
+${decls(bindings, { indices: 'i32' })}
+${philoxWgsl('normTables')}
+${EW_HELPERS_WGSL}
+${MAIN} {
+  ${INDEX}
+  if (i >= params.N * params.n) { return; }
+  let row = i / params.n;
+  let e = i - row * params.n;
+  var dnoisy = 0.0;
+  for (var j = 0u; j < params.k; j++) {
+    if (indices[row * params.k + j] == i32(e)) { dnoisy += dvals[row * params.k + j]; }
+  }
+  dcleanOut[i] = dnoisy + dclean[i];
+  var r = 0.0;
+  if (params.train != 0u) {
+    let z = normal_from_word(philox_word(params.seed, params.stream, params.step, row + params.rowOffset, e));
+    let prod = dnoisy * z;
+    let dy = prod + dsigma[i];
+    r = dy * ew_sigmoid(raw[i]);
+  }
+  drawOut[i] = r;
+}
+`;
+  return { name: 'gating_logits_grad', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(ceilDiv(o.N * o.n, WG)), cacheKey: 'gating_logits_grad', uniformData: u.data };
 }

@@ -99,40 +99,61 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 /** d values per invocation of the weight-gradient kernel. */
 const DCHUNK = 8;
 
+/** Workgroups (of 64) per group of the sparse weight-gradient grid: ⌈⌈D/DCHUNK⌉·b / 64⌉. */
+export function secondaryGatingGradWeightsGroupsPer(o: Pick<SecondaryGatingKernelOptions, 'D' | 'b'>): number {
+  return Math.max(1, ceilDiv(ceilDiv(o.D, DCHUNK) * o.b, 64));
+}
+
 /**
  * Weight gradients of the secondary gating (one invocation per (g, DCHUNK values of d, j)): dwg2 = Σ_{q in group g}
  * x[r(q),d]·dC[q,j] and (noisy) dwn2 with dR, over the group-sorted pairs of
  * compiler/wgsl/hierarchical-groups.ts in increasing q (the (r, s) order) — total work
- * O(N·k1·D·b + a·D·b): a group no row chose only writes its zeros. Bindings: x, groupOffsets,
- * groupPairs, dC, [dR], dwg2, [dwn2], params. Grid folded over 65535.
+ * O(N·k1·D·b + a·D·b): a group no row chose only writes its zeros. `sparse`: the grid runs over
+ * the groups with pairs only (activeList [count, g0, g1, …] of groupOffsets, launched indirectly
+ * with `secondaryGatingGradWeightsGroupsPer` workgroups per listed group) and the blocks of the
+ * other groups are left unwritten — for gradients whose every reader skips them (the sparse group
+ * update). Bindings: x, groupOffsets, groupPairs, [activeList], dC, [dR], dwg2, [dwn2], params.
+ * Grid folded over 65535.
  */
-export function secondaryGatingGradWeightsKernel(o: SecondaryGatingKernelOptions): Kernel {
+export function secondaryGatingGradWeightsKernel(o: SecondaryGatingKernelOptions, sparse = false): Kernel {
   const u = gatingUniforms(o);
   const bindings: KernelBinding[] = [
     { name: 'x', access: 'read' },
     { name: 'groupOffsets', access: 'read' },
     { name: 'groupPairs', access: 'read' },
+    ...(sparse ? [{ name: 'activeList', access: 'read' } as const] : []),
     { name: 'dC', access: 'read' },
     ...(o.noisy ? [{ name: 'dR', access: 'read' } as const] : []),
     { name: 'dwg2', access: 'read_write' },
     ...(o.noisy ? [{ name: 'dwn2', access: 'read_write' } as const] : []),
     { name: 'params', access: 'uniform' },
   ];
-  const wgsl = /* wgsl */ `// secondary_gating_grad_weights noisy=${o.noisy}
+  const per = secondaryGatingGradWeightsGroupsPer(o);
+  const index = sparse
+    ? `let w = wid.y * nwg.x + wid.x;
+  let slot = w / ${per}u;
+  if (slot >= u32(activeList[0])) { return; }
+  let li = (w % ${per}u) * 64u + lt;
+  if (li >= chunks * b) { return; }
+  let g = u32(activeList[1u + slot]);
+  let d0 = (li / b) * DC;
+  let j = li % b;`
+    : `let i = (wid.y * nwg.x + wid.x) * 64u + lt;
+  if (i >= params.a * chunks * b) { return; }
+  let g = i / (chunks * b);
+  let d0 = ((i / b) % chunks) * DC;
+  let j = i % b;`;
+  const wgsl = /* wgsl */ `// secondary_gating_grad_weights noisy=${o.noisy} sparse=${sparse}
 ${u.struct}
-${decls(bindings, ['groupOffsets', 'groupPairs'])}
+${decls(bindings, ['groupOffsets', 'groupPairs', 'activeList'])}
 const DC = ${DCHUNK}u; // d values per invocation: one read of dC (and dR) serves DC outputs
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
-  let i = (wid.y * nwg.x + wid.x) * 64u + lt;
   let D = params.D;
   let b = params.b;
   let k1 = params.k1;
   let chunks = (D + DC - 1u) / DC;
-  if (i >= params.a * chunks * b) { return; }
-  let g = i / (chunks * b);
-  let d0 = ((i / b) % chunks) * DC;
-  let j = i % b;
+  ${index}
   let dn = min(DC, D - d0);
   var accG: array<f32, ${DCHUNK}>;
   var accN: array<f32, ${DCHUNK}>;
@@ -161,8 +182,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     wgsl,
     bindings,
     workgroupSize: [64, 1, 1],
-    dispatch: grid1d(ceilDiv(o.a * ceilDiv(o.D, DCHUNK) * o.b, 64)),
-    cacheKey: `secondary_gating_grad_weights:noisy=${o.noisy}`,
+    dispatch: sparse ? grid1d(o.a * per) : grid1d(ceilDiv(o.a * ceilDiv(o.D, DCHUNK) * o.b, 64)),
+    cacheKey: `secondary_gating_grad_weights:noisy=${o.noisy}:sparse=${sparse}:per=${per}`,
     uniformData: u.data,
   };
 }

@@ -112,6 +112,9 @@ export function statsBlocks(rows: number, n: number): { blocks: number; rowsPerB
   return { blocks: Math.max(1, Math.ceil(rows / rowsPerBlock)), rowsPerBlock };
 }
 
+/** Experts per workgroup of `importance_partials` (a multiple of 64). */
+export const IMPORTANCE_CHUNK = 4096;
+
 /** Number of f32 words of the `partials` scratch of the importance kernels: blocks × n. */
 export function importancePartials(o: MoeStatsOptions): number {
   return statsBlocks(o.N, o.n).blocks * o.n;
@@ -119,10 +122,11 @@ export function importancePartials(o: MoeStatsOptions): number {
 
 /**
  * Importance (op `importance`): importance[i] = Σ_x Σ_j gates[x,j]·[indices[x,j] = i], in two
- * deterministic passes, O(N·k + n·blocks) (see `statsBlocks`). `importance_partials` (one
- * 64-thread workgroup per block of rows): invocation t owns the experts e ≡ t (mod 64), clears
- * its words of the block's row of `partials` [blocks, n] and adds the block's gates of its experts
- * in (row, j) order. `importance_sum` (one invocation per expert): importance[e] = Σ_b
+ * deterministic passes, O(N·k·⌈n/IMPORTANCE_CHUNK⌉ + n·blocks) (see `statsBlocks`).
+ * `importance_partials` (one 64-thread workgroup per (block of rows, chunk of IMPORTANCE_CHUNK
+ * experts), so a large n spreads over many workgroups): invocation t owns the chunk's experts
+ * e ≡ t (mod 64), clears its words of the block's row of `partials` [blocks, n] and adds the
+ * block's gates of its experts in (row, j) order. `importance_sum` (one invocation per expert): importance[e] = Σ_b
  * partials[b, e] in block order. Indices outside [0, n) (−1 = no expert) are skipped; experts never
  * selected get exactly +0. Bindings: pass 1 gates f32 [N,k], indices i32 [N,k], partials f32
  * (scratch, `importancePartials` words, read_write), params; pass 2 partials (read), importance
@@ -130,12 +134,14 @@ export function importancePartials(o: MoeStatsOptions): number {
  */
 export function importanceKernel(o: MoeStatsOptions): [Kernel, Kernel] {
   const { blocks, rowsPerBlock } = statsBlocks(o.N, o.n);
+  const chunks = Math.max(1, ceilDiv(o.n, IMPORTANCE_CHUNK));
   const u = uniformBlock([
     ['N', 'u32', o.N],
     ['n', 'u32', o.n],
     ['k', 'u32', o.k],
     ['blocks', 'u32', blocks],
     ['rows', 'u32', rowsPerBlock],
+    ['chunks', 'u32', chunks],
   ]);
   const partials = /* wgsl */ `// importance_partials
 ${u.struct}
@@ -145,18 +151,21 @@ ${u.struct}
 @group(0) @binding(3) var<uniform> params: Params;
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let blk = wid.x + wid.y * 65535u;
+  let w = wid.x + wid.y * 65535u;
+  let blk = w / params.chunks;
   if (blk >= params.blocks) { return; }
   let n = params.n;
   let k = params.k;
   let base = blk * n;
-  // Invocation t owns experts e = t (mod 64): it alone clears and accumulates them, so no barrier.
-  for (var e = t; e < n; e += 64u) { partials[base + e] = 0.0; }
+  let e0 = (w % params.chunks) * ${IMPORTANCE_CHUNK}u;
+  let e1 = min(e0 + ${IMPORTANCE_CHUNK}u, n);
+  // Invocation t owns the chunk's experts e = t (mod 64): it alone clears and accumulates them, so no barrier.
+  for (var e = e0 + t; e < e1; e += 64u) { partials[base + e] = 0.0; }
   let r0 = blk * params.rows;
   let r1 = min(r0 + params.rows, params.N);
   for (var i = r0 * k; i < r1 * k; i++) {
     let idx = indices[i];
-    if (idx >= 0 && u32(idx) < n && (u32(idx) & 63u) == t) {
+    if (idx >= 0 && u32(idx) >= e0 && u32(idx) < e1 && (u32(idx) & 63u) == t) {
       partials[base + u32(idx)] += gates[i];
     }
   }
@@ -188,7 +197,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         { name: 'params', access: 'uniform' },
       ],
       workgroupSize: [64, 1, 1],
-      dispatch: o.n === 0 ? [0, 1, 1] : grid1d(blocks),
+      dispatch: o.n === 0 ? [0, 1, 1] : grid1d(blocks * chunks),
       cacheKey: 'importance_partials',
       uniformData: u.data,
     },

@@ -37,7 +37,7 @@ export const PARTITION_RULES: { readonly [O in OpName]: PartitionKind } = {
   expertHidden: 'experts', expertOutput: 'experts',
   zeros: 'local', fill: 'local', broadcast: 'local', transpose: 'local',
   sumRows: 'gradient', reluGrad: 'gradient', sigmoidGrad: 'gradient', tanhGrad: 'gradient', softmaxGrad: 'gradient', scatter0: 'gradient', padLast: 'gradient',
-  embeddingGrad: 'gradient', lstmGrad: 'gradient', softmaxCrossEntropyGrad: 'gradient', noiseStdGrad: 'gradient', scatterTopk: 'gradient',
+  embeddingGrad: 'gradient', lstmGrad: 'gradient', softmaxCrossEntropyGrad: 'gradient', noiseStdGrad: 'gradient', scatterTopk: 'gradient', gatingLogitsGrad: 'gradient',
   cvSquaredGrad: 'gradient', importanceGrad: 'gradient', loadEstimateGrad: 'gradient', moeCombineGrad: 'gradient', expertHiddenGrad: 'gradient',
   expertOutputGrad: 'gradient', sgdUpdate: 'gradient', adamUpdate: 'gradient', factoredAdamUpdate: 'gradient',
   secondaryGating: 'random', hierLoadEstimate: 'hierLoad', secondaryGatingGrad: 'gradient', hierLoadEstimateGrad: 'gradient',

@@ -3,7 +3,9 @@
  * randomNormal (no inputs), topk (values' gradient scattered to the selected columns; indices
  * carry none). Fused gating: decomposed into softmaxGrad of the gates, scatterTopk to the noisy
  * logits, the noise path recomputed (z = randomNormal with the gating's stream and rowOffset, or
- * the explicit noise input; raw = x·wn) and the two matmuls' vjps. Balancing losses: cvSquared,
+ * the explicit noise input; raw = x·wn) and the two matmuls' vjps — in the usual training case
+ * (implicit noise, gates and both load-loss gradients present) the logits part is one
+ * gatingLogitsGrad op over [N, n] (scatter, add, noise redraw, softplus derivative). Balancing losses: cvSquared,
  * importance (into the gates) and loadEstimate (into clean and sigma, thresholds held constant as
  * ops.ts specifies). Dispatch has only i32 outputs. The unsplit expert FFN (kept whole in training
  * under the recompute policy 'experts'): one expertFfnGrad, which recomputes the hidden
@@ -53,11 +55,17 @@ export const MOE_VJP: { readonly [O in MoeOp]: VjpRule<O> } = {
     const [N] = b.shapeOf(x);
     const n = b.shapeOf(wg)[1]!;
     const dvals = dgates === undefined ? undefined : b.op1('softmaxGrad', {}, [gates, dgates]);
-    const dnoisy = dvals === undefined ? undefined : b.op1('scatterTopk', { n }, [dvals, indices]);
-    const dcleanT = b.addOpt(dnoisy, dclean);
-    let draw: number | undefined;
+    // The usual training case (implicit noise, gates and both load-loss gradients present): one
+    // fused op over [N, n] instead of scatterTopk, add, randomNormal, mul, add and noiseStdGrad.
+    const fused = p.noisy && !p.explicitNoise && dvals !== undefined && dclean !== undefined && dsigma !== undefined && (wants[0] || wants[wnAt]);
+    const [fusedClean, fusedRaw] = fused
+      ? b.op('gatingLogitsGrad', { n, stream: p.stream, rowOffset: p.rowOffset }, [dvals, indices, dclean, dsigma, b.op1('matmul', {}, [x, inputs[wnAt]!])])
+      : [undefined, undefined];
+    const dnoisy = fused || dvals === undefined ? undefined : b.op1('scatterTopk', { n }, [dvals, indices]);
+    const dcleanT = fused ? fusedClean : b.addOpt(dnoisy, dclean);
+    let draw: number | undefined = fusedRaw;
     let dnoise: number | undefined;
-    if (p.noisy) {
+    if (p.noisy && !fused) {
       let dnoiseSigma: number | undefined;
       if (dnoisy !== undefined) {
         const z = p.explicitNoise ? inputs[noiseAt]! : b.op1('randomNormal', { shape: [N!, n], stream: p.stream, rowOffset: p.rowOffset }, []);

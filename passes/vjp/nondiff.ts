@@ -11,7 +11,7 @@ import type { VjpRule } from './types.ts';
 
 type NonDiffOp =
   | 'sumRows' | 'reluGrad' | 'sigmoidGrad' | 'tanhGrad' | 'softmaxGrad' | 'scatter0' | 'padLast' | 'embeddingGrad' | 'lstmGrad'
-  | 'softmaxCrossEntropyGrad' | 'noiseStdGrad' | 'scatterTopk' | 'cvSquaredGrad' | 'importanceGrad' | 'loadEstimateGrad'
+  | 'softmaxCrossEntropyGrad' | 'noiseStdGrad' | 'scatterTopk' | 'gatingLogitsGrad' | 'cvSquaredGrad' | 'importanceGrad' | 'loadEstimateGrad'
   | 'moeCombineGrad' | 'expertHiddenGrad' | 'expertOutputGrad' | 'expertFfnGrad' | 'sgdUpdate' | 'adamUpdate' | 'factoredAdamUpdate'
   | 'expertSgdUpdate' | 'expertFactoredAdamUpdate' | 'fusedElementwise' | 'matmulBias';
 
@@ -26,7 +26,7 @@ const madeAfterAutodiff: VjpRule<OpName> = ({ node }) => {
 /** Rules that throw for every gradient and optimizer op. */
 export const NONDIFF_VJP: { readonly [O in NonDiffOp]: VjpRule<O> } = {
   sumRows: refuse, reluGrad: refuse, sigmoidGrad: refuse, tanhGrad: refuse, softmaxGrad: refuse, scatter0: refuse, padLast: refuse,
-  embeddingGrad: refuse, lstmGrad: refuse, softmaxCrossEntropyGrad: refuse, noiseStdGrad: refuse, scatterTopk: refuse,
+  embeddingGrad: refuse, lstmGrad: refuse, softmaxCrossEntropyGrad: refuse, noiseStdGrad: refuse, scatterTopk: refuse, gatingLogitsGrad: refuse,
   cvSquaredGrad: refuse, importanceGrad: refuse, loadEstimateGrad: refuse, moeCombineGrad: refuse, expertHiddenGrad: refuse,
   expertOutputGrad: refuse, expertFfnGrad: refuse, sgdUpdate: refuse, adamUpdate: refuse, factoredAdamUpdate: refuse,
   expertSgdUpdate: refuse, expertFactoredAdamUpdate: refuse,

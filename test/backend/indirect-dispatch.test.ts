@@ -3,11 +3,12 @@
  * from a buffer, the next is launched with dispatchWorkgroupsIndirect on that grid and marks the
  * flattened workgroup ids it ran. Only ids below the count may be marked, and every one of them
  * must be, including counts past the 65535 per-dimension limit (folded into y) and zero. The
- * active-expert compaction is checked against a plain loop over random segment offsets.
+ * active-expert compaction (several workgroups from 4097 experts on) is checked against a plain
+ * loop over random segment offsets.
  */
 import { expect, it } from 'vitest';
 import { FOLD_GRID_WGSL, type Kernel } from '../../compiler/wgsl/kernel.ts';
-import { activeExpertsKernel, indirectArgsKernel } from '../../compiler/wgsl/active-experts.ts';
+import { activeExpertsBlocks, activeExpertsKernels, indirectArgsKernel } from '../../compiler/wgsl/active-experts.ts';
 import { readI32, readU32 } from '../../runtime/gpu/buffers.ts';
 import { describeGpu, dev, out, rng, run, up } from './gpu.ts';
 
@@ -62,15 +63,19 @@ describeGpu('indirect dispatch', () => {
 describeGpu('active experts', () => {
   it('lists the non-empty segments in order and sizes a grid by them', async () => {
     const r = rng(7);
-    for (const [n, pEmpty] of [[1, 0], [5, 0.5], [256, 0.3], [1000, 0.9], [131072, 0.7], [300, 1]] as const) {
+    for (const [n, pEmpty] of [[1, 0], [5, 0.5], [256, 0.3], [1000, 0.9], [4096, 0], [4097, 0.5], [65536, 0.999], [131072, 0.7], [300, 1]] as const) {
       const offsets = new Int32Array(n + 1);
       for (let e = 0; e < n; e++) offsets[e + 1] = offsets[e]! + (r() < pEmpty ? 0 : 1 + Math.floor(r() * 3));
       const expected = [...Array(n).keys()].filter((e) => offsets[e + 1]! > offsets[e]!);
       const active = out(n + 1);
       const args = out(4);
       const mult = 3;
+      const [count, write] = activeExpertsKernels({ n });
+      const offs = up(offsets);
+      const blockCounts = out(activeExpertsBlocks(n));
       await run([
-        { kernel: activeExpertsKernel({ n }), buffers: { offsets: up(offsets), activeList: active } },
+        { kernel: count, buffers: { offsets: offs, blockCounts } },
+        { kernel: write, buffers: { offsets: offs, blockCounts, activeList: active } },
         { kernel: indirectArgsKernel({ word: 0, multiplier: mult, extra: 1 }), buffers: { counts: active, args } },
       ]);
       const got = await readI32(dev(), active, n + 1);

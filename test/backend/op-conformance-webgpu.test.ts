@@ -33,7 +33,7 @@ const WGSL: { readonly [O in OpName]: WgslRow } = {
   balancedGating: 'lower', balancedThresholdLoss: 'lower', balancedGatingGrad: 'lower', balancedThresholdLossGrad: 'lower',
   expertHidden: 'dispatch', expertOutput: 'dispatch',
   zeros: 'lower', fill: 'lower', broadcast: 'lower', transpose: 'lower', sumRows: 'lower', reluGrad: 'lower', sigmoidGrad: 'lower', tanhGrad: 'lower', softmaxGrad: 'lower',
-  scatter0: 'lower', padLast: 'lower', embeddingGrad: 'lower', lstmGrad: 'lower', softmaxCrossEntropyGrad: 'lower', noiseStdGrad: 'lower', scatterTopk: 'lower',
+  scatter0: 'lower', padLast: 'lower', embeddingGrad: 'lower', lstmGrad: 'lower', softmaxCrossEntropyGrad: 'lower', noiseStdGrad: 'lower', scatterTopk: 'lower', gatingLogitsGrad: 'lower',
   cvSquaredGrad: 'lower', importanceGrad: 'lower', loadEstimateGrad: 'lower', moeCombineGrad: 'lower',
   expertHiddenGrad: 'dispatch', expertOutputGrad: 'dispatch', expertFfnGrad: 'dispatch',
   sgdUpdate: 'lower', adamUpdate: 'lower', factoredAdamUpdate: 'lower',

@@ -141,6 +141,7 @@ export function opCasesWithRouting(seed: number): { cases: { [O in OpName]: OpCa
     softmaxCrossEntropyGrad: [{}, [F([M, V]), I([M], Array.from({ length: M }, () => int(0, V - 1))), S(1)]],
     noiseStdGrad: [{}, [F(shp), F(shp)]],
     scatterTopk: [{ n }, [F([R, k]), I([R, k], idx)]],
+    gatingLogitsGrad: [{ n, stream: 1, rowOffset: 2 }, [F([R, k]), I([R, k], idx), F([R, n]), F([R, n]), F([R, n], -3, 3)]],
     cvSquaredGrad: [{}, [F([n], 0, 2), S(0.5)]],
     importanceGrad: [{}, [F([n]), I([R, k], idx)]],
     loadEstimateGrad: [{ k }, [clean, sigma, topV, topIdx, F([n])]],

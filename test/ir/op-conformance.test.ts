@@ -42,7 +42,7 @@ const GRAD: { readonly [O in OpName]: GradRow } = {
   expertHidden: NEEDS_DISPATCH, expertOutput: 'fd',
   zeros: NO_FLOAT_IN, fill: NO_FLOAT_IN, broadcast: 'fd', transpose: 'fd',
   sumRows: GRAD_OP, reluGrad: GRAD_OP, sigmoidGrad: GRAD_OP, tanhGrad: GRAD_OP, softmaxGrad: GRAD_OP, scatter0: GRAD_OP, padLast: GRAD_OP,
-  embeddingGrad: GRAD_OP, lstmGrad: GRAD_OP, softmaxCrossEntropyGrad: GRAD_OP, noiseStdGrad: GRAD_OP, scatterTopk: GRAD_OP, cvSquaredGrad: GRAD_OP,
+  embeddingGrad: GRAD_OP, lstmGrad: GRAD_OP, softmaxCrossEntropyGrad: GRAD_OP, noiseStdGrad: GRAD_OP, scatterTopk: GRAD_OP, gatingLogitsGrad: GRAD_OP, cvSquaredGrad: GRAD_OP,
   importanceGrad: GRAD_OP, loadEstimateGrad: GRAD_OP, moeCombineGrad: GRAD_OP, expertHiddenGrad: GRAD_OP, expertOutputGrad: GRAD_OP, expertFfnGrad: GRAD_OP,
   sgdUpdate: GRAD_OP, adamUpdate: GRAD_OP, factoredAdamUpdate: GRAD_OP,
   secondaryGating: { outputs: [1, 2, 3], why: 'no gradient into topValues2 (thresholds constant)' },
