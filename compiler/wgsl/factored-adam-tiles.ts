@@ -13,16 +13,17 @@
  * `factoredStatsKernel` (one workgroup per matrix, O(r + tiles)) forms mean(vr'), the clipping
  * divisor max(1, rms(u)/clip) from Σ u² = mean(vr')·(1 − β2ᵗ)·Σ g²/(vr'·vc') and, sparse, sets
  * last[e] = step + 1; `factoredUpdateKernel` reads g, p and writes p −= lr·u/div with
- * u = g/sqrt((vr'/mean(vr'))·vc'/(1 − β2ᵗ)) (0 where g = 0). Traffic: 16 B per weight without
+ * u = g/sqrt((vr'/mean(vr'))·vc'/(1 − β2ᵗ)) (0 where g = 0) as g times a column and a row factor. Traffic: 16 B per weight without
  * clipping, 20 with; every sum has a fixed order, so results are bit-identical run to run.
  */
 import { biasCorrection } from './optimizers.ts';
 import { ceilDiv, FOLD_GRID_WGSL, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
-import { workgroupReduce } from './reduce-snippets.ts';
 
 const WG = 256;
 /** Most rows one invocation walks per tile (workgroup memory holds S·WG row partials). */
 const MAX_S = 16;
+/** Lines (rows or columns) per invocation of the lines kernel. */
+const LINES = 4;
 
 /** Tile geometry of a matrix r × c (see the file comment). */
 export interface FactoredTiling {
@@ -52,7 +53,7 @@ export function factoredTiling(r: number, c: number): FactoredTiling {
   const TC = TX * V;
   const tilesR = Math.max(1, ceilDiv(r, TR));
   const tilesC = Math.max(1, ceilDiv(c, TC));
-  return { V, TX, TY, S, TR, TC, tilesR, tilesC, per: tilesR * tilesC, perLines: Math.max(1, ceilDiv(r + c, WG)) };
+  return { V, TX, TY, S, TR, TC, tilesR, tilesC, per: tilesR * tilesC, perLines: Math.max(1, ceilDiv(r + c, WG * LINES)) };
 }
 
 /** Shape, mode and hyper-parameters of the tiled factored-Adam kernels; `step` is the 0-based step (t = step + 1). */
@@ -72,7 +73,7 @@ export interface FactoredTileOptions {
 /** Elements of the scratch buffers of one update: per-tile column sums, row sums, clipping sums, and the per-matrix stats. */
 export function factoredScratch(o: { readonly batch: number; readonly r: number; readonly c: number }): { colPart: number; rowPart: number; sqPart: number; stats: number } {
   const t = factoredTiling(o.r, o.c);
-  return { colPart: o.batch * t.tilesR * o.c, rowPart: o.batch * t.tilesC * o.r, sqPart: o.batch * t.per, stats: 2 * o.batch };
+  return { colPart: o.batch * t.tilesR * o.c, rowPart: o.batch * t.tilesC * o.r, sqPart: o.batch * t.per * WG, stats: 2 * o.batch };
 }
 
 function uniformOf(o: FactoredTileOptions) {
@@ -223,7 +224,8 @@ fn caught_up(x: f32, e: u32) -> f32 {
 export function factoredLinesKernel(o: FactoredTileOptions): Kernel {
   const t = factoredTiling(o.r, o.c);
   const cu = (x: string) => (o.sparse ? `caught_up(${x}, e)` : x);
-  const body = `let l = k * ${WG}u + lid;
+  const body = `for (var m = 0u; m < ${LINES}u; m++) {
+  let l = (k * ${LINES}u + m) * ${WG}u + lid;
   if (l < C) {
     var acc = 0.0;
     for (var q = 0u; q < params.tilesR; q++) { acc += colPart[(a * params.tilesR + q) * C + l]; }
@@ -235,14 +237,15 @@ export function factoredLinesKernel(o: FactoredTileOptions): Kernel {
     for (var q = 0u; q < params.tilesC; q++) { acc += rowPart[(a * params.tilesC + q) * R + i]; }
     let at = e * R + i;
     vr[at] = params.b2 * ${cu('vr[at]')} + params.c2 * (acc / f32(C));
+  }
   }`;
   const binds = [ro('colPart'), ro('rowPart'), rw('vr'), rw('vc'), ...(o.sparse ? [ro('last', 'i32')] : []), ...listOf(o), PARAMS];
   return kernelOf(o, 'lines', binds, body, o.batch * t.perLines, o.sparse ? CATCH_UP : '');
 }
 
 /**
- * Per tile (clipping only): sqPart[a·per + k] = Σ_{tile} g²/(vr'_i·vc'_j), a fixed-order tree over
- * the workgroup. Bindings: `g`, `vr`, `vc`, `sqPart` (read_write), [`activeList`], `params`.
+ * Per tile (clipping only): sqPart[(a·per + k)·256 + lid] = the invocation's Σ g²/(vr'_i·vc'_j)
+ * (no workgroup barrier: the stats kernel adds them in a fixed order). Bindings: `g`, `vr`, `vc`, `sqPart` (read_write), [`activeList`], `params`.
  * Grid: per·count.
  */
 export function factoredSqKernel(o: FactoredTileOptions): Kernel {
@@ -259,9 +262,8 @@ export function factoredSqKernel(o: FactoredTileOptions): Kernel {
       acc += ((gv * gv) * ivc) * (1.0 / vr[e * R + i]);
     }
   }
-  let total = tree_sum(hsum(acc), lid);
-  if (lid == 0u) { sqPart[a * params.per + k] = total; }`;
-  return kernelOf(o, 'sq', [ro('g', 'vec'), ro('vr'), ro('vc', 'vec'), rw('sqPart'), ...listOf(o), PARAMS], body, o.batch * t.per, workgroupReduce(WG));
+  sqPart[(a * params.per + k) * ${WG}u + lid] = hsum(acc);`;
+  return kernelOf(o, 'sq', [ro('g', 'vec'), ro('vr'), ro('vc', 'vec'), rw('sqPart'), ...listOf(o), PARAMS], body, o.batch * t.per);
 }
 
 /**
@@ -271,28 +273,37 @@ export function factoredSqKernel(o: FactoredTileOptions): Kernel {
  */
 export function factoredStatsKernel(o: FactoredTileOptions): Kernel {
   const clip = o.clip > 0;
-  const body = `var acc = 0.0;
-  for (var i = lid; i < R; i += ${WG}u) { acc += vr[e * R + i]; }
-  let vrMean = tree_sum(acc, lid) / f32(R);
-  var div = 1.0;
-  ${
-    clip
-      ? `var sq = 0.0;
-  for (var q = lid; q < params.per; q += ${WG}u) { sq += sqPart[a * params.per + q]; }
-  let rms = sqrt(tree_sum(sq, lid) * vrMean * params.bc2 / f32(R * C));
-  div = max(1.0, rms / params.clip);`
-      : ''
+  const body = `var acc = vec2<f32>(0.0);
+  for (var i = lid; i < R; i += ${WG}u) { acc.x += vr[e * R + i]; }
+  ${clip ? `for (var q = 0u; q < params.per; q++) { acc.y += sqPart[(a * params.per + q) * ${WG}u + lid]; }` : ''}
+  // Two-level fixed-order sum over the workgroup (16 × 16): two barriers instead of a log-depth tree.
+  red[lid] = acc;
+  workgroupBarrier();
+  if (lid < 16u) {
+    var s16 = vec2<f32>(0.0);
+    for (var u = 0u; u < 16u; u++) { s16 += red[lid * 16u + u]; }
+    red16[lid] = s16;
   }
+  workgroupBarrier();
   if (lid == 0u) {
+    var tot = vec2<f32>(0.0);
+    for (var u = 0u; u < 16u; u++) { tot += red16[u]; }
+    let vrMean = tot.x / f32(R);
+    var div = 1.0;
+    ${clip ? 'div = max(1.0, sqrt(tot.y * vrMean * params.bc2 / f32(R * C)) / params.clip);' : ''}
     stats[2u * a] = vrMean;
-    stats[2u * a + 1u] = div;${o.sparse ? '\n    last[e] = params.step + 1;' : ''}
+    stats[2u * a + 1u] = div;
+    ${o.sparse ? 'last[e] = params.step + 1;' : ''}
   }`;
   const binds = [ro('vr'), ...(clip ? [ro('sqPart')] : []), rw('stats'), ...(o.sparse ? [rw('last', 'i32')] : []), ...listOf(o), PARAMS];
-  return kernelOf(o, 'stats', binds, body, o.batch, workgroupReduce(WG));
+  return kernelOf(o, 'stats', binds, body, o.batch, `var<workgroup> red: array<vec2<f32>, ${WG}>;
+var<workgroup> red16: array<vec2<f32>, 16>;
+`);
 }
 
 /**
- * Per tile: p −= lr·u/div, u = g/sqrt((vr'/mean(vr'))·vc'/(1 − β2ᵗ)), 0 where g = 0. Bindings:
+ * Per tile: p −= lr·u/div, u = g/sqrt((vr'/mean(vr'))·vc'/(1 − β2ᵗ)), 0 where g = 0, formed as
+ * g·(1/sqrt(vc'_j))·(sqrt(mean(vr')·(1 − β2ᵗ)/vr'_i)·lr/div) (a column and a row factor). Bindings:
  * `p` (read_write), `g`, `vr`, `vc`, `stats`, [`activeList`], `params`. Grid: per·count.
  */
 export function factoredUpdateKernel(o: FactoredTileOptions): Kernel {
@@ -300,16 +311,16 @@ export function factoredUpdateKernel(o: FactoredTileOptions): Kernel {
   const body = `${TILE}
   if (j0 >= C) { return; }
   let vrMean = stats[2u * a];
-  let div = stats[2u * a + 1u];
-  let vcv = vc[(e * C + j0) / V];
+  let scale = params.lr / stats[2u * a + 1u];
+  // lr·u/div = g · (1/sqrt(vc')) · (sqrt(mean(vr')·(1 − β2ᵗ)/vr') · lr/div): one multiply per weight.
+  let colF = VF(1.0) / sqrt(vc[(e * C + j0) / V]);
   for (var s = 0u; s < S; s++) {
     let i = tr * TR + s * TY + ty;
     if (i >= R) { break; }
     let at = (base + i * C + j0) / V;
     let gv = g[at];
-    let vhat = (vr[e * R + i] / vrMean) * vcv / params.bc2;
-    let uv = select(gv / sqrt(vhat), VF(0.0), gv == VF(0.0));
-    p[at] = p[at] - params.lr * (uv / div);
+    let rowF = sqrt(vrMean * params.bc2 / vr[e * R + i]) * scale;
+    p[at] = p[at] - select(gv * (colF * rowF), VF(0.0), gv == VF(0.0));
   }`;
   return kernelOf(o, 'update', [rw('p', 'vec'), ro('g', 'vec'), ro('vr'), ro('vc', 'vec'), ro('stats'), ...listOf(o), PARAMS], body, o.batch * t.per);
 }
