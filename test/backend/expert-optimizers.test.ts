@@ -87,9 +87,9 @@ describeGpu('sparse expert optimizer updates on WebGPU', () => {
   });
 
   it('match the reference on experts cut into several tiles (rows and columns; vec4 and scalar loads; clipping active)', async () => {
-    const t = [factoredTiling(300, 600), factoredTiling(37, 1030)];
+    const t = [factoredTiling(300, 1400), factoredTiling(37, 1030)];
     expect(t.map((x) => [x.V, x.tilesR > 1, x.tilesC > 1])).toEqual([[4, true, true], [1, false, true]]);
-    await checkBank(4, 300, 600, 6, 17, false, 0.3);
+    await checkBank(4, 300, 1400, 6, 17, false, 0.3);
     await checkBank(4, 37, 1030, 6, 18, false, 0.3);
   });
 
