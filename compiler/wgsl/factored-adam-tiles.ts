@@ -3,8 +3,7 @@
  * matrix of a [batch, r, c] parameter) and the sparse expert update (only the experts on the
  * active-expert list [count, e0, e1, …], indirect grids, lazy catch-up of skipped steps). A
  * matrix is cut into tiles of TR rows × TC columns (`factoredTiling`: TX × TY invocations, each
- * owning V = 4 adjacent columns when c % 4 = 0 — vec4 loads — in each of CG column groups, and S
- * rows strided by TY), and every
+ * owning V = 4 adjacent columns when c % 4 = 0 — vec4 loads — and S rows strided by TY), and every
  * pass over g is one workgroup per tile, so a large matrix fills the device. Five passes:
  * `factoredTileSumsKernel` reads g once and writes each tile's row sums and column sums of
  * g² + 1e-30 (fixed-order trees in workgroup memory, no atomics); `factoredLinesKernel` adds the
@@ -23,8 +22,6 @@ import { ceilDiv, FOLD_GRID_WGSL, grid1d, uniformBlock, type Kernel, type Kernel
 const WG = 256;
 /** Most rows one invocation walks per tile (workgroup memory holds S·WG row partials). */
 const MAX_S = 16;
-/** Most column groups (of TX·V columns) one invocation walks per tile. */
-const MAX_CG = 4;
 /** Lines (rows or columns) per invocation of the lines kernel. */
 const LINES = 4;
 
@@ -35,8 +32,6 @@ export interface FactoredTiling {
   readonly TY: number;
   readonly S: number;
   readonly TR: number;
-  /** Column groups per invocation: the tile is CG lane-widths (TX·V) wide. */
-  readonly CG: number;
   readonly TC: number;
   readonly tilesR: number;
   readonly tilesC: number;
@@ -48,18 +43,17 @@ export interface FactoredTiling {
 
 const pow2ceil = (x: number) => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
 
-/** The tiles of an r × c matrix: TX column lanes (wider when r is small), TY = 256/TX row lanes, S ≤ 16 rows per lane, CG ≤ 4 column groups. */
+/** The tiles of an r × c matrix: TX column lanes (wider when r is small), TY = 256/TX row lanes, S ≤ 16 rows per lane. */
 export function factoredTiling(r: number, c: number): FactoredTiling {
   const V = c % 4 === 0 ? 4 : 1;
   const TX = Math.min(pow2ceil(ceilDiv(c, V)), Math.max(64, WG / pow2ceil(r)), WG);
   const TY = WG / TX;
   const S = Math.min(MAX_S, Math.max(1, ceilDiv(r, TY)));
   const TR = TY * S;
-  const CG = Math.min(MAX_CG, Math.max(1, ceilDiv(c, TX * V)));
-  const TC = TX * V * CG;
+  const TC = TX * V;
   const tilesR = Math.max(1, ceilDiv(r, TR));
   const tilesC = Math.max(1, ceilDiv(c, TC));
-  return { V, TX, TY, S, CG, TR, TC, tilesR, tilesC, per: tilesR * tilesC, perLines: Math.max(1, ceilDiv(r + c, WG * LINES)) };
+  return { V, TX, TY, S, TR, TC, tilesR, tilesC, per: tilesR * tilesC, perLines: Math.max(1, ceilDiv(r + c, WG * LINES)) };
 }
 
 /** Shape, mode and hyper-parameters of the tiled factored-Adam kernels; `step` is the 0-based step (t = step + 1). */
@@ -128,7 +122,7 @@ function kernelOf(o: FactoredTileOptions, pass: string, binds: readonly Bind[], 
   if (a >= ${o.sparse ? 'u32(max(activeList[0], 0))' : 'params.batch'}) { return; }
   let k = w - a * ${per};
   let e = ${o.sparse ? 'u32(activeList[1u + a])' : 'a'};`;
-  const key = `factored_adam_tiles.${pass}:${o.sparse ? 'sparse' : 'dense'}:V${t.V}:TX${t.TX}:S${t.S}:CG${t.CG}:clip${o.clip > 0 ? 1 : 0}`;
+  const key = `factored_adam_tiles.${pass}:${o.sparse ? 'sparse' : 'dense'}:V${t.V}:TX${t.TX}:S${t.S}:clip${o.clip > 0 ? 1 : 0}`;
   const wgsl = /* wgsl */ `// factored adam (${o.sparse ? 'active experts' : 'every matrix'}, tiles ${t.TR}×${t.TC}): ${pass}
 ${u.struct}
 ${decl}
@@ -137,8 +131,6 @@ const TX = ${t.TX}u;
 const TY = ${t.TY}u;
 const S = ${t.S}u;
 const TR = ${t.TR}u;
-const CG = ${t.CG}u;
-const LW = ${t.TX * t.V}u;
 const TC = ${t.TC}u;
 alias VF = ${vec};
 // Sum of the components in a fixed order.
@@ -161,7 +153,7 @@ const rw = (name: string, ty?: Ty): Bind => ({ name, access: 'read_write', ...(t
 const PARAMS: Bind = { name: 'params', access: 'uniform' };
 const listOf = (o: FactoredTileOptions): Bind[] => (o.sparse ? [ro('activeList', 'i32')] : []);
 
-// The invocation's tile coordinates; its columns in group cg are j0 + cg·LW … + V − 1 (all < C or none).
+// The invocation's tile coordinates and its first column j0 (V columns j0 … j0 + V − 1, all < C or none).
 const TILE = `let tr = k / params.tilesC;
   let tc = k - tr * params.tilesC;
   let tx = lid % TX;
@@ -180,25 +172,21 @@ export function factoredTileSumsKernel(o: FactoredTileOptions): Kernel {
 var<workgroup> colsh: array<f32, ${t.TY * t.TC}>;
 `;
   const body = `${TILE}
-  var cacc: array<VF, CG>;
+  let colOk = j0 < C;
+  var cacc = VF(0.0);
   for (var s = 0u; s < S; s++) {
     let il = s * TY + ty;
     let i = tr * TR + il;
     var rp = 0.0;
-    for (var cg = 0u; cg < CG; cg++) {
-      let j = j0 + cg * LW;
-      if (j < C && i < R) {
-        let gv = g[(base + i * C + j) / V];
-        let q = gv * gv + VF(1e-30);
-        cacc[cg] += q;
-        rp += hsum(q);
-      }
+    if (colOk && i < R) {
+      let gv = g[(base + i * C + j0) / V];
+      let q = gv * gv + VF(1e-30);
+      cacc += q;
+      rp = hsum(q);
     }
     rowsh[il * TX + tx] = rp;
   }
-  for (var cg = 0u; cg < CG; cg++) {
-    ${t.V === 4 ? 'for (var v = 0u; v < 4u; v++) { colsh[ty * TC + cg * LW + tx * 4u + v] = cacc[cg][v]; }' : 'colsh[ty * TC + cg * LW + tx] = cacc[cg];'}
-  }
+  ${t.V === 4 ? 'for (var v = 0u; v < 4u; v++) { colsh[ty * TC + tx * 4u + v] = cacc[v]; }' : 'colsh[ty * TC + tx] = cacc;'}
   workgroupBarrier();
   for (var l = lid; l < TR; l += ${WG}u) {
     let i = tr * TR + l;
@@ -264,14 +252,12 @@ export function factoredSqKernel(o: FactoredTileOptions): Kernel {
   const t = factoredTiling(o.r, o.c);
   const body = `${TILE}
   var acc = VF(0.0);
-  for (var cg = 0u; cg < CG; cg++) {
-    let j = j0 + cg * LW;
-    if (j >= C) { break; }
-    let ivc = VF(1.0) / vc[(e * C + j) / V];
+  if (j0 < C) {
+    let ivc = VF(1.0) / vc[(e * C + j0) / V];
     for (var s = 0u; s < S; s++) {
       let i = tr * TR + s * TY + ty;
       if (i >= R) { break; }
-      let gv = g[(base + i * C + j) / V];
+      let gv = g[(base + i * C + j0) / V];
       // (g²·(1/vc'))·(1/vr'): a zero row and a zero column (vr', vc' ≈ eps1) never meet as 1/vr'·1/vc' = ∞.
       acc += ((gv * gv) * ivc) * (1.0 / vr[e * R + i]);
     }
@@ -323,21 +309,18 @@ var<workgroup> red16: array<vec2<f32>, 16>;
 export function factoredUpdateKernel(o: FactoredTileOptions): Kernel {
   const t = factoredTiling(o.r, o.c);
   const body = `${TILE}
+  if (j0 >= C) { return; }
   let vrMean = stats[2u * a];
   let scale = params.lr / stats[2u * a + 1u];
   // lr·u/div = g · (1/sqrt(vc')) · (sqrt(mean(vr')·(1 − β2ᵗ)/vr') · lr/div): one multiply per weight.
-  for (var cg = 0u; cg < CG; cg++) {
-    let j = j0 + cg * LW;
-    if (j >= C) { break; }
-    let colF = VF(1.0) / sqrt(vc[(e * C + j) / V]);
-    for (var s = 0u; s < S; s++) {
-      let i = tr * TR + s * TY + ty;
-      if (i >= R) { break; }
-      let at = (base + i * C + j) / V;
-      let gv = g[at];
-      let rowF = sqrt(vrMean * params.bc2 / vr[e * R + i]) * scale;
-      p[at] = p[at] - select(gv * (colF * rowF), VF(0.0), gv == VF(0.0));
-    }
+  let colF = VF(1.0) / sqrt(vc[(e * C + j0) / V]);
+  for (var s = 0u; s < S; s++) {
+    let i = tr * TR + s * TY + ty;
+    if (i >= R) { break; }
+    let at = (base + i * C + j0) / V;
+    let gv = g[at];
+    let rowF = sqrt(vrMean * params.bc2 / vr[e * R + i]) * scale;
+    p[at] = p[at] - select(gv * (colF * rowF), VF(0.0), gv == VF(0.0));
   }`;
   return kernelOf(o, 'update', [rw('p', 'vec'), ro('g', 'vec'), ro('vr'), ro('vc', 'vec'), ro('stats'), ...listOf(o), PARAMS], body, o.batch * t.per);
 }
