@@ -8,13 +8,17 @@
  * onSubmittedWorkDone. Routing: N rows × k = 4 distinct uniform experts. Configurations: n = 16 and
  * n = 1024 with 4096 routed (row, expert) pairs at D = 64 (H = 1024 at 16 experts; H = 512 at 1024
  * experts, since [1024, 64, 1024] f32 is 256 MiB, over the 128 MiB storage-binding limit), and the
- * hierarchical regime n = 16384, D = 16, H = 64 with 1024 routed pairs. SGD of the same bank is
- * timed the same way. Then the whole training step of examples/lstm-moe-lm.ts (factored Adam,
+ * hierarchical regime n = 16384, D = 16, H = 64 with 1024 routed pairs, and the scale bench's flat
+ * 1024-expert banks [1024, 32, 1024] and [1024, 1024, 32] with 4096 pairs (~98% of the experts
+ * active). SGD of the same bank is timed the same way. Each configuration also records the GPU ms
+ * by kernel (timestamp queries, median of 3) and the sparse side's GB/s against its traffic floor
+ * (20 B per active weight for factored Adam with clipping, 12 for SGD). `--configs` replaces the
+ * configurations, `--no-step` skips the training step below. Then the whole training step of examples/lstm-moe-lm.ts (factored Adam,
  * recompute experts, random gate weights) at 704 experts, k 4, width 64, expert hidden 64,
  * 256 rows, compiled with the sparse and with the dense expert updates (wall clock per step, and
  * GPU timestamps summed over the update ops when the adapter has timestamp-query). The two sides alternate
  * run by run after a warm-up; medians and the host load average are written to
- * bench/results/expert-optimizer(-quick).json.
+ * bench/results/expert-optimizer(-quick|-picked).json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { lowerToWebGpu } from '../compiler/lower/index.ts';
