@@ -1,6 +1,7 @@
 /**
  * Optimizer update kernels, all IN PLACE (ir/ops.ts IN_PLACE): the parameter and the optimizer
- * state are each bound ONCE as a read_write binding and overwritten where they live. `sgdKernel`:
+ * state are each bound ONCE as a read_write binding and overwritten where they live; both walk
+ * vec4 items (f32 when the count is not a multiple of 4), 16 per invocation. `sgdKernel`:
  * p −= lr·g. `adamKernel`: m, v, p updated per element with the bias corrections 1 − β1ᵗ, 1 − β2ᵗ
  * (t = step + 1) computed on the host in f64 and passed in the uniform — the lowering rebuilds that
  * uniform per run from the step. Factored Adam (β1 = 0, per r×c matrix of a [batch, r, c]
@@ -11,14 +12,27 @@ import { grid1d, ceilDiv, uniformBlock, type Kernel, type KernelBinding } from '
 const WG = 256;
 const MAIN = `@compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32)`;
-const INDEX = `let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;`;
+/** Items (vec4, or f32 when the element count is not a multiple of 4) per invocation. */
+const PER = 16;
+/** Item `i` of step `t`: each step of a workgroup covers WG consecutive items. */
+const LOOP = (body: string) => `let w = wid.y * nwg.x + wid.x;
+  for (var t = 0u; t < ${PER}u; t++) {
+    let i = (w * ${PER}u + t) * ${WG}u + lid;
+    if (i >= params.count) { return; }
+    ${body}
+  }`;
 
-function decls(bindings: readonly KernelBinding[]): string {
+/** Item width (4 when `numel` is a multiple of 4) and the WGSL type of one item. */
+function itemOf(numel: number): { readonly V: 1 | 4; readonly ty: string } {
+  return numel % 4 === 0 ? { V: 4, ty: 'vec4<f32>' } : { V: 1, ty: 'f32' };
+}
+
+function decls(bindings: readonly KernelBinding[], ty: string): string {
   return bindings
     .map((b, i) =>
       b.access === 'uniform'
         ? `@group(0) @binding(${i}) var<uniform> params: Params;`
-        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<f32>;`,
+        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${ty}>;`,
     )
     .join('\n');
 }
@@ -31,23 +45,23 @@ export function biasCorrection(beta: number, step: number): number {
   return 1 - Math.pow(beta, step + 1);
 }
 
-/** SGD in place. Bindings: `p` (read_write), `g`, `params`. */
+/** SGD in place (vec4 items when numel % 4 = 0, 16 items per invocation). Bindings: `p` (read_write), `g`, `params`. */
 export function sgdKernel(o: { readonly numel: number; readonly lr: number }): Kernel {
+  const it = itemOf(o.numel);
+  const count = o.numel / it.V;
   const u = uniformBlock([
-    ['count', 'u32', o.numel],
+    ['count', 'u32', count],
     ['lr', 'f32', o.lr],
   ]);
   const bindings = [rw('p'), ro('g'), PARAMS];
   const wgsl = /* wgsl */ `// sgd (in place)
 ${u.struct}
-${decls(bindings)}
+${decls(bindings, it.ty)}
 ${MAIN} {
-  ${INDEX}
-  if (i >= params.count) { return; }
-  p[i] = p[i] - params.lr * g[i];
+  ${LOOP('p[i] = p[i] - params.lr * g[i];')}
 }
 `;
-  return { name: 'sgd', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(ceilDiv(o.numel, WG)), cacheKey: 'sgd', uniformData: u.data };
+  return { name: 'sgd', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(ceilDiv(count, WG * PER)), cacheKey: `sgd:V${it.V}`, uniformData: u.data };
 }
 
 /** Adam hyper-parameters and the step (t = step + 1). */
@@ -60,10 +74,12 @@ export interface AdamKernelOptions {
   readonly step: number;
 }
 
-/** Adam in place. Bindings: `p`, `m`, `v` (read_write), `g`, `params` (rebuild per step). */
+/** Adam in place (vec4 items when numel % 4 = 0, 16 per invocation). Bindings: `p`, `m`, `v` (read_write), `g`, `params` (rebuild per step). */
 export function adamKernel(o: AdamKernelOptions): Kernel {
+  const it = itemOf(o.numel);
+  const count = o.numel / it.V;
   const u = uniformBlock([
-    ['count', 'u32', o.numel],
+    ['count', 'u32', count],
     ['lr', 'f32', o.lr],
     ['b1', 'f32', o.beta1],
     ['b2', 'f32', o.beta2],
@@ -76,17 +92,15 @@ export function adamKernel(o: AdamKernelOptions): Kernel {
   const bindings = [rw('p'), ro('g'), rw('m'), rw('v'), PARAMS];
   const wgsl = /* wgsl */ `// adam (in place)
 ${u.struct}
-${decls(bindings)}
+${decls(bindings, it.ty)}
 ${MAIN} {
-  ${INDEX}
-  if (i >= params.count) { return; }
-  let gi = g[i];
-  let mi = params.b1 * m[i] + params.c1 * gi;
-  let vi = params.b2 * v[i] + params.c2 * gi * gi;
-  m[i] = mi;
-  v[i] = vi;
-  p[i] = p[i] - (params.lr * (mi / params.bc1)) / (sqrt(vi / params.bc2) + params.eps);
+  ${LOOP(`let gi = g[i];
+    let mi = params.b1 * m[i] + params.c1 * gi;
+    let vi = params.b2 * v[i] + params.c2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = p[i] - (params.lr * (mi / params.bc1)) / (sqrt(vi / params.bc2) + params.eps);`)}
 }
 `;
-  return { name: 'adam', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(ceilDiv(o.numel, WG)), cacheKey: 'adam', uniformData: u.data };
+  return { name: 'adam', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(ceilDiv(count, WG * PER)), cacheKey: `adam:V${it.V}`, uniformData: u.data };
 }
