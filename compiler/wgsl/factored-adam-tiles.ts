@@ -70,10 +70,22 @@ export interface FactoredTileOptions {
   readonly step: number;
 }
 
+/** Largest per-invocation clipping-sum scratch (bytes); past it the sq kernel sums each tile in the workgroup first. */
+const SQ_LANES_BYTES = 16 * 2 ** 20;
+
+/**
+ * Clipping partial sums per tile of the sq kernel: 256 (one per invocation, no barrier — fastest
+ * on lavapipe) while batch·tiles·256 floats stay within 16 MiB, else 1 (a two-level fixed-order
+ * sum in the workgroup), so a bank of 131072 small experts does not need a 128 MiB scratch.
+ */
+export function factoredSqLanes(o: { readonly batch: number; readonly r: number; readonly c: number }): 1 | 256 {
+  return o.batch * factoredTiling(o.r, o.c).per * WG * 4 <= SQ_LANES_BYTES ? 256 : 1;
+}
+
 /** Elements of the scratch buffers of one update: per-tile column sums, row sums, clipping sums, and the per-matrix stats. */
 export function factoredScratch(o: { readonly batch: number; readonly r: number; readonly c: number }): { colPart: number; rowPart: number; sqPart: number; stats: number } {
   const t = factoredTiling(o.r, o.c);
-  return { colPart: o.batch * t.tilesR * o.c, rowPart: o.batch * t.tilesC * o.r, sqPart: o.batch * t.per * WG, stats: 2 * o.batch };
+  return { colPart: o.batch * t.tilesR * o.c, rowPart: o.batch * t.tilesC * o.r, sqPart: o.batch * t.per * factoredSqLanes(o), stats: 2 * o.batch };
 }
 
 function uniformOf(o: FactoredTileOptions) {
@@ -122,7 +134,7 @@ function kernelOf(o: FactoredTileOptions, pass: string, binds: readonly Bind[], 
   if (a >= ${o.sparse ? 'u32(max(activeList[0], 0))' : 'params.batch'}) { return; }
   let k = w - a * ${per};
   let e = ${o.sparse ? 'u32(activeList[1u + a])' : 'a'};`;
-  const key = `factored_adam_tiles.${pass}:${o.sparse ? 'sparse' : 'dense'}:V${t.V}:TX${t.TX}:S${t.S}:clip${o.clip > 0 ? 1 : 0}`;
+  const key = `factored_adam_tiles.${pass}:${o.sparse ? 'sparse' : 'dense'}:V${t.V}:TX${t.TX}:S${t.S}:clip${o.clip > 0 ? 1 : 0}:lanes${factoredSqLanes(o)}`;
   const wgsl = /* wgsl */ `// factored adam (${o.sparse ? 'active experts' : 'every matrix'}, tiles ${t.TR}×${t.TC}): ${pass}
 ${u.struct}
 ${decl}
@@ -245,7 +257,8 @@ export function factoredLinesKernel(o: FactoredTileOptions): Kernel {
 
 /**
  * Per tile (clipping only): sqPart[(a·per + k)·256 + lid] = the invocation's Σ g²/(vr'_i·vc'_j)
- * (no workgroup barrier: the stats kernel adds them in a fixed order). Bindings: `g`, `vr`, `vc`, `sqPart` (read_write), [`activeList`], `params`.
+ * (no workgroup barrier: the stats kernel adds them in a fixed order), or with
+ * factoredSqLanes = 1 the tile's sum sqPart[a·per + k] by a two-level fixed-order sum. Bindings: `g`, `vr`, `vc`, `sqPart` (read_write), [`activeList`], `params`.
  * Grid: per·count.
  */
 export function factoredSqKernel(o: FactoredTileOptions): Kernel {
@@ -262,8 +275,26 @@ export function factoredSqKernel(o: FactoredTileOptions): Kernel {
       acc += ((gv * gv) * ivc) * (1.0 / vr[e * R + i]);
     }
   }
-  sqPart[(a * params.per + k) * ${WG}u + lid] = hsum(acc);`;
-  return kernelOf(o, 'sq', [ro('g', 'vec'), ro('vr'), ro('vc', 'vec'), rw('sqPart'), ...listOf(o), PARAMS], body, o.batch * t.per);
+  ${
+    factoredSqLanes(o) === WG
+      ? `sqPart[(a * params.per + k) * ${WG}u + lid] = hsum(acc);`
+      : `// Two-level fixed-order sum over the workgroup (16 × 16).
+  red[lid] = hsum(acc);
+  workgroupBarrier();
+  if (lid < 16u) {
+    var s16 = 0.0;
+    for (var u = 0u; u < 16u; u++) { s16 += red[lid * 16u + u]; }
+    red16[lid] = s16;
+  }
+  workgroupBarrier();
+  if (lid == 0u) {
+    var tot = 0.0;
+    for (var u = 0u; u < 16u; u++) { tot += red16[u]; }
+    sqPart[a * params.per + k] = tot;
+  }`
+  }`;
+  const extra = factoredSqLanes(o) === WG ? '' : `var<workgroup> red: array<f32, ${WG}>;\nvar<workgroup> red16: array<f32, 16>;\n`;
+  return kernelOf(o, 'sq', [ro('g', 'vec'), ro('vr'), ro('vc', 'vec'), rw('sqPart'), ...listOf(o), PARAMS], body, o.batch * t.per, extra);
 }
 
 /**
@@ -275,7 +306,13 @@ export function factoredStatsKernel(o: FactoredTileOptions): Kernel {
   const clip = o.clip > 0;
   const body = `var acc = vec2<f32>(0.0);
   for (var i = lid; i < R; i += ${WG}u) { acc.x += vr[e * R + i]; }
-  ${clip ? `for (var q = 0u; q < params.per; q++) { acc.y += sqPart[(a * params.per + q) * ${WG}u + lid]; }` : ''}
+  ${
+    !clip
+      ? ''
+      : factoredSqLanes(o) === WG
+        ? `for (var q = 0u; q < params.per; q++) { acc.y += sqPart[(a * params.per + q) * ${WG}u + lid]; }`
+        : `for (var q = lid; q < params.per; q += ${WG}u) { acc.y += sqPart[a * params.per + q]; }`
+  }
   // Two-level fixed-order sum over the workgroup (16 × 16): two barriers instead of a log-depth tree.
   red[lid] = acc;
   workgroupBarrier();

@@ -3,7 +3,8 @@
  * (`factoredAdamUpdate` lowered to WebGPU) on matrices cut into several tiles along rows and
  * columns — so every row and column statistic is a sum of several workgroups' partial sums and the
  * clipping sum one of many tiles' — with vec4 (c % 4 = 0) and scalar (c % 4 ≠ 0) loads, clipping
- * active and off: the parameter and both statistics match the f64 reference
+ * active and off, clipping sums kept per invocation or (many matrices) reduced per tile in the
+ * workgroup: the parameter and both statistics match the f64 reference
  * (ir/reference/optimizers.ts) on every element over three steps with the state kept on the
  * device, random gradients with some all-zero rows and columns, and reruns are bit-identical.
  */
@@ -13,7 +14,7 @@ import { initParams } from '../../ir/interpret.ts';
 import * as opt from '../../ir/reference/optimizers.ts';
 import { tensorType } from '../../ir/types.ts';
 import { lowerToWebGpu } from '../../compiler/lower/index.ts';
-import { factoredTiling } from '../../compiler/wgsl/factored-adam-tiles.ts';
+import { factoredSqLanes, factoredTiling } from '../../compiler/wgsl/factored-adam-tiles.ts';
 import { prepareWebGpuPlan } from '../../runtime/webgpu-executor.ts';
 import { expectNear } from '../ir/expert-schedule.ts';
 import { cache, describeGpu, dev, randArray, rng } from './gpu.ts';
@@ -88,6 +89,11 @@ describeGpu('tiled factored Adam (dense) on WebGPU', () => {
   it('matches the reference on multi-tile matrices, vec4 loads, clipping active and off', async () => {
     await checkDense(2, 300, 1400, 0.3, 21);
     await checkDense(3, 700, 44, 0, 22);
+  });
+
+  it('matches the reference when the clipping sums are reduced per tile in the workgroup (17000 matrices)', async () => {
+    expect([factoredSqLanes({ batch: 17000, r: 3, c: 5 }), factoredSqLanes({ batch: 2, r: 300, c: 1400 })]).toEqual([1, 256]);
+    await checkDense(17000, 3, 5, 0.3, 25);
   });
 
   it('matches the reference with scalar loads (c % 4 ≠ 0) over many column tiles', async () => {
