@@ -26,7 +26,7 @@ import { maxTiles } from '../wgsl/dispatch.ts';
 import { ERROR_WORDS } from '../wgsl/embedding.ts';
 import { embeddingGradKernel } from '../wgsl/embedding-grad.ts';
 import { EXPERT_TILE_ROWS, expertTiling, groupedGemmColBlocks, groupedGemmKernel } from '../wgsl/expert-ffn.ts';
-import { gradEwKernel, type GradEwMode } from '../wgsl/grad-elementwise.ts';
+import { gradEwKernel, gradEwUniformData, type GradEwMode } from '../wgsl/grad-elementwise.ts';
 import { normalTableData } from '../wgsl/philox.ts';
 import { combineGradKernel, cvSquaredGradKernel, gatingLogitsGradKernel, importanceGradKernel, loadEstimateGradKernel, scatterTopkKernel } from '../wgsl/grad-moe.ts';
 import { padKernel, transposeKernel } from '../wgsl/grad-shape.ts';
@@ -230,8 +230,8 @@ export const TRAIN_RULES = {
   },
   noiseStdGrad: (_n, c) => {
     const count = numel(c.typeOf(c.output(0)).shape);
-    const kernelFor = (run: RunParams) => gradEwKernel({ numel: count, mode: run.training ? 'noiseStdTrain' : 'zero' });
-    c.emit(kernelFor(c.run0), { a: c.input(0), dy: c.input(1), out: c.output(0) }, (run) => kernelFor(run).uniformData!);
+    const at = (run: RunParams) => ({ numel: count, mode: run.training ? ('noiseStdTrain' as const) : ('zero' as const) });
+    c.emit(gradEwKernel(at(c.run0)), { a: c.input(0), dy: c.input(1), out: c.output(0) }, (run) => gradEwUniformData(at(run)));
   },
   scatterTopk: (n, c) => {
     const [N, k] = c.typeOf(c.input(0)).shape as [number, number];
