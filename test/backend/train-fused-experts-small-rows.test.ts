@@ -1,8 +1,8 @@
 /**
  * The example model trained at about one row per expert (64 experts, 32 rows × k 2), where the
  * plan picks 4-row tiles (`expertTileRows`) for the dispatch's tile map, the fused expert kernels
- * (recompute 'experts') and the grouped GEMMs (recompute 'none'): parameters after a few factored-
- * Adam steps on WebGPU must equal the CPU backend (the plan run on the reference ops, whose
+ * (recompute 'experts') and the grouped GEMMs (recompute 'none'): parameters after two SGD steps
+ * (linear in the gradients) on WebGPU must equal the CPU backend (the plan run on the reference ops, whose
  * gradients are checked by finite differences in test/ir) element by element, for both policies.
  * Gate weights are random and non-zero, and the routing is checked to spread over many experts.
  */
@@ -23,7 +23,9 @@ const STEPS = 2;
 describeGpu('training at about one row per expert (4-row tiles)', () => {
   it.each(['experts', 'none'] as const)('recompute %s: WebGPU parameters match the CPU backend', async (recompute) => {
     expect(expertTileRows(options.T * options.B * options.k, options.experts)).toBe(4);
-    const optimizer = { name: 'adam', lr: 0.01 } as const;
+    // SGD keeps every parameter linear in its gradients (Adam's first steps divide nearly cancelling
+    // tiny gradients of rarely used experts' biases by their own magnitude).
+    const optimizer = { name: 'sgd', lr: 0.5 } as const;
     const traced = traceModel(model, options);
     const { graph, plan } = compileTrainingPlan(traced, { optimizer, recompute }, dev().device.limits);
     expect(graph.nodes.some((n) => n.op === (recompute === 'experts' ? 'expertFfnGrad' : 'expertHiddenGrad'))).toBe(true);
