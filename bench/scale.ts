@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- scale [--quick] [--only flat,hier,rows,flat-small] [--runs N] [--cap SECONDS]
- * [--max-gib G] [--out NAME]`: the scale benchmark of issue 9. Runs each job of the selected sweeps
+ * [--max-gib G] [--out NAME] [--experts 4,1024,65536]`: the scale benchmark of issue 9. Runs each job of the selected sweeps
  * (bench/scale-configs.ts) in its own worker process (bench/scale-worker.ts) with a hard time limit,
  * so one configuration that is too large, loses the device or hangs is recorded with its error and
  * the sweep goes on; GPU buffers are freed with the worker. Records the commit and the host load
@@ -21,6 +21,8 @@ export interface ScaleArgs {
   readonly settings: ScaleSettings;
   readonly only: Sweep[];
   readonly out: string;
+  /** Run only the timed jobs whose configuration has one of these expert counts (the sweep reference always runs with it). */
+  readonly experts?: readonly number[];
 }
 
 /** The `--recompute` value (default 'experts'). */
@@ -46,10 +48,10 @@ export function parseScaleArgs(argv: readonly string[]): ScaleArgs {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`bench scale: ${flag} ${v} is not a positive number`);
     return n;
   };
-  const known = new Set(['--quick', '--only', '--runs', '--cap', '--max-gib', '--out', '--recompute']);
+  const known = new Set(['--quick', '--only', '--runs', '--cap', '--max-gib', '--out', '--recompute', '--experts']);
   argv.forEach((a, i) => {
     if (a.startsWith('--') && !known.has(a)) throw new Error(`bench scale: unknown flag ${a}; known: ${[...known].join(', ')}`);
-    if (!a.startsWith('--') && (i === 0 || !['--only', '--runs', '--cap', '--max-gib', '--out', '--recompute'].includes(argv[i - 1]!))) throw new Error(`bench scale: unexpected argument '${a}'`);
+    if (!a.startsWith('--') && (i === 0 || !['--only', '--runs', '--cap', '--max-gib', '--out', '--recompute', '--experts'].includes(argv[i - 1]!))) throw new Error(`bench scale: unexpected argument '${a}'`);
   });
   const onlyRaw = value('--only');
   const only = onlyRaw ? onlyRaw.split(',').map((s) => s.trim()) : [...SWEEPS];
@@ -61,7 +63,13 @@ export function parseScaleArgs(argv: readonly string[]): ScaleArgs {
     maxBytes: Math.round(num('--max-gib', 8) * 2 ** 30),
     recompute: recomputeOf(value('--recompute')),
   };
-  return { settings, only: only as Sweep[], out: value('--out') ?? (quick ? 'scale-quick' : 'scale') };
+  const expertsRaw = value('--experts');
+  const experts = expertsRaw?.split(',').map((s) => {
+    const e = Number(s.trim());
+    if (!Number.isInteger(e) || e <= 0) throw new Error(`bench scale: --experts ${expertsRaw}: '${s}' is not a positive whole expert count`);
+    return e;
+  });
+  return { settings, only: only as Sweep[], out: value('--out') ?? (quick ? 'scale-quick' : 'scale'), ...(experts ? { experts } : {}) };
 }
 
 const blank = (c: ScaleJob['configs'][number], error: string): ConfigResult => ({
@@ -123,7 +131,7 @@ function runJob(job: ScaleJob, settings: ScaleSettings, limitMs: number): Promis
 
 /** Runs the benchmark; returns the process exit code. */
 export async function runScale(argv: readonly string[]): Promise<number> {
-  const { settings, only, out } = parseScaleArgs(argv);
+  const { settings, only, out, experts } = parseScaleArgs(argv);
   const git = gitState();
   const loadStart = hostLoad();
   const jobs = scaleJobs(settings.quick);
@@ -132,6 +140,7 @@ export async function runScale(argv: readonly string[]): Promise<number> {
   let adapter: string | undefined;
   for (const sweep of SWEEPS.filter((s) => only.includes(s))) {
     for (const job of jobs[sweep]) {
+      if (experts && !(job.kind === 'time' && job.configs.length > 1 && experts.includes(job.configs[job.configs.length - 1]!.experts))) continue;
       const t0 = performance.now();
       console.log(`${sweep}: ${job.configs.map((c) => c.label).join(' ⇄ ')}`);
       const limitMs = 1000 * (2 * settings.capSeconds * job.configs.length + 240);

@@ -1,6 +1,6 @@
 /**
  * Lowering helpers that size per-expert work by what the dispatch actually produced, all on the
- * device: `tileCountOf` is the side buffer of a dispatch's offsets value holding the real number
+ * device: `tileMapOf` is the dispatch's tile map (rows per entry chosen per plan), `tileCountOf` the side buffer of a dispatch's offsets value holding the real number
  * of tile-map entries (written by the dispatch's tile scan), `tileGridOf` the folded indirect grid
  * of a grouped expert GEMM over those entries (tileCount × column blocks workgroups), and
  * `activeGridOf` the folded grid over the experts that got rows (activeExpertsOf × workgroups per
@@ -13,12 +13,24 @@ import type { Node } from '../../ir/graph.ts';
 import { READS_ACTIVE_EXPERT_ROWS, type OpName } from '../../ir/ops.ts';
 import type { IndirectArgs } from '../plan.ts';
 import { indirectArgsKernel } from '../wgsl/active-experts.ts';
+import { maxTiles } from '../wgsl/dispatch.ts';
+import { expertTileRows } from '../wgsl/expert-ffn.ts';
 import { activeExpertsOf } from './active.ts';
 import type { LowerCtx } from './context.ts';
 
 /** The tileCount side buffer (i32 [4], word 0 = used tile-map entries) of the dispatch that produced `offsetsValue`. */
 export function tileCountOf(c: LowerCtx, offsetsValue: number): number {
   return c.side(offsetsValue, 'tileCount', 'i32', 4);
+}
+
+/**
+ * The tile map side buffer of the dispatch that produced `offsetsValue` (S slots over n experts)
+ * and its rows per entry, `expertTileRows(S, n)`: moeDispatch builds it and every reader sizes it
+ * (and its kernels' maxTiles) with this one choice.
+ */
+export function tileMapOf(c: LowerCtx, offsetsValue: number, S: number, n: number): { tileMap: number; tileRows: number } {
+  const tileRows = expertTileRows(S, n);
+  return { tileMap: c.side(offsetsValue, 'tileMap', 'i32', 4 * maxTiles({ N: S, k: 1, n, tileRows })), tileRows };
 }
 
 /** A folded grid of counts[0]·multiplier workgroups, written once per (offsets value, key). */

@@ -12,11 +12,9 @@
 import type { Node } from '../../ir/graph.ts';
 import type { IndirectArgs } from '../plan.ts';
 import { combineKernel } from '../wgsl/combine.ts';
-import { maxTiles } from '../wgsl/dispatch.ts';
-import { EXPERT_TILE_ROWS } from '../wgsl/expert-ffn.ts';
 import { EXPERT_H_CHUNK, expertFfnGradInputKernel, expertFfnGradWeightsKernel } from '../wgsl/expert-fused.ts';
 import type { LowerCtx } from './context.ts';
-import { activeGridOf, inactiveBlocksUnreadHere, tileGridOf } from './expert-tiles.ts';
+import { activeGridOf, inactiveBlocksUnreadHere, tileGridOf, tileMapOf } from './expert-tiles.ts';
 import { clearInactiveKernel } from '../wgsl/segment.ts';
 import type { LowerRule } from './rules-dense.ts';
 
@@ -52,7 +50,8 @@ export function lowerExpertFfnGrad(node: Node<'expertFfnGrad'>, c: LowerCtx, gri
   const w2 = whole(c, c.input(6), node, 'w2');
   const [b1, dy] = [c.input(5), c.input(7)];
   const [dx, dw1, db1, dw2, db2] = [0, 1, 2, 3, 4].map((i) => c.output(i)) as [number, number, number, number, number];
-  const shape = { N, k, n, D, H, Dout };
+  const { tileMap, tileRows } = tileMapOf(c, node.inputs[2]!, S, n);
+  const shape = { N, k, n, D, H, Dout, tileRows };
   const weightBind = { x, sourceRow, offsets, w1_0: w1, b1, w2_0: w2, dy, dw1, db1, dw2, db2 };
   if (grids.activeWeights) {
     // Only the experts that got rows are visited; the blocks of the others are zeroed only where
@@ -67,7 +66,6 @@ export function lowerExpertFfnGrad(node: Node<'expertFfnGrad'>, c: LowerCtx, gri
   } else {
     c.emit(expertFfnGradWeightsKernel(shape), weightBind, undefined, grids.weights);
   }
-  const tileMap = c.side(node.inputs[2]!, 'tileMap', 'i32', 4 * maxTiles({ N, k, n, tileRows: EXPERT_TILE_ROWS }));
   const dslot = c.scratch('expertFfnGrad.dslot', 'f32', S * D);
   c.emit(expertFfnGradInputKernel(shape), { x, sourceRow, tileMap, w1_0: w1, b1, w2_0: w2, dy, dslot }, undefined, grids.input);
   const ones = c.constant(`ones.f32[${N * k}]`, new Float32Array(Math.max(1, N * k)).fill(1));

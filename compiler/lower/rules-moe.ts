@@ -12,9 +12,9 @@
  */
 import { normalTableData } from '../wgsl/philox.ts';
 import { combineKernel } from '../wgsl/combine.ts';
-import { dispatchSortScratch, dispatchSortSteps, maxTiles, type DispatchBufferName } from '../wgsl/dispatch.ts';
-import { EXPERT_TILE_ROWS, expertFfnKernels, expertTiling, groupedGemmColBlocks } from '../wgsl/expert-ffn.ts';
-import { tileGridOf } from './expert-tiles.ts';
+import { dispatchSortScratch, dispatchSortSteps, type DispatchBufferName } from '../wgsl/dispatch.ts';
+import { expertFfnKernels, expertTileRows, expertTiling, groupedGemmColBlocks } from '../wgsl/expert-ffn.ts';
+import { tileGridOf, tileMapOf } from './expert-tiles.ts';
 import { expertFfnFusedKernel } from '../wgsl/expert-fused.ts';
 import { gatingKernel } from '../wgsl/gating.ts';
 import { GATING_GEMM_MIN_EXPERTS, gatingRowsKernel } from '../wgsl/gating-rows.ts';
@@ -118,7 +118,7 @@ export const MOE_RULES = {
   },
   moeDispatch: (n, c) => {
     const [N, k] = c.typeOf(c.input(0)).shape as [number, number];
-    const shape = { N, k, n: n.params.n, tileRows: EXPERT_TILE_ROWS };
+    const shape = { N, k, n: n.params.n, tileRows: expertTileRows(N * k, n.params.n) };
     const sc = dispatchSortScratch(shape);
     const offsetsValue = n.outputs[2]!;
     const bufs: Record<DispatchBufferName, number> = {
@@ -131,7 +131,7 @@ export const MOE_RULES = {
       sourceRow: c.output(0),
       position: c.output(1),
       offsets: c.output(2),
-      tileMap: c.side(offsetsValue, 'tileMap', 'i32', 4 * maxTiles(shape)),
+      tileMap: tileMapOf(c, offsetsValue, N * k, n.params.n).tileMap,
       tileCount: tileCountOf(c, offsetsValue),
     };
     for (const { kernel, bind } of dispatchSortSteps(shape)) {
@@ -147,7 +147,7 @@ export const MOE_RULES = {
     const k = N === 0 ? 0 : S / N;
     if (!Number.isInteger(k)) throw new Error(`expertFfn: ${S} slots are not a whole number of slots per row for ${N} rows`);
     const offsetsValue = node.inputs[2]!;
-    const tileMap = c.side(offsetsValue, 'tileMap', 'i32', 4 * maxTiles({ N, k, n, tileRows: EXPERT_TILE_ROWS }));
+    const { tileMap, tileRows } = tileMapOf(c, offsetsValue, S, n);
     const bytesPerExpert = 4 * Math.max(D * H, H * Dout);
     const where = `expertFfn${node.layer ? ` (layer ${node.layer})` : ''}`;
     const banks = expertBanks(n, bytesPerExpert, c.limits.maxStorageBufferBindingSize, where);
@@ -156,7 +156,7 @@ export const MOE_RULES = {
     // hidden activations in workgroup memory, chunk by chunk. Elsewhere (inference) the transient
     // [S, H] scratch of the two tuned grouped GEMMs is kept: 1.7–2.7× faster on lavapipe.
     if (!c.consumersOf(offsetsValue).some((n) => n.op === 'expertFfnGrad')) {
-      const [l1, l2] = expertFfnKernels({ N, k, n, D, H, Dout, ...(banks.length > 1 ? { banks } : {}) });
+      const [l1, l2] = expertFfnKernels({ N, k, n, D, H, Dout, tileRows, ...(banks.length > 1 ? { banks } : {}) });
       const hidden = c.scratch('expertFfn.hidden', 'f32', S * H);
       // Launched over the real tiles only (the dispatch's device-side tile count), never the worst case.
       const tiling = expertTiling(S, n);
@@ -164,7 +164,7 @@ export const MOE_RULES = {
       c.emit(l2, { a: hidden, tileMap, ...bindBanks(c, c.input(5), banks, 4 * H * Dout), bias: c.input(6), out: c.output(0) }, undefined, tileGridOf(c, offsetsValue, groupedGemmColBlocks(Dout, tiling)));
       return;
     }
-    const kernel = expertFfnFusedKernel({ N, k, n, D, H, Dout, ...(banks.length > 1 ? { banks } : {}) });
+    const kernel = expertFfnFusedKernel({ N, k, n, D, H, Dout, tileRows, ...(banks.length > 1 ? { banks } : {}) });
     const rename = (prefix: string, b: Record<string, number | PartRef>) => Object.fromEntries(Object.entries(b).map(([key, v]) => [`${prefix}${key.slice(1)}`, v]));
     c.emit(kernel, {
       x,

@@ -22,10 +22,9 @@ import { numel } from '../../ir/types.ts';
 import type { PartRef, RunParams } from '../plan.ts';
 import { combineKernel } from '../wgsl/combine.ts';
 import { copyKernel } from '../wgsl/copy.ts';
-import { maxTiles } from '../wgsl/dispatch.ts';
 import { ERROR_WORDS } from '../wgsl/embedding.ts';
 import { embeddingGradKernel } from '../wgsl/embedding-grad.ts';
-import { EXPERT_TILE_ROWS, expertTiling, groupedGemmColBlocks, groupedGemmKernel } from '../wgsl/expert-ffn.ts';
+import { expertTileRows, expertTiling, groupedGemmColBlocks, groupedGemmKernel } from '../wgsl/expert-ffn.ts';
 import { gradEwKernel, gradEwUniformData, type GradEwMode } from '../wgsl/grad-elementwise.ts';
 import { normalTableData } from '../wgsl/philox.ts';
 import { combineGradKernel, cvSquaredGradKernel, gatingLogitsGradKernel, importanceGradKernel, loadEstimateGradKernel, scatterTopkKernel } from '../wgsl/grad-moe.ts';
@@ -43,14 +42,14 @@ import { emitFactoredAdam } from './factored-adam.ts';
 import type { LowerCtx } from './context.ts';
 import type { LowerRule } from './rules-dense.ts';
 import { expertBanks } from './rules-moe.ts';
-import { activeGridOf, inactiveBlocksUnreadHere, tileGridOf } from './expert-tiles.ts';
+import { activeGridOf, inactiveBlocksUnreadHere, tileGridOf, tileMapOf as sharedTileMapOf } from './expert-tiles.ts';
 
 const lastDim = (shape: readonly number[]): number => shape[shape.length - 1] ?? 1;
 const where = (node: Node): string => `${node.op}${node.layer ? ` (layer ${node.layer})` : ''}`;
 
 /** The tile map of the dispatch that produced `offsetsValue` (a side buffer, shared with moeDispatch). */
 function tileMapOf(c: LowerCtx, offsetsValue: number, S: number, n: number): number {
-  return c.side(offsetsValue, 'tileMap', 'i32', 4 * maxTiles({ N: S, k: 1, n, tileRows: EXPERT_TILE_ROWS }));
+  return sharedTileMapOf(c, offsetsValue, S, n).tileMap;
 }
 
 /**
@@ -108,7 +107,7 @@ export const TRAIN_RULES = {
     const banks = expertBanks(n, 4 * D * H, c.limits.maxStorageBufferBindingSize, where(node));
     const tileMap = tileMapOf(c, node.inputs[2]!, S, n);
     const tiling = expertTiling(S, n);
-    const k = groupedGemmKernel({ S, N: S, k: 1, n, K: D, cols: H, gather: true, relu: true, tiling, ...(banks.length > 1 ? { banks } : {}) });
+    const k = groupedGemmKernel({ S, N: S, k: 1, n, tileRows: expertTileRows(S, n), K: D, cols: H, gather: true, relu: true, tiling, ...(banks.length > 1 ? { banks } : {}) });
     void N;
     const grid = tileGridOf(c, node.inputs[2]!, groupedGemmColBlocks(H, tiling));
     c.emit(k, { a: c.input(0), sourceRow: c.input(1), tileMap, ...bindBanks(c, c.input(3), banks, 4 * D * H), bias: c.input(4), out: c.output(0) }, undefined, grid);
@@ -119,7 +118,7 @@ export const TRAIN_RULES = {
     const banks = expertBanks(n, 4 * H * Dout, c.limits.maxStorageBufferBindingSize, where(node));
     const tileMap = tileMapOf(c, node.inputs[1]!, S, n);
     const tiling = expertTiling(S, n);
-    const k = groupedGemmKernel({ S, N: S, k: 1, n, K: H, cols: Dout, gather: false, relu: false, tiling, ...(banks.length > 1 ? { banks } : {}) });
+    const k = groupedGemmKernel({ S, N: S, k: 1, n, tileRows: expertTileRows(S, n), K: H, cols: Dout, gather: false, relu: false, tiling, ...(banks.length > 1 ? { banks } : {}) });
     const grid = tileGridOf(c, node.inputs[1]!, groupedGemmColBlocks(Dout, tiling));
     c.emit(k, { a: c.input(0), tileMap, ...bindBanks(c, c.input(2), banks, 4 * H * Dout), bias: c.input(3), out: c.output(0) }, undefined, grid);
   },
@@ -285,7 +284,7 @@ export const TRAIN_RULES = {
     const tileMap = tileMapOf(c, ov, S, n);
     const tiling = expertTiling(S, n);
     const grid = tileGridOf(c, ov, groupedGemmColBlocks(D, tiling));
-    c.emit(groupedGemmKernel({ S, N: S, k: 1, n, K: H, cols: D, gather: false, relu: false, transposeW: true, tiling }), { a: dpre, tileMap, w0: w1, bias: zerosConst(c, n * D), out: dslot }, undefined, grid);
+    c.emit(groupedGemmKernel({ S, N: S, k: 1, n, tileRows: expertTileRows(S, n), K: H, cols: D, gather: false, relu: false, transposeW: true, tiling }), { a: dpre, tileMap, w0: w1, bias: zerosConst(c, n * D), out: dslot }, undefined, grid);
     c.emit(combineKernel({ N, k, Dout: D }), { y: dslot, position, gates: onesConst(c, N * k), out: dx });
   },
   expertOutputGrad: (node, c) => {
@@ -300,7 +299,7 @@ export const TRAIN_RULES = {
     const tileMap = tileMapOf(c, ov, S, n);
     const tiling = expertTiling(S, n);
     const grid = tileGridOf(c, ov, groupedGemmColBlocks(H, tiling));
-    c.emit(groupedGemmKernel({ S, N: S, k: 1, n, K: Dout, cols: H, gather: false, relu: false, transposeW: true, tiling }), { a: dy, tileMap, w0: w2, bias: zerosConst(c, n * H), out: dhidden }, undefined, grid);
+    c.emit(groupedGemmKernel({ S, N: S, k: 1, n, tileRows: expertTileRows(S, n), K: Dout, cols: H, gather: false, relu: false, transposeW: true, tiling }), { a: dy, tileMap, w0: w2, bias: zerosConst(c, n * H), out: dhidden }, undefined, grid);
     // dw2[e] = Σ_{s∈e} hidden[s]ᵀ·dy[s], db2[e] = Σ_{s∈e} dy[s], over the experts that got rows.
     perActiveExpert(c, ov, offsets, n, segmentGemmTnKernel({ Ka: H, Nb: Dout, segments: n, gather: false, active: true }), { a: hidden, sourceRow: offsets, b: dy, offsets, out: dw2 }, segmentGemmTnGroups({ Ka: H, Nb: Dout }), node.outputs[1]!, H * Dout);
     perActiveExpert(c, ov, offsets, n, segmentSumKernel({ C: Dout, segments: n, active: true }), { x: dy, offsets, out: db2 }, segmentSumGroups(Dout), node.outputs[2]!, Dout);

@@ -49,6 +49,8 @@ export interface GroupedGemmOptions {
    * is transposed while it is staged into workgroup memory, so the inner loop is unchanged.
    */
   readonly transposeW?: boolean;
+  /** Rows per entry of the tile map this kernel reads (DispatchShape.tileRows; default EXPERT_TILE_ROWS): sizes its maxTiles. */
+  readonly tileRows?: number;
 }
 
 /** Register/workgroup tiling of the grouped GEMM (exposed for benchmarking variants). */
@@ -93,19 +95,38 @@ export const EXPERT_TILING_8: ExpertTiling = { tm: 8, tn: 128, tk: 32, rm: 4, rn
 /** 16-row tiles: 32 threads of 4 rows × 16 columns, 128 columns per workgroup. */
 export const EXPERT_TILING_16: ExpertTiling = { tm: 16, tn: 128, tk: 32, rm: 4, rn: 16, vec4: true, avec4: true, wload4: true, aload4: true };
 
+/** 4-row tiles for experts with one to a few rows: 32 threads of 4 rows × 4 columns, 128 columns per workgroup. */
+export const EXPERT_TILING_4: ExpertTiling = { tm: 4, tn: 128, tk: 32, rm: 4, rn: 4, vec4: true, avec4: true, wload4: true, aload4: true };
+
 /**
- * The row tile of a plan's grouped expert GEMMs, chosen from the mean rows per expert S/n (S = N·k
- * slots, n experts): ≤ 12 → 8-row tiles, ≤ 24 → 16-row tiles, else the default 32. A tile's
- * rows beyond its expert's segment are computed and discarded, so at ~1.5 rows per expert a
- * 32-row tile does ~20× the useful FMAs and an 8-row one ~5× (the weights are read once per tile
- * either way). The tile map stays at EXPERT_TILE_ROWS granularity; a kernel with a smaller row
- * tile walks an entry's rows in chunks, so any tiling is correct on any map. Measured in
- * bench/expert-tiles.ts.
+ * The tile-map granularity of a plan's expert dispatch (DispatchShape.tileRows), chosen from the
+ * mean rows per expert S/n (S = N·k slots, n experts): ≤ 6 → 4-row entries, ≤ 12 → 8, ≤ 24 →
+ * 16, else EXPERT_TILE_ROWS (32). Every consumer of the map (the fused expert kernels, whose row
+ * tile is the entry, and the grouped GEMMs) sizes it with this, so an entry holds about one
+ * expert's rows and a tile's padding rows (computed and discarded) stay below ~2× the useful
+ * ones; at ~4 rows per expert a 32-row tile did ~8× the useful FMAs.
+ */
+export function expertTileRows(S: number, n: number): number {
+  const mean = S / Math.max(1, n);
+  if (mean <= 6) return 4;
+  if (mean <= 12) return 8;
+  if (mean <= 24) return 16;
+  return EXPERT_TILE_ROWS;
+}
+
+/**
+ * The row tile of a plan's grouped expert GEMMs, the tiling whose tm is the plan's tile-map
+ * granularity `expertTileRows(S, n)` (4, 8, 16 or 32 rows). A tile's rows beyond its expert's
+ * segment are computed and discarded, so at ~1.5 rows per expert a 32-row tile does ~20× the
+ * useful FMAs and an 8-row one ~5× (the weights are read once per tile either way). Any tiling is
+ * correct on any map (a kernel with a smaller row tile walks an entry's rows in chunks).
+ * Measured in bench/expert-tiles.ts (8 and 16 rows) and the scale bench (4 rows).
  */
 export function expertTiling(S: number, n: number): ExpertTiling {
-  const mean = S / Math.max(1, n);
-  if (mean <= 12) return EXPERT_TILING_8;
-  if (mean <= 24) return EXPERT_TILING_16;
+  const rows = expertTileRows(S, n);
+  if (rows === 4) return EXPERT_TILING_4;
+  if (rows === 8) return EXPERT_TILING_8;
+  if (rows === 16) return EXPERT_TILING_16;
   return DEFAULT_EXPERT_TILING;
 }
 
@@ -136,7 +157,7 @@ export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: Ex
   if (banks.reduce((a, b) => a + b, 0) !== o.n) throw new Error(`expert FFN: banks ${banks.join('+')} must sum to n=${o.n}`);
   const starts = [0, 0, 0, 0];
   for (let b = 1; b < 4; b++) starts[b] = starts[b - 1]! + (banks[b - 1] ?? 0);
-  const tiles = maxTiles({ N: o.N, k: o.k, n: o.n, tileRows: EXPERT_TILE_ROWS });
+  const tiles = maxTiles({ N: o.N, k: o.k, n: o.n, tileRows: o.tileRows ?? EXPERT_TILE_ROWS });
   const u = uniformBlock([
     ['K', 'u32', o.K],
     ['cols', 'u32', o.cols],
@@ -416,6 +437,8 @@ export interface ExpertFfnOptions {
   readonly Dout: number;
   /** Experts per weight binding for w1 and w2 (default: one bank each). */
   readonly banks?: readonly number[];
+  /** Rows per tile-map entry (default EXPERT_TILE_ROWS). */
+  readonly tileRows?: number;
 }
 
 /**
@@ -425,7 +448,7 @@ export interface ExpertFfnOptions {
  */
 export function expertFfnKernels(o: ExpertFfnOptions & { readonly tiling?: ExpertTiling }): [Kernel, Kernel] {
   const S = o.N * o.k;
-  const common = { S, N: o.N, k: o.k, n: o.n, banks: o.banks, tiling: o.tiling };
+  const common = { S, N: o.N, k: o.k, n: o.n, banks: o.banks, tiling: o.tiling, ...(o.tileRows ? { tileRows: o.tileRows } : {}) };
   return [
     groupedGemmKernel({ ...common, K: o.D, cols: o.H, gather: true, relu: true }),
     groupedGemmKernel({ ...common, K: o.H, cols: o.Dout, gather: false, relu: false }),

@@ -1,20 +1,25 @@
 /**
  * The expert FFN fused over the hidden dimension (MegaBlocks' memory-optimised MLP taken to the
- * tile): no [S, H] hidden tensor is ever written. Every kernel works on a 32-row tile of one
- * expert's slots (the dispatch tile map's granularity) and walks H in chunks of 64: the chunk's
- * hidden activations relu(x·w1[:, chunk] + b1[chunk]) (and in the backward its dhidden =
- * dy·w2[chunk, :]ᵀ and dpre = dhidden·[hidden > 0]) live only in workgroup memory ([64][32] each).
+ * tile): no [S, H] hidden tensor is ever written. Every kernel works on a TM-row tile of one
+ * expert's slots (TM = the tile map's granularity, chosen per plan from the mean rows per expert:
+ * 4, 8, 16 or 32, `expertTileRows`) and walks H in chunks of 64: the chunk's hidden activations
+ * relu(x·w1[:, chunk] + b1[chunk]) (and in the backward its dhidden = dy·w2[chunk, :]ᵀ and dpre =
+ * dhidden·[hidden > 0]) live only in workgroup memory ([64][TM] each).
  * `expertFfnFusedKernel` (op `expertFfn`): one workgroup per tile-map entry; out = b2 + Σ_chunk
  * hidden_chunk·w2[chunk, :], accumulated chunk by chunk in the output rows the workgroup owns.
  * `expertFfnGradInputKernel` (op `expertFfnGrad`, dx half): one workgroup per tile-map entry;
  * dslot = Σ_chunk dpre_chunk·w1[:, chunk]ᵀ into a per-slot [S, D] buffer (the combine gather then
  * sums a row's k slots into dx). `expertFfnGradWeightsKernel` (weight half): one workgroup per
- * (expert, H-chunk), looping over the expert's slots 32 at a time in slot order, accumulating
+ * (expert, H-chunk), looping over the expert's slots TM at a time in slot order, accumulating
  * dw2[chunk, :] += hiddenᵀ·dy, dw1[:, chunk] += xᵀ·dpre, db1[chunk] += Σ dpre and (chunk 0)
- * db2 += Σ dy; an expert with no slots writes zeros. Every output element belongs to one thread
- * of one workgroup and is accumulated in a fixed order: no atomics, same bits every run.
- * GEMM pieces are 32×64 (or 64×64) register tiles over an 8×8 thread grid (4 or 8 rows × two
- * vec4 columns per thread), operands staged through workgroup memory 16 k at a time; wide outputs are walked in 64-column blocks, each
+ * db2 += Σ dy; an expert with no slots writes zeros. At a few rows per expert (TM = 4, one tile
+ * per expert) each workgroup reads its w1/w2 chunk and writes its dw1/dw2 chunk once: the
+ * traffic floor of the weight half. Every output element belongs to one thread of one workgroup
+ * and is accumulated in a fixed order: no atomics, same bits every run.
+ * Row-tile GEMM pieces (TM × 64) use RT × CT threads (8 × 8 of 4 or 1 rows × two vec4 columns at
+ * TM ≥ 8, 4 × 16 of 1 row × one vec4 at TM = 4); the weight gradients are 64 × 64 register tiles
+ * over an 8×8 thread grid reduced over the tile's rows min(16, TM) at a time; operands staged
+ * through workgroup memory 16 k at a time; wide outputs are walked in 64-column blocks, each
  * block a function of its own (its register tile is declared at the function's top, so it starts
  * at zero on every call: a tile declared inside the block loop was not re-zeroed per iteration by
  * lavapipe, and zeroing it by hand made its JIT take a minute). Grids are flattened
@@ -27,7 +32,8 @@ import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from '
 
 /** Hidden units per chunk (the workgroup-memory slice of the hidden activations). */
 export const EXPERT_H_CHUNK = 64;
-const TM = EXPERT_TILE_ROWS;
+/** The row tiles these kernels are generated for (the tile map's granularity; `expertTileRows` picks one per plan). */
+export const FUSED_TILE_ROWS: readonly number[] = [4, 8, 16, 32];
 const HC = EXPERT_H_CHUNK;
 const NB = 64;
 const TK = 16;
@@ -46,12 +52,20 @@ export interface ExpertFusedOptions {
   readonly Dout: number;
   /** Experts per weight binding for w1 and w2 (forward only; default one bank each). */
   readonly banks?: readonly number[];
+  /**
+   * Rows per tile, one of FUSED_TILE_ROWS (default EXPERT_TILE_ROWS = 32): the granularity of the
+   * tile map the per-tile kernels read (the dispatch's DispatchShape.tileRows) and the row step of
+   * the weight half's walk over an expert's slots.
+   */
+  readonly tileRows?: number;
 }
 
 function params(o: ExpertFusedOptions) {
   const banks = o.banks ?? [o.n];
   if (banks.length < 1 || banks.length > 4) throw new Error(`fused expert FFN: 1..4 weight banks, got ${banks.length}`);
   if (banks.reduce((a, b) => a + b, 0) !== o.n) throw new Error(`fused expert FFN: banks ${banks.join('+')} must sum to n=${o.n}`);
+  const TM = o.tileRows ?? EXPERT_TILE_ROWS;
+  if (!FUSED_TILE_ROWS.includes(TM)) throw new Error(`fused expert FFN: tileRows ${TM} is not one of ${FUSED_TILE_ROWS.join(', ')}`);
   const starts = [0, 0, 0, 0];
   for (let b = 1; b < 4; b++) starts[b] = starts[b - 1]! + (banks[b - 1] ?? 0);
   const tiles = maxTiles({ N: o.N, k: o.k, n: o.n, tileRows: TM });
@@ -66,7 +80,7 @@ function params(o: ExpertFusedOptions) {
     ['bank2', 'u32', starts[2]!],
     ['bank3', 'u32', starts[3]!],
   ]);
-  return { u, tiles, B: banks.length };
+  return { u, tiles, B: banks.length, TM };
 }
 
 /** `fn <name>(e, idx) -> f32`: element idx of expert e's matrix in bank bindings <prefix>0..; per = elements per expert. */
@@ -96,30 +110,64 @@ function decls(bindings: readonly TypedBinding[]): string {
 }
 
 /**
- * acc[i][jj] += Σ_kk A(kk, i)·Sb[kk][4·(tx + 8·jj) .. +3] for kk < TK: register tile RM rows × 2
- * vec4 columns, B read from the vec4-staged Sb (two vec4 loads per k instead of eight scalars).
- * Register column j of a thread is column 4·(tx + 8·(j/4)) + j%4 of the 64-column block.
+ * The thread layout of a TM-row × 64-column tile (hidden / dpre chunks, output and dslot blocks):
+ * RT row threads × CT column threads (RT·CT = 64), each holding RM rows (ry + RT·i) × CV vec4
+ * columns (vec4 column rx + CT·j, i.e. scalar column 4·(rx + CT·(j/4)) + j%4 for j < 4·CV).
+ * 32 rows: 8 × 8 threads of 4 rows × 2 vec4; 8 rows: 8 × 8 of 1 × 2; 4 rows: 4 × 16 of 1 × 1.
  */
-function mac4(rm: number, a: (i: string) => string): string {
+interface RowLayout {
+  readonly TM: number;
+  readonly RT: number;
+  readonly CT: number;
+  readonly RM: number;
+  readonly CV: number;
+  /** K rows per step of the weight half's reductions over the tile's rows (min(TK, TM)). */
+  readonly TKW: number;
+}
+
+function rowLayout(TM: number): RowLayout {
+  const RT = Math.min(8, TM);
+  const CT = WG / RT;
+  return { TM, RT, CT, RM: TM / RT, CV: NB / 4 / CT, TKW: Math.min(TK, TM) };
+}
+
+/** acc[i][j] += Σ_kk A(kk, i)·Sb[kk][vec4 column rx + CT·j] for kk < TK over a row tile (RowLayout registers). */
+function macRows(l: RowLayout, a: (i: string) => string): string {
   return `    for (var kk = 0u; kk < TK; kk++) {
-      var av: array<f32, ${rm}>;
+      var av: array<f32, ${l.RM}>;
+      var bv: array<vec4<f32>, ${l.CV}>;
+      for (var i = 0u; i < ${l.RM}u; i++) { av[i] = ${a('i')}; }
+      for (var j = 0u; j < ${l.CV}u; j++) { bv[j] = Sb[kk * ${NB / 4}u + rx + ${l.CT}u * j]; }
+      for (var i = 0u; i < ${l.RM}u; i++) {
+        for (var j = 0u; j < ${l.CV}u; j++) { acc[i][j] = fma(vec4<f32>(av[i]), bv[j], acc[i][j]); }
+      }
+    }`;
+}
+
+/**
+ * acc[i][jj] += Σ_kk A(kk, i)·Sb[kk][4·(tx + 8·jj) .. +3] for kk < TKW (8×8 threads of 8 rows × 2
+ * vec4 columns; the weight half's 64 × 64 gradient blocks reduced over the tile's rows).
+ */
+function mac4W(a: (i: string) => string): string {
+  return `    for (var kk = 0u; kk < TKW; kk++) {
+      var av: array<f32, 8>;
       var bv: array<vec4<f32>, 2>;
-      for (var i = 0u; i < ${rm}u; i++) { av[i] = ${a('i')}; }
+      for (var i = 0u; i < 8u; i++) { av[i] = ${a('i')}; }
       for (var j = 0u; j < 2u; j++) { bv[j] = Sb[kk * ${NB / 4}u + tx + 8u * j]; }
-      for (var i = 0u; i < ${rm}u; i++) {
+      for (var i = 0u; i < 8u; i++) {
         for (var j = 0u; j < 2u; j++) { acc[i][j] = fma(vec4<f32>(av[i]), bv[j], acc[i][j]); }
       }
     }`;
 }
 
-/** acc[i][j] += Σ_kk A(kk, i)·B(kk, j) for kk < TK, scalar register tile RM×8 (B not in Sb). */
-function mac(rm: number, a: (i: string) => string, b: (j: string) => string): string {
-  return `    for (var kk = 0u; kk < TK; kk++) {
-      var av: array<f32, ${rm}>;
+/** acc[i][j] += Σ_kk A(kk, i)·B(kk, j) for kk < TKW, scalar register tile 8×8 (B not in Sb). */
+function macW(a: (i: string) => string, b: (j: string) => string): string {
+  return `    for (var kk = 0u; kk < TKW; kk++) {
+      var av: array<f32, 8>;
       var bv: array<f32, 8>;
-      for (var i = 0u; i < ${rm}u; i++) { av[i] = ${a('i')}; }
+      for (var i = 0u; i < 8u; i++) { av[i] = ${a('i')}; }
       for (var j = 0u; j < 8u; j++) { bv[j] = ${b('j')}; }
-      for (var i = 0u; i < ${rm}u; i++) {
+      for (var i = 0u; i < 8u; i++) {
         for (var j = 0u; j < 8u; j++) { acc[i][j] = fma(av[i], bv[j], acc[i][j]); }
       }
     }`;
@@ -127,17 +175,20 @@ function mac(rm: number, a: (i: string) => string, b: (j: string) => string): st
 
 /**
  * A 64-column-block function `<name>_block(e, rs, nrows, h0, first, t, n0)` with `body` (which
- * sees a zeroed register tile `acc` [rm][8] and the lets below), and `<name>(e, rs, nrows, h0,
- * first, t)` walking n0 over [0, limit) in steps of NB.
+ * sees a zeroed register tile `acc` of type `accType` and the lets below: tx/ty of the 8×8 layout,
+ * rx/ry of the row layout), and `<name>(e, rs, nrows, h0, first, t)` walking n0 over [0, limit) in
+ * steps of NB.
  */
-function blockFn(name: string, rm: number, limit: string, body: string, vec4 = true): string {
+function blockFn(name: string, accType: string, limit: string, body: string): string {
   return `fn ${name}_block(e: u32, rs: u32, nrows: u32, h0: u32, first: bool, t: u32, n0: u32) {
   let tx = t % 8u;
   let ty = t / 8u;
+  let rx = t % CT;
+  let ry = t / CT;
   let D = params.D;
   let H = params.H;
   let Dout = params.Dout;
-  var acc: ${vec4 ? `array<array<vec4<f32>, 2>, ${rm}>` : `array<array<f32, 8>, ${rm}>`};
+  var acc: ${accType};
 ${body}
 }
 fn ${name}(e: u32, rs: u32, nrows: u32, h0: u32, first: bool, t: u32) {
@@ -146,22 +197,37 @@ fn ${name}(e: u32, rs: u32, nrows: u32, h0: u32, first: bool, t: u32) {
 `;
 }
 
-const COMMON = /* wgsl */ `
+/** The WGSL pieces of the fused kernels for row tile `TM`. */
+function pieces(TM: number) {
+  const l = rowLayout(TM);
+  const rowAcc = `array<array<vec4<f32>, ${l.CV}>, ${l.RM}>`;
+  /** Loop over the thread's register cells of a row tile: binds `row`, `c4` (scalar column within the 64-block). */
+  const eachCell = (inner: string, indent = '  ') => `${indent}for (var i = 0u; i < ${l.RM}u; i++) {
+${indent}  let row = ry + ${l.RT}u * i;
+${indent}  for (var j = 0u; j < ${4 * l.CV}u; j++) {
+${indent}    let c4 = 4u * (rx + ${l.CT}u * (j / 4u)) + j % 4u;
+${inner.split('\n').map((x) => `${indent}    ${x}`).join('\n')}
+${indent}  }
+${indent}}`;
+
+  const COMMON = /* wgsl */ `
 const TM = ${TM}u;
 const HC = ${HC}u;
 const NB = ${NB}u;
 const TK = ${TK}u;
+const TKW = ${l.TKW}u;
+const CT = ${l.CT}u;
 var<workgroup> Sa: array<f32, ${Math.max(TK * TM, TK * NB)}>;
 var<workgroup> Sb: array<vec4<f32>, ${(TK * Math.max(HC, NB)) / 4}>; // [TK][64 / 4]
 var<workgroup> Hs: array<f32, ${HC * TM}>; // [HC][TM]: hidden chunk, zero outside the tile's rows and H
 
 // Hs[h][row] = relu(x[sourceRow[rs + row]]·w1[e][:, h0 + h] + b1[e][h0 + h]) (0 outside the rows / H).
 fn hidden_chunk(e: u32, rs: u32, nrows: u32, h0: u32, t: u32) {
-  let tx = t % 8u;
-  let ty = t / 8u;
+  let rx = t % CT;
+  let ry = t / CT;
   let D = params.D;
   let H = params.H;
-  var acc: array<array<vec4<f32>, 2>, 4>;
+  var acc: ${rowAcc};
   for (var k0 = 0u; k0 < D; k0 += TK) {
     for (var r = 0u; r < ${(TK * TM) / WG}u; r++) {
       let q = t + ${WG}u * r;
@@ -180,31 +246,25 @@ fn hidden_chunk(e: u32, rs: u32, nrows: u32, h0: u32, t: u32) {
       Sb[(kk * HC + j) / 4u][j % 4u] = v;
     }
     workgroupBarrier();
-${mac4(4, (i) => `Sa[kk * TM + ty + 8u * ${i}]`)}
+${macRows(l, (i) => `Sa[kk * TM + ry + ${l.RT}u * ${i}]`)}
     workgroupBarrier();
   }
-  for (var i = 0u; i < 4u; i++) {
-    let row = ty + 8u * i;
-    for (var j = 0u; j < 8u; j++) {
-      let h = 4u * (tx + 8u * (j / 4u)) + j % 4u;
-      var v = 0.0;
-      if (row < nrows && h0 + h < H) { v = max(acc[i][j / 4u][j % 4u] + b1[e * H + h0 + h], 0.0); }
-      Hs[h * TM + row] = v;
-    }
-  }
+${eachCell(`var v = 0.0;
+if (row < nrows && h0 + c4 < H) { v = max(acc[i][j / 4u][j % 4u] + b1[e * H + h0 + c4], 0.0); }
+Hs[c4 * TM + row] = v;`)}
 }
 `;
 
-const DPRE = /* wgsl */ `
+  const DPRE = /* wgsl */ `
 var<workgroup> Ps: array<f32, ${HC * TM}>; // [HC][TM]: dpre chunk
 
 // Ps[h][row] = (dy[rs + row]·w2[e][h0 + h, :]ᵀ)·[Hs[h][row] > 0] (Hs from hidden_chunk).
 fn dpre_chunk(e: u32, rs: u32, nrows: u32, h0: u32, t: u32) {
-  let tx = t % 8u;
-  let ty = t / 8u;
+  let rx = t % CT;
+  let ry = t / CT;
   let H = params.H;
   let Dout = params.Dout;
-  var acc: array<array<vec4<f32>, 2>, 4>;
+  var acc: ${rowAcc};
   for (var k0 = 0u; k0 < Dout; k0 += TK) {
     for (var r = 0u; r < ${(TK * TM) / WG}u; r++) {
       let q = t + ${WG}u * r;
@@ -223,33 +283,22 @@ fn dpre_chunk(e: u32, rs: u32, nrows: u32, h0: u32, t: u32) {
       Sb[(kk * HC + j) / 4u][j % 4u] = v;
     }
     workgroupBarrier();
-${mac4(4, (i) => `Sa[kk * TM + ty + 8u * ${i}]`)}
+${macRows(l, (i) => `Sa[kk * TM + ry + ${l.RT}u * ${i}]`)}
     workgroupBarrier();
   }
-  for (var i = 0u; i < 4u; i++) {
-    let row = ty + 8u * i;
-    for (var j = 0u; j < 8u; j++) {
-      let h = 4u * (tx + 8u * (j / 4u)) + j % 4u;
-      Ps[h * TM + row] = select(0.0, acc[i][j / 4u][j % 4u], Hs[h * TM + row] > 0.0);
-    }
-  }
+${eachCell(`Ps[c4 * TM + row] = select(0.0, acc[i][j / 4u][j % 4u], Hs[c4 * TM + row] > 0.0);`)}
 }
 `;
 
-// out[rs + row][n0..] = b2[e] (first chunk) or its running value, + Hs·w2[e][h0.., n0..].
-const OUT_ACCUMULATE = blockFn(
-  'out_accumulate',
-  4,
-  'params.Dout',
-  `  for (var i = 0u; i < 4u; i++) {
-    let row = ty + 8u * i;
-    for (var j = 0u; j < 8u; j++) {
-      let col = n0 + 4u * (tx + 8u * (j / 4u)) + j % 4u;
-      if (row < nrows && col < Dout) {
-        if (first) { acc[i][j / 4u][j % 4u] = b2[e * Dout + col]; } else { acc[i][j / 4u][j % 4u] = out[(rs + row) * Dout + col]; }
-      }
-    }
-  }
+  // out[rs + row][n0..] = b2[e] (first chunk) or its running value, + Hs·w2[e][h0.., n0..].
+  const OUT_ACCUMULATE = blockFn(
+    'out_accumulate',
+    rowAcc,
+    'params.Dout',
+    `${eachCell(`let col = n0 + c4;
+if (row < nrows && col < Dout) {
+  if (first) { acc[i][j / 4u][j % 4u] = b2[e * Dout + col]; } else { acc[i][j / 4u][j % 4u] = out[(rs + row) * Dout + col]; }
+}`)}
   for (var k0 = 0u; k0 < HC; k0 += TK) {
     for (var r = 0u; r < ${(TK * NB) / WG}u; r++) {
       let q = t + ${WG}u * r;
@@ -260,31 +309,21 @@ const OUT_ACCUMULATE = blockFn(
       Sb[(kk * NB + j) / 4u][j % 4u] = v;
     }
     workgroupBarrier();
-${mac4(4, (i) => `Hs[(k0 + kk) * TM + ty + 8u * ${i}]`)}
+${macRows(l, (i) => `Hs[(k0 + kk) * TM + ry + ${l.RT}u * ${i}]`)}
     workgroupBarrier();
   }
-  for (var i = 0u; i < 4u; i++) {
-    let row = ty + 8u * i;
-    for (var j = 0u; j < 8u; j++) {
-      let col = n0 + 4u * (tx + 8u * (j / 4u)) + j % 4u;
-      if (row < nrows && col < Dout) { out[(rs + row) * Dout + col] = acc[i][j / 4u][j % 4u]; }
-    }
-  }`,
-);
+${eachCell(`let col = n0 + c4;
+if (row < nrows && col < Dout) { out[(rs + row) * Dout + col] = acc[i][j / 4u][j % 4u]; }`)}`,
+  );
 
-// dslot[rs + row][n0..] (starting from 0 at the first chunk) += Ps·w1[e][n0.., h0..]ᵀ.
-const DSLOT_ACCUMULATE = blockFn(
-  'dslot_accumulate',
-  4,
-  'params.D',
-  `  if (!first) {
-    for (var i = 0u; i < 4u; i++) {
-      let row = ty + 8u * i;
-      for (var j = 0u; j < 8u; j++) {
-        let col = n0 + 4u * (tx + 8u * (j / 4u)) + j % 4u;
-        if (row < nrows && col < D) { acc[i][j / 4u][j % 4u] = dslot[(rs + row) * D + col]; }
-      }
-    }
+  // dslot[rs + row][n0..] (starting from 0 at the first chunk) += Ps·w1[e][n0.., h0..]ᵀ.
+  const DSLOT_ACCUMULATE = blockFn(
+    'dslot_accumulate',
+    rowAcc,
+    'params.D',
+    `  if (!first) {
+${eachCell(`let col = n0 + c4;
+if (row < nrows && col < D) { acc[i][j / 4u][j % 4u] = dslot[(rs + row) * D + col]; }`, '    ')}
   }
   for (var k0 = 0u; k0 < HC; k0 += TK) {
     for (var r = 0u; r < ${(TK * NB) / WG}u; r++) {
@@ -296,24 +335,19 @@ const DSLOT_ACCUMULATE = blockFn(
       Sb[(kk * NB + j) / 4u][j % 4u] = v;
     }
     workgroupBarrier();
-${mac4(4, (i) => `Ps[(k0 + kk) * TM + ty + 8u * ${i}]`)}
+${macRows(l, (i) => `Ps[(k0 + kk) * TM + ry + ${l.RT}u * ${i}]`)}
     workgroupBarrier();
   }
-  for (var i = 0u; i < 4u; i++) {
-    let row = ty + 8u * i;
-    for (var j = 0u; j < 8u; j++) {
-      let col = n0 + 4u * (tx + 8u * (j / 4u)) + j % 4u;
-      if (row < nrows && col < D) { dslot[(rs + row) * D + col] = acc[i][j / 4u][j % 4u]; }
-    }
-  }`,
-);
+${eachCell(`let col = n0 + c4;
+if (row < nrows && col < D) { dslot[(rs + row) * D + col] = acc[i][j / 4u][j % 4u]; }`)}`,
+  );
 
-// dw2[e][h0 + m][n0..] (starting from 0 at the first row tile) += Σ_row Hs[m][row]·dy[rs + row][n0..].
-const DW2_ACCUMULATE = blockFn(
-  'dw2_accumulate',
-  8,
-  'params.Dout',
-  `  if (!first) {
+  // dw2[e][h0 + m][n0..] (starting from 0 at the first row tile) += Σ_row Hs[m][row]·dy[rs + row][n0..].
+  const DW2_ACCUMULATE = blockFn(
+    'dw2_accumulate',
+    'array<array<vec4<f32>, 2>, 8>',
+    'params.Dout',
+    `  if (!first) {
     for (var i = 0u; i < 8u; i++) {
       let h = h0 + ty + 8u * i;
       for (var j = 0u; j < 8u; j++) {
@@ -322,8 +356,8 @@ const DW2_ACCUMULATE = blockFn(
       }
     }
   }
-  for (var k0 = 0u; k0 < TM; k0 += TK) {
-    for (var r = 0u; r < ${(TK * NB) / WG}u; r++) {
+  for (var k0 = 0u; k0 < TM; k0 += TKW) {
+    for (var r = 0u; r < ${(l.TKW * NB) / WG}u; r++) {
       let q = t + ${WG}u * r;
       let kk = q / NB;
       let j = q % NB;
@@ -332,7 +366,7 @@ const DW2_ACCUMULATE = blockFn(
       Sb[(kk * NB + j) / 4u][j % 4u] = v;
     }
     workgroupBarrier();
-${mac4(8, (i) => `Hs[(ty + 8u * ${i}) * TM + k0 + kk]`)}
+${mac4W((i) => `Hs[(ty + 8u * ${i}) * TM + k0 + kk]`)}
     workgroupBarrier();
   }
   for (var i = 0u; i < 8u; i++) {
@@ -342,14 +376,14 @@ ${mac4(8, (i) => `Hs[(ty + 8u * ${i}) * TM + k0 + kk]`)}
       if (h < H && col < Dout) { dw2[(e * H + h) * Dout + col] = acc[i][j / 4u][j % 4u]; }
     }
   }`,
-);
+  );
 
-// dw1[e][n0 + m][h0..] (starting from 0 at the first row tile) += Σ_row x[sourceRow[rs + row]][n0 + m]·Ps[..][row].
-const DW1_ACCUMULATE = blockFn(
-  'dw1_accumulate',
-  8,
-  'params.D',
-  `  if (!first) {
+  // dw1[e][n0 + m][h0..] (starting from 0 at the first row tile) += Σ_row x[sourceRow[rs + row]][n0 + m]·Ps[..][row].
+  const DW1_ACCUMULATE = blockFn(
+    'dw1_accumulate',
+    'array<array<f32, 8>, 8>',
+    'params.D',
+    `  if (!first) {
     for (var i = 0u; i < 8u; i++) {
       let d = n0 + ty + 8u * i;
       for (var j = 0u; j < 8u; j++) {
@@ -358,8 +392,8 @@ const DW1_ACCUMULATE = blockFn(
       }
     }
   }
-  for (var k0 = 0u; k0 < TM; k0 += TK) {
-    for (var r = 0u; r < ${(TK * NB) / WG}u; r++) {
+  for (var k0 = 0u; k0 < TM; k0 += TKW) {
+    for (var r = 0u; r < ${(l.TKW * NB) / WG}u; r++) {
       let q = t + ${WG}u * r;
       let kk = q / NB;
       let m = q % NB;
@@ -368,7 +402,7 @@ const DW1_ACCUMULATE = blockFn(
       Sa[kk * NB + m] = v;
     }
     workgroupBarrier();
-${mac(8, (i) => `Sa[kk * NB + ty + 8u * ${i}]`, (j) => `Ps[(tx + 8u * ${j}) * TM + k0 + kk]`)}
+${macW((i) => `Sa[kk * NB + ty + 8u * ${i}]`, (j) => `Ps[(tx + 8u * ${j}) * TM + k0 + kk]`)}
     workgroupBarrier();
   }
   for (var i = 0u; i < 8u; i++) {
@@ -378,8 +412,9 @@ ${mac(8, (i) => `Sa[kk * NB + ty + 8u * ${i}]`, (j) => `Ps[(tx + 8u * ${j}) * TM
       if (d < D && h < H) { dw1[(e * D + d) * H + h] = acc[i][j]; }
     }
   }`,
-  false,
-);
+  );
+  return { COMMON, DPRE, OUT_ACCUMULATE, DSLOT_ACCUMULATE, DW2_ACCUMULATE, DW1_ACCUMULATE };
+}
 
 /** The tile-map preamble of the per-tile kernels: e, rs, nrows of workgroup g (returns past the map or on an empty entry). */
 const TILE_ENTRY = /* wgsl */ `  let g = wid.y * nwg.x + wid.x;
@@ -397,7 +432,8 @@ const MAIN = '@compute @workgroup_size(64)\nfn main(@builtin(workgroup_id) wid: 
  * banks), b1 [n,H], w2_0.. (w2 banks), b2 [n,Dout], out [S,Dout], params.
  */
 export function expertFfnFusedKernel(o: ExpertFusedOptions): Kernel {
-  const { u, tiles, B } = params(o);
+  const { u, tiles, B, TM } = params(o);
+  const { COMMON, OUT_ACCUMULATE } = pieces(TM);
   const bindings: TypedBinding[] = [
     ro('x'),
     ro('sourceRow', 'i32'),
@@ -432,7 +468,7 @@ ${TILE_ENTRY}
     bindings,
     workgroupSize: [WG, 1, 1],
     dispatch: grid1d(tiles),
-    cacheKey: `expert_ffn_fused:banks=${B}`,
+    cacheKey: `expert_ffn_fused:banks=${B}:tm=${TM}`,
     uniformData: u.data,
   };
 }
@@ -443,7 +479,8 @@ ${TILE_ENTRY}
  * dslot [S,D] (read_write), params.
  */
 export function expertFfnGradInputKernel(o: ExpertFusedOptions): Kernel {
-  const { u, tiles } = params({ ...o, banks: undefined });
+  const { u, tiles, TM } = params({ ...o, banks: undefined });
+  const { COMMON, DPRE, DSLOT_ACCUMULATE } = pieces(TM);
   const bindings: TypedBinding[] = [
     ro('x'),
     ro('sourceRow', 'i32'),
@@ -481,7 +518,7 @@ ${TILE_ENTRY}
     bindings,
     workgroupSize: [WG, 1, 1],
     dispatch: grid1d(tiles),
-    cacheKey: 'expert_ffn_grad_input',
+    cacheKey: `expert_ffn_grad_input:tm=${TM}`,
     uniformData: u.data,
   };
 }
@@ -495,7 +532,8 @@ ${TILE_ENTRY}
  * count·chunks workgroups: experts with no rows are not visited and their blocks not written.
  */
 export function expertFfnGradWeightsKernel(o: ExpertFusedOptions & { readonly active?: boolean }): Kernel {
-  const { u } = params({ ...o, banks: undefined });
+  const { u, TM } = params({ ...o, banks: undefined });
+  const { COMMON, DPRE, DW2_ACCUMULATE, DW1_ACCUMULATE } = pieces(TM);
   const chunks = ceilDiv(o.H, HC);
   const bindings: TypedBinding[] = [
     ro('x'),
@@ -584,7 +622,7 @@ ${o.active
     bindings,
     workgroupSize: [WG, 1, 1],
     dispatch: grid1d(o.n * chunks),
-    cacheKey: o.active ? 'expert_ffn_grad_weights_active' : 'expert_ffn_grad_weights',
+    cacheKey: `${o.active ? 'expert_ffn_grad_weights_active' : 'expert_ffn_grad_weights'}:tm=${TM}`,
     uniformData: u.data,
   };
 }

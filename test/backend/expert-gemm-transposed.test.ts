@@ -3,13 +3,13 @@
  * [n, cols, K]) vs a CPU reference: ragged segments from the reference dispatch with experts that
  * receive zero rows, K both a multiple of 4 (vec4 weight loads) and not (scalar fallback at the K
  * edge), column counts that are not multiples of the tile, gather + relu, several weight banks, and
- * the scalar and TK % 4 ≠ 0 tilings. The transposed kernel stages exactly the tile the plain kernel
+ * the scalar, TK % 4 ≠ 0 and 4-row (on a 4-row tile map) tilings. The transposed kernel stages exactly the tile the plain kernel
  * stages from a host-transposed bank, so the two must agree bit for bit.
  */
 import { expect, it } from 'vitest';
 import { dispatch } from '../../ir/reference/dispatch.ts';
 import { maxTiles } from '../../compiler/wgsl/dispatch.ts';
-import { DEFAULT_EXPERT_TILING, EXPERT_TILE_ROWS, groupedGemmKernel, type ExpertTiling } from '../../compiler/wgsl/expert-ffn.ts';
+import { DEFAULT_EXPERT_TILING, EXPERT_TILE_ROWS, EXPERT_TILING_4, groupedGemmKernel, type ExpertTiling } from '../../compiler/wgsl/expert-ffn.ts';
 import { readF32 } from '../../runtime/gpu/buffers.ts';
 import { describeGpu, dev, expectClose, out, randArray, rng, run, up } from './gpu.ts';
 
@@ -83,7 +83,7 @@ async function check(c: Case): Promise<void> {
     });
     return res;
   };
-  const shape = { S, N, k, n, K, cols, gather: c.gather, relu: c.relu, ...(c.banks ? { banks: c.banks } : {}), ...(c.tiling ? { tiling: c.tiling } : {}) };
+  const shape = { S, N, k, n, K, cols, gather: c.gather, relu: c.relu, ...(c.banks ? { banks: c.banks } : {}), ...(c.tiling ? { tiling: c.tiling, tileRows: c.tiling.tm } : {}) };
   const kt = groupedGemmKernel({ ...shape, transposeW: true });
   const kp = groupedGemmKernel(shape);
   expect(kt.wgsl).not.toBe(kp.wgsl);
@@ -120,5 +120,10 @@ describeGpu('grouped GEMM with transposed expert weights', () => {
     const odd: ExpertTiling = { tm: EXPERT_TILE_ROWS, tn: 64, tk: 6, rm: 4, rn: 8, vec4: true };
     await check({ name: 'scalar tiling', N: 61, k: 2, n: 5, K: 23, cols: 70, used: [0, 1, 4], gather: true, relu: true, tiling: scalar });
     await check({ name: 'TK=6 tiling', N: 61, k: 2, n: 5, K: 24, cols: 70, used: [1, 3, 4], gather: false, relu: false, tiling: odd });
+  });
+
+  it('the 4-row tiling on a 4-row tile map: ~1.5 rows per expert, gather + relu, two weight banks', async () => {
+    const used = [...Array(40).keys()].filter((e) => e % 7 !== 3);
+    await check({ name: '4-row tiling', N: 30, k: 2, n: 40, K: 36, cols: 130, used, gather: true, relu: true, banks: [15, 25], tiling: EXPERT_TILING_4 });
   });
 });

@@ -5,8 +5,8 @@
  * MoE training step (dispatch → expertHidden → expertOutput → combine and the three gradients) at
  * n = 65536 and 131072 experts — where the old segment GEMM grid (1×1×n) was refused — checked
  * against the reference interpreter: the expert GEMMs run on indirect grids over the real tile
- * count with the 8-row tiling (≈ 0.004 rows per expert), one expert gets > 32 rows (several map
- * entries, each walked in 8-row chunks), and the weight/bias gradients run over active experts
+ * count with the 4-row tiling and a 4-row tile map (≈ 0.004 rows per expert), one expert gets
+ * > 32 rows (several map entries), and the weight/bias gradients run over active experts
  * only; a second run with a different routing must zero the blocks of experts that had rows in
  * the first (the clear_inactive kernel), since every gradient here is a graph output. (3) The same
  * step at 16 rows per expert, where the plan picks the 16-row tiling (forward and transposed GEMMs).
@@ -91,7 +91,7 @@ describeGpu('expert work over real tiles and active experts', () => {
     for (const n of [65536, 131072]) {
       const r = rng(n);
       const [N, k, D, H] = [256, 2, 4, 8];
-      expect(expertTiling(N * k, n).tm).toBe(8);
+      expect(expertTiling(N * k, n).tm).toBe(4);
       const g = moeTrainGraph(N, k, n, D, H);
       const exe = await preparePlan(g);
       const weights = {
@@ -139,5 +139,5 @@ describeGpu('expert work over real tiles and active experts', () => {
       }
       exe.destroy();
     }
-  });
+  }, 900_000); // the first run JITs the 4-row grouped GEMMs (minutes on a loaded lavapipe)
 });

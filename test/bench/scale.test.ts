@@ -75,6 +75,12 @@ describe('arguments', () => {
     expect(() => parseScaleArgs(['--recompute', 'all'])).toThrow(/--recompute all is not a policy/);
   });
 
+  it('filters the timed jobs by expert count', () => {
+    expect(parseScaleArgs([]).experts).toBeUndefined();
+    expect(parseScaleArgs(['--experts', '4,1024', '--only', 'flat']).experts).toEqual([4, 1024]);
+    expect(() => parseScaleArgs(['--experts', '4,x'])).toThrow(/--experts 4,x: 'x' is not a positive whole expert count/);
+  });
+
   it('pairs every full-size timed configuration with its sweep reference and covers the Done-when sizes', () => {
     const j = scaleJobs(false);
     for (const job of [...j.flat.slice(1), ...j.hier.slice(1)]) expect(job.configs).toHaveLength(2);
