@@ -208,7 +208,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .command('generate')
     .description('continue a prompt with a trained checkpoint: sampled tokens streamed to stdout (deterministic for a seed)')
     .argument('<checkpoint>', 'a checkpoint.safetensors written by moec train')
-    .option('--model <file>', 'the model file the checkpoint was trained from (required: generation re-traces it at one token per step; its IR must match the checkpoint\'s)')
+    .option('--model <file>', 're-trace this model file at one token per step instead of using the one-token IR the checkpoint stores (its IR must match the checkpoint\'s)')
     .option('--prompt <text>', 'text to continue', '')
     .option('--tokens <n>', 'tokens to generate', parseCount, 50)
     .option('--temperature <t>', 'softmax temperature (0 = greedy)', parseNonNegative, 1)

@@ -172,6 +172,16 @@ async function runLocked(o: SessionOptions, ckptFile: string): Promise<SessionRe
 
   // Train from the IR as stored (a JSON round trip), so a fresh run and its resume compute alike.
   const traced = graphFromJson(graphToJson(model.graph));
+  // The model at one token per step, stored for generation (no code needed to generate later); a
+  // model that cannot be traced so (strictly balanced gating needs several rows) stores none.
+  const generationGraph = ((): Graph | undefined => {
+    if (!o.model) return resumed?.meta.generationGraph;
+    try {
+      return traceModel(o.model, { ...options, T: 1, B: 1 });
+    } catch {
+      return undefined;
+    }
+  })();
   const limits = o.backend.kind === 'webgpu' ? o.backend.device.device.limits : undefined;
   const { graph, plan } = compileTrainingPlan(traced, { optimizer: o.optimizer, recompute: o.recompute }, limits);
   const forward = compileGraph(traced).graph;
@@ -228,6 +238,7 @@ async function runLocked(o: SessionOptions, ckptFile: string): Promise<SessionRe
   const meta = (state: LoopState): CheckpointMeta => ({
     modelFile: o.modelFile,
     graph: traced,
+    ...(generationGraph ? { generationGraph } : {}),
     ...(o.modelSource !== undefined ? { modelSource: o.modelSource } : resumed?.meta.modelSource !== undefined ? { modelSource: resumed.meta.modelSource } : {}),
     modelOptions: options,
     vocabulary: vocabularyToJson(vocab),

@@ -341,6 +341,12 @@ export interface CheckpointMeta {
    * a checkpoint is data only. Absent in checkpoints of older moec versions.
    */
   readonly graph?: Graph;
+  /**
+   * The same model traced at one token per step (T = B = 1) as IR: what generation compiles, so
+   * `moec generate` needs no code either. Absent when the model cannot be traced that way (e.g.
+   * strictly balanced gating needs several rows) and in checkpoints of older moec versions.
+   */
+  readonly generationGraph?: Graph;
   /** The model file's source text when it was trained (information only: never executed). */
   readonly modelSource?: string;
   /** The model options (its `defaults` with overrides applied); any JSON value. */
@@ -370,7 +376,7 @@ const METADATA_KEYS = {
 } as const;
 
 /** Optional metadata keys: the model's IR (JSON) and its source text (information only). */
-const OPTIONAL_METADATA_KEYS = { graph: 'moec.graph', modelSource: 'moec.model_source' } as const;
+const OPTIONAL_METADATA_KEYS = { graph: 'moec.graph', generationGraph: 'moec.generation_graph', modelSource: 'moec.model_source' } as const;
 
 /** The string metadata of a checkpoint (JSON for structured values, decimal for numbers). */
 function checkpointMetadata(meta: CheckpointMeta): Record<string, string> {
@@ -387,6 +393,7 @@ function checkpointMetadata(meta: CheckpointMeta): Record<string, string> {
     [METADATA_KEYS.optimizer]: JSON.stringify(meta.optimizer ?? null),
     [METADATA_KEYS.dataPosition]: JSON.stringify(meta.dataPosition ?? null),
     ...(meta.graph ? { [OPTIONAL_METADATA_KEYS.graph]: JSON.stringify(graphToJson(meta.graph)) } : {}),
+    ...(meta.generationGraph ? { [OPTIONAL_METADATA_KEYS.generationGraph]: JSON.stringify(graphToJson(meta.generationGraph)) } : {}),
     ...(meta.modelSource !== undefined ? { [OPTIONAL_METADATA_KEYS.modelSource]: meta.modelSource } : {}),
   };
 }
@@ -414,11 +421,11 @@ export interface LoadCheckpointOptions {
 }
 
 /** The checkpoint's IR, validated (format, every node's params and types, the verifier) as data. */
-function storedGraph(text: string, fail: (problem: string) => never): Graph {
+function storedGraph(text: string, fail: (problem: string) => never, key: string = OPTIONAL_METADATA_KEYS.graph): Graph {
   try {
     return graphFromJson(text);
   } catch (e) {
-    return fail(`metadata ${OPTIONAL_METADATA_KEYS.graph} is not a valid moec IR graph: ${(e as Error).message}`);
+    return fail(`metadata ${key} is not a valid moec IR graph: ${(e as Error).message}`);
   }
 }
 
@@ -452,6 +459,9 @@ export function loadCheckpoint(file: string, opts: LoadCheckpointOptions = {}): 
     optimizer: json(METADATA_KEYS.optimizer),
     dataPosition: json(METADATA_KEYS.dataPosition),
     ...(metadata[OPTIONAL_METADATA_KEYS.graph] !== undefined ? { graph: storedGraph(metadata[OPTIONAL_METADATA_KEYS.graph]!, fail) } : {}),
+    ...(metadata[OPTIONAL_METADATA_KEYS.generationGraph] !== undefined
+      ? { generationGraph: storedGraph(metadata[OPTIONAL_METADATA_KEYS.generationGraph]!, fail, OPTIONAL_METADATA_KEYS.generationGraph) }
+      : {}),
     ...(metadata[OPTIONAL_METADATA_KEYS.modelSource] !== undefined ? { modelSource: metadata[OPTIONAL_METADATA_KEYS.modelSource]! } : {}),
   };
   if (opts.expect) {

@@ -1,8 +1,8 @@
 /**
- * A trained language model ready to use: `loadModel(checkpoint, { model, backend })` rebuilds the
- * model with T = 1 and B = 1 from the model file the caller names (a checkpoint is data only: the
- * file it records is never imported on its own; the named file's IR at the checkpoint's options
- * must equal the IR stored in the checkpoint, or loading refuses saying what differs), exposes the logits that feed
+ * A trained language model ready to use: `loadModel(checkpoint, { backend })` compiles the model
+ * at T = 1 and B = 1 from the one-token IR stored in the checkpoint (data only: no code is
+ * imported; a model file is imported only when the caller names it with `model`, and then its IR
+ * at the checkpoint's options must equal the stored one), exposes the logits that feed
  * its softmax cross-entropy as an extra graph output, compiles that one-token step once (its own
  * plan: no recompilation per token) and binds it to the backend in evaluation mode (no gating
  * noise, σ = 0; no dropout). Every call starts from a zero LSTM state, feeds `<eos>` first (a
@@ -18,6 +18,7 @@ import { compileGraph } from '../../compiler/pipeline.ts';
 import { lowerToWebGpu } from '../../compiler/lower/index.ts';
 import { traceModel, type ModelOptions } from '../../frontend/model.ts';
 import { describeGraphDifference } from '../../ir/graph-diff.ts';
+import { checkTensorSizes } from '../../frontend/option-limits.ts';
 import { selectBackend, type Backend, type BackendName } from '../../runtime/backend.ts';
 import { loadCheckpoint } from '../../runtime/checkpoint.ts';
 import { EOS, tokenize, vocabularyFromJson, type Vocabulary, type VocabularyJson } from '../../runtime/data/tokenizer.ts';
@@ -28,8 +29,9 @@ import { checkSampling, sampleToken, uniformStream, type SamplingOptions } from 
 /** Options of `loadModel`. */
 export interface LoadModelOptions {
   /**
-   * The model file the checkpoint was trained from (required: generation re-traces the model at
-   * one token per step, which the stored IR, traced at the training T and B, cannot give).
+   * The model file the checkpoint was trained from, to re-trace it at one token per step (its IR
+   * at the checkpoint's options must equal the stored one). Optional: checkpoints store the
+   * one-token IR, so generation needs no code unless the checkpoint lacks it.
    */
   readonly model?: string;
   /** Where to run: a backend name (default 'auto') or an acquired backend. */
@@ -79,19 +81,24 @@ const scalarI32 = (id: number): Tensor => ({ type: { dtype: 'i32', shape: [1, 1]
 export async function loadModel(checkpoint: string, opts: LoadModelOptions = {}): Promise<LanguageModel> {
   const ck = loadCheckpoint(checkpoint);
   const vocabulary = vocabularyFromJson(ck.meta.vocabulary as VocabularyJson);
-  if (opts.model === undefined) {
-    throw new Error(`generation re-traces the model at one token per step: name the model file ${checkpoint} was trained from (moec generate --model <file>, loadModel(checkpoint, { model })). A checkpoint is data only: the file it records (${ck.meta.modelFile}) is never imported on its own`);
-  }
-  // Imported here so that importing moec does not load tsx (the model-file loader) up front.
-  const { loadModelFile } = await import('../load-model.ts');
-  const loaded = await loadModelFile(opts.model);
   const stored = ck.meta.modelOptions as ModelOptions;
-  if (ck.meta.graph) {
-    const diff = describeGraphDifference(ck.meta.graph, traceModel(loaded.model, stored), 'the checkpoint', opts.model);
-    if (diff) throw new Error(`${opts.model} is not the model of ${checkpoint}: ${diff}`);
+  let oneToken: Graph;
+  if (opts.model !== undefined) {
+    // The caller named the model file: import it, check it is the checkpoint's model, trace it.
+    const { loadModelFile } = await import('../load-model.ts'); // lazily: importing moec does not load tsx
+    const loaded = await loadModelFile(opts.model);
+    if (ck.meta.graph) {
+      const diff = describeGraphDifference(ck.meta.graph, traceModel(loaded.model, stored), 'the checkpoint', opts.model);
+      if (diff) throw new Error(`${opts.model} is not the model of ${checkpoint}: ${diff}`);
+    }
+    oneToken = traceModel(loaded.model, { ...stored, T: 1, B: 1 });
+  } else if (ck.meta.generationGraph) {
+    oneToken = ck.meta.generationGraph; // data only: the one-token IR stored at training time
+  } else {
+    throw new Error(`${checkpoint} holds no one-token model IR (written by an older moec, or a model that cannot run one token per step): name its model file (moec generate --model <file>, loadModel(checkpoint, { model })); the file it records (${ck.meta.modelFile}) is never imported on its own`);
   }
-  const options = { ...stored, T: 1, B: 1 };
-  const graph = compileGraph(withLogitsOutput(traceModel(loaded.model, options))).graph;
+  checkTensorSizes(oneToken, String(oneToken.meta.name ?? checkpoint));
+  const graph = compileGraph(withLogitsOutput(oneToken)).graph;
   const backend = typeof opts.backend === 'object' ? opts.backend : await selectBackend(opts.backend ?? 'auto', opts.log ?? (() => {}));
   const plan = lowerToWebGpu(graph, backend.kind === 'webgpu' ? backend.device.device.limits : undefined);
   const params = Object.fromEntries(
@@ -99,7 +106,7 @@ export async function loadModel(checkpoint: string, opts: LoadModelOptions = {})
       .filter((i) => i.role === 'param')
       .map((i) => {
         const t = ck.tensors[i.name];
-        if (!t) throw new Error(`checkpoint ${checkpoint} has no parameter '${i.name}' that ${opts.model} needs`);
+        if (!t) throw new Error(`checkpoint ${checkpoint} has no parameter '${i.name}' that its model needs`);
         return [i.name, t];
       }),
   );

@@ -1,7 +1,7 @@
 /**
  * Item 1 of issue 11: a checkpoint is data only. A model file that writes a marker file when it is
- * imported is trained once (the user named it: importing it then is expected); afterwards `eval`
- * and `train --resume` of its checkpoint must never import it — not even when the checkpoint's
+ * imported is trained once (the user named it: importing it then is expected); afterwards `eval`,
+ * `generate` and `train --resume` of its checkpoint must never import it — not even when the checkpoint's
  * metadata names it — and keep working when it is deleted. Naming a model file (`eval --model`,
  * `train <model> --resume`) imports it and refuses when its traced IR differs from the stored one,
  * saying what differs. A checkpoint whose stored IR is corrupt is refused as data.
@@ -42,6 +42,13 @@ describe('checkpoints are data only', () => {
     expect(ev.code, ev.stderr).toBe(0);
     expect(JSON.parse(ev.stdout)).toMatchObject({ step: 3, data: 'moby-dick' });
     expect(existsSync(marker), 'eval imported the model file named in the checkpoint').toBe(false);
+
+    // Generation compiles the one-token IR stored in the checkpoint: no import either.
+    expect(meta.generationGraph?.nodes.length).toBeGreaterThan(10);
+    const gen = moec(['generate', ck, '--prompt', 'the', '--tokens', '3', '--backend', 'cpu']);
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(gen.stdout.startsWith('the')).toBe(true);
+    expect(existsSync(marker), 'generate imported the model file named in the checkpoint').toBe(false);
 
     const resumed = moec(['train', '--resume', '--out', out, '--steps', '5', '--backend', 'cpu', '--valid-batches', '1']);
     expect(resumed.code, resumed.stderr).toBe(0);

@@ -174,7 +174,7 @@ export const typo = defineModel({
     const ev = JSON.parse(npx('eval', join(run, 'checkpoint.safetensors'), '--split', 'validation', '--max-batches', '1', '--backend', 'cpu', '--json')) as { tokens: number; ppl: number };
     expect(ev.tokens).toBe(8);
     expect(ev.ppl).toBeGreaterThan(1);
-    const gen = npx('generate', join(run, 'checkpoint.safetensors'), '--model', join(bare, 'model.ts'), '--prompt', 'w1 w2', '--tokens', '5', '--seed', '1', '--backend', 'cpu');
+    const gen = npx('generate', join(run, 'checkpoint.safetensors'), '--prompt', 'w1 w2', '--tokens', '5', '--seed', '1', '--backend', 'cpu');
     expect(gen).toMatch(/^w1 w2( (w\d+|<unk>|<eos>)|\n(w\d+|<unk>|<eos>)){5}\n$/);
   });
 });
