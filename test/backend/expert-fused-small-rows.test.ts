@@ -38,8 +38,9 @@ const [N, k, n, D, H, Dout, hot] = [40, 2, 48, 20, 70, 13, 17];
 describeGpu('fused expert FFN kernels at a few rows per expert', () => {
   it('the plan picks 4-row tiles at this mean', () => {
     expect(expertTileRows(N * k, n)).toBe(4);
-    expect(expertTileRows(4096, 1024)).toBe(4);
-    expect(expertTileRows(4096, 512)).toBe(8);
+    expect(expertTileRows(4096, 2048)).toBe(4);
+    expect(expertTileRows(4096, 1024)).toBe(8);
+    expect(expertTileRows(4096, 256)).toBe(16);
     expect(expertTileRows(4096, 4)).toBe(32);
   });
 
