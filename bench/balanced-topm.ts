@@ -142,7 +142,7 @@ const result = {
   shape: { D: 16, k: 4 },
   rows,
 };
-mkdirSync(new URL('./results', import.meta.url), { recursive: true });
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/balanced-topm.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
 console.log(JSON.stringify(result, null, 2));
 process.exit(0);

@@ -76,6 +76,6 @@ for (const n of [1024, 16384, 131072]) {
   for (const b of Object.values(sides)) b.release();
 }
 const results = { device: { backend: ctx.info.backend, description: ctx.info.description }, date: new Date().toISOString(), shape: { S, k, N }, reps: REPS, rows };
-mkdirSync(new URL('./results', import.meta.url), { recursive: true });
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL(`./results/dispatch-scale-${S}.json`, import.meta.url), JSON.stringify(results, null, 2) + '\n');
 process.exit(0);

@@ -245,7 +245,7 @@ step = {
 console.log(`training step: ${JSON.stringify(step)}`);
 }
 const out = { bench: 'expert-optimizer', what: 'factored Adam and SGD of w1 [n, D, H] per step, dense vs sparse expert update, ms (median, wall clock of one submit until the queue is idle); whole training step of lstm-moe-lm sparse vs dense', adapter: `${dev.info.backend}: ${dev.info.description}`, runs, loadStart, loadEnd: hostLoad(), results, step };
-const dir = new URL('./results', import.meta.url);
+const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
 const file = new URL(`expert-optimizer${quick ? '-quick' : ''}${picked ? '-picked' : ''}.json`, dir);
 writeFileSync(file, JSON.stringify(out, null, 2) + '\n');

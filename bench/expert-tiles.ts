@@ -156,6 +156,6 @@ for (const n of [16, 256, 1024]) {
   for (const buf of [indices, x, b1, b2, hidden, y, ...Object.values(w1), ...Object.values(w2), ...Object.values(od), ...Object.values(nb).filter((b) => b !== indices), args1, args2]) buf.destroy();
 }
 const results = { device: { backend: ctx.info.backend, description: ctx.info.description }, date: new Date().toISOString(), baseline: BASELINE, shape: { S, k, N, D, H }, reps: REPS, rows };
-mkdirSync(new URL('./results', import.meta.url), { recursive: true });
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/expert-tiles.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
 process.exit(0);

@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     }
   };
   const doc = { benchmark: 'gating', runs, base: baseDir ?? null, commit: git('git rev-parse HEAD'), dirty: git('git status --porcelain --untracked-files=no') !== '', hostLoadBefore: load0, hostLoadAfter: hostLoad(), results };
-  const dir = new URL('./results', import.meta.url);
+  const dir = new URL('./results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
   writeFileSync(new URL(`gating${only ? `-${only}` : ''}.json`, dir), JSON.stringify(doc, null, 2) + '\n');
   console.log(`loadavg before ${load0.loadavg.join(' ')}, after ${hostLoad().loadavg.join(' ')}`);

@@ -128,7 +128,7 @@ const results = {
     combineMs: +combineMs.toFixed(3),
   },
 };
-mkdirSync(new URL('./results', import.meta.url), { recursive: true });
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/kernels.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
 console.log(JSON.stringify(results, null, 2));
 process.exit(0);

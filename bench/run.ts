@@ -39,7 +39,7 @@ async function timeAlternating(fns: readonly (() => Promise<unknown>)[], runs: n
 
 /** Writes one result file and returns its path. */
 function writeResult(name: string, result: object): string {
-  const dir = new URL('./results', import.meta.url);
+  const dir = new URL('./results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
   const url = new URL(`${name}.json`, dir);
   writeFileSync(url, JSON.stringify(result, null, 2) + '\n');

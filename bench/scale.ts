@@ -170,7 +170,7 @@ export async function runScale(argv: readonly string[]): Promise<number> {
     ],
     configs,
   };
-  const dir = new URL('./results', import.meta.url);
+  const dir = new URL('./results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
   const jsonPath = fileURLToPath(new URL(`${out}.json`, dir));
   const svgPath = fileURLToPath(new URL(`${out}.svg`, dir));

@@ -52,7 +52,7 @@ describe('kill -9 during training and checkpoint writes', () => {
       const linesAtStart = existsSync(metrics) && resume ? readFileSync(metrics, 'utf8').split('\n').length : 1;
       const deadline = Date.now() + 120_000;
       while (!done && Date.now() < deadline && !(existsSync(metrics) && readFileSync(metrics, 'utf8').split('\n').length > linesAtStart)) await new Promise((r) => setTimeout(r, 25));
-      const timer = setTimeout(() => child.kill('SIGKILL'), random() * 1000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), random() * 400); // soon enough that ≥ 10 kills land before the run finishes
       if (attempt % 2 === 1) {
         // Every other run: kill the moment a checkpoint's temporary file is seen (mid-write).
         const until = Date.now() + 1000;

@@ -54,6 +54,7 @@ const CASES: { [O in OpName]?: [OpParams[O], Tensor[]] } = {
   softmaxCrossEntropyGrad: [{}, [F([3, 4]), I([3], [0, 3, 1]), S(1)]],
   noiseStdGrad: [{}, [F([2, 3]), F([2, 3])]],
   scatterTopk: [{ n: 3 }, [F([3, 2]), I([3, 2], idx)]],
+  gatingLogitsGrad: [{ n: 3, stream: 1, rowOffset: 2 }, [F([3, 2]), I([3, 2], idx), F([3, 3]), F([3, 3]), F([3, 3])]],
   cvSquaredGrad: [{}, [F([4], 0, 2), S(0.5)]],
   importanceGrad: [{}, [F([3]), I([3, 2], idx)]],
   loadEstimateGrad: [{ k: 1 }, [F([2, 3]), F([2, 3], 0.1, 1), fromArray('f32', [2, 2], [0.9, 0.1, 0.5, -0.2]), I([2, 1], [2, 0]), F([3])]],
