@@ -49,13 +49,25 @@ export interface NodeTag {
   readonly phase?: 'backward' | 'update';
 }
 
-/** One op application. */
-export interface Node<O extends OpName = OpName> extends NodeTag {
+/** One application of op O. */
+export interface OpNode<O extends OpName> extends NodeTag {
   readonly id: number;
   readonly op: O;
   readonly params: OpParams[O];
   readonly inputs: readonly number[];
   readonly outputs: readonly number[];
+}
+
+/**
+ * One op application: for a union of ops (the default, any op) a discriminated union on `op`, so
+ * `if (n.op === 'select0') n.params.index` needs no cast.
+ */
+export type Node<O extends OpName = OpName> = { [K in O]: OpNode<K> }[O];
+
+/** `node` as a node of `op` (its params typed), or an error naming both when it is another op. */
+export function asOp<O extends OpName>(node: Node, op: O): Node<O> {
+  if (node.op !== op) throw new Error(`${describeNode(node)}: expected a ${op} node`);
+  return node as Node<O>;
 }
 
 /** A named graph output. */

@@ -17,14 +17,61 @@
  * (a recurrence) is refused. Layers are batched one at a time, re-planning on the rewritten graph.
  */
 import { GraphBuilder, describeNode, type Graph, type Node } from '../ir/graph.ts';
-import { isRowwise, type OpParams } from '../ir/ops.ts';
-import { formatType } from '../ir/types.ts';
+import { isRowwise, type OpName } from '../ir/ops.ts';
+import { formatType, type TensorType } from '../ir/types.ts';
 import type { Pass, PassContext } from './pass.ts';
 
 const PASS = 'batchExpertsOverTime';
 
 /** How a value of an instance relates to the batch rows. */
 type Kind = 'const' | 'rows' | 'sum' | 'dispatch' | 'slots';
+
+/** What a batching rule may look at besides the node and its input kinds. */
+interface TimeContext {
+  readonly T: number;
+  /** True when value v is produced inside the instance (not a per-timestep input). */
+  readonly local: (v: number) => boolean;
+  readonly typeOf: (v: number) => TensorType;
+}
+
+/** How op O's outputs relate to the batch rows given its inputs' kinds (undefined: it does not batch). */
+type TimeRule<O extends OpName> = (n: Node<O>, ks: readonly Kind[], c: TimeContext) => Kind | undefined;
+
+const all = (ks: readonly Kind[], k: Kind, from = 0, to = ks.length): boolean => ks.slice(from, to).every((x) => x === k);
+
+/** Ops with the rowwise trait (ir/ops.ts OP_TRAITS): row values in, row values out. */
+const ROWWISE_RULE: TimeRule<OpName> = (_n, ks) => (all(ks, 'rows') ? 'rows' : undefined);
+
+/** Rows times a constant (the weights): rows. */
+const rowsTimesConst: TimeRule<'matmul' | 'biasAdd'> = (_n, ks) => (ks[0] === 'rows' && ks[1] === 'const' ? 'rows' : undefined);
+
+/** Gating ops: x rows, the weights constant, the rest (primary indices/gates or explicit noise) rows. */
+const gatingRule: TimeRule<'gating' | 'secondaryGating'> = (n, ks) => {
+  const w = 2 + (n.params.noisy ? 1 : 0);
+  return ks[0] === 'rows' && all(ks, 'const', 1, w) && all(ks, 'rows', w) ? 'rows' : undefined;
+};
+
+/**
+ * The batching rule of each op that is not rowwise (one table: an op's knowledge in one place). An
+ * op in neither is refused as not known to be row-separable.
+ */
+const TIME_BATCHING: { readonly [O in OpName]?: TimeRule<O> } = {
+  // select0 of a [T, B, …] value that is not produced per timestep: its timestep-t slice.
+  select0: (n, _ks, c) => {
+    const X = c.typeOf(n.inputs[0]!);
+    return !c.local(n.inputs[0]!) && n.params.index === 0 && X.shape[0] === c.T && X.shape.length >= 3 ? 'rows' : undefined;
+  },
+  matmul: rowsTimesConst,
+  biasAdd: rowsTimesConst,
+  randomNormal: () => 'rows',
+  gating: gatingRule,
+  secondaryGating: gatingRule, // x, wg2, [wn2], primaryIndices, primaryGates
+  loadEstimate: (_n, ks) => (all(ks, 'rows') ? 'sum' : undefined),
+  importance: (_n, ks) => (all(ks, 'rows') ? 'sum' : undefined),
+  moeDispatch: (_n, ks) => (all(ks, 'rows') ? 'dispatch' : undefined),
+  expertFfn: (_n, ks) => (ks[0] === 'rows' && ks[1] === 'dispatch' && ks[2] === 'dispatch' && all(ks, 'const', 3) ? 'slots' : undefined),
+  moeCombine: (_n, ks) => (ks[0] === 'slots' && ks[1] === 'dispatch' && ks[2] === 'rows' ? 'rows' : undefined),
+};
 
 /** A batching plan for one layer. */
 interface Plan {
@@ -44,7 +91,7 @@ type Verdict = { ok: true; plan: Plan } | { ok: false; reason: string };
 
 /** Rows of a random node or gating node (its rowOffset stride per instance). */
 function randomRows(g: Graph, n: Node): number | undefined {
-  if (n.op === 'randomNormal') return (n.params as OpParams['randomNormal']).shape[0];
+  if (n.op === 'randomNormal') return n.params.shape[0];
   if (n.op === 'gating' || n.op === 'secondaryGating') return g.values.get(n.inputs[0]!)!.type.shape[0];
   return undefined;
 }
@@ -53,7 +100,7 @@ function randomRows(g: Graph, n: Node): number | undefined {
 function signature(g: Graph, n: Node, t: number, local: Map<number, string>): string {
   let params: unknown = n.params;
   if (n.op === 'select0') {
-    const i = (n.params as OpParams['select0']).index;
+    const i = n.params.index;
     params = { index: i === t ? '$t' : i };
   }
   const rows = randomRows(g, n);
@@ -129,38 +176,9 @@ function planLayer(g: Graph, layer: string, byInstance: Map<number, Node[]>, con
       const bad = families.has(`${j}:${p}`) ? checkRows(n, v) : undefined;
       if (bad) return bad;
     }
-    const all = (k: Kind, from = 0, to = ks.length): boolean => ks.slice(from, to).every((x) => x === k);
-    let out: Kind | undefined;
-    if (n.op === 'select0') {
-      const X = g.values.get(n.inputs[0]!)!.type;
-      if (!local0.has(n.inputs[0]!) && (n.params as OpParams['select0']).index === 0 && X.shape[0] === T && X.shape.length >= 3) out = 'rows';
-    } else if (isRowwise(n.op)) {
-      if (all('rows')) out = 'rows';
-    } else if (n.op === 'matmul') {
-      if (ks[0] === 'rows' && ks[1] === 'const') out = 'rows';
-    } else if (n.op === 'biasAdd') {
-      if (ks[0] === 'rows' && ks[1] === 'const') out = 'rows';
-    } else if (n.op === 'randomNormal') {
-      out = 'rows';
-    } else if (n.op === 'gating') {
-      const p = n.params as OpParams['gating'];
-      const w = 2 + (p.noisy ? 1 : 0);
-      if (ks[0] === 'rows' && all('const', 1, w) && all('rows', w)) out = 'rows';
-    } else if (n.op === 'secondaryGating') {
-      // x, wg2, [wn2], primaryIndices, primaryGates: rows, weights, rows.
-      const w = 2 + ((n.params as OpParams['secondaryGating']).noisy ? 1 : 0);
-      if (ks[0] === 'rows' && all('const', 1, w) && all('rows', w)) out = 'rows';
-    } else if (n.op === 'loadEstimate' || n.op === 'importance') {
-      if (all('rows')) out = 'sum';
-    } else if (n.op === 'moeDispatch') {
-      if (all('rows')) out = 'dispatch';
-    } else if (n.op === 'expertFfn') {
-      if (ks[0] === 'rows' && ks[1] === 'dispatch' && ks[2] === 'dispatch' && all('const', 3)) out = 'slots';
-    } else if (n.op === 'moeCombine') {
-      if (ks[0] === 'slots' && ks[1] === 'dispatch' && ks[2] === 'rows') out = 'rows';
-    } else {
-      return refuse(n, `is not known to be row-separable, so the timesteps cannot be merged`);
-    }
+    const rule = isRowwise(n.op) ? ROWWISE_RULE : (TIME_BATCHING[n.op] as TimeRule<OpName> | undefined);
+    if (!rule) return refuse(n, `is not known to be row-separable, so the timesteps cannot be merged`);
+    const out = rule(n, ks, { T, local: (v) => local0.has(v), typeOf: (v) => g.values.get(v)!.type });
     if (out === undefined) return refuse(n, `reads inputs of kinds (${ks.join(', ')}) that do not batch over rows`);
     for (const o of n.outputs) {
       kind.set(o, out);
@@ -226,7 +244,7 @@ function applyPlan(g: Graph, b: GraphBuilder, plan: Plan): void {
       const X = g.values.get(n.inputs[0]!)!.type.shape;
       outs = [b.add1('reshape', { shape: [T * B, ...X.slice(2)] }, ins, tag)];
     } else if (n.op === 'randomNormal') {
-      const p = n.params as OpParams['randomNormal'];
+      const p = n.params;
       outs = b.addNode('randomNormal', { ...p, shape: [T * p.shape[0]!, ...p.shape.slice(1)] }, ins, tag);
     } else {
       outs = b.addNode(n.op, n.params as never, ins, tag);

@@ -37,7 +37,7 @@ interface ChainMatch {
 }
 
 /** Matches the chain ending at `topk`, or explains why it does not fuse (undefined = not gating). */
-function matchChain(topk: Node, def: Map<number, Node>, uses: Map<number, Node[]>, width: (v: number) => number): ChainMatch | string | undefined {
+function matchChain(topk: Node<'topk'>, def: Map<number, Node>, uses: Map<number, Node[]>, width: (v: number) => number): ChainMatch | string | undefined {
   const src = def.get(topk.inputs[0]!);
   if (!src) return undefined;
   let clean: Node | undefined;
@@ -55,9 +55,9 @@ function matchChain(topk: Node, def: Map<number, Node>, uses: Map<number, Node[]
         if (z?.op !== 'randomNormal' || s?.op !== 'noiseStd') continue;
         const raw = def.get(s.inputs[0]!);
         if (raw?.op !== 'matmul' || raw.inputs[0] !== c.inputs[0]) continue;
-        const zp = z.params as OpParams['randomNormal'];
+        const zp = z.params;
         clean = c;
-        noise = { wn: raw.inputs[1]!, eps: (s.params as OpParams['noiseStd']).eps, sigma: s.outputs[0]!, stream: zp.stream, rowOffset: zp.rowOffset };
+        noise = { wn: raw.inputs[1]!, eps: s.params.eps, sigma: s.outputs[0]!, stream: zp.stream, rowOffset: zp.rowOffset };
       }
     }
     if (!clean) return undefined;
@@ -67,15 +67,15 @@ function matchChain(topk: Node, def: Map<number, Node>, uses: Map<number, Node[]
   const [vals, idx] = topk.outputs as [number, number];
   const idxUses = uses.get(idx) ?? [];
   const valUses = uses.get(vals) ?? [];
-  const isHead = (u: Node): boolean => u.op === 'sliceLast' && (u.params as OpParams['sliceLast']).start === 0;
-  const heads = [...idxUses, ...valUses.filter(isHead)];
+  const isHead = (u: Node): u is Node<'sliceLast'> => u.op === 'sliceLast' && u.params.start === 0;
+  const heads = [...idxUses.filter(isHead), ...valUses.filter(isHead)];
   if (idxUses.length === 0 || !idxUses.every(isHead)) {
     return `${describeNode(topk)}: its indices are read by something other than a top-k slice, so the fused gating could not replace them`;
   }
-  const ends = new Set(heads.map((u) => (u.params as OpParams['sliceLast']).end));
+  const ends = new Set(heads.map((u) => u.params.end));
   if (ends.size !== 1) return `${describeNode(topk)}: its outputs are sliced to different widths (${[...ends].join(', ')})`;
   const k = [...ends][0]!;
-  const kk = (topk.params as OpParams['topk']).k;
+  const kk = topk.params.k;
   const experts = width(clean.outputs[0]!);
   if (kk !== Math.min(k + 1, experts)) {
     return `${describeNode(topk)}: takes the top ${kk} of ${experts} for k = ${k}; fused gating takes the top min(k+1, n) = ${Math.min(k + 1, experts)}`;
@@ -119,7 +119,7 @@ export function fuseGatingTopk(g: Graph, ctx?: PassContext): Graph {
     if (m.noise) b.replaceAllUses(m.noise.sigma, sigma);
     else {
       for (const u of uses.get(m.clean) ?? []) {
-        if (u.op === 'scale' && (u.params as OpParams['scale']).value === 0) b.replaceAllUses(u.outputs[0]!, sigma);
+        if (u.op === 'scale' && u.params.value === 0) b.replaceAllUses(u.outputs[0]!, sigma);
       }
     }
     b.replaceAllUses(m.clean, clean);

@@ -12,8 +12,8 @@
  * (the last two turn the copies of a one-timestep trace into free views).
  * Nodes that are already dead are skipped, so running simplify+dce to a fixpoint terminates.
  */
-import { GraphBuilder, type Graph, type NodeTag } from '../ir/graph.ts';
-import type { OpName, OpParams } from '../ir/ops.ts';
+import { GraphBuilder, type Graph, type Node, type NodeTag } from '../ir/graph.ts';
+import type { OpName } from '../ir/ops.ts';
 import { shapeEq } from '../ir/types.ts';
 import { liveValues } from './dce.ts';
 import type { Pass } from './pass.ts';
@@ -21,8 +21,8 @@ import type { Pass } from './pass.ts';
 interface Def {
   readonly op: OpName;
   readonly params: unknown;
-  /** Live view of the producing node's inputs (the builder rewrites them in place). */
-  readonly node: { readonly inputs: readonly number[] };
+  /** The producing node, a live view (the builder rewrites its inputs in place). */
+  readonly node: Node;
   readonly index: number;
 }
 
@@ -60,7 +60,7 @@ export function simplifyGraph(g: Graph): Graph {
           b.typeOf(X).shape[0] === ins.length &&
           ins.every((v, i) => {
             const d = defs.get(v);
-            return d !== undefined && d.op === 'select0' && d.node.inputs[0] === X && (d.params as OpParams['select0']).index === i;
+            return d !== undefined && d.node.op === 'select0' && d.node.inputs[0] === X && d.node.params.index === i;
           });
         if (ok) replace(out, X);
         else if (ins.length === 1) replace(out, addReshape(ins[0]!, [1, ...b.typeOf(ins[0]!).shape], tag));
@@ -69,12 +69,12 @@ export function simplifyGraph(g: Graph): Graph {
       case 'select0': {
         const d = defs.get(ins[0]!);
         const xs = b.typeOf(ins[0]!).shape;
-        if (d && d.op === 'stack0') replace(out, d.node.inputs[(n.params as OpParams['select0']).index]!);
+        if (d && d.op === 'stack0') replace(out, d.node.inputs[n.params.index]!);
         else if (xs[0] === 1) replace(out, addReshape(ins[0]!, xs.slice(1), tag));
         break;
       }
       case 'reshape': {
-        const shape = (n.params as OpParams['reshape']).shape;
+        const shape = n.params.shape;
         const x = ins[0]!;
         if (shapeEq(b.typeOf(x).shape, shape)) {
           replace(out, x);

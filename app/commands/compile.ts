@@ -56,7 +56,7 @@ export async function compileCommand(file: string, opts: CompileCommandOptions, 
         if (changed) write(`// ---- after ${name} (${g.nodes.length} nodes) ----\n${printGraph(g)}\n`);
       }
     : undefined;
-  const result = opts.train ? compileTraining(graph, opts.train, onAfterPass) : compileGraph(graph, { onAfterPass });
+  const result = opts.train ? compileTraining(graph, opts.train, onAfterPass) : compileGraph(graph, onAfterPass ? { onAfterPass } : {});
   const compiled = result.graph;
   if (!opts.printAfterAll || opts.emit !== 'ir') write(`${emitGraph(compiled, opts.emit)}\n`);
   if (opts.train && opts.emit === 'plan') {

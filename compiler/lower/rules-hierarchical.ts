@@ -81,7 +81,7 @@ export const HIER_RULES = {
     }
     bind.primaryIndices = c.input(next++);
     bind.primaryGates = c.input(next++);
-    [bind.indices, bind.gates, bind.clean, bind.sigma, bind.topValues, bind.localIndices] = [0, 1, 2, 3, 4, 5].map((i) => c.output(i));
+    for (const [i, name] of (['indices', 'gates', 'clean', 'sigma', 'topValues', 'localIndices'] as const).entries()) bind[name] = c.output(i);
     const kernelFor = (run: RunParams) => secondaryGatingKernel(gatingOptions(n, c, run));
     c.emit(kernelFor(c.run0), bind, (run) => kernelFor(run).uniformData!);
   },

@@ -82,7 +82,7 @@ export const MOE_RULES = {
     const wn = p.noisy ? c.input(next++) : undefined;
     if (p.explicitNoise) bind.noise = c.input(next++);
     else if (p.noisy) bind.normTables = c.constant('normTables', normalTableData());
-    [bind.indices, bind.gates, bind.clean, bind.sigma, bind.topValues] = [0, 1, 2, 3, 4].map((i) => c.output(i));
+    for (const [i, name] of (['indices', 'gates', 'clean', 'sigma', 'topValues'] as const).entries()) bind[name] = c.output(i);
     const site = { k: p.k, noisy: p.noisy, explicitNoise: p.explicitNoise, eps: p.eps, stream: p.stream, rowOffset: p.rowOffset };
     if (experts < GATING_GEMM_MIN_EXPERTS) {
       const kernelFor = (run: RunParams) => gatingKernel({ N, D, n: experts, ...site, seed: run.seed, step: run.step, train: run.training });

@@ -14,7 +14,6 @@
  */
 import { printGraph } from '../../ir/print.ts';
 import { numel } from '../../ir/types.ts';
-import type { OpParams } from '../../ir/ops.ts';
 import type { MultiDeviceProgram } from './compile.ts';
 
 /** One collective step of the schedule. */
@@ -60,7 +59,7 @@ export function predictExchangeBytes(p: MultiDeviceProgram): ExchangePrediction 
       const L = numel(inType(0).shape);
       exchanges.push({ step: step.index, label, op: n.op, totalBytes: N * N * L * 4, crossBytes: N * (N - 1) * L * 4, crossBytesMax: N * (N - 1) * L * 4 });
     } else if (n.op === 'allToAllDispatch') {
-      const q = n.params as OpParams['allToAllDispatch'];
+      const q = n.params;
       const m = q.experts / N;
       const width = inType(0).shape[1]!;
       const rows = pairsOf(n.layer) * width * 4;

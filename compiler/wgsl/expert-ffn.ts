@@ -453,7 +453,7 @@ export interface ExpertFfnOptions {
  */
 export function expertFfnKernels(o: ExpertFfnOptions & { readonly tiling?: ExpertTiling }): [Kernel, Kernel] {
   const S = o.N * o.k;
-  const common = { S, N: o.N, k: o.k, n: o.n, banks: o.banks, tiling: o.tiling, ...(o.tileRows ? { tileRows: o.tileRows } : {}) };
+  const common = { S, N: o.N, k: o.k, n: o.n, ...(o.banks ? { banks: o.banks } : {}), ...(o.tiling ? { tiling: o.tiling } : {}), ...(o.tileRows ? { tileRows: o.tileRows } : {}) };
   return [
     groupedGemmKernel({ ...common, K: o.D, cols: o.H, gather: true, relu: true }),
     groupedGemmKernel({ ...common, K: o.H, cols: o.Dout, gather: false, relu: false }),

@@ -478,8 +478,14 @@ ${TILE_ENTRY}
  * of every tile. Bindings: x, sourceRow, tileMap, w1_0 [n,D,H], b1, w2_0 [n,H,Dout], dy [S,Dout],
  * dslot [S,D] (read_write), params.
  */
+/** The options without weight banks (the backward kernels bind each bank whole). */
+function withoutBanks(o: ExpertFusedOptions): ExpertFusedOptions {
+  const { banks: _banks, ...rest } = o;
+  return rest;
+}
+
 export function expertFfnGradInputKernel(o: ExpertFusedOptions): Kernel {
-  const { u, tiles, TM } = params({ ...o, banks: undefined });
+  const { u, tiles, TM } = params(withoutBanks(o));
   const { COMMON, DPRE, DSLOT_ACCUMULATE } = pieces(TM);
   const bindings: TypedBinding[] = [
     ro('x'),
@@ -532,7 +538,7 @@ ${TILE_ENTRY}
  * count·chunks workgroups: experts with no rows are not visited and their blocks not written.
  */
 export function expertFfnGradWeightsKernel(o: ExpertFusedOptions & { readonly active?: boolean }): Kernel {
-  const { u, TM } = params({ ...o, banks: undefined });
+  const { u, TM } = params(withoutBanks(o));
   const { COMMON, DPRE, DW2_ACCUMULATE, DW1_ACCUMULATE } = pieces(TM);
   const chunks = ceilDiv(o.H, HC);
   const bindings: TypedBinding[] = [

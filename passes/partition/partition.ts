@@ -16,8 +16,7 @@
  * ./rules.ts; ops it cannot split yet (hierarchical, strictly balanced) are refused with the reason.
  * The graph's meta records the partition (`meta.partition`) for the compiler and the runtime.
  */
-import { describeNode, GraphBuilder, type Graph, type Node, type NodeTag } from '../../ir/graph.ts';
-import type { OpParams } from '../../ir/ops.ts';
+import { asOp, describeNode, GraphBuilder, type Graph, type Node, type NodeTag } from '../../ir/graph.ts';
 import { numel, tensorType } from '../../ir/types.ts';
 import type { Pass } from '../pass.ts';
 import { PARTITION_RULES } from './rules.ts';
@@ -121,18 +120,18 @@ export function partition(g: Graph, o: PartitionOptions): Graph {
         if (!anySplit) break; // replicated draws stay identical on every device
         const tag = tagOf(node);
         if (node.op === 'dropout') {
-          const p = node.params as OpParams['dropout'];
+          const p = asOp(node, 'dropout').params;
           rowsOf(node.inputs[0]!, node);
           const y = b.add1('shardDropout', { rate: p.rate, stream: p.stream, ...rowMap }, [node.inputs[0]!], tag);
           redirect(node.outputs[0]!, y, true);
           drop.push(node.id);
         } else if (node.op === 'randomNormal') {
-          const p = node.params as OpParams['randomNormal'];
+          const p = asOp(node, 'randomNormal').params;
           const z = b.add1('shardRandomNormal', { shape: p.shape, stream: p.stream, rowOffset: p.rowOffset, ...rowMap }, [], tag);
           redirect(node.outputs[0]!, z, true);
           drop.push(node.id);
         } else if (node.op === 'gating') {
-          const p = node.params as OpParams['gating'];
+          const p = asOp(node, 'gating').params;
           if (!p.noisy || p.explicitNoise) break;
           const N = g.values.get(node.inputs[0]!)!.type.shape[0]!;
           const n = g.values.get(node.inputs[1]!)!.type.shape[1]!;
@@ -144,7 +143,7 @@ export function partition(g: Graph, o: PartitionOptions): Graph {
         } else if (node.op === 'secondaryGating') {
           // Its noise is drawn inside at rowOffset + r, contiguous rows: one instance per timestep block of
           // the device's rows (global rows G(rowOffset + t·Bl) … + Bl − 1 are contiguous), stacked back.
-          const p = node.params as OpParams['secondaryGating'];
+          const p = asOp(node, 'secondaryGating').params;
           if (p.a % devices !== 0) {
             throw new Error(`partition: ${describeNode(node)}: ${p.a} groups cannot be split over ${devices} devices as whole groups (each device holds whole secondary groups); use a device count that divides ${p.a}`);
           }
@@ -179,7 +178,7 @@ export function partition(g: Graph, o: PartitionOptions): Graph {
         if (!anySplit) break;
         // Strictly balanced gating ranks each expert's rows over the whole batch: gather the rows (in the one-device
         // order, so ties break the same way), gate them on every device, keep this device's rows; m is the batch's.
-        const p = node.params as OpParams['balancedGating'];
+        const p = asOp(node, 'balancedGating').params;
         const tag = tagOf(node);
         const [x, ...rest] = node.inputs.map(cur) as [number, ...number[]];
         const xg = b.add1('allGatherRows', { devices, rowBlock: Bl, rowStride: batch, shardOffset: rowMap.shardOffset }, [x], tag);
@@ -201,7 +200,7 @@ export function partition(g: Graph, o: PartitionOptions): Graph {
         for (const r of g.nodes.filter((n) => n.inputs.includes(v))) {
           if (r.op !== 'scale') throw new Error(`partition: ${describeNode(r)} reads the threshold loss; only its mean over the rows (a scale) is expected`);
           // The frontend's mean divides by the rows it was traced with (B/N per device): rescale to the whole batch.
-          const scaled = b.add1('scale', { value: (r.params as OpParams['scale']).value / devices }, [all], tagOf(r));
+          const scaled = b.add1('scale', { value: asOp(r, 'scale').params.value / devices }, [all], tagOf(r));
           redirect(r.outputs[0]!, scaled, false);
           drop.push(r.id);
         }
@@ -214,7 +213,7 @@ export function partition(g: Graph, o: PartitionOptions): Graph {
         if (!anySplit) break;
         // hierLoad = primaryLoad[g]·L_gj/c_g with L, c sums over the batch: this device's L_d comes from the op itself fed
         // its own group counts c_d as the primary load (c_d·L_d/c_d), both are all-reduced, then combined.
-        const p = node.params as OpParams['hierLoadEstimate'];
+        const p = asOp(node, 'hierLoadEstimate').params;
         const tag = tagOf(node);
         const [pl, pIdx, ...rest] = node.inputs.map(cur) as [number, number, ...number[]];
         const rowsK = b.typeOf(pIdx).shape;
@@ -248,7 +247,7 @@ export function partition(g: Graph, o: PartitionOptions): Graph {
       case 'dispatch': {
         markSplit();
         if (!anySplit) break;
-        const n = (node.params as OpParams['moeDispatch']).n;
+        const n = asOp(node, 'moeDispatch').params.n;
         if (n % devices !== 0) throw new Error(`partition: ${describeNode(node)}: ${n} experts cannot be split evenly over ${devices} devices; use a device count that divides ${n}`);
         const m = n / devices;
         const [src, pos, off] = node.outputs as [number, number, number];

@@ -12,7 +12,6 @@
  * own contribution.
  */
 import { describeNode } from '../../ir/graph.ts';
-import type { OpParams } from '../../ir/ops.ts';
 import type { VjpRule } from './types.ts';
 
 type MultiDeviceOp = 'shardRandomNormal' | 'shardDropout' | 'allToAllDispatch' | 'allToAllReturn' | 'allReduceSum' | 'hierLoadCombine' | 'allGatherRows' | 'shardRows' | 'padShardRows';
@@ -42,7 +41,7 @@ export const MULTI_DEVICE_VJP: { readonly [O in MultiDeviceOp]: VjpRule<O> } = {
     if (!fwd || fwd.op !== 'allToAllDispatch' || fwd.outputs[2] !== counts) {
       throw new Error(`${describeNode(node)}: cannot differentiate: its counts are not output 2 of an allToAllDispatch, so the received layout is unknown`);
     }
-    const { rowBlock, blocks } = fwd.params as OpParams['allToAllDispatch'];
+    const { rowBlock, blocks } = fwd.params;
     const [drows] = b.op('allToAllDispatch', { devices, device, experts, gather: false, rowBlock, blocks }, [dy!, fwd.inputs[1]!, offsets!]);
     return [drows, undefined, undefined];
   },

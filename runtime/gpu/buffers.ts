@@ -16,7 +16,7 @@ function storageUsage(): number {
 /** Creates an uninitialised (zeroed by WebGPU) buffer of at least `bytes` bytes. */
 export function createBuffer(ctx: DeviceContext, bytes: number, usage: number = storageUsage(), label?: string): GPUBuffer {
   const size = Math.max(4, Math.ceil(bytes / 4) * 4);
-  return ctx.device.createBuffer({ size, usage, label });
+  return ctx.device.createBuffer({ size, usage, ...(label !== undefined ? { label } : {}) });
 }
 
 /** Creates a storage buffer holding a copy of `data`. */

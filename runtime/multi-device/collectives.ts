@@ -5,7 +5,6 @@
  * ir/reference/exchange.ts; this file only serialises them (counts as i32, rows as f32).
  */
 import type { Node } from '../../ir/graph.ts';
-import type { OpParams } from '../../ir/ops.ts';
 import * as ex from '../../ir/reference/exchange.ts';
 import type { Tensor } from '../../ir/tensor.ts';
 import type { TensorType } from '../../ir/types.ts';
@@ -47,7 +46,7 @@ export function runCollective(nodes: readonly Node[], inputs: readonly (readonly
     });
     label = `${label} (all-gather)`;
   } else if (op === 'allGatherRows') {
-    const p = nodes[0]!.params as OpParams['allGatherRows'];
+    const p = nodes[0]!.params;
     const x0 = inputs[0]![0]!;
     const local = x0.type.shape[0]!;
     const W = x0.data.length / Math.max(local, 1);
@@ -58,7 +57,7 @@ export function runCollective(nodes: readonly Node[], inputs: readonly (readonly
       return [{ type: outTypes[e]![0]!, data: ex.allGatherReceive(got, local, W, p.rowBlock, p.rowStride, i32d) }];
     });
   } else if (op === 'allToAllDispatch') {
-    const p = nodes[0]!.params as OpParams['allToAllDispatch'];
+    const p = nodes[0]!.params;
     const m = ex.expertsPerDevice(p.experts, N) * p.blocks; // header: counts per (expert, row block)
     const width = inputs[0]![0]!.type.shape[1]!;
     const g = { devices: N, experts: p.experts, width, slots: outTypes[0]![0]!.shape[0]! / N, blocks: p.blocks, rowBlock: p.rowBlock };
@@ -82,7 +81,7 @@ export function runCollective(nodes: readonly Node[], inputs: readonly (readonly
       return [{ type: t[0]!, data: r.rows }, { type: t[1]!, data: r.expertOf }, { type: t[2]!, data: r.counts }];
     });
   } else if (op === 'allToAllReturn') {
-    const p = nodes[0]!.params as OpParams['allToAllReturn'];
+    const p = nodes[0]!.params;
     const width = inputs[0]![0]!.type.shape[1]!;
     const g = { devices: N, experts: p.experts, width, slots: outTypes[0]![0]!.shape[0]! };
     for (let e = 0; e < N; e++) {

@@ -51,7 +51,7 @@ export class InProcessTransport implements ExchangeTransport {
   send(from: number, to: number, data: Uint8Array): void {
     const slot = from * this.devices + to;
     if (this.staged[slot]) throw new Error(`transport: device ${from} already sent to device ${to} in this exchange`);
-    const bank = this.banks[this.bank];
+    const bank = this.banks[this.bank]!;
     if (!bank[slot] || bank[slot]!.byteLength < data.byteLength) bank[slot] = new ArrayBuffer(Math.max(data.byteLength, 2 * (bank[slot]?.byteLength ?? 0)));
     const copy = new Uint8Array(bank[slot]!, 0, data.byteLength);
     copy.set(data);

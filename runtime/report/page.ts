@@ -58,7 +58,7 @@ function configValue(v: unknown): string {
 function modelName(run: RunData): string {
   const m = run.config.model;
   if (typeof m === 'string') return m;
-  if (typeof m === 'object' && m !== null && typeof (m as Record<string, unknown>).name === 'string') return (m as Record<string, string>).name;
+  if (typeof m === 'object' && m !== null && typeof (m as Record<string, unknown>).name === 'string') return (m as Record<string, string>).name!;
   return run.runDir;
 }
 

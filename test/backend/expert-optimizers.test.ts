@@ -44,7 +44,7 @@ async function checkBank(n: number, r: number, c: number, steps: number, seed: n
   const exe = await prepareWebGpuPlan(dev(), lowerToWebGpu(graph, dev().device.limits), cache!);
   exe.setParams(init);
   let sp: ArrayLike<number> = init.p!.data;
-  let [dq, dvr, dvc]: ArrayLike<number>[] = [init.q!.data, init.vr!.data, init.vc!.data];
+  let [dq, dvr, dvc]: [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>] = [init.q!.data, init.vr!.data, init.vc!.data];
   const touched = new Int32Array(n);
   const sched = routingSchedule(seed, n, steps);
   for (const [s, st] of sched.entries()) {

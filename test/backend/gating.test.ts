@@ -88,7 +88,7 @@ describeGpu('fused gating kernel', () => {
       const train = mode !== 'eval';
       const o: GatingKernelOptions = { ...base, N, D, n, k, noisy, explicitNoise: mode === 'explicit', train };
       const g = await runGating(o, x, wg, noisy ? wn : undefined, noise);
-      const ref = gatingForward({ ...base, x, wg, wn: noisy ? wn : undefined, noise, N, D, n, k, noisy, training: train });
+      const ref = gatingForward({ ...base, x, wg, ...(noisy ? { wn } : {}), ...(noise ? { noise } : {}), N, D, n, k, noisy, training: train });
       expectClose(g.clean, ref.clean, 1e-4, 'clean');
       expectClose(g.sigma, ref.sigma, 1e-4, 'sigma');
       const kt = Math.min(k + 1, n);

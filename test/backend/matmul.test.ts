@@ -17,7 +17,7 @@ describeGpu('matmul kernel', () => {
         const a = randArray(r, M * K);
         const b = randArray(r, K * N);
         const c = out(M * N);
-        await run([{ kernel: matmulKernel({ M, N, K, tiling }), buffers: { a: up(a), b: up(b), c } }]);
+        await run([{ kernel: matmulKernel({ M, N, K, ...(tiling ? { tiling } : {}) }), buffers: { a: up(a), b: up(b), c } }]);
         expectClose(await readF32(dev(), c, M * N), matmul(a, b, M, K, N), 1e-4, `matmul ${M}x${K}x${N} ${tiling ? 'scalar 64x64' : 'default'}`);
       }
     }

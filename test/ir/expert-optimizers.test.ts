@@ -45,8 +45,8 @@ describe('sparse expert optimizer updates (reference)', () => {
       const [n, r, c] = [8, 5, 7];
       const hp = { lr: 0.05, beta2: 0.9, clip: 1 };
       const sched = routingSchedule(5, n, 14);
-      let [dp, dvr, dvc]: ArrayLike<number>[] = [rand(2)(n * r * c), new Float32Array(n * r), new Float32Array(n * c)];
-      let [sp, svr, svc]: ArrayLike<number>[] = [dp, dvr, dvc];
+      let [dp, dvr, dvc]: [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>] = [rand(2)(n * r * c), new Float32Array(n * r), new Float32Array(n * c)];
+      let [sp, svr, svc]: [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>] = [dp, dvr, dvc];
       let last: Int32Array = new Int32Array(n);
       const touched = new Int32Array(n);
       let expert0vr: number[] = [];
@@ -91,12 +91,12 @@ describe('sparse expert optimizer updates (reference)', () => {
     let ep = Array.from(p0); // the equations, f64
     let evc = new Array<number>(n * H).fill(0);
     let sp: ArrayLike<number> = p0; // the op, f64
-    let [svr, svc]: ArrayLike<number>[] = [new Float64Array(n), new Float64Array(n * H)];
+    let [svr, svc]: [ArrayLike<number>, ArrayLike<number>] = [new Float64Array(n), new Float64Array(n * H)];
     let last: ArrayLike<number> = new Int32Array(n);
     let clippedSomewhere = false;
     sched.forEach((st, s) => {
       const g = bankGradient(300 + s, st.active, H, 0);
-      if (s % 4 === 2) for (let j = 0; j < H; j++) g[3 * H + j] *= j === 0 ? 1000 : 1e-3; // one large element: clipping bites
+      if (s % 4 === 2) for (let j = 0; j < H; j++) g[3 * H + j] = g[3 * H + j]! * (j === 0 ? 1000 : 1e-3); // one large element: clipping bites
       const t = s + 1;
       for (let e = 0; e < n; e++) {
         for (let j = 0; j < H; j++) {

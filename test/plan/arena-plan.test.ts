@@ -94,7 +94,7 @@ describe('offset memory plan', () => {
       for (const x of temps) for (const y of temps) if (x !== y && x.arena === y.arena && x.first <= y.last && y.first <= x.last) return [x, y];
       throw new Error('no two live temporaries share an arena');
     })();
-    b.offset = a.offset;
+    b.offset = a.offset!;
     expect(() => prepareCpuPlan(plan)).toThrow(/are live together but overlap in arena/);
   });
 

@@ -37,8 +37,8 @@ export function loadMcFixture(seed: number, N: number, n: number, k: number, D: 
     const raw = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       for (let d = 0; d < D; d++) {
-        clean[i] += x[r * D + d]! * wg[d * n + i]!;
-        raw[i] += x[r * D + d]! * wn[d * n + i]!;
+        clean[i] = clean[i]! + x[r * D + d]! * wg[d * n + i]!;
+        raw[i] = raw[i]! + x[r * D + d]! * wn[d * n + i]!;
       }
       clean[i] = Math.fround(clean[i]!);
     }
