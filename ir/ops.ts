@@ -494,33 +494,42 @@ export interface OpTraits {
    */
   readonly elementwise?: true;
   /**
-   * Row r of every output depends only on row r of the inputs when every input is a per-row value,
-   * so T timestep instances batch into one over T·B rows (passes/batch-experts-over-time.ts; ops
-   * with a more specific batching rule are handled there by name).
+   * How the op batches over time (passes/batch-experts-over-time.ts merges the T per-timestep
+   * instances of a MoE layer into one over T·B rows; an op without this trait is refused there):
+   * 'rowwise' — row values in, row values out; 'rowsTimesConst' — rows times a constant (matmul,
+   * biasAdd); 'select0' — the timestep slice of a [T, B, …] input; 'source' — draws per row;
+   * 'gating' — x rows, weights constant, the rest rows; 'sum' — a per-expert sum over rows;
+   * 'dispatch' — rows to (expert, slot) pairs; 'slots' — expert FFN over the dispatched slots;
+   * 'combine' — slots back to rows.
    */
-  readonly rowwise?: true;
+  readonly time?: TimeBatching;
+  /** Output k reuses the storage of input inPlace[k] (state updated where it lives). */
+  readonly inPlace?: readonly number[];
 }
+
+/** The time-batching rules an op can declare (see OpTraits.time). */
+export type TimeBatching = 'rowwise' | 'rowsTimesConst' | 'select0' | 'source' | 'gating' | 'sum' | 'dispatch' | 'slots' | 'combine';
 
 /** Every op's traits (a mapped type: a new op does not compile until it declares its row here). */
 export const OP_TRAITS = {
-  matmul: {}, add: { elementwise: true, rowwise: true }, mul: { elementwise: true, rowwise: true },
-  addN: { elementwise: true }, biasAdd: { elementwise: true }, scale: { elementwise: true, rowwise: true },
-  relu: { elementwise: true, rowwise: true }, sigmoid: { elementwise: true, rowwise: true },
-  tanh: { elementwise: true, rowwise: true }, softplus: { elementwise: true, rowwise: true },
-  softmax: { rowwise: true }, sum: {}, reshape: { view: true }, select0: {}, stack0: {},
-  sliceLast: { rowwise: true }, embedding: {}, lstm: {}, dropout: {}, softmaxCrossEntropy: {},
+  matmul: { time: 'rowsTimesConst' }, add: { elementwise: true, time: 'rowwise' }, mul: { elementwise: true, time: 'rowwise' },
+  addN: { elementwise: true }, biasAdd: { elementwise: true, time: 'rowsTimesConst' }, scale: { elementwise: true, time: 'rowwise' },
+  relu: { elementwise: true, time: 'rowwise' }, sigmoid: { elementwise: true, time: 'rowwise' },
+  tanh: { elementwise: true, time: 'rowwise' }, softplus: { elementwise: true, time: 'rowwise' },
+  softmax: { time: 'rowwise' }, sum: {}, reshape: { view: true }, select0: { time: 'select0' }, stack0: {},
+  sliceLast: { time: 'rowwise' }, embedding: {}, lstm: {}, dropout: {}, softmaxCrossEntropy: {},
   linearCrossEntropy: {}, linearCrossEntropyGrad: {}, fusedElementwise: {}, matmulBias: {},
-  noiseStd: { rowwise: true }, randomNormal: {}, topk: { rowwise: true }, gating: {}, loadEstimate: {},
-  importance: {}, cvSquared: {}, moeDispatch: {}, expertFfn: {}, moeCombine: {}, balancedGating: {},
+  noiseStd: { time: 'rowwise' }, randomNormal: { time: 'source' }, topk: { time: 'rowwise' }, gating: { time: 'gating' }, loadEstimate: { time: 'sum' },
+  importance: { time: 'sum' }, cvSquared: {}, moeDispatch: { time: 'dispatch' }, expertFfn: { time: 'slots' }, moeCombine: { time: 'combine' }, balancedGating: {},
   balancedThresholdLoss: {}, balancedGatingGrad: {}, balancedThresholdLossGrad: {}, expertHidden: {},
   expertOutput: {}, zeros: {}, fill: {}, broadcast: {}, transpose: {}, sumRows: {}, reluGrad: {},
   sigmoidGrad: {}, tanhGrad: {}, softmaxGrad: {}, scatter0: {}, padLast: {}, embeddingGrad: {}, lstmGrad: {},
   softmaxCrossEntropyGrad: {}, noiseStdGrad: {}, scatterTopk: {}, gatingLogitsGrad: {}, cvSquaredGrad: {}, importanceGrad: {},
   loadEstimateGrad: {}, moeCombineGrad: {}, expertHiddenGrad: {}, expertOutputGrad: {}, expertFfnGrad: {},
-  sgdUpdate: {}, adamUpdate: {}, factoredAdamUpdate: {}, secondaryGating: {}, hierLoadEstimate: {},
+  sgdUpdate: { inPlace: [0] }, adamUpdate: { inPlace: [0, 2, 3] }, factoredAdamUpdate: { inPlace: [0, 2, 3] }, secondaryGating: { time: 'gating' }, hierLoadEstimate: {},
   secondaryGatingGrad: {}, hierLoadEstimateGrad: {}, shardRandomNormal: {}, shardDropout: {},
   allToAllDispatch: {}, allToAllReturn: {}, allReduceSum: {}, hierLoadCombine: {}, allGatherRows: {},
-  shardRows: {}, padShardRows: {}, expertSgdUpdate: {}, expertFactoredAdamUpdate: {},
+  shardRows: {}, padShardRows: {}, expertSgdUpdate: { inPlace: [0] }, expertFactoredAdamUpdate: { inPlace: [0, 2, 3, 4] },
 } as const satisfies { readonly [O in OpName]: OpTraits };
 
 /** An elementwise op. */
@@ -539,22 +548,22 @@ export function isView(op: string): boolean {
   return isOpName(op) && 'view' in OP_TRAITS[op];
 }
 
-/** True when `op` batches over rows (its OP_TRAITS row says so). */
-export function isRowwise(op: string): boolean {
-  return isOpName(op) && 'rowwise' in OP_TRAITS[op];
+/** The op's time-batching rule (its OP_TRAITS row), if it declares one. */
+export function timeBatchingOf(op: OpName): TimeBatching | undefined {
+  const t: OpTraits = OP_TRAITS[op];
+  return t.time;
 }
 
 /**
  * Ops that update state in place: output k reuses the storage of input IN_PLACE[op][k], so the
  * planner aliases them and a kernel writes the parameter (and optimizer state) where it lives.
  */
-export const IN_PLACE: Partial<Record<OpName, readonly number[]>> = {
-  sgdUpdate: [0],
-  adamUpdate: [0, 2, 3],
-  factoredAdamUpdate: [0, 2, 3],
-  expertSgdUpdate: [0],
-  expertFactoredAdamUpdate: [0, 2, 3, 4],
-};
+export const IN_PLACE: Partial<Record<OpName, readonly number[]>> = Object.fromEntries(
+  OP_NAMES.flatMap((op) => {
+    const t: OpTraits = OP_TRAITS[op];
+    return t.inPlace ? [[op, t.inPlace]] : [];
+  }),
+);
 
 /**
  * Ops that read, of one input holding per-expert rows ([n, …], expert e's block at e), only the

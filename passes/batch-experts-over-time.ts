@@ -17,7 +17,7 @@
  * (a recurrence) is refused. Layers are batched one at a time, re-planning on the rewritten graph.
  */
 import { GraphBuilder, describeNode, type Graph, type Node } from '../ir/graph.ts';
-import { isRowwise, type OpName } from '../ir/ops.ts';
+import { timeBatchingOf, type OpName, type TimeBatching } from '../ir/ops.ts';
 import { formatType, type TensorType } from '../ir/types.ts';
 import type { Pass, PassContext } from './pass.ts';
 
@@ -39,38 +39,32 @@ type TimeRule<O extends OpName> = (n: Node<O>, ks: readonly Kind[], c: TimeConte
 
 const all = (ks: readonly Kind[], k: Kind, from = 0, to = ks.length): boolean => ks.slice(from, to).every((x) => x === k);
 
-/** Ops with the rowwise trait (ir/ops.ts OP_TRAITS): row values in, row values out. */
-const ROWWISE_RULE: TimeRule<OpName> = (_n, ks) => (all(ks, 'rows') ? 'rows' : undefined);
-
 /** Rows times a constant (the weights): rows. */
-const rowsTimesConst: TimeRule<'matmul' | 'biasAdd'> = (_n, ks) => (ks[0] === 'rows' && ks[1] === 'const' ? 'rows' : undefined);
-
-/** Gating ops: x rows, the weights constant, the rest (primary indices/gates or explicit noise) rows. */
-const gatingRule: TimeRule<'gating' | 'secondaryGating'> = (n, ks) => {
-  const w = 2 + (n.params.noisy ? 1 : 0);
-  return ks[0] === 'rows' && all(ks, 'const', 1, w) && all(ks, 'rows', w) ? 'rows' : undefined;
-};
+const rowsTimesConst: TimeRule<OpName> = (_n, ks) => (ks[0] === 'rows' && ks[1] === 'const' ? 'rows' : undefined);
 
 /**
- * The batching rule of each op that is not rowwise (one table: an op's knowledge in one place). An
- * op in neither is refused as not known to be row-separable.
+ * The meaning of each time-batching trait an op declares in ir/ops.ts OP_TRAITS (the op's
+ * knowledge stays in its traits row; this table says what each trait allows).
  */
-const TIME_BATCHING: { readonly [O in OpName]?: TimeRule<O> } = {
+const TIME_RULES: { readonly [K in TimeBatching]: TimeRule<OpName> } = {
+  rowwise: (_n, ks) => (all(ks, 'rows') ? 'rows' : undefined),
+  rowsTimesConst,
   // select0 of a [T, B, …] value that is not produced per timestep: its timestep-t slice.
   select0: (n, _ks, c) => {
     const X = c.typeOf(n.inputs[0]!);
-    return !c.local(n.inputs[0]!) && n.params.index === 0 && X.shape[0] === c.T && X.shape.length >= 3 ? 'rows' : undefined;
+    return n.op === 'select0' && !c.local(n.inputs[0]!) && n.params.index === 0 && X.shape[0] === c.T && X.shape.length >= 3 ? 'rows' : undefined;
   },
-  matmul: rowsTimesConst,
-  biasAdd: rowsTimesConst,
-  randomNormal: () => 'rows',
-  gating: gatingRule,
-  secondaryGating: gatingRule, // x, wg2, [wn2], primaryIndices, primaryGates
-  loadEstimate: (_n, ks) => (all(ks, 'rows') ? 'sum' : undefined),
-  importance: (_n, ks) => (all(ks, 'rows') ? 'sum' : undefined),
-  moeDispatch: (_n, ks) => (all(ks, 'rows') ? 'dispatch' : undefined),
-  expertFfn: (_n, ks) => (ks[0] === 'rows' && ks[1] === 'dispatch' && ks[2] === 'dispatch' && all(ks, 'const', 3) ? 'slots' : undefined),
-  moeCombine: (_n, ks) => (ks[0] === 'slots' && ks[1] === 'dispatch' && ks[2] === 'rows' ? 'rows' : undefined),
+  source: () => 'rows',
+  // x rows, the weights constant, the rest (primary indices/gates, explicit noise) rows.
+  gating: (n, ks) => {
+    if (n.op !== 'gating' && n.op !== 'secondaryGating') return undefined;
+    const w = 2 + (n.params.noisy ? 1 : 0);
+    return ks[0] === 'rows' && all(ks, 'const', 1, w) && all(ks, 'rows', w) ? 'rows' : undefined;
+  },
+  sum: (_n, ks) => (all(ks, 'rows') ? 'sum' : undefined),
+  dispatch: (_n, ks) => (all(ks, 'rows') ? 'dispatch' : undefined),
+  slots: (_n, ks) => (ks[0] === 'rows' && ks[1] === 'dispatch' && ks[2] === 'dispatch' && all(ks, 'const', 3) ? 'slots' : undefined),
+  combine: (_n, ks) => (ks[0] === 'slots' && ks[1] === 'dispatch' && ks[2] === 'rows' ? 'rows' : undefined),
 };
 
 /** A batching plan for one layer. */
@@ -176,9 +170,9 @@ function planLayer(g: Graph, layer: string, byInstance: Map<number, Node[]>, con
       const bad = families.has(`${j}:${p}`) ? checkRows(n, v) : undefined;
       if (bad) return bad;
     }
-    const rule = isRowwise(n.op) ? ROWWISE_RULE : (TIME_BATCHING[n.op] as TimeRule<OpName> | undefined);
-    if (!rule) return refuse(n, `is not known to be row-separable, so the timesteps cannot be merged`);
-    const out = rule(n, ks, { T, local: (v) => local0.has(v), typeOf: (v) => g.values.get(v)!.type });
+    const trait = timeBatchingOf(n.op);
+    if (!trait) return refuse(n, `is not known to be row-separable, so the timesteps cannot be merged`);
+    const out = TIME_RULES[trait](n, ks, { T, local: (v) => local0.has(v), typeOf: (v) => g.values.get(v)!.type });
     if (out === undefined) return refuse(n, `reads inputs of kinds (${ks.join(', ')}) that do not batch over rows`);
     for (const o of n.outputs) {
       kind.set(o, out);

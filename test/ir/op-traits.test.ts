@@ -2,12 +2,13 @@
  * The op traits table (ir/ops.ts OP_TRAITS) checked against what the reference interpreter
  * computes, so a wrong trait fails here before a pass relies on it: an `elementwise` op's output
  * element i moves only when element i of a full-size input moves (a biasAdd bias moves its column);
- * a `rowwise` op's output row r moves only when row r of an input moves; a `view` op returns its
- * input's elements unchanged. Cases come from the conformance table's op cases (random sizes).
+ * a `rowwise` op (time trait) — output row r moves only when row r of an input moves; a `view` op
+ * returns its input's elements unchanged; the in-place table derived from the rows is the
+ * optimizer updates'. Cases come from the conformance table's op cases (random sizes).
  */
 import { describe, expect, it } from 'vitest';
 import { evalNode } from '../../ir/interpret.ts';
-import { OP_NAMES, OP_TRAITS, type OpName } from '../../ir/ops.ts';
+import { IN_PLACE, OP_NAMES, OP_TRAITS, timeBatchingOf, type OpName } from '../../ir/ops.ts';
 import type { Tensor } from '../../ir/tensor.ts';
 import { bareNode, opCases } from './op-cases.ts';
 
@@ -19,7 +20,8 @@ const bump = (t: Tensor, i: number): Tensor => {
   return { type: t.type, data };
 };
 const changed = (a: Tensor, b: Tensor): number[] => Array.from(a.data).flatMap((v, i) => (v === b.data[i] ? [] : [i]));
-const withTrait = (t: 'elementwise' | 'rowwise' | 'view'): OpName[] => OP_NAMES.filter((op) => t in OP_TRAITS[op]);
+const withTrait = (t: 'elementwise' | 'rowwise' | 'view'): OpName[] =>
+  OP_NAMES.filter((op) => (t === 'rowwise' ? timeBatchingOf(op) === 'rowwise' : t in OP_TRAITS[op]));
 
 describe('op traits agree with the reference', () => {
   it.each(withTrait('elementwise'))('%s is elementwise', (op) => {
@@ -60,6 +62,10 @@ describe('op traits agree with the reference', () => {
   it.each(withTrait('view'))('%s is a view (same elements)', (op) => {
     const [params, ins] = opCases(3)[op] as [unknown, Tensor[]];
     expect(Array.from(run(op, params, ins)[0]!.data)).toEqual(Array.from(ins[0]!.data));
+  });
+
+  it('IN_PLACE is derived from the traits rows (the five optimizer updates)', () => {
+    expect(IN_PLACE).toEqual({ sgdUpdate: [0], adamUpdate: [0, 2, 3], factoredAdamUpdate: [0, 2, 3], expertSgdUpdate: [0], expertFactoredAdamUpdate: [0, 2, 3, 4] });
   });
 
   it('softmax and matmul are not elementwise (the check above would catch them)', () => {
