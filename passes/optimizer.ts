@@ -107,7 +107,7 @@ export function groupBankIndices(g: Graph, value: number): { indices: number; gr
     if (!node.inputs.includes(value)) continue;
     const rule = GROUP_BANK_READS[node.op] as ((p: OpParams[OpName]) => { banks: readonly number[]; indices: number; groups: number }) | undefined;
     if (!rule) return undefined;
-    const r = rule(node.params as OpParams[OpName]);
+    const r = rule(node.params);
     if (node.inputs.some((v, i) => v === value && !r.banks.includes(i))) return undefined;
     const indices = node.inputs[r.indices]!;
     if (found !== undefined && (found.indices !== indices || found.groups !== r.groups)) return undefined;
