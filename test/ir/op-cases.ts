@@ -74,10 +74,24 @@ export function opCasesWithRouting(seed: number): { cases: { [O in OpName]: OpCa
   const bx = F([bN, D]), bwg = F([D, bn]), bthr = F([bn], -0.3, 0.3);
   const [bIdx, bGates, bLogits] = evalNode(bareNode('balancedGating', { n: bn, k: bk, m: bm }), [bx, bwg, bthr], ctx) as [Tensor, Tensor, Tensor];
   // hierarchical: a groups of b experts
-  const ha = 3, hb = 4, hk1 = 2, hk2 = 2, hN = 2;
-  const pIdx = I([hN, hk1], [0, 2, 1, 0]);
-  const ltop = fromArray('f32', [hN, hk1, 3], [0.9, 0.5, 0.1, 0.8, 0.2, -0.3, 1.2, 0.4, 0.3, 0.6, 0.1, 0]);
-  const lidx = I([hN, hk1, hk2], [1, 3, 0, 2, 2, 1, 3, 0]);
+  // hierarchical: a groups of b experts, random sizes; each row picks k1 distinct groups and, in
+  // each, k2 distinct experts; ltop holds each (row, group)'s top min(k2+1, b) logits, descending.
+  const ha = int(2, 4), hb = int(2, 5), hk1 = int(1, Math.min(2, ha)), hk2 = int(1, Math.min(2, hb)), hN = int(1, 3), hD = int(2, 4);
+  const hkk = Math.min(hk2 + 1, hb);
+  const pick = (n: number, m: number): number[] => {
+    const all = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = int(0, i);
+      [all[i], all[j]] = [all[j]!, all[i]!];
+    }
+    return all.slice(0, m);
+  };
+  const pIdx = I([hN, hk1], Array.from({ length: hN }, () => pick(ha, hk1)).flat());
+  const ltop = fromArray('f32', [hN, hk1, hkk], Array.from({ length: hN * hk1 }, () => Array.from({ length: hkk }, () => u() * 2 - 0.5).sort((x, y) => y - x)).flat());
+  const lidx = I([hN, hk1, hk2], Array.from({ length: hN * hk1 }, () => pick(hb, hk2)).flat());
+  // multi-device row maps: rowBlock rows per block, mDev devices, this device's index mDi, mBl blocks.
+  const mRb = int(1, 3), mDev = int(2, 3), mBl = int(1, 3), mC = int(1, 4);
+  const mDi = int(0, mDev - 1);
   const lstmIns = () => [F([T, B, D]), F([D, 4 * H]), F([H, 4 * H]), F([4 * H]), F([B, H]), F([B, H])];
 
   const routing: CaseRouting = { indices: I([R, k], idx), n, sourceRow: src, position: pos, offsets: off };
@@ -154,19 +168,19 @@ export function opCasesWithRouting(seed: number): { cases: { [O in OpName]: OpCa
     factoredAdamUpdate: [{ lr: 0.01, beta2: 0.99, clip: 1 }, [F([2, M, N]), F([2, M, N]), F([2, M], 0, 1), F([2, N], 0, 1)]],
     expertSgdUpdate: [{ lr: 0.1 }, [F([n, 2, 2]), F([n, 2, 2]), off]],
     expertFactoredAdamUpdate: [{ lr: 0.01, beta2: 0.99, clip: 1 }, [F([n, 2, 3]), F([n, 2, 3]), F([n, 2], 0, 1), F([n, 3], 0, 1), I([n], Array.from({ length: n }, () => int(0, 2))), off]],
-    secondaryGating: [{ a: ha, b: hb, k1: hk1, k2: hk2, noisy: true, eps: 0.01, stream: 1, rowOffset: 2 }, [F([hN, 3]), F([ha, 3, hb]), F([ha, 3, hb]), pIdx, F([hN, hk1], 0, 1)]],
+    secondaryGating: [{ a: ha, b: hb, k1: hk1, k2: hk2, noisy: true, eps: 0.01, stream: 1, rowOffset: 2 }, [F([hN, hD]), F([ha, hD, hb]), F([ha, hD, hb]), pIdx, F([hN, hk1], 0, 1)]],
     hierLoadEstimate: [{ a: ha, b: hb, k1: hk1, k2: hk2 }, [F([ha], 1, 4), pIdx, F([hN, hk1, hb]), F([hN, hk1, hb], 0.1, 1), ltop, lidx]],
-    secondaryGatingGrad: [{ a: ha, b: hb, k1: hk1, k2: hk2, noisy: true, eps: 0.01, stream: 1, rowOffset: 2 }, [F([hN, 3]), F([ha, 3, hb]), F([ha, 3, hb]), pIdx, F([hN, hk1], 0, 1), F([hN, hk1, 3]), lidx, F([hN, 4]), F([hN, hk1, hb]), F([hN, hk1, hb])]],
+    secondaryGatingGrad: [{ a: ha, b: hb, k1: hk1, k2: hk2, noisy: true, eps: 0.01, stream: 1, rowOffset: 2 }, [F([hN, hD]), F([ha, hD, hb]), F([ha, hD, hb]), pIdx, F([hN, hk1], 0, 1), F([hN, hk1, hkk]), lidx, F([hN, hk1 * hk2]), F([hN, hk1, hb]), F([hN, hk1, hb])]],
     hierLoadEstimateGrad: [{ a: ha, b: hb, k1: hk1, k2: hk2 }, [F([ha], 1, 4), pIdx, F([hN, hk1, hb]), F([hN, hk1, hb], 0.1, 1), ltop, lidx, F([ha * hb])]],
-    shardRandomNormal: [{ shape: [4, 3], stream: 2, rowOffset: 0, rowBlock: 2, rowStride: 4, shardOffset: 2 }, []],
-    shardDropout: [{ rate: 0.3, stream: 1, rowBlock: 2, rowStride: 4, shardOffset: 2 }, [F([4, 3])]],
+    shardRandomNormal: [{ shape: [mRb * mBl, mC], stream: 2, rowOffset: 0, rowBlock: mRb, rowStride: mRb * mDev, shardOffset: mRb * mDi }, []],
+    shardDropout: [{ rate: 0.3, stream: 1, rowBlock: mRb, rowStride: mRb * mDev, shardOffset: mRb * mDi }, [F([mRb * mBl, mC])]],
     allToAllDispatch: [{ devices: 1, device: 0, experts: n, gather: true, rowBlock: R, blocks: 1 }, [x, src, off]],
     allToAllReturn: [{ devices: 1, device: 0, experts: n }, [F([R * k, 2]), I([1, n], Array.from({ length: n }, (_, e) => d.offsets[e + 1]! - d.offsets[e]!)), off]],
-    allReduceSum: [{ devices: 1 }, [F([5])]],
-    hierLoadCombine: [{ a: 2, b: 2 }, [F([2], 1, 2), F([4]), fromArray('f32', [2], [3, 0])]],
-    allGatherRows: [{ devices: 1, rowBlock: 2, rowStride: 2, shardOffset: 0 }, [F([4, 3])]],
-    shardRows: [{ rowBlock: 2, rowStride: 4, shardOffset: 2 }, [F([8, 3])]],
-    padShardRows: [{ rowBlock: 2, rowStride: 4, shardOffset: 2, rows: 8 }, [F([4, 3])]],
+    allReduceSum: [{ devices: 1 }, [F([int(1, 9)])]],
+    hierLoadCombine: [{ a: ha, b: hb }, [F([ha], 1, 2), F([ha * hb]), fromArray('f32', [ha], Array.from({ length: ha }, (_, i) => (i === 0 ? 0 : int(1, 4))))]],
+    allGatherRows: [{ devices: 1, rowBlock: mRb, rowStride: mRb, shardOffset: 0 }, [F([mRb * mBl, mC])]],
+    shardRows: [{ rowBlock: mRb, rowStride: mRb * mDev, shardOffset: mRb * mDi }, [F([mRb * mDev * mBl, mC])]],
+    padShardRows: [{ rowBlock: mRb, rowStride: mRb * mDev, shardOffset: mRb * mDi, rows: mRb * mDev * mBl }, [F([mRb * mBl, mC])]],
   };
   return { cases, routing };
 }
