@@ -79,17 +79,29 @@ function installGlobals(globals: Dawn['globals']): void {
   Object.assign(globalThis, globals);
 }
 
+/**
+ * Dawn's instance per backend, created once per process. The one deliberate piece of process-wide
+ * state: the object `create()` returns must stay alive for the whole process (Dawn tears its
+ * devices down with it), and creating one per device acquisition grew the resident set by tens of
+ * MiB a call in long-lived library use (issue 11 item 10); every device is still released by its
+ * owner (`releaseDevice`).
+ */
+const dawnInstances = new Map<BackendPreference, GPU>();
+
 async function tryBackend(create: Dawn['create'], backend: BackendPreference): Promise<DeviceContext | null> {
-  let gpu: GPU;
-  try {
-    if (backend === 'opengles') {
-      process.env.EGL_PLATFORM ??= 'surfaceless';
-      gpu = create(['backend=opengles']);
-    } else {
-      gpu = create(['backend=vulkan']);
+  let gpu = dawnInstances.get(backend);
+  if (!gpu) {
+    try {
+      if (backend === 'opengles') {
+        process.env.EGL_PLATFORM ??= 'surfaceless';
+        gpu = create(['backend=opengles']);
+      } else {
+        gpu = create(['backend=vulkan']);
+      }
+    } catch {
+      return null;
     }
-  } catch {
-    return null;
+    dawnInstances.set(backend, gpu);
   }
   const adapter = await gpu
     .requestAdapter(backend === 'opengles' ? ({ featureLevel: 'compatibility' } as GPURequestAdapterOptions) : undefined)
