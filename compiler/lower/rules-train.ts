@@ -26,7 +26,7 @@ import { embeddingGradKernel } from '../wgsl/embedding-grad.ts';
 import { expertTileRows, expertTiling, groupedGemmColBlocks, groupedGemmKernel } from '../wgsl/expert-ffn.ts';
 import { gradEwKernel, gradEwUniformData, type GradEwMode } from '../wgsl/grad-elementwise.ts';
 import { normalTableData } from '../wgsl/philox.ts';
-import { combineGradKernel, cvSquaredGradKernel, gatingLogitsGradKernel, importanceGradKernel, loadEstimateGradKernel, scatterTopkKernel } from '../wgsl/grad-moe.ts';
+import { combineGradKernel, cvSquaredGradKernel, gatingLogitsGradKernel, gatingLogitsGradUniformData, importanceGradKernel, loadEstimateGradKernel, scatterTopkKernel } from '../wgsl/grad-moe.ts';
 import { padKernel, transposeKernel } from '../wgsl/grad-shape.ts';
 import { crossEntropyGradKernel, softmaxGradKernel } from '../wgsl/grad-softmax.ts';
 import { lstmKernels } from '../wgsl/lstm.ts';
@@ -237,9 +237,9 @@ export const TRAIN_RULES = {
   gatingLogitsGrad: (n, c) => {
     const [N, k] = c.typeOf(c.input(0)).shape as [number, number];
     const { n: experts, stream, rowOffset } = n.params;
-    const kernelFor = (run: RunParams) => gatingLogitsGradKernel({ N, k, n: experts, stream, rowOffset, seed: run.seed, step: run.step, train: run.training });
+    const at = (run: RunParams) => ({ N, k, n: experts, stream, rowOffset, seed: run.seed, step: run.step, train: run.training });
     const bind = { dvals: c.input(0), indices: c.input(1), dclean: c.input(2), dsigma: c.input(3), raw: c.input(4), normTables: c.constant('normTables', normalTableData()), dcleanOut: c.output(0), drawOut: c.output(1) };
-    c.emit(kernelFor(c.run0), bind, (run) => kernelFor(run).uniformData!);
+    c.emit(gatingLogitsGradKernel(at(c.run0)), bind, (run) => gatingLogitsGradUniformData(at(run)));
   },
   cvSquaredGrad: (_n, c) => {
     c.emit(cvSquaredGradKernel({ n: c.typeOf(c.input(0)).shape[0]! }), { v: c.input(0), dcv: c.input(1), out: c.output(0) });

@@ -16,6 +16,7 @@ import { grid1d, ceilDiv, uniformBlock, type Kernel, type KernelBinding } from '
 import { workgroupReduce } from './reduce-snippets.ts';
 import { philoxWgsl } from './philox.ts';
 import { EW_HELPERS_WGSL } from './elementwise.ts';
+import { defineProgram } from './program.ts';
 
 const WG = 64;
 
@@ -227,20 +228,34 @@ export interface GatingLogitsGradOptions {
  * Bindings: dvals, indices, dclean, dsigma, raw, normTables, dcleanOut, drawOut, params.
  */
 export function gatingLogitsGradKernel(o: GatingLogitsGradOptions): Kernel {
-  const u = uniformBlock([
-    ['N', 'u32', o.N],
-    ['k', 'u32', o.k],
-    ['n', 'u32', Math.max(1, o.n)],
-    ['seed', 'u32', o.seed],
-    ['step', 'u32', o.step],
-    ['stream', 'u32', o.stream],
-    ['rowOffset', 'u32', o.rowOffset],
-    ['train', 'u32', o.train ? 1 : 0],
-  ]);
-  const bindings = [ro('dvals'), ro('indices'), ro('dclean'), ro('dsigma'), ro('raw'), ro('normTables'), rw('dcleanOut'), rw('drawOut'), PARAMS];
-  const wgsl = /* wgsl */ `// gating logits gradient (scatter, noise redraw, softplus derivative)
-${u.struct}
-${decls(bindings, { indices: 'i32' })}
+  return GATING_LOGITS_GRAD.kernel(grid1d(ceilDiv(o.N * o.n, WG)), gatingLogitsGradUniforms(o));
+}
+
+/** The uniform block of one run (seed, step and mode change per step; no WGSL is built). */
+export function gatingLogitsGradUniformData(o: GatingLogitsGradOptions): Uint32Array {
+  return GATING_LOGITS_GRAD.uniformData(gatingLogitsGradUniforms(o))!;
+}
+
+function gatingLogitsGradUniforms(o: GatingLogitsGradOptions) {
+  return { N: o.N, k: o.k, n: Math.max(1, o.n), seed: o.seed, step: o.step, stream: o.stream, rowOffset: o.rowOffset, train: o.train ? 1 : 0 };
+}
+
+/** The static program of gatingLogitsGradKernel (one module for every shape, seed and step). */
+const GATING_LOGITS_GRAD = defineProgram({
+  name: 'gating_logits_grad',
+  bindings: {
+    dvals: { access: 'read', type: 'f32' },
+    indices: { access: 'read', type: 'i32' },
+    dclean: { access: 'read', type: 'f32' },
+    dsigma: { access: 'read', type: 'f32' },
+    raw: { access: 'read', type: 'f32' },
+    normTables: { access: 'read', type: 'f32' },
+    dcleanOut: { access: 'read_write', type: 'f32' },
+    drawOut: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: { N: 'u32', k: 'u32', n: 'u32', seed: 'u32', step: 'u32', stream: 'u32', rowOffset: 'u32', train: 'u32' },
+  workgroupSize: WG,
+  source: /* wgsl */ `// scatter, noise redraw, softplus derivative
 ${philoxWgsl('normTables')}
 ${EW_HELPERS_WGSL}
 ${MAIN} {
@@ -262,6 +277,5 @@ ${MAIN} {
   }
   drawOut[i] = r;
 }
-`;
-  return { name: 'gating_logits_grad', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(ceilDiv(o.N * o.n, WG)), cacheKey: 'gating_logits_grad', uniformData: u.data };
-}
+`,
+});

@@ -28,6 +28,7 @@ import {
   balancedThresholdLossKernels,
 } from '../../compiler/wgsl/balanced.ts';
 import { gradEwUniformData } from '../../compiler/wgsl/grad-elementwise.ts';
+import { gatingLogitsGradKernel, gatingLogitsGradUniformData } from '../../compiler/wgsl/grad-moe.ts';
 import type { Kernel } from '../../compiler/wgsl/kernel.ts';
 
 const SRC = '@compute @workgroup_size(64)\nfn main() {}\n';
@@ -132,6 +133,8 @@ describe('ported static templates build no WGSL per call', () => {
     same(embeddingKernel({ V: 4, D: 3, M: 2 }), embeddingKernel({ V: 9, D: 16, M: 5 }));
     same(embeddingGradKernel({ V: 4, D: 3, M: 2 }), embeddingGradKernel({ V: 9, D: 16, M: 5 }));
     same(gradEwKernel({ numel: 10, mode: 'relu' }), gradEwKernel({ numel: 99, mode: 'tanh' }));
+    const glg = { N: 4, k: 2, n: 8, stream: 1, rowOffset: 0, seed: 3, step: 0, train: true };
+    same(gatingLogitsGradKernel(glg), gatingLogitsGradKernel({ ...glg, N: 40, n: 300, step: 7, train: false }));
     same(padKernel({ rows: 2, n: 5, start: 1, end: 3 }), padKernel({ rows: 7, n: 9, start: 0, end: 9 }));
     same(transposeKernel({ R: 3, C: 4 }), transposeKernel({ R: 30, C: 2, batch: 2 }));
     same(lstmStepKernel({ T: 3, B: 2, H: 4 }, 0), lstmStepKernel({ T: 9, B: 5, H: 40, hOffset: 200 }, 7));
@@ -159,6 +162,10 @@ describe('ported static templates build no WGSL per call', () => {
     }
     expect(balancedSelectUniformData({ N: 30, D: 6, n: 5, m: 12, train: true })[3]).toBe(1);
     expect(balancedSelectUniformData({ N: 30, D: 6, n: 5, m: 12, train: false })[3]).toBe(0);
+    for (const [step, train] of [[0, true], [5, false]] as const) {
+      const o = { N: 12, k: 3, n: 50, stream: 2, rowOffset: 4, seed: 9, step, train };
+      expect(Array.from(gatingLogitsGradUniformData(o))).toEqual(Array.from(gatingLogitsGradKernel(o).uniformData!));
+    }
     for (const mode of ['relu', 'sigmoid', 'tanh', 'noiseStdTrain', 'zero'] as const) {
       expect(Array.from(gradEwUniformData({ numel: 77, mode }))).toEqual(Array.from(gradEwKernel({ numel: 77, mode }).uniformData!));
     }
