@@ -9,7 +9,7 @@
  * scratch (histograms, partial sums) is declared per step and planned like any temporary.
  */
 import type { Graph, InputRole, Node } from '../ir/graph.ts';
-import { IN_PLACE, isView } from '../ir/ops.ts';
+import { IN_PLACE, isView } from '../ir/op-traits.ts';
 import { typeBytes, type TensorType } from '../ir/types.ts';
 import type { Kernel } from './wgsl/kernel.ts';
 import { assignOffsets, type OffsetOptions, type PlacedLifetime } from './memory-plan.ts';

@@ -9,7 +9,7 @@
  * an input leaf of the last dimension's length (the bias vector). This file holds the validation
  * and the printing; the reference interpreter evaluates a tree with the ops' own rules.
  */
-import { ELEMENTWISE_OPS, type ElementwiseOp } from './ops.ts';
+import { ELEMENTWISE_OPS, type ElementwiseOp } from './op-traits.ts';
 
 /** One node of a fused elementwise expression. */
 export type FusedExpr =

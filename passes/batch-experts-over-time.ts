@@ -17,7 +17,8 @@
  * (a recurrence) is refused. Layers are batched one at a time, re-planning on the rewritten graph.
  */
 import { GraphBuilder, describeNode, type Graph, type Node } from '../ir/graph.ts';
-import { timeBatchingOf, type OpName, type TimeBatching } from '../ir/ops.ts';
+import { type OpName } from '../ir/ops.ts';
+import { timeBatchingOf, type TimeBatching } from '../ir/op-traits.ts';
 import { formatType, type TensorType } from '../ir/types.ts';
 import type { Pass, PassContext } from './pass.ts';
 
@@ -43,7 +44,7 @@ const all = (ks: readonly Kind[], k: Kind, from = 0, to = ks.length): boolean =>
 const rowsTimesConst: TimeRule<OpName> = (_n, ks) => (ks[0] === 'rows' && ks[1] === 'const' ? 'rows' : undefined);
 
 /**
- * The meaning of each time-batching trait an op declares in ir/ops.ts OP_TRAITS (the op's
+ * The meaning of each time-batching trait an op declares in ir/op-traits.ts OP_TRAITS (the op's
  * knowledge stays in its traits row; this table says what each trait allows).
  */
 const TIME_RULES: { readonly [K in TimeBatching]: TimeRule<OpName> } = {

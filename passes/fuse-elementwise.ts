@@ -1,7 +1,7 @@
 /**
  * Elementwise fusion, the last rewrite before lowering (it runs after differentiation, recompute
  * and the optimizer pass, so both executors and the memory plan see the fused graph). A chain of
- * elementwise ops (ir/ops.ts ELEMENTWISE_OPS) whose intermediate values each have exactly one
+ * elementwise ops (ir/op-traits.ts ELEMENTWISE_OPS) whose intermediate values each have exactly one
  * reader — the next op of the chain, reading it once and not as a biasAdd bias — and are not graph
  * outputs becomes ONE `fusedElementwise` node whose params hold the chain as an expression tree
  * (ir/fused-expr.ts) and whose inputs are the chain's leaves: the intermediates no longer exist,
@@ -12,7 +12,7 @@
  */
 import { GraphBuilder, type Graph, type Node } from '../ir/graph.ts';
 import type { FusedExpr } from '../ir/fused-expr.ts';
-import { isElementwise } from '../ir/ops.ts';
+import { isElementwise } from '../ir/op-traits.ts';
 import type { Pass } from './pass.ts';
 
 const PASS = 'fuseElementwise';

@@ -5,7 +5,7 @@
  * parameter) or factored Adam (paper App. D, β1 = 0: for every matrix — each expert's W1 and W2
  * separately, since an expert bank [n, r, c] is a batch of n matrices — row and column running
  * means of g², r + c numbers instead of r·c; vectors fall back to Adam with β1 = 0, a full second
- * moment). Updates are in place (ops.ts IN_PLACE), are scheduled after every other node (they
+ * moment). Updates are in place (ir/op-traits.ts IN_PLACE), are scheduled after every other node (they
  * overwrite parameters the backward pass still reads) and are tagged phase 'update'. The gradient
  * outputs are replaced by `update:<name>` outputs, which alias the parameters' own storage.
  *
@@ -39,7 +39,8 @@
  * (multi-device) graph, whose all-reduced gradients hold other devices' groups too.
  */
 import { GraphBuilder, type Graph } from '../ir/graph.ts';
-import { EXPERT_BANK_READS, GROUP_BANK_READS, type OpName, type OpParams } from '../ir/ops.ts';
+import { type OpName, type OpParams } from '../ir/ops.ts';
+import { EXPERT_BANK_READS, GROUP_BANK_READS } from '../ir/op-traits.ts';
 import { formatType, numel, tensorType } from '../ir/types.ts';
 import type { Pass } from './pass.ts';
 

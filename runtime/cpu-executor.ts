@@ -8,7 +8,7 @@
  * `evalNode` from the reference interpreter, at f32 precision like the GPU.
  */
 import { evalNode, type RunContext } from '../ir/interpret.ts';
-import { isView } from '../ir/ops.ts';
+import { isView } from '../ir/op-traits.ts';
 import type { Tensor } from '../ir/tensor.ts';
 import { formatType, numel, typeEq } from '../ir/types.ts';
 import type { Plan, PlanBuffer } from '../compiler/plan.ts';

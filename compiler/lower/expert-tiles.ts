@@ -10,7 +10,8 @@
  * READS_ACTIVE_EXPERT_ROWS with the same offsets, and the value is not a graph output).
  */
 import type { Node } from '../../ir/graph.ts';
-import { READS_ACTIVE_EXPERT_ROWS, type OpName } from '../../ir/ops.ts';
+import { type OpName } from '../../ir/ops.ts';
+import { READS_ACTIVE_EXPERT_ROWS } from '../../ir/op-traits.ts';
 import type { IndirectArgs } from '../plan.ts';
 import { indirectArgsKernel } from '../wgsl/active-experts.ts';
 import { maxTiles } from '../wgsl/dispatch.ts';

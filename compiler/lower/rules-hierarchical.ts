@@ -14,7 +14,7 @@
 import { normalTableData } from '../wgsl/philox.ts';
 import { secondaryGatingKernel, type SecondaryGatingKernelOptions } from '../wgsl/hierarchical-gating.ts';
 import { secondaryGatingGradInputKernel, secondaryGatingGradRowsKernel, secondaryGatingGradWeightsGroupsPer, secondaryGatingGradWeightsKernel } from '../wgsl/hierarchical-gating-grad.ts';
-import { READS_ACTIVE_EXPERT_ROWS } from '../../ir/ops.ts';
+import { READS_ACTIVE_EXPERT_ROWS } from '../../ir/op-traits.ts';
 import { activeGridOf, inactiveBlocksUnreadHere } from './expert-tiles.ts';
 import { hierLoadGradPrimaryKernel, hierLoadGradRowsKernel, hierLoadKernel, type HierLoadKernelOptions } from '../wgsl/hierarchical-load.ts';
 import { groupSortKernels, groupSortScratch } from '../wgsl/hierarchical-groups.ts';

@@ -11,7 +11,7 @@
  * log1p without cancellation near 0) rather than trusting the driver's builtins.
  */
 import type { FusedExpr } from '../../ir/fused-expr.ts';
-import type { ElementwiseOp } from '../../ir/ops.ts';
+import type { ElementwiseOp } from '../../ir/op-traits.ts';
 import { grid1d, ceilDiv, type Kernel } from './kernel.ts';
 import { defineProgram, type BindingDecl, type UniformType } from './program.ts';
 

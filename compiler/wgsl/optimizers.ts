@@ -1,5 +1,5 @@
 /**
- * Optimizer update kernels, all IN PLACE (ir/ops.ts IN_PLACE): the parameter and the optimizer
+ * Optimizer update kernels, all IN PLACE (ir/op-traits.ts IN_PLACE): the parameter and the optimizer
  * state are each bound ONCE as a read_write binding and overwritten where they live. `sgdKernel`:
  * p −= lr·g. `adamKernel`: m, v, p updated per element with the bias corrections 1 − β1ᵗ, 1 − β2ᵗ
  * (t = step + 1) computed on the host in f64 and passed in the uniform — the lowering rebuilds that

@@ -3,7 +3,7 @@
  * correction, and the factored Adam of the paper's Appendix D (β1 = 0, the second moment of each
  * r×c matrix kept as row and column means, with Adafactor-style update clipping). The step count
  * for bias correction is t = ctx.step + 1. Each function returns NEW arrays (the executors write
- * them over the parameter and state buffers in place; see IN_PLACE in ir/ops.ts). Elementwise math
+ * them over the parameter and state buffers in place; see IN_PLACE in ir/op-traits.ts). Elementwise math
  * runs in f64; the new state (m', v', vr', vc') is rounded to `precision` once and the parameter
  * update reads those stored values, as a kernel that writes the state and then uses it would; sums
  * (row/column means, mean(vr'), rms(u)) are accumulated in f64 in increasing index order.

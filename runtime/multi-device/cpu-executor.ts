@@ -8,7 +8,7 @@
  * experts, or replicated) and puts them back together, so a caller swaps one device for N without
  * changing anything else. Time is accounted per device (its local steps) and per exchange.
  */
-import { isView } from '../../ir/ops.ts';
+import { isView } from '../../ir/op-traits.ts';
 import { evalNode, type RunContext } from '../../ir/interpret.ts';
 import type { Tensor } from '../../ir/tensor.ts';
 import { formatType, numel, typeEq, type TensorType } from '../../ir/types.ts';

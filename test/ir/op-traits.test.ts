@@ -1,5 +1,5 @@
 /**
- * The op traits table (ir/ops.ts OP_TRAITS) checked against what the reference interpreter
+ * The op traits table (ir/op-traits.ts OP_TRAITS) checked against what the reference interpreter
  * computes, so a wrong trait fails here before a pass relies on it: an `elementwise` op's output
  * element i moves only when element i of a full-size input moves (a biasAdd bias moves its column);
  * a `rowwise` op (time trait) — output row r moves only when row r of an input moves; a `view` op
@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { evalNode } from '../../ir/interpret.ts';
-import { IN_PLACE, OP_NAMES, OP_TRAITS, timeBatchingOf, type OpName } from '../../ir/ops.ts';
+import { OP_NAMES, type OpName } from '../../ir/ops.ts';
+import { IN_PLACE, OP_TRAITS, timeBatchingOf } from '../../ir/op-traits.ts';
 import type { Tensor } from '../../ir/tensor.ts';
 import { bareNode, opCases } from './op-cases.ts';
 
