@@ -8,9 +8,9 @@
 import type { OpName, OpParams } from './ops.ts';
 import { MULTI_DEVICE_SHAPE_RULES } from './infer-multi-device.ts';
 import { OPTIMIZER_SHAPE_RULES } from './infer-optimizers.ts';
+import { FUSED_SHAPE_RULES } from './infer-fused.ts';
 import { arity, dtype, f32, i32, rank, sameAll } from './infer-checks.ts';
-import { formatType, numel, shapeEq, tensorType, typeEq, type TensorType } from './types.ts';
-import { biasInputs, checkFusedExpr } from './fused-expr.ts';
+import { formatType, numel, shapeEq, tensorType, type TensorType } from './types.ts';
 
 type Rule<O extends OpName> = (p: OpParams[O], ins: readonly TensorType[], fail: (msg: string) => never) => TensorType[];
 
@@ -44,22 +44,6 @@ const RULES: { [O in OpName]: Rule<O> } = {
   addN: (_p, ins, fail) => {
     arity(ins, 1, Number.MAX_SAFE_INTEGER, fail);
     return [sameAll(ins, fail)];
-  },
-  fusedElementwise: (p, ins, fail) => {
-    const problems = checkFusedExpr(p.expr, ins.length);
-    if (problems.length > 0) fail(`invalid fused expression: ${problems.join('; ')}`);
-    const bias = biasInputs(p.expr);
-    const full = ins.filter((_, i) => !bias.has(i));
-    if (full.length === 0) fail('a fused expression needs at least one full-size operand');
-    const out = sameAll(full, fail);
-    dtype(out, 'f32', 'operand', fail);
-    const last = out.shape[out.shape.length - 1];
-    for (const i of bias) {
-      const b = ins[i]!;
-      rank(b, 1, `bias input ${i}`, fail);
-      if (out.shape.length === 0 || b.shape[0] !== last) fail(`bias input ${i} ${formatType(b)} does not match the last dimension of ${formatType(out)}`);
-    }
-    return [out];
   },
   matmulBias: (_p, ins, fail) => {
     arity(ins, 3, 3, fail);
@@ -430,19 +414,6 @@ const RULES: { [O in OpName]: Rule<O> } = {
     if (!Number.isInteger(p.n) || p.n < dv.shape[1]!) fail(`n = ${p.n} must be an integer ≥ k = ${dv.shape[1]}`);
     return [f32([dv.shape[0]!, p.n])];
   },
-  gatingLogitsGrad: (p, ins, fail) => {
-    arity(ins, 5, 5, fail);
-    const [dv, idx, ...dense] = ins as [TensorType, TensorType, TensorType, TensorType, TensorType];
-    rank(dv, 2, 'dvals [N,k]', fail);
-    dtype(idx, 'i32', 'indices', fail);
-    if (!shapeEq(dv.shape, idx.shape)) fail(`dvals ${formatType(dv)} and indices ${formatType(idx)} must have equal shapes`);
-    if (!Number.isInteger(p.n) || p.n < dv.shape[1]!) fail(`n = ${p.n} must be an integer ≥ k = ${dv.shape[1]}`);
-    const out = f32([dv.shape[0]!, p.n]);
-    ['dclean', 'dsigma', 'raw'].forEach((name, i) => {
-      if (!typeEq(dense[i]!, out)) fail(`${name} must be ${formatType(out)}, got ${formatType(dense[i]!)}`);
-    });
-    return [out, out];
-  },
   cvSquaredGrad: (_p, ins, fail) => {
     arity(ins, 2, 2, fail);
     rank(ins[0]!, 1, 'input vector', fail);
@@ -518,6 +489,7 @@ const RULES: { [O in OpName]: Rule<O> } = {
     return [x, w1, b1, w2, f32([n, w2.shape[2]!])];
   },
   ...OPTIMIZER_SHAPE_RULES,
+  ...FUSED_SHAPE_RULES,
   secondaryGating: (p, ins, fail) => hierGatingTypes(p, ins, 0, fail),
   hierLoadEstimate: (p, ins, fail) => {
     arity(ins, 6, 6, fail);
