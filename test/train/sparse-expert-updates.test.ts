@@ -8,14 +8,12 @@
  * f32 rounding and the lazily decayed statistics caught up to the step equal the dense ones.
  */
 import { describe, expect, it } from 'vitest';
-import { lowerToWebGpu } from '../../compiler/lower/index.ts';
 import { GraphBuilder, type Graph } from '../../ir/graph.ts';
 import { catchUpExpertStatistics } from '../../ir/reference/optimizers.ts';
 import { tensorType } from '../../ir/types.ts';
 import { applyOptimizer } from '../../passes/optimizer.ts';
-import { syntheticFeeds } from '../../runtime/synthetic-feeds.ts';
-import { prepareTrainer } from '../../runtime/trainer.ts';
 import { expectNear } from '../ir/expert-schedule.ts';
+import { expectSameParams, trainSparseAndDense } from './sparse-vs-dense.ts';
 import { initWithGates, SPARSE_LM, trainingGraph } from './sparse-lm.ts';
 
 /** The update op of every parameter (the dense update of a bias bank reads a reshape view of it). */
@@ -66,21 +64,9 @@ describe('sparse expert updates in training steps', () => {
     const sparseG = trainingGraph(optimizer, true);
     const denseG = trainingGraph(optimizer, false);
     const init = initWithGates(sparseG, 3);
-    const batch = syntheticFeeds(sparseG, 3);
-    const sparse = await prepareTrainer({ kind: 'cpu' }, lowerToWebGpu(sparseG), init, { seed: 3 });
-    const dense = await prepareTrainer({ kind: 'cpu' }, lowerToWebGpu(denseG), initWithGates(denseG, 3), { seed: 3 });
     const steps = 6;
-    for (let s = 0; s < steps; s++) {
-      await sparse.step(batch, s);
-      await dense.step(batch, s);
-    }
-    const sp = await sparse.read();
-    const dp = await dense.read();
-    for (const name of Object.keys(dp)) {
-      if (name.startsWith('opt.')) continue;
-      if (rtol === 0) expect(Array.from(sp[name]!.data), name).toEqual(Array.from(dp[name]!.data));
-      else expectNear(sp[name]!.data, dp[name]!.data, rtol, name);
-    }
+    const { sp, dp } = await trainSparseAndDense(sparseG, denseG, (g) => initWithGates(g, 3), steps);
+    expectSameParams(sp, dp, rtol);
     if (optimizer.name === 'factored-adam') {
       for (const w of ['moe0.w1', 'moe0.b1', 'moe0.w2', 'moe0.b2']) {
         const last = sp[`opt.last:${w}`]!.data;

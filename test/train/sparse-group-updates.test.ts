@@ -8,12 +8,10 @@
  * within f32 rounding and the lazily decayed statistics, caught up to the step, equal the dense ones.
  */
 import { describe, expect, it } from 'vitest';
-import { lowerToWebGpu } from '../../compiler/lower/index.ts';
 import type { Graph } from '../../ir/graph.ts';
 import { catchUpExpertStatistics } from '../../ir/reference/optimizers.ts';
-import { syntheticFeeds } from '../../runtime/synthetic-feeds.ts';
-import { prepareTrainer } from '../../runtime/trainer.ts';
 import { expectNear } from '../ir/expert-schedule.ts';
+import { expectSameParams, trainSparseAndDense } from './sparse-vs-dense.ts';
 import { hierInitWithGates, hierTrainingGraph, SPARSE_HIER } from './sparse-hier.ts';
 
 const updateOf = (g: Graph, name: string) => g.nodes.find((n) => n.phase === 'update' && n.inputs[0] === g.inputs.find((i) => i.name === name)!.value)?.op;
@@ -40,21 +38,9 @@ describe('sparse updates of the secondary gating weights', () => {
     const sparseG = hierTrainingGraph(optimizer, true);
     const denseG = hierTrainingGraph(optimizer, false);
     const init = hierInitWithGates(sparseG, 3);
-    const batch = syntheticFeeds(sparseG, 3);
-    const sparse = await prepareTrainer({ kind: 'cpu' }, lowerToWebGpu(sparseG), init, { seed: 3 });
-    const dense = await prepareTrainer({ kind: 'cpu' }, lowerToWebGpu(denseG), hierInitWithGates(denseG, 3), { seed: 3 });
     const steps = 6;
-    for (let s = 0; s < steps; s++) {
-      await sparse.step(batch, s);
-      await dense.step(batch, s);
-    }
-    const sp = await sparse.read();
-    const dp = await dense.read();
-    for (const name of Object.keys(dp)) {
-      if (name.startsWith('opt.')) continue;
-      if (rtol === 0) expect(Array.from(sp[name]!.data), name).toEqual(Array.from(dp[name]!.data));
-      else expectNear(sp[name]!.data, dp[name]!.data, rtol, name);
-    }
+    const { sp, dp } = await trainSparseAndDense(sparseG, denseG, (g) => hierInitWithGates(g, 3), steps);
+    expectSameParams(sp, dp, rtol);
     if (optimizer.name === 'factored-adam') {
       for (const w of ['moe0.wg2', 'moe0.wn2']) {
         const last = Array.from(sp[`opt.last:${w}`]!.data);
