@@ -1,7 +1,8 @@
 /**
  * Shared helper of the training-plan GPU tests: lowers a small graph built with GraphBuilder to a
  * WebGPU plan (so the lowering rules of compiler/lower/rules-train.ts are exercised, not just the
- * kernels), runs it, and compares every graph output with the CPU reference interpreter.
+ * kernels), runs it, and compares every graph output with the CPU reference interpreter; and trains
+ * a plan on WebGPU and on the CPU backend side by side to compare their whole state.
  */
 import { expect } from 'vitest';
 import { lowerToWebGpu } from '../../compiler/lower/index.ts';
@@ -10,6 +11,9 @@ import { interpret, type RunContext } from '../../ir/interpret.ts';
 import type { Tensor } from '../../ir/tensor.ts';
 import { tensorType, type DType } from '../../ir/types.ts';
 import { prepareWebGpuPlan, type WebGpuExecutable } from '../../runtime/webgpu-executor.ts';
+import { prepareTrainer } from '../../runtime/trainer.ts';
+import type { Plan } from '../../compiler/plan.ts';
+import { expectNear } from '../ir/expert-schedule.ts';
 import { cache, dev, expectClose } from './gpu.ts';
 
 /** A tensor from an array. */
@@ -46,4 +50,29 @@ export async function checkPlan(
 /** The raw bits of every output, for determinism checks. */
 export function outputBits(out: Record<string, Tensor>): Record<string, number[]> {
   return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, Array.from(new Uint32Array(Float32Array.from(t.data).buffer))]));
+}
+
+/**
+ * Trains `plan` for `steps` steps on WebGPU and on the CPU backend from the same parameters and
+ * batch; returns both final states (parameters and optimizer state) after releasing the trainers.
+ */
+export async function trainOnBoth(plan: Plan, init: Record<string, Tensor>, batch: Record<string, Tensor>, steps: number, seed: number): Promise<{ g: Record<string, Tensor>; c: Record<string, Tensor> }> {
+  const gpu = await prepareTrainer({ kind: 'webgpu', device: dev() }, plan, init, { seed });
+  const cpu = await prepareTrainer({ kind: 'cpu' }, plan, init, { seed });
+  for (let s = 0; s < steps; s++) {
+    await gpu.step(batch, s);
+    await cpu.step(batch, s);
+  }
+  const out = { g: await gpu.read(), c: await cpu.read() };
+  gpu.destroy();
+  cpu.destroy();
+  return out;
+}
+
+/** Every state tensor of `c` equals `g`'s: integers exactly, floats to `rtol` relative. */
+export function expectSameState(g: Record<string, Tensor>, c: Record<string, Tensor>, rtol: number): void {
+  for (const name of Object.keys(c)) {
+    if (c[name]!.type.dtype === 'i32') expect(Array.from(g[name]!.data), name).toEqual(Array.from(c[name]!.data));
+    else expectNear(g[name]!.data, c[name]!.data, rtol, name);
+  }
 }

@@ -12,9 +12,9 @@ import { lowerToWebGpu } from '../../compiler/lower/index.ts';
 import { decodeSafetensors, encodeSafetensors } from '../../runtime/checkpoint.ts';
 import { syntheticFeeds } from '../../runtime/synthetic-feeds.ts';
 import { prepareTrainer } from '../../runtime/trainer.ts';
-import { expectNear } from '../ir/expert-schedule.ts';
 import { initWithGates, trainingGraph } from '../train/sparse-lm.ts';
 import { describeGpu, dev } from './gpu.ts';
+import { expectSameState, trainOnBoth } from './train-plan.ts';
 
 describeGpu('sparse expert updates in training on WebGPU', () => {
   it.each([
@@ -28,18 +28,8 @@ describeGpu('sparse expert updates in training on WebGPU', () => {
     const plan = lowerToWebGpu(graph, dev().device.limits);
     const init = initWithGates(graph, 4);
     const batch = syntheticFeeds(graph, 4);
-    const gpu = await prepareTrainer({ kind: 'webgpu', device: dev() }, plan, init, { seed: 4 });
-    const cpu = await prepareTrainer({ kind: 'cpu' }, plan, init, { seed: 4 });
-    for (let s = 0; s < 5; s++) {
-      await gpu.step(batch, s);
-      await cpu.step(batch, s);
-    }
-    const g = await gpu.read();
-    const c = await cpu.read();
-    for (const name of Object.keys(c)) {
-      if (c[name]!.type.dtype === 'i32') expect(Array.from(g[name]!.data), name).toEqual(Array.from(c[name]!.data));
-      else expectNear(g[name]!.data, c[name]!.data, 1e-4, name);
-    }
+    const { g, c } = await trainOnBoth(plan, init, batch, 5, 4);
+    expectSameState(g, c, 1e-4);
     if (optimizer.name === 'factored-adam' && sparse) {
       const last = Array.from(c['opt.last:moe0.w1']!.data);
       expect(last.some((v) => v === 5) && last.some((v) => v < 5), 'some experts empty in the last step').toBe(true);
@@ -47,7 +37,6 @@ describeGpu('sparse expert updates in training on WebGPU', () => {
       expect(Array.from(c['opt.last:moe0.b1']!.data)).toEqual(last);
       expect(c['opt.vc:moe0.b1']!.type.shape).toEqual(c['moe0.b1']!.type.shape);
     }
-    gpu.destroy();
   });
 
   it('resume from a checkpoint is bit-exact (factored Adam, experts skipping across the boundary)', async () => {

@@ -15,6 +15,7 @@ import { prepareTrainer } from '../../runtime/trainer.ts';
 import { expectNear } from '../ir/expert-schedule.ts';
 import { hierInitWithGates, hierTrainingGraph, SPARSE_HIER } from '../train/sparse-hier.ts';
 import { describeGpu, dev } from './gpu.ts';
+import { expectSameState, trainOnBoth } from './train-plan.ts';
 
 describeGpu('sparse secondary-gating updates in training on WebGPU', () => {
   it.each([
@@ -29,24 +30,13 @@ describeGpu('sparse secondary-gating updates in training on WebGPU', () => {
     expect(weights[0]!.indirect !== undefined, 'the weight gradient runs over the chosen groups').toBe(sparse);
     const init = hierInitWithGates(graph, 4);
     const batch = syntheticFeeds(graph, 4);
-    const gpu = await prepareTrainer({ kind: 'webgpu', device: dev() }, plan, init, { seed: 4 });
-    const cpu = await prepareTrainer({ kind: 'cpu' }, plan, init, { seed: 4 });
-    for (let s = 0; s < 5; s++) {
-      await gpu.step(batch, s);
-      await cpu.step(batch, s);
-    }
-    const g = await gpu.read();
-    const c = await cpu.read();
-    for (const name of Object.keys(c)) {
-      if (c[name]!.type.dtype === 'i32') expect(Array.from(g[name]!.data), name).toEqual(Array.from(c[name]!.data));
-      else expectNear(g[name]!.data, c[name]!.data, 1e-4, name);
-    }
+    const { g, c } = await trainOnBoth(plan, init, batch, 5, 4);
+    expectSameState(g, c, 1e-4);
     if (optimizer.name === 'factored-adam' && sparse) {
       const last = Array.from(c['opt.last:moe0.wg2']!.data);
       expect(last.some((v) => v === 5) && last.some((v) => v < 5), 'some groups unchosen in the last step').toBe(true);
     }
     for (const w of ['moe0.wg2', 'moe0.wn2']) expect(Array.from(g[w]!.data).some((v, i) => v !== init[w]!.data[i]), `${w} moved`).toBe(true);
-    gpu.destroy();
   });
 
   it('4352 groups × 2: 3 sparse factored-Adam steps agree with the CPU backend', async () => {
