@@ -17,7 +17,7 @@ import type { Plan } from '../compiler/plan.ts';
 import { compileTrainingPlan } from '../compiler/train-pipeline.ts';
 import { traceModel, type Model, type ModelOptions } from '../frontend/model.ts';
 import type { Graph } from '../ir/graph.ts';
-import { fnv1a } from '../ir/interpret.ts';
+import { fnv1a } from '../ir/rng.ts';
 import type { Tensor } from '../ir/tensor.ts';
 import { numel } from '../ir/types.ts';
 import { acquireDevice, type DeviceContext } from '../runtime/device.ts';

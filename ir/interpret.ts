@@ -11,7 +11,7 @@ import { describeNode, valueOf, type Graph, type Node } from './graph.ts';
 import { inferOutputTypes } from './infer.ts';
 import type { OpName, OpParams } from './ops.ts';
 import type { FusedExpr } from './fused-expr.ts';
-import { normalDraw, uniformDraw } from './rng.ts';
+import { fnv1a, normalDraw, uniformDraw } from './rng.ts';
 import { floatArray, storageMismatch, zeros, type FloatArray, type Precision, type Tensor } from './tensor.ts';
 import { formatType, numel, typeEq, type TensorType } from './types.ts';
 import * as dense from './reference/dense.ts';
@@ -470,15 +470,6 @@ export function interpret(graph: Graph, feeds: Readonly<Record<string, Tensor>>,
   return out;
 }
 
-/** 32-bit FNV-1a hash of a string's UTF-16 code units (stable RNG stream ids for parameter names). */
-export function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
 
 /**
  * Initial values of every parameter from its ParamInit, deterministic in (seed, name): element i

@@ -173,3 +173,14 @@ export function normalDraw(d: DrawKey): number {
 export function uniformDraw(d: DrawKey): number {
   return uniformFromWord(drawWord(d));
 }
+
+/** 32-bit FNV-1a hash of a string's UTF-16 code units (stable RNG stream ids for parameter names; also
+ * the cache keys of generated WGSL and the document split of text corpora). */
+export function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}

@@ -8,6 +8,7 @@
  * uniform block, `program.kernel(grid, values)` makes the `Kernel` the plan dispatches. Templates
  * written before this API return `Kernel`s directly; both kinds run through the same executors.
  */
+import { fnv1a } from '../../ir/rng.ts';
 import { packUniforms, paramsStruct, type Kernel, type KernelBinding } from './kernel.ts';
 
 /** Element type of a storage binding (the WGSL array element). */
@@ -66,13 +67,6 @@ export interface KernelAs {
   readonly bind?: Readonly<Record<string, string>>;
 }
 
-/** FNV-1a over the UTF-16 code units, as 8 hex digits (a cache key, not a security hash). */
-function fnv1a(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, '0');
-}
-
 /** `bindings` with storage bindings renamed by `bind` (WGSL name → binding name), checked. */
 function rebind(program: string, bindings: readonly KernelBinding[], bind: Readonly<Record<string, string>>): KernelBinding[] {
   for (const from of Object.keys(bind)) {
@@ -104,7 +98,7 @@ export function defineProgram<B extends Readonly<Record<string, BindingDecl>>, U
   const header = fields.length > 0 ? [paramsStruct(fields), ...decls, `@group(0) @binding(${names.length}) var<uniform> params: Params;`] : decls;
   const wgsl = `// ${spec.name}\n${header.join('\n')}\n${spec.source}`;
   const ws = typeof spec.workgroupSize === 'number' ? ([spec.workgroupSize, 1, 1] as const) : spec.workgroupSize;
-  const cacheKey = `${spec.name}#${fnv1a(wgsl)}`;
+  const cacheKey = `${spec.name}#${fnv1a(wgsl).toString(16).padStart(8, '0')}`;
   const uniformData = (values: UniformValues<U>): Uint32Array | undefined => {
     if (fields.length === 0) return undefined;
     return packUniforms(

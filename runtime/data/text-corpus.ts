@@ -10,6 +10,7 @@
  * split. A corpus is named by a spec string `<absolute path>#split=<train>,<valid>,<test>`, which
  * checkpoints record so `moec eval` finds the same data and split again.
  */
+import { fnv1a } from '../../ir/rng.ts';
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -131,12 +132,7 @@ function folderDocuments(dir: string): CorpusDocument[] {
 
 /** FNV-1a (32 bits) of a string's UTF-16 code units, as a fraction in [0, 1). */
 export function documentHash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h / 2 ** 32;
+  return fnv1a(text) / 2 ** 32;
 }
 
 /** The split of a document with hash `u` under `fractions`. */

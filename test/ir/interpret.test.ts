@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder, type Graph } from '../../ir/graph.ts';
-import { evalNode, fnv1a, initParams, interpret, interpretValues } from '../../ir/interpret.ts';
+import { evalNode, initParams, interpret, interpretValues } from '../../ir/interpret.ts';
+import { fnv1a } from '../../ir/rng.ts';
 import { fromArray, type Tensor } from '../../ir/tensor.ts';
 import { tensorType } from '../../ir/types.ts';
 import { normalDraw, uniformDraw } from '../../ir/rng.ts';
