@@ -1,12 +1,13 @@
 /**
  * Device acquisition and error surfacing: the device carries the adapter's real limits, WGSL
- * compile errors and binding/validation errors are thrown naming the kernel, and the pipeline cache
- * compiles one pipeline per distinct WGSL source.
+ * compile errors and binding/validation errors are thrown naming the kernel, the pipeline cache
+ * compiles one pipeline per distinct WGSL source, and Dawn's instance is created once per process.
  */
 import { expect, it } from 'vitest';
 import type { Kernel } from '../../compiler/wgsl/kernel.ts';
 import { combineKernel } from '../../compiler/wgsl/combine.ts';
 import { getPipeline } from '../../runtime/gpu/pipelines.ts';
+import { acquireDevice, releaseDevice } from '../../runtime/device.ts';
 import { cache, describeGpu, dev, out, run, up } from './gpu.ts';
 
 describeGpu('device and error surfacing', () => {
@@ -16,6 +17,19 @@ describeGpu('device and error surfacing', () => {
     expect(c.device.limits.maxComputeWorkgroupStorageSize).toBe(c.adapter.limits.maxComputeWorkgroupStorageSize);
     expect(c.device.limits.maxStorageBuffersPerShaderStage).toBe(c.adapter.limits.maxStorageBuffersPerShaderStage);
     expect(c.info.limits.maxBufferSize).toBeGreaterThan(0);
+  });
+
+  it('creates Dawn\'s instance once per process: a second device comes from the same GPU object', async () => {
+    const a = await acquireDevice();
+    const b = await acquireDevice();
+    try {
+      expect(a!.gpu).toBe(dev().gpu);
+      expect(b!.gpu).toBe(a!.gpu);
+      expect(b!.device).not.toBe(a!.device); // each owner still gets (and releases) its own device
+    } finally {
+      releaseDevice(a!);
+      releaseDevice(b!);
+    }
   });
 
   it('throws WGSL compile errors with the kernel name', async () => {
