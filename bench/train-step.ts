@@ -4,7 +4,7 @@
  * the peak bytes under each recompute policy (none / experts / all-moe) and the optimizer state of
  * Adam against factored Adam, then times the step on the WebGPU executor (median over runs after a
  * warm-up; one submit and one scalar readback per step), against the CPU backend's time as the
- * in-run baseline.
+ * in-run baseline, and the host (CPU-side) share of the WebGPU step as the executor measures it.
  */
 import { compileTrainingPlan } from '../compiler/train-pipeline.ts';
 import { traceModel } from '../frontend/model.ts';
@@ -34,6 +34,7 @@ export async function benchTrainingStep(dev: DeviceContext, runs: number, overri
   const { graph, plan } = compileTrainingPlan(traced, { optimizer: { name: 'factored-adam', lr: 0.01 }, recompute: 'experts' }, limits);
   const init = initParams(graph, 1);
   const batch = syntheticFeeds(graph, 1);
+  const hostMs: number[] = [];
   const time = async (backend: Parameters<typeof prepareTrainer>[0]): Promise<number[]> => {
     const t = await prepareTrainer(backend, plan, init, { seed: 1 });
     await t.step(batch, 0);
@@ -42,6 +43,8 @@ export async function benchTrainingStep(dev: DeviceContext, runs: number, overri
       const t0 = performance.now();
       await t.step(batch, s);
       samples.push(performance.now() - t0);
+      const timing = t.lastTiming?.();
+      if (timing) hostMs.push(timing.hostMs);
     }
     t.destroy();
     return samples;
@@ -58,7 +61,15 @@ export async function benchTrainingStep(dev: DeviceContext, runs: number, overri
     optimizerStateBytes: state,
     expertStateRatio: round(state['factored-adam']!.experts / state.adam!.experts, 5),
     dispatchesPerStep: plan.steps.reduce((a, s) => a + s.dispatches.length, 0),
-    webgpu: { median_ms: round(median(gpu), 1), tokensPerSec: round((1000 * tokens) / median(gpu), 1), samples_ms: gpu.map((x) => round(x, 1)) },
+    webgpu: {
+      median_ms: round(median(gpu), 1),
+      tokensPerSec: round((1000 * tokens) / median(gpu), 1),
+      samples_ms: gpu.map((x) => round(x, 1)),
+      // CPU-side time of a step (inputs, uniforms, encoding ~200 dispatches, submit, decoding the
+      // readback): the executor's own measurement, everything but the wait for the device.
+      host_ms: round(median(hostMs), 2),
+      hostFraction: round(median(hostMs) / median(gpu), 4),
+    },
     cpu: { median_ms: round(median(cpu), 1), tokensPerSec: round((1000 * tokens) / median(cpu), 1) },
     ratio: round(median(cpu) / median(gpu), 2),
   };

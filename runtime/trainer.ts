@@ -10,7 +10,7 @@ import type { Plan } from '../compiler/plan.ts';
 import type { Tensor } from '../ir/tensor.ts';
 import { prepareCpuPlan } from './cpu-executor.ts';
 import type { Backend } from './backend.ts';
-import { prepareWebGpuPlan } from './webgpu-executor.ts';
+import { prepareWebGpuPlan, type RunTiming } from './webgpu-executor.ts';
 
 /** What one step reports: every requested scalar output by name. */
 export type StepReport = Record<string, number>;
@@ -43,6 +43,13 @@ export interface Trainer {
   step(batch: Readonly<Record<string, Tensor>>, step: number): Promise<StepReport>;
   /** Like `step`, also returning the carried state and the vector outputs asked for in the options. */
   stepFull(batch: Readonly<Record<string, Tensor>>, step: number): Promise<StepResult>;
+  /**
+   * CPU-side time of the last step (ms: writing the batch and uniforms, encoding and submitting
+   * the plan, decoding the readback — everything but the wait for the device) and the device wait;
+   * undefined on the CPU backend, where all of a step is host time; absent on trainers that do not
+   * measure it (the multi-device trainer).
+   */
+  lastTiming?(): RunTiming | undefined;
   /** Current parameter and optimizer-state values (one readback). */
   read(names?: readonly string[]): Promise<Record<string, Tensor>>;
   /** Releases device memory. */
@@ -84,6 +91,7 @@ export async function prepareTrainer(backend: Backend, plan: Plan, initial: Read
   let run: (batch: Readonly<Record<string, Tensor>>, step: number) => Promise<Record<string, Tensor>>;
   let read: (names: readonly string[]) => Promise<Record<string, Tensor>>;
   let destroy = (): void => {};
+  let lastTiming = (): RunTiming | undefined => undefined;
   if (backend.kind === 'cpu') {
     const exe = prepareCpuPlan(plan);
     exe.setParams(initial);
@@ -95,11 +103,13 @@ export async function prepareTrainer(backend: Backend, plan: Plan, initial: Read
     run = (batch, step) => exe.run(batch, { seed: opts.seed, step, training: true }, want);
     read = (names) => exe.read(names);
     destroy = () => exe.destroy();
+    lastTiming = () => exe.lastTiming();
   }
   return {
     step: async (batch, step) => finish(await run(batch, step), step).scalars,
     stepFull: async (batch, step) => finish(await run(batch, step), step),
     read: (names = persistent) => read(names),
+    lastTiming: () => lastTiming(),
     destroy,
   };
 }

@@ -26,6 +26,13 @@ export interface WebGpuExecutable {
   run(feeds: Readonly<Record<string, Tensor>>, run: RunParams, want?: readonly string[]): Promise<Record<string, Tensor>>;
   /** Current values of parameters or optimizer state (one readback), e.g. for checkpoints. */
   read(names: readonly string[]): Promise<Record<string, Tensor>>;
+  /**
+   * Host and wait time of the last completed run (ms): `hostMs` is the time the run spent on the
+   * CPU side — writing inputs and uniforms, encoding every dispatch, submitting, then slicing the
+   * read-back bytes into tensors — and `waitMs` the time between the submit and the mapped
+   * readback (the device's work). Undefined before the first run.
+   */
+  lastTiming(): RunTiming | undefined;
   /** Dispatches per run and submits per run (always 1). */
   readonly stats: { readonly dispatches: number; readonly submitsPerRun: number; readonly pipelines: number };
   /**
@@ -36,6 +43,12 @@ export interface WebGpuExecutable {
   profile(run: RunParams): Promise<DispatchTiming[]>;
   /** Frees every GPU buffer of the plan. */
   destroy(): void;
+}
+
+/** Where one run's wall time went (ms), see `WebGpuExecutable.lastTiming`. */
+export interface RunTiming {
+  readonly hostMs: number;
+  readonly waitMs: number;
 }
 
 /** The measured time of one dispatch. */
@@ -168,6 +181,7 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
   let paramsSet = false;
   let running = false;
   let lastRun: RunParams | null = null;
+  let timing: RunTiming | undefined;
   const dispatches = bound.length;
 
   return {
@@ -178,7 +192,9 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
       for (const [name, t] of Object.entries(params)) upload(name, t, 'param');
       paramsSet = true;
     },
+    lastTiming: () => timing,
     async run(feeds, run, want) {
+      const t0 = performance.now();
       if (!paramsSet) throw new Error('call setParams before run');
       if (running) throw new Error('run() called while a previous run of this plan is still in flight; await it first');
       const missing = plan.inputs.filter((i) => i.role === 'input' && !(i.name in feeds)).map((i) => i.name);
@@ -223,9 +239,13 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
         if (bytes > 0) enc.copyBufferToBuffer(storageParts[plan.buffers[id]!.storage]![0]!, baseOf(id), staging, offsets[i]!, align4(bytes));
       });
       let bytes: ArrayBuffer;
+      let tSubmit: number;
+      let tMapped: number;
       try {
         device.queue.submit([enc.finish()]);
+        tSubmit = performance.now();
         await staging.mapAsync(GPUMapMode.READ);
+        tMapped = performance.now();
         bytes = staging.getMappedRange().slice(0, total);
         staging.unmap();
       } finally {
@@ -247,6 +267,7 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
         const data = b.type.dtype === 'i32' ? new Int32Array(bytes, offsets[i]!, n).slice() : new Float32Array(bytes, offsets[i]!, n).slice();
         out[r.name] = { type: b.type, data };
       });
+      timing = { hostMs: tSubmit - t0 + (performance.now() - tMapped), waitMs: tMapped - tSubmit };
       return out;
     },
     async read(names) {
