@@ -8,6 +8,7 @@ import { compileCommand, EMIT_KINDS, type EmitKind } from './commands/compile.ts
 import { OPTIMIZER_NAMES } from '../passes/optimizer.ts';
 import { trainCommand, type TrainCommandOptions } from './commands/train.ts';
 import { profileCommand, type ProfileCommandOptions } from './commands/profile.ts';
+import { tuneCommand, type TuneCommandOptions } from './commands/tune.ts';
 import { evalCommand, type EvalCommandOptions } from './commands/eval.ts';
 import { writeReport } from '../runtime/report/index.ts';
 import { RECOMPUTE_POLICIES, type RecomputePolicy } from '../passes/recompute.ts';
@@ -159,6 +160,17 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
         return;
       }
       await profileCommand(model, o, write);
+    });
+
+  program
+    .command('tune')
+    .description("measure the fastest GEMM tiling for every GEMM shape of the model on this WebGPU adapter and store it in the adapter's tuning file (later compiles use it; MOEC_NO_TUNING=1 turns it off)")
+    .argument('<model>', 'model file (TypeScript, default export made with defineModel)')
+    .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
+    .option('--runs <n>', 'alternating timed rounds per shape', parseCount, 5)
+    .option('--out <file>', "tuning file to write (default: the adapter's file under $XDG_CACHE_HOME or ~/.cache/moec/tuning)")
+    .action(async (model: string, o: TuneCommandOptions) => {
+      await tuneCommand(model, o, write);
     });
 
   program

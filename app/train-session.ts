@@ -35,6 +35,7 @@ import { runLoop, type LoopState, type TrainRecord, type ValidRecord } from '../
 import { carriedState, NonFiniteLossError, prepareTrainer } from '../runtime/trainer.ts';
 import { prepareMultiDeviceTrainer } from '../runtime/multi-device/trainer.ts';
 import { compileForDevices } from '../compiler/multi-device/capacity.ts';
+import { loweringLimitsOf } from './tuning-file.ts';
 
 /** Everything a session needs. */
 export interface SessionOptions {
@@ -182,7 +183,7 @@ async function runLocked(o: SessionOptions, ckptFile: string): Promise<SessionRe
       return undefined;
     }
   })();
-  const limits = o.backend.kind === 'webgpu' ? o.backend.device.device.limits : undefined;
+  const limits = loweringLimitsOf(o.backend);
   const { graph, plan } = compileTrainingPlan(traced, { optimizer: o.optimizer, recompute: o.recompute }, limits);
   const forward = compileGraph(traced).graph;
   const evalPlan: Plan = lowerToWebGpu(forward, limits);

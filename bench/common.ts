@@ -19,10 +19,10 @@ export interface MoeShape {
 }
 
 /** Benchmark sizes: the full configuration and the `--quick` one. */
-export function benchConfig(quick: boolean): { moe: MoeShape; matmul: number; runs: number; warmup: number } {
+export function benchConfig(quick: boolean): { moe: MoeShape; matmul: number; runs: number; warmup: number; tuneRuns: number } {
   return quick
-    ? { moe: { N: 128, D: 128, n: 16, H: 256, k: 4 }, matmul: 256, runs: 5, warmup: 1 }
-    : { moe: { N: 512, D: 512, n: 64, H: 1024, k: 4 }, matmul: 1024, runs: 5, warmup: 1 };
+    ? { moe: { N: 128, D: 128, n: 16, H: 256, k: 4 }, matmul: 256, runs: 5, warmup: 1, tuneRuns: 3 }
+    : { moe: { N: 512, D: 512, n: 64, H: 1024, k: 4 }, matmul: 1024, runs: 5, warmup: 1, tuneRuns: 3 };
 }
 
 /** Useful FLOPs of one noisy MoE forward: two gating matmuls (clean + noise, 2·N·D·n each) and the k experts per row. */

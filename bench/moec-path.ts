@@ -15,7 +15,10 @@ import type { DeviceContext } from '../runtime/device.ts';
 import { createPipelineCache } from '../runtime/gpu/pipelines.ts';
 import { prepareKernels } from '../runtime/gpu/run.ts';
 import { createBuffer, readF32, uploadBuffer } from '../runtime/gpu/buffers.ts';
-import { matmulKernel } from '../compiler/wgsl/matmul.ts';
+import { matmulKernel, type MatmulTiling } from '../compiler/wgsl/matmul.ts';
+import type { KernelTuning } from '../compiler/kernel-tuning.ts';
+import { tunableMatmuls, tuneMatmuls, tuningRecord } from '../runtime/tuning/tune-matmul.ts';
+import { loadavg } from 'node:os';
 import type { Tensor } from '../ir/tensor.ts';
 import { tensorType } from '../ir/types.ts';
 import { randArray, type MoeShape } from './common.ts';
@@ -55,13 +58,19 @@ export interface MoecForward {
   readonly dispatches: number;
   readonly submits: number;
   readonly pipelines: number;
+  /** The GEMM tilings measured and used (when asked to tune). */
+  readonly tuning?: KernelTuning;
   /** Names of the ops in the compiled graph, in order (shows the fused gating). */
   readonly ops: string[];
   destroy(): void;
 }
 
-/** Traces, compiles, lowers and prepares the one-layer MoE model on `dev` with `data`. */
-export async function prepareMoecMoe(dev: DeviceContext, s: MoeShape, data: MoeData): Promise<MoecForward> {
+/**
+ * Traces, compiles, lowers and prepares the one-layer MoE model on `dev` with `data`; with
+ * `tuneRuns`, its GEMMs are first tuned on this adapter (`moec tune`'s measurement) and the plan
+ * lowered with the choices, which are returned in `tuning`.
+ */
+export async function prepareMoecMoe(dev: DeviceContext, s: MoeShape, data: MoeData, tuneRuns?: number): Promise<MoecForward> {
   const model = defineModel({
     name: 'bench-moe',
     defaults: { N: s.N, D: s.D, n: s.n, H: s.H, k: s.k },
@@ -72,7 +81,14 @@ export async function prepareMoecMoe(dev: DeviceContext, s: MoeShape, data: MoeD
     },
   });
   const compiled = compileGraph(traceModel(model)).graph;
-  const plan = lowerToWebGpu(compiled, { maxStorageBufferBindingSize: dev.device.limits.maxStorageBufferBindingSize, maxBufferSize: dev.device.limits.maxBufferSize });
+  const limits = { maxStorageBufferBindingSize: dev.device.limits.maxStorageBufferBindingSize, maxBufferSize: dev.device.limits.maxBufferSize };
+  let plan = lowerToWebGpu(compiled, limits);
+  let tuning: KernelTuning | undefined;
+  if (tuneRuns !== undefined) {
+    const load0 = loadavg()[0]!;
+    tuning = tuningRecord(dev, await tuneMatmuls(dev, tunableMatmuls([plan]), { runs: tuneRuns }), [load0, loadavg()[0]!]);
+    plan = lowerToWebGpu(compiled, { ...limits, tuning });
+  }
   const exe = await prepareWebGpuPlan(dev, plan);
   const f = (name: string, shape: number[], arr: Float32Array): Tensor => ({ type: tensorType('f32', shape), data: arr });
   exe.setParams({
@@ -94,17 +110,18 @@ export async function prepareMoecMoe(dev: DeviceContext, s: MoeShape, data: MoeD
     submits: exe.stats.submitsPerRun,
     pipelines: exe.stats.pipelines,
     ops: compiled.nodes.map((nd) => nd.op),
+    ...(tuning ? { tuning } : {}),
     destroy: () => exe.destroy(),
   };
 }
 
 /** Prepares C = A·B at size³ with moec's matmul kernel; each call submits once and reads C back. */
-export async function prepareMoecMatmul(dev: DeviceContext, size: number, a: Float32Array, b: Float32Array): Promise<{ run(): Promise<Float32Array>; dispatches: number }> {
+export async function prepareMoecMatmul(dev: DeviceContext, size: number, a: Float32Array, b: Float32Array, tiling?: MatmulTiling): Promise<{ run(): Promise<Float32Array>; dispatches: number }> {
   const cache = createPipelineCache(dev);
   const c = createBuffer(dev, size * size * 4);
   const batch = await prepareKernels(cache, [
     {
-      kernel: matmulKernel({ M: size, N: size, K: size }),
+      kernel: matmulKernel({ M: size, N: size, K: size, ...(tiling ? { tiling } : {}) }),
       buffers: { a: uploadBuffer(dev, a), b: uploadBuffer(dev, b), c },
     },
   ]);

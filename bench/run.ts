@@ -21,6 +21,8 @@ import { benchConfig, gflops, gitState, hostLoad, median, moeFlops, randArray, r
 import { makeMoeData, prepareMoecMatmul, prepareMoecMoe } from './moec-path.ts';
 import { initTfjs, prepareTfjsMatmul, prepareTfjsMoe } from './tfjs-path.ts';
 import { benchTrainingStep } from './train-step.ts';
+import { matmulShapeKey } from '../compiler/wgsl/matmul.ts';
+import { tuneMatmuls } from '../runtime/tuning/tune-matmul.ts';
 import { measureFmaPeak } from './fma-peak.ts';
 
 /** Warm-up each function, then time them alternately `runs` times; returns samples (ms) per function. */
@@ -77,7 +79,8 @@ console.log(`adapter ${adapter}\nhost ${loadStart.cpus} CPUs, loadavg ${loadStar
 // ---- (1) + (2): MoE layer forward ----
 const s = cfg.moe;
 const data = makeMoeData(s);
-const moec = await prepareMoecMoe(dev, s, data);
+// Tuned configs: the layer's GEMMs and the 1024³ matmul are tuned on this adapter first (moec tune's measurement).
+const moec = await prepareMoecMoe(dev, s, data, cfg.tuneRuns);
 const tfc = await initTfjs(dev);
 const tfMoe = prepareTfjsMoe(tfc, s, data);
 let tfDispatches = 0;
@@ -124,6 +127,7 @@ const moeResult = {
     ops: moec.ops,
     samples_ms: moeMoecMs!.map((x) => round(x, 1)),
     loss: loss.moec,
+    tuning: moec.tuning?.matmul ?? {},
   },
   tfjs: {
     version: tfc.tf.version_core,
@@ -145,7 +149,9 @@ const moePath = writeResult(moeResult.name, moeResult);
 const M = cfg.matmul;
 const a = randArray(M * M, 1, 11);
 const b = randArray(M * M, 1, 12);
-const mm = await prepareMoecMatmul(dev, M, a, b);
+const mmShape = { M, N: M, K: M };
+const mmTuned = (await tuneMatmuls(dev, [{ family: 'matmul', key: matmulShapeKey(mmShape), options: mmShape }], { runs: cfg.tuneRuns }))[matmulShapeKey(mmShape)]!;
+const mm = await prepareMoecMatmul(dev, M, a, b, mmTuned.tiling);
 const tfMm = prepareTfjsMatmul(tfc, M, a, b);
 tfc.counters.dispatches = tfc.counters.submits = 0;
 await tfMm.run();
@@ -161,7 +167,15 @@ const mmResult = {
   adapter,
   loadavg: { start: moeResult.loadavg.end, end: hostLoad().loadavg, cpus: loadStart.cpus },
   config: { M, N: M, K: M, runs: cfg.runs, warmup: cfg.warmup, git, flops: mmFlops, timing: 'wall clock per matmul incl. the host readback of C; sides timed alternately' },
-  moec: { median_ms: round(mmM, 1), gflops: gflops(mmFlops, mmM), dispatches: mm.dispatches, submits: 1, samples_ms: mmMoecMs!.map((x) => round(x, 1)) },
+  moec: {
+    median_ms: round(mmM, 1),
+    gflops: gflops(mmFlops, mmM),
+    dispatches: mm.dispatches,
+    submits: 1,
+    samples_ms: mmMoecMs!.map((x) => round(x, 1)),
+    // the tiling the tuner chose for this shape, and its and the default's GPU-only ms in the tuning rounds
+    tuning: { tiling: mmTuned.tiling, tunedMs: round(mmTuned.ms, 2), defaultMs: round(mmTuned.defaultMs, 2) },
+  },
   tfjs: { median_ms: round(mmT, 1), gflops: gflops(mmFlops, mmT), dispatches: tfMmDispatches, submits: tfMmSubmits, samples_ms: mmTfMs!.map((x) => round(x, 1)) },
   ratio: round(mmT / mmM, 2),
 };

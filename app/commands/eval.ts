@@ -22,6 +22,7 @@ import { loadModelFile } from '../load-model.ts';
 import { releaseDevice } from '../../runtime/device.ts';
 import { describeGraphDifference } from '../../ir/graph-diff.ts';
 import { checkTensorSizes } from '../../frontend/option-limits.ts';
+import { loweringLimitsOf } from '../tuning-file.ts';
 
 /** Options of `moec eval`. */
 export interface EvalCommandOptions {
@@ -69,7 +70,7 @@ export async function evalCommand(checkpoint: string, o: EvalCommandOptions, wri
   checkTensorSizes(traced, String(traced.meta.name ?? checkpoint));
   const forward = compileGraph(traced).graph;
   const backend = await selectBackend(o.backend, (line) => process.stderr.write(`${line}\n`));
-  const plan = lowerToWebGpu(forward, backend.kind === 'webgpu' ? backend.device.device.limits : undefined);
+  const plan = lowerToWebGpu(forward, loweringLimitsOf(backend));
   const params = Object.fromEntries(plan.inputs.filter((i) => i.role === 'param').map((i) => {
     const t = ck.tensors[i.name];
     if (!t) throw new Error(`checkpoint ${checkpoint} has no parameter '${i.name}' that its model needs`);

@@ -14,6 +14,7 @@ import { selectBackend } from '../../runtime/backend.ts';
 import { syntheticFeeds } from '../../runtime/synthetic-feeds.ts';
 import { prepareWebGpuPlan, type DispatchTiming } from '../../runtime/webgpu-executor.ts';
 import { loadModelFile, traceWithOverrides } from '../load-model.ts';
+import { loweringLimitsOf } from '../tuning-file.ts';
 
 /** Options of `moec profile`. */
 export interface ProfileCommandOptions {
@@ -37,7 +38,7 @@ export async function profileCommand(file: string, o: ProfileCommandOptions, wri
   const { graph } = traceWithOverrides(loaded, o.set);
   const backend = await selectBackend('webgpu', () => {});
   if (backend.kind !== 'webgpu') throw new Error('moec profile needs a WebGPU adapter');
-  const limits = backend.device.device.limits;
+  const limits = loweringLimitsOf(backend);
   let compiled;
   let plan: Plan;
   if (o.train) ({ graph: compiled, plan } = compileTrainingPlan(graph, { optimizer: { name: 'factored-adam', lr: 0.01 }, recompute: 'experts' }, limits));

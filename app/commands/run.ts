@@ -18,6 +18,7 @@ import type { Plan } from '../../compiler/plan.ts';
 import { parseSetArgs, resolveOptions } from '../../frontend/model.ts';
 import { releaseDevice } from '../../runtime/device.ts';
 import { checkOptionKeys, checkTensorSizes, validateModelOptions } from '../../frontend/option-limits.ts';
+import { loweringLimitsOf } from '../tuning-file.ts';
 
 /** Options of `moec run`. */
 export interface RunCommandOptions {
@@ -94,7 +95,7 @@ export async function runCommand(file: string, opts: RunCommandOptions, write: (
   let outputs: Record<string, Tensor>;
   let plan: Plan;
   try {
-    plan = lowerToWebGpu(compiled, backend.kind === 'webgpu' ? backend.device.device.limits : undefined);
+    plan = lowerToWebGpu(compiled, loweringLimitsOf(backend));
     const runner = await prepareRunner(backend, plan, initParams(compiled, opts.seed));
     try {
       outputs = await runner.run(syntheticFeeds(compiled, opts.seed), { seed: opts.seed, step: 0, training: opts.mode === 'train' });

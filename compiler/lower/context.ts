@@ -4,11 +4,12 @@
  * step), side buffers attached to an IR value (e.g. the dispatch tile map, live as long as the
  * value), shared constants (the normal sampler's tables), error-flag buffers, and emit dispatches
  * whose uniforms may depend on the run's seed/step/mode. It also carries the device limits the
- * rules must respect (storage binding size).
+ * rules must respect (storage binding size) and the adapter's tuned kernel choices.
  */
 import type { Node } from '../../ir/graph.ts';
 import { tensorType, type DType, type TensorType } from '../../ir/types.ts';
 import { addScratch, type Dispatch, type IndirectArgs, type PartRef, type Plan, type PlanStep, type RunParams } from '../plan.ts';
+import type { KernelTuning } from '../kernel-tuning.ts';
 import type { Kernel } from '../wgsl/kernel.ts';
 
 /** Device limits the lowering needs. */
@@ -16,6 +17,8 @@ export interface LoweringLimits {
   readonly maxStorageBufferBindingSize: number;
   /** Largest GPUBuffer: caps the temporary arenas (default 1 GiB, `DEFAULT_MAX_ARENA_BYTES`). */
   readonly maxBufferSize?: number;
+  /** This adapter's measured kernel choices (`moec tune`); absent: the default tilings. */
+  readonly tuning?: KernelTuning;
 }
 
 /** The context handed to a lowering rule for one step. */

@@ -15,7 +15,7 @@ import { crossEntropyKernels } from '../wgsl/cross-entropy.ts';
 import { elementwiseKernel, ew, ewFromFused, exprForOp, type EwExpr, type EwOpName } from '../wgsl/elementwise.ts';
 import { embeddingKernel, ERROR_WORDS } from '../wgsl/embedding.ts';
 import { lstmKernels } from '../wgsl/lstm.ts';
-import { matmulKernel } from '../wgsl/matmul.ts';
+import { gemm } from './gemm.ts';
 import { sumKernels } from '../wgsl/reduce.ts';
 import { softmaxKernel } from '../wgsl/softmax.ts';
 import { dropoutKernel, dropoutUniformData } from '../wgsl/random.ts';
@@ -50,7 +50,7 @@ export const DENSE_RULES = {
   matmul: (_n, c) => {
     const [M, K] = c.typeOf(c.input(0)).shape as [number, number];
     const N = c.typeOf(c.input(1)).shape[1]!;
-    c.emit(matmulKernel({ M, N, K }), { a: c.input(0), b: c.input(1), c: c.output(0) });
+    c.emit(gemm(c, { M, N, K }), { a: c.input(0), b: c.input(1), c: c.output(0) });
   },
   add: elementwise,
   mul: elementwise,
@@ -60,7 +60,7 @@ export const DENSE_RULES = {
   matmulBias: (_n, c) => {
     const [M, K] = c.typeOf(c.input(0)).shape as [number, number];
     const N = c.typeOf(c.input(1)).shape[1]!;
-    c.emit(matmulKernel({ M, N, K, bias: true }), { a: c.input(0), b: c.input(1), bias: c.input(2), c: c.output(0) });
+    c.emit(gemm(c, { M, N, K, bias: true }), { a: c.input(0), b: c.input(1), bias: c.input(2), c: c.output(0) });
   },
   scale: elementwise,
   relu: elementwise,
@@ -112,7 +112,7 @@ export const DENSE_RULES = {
       return;
     }
     const xw = c.scratch('lstm.xw', 'f32', T * B * 4 * H);
-    c.emit(matmulKernel({ M: T * B, N: 4 * H, K: D }), { a: x, b: wx, c: xw });
+    c.emit(gemm(c, { M: T * B, N: 4 * H, K: D }), { a: x, b: wx, c: xw });
     for (const k of lstmKernels({ T, B, H })) c.emit(k, { xw, wh, b, h0, c0, h, hT, cT });
   },
   dropout: (n, c) => {

@@ -20,7 +20,7 @@ import { ERROR_WORDS } from '../wgsl/embedding.ts';
 import { transposeKernel } from '../wgsl/grad-shape.ts';
 import { lceBiasGradKernel, lceGradRowsKernel } from '../wgsl/linear-cross-entropy.ts';
 import { ceRowsKernel } from '../wgsl/cross-entropy.ts';
-import { matmulKernel } from '../wgsl/matmul.ts';
+import { gemm } from './gemm.ts';
 import { sumKernels } from '../wgsl/reduce.ts';
 import type { LowerCtx } from './context.ts';
 import type { LowerRule } from './rules-dense.ts';
@@ -55,7 +55,7 @@ function geometry(c: LowerCtx): { N: number; D: number; V: number; R: number } {
 
 /** Emits logits_c = h[row0 .. row0+rows)·w + b into the chunk buffer `z`. */
 function chunkLogits(c: LowerCtx, g: { D: number; V: number }, ch: { row0: number; rows: number }, z: number): void {
-  const k = matmulKernel({ M: ch.rows, N: g.V, K: g.D, bias: true, offsets: true, aOff: ch.row0 * g.D, cOff: 0 });
+  const k = gemm(c, { M: ch.rows, N: g.V, K: g.D, bias: true, offsets: true, aOff: ch.row0 * g.D, cOff: 0 });
   c.emit(k, { a: c.input(0), b: c.input(1), bias: c.input(2), c: z });
 }
 
@@ -88,8 +88,8 @@ function writtenHere(c: LowerCtx, v: number): number {
 
 /** Emits dh, dw, db of one chunk whose G is in `z` (dw and db accumulate after the first chunk). */
 function chunkGrads(c: LowerCtx, g: { D: number; V: number }, ch: { row0: number; rows: number }, first: boolean, b: { z: number; wT: number; dh: number; dw: number; db: number }): void {
-  c.emit(matmulKernel({ M: ch.rows, N: g.D, K: g.V, offsets: true, aOff: 0, cOff: ch.row0 * g.D }), { a: b.z, b: b.wT, c: b.dh });
-  const dwK = matmulKernel({ M: g.D, N: g.V, K: ch.rows, offsets: true, transA: true, accumulate: !first, aOff: ch.row0 * g.D, cOff: 0 });
+  c.emit(gemm(c, { M: ch.rows, N: g.D, K: g.V, offsets: true, aOff: 0, cOff: ch.row0 * g.D }), { a: b.z, b: b.wT, c: b.dh });
+  const dwK = gemm(c, { M: g.D, N: g.V, K: ch.rows, offsets: true, transA: true, accumulate: !first, aOff: ch.row0 * g.D, cOff: 0 });
   c.emit(dwK, { a: c.input(0), b: b.z, c: b.dw });
   c.emit(lceBiasGradKernel({ rows: ch.rows, V: g.V, first }), { g: b.z, db: b.db });
 }

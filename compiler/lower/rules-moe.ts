@@ -18,7 +18,7 @@ import { tileGridOf, tileMapOf } from './expert-tiles.ts';
 import { expertFfnFusedKernel } from '../wgsl/expert-fused.ts';
 import { gatingKernel } from '../wgsl/gating.ts';
 import { GATING_GEMM_MIN_EXPERTS, gatingRowsKernel } from '../wgsl/gating-rows.ts';
-import { matmulKernel } from '../wgsl/matmul.ts';
+import { gemm } from './gemm.ts';
 import { cvSquaredVectorKernel, importanceKernel, importancePartials, loadEstimateKernel } from '../wgsl/moe-stats.ts';
 import { noiseStdKernel, randomNormalKernel } from '../wgsl/random.ts';
 import { topkKernel } from '../wgsl/topk.ts';
@@ -91,10 +91,10 @@ export const MOE_RULES = {
     }
     // Many experts: logits by the tiled GEMM (clean → `clean`, raw noise logits → `sigma`), then
     // the row-wise noisy top-(k+1), which turns raw into sigma in place.
-    c.emit(matmulKernel({ M: N, N: experts, K: D }), { a: c.input(0), b: c.input(1), c: bind.clean! });
+    c.emit(gemm(c, { M: N, N: experts, K: D }), { a: c.input(0), b: c.input(1), c: bind.clean! });
     if (wn !== undefined) {
-      const raw = matmulKernel({ M: N, N: experts, K: D });
-      const skipped = matmulKernel({ M: 0, N: experts, K: 0 }).uniformData!; // evaluation: sigma = 0, no GEMM work
+      const raw = gemm(c, { M: N, N: experts, K: D });
+      const skipped = gemm(c, { M: 0, N: experts, K: 0 }).uniformData!; // evaluation: sigma = 0, no GEMM work
       c.emit(raw, { a: c.input(0), b: wn, c: bind.sigma! }, (run) => (run.training ? raw.uniformData! : skipped));
     }
     const rowsFor = (run: RunParams) => gatingRowsKernel({ N, n: experts, ...site, seed: run.seed, step: run.step, train: run.training });

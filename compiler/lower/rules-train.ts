@@ -31,7 +31,7 @@ import { padKernel, transposeKernel } from '../wgsl/grad-shape.ts';
 import { crossEntropyGradKernel, softmaxGradKernel } from '../wgsl/grad-softmax.ts';
 import { lstmKernels } from '../wgsl/lstm.ts';
 import { lstmGradKernels } from '../wgsl/lstm-grad.ts';
-import { matmulKernel } from '../wgsl/matmul.ts';
+import { gemm } from './gemm.ts';
 import { expertFactoredGridsKernel, expertFactoredLinesKernel, expertFactoredStatsKernel, expertFactoredUpdateKernel, expertSgdGroups, expertSgdKernel } from '../wgsl/expert-optimizers.ts';
 import { adamKernel, factoredLineMeanKernel, factoredStatsKernel, factoredUpdateKernel, sgdKernel } from '../wgsl/optimizers.ts';
 import { clearInactiveKernel, segmentGemmTnGroups, segmentGemmTnKernel, segmentSumGroups, segmentSumKernel } from '../wgsl/segment.ts';
@@ -197,7 +197,7 @@ export const TRAIN_RULES = {
     const hT = c.scratch('lstmGrad.hT', 'f32', BH);
     const cT = c.scratch('lstmGrad.cT', 'f32', BH);
     const cs = c.scratch('lstmGrad.cs', 'f32', (T + 1) * BH);
-    c.emit(matmulKernel({ M: TB, N: 4 * H, K: D }), { a: x, b: wx, c: xw });
+    c.emit(gemm(c, { M: TB, N: 4 * H, K: D }), { a: x, b: wx, c: xw });
     copy(c0, cs, BH);
     copy(h0, hprev, BH);
     lstmKernels({ T, B, H, hOffset: BH }).forEach((k, t) => {
@@ -215,9 +215,9 @@ export const TRAIN_RULES = {
     // Weight and input gradients; xᵀ·dz and hprevᵀ·dz read A transposed (no transposed copies).
     const wxT = c.scratch('lstmGrad.wxT', 'f32', 4 * H * D);
     c.emit(transposeKernel({ R: D, C: 4 * H }), { src: wx, dst: wxT });
-    c.emit(matmulKernel({ M: TB, N: D, K: 4 * H }), { a: dz, b: wxT, c: dx });
-    c.emit(matmulKernel({ M: D, N: 4 * H, K: TB, transA: true }), { a: x, b: dz, c: dwx });
-    c.emit(matmulKernel({ M: H, N: 4 * H, K: TB, transA: true }), { a: hprev, b: dz, c: dwh });
+    c.emit(gemm(c, { M: TB, N: D, K: 4 * H }), { a: dz, b: wxT, c: dx });
+    c.emit(gemm(c, { M: D, N: 4 * H, K: TB, transA: true }), { a: x, b: dz, c: dwx });
+    c.emit(gemm(c, { M: H, N: 4 * H, K: TB, transA: true }), { a: hprev, b: dz, c: dwh });
     c.emit(segmentSumKernel({ C: 4 * H, segments: 1 }), { x: dz, offsets: allRows(c, TB), out: db });
   },
   softmaxCrossEntropyGrad: (_n, c) => {

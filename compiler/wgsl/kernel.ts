@@ -30,6 +30,19 @@ export interface Kernel {
   readonly cacheKey: string;
   /** Contents of the binding named `params` (access 'uniform'), as 32-bit words, if any. */
   readonly uniformData?: Uint32Array;
+  /**
+   * Set by kernels whose launch shape `moec tune` may choose per adapter: the family and the key
+   * its tuned choice is stored under, and the options that rebuild it (with another tiling) for
+   * timing.
+   */
+  readonly tunable?: TunableKernel;
+}
+
+/** A kernel `moec tune` can time under other tilings (see compiler/kernel-tuning.ts). */
+export interface TunableKernel {
+  readonly family: 'matmul';
+  readonly key: string;
+  readonly options: { readonly M: number; readonly N: number; readonly K: number; readonly bias?: boolean; readonly relu?: boolean; readonly offsets?: boolean; readonly transA?: boolean; readonly accumulate?: boolean };
 }
 
 /** ceil(a / b) for positive integers. */

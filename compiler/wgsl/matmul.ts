@@ -48,7 +48,51 @@ export interface MatmulTiling {
 }
 
 /** Default: 64×128 tiles, 64 threads of 8×16 outputs, vec4 staging (lavapipe: ~4.3 → ~7.8 GFLOP/s at 1024³ vs 64×64 8×8 scalar). */
-const DEFAULT_MATMUL_TILING: MatmulTiling = { tm: 64, tn: 128, tk: 16, rm: 8, rn: 16, vec4: true };
+export const DEFAULT_MATMUL_TILING: MatmulTiling = { tm: 64, tn: 128, tk: 16, rm: 8, rn: 16, vec4: true };
+
+/**
+ * The tilings `moec tune` measures for each GEMM shape (each ≤ 256 invocations and ≤ 32 KiB of
+ * workgroup memory; the tuner skips those over the device's own limits, the default fits WebGPU's
+ * 16 KiB baseline). Tiling never changes the numbers:
+ * every output is one in-order fma chain over k whatever the tile, so a tuned plan gives the bits
+ * of the default one.
+ */
+export const MATMUL_TILING_CANDIDATES: readonly MatmulTiling[] = [
+  DEFAULT_MATMUL_TILING,
+  { tm: 64, tn: 256, tk: 8, rm: 8, rn: 32, vec4: true },
+  { tm: 64, tn: 256, tk: 16, rm: 8, rn: 32, vec4: true },
+  { tm: 64, tn: 128, tk: 8, rm: 8, rn: 16, vec4: true },
+  { tm: 64, tn: 64, tk: 16, rm: 8, rn: 8, vec4: true },
+  { tm: 32, tn: 128, tk: 16, rm: 4, rn: 16, vec4: true },
+  { tm: 32, tn: 64, tk: 16, rm: 4, rn: 8, vec4: true },
+  { tm: 16, tn: 64, tk: 16, rm: 4, rn: 8, vec4: true },
+  { tm: 128, tn: 64, tk: 16, rm: 16, rn: 8, vec4: true },
+];
+
+/** Why `t` is not a usable tiling (undefined when it is): divisibility, invocations, workgroup memory. */
+export function matmulTilingError(t: MatmulTiling, maxWorkgroupBytes: number, maxInvocations = 256): string | undefined {
+  const ints = [t.tm, t.tn, t.tk, t.rm, t.rn];
+  if (!ints.every((v) => Number.isInteger(v) && v > 0)) return `tile sizes must be positive integers, got ${JSON.stringify(t)}`;
+  const cx = t.tn / t.rn;
+  const ry = t.tm / t.rm;
+  const wg = cx * ry;
+  if (!Number.isInteger(cx) || !Number.isInteger(ry)) return `tm must be a multiple of rm and tn of rn (${JSON.stringify(t)})`;
+  if ((t.tm * t.tk) % wg !== 0 || (t.tn * t.tk) % (t.vec4 ? 4 * wg : wg) !== 0) return `the ${wg} threads do not divide the tile loads of ${JSON.stringify(t)}`;
+  if (t.vec4 && (t.rm % 4 !== 0 || t.rn % 4 !== 0)) return `vec4 tiling needs rm and rn multiples of 4 (${JSON.stringify(t)})`;
+  if (wg > maxInvocations) return `${wg} invocations per workgroup exceed the limit ${maxInvocations}`;
+  const bytes = 4 * t.tk * (t.tm + t.tn);
+  if (bytes > maxWorkgroupBytes) return `${bytes} bytes of workgroup memory exceed the limit ${maxWorkgroupBytes}`;
+  return undefined;
+}
+
+/**
+ * The key a tuned tiling is stored under: the variant (transposed A, bias, relu, offsets,
+ * accumulate) and the GEMM's M×N×K — the kernel's cost depends on nothing else.
+ */
+export function matmulShapeKey(o: MatmulOptions): string {
+  const flags = [o.transA ? 'tA' : '', o.bias ? 'bias' : '', o.relu ? 'relu' : '', o.offsets ? 'off' : '', o.accumulate ? 'acc' : ''].filter((f) => f !== '');
+  return `${o.M}x${o.N}x${o.K}${flags.length > 0 ? `:${flags.join('+')}` : ''}`;
+}
 
 /** Matmul kernel; bindings: a, b, [bias], c, params. */
 export function matmulKernel(o: MatmulOptions & { readonly tiling?: MatmulTiling; readonly aOff?: number; readonly cOff?: number }): Kernel {
@@ -64,10 +108,8 @@ export function matmulKernel(o: MatmulOptions & { readonly tiling?: MatmulTiling
   const CX = TN / RN;
   const RY = TM / RM;
   const WG = CX * RY;
-  if (!Number.isInteger(CX) || !Number.isInteger(RY) || (TM * TK) % WG !== 0 || (TN * TK) % (V4 ? 4 * WG : WG) !== 0) {
-    throw new Error(`matmul: bad tiling ${JSON.stringify(tl)}`);
-  }
-  if (V4 && (RN % 4 !== 0 || RM % 4 !== 0)) throw new Error('matmul: vec4 tiling needs rm, rn multiples of 4');
+  const bad = matmulTilingError(tl, 32768);
+  if (bad !== undefined) throw new Error(`matmul: bad tiling: ${bad}`);
   const body = V4
     ? `var<workgroup> As: array<vec4<f32>, ${(TK * TM) / 4}>; // [TK][TM/4], A tile transposed
 var<workgroup> Bs: array<vec4<f32>, ${(TK * TN) / 4}>; // [TK][TN/4]
@@ -230,5 +272,6 @@ ${body}
 `,
   });
   const values: Record<string, number> = { M: o.M, N: o.N, K: o.K, ...(off ? { aOff: o.aOff ?? 0, cOff: o.cOff ?? 0 } : {}) };
-  return program.kernel([ceilDiv(o.N, TN), ceilDiv(o.M, TM), 1], values as Parameters<typeof program.kernel>[1]);
+  const shape: MatmulOptions = { M: o.M, N: o.N, K: o.K, bias, relu, offsets: off, transA, accumulate };
+  return { ...program.kernel([ceilDiv(o.N, TN), ceilDiv(o.M, TM), 1], values as Parameters<typeof program.kernel>[1]), tunable: { family: 'matmul', key: matmulShapeKey(shape), options: shape } };
 }
