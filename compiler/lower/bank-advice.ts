@@ -6,6 +6,11 @@
  * "use fewer experts" (compiler/multi-device/bank-fit.ts does the same for whole programs).
  */
 
+/** A byte count for messages: MiB from 1 MiB up, else KiB from 1 KiB up, else bytes. */
+export function formatBytes(b: number): string {
+  return b >= 1024 ** 2 ? `${(b / 1024 ** 2).toFixed(2)} MiB` : b >= 1024 ? `${(b / 1024).toFixed(2)} KiB` : `${b} bytes`;
+}
+
 /**
  * The advice for a bank of `bytes` over `experts` experts where one device may bind `limit` bytes of
  * it: `split the experts over devices with --devices N (… MiB per device)`, or fewer/smaller experts
@@ -13,7 +18,7 @@
  */
 export function splitAdvice(bytes: number, experts: number, limit: number): string {
   for (let n = 2; experts % n === 0; n *= 2) {
-    if (bytes / n <= limit) return `split the experts over devices with --devices ${n} (${(bytes / n / 1024 ** 2).toFixed(2)} MiB per device; the batch B must be a multiple of ${n})`;
+    if (bytes / n <= limit) return `split the experts over devices with --devices ${n} (${formatBytes(bytes / n)} per device; the batch B must be a multiple of ${n})`;
   }
   return 'use fewer or smaller experts';
 }

@@ -10,6 +10,7 @@
  * the layer, the bank, its bytes, the limit and the `--devices` that fits.
  */
 import { consumers } from '../../ir/graph.ts';
+import { formatBytes } from '../lower/bank-advice.ts';
 import { numel } from '../../ir/types.ts';
 import type { MultiDeviceProgram } from './compile.ts';
 
@@ -19,7 +20,7 @@ export const DEFAULT_MAX_BINDING_BYTES = 128 * 1024 * 1024;
 /** How many bindings the forward expert FFN splits one bank over (compiler/lower/rules-moe.ts). */
 export const MAX_FORWARD_BINDINGS = 4;
 
-const mib = (b: number): string => `${(b / 1024 ** 2).toFixed(2)} MiB`;
+const size = formatBytes;
 
 /** One expert-sharded input of a device program (a bank or its optimizer state). */
 export interface BankSlice {
@@ -85,13 +86,15 @@ export function checkBankBindings(p: MultiDeviceProgram, bindingBytes: number, s
   const worst = banks[0];
   if (!worst || worst.sliceBytes <= limit) return;
   const n = bankDevices(banks, limit, p.partition.batch);
-  const how = p.training ? `training binds each expert bank, its gradient and its optimizer state whole (${source.replace('%s', mib(bindingBytes))})` : `the forward splits a bank over at most ${MAX_FORWARD_BINDINGS} bindings of ${source.replace('%s', mib(bindingBytes))}`;
+  const binding = source.replace('%s', size(bindingBytes));
+  const over = p.training
+    ? `more than ${binding}: training binds each expert bank, its gradient and its optimizer state whole`
+    : `more than ${size(limit)}: the forward splits a bank over at most ${MAX_FORWARD_BINDINGS} bindings of ${binding}`;
   const fix =
     n !== null
-      ? `split the experts over devices with --devices ${n} (${mib(worst.bytes / n)} per device)`
-      : `no power-of-two device count dividing the ${worst.experts} experts and the batch B = ${p.partition.batch} brings it under ${mib(limit)}: use fewer or smaller experts, or a batch with more factors of two`;
+      ? `split the experts over devices with --devices ${n} (${size(worst.bytes / n)} per device)`
+      : `no power-of-two device count dividing the ${worst.experts} experts and the batch B = ${p.partition.batch} brings it under ${size(limit)}: use fewer or smaller experts, or a batch with more factors of two`;
   throw new Error(
-    `layer ${worst.layer}: expert bank ${worst.name} [${worst.shape.join(', ')}] takes ${mib(worst.sliceBytes)} (${worst.sliceBytes} bytes) on ${p.devices === 1 ? 'one device' : `each of ${p.devices} devices`}, ` +
-      `more than ${mib(limit)}: ${how}; ${fix}`,
+    `layer ${worst.layer}: expert bank ${worst.name} [${worst.shape.join(', ')}] takes ${size(worst.sliceBytes)} (${worst.sliceBytes} bytes) on ${p.devices === 1 ? 'one device' : `each of ${p.devices} devices`}, ${over}; ${fix}`,
   );
 }
