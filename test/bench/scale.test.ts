@@ -89,6 +89,12 @@ describe('arguments', () => {
     expect(j.hier.map((x) => x.configs.at(-1)!.experts)).toEqual([64, 1024, 16384, 65536, 131072]);
     expect(j.rows[0]!.configs.map((c) => [c.rows, c.experts, c.options.expertHidden])).toContainEqual([4096, 16, 1024]);
   });
+
+  it('runs the flat sweep on the devices its banks need, with time to prepare them', () => {
+    const flat = scaleJobs(false).flat.map((x) => x.configs.at(-1)!);
+    expect(flat.every((c) => c.devices === 'auto')).toBe(true);
+    expect(flat.filter((c) => c.extraSeconds !== undefined).map((c) => [c.experts, c.extraSeconds])).toEqual([[4096, 480], [8192, 960]]);
+  });
 });
 
 const cfg = (over: Partial<ConfigResult> & Pick<ConfigResult, 'sweep' | 'experts' | 'rows'>): ConfigResult => ({
@@ -130,6 +136,13 @@ describe('Done-when checks', () => {
     const md = scaleTable(r, before);
     expect(md).toContain('fails: gating (layer moe0): gating: nMax=8192 too large');
     expect(md).toContain('| 1024 | 160.0 | 160.00 | 1.60× |');
+  });
+
+  it('says on how many devices a configuration with split banks ran', () => {
+    const md = scaleTable(result([cfg({ sweep: 'flat', experts: 8192, rows: 1024, median_ms: 9000, us_per_token: 8789, devices: 8, profileError: 'no GPU-timestamp profile on several devices' })]));
+    expect(md).toContain('runs, 9000.0 ms/step on 8 devices');
+    expect(md).toContain('8 devices (banks split)');
+    expect(md).not.toContain('no profile');
   });
 
   it('reports sizes not measured (quick runs) as unknown, not as passing', () => {
