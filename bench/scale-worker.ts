@@ -11,7 +11,6 @@
  * a failing configuration is a result with its error message. Usage (from the parent):
  * `tsx bench/scale-worker.ts '<job json>' '<settings json>'`.
  */
-import { freemem } from 'node:os';
 import { bankSlices } from '../compiler/multi-device/bank-fit.ts';
 import { compileForAutoDevices } from '../compiler/multi-device/capacity.ts';
 import { fullType, type MultiDeviceProgram } from '../compiler/multi-device/compile.ts';
@@ -32,6 +31,7 @@ import flatModel from '../examples/lstm-moe-lm.ts';
 import hierModel from '../examples/hierarchical-moe-lm.ts';
 import { median, randArray, round } from './common.ts';
 import { breakdown } from './scale-families.ts';
+import { checkHostMemory } from './scale-host-memory.ts';
 import type { ConfigResult, ScaleConfig, ScaleJob, ScaleSettings } from './scale-configs.ts';
 import type { DispatchTiming } from '../runtime/webgpu-executor.ts';
 
@@ -135,20 +135,10 @@ interface Live {
   step: number;
 }
 
-const gib = (b: number): string => `${(b / 2 ** 30).toFixed(2)} GiB`;
-
-/**
- * Refuses (before allocating) a multi-device configuration whose device plans plus the host copy
- * of its parameters exceed the benchmark's cap or the host's free memory (lavapipe's buffers live
- * in host RAM, shared with other jobs): a clear skipped result instead of an out-of-memory kill.
- */
-function checkHostMemory(p: MultiDeviceProgram, s: ScaleSettings): number {
+/** The summed device peaks of `p`, after the host-memory guard (bench/scale-host-memory.ts) let it run. */
+function guardHostMemory(p: MultiDeviceProgram, s: ScaleSettings): number {
   const devices = p.plans.reduce((a, x) => a + x.memory!.peakBytes, 0);
-  const host = programSpecs(p).reduce((a, x) => a + numel(x.type.shape) * 4, 0);
-  const need = devices + host;
-  const free = freemem();
-  if (need > s.maxBytes) throw new Error(`skipped: ${p.devices} device plans need ${gib(devices)} plus ${gib(host)} of host parameters, ${gib(need)} in all, more than the benchmark's cap of ${gib(s.maxBytes)} (raise it with --max-gib)`);
-  if (need > 0.8 * free) throw new Error(`skipped: ${p.devices} device plans need ${gib(devices)} plus ${gib(host)} of host parameters, ${gib(need)} in all, more than 80% of the host's free memory (${gib(free)}); not run, to avoid an out-of-memory kill`);
+  checkHostMemory(p.devices, devices, programSpecs(p).reduce((a, x) => a + numel(x.type.shape) * 4, 0), s.maxBytes);
   return devices;
 }
 
@@ -199,7 +189,7 @@ async function prepareConfig(dev: DeviceContext, c: ScaleConfig, traced: Graph, 
     `experts split over ${p.devices} GPUDevices (${(bank.sliceBytes / 2 ** 20).toFixed(0)} MiB each; expert parallelism, exchanges through host memory)`;
   r.compile_ms = round(performance.now() - t0, 1);
   r.peakBytes = Math.max(...p.plans.map((x) => x.memory!.peakBytes));
-  r.peakBytesAllDevices = checkHostMemory(p, s);
+  r.peakBytesAllDevices = guardHostMemory(p, s);
   t0 = performance.now();
   const more = await acquireMoreDevices(dev, p.devices - 1);
   const destroyMore = (): void => more.forEach((d) => d.device.destroy());

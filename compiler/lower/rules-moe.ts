@@ -28,7 +28,8 @@ import type { LowerCtx } from './context.ts';
 import type { LowerRule } from './rules-dense.ts';
 import { tileCountOf } from './expert-tiles.ts';
 
-const MAX_BANKS = 4;
+/** How many storage bindings the forward expert FFN splits one expert bank over. */
+export const MAX_BANKS = 4;
 
 /** Splits `n` experts of `bytesPerExpert` each into ≤ 4 banks that each fit one binding. */
 export function expertBanks(n: number, bytesPerExpert: number, maxBinding: number, where: string): number[] {

@@ -11,6 +11,7 @@
  */
 import { consumers } from '../../ir/graph.ts';
 import { formatBytes } from '../lower/bank-advice.ts';
+import { MAX_BANKS } from '../lower/rules-moe.ts';
 import { numel } from '../../ir/types.ts';
 import type { MultiDeviceProgram } from './compile.ts';
 
@@ -18,7 +19,7 @@ import type { MultiDeviceProgram } from './compile.ts';
 export const DEFAULT_MAX_BINDING_BYTES = 128 * 1024 * 1024;
 
 /** How many bindings the forward expert FFN splits one bank over (compiler/lower/rules-moe.ts). */
-export const MAX_FORWARD_BINDINGS = 4;
+export const MAX_FORWARD_BINDINGS = MAX_BANKS;
 
 const size = formatBytes;
 

@@ -15,6 +15,7 @@ import { scaleJobs } from '../../bench/scale-configs.ts';
 import { breakdown, familyOf } from '../../bench/scale-families.ts';
 import { doneWhenChecks, scaleTable } from '../../bench/scale-table.ts';
 import { scaleSvg } from '../../bench/scale-svg.ts';
+import { checkHostMemory } from '../../bench/scale-host-memory.ts';
 
 describe('kernel families', () => {
   it('charges every dispatch of the flat and hierarchical training steps to the expected family', () => {
@@ -88,6 +89,17 @@ describe('arguments', () => {
     expect(j.flat[4]!.configs.map((c) => c.rows)).toEqual([1024, 1024]);
     expect(j.hier.map((x) => x.configs.at(-1)!.experts)).toEqual([64, 1024, 16384, 65536, 131072]);
     expect(j.rows[0]!.configs.map((c) => [c.rows, c.experts, c.options.expertHidden])).toContainEqual([4096, 16, 1024]);
+  });
+
+  it('refuses a configuration that does not fit host memory before allocating, with the numbers', () => {
+    const G = 2 ** 30;
+    expect(() => checkHostMemory(8, 4.5 * G, 2 * G, 8 * G, 20 * G)).not.toThrow();
+    expect(() => checkHostMemory(8, 4.5 * G, 2 * G, 6 * G, 20 * G)).toThrow(
+      'skipped: 8 device plans need 4.50 GiB plus 2.00 GiB of host parameters, 6.50 GiB in all, more than the benchmark\'s cap of 6.00 GiB (raise it with --max-gib)',
+    );
+    expect(() => checkHostMemory(8, 4.5 * G, 2 * G, 8 * G, 8 * G)).toThrow(
+      "skipped: 8 device plans need 4.50 GiB plus 2.00 GiB of host parameters, 6.50 GiB in all, more than 80% of the host's free memory (8.00 GiB); not run, to avoid an out-of-memory kill",
+    );
   });
 
   it('runs the flat sweep on the devices its banks need, with time to prepare them', () => {
