@@ -32,6 +32,14 @@ export interface ScaleConfig {
   readonly rows: number;
   /** Also compile and run the forward (inference) plan (hierarchical: the "runs forward" check). */
   readonly forward?: boolean;
+  /**
+   * `auto`: run on as many GPUDevices as the expert banks need (the smallest power of two whose bank
+   * slices fit one storage binding: compiler/multi-device/capacity.ts `compileForAutoDevices`);
+   * absent: one device, the ordinary plan.
+   */
+  readonly devices?: 'auto';
+  /** Extra seconds the job may take beyond the timed loop (preparing several devices, slow first steps). */
+  readonly extraSeconds?: number;
 }
 
 /** What one worker process does. */
@@ -62,6 +70,9 @@ const flat = (sweep: 'flat' | 'flat-small', experts: number, o: Record<string, n
   options: { ...o, experts },
   experts,
   rows: o.T! * o.B!,
+  devices: 'auto',
+  // Banks past one binding train on several devices: ~2 minutes per 1024 experts to bind, fill and warm up on lavapipe.
+  ...(experts > 1024 ? { extraSeconds: 120 * (experts / 1024) } : {}),
 });
 
 const hier = (groups: number, perGroup: number, o: Record<string, number>): ScaleConfig => ({
@@ -101,10 +112,12 @@ export function scaleJobs(quick: boolean): Record<Sweep, ScaleJob[]> {
       rows: [{ kind: 'memory', configs: [rows('rows 256 n=64 H=64', 64, 64, 256), rows('rows 1024 n=64 H=64', 64, 64, 1024)] }],
     };
   }
-  // Training binds each expert bank whole (≤ 128 MiB): width 32 keeps the 1024-expert bank of the
-  // Done-when sweep (expert hidden 1024) at exactly 128 MiB (4096 and 8192 experts at hidden 1024
-  // exceed it and are recorded as refused); the flat-small sweep runs 8192 experts at hidden 64
-  // (also 128 MiB), and the hierarchical sweep uses expert hidden 16 so 512 × 256 experts fit.
+  // Training binds each expert bank whole (≤ 128 MiB, one storage binding): width 32 keeps the
+  // 1024-expert bank of the Done-when sweep (expert hidden 1024) at exactly 128 MiB on one device;
+  // 4096 and 8192 experts (512 MiB and 1 GiB banks) train with their experts split over 4 and 8
+  // GPUDevices (`devices: 'auto'`, expert parallelism), 128 MiB of each bank per device. The
+  // flat-small sweep runs 8192 experts at hidden 64 (128 MiB) and the hierarchical sweep uses
+  // expert hidden 16 so 512 × 256 experts fit.
   const f = { width: 32, k: 4, expertHidden: 1024, T: 8, B: 128 };
   const fs = { width: 64, k: 4, expertHidden: 64, T: 8, B: 32 };
   const h = { width: 16, k1: 2, k2: 2, expertHidden: 16, T: 8, B: 8 };
@@ -153,6 +166,13 @@ export interface ConfigResult {
   /** The reference configuration timed alternately with this one, and median(this)/median(reference). */
   reference?: { label: string; median_ms: number; samples_ms: number[]; us_per_token: number };
   ratio?: number;
+  /** GPUDevices the training step ran on (1: the ordinary one-device plan), and why. */
+  devices?: number;
+  devicesWhy?: string;
+  /** Several devices: the sum of the device plans' peaks (peakBytes is the largest one device's). */
+  peakBytesAllDevices?: number;
+  /** Several devices: per-device busy time and host-step (exchange) time per step, averaged over every step run. */
+  multiDevice?: { devices: number; deviceBusyMsPerStep: number[]; hostStepMsPerStep: number; exchangedBytesPerStep: number; roundTrips?: number; hostSteps?: number };
   /** Forward (inference) plan of hierarchical configs: runs or the error, and its median time. */
   forward?: { ok: boolean; error?: string; median_ms?: number; peakBytes?: number };
 }

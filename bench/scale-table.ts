@@ -57,14 +57,15 @@ function ratioCheck(r: ScaleResult, sweep: Sweep, experts: number, refExperts: n
 /** The Done-when checks of issue 9 evaluated on `r` (memory check 1 against `before` when given). */
 export function doneWhenChecks(r: ScaleResult, before?: ScaleResult): Check[] {
   const checks: Check[] = [ratioCheck(r, 'flat', 1024, 4, 1.5)];
-  // 8192 experts at expert hidden 1024 need banks over one binding, which training does not split;
-  // the flat-small sweep (expert hidden 64) runs them when the main sweep could not.
+  // 8192 experts at expert hidden 1024 have 1 GiB banks: they train with the experts split over
+  // several devices (the result's `devices`); the flat-small sweep (expert hidden 64) stands in
+  // when the main sweep could not run them.
   const f8192main = find(r, 'flat', 8192);
   const f8192 = f8192main?.ok ? f8192main : (find(r, 'flat-small', 8192) ?? f8192main);
   checks.push({
     what: `flat 8192 experts, training step${f8192 && f8192 !== f8192main ? ' (expert hidden 64)' : ''}`,
     target: 'runs',
-    measured: !f8192 ? 'not measured' : f8192.ok ? `runs, ${fmt(f8192.median_ms)} ms/step` : `fails: ${short(f8192.error)}`,
+    measured: !f8192 ? 'not measured' : f8192.ok ? `runs, ${fmt(f8192.median_ms)} ms/step${f8192.devices !== undefined && f8192.devices > 1 ? ` on ${f8192.devices} devices` : ''}` : `fails: ${short(f8192.error)}`,
     pass: f8192 ? f8192.ok : undefined,
   });
   checks.push(ratioCheck(r, 'hier', 65536, 64, 2));
@@ -104,7 +105,7 @@ function timedTable(configs: readonly ConfigResult[], hier: boolean): string[] {
   for (const c of configs) {
     const f = c.profile?.families;
     const shape = hier ? [`${c.options.groups} × ${c.options.perGroup}`, c.forward ? (c.forward.ok ? fmt(c.forward.median_ms) : 'fails') : '—'] : [];
-    const note = !c.ok ? `fails: ${short(c.error)}` : [c.capped ? 'time cap hit' : '', c.profileError ? `no profile: ${short(c.profileError)}` : '', c.forward && !c.forward.ok ? `forward: ${short(c.forward.error)}` : ''].filter(Boolean).join('; ');
+    const note = !c.ok ? `fails: ${short(c.error)}` : [c.devices !== undefined && c.devices > 1 ? `${c.devices} devices (banks split)` : '', c.capped ? 'time cap hit' : '', c.profileError && !(c.devices !== undefined && c.devices > 1) ? `no profile: ${short(c.profileError)}` : '', c.forward && !c.forward.ok ? `forward: ${short(c.forward.error)}` : ''].filter(Boolean).join('; ');
     const row = [
       String(c.experts),
       ...shape,

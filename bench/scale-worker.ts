@@ -11,6 +11,9 @@
  * a failing configuration is a result with its error message. Usage (from the parent):
  * `tsx bench/scale-worker.ts '<job json>' '<settings json>'`.
  */
+import { bankSlices } from '../compiler/multi-device/bank-fit.ts';
+import { compileForAutoDevices } from '../compiler/multi-device/capacity.ts';
+import { fullType, type MultiDeviceProgram } from '../compiler/multi-device/compile.ts';
 import { compileGraph } from '../compiler/pipeline.ts';
 import { lowerToWebGpu } from '../compiler/lower/index.ts';
 import type { Plan } from '../compiler/plan.ts';
@@ -19,15 +22,18 @@ import { traceModel, type Model, type ModelOptions } from '../frontend/model.ts'
 import type { Graph } from '../ir/graph.ts';
 import { fnv1a } from '../ir/rng.ts';
 import type { Tensor } from '../ir/tensor.ts';
-import { numel } from '../ir/types.ts';
+import { numel, type TensorType } from '../ir/types.ts';
 import { acquireDevice, type DeviceContext } from '../runtime/device.ts';
 import { syntheticFeeds } from '../runtime/synthetic-feeds.ts';
+import { acquireMoreDevices, prepareMultiDeviceWebGpu } from '../runtime/multi-device/webgpu-executor.ts';
 import { prepareWebGpuPlan, type WebGpuExecutable } from '../runtime/webgpu-executor.ts';
 import flatModel from '../examples/lstm-moe-lm.ts';
 import hierModel from '../examples/hierarchical-moe-lm.ts';
 import { median, randArray, round } from './common.ts';
 import { breakdown } from './scale-families.ts';
+import { checkHostMemory } from './scale-host-memory.ts';
 import type { ConfigResult, ScaleConfig, ScaleJob, ScaleSettings } from './scale-configs.ts';
+import type { DispatchTiming } from '../runtime/webgpu-executor.ts';
 
 const MODELS: Record<ScaleConfig['model'], Model<ModelOptions>> = {
   flat: flatModel as unknown as Model<ModelOptions>,
@@ -40,30 +46,43 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 const emit = (r: ConfigResult): void => console.log(`@@scale ${JSON.stringify(r)}`);
 const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
+/** A persistent input (parameter, optimizer state, carried state) at its one-device type. */
+interface ParamSpec {
+  readonly name: string;
+  readonly role: string;
+  readonly type: TensorType;
+  readonly init?: Graph['inputs'][number]['init'];
+}
+
 /**
- * Parameters and optimizer state for `graph`, filled fast: an LCG instead of `initParams`' Philox
+ * Parameters and optimizer state for `specs`, filled fast: an LCG instead of `initParams`' Philox
  * (minutes for a billion expert weights), with each initialiser's scale; gating weights, which the
  * models initialise to zero, get small random values so routing depends on the input.
  */
-function fastParams(graph: Graph): Record<string, Tensor> {
+function fastParams(specs: readonly ParamSpec[]): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
-  for (const inp of graph.inputs) {
-    if (inp.role === 'input') continue;
-    const type = graph.values.get(inp.value)!.type;
+  for (const { name, role, type, init } of specs) {
     const n = numel(type.shape);
-    const init = inp.init;
-    const seed = fnv1a(inp.name);
+    const seed = fnv1a(name);
     let data: Float32Array | Int32Array;
     if (type.dtype === 'i32') data = new Int32Array(n);
-    else if (inp.role === 'param' && /\.w[gn]2?$/.test(inp.name)) data = randArray(n, 0.05, seed);
+    else if (role === 'param' && /\.w[gn]2?$/.test(name)) data = randArray(n, 0.05, seed);
     else if (init?.kind === 'uniform') data = randArray(n, init.scale, seed);
     else if (init?.kind === 'normal') data = randArray(n, init.std * Math.sqrt(3), seed);
     else if (init?.kind === 'ones') data = new Float32Array(n).fill(1);
     else data = new Float32Array(n);
-    out[inp.name] = { type, data };
+    out[name] = { type, data };
   }
   return out;
 }
+
+/** The persistent inputs of a one-device graph. */
+const graphSpecs = (graph: Graph): ParamSpec[] =>
+  graph.inputs.filter((i) => i.role !== 'input').map((i) => ({ name: i.name, role: i.role, type: graph.values.get(i.value)!.type, ...(i.init ? { init: i.init } : {}) }));
+
+/** The persistent inputs of a multi-device program at their one-device types. */
+const programSpecs = (p: MultiDeviceProgram): ParamSpec[] =>
+  graphSpecs(p.graphs[0]!).map((s) => ({ ...s, type: fullType(s.type, p.inputs[s.name]!, p.devices) }));
 
 function checkPeak(plan: Plan, s: ScaleSettings, what: string): number {
   const peak = plan.memory!.peakBytes;
@@ -79,7 +98,7 @@ async function forwardRun(dev: DeviceContext, traced: Graph, s: ScaleSettings): 
     const plan = lowerToWebGpu(graph, dev.device.limits);
     const peakBytes = checkPeak(plan, s, 'forward');
     exe = await prepareWebGpuPlan(dev, plan);
-    exe.setParams(fastParams(graph));
+    exe.setParams(fastParams(graphSpecs(graph)));
     const feeds = syntheticFeeds(graph, 1);
     const want = [plan.outputs[0]!.name];
     await exe.run(feeds, { seed: 1, step: 0, training: false }, want);
@@ -97,13 +116,113 @@ async function forwardRun(dev: DeviceContext, traced: Graph, s: ScaleSettings): 
   }
 }
 
+/** A prepared training step on one device or several. */
+interface Runner {
+  /** Runs step `step`; resolves to the loss. */
+  step(step: number): Promise<number>;
+  /** GPU timestamps of one step (one device only). */
+  profile?(step: number): Promise<DispatchTiming[]>;
+  /** Multi-device: per-device busy ms and host-step ms accumulated so far. */
+  timing?(): { deviceMs: number[]; hostMs: number; rounds?: { groups: number; hostSteps: number }; exchangedBytes: number };
+  destroy(): void;
+}
+
 interface Live {
   readonly r: ConfigResult;
-  readonly exe: WebGpuExecutable;
-  readonly feeds: Record<string, Tensor>;
+  readonly runner: Runner;
   readonly samples: number[];
   spentMs: number;
   step: number;
+}
+
+/** The summed device peaks of `p`, after the host-memory guard (bench/scale-host-memory.ts) let it run. */
+function guardHostMemory(p: MultiDeviceProgram, s: ScaleSettings): number {
+  const devices = p.plans.reduce((a, x) => a + x.memory!.peakBytes, 0);
+  checkHostMemory(p.devices, devices, programSpecs(p).reduce((a, x) => a + numel(x.type.shape) * 4, 0), s.maxBytes);
+  return devices;
+}
+
+/** A one-device training step of `traced` on `dev`. */
+async function oneDevice(dev: DeviceContext, traced: Graph, r: ConfigResult, s: ScaleSettings): Promise<Runner> {
+  let t0 = performance.now();
+  const { graph, plan } = compileTrainingPlan(traced, { ...TRAIN, recompute: s.recompute ?? TRAIN.recompute }, dev.device.limits);
+  r.compile_ms = round(performance.now() - t0, 1);
+  r.peakBytes = checkPeak(plan, s, 'training');
+  r.dispatches = plan.steps.reduce((a, st) => a + st.dispatches.length, 0);
+  t0 = performance.now();
+  const exe = await prepareWebGpuPlan(dev, plan);
+  try {
+    exe.setParams(fastParams(graphSpecs(graph)));
+  } catch (e) {
+    exe.destroy();
+    throw e;
+  }
+  r.prepare_ms = round(performance.now() - t0, 1);
+  const feeds = syntheticFeeds(graph, 1);
+  return {
+    step: async (step) => Number((await exe.run(feeds, { seed: 1, step, training: true }, ['loss'])).loss!.data[0]),
+    profile: (step) => exe.profile({ seed: 1, step, training: true }),
+    destroy: () => exe.destroy(),
+  };
+}
+
+/**
+ * The training step of `c` on as many devices as its expert banks need (compiler/multi-device:
+ * the smallest power of two whose bank slices fit one storage binding of the adapter and whose
+ * device plans fit its maxBufferSize): one device runs the ordinary plan; several run the
+ * expert-parallel programs on that many GPUDevices of the same GPU instance.
+ */
+async function prepareConfig(dev: DeviceContext, c: ScaleConfig, traced: Graph, r: ConfigResult, s: ScaleSettings): Promise<Runner> {
+  if (c.devices !== 'auto') return oneDevice(dev, traced, r, s);
+  const limits = dev.device.limits;
+  let t0 = performance.now();
+  const training = { ...TRAIN, recompute: s.recompute ?? TRAIN.recompute };
+  const p = compileForAutoDevices(MODELS[c.model], c.options, { adapterLimits: { maxBufferSize: limits.maxBufferSize, maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize } }, training);
+  r.devices = p.devices;
+  if (p.devices === 1) {
+    r.devicesWhy = `every expert bank fits one storage binding (${limits.maxStorageBufferBindingSize} bytes): one device, the ordinary plan`;
+    return oneDevice(dev, traced, r, s);
+  }
+  const bank = bankSlices(p)[0]!;
+  r.devicesWhy =
+    `expert bank ${bank.name} [${bank.shape.join(', ')}] is ${(bank.bytes / 2 ** 20).toFixed(0)} MiB, training binds a bank whole and one storage binding holds ${(limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB: ` +
+    `experts split over ${p.devices} GPUDevices (${(bank.sliceBytes / 2 ** 20).toFixed(0)} MiB each; expert parallelism, exchanges through host memory)`;
+  r.compile_ms = round(performance.now() - t0, 1);
+  r.peakBytes = Math.max(...p.plans.map((x) => x.memory!.peakBytes));
+  r.peakBytesAllDevices = guardHostMemory(p, s);
+  t0 = performance.now();
+  const more = await acquireMoreDevices(dev, p.devices - 1);
+  const destroyMore = (): void => more.forEach((d) => d.device.destroy());
+  let exe: Awaited<ReturnType<typeof prepareMultiDeviceWebGpu>>;
+  try {
+    exe = await prepareMultiDeviceWebGpu(p, [dev, ...more]);
+  } catch (e) {
+    destroyMore();
+    throw e;
+  }
+  try {
+    exe.setParams(fastParams(programSpecs(p)));
+  } catch (e) {
+    exe.destroy();
+    destroyMore();
+    throw e;
+  }
+  r.dispatches = exe.plans.reduce((a, pl) => a + pl.steps.reduce((b, st) => b + st.dispatches.length, 0), 0);
+  r.prepare_ms = round(performance.now() - t0, 1);
+  const feeds = syntheticFeeds(traced, 1);
+  return {
+    step: async (step) => Number((await exe.run(feeds, { seed: 1, step, training: true }, ['loss'])).loss!.data[0]),
+    timing: () => ({
+      deviceMs: [...exe.timing.deviceMs],
+      hostMs: [...exe.timing.exchangeMs.values()].reduce((a, b) => a + b, 0),
+      ...(exe.timing.rounds ? { rounds: { ...exe.timing.rounds } } : {}),
+      exchangedBytes: exe.transport.stats.localBytes + exe.transport.stats.crossDeviceBytes,
+    }),
+    destroy: () => {
+      exe.destroy();
+      destroyMore();
+    },
+  };
 }
 
 /** Runs a `time` job: prepare every config, alternate the timed steps, profile, free, emit. */
@@ -117,29 +236,19 @@ async function timeJob(dev: DeviceContext, job: ScaleJob, s: ScaleSettings): Pro
     if (i === 0 && n > 1 && live.slice(1).every((p) => p === null)) break;
     const c = job.configs[i]!;
     const r = results[i]!;
-    let exe: WebGpuExecutable | null = null;
+    let runner: Runner | null = null;
     try {
       const traced = traceModel(MODELS[c.model], c.options);
       if (c.forward) r.forward = await forwardRun(dev, traced, s);
-      let t0 = performance.now();
-      const { graph, plan } = compileTrainingPlan(traced, { ...TRAIN, recompute: settings.recompute ?? TRAIN.recompute }, dev.device.limits);
-      r.compile_ms = round(performance.now() - t0, 1);
-      r.peakBytes = checkPeak(plan, s, 'training');
-      r.dispatches = plan.steps.reduce((a, st) => a + st.dispatches.length, 0);
-      t0 = performance.now();
-      exe = await prepareWebGpuPlan(dev, plan);
-      exe.setParams(fastParams(graph));
-      r.prepare_ms = round(performance.now() - t0, 1);
-      const feeds = syntheticFeeds(graph, 1);
-      t0 = performance.now();
-      const out = await exe.run(feeds, { seed: 1, step: 0, training: true }, ['loss']);
+      runner = await prepareConfig(dev, c, traced, r, s);
+      const t0 = performance.now();
+      r.loss = await runner.step(0);
       r.warmup_ms = round(performance.now() - t0, 1);
-      r.loss = Number(out.loss!.data[0]);
-      live[i] = { r, exe, feeds, samples: [], spentMs: 0, step: 1 };
-      console.error(`  ${c.label}: compiled in ${r.compile_ms} ms, peak ${mib(r.peakBytes)}, warm-up step ${r.warmup_ms} ms`);
+      live[i] = { r, runner, samples: [], spentMs: 0, step: 1 };
+      console.error(`  ${c.label}: ${r.devices !== undefined && r.devices > 1 ? `${r.devices} devices, ` : ''}compiled in ${r.compile_ms} ms, peak ${mib(r.peakBytes as number)}${r.devices !== undefined && r.devices > 1 ? ' per device' : ''}, warm-up step ${r.warmup_ms} ms`);
     } catch (e) {
       r.error = message(e);
-      exe?.destroy();
+      runner?.destroy();
       console.error(`  ${c.label}: ${r.error}`);
     }
   }
@@ -159,7 +268,7 @@ async function timeJob(dev: DeviceContext, job: ScaleJob, s: ScaleSettings): Pro
       }
       const t0 = performance.now();
       try {
-        await p.exe.run(p.feeds, { seed: 1, step: p.step++, training: true }, ['loss']);
+        await p.runner.step(p.step++);
       } catch (e) {
         p.r.error = message(e);
         continue;
@@ -172,15 +281,28 @@ async function timeJob(dev: DeviceContext, job: ScaleJob, s: ScaleSettings): Pro
   for (const p of live) {
     if (!p) continue;
     if (!p.r.error) {
-      try {
-        p.r.profile = breakdown(await p.exe.profile({ seed: 1, step: p.step, training: true }));
-      } catch (e) {
-        p.r.profileError = message(e);
+      if (p.runner.profile) {
+        try {
+          p.r.profile = breakdown(await p.runner.profile(p.step));
+        } catch (e) {
+          p.r.profileError = message(e);
+        }
+      } else p.r.profileError = 'no GPU-timestamp profile on several devices; see multiDevice (per-device busy ms per step)';
+      const t = p.runner.timing?.();
+      if (t) {
+        const steps = p.step; // warm-up + timed steps so far
+        p.r.multiDevice = {
+          devices: t.deviceMs.length,
+          deviceBusyMsPerStep: t.deviceMs.map((x) => round(x / steps, 1)),
+          hostStepMsPerStep: round(t.hostMs / steps, 1),
+          exchangedBytesPerStep: Math.round(t.exchangedBytes / steps),
+          ...(t.rounds ? { roundTrips: t.rounds.groups, hostSteps: t.rounds.hostSteps } : {}),
+        };
       }
       const m = median(p.samples);
       Object.assign(p.r, { ok: true, median_ms: round(m, 2), samples_ms: p.samples.map((x) => round(x, 2)), us_per_token: round((1000 * m) / p.r.rows, 3) });
     }
-    p.exe.destroy();
+    p.runner.destroy();
   }
   const [ref, ...rest] = results;
   for (const r of rest) {

@@ -143,7 +143,7 @@ export async function runScale(argv: readonly string[]): Promise<number> {
       if (experts && !(job.kind === 'time' && job.configs.length > 1 && experts.includes(job.configs[job.configs.length - 1]!.experts))) continue;
       const t0 = performance.now();
       console.log(`${sweep}: ${job.configs.map((c) => c.label).join(' ⇄ ')}`);
-      const limitMs = 1000 * (2 * settings.capSeconds * job.configs.length + 240);
+      const limitMs = 1000 * (2 * settings.capSeconds * job.configs.length + 240 + job.configs.reduce((a, c) => a + (c.extraSeconds ?? 0), 0));
       const r = await runJob(job, settings, limitMs);
       adapter ??= r.adapter;
       for (const c of r.results) {

@@ -125,7 +125,7 @@ export async function profileDevicesCommand(file: string, o: DeviceOptions & { b
 
 /** `o` with the WebGPU adapter's limits (the default per-device budget) when the backend is WebGPU. */
 function withAdapterLimits(o: DeviceOptions, backend: Awaited<ReturnType<typeof selectBackend>>): DeviceOptions {
-  return backend.kind === 'webgpu' ? { ...o, adapterLimits: { maxBufferSize: backend.device.device.limits.maxBufferSize } } : o;
+  return backend.kind === 'webgpu' ? { ...o, adapterLimits: { maxBufferSize: backend.device.device.limits.maxBufferSize, maxStorageBufferBindingSize: backend.device.device.limits.maxStorageBufferBindingSize } } : o;
 }
 
 /** Zeros at the one-device shape of input `name` of `p`. */

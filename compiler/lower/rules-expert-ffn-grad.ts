@@ -13,6 +13,7 @@ import type { Node } from '../../ir/graph.ts';
 import type { IndirectArgs } from '../plan.ts';
 import { combineKernel } from '../wgsl/combine.ts';
 import { EXPERT_H_CHUNK, expertFfnGradInputKernel, expertFfnGradWeightsKernel } from '../wgsl/expert-fused.ts';
+import { splitAdvice } from './bank-advice.ts';
 import type { LowerCtx } from './context.ts';
 import { activeGridOf, inactiveBlocksUnreadHere, tileGridOf, tileMapOf } from './expert-tiles.ts';
 import { clearInactiveKernel } from '../wgsl/segment.ts';
@@ -24,7 +25,7 @@ const where = (node: Node): string => `${node.op}${node.layer ? ` (layer ${node.
 function whole(c: LowerCtx, buffer: number, node: Node, what: string): number {
   const s = c.plan.storages[c.plan.buffers[buffer]!.storage]!;
   if ((s.parts && s.parts.length > 1) || s.bytes > c.limits.maxStorageBufferBindingSize) {
-    throw new Error(`${where(node)}: ${what} (${s.bytes} bytes) exceeds one storage binding (${c.limits.maxStorageBufferBindingSize}); the expert backward does not split it — use fewer or smaller experts`);
+    throw new Error(`${where(node)}: ${what} (${s.bytes} bytes) exceeds one storage binding (${c.limits.maxStorageBufferBindingSize}); the expert backward does not split it: ${splitAdvice(s.bytes, c.plan.buffers[buffer]!.type.shape[0] ?? 1, c.limits.maxStorageBufferBindingSize)}`);
   }
   return buffer;
 }

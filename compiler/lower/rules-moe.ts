@@ -23,11 +23,13 @@ import { cvSquaredVectorKernel, importanceKernel, importancePartials, loadEstima
 import { noiseStdKernel, randomNormalKernel } from '../wgsl/random.ts';
 import { topkKernel } from '../wgsl/topk.ts';
 import type { PartRef, RunParams } from '../plan.ts';
+import { splitAdvice } from './bank-advice.ts';
 import type { LowerCtx } from './context.ts';
 import type { LowerRule } from './rules-dense.ts';
 import { tileCountOf } from './expert-tiles.ts';
 
-const MAX_BANKS = 4;
+/** How many storage bindings the forward expert FFN splits one expert bank over. */
+export const MAX_BANKS = 4;
 
 /** Splits `n` experts of `bytesPerExpert` each into ≤ 4 banks that each fit one binding. */
 export function expertBanks(n: number, bytesPerExpert: number, maxBinding: number, where: string): number[] {
@@ -38,7 +40,7 @@ export function expertBanks(n: number, bytesPerExpert: number, maxBinding: numbe
   const banks: number[] = [];
   for (let left = n; left > 0; left -= perBank) banks.push(Math.min(perBank, left));
   if (banks.length > MAX_BANKS) {
-    throw new Error(`${where}: the expert bank needs ${banks.length} storage bindings of ≤ ${maxBinding} bytes, at most ${MAX_BANKS} are supported; use fewer or smaller experts`);
+    throw new Error(`${where}: the expert bank needs ${banks.length} storage bindings of ≤ ${maxBinding} bytes, at most ${MAX_BANKS} are supported: ${splitAdvice(n * bytesPerExpert, n, MAX_BANKS * Math.floor(maxBinding / bytesPerExpert) * bytesPerExpert)}`);
   }
   return banks;
 }

@@ -37,6 +37,7 @@ import { adamKernel, factoredLineMeanKernel, factoredStatsKernel, factoredUpdate
 import { clearInactiveKernel, segmentGemmTnGroups, segmentGemmTnKernel, segmentSumGroups, segmentSumKernel } from '../wgsl/segment.ts';
 import type { Kernel } from '../wgsl/kernel.ts';
 import { activeExpertsOf } from './active.ts';
+import { splitAdvice } from './bank-advice.ts';
 import type { LowerCtx } from './context.ts';
 import type { LowerRule } from './rules-dense.ts';
 import { expertBanks } from './rules-moe.ts';
@@ -77,7 +78,7 @@ function bindBanks(c: LowerCtx, buffer: number, banks: readonly number[], bytesP
 function whole(c: LowerCtx, buffer: number, node: Node, what: string): number {
   const s = c.plan.storages[c.plan.buffers[buffer]!.storage]!;
   if ((s.parts && s.parts.length > 1) || s.bytes > c.limits.maxStorageBufferBindingSize) {
-    throw new Error(`${where(node)}: ${what} (${s.bytes} bytes) exceeds one storage binding (${c.limits.maxStorageBufferBindingSize}); training kernels do not split it`);
+    throw new Error(`${where(node)}: ${what} (${s.bytes} bytes) exceeds one storage binding (${c.limits.maxStorageBufferBindingSize}); training kernels do not split it: ${splitAdvice(s.bytes, c.plan.buffers[buffer]!.type.shape[0] ?? 1, c.limits.maxStorageBufferBindingSize)}`);
   }
   return buffer;
 }

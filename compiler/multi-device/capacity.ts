@@ -3,10 +3,13 @@
  * than the budget is refused, with the bytes it needs, how much of that is expert banks, and —
  * when the expert banks are what does not fit — the smallest device count (dividing the experts
  * and the batch) whose programs do fit. Without `--device-memory` the budget is the adapter's
- * limits (its maxBufferSize; WebGPU's default 256 MiB when no adapter is at hand).
+ * limits (its maxBufferSize; WebGPU's default 256 MiB when no adapter is at hand). Expert banks must
+ * also fit the storage-binding limit (bank-fit.ts); `compileForAutoDevices` picks the smallest device
+ * count that satisfies both.
  */
 import type { Model } from '../../frontend/model.ts';
 import type { TrainingOptions } from '../train-pipeline.ts';
+import { bankDevices, bankSlices, checkBankBindings, DEFAULT_MAX_BINDING_BYTES, sliceLimit } from './bank-fit.ts';
 import { compileMultiDevice, type MultiDeviceOptions, type MultiDeviceProgram } from './compile.ts';
 
 const UNITS: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3 };
@@ -70,21 +73,61 @@ export interface DeviceOptions {
   /** Per-device budget in bytes (absent: the adapter's maxBufferSize, see DEFAULT_MAX_BUFFER_SIZE). */
   readonly deviceMemory?: number;
   /** The limits of the adapter the programs will run on, when known (sets the default budget). */
-  readonly adapterLimits?: { readonly maxBufferSize: number };
+  readonly adapterLimits?: { readonly maxBufferSize: number; readonly maxStorageBufferBindingSize?: number };
+  /** Largest storage binding in bytes (absent: the adapter's maxStorageBufferBindingSize, else WebGPU's default 128 MiB). */
+  readonly maxBindingBytes?: number;
+}
+
+/** The storage-binding limit `d` sets and where it comes from (for the refusal message; %s stands for the size). */
+export function bindingBudget(d: Omit<DeviceOptions, 'devices'>): { bytes: number; source: string } {
+  if (d.maxBindingBytes !== undefined) return { bytes: d.maxBindingBytes, source: 'one storage binding (%s, the given maximum binding size)' };
+  const a = d.adapterLimits?.maxStorageBufferBindingSize;
+  if (a !== undefined) return { bytes: a, source: "one storage binding (%s, the adapter's maxStorageBufferBindingSize)" };
+  return { bytes: DEFAULT_MAX_BINDING_BYTES, source: "one storage binding (%s, WebGPU's default maxStorageBufferBindingSize)" };
 }
 
 /** The budget `d` sets and where it comes from (for the refusal message; %s stands for the size). */
-export function deviceBudget(d: DeviceOptions): { bytes: number; source: string } {
+export function deviceBudget(d: Omit<DeviceOptions, 'devices'>): { bytes: number; source: string } {
   if (d.deviceMemory !== undefined) return { bytes: d.deviceMemory, source: '--device-memory %s' };
   if (d.adapterLimits) return { bytes: d.adapterLimits.maxBufferSize, source: "the default --device-memory %s (the adapter's maxBufferSize)" };
   return { bytes: DEFAULT_MAX_BUFFER_SIZE, source: "the default --device-memory %s (WebGPU's default maxBufferSize; no adapter at hand)" };
 }
 
-/** Compiles `model` for `d.devices` devices and enforces the memory budget (`--device-memory`, default the adapter's limits). */
+/**
+ * Compiles `model` for `d.devices` devices and enforces the storage-binding limit on its expert
+ * banks and the memory budget (`--device-memory`, default the adapter's limits).
+ */
 export function compileForDevices(model: Model, overrides: Readonly<Record<string, unknown>>, d: DeviceOptions, training?: TrainingOptions): MultiDeviceProgram {
   const o = { devices: d.devices, ...(training ? { training } : {}) };
   const program = compileMultiDevice(model, overrides, o);
+  const binding = bindingBudget(d);
+  checkBankBindings(program, binding.bytes, binding.source);
   const budget = deviceBudget(d);
   checkDeviceMemory(program, budget.bytes, model, overrides, o, budget.source);
   return program;
+}
+
+/**
+ * Compiles `model` for the smallest device count whose expert-bank slices fit one storage binding
+ * (training; the forward: MAX_FORWARD_BINDINGS) and whose device plans fit the memory budget: 1 when
+ * the model fits one device, else the experts split over 2, 4, 8, … devices (each a power of two
+ * dividing the experts and the batch). Throws the refusal of `compileForDevices` when no such count exists.
+ */
+export function compileForAutoDevices(model: Model, overrides: Readonly<Record<string, unknown>>, d: Omit<DeviceOptions, 'devices'>, training?: TrainingOptions): MultiDeviceProgram {
+  const binding = bindingBudget(d);
+  const budget = deviceBudget(d);
+  const one = compileMultiDevice(model, overrides, { devices: 1, ...(training ? { training } : {}) });
+  const banks = bankSlices(one);
+  const first = bankDevices(banks, sliceLimit(binding.bytes, training !== undefined), one.partition.batch);
+  if (first === null) checkBankBindings(one, binding.bytes, binding.source); // throws: no device count fits the binding
+  const fits = (n: number): boolean => banks.every((b) => b.experts % n === 0) && one.partition.batch % n === 0;
+  for (let n = first ?? 1; ; n *= 2) {
+    const o = { devices: n, ...(training ? { training } : {}) };
+    const p = n === 1 ? one : compileMultiDevice(model, overrides, o);
+    checkBankBindings(p, binding.bytes, binding.source);
+    if (peakPerDevice(p) <= budget.bytes || !fits(2 * n)) {
+      checkDeviceMemory(p, budget.bytes, model, overrides, o, budget.source);
+      return p;
+    }
+  }
 }

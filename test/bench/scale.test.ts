@@ -15,6 +15,7 @@ import { scaleJobs } from '../../bench/scale-configs.ts';
 import { breakdown, familyOf } from '../../bench/scale-families.ts';
 import { doneWhenChecks, scaleTable } from '../../bench/scale-table.ts';
 import { scaleSvg } from '../../bench/scale-svg.ts';
+import { checkHostMemory } from '../../bench/scale-host-memory.ts';
 
 describe('kernel families', () => {
   it('charges every dispatch of the flat and hierarchical training steps to the expected family', () => {
@@ -89,6 +90,23 @@ describe('arguments', () => {
     expect(j.hier.map((x) => x.configs.at(-1)!.experts)).toEqual([64, 1024, 16384, 65536, 131072]);
     expect(j.rows[0]!.configs.map((c) => [c.rows, c.experts, c.options.expertHidden])).toContainEqual([4096, 16, 1024]);
   });
+
+  it('refuses a configuration that does not fit host memory before allocating, with the numbers', () => {
+    const G = 2 ** 30;
+    expect(() => checkHostMemory(8, 4.5 * G, 2 * G, 8 * G, 20 * G)).not.toThrow();
+    expect(() => checkHostMemory(8, 4.5 * G, 2 * G, 6 * G, 20 * G)).toThrow(
+      'skipped: 8 device plans need 4.50 GiB plus 2.00 GiB of host parameters, 6.50 GiB in all, more than the benchmark\'s cap of 6.00 GiB (raise it with --max-gib)',
+    );
+    expect(() => checkHostMemory(8, 4.5 * G, 2 * G, 8 * G, 8 * G)).toThrow(
+      "skipped: 8 device plans need 4.50 GiB plus 2.00 GiB of host parameters, 6.50 GiB in all, more than 80% of the host's free memory (8.00 GiB); not run, to avoid an out-of-memory kill",
+    );
+  });
+
+  it('runs the flat sweep on the devices its banks need, with time to prepare them', () => {
+    const flat = scaleJobs(false).flat.map((x) => x.configs.at(-1)!);
+    expect(flat.every((c) => c.devices === 'auto')).toBe(true);
+    expect(flat.filter((c) => c.extraSeconds !== undefined).map((c) => [c.experts, c.extraSeconds])).toEqual([[4096, 480], [8192, 960]]);
+  });
 });
 
 const cfg = (over: Partial<ConfigResult> & Pick<ConfigResult, 'sweep' | 'experts' | 'rows'>): ConfigResult => ({
@@ -130,6 +148,13 @@ describe('Done-when checks', () => {
     const md = scaleTable(r, before);
     expect(md).toContain('fails: gating (layer moe0): gating: nMax=8192 too large');
     expect(md).toContain('| 1024 | 160.0 | 160.00 | 1.60× |');
+  });
+
+  it('says on how many devices a configuration with split banks ran', () => {
+    const md = scaleTable(result([cfg({ sweep: 'flat', experts: 8192, rows: 1024, median_ms: 9000, us_per_token: 8789, devices: 8, profileError: 'no GPU-timestamp profile on several devices' })]));
+    expect(md).toContain('runs, 9000.0 ms/step on 8 devices');
+    expect(md).toContain('8 devices (banks split)');
+    expect(md).not.toContain('no profile');
   });
 
   it('reports sizes not measured (quick runs) as unknown, not as passing', () => {
