@@ -20,6 +20,7 @@ import { moecVersion } from './version.ts';
 import { existsSync } from 'node:fs';
 import { BUILTIN_CORPORA } from '../runtime/data/corpus.ts';
 import { DEFAULT_SPLIT, parseSplit, type SplitFractions } from '../runtime/data/text-corpus.ts';
+import { TOKENIZER_KINDS } from '../runtime/data/text-codec.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -167,6 +168,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .argument('[model]', 'model file (TypeScript, default export made with defineModel; needs options vocab, T and B); with --resume optional (the checkpoint holds the model), and when given it must be the checkpoint\'s model')
     .option('--data <corpus>', 'sotu, moby-dick (from installed npm packages) or your own text: a text file (documents: its paragraphs), a folder of .txt files, or a .jsonl file with a "text" field', parseData, 'sotu')
     .option('--split <fractions>', 'with --data <path>: train,validation,test fractions, split by document', parseSplitArg, DEFAULT_SPLIT)
+    .addOption(new Option('--tokenizer <kind>', 'word (lowercased words and punctuation; the default) or bpe (byte-level BPE learnt from the train split: vocab = 258 + merges); a resumed run keeps its own').choices(TOKENIZER_KINDS))
     .option('--steps <n>', 'train until this many steps are done (a resumed run continues to it)', parseCount)
     .option('--epochs <e>', 'train for this many epochs of the training split instead', parseEpochs)
     .option('--out <dir>', 'run directory (default runs/<model>-<corpus>)')

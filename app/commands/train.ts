@@ -13,6 +13,7 @@ import { adapterName, selectBackend, type BackendName } from '../../runtime/back
 import { BUILTIN_CORPORA, type BuiltinCorpus, type CorpusName } from '../../runtime/data/corpus.ts';
 import { textCorpusLabel, textCorpusSpec, type SplitFractions } from '../../runtime/data/text-corpus.ts';
 import type { TrainRecord, ValidRecord } from '../../runtime/train-loop.ts';
+import type { TokenizerKind } from '../../runtime/data/text-codec.ts';
 import { checkpointPath, runSession } from '../train-session.ts';
 import { loadCheckpoint } from '../../runtime/checkpoint.ts';
 import { existsSync, readFileSync } from 'node:fs';
@@ -26,6 +27,8 @@ import { checkOptionKeys, checkTensorSizes, validateModelOptions } from '../../f
 /** Options of `moec train`. */
 export interface TrainCommandOptions {
   readonly data: CorpusName;
+  /** `--tokenizer`: word (default for a fresh run) or bpe; a resumed run keeps its own. */
+  readonly tokenizer?: TokenizerKind;
   /** Train/valid/test fractions of a text corpus given by path (`--split`). */
   readonly split?: SplitFractions;
   readonly steps?: number;
@@ -200,6 +203,7 @@ export async function trainCommand(file: string | undefined, o: TrainCommandOpti
       ...(run.modelSource !== undefined ? { modelSource: run.modelSource } : {}),
       overrides: {},
       data,
+      ...(o.tokenizer !== undefined ? { tokenizer: o.tokenizer } : {}),
       backend,
       ...(o.devices !== undefined ? { devices: o.devices } : {}),
       ...(o.deviceMemory !== undefined ? { deviceMemory: o.deviceMemory } : {}),
@@ -219,7 +223,7 @@ export async function trainCommand(file: string | undefined, o: TrainCommandOpti
       onStart: (info) => {
         endStep = info.endStep;
         const where = adapterName(backend) ?? 'cpu';
-        write(`training ${run.name} on ${corpusLabel(data)} (${info.vocabSize} words, ${info.batchesPerEpoch} batches per epoch) on ${where}: steps ${info.startStep} → ${info.endStep}, run directory ${outDir}\n`);
+        write(`training ${run.name} on ${corpusLabel(data)} (${info.vocabSize} ${info.tokenizer === 'bpe' ? 'BPE tokens' : 'words'}, ${info.batchesPerEpoch} batches per epoch) on ${where}: steps ${info.startStep} → ${info.endStep}, run directory ${outDir}\n`);
         bar?.start(info.endStep, info.startStep, { tps: '-', loss: '-', ppl: '-', cvImp: '-', cvLoad: '-' });
       },
       shouldStop: () => stopRequested,
