@@ -21,6 +21,7 @@ import { describeGraphDifference } from '../../ir/graph-diff.ts';
 import { checkTensorSizes } from '../../frontend/option-limits.ts';
 import { selectBackend, type Backend, type BackendName } from '../../runtime/backend.ts';
 import { loadCheckpoint } from '../../runtime/checkpoint.ts';
+import { releaseDevice } from '../../runtime/device.ts';
 import type { Vocabulary } from '../../runtime/data/tokenizer.ts';
 import { codecFromJson, type TextCodec } from '../../runtime/data/text-codec.ts';
 import { prepareEvaluator, type Evaluator } from '../../runtime/evaluator.ts';
@@ -69,7 +70,7 @@ export interface LanguageModel {
   perplexity(text: string): Promise<number>;
   /** Continues `prompt` with sampled tokens; returns the generated text (word-level: tokens joined by spaces; BPE: decoded). */
   generate(prompt: string, o?: GenerateOptions): Promise<string>;
-  /** Releases the device resources. */
+  /** Releases the device resources (and gives back the device when `loadModel` acquired it). */
   dispose(): void;
 }
 
@@ -181,6 +182,10 @@ export async function loadModel(checkpoint: string, opts: LoadModelOptions = {})
       }
       return codec.decode(ids);
     },
-    dispose: () => ev.destroy(),
+    dispose: () => {
+      ev.destroy();
+      // A device this call acquired is given back; one the caller passed stays the caller's.
+      if (typeof opts.backend !== 'object' && backend.kind === 'webgpu') releaseDevice(backend.device);
+    },
   };
 }
