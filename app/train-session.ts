@@ -71,7 +71,7 @@ export interface SessionOptions {
   readonly validBatches: number;
   readonly checkpointEvery: number;
   readonly onRecord?: (r: TrainRecord | ValidRecord) => void;
-  readonly onStart?: (info: { startStep: number; endStep: number; batchesPerEpoch: number; vocabSize: number; tokenizer: TokenizerKind }) => void;
+  readonly onStart?: (info: { startStep: number; endStep: number; batchesPerEpoch: number; vocabSize: number; tokenizer: TokenizerKind; kernels: number }) => void;
   readonly shouldStop?: () => boolean;
   /** Expert parallelism over this many simulated devices (CPU backend); absent = one device. */
   readonly devices?: number;
@@ -214,7 +214,10 @@ async function runLocked(o: SessionOptions, ckptFile: string): Promise<SessionRe
   // On resume the metrics go back to the checkpoint's step: steps after it are trained again.
   const rolled = resumed ? rollBackMetrics(join(o.outDir, 'metrics.jsonl'), start.step) : { kept: 0, dropped: 0 };
   const keep = o.keep ?? 2;
-  o.onStart?.({ startStep: start.step, endStep, batchesPerEpoch: layout.batchesPerEpoch, vocabSize: vocab.size, tokenizer: vocab.kind });
+  // WebGPU kernels to compile before the first step (the ones not yet compiled on this device).
+  const compiledAlready = o.backend.kind === 'webgpu' ? o.backend.device.pipelines?.entries : undefined;
+  const kernels = o.backend.kind === 'webgpu' ? new Set([...plan.steps, ...evalPlan.steps].flatMap((s) => s.dispatches.map((d) => d.kernel.wgsl)).filter((w) => !compiledAlready?.has(w))).size : 0;
+  o.onStart?.({ startStep: start.step, endStep, batchesPerEpoch: layout.batchesPerEpoch, vocabSize: vocab.size, tokenizer: vocab.kind, kernels });
 
   const trainerOptions = { seed: o.seed, vectors: moeLayers.flatMap((m) => [`${m}.importance`, `${m}.load`]) };
   const trainer =
