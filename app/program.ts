@@ -228,8 +228,9 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .description('write a self-contained HTML report (curves, expert-load heatmap) of a run directory')
     .argument('<run-dir>', 'a run directory written by moec train')
     .option('--out <file>', 'output file (default <run-dir>/report.html)')
-    .action(async (runDir: string, o: { out?: string }) => {
-      write(`wrote ${writeReport(runDir, o.out)}\n`);
+    .addOption(new Option('--x-axis <unit>', 'x axis of the curves').choices(['steps', 'tokens']).default('steps'))
+    .action(async (runDir: string, o: { out?: string; xAxis: 'steps' | 'tokens' }) => {
+      write(`wrote ${writeReport(runDir, o.out, { xAxis: o.xAxis })}\n`);
     });
 
   return program;

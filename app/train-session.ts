@@ -31,6 +31,7 @@ import { loadCorpus, type CorpusName } from '../runtime/data/corpus.ts';
 import { batchAt, batchFeeds, batchLayout } from '../runtime/data/batches.ts';
 import { buildCodec, codecFromJson, type TextCodec, type TokenizerKind } from '../runtime/data/text-codec.ts';
 import { prepareEvaluator, evaluateStream } from '../runtime/evaluator.ts';
+import { fitUnigram, unigramPerplexity } from '../runtime/data/unigram.ts';
 import { runLoop, type LoopState, type TrainRecord, type ValidRecord } from '../runtime/train-loop.ts';
 import { carriedState, NonFiniteLossError, prepareTrainer } from '../runtime/trainer.ts';
 import { prepareMultiDeviceTrainer } from '../runtime/multi-device/trainer.ts';
@@ -208,7 +209,7 @@ async function runLocked(o: SessionOptions, ckptFile: string): Promise<SessionRe
       zeros[input] = { type, data: new Float32Array(type.shape.reduce((a, b) => a * b, 1)) };
     }
     start = { step: 0, position: 0, carry: zeros };
-    writeFileAtomic(join(o.outDir, 'config.json'), Buffer.from(`${JSON.stringify({ model: String(forward.meta.name ?? o.modelFile), modelFile: o.modelFile, options, optimizer: o.optimizer, recompute: o.recompute, backend: o.backend.kind, seed: o.seed, data: o.data, tokenizer: vocab.kind, vocabSize: vocab.size, steps: endStep }, null, 2)}\n`));
+    writeFileAtomic(join(o.outDir, 'config.json'), Buffer.from(`${JSON.stringify({ model: String(forward.meta.name ?? o.modelFile), modelFile: o.modelFile, options, optimizer: o.optimizer, recompute: o.recompute, backend: o.backend.kind, seed: o.seed, data: o.data, tokenizer: vocab.kind, vocabSize: vocab.size, unigramValidPpl: unigramPerplexity(fitUnigram(trainStream, vocab.size), validStream), steps: endStep }, null, 2)}\n`));
     writeFileAtomic(join(o.outDir, 'metrics.jsonl'), new Uint8Array());
   }
   // On resume the metrics go back to the checkpoint's step: steps after it are trained again.
