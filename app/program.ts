@@ -21,6 +21,7 @@ import { moecVersion } from './version.ts';
 import { existsSync } from 'node:fs';
 import { BUILTIN_CORPORA } from '../runtime/data/corpus.ts';
 import { DEFAULT_SPLIT, parseSplit, type SplitFractions } from '../runtime/data/text-corpus.ts';
+import { TOKENIZER_KINDS } from '../runtime/data/text-codec.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -149,7 +150,8 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .argument('<model>', 'model file (TypeScript, default export made with defineModel)')
     .option('--train', 'profile a whole training step instead of the forward pass', false)
     .option('--seed <n>', 'seed for parameters, data and gating noise', parseSeed, 0)
-    .option('--json', 'print the per-dispatch timings as JSON', false)
+    .option('--json', 'print the per-kernel rows and the per-dispatch timings of every pass as JSON', false)
+    .option('--repeat <n>', 'timed passes: per kernel, the median and minimum over them', parseCount, 1)
     .option('--set <key=value>', 'override a model option (repeatable)', collect, [])
     .option('--devices <n>', `${DEVICES_HELP}; prints the time per device and per exchange`, parseCount)
     .option('--device-memory <size>', MEMORY_HELP, parseBytes)
@@ -179,6 +181,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .argument('[model]', 'model file (TypeScript, default export made with defineModel; needs options vocab, T and B); with --resume optional (the checkpoint holds the model), and when given it must be the checkpoint\'s model')
     .option('--data <corpus>', 'sotu, moby-dick (from installed npm packages) or your own text: a text file (documents: its paragraphs), a folder of .txt files, or a .jsonl file with a "text" field', parseData, 'sotu')
     .option('--split <fractions>', 'with --data <path>: train,validation,test fractions, split by document', parseSplitArg, DEFAULT_SPLIT)
+    .addOption(new Option('--tokenizer <kind>', 'word (lowercased words and punctuation; the default) or bpe (byte-level BPE learnt from the train split: vocab = 258 + merges); a resumed run keeps its own').choices(TOKENIZER_KINDS))
     .option('--steps <n>', 'train until this many steps are done (a resumed run continues to it)', parseCount)
     .option('--epochs <e>', 'train for this many epochs of the training split instead', parseEpochs)
     .option('--out <dir>', 'run directory (default runs/<model>-<corpus>)')
@@ -237,8 +240,9 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .description('write a self-contained HTML report (curves, expert-load heatmap) of a run directory')
     .argument('<run-dir>', 'a run directory written by moec train')
     .option('--out <file>', 'output file (default <run-dir>/report.html)')
-    .action(async (runDir: string, o: { out?: string }) => {
-      write(`wrote ${writeReport(runDir, o.out)}\n`);
+    .addOption(new Option('--x-axis <unit>', 'x axis of the curves').choices(['steps', 'tokens']).default('steps'))
+    .action(async (runDir: string, o: { out?: string; xAxis: 'steps' | 'tokens' }) => {
+      write(`wrote ${writeReport(runDir, o.out, { xAxis: o.xAxis })}\n`);
     });
 
   return program;

@@ -1,7 +1,7 @@
 /**
  * A training session on a real corpus, as `moec train` runs it (in a run directory it locks and
  * keeps whole: runtime/run-dir.ts), from the model's traced IR (a resume takes the checkpoint's
- * stored IR, never the model's code): builds the vocabulary from the
+ * stored IR, never the model's code): builds the tokenizer (word-level or byte-level BPE, runtime/data/text-codec.ts) from the
  * training split (sized by the model's `vocab` option: that many entries including `<unk>` and
  * `<eos>`), traces and compiles the model's training step and its evaluation forward, binds both to
  * the backend, and runs the training loop with validation, metrics (JSONL), checkpoints (safetensors,
@@ -29,8 +29,9 @@ import { appendLine, lockRunDir, olderCheckpoint, prepareFreshRunDir, removeOrph
 import { graphFromJson, graphToJson } from '../ir/json.ts';
 import { loadCorpus, type CorpusName } from '../runtime/data/corpus.ts';
 import { batchAt, batchFeeds, batchLayout } from '../runtime/data/batches.ts';
-import { buildVocabulary, encodeDocuments, vocabularyFromJson, vocabularyToJson, type Vocabulary, type VocabularyJson } from '../runtime/data/tokenizer.ts';
+import { buildCodec, codecFromJson, type TextCodec, type TokenizerKind } from '../runtime/data/text-codec.ts';
 import { prepareEvaluator, evaluateStream } from '../runtime/evaluator.ts';
+import { fitUnigram, unigramPerplexity } from '../runtime/data/unigram.ts';
 import { runLoop, type LoopState, type TrainRecord, type ValidRecord } from '../runtime/train-loop.ts';
 import { carriedState, NonFiniteLossError, prepareTrainer } from '../runtime/trainer.ts';
 import { prepareMultiDeviceTrainer } from '../runtime/multi-device/trainer.ts';
@@ -57,6 +58,8 @@ export interface SessionOptions {
   /** `--set` overrides (merged over the model's defaults; `vocab` sizes the vocabulary). */
   readonly overrides: Readonly<Record<string, unknown>>;
   readonly data: CorpusName;
+  /** The tokenizer of a fresh run (default word); a resumed run keeps its checkpoint's. */
+  readonly tokenizer?: TokenizerKind;
   readonly backend: Backend;
   readonly optimizer: OptimizerConfig;
   readonly recompute: RecomputePolicy;
@@ -70,7 +73,7 @@ export interface SessionOptions {
   readonly validBatches: number;
   readonly checkpointEvery: number;
   readonly onRecord?: (r: TrainRecord | ValidRecord) => void;
-  readonly onStart?: (info: { startStep: number; endStep: number; batchesPerEpoch: number; vocabSize: number }) => void;
+  readonly onStart?: (info: { startStep: number; endStep: number; batchesPerEpoch: number; vocabSize: number; tokenizer: TokenizerKind; kernels: number }) => void;
   readonly shouldStop?: () => boolean;
   /** Expert parallelism over this many simulated devices (CPU backend); absent = one device. */
   readonly devices?: number;
@@ -160,13 +163,12 @@ async function runLocked(o: SessionOptions, ckptFile: string): Promise<SessionRe
     throw new Error(`moec train needs a language model with numeric options vocab, T and B; ${o.modelFile} has ${Object.keys(options).join(', ')}`);
   }
   const corpus = loadCorpus(o.data);
-  const vocab: Vocabulary = resumed ? vocabularyFromJson(resumed.meta.vocabulary as VocabularyJson) : buildVocabulary(corpus.splits.train.map((d) => d.text), options.vocab - 2);
-  if (vocab.size !== options.vocab) {
-    throw new Error(`the training split has only ${vocab.size - 2} distinct words; use --set vocab=${vocab.size} or less`);
-  }
+  const vocab: TextCodec = resumed ? codecFromJson(resumed.meta.vocabulary) : buildCodec(o.tokenizer ?? 'word', corpus.splits.train.map((d) => d.text), options.vocab);
+  if (resumed && o.tokenizer !== undefined && o.tokenizer !== vocab.kind) throw new Error(`--resume: the run was trained with --tokenizer ${vocab.kind} but --tokenizer ${o.tokenizer} was given; a resumed run keeps its tokenizer`);
+  if (vocab.size !== options.vocab) throw new Error(`the checkpoint's vocabulary has ${vocab.size} ids but the model has vocab=${options.vocab}`);
   const shape = { T: options.T, B: options.B };
-  const trainStream = encodeDocuments(vocab, corpus.splits.train.map((d) => d.text));
-  const validStream = encodeDocuments(vocab, corpus.splits.validation.map((d) => d.text));
+  const trainStream = vocab.encodeDocuments(corpus.splits.train.map((d) => d.text));
+  const validStream = vocab.encodeDocuments(corpus.splits.validation.map((d) => d.text));
   const layout = batchLayout(trainStream, shape);
   const endStep = o.steps ?? Math.round((o.epochs ?? 1) * layout.batchesPerEpoch);
   if (!(endStep >= 1)) throw new Error(`--epochs ${o.epochs} is ${endStep} steps: an epoch of ${o.data} has ${layout.batchesPerEpoch} batches of T=${shape.T} × B=${shape.B}; use --epochs ${(1 / layout.batchesPerEpoch).toPrecision(2)} or more, or --steps`);
@@ -208,13 +210,16 @@ async function runLocked(o: SessionOptions, ckptFile: string): Promise<SessionRe
       zeros[input] = { type, data: new Float32Array(type.shape.reduce((a, b) => a * b, 1)) };
     }
     start = { step: 0, position: 0, carry: zeros };
-    writeFileAtomic(join(o.outDir, 'config.json'), Buffer.from(`${JSON.stringify({ model: String(forward.meta.name ?? o.modelFile), modelFile: o.modelFile, options, optimizer: o.optimizer, recompute: o.recompute, backend: o.backend.kind, seed: o.seed, data: o.data, vocabSize: vocab.size, steps: endStep }, null, 2)}\n`));
+    writeFileAtomic(join(o.outDir, 'config.json'), Buffer.from(`${JSON.stringify({ model: String(forward.meta.name ?? o.modelFile), modelFile: o.modelFile, options, optimizer: o.optimizer, recompute: o.recompute, backend: o.backend.kind, seed: o.seed, data: o.data, tokenizer: vocab.kind, vocabSize: vocab.size, unigramValidPpl: unigramPerplexity(fitUnigram(trainStream, vocab.size), validStream), steps: endStep }, null, 2)}\n`));
     writeFileAtomic(join(o.outDir, 'metrics.jsonl'), new Uint8Array());
   }
   // On resume the metrics go back to the checkpoint's step: steps after it are trained again.
   const rolled = resumed ? rollBackMetrics(join(o.outDir, 'metrics.jsonl'), start.step) : { kept: 0, dropped: 0 };
   const keep = o.keep ?? 2;
-  o.onStart?.({ startStep: start.step, endStep, batchesPerEpoch: layout.batchesPerEpoch, vocabSize: vocab.size });
+  // WebGPU kernels to compile before the first step (the ones not yet compiled on this device).
+  const compiledAlready = o.backend.kind === 'webgpu' ? o.backend.device.pipelines?.entries : undefined;
+  const kernels = o.backend.kind === 'webgpu' ? new Set([...plan.steps, ...evalPlan.steps].flatMap((s) => s.dispatches.map((d) => d.kernel.wgsl)).filter((w) => !compiledAlready?.has(w))).size : 0;
+  o.onStart?.({ startStep: start.step, endStep, batchesPerEpoch: layout.batchesPerEpoch, vocabSize: vocab.size, tokenizer: vocab.kind, kernels });
 
   const trainerOptions = { seed: o.seed, vectors: moeLayers.flatMap((m) => [`${m}.importance`, `${m}.load`]) };
   const trainer =
@@ -242,7 +247,7 @@ async function runLocked(o: SessionOptions, ckptFile: string): Promise<SessionRe
     ...(generationGraph ? { generationGraph } : {}),
     ...(o.modelSource !== undefined ? { modelSource: o.modelSource } : resumed?.meta.modelSource !== undefined ? { modelSource: resumed.meta.modelSource } : {}),
     modelOptions: options,
-    vocabulary: vocabularyToJson(vocab),
+    vocabulary: vocab.toJson(),
     step: state.step,
     seed: o.seed,
     optimizer: { ...o.optimizer, recompute: o.recompute },

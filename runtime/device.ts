@@ -4,14 +4,16 @@
  * (on this machine: Mesa lavapipe), then OpenGL ES in compatibility mode, and returns `null` when no
  * adapter exists rather than throwing, so callers (tests, the CLI) can decide to skip or fail. The
  * device is requested with the adapter's real limits (the WebGPU defaults are far smaller: 128 MiB
- * storage bindings matter for expert banks). Everything lives in the returned context object — no
- * module-level mutable state — and that object keeps the Dawn `create()` result referenced, because
+ * storage bindings matter for expert banks). Everything about a device lives in the returned
+ * context object (the process keeps only Dawn's instances and the released, idle devices: see
+ * `releaseDevice`), and that object keeps the Dawn `create()` result referenced, because
  * Dawn crashes at the next dispatch if it is garbage-collected. Uncaptured device errors are
  * recorded on the context and rethrown by `throwIfDeviceError` (the kernel runner calls it, and uses
  * error scopes to name the failing kernel), so validation errors are never silently swallowed.
  * Dawn's native module (`webgpu`) is imported lazily, on the first `acquireDevice`, so importing
  * moec (the DSL, the compiler, the gating API, the CPU executor) never loads it.
  */
+import type { PipelineCache } from './gpu/pipelines.ts';
 
 /** Backend to try first. */
 export type BackendPreference = 'vulkan' | 'opengles';
@@ -35,6 +37,11 @@ export interface DeviceContext {
   readonly errors: string[];
   /** Set when the device is lost. */
   lost: string | null;
+  /**
+   * The pipelines compiled on this device, shared by the executors that are not given a cache of
+   * their own, so a device handed out again (see `releaseDevice`) does not compile them again.
+   */
+  pipelines?: PipelineCache;
 }
 
 /** Options of `acquireDevice`. */
@@ -87,6 +94,17 @@ function installGlobals(globals: Dawn['globals']): void {
  * owner (`releaseDevice`).
  */
 const dawnInstances = new Map<BackendPreference, GPU>();
+
+/**
+ * Devices their owners released in a healthy state, by backend, handed out again by
+ * `acquireDevice` — process-wide for the same reason as the instances: every fresh device made
+ * lavapipe JIT-compile every pipeline again, and the native heap (glibc's per-thread arenas) kept
+ * the freed memory, so 30 `run` calls in one process grew the resident set from 246 to 592 MiB
+ * (measured: 20-40 MiB a call for the first ten calls), most of which reusing the device avoids
+ * (issue 11 item 10). An idle device holds no buffers: its owner destroyed them (executors'
+ * `destroy`). A device that reported errors or was lost is destroyed instead.
+ */
+const idleDevices = new Map<BackendPreference, DeviceContext[]>();
 
 async function tryBackend(create: Dawn['create'], backend: BackendPreference): Promise<DeviceContext | null> {
   let gpu = dawnInstances.get(backend);
@@ -155,6 +173,8 @@ export async function acquireDevice(opts: AcquireOptions = {}): Promise<DeviceCo
   installGlobals(globals);
   const order: BackendPreference[] = opts.prefer === 'opengles' ? ['opengles', 'vulkan'] : ['vulkan', 'opengles'];
   for (const b of order) {
+    const idle = idleDevices.get(b)?.pop();
+    if (idle) return idle;
     const ctx = await tryBackend(create, b);
     if (ctx) return ctx;
   }
@@ -170,7 +190,18 @@ export function throwIfDeviceError(ctx: DeviceContext, what: string): void {
   }
 }
 
-/** Destroys the device (the context must not be used afterwards). */
-export function releaseDevice(ctx: DeviceContext): void {
-  ctx.device.destroy();
+/**
+ * Gives the device back: the caller must have destroyed its buffers and must not use the context
+ * afterwards. A healthy device goes back to the process's idle list (the next `acquireDevice`
+ * gets it, with no new adapter, device or pipeline compilation); one that was lost or reported
+ * errors is destroyed. `destroy: true` destroys it in any case.
+ */
+export function releaseDevice(ctx: DeviceContext, opts: { readonly destroy?: boolean } = {}): void {
+  if (opts.destroy || ctx.lost !== null || ctx.errors.length > 0) {
+    ctx.device.destroy();
+    return;
+  }
+  let idle = idleDevices.get(ctx.info.backend);
+  if (!idle) idleDevices.set(ctx.info.backend, (idle = []));
+  if (!idle.includes(ctx)) idle.push(ctx);
 }

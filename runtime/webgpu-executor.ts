@@ -73,7 +73,7 @@ interface Bound {
 }
 
 /** Allocates, compiles and binds everything the plan needs on `dev`. */
-export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: PipelineCache = createPipelineCache(dev)): Promise<WebGpuExecutable> {
+export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: PipelineCache = (dev.pipelines ??= createPipelineCache(dev))): Promise<WebGpuExecutable> {
   if (!plan.memory) throw new Error('plan has no memory layout; lower it with lowerToWebGpu first');
   const { device } = dev;
   const maxBinding = dev.device.limits.maxStorageBufferBindingSize;

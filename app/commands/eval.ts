@@ -15,7 +15,7 @@ import { traceModel, type ModelOptions } from '../../frontend/model.ts';
 import { adapterName, selectBackend, type BackendName } from '../../runtime/backend.ts';
 import { loadCheckpoint } from '../../runtime/checkpoint.ts';
 import { loadCorpus, type CorpusName, type SplitName } from '../../runtime/data/corpus.ts';
-import { encodeDocuments, vocabularyFromJson, type VocabularyJson } from '../../runtime/data/tokenizer.ts';
+import { codecFromJson } from '../../runtime/data/text-codec.ts';
 import { fitUnigram, unigramPerplexity } from '../../runtime/data/unigram.ts';
 import { evaluateStream, prepareEvaluator } from '../../runtime/evaluator.ts';
 import { loadModelFile } from '../load-model.ts';
@@ -76,10 +76,10 @@ export async function evalCommand(checkpoint: string, o: EvalCommandOptions, wri
     if (!t) throw new Error(`checkpoint ${checkpoint} has no parameter '${i.name}' that its model needs`);
     return [i.name, t];
   }));
-  const vocab = vocabularyFromJson(ck.meta.vocabulary as VocabularyJson);
+  const vocab = codecFromJson(ck.meta.vocabulary);
   const corpus = loadCorpus(data);
-  const ids = encodeDocuments(vocab, corpus.splits[o.split].map((d) => d.text));
-  const trainIds = encodeDocuments(vocab, corpus.splits.train.map((d) => d.text));
+  const ids = vocab.encodeDocuments(corpus.splits[o.split].map((d) => d.text));
+  const trainIds = vocab.encodeDocuments(corpus.splits.train.map((d) => d.text));
   const moeLayers = forward.outputs.filter((x) => x.name.endsWith('.load')).map((x) => x.name.slice(0, -'.load'.length));
   const ev = await prepareEvaluator(backend, plan);
   try {

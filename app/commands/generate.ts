@@ -2,10 +2,10 @@
  * `moec generate <checkpoint> --prompt "..."`: loads a trained language model
  * (app/generate/language-model.ts: the one-token step compiled once, evaluation mode) and
  * continues the prompt with sampled tokens (temperature, top-k, top-p; deterministic for a seed),
- * streaming each token to stdout as it is drawn (`<eos>` as a line break).
+ * streaming each token to stdout as it is drawn (`<eos>` as a line break), decoded by the
+ * checkpoint's tokenizer (word-level: words separated by spaces; BPE: the exact text).
  */
 import type { BackendName } from '../../runtime/backend.ts';
-import { EOS } from '../../runtime/data/tokenizer.ts';
 import { loadModel } from '../generate/language-model.ts';
 
 /** Options of `moec generate`. */
@@ -21,7 +21,7 @@ export interface GenerateCommandOptions {
   readonly backend: BackendName;
 }
 
-/** Runs `moec generate`; returns the generated tokens joined by spaces. */
+/** Runs `moec generate`; returns the generated text. */
 export async function generateCommand(checkpoint: string, o: GenerateCommandOptions, write: (s: string) => void): Promise<string> {
   const m = await loadModel(checkpoint, { ...(o.model !== undefined ? { model: o.model } : {}), backend: o.backend, log: (line) => process.stderr.write(`${line}\n`) });
   try {
@@ -32,7 +32,7 @@ export async function generateCommand(checkpoint: string, o: GenerateCommandOpti
       seed: o.seed,
       ...(o.topK !== undefined ? { topK: o.topK } : {}),
       ...(o.topP !== undefined ? { topP: o.topP } : {}),
-      onToken: (t) => write(t === EOS ? '\n' : ` ${t}`),
+      onText: (t) => write(t),
     });
     write('\n');
     return text;

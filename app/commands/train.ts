@@ -1,7 +1,10 @@
 /**
- * `moec train`: trains a model file on a corpus (app/train-session.ts) and shows progress — a
- * progress bar (cli-progress) with tokens/s, loss, perplexity, CV² of importance and load, and ETA
- * on a terminal; one plain line per logged step otherwise (CI logs, pipes). Ctrl-C stops cleanly
+ * `moec train`: trains a model file on a corpus (app/train-session.ts) and shows progress — first
+ * "compiling N kernels…" (lavapipe JIT-compiles every WebGPU kernel before the first step; on a
+ * terminal the bar counts them), then a progress bar (cli-progress) with tokens/s over the last
+ * two seconds (app/rate-window.ts), loss, perplexity, the last validation perplexity, CV² of
+ * importance and load, elapsed time and ETA on a terminal; one plain line per logged step otherwise
+ * (CI logs, pipes). Ctrl-C stops cleanly
  * after the current step and writes a checkpoint; a second Ctrl-C exits at once.
  */
 import cliProgress from 'cli-progress';
@@ -13,6 +16,8 @@ import { adapterName, selectBackend, type BackendName } from '../../runtime/back
 import { BUILTIN_CORPORA, type BuiltinCorpus, type CorpusName } from '../../runtime/data/corpus.ts';
 import { textCorpusLabel, textCorpusSpec, type SplitFractions } from '../../runtime/data/text-corpus.ts';
 import type { TrainRecord, ValidRecord } from '../../runtime/train-loop.ts';
+import type { TokenizerKind } from '../../runtime/data/text-codec.ts';
+import { rateWindow } from '../rate-window.ts';
 import { checkpointPath, runSession } from '../train-session.ts';
 import { loadCheckpoint } from '../../runtime/checkpoint.ts';
 import { existsSync, readFileSync } from 'node:fs';
@@ -26,6 +31,8 @@ import { checkOptionKeys, checkTensorSizes, validateModelOptions } from '../../f
 /** Options of `moec train`. */
 export interface TrainCommandOptions {
   readonly data: CorpusName;
+  /** `--tokenizer`: word (default for a fresh run) or bpe; a resumed run keeps its own. */
+  readonly tokenizer?: TokenizerKind;
   /** Train/valid/test fractions of a text corpus given by path (`--split`). */
   readonly split?: SplitFractions;
   readonly steps?: number;
@@ -163,6 +170,7 @@ export async function trainCommand(file: string | undefined, o: TrainCommandOpti
     outDir = resolve(o.out ?? `runs/${runDirName(run.name)}-${runDirName(corpusLabel(data))}`);
   }
   const backend = await selectBackend(o.backend, (line) => process.stderr.write(`${line}\n`));
+  const compiledBefore = backend.kind === 'webgpu' ? (backend.device.pipelines?.compiled ?? 0) : 0;
   let stopRequested = false;
   const onSigint = (): void => {
     if (stopRequested) process.exit(130);
@@ -173,20 +181,29 @@ export async function trainCommand(file: string | undefined, o: TrainCommandOpti
   const tty = Boolean(process.stderr.isTTY);
   const bar = tty
     ? new cliProgress.SingleBar(
-        { format: 'step {value}/{total} |{bar}| {tps} tok/s  loss {loss}  ppl {ppl}  CV²imp {cvImp}  CV²load {cvLoad}  ETA {eta_formatted}', hideCursor: true, stream: process.stderr },
+        { format: 'step {value}/{total} |{bar}| {status}{tps} tok/s  loss {loss}  ppl {ppl}  valid ppl {vppl}  CV²imp {cvImp}  CV²load {cvLoad}  {duration_formatted} elapsed  ETA {eta_formatted}', hideCursor: true, stream: process.stderr, etaBuffer: 50 },
         cliProgress.Presets.shades_classic,
       )
     : null;
   let endStep = 0;
   let validLine = '';
+  const rate = rateWindow(2);
+  let compileTimer: ReturnType<typeof setInterval> | undefined;
+  const stopCompileTimer = (): void => {
+    if (compileTimer) clearInterval(compileTimer);
+    compileTimer = undefined;
+  };
   const onRecord = (r: TrainRecord | ValidRecord): void => {
     if (r.kind === 'valid') {
       validLine = `valid ppl ${r.ppl.toFixed(2)} at step ${r.step}`;
-      if (!bar) write(`step ${r.step}: validation loss ${r.loss.toFixed(4)}, perplexity ${r.ppl.toFixed(2)}\n`);
+      if (bar) bar.update({ vppl: r.ppl.toFixed(1) });
+      else write(`step ${r.step}: validation loss ${r.loss.toFixed(4)}, perplexity ${r.ppl.toFixed(2)}\n`);
       return;
     }
+    stopCompileTimer();
     const m = moeSummary(r);
-    const fields = { tps: r.tokensPerSec.toFixed(0), loss: r.loss.toFixed(3), ppl: r.ppl.toFixed(1), cvImp: m.cvImp.toFixed(3), cvLoad: m.cvLoad.toFixed(4) };
+    const tps = rate.push(r.time, r.tokens) ?? r.tokensPerSec;
+    const fields = { status: '', tps: tps.toFixed(0), loss: r.loss.toFixed(3), ppl: r.ppl.toFixed(1), cvImp: m.cvImp.toFixed(3), cvLoad: m.cvLoad.toFixed(4) };
     if (bar) bar.update(r.step, fields);
     else if (r.step % o.logEvery === 0 || r.step === endStep) {
       write(`step ${r.step}/${endStep}: loss ${fields.loss}, ppl ${fields.ppl}, ${fields.tps} tokens/s, CV²(importance) ${fields.cvImp}, CV²(load) ${fields.cvLoad}\n`);
@@ -200,6 +217,7 @@ export async function trainCommand(file: string | undefined, o: TrainCommandOpti
       ...(run.modelSource !== undefined ? { modelSource: run.modelSource } : {}),
       overrides: {},
       data,
+      ...(o.tokenizer !== undefined ? { tokenizer: o.tokenizer } : {}),
       backend,
       ...(o.devices !== undefined ? { devices: o.devices } : {}),
       ...(o.deviceMemory !== undefined ? { deviceMemory: o.deviceMemory } : {}),
@@ -219,8 +237,11 @@ export async function trainCommand(file: string | undefined, o: TrainCommandOpti
       onStart: (info) => {
         endStep = info.endStep;
         const where = adapterName(backend) ?? 'cpu';
-        write(`training ${run.name} on ${corpusLabel(data)} (${info.vocabSize} words, ${info.batchesPerEpoch} batches per epoch) on ${where}: steps ${info.startStep} → ${info.endStep}, run directory ${outDir}\n`);
-        bar?.start(info.endStep, info.startStep, { tps: '-', loss: '-', ppl: '-', cvImp: '-', cvLoad: '-' });
+        write(`training ${run.name} on ${corpusLabel(data)} (${info.vocabSize} ${info.tokenizer === 'bpe' ? 'BPE tokens' : 'words'}, ${info.batchesPerEpoch} batches per epoch) on ${where}: steps ${info.startStep} → ${info.endStep}, run directory ${outDir}\n`);
+        if (info.kernels > 0) write(`compiling ${info.kernels} kernels… (the WebGPU driver compiles each once; training starts after)\n`);
+        const status = (): string => (info.kernels > 0 && backend.kind === 'webgpu' ? `compiling ${Math.min(info.kernels, (backend.device.pipelines?.compiled ?? compiledBefore) - compiledBefore)}/${info.kernels} kernels…  ` : '');
+        bar?.start(info.endStep, info.startStep, { status: status(), tps: '-', loss: '-', ppl: '-', vppl: '-', cvImp: '-', cvLoad: '-' });
+        if (bar && info.kernels > 0) compileTimer = setInterval(() => bar.update({ status: status() }), 250);
       },
       shouldStop: () => stopRequested,
     });
@@ -230,6 +251,7 @@ export async function trainCommand(file: string | undefined, o: TrainCommandOpti
       `done: ${result.steps} steps${t ? `, train loss ${t.loss.toFixed(4)} (ppl ${t.ppl.toFixed(2)}), ${t.tokensPerSec.toFixed(0)} tokens/s` : ''}${validLine ? `, ${validLine}` : ''}; checkpoint ${result.checkpoint}\n`,
     );
   } finally {
+    stopCompileTimer();
     bar?.stop();
     if (backend.kind === 'webgpu') releaseDevice(backend.device);
     process.off('SIGINT', onSigint);

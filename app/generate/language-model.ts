@@ -21,7 +21,9 @@ import { describeGraphDifference } from '../../ir/graph-diff.ts';
 import { checkTensorSizes } from '../../frontend/option-limits.ts';
 import { selectBackend, type Backend, type BackendName } from '../../runtime/backend.ts';
 import { loadCheckpoint } from '../../runtime/checkpoint.ts';
-import { EOS, tokenize, vocabularyFromJson, type Vocabulary, type VocabularyJson } from '../../runtime/data/tokenizer.ts';
+import { releaseDevice } from '../../runtime/device.ts';
+import type { Vocabulary } from '../../runtime/data/tokenizer.ts';
+import { codecFromJson, type TextCodec } from '../../runtime/data/text-codec.ts';
 import { prepareEvaluator, type Evaluator } from '../../runtime/evaluator.ts';
 import { carriedState } from '../../runtime/trainer.ts';
 import { checkSampling, sampleToken, uniformStream, type SamplingOptions } from './sampling.ts';
@@ -48,23 +50,27 @@ export interface GenerateOptions extends SamplingOptions {
   readonly seed?: number;
   /** Called with each generated token as it is drawn. */
   readonly onToken?: (token: string, id: number) => void;
+  /** Called with the text to print for each generated token (the tokenizer's streaming decode). */
+  readonly onText?: (text: string, id: number) => void;
 }
 
 /** A loaded language model. */
 export interface LanguageModel {
   readonly vocabulary: Vocabulary;
+  /** The checkpoint's tokenizer (word-level or byte-level BPE), as training used it. */
+  readonly codec: TextCodec;
   readonly backend: Backend;
   /** The compiled one-token step. */
   readonly plan: Plan;
-  /** Token ids of `text` (word-level tokenizer of the checkpoint's vocabulary; unknown words → `<unk>`). */
+  /** Token ids of `text` (the checkpoint's tokenizer; word-level: unknown words → `<unk>`). */
   encode(text: string): number[];
   /** Logits [tokens.length, V] (row i: the distribution of the token after tokens[0..i], after a leading `<eos>`). */
   logits(tokens: readonly number[] | string): Promise<Float32Array>;
   /** Perplexity of `text` as one document (its tokens and the closing `<eos>`). */
   perplexity(text: string): Promise<number>;
-  /** Continues `prompt` with sampled tokens; returns the generated text (tokens joined by spaces). */
+  /** Continues `prompt` with sampled tokens; returns the generated text (word-level: tokens joined by spaces; BPE: decoded). */
   generate(prompt: string, o?: GenerateOptions): Promise<string>;
-  /** Releases the device resources. */
+  /** Releases the device resources (and gives back the device when `loadModel` acquired it). */
   dispose(): void;
 }
 
@@ -80,7 +86,8 @@ const scalarI32 = (id: number): Tensor => ({ type: { dtype: 'i32', shape: [1, 1]
 /** Loads a checkpoint written by `moec train` as a language model. */
 export async function loadModel(checkpoint: string, opts: LoadModelOptions = {}): Promise<LanguageModel> {
   const ck = loadCheckpoint(checkpoint);
-  const vocabulary = vocabularyFromJson(ck.meta.vocabulary as VocabularyJson);
+  const codec = codecFromJson(ck.meta.vocabulary);
+  const vocabulary = codec.vocabulary;
   const stored = ck.meta.modelOptions as ModelOptions;
   let oneToken: Graph;
   if (opts.model !== undefined) {
@@ -114,7 +121,7 @@ export async function loadModel(checkpoint: string, opts: LoadModelOptions = {})
   ev.setParams(params);
   const carry = carriedState(plan);
   const V = vocabulary.size;
-  const eos = vocabulary.id(EOS);
+  const eos = codec.eos;
 
   const zeroState = (): Record<string, Tensor> =>
     Object.fromEntries(
@@ -129,10 +136,11 @@ export async function loadModel(checkpoint: string, opts: LoadModelOptions = {})
     for (const [o, input] of carry) state[input] = out[o]!;
     return out;
   };
-  const encode = (text: string): number[] => tokenize(text).map((t) => vocabulary.id(t));
+  const encode = (text: string): number[] => codec.encode(text);
 
   return {
     vocabulary,
+    codec,
     backend,
     plan,
     encode,
@@ -163,16 +171,21 @@ export async function loadModel(checkpoint: string, opts: LoadModelOptions = {})
       const state = zeroState();
       let last = await step(state, eos, 0, ['logits']);
       for (const id of encode(prompt)) last = await step(state, id, 0, ['logits']);
-      const words: string[] = [];
+      const ids: number[] = [];
+      const stream = codec.stream();
       for (let i = 0; i < n; i++) {
         const id = sampleToken(last.logits!.data, o, rand());
-        const word = vocabulary.tokens[id]!;
-        words.push(word);
-        o.onToken?.(word, id);
+        ids.push(id);
+        o.onToken?.(vocabulary.tokens[id]!, id);
+        o.onText?.(stream.push(id), id);
         if (i + 1 < n) last = await step(state, id, 0, ['logits']);
       }
-      return words.join(' ');
+      return codec.decode(ids);
     },
-    dispose: () => ev.destroy(),
+    dispose: () => {
+      ev.destroy();
+      // A device this call acquired is given back; one the caller passed stays the caller's.
+      if (typeof opts.backend !== 'object' && backend.kind === 'webgpu') releaseDevice(backend.device);
+    },
   };
 }

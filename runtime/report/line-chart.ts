@@ -3,7 +3,9 @@
  * y axes with tick marks, tick labels, grid lines and axis titles, a legend, and one `<path
  * class="series">` per series (plus point markers when a series is short, so a single logged step
  * still shows up as a dot). Series with no points are left out of the plot but listed in the
- * legend as "(none)". Optionally uses a log y axis (for perplexity).
+ * legend as "(none)". Optionally uses a log y axis (for perplexity and CV²), draws a series faint
+ * (the raw curve behind its smoothed version; left out of the legend) and horizontal reference
+ * lines (a baseline such as the unigram model's perplexity), labelled in the legend.
  */
 import { esc, fmtNum, px } from './format.ts';
 import { linearScale, logScale } from './scale.ts';
@@ -15,6 +17,15 @@ export interface Series {
   readonly points: ReadonlyArray<readonly [number, number]>;
   /** Dashed line (e.g. for validation). */
   readonly dashed?: boolean;
+  /** Drawn thin and translucent, without markers or a legend entry (the raw curve behind a smoothed one). */
+  readonly faint?: boolean;
+}
+
+/** A horizontal reference line across the plot. */
+export interface ReferenceLine {
+  readonly name: string;
+  readonly color: string;
+  readonly y: number;
 }
 
 /** What to draw. */
@@ -27,6 +38,8 @@ export interface LineChartSpec {
   readonly series: readonly Series[];
   /** Log10 y axis; falls back to linear if any value is <= 0 or the range is under 10×. */
   readonly logY?: boolean;
+  /** Horizontal reference lines (included in the y range). */
+  readonly references?: readonly ReferenceLine[];
 }
 
 const W = 640;
@@ -37,7 +50,8 @@ const M = { left: 70, right: 20, top: 34, bottom: 48 };
 export function renderLineChart(spec: LineChartSpec): string {
   const drawn = spec.series.filter((s) => s.points.length > 0);
   const xs = drawn.flatMap((s) => s.points.map((p) => p[0]));
-  const ys = drawn.flatMap((s) => s.points.map((p) => p[1]));
+  const refs = (spec.references ?? []).filter((r) => Number.isFinite(r.y));
+  const ys = [...drawn.flatMap((s) => s.points.map((p) => p[1])), ...refs.map((r) => r.y)];
   const [x0, x1, y0, y1] = [M.left, W - M.right, H - M.bottom, M.top];
   const out: string[] = [];
   out.push(`<svg class="chart" data-chart="${esc(spec.id)}" data-series="${drawn.length}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(spec.title)}" xmlns="http://www.w3.org/2000/svg">`);
@@ -81,19 +95,29 @@ export function renderLineChart(spec: LineChartSpec): string {
     const pts = [...s.points].sort((a, b) => a[0] - b[0]);
     const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${px(sx.map(p[0]))} ${px(sy.map(p[1]))}`).join('');
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
-    out.push(`<path class="series" data-name="${esc(s.name)}" d="${d}" stroke="${s.color}"${dash}/>`);
-    if (pts.length <= 60) {
+    const faint = s.faint ? ' stroke-opacity="0.25" stroke-width="1"' : '';
+    out.push(`<path class="series${s.faint ? ' raw' : ''}" data-name="${esc(s.name)}" d="${d}" stroke="${s.color}"${dash}${faint}/>`);
+    if (pts.length <= 60 && !s.faint) {
       for (const p of pts) {
         out.push(`<circle class="marker" cx="${px(sx.map(p[0]))}" cy="${px(sy.map(p[1]))}" r="${pts.length === 1 ? 4.5 : 3}" fill="${s.color}"><title>${esc(s.name)} @ ${fmtNum(p[0])}: ${fmtNum(p[1])}</title></circle>`);
       }
     }
+  }
+  for (const r of refs) {
+    const y = px(sy.map(r.y));
+    out.push(`<line class="reference" data-name="${esc(r.name)}" x1="${x0}" y1="${y}" x2="${x1}" y2="${y}" stroke="${r.color}" stroke-width="1.5" stroke-dasharray="2 3"><title>${esc(r.name)}: ${fmtNum(r.y)}</title></line>`);
   }
   out.push('</g>');
 
   // Legend across the top margin.
   out.push('<g class="legend">');
   let lx = x0;
-  for (const s of spec.series) {
+  for (const r of refs) {
+    const label = `${r.name} ${fmtNum(r.y)}`;
+    out.push(`<line x1="${lx}" y1="16" x2="${lx + 22}" y2="16" stroke="${r.color}" stroke-width="1.5" stroke-dasharray="2 3"/><text x="${lx + 28}" y="16" dy="0.32em">${esc(label)}</text>`);
+    lx += 40 + label.length * 7.5;
+  }
+  for (const s of spec.series.filter((x) => !x.faint)) {
     const label = s.points.length > 0 ? s.name : `${s.name} (none)`;
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
     out.push(`<line x1="${lx}" y1="16" x2="${lx + 22}" y2="16" stroke="${s.color}" stroke-width="2.5"${dash}/><text x="${lx + 28}" y="16" dy="0.32em">${esc(label)}</text>`);

@@ -1,14 +1,28 @@
 /**
  * Assembles the report page from validated run data: a title and config summary table, a few
- * headline numbers, loss and perplexity curves (train and validation), and for each MoE layer the
- * expert-load heatmap and the CV²(importance)/CV²(load) curves. The result is one self-contained
+ * headline numbers, loss and perplexity curves (train smoothed, runtime/report/smooth.ts, with the
+ * raw curve faint behind it; validation dashed; the unigram baseline's validation perplexity, when
+ * config.json records it, as a reference line), and for each MoE layer the expert-load heatmap and
+ * the CV²(importance)/CV²(load) curves on a log scale. The x axis is the training step or, with
+ * `xAxis: 'tokens'`, the tokens trained on. The result is one self-contained
  * HTML document — inline CSS and inline SVG only, no scripts, fonts or network requests — that
  * opens directly from disk in any browser.
  */
 import { esc, fmtNum } from './format.ts';
 import { renderHeatmap } from './heatmap.ts';
 import { renderLineChart } from './line-chart.ts';
-import type { RunData } from './run-types.ts';
+import type { RunData, TrainRecord } from './run-types.ts';
+import { smoothEma, smoothingWeight } from './smooth.ts';
+
+/** Options of the page. */
+export interface PageOptions {
+  /** The x axis of the curves: training steps (default) or tokens trained on. */
+  readonly xAxis?: 'steps' | 'tokens';
+}
+
+/** CV² values below this are drawn at it on the log axis (a perfectly balanced step has CV² = 0). */
+const CV_FLOOR = 1e-6;
+const BASELINE_COLOR = '#7f7f7f';
 
 const TRAIN_COLOR = '#1f6fb4';
 const VALID_COLOR = '#d62728';
@@ -88,39 +102,58 @@ function figure(svg: string, caption: string): string {
   return `<figure>${svg}<figcaption>${esc(caption)}</figcaption></figure>`;
 }
 
+/** The train curve `y` as a faint raw series and its smoothed version (x by `xOf`). */
+function trainSeries(train: readonly TrainRecord[], xOf: (r: TrainRecord) => number, y: (r: TrainRecord) => number): { name: string; color: string; faint?: true; points: [number, number][] }[] {
+  const raw = train.map((r) => [xOf(r), y(r)] as [number, number]);
+  const w = smoothingWeight(raw.length);
+  if (w === 0) return [{ name: 'train', color: TRAIN_COLOR, points: raw }];
+  const sm = smoothEma(raw.map((p) => p[1]), w);
+  return [
+    { name: 'train (raw)', color: TRAIN_COLOR, faint: true, points: raw },
+    { name: 'train (smoothed)', color: TRAIN_COLOR, points: raw.map((p, i) => [p[0], sm[i]!]) },
+  ];
+}
+
 /** Renders the full HTML document for a validated run. */
-export function renderPage(run: RunData): string {
+export function renderPage(run: RunData, opts: PageOptions = {}): string {
   const name = modelName(run);
+  const byTokens = opts.xAxis === 'tokens';
+  const xLabel = byTokens ? 'tokens' : 'step';
+  const tokensAt = new Map(run.train.map((r) => [r.step, r.tokens]));
+  const xOf = (r: TrainRecord): number => (byTokens ? r.tokens : r.step);
+  const validPoints = (y: (v: RunData['valid'][number]) => number): [number, number][] =>
+    run.valid.flatMap((v) => {
+      const x = byTokens ? tokensAt.get(v.step) : v.step;
+      return x === undefined ? [] : [[x, y(v)] as [number, number]];
+    });
+  const unigram = typeof run.config.unigramValidPpl === 'number' && run.config.unigramValidPpl > 0 ? run.config.unigramValidPpl : undefined;
   const noValid = run.valid.length === 0 ? '<p class="note">No validation lines were logged; only training curves are shown.</p>' : '';
+  const smoothed = smoothingWeight(run.train.length) > 0;
   const loss = renderLineChart({
-    id: 'loss', title: 'Loss', xLabel: 'step', yLabel: 'loss (nats/token)',
-    series: [
-      { name: 'train', color: TRAIN_COLOR, points: run.train.map((r) => [r.step, r.loss]) },
-      { name: 'validation', color: VALID_COLOR, dashed: true, points: run.valid.map((r) => [r.step, r.loss]) },
-    ],
+    id: 'loss', title: 'Loss', xLabel, yLabel: 'loss (nats/token)',
+    series: [...trainSeries(run.train, xOf, (r) => r.loss), { name: 'validation', color: VALID_COLOR, dashed: true, points: validPoints((v) => v.loss) }],
+    ...(unigram ? { references: [{ name: 'unigram baseline', color: BASELINE_COLOR, y: Math.log(unigram) }] } : {}),
   });
   const ppl = renderLineChart({
-    id: 'ppl', title: 'Perplexity', xLabel: 'step', yLabel: 'perplexity', logY: true,
-    series: [
-      { name: 'train', color: TRAIN_COLOR, points: run.train.map((r) => [r.step, r.ppl]) },
-      { name: 'validation', color: VALID_COLOR, dashed: true, points: run.valid.map((r) => [r.step, r.ppl]) },
-    ],
+    id: 'ppl', title: 'Perplexity', xLabel, yLabel: 'perplexity', logY: true,
+    series: [...trainSeries(run.train, xOf, (r) => r.ppl), { name: 'validation', color: VALID_COLOR, dashed: true, points: validPoints((v) => v.ppl) }],
+    ...(unigram ? { references: [{ name: 'unigram baseline', color: BASELINE_COLOR, y: unigram }] } : {}),
   });
   const layers: string[] = [];
   for (const [layer, n] of run.moeLayers) {
     const rows = run.train.filter((r) => r.moe[layer] !== undefined);
     const heat = renderHeatmap({ id: `load-${layer}`, title: `Expert load share — ${layer}`, steps: rows.map((r) => r.step), loads: rows.map((r) => r.moe[layer]!.load) });
     const cv = renderLineChart({
-      id: `cv-${layer}`, title: `CV² — ${layer}`, xLabel: 'step', yLabel: 'CV²',
+      id: `cv-${layer}`, title: `CV² — ${layer}`, xLabel, yLabel: 'CV²', logY: true,
       series: [
-        { name: 'CV²(importance)', color: CV_IMP_COLOR, points: rows.map((r) => [r.step, r.moe[layer]!.cvImportance]) },
-        { name: 'CV²(load)', color: CV_LOAD_COLOR, points: rows.map((r) => [r.step, r.moe[layer]!.cvLoad]) },
+        { name: 'CV²(importance)', color: CV_IMP_COLOR, points: rows.map((r) => [xOf(r), Math.max(CV_FLOOR, r.moe[layer]!.cvImportance)]) },
+        { name: 'CV²(load)', color: CV_LOAD_COLOR, points: rows.map((r) => [xOf(r), Math.max(CV_FLOOR, r.moe[layer]!.cvLoad)]) },
       ],
     });
     layers.push(
       `<section class="moe-layer" data-layer="${esc(layer)}"><h2>MoE layer ${esc(layer)} <small>(${n} experts)</small></h2><div class="grid">` +
         figure(heat, `Share of the layer's load per expert (rows) at each logged step (columns); ${rows.length} logged step${rows.length === 1 ? '' : 's'} × ${n} experts. Balanced = 1/${n} = ${fmtNum(100 / n)}%.`) +
-        figure(cv, 'Squared coefficient of variation of per-expert importance and load (0 = perfectly balanced).') +
+        figure(cv, `Squared coefficient of variation of per-expert importance and load (0 = perfectly balanced), log scale; values below ${CV_FLOOR} are drawn at ${CV_FLOOR}.`) +
         '</div></section>',
     );
   }
@@ -134,7 +167,7 @@ export function renderPage(run: RunData): string {
 ${configTable(run)}
 ${stats(run)}
 <h2>Loss and perplexity</h2>${noValid}
-<div class="grid">${figure(loss, 'Cross-entropy loss per step: training (solid) and validation (dashed).')}${figure(ppl, 'Perplexity = exp(loss).')}</div>
+<div class="grid">${figure(loss, `Cross-entropy loss per ${byTokens ? 'token trained on' : 'step'}: training (${smoothed ? 'smoothed, with the raw curve faint behind it' : 'solid'}) and validation (dashed)${unigram ? '; dotted: the unigram baseline on the validation split' : ''}.`)}${figure(ppl, `Perplexity = exp(loss)${unigram ? `; dotted: the unigram baseline (${fmtNum(unigram)})` : ''}.`)}</div>
 ${moeSection}
 </main></body></html>
 `;
