@@ -17,6 +17,14 @@
  * compute (`timing.overlapMs` is the readback time so overlapped). Staging buffers persist across
  * steps and runs, two per device (double-buffered: consecutive host steps alternate banks, so one
  * bank may still be mapped while the next host step's copies are encoded into the other).
+ *
+ * Overlap with compute: as soon as a device's inputs of a group of host steps are staged, the
+ * dispatches after the group that do not depend on it (they touch none of its outputs and swap
+ * with no earlier dispatch left behind: `earlyDispatches`, from the byte ranges each dispatch
+ * binds) are submitted on that device, so it computes while the host copies its inputs out, waits
+ * for the other devices and runs the exchange; the rest follow after the host step's outputs are
+ * written. Every dispatch still sees the values it sees in plan order (same bits; `overlap: false`
+ * submits in plan order, the baseline the benchmark alternates with).
  */
 import type { Dispatch, PartRef, Plan, RunParams } from '../../compiler/plan.ts';
 import { lowerDeviceProgram, HOST_OPS } from '../../compiler/multi-device/lower.ts';
