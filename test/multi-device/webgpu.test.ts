@@ -80,11 +80,16 @@ describeGpu('expert parallelism on WebGPU devices', () => {
   // balanced, Adam, split path, 2 devices: 1.02e-4 (lstm1.wh); they are held to 2e-4 — making those batch sums
   // independent of the device count needs the LSTM/gating gradient kernels to reduce in device-aligned blocks.
   const POLICIES = ['none', 'experts'] as const;
+  // On ONE device the flat and balanced programs are the one-device program plus trivial exchanges: their 10 steps are
+  // held to the same bits (measured 2026-11-30: 0 differences in every case). The hierarchical one is not: its load is
+  // rewritten as group sums and a host-side combine whose arithmetic differs from the one-device kernel's
+  // (docs/expert-parallelism.md; measured 5.6e-5 to 8.9e-5 at N = 1), so it keeps the 1e-4.
   const tolFor = (model: string, optimizer: string, policy: string, devices: number): number =>
-    devices === 2 && ((model === 'hierarchical' && optimizer === 'factored-adam' && policy === 'experts') || (model === 'balanced' && optimizer === 'adam' && policy === 'none')) ? 2e-4 : 1e-4;
+    devices === 1 && model !== 'hierarchical' ? 0
+    : devices === 2 && ((model === 'hierarchical' && optimizer === 'factored-adam' && policy === 'experts') || (model === 'balanced' && optimizer === 'adam' && policy === 'none')) ? 2e-4 : 1e-4;
   const OPTIMIZERS = [{ name: 'adam', lr: 0.01 }, { name: 'factored-adam', lr: 0.01 }] as const;
   const training = MODELS.flatMap(([name, model, options]) => OPTIMIZERS.flatMap((optimizer) => POLICIES.map((policy) => [name, optimizer.name, policy, model, options, { optimizer, recompute: policy } as TrainingOptions] as const)));
-  it.each(training.flatMap(([name, optimizer, policy, model, options, opts]) => [1, 2, 4].map((n) => [name, optimizer, n, policy, tolFor(name, optimizer, policy, n), model, options, opts] as const)))('%s (%s): 10 training steps on %i devices match one device (recompute %s, ≤ %d)', async (_name, _optimizer, devices, _policy, tol, model, options, opts) => {
+  it.each(training.flatMap(([name, optimizer, policy, model, options, opts]) => [1, 2, 4].map((n) => [name, optimizer, n, policy, tolFor(name, optimizer, policy, n), model, options, opts] as const)))('%s (%s): 10 training steps on %i devices match one device (recompute %s, ≤ %d; 0: the same bits)', async (_name, _optimizer, devices, _policy, tol, model, options, opts) => {
     // Multi-device programs update group banks (the secondary gating weights) densely (their
     // all-reduced gradients hold every device's groups); the one-device reference does the same.
     const graph = compileTraining(traceModel(model, options), { ...opts, sparseGroups: false }).graph;
@@ -104,6 +109,10 @@ describeGpu('expert parallelism on WebGPU devices', () => {
       for (let s = 0; s < 10; s++) losses.push((await exe.run(feeds, { seed: 3, step: s, training: true }, ['loss']))['loss']!.data[0]!);
       expect(maxRelative(losses, refLoss)).toBeLessThanOrEqual(1e-4);
       const got = await exe.read(names);
+      if (tol === 0) {
+        expect(losses).toEqual(refLoss);
+        for (const name of names) expect(Array.from(got[name]!.data), name).toEqual(Array.from(ref[name]!.data));
+      }
       for (const name of names) expect(maxRelative(got[name]!.data, ref[name]!.data), name).toBeLessThanOrEqual(tol);
     } finally {
       exe.destroy();
