@@ -8,8 +8,10 @@
  * per-device peak bytes, and step time — wall (the simulation runs the devices one after another on
  * one thread) and the slowest device's local work plus the exchanges (what N real devices running
  * concurrently would approach). Medians of 3 steps after one warm-up step. With `--backend webgpu`:
- * N = 1, 2, 4 GPUDevices on the adapter (host steps for the exchanges), wall time only. Usage:
- * `npx tsx bench/multi-device.ts [--backend cpu|webgpu] [--set key=value ...]`; prints a Markdown table and JSON.
+ * N = 1, 2, 4 GPUDevices on the adapter (host steps for the exchanges), wall time only, each
+ * step alternated with a step of the same program with overlap off (plan order: every dispatch
+ * after a host step waits for it) on the same devices — the before/after of the overlap. Usage:
+ * `npx tsx bench/multi-device.ts [--backend cpu|webgpu] [--steps 3] [--devices 1,2,4] [--set key=value ...]`; prints a Markdown table and JSON.
  */
 import { loadavg } from 'node:os';
 import { compileMultiDevice } from '../compiler/multi-device/compile.ts';
@@ -26,9 +28,13 @@ import model from '../examples/lstm-moe-lm.ts';
 
 const sets: string[] = [];
 let backendName = 'cpu';
+let steps = 3;
+let deviceCounts: number[] | null = null;
 for (let i = 2; i < process.argv.length; i++) {
   if (process.argv[i] === '--set') sets.push(process.argv[++i]!);
   else if (process.argv[i] === '--backend') backendName = process.argv[++i]!;
+  else if (process.argv[i] === '--steps') steps = Number(process.argv[++i]);
+  else if (process.argv[i] === '--devices') deviceCounts = process.argv[++i]!.split(',').map(Number);
 }
 const gpu = backendName === 'webgpu' ? await acquireDevice() : null;
 if (backendName === 'webgpu' && !gpu) throw new Error('no WebGPU adapter');
@@ -66,7 +72,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 const rows: Record<string, unknown>[] = [];
 let extra: DeviceContext[] = [];
-for (const N of gpu ? [1, 2, 4] : [1, 2, 4, 8]) {
+for (const N of deviceCounts ?? (gpu ? [1, 2, 4] : [1, 2, 4, 8])) {
   const program = compileMultiDevice(model, overrides, { devices: N, training });
   const n = program.partition.exchanges[0]!.experts;
   const dispatch = program.graphs[0]!.nodes.find((x) => x.op === 'allToAllDispatch')!;
@@ -77,17 +83,28 @@ for (const N of gpu ? [1, 2, 4] : [1, 2, 4, 8]) {
     : prepareMultiDeviceCpu(program, transport);
   exe.setParams(params);
   await exe.run(feeds, { seed: 1, step: 0, training: true }, ['loss']);
+  // WebGPU: the same program with overlap off (every dispatch after a host step waits for it), stepped alternately
+  // with the overlapped one on the same devices: the before/after of submitting independent dispatches early.
+  const base = gpu ? await prepareMultiDeviceWebGpu(program, [gpu, ...extra.slice(0, N - 1)], new InProcessTransport(N), { overlap: false }) : null;
+  base?.setParams(params);
+  await base?.run(feeds, { seed: 1, step: 0, training: true }, ['loss']);
+  const baseWalls: number[] = [];
   const walls: number[] = [];
   const critical: number[] = [];
   const bytes: number[] = [];
   const cross: number[] = [];
   let perExpert: number[] = [];
-  for (let s = 1; s <= 3; s++) {
+  for (let s = 1; s <= steps; s++) {
     const b0 = exe.transport.stats.localBytes + exe.transport.stats.crossDeviceBytes;
     const c0 = exe.transport.stats.crossDeviceBytes;
     const t0 = performance.now();
     const out = await exe.run(feeds, { seed: 1, step: s, training: true }, ['loss', 'moe0.load']);
     walls.push(performance.now() - t0);
+    if (base) {
+      const t1 = performance.now();
+      await base.run(feeds, { seed: 1, step: s, training: true }, ['loss', 'moe0.load']);
+      baseWalls.push(performance.now() - t1);
+    }
     critical.push(gpu ? NaN : Math.max(...exe.timing.deviceMs) + [...exe.timing.exchangeMs.values()].reduce((a, b) => a + b, 0));
     bytes.push(exe.transport.stats.localBytes + exe.transport.stats.crossDeviceBytes - b0);
     cross.push(exe.transport.stats.crossDeviceBytes - c0);
@@ -109,7 +126,11 @@ for (const N of gpu ? [1, 2, 4] : [1, 2, 4, 8]) {
     peakBytesPerDevice: Math.max(...('plans' in exe ? exe.plans : program.plans).map((p) => p.memory!.peakBytes)), // the WebGPU plans include kernel scratch
     wallMs: median(walls),
     criticalPathMs: median(critical),
+    // The paired ratio (each plan-order step over the overlapped step just before it) is less sensitive to load drift.
+    ...(base ? { wallMsNoOverlap: median(baseWalls), pairedRatio: median(baseWalls.map((b, i) => b / walls[i]!)), earlyDispatches: exe.timing.rounds?.earlyDispatches ?? 0 } : {}),
   });
+  base?.destroy();
+  if ('destroy' in exe) exe.destroy();
 }
 
 console.log(`backend ${backendName}; loadavg ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -119,4 +140,5 @@ for (const r of rows) {
   const e = r.rowsPerExpert as { mean: number; min: number; max: number };
   console.log(`| ${r.devices} | ${e.mean.toFixed(1)} / ${e.min} / ${e.max} | ${(r.dataParallelRowsPerExpert as number).toFixed(1)} | ${r.bytesPerStep} (${r.predictedBytes}) | ${r.crossDeviceBytes} | ${(r.macsPerElement as number).toFixed(1)} | ${r.peakBytesPerDevice} | ${(r.wallMs as number).toFixed(0)} ms | ${(r.criticalPathMs as number).toFixed(0)} ms |`);
 }
+if (gpu) for (const r of rows) console.log(`N=${r.devices}: step wall ${(r.wallMs as number).toFixed(1)} ms overlapped (${r.earlyDispatches} dispatches per device submitted ahead of their host step) vs ${(r.wallMsNoOverlap as number).toFixed(1)} ms in plan order: ${((r.wallMsNoOverlap as number) / (r.wallMs as number)).toFixed(2)}x (median of the paired ratios ${(r.pairedRatio as number).toFixed(2)}x)`);
 console.log(JSON.stringify(rows));

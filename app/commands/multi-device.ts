@@ -108,6 +108,8 @@ export async function profileDevicesCommand(file: string, o: DeviceOptions & { b
     exchanges: perExchange.map(([label, ms]) => ({ label, ms })),
     ...(exe.timing.overlapMs !== undefined ? { overlapMs: exe.timing.overlapMs } : {}),
     bytes: exe.transport.stats.crossDeviceBytes + exe.transport.stats.localBytes - before.crossDeviceBytes - before.localBytes,
+    predictedBytes: predictExchangeBytes(program).totalBytes,
+    ...(exe.timing.rounds?.earlyDispatches !== undefined ? { earlyDispatches: exe.timing.rounds.earlyDispatches } : {}),
   };
   if (o.json) {
     write(`${JSON.stringify(result)}\n`);
@@ -119,7 +121,8 @@ export async function profileDevicesCommand(file: string, o: DeviceOptions & { b
   for (const e of result.exchanges) lines.push(`  exchange ${e.label}: ${e.ms.toFixed(3)} ms`);
   if (result.overlapMs !== undefined) lines.push(`  ${result.overlapMs.toFixed(2)} ms of host readback overlapped with other devices' compute`);
   if (exe.timing.rounds) lines.push(`  ${exe.timing.rounds.hostSteps} host steps in ${exe.timing.rounds.groups} round trips (independent exchanges grouped)`);
-  lines.push(`  ${result.bytes} B exchanged`);
+  if (result.earlyDispatches !== undefined) lines.push(`  ${result.earlyDispatches} dispatches per device submitted ahead of the host step they follow (computing during the exchange)`);
+  lines.push(`  ${result.bytes} B exchanged (the schedule predicts ${result.predictedBytes} B)`);
   write(`${lines.join('\n')}\n`);
 }
 

@@ -28,8 +28,12 @@ export interface MultiDeviceTiming {
    * host step) done while another device was still computing — exchange work overlapped with compute.
    */
   overlapMs?: number;
-  /** WebGPU only: host round trips per run (groups of host steps read back and run together) and host steps. */
-  rounds?: { readonly groups: number; readonly hostSteps: number };
+  /**
+   * WebGPU only: host round trips per run (groups of host steps read back and run together), host
+   * steps, and dispatches per device submitted before the host step they follow (independent of
+   * it: they compute while the host runs the exchange).
+   */
+  rounds?: { readonly groups: number; readonly hostSteps: number; readonly earlyDispatches?: number };
 }
 
 /** N device plans bound to CPU memory. */

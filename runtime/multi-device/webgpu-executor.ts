@@ -17,6 +17,14 @@
  * compute (`timing.overlapMs` is the readback time so overlapped). Staging buffers persist across
  * steps and runs, two per device (double-buffered: consecutive host steps alternate banks, so one
  * bank may still be mapped while the next host step's copies are encoded into the other).
+ *
+ * Overlap with compute: as soon as a device's inputs of a group of host steps are staged, the
+ * dispatches after the group that do not depend on it (they touch none of its outputs and swap
+ * with no earlier dispatch left behind: `earlyDispatches`, from the byte ranges each dispatch
+ * binds) are submitted on that device, so it computes while the host copies its inputs out, waits
+ * for the other devices and runs the exchange; the rest follow after the host step's outputs are
+ * written. Every dispatch still sees the values it sees in plan order (same bits; `overlap: false`
+ * submits in plan order, the baseline the benchmark alternates with).
  */
 import type { Dispatch, PartRef, Plan, RunParams } from '../../compiler/plan.ts';
 import { lowerDeviceProgram, HOST_OPS } from '../../compiler/multi-device/lower.ts';
@@ -215,8 +223,48 @@ function groupHostSteps(states: readonly DeviceState[], hostSteps: readonly numb
   return groups;
 }
 
+/** Options of the N-device WebGPU executor. */
+export interface MultiDeviceWebGpuOptions {
+  /**
+   * Submit, before a host step runs, the dispatches after it that do not depend on it (see
+   * `earlyDispatches`), so the devices compute while the host runs the exchange (default true;
+   * false keeps plan order strictly: every dispatch after a host step waits for it — the baseline
+   * the benchmark compares against). Results are the same bits either way.
+   */
+  readonly overlap?: boolean;
+}
+
+/**
+ * Per group of host steps (and per device), the bound dispatches submitted EARLY: right after the
+ * group's inputs are staged, before the host runs the group, so they compute while the host runs
+ * the exchange. A candidate is a dispatch after the group's first host step and before the next
+ * group's; scanning them in plan order, one is early when it touches none of the group's outputs
+ * (it neither reads what the host will write nor writes what the host's later write must win over)
+ * and has no read/write conflict with an earlier candidate left for after the group (so swapping
+ * the two cannot change what either sees). Early dispatches may write the group's inputs: their
+ * staging copies are submitted before them on the same queue. Everything else keeps plan order.
+ */
+function earlyDispatches(states: readonly DeviceState[], groups: readonly (readonly number[])[]): Set<number>[][] {
+  return states.map((st) =>
+    groups.map((g, h) => {
+      const next = groups[h + 1]?.[0] ?? Infinity;
+      const outs = g.flatMap((k) => st.plan.steps[k]!.outputs.flatMap(st.rangesOf));
+      const early = new Set<number>();
+      const deferred: Bound[] = [];
+      st.bound.forEach((b, i) => {
+        if (b.step <= g[0]! || b.step >= next) return;
+        const writes = b.touches.filter((t) => t.write);
+        const conflicts = anyOverlap(b.touches, outs) || deferred.some((d) => anyOverlap(d.touches.filter((t) => t.write), b.touches) || anyOverlap(writes, d.touches));
+        if (conflicts) deferred.push(b);
+        else early.add(i);
+      });
+      return early;
+    }),
+  );
+}
+
 /** Lowers and binds every device program of `program` to `devices` (one per device). */
-export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devices: readonly DeviceContext[], transport: ExchangeTransport = new InProcessTransport(program.devices)): Promise<MultiDeviceWebGpuExecutable> {
+export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devices: readonly DeviceContext[], transport: ExchangeTransport = new InProcessTransport(program.devices), options: MultiDeviceWebGpuOptions = {}): Promise<MultiDeviceWebGpuExecutable> {
   const N = program.devices;
   if (devices.length !== N) throw new Error(`${N} device programs need ${N} GPUDevices, got ${devices.length}`);
   const states = await Promise.all(program.graphs.map((g, d) => bindDevice(devices[d]!, lowerDeviceProgram(g, devices[d]!.device.limits))));
@@ -224,7 +272,11 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
   const steps = plans[0]!.steps;
   const hostSteps = steps.filter((s) => HOST_OPS.has(s.node.op)).map((s) => s.index);
   const groups = groupHostSteps(states, hostSteps);
-  const timing: MultiDeviceTiming = { deviceMs: new Array<number>(N).fill(0), exchangeMs: new Map(), rounds: { groups: groups.length, hostSteps: hostSteps.length } };
+  const early = options.overlap === false ? states.map(() => groups.map(() => new Set<number>())) : earlyDispatches(states, groups);
+  const earlyCount = early[0]!.reduce((a, e) => a + e.size, 0);
+  const timing: MultiDeviceTiming = { deviceMs: new Array<number>(N).fill(0), exchangeMs: new Map(), rounds: { groups: groups.length, hostSteps: hostSteps.length, earlyDispatches: earlyCount } };
+  /** Per device, per bound dispatch: already submitted in the current run. */
+  const submitted = states.map((st) => new Array<boolean>(st.bound.length).fill(false));
   const byName = plans.map((p) => new Map(p.inputs.map((i) => [i.name, i])));
   const sharding = (name: string): Sharding => {
     const s = program.inputs[name];
@@ -272,7 +324,8 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
    * Submits steps [from, k) on every device with the copies of host step k's inputs behind them, and
    * reads each device's staged inputs back as soon as that device is done (the others keep computing).
    */
-  const submitAndStage = async (from: number, group: readonly number[], bank: number): Promise<Tensor[][]> => {
+  const submitAndStage = async (h: number, bank: number): Promise<Tensor[][]> => {
+    const group = groups[h]!;
     const k = group[0]!;
     const t0 = performance.now();
     const spans: [number, number][] = [];
@@ -280,12 +333,20 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
     const inputs = await Promise.all(
       states.map(async (st, d) => {
         const enc = st.dev.device.createCommandEncoder();
-        encodeDispatches(st, enc, from, k);
+        encodeDispatches(d, enc, (b) => b.step < k);
         const ids = group.flatMap((j) => st.plan.steps[j]!.inputs);
         const buf = staging[d]![bank]!;
         const at = encodeReadback(st, enc, ids, buf);
         st.dev.device.queue.submit([enc.finish()]);
         await buf.mapAsync(GPUMapMode.READ);
+        // The dispatches that do not depend on this group go to the queue as soon as this device's inputs are
+        // staged (not before the map: Dawn resolves a map after the work submitted up to it): the device computes
+        // them while the host copies its inputs out, waits for the other devices and runs the exchange.
+        if (early[d]![h]!.size > 0) {
+          const encEarly = st.dev.device.createCommandEncoder();
+          encodeDispatches(d, encEarly, (_, i) => early[d]![h]!.has(i));
+          st.dev.device.queue.submit([encEarly.finish()]);
+        }
         const done = performance.now();
         finished.push(done);
         timing.deviceMs[d]! += done - t0;
@@ -305,11 +366,13 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
     return inputs;
   };
 
-  /** Encodes device `st`'s dispatches of steps [from, to) as one compute pass. */
-  const encodeDispatches = (st: DeviceState, enc: GPUCommandEncoder, from: number, to: number): void => {
+  /** Encodes device `d`'s dispatches not yet submitted in this run that `pick` selects, in plan order, as one compute pass (and marks them submitted). */
+  const encodeDispatches = (d: number, enc: GPUCommandEncoder, pick: (b: Bound, i: number) => boolean): void => {
+    const st = states[d]!;
     const pass = enc.beginComputePass();
-    for (const b of st.bound) {
-      if (b.step < from || b.step >= to) continue;
+    for (const [i, b] of st.bound.entries()) {
+      if (submitted[d]![i] || !pick(b, i)) continue;
+      submitted[d]![i] = true;
       const [x, y, z] = b.dispatch.kernel.dispatch;
       if (x * y * z === 0) continue;
       pass.setPipeline(b.pipeline);
@@ -321,13 +384,13 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
     pass.end();
   };
 
-  /** Submits the dispatches of steps [from, to) on every device; resolves when every device has finished them (timed per device). */
-  const submit = async (from: number, to: number): Promise<void> => {
+  /** Submits every dispatch not yet submitted on every device; resolves when every device has finished them (timed per device). */
+  const submitRest = async (): Promise<void> => {
     const t0 = performance.now();
     const done: Promise<void>[] = [];
     for (const [d, st] of states.entries()) {
       const enc = st.dev.device.createCommandEncoder();
-      encodeDispatches(st, enc, from, to);
+      encodeDispatches(d, enc, () => true);
       st.dev.device.queue.submit([enc.finish()]);
       done.push(
         st.dev.device.queue.onSubmittedWorkDone().then(() => {
@@ -370,9 +433,9 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
       timing.exchangeMs.clear();
       timing.deviceMs.fill(0);
       timing.overlapMs = 0;
-      let from = 0;
+      for (const s of submitted) s.fill(false);
       for (const [h, group] of groups.entries()) {
-        const staged = await submitAndStage(from, group, h % 2);
+        const staged = await submitAndStage(h, h % 2);
         let at = 0;
         for (const k of group) {
           const n = steps[k]!.inputs.length;
@@ -388,9 +451,8 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
           states.forEach((st, d) => st.plan.steps[k]!.outputs.forEach((b, i) => writeBuffer(st, b, outs[d]![i]!)));
           timing.exchangeMs.set(label, (timing.exchangeMs.get(label) ?? 0) + performance.now() - t0);
         }
-        from = group[0]! + 1; // the dispatches between the group's host steps follow it
       }
-      await submit(from, steps.length);
+      await submitRest();
       const names = want ?? plans[0]!.outputs.map((o) => o.name);
       const results = await Promise.all(
         states.map((st) => readBuffers(st, [...names.map((n) => st.plan.outputs.find((o) => o.name === n)!.buffer), ...st.plan.errorChecks.map((e) => e.buffer)])),

@@ -2,7 +2,8 @@
  * The `--devices` / `--device-memory` command line: `compile --emit schedule` lists every exchange
  * with its bytes, the per-device peaks and the ratio; `run --devices 2` reports the one-device loss
  * (computed by the ordinary CPU path in the same test) and exchanged bytes equal to the prediction;
- * a model whose expert banks exceed the budget on one device is refused with a message naming
+ * `profile --devices 2` times each device and each exchange and measures the predicted bytes; a
+ * model whose expert banks exceed the budget on one device is refused with a message naming
  * --devices, and the suggested device count compiles within the budget.
  */
 import { describe, expect, it } from 'vitest';
@@ -37,6 +38,16 @@ describe('moec --devices', () => {
     expect(Math.abs(two.loss - one.loss) / one.loss).toBeLessThan(1e-5);
     expect(two.exchangedBytes).toBe(two.predictedBytes);
     expect(two.crossDeviceBytes).toBeGreaterThan(0);
+  });
+
+  it('profile --devices 2 reports each device\'s time, each exchange\'s time, and the predicted bytes measured', async () => {
+    const p = JSON.parse(await moec(['profile', 'examples/lstm-moe-lm.ts', '--backend', 'cpu', '--devices', '2', '--train', '--json', ...small]));
+    expect(p.deviceMs).toHaveLength(2);
+    for (const ms of p.deviceMs) expect(ms).toBeGreaterThan(0);
+    const labels = p.exchanges.map((e: { label: string }) => e.label).join('\n');
+    for (const op of ['allToAllDispatch #', 'allToAllReturn #', 'allToAllDispatch (backward)', 'allReduceSum (backward)']) expect(labels).toContain(op);
+    expect(p.bytes).toBeGreaterThan(0);
+    expect(p.bytes).toBe(p.predictedBytes);
   });
 
   it('refuses a model whose expert banks exceed --device-memory on one device and suggests --devices', async () => {

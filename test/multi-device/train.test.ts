@@ -1,7 +1,8 @@
 /**
  * Expert parallelism, training, CPU backend: 10 Adam steps and 10 factored-Adam steps (the
  * default optimizer) of each example on 1, 2 and 4 simulated devices give the one-device losses
- * and, element by element, the one-device parameters and optimizer state (≤ 1e-4 relative) — replicated gradients all-reduced, each device updating
+ * and, element by element, the one-device parameters and optimizer state (≤ 1e-4 relative; the same bits on one
+ * device for the flat and balanced models) — replicated gradients all-reduced, each device updating
  * its own experts — with random non-zero gate weights; the same N and seed give identical bits;
  * every step the transport carries exactly the bytes the schedule predicts. Factored Adam used to
  * be refused on several devices (it treated an expert bias bank as one matrix mixing experts); it
@@ -33,7 +34,7 @@ const MODELS: [string, string, Model, Record<string, unknown>, TrainingOptions][
   ['balanced', 'factored-adam', balanced as Model, FLAT, FACTORED],
 ];
 
-describe.each(MODELS)('%s MoE training (%s) on N simulated devices', (_name, _optimizer, model, options, opts) => {
+describe.each(MODELS)('%s MoE training (%s) on N simulated devices', (name, _optimizer, model, options, opts) => {
   const flat = model;
   // Multi-device programs update group banks (the secondary gating weights) densely: their
   // all-reduced gradients hold every device's groups. The one-device reference does the same.
@@ -71,6 +72,13 @@ describe.each(MODELS)('%s MoE training (%s) on N simulated devices', (_name, _op
     for (const name of names) {
       expect(a.params[name]!.type.shape, name).toEqual(ref[name]!.type.shape);
       expect(maxRelative(a.params[name]!.data, ref[name]!.data), name).toBeLessThanOrEqual(1e-4);
+    }
+    // On one device the flat and balanced programs are the one-device program plus trivial exchanges: the same bits
+    // (measured 2026-11-30). The hierarchical program's load is rewritten (group sums, a host-side combine) with other
+    // roundings, so it is held to 1e-4 only (docs/expert-parallelism.md).
+    if (devices === 1 && name !== 'hierarchical') {
+      expect(a.losses).toEqual(refLoss);
+      for (const n of names) expect(Array.from(a.params[n]!.data), n).toEqual(Array.from(ref[n]!.data));
     }
     expect(a.bytes).toEqual(new Array(STEPS).fill(a.predicted));
     const b = trainN(devices);

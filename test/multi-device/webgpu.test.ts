@@ -5,7 +5,9 @@
  * the example models give the one-device WebGPU forward loss, loads and outputs (≤ 1e-5 relative)
  * with random non-zero gate weights, identical bits run to run, and the schedule's bytes; 10 Adam
  * and 10 factored-Adam steps (the default optimizer) of each model match one-device WebGPU training
- * (losses ≤ 1e-4, every parameter ≤ 1e-4 but for two cases held to 2e-4, see below), and one SGD step gives the one-device expert banks bit for bit. Skipped without an
+ * (losses ≤ 1e-4, every parameter ≤ 1e-4 but for two cases held to 2e-4, see below), and one SGD step gives the one-device expert banks bit for bit;
+ * submitting the dispatches independent of a host step before it runs (the overlap) gives the bits of strict plan
+ * order. Skipped without an
  * adapter (CI=true makes a missing adapter fail, as the other backend suites).
  */
 import { afterAll, expect, it } from 'vitest';
@@ -78,11 +80,16 @@ describeGpu('expert parallelism on WebGPU devices', () => {
   // balanced, Adam, split path, 2 devices: 1.02e-4 (lstm1.wh); they are held to 2e-4 — making those batch sums
   // independent of the device count needs the LSTM/gating gradient kernels to reduce in device-aligned blocks.
   const POLICIES = ['none', 'experts'] as const;
+  // On ONE device the flat and balanced programs are the one-device program plus trivial exchanges: their 10 steps are
+  // held to the same bits (measured 2026-11-30: 0 differences in every case). The hierarchical one is not: its load is
+  // rewritten as group sums and a host-side combine whose arithmetic differs from the one-device kernel's
+  // (docs/expert-parallelism.md; measured 5.6e-5 to 8.9e-5 at N = 1), so it keeps the issue's 1e-4.
   const tolFor = (model: string, optimizer: string, policy: string, devices: number): number =>
-    devices === 2 && ((model === 'hierarchical' && optimizer === 'factored-adam' && policy === 'experts') || (model === 'balanced' && optimizer === 'adam' && policy === 'none')) ? 2e-4 : 1e-4;
+    devices === 1 && model !== 'hierarchical' ? 0
+    : devices === 2 && ((model === 'hierarchical' && optimizer === 'factored-adam' && policy === 'experts') || (model === 'balanced' && optimizer === 'adam' && policy === 'none')) ? 2e-4 : 1e-4;
   const OPTIMIZERS = [{ name: 'adam', lr: 0.01 }, { name: 'factored-adam', lr: 0.01 }] as const;
   const training = MODELS.flatMap(([name, model, options]) => OPTIMIZERS.flatMap((optimizer) => POLICIES.map((policy) => [name, optimizer.name, policy, model, options, { optimizer, recompute: policy } as TrainingOptions] as const)));
-  it.each(training.flatMap(([name, optimizer, policy, model, options, opts]) => [1, 2, 4].map((n) => [name, optimizer, n, policy, tolFor(name, optimizer, policy, n), model, options, opts] as const)))('%s (%s): 10 training steps on %i devices match one device (recompute %s, ≤ %d)', async (_name, _optimizer, devices, _policy, tol, model, options, opts) => {
+  it.each(training.flatMap(([name, optimizer, policy, model, options, opts]) => [1, 2, 4].map((n) => [name, optimizer, n, policy, tolFor(name, optimizer, policy, n), model, options, opts] as const)))('%s (%s): 10 training steps on %i devices match one device (recompute %s, ≤ %d; 0: the same bits)', async (_name, _optimizer, devices, _policy, tol, model, options, opts) => {
     // Multi-device programs update group banks (the secondary gating weights) densely (their
     // all-reduced gradients hold every device's groups); the one-device reference does the same.
     const graph = compileTraining(traceModel(model, options), { ...opts, sparseGroups: false }).graph;
@@ -102,11 +109,45 @@ describeGpu('expert parallelism on WebGPU devices', () => {
       for (let s = 0; s < 10; s++) losses.push((await exe.run(feeds, { seed: 3, step: s, training: true }, ['loss']))['loss']!.data[0]!);
       expect(maxRelative(losses, refLoss)).toBeLessThanOrEqual(1e-4);
       const got = await exe.read(names);
+      if (tol === 0) {
+        expect(losses).toEqual(refLoss);
+        for (const name of names) expect(Array.from(got[name]!.data), name).toEqual(Array.from(ref[name]!.data));
+      }
       for (const name of names) expect(maxRelative(got[name]!.data, ref[name]!.data), name).toBeLessThanOrEqual(tol);
     } finally {
       exe.destroy();
     }
   });
+  // Overlap (dispatches independent of a host step submitted before it runs) reorders work across host steps only
+  // where the byte ranges allow it, so it must give the bits of strict plan order: three training steps (forward,
+  // backward, exchanges, Adam) with overlap on and off on the same devices, every output and parameter bit for bit.
+  it.each(MODELS.flatMap(([name, model, options]) => [2, 4].map((n) => [name, n, model, options] as const)))('%s on %i devices: overlapped submission gives the bits of plan order', async (_name, devices, model, options) => {
+    const opts: TrainingOptions = { optimizer: { name: 'adam', lr: 0.01 }, recompute: 'experts' };
+    const program = compileMultiDevice(model, options, { devices, training: opts });
+    const graph = compileTraining(traceModel(model, options), { ...opts, sparseGroups: false }).graph;
+    const params = paramsWithRandomGates(graph, 7);
+    const names = Object.keys(params);
+    const feeds = syntheticFeeds(graph, 5);
+    const devs = await devicesFor(devices);
+    const [ahead, inOrder] = [await prepareMultiDeviceWebGpu(program, devs), await prepareMultiDeviceWebGpu(program, devs, undefined, { overlap: false })];
+    try {
+      expect(ahead.timing.rounds!.earlyDispatches, 'dispatches submitted ahead of their host step').toBeGreaterThan(0);
+      expect(inOrder.timing.rounds!.earlyDispatches).toBe(0);
+      ahead.setParams(params);
+      inOrder.setParams(params);
+      for (let s = 0; s < 3; s++) {
+        const a = await ahead.run(feeds, { seed: 3, step: s, training: true });
+        const b = await inOrder.run(feeds, { seed: 3, step: s, training: true });
+        for (const name of Object.keys(b)) expect(Array.from(a[name]!.data), `${name}, step ${s}`).toEqual(Array.from(b[name]!.data));
+      }
+      const [pa, pb] = [await ahead.read(names), await inOrder.read(names)];
+      for (const name of names) expect(Array.from(pa[name]!.data), name).toEqual(Array.from(pb[name]!.data));
+    } finally {
+      ahead.destroy();
+      inOrder.destroy();
+    }
+  });
+
   // The expert exchange orders each expert's rows by GLOBAL row (row block, source device, slot), the one-device
   // dispatch order, so the f32 sums over an expert's rows (its weight and bias gradients) run in the same order at
   // every device count: after one SGD step (a large rate, so the parameters show the gradients' last bits) every
