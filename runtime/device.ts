@@ -10,57 +10,19 @@
  * recorded on the context and rethrown by `throwIfDeviceError` (the kernel runner calls it, and uses
  * error scopes to name the failing kernel), so validation errors are never silently swallowed.
  * Dawn's native module (`webgpu`) is imported lazily, on the first `acquireDevice`, so importing
- * moec (the DSL, the compiler, the gating API, the CPU executor) never loads it.
+ * moec (the DSL, the compiler, the gating API, the CPU executor) never loads it. The context itself
+ * and the device request live in device-context.ts, which the browser bundle shares.
  */
 
-/** Backend to try first. */
-export type BackendPreference = 'vulkan' | 'opengles';
+import { deviceFromAdapter, type BackendPreference, type DeviceContext } from './device-context.ts';
 
-/** What the device is and what it can do. */
-export interface DeviceInfo {
-  readonly backend: BackendPreference;
-  readonly description: string;
-  readonly features: readonly string[];
-  readonly limits: Readonly<Record<string, number>>;
-}
-
-/** A live WebGPU device plus everything that must stay alive with it. */
-export interface DeviceContext {
-  /** The `create()` result; must stay referenced for the life of the device. */
-  readonly gpu: GPU;
-  readonly adapter: GPUAdapter;
-  readonly device: GPUDevice;
-  readonly info: DeviceInfo;
-  /** Uncaptured errors reported by the device since the last `throwIfDeviceError`. */
-  readonly errors: string[];
-  /** Set when the device is lost. */
-  lost: string | null;
-}
+export { releaseDevice, throwIfDeviceError, type BackendPreference, type DeviceContext, type DeviceInfo } from './device-context.ts';
 
 /** Options of `acquireDevice`. */
 export interface AcquireOptions {
   /** Backend tried first (default 'vulkan'); the other one is the fallback. */
   readonly prefer?: BackendPreference;
 }
-
-/** Limits copied from the adapter into the device request (only those the adapter reports). */
-const LIMIT_NAMES = [
-  'maxStorageBufferBindingSize',
-  'maxUniformBufferBindingSize',
-  'maxBufferSize',
-  'maxComputeWorkgroupStorageSize',
-  'maxStorageBuffersPerShaderStage',
-  'maxUniformBuffersPerShaderStage',
-  'maxComputeInvocationsPerWorkgroup',
-  'maxComputeWorkgroupSizeX',
-  'maxComputeWorkgroupSizeY',
-  'maxComputeWorkgroupSizeZ',
-  'maxComputeWorkgroupsPerDimension',
-  'maxBindingsPerBindGroup',
-  'maxBindGroups',
-  'minStorageBufferOffsetAlignment',
-  'minUniformBufferOffsetAlignment',
-] as const;
 
 /** The part of the `webgpu` package moec uses. */
 type Dawn = typeof import('webgpu');
@@ -108,42 +70,7 @@ async function tryBackend(create: Dawn['create'], backend: BackendPreference): P
     .catch(() => null);
   if (!adapter) return null;
 
-  const requiredLimits: Record<string, number> = {};
-  const limits: Record<string, number> = {};
-  for (const name of LIMIT_NAMES) {
-    const v = (adapter.limits as unknown as Record<string, number | undefined>)[name];
-    if (typeof v === 'number') {
-      requiredLimits[name] = v;
-      limits[name] = v;
-    }
-  }
-  const wanted: GPUFeatureName[] = (['shader-f16', 'subgroups', 'timestamp-query'] as GPUFeatureName[]).filter((f) =>
-    adapter.features.has(f),
-  );
-  let device: GPUDevice;
-  try {
-    device = await adapter.requestDevice({ requiredLimits, requiredFeatures: wanted });
-  } catch {
-    return null;
-  }
-  const info = adapter.info;
-  const description = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s).join(' ') || backend;
-  const ctx: DeviceContext = {
-    gpu,
-    adapter,
-    device,
-    info: { backend, description, features: [...device.features].map(String).sort(), limits },
-    errors: [],
-    lost: null,
-  };
-  device.addEventListener('uncapturederror', (ev) => {
-    const e = (ev as GPUUncapturedErrorEvent).error;
-    ctx.errors.push(e.message);
-  });
-  void device.lost.then((l) => {
-    ctx.lost = `${l.reason}: ${l.message}`;
-  });
-  return ctx;
+  return deviceFromAdapter(gpu, adapter, backend);
 }
 
 /**
@@ -159,18 +86,4 @@ export async function acquireDevice(opts: AcquireOptions = {}): Promise<DeviceCo
     if (ctx) return ctx;
   }
   return null;
-}
-
-/** Throws (naming `what`) if the device reported uncaptured errors or was lost; clears them. */
-export function throwIfDeviceError(ctx: DeviceContext, what: string): void {
-  if (ctx.lost) throw new Error(`${what}: device lost (${ctx.lost})`);
-  if (ctx.errors.length > 0) {
-    const msgs = ctx.errors.splice(0, ctx.errors.length);
-    throw new Error(`${what}: WebGPU error: ${msgs.join('\n')}`);
-  }
-}
-
-/** Destroys the device (the context must not be used afterwards). */
-export function releaseDevice(ctx: DeviceContext): void {
-  ctx.device.destroy();
 }
