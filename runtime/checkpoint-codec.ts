@@ -103,6 +103,19 @@ export interface HeaderPlan {
   readonly entries: TensorEntry[];
 }
 
+/** The key every tensor entry has, as bytes (counted before the header is decoded). */
+const DATA_OFFSETS = new TextEncoder().encode('data_offsets');
+
+/** First index ≥ `from` where `needle` occurs in `hay`, or -1. */
+function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from: number): number {
+  const first = needle[0]!;
+  outer: for (let i = hay.indexOf(first, from); i >= 0 && i + needle.length <= hay.length; i = hay.indexOf(first, i + 1)) {
+    for (let j = 1; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
 /**
  * Validates a safetensors header completely before any tensor is allocated: the entry count (counted
  * in the raw text before parsing), every dtype, shape (elements × 4 bytes must equal the span, no
@@ -115,9 +128,8 @@ export function parseHeader(headerBytes: Uint8Array, dataLength: number, file: s
   };
   // Count entries in the raw bytes before decoding or parsing: a hostile header of many tiny
   // entries is refused before JSON.parse allocates an object for each.
-  const raw8 = Buffer.from(headerBytes.buffer, headerBytes.byteOffset, headerBytes.byteLength);
   let approx = 0;
-  for (let at = raw8.indexOf('data_offsets'); at >= 0; at = raw8.indexOf('data_offsets', at + 12)) {
+  for (let at = indexOfBytes(headerBytes, DATA_OFFSETS, 0); at >= 0; at = indexOfBytes(headerBytes, DATA_OFFSETS, at + DATA_OFFSETS.length)) {
     if (++approx > MAX_TENSORS) fail(`the header declares more than ${MAX_TENSORS} tensors; refusing to read it`);
   }
   let text = '';
