@@ -131,8 +131,8 @@ pre#sample-out{white-space:pre-wrap;background:#fff;border:1px solid #d8dce3;bor
 `;
 }
 
-/** Refuses a non-empty `out` unless `force`; creates it. */
-function prepareOut(out: string, force: boolean): void {
+/** Refuses a non-empty `out` unless `force` (checked before any work is done). */
+function checkOut(out: string, force: boolean): void {
   if (existsSync(out)) {
     if (!statSync(out).isDirectory()) throw new Error(`moec bundle: --out ${out} exists and is not a directory`);
     const entries = readdirSync(out);
@@ -140,7 +140,6 @@ function prepareOut(out: string, force: boolean): void {
       throw new Error(`moec bundle: --out ${out} is not empty (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, e.g. ${entries[0]}); choose an empty or new folder, or give --force to replace the bundle's files in it (${BUNDLE_FILES.join(', ')}; nothing else is touched)`);
     }
   }
-  mkdirSync(out, { recursive: true });
 }
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -148,6 +147,8 @@ const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 /** Runs `moec bundle`; returns the files written. */
 export async function bundleCommand(input: string, o: BundleCommandOptions, write: (s: string) => void): Promise<string[]> {
   if (!existsSync(input)) throw new Error(`moec bundle: ${input} does not exist (give a model file or a checkpoint.safetensors)`);
+  const out = resolve(o.out);
+  checkOut(out, o.force);
   const isCheckpoint = input.endsWith('.safetensors');
   let data: BundleJson;
   let checkpointBytes: Uint8Array | null = null;
@@ -200,8 +201,8 @@ export async function bundleCommand(input: string, o: BundleCommandOptions, writ
     };
   }
   const script = await bundlePageScript();
-  const out = resolve(o.out);
-  prepareOut(out, o.force);
+  checkOut(out, o.force); // again: the folder may have changed while the model was traced
+  mkdirSync(out, { recursive: true });
   const files: [string, Uint8Array][] = [
     ['moec-page.js', script],
     ['data.json', utf8(JSON.stringify(data))],
