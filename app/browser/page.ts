@@ -150,7 +150,7 @@ async function start(): Promise<PageApi> {
       setState('loading', `Loading ${bundle.checkpoint}…`);
       const r = await fetch(bundle.checkpoint);
       if (!r.ok) throw new Error(`${bundle.checkpoint}: HTTP ${r.status}`);
-      lm = await checkpointSession(new Uint8Array(await r.arrayBuffer()), bundle.checkpoint, device);
+      lm = await checkpointSession(new Uint8Array(await r.arrayBuffer()), bundle.checkpoint, { kind: 'webgpu', device });
       el('train-ui').hidden = true;
       el('sample').disabled = false;
       setState('ready', `Ready: checkpoint of ${bundle.model} after ${bundle.step} steps, on ${adapter}.`);

@@ -213,8 +213,8 @@ export async function trainSession(bundle: TrainBundle, device: DeviceContext): 
   };
 }
 
-/** Decodes and validates a fetched checkpoint (`source` names it) and prepares it for sampling. */
-export async function checkpointSession(bytes: Uint8Array, source: string, device: DeviceContext): Promise<LanguageModel> {
+/** Decodes and validates a fetched checkpoint (`source` names it) and prepares it for sampling on `backend`. */
+export async function checkpointSession(bytes: Uint8Array, source: string, backend: Backend): Promise<LanguageModel> {
   const ck = checkpointFromContent(decodeSafetensors(bytes, source), source);
-  return languageModelFromCheckpoint(ck, { kind: 'webgpu', device }, source);
+  return languageModelFromCheckpoint(ck, backend, source);
 }

@@ -102,6 +102,7 @@ export function pageHtml(model: string): string {
 .controls input{font:inherit;padding:3px 6px}.controls input[type=number]{width:6em}.controls input#prompt{width:22em}
 button{font:inherit;padding:4px 14px;border:1px solid #1f6fb4;background:#1f6fb4;color:#fff;border-radius:4px;cursor:pointer}
 button:disabled{background:#9aa1ad;border-color:#9aa1ad;cursor:default}
+[hidden]{display:none!important}
 #status{font-weight:600}#status[data-state=error],#status[data-state=no-webgpu]{color:#b00020}
 pre#sample-out{white-space:pre-wrap;background:#fff;border:1px solid #d8dce3;border-radius:6px;padding:10px 12px;min-height:3em}
 </style></head>
