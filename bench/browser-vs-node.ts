@@ -69,11 +69,14 @@ async function nodeRun(): Promise<number> {
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json' };
 const server = createServer((req, res) => {
   const name = (req.url ?? '/').replace(/^\/+/, '').split('?')[0] || 'index.html';
+  let body: Buffer;
   try {
-    res.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream' }).end(readFileSync(join(dir, name.replace(/\.\./g, ''))));
+    body = readFileSync(join(dir, name.replace(/\.\./g, '')));
   } catch {
     res.writeHead(404).end();
+    return;
   }
+  res.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream' }).end(body);
 });
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const port = (server.address() as { port: number }).port;

@@ -114,7 +114,7 @@ async function start(): Promise<PageApi> {
     } finally {
       busy = false;
       el('train').disabled = session === null;
-      el('sample').disabled = false;
+      el('sample').disabled = session ? session.bundle.generationGraph === null : lm === null;
       if (el('status').textContent === text) setState('ready', session ? `Ready: ${session.step} steps trained.` : 'Ready.');
     }
   };
