@@ -9,7 +9,7 @@
  * relative in evaluation and training mode, loads exactly equal in evaluation (hard counts) and
  * within 1e-4 of the largest load in training (the smooth estimator), with non-trivial routing.
  * Then 20 training steps in the page lower the loss, the heatmap shows every expert at every step,
- * and a full-page screenshot is decoded and must hold many distinct colours (not blank). A page
+ * sampling from the trained weights is deterministic for a seed, and a full-page screenshot is decoded and must hold many distinct colours (not blank). A page
  * without `navigator.gpu` shows the no-WebGPU message. Skips when Chromium or its WebGPU adapter is
  * missing, unless CI is truthy (test/env.ts), then it fails.
  * `MOEC_README_SCREENSHOT=docs/browser-page.png` also writes the screenshot there (for the README).
@@ -170,7 +170,7 @@ describe('the bundled page in headless Chromium', () => {
     expect(pageErrors).toEqual([]);
   }, 600_000);
 
-  it('trains 20 steps in the page, lowering the loss, with the charts drawn; the screenshot is not blank', async (ctx) => {
+  it('trains 20 steps in the page, lowering the loss, with the charts drawn, samples text; the screenshot is not blank', async (ctx) => {
     const p = needBrowser(ctx);
     const recs = await p.evaluate(() => (globalThis as unknown as { moecPage: { train(n: number): Promise<TrainRecord[]> } }).moecPage.train(20));
     expect(recs).toHaveLength(20);
@@ -188,6 +188,17 @@ describe('the bundled page in headless Chromium', () => {
       };
     });
     expect(dom).toEqual({ cells: EXPERTS * 20, lossPaths: 1, state: 'ready' });
+
+    // Sampling from the trained weights (the one-token IR through the checkpoint path): a seed
+    // gives the same words, each from the bundle's vocabulary, shown after the prompt.
+    const sample = () => p.evaluate(() => (globalThis as unknown as { moecPage: { sample(s: string, o: object): Promise<string> } }).moecPage.sample('the congress', { tokens: 8, seed: 1, temperature: 1 }));
+    const text = await sample();
+    expect(text.split(' ')).toHaveLength(8);
+    const vocab = new Set(bundleData().vocabulary.tokens);
+    for (const w of text.split(' ')) expect(vocab.has(w), w).toBe(true);
+    expect(await sample()).toBe(text);
+    const shown = await p.evaluate(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } } }).document.querySelector('#sample-out').textContent);
+    expect(shown).toBe(`the congress ${text}`);
 
     const shot = join(tmp, 'browser-page.png');
     await p.screenshot({ path: shot, fullPage: true });
