@@ -18,6 +18,7 @@ export default mergeConfig(
         'test/multi-device/session.test.ts',
         'test/multi-device/cli.test.ts',
         'test/report/**', // headless Chromium
+        'test/browser/page.test.ts', // headless Chromium, WebGPU training in the page
         'test/cli/**', // moec child processes, CLI training runs
         'test/bench/**',
         'test/train/**', // multi-step training runs

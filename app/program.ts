@@ -14,6 +14,7 @@ import { writeReport } from '../runtime/report/index.ts';
 import { RECOMPUTE_POLICIES, type RecomputePolicy } from '../passes/recompute.ts';
 import { runCommand } from './commands/run.ts';
 import { generateCommand, type GenerateCommandOptions } from './commands/generate.ts';
+import { registerBundleCommand } from './commands/bundle.ts';
 import { BACKEND_NAMES, type BackendName } from '../runtime/backend.ts';
 import { compileDevicesCommand, profileDevicesCommand, runDevicesCommand } from './commands/multi-device.ts';
 import { parseByteSize } from '../compiler/multi-device/capacity.ts';
@@ -244,6 +245,8 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .action(async (runDir: string, o: { out?: string; xAxis: 'steps' | 'tokens' }) => {
       write(`wrote ${writeReport(runDir, o.out, { xAxis: o.xAxis })}\n`);
     });
+
+  registerBundleCommand(program, write);
 
   return program;
 }

@@ -12,6 +12,7 @@ import { prepareCpuPlan } from './cpu-executor.ts';
 import { batchAt, batchFeeds, batchLayout } from './data/batches.ts';
 import { carriedState } from './trainer.ts';
 import { prepareWebGpuPlan } from './webgpu-executor.ts';
+import { nextTurn } from './next-turn.ts';
 
 /** A forward plan bound to a backend. */
 export interface Evaluator {
@@ -84,7 +85,7 @@ export async function evaluateStream(
     }
     // Yield to the event loop between batches: on the CPU backend a batch resolves without I/O,
     // and signals (a second Ctrl-C during validation) are only delivered between turns.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
   const loss = lossSum / count;
   const moe = Object.fromEntries(moeLayers.map((m) => [m, { load: loads[m]!, cvLoad: cv2(loads[m]!) }]));

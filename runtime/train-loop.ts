@@ -9,6 +9,7 @@
  */
 import type { Tensor } from '../ir/tensor.ts';
 import type { Trainer } from './trainer.ts';
+import { nextTurn } from './next-turn.ts';
 
 /** A source of training batches that can report where it is (for exact resume). */
 export interface BatchSource {
@@ -100,7 +101,7 @@ export async function runLoop(o: LoopOptions): Promise<LoopState> {
     o.onRecord?.({ kind: 'train', step: state.step, tokens: (o.elapsed?.tokens ?? 0) + tokens, time, tokensPerSec: tokens / Math.max(sessionTime, 1e-9), loss: taskLoss, ppl: Math.exp(taskLoss), moe });
     // Yield to the event loop once per step: on the CPU backend a step resolves without any I/O,
     // and signals (Ctrl-C) are only delivered between event-loop turns.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
     const last = state.step === o.endStep;
     const stop = o.shouldStop?.() ?? false;
     if (o.validate && o.validateEvery && (state.step % o.validateEvery === 0 || last || stop)) {

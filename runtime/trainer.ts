@@ -11,6 +11,7 @@ import type { Tensor } from '../ir/tensor.ts';
 import { prepareCpuPlan } from './cpu-executor.ts';
 import type { Backend } from './backend.ts';
 import { prepareWebGpuPlan, type RunTiming } from './webgpu-executor.ts';
+import type { PipelineCache } from './gpu/pipelines.ts';
 
 /** What one step reports: every requested scalar output by name. */
 export type StepReport = Record<string, number>;
@@ -64,6 +65,8 @@ export interface TrainerOptions {
   readonly report?: readonly string[];
   /** Vector outputs to read back each step with the scalars (e.g. `moe0.load`). */
   readonly vectors?: readonly string[];
+  /** WebGPU: the pipeline cache to compile into (share one across plans of a device to compile each WGSL once). */
+  readonly cache?: PipelineCache;
 }
 
 /** Largest finite f32. */
@@ -98,7 +101,7 @@ export async function prepareTrainer(backend: Backend, plan: Plan, initial: Read
     run = async (batch, step) => exe.run(batch, { seed: opts.seed, step, training: true }, want);
     read = async (names) => exe.read(names);
   } else {
-    const exe = await prepareWebGpuPlan(backend.device, plan);
+    const exe = await prepareWebGpuPlan(backend.device, plan, opts.cache);
     exe.setParams(initial);
     run = (batch, step) => exe.run(batch, { seed: opts.seed, step, training: true }, want);
     read = (names) => exe.read(names);

@@ -11,7 +11,7 @@
 import type { Dispatch, PartRef, Plan, RunParams } from '../compiler/plan.ts';
 import type { Tensor } from '../ir/tensor.ts';
 import { formatType, numel, typeEq } from '../ir/types.ts';
-import { throwIfDeviceError, type DeviceContext } from './device.ts';
+import { throwIfDeviceError, type DeviceContext } from './device-context.ts';
 import { createPipelineCache, getPipeline, type PipelineCache } from './gpu/pipelines.ts';
 import { allocatePlanMemory, arenaSafeKernel, bindingRange } from './gpu/plan-memory.ts';
 

@@ -3,7 +3,7 @@
  * rounded up to 4 bytes (and at least 4, since zero-size bindings are invalid), so tensors with a
  * zero dimension (e.g. no rows for an expert) still get a bindable buffer.
  */
-import type { DeviceContext } from '../device.ts';
+import type { DeviceContext } from '../device-context.ts';
 
 /** Typed arrays moec moves to and from the GPU (f32, i32 and u32 tensors). */
 export type HostArray = Float32Array | Int32Array | Uint32Array;

@@ -5,7 +5,7 @@
  * caller owns (one per device), never module state. Shader compilation errors are reported with
  * the kernel name and the compiler messages.
  */
-import type { DeviceContext } from '../device.ts';
+import type { DeviceContext } from '../device-context.ts';
 import type { Kernel, BindingAccess } from '../../compiler/wgsl/kernel.ts';
 
 /** A compiled kernel: pipeline plus the layout its bind groups must use. */

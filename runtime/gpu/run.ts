@@ -5,7 +5,7 @@
  * from the kernel's `uniformData` unless the caller supplies one. Validation errors are caught
  * with error scopes and rethrown naming the kernel(s) involved.
  */
-import { throwIfDeviceError, type DeviceContext } from '../device.ts';
+import { throwIfDeviceError, type DeviceContext } from '../device-context.ts';
 import type { Kernel } from '../../compiler/wgsl/kernel.ts';
 import { getPipeline, type PipelineCache } from './pipelines.ts';
 import { uploadUniform } from './buffers.ts';

@@ -29,7 +29,8 @@ const VALID_COLOR = '#d62728';
 const CV_IMP_COLOR = '#9467bd';
 const CV_LOAD_COLOR = '#2ca02c';
 
-const CSS = `
+/** The report's style sheet (also used by the `moec bundle` page). */
+export const REPORT_CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;background:#f6f7f9;margin:0}
 main{max-width:1380px;margin:0 auto;padding:20px 28px 40px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d8dce3;padding-bottom:4px}
@@ -160,7 +161,7 @@ export function renderPage(run: RunData, opts: PageOptions = {}): string {
   const moeSection = layers.length > 0 ? layers.join('') : '<h2>MoE layers</h2><p class="note">No MoE statistics were logged.</p>';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>moec run report — ${esc(name)}</title><style>${CSS}</style></head>
+<title>moec run report — ${esc(name)}</title><style>${REPORT_CSS}</style></head>
 <body><main>
 <h1>moec run report — ${esc(name)}</h1>
 <p class="sub">${esc(run.runDir)}</p>
