@@ -42,7 +42,10 @@ export interface GemvShape {
  * 1024, 4096 slots, D = Dout = 32, H = 1024, 8-row map; medians of 3, loadavg ~31 on 2 cores, ms
  * forward / dx): row-tile kernels 17397 / 23181; R8/4 WG32 HPT8 2754 / 4107; R8/4 WG64 HPT4
  * 3111 / 4543; R8/4 WG128 HPT2 3963 / 4892; R8/4 WG32 HPT4 3308 / 3854; in an earlier run R8 WG64
- * HPT4 without the 4-row body 4008 / 6134 against R8/4 3783 / 4635.
+ * HPT4 without the 4-row body 4008 / 6134 against R8/4 3783 / 4635; WG16 HPT8 / HPT16 slower
+ * than WG32 HPT8 (2537 / 2523 vs 1745 forward), and vec4 loads of w1/w2 rows in the input half
+ * slower (2427 vs 2007). Final shape, medians of 5 at loadavg ~16: row-tile 9548 / 13101, this
+ * 1802 / 2462 (bench/results/expert-gemv.json).
  */
 export function gemvShape(tileRows: number): GemvShape {
   return { R: tileRows, WG: 32, HPT: 8, ...(tileRows > 4 ? { small: 4 } : {}) };
