@@ -5,7 +5,8 @@
  * expert's slots in slot order: dw1, db1, dw2, db2), the input half (one workgroup per dispatch
  * tile-map entry: dslot [S, D] = dpre·w1ᵀ summed over the H chunks) and the combine gather with
  * unit gates (dx[row] = Σ_j dslot[position[row, j]]). Both halves recompute hidden = relu(x·w1 +
- * b1) and dpre = (dy·w2ᵀ)·[hidden > 0] for their chunk in workgroup memory (wgsl/expert-fused.ts).
+ * b1) and dpre = (dy·w2ᵀ)·[hidden > 0] for their chunk in workgroup memory (wgsl/expert-fused.ts;
+ * the input half at ≤ 8 rows per tile in the batched-GEMV form of wgsl/expert-gemv.ts).
  * Grids are the static worst case (n·chunks; the tile map's maxTiles) and the kernels flatten
  * their workgroup ids, so an indirect grid can replace them without touching the WGSL.
  */
@@ -14,6 +15,7 @@ import type { IndirectArgs } from '../plan.ts';
 import { combineKernel } from '../wgsl/combine.ts';
 import { EXPERT_H_CHUNK, expertFfnGradInputKernel, expertFfnGradWeightsKernel } from '../wgsl/expert-fused.ts';
 import { splitAdvice } from './bank-advice.ts';
+import { expertGemvGradInputKernel, useExpertGemv } from '../wgsl/expert-gemv.ts';
 import type { LowerCtx } from './context.ts';
 import { activeGridOf, inactiveBlocksUnreadHere, tileGridOf, tileMapOf } from './expert-tiles.ts';
 import { clearInactiveKernel } from '../wgsl/segment.ts';
@@ -68,7 +70,9 @@ export function lowerExpertFfnGrad(node: Node<'expertFfnGrad'>, c: LowerCtx, gri
     c.emit(expertFfnGradWeightsKernel(shape), weightBind, undefined, grids.weights);
   }
   const dslot = c.scratch('expertFfnGrad.dslot', 'f32', S * D);
-  c.emit(expertFfnGradInputKernel(shape), { x, sourceRow, tileMap, w1_0: w1, b1, w2_0: w2, dy, dslot }, undefined, grids.input);
+  // A few rows per expert (tile map of ≤ 8 rows): the batched-GEMV form of the input half (wgsl/expert-gemv.ts).
+  const inputKernel = useExpertGemv({ tileRows, D, Dout }) ? expertGemvGradInputKernel(shape) : expertFfnGradInputKernel(shape);
+  c.emit(inputKernel, { x, sourceRow, tileMap, w1_0: w1, b1, w2_0: w2, dy, dslot }, undefined, grids.input);
   const ones = c.constant(`ones.f32[${N * k}]`, new Float32Array(Math.max(1, N * k)).fill(1));
   c.emit(combineKernel({ N, k, Dout: D }), { y: dslot, position, gates: ones, out: dx });
 }

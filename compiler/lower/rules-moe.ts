@@ -6,7 +6,8 @@
  * buffers of the offsets value, expert-tiles.ts) drive the expert FFN — two grouped GEMMs through
  * an [S, H] scratch, or, in a training step whose backward is expertFfnGrad, one fused kernel per
  * row tile that keeps the hidden activations in workgroup memory H chunk by chunk
- * (wgsl/expert-fused.ts), so no [S, H] buffer exists — and the gather combine. Expert banks larger
+ * (wgsl/expert-fused.ts; at ≤ 8 rows per tile the batched GEMV of wgsl/expert-gemv.ts), so no
+ * [S, H] buffer exists — and the gather combine. Expert banks larger
  * than one storage binding are split at
  * expert boundaries into up to four parts, bound as separate weight banks.
  */
@@ -16,6 +17,7 @@ import { dispatchSortScratch, dispatchSortSteps, type DispatchBufferName } from 
 import { expertFfnKernels, expertTileRows, expertTiling, groupedGemmColBlocks } from '../wgsl/expert-ffn.ts';
 import { tileGridOf, tileMapOf } from './expert-tiles.ts';
 import { expertFfnFusedKernel } from '../wgsl/expert-fused.ts';
+import { expertGemvForwardKernel, useExpertGemv } from '../wgsl/expert-gemv.ts';
 import { gatingKernel } from '../wgsl/gating.ts';
 import { GATING_GEMM_MIN_EXPERTS, gatingRowsKernel } from '../wgsl/gating-rows.ts';
 import { gemm } from './gemm.ts';
@@ -166,7 +168,9 @@ export const MOE_RULES = {
       c.emit(l2, { a: hidden, tileMap, ...bindBanks(c, c.input(5), banks, 4 * H * Dout), bias: c.input(6), out: c.output(0) }, undefined, tileGridOf(c, offsetsValue, groupedGemmColBlocks(Dout, tiling)));
       return;
     }
-    const kernel = expertFfnFusedKernel({ N, k, n, D, H, Dout, tileRows, ...(banks.length > 1 ? { banks } : {}) });
+    // A few rows per expert (tile map of ≤ 8 rows): the batched-GEMV form (wgsl/expert-gemv.ts).
+    const fusedShape = { N, k, n, D, H, Dout, tileRows, ...(banks.length > 1 ? { banks } : {}) };
+    const kernel = useExpertGemv({ tileRows, D, Dout }) ? expertGemvForwardKernel(fusedShape) : expertFfnFusedKernel(fusedShape);
     const rename = (prefix: string, b: Record<string, number | PartRef>) => Object.fromEntries(Object.entries(b).map(([key, v]) => [`${prefix}${key.slice(1)}`, v]));
     c.emit(kernel, {
       x,

@@ -1,7 +1,7 @@
 /**
  * The example model trained at about one row per expert (64 experts, 32 rows × k 2), where the
  * plan picks 4-row tiles (`expertTileRows`) for the dispatch's tile map, the fused expert kernels
- * (recompute 'experts') and the grouped GEMMs (recompute 'none'): parameters after two SGD steps
+ * (recompute 'experts'; forward and input half in their batched-GEMV form) and the grouped GEMMs (recompute 'none'): parameters after two SGD steps
  * (linear in the gradients) on WebGPU must equal the CPU backend (the plan run on the reference ops, whose
  * gradients are checked by finite differences in test/ir) element by element, for both policies.
  * Gate weights are random and non-zero, and the routing is checked to spread over many experts.
@@ -29,6 +29,12 @@ describeGpu('training at about one row per expert (4-row tiles)', () => {
     const traced = traceModel(model, options);
     const { graph, plan } = compileTrainingPlan(traced, { optimizer, recompute }, dev().device.limits);
     expect(graph.nodes.some((n) => n.op === (recompute === 'experts' ? 'expertFfnGrad' : 'expertHiddenGrad'))).toBe(true);
+    if (recompute === 'experts') {
+      // At this mean the fused path takes the batched-GEMV kernels (compiler/wgsl/expert-gemv.ts).
+      const names = plan.steps.flatMap((st) => st.dispatches.map((d) => d.kernel.name));
+      expect(names).toContain('expert_gemv_fused');
+      expect(names).toContain('expert_gemv_grad_input');
+    }
     const init: Record<string, Tensor> = { ...initParams(graph, 5) };
     const r = rng(5);
     for (const name of ['moe0.wg', 'moe0.wn', 'moe0.b1']) {
