@@ -19,7 +19,7 @@
  */
 import type { Node } from '../../ir/graph.ts';
 import { numel } from '../../ir/types.ts';
-import type { PartRef, RunParams } from '../plan.ts';
+import type { IndirectArgs, PartRef, RunParams } from '../plan.ts';
 import { combineKernel } from '../wgsl/combine.ts';
 import { copyKernel } from '../wgsl/copy.ts';
 import { ERROR_WORDS } from '../wgsl/embedding.ts';
@@ -39,6 +39,7 @@ import { clearInactiveKernel, segmentGemmTnGroups, segmentGemmTnKernel, segmentS
 import type { Kernel } from '../wgsl/kernel.ts';
 import { activeExpertsOf } from './active.ts';
 import { emitFactoredAdam } from './factored-adam.ts';
+import { factoredSmall } from '../wgsl/factored-adam-small.ts';
 import type { LowerCtx } from './context.ts';
 import type { LowerRule } from './rules-dense.ts';
 import { expertBanks } from './rules-moe.ts';
@@ -338,9 +339,14 @@ export const TRAIN_RULES = {
     if (n * r * cc === 0) return;
     const p = whole(c, c.output(0), node, 'the parameter');
     const [g, vr, vc, last] = [c.input(1), c.output(1), c.output(2), c.output(3)];
-    const active = activeExpertsOf(c, node.inputs[5]!, c.input(5), n);
     const { lr, beta2, clip } = node.params;
-    emitFactoredAdam(c, { batch: n, r, c: cc }, { lr, beta2, clip }, { p, g, vr, vc, sparse: { last, activeList: active } });
+    // The one-dispatch path of small experts launches one workgroup per active expert.
+    let sparse: { last: number; activeList: number; grid?: IndirectArgs } = { last, activeList: activeExpertsOf(c, node.inputs[5]!, c.input(5), n) };
+    if (factoredSmall(r, cc)) {
+      const { active, grid } = activeGridOf(c, node.inputs[5]!, c.input(5), n, 1);
+      sparse = { last, activeList: active, grid };
+    }
+    emitFactoredAdam(c, { batch: n, r, c: cc }, { lr, beta2, clip }, { p, g, vr, vc, sparse });
   },
 } satisfies {
   [O in

@@ -1,5 +1,6 @@
 /**
- * The tiled factored-Adam kernels (compiler/wgsl/factored-adam-tiles.ts) in their dense form
+ * The tiled factored-Adam kernels (compiler/wgsl/factored-adam-tiles.ts) and the one-dispatch kernel of
+ * small matrices (compiler/wgsl/factored-adam-small.ts) in their dense form
  * (`factoredAdamUpdate` lowered to WebGPU) on matrices cut into several tiles along rows and
  * columns — so every row and column statistic is a sum of several workgroups' partial sums and the
  * clipping sum one of many tiles' — with vec4 (c % 4 = 0) and scalar (c % 4 ≠ 0) loads, clipping
@@ -17,6 +18,7 @@ import * as opt from '../../ir/reference/optimizers.ts';
 import { tensorType } from '../../ir/types.ts';
 import { lowerToWebGpu } from '../../compiler/lower/index.ts';
 import { factoredTiling } from '../../compiler/wgsl/factored-adam-tiles.ts';
+import { factoredSmall } from '../../compiler/wgsl/factored-adam-small.ts';
 import { prepareWebGpuPlan } from '../../runtime/webgpu-executor.ts';
 import { expectNear } from '../ir/expert-schedule.ts';
 import { cache, describeGpu, dev, randArray, rng } from './gpu.ts';
@@ -93,13 +95,15 @@ describeGpu('tiled factored Adam (dense) on WebGPU', () => {
     await checkDense(3, 700, 44, 0, 22);
   });
 
-  it('matches the reference on 17000 small matrices', async () => {
+  it('matches the reference on small matrices (the one-dispatch path, factored-adam-small.ts), clipping active and off', async () => {
+    expect([factoredSmall(3, 5), factoredSmall(16, 256), factoredSmall(16, 257)]).toEqual([true, true, false]);
     await checkDense(17000, 3, 5, 0.3, 25);
+    await checkDense(4, 16, 256, 0, 26);
   });
 
-  it('gives 64 matrices the same bits as the first 64 of 5462 (several tiles, clipping active)', async () => {
-    const [r, c, many] = [2, 513, 5462];
-    expect(factoredTiling(r, c).per).toBeGreaterThan(1);
+  it.each([[2, 2100, 600, false], [2, 513, 5462, true]] as const)('gives 64 matrices of %i × %i the same bits as the first 64 of %i (clipping active; one-dispatch path: %s)', async (r, c, many, small) => {
+    expect(factoredSmall(r, c)).toBe(small);
+    if (!small) expect(factoredTiling(r, c).per).toBeGreaterThan(1);
     const grad = gradient(31, many, r, c);
     const runWith = async (batch: number) => {
       const shape = [batch, r, c];
