@@ -77,14 +77,16 @@ describeGpu('expert parallelism on WebGPU devices', () => {
   // 1e-4 there (commit of 2026-11-29 22:38 UTC): hierarchical, factored Adam, fused path, 2 devices: 1.33e-4 (lstm0.wx);
   // balanced, Adam, split path, 2 devices: 1.02e-4 (lstm1.wh); they are held to 2e-4 — making those batch sums
   // independent of the device count needs the LSTM/gating gradient kernels to reduce in device-aligned blocks.
-  // With the tiled / one-dispatch factored-Adam kernels (2026-11-30, branch opt2) the same amplification lands elsewhere:
+  // With the tiled / one-dispatch factored-Adam kernels (2026-11-30, branch opt2) the hierarchical factored-Adam cases
+  // measure ≤ 8.7e-5 at 1, 2 and 4 devices on both paths (2 devices, fused path: 5.0e-5, lstm0.wx) and are held to 1e-4
+  // again; the same amplification lands elsewhere:
   // balanced, factored Adam, split path, 2 devices: 1.25e-4 (moe0.w2), also held to 2e-4. The optimizer is not the source:
   // the factored-Adam test below shows the expert banks and their state equal to one device bit for bit after step 0 on
   // 2 and 4 devices, while the step-0 differences sit upstream of the MoE (the partitioned gating/batch sums) — even the
   // 1-device partitioned program differs there from the one-device plan (measured: lstm0.wx, gating weights at step 0).
   const POLICIES = ['none', 'experts'] as const;
-  const tolFor = (model: string, optimizer: string, policy: string, devices: number): number =>
-    devices === 2 && ((model === 'hierarchical' && optimizer === 'factored-adam' && policy === 'experts') || (model === 'balanced' && policy === 'none')) ? 2e-4 : 1e-4;
+  const tolFor = (model: string, _optimizer: string, policy: string, devices: number): number =>
+    devices === 2 && model === 'balanced' && policy === 'none' ? 2e-4 : 1e-4;
   const OPTIMIZERS = [{ name: 'adam', lr: 0.01 }, { name: 'factored-adam', lr: 0.01 }] as const;
   const training = MODELS.flatMap(([name, model, options]) => OPTIMIZERS.flatMap((optimizer) => POLICIES.map((policy) => [name, optimizer.name, policy, model, options, { optimizer, recompute: policy } as TrainingOptions] as const)));
   it.each(training.flatMap(([name, optimizer, policy, model, options, opts]) => [1, 2, 4].map((n) => [name, optimizer, n, policy, tolFor(name, optimizer, policy, n), model, options, opts] as const)))('%s (%s): 10 training steps on %i devices match one device (recompute %s, ≤ %d)', async (_name, _optimizer, devices, _policy, tol, model, options, opts) => {
