@@ -4,7 +4,7 @@
  * grid, lazy catch-up of skipped steps through `last`) does the whole update — g copied into
  * workgroup memory once, the row and column statistics (each line summed in index order, caught up
  * first when sparse: x ← β2ˢ·(x − eps1) + eps1), mean(vr') and the clipping sum Σ g²/(vr'·vc') by
- * a two-level fixed-order sum (16 × 16), then p −= lr·u/div with u as in factored-adam-tiles.ts
+ * a two-level fixed-order sum (`factoredSmallWorkgroup` invocations: 32 … 256 by shape), then p −= lr·u/div with u as in factored-adam-tiles.ts
  * (g times a column and a row factor, 0 where g = 0), and last[e] = step + 1 when sparse. The
  * tiled kernel set takes five or six dispatches (and a grids kernel per bank when sparse) for what
  * is, for the small experts of hierarchical MoE (16 × 16 weights, 1 × 16 biases) and small dense
@@ -21,6 +21,16 @@ const WG = 256;
 const SMALL_RC = 4096;
 /** Largest r + c of the one-dispatch path (vr' and vc' in workgroup memory: 8 KiB). */
 const SMALL_LINES = 2048;
+
+/**
+ * Invocations per workgroup for an r × c matrix: about 4 weights and one line each, 32 … 256 (a
+ * 16 × 16 expert takes 64, a 1 × 16 bias 32): on lavapipe a workgroup costs per invocation and
+ * barrier, so a tiny matrix should not pay for 256. A function of the shape only.
+ */
+export function factoredSmallWorkgroup(r: number, c: number): number {
+  const want = Math.max(Math.ceil((r * c) / 4), r + c);
+  return Math.min(WG, Math.max(32, 2 ** Math.ceil(Math.log2(want))));
+}
 
 /** True when an r × c matrix takes the one-dispatch path (a function of the shape only). */
 export function factoredSmall(r: number, c: number): boolean {
@@ -51,6 +61,10 @@ export function factoredSmallKernel(o: FactoredSmallOptions): Kernel {
   if (!(Number.isInteger(o.step) && o.step >= 0 && o.step < 2 ** 31 - 1)) throw new Error(`factored Adam: step must be an integer in [0, 2^31 − 1), got ${o.step}`);
   const { r: R, c: C } = o;
   const clip = o.clip > 0;
+  const W = factoredSmallWorkgroup(R, C);
+  // The two-level sum: A partial sums of B invocations each (16 × 16 at 256, 8 × 8 at 64, 4 × 8 at 32).
+  const A = 2 ** Math.floor(Math.log2(W) / 2);
+  const B = W / A;
   const u = uniformBlock([
     ['batch', 'u32', o.batch],
     ['step', 'i32', o.step],
@@ -86,8 +100,8 @@ const C = ${C}u;
 var<workgroup> gs: array<f32, ${R * C}>;
 var<workgroup> vrs: array<f32, ${R}>;
 var<workgroup> vcs: array<f32, ${C}>;
-var<workgroup> red: array<vec2<f32>, ${WG}>;
-var<workgroup> red16: array<vec2<f32>, 16>;
+var<workgroup> red: array<vec2<f32>, ${W}>;
+var<workgroup> red16: array<vec2<f32>, ${A}>;
 var<workgroup> stat: vec2<f32>;
 ${
   o.sparse
@@ -99,16 +113,16 @@ fn caught_up(x: f32, e: u32) -> f32 {
 }
 `
     : ''
-}@compute @workgroup_size(${WG})
+}@compute @workgroup_size(${W})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let a = wid.y * nwg.x + wid.x;
   if (a >= ${o.sparse ? 'u32(max(activeList[0], 0))' : 'params.batch'}) { return; }
   let e = ${o.sparse ? 'u32(activeList[1u + a])' : 'a'};
   let base = e * R * C;
-  for (var q = lid; q < R * C; q += ${WG}u) { gs[q] = g[base + q]; }
+  for (var q = lid; q < R * C; q += ${W}u) { gs[q] = g[base + q]; }
   workgroupBarrier();
   // Row and column statistics: one invocation per line, summed in index order.
-  for (var l = lid; l < C + R; l += ${WG}u) {
+  for (var l = lid; l < C + R; l += ${W}u) {
     if (l < C) {
       var acc = 0.0;
       for (var i = 0u; i < R; i++) { let gv = gs[i * C + l]; acc += gv * gv + 1e-30; }
@@ -129,10 +143,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   workgroupBarrier();
   // Σ vr' and (clipping) Σ g²/(vr'·vc'): per invocation in index order, then 16 × 16.
   var acc = vec2<f32>(0.0);
-  for (var i = lid; i < R; i += ${WG}u) { acc.x += vrs[i]; }
+  for (var i = lid; i < R; i += ${W}u) { acc.x += vrs[i]; }
   ${
     clip
-      ? `for (var q = lid; q < R * C; q += ${WG}u) {
+      ? `for (var q = lid; q < R * C; q += ${W}u) {
     let i = q / C;
     let gv = gs[q];
     acc.y += ((gv * gv) * (1.0 / vcs[q - i * C])) * (1.0 / vrs[i]);
@@ -141,15 +155,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   red[lid] = acc;
   workgroupBarrier();
-  if (lid < 16u) {
+  if (lid < ${A}u) {
     var s16 = vec2<f32>(0.0);
-    for (var t = 0u; t < 16u; t++) { s16 += red[lid * 16u + t]; }
+    for (var t = 0u; t < ${B}u; t++) { s16 += red[lid * ${B}u + t]; }
     red16[lid] = s16;
   }
   workgroupBarrier();
   if (lid == 0u) {
     var tot = vec2<f32>(0.0);
-    for (var t = 0u; t < 16u; t++) { tot += red16[t]; }
+    for (var t = 0u; t < ${A}u; t++) { tot += red16[t]; }
     let vrMean = tot.x / f32(R);
     var div = 1.0;
     ${clip ? 'div = max(1.0, sqrt(tot.y * vrMean * params.bc2 / f32(R * C)) / params.clip);' : ''}
@@ -159,7 +173,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   workgroupBarrier();
   let st = stat;
   // lr·u/div = g · (1/sqrt(vc')) · (sqrt(mean(vr')·(1 − β2ᵗ)/vr') · lr/div).
-  for (var q = lid; q < R * C; q += ${WG}u) {
+  for (var q = lid; q < R * C; q += ${W}u) {
     let i = q / C;
     let gv = gs[q];
     let colF = 1.0 / sqrt(vcs[q - i * C]);
@@ -169,5 +183,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 }
 `;
   const name = `${o.sparse ? 'expert_' : ''}factored_adam.small`;
-  return { name, wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(o.batch), cacheKey: `factored_adam_small:${o.sparse ? 'sparse' : 'dense'}:${R}x${C}:clip${clip ? 1 : 0}`, uniformData: u.data };
+  return { name, wgsl, bindings, workgroupSize: [W, 1, 1], dispatch: grid1d(o.batch), cacheKey: `factored_adam_small:${o.sparse ? 'sparse' : 'dense'}:${R}x${C}:clip${clip ? 1 : 0}`, uniformData: u.data };
 }

@@ -18,7 +18,7 @@ import * as opt from '../../ir/reference/optimizers.ts';
 import { tensorType } from '../../ir/types.ts';
 import { lowerToWebGpu } from '../../compiler/lower/index.ts';
 import { factoredTiling } from '../../compiler/wgsl/factored-adam-tiles.ts';
-import { factoredSmall } from '../../compiler/wgsl/factored-adam-small.ts';
+import { factoredSmall, factoredSmallWorkgroup } from '../../compiler/wgsl/factored-adam-small.ts';
 import { prepareWebGpuPlan } from '../../runtime/webgpu-executor.ts';
 import { expectNear } from '../ir/expert-schedule.ts';
 import { cache, describeGpu, dev, randArray, rng } from './gpu.ts';
@@ -97,8 +97,11 @@ describeGpu('tiled factored Adam (dense) on WebGPU', () => {
 
   it('matches the reference on small matrices (the one-dispatch path, factored-adam-small.ts), clipping active and off', async () => {
     expect([factoredSmall(3, 5), factoredSmall(16, 256), factoredSmall(16, 257)]).toEqual([true, true, false]);
+    // Workgroups of 32, 256 and 64 invocations (two-level sums 4 × 8, 16 × 16, 8 × 8).
+    expect([factoredSmallWorkgroup(3, 5), factoredSmallWorkgroup(16, 256), factoredSmallWorkgroup(16, 16)]).toEqual([32, 256, 64]);
     await checkDense(17000, 3, 5, 0.3, 25);
     await checkDense(4, 16, 256, 0, 26);
+    await checkDense(5, 16, 16, 0.3, 27);
   });
 
   it.each([[2, 2100, 600, false], [2, 513, 5462, true]] as const)('gives 64 matrices of %i × %i the same bits as the first 64 of %i (clipping active; one-dispatch path: %s)', async (r, c, many, small) => {
