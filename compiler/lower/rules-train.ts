@@ -13,7 +13,7 @@
  * rebuild their uniforms per run through `uniformFor`. The expert-bank updates (expertSgdUpdate,
  * expertFactoredAdamUpdate) run over the dispatch's active-expert list with indirect grids, so
  * their cost follows the experts that got rows, not n; both factored-Adam forms lower through
- * factored-adam.ts (tiled kernels).
+ * factored-adam.ts (tiled kernels; one dispatch for small matrices).
  * Expert banks split over several bindings are supported by the forward layers only; gradients of
  * a split bank and optimizer updates of split storages are refused with an explicit error.
  */

@@ -5,7 +5,8 @@
  * 65535 limit; workgroups past count·per return. Gradients of inactive experts are never read
  * (their producer may leave them unwritten, ops.ts READS_ACTIVE_EXPERT_ROWS). `expertSgdKernel`:
  * p[e] −= lr·g[e], vec4 loads when the block is a multiple of 4. The sparse factored Adam of
- * expert banks is the tiled kernel set of factored-adam-tiles.ts in its sparse form.
+ * expert banks is the tiled kernel set of factored-adam-tiles.ts in its sparse form, or for small
+ * experts (r·c ≤ 4096) the one-dispatch kernel of factored-adam-small.ts.
  */
 import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
 

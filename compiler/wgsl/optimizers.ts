@@ -5,7 +5,8 @@
  * p −= lr·g. `adamKernel`: m, v, p updated per element with the bias corrections 1 − β1ᵗ, 1 − β2ᵗ
  * (t = step + 1) computed on the host in f64 and passed in the uniform — the lowering rebuilds that
  * uniform per run from the step. Factored Adam (β1 = 0, per r×c matrix of a [batch, r, c]
- * parameter) is the tiled kernel set of factored-adam-tiles.ts (dense form).
+ * parameter) is the tiled kernel set of factored-adam-tiles.ts (dense form), or for small matrices
+ * (r·c ≤ 4096) the one-dispatch kernel of factored-adam-small.ts.
  */
 import { grid1d, ceilDiv, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
 
