@@ -1,6 +1,6 @@
 /**
  * The optimizer kernels alone, dense vs sparse expert updates (`npx tsx bench/expert-optimizer.ts
- * [--quick]`): factored Adam (β1 = 0, the default optimizer) of one expert bank w1 [n, D, H] per
+ * [--quick] [--configs n:D:H:pairs,…] [--no-step]`): factored Adam (β1 = 0, the default optimizer) of one expert bank w1 [n, D, H] per
  * step, the old dense `factoredAdamUpdate` (every expert, every step) against
  * `expertFactoredAdamUpdate` (the active-expert list from the dispatch offsets, indirect grids over
  * the experts with rows, catch-up of skipped decay) — each compiled to a WebGPU plan whose
@@ -8,13 +8,17 @@
  * onSubmittedWorkDone. Routing: N rows × k = 4 distinct uniform experts. Configurations: n = 16 and
  * n = 1024 with 4096 routed (row, expert) pairs at D = 64 (H = 1024 at 16 experts; H = 512 at 1024
  * experts, since [1024, 64, 1024] f32 is 256 MiB, over the 128 MiB storage-binding limit), and the
- * hierarchical regime n = 16384, D = 16, H = 64 with 1024 routed pairs. SGD of the same bank is
- * timed the same way. Then the whole training step of examples/lstm-moe-lm.ts (factored Adam,
+ * hierarchical regime n = 16384, D = 16, H = 64 with 1024 routed pairs, and the scale bench's flat
+ * 1024-expert banks [1024, 32, 1024] and [1024, 1024, 32] with 4096 pairs (~98% of the experts
+ * active). SGD of the same bank is timed the same way. Each configuration also records the GPU ms
+ * by kernel (timestamp queries, median of 3) and the sparse side's GB/s against its traffic floor
+ * (20 B per active weight for factored Adam with clipping, 12 for SGD). `--configs` replaces the
+ * configurations, `--no-step` skips the training step below. Then the whole training step of examples/lstm-moe-lm.ts (factored Adam,
  * recompute experts, random gate weights) at 704 experts, k 4, width 64, expert hidden 64,
  * 256 rows, compiled with the sparse and with the dense expert updates (wall clock per step, and
  * GPU timestamps summed over the update ops when the adapter has timestamp-query). The two sides alternate
  * run by run after a warm-up; medians and the host load average are written to
- * bench/results/expert-optimizer(-quick).json.
+ * bench/results/expert-optimizer(-quick|-picked).json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { lowerToWebGpu } from '../compiler/lower/index.ts';
@@ -102,7 +106,18 @@ async function prepare(dev: DeviceContext, c: Config, sparse: boolean, sgd: bool
 }
 
 const quick = process.argv.includes('--quick');
-const configs: Config[] = quick
+const argOf = (flag: string): string | undefined => {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+/** `--configs n:D:H:pairs,…` replaces the configurations; `--no-step` skips the training step. */
+const picked = argOf('--configs')?.split(',').map((t): Config => {
+  const [n, D, H, pairs] = t.split(':').map(Number);
+  if (![n, D, H, pairs].every((v) => Number.isInteger(v) && v! > 0)) throw new Error(`bench expert-optimizer: --configs wants n:D:H:pairs, got '${t}'`);
+  return { n: n!, D: D!, H: H!, pairs: pairs! };
+});
+const withStep = !process.argv.includes('--no-step');
+const configs: Config[] = picked ?? (quick
   ? [
       { n: 16, D: 64, H: 256, pairs: 1024 },
       { n: 256, D: 64, H: 64, pairs: 1024 },
@@ -111,7 +126,11 @@ const configs: Config[] = quick
       { n: 16, D: 64, H: 1024, pairs: 4096 },
       { n: 1024, D: 64, H: 512, pairs: 4096 },
       { n: 16384, D: 16, H: 64, pairs: 1024 },
-    ];
+      // The scale bench's flat 1024-expert layer (1024 rows × k 4): ~98% of the experts get rows, so
+      // the sparse update touches nearly all 2·1024·32·1024 expert weights (w1 and its transpose w2).
+      { n: 1024, D: 32, H: 1024, pairs: 4096 },
+      { n: 1024, D: 1024, H: 32, pairs: 4096 },
+    ]);
 const runs = quick ? 5 : 7;
 const dev = await acquireDevice();
 if (!dev) {
@@ -150,6 +169,14 @@ for (const c of configs) {
       await dev.device.queue.onSubmittedWorkDone();
     };
     const [dense, sparse] = await alternate(once(0), once(1));
+    const kernels: Record<string, number>[] = [{}, {}];
+    if (dev.device.features.has('timestamp-query')) {
+      for (let i = 0; i < 2; i++) {
+        const per: Record<string, number[]> = {};
+        for (let r = 0; r < 3; r++) for (const t of await sides[i]!.exe.profile({ seed: 0, step: step++, training: true })) (per[t.kernel] ??= []).push(t.ms);
+        kernels[i] = Object.fromEntries(Object.entries(per).map(([k, v]) => [k, round(median(v), 2)]));
+      }
+    }
     for (const s of sides) s.exe.destroy();
     const name = sgd ? 'sgd' : 'factoredAdam';
     row[name] = {
@@ -157,14 +184,23 @@ for (const c of configs) {
       sparse_ms: med(sparse),
       speedup: round(median(dense) / median(sparse), 2),
       dispatches: { dense: sides[0]!.dispatches, sparse: sides[1]!.dispatches },
+      gpuKernelMs: { dense: kernels[0], sparse: kernels[1] },
+      // Bytes of the traffic floor over the active experts' weights: factored Adam reads g three
+      // times (row/column sums, the clipping sum of u², the update) and reads and writes p once
+      // (20 B/weight; 16 without clipping); SGD reads g and p and writes p (12 B/weight).
+      floorGB: round(((sgd ? 12 : 20) * active * c.D * c.H) / 1e9, 3),
+      sparseGBps: round(((sgd ? 12 : 20) * active * c.D * c.H) / 1e9 / (median(sparse) / 1000), 2),
       samples_ms: { dense: dense.map((x) => round(x, 2)), sparse: sparse.map((x) => round(x, 2)) },
     };
+    console.log(`  GPU ms by kernel: dense ${JSON.stringify(kernels[0])}, sparse ${JSON.stringify(kernels[1])}`);
     console.log(`${name} n ${c.n} [${c.n},${c.D},${c.H}] (${row.bankMiB} MiB), ${c.pairs} routed pairs, ${active} active experts: dense ${med(dense)} ms, sparse ${med(sparse)} ms (×${round(median(dense) / median(sparse), 2)})`);
   }
   results.push(row);
 }
 
 // ---- the whole training step, sparse vs dense expert updates ----
+let step: unknown = 'skipped (--no-step)';
+if (withStep) {
 const stepOptions = { ...defaults, experts: quick ? 64 : 704, k: 4, width: 64, expertHidden: 64, T: 8, B: 32 };
 const optimizer = { name: 'factored-adam', lr: 0.01 } as const;
 const traced = traceModel(model, stepOptions);
@@ -192,7 +228,7 @@ const canProfile = dev.device.features.has('timestamp-query');
 for (let r = 0; canProfile && r < runs; r++) for (let i = 0; i < 2; i++) profiled[i]!.push(await optimizerMs(exes[i]!));
 for (const e of exes) e.destroy();
 const medOf = (xs: { all: number; experts: number }[], k: 'all' | 'experts') => (xs.length ? med(xs.map((x) => x[k])) : null);
-const step = {
+step = {
   options: stepOptions,
   sparse_ms: med(sparseStep),
   dense_ms: med(denseStep),
@@ -206,10 +242,11 @@ const step = {
       }
     : 'timestamp-query not available',
 };
-console.log(`training step (${stepOptions.experts} experts, ${stepOptions.T * stepOptions.B} rows, k ${stepOptions.k}): dense ${step.dense_ms} ms, sparse ${step.sparse_ms} ms (×${step.speedup}); GPU ms of updates ${JSON.stringify(step.gpuUpdateMs)}`);
+console.log(`training step: ${JSON.stringify(step)}`);
+}
 const out = { bench: 'expert-optimizer', what: 'factored Adam and SGD of w1 [n, D, H] per step, dense vs sparse expert update, ms (median, wall clock of one submit until the queue is idle); whole training step of lstm-moe-lm sparse vs dense', adapter: `${dev.info.backend}: ${dev.info.description}`, runs, loadStart, loadEnd: hostLoad(), results, step };
 const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
-const file = new URL(`expert-optimizer${quick ? '-quick' : ''}.json`, dir);
+const file = new URL(`expert-optimizer${quick ? '-quick' : ''}${picked ? '-picked' : ''}.json`, dir);
 writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
 console.log(`wrote ${file.pathname}; loadavg at end ${out.loadEnd.loadavg.join(' ')}`);

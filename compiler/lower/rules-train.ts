@@ -12,13 +12,14 @@
  * depends on the run (Adam's bias correction t = step + 1, the train/eval mode of noiseStdGrad)
  * rebuild their uniforms per run through `uniformFor`. The expert-bank updates (expertSgdUpdate,
  * expertFactoredAdamUpdate) run over the dispatch's active-expert list with indirect grids, so
- * their cost follows the experts that got rows, not n.
+ * their cost follows the experts that got rows, not n; both factored-Adam forms lower through
+ * factored-adam.ts (tiled kernels; one dispatch for small matrices).
  * Expert banks split over several bindings are supported by the forward layers only; gradients of
  * a split bank and optimizer updates of split storages are refused with an explicit error.
  */
 import type { Node } from '../../ir/graph.ts';
 import { numel } from '../../ir/types.ts';
-import type { PartRef, RunParams } from '../plan.ts';
+import type { IndirectArgs, PartRef, RunParams } from '../plan.ts';
 import { combineKernel } from '../wgsl/combine.ts';
 import { copyKernel } from '../wgsl/copy.ts';
 import { ERROR_WORDS } from '../wgsl/embedding.ts';
@@ -32,12 +33,14 @@ import { crossEntropyGradKernel, softmaxGradKernel } from '../wgsl/grad-softmax.
 import { lstmKernels } from '../wgsl/lstm.ts';
 import { lstmGradKernels } from '../wgsl/lstm-grad.ts';
 import { gemm } from './gemm.ts';
-import { expertFactoredGridsKernel, expertFactoredLinesKernel, expertFactoredStatsKernel, expertFactoredUpdateKernel, expertSgdGroups, expertSgdKernel } from '../wgsl/expert-optimizers.ts';
-import { adamKernel, factoredLineMeanKernel, factoredStatsKernel, factoredUpdateKernel, sgdKernel } from '../wgsl/optimizers.ts';
+import { expertSgdGroups, expertSgdKernel } from '../wgsl/expert-optimizers.ts';
+import { adamKernel, sgdKernel } from '../wgsl/optimizers.ts';
 import { clearInactiveKernel, segmentGemmTnGroups, segmentGemmTnKernel, segmentSumGroups, segmentSumKernel } from '../wgsl/segment.ts';
 import type { Kernel } from '../wgsl/kernel.ts';
 import { activeExpertsOf } from './active.ts';
 import { splitAdvice } from './bank-advice.ts';
+import { emitFactoredAdam } from './factored-adam.ts';
+import { factoredSmall } from '../wgsl/factored-adam-small.ts';
 import type { LowerCtx } from './context.ts';
 import type { LowerRule } from './rules-dense.ts';
 import { expertBanks } from './rules-moe.ts';
@@ -321,14 +324,7 @@ export const TRAIN_RULES = {
     const p = whole(c, c.output(0), node, 'the parameter');
     const [g, vr, vc] = [c.input(1), c.output(1), c.output(2)];
     const { lr, beta2, clip } = node.params;
-    const s = { batch, r, c: cc };
-    c.emit(factoredLineMeanKernel({ ...s, axis: 'rows', beta2 }), { g, s: vr });
-    c.emit(factoredLineMeanKernel({ ...s, axis: 'cols', beta2 }), { g, s: vc });
-    const stats = c.scratch('factoredAdam.stats', 'f32', 2 * batch);
-    const statsFor = (run: RunParams) => factoredStatsKernel({ ...s, lr, beta2, clip, step: run.step });
-    const updateFor = (run: RunParams) => factoredUpdateKernel({ ...s, lr, beta2, clip, step: run.step });
-    c.emit(statsFor(c.run0), { g, vr, vc, stats }, (run) => statsFor(run).uniformData!);
-    c.emit(updateFor(c.run0), { p, g, vr, vc, stats }, (run) => updateFor(run).uniformData!);
+    emitFactoredAdam(c, { batch, r, c: cc }, { lr, beta2, clip }, { p, g, vr, vc });
   },
   expertSgdUpdate: (node, c) => {
     const shape = c.typeOf(c.output(0)).shape;
@@ -344,20 +340,14 @@ export const TRAIN_RULES = {
     if (n * r * cc === 0) return;
     const p = whole(c, c.output(0), node, 'the parameter');
     const [g, vr, vc, last] = [c.input(1), c.output(1), c.output(2), c.output(3)];
-    const active = activeExpertsOf(c, node.inputs[5]!, c.input(5), n);
-    const o = (run: RunParams) => ({ n, r, c: cc, ...node.params, step: run.step });
-    const stats = c.scratch('expertFactoredAdam.stats', 'f32', 2 * n);
-    const rowW = c.scratch('expertFactoredAdam.rowW', 'f32', n * r);
-    const colsFor = (run: RunParams) => expertFactoredLinesKernel({ ...o(run), axis: 'cols' });
-    const rowsFor = (run: RunParams) => expertFactoredLinesKernel({ ...o(run), axis: 'rows' });
-    const statsFor = (run: RunParams) => expertFactoredStatsKernel(o(run));
-    const updateFor = (run: RunParams) => expertFactoredUpdateKernel(o(run));
-    const args = c.scratch('expertFactoredAdam.grids', 'i32', 16);
-    c.emit(expertFactoredGridsKernel({ r, c: cc }), { activeList: active, args });
-    c.emit(colsFor(c.run0), { g, vc, last, activeList: active }, (run) => colsFor(run).uniformData!, { buffer: args, offset: 0 });
-    c.emit(rowsFor(c.run0), { g, vr, vc, rowW, last, activeList: active }, (run) => rowsFor(run).uniformData!, { buffer: args, offset: 16 });
-    c.emit(statsFor(c.run0), { vr, rowW, stats, last, activeList: active }, (run) => statsFor(run).uniformData!, { buffer: args, offset: 32 });
-    c.emit(updateFor(c.run0), { p, g, vr, vc, stats, activeList: active }, (run) => updateFor(run).uniformData!, { buffer: args, offset: 48 });
+    const { lr, beta2, clip } = node.params;
+    // The one-dispatch path of small experts launches one workgroup per active expert.
+    let sparse: { last: number; activeList: number; grid?: IndirectArgs } = { last, activeList: activeExpertsOf(c, node.inputs[5]!, c.input(5), n) };
+    if (factoredSmall(r, cc)) {
+      const { active, grid } = activeGridOf(c, node.inputs[5]!, c.input(5), n, 1);
+      sparse = { last, activeList: active, grid };
+    }
+    emitFactoredAdam(c, { batch: n, r, c: cc }, { lr, beta2, clip }, { p, g, vr, vc, sparse });
   },
 } satisfies {
   [O in

@@ -5,8 +5,10 @@
  * empty experts) on every element, the lazily decayed statistics caught up to the step match the
  * dense statistics, the last-touched steps are exact, and the gradient of an empty expert is never
  * read (it is NaN in the feeds). Shapes cover rows and columns longer than one workgroup and a
- * 70000-expert bank whose grids fold over the 65535 limit, and expert bias banks [n, c] (updated as
- * [n, 1, c]: each expert's bias its own matrix). Reruns are bit-identical.
+ * 70000-expert bank whose grids fold over the 65535 limit, experts cut into several tiles of the
+ * tiled factored-Adam kernels (row and column statistics summed from several workgroups, vec4 and
+ * scalar loads, update clipping active), and expert bias banks [n, c] (updated as [n, 1, c]: each
+ * expert's bias its own matrix). Reruns are bit-identical.
  */
 import { expect, it } from 'vitest';
 import { GraphBuilder } from '../../ir/graph.ts';
@@ -14,6 +16,7 @@ import { initParams } from '../../ir/interpret.ts';
 import * as opt from '../../ir/reference/optimizers.ts';
 import { tensorType } from '../../ir/types.ts';
 import { lowerToWebGpu } from '../../compiler/lower/index.ts';
+import { factoredTiling } from '../../compiler/wgsl/factored-adam-tiles.ts';
 import { prepareWebGpuPlan } from '../../runtime/webgpu-executor.ts';
 import { bankGradient, expectNear, routingSchedule } from '../ir/expert-schedule.ts';
 import { cache, describeGpu, dev } from './gpu.ts';
@@ -23,8 +26,8 @@ const f32 = (shape: number[]) => tensorType('f32', shape);
 const i32 = (shape: number[]) => tensorType('i32', shape);
 
 /** One bank [n, r, c] updated by both sparse ops from the same gradient and offsets. */
-async function checkBank(n: number, r: number, c: number, steps: number, seed: number, bias = false): Promise<void> {
-  const hp = { lr: 0.02, beta2: 0.9, clip: 1 };
+async function checkBank(n: number, r: number, c: number, steps: number, seed: number, bias = false, clip = 1): Promise<void> {
+  const hp = { lr: 0.02, beta2: 0.9, clip };
   // A bias bank [n, c] is the bank [n, 1, c] (each expert's bias its own 1×c matrix).
   if (bias && r !== 1) throw new Error('a bias bank has r = 1');
   const bank = bias ? [n, c] : [n, r, c];
@@ -81,6 +84,13 @@ describeGpu('sparse expert optimizer updates on WebGPU', () => {
   it('update an expert bias bank [n, c] as n separate 1×c matrices (dense reference: batch n of 1×c)', async () => {
     await checkBank(40, 1, 300, 12, 15, true);
     await checkBank(9, 1, 5, 12, 16, true);
+  });
+
+  it('match the reference on experts cut into several tiles (rows and columns; vec4 and scalar loads; clipping active)', async () => {
+    const t = [factoredTiling(300, 1400), factoredTiling(37, 1030)];
+    expect(t.map((x) => [x.V, x.tilesR > 1, x.tilesC > 1])).toEqual([[4, true, true], [1, false, true]]);
+    await checkBank(4, 300, 1400, 6, 17, false, 0.3);
+    await checkBank(4, 37, 1030, 6, 18, false, 0.3);
   });
 
   it('fold their grids over 65535 workgroups at 70000 experts', async () => {

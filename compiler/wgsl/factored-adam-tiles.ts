@@ -1,0 +1,389 @@
+/**
+ * Factored Adam (β1 = 0) over a batch of r × c matrices by tiles, shared by the dense update (every
+ * matrix of a [batch, r, c] parameter) and the sparse expert update (only the experts on the
+ * active-expert list [count, e0, e1, …], indirect grids, lazy catch-up of skipped steps). A
+ * matrix is cut into tiles of TR rows × TC columns (`factoredTiling`: TX × TY invocations, each
+ * owning V = 4 adjacent columns when c % 4 = 0 — vec4 loads — and S rows strided by TY), and every
+ * pass over g is one workgroup per tile, so a large matrix fills the device. Five passes:
+ * `factoredTileSumsKernel` reads g once and writes each tile's row sums and column sums of
+ * g² + 1e-30 (fixed-order trees in workgroup memory, no atomics); `factoredLinesKernel` adds the
+ * tiles' partial sums of each line in tile order into vr' and vc' (catching up skipped steps first
+ * when sparse: x ← β2ˢ·(x − eps1) + eps1, β2ˢ = exp2(s·log2 β2), s = step − last[e]);
+ * `factoredSqKernel` (only with clipping) reads g again for each tile's Σ g²/(vr'_i·vc'_j);
+ * `factoredStatsKernel` (one workgroup per matrix, O(r + tiles)) forms mean(vr'), the clipping
+ * divisor max(1, rms(u)/clip) from Σ u² = mean(vr')·(1 − β2ᵗ)·Σ g²/(vr'·vc') and, sparse, sets
+ * last[e] = step + 1; `factoredUpdateKernel` reads g, p and writes p −= lr·u/div with
+ * u = g/sqrt((vr'/mean(vr'))·vc'/(1 − β2ᵗ)) (0 where g = 0) as g times a column and a row factor. Traffic: 16 B per weight without
+ * clipping, 20 with; every sum has a fixed order, so results are bit-identical run to run.
+ */
+import { biasCorrection } from './optimizers.ts';
+import { ceilDiv, FOLD_GRID_WGSL, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+
+const WG = 256;
+/** Most rows one invocation walks per tile (workgroup memory holds S·WG row partials). */
+const MAX_S = 16;
+/** Lines (rows or columns) per invocation of the lines kernel. */
+const LINES = 4;
+
+/** Tile geometry of a matrix r × c (see the file comment). */
+export interface FactoredTiling {
+  readonly V: 1 | 4;
+  readonly TX: number;
+  readonly TY: number;
+  readonly S: number;
+  readonly TR: number;
+  readonly TC: number;
+  readonly tilesR: number;
+  readonly tilesC: number;
+  /** Tiles per matrix (tilesR·tilesC). */
+  readonly per: number;
+  /** Workgroups per matrix of the lines kernel (one invocation per row and per column). */
+  readonly perLines: number;
+}
+
+const pow2ceil = (x: number) => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
+
+/** The tiles of an r × c matrix: TX column lanes (wider when r is small), TY = 256/TX row lanes, S ≤ 16 rows per lane. */
+export function factoredTiling(r: number, c: number): FactoredTiling {
+  const V = c % 4 === 0 ? 4 : 1;
+  const TX = Math.min(pow2ceil(ceilDiv(c, V)), Math.max(64, WG / pow2ceil(r)), WG);
+  const TY = WG / TX;
+  const S = Math.min(MAX_S, Math.max(1, ceilDiv(r, TY)));
+  const TR = TY * S;
+  const TC = TX * V;
+  const tilesR = Math.max(1, ceilDiv(r, TR));
+  const tilesC = Math.max(1, ceilDiv(c, TC));
+  return { V, TX, TY, S, TR, TC, tilesR, tilesC, per: tilesR * tilesC, perLines: Math.max(1, ceilDiv(r + c, WG * LINES)) };
+}
+
+/** Shape, mode and hyper-parameters of the tiled factored-Adam kernels; `step` is the 0-based step (t = step + 1). */
+export interface FactoredTileOptions {
+  /** Active-expert list (sparse) or every one of `batch` matrices (dense). */
+  readonly sparse: boolean;
+  /** Matrices (dense), or experts in the bank (sparse: sizes the worst-case grid shown in listings). */
+  readonly batch: number;
+  readonly r: number;
+  readonly c: number;
+  readonly lr: number;
+  readonly beta2: number;
+  readonly clip: number;
+  readonly step: number;
+}
+
+/** Elements of the scratch buffers of one update: per-tile column sums, row sums, clipping sums, and the per-matrix stats. */
+export function factoredScratch(o: { readonly batch: number; readonly r: number; readonly c: number }): { colPart: number; rowPart: number; sqPart: number; stats: number } {
+  const t = factoredTiling(o.r, o.c);
+  return { colPart: o.batch * t.tilesR * o.c, rowPart: o.batch * t.tilesC * o.r, sqPart: o.batch * t.per, stats: 2 * o.batch };
+}
+
+function uniformOf(o: FactoredTileOptions) {
+  if (!(Number.isInteger(o.step) && o.step >= 0 && o.step < 2 ** 31 - 1)) throw new Error(`factored Adam: step must be an integer in [0, 2^31 − 1), got ${o.step}`);
+  const t = factoredTiling(o.r, o.c);
+  return uniformBlock([
+    ['batch', 'u32', o.batch],
+    ['r', 'u32', o.r],
+    ['c', 'u32', o.c],
+    ['tilesR', 'u32', t.tilesR],
+    ['tilesC', 'u32', t.tilesC],
+    ['per', 'u32', t.per],
+    ['perLines', 'u32', t.perLines],
+    ['step', 'i32', o.step],
+    ['clip', 'f32', o.clip],
+    ['bc2', 'f32', biasCorrection(o.beta2, o.step)],
+    ['lr', 'f32', o.lr],
+    ['b2', 'f32', o.beta2],
+    ['c2', 'f32', 1 - o.beta2],
+    // log2(β2) in f64 on the host; β2 = 0 gives −∞, and exp2(−∞·s) = 0 for s > 0 (β2ˢ = 0).
+    ['log2b2', 'f32', Math.log2(o.beta2)],
+  ]);
+}
+
+type Ty = 'f32' | 'i32' | 'vec';
+interface Bind {
+  readonly name: string;
+  readonly access: 'read' | 'read_write' | 'uniform';
+  readonly ty?: Ty;
+}
+
+function kernelOf(o: FactoredTileOptions, pass: string, binds: readonly Bind[], body: string, grid: number, extra = ''): Kernel {
+  const t = factoredTiling(o.r, o.c);
+  const u = uniformOf(o);
+  const vec = t.V === 4 ? 'vec4<f32>' : 'f32';
+  const decl = binds
+    .map((b, i) =>
+      b.access === 'uniform'
+        ? `@group(0) @binding(${i}) var<uniform> params: Params;`
+        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${b.ty === 'vec' ? vec : (b.ty ?? 'f32')}>;`,
+    )
+    .join('\n');
+  // Flattened workgroup → slot a (row of the per-slot scratch), matrix e, block k within the matrix.
+  const locate = (per: string) => `let w = wid.y * nwg.x + wid.x;
+  let a = w / ${per};
+  if (a >= ${o.sparse ? 'u32(max(activeList[0], 0))' : 'params.batch'}) { return; }
+  let k = w - a * ${per};
+  let e = ${o.sparse ? 'u32(activeList[1u + a])' : 'a'};`;
+  const key = `factored_adam_tiles.${pass}:${o.sparse ? 'sparse' : 'dense'}:V${t.V}:TX${t.TX}:S${t.S}:clip${o.clip > 0 ? 1 : 0}`;
+  const wgsl = /* wgsl */ `// factored adam (${o.sparse ? 'active experts' : 'every matrix'}, tiles ${t.TR}×${t.TC}): ${pass}
+${u.struct}
+${decl}
+const V = ${t.V}u;
+const TX = ${t.TX}u;
+const TY = ${t.TY}u;
+const S = ${t.S}u;
+const TR = ${t.TR}u;
+const TC = ${t.TC}u;
+alias VF = ${vec};
+// Sum of the components in a fixed order.
+fn hsum(x: VF) -> f32 { ${t.V === 4 ? 'return ((x.x + x.y) + x.z) + x.w;' : 'return x;'} }
+${extra}@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  ${locate(pass === 'lines' ? 'params.perLines' : pass === 'stats' ? '1u' : 'params.per')}
+  let R = params.r;
+  let C = params.c;
+  ${body}
+}
+`;
+  const bindings: KernelBinding[] = binds.map((b) => ({ name: b.name, access: b.access }));
+  const name = `${o.sparse ? 'expert_' : ''}factored_adam.${pass}`;
+  return { name, wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(grid), cacheKey: key, uniformData: u.data };
+}
+
+const ro = (name: string, ty?: Ty): Bind => ({ name, access: 'read', ...(ty ? { ty } : {}) });
+const rw = (name: string, ty?: Ty): Bind => ({ name, access: 'read_write', ...(ty ? { ty } : {}) });
+const PARAMS: Bind = { name: 'params', access: 'uniform' };
+const listOf = (o: FactoredTileOptions): Bind[] => (o.sparse ? [ro('activeList', 'i32')] : []);
+
+// The invocation's tile coordinates and its first column j0 (V columns j0 … j0 + V − 1, all < C or none).
+const TILE = `let tr = k / params.tilesC;
+  let tc = k - tr * params.tilesC;
+  let tx = lid % TX;
+  let ty = lid / TX;
+  let j0 = tc * TC + tx * V;
+  let base = e * R * C;`;
+
+/**
+ * Per tile: rowPart[(a·tilesC + tc)·r + i] = Σ_{j in tile} (g² + 1e-30) for the tile's rows and
+ * colPart[(a·tilesR + tr)·c + j] likewise for its columns. Bindings: `g`, `colPart`, `rowPart`
+ * (read_write, sizes from `factoredScratch`), [`activeList`], `params`. Grid: per·count.
+ */
+export function factoredTileSumsKernel(o: FactoredTileOptions): Kernel {
+  const t = factoredTiling(o.r, o.c);
+  const extra = `var<workgroup> rowsh: array<f32, ${t.TR * t.TX}>;
+var<workgroup> colsh: array<f32, ${t.TY * t.TC}>;
+`;
+  const body = `${TILE}
+  let colOk = j0 < C;
+  var cacc = VF(0.0);
+  for (var s = 0u; s < S; s++) {
+    let il = s * TY + ty;
+    let i = tr * TR + il;
+    var rp = 0.0;
+    if (colOk && i < R) {
+      let gv = g[(base + i * C + j0) / V];
+      let q = gv * gv + VF(1e-30);
+      cacc += q;
+      rp = hsum(q);
+    }
+    rowsh[il * TX + tx] = rp;
+  }
+  ${t.V === 4 ? 'for (var v = 0u; v < 4u; v++) { colsh[ty * TC + tx * 4u + v] = cacc[v]; }' : 'colsh[ty * TC + tx] = cacc;'}
+  workgroupBarrier();
+  for (var l = lid; l < TR; l += ${WG}u) {
+    let i = tr * TR + l;
+    if (i < R) {
+      var acc = 0.0;
+      for (var x = 0u; x < TX; x++) { acc += rowsh[l * TX + x]; }
+      rowPart[(a * params.tilesC + tc) * R + i] = acc;
+    }
+  }
+  for (var l = lid; l < TC; l += ${WG}u) {
+    let j = tc * TC + l;
+    if (j < C) {
+      var acc = 0.0;
+      for (var y = 0u; y < TY; y++) { acc += colsh[y * TC + l]; }
+      colPart[(a * params.tilesR + tr) * C + j] = acc;
+    }
+  }`;
+  return kernelOf(o, 'sums', [ro('g', 'vec'), rw('colPart'), rw('rowPart'), ...listOf(o), PARAMS], body, o.batch * t.per, extra);
+}
+
+const CATCH_UP = `// The statistic after s = step − last[e] skipped zero-gradient steps: β2ˢ·(x − eps1) + eps1.
+fn caught_up(x: f32, e: u32) -> f32 {
+  let s = params.step - last[e];
+  if (s <= 0) { return x; }
+  return exp2(f32(s) * params.log2b2) * (x - 1e-30) + 1e-30;
+}
+`;
+
+/**
+ * vc'[e·c + j] = β2·vc + (1−β2)·(Σ_tiles colPart)/r and vr'[e·r + i] likewise from rowPart / c,
+ * the tiles' partial sums added in tile order (sparse: vc, vr caught up first). Bindings:
+ * `colPart`, `rowPart`, `vr`, `vc` (read_write), [`last` (i32), `activeList`], `params`.
+ * Grid: perLines·count.
+ */
+export function factoredLinesKernel(o: FactoredTileOptions): Kernel {
+  const t = factoredTiling(o.r, o.c);
+  const cu = (x: string) => (o.sparse ? `caught_up(${x}, e)` : x);
+  const body = `for (var m = 0u; m < ${LINES}u; m++) {
+  let l = (k * ${LINES}u + m) * ${WG}u + lid;
+  if (l < C) {
+    var acc = 0.0;
+    for (var q = 0u; q < params.tilesR; q++) { acc += colPart[(a * params.tilesR + q) * C + l]; }
+    let at = e * C + l;
+    vc[at] = params.b2 * ${cu('vc[at]')} + params.c2 * (acc / f32(R));
+  } else if (l < C + R) {
+    let i = l - C;
+    var acc = 0.0;
+    for (var q = 0u; q < params.tilesC; q++) { acc += rowPart[(a * params.tilesC + q) * R + i]; }
+    let at = e * R + i;
+    vr[at] = params.b2 * ${cu('vr[at]')} + params.c2 * (acc / f32(C));
+  }
+  }`;
+  const binds = [ro('colPart'), ro('rowPart'), rw('vr'), rw('vc'), ...(o.sparse ? [ro('last', 'i32')] : []), ...listOf(o), PARAMS];
+  return kernelOf(o, 'lines', binds, body, o.batch * t.perLines, o.sparse ? CATCH_UP : '');
+}
+
+/**
+ * Per tile (clipping only): sqPart[a·per + k] = the tile's Σ g²/(vr'_i·vc'_j), its 256 invocations'
+ * sums added by a two-level fixed-order sum (16 × 16). One code path whatever the batch: the sum
+ * order of a matrix depends on (r, c) only, never on how many matrices (experts on this device)
+ * are updated. Bindings: `g`, `vr`, `vc`, `sqPart` (read_write), [`activeList`], `params`.
+ * Grid: per·count.
+ */
+export function factoredSqKernel(o: FactoredTileOptions): Kernel {
+  const t = factoredTiling(o.r, o.c);
+  const body = `${TILE}
+  var acc = VF(0.0);
+  if (j0 < C) {
+    let ivc = VF(1.0) / vc[(e * C + j0) / V];
+    for (var s = 0u; s < S; s++) {
+      let i = tr * TR + s * TY + ty;
+      if (i >= R) { break; }
+      let gv = g[(base + i * C + j0) / V];
+      // (g²·(1/vc'))·(1/vr'): a zero row and a zero column (vr', vc' ≈ eps1) never meet as 1/vr'·1/vc' = ∞.
+      acc += ((gv * gv) * ivc) * (1.0 / vr[e * R + i]);
+    }
+  }
+  // Two-level fixed-order sum over the workgroup (16 × 16).
+  red[lid] = hsum(acc);
+  workgroupBarrier();
+  if (lid < 16u) {
+    var s16 = 0.0;
+    for (var u = 0u; u < 16u; u++) { s16 += red[lid * 16u + u]; }
+    red16[lid] = s16;
+  }
+  workgroupBarrier();
+  if (lid == 0u) {
+    var tot = 0.0;
+    for (var u = 0u; u < 16u; u++) { tot += red16[u]; }
+    sqPart[a * params.per + k] = tot;
+  }`;
+  const extra = `var<workgroup> red: array<f32, ${WG}>;\nvar<workgroup> red16: array<f32, 16>;\n`;
+  return kernelOf(o, 'sq', [ro('g', 'vec'), ro('vr'), ro('vc', 'vec'), rw('sqPart'), ...listOf(o), PARAMS], body, o.batch * t.per, extra);
+}
+
+/**
+ * Per matrix (one workgroup, O(r + tiles)): stats[2a] = mean(vr'), stats[2a+1] = max(1, rms(u)/clip)
+ * (1 when clip ≤ 0); sparse: last[e] = step + 1. Bindings: `vr`, [`sqPart` when clip > 0],
+ * `stats` (read_write), [`last` (read_write, i32), `activeList`], `params`. Grid: count.
+ */
+export function factoredStatsKernel(o: FactoredTileOptions): Kernel {
+  const clip = o.clip > 0;
+  const body = `var acc = vec2<f32>(0.0);
+  for (var i = lid; i < R; i += ${WG}u) { acc.x += vr[e * R + i]; }
+  ${
+    !clip
+      ? ''
+      : `for (var q = lid; q < params.per; q += ${WG}u) { acc.y += sqPart[a * params.per + q]; }`
+  }
+  // Two-level fixed-order sum over the workgroup (16 × 16): two barriers instead of a log-depth tree.
+  red[lid] = acc;
+  workgroupBarrier();
+  if (lid < 16u) {
+    var s16 = vec2<f32>(0.0);
+    for (var u = 0u; u < 16u; u++) { s16 += red[lid * 16u + u]; }
+    red16[lid] = s16;
+  }
+  workgroupBarrier();
+  if (lid == 0u) {
+    var tot = vec2<f32>(0.0);
+    for (var u = 0u; u < 16u; u++) { tot += red16[u]; }
+    let vrMean = tot.x / f32(R);
+    var div = 1.0;
+    ${clip ? 'div = max(1.0, sqrt(tot.y * vrMean * params.bc2 / f32(R * C)) / params.clip);' : ''}
+    stats[2u * a] = vrMean;
+    stats[2u * a + 1u] = div;
+    ${o.sparse ? 'last[e] = params.step + 1;' : ''}
+  }`;
+  const binds = [ro('vr'), ...(clip ? [ro('sqPart')] : []), rw('stats'), ...(o.sparse ? [rw('last', 'i32')] : []), ...listOf(o), PARAMS];
+  return kernelOf(o, 'stats', binds, body, o.batch, `var<workgroup> red: array<vec2<f32>, ${WG}>;
+var<workgroup> red16: array<vec2<f32>, 16>;
+`);
+}
+
+/**
+ * Per tile: p −= lr·u/div, u = g/sqrt((vr'/mean(vr'))·vc'/(1 − β2ᵗ)), 0 where g = 0, formed as
+ * g·(1/sqrt(vc'_j))·(sqrt(mean(vr')·(1 − β2ᵗ)/vr'_i)·lr/div) (a column and a row factor). Bindings:
+ * `p` (read_write), `g`, `vr`, `vc`, `stats`, [`activeList`], `params`. Grid: per·count.
+ */
+export function factoredUpdateKernel(o: FactoredTileOptions): Kernel {
+  const t = factoredTiling(o.r, o.c);
+  const body = `${TILE}
+  if (j0 >= C) { return; }
+  let vrMean = stats[2u * a];
+  let scale = params.lr / stats[2u * a + 1u];
+  // lr·u/div = g · (1/sqrt(vc')) · (sqrt(mean(vr')·(1 − β2ᵗ)/vr') · lr/div): one multiply per weight.
+  let colF = VF(1.0) / sqrt(vc[(e * C + j0) / V]);
+  for (var s = 0u; s < S; s++) {
+    let i = tr * TR + s * TY + ty;
+    if (i >= R) { break; }
+    let at = (base + i * C + j0) / V;
+    let gv = g[at];
+    let rowF = sqrt(vrMean * params.bc2 / vr[e * R + i]) * scale;
+    p[at] = p[at] - select(gv * (colF * rowF), VF(0.0), gv == VF(0.0));
+  }`;
+  return kernelOf(o, 'update', [rw('p', 'vec'), ro('g', 'vec'), ro('vr'), ro('vc', 'vec'), ro('stats'), ...listOf(o), PARAMS], body, o.batch * t.per);
+}
+
+/**
+ * Sparse only: the folded grids for count = activeList[0] active experts into `args` [12] (u32):
+ * tiles (count·per: sums, sq, update) at word 0, lines (count·perLines) at word 4, stats (count)
+ * at word 8. One invocation. Bindings: `activeList` (i32), `args` (read_write, u32), `params`.
+ */
+export function factoredGridsKernel(o: { readonly r: number; readonly c: number }): Kernel {
+  const t = factoredTiling(o.r, o.c);
+  const u = uniformBlock([
+    ['per', 'u32', t.per],
+    ['perLines', 'u32', t.perLines],
+  ]);
+  const wgsl = /* wgsl */ `// expert factored adam: indirect grids (tiles, lines, stats)
+${u.struct}
+@group(0) @binding(0) var<storage, read> activeList: array<i32>;
+@group(0) @binding(1) var<storage, read_write> args: array<u32>;
+@group(0) @binding(2) var<uniform> params: Params;
+${FOLD_GRID_WGSL}
+fn put(at: u32, groups: u32) {
+  let g = fold_grid(groups);
+  args[at] = g.x;
+  args[at + 1u] = g.y;
+  args[at + 2u] = g.z;
+  args[at + 3u] = 0u;
+}
+@compute @workgroup_size(1)
+fn main() {
+  let count = u32(max(activeList[0], 0));
+  put(0u, count * params.per);
+  put(4u, count * params.perLines);
+  put(8u, count);
+}
+`;
+  return {
+    name: 'expert_factored_adam.grids',
+    wgsl,
+    bindings: [{ name: 'activeList', access: 'read' }, { name: 'args', access: 'read_write' }, { name: 'params', access: 'uniform' }],
+    workgroupSize: [1, 1, 1],
+    dispatch: [1, 1, 1],
+    cacheKey: 'expert_factored_adam.grids',
+    uniformData: u.data,
+  };
+}
