@@ -13,6 +13,7 @@ import type { Node } from '../../ir/graph.ts';
 import type { IndirectArgs } from '../plan.ts';
 import { combineKernel } from '../wgsl/combine.ts';
 import { EXPERT_H_CHUNK, expertFfnGradInputKernel, expertFfnGradWeightsKernel } from '../wgsl/expert-fused.ts';
+import { expertWgradSmallChoice, expertWgradSmallKernel, expertWgradSmallSlices } from '../wgsl/expert-wgrad-small.ts';
 import type { LowerCtx } from './context.ts';
 import { activeGridOf, inactiveBlocksUnreadHere, tileGridOf, tileMapOf } from './expert-tiles.ts';
 import { clearInactiveKernel } from '../wgsl/segment.ts';
@@ -56,9 +57,12 @@ export function lowerExpertFfnGrad(node: Node<'expertFfnGrad'>, c: LowerCtx, gri
   if (grids.activeWeights) {
     // Only the experts that got rows are visited; the blocks of the others are zeroed only where
     // some reader looks at them (every reader honouring READS_ACTIVE_EXPERT_ROWS skips them).
-    const chunks = Math.ceil(H / EXPERT_H_CHUNK);
-    const { active, grid } = activeGridOf(c, node.inputs[2]!, offsets, n, chunks);
-    c.emit(expertFfnGradWeightsKernel({ ...shape, active: true }), { ...weightBind, activeList: active }, undefined, grid);
+    // At few rows per expert (N·k/n ≤ 8) the rank-≤R form (wgrad-small) replaces the tiled one.
+    const small = expertWgradSmallChoice(S, n, D, Dout);
+    const perExpert = small ? expertWgradSmallSlices({ H, slice: small.slice }) : Math.ceil(H / EXPERT_H_CHUNK);
+    const { active, grid } = activeGridOf(c, node.inputs[2]!, offsets, n, perExpert);
+    const kernel = small ? expertWgradSmallKernel({ n, D, H, Dout, ...small, active: true }) : expertFfnGradWeightsKernel({ ...shape, active: true });
+    c.emit(kernel, { ...weightBind, activeList: active }, undefined, grid);
     const blocks: [number, number, number][] = [[dw1, node.outputs[1]!, D * H], [db1, node.outputs[2]!, H], [dw2, node.outputs[3]!, H * Dout], [db2, node.outputs[4]!, Dout]];
     for (const [out, value, block] of blocks) {
       if (!inactiveBlocksUnreadHere(c, value, node.inputs[2]!)) c.emit(clearInactiveKernel({ segments: n, block }), { offsets, out });

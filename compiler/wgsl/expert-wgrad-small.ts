@@ -26,6 +26,21 @@ export const SMALL_ROWS_MAX = 8;
 /** Workgroup memory this kernel may use for the staged rows (bytes). */
 const STAGE_BYTES = 16384;
 
+/** Workgroup size (hidden units per workgroup) the lowering uses. */
+export const SMALL_ROWS_SLICE = 128;
+
+/**
+ * The plan's choice for S slots over n experts: the small-row kernel with 8-row groups (a group
+ * of ≤ 4 rows runs the one-vec4 path) when S/n ≤ SMALL_ROWS_MAX and the rows fit workgroup
+ * memory, else null (the tiled weight half of wgsl/expert-fused.ts).
+ */
+export function expertWgradSmallChoice(S: number, n: number, D: number, Dout: number): { rows: number; slice: number } | null {
+  const mean = S / Math.max(1, n);
+  if (mean > SMALL_ROWS_MAX) return null;
+  const rows = 8;
+  return expertWgradSmallFits({ D, Dout, rows }) ? { rows, slice: SMALL_ROWS_SLICE } : null;
+}
+
 /** Shapes of the small-row weight-gradient kernel. */
 export interface ExpertWgradSmallOptions {
   readonly n: number;
@@ -63,13 +78,57 @@ export function expertWgradSmallKernel(o: ExpertWgradSmallOptions): Kernel {
   const R = o.rows ?? 8;
   const WG = o.slice ?? 64;
   const { D, H, Dout } = o;
-  if (!Number.isInteger(R) || R < 1 || R > 16) throw new Error(`expert weight gradients (small rows): rows ${R} must be an integer in 1..16`);
+  if (![4, 8, 12, 16].includes(R)) throw new Error(`expert weight gradients (small rows): rows ${R} must be 4, 8, 12 or 16 (rows are packed four to a vec4)`);
   if (WG < 1 || WG > 256) throw new Error(`expert weight gradients (small rows): slice ${WG} must be in 1..256 (invocations per workgroup)`);
   if (!expertWgradSmallFits({ D, Dout, rows: R })) {
     throw new Error(`expert weight gradients (small rows): ${R} rows × (D ${D} + Dout ${Dout}) floats exceed ${STAGE_BYTES} bytes of workgroup memory; use the tiled weight half (expertFfnGradWeightsKernel) for this width`);
   }
   const slices = expertWgradSmallSlices({ H, slice: WG });
-  const rs = [...Array(R).keys()];
+  const V = R / 4;
+  const vs = [...Array(V).keys()];
+  const comps = ['x', 'y', 'z', 'w'];
+  /** Left-to-right sum of `init` and the components of the vec4 terms, in row order. */
+  const rowSum = (init: string, terms: string[]): string => sum([init, ...terms.flatMap((m) => comps.map((c) => `${m}.${c}`))]);
+  /** Thread h's accumulation over the first U vec4 row groups (rows past nrows are zero there). */
+  const accumulateFn = (U: number): string => {
+    const vs = [...Array(U).keys()];
+    return `// Thread h's gradients from the staged rows, added to what earlier row groups wrote unless first.
+fn accumulate_${U}(e: u32, h: u32, first: bool) {
+  let H = params.H;
+  // hidden[r] = relu(x[r]·w1[:, h] + b1[h]); dpre[r] = (dy[r]·w2[h, :])·[hidden[r] > 0].
+  let bias = vec4<f32>(b1[e * H + h]);
+  ${vs.map((v) => `var h${v} = bias;`).join(' ')}
+  for (var d = 0u; d < D; d++) {
+    let w = vec4<f32>(w1_0[(e * D + d) * H + h]);
+    ${vs.map((v) => `h${v} = fma(xs[${v}u * D + d], w, h${v});`).join(' ')}
+  }
+  ${vs.map((v) => `h${v} = max(h${v}, vec4<f32>(0.0));`).join(' ')}
+  ${vs.map((v) => `var p${v} = vec4<f32>(0.0);`).join(' ')}
+  for (var c = 0u; c < DOUT; c++) {
+    let w = vec4<f32>(w2_0[(e * H + h) * DOUT + c]);
+    ${vs.map((v) => `p${v} = fma(dys[${v}u * DOUT + c], w, p${v});`).join(' ')}
+  }
+  ${vs.map((v) => `p${v} = select(vec4<f32>(0.0), p${v}, h${v} > vec4<f32>(0.0));`).join(' ')}
+  var b = 0.0;
+  if (!first) { b = db1[e * H + h]; }
+  db1[e * H + h] = ${rowSum('b', vs.map((v) => `p${v}`))};
+  for (var d = 0u; d < D; d++) {
+    let at = (e * D + d) * H + h;
+    var acc = 0.0;
+    if (!first) { acc = dw1[at]; }
+    ${vs.map((v) => `let m${v} = xs[${v}u * D + d] * p${v};`).join(' ')}
+    dw1[at] = ${rowSum('acc', vs.map((v) => `m${v}`))};
+  }
+  for (var c = 0u; c < DOUT; c++) {
+    let at = (e * H + h) * DOUT + c;
+    var acc = 0.0;
+    if (!first) { acc = dw2[at]; }
+    ${vs.map((v) => `let m${v} = h${v} * dys[${v}u * DOUT + c];`).join(' ')}
+    dw2[at] = ${rowSum('acc', vs.map((v) => `m${v}`))};
+  }
+}
+`;
+  };
   const program = defineProgram({
     name: o.active ? 'expert_wgrad_small_active' : 'expert_wgrad_small',
     bindings: {
@@ -92,8 +151,9 @@ export function expertWgradSmallKernel(o: ExpertWgradSmallOptions): Kernel {
 const R = ${R}u;
 const D = ${D}u;
 const DOUT = ${Dout}u;
-var<workgroup> xs: array<f32, ${R * D}>; // [R][D]
-var<workgroup> dys: array<f32, ${R * Dout}>; // [R][Dout]
+// Rows 4v..4v+3 of the group packed in one vec4: xs[v * D + d] = x[rows, d], dys[v * DOUT + c] = dy[rows, c].
+var<workgroup> xs: array<vec4<f32>, ${V * D}>;
+var<workgroup> dys: array<vec4<f32>, ${V * Dout}>;
 
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
@@ -125,16 +185,22 @@ ${o.active
     let nrows = min(R, s1 - r0);
     let first = r0 == s0;
     workgroupBarrier();
-    for (var q = t; q < R * D; q += ${WG}u) {
-      let r = q / D;
-      var v = 0.0;
-      if (r < nrows) { v = x[u32(sourceRow[r0 + r]) * D + q % D]; }
+    for (var q = t; q < ${V}u * D; q += ${WG}u) {
+      let r = 4u * (q / D);
+      let d = q % D;
+      var v = vec4<f32>(0.0);
+      for (var j = 0u; j < 4u; j++) {
+        if (r + j < nrows) { v[j] = x[u32(sourceRow[r0 + r + j]) * D + d]; }
+      }
       xs[q] = v;
     }
-    for (var q = t; q < R * DOUT; q += ${WG}u) {
-      let r = q / DOUT;
-      var v = 0.0;
-      if (r < nrows) { v = dy[(r0 + r) * DOUT + q % DOUT]; }
+    for (var q = t; q < ${V}u * DOUT; q += ${WG}u) {
+      let r = 4u * (q / DOUT);
+      let c = q % DOUT;
+      var v = vec4<f32>(0.0);
+      for (var j = 0u; j < 4u; j++) {
+        if (r + j < nrows) { v[j] = dy[(r0 + r + j) * DOUT + c]; }
+      }
       dys[q] = v;
     }
     workgroupBarrier();
@@ -142,49 +208,19 @@ ${o.active
       for (var c = t; c < DOUT; c += ${WG}u) {
         var b = 0.0;
         if (!first) { b = db2[e * DOUT + c]; }
-        ${rs.map((r) => `b += dys[${r}u * DOUT + c];`).join(' ')}
-        db2[e * DOUT + c] = b;
+        ${vs.map((v) => `let y${v} = dys[${v}u * DOUT + c];`).join(' ')}
+        db2[e * DOUT + c] = ${rowSum('b', vs.map((v) => `y${v}`))};
       }
     }
-    if (live) { accumulate(e, h, first); }
+    if (live) {
+      // Only the vec4 row groups that hold rows of this group (workgroup-uniform choice).
+      let used = (nrows + 3u) / 4u;
+${vs.map((v) => `      ${v ? 'else ' : ''}if (used == ${v + 1}u) { accumulate_${v + 1}(e, h, first); }`).join('\n')}
+    }
   }
 }
 
-// Thread h's gradients from the staged rows, added to what earlier row groups wrote unless first.
-fn accumulate(e: u32, h: u32, first: bool) {
-    let H = params.H;
-    // hidden[r] = relu(x[r]·w1[:, h] + b1[h]); dpre[r] = (dy[r]·w2[h, :])·[hidden[r] > 0].
-    let bias = b1[e * H + h];
-    ${rs.map((r) => `var h${r} = bias;`).join(' ')}
-    for (var d = 0u; d < D; d++) {
-      let w = w1_0[(e * D + d) * H + h];
-      ${rs.map((r) => `h${r} = fma(xs[${r}u * D + d], w, h${r});`).join(' ')}
-    }
-    ${rs.map((r) => `h${r} = max(h${r}, 0.0);`).join(' ')}
-    ${rs.map((r) => `var p${r} = 0.0;`).join(' ')}
-    for (var c = 0u; c < DOUT; c++) {
-      let w = w2_0[(e * H + h) * DOUT + c];
-      ${rs.map((r) => `p${r} = fma(dys[${r}u * DOUT + c], w, p${r});`).join(' ')}
-    }
-    ${rs.map((r) => `p${r} = select(0.0, p${r}, h${r} > 0.0);`).join(' ')}
-    var b = 0.0;
-    if (!first) { b = db1[e * H + h]; }
-    ${rs.map((r) => `b += p${r};`).join(' ')}
-    db1[e * H + h] = b;
-    for (var d = 0u; d < D; d++) {
-      let at = (e * D + d) * H + h;
-      var v = 0.0;
-      if (!first) { v = dw1[at]; }
-      dw1[at] = ${sum(['v', ...rs.map((r) => `xs[${r}u * D + d] * p${r}`)])};
-    }
-    for (var c = 0u; c < DOUT; c++) {
-      let at = (e * H + h) * DOUT + c;
-      var v = 0.0;
-      if (!first) { v = dw2[at]; }
-      dw2[at] = ${sum(['v', ...rs.map((r) => `h${r} * dys[${r}u * DOUT + c]`)])};
-    }
-}
-`,
+${vs.map((v) => accumulateFn(v + 1)).join('\n')}`,
   });
   return program.kernel(grid1d(o.n * slices), { n: o.n, H, slices });
 }

@@ -48,7 +48,23 @@ export interface MatmulTiling {
 }
 
 /** Default: 64×128 tiles, 64 threads of 8×16 outputs, vec4 staging (lavapipe: ~4.3 → ~7.8 GFLOP/s at 1024³ vs 64×64 8×8 scalar). */
-const DEFAULT_MATMUL_TILING: MatmulTiling = { tm: 64, tn: 128, tk: 16, rm: 8, rn: 16, vec4: true };
+export const DEFAULT_MATMUL_TILING: MatmulTiling = { tm: 64, tn: 128, tk: 16, rm: 8, rn: 16, vec4: true };
+/** C at most 32 columns wide (e.g. dlogits·Wᵀ of the gating backward, N = width): 64×32 tiles of 16 threads, 16×8 each. */
+const NARROW_MATMUL_TILING: MatmulTiling = { tm: 64, tn: 32, tk: 16, rm: 16, rn: 8, vec4: true };
+/** C at most 32 rows tall (e.g. the gating weight gradient xᵀ·dlogits, M = width): 32×128 tiles of 32 threads, 8×16 each. */
+const SHORT_MATMUL_TILING: MatmulTiling = { tm: 32, tn: 128, tk: 16, rm: 8, rn: 16, vec4: true };
+
+/**
+ * The tiling for an M×N output when the caller names none: the default, unless one side of C is at
+ * most 32 wide, where the default tile would multiply zero-filled rows (M ≤ 32: half of it) or
+ * columns (N ≤ 32: three quarters) — the thin GEMMs of the gating backward. Every tiling keeps
+ * tk = 16 and each output's in-order fma chain over k, so the choice never changes the bits.
+ */
+export function matmulTilingFor(M: number, N: number): MatmulTiling {
+  if (N <= 32 && M > 32) return NARROW_MATMUL_TILING;
+  if (M <= 32 && N > 32) return SHORT_MATMUL_TILING;
+  return DEFAULT_MATMUL_TILING;
+}
 
 /** Matmul kernel; bindings: a, b, [bias], c, params. */
 export function matmulKernel(o: MatmulOptions & { readonly tiling?: MatmulTiling; readonly aOff?: number; readonly cOff?: number }): Kernel {
@@ -59,7 +75,7 @@ export function matmulKernel(o: MatmulOptions & { readonly tiling?: MatmulTiling
   const accumulate = !!o.accumulate;
   const aAt = `${off ? 'params.aOff + ' : ''}${transA ? 'gk * M + gm' : 'gm * K + gk'}`;
   const cAt = `${off ? 'params.cOff + ' : ''}gm * N + gn`;
-  const tl = o.tiling ?? DEFAULT_MATMUL_TILING;
+  const tl = o.tiling ?? matmulTilingFor(o.M, o.N);
   const { tm: TM, tn: TN, tk: TK, rm: RM, rn: RN, vec4: V4 } = tl;
   const CX = TN / RN;
   const RY = TM / RM;
