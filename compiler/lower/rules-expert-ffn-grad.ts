@@ -2,7 +2,8 @@
  * WebGPU lowering of `expertFfnGrad`, the backward of the unsplit expert FFN that recomputes the
  * hidden activations tile by tile (recompute policy 'experts'): no [S, H] buffer exists. Three
  * dispatches: the weight half (one workgroup per expert × 64-unit H chunk, looping over the
- * expert's slots in slot order: dw1, db1, dw2, db2), the input half (one workgroup per dispatch
+ * expert's slots in slot order: dw1, db1, dw2, db2; at N·k/n ≤ 8 the rank-≤8 form of
+ * wgsl/expert-wgrad-small.ts instead), the input half (one workgroup per dispatch
  * tile-map entry: dslot [S, D] = dpre·w1ᵀ summed over the H chunks) and the combine gather with
  * unit gates (dx[row] = Σ_j dslot[position[row, j]]). Both halves recompute hidden = relu(x·w1 +
  * b1) and dpre = (dy·w2ᵀ)·[hidden > 0] for their chunk in workgroup memory (wgsl/expert-fused.ts).

@@ -4,19 +4,19 @@
  * tiles of `expertFfnGradWeightsKernel` (wgsl/expert-fused.ts) do a handful of FMAs per weight
  * element between barriers, and the kernel is tile and barrier overhead. Here every gradient is a
  * rank-≤R update computed by one thread per hidden unit h, with no barrier after the rows are
- * staged: one workgroup per (expert, slice of WG hidden units) copies up to R of the expert's
- * slots — x[sourceRow[s]] and dy[s], zero past the expert's rows — into workgroup memory, then
- * thread h recomputes hidden[r] = relu(x[r]·w1[:, h] + b1[h]) and dpre[r] = (dy[r]·w2[h, :])·
- * [hidden[r] > 0] for the R rows in registers and writes dw1[:, h] = Σ_r x[r]ᵀ·dpre[r],
- * db1[h] = Σ_r dpre[r], dw2[h, :] = Σ_r hidden[r]·dy[r] (and slice 0: db2 = Σ_r dy[r]). An
- * expert with more than R slots is walked R slots at a time in slot order, each group added to
- * what the earlier ones wrote; padding rows are zero in x and dy, so they add exact zeros. Every
- * output element belongs to one thread and is summed in a fixed order (rows in slot order): no
- * atomics, the same bits every run. D and Dout are compile-time constants (the loops over them
- * unroll); the rows are unrolled in the generated text. Grid: flattened workgroup ids; with
- * `active`, workgroup g serves expert activeList[1 + g / slices] on an indirect grid of
+ * staged: one workgroup per (expert, slice of hidden units) copies up to R of the expert's slots —
+ * x[sourceRow[s]] and dy[s], zero past the expert's rows, packed four rows to a vec4 — into
+ * workgroup memory, then thread h recomputes hidden[r] = relu(x[r]·w1[:, h] + b1[h]) and dpre[r] =
+ * (dy[r]·w2[h, :])·[hidden[r] > 0] in registers and writes dw1[:, h] = Σ_r x[r]ᵀ·dpre[r],
+ * db1[h] = Σ_r dpre[r], dw2[h, :] = Σ_r hidden[r]·dy[r] (and slice 0: db2 = Σ_r dy[r]). Only the
+ * vec4s that hold rows of the group are computed (a workgroup-uniform branch); an expert with more
+ * than R slots is walked R slots at a time in slot order, each group added to what the earlier ones
+ * wrote. Padding rows are zero in x and dy, so they add exact zeros. Every output element belongs
+ * to one thread and is summed in a fixed order (rows in slot order, left to right): no atomics,
+ * the same bits every run. D and Dout are compile-time constants. Grid: flattened workgroup ids;
+ * with `active`, workgroup g serves expert activeList[1 + g / slices] on an indirect grid of
  * (active experts) × slices, otherwise expert g / slices over all n (an expert with no slots
- * writes zeros).
+ * writes zeros). Measured in isolation by bench/expert-wgrad.ts.
  */
 import { ceilDiv, grid1d, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
