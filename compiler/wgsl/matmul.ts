@@ -7,7 +7,9 @@
  * columns/rows at a time with zero fill past the edges, so any M, N, K work. One vec4 read of
  * workgroup memory replaces four per-lane scalar gathers, which is what made the 8×8 scalar
  * version slow on lavapipe. The scalar layout stays available through `tiling` (vec4: false).
- * M, N, K live in the uniform, so one pipeline per (bias, relu) variant serves every shape.
+ * M, N, K live in the uniform, so one pipeline per (variant, tile class) serves every shape: the
+ * classes are the default tile and, for outputs at most 32 rows or columns wide (the gating
+ * backward's xᵀ·dlogits and dlogits·Wᵀ), a 32-row or 32-column tile (`matmulTilingFor`).
  */
 import { ceilDiv, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
