@@ -3,11 +3,11 @@
  * in isolation: "old" is `expertFfnGradWeightsKernel` (active form, the plan's row tile
  * `expertTileRows(S, n)`), "new" the small-row kernel (compiler/wgsl/expert-wgrad-small.ts) at a
  * few slice widths, at the Done-when shape of the scale benchmark's flat sweep (S = N·k = 4096
- * slots, k = 4, D = Dout = 32, H = 1024) for n = 1024 (and 512: 4 and 8 rows per expert), uniform
+ * slots, k = 4, D = Dout = 32, H = 1024) for n = 1024 (others: second argument, e.g. 512,1024), uniform
  * random routing. Routing tables and the active-expert list are built on the host and the kernels
  * launched on a direct grid of (active experts) × (workgroups per expert), the size of the indirect
  * grid the plan writes. The sides alternate within each repetition (first side rotated); medians
- * of REPS submits; 1-minute loadavg before and after. Run: `npx tsx bench/expert-wgrad.ts [reps]`;
+ * of REPS submits; 1-minute loadavg before and after. Run: `npx tsx bench/expert-wgrad.ts [reps] [n,…]`;
  * writes bench/results/expert-wgrad.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
