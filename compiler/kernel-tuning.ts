@@ -1,13 +1,13 @@
 /**
  * Per-adapter kernel tuning as data: which tiling each GEMM shape runs with on one adapter, as
  * measured by `moec tune` (runtime/tuning/). The compiler only reads it: the lowering asks
- * `tunedMatmulTiling` for a shape's tiling and falls back to the default where the table has none.
+ * `tunedMatmulTiling` for a shape's tiling and falls back to the untuned choice where the table has none.
  * A tuning file is JSON validated here (version, adapter, every tiling checked against the limits)
  * so a hand-edited or stale file fails with a message naming the entry, never a broken kernel.
  * Tilings only change speed: every GEMM output is the same in-order fma chain over k, so a tuned
  * plan computes the default plan's bits.
  */
-import { DEFAULT_MATMUL_TILING, matmulShapeKey, matmulTilingError, type MatmulOptions, type MatmulTiling } from './wgsl/matmul.ts';
+import { matmulShapeKey, matmulTilingError, matmulTilingFor, type MatmulOptions, type MatmulTiling } from './wgsl/matmul.ts';
 
 /** Format version of tuning files. */
 export const KERNEL_TUNING_VERSION = 1;
@@ -32,9 +32,9 @@ export interface KernelTuning {
   readonly matmul: Readonly<Record<string, TunedMatmul>>;
 }
 
-/** The tiling the lowering uses for a GEMM of options `o`: the tuned one if any, else the default. */
+/** The tiling the lowering uses for a GEMM of options `o`: the tuned one if any, else the untuned choice for its shape (`matmulTilingFor`). */
 export function tunedMatmulTiling(tuning: KernelTuning | undefined, o: MatmulOptions): MatmulTiling {
-  return tuning?.matmul[matmulShapeKey(o)]?.tiling ?? DEFAULT_MATMUL_TILING;
+  return tuning?.matmul[matmulShapeKey(o)]?.tiling ?? matmulTilingFor(o.M, o.N);
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

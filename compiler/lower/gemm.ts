@@ -1,7 +1,7 @@
 /**
  * The one way lowering rules make a GEMM dispatch: `gemm(c, o)` builds the matmul kernel for
  * options `o` with the tiling this adapter's tuning chose for that shape (`LoweringLimits.tuning`,
- * measured by `moec tune`), or the default tiling. Tilings differ only in speed — the numbers are
+ * measured by `moec tune`), or the untuned choice for the shape (`matmulTilingFor`). Tilings differ only in speed — the numbers are
  * the same in-order fma chain over k — so rules never need to know which one was picked.
  */
 import { tunedMatmulTiling } from '../kernel-tuning.ts';

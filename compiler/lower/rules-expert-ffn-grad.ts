@@ -2,7 +2,8 @@
  * WebGPU lowering of `expertFfnGrad`, the backward of the unsplit expert FFN that recomputes the
  * hidden activations tile by tile (recompute policy 'experts'): no [S, H] buffer exists. Three
  * dispatches: the weight half (one workgroup per expert × 64-unit H chunk, looping over the
- * expert's slots in slot order: dw1, db1, dw2, db2), the input half (one workgroup per dispatch
+ * expert's slots in slot order: dw1, db1, dw2, db2; at N·k/n ≤ 8 the rank-≤8 form of
+ * wgsl/expert-wgrad-small.ts instead), the input half (one workgroup per dispatch
  * tile-map entry: dslot [S, D] = dpre·w1ᵀ summed over the H chunks) and the combine gather with
  * unit gates (dx[row] = Σ_j dslot[position[row, j]]). Both halves recompute hidden = relu(x·w1 +
  * b1) and dpre = (dy·w2ᵀ)·[hidden > 0] for their chunk in workgroup memory (wgsl/expert-fused.ts;
@@ -16,6 +17,7 @@ import { combineKernel } from '../wgsl/combine.ts';
 import { EXPERT_H_CHUNK, expertFfnGradInputKernel, expertFfnGradWeightsKernel } from '../wgsl/expert-fused.ts';
 import { splitAdvice } from './bank-advice.ts';
 import { expertGemvGradInputKernel, useExpertGemv } from '../wgsl/expert-gemv.ts';
+import { expertWgradSmallChoice, expertWgradSmallKernel, expertWgradSmallSlices } from '../wgsl/expert-wgrad-small.ts';
 import type { LowerCtx } from './context.ts';
 import { activeGridOf, inactiveBlocksUnreadHere, tileGridOf, tileMapOf } from './expert-tiles.ts';
 import { clearInactiveKernel } from '../wgsl/segment.ts';
@@ -59,9 +61,12 @@ export function lowerExpertFfnGrad(node: Node<'expertFfnGrad'>, c: LowerCtx, gri
   if (grids.activeWeights) {
     // Only the experts that got rows are visited; the blocks of the others are zeroed only where
     // some reader looks at them (every reader honouring READS_ACTIVE_EXPERT_ROWS skips them).
-    const chunks = Math.ceil(H / EXPERT_H_CHUNK);
-    const { active, grid } = activeGridOf(c, node.inputs[2]!, offsets, n, chunks);
-    c.emit(expertFfnGradWeightsKernel({ ...shape, active: true }), { ...weightBind, activeList: active }, undefined, grid);
+    // At few rows per expert (N·k/n ≤ 8) the rank-≤R form (wgrad-small) replaces the tiled one.
+    const small = expertWgradSmallChoice(S, n, D, Dout);
+    const perExpert = small ? expertWgradSmallSlices({ H, slice: small.slice }) : Math.ceil(H / EXPERT_H_CHUNK);
+    const { active, grid } = activeGridOf(c, node.inputs[2]!, offsets, n, perExpert);
+    const kernel = small ? expertWgradSmallKernel({ n, D, H, Dout, ...small, active: true }) : expertFfnGradWeightsKernel({ ...shape, active: true });
+    c.emit(kernel, { ...weightBind, activeList: active }, undefined, grid);
     const blocks: [number, number, number][] = [[dw1, node.outputs[1]!, D * H], [db1, node.outputs[2]!, H], [dw2, node.outputs[3]!, H * Dout], [db2, node.outputs[4]!, Dout]];
     for (const [out, value, block] of blocks) {
       if (!inactiveBlocksUnreadHere(c, value, node.inputs[2]!)) c.emit(clearInactiveKernel({ segments: n, block }), { offsets, out });

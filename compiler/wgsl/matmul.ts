@@ -7,7 +7,9 @@
  * columns/rows at a time with zero fill past the edges, so any M, N, K work. One vec4 read of
  * workgroup memory replaces four per-lane scalar gathers, which is what made the 8×8 scalar
  * version slow on lavapipe. The scalar layout stays available through `tiling` (vec4: false).
- * M, N, K live in the uniform, so one pipeline per (bias, relu) variant serves every shape.
+ * M, N, K live in the uniform, so one pipeline per (variant, tile class) serves every shape: the
+ * classes are the default tile and, for outputs at most 32 rows or columns wide (the gating
+ * backward's xᵀ·dlogits and dlogits·Wᵀ), a 32-row or 32-column tile (`matmulTilingFor`).
  */
 import { ceilDiv, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
@@ -49,16 +51,34 @@ export interface MatmulTiling {
 
 /** Default: 64×128 tiles, 64 threads of 8×16 outputs, vec4 staging (lavapipe: ~4.3 → ~7.8 GFLOP/s at 1024³ vs 64×64 8×8 scalar). */
 export const DEFAULT_MATMUL_TILING: MatmulTiling = { tm: 64, tn: 128, tk: 16, rm: 8, rn: 16, vec4: true };
+/** C at most 32 columns wide (e.g. dlogits·Wᵀ of the gating backward, N = width): 64×32 tiles of 16 threads, 16×8 each. */
+const NARROW_MATMUL_TILING: MatmulTiling = { tm: 64, tn: 32, tk: 16, rm: 16, rn: 8, vec4: true };
+/** C at most 32 rows tall (e.g. the gating weight gradient xᵀ·dlogits, M = width): 32×128 tiles of 32 threads, 8×16 each. */
+const SHORT_MATMUL_TILING: MatmulTiling = { tm: 32, tn: 128, tk: 16, rm: 8, rn: 16, vec4: true };
 
 /**
- * The tilings `moec tune` measures for each GEMM shape (each ≤ 256 invocations and ≤ 32 KiB of
- * workgroup memory; the tuner skips those over the device's own limits, the default fits WebGPU's
- * 16 KiB baseline). Tiling never changes the numbers:
- * every output is one in-order fma chain over k whatever the tile, so a tuned plan gives the bits
- * of the default one.
+ * The tiling for an M×N output when the caller names none: the default, unless one side of C is at
+ * most 32 wide, where the default tile would multiply zero-filled rows (M ≤ 32: half of it) or
+ * columns (N ≤ 32: three quarters) — the thin GEMMs of the gating backward. Every tiling keeps
+ * tk = 16 and each output's in-order fma chain over k, so the choice never changes the bits.
+ */
+export function matmulTilingFor(M: number, N: number): MatmulTiling {
+  if (N <= 32 && M > 32) return NARROW_MATMUL_TILING;
+  if (M <= 32 && N > 32) return SHORT_MATMUL_TILING;
+  return DEFAULT_MATMUL_TILING;
+}
+
+/**
+ * The tilings `moec tune` measures for each GEMM shape besides the untuned choice
+ * (`matmulTilingFor`), each ≤ 256 invocations and ≤ 32 KiB of workgroup memory (the tuner skips
+ * those over the device's own limits; the untuned ones fit WebGPU's 16 KiB baseline). Tiling never
+ * changes the numbers: every output is one in-order fma chain over k whatever the tile, so a tuned
+ * plan gives the bits of the untuned one.
  */
 export const MATMUL_TILING_CANDIDATES: readonly MatmulTiling[] = [
   DEFAULT_MATMUL_TILING,
+  NARROW_MATMUL_TILING,
+  SHORT_MATMUL_TILING,
   { tm: 64, tn: 256, tk: 8, rm: 8, rn: 32, vec4: true },
   { tm: 64, tn: 256, tk: 16, rm: 8, rn: 32, vec4: true },
   { tm: 64, tn: 128, tk: 8, rm: 8, rn: 16, vec4: true },
@@ -103,7 +123,7 @@ export function matmulKernel(o: MatmulOptions & { readonly tiling?: MatmulTiling
   const accumulate = !!o.accumulate;
   const aAt = `${off ? 'params.aOff + ' : ''}${transA ? 'gk * M + gm' : 'gm * K + gk'}`;
   const cAt = `${off ? 'params.cOff + ' : ''}gm * N + gn`;
-  const tl = o.tiling ?? DEFAULT_MATMUL_TILING;
+  const tl = o.tiling ?? matmulTilingFor(o.M, o.N);
   const { tm: TM, tn: TN, tk: TK, rm: RM, rn: RN, vec4: V4 } = tl;
   const CX = TN / RN;
   const RY = TM / RM;

@@ -4,14 +4,15 @@
  * buffers of the real sizes, and keep the fastest. Candidates of one shape are timed alternately
  * (round r runs every candidate once, in order) after one warm-up each (pipeline JIT), and compared
  * by median, so a load spike on this shared host hits all of them alike; a challenger replaces the
- * default only when its median beats the default's by `minGain` (noise must not pick tilings).
+ * untuned choice (`matmulTilingFor`, "default" below) only when its median beats it by `minGain`
+ * (noise must not pick tilings).
  * Tiling never changes a GEMM's numbers, so the result is purely a speed table.
  */
 import type { KernelTuning, TunedMatmul } from '../../compiler/kernel-tuning.ts';
 import { KERNEL_TUNING_VERSION } from '../../compiler/kernel-tuning.ts';
 import type { Plan } from '../../compiler/plan.ts';
 import type { TunableKernel } from '../../compiler/wgsl/kernel.ts';
-import { DEFAULT_MATMUL_TILING, MATMUL_TILING_CANDIDATES, matmulKernel, matmulTilingError, type MatmulTiling } from '../../compiler/wgsl/matmul.ts';
+import { MATMUL_TILING_CANDIDATES, matmulKernel, matmulTilingError, matmulTilingFor, type MatmulTiling } from '../../compiler/wgsl/matmul.ts';
 import type { DeviceContext } from '../device.ts';
 import { createBuffer } from '../gpu/buffers.ts';
 import { createPipelineCache } from '../gpu/pipelines.ts';
@@ -25,7 +26,7 @@ export interface TuneOptions {
   readonly minGain?: number;
   /** Progress lines. */
   readonly log?: (line: string) => void;
-  /** Candidate tilings (default MATMUL_TILING_CANDIDATES; the default tiling is always included). */
+  /** Candidate tilings (default MATMUL_TILING_CANDIDATES; the untuned choice, `matmulTilingFor`, is always included and is the baseline). */
   readonly candidates?: readonly MatmulTiling[];
 }
 
@@ -46,10 +47,11 @@ const median = (xs: readonly number[]): number => {
 
 const sameTiling = (a: MatmulTiling, b: MatmulTiling): boolean => a.tm === b.tm && a.tn === b.tn && a.tk === b.tk && a.rm === b.rm && a.rn === b.rn && a.vec4 === b.vec4;
 
-/** The candidates usable on this device for a GEMM of `t`'s shape (limits and grid size), default first. */
+/** The candidates usable on this device for a GEMM of `t`'s shape (limits and grid size), the untuned choice first. */
 function candidatesFor(dev: DeviceContext, t: TunableKernel, list: readonly MatmulTiling[]): MatmulTiling[] {
   const lim = dev.device.limits;
-  const all = [DEFAULT_MATMUL_TILING, ...list.filter((c) => !sameTiling(c, DEFAULT_MATMUL_TILING))];
+  const untuned = matmulTilingFor(t.options.M, t.options.N);
+  const all = [untuned, ...list.filter((c) => !sameTiling(c, untuned))];
   return all.filter(
     (c) =>
       matmulTilingError(c, lim.maxComputeWorkgroupStorageSize, lim.maxComputeInvocationsPerWorkgroup) === undefined &&

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { KERNEL_TUNING_VERSION, parseKernelTuning, tunedMatmulTiling, type KernelTuning } from '../../compiler/kernel-tuning.ts';
 import { lowerToWebGpu } from '../../compiler/lower/index.ts';
 import { compileTrainingPlan } from '../../compiler/train-pipeline.ts';
-import { DEFAULT_MATMUL_TILING, MATMUL_TILING_CANDIDATES, matmulShapeKey, matmulTilingError } from '../../compiler/wgsl/matmul.ts';
+import { DEFAULT_MATMUL_TILING, MATMUL_TILING_CANDIDATES, matmulShapeKey, matmulTilingError, matmulTilingFor } from '../../compiler/wgsl/matmul.ts';
 import { traceModel } from '../../frontend/model.ts';
 import model from '../../examples/lstm-moe-lm.ts';
 
@@ -63,8 +63,10 @@ describe('matmul tilings', () => {
     const tunedGemms = tunedPlan.steps.flatMap((s) => s.dispatches).filter((d) => d.kernel.tunable);
     expect(tunedGemms.length).toBe(gemms.length);
     tunedGemms.forEach((d, i) => {
-      const mark = d.kernel.tunable!.key === target.key ? 'tile=32x64x16 reg=4x8' : 'tile=64x128x16 reg=8x16';
-      expect(d.kernel.wgsl, `${d.kernel.tunable!.key} (#${i})`).toContain(mark);
+      const o = d.kernel.tunable!.options;
+      const t = d.kernel.tunable!.key === target.key ? chosen : matmulTilingFor(o.M, o.N);
+      expect(d.kernel.wgsl, `${d.kernel.tunable!.key} (#${i})`).toContain(`tile=${t.tm}x${t.tn}x${t.tk} reg=${t.rm}x${t.rn}`);
     });
+    expect(tunedGemms.filter((d) => d.kernel.wgsl.includes('tile=32x64x16 reg=4x8')).length, 'only the tuned shape takes the tuned tile').toBe(gemms.filter((d) => d.kernel.tunable!.key === target.key).length);
   });
 });

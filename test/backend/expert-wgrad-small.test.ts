@@ -1,0 +1,88 @@
+/**
+ * The small-row weight half of the fused expert backward (compiler/wgsl/expert-wgrad-small.ts) at
+ * n = 2048 experts with 1, 4 and 8 mean rows per expert, vs the CPU reference written from the
+ * equations (ir/reference/expert-ffn-grad.ts): dw1, db1, dw2, db2 of every expert. Routing is
+ * random and non-trivial (distinct uniform experts per row, plus a hot expert in slot 0 of every
+ * eighth row, so one expert has many more slots than a row group and is walked group by group);
+ * the test asserts experts with no rows, with one row and with more than a group exist. Both
+ * launch forms run: over all n experts (empty experts write zeros) and over the active-expert
+ * list (empty experts' blocks stay untouched: pre-filled NaN survives). A second run must give
+ * the same bits, and the all-experts and active forms must agree bit for bit.
+ */
+import { expect, it } from 'vitest';
+import { dispatch } from '../../ir/reference/dispatch.ts';
+import { expertFfnGrad } from '../../ir/reference/expert-ffn-grad.ts';
+import { sortDispatchSteps } from './dispatch-steps.ts';
+import { expertWgradSmallKernel } from '../../compiler/wgsl/expert-wgrad-small.ts';
+import { readF32, readI32 } from '../../runtime/gpu/buffers.ts';
+import type { KernelStep } from '../../runtime/gpu/run.ts';
+import { describeGpu, dev, expectClose, out, randArray, rng, run, up } from './gpu.ts';
+
+const JIT_TIMEOUT = 900_000;
+const [n, k, D, H, Dout, hot] = [2048, 4, 12, 70, 7, 1234];
+
+/** Indices [N,k] of distinct experts per row: slot 0 of every eighth row is `hot`, the rest uniform over n. */
+function indicesOf(r: () => number, N: number): Int32Array {
+  const idx = new Int32Array(N * k);
+  for (let row = 0; row < N; row++) {
+    const chosen = new Set<number>();
+    if (row % 8 === 0) chosen.add(hot);
+    while (chosen.size < k) chosen.add(Math.floor(r() * n));
+    [...chosen].forEach((e, j) => (idx[row * k + j] = e));
+  }
+  return idx;
+}
+
+describeGpu('small-row expert weight gradients at n = 2048', () => {
+  it.each([
+    [1, 8],
+    [4, 8],
+    [8, 8],
+    [4, 4],
+  ])('match the reference at %i mean rows per expert (%i-row groups)', async (mean, rows) => {
+    const r = rng(900 + mean * 10 + rows);
+    const N = (mean * n) / k;
+    const S = N * k;
+    const indices = indicesOf(r, N);
+    const ref = dispatch(indices, N, k, n);
+    const counts = Array.from({ length: n }, (_, e) => ref.offsets[e + 1]! - ref.offsets[e]!);
+    expect(counts.filter((c) => c === 0).length, 'experts with no rows').toBeGreaterThan(0);
+    expect(counts.filter((c) => c === 1).length, 'experts with one row').toBeGreaterThan(0);
+    expect(counts[hot]!, 'hot expert spans several row groups').toBeGreaterThan(2 * rows);
+    const x = randArray(r, N * D);
+    const w1 = randArray(r, n * D * H, -0.3, 0.3);
+    const b1 = randArray(r, n * H, -0.3, 0.3);
+    const w2 = randArray(r, n * H * Dout, -0.3, 0.3);
+    const dy = randArray(r, S * Dout);
+    const { steps, bufs } = sortDispatchSteps({ N, k, n, tileRows: 4 }, up(indices));
+    const active = [...counts.keys()].filter((e) => counts[e]! > 0);
+    const activeList = up(Int32Array.from([active.length, ...active]));
+    const inputs = { x: up(x), sourceRow: bufs.sourceRow, offsets: bufs.offsets, w1_0: up(w1), b1: up(b1), w2_0: up(w2), dy: up(dy) };
+    const sizes = { dw1: n * D * H, db1: n * H, dw2: n * H * Dout, db2: n * Dout } as const;
+    type Key = keyof typeof sizes;
+    const outs = () => ({ dw1: out(sizes.dw1), db1: out(sizes.db1), dw2: out(sizes.dw2), db2: out(sizes.db2) });
+    const step = (o: ReturnType<typeof outs>, activeOnly: boolean): KernelStep => ({
+      kernel: expertWgradSmallKernel({ n, D, H, Dout, rows, active: activeOnly }),
+      buffers: { ...inputs, ...o, ...(activeOnly ? { activeList } : {}) },
+    });
+    const [a, b, c] = [outs(), outs(), outs()];
+    for (const o of [a, c]) for (const buf of Object.values(o)) dev().device.queue.writeBuffer(buf, 0, new Float32Array(buf.size / 4).fill(Number.NaN));
+    await run([...steps, step(a, false), step(b, false), step(c, true)]);
+    expect(Array.from(await readI32(dev(), bufs.offsets, n + 1))).toEqual(Array.from(ref.offsets));
+    const want = expertFfnGrad({ x, sourceRow: ref.sourceRow, offsets: ref.offsets, position: ref.position, w1, b1, w2, dy, N, D, H, Dout, n, k });
+    const d = dev();
+    for (const key of Object.keys(sizes) as Key[]) {
+      const got = await readF32(d, a[key], sizes[key]);
+      expectClose(got, want[key], 2e-4, `${key} (mean ${mean} rows, groups of ${rows})`);
+      expect(want[key].some((v) => v !== 0), `${key} reference is not all zero`).toBe(true);
+      expect(Array.from(await readF32(d, b[key], sizes[key])), `${key} same bits on a second run`).toEqual(Array.from(got));
+      const per = sizes[key] / n;
+      const act = await readF32(d, c[key], sizes[key]);
+      for (let e = 0; e < n; e++) {
+        const blk = Array.from(act.subarray(e * per, (e + 1) * per));
+        if (counts[e]! > 0) expect(blk, `${key} expert ${e}`).toEqual(Array.from(got.subarray(e * per, (e + 1) * per)));
+        else expect(blk.every((v) => Number.isNaN(v)), `${key} expert ${e} (no rows) untouched`).toBe(true);
+      }
+    }
+  }, JIT_TIMEOUT);
+});
