@@ -13,6 +13,7 @@ import { writeReport } from '../runtime/report/index.ts';
 import { RECOMPUTE_POLICIES, type RecomputePolicy } from '../passes/recompute.ts';
 import { runCommand } from './commands/run.ts';
 import { generateCommand, type GenerateCommandOptions } from './commands/generate.ts';
+import { expertsCommand, type ExpertsCommandOptions } from './commands/experts.ts';
 import { BACKEND_NAMES, type BackendName } from '../runtime/backend.ts';
 import { compileDevicesCommand, profileDevicesCommand, runDevicesCommand } from './commands/multi-device.ts';
 import { parseByteSize } from '../compiler/multi-device/capacity.ts';
@@ -218,6 +219,19 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .addOption(new Option('--backend <name>', 'where to execute').choices(BACKEND_NAMES).default('auto'))
     .action(async (checkpoint: string, o: GenerateCommandOptions) => {
       await generateCommand(checkpoint, o, write);
+    });
+
+  program
+    .command('experts')
+    .description('for each expert of a checkpoint\'s MoE layer, the tokens (in context) routed to it with the largest gates (the paper\'s Table 9 analog)')
+    .argument('<checkpoint>', 'a checkpoint.safetensors written by moec train')
+    .option('--top <n>', 'tokens listed per expert', parseCount, 10)
+    .addOption(new Option('--split <split>', 'which split').choices(['train', 'validation', 'test']).default('test'))
+    .addOption(new Option('--backend <name>', 'where to execute').choices(BACKEND_NAMES).default('auto'))
+    .option('--max-batches <n>', 'read at most n batches of the split', parseCount)
+    .option('--json', 'print one JSON object', false)
+    .action(async (checkpoint: string, o: ExpertsCommandOptions) => {
+      await expertsCommand(checkpoint, o, write);
     });
 
   program
