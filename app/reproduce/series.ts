@@ -54,7 +54,7 @@ export const TABLE6_WEIGHTS: readonly (readonly [number, number])[] = [[0, 0], [
 export const TABLE6: readonly RunSpec[] = TABLE6_WEIGHTS.map(([wi, wl]) => {
   const base = TABLE7.find((r) => r.id === 'moe-256')!;
   if (wi === base.wImportance && wl === base.wLoad) return base;
-  return { ...base, id: `moe-256-wi${wi}-wl${wl}`, label: `MoE-256 (${wi}, ${wl})`, overrides: { wImportance: wi, wLoad: wl } };
+  return { ...base, id: `moe-256-wi${wi}-wl${wl}`, label: `MoE-256 (${wi}, ${wl})`, overrides: { wImportance: wi, wLoad: wl }, wImportance: wi, wLoad: wl };
 });
 
 /** The run whose checkpoint the Table 9 analog (expert contexts) reads. */
