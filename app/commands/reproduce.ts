@@ -137,6 +137,8 @@ export async function reproduceCommand(target: ReproduceTarget, o: ReproduceComm
         complete = false;
         break;
       }
+      // The page follows the runs: rebuilt after each one, so it is current while the series trains.
+      writeReproduceOutputs(out, target, budgetLabel(budget));
     }
     const t9 = readResult(runDir(out, TABLE9_RUN), budgetLabel(budget));
     if (complete && (target === 'table9' || target === 'all') && t9) {
