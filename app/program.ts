@@ -244,7 +244,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .option('--tokens <n>', 'train every run for this many tokens instead (rounded up to whole steps)', parseCount)
     .option('--out <dir>', 'folder of the run directories and the results', 'runs/reproduce')
     .addOption(new Option('--backend <name>', 'where to execute').choices(BACKEND_NAMES).default('auto'))
-    .option('--tiny', 'test-size models (width 16, vocabulary 200, B 32, expert hidden ÷ 8; expert counts kept)', false)
+    .option('--tiny', 'test-size models (width 16, vocabulary 200, B 64, expert hidden ÷ 8; expert counts kept)', false)
     .option('--batch <B>', 'batch size B of every model', parseCount)
     .option('--lr <rate>', 'learning rate', parseRate, DEFAULT_LR)
     .option('--seed <n>', 'seed of every run', parseSeed, 0)

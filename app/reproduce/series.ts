@@ -68,10 +68,10 @@ export function runsFor(target: ReproduceTarget): RunSpec[] {
 }
 
 /**
- * Test-size overrides: width 16, vocabulary 200, batch 8 × 32, expert hidden ÷ 8 (so the
+ * Test-size overrides: width 16, vocabulary 200, batch 8 × 64, expert hidden ÷ 8 (so the
  * matched compute stays matched); expert counts unchanged.
  */
 export function tinyOverrides(spec: RunSpec): Overrides {
   const hidden = spec.id === 'moe-1-wide' ? 256 : 64;
-  return { width: 16, vocab: 200, T: 8, B: 32, expertHidden: hidden / 8 };
+  return { width: 16, vocab: 200, T: 8, B: 64, expertHidden: hidden / 8 };
 }

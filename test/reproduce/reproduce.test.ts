@@ -34,7 +34,7 @@ async function moec(args: string[]): Promise<string> {
 
 const json = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
 
-// Tiny shapes (series.ts tinyOverrides): width D = 16, T = 8, B = 32, 4 experts of hidden 8 per
+// Tiny shapes (series.ts tinyOverrides): width D = 16, T = 8, B = 64, 4 experts of hidden 8 per
 // token (MoE-1-Wide: 1 of hidden 32). The paper's count: LSTM 4H·(D + H) per layer, gating D·n
 // (hierarchical: D·a + k1·D·b), experts k·(D·H + H·D); parameters the same without embedding/softmax.
 const D = 16;
@@ -57,7 +57,7 @@ describe('moec reproduce', () => {
     const log = await moec(['reproduce', 'all', ...common, '--out', full]);
     expect(log).toMatch(/done: 11 of 11 runs finished/);
     const r = json<ReproduceResults>(join(full, 'results.json'));
-    const steps = Math.ceil(20000 / (8 * 32));
+    const steps = Math.ceil(20000 / (8 * 64));
     expect(r.runs.map((x) => x.id)).toEqual(['moe-1-wide', 'moe-4', 'moe-16', 'moe-64', 'moe-256', 'moe-1024-h', 'moe-256-wi0-wl0', 'moe-256-wi0.2-wl0', 'moe-256-wi0-wl0.2', 'moe-256-wi0.01-wl0.01', 'moe-256-wi1-wl1']);
     for (const run of r.runs) {
       const res = run.result!;
@@ -68,13 +68,13 @@ describe('moec reproduce', () => {
       const train = metrics.filter((m) => m.kind === 'train');
       expect(train.map((m) => m.step)).toEqual(Array.from({ length: steps }, (_, i) => i + 1));
       expect(res.steps).toBe(steps);
-      expect(res.trainTokens).toBe(steps * 8 * 32);
+      expect(res.trainTokens).toBe(steps * 8 * 64);
       expect(res.lastValidPpl).toBe(metrics.filter((m) => m.kind === 'valid').at(-1)!.ppl);
-      expect(json<{ options: Record<string, unknown> }>(join(full, run.id, 'config.json')).options).toMatchObject({ width: 16, vocab: 200, T: 8, B: 32, wImportance: res.wImportance, wLoad: res.wLoad });
+      expect(json<{ options: Record<string, unknown> }>(join(full, run.id, 'config.json')).options).toMatchObject({ width: 16, vocab: 200, T: 8, B: 64, wImportance: res.wImportance, wLoad: res.wLoad });
       for (const v of [res.testPpl, res.unigramPpl, res.tokensPerSec, res.trainSeconds, res.lastTrainPpl]) expect(Number.isFinite(v) && v > 0, `${run.id}: ${v}`).toBe(true);
       // Better than a uniform guess over the 200 words, on 8 test batches.
       expect(res.testPpl).toBeLessThan(200);
-      expect(res.testTokens).toBe(8 * 8 * 32);
+      expect(res.testTokens).toBe(8 * 8 * 64);
       // The cost columns, against the hand count.
       const want = expected(run.id);
       expect(res.cost.opsPerTimestep, run.id).toBe(want.ops);
@@ -97,7 +97,7 @@ describe('moec reproduce', () => {
 
     // Table 9: every test token is routed to k = 4 experts; the listed tokens are the test split's.
     const t9 = json<ExpertContexts>(join(full, 'table9.json'));
-    expect(t9).toMatchObject({ experts: 64, split: 'test', tokens: 8 * 8 * 32, step: steps });
+    expect(t9).toMatchObject({ experts: 64, split: 'test', tokens: 8 * 8 * 64, step: steps });
     expect(t9.listings.reduce((a, l) => a + l.routed, 0)).toBe(4 * t9.tokens);
     const ck = loadCheckpoint(join(full, 'moe-64', 'checkpoint.safetensors'));
     const vocab = vocabularyFromJson(ck.meta.vocabulary as VocabularyJson);
@@ -129,7 +129,7 @@ describe('moec reproduce', () => {
     const args = ['reproduce', 'table9', ...common, '--out', out];
     const child = spawn(process.execPath, ['bin/moec.js', ...args], { cwd: root, stdio: 'ignore' });
     const guard = setTimeout(() => child.kill('SIGKILL'), 300_000);
-    // Kill once the first checkpoint (step 20 of 79) exists: the run is partial.
+    // Kill once the first checkpoint (step 20 of 40) exists: the run is partial.
     await new Promise<void>((done, fail) => {
       const poll = setInterval(() => {
         if (existsSync(join(out, 'moe-64', 'checkpoint.safetensors'))) {
@@ -148,10 +148,10 @@ describe('moec reproduce', () => {
     expect(existsSync(join(out, 'moe-64', 'result.json'))).toBe(false);
 
     const second = await moec(args);
-    expect(second).toMatch(/moe-64: resuming at step \d+ → 79 steps/);
+    expect(second).toMatch(/moe-64: resuming at step \d+ → 40 steps/);
     expect(second).toMatch(/done: 1 of 1 runs finished/);
     const steps = readFileSync(join(out, 'moe-64', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; step: number }).filter((m) => m.kind === 'train').map((m) => m.step);
-    expect(steps).toEqual(Array.from({ length: 79 }, (_, i) => i + 1));
+    expect(steps).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     // Bit-exact: the same parameters as the uninterrupted run of the first test.
     const resumed = loadCheckpoint(join(out, 'moe-64', 'checkpoint.safetensors')).tensors;
     const straight = loadCheckpoint(join(base, 'all', 'moe-64', 'checkpoint.safetensors')).tensors;
@@ -161,7 +161,7 @@ describe('moec reproduce', () => {
 
     const before = statSync(join(out, 'moe-64', 'result.json')).mtimeMs;
     const third = await moec(args);
-    expect(third).toMatch(/moe-64: finished earlier \(79 steps/);
+    expect(third).toMatch(/moe-64: finished earlier \(40 steps/);
     expect(statSync(join(out, 'moe-64', 'result.json')).mtimeMs).toBe(before);
     // --report-only rebuilds the page from the run directories alone.
     const rebuilt = await moec(['reproduce', 'table9', '--out', out, '--report-only']);
