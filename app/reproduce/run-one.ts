@@ -1,13 +1,14 @@
 /**
  * One run of `moec reproduce`, as an ordinary `moec train` run directory `<out>/<id>`: a run whose
  * `result.json` records the same budget is finished and skipped; a run with a checkpoint is resumed
- * (bit-exact, runtime/run-dir.ts rolls its metrics back) and continued to the budget; a directory
+ * (bit-exact, runtime/run-dir.ts rolls its metrics back) and continued to the budget (the result of
+ * a smaller budget is kept as `result.<budget>.json`); a directory
  * holding a run that never reached its first checkpoint is moved aside (never deleted) and the run
  * starts over. A finished training is evaluated on the test split (app/commands/eval.ts) and its
  * numbers — test perplexity, the cost columns from the IR (model-cost.ts), throughput, the balance
  * statistics of the last training batches — are written to `result.json` atomically.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileGraph } from '../../compiler/pipeline.ts';
 import { resolveOptions, traceModel, type ModelOptions } from '../../frontend/model.ts';
@@ -145,6 +146,9 @@ export async function ensureRun(spec: RunSpec, o: RunOptions): Promise<RunResult
     o.log(`${spec.id}: finished earlier (${done.steps} steps, test ppl ${done.testPpl.toFixed(2)}), skipped`);
     return done;
   }
+  // A result of another budget is kept beside the run (the run continues to this budget).
+  const other = readResult(dir);
+  if (other) renameSync(join(dir, 'result.json'), join(dir, `result.${other.budget}.json`));
   const loaded = await loadModelFile(spec.modelFile);
   const overrides = { ...spec.overrides, ...o.extra(spec) };
   const resume = existsSync(checkpointPath(dir));

@@ -5,8 +5,8 @@
  * hand to the tiny shapes, the routed-token total (T·B·k per batch), the listed tokens re-read
  * from the re-encoded test split, and the results JSON against each run directory's own files.
  * Then the resume: a `reproduce table9` killed (SIGKILL) mid-run continues from its checkpoint to
- * the same parameters, bit for bit, as the uninterrupted run, and a third call skips the finished
- * run.
+ * the same parameters, bit for bit, as the uninterrupted run, a third call skips the finished
+ * run, and a larger budget continues it.
  */
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
@@ -163,6 +163,11 @@ describe('moec reproduce', () => {
     const third = await moec(args);
     expect(third).toMatch(/moe-64: finished earlier \(40 steps/);
     expect(statSync(join(out, 'moe-64', 'result.json')).mtimeMs).toBe(before);
+    // A larger budget continues the run; the smaller budget's result is kept beside it.
+    const fourth = await moec(['reproduce', 'table9', ...common.map((a) => (a === '20000' ? '25000' : a)), '--out', out]);
+    expect(fourth).toMatch(/moe-64: resuming at step 40 → 49 steps/);
+    expect(json<RunResult>(join(out, 'moe-64', 'result.tokens=20000.json')).steps).toBe(40);
+    expect(json<RunResult>(join(out, 'moe-64', 'result.json'))).toMatchObject({ steps: 49, budget: 'tokens=25000' });
     // --report-only rebuilds the page from the run directories alone.
     const rebuilt = await moec(['reproduce', 'table9', '--out', out, '--report-only']);
     expect(rebuilt).toMatch(/rebuilt .*index\.html from 1 finished of 1 runs/);
