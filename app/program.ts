@@ -3,7 +3,7 @@
  * pass), JSON or DOT; `moec run` executes one forward pass and reports loss and MoE statistics.
  * Every command has `--help`; unknown flags and bad values are rejected by commander.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { compileCommand, EMIT_KINDS, type EmitKind } from './commands/compile.ts';
 import { OPTIMIZER_NAMES } from '../passes/optimizer.ts';
 import { trainCommand, type TrainCommandOptions } from './commands/train.ts';
@@ -15,6 +15,9 @@ import { RECOMPUTE_POLICIES, type RecomputePolicy } from '../passes/recompute.ts
 import { runCommand } from './commands/run.ts';
 import { generateCommand, type GenerateCommandOptions } from './commands/generate.ts';
 import { registerBundleCommand } from './commands/bundle.ts';
+import { expertsCommand, type ExpertsCommandOptions } from './commands/experts.ts';
+import { reproduceCommand, type ReproduceCommandOptions } from './commands/reproduce.ts';
+import { REPRODUCE_TARGETS, type ReproduceTarget } from './reproduce/series.ts';
 import { BACKEND_NAMES, type BackendName } from '../runtime/backend.ts';
 import { compileDevicesCommand, profileDevicesCommand, runDevicesCommand } from './commands/multi-device.ts';
 import { parseByteSize } from '../compiler/multi-device/capacity.ts';
@@ -234,6 +237,42 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .addOption(new Option('--backend <name>', 'where to execute').choices(BACKEND_NAMES).default('auto'))
     .action(async (checkpoint: string, o: GenerateCommandOptions) => {
       await generateCommand(checkpoint, o, write);
+    });
+
+  program
+    .command('experts')
+    .description('for each expert of a checkpoint\'s MoE layer, the tokens (in context) routed to it with the largest gates (the paper\'s Table 9 analog)')
+    .argument('<checkpoint>', 'a checkpoint.safetensors written by moec train')
+    .option('--top <n>', 'tokens listed per expert', parseCount, 10)
+    .addOption(new Option('--split <split>', 'which split').choices(['train', 'validation', 'test']).default('test'))
+    .addOption(new Option('--backend <name>', 'where to execute').choices(BACKEND_NAMES).default('auto'))
+    .option('--max-batches <n>', 'read at most n batches of the split', parseCount)
+    .option('--json', 'print one JSON object', false)
+    .action(async (checkpoint: string, o: ExpertsCommandOptions) => {
+      await expertsCommand(checkpoint, o, write);
+    });
+
+  program
+    .command('reproduce')
+    .description('train the paper\'s Table 7 (matched compute, 1 to 1024 experts) and Table 6 (balancing losses) series on SOTU, resumably, and write results.json and an HTML page beside the paper\'s numbers')
+    .addArgument(new Argument('<table>', 'what to reproduce').choices(REPRODUCE_TARGETS))
+    .option('--epochs <e>', 'train every run for this many epochs of the training split (default 1)', parseEpochs)
+    .option('--tokens <n>', 'train every run for this many tokens instead (rounded up to whole steps)', parseCount)
+    .option('--out <dir>', 'folder of the run directories and the results', 'runs/reproduce')
+    .addOption(new Option('--backend <name>', 'where to execute').choices(BACKEND_NAMES).default('auto'))
+    .option('--tiny', 'test-size models (width 16, vocabulary 200, B 64, expert hidden ÷ 8; expert counts kept)', false)
+    .option('--batch <B>', 'batch size B of every model', parseCount)
+    .option('--lr <rate>', 'learning rate', parseRate, DEFAULT_LR)
+    .option('--seed <n>', 'seed of every run', parseSeed, 0)
+    .option('--valid-every <n>', 'validation perplexity every n steps', parseCount, 200)
+    .option('--valid-batches <n>', 'batches of the validation split per evaluation', parseCount, 20)
+    .option('--checkpoint-every <n>', 'checkpoint every n steps (an interrupted run resumes from the last)', parseCount, 200)
+    .option('--eval-batches <n>', 'evaluate at most n batches of the test split (default: all)', parseCount)
+    .option('--top <n>', 'tokens listed per expert in the Table 9 analog', parseCount, 10)
+    .option('--report-only', 'train nothing: rebuild results.json, the page and the figure from the run directories', false)
+    .option('--readme <file>', 'also write the results section into this README, between its moec reproduce markers')
+    .action(async (table: ReproduceTarget, o: ReproduceCommandOptions) => {
+      await reproduceCommand(table, o, write);
     });
 
   program

@@ -10,13 +10,16 @@ import wide from '../../examples/matched/moe-1-wide.ts';
 import moe4 from '../../examples/matched/moe-4.ts';
 import moe16 from '../../examples/matched/moe-16.ts';
 import moe64 from '../../examples/matched/moe-64.ts';
+import moe256 from '../../examples/matched/moe-256.ts';
+import moe1024h from '../../examples/matched/moe-1024-h.ts';
 
-const models: [string, Model][] = [['moe-1-wide', wide as Model], ['moe-4', moe4 as Model], ['moe-16', moe16 as Model], ['moe-64', moe64 as Model]];
+const models: [string, Model][] = [['moe-1-wide', wide as Model], ['moe-4', moe4 as Model], ['moe-16', moe16 as Model], ['moe-64', moe64 as Model], ['moe-256', moe256 as Model], ['moe-1024-h', moe1024h as Model]];
 
 describe('matched-compute examples', () => {
-  it.each(models)('%s spends the same expert operations per token', (_name, model) => {
+  it.each(models)('%s spends the same expert operations per token', (name, model) => {
     const g = traceModel(model);
     const meta = (g.meta.moeLayers as { experts: number; k: number; hidden: number }[])[0]!;
+    expect(meta.experts).toBe(Number(/\d+/.exec(name)![0]));
     const D = Number((g.meta.options as { width: number }).width);
     expect(meta.k * (D * meta.hidden + meta.hidden * D)).toBe(256 * 2 * D);
     const t = compileTraining(g, { optimizer: { name: 'factored-adam', lr: 0.01 }, recompute: 'experts' }).graph;
