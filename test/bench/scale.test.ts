@@ -36,10 +36,19 @@ describe('kernel families', () => {
     expect(fam('expertHiddenGrad', 'segment_gemm_tn_gather_active')).toBe('weight grads');
     expect(familyOf('expertHiddenGrad', 'moe0', 'clear_inactive')).toBe('weight grads');
     expect(fam('factoredAdamUpdate', 'factored_adam.stats')).toBe('optimizer');
-    expect(fam('expertFactoredAdamUpdate', 'expert_factored_adam.update')).toBe('optimizer');
-    expect(fam('expertFfn', 'expert_ffn_fused')).toBe('expert GEMM');
-    expect(fam('expertFfnGrad', 'expert_ffn_grad_input')).toBe('expert GEMM');
-    expect(fam('expertFfnGrad', 'expert_ffn_grad_weights_active')).toBe('weight grads');
+    // every kernel of an op the rule decides by op alone, whatever the kernel is called
+    const ofOp = (op: string): string[] => [...seen].filter(([k]) => k.startsWith(`${op}|`)).map(([, f]) => f);
+    expect(ofOp('expertFactoredAdamUpdate').length).toBeGreaterThan(0);
+    expect(new Set(ofOp('expertFactoredAdamUpdate'))).toEqual(new Set(['optimizer']));
+    expect(ofOp('expertFfn').length).toBeGreaterThan(0);
+    expect(new Set(ofOp('expertFfn'))).toEqual(new Set(['expert GEMM']));
+    // the expert backward's kernels by name: input half → expert GEMM, weight half → weight grads
+    expect(familyOf('expertFfnGrad', 'moe0', 'expert_ffn_grad_input')).toBe('expert GEMM');
+    expect(familyOf('expertFfnGrad', 'moe0', 'expert_gemv_grad_input')).toBe('expert GEMM');
+    expect(familyOf('expertFfnGrad', 'moe0', 'expert_ffn_grad_weights_active')).toBe('weight grads');
+    expect(familyOf('expertFfnGrad', 'moe0', 'expert_wgrad_small_active')).toBe('weight grads');
+    expect(ofOp('expertFfnGrad')).toContain('weight grads');
+    expect(ofOp('expertFfnGrad')).toContain('expert GEMM');
     expect(fam('linearCrossEntropy', 'lce.loss_grad_rows')).toBe('dense');
     expect(fam('embeddingGrad', 'embedding_grad')).toBe('dense');
     expect(fam('lstmGrad', 'lstm_grad.step')).toBe('lstm');

@@ -3,7 +3,7 @@
  * recomputing the hidden activations tile by tile): at 4096 rows × 16 experts × expert hidden
  * 1024, k 4 (examples/lstm-moe-lm.ts, B = 512) no plan buffer holds an [N·k, H] tensor and the
  * pooled peak is at most half that of recompute 'none' (which keeps the split FFN's hidden
- * activations for the backward). The training step's forward FFN is the fused kernel; an
+ * activations for the backward). The training step's forward FFN is a fused kernel; an
  * inference plan keeps the two grouped GEMMs (faster; their [S, H] scratch is transient there).
  * Only the plans are built; nothing runs.
  */
@@ -29,14 +29,19 @@ describe('recompute experts: memory', () => {
     expect(experts.memory!.peakBytes).toBeLessThanOrEqual(0.5 * none.memory!.peakBytes);
   });
 
-  it('the fused forward kernel is used in training under recompute experts, the grouped GEMMs in inference', () => {
-    const traced = traceModel(model, { T: 2, B: 4, experts: 4, k: 2 });
+  // The fused forward has two forms (compiler/wgsl/expert-fused.ts for row tiles of 16-32 rows,
+  // expert-gemv.ts for ≤ 8 rows per tile-map entry); neither writes an [N·k, H] tensor.
+  it.each([
+    [{ T: 2, B: 4, experts: 4, k: 2 }, 'expert_gemv_fused'],
+    [{ T: 8, B: 64, experts: 4, k: 2 }, 'expert_ffn_fused'],
+  ] as const)('%j: the fused forward kernel (%s) is used in training under recompute experts, the grouped GEMMs in inference', (options, fused) => {
+    const traced = traceModel(model, options);
     const names = (p: ReturnType<typeof lowerToWebGpu>) => p.steps.flatMap((s) => s.dispatches.map((d) => d.kernel.name));
     const train = compileTrainingPlan(traced, { optimizer: { name: 'sgd', lr: 0.1 }, recompute: 'experts' }).plan;
     const infer = lowerToWebGpu(compileGraph(traced).graph);
-    expect(names(train)).toContain('expert_ffn_fused');
+    expect(names(train)).toContain(fused);
     expect(names(train).filter((n) => n.startsWith('expert_gemm'))).toEqual([]);
-    expect(names(infer)).not.toContain('expert_ffn_fused');
+    expect(names(infer).filter((n) => n === 'expert_ffn_fused' || n === 'expert_gemv_fused')).toEqual([]);
     expect(names(infer).filter((n) => n.startsWith('expert_gemm'))).toHaveLength(2);
   });
 });
