@@ -15,6 +15,7 @@
  */
 
 import { deviceFromAdapter, takeIdleDevice, type BackendPreference, type DeviceContext } from './device-context.ts';
+import { quietStderr } from './quiet-stderr.ts';
 
 export { releaseDevice, throwIfDeviceError, type BackendPreference, type DeviceContext, type DeviceInfo } from './device-context.ts';
 
@@ -65,9 +66,9 @@ async function tryBackend(create: Dawn['create'], backend: BackendPreference): P
     }
     dawnInstances.set(backend, gpu);
   }
-  const adapter = await gpu
-    .requestAdapter(backend === 'opengles' ? ({ featureLevel: 'compatibility' } as GPURequestAdapterOptions) : undefined)
-    .catch(() => null);
+  // Dawn prints two limit warnings per adapter request (not the user's business): quietStderr
+  // discards them unless MOEC_DEBUG is set.
+  const adapter = await quietStderr(() => gpu.requestAdapter(backend === 'opengles' ? ({ featureLevel: 'compatibility' } as GPURequestAdapterOptions) : undefined)).catch(() => null);
   if (!adapter) return null;
 
   return deviceFromAdapter(gpu, adapter, backend);
