@@ -50,6 +50,19 @@ export function randArray(n: number, scale: number, seed: number): Float32Array 
   return out;
 }
 
+/** Uniform routing for kernel benchmarks: each of `rows` rows picks min(k, n) distinct experts of n (LCG from `seed`); [rows·k], unused slots 0. */
+export function uniformRouting(rows: number, k: number, n: number, seed: number): Int32Array {
+  let a = seed >>> 0;
+  const next = (): number => ((a = (Math.imul(a, 1664525) + 1013904223) >>> 0) >>> 8) / 16777216;
+  const idx = new Int32Array(rows * k);
+  for (let row = 0; row < rows; row++) {
+    const picked = new Set<number>();
+    while (picked.size < Math.min(k, n)) picked.add(Math.floor(next() * n));
+    idx.set([...picked], row * k);
+  }
+  return idx;
+}
+
 /** Timing of one benchmark: median and every sample, in ms. */
 export interface Timing {
   readonly median_ms: number;

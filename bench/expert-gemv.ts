@@ -21,40 +21,12 @@ import { expertTileRows } from '../compiler/wgsl/expert-ffn.ts';
 import { expertFfnFusedKernel, expertFfnGradInputKernel } from '../compiler/wgsl/expert-fused.ts';
 import { expertGemvForwardKernel, expertGemvGradInputKernel, gemvShape, type GemvShape } from '../compiler/wgsl/expert-gemv.ts';
 import { indirectArgsKernel } from '../compiler/wgsl/active-experts.ts';
+import { median, randArray, uniformRouting } from './common.ts';
 
 const REPS = Number(process.argv[2] ?? 3);
 const NS = (process.argv[3] ?? '1024').split(',').map(Number);
 const [S, k, D, H, Dout] = [4096, 4, 32, 1024, 32];
 const N = S / k;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function rand(count: number, scale: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
-    out[i] = ((a >>> 8) / 16777216 - 0.5) * 2 * scale;
-  }
-  return out;
-}
-
-/** Uniform routing: each row picks k distinct experts. */
-function routing(n: number, seed: number): Int32Array {
-  let a = seed >>> 0;
-  const next = () => ((a = (Math.imul(a, 1664525) + 1013904223) >>> 0) >>> 8) / 16777216;
-  const idx = new Int32Array(S);
-  for (let row = 0; row < N; row++) {
-    const picked = new Set<number>();
-    while (picked.size < Math.min(k, n)) picked.add(Math.floor(next() * n));
-    idx.set([...picked], row * k);
-  }
-  return idx;
-}
 
 async function time(ctx: DeviceContext, batch: PreparedBatch): Promise<number> {
   const t0 = performance.now();
@@ -87,13 +59,13 @@ for (const n of NS) {
   });
   if (variants.length === 0) variants.push(gemvShape(tileRows));
   const shape = { N, k, n, tileRows };
-  const indices = uploadBuffer(ctx, routing(n, n));
-  const x = uploadBuffer(ctx, rand(N * D, 1, 1));
-  const w1 = uploadBuffer(ctx, rand(n * D * H, 0.05, 10));
-  const w2 = uploadBuffer(ctx, rand(n * H * Dout, 0.05, 20));
-  const b1 = uploadBuffer(ctx, rand(n * H, 0.01, 3));
-  const b2 = uploadBuffer(ctx, rand(n * Dout, 0.01, 4));
-  const dy = uploadBuffer(ctx, rand(S * Dout, 1, 5));
+  const indices = uploadBuffer(ctx, uniformRouting(N, k, n, n));
+  const x = uploadBuffer(ctx, randArray(N * D, 1, 1));
+  const w1 = uploadBuffer(ctx, randArray(n * D * H, 0.05, 10));
+  const w2 = uploadBuffer(ctx, randArray(n * H * Dout, 0.05, 20));
+  const b1 = uploadBuffer(ctx, randArray(n * H, 0.01, 3));
+  const b2 = uploadBuffer(ctx, randArray(n * Dout, 0.01, 4));
+  const dy = uploadBuffer(ctx, randArray(S * Dout, 1, 5));
   const y = f32(S * Dout);
   const dslot = f32(S * D);
   const sc = dispatchSortScratch(shape);

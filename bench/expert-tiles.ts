@@ -21,7 +21,7 @@ import { prepareKernels, type KernelStep, type PreparedBatch } from '../runtime/
 import { createBuffer, uploadBuffer } from '../runtime/gpu/buffers.ts';
 import { dispatchBlocks, dispatchSortScratch, dispatchSortSteps, maxTiles, type DispatchBufferName, type DispatchShape } from '../compiler/wgsl/dispatch.ts';
 import type { Kernel } from '../compiler/wgsl/kernel.ts';
-import { importAtCommit } from './common.ts';
+import { importAtCommit, median, randArray, uniformRouting } from './common.ts';
 import { EXPERT_TILE_ROWS, expertFfnKernels, expertTiling, groupedGemmColBlocks } from '../compiler/wgsl/expert-ffn.ts';
 import { indirectArgsKernel } from '../compiler/wgsl/active-experts.ts';
 
@@ -33,35 +33,6 @@ const old = await importAtCommit<typeof import('../compiler/wgsl/expert-ffn.ts')
 const baselineDispatch = await importAtCommit<{ dispatchKernels: (s: DispatchShape) => [Kernel, Kernel, Kernel] }>('compiler/wgsl/dispatch.ts', BASELINE);
 const [S, k, D, H] = [4096, 4, 64, 1024];
 const N = S / k;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function rand(count: number, scale: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
-    out[i] = ((a >>> 8) / 16777216 - 0.5) * 2 * scale;
-  }
-  return out;
-}
-
-/** Uniform routing: each row picks k distinct experts. */
-function routing(n: number, seed: number): Int32Array {
-  let a = seed >>> 0;
-  const next = () => ((a = (Math.imul(a, 1664525) + 1013904223) >>> 0) >>> 8) / 16777216;
-  const idx = new Int32Array(S);
-  for (let row = 0; row < N; row++) {
-    const picked = new Set<number>();
-    while (picked.size < k) picked.add(Math.floor(next() * n));
-    idx.set([...picked], row * k);
-  }
-  return idx;
-}
 
 async function time(ctx: DeviceContext, batch: PreparedBatch): Promise<number> {
   const t0 = performance.now();
@@ -88,13 +59,13 @@ const rows: Record<string, unknown>[] = [];
 for (const n of [16, 256, 1024]) {
   const banks = [n / 4, n / 4, n / 4, n / 4];
   const shape = { N, k, n, tileRows: EXPERT_TILE_ROWS };
-  const indices = uploadBuffer(ctx, routing(n, n));
-  const x = uploadBuffer(ctx, rand(N * D, 1, 1));
-  const wb = (per: number, seed: number) => Object.fromEntries(banks.map((cnt, b) => [`w${b}`, uploadBuffer(ctx, rand(cnt * per, 0.05, seed + b))]));
+  const indices = uploadBuffer(ctx, uniformRouting(N, k, n, n));
+  const x = uploadBuffer(ctx, randArray(N * D, 1, 1));
+  const wb = (per: number, seed: number) => Object.fromEntries(banks.map((cnt, b) => [`w${b}`, uploadBuffer(ctx, randArray(cnt * per, 0.05, seed + b))]));
   const w1 = wb(D * H, 10);
   const w2 = wb(H * D, 20);
-  const b1 = uploadBuffer(ctx, rand(n * H, 0.01, 3));
-  const b2 = uploadBuffer(ctx, rand(n * D, 0.01, 4));
+  const b1 = uploadBuffer(ctx, randArray(n * H, 0.01, 3));
+  const b2 = uploadBuffer(ctx, randArray(n * D, 0.01, 4));
   const hidden = f32(S * H);
   const y = f32(S * D);
   // old: counting-sort dispatch, 32-row tiles, static worst-case grid

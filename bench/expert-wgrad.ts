@@ -21,34 +21,12 @@ import { expertTileRows } from '../compiler/wgsl/expert-ffn.ts';
 import { EXPERT_H_CHUNK, expertFfnGradWeightsKernel } from '../compiler/wgsl/expert-fused.ts';
 import { expertWgradSmallKernel, expertWgradSmallSlices } from '../compiler/wgsl/expert-wgrad-small.ts';
 import { dispatch } from '../ir/reference/dispatch.ts';
-import { median } from './common.ts';
+import { median, randArray, uniformRouting } from './common.ts';
 
 const REPS = Number(process.argv[2] ?? 5);
 const NS = (process.argv[3] ?? '1024').split(',').map(Number);
 const [S, k, D, H, Dout] = [4096, 4, 32, 1024, 32];
 const N = S / k;
-
-function rand(count: number, scale: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
-    out[i] = ((a >>> 8) / 16777216 - 0.5) * 2 * scale;
-  }
-  return out;
-}
-
-function routing(n: number, seed: number): Int32Array {
-  let a = seed >>> 0;
-  const next = () => ((a = (Math.imul(a, 1664525) + 1013904223) >>> 0) >>> 8) / 16777216;
-  const idx = new Int32Array(S);
-  for (let row = 0; row < N; row++) {
-    const picked = new Set<number>();
-    while (picked.size < k) picked.add(Math.floor(next() * n));
-    idx.set([...picked], row * k);
-  }
-  return idx;
-}
 
 async function prepare(cache: PipelineCache, ctx: DeviceContext, steps: KernelStep[]): Promise<PreparedBatch> {
   const b = await prepareKernels(cache, steps);
@@ -65,16 +43,16 @@ if (!ctx) {
 const cache = createPipelineCache(ctx);
 const rows: Record<string, unknown>[] = [];
 for (const n of NS) {
-  const ref = dispatch(routing(n, n), N, k, n);
+  const ref = dispatch(uniformRouting(N, k, n, n), N, k, n);
   const active = [...Array(n).keys()].filter((e) => ref.offsets[e + 1]! > ref.offsets[e]!);
   const bufs = {
-    x: uploadBuffer(ctx, rand(N * D, 1, 1)),
+    x: uploadBuffer(ctx, randArray(N * D, 1, 1)),
     sourceRow: uploadBuffer(ctx, Int32Array.from(ref.sourceRow)),
     offsets: uploadBuffer(ctx, Int32Array.from(ref.offsets)),
-    w1_0: uploadBuffer(ctx, rand(n * D * H, 0.05, 2)),
-    b1: uploadBuffer(ctx, rand(n * H, 0.05, 3)),
-    w2_0: uploadBuffer(ctx, rand(n * H * Dout, 0.05, 4)),
-    dy: uploadBuffer(ctx, rand(S * Dout, 1, 5)),
+    w1_0: uploadBuffer(ctx, randArray(n * D * H, 0.05, 2)),
+    b1: uploadBuffer(ctx, randArray(n * H, 0.05, 3)),
+    w2_0: uploadBuffer(ctx, randArray(n * H * Dout, 0.05, 4)),
+    dy: uploadBuffer(ctx, randArray(S * Dout, 1, 5)),
     dw1: createBuffer(ctx, n * D * H * 4),
     db1: createBuffer(ctx, n * H * 4),
     dw2: createBuffer(ctx, n * H * Dout * 4),
