@@ -51,6 +51,25 @@ export interface RunTiming {
   readonly waitMs: number;
 }
 
+/**
+ * Refuses, before anything is allocated, a plan with a kernel that binds more storage buffers than
+ * the device allows per shader stage (browsers report 10, Dawn on lavapipe more), naming the node,
+ * the kernel, the count and the limit — instead of a pipeline-layout error from the driver.
+ */
+export function checkStorageBindings(plan: Plan, limit: number): void {
+  for (const s of plan.steps) {
+    for (const d of s.dispatches) {
+      const n = d.kernel.bindings.filter((b) => b.access !== 'uniform').length;
+      if (n > limit) {
+        const node = s.node;
+        throw new Error(
+          `node #${node.id} ${node.op}${node.layer ? ` (layer ${node.layer})` : ''}: kernel ${d.kernel.name} binds ${n} storage buffers, more than the ${limit} per shader stage this WebGPU device allows (maxStorageBuffersPerShaderStage); use an adapter with at least ${n}, or a plan without this kernel (for the expert backward: --recompute none)`,
+        );
+      }
+    }
+  }
+}
+
 /** The measured time of one dispatch. */
 export interface DispatchTiming {
   readonly step: number;
@@ -75,6 +94,7 @@ interface Bound {
 /** Allocates, compiles and binds everything the plan needs on `dev`. */
 export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: PipelineCache = (dev.pipelines ??= createPipelineCache(dev))): Promise<WebGpuExecutable> {
   if (!plan.memory) throw new Error('plan has no memory layout; lower it with lowerToWebGpu first');
+  checkStorageBindings(plan, dev.device.limits.maxStorageBuffersPerShaderStage);
   const { device } = dev;
   const maxBinding = dev.device.limits.maxStorageBufferBindingSize;
   const owned: GPUBuffer[] = [];
