@@ -8,8 +8,8 @@
  * step) are rebuilt per run.
  */
 import type { IndirectArgs, RunParams } from '../plan.ts';
-import { factoredSmall, factoredSmallKernel, type FactoredSmallOptions } from '../wgsl/factored-adam-small.ts';
-import { factoredGridsKernel, factoredLinesKernel, factoredScratch, factoredSqKernel, factoredStatsKernel, factoredTileSumsKernel, factoredUpdateKernel, type FactoredTileOptions } from '../wgsl/factored-adam-tiles.ts';
+import { factoredSmall, factoredSmallKernel, factoredSmallUniforms, type FactoredSmallOptions } from '../wgsl/factored-adam-small.ts';
+import { factoredGridsKernel, factoredLinesKernel, factoredScratch, factoredSqKernel, factoredStatsKernel, factoredTileSumsKernel, factoredUniforms, factoredUpdateKernel, type FactoredTileOptions } from '../wgsl/factored-adam-tiles.ts';
 import type { Kernel } from '../wgsl/kernel.ts';
 import type { LowerCtx } from './context.ts';
 
@@ -32,7 +32,7 @@ export function emitFactoredAdam(c: LowerCtx, shape: { readonly batch: number; r
     const so = (run: RunParams): FactoredSmallOptions => ({ sparse, ...shape, ...hp, step: run.step });
     if (sparse && b.sparse.grid === undefined) throw new Error(`factored Adam: the one-dispatch sparse update of ${shape.r} × ${shape.c} experts needs the active-expert grid`);
     const bind = { p: b.p, vr: b.vr, vc: b.vc, g: b.g, ...(sparse ? { last: b.sparse.last, activeList: b.sparse.activeList } : {}) };
-    c.emit(factoredSmallKernel(so(c.run0)), bind, (run) => factoredSmallKernel(so(run)).uniformData!, sparse ? b.sparse.grid : undefined);
+    c.emit(factoredSmallKernel(so(c.run0)), bind, (run) => factoredSmallUniforms(so(run)).data, sparse ? b.sparse.grid : undefined);
     return;
   }
   const prefix = sparse ? 'expertFactoredAdam' : 'factoredAdam';
@@ -45,7 +45,7 @@ export function emitFactoredAdam(c: LowerCtx, shape: { readonly batch: number; r
   if (args !== undefined) c.emit(factoredGridsKernel(shape), { activeList: b.sparse!.activeList, args });
   const at = (offset: number) => (args === undefined ? undefined : { buffer: args, offset });
   const emit = (make: (o: FactoredTileOptions) => Kernel, bind: Record<string, number>, offset: number) =>
-    c.emit(make(o(c.run0)), { ...bind, ...list }, (run) => make(o(run)).uniformData!, at(offset));
+    c.emit(make(o(c.run0)), { ...bind, ...list }, (run) => factoredUniforms(o(run)).data, at(offset));
   emit(factoredTileSumsKernel, { g: b.g, colPart, rowPart }, 0);
   emit(factoredLinesKernel, { colPart, rowPart, vr: b.vr, vc: b.vc, ...(sparse ? { last: b.sparse.last } : {}) }, 16);
   const sqPart = hp.clip > 0 ? c.scratch(`${prefix}.sqPart`, 'f32', size.sqPart) : undefined;

@@ -13,7 +13,7 @@
  * memory), so a matrix's sum order never depends on how many matrices (experts on a device) the
  * update holds. Every sum has a fixed order: bit-identical run to run.
  */
-import { biasCorrection } from './optimizers.ts';
+import { factoredStepFields } from './optimizers.ts';
 import { grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
 
 const WG = 256;
@@ -51,6 +51,11 @@ export interface FactoredSmallOptions {
   readonly step: number;
 }
 
+/** The one-dispatch kernel's uniform block (matrices and the step's fields): the lowering rebuilds only this per run. */
+export function factoredSmallUniforms(o: FactoredSmallOptions): { struct: string; data: Uint32Array } {
+  return uniformBlock([['batch', 'u32', o.batch], ...factoredStepFields(o)]);
+}
+
 /**
  * The whole factored-Adam update of one small matrix per workgroup. Bindings: `p`, `vr`, `vc`
  * (read_write), `g`, then sparse: `last` (read_write, i32), `activeList` (i32); `params` (rebuild
@@ -58,24 +63,13 @@ export interface FactoredSmallOptions {
  */
 export function factoredSmallKernel(o: FactoredSmallOptions): Kernel {
   if (!factoredSmall(o.r, o.c)) throw new Error(`factored Adam (one dispatch): a ${o.r} × ${o.c} matrix exceeds r·c ≤ ${SMALL_RC}, r + c ≤ ${SMALL_LINES}; use the tiled kernels (factored-adam-tiles.ts)`);
-  if (!(Number.isInteger(o.step) && o.step >= 0 && o.step < 2 ** 31 - 1)) throw new Error(`factored Adam: step must be an integer in [0, 2^31 − 1), got ${o.step}`);
   const { r: R, c: C } = o;
   const clip = o.clip > 0;
   const W = factoredSmallWorkgroup(R, C);
   // The two-level sum: A partial sums of B invocations each (16 × 16 at 256, 8 × 8 at 64, 4 × 8 at 32).
   const A = 2 ** Math.floor(Math.log2(W) / 2);
   const B = W / A;
-  const u = uniformBlock([
-    ['batch', 'u32', o.batch],
-    ['step', 'i32', o.step],
-    ['clip', 'f32', o.clip],
-    ['bc2', 'f32', biasCorrection(o.beta2, o.step)],
-    ['lr', 'f32', o.lr],
-    ['b2', 'f32', o.beta2],
-    ['c2', 'f32', 1 - o.beta2],
-    // log2(β2) in f64 on the host; β2 = 0 gives −∞, and exp2(−∞·s) = 0 for s > 0 (β2ˢ = 0).
-    ['log2b2', 'f32', Math.log2(o.beta2)],
-  ]);
+  const u = factoredSmallUniforms(o);
   const bindings: KernelBinding[] = [
     { name: 'p', access: 'read_write' },
     { name: 'vr', access: 'read_write' },

@@ -16,7 +16,7 @@
  * u = g/sqrt((vr'/mean(vr'))·vc'/(1 − β2ᵗ)) (0 where g = 0) as g times a column and a row factor. Traffic: 16 B per weight without
  * clipping, 20 with; every sum has a fixed order, so results are bit-identical run to run.
  */
-import { biasCorrection } from './optimizers.ts';
+import { factoredStepFields } from './optimizers.ts';
 import { ceilDiv, FOLD_GRID_WGSL, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
 
 const WG = 256;
@@ -76,8 +76,11 @@ export function factoredScratch(o: { readonly batch: number; readonly r: number;
   return { colPart: o.batch * t.tilesR * o.c, rowPart: o.batch * t.tilesC * o.r, sqPart: o.batch * t.per, stats: 2 * o.batch };
 }
 
-function uniformOf(o: FactoredTileOptions) {
-  if (!(Number.isInteger(o.step) && o.step >= 0 && o.step < 2 ** 31 - 1)) throw new Error(`factored Adam: step must be an integer in [0, 2^31 − 1), got ${o.step}`);
+/**
+ * The uniform block every tiled factored-Adam kernel binds (shape, tiling, and the step's fields):
+ * the lowering rebuilds only this per run, not the kernels.
+ */
+export function factoredUniforms(o: FactoredTileOptions): { struct: string; data: Uint32Array } {
   const t = factoredTiling(o.r, o.c);
   return uniformBlock([
     ['batch', 'u32', o.batch],
@@ -87,14 +90,7 @@ function uniformOf(o: FactoredTileOptions) {
     ['tilesC', 'u32', t.tilesC],
     ['per', 'u32', t.per],
     ['perLines', 'u32', t.perLines],
-    ['step', 'i32', o.step],
-    ['clip', 'f32', o.clip],
-    ['bc2', 'f32', biasCorrection(o.beta2, o.step)],
-    ['lr', 'f32', o.lr],
-    ['b2', 'f32', o.beta2],
-    ['c2', 'f32', 1 - o.beta2],
-    // log2(β2) in f64 on the host; β2 = 0 gives −∞, and exp2(−∞·s) = 0 for s > 0 (β2ˢ = 0).
-    ['log2b2', 'f32', Math.log2(o.beta2)],
+    ...factoredStepFields(o),
   ]);
 }
 
@@ -107,7 +103,7 @@ interface Bind {
 
 function kernelOf(o: FactoredTileOptions, pass: string, binds: readonly Bind[], body: string, grid: number, extra = ''): Kernel {
   const t = factoredTiling(o.r, o.c);
-  const u = uniformOf(o);
+  const u = factoredUniforms(o);
   const vec = t.V === 4 ? 'vec4<f32>' : 'f32';
   const decl = binds
     .map((b, i) =>

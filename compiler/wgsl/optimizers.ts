@@ -8,7 +8,7 @@
  * parameter) is the tiled kernel set of factored-adam-tiles.ts (dense form), or for small matrices
  * (r·c ≤ 4096) the one-dispatch kernel of factored-adam-small.ts.
  */
-import { grid1d, ceilDiv, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { grid1d, ceilDiv, uniformBlock, type Kernel, type KernelBinding, type UniformField } from './kernel.ts';
 
 const WG = 256;
 const MAIN = `@compute @workgroup_size(${WG})
@@ -44,6 +44,24 @@ const PARAMS: KernelBinding = { name: 'params', access: 'uniform' };
 /** The bias correction 1 − βᵗ for t = step + 1 (f64 on the host). */
 export function biasCorrection(beta: number, step: number): number {
   return 1 - Math.pow(beta, step + 1);
+}
+
+/**
+ * The per-step uniform fields of the factored-Adam kernels (tiled and one-dispatch; t = step + 1):
+ * step, clip threshold, bias correction, lr, β2, 1 − β2 and log2 β2 (f64 on the host; β2 = 0 gives
+ * −∞, and exp2(−∞·s) = 0 for s > 0). Throws on a step outside [0, 2^31 − 1).
+ */
+export function factoredStepFields(o: { readonly step: number; readonly clip: number; readonly lr: number; readonly beta2: number }): UniformField[] {
+  if (!(Number.isInteger(o.step) && o.step >= 0 && o.step < 2 ** 31 - 1)) throw new Error(`factored Adam: step must be an integer in [0, 2^31 − 1), got ${o.step}`);
+  return [
+    ['step', 'i32', o.step],
+    ['clip', 'f32', o.clip],
+    ['bc2', 'f32', biasCorrection(o.beta2, o.step)],
+    ['lr', 'f32', o.lr],
+    ['b2', 'f32', o.beta2],
+    ['c2', 'f32', 1 - o.beta2],
+    ['log2b2', 'f32', Math.log2(o.beta2)],
+  ];
 }
 
 /** SGD in place (vec4 items when numel % 4 = 0, 16 items per invocation). Bindings: `p` (read_write), `g`, `params`. */
