@@ -75,6 +75,17 @@ async function tryBackend(create: Dawn['create'], backend: BackendPreference): P
 }
 
 /**
+ * One more device like `base` for expert parallelism: a fresh adapter from the same Dawn instance
+ * (its adapter-request warnings kept off stderr like `acquireDevice`'s) and a device with that
+ * adapter's limits and features; null when the adapter or device request fails.
+ */
+export async function acquireSiblingDevice(base: DeviceContext): Promise<DeviceContext | null> {
+  const opts = base.info.backend === 'opengles' ? ({ featureLevel: 'compatibility' } as GPURequestAdapterOptions) : undefined;
+  const adapter = await quietStderr(() => base.gpu.requestAdapter(opts)).catch(() => null);
+  return adapter ? deviceFromAdapter(base.gpu, adapter, base.info.backend) : null;
+}
+
+/**
  * Acquires a WebGPU device: a healthy device released earlier (see `releaseDevice`) if one is idle,
  * else a new one — the preferred backend first (default Vulkan), then the other one (GL ES with
  * `featureLevel: 'compatibility'`). Returns null when neither yields a device.

@@ -32,7 +32,7 @@ import { fullType, type MultiDeviceProgram, type Sharding } from '../../compiler
 import { evalNode } from '../../ir/interpret.ts';
 import type { Tensor } from '../../ir/tensor.ts';
 import { formatType, numel, typeEq, type TensorType } from '../../ir/types.ts';
-import { throwIfDeviceError, type DeviceContext } from '../device.ts';
+import { acquireSiblingDevice, throwIfDeviceError, type DeviceContext } from '../device.ts';
 import { createPipelineCache, getPipeline } from '../gpu/pipelines.ts';
 import { allocatePlanMemory, arenaSafeKernel, bindingRange } from '../gpu/plan-memory.ts';
 import { runCollective, isCollective } from './collectives.ts';
@@ -46,14 +46,8 @@ const align4 = (n: number): number => Math.max(4, Math.ceil(n / 4) * 4);
 export async function acquireMoreDevices(base: DeviceContext, count: number): Promise<DeviceContext[]> {
   const out: DeviceContext[] = [];
   for (let i = 0; i < count; i++) {
-    const adapter = await base.gpu.requestAdapter(base.info.backend === 'opengles' ? ({ featureLevel: 'compatibility' } as GPURequestAdapterOptions) : undefined);
-    if (!adapter) throw new Error(`could not get adapter ${i + 2} for ${count + 1} devices`);
-    const device = await adapter.requestDevice({ requiredLimits: base.info.limits, requiredFeatures: [...base.device.features] as GPUFeatureName[] });
-    const ctx: DeviceContext = { gpu: base.gpu, adapter, device, info: base.info, errors: [], lost: null };
-    device.addEventListener('uncapturederror', (ev) => ctx.errors.push((ev as GPUUncapturedErrorEvent).error.message));
-    void device.lost.then((l) => {
-      ctx.lost = `${l.reason}: ${l.message}`;
-    });
+    const ctx = await acquireSiblingDevice(base);
+    if (!ctx) throw new Error(`could not get adapter ${i + 2} for ${count + 1} devices`);
     out.push(ctx);
   }
   return out;
