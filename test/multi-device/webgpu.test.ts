@@ -155,17 +155,16 @@ describeGpu('expert parallelism on WebGPU devices', () => {
     }
   });
 
-  // Factored Adam's per-expert statistics and clipping (compiler/wgsl/factored-adam-tiles.ts) are sums whose order depends
-  // on the expert matrix's shape only, never on how many experts a device holds or which slot of the active list an expert
-  // takes: given the one-device expert gradients (above), one factored-Adam step gives the one-device expert banks AND
-  // their optimizer state bit for bit. (An earlier version switched the clipping sum's order with the bank size.)
-  it.each([['flat', 'experts'], ['hierarchical', 'experts'], ['hierarchical', 'none'], ['balanced', 'none']] as const)('%s (recompute %s): one factored-Adam step gives the one-device expert banks and state bit for bit on 2 and 4 devices', async (name, policy) => {
+  /**
+   * One training step of `name` under `opts` on one device and on 2 and 4 devices (random gate weights, the same
+   * batch and seed): every listed bank must have changed and equal the one-device bank bit for bit; `check` adds
+   * assertions on each multi-device executable.
+   */
+  const oneStepBanksMatch = async (name: string, opts: TrainingOptions, sparseGroups: boolean | undefined, banks: readonly string[], check?: (exe: Awaited<ReturnType<typeof prepareMultiDeviceWebGpu>>) => void) => {
     const [, model, options] = MODELS.find(([n]) => n === name)!;
-    const opts: TrainingOptions = { optimizer: { name: 'factored-adam', lr: 0.05 }, recompute: policy };
-    const graph = compileTraining(traceModel(model, options), { ...opts, sparseGroups: false }).graph;
+    const graph = compileTraining(traceModel(model, options), sparseGroups === undefined ? opts : { ...opts, sparseGroups }).graph;
     const params = paramsWithRandomGates(graph, 7);
     const feeds = syntheticFeeds(graph, 5);
-    const banks = ['moe0.w1', 'moe0.b1', 'moe0.w2', 'moe0.b2'].flatMap((b) => [b, `opt.vr:${b}`, `opt.vc:${b}`, `opt.last:${b}`]);
     const one = await prepareWebGpuPlan(gpu!, lowerToWebGpu(graph, gpu!.device.limits));
     one.setParams(params);
     await one.run(feeds, { seed: 3, step: 0, training: true }, ['loss']);
@@ -177,6 +176,7 @@ describeGpu('expert parallelism on WebGPU devices', () => {
         exe.setParams(params);
         await exe.run(feeds, { seed: 3, step: 0, training: true }, ['loss']);
         const got = await exe.read(banks);
+        check?.(exe);
         for (const b of banks) {
           expect(Array.from(ref[b]!.data), b).not.toEqual(Array.from(params[b]!.data));
           expect(Array.from(got[b]!.data), `${b} on ${devices} devices`).toEqual(Array.from(ref[b]!.data));
@@ -185,6 +185,15 @@ describeGpu('expert parallelism on WebGPU devices', () => {
         exe.destroy();
       }
     }
+  };
+
+  // Factored Adam's per-expert statistics and clipping (compiler/wgsl/factored-adam-tiles.ts) are sums whose order depends
+  // on the expert matrix's shape only, never on how many experts a device holds or which slot of the active list an expert
+  // takes: given the one-device expert gradients (above), one factored-Adam step gives the one-device expert banks AND
+  // their optimizer state bit for bit. (An earlier version switched the clipping sum's order with the bank size.)
+  it.each([['flat', 'experts'], ['hierarchical', 'experts'], ['hierarchical', 'none'], ['balanced', 'none']] as const)('%s (recompute %s): one factored-Adam step gives the one-device expert banks and state bit for bit on 2 and 4 devices', async (name, policy) => {
+    const banks = ['moe0.w1', 'moe0.b1', 'moe0.w2', 'moe0.b2'].flatMap((b) => [b, `opt.vr:${b}`, `opt.vc:${b}`, `opt.last:${b}`]);
+    await oneStepBanksMatch(name, { optimizer: { name: 'factored-adam', lr: 0.05 }, recompute: policy }, false, banks);
   });
   // The expert exchange orders each expert's rows by GLOBAL row (row block, source device, slot), the one-device
   // dispatch order, so the f32 sums over an expert's rows (its weight and bias gradients) run in the same order at
@@ -192,32 +201,9 @@ describeGpu('expert parallelism on WebGPU devices', () => {
   // expert bank is the one-device bank bit for bit, on both expert backward paths. Measured before the ordering (rows
   // grouped by source device): 106–231 elements of moe0.w1 differed from one device.
   it.each([['flat', 'none'], ['flat', 'experts'], ['hierarchical', 'none'], ['balanced', 'experts']] as const)('%s (recompute %s): one SGD step gives the one-device expert banks bit for bit on 2 and 4 devices', async (name, policy) => {
-    const [, model, options] = MODELS.find(([n]) => n === name)!;
-    const opts: TrainingOptions = { optimizer: { name: 'sgd', lr: 1e4 }, recompute: policy };
-    const graph = compileTraining(traceModel(model, options), opts).graph;
-    const params = paramsWithRandomGates(graph, 7);
-    const feeds = syntheticFeeds(graph, 5);
-    const banks = ['moe0.w1', 'moe0.b1', 'moe0.w2', 'moe0.b2'];
-    const one = await prepareWebGpuPlan(gpu!, lowerToWebGpu(graph, gpu!.device.limits));
-    one.setParams(params);
-    await one.run(feeds, { seed: 3, step: 0, training: true }, ['loss']);
-    const ref = await one.read(banks);
-    one.destroy();
-    for (const devices of [2, 4]) {
-      const exe = await prepareMultiDeviceWebGpu(compileMultiDevice(model, options, { devices, training: opts }), await devicesFor(devices));
-      try {
-        exe.setParams(params);
-        await exe.run(feeds, { seed: 3, step: 0, training: true }, ['loss']);
-        const got = await exe.read(banks);
-        // The replicated gradients' all-reduces (each followed by its parameter's update) run in fewer round trips.
-        expect(exe.timing.rounds!.groups, 'host round trips').toBeLessThan(exe.timing.rounds!.hostSteps);
-        for (const b of banks) {
-          expect(Array.from(ref[b]!.data), b).not.toEqual(Array.from(params[b]!.data));
-          expect(Array.from(got[b]!.data), `${b} on ${devices} devices`).toEqual(Array.from(ref[b]!.data));
-        }
-      } finally {
-        exe.destroy();
-      }
-    }
+    await oneStepBanksMatch(name, { optimizer: { name: 'sgd', lr: 1e4 }, recompute: policy }, undefined, ['moe0.w1', 'moe0.b1', 'moe0.w2', 'moe0.b2'], (exe) => {
+      // The replicated gradients' all-reduces (each followed by its parameter's update) run in fewer round trips.
+      expect(exe.timing.rounds!.groups, 'host round trips').toBeLessThan(exe.timing.rounds!.hostSteps);
+    });
   });
 });
