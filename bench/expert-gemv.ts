@@ -84,7 +84,7 @@ for (const n of NS) {
   const fwdBind = { x, sourceRow: nb.sourceRow, tileMap: nb.tileMap, w1_0: w1, b1, w2_0: w2, b2, out: y };
   const dxBind = { x, sourceRow: nb.sourceRow, tileMap: nb.tileMap, w1_0: w1, b1, w2_0: w2, dy, dslot };
   const indirect = { buffer: args, offset: 0 };
-  const sides: Record<string, KernelStep> = {
+  const sides: Record<string, KernelStep> = process.env.GEMV_NO_TILE ? {} : {
     'fwd tile': { kernel: expertFfnFusedKernel(o), buffers: fwdBind, indirect },
     'dx tile': { kernel: expertFfnGradInputKernel(o), buffers: dxBind, indirect },
   };

@@ -1,23 +1,25 @@
 /**
  * The expert FFN for experts that get a handful of rows (many experts, N·k/n ≲ 12): batched GEMV
  * kernels, one workgroup per tile-map entry (≤ 8 slots of one expert), used instead of the
- * row-tile kernels of expert-fused.ts in that regime. The entry's R rows of x (and in the backward
- * of dy) are loaded once into workgroup memory; H is walked in slices of HS = WG·HPT hidden units,
- * two barriers per slice (HS = 256: 4 slices at H = 1024, where the row-tile kernels take ~14
- * barriers per 64 hidden units). An entry is walked R rows per pass; a pass of ≤ `small` rows
- * runs a copy of the body sized for `small` rows (at ~4 rows per expert most entries are half
- * the 8-row tile: half the padding FMAs). Phase 1 of a slice: thread t owns hidden units
- * h0 + t + WG·j (j < HPT) for all R rows, streams w1[e][d][h] (consecutive over threads) and
- * reads the rows as workgroup-uniform values, so each weight element feeds R FMAs; the slice's
- * hidden activations (forward) or dpre = (dy·w2ᵀ)·[pre > 0] (backward) go to workgroup memory
- * [R][HS]. Phase 2: thread t owns output columns t + WG·c for all R rows and accumulates over the
- * slice's hidden units in registers, streaming w2[e][h][o] (forward) or w1[e][d][h] (backward,
- * dslot = dpre·w1ᵀ), again R FMAs per weight element. No [S, H] tensor exists (the recompute
- * contract of expert-fused.ts). Every output element has one owner thread and one fixed
- * summation order (the forward: b2, then h ascending; dslot: h ascending), no atomics, so the bits
- * are the same every run. Rows beyond the entry are zero in workgroup memory and never written.
- * Shapes are WGSL constants (the loops unroll); the forward reads expert banks split over up to
- * four bindings (w1_0.., w2_0.., bank starts in the uniform), as expert-fused.ts does.
+ * row-tile kernels of expert-fused.ts in that regime. The entry's rows of x (and in the backward
+ * of dy) are loaded once into workgroup memory, four rows to a vec4; H is walked in slices of
+ * HS = WG·HPT hidden units, two barriers per slice. An entry is walked R rows at a time; a pass of
+ * ≤ `small` rows runs a copy of the body sized for `small` rows (at ~4 rows per expert most
+ * entries are half the 8-row tile). Phase 1 of a slice: thread t owns hidden units h0 + t + WG·j
+ * (j < HPT) for all the pass's rows, streams w1[e][d][h] and reads the rows as one vec4 per four
+ * rows, so each weight element feeds four rows' FMAs; the slice's hidden activations (forward) or
+ * dpre = (dy·w2ᵀ)·[pre > 0] (backward) go to workgroup memory [R/4][HS] as vec4s. Phase 2: thread
+ * t owns output columns t + WG·c for all rows and accumulates over the slice's hidden units,
+ * streaming w2[e][h][o] (forward) or w1[e][d][h] (backward, dslot = dpre·w1ᵀ). The generator
+ * unrolls every per-thread loop over hidden units, row groups and output columns into named
+ * registers: lavapipe keeps a private array indexed in a loop in memory, and the unrolled form is
+ * 1.3–1.7× faster there (bench/expert-gemv.ts). No [S, H] tensor exists (the recompute contract of
+ * expert-fused.ts). Every output element has one owner thread and one fixed summation order (the
+ * forward: b1 then d ascending, b2 then h ascending; dslot: dy·w2ᵀ over o ascending, then h
+ * ascending), no atomics, so the bits are the same every run. Rows beyond the entry are zero in
+ * workgroup memory and never written. Shapes are WGSL constants; the forward reads expert banks
+ * split over up to four bindings (w1_0.., w2_0.., bank starts in the uniform), as expert-fused.ts
+ * does.
  */
 import { maxTiles } from './dispatch.ts';
 import { bankFn } from './expert-fused-pieces.ts';
@@ -38,17 +40,15 @@ export interface GemvShape {
 
 /**
  * The shape used by the lowering: R = the tile map's rows per entry, passes of ≤ 4 rows by a
- * 4-row body, 32 invocations of 8 hidden units (HS = 256). Measured in bench/expert-gemv.ts (n =
- * 1024, 4096 slots, D = Dout = 32, H = 1024, 8-row map; medians of 3, loadavg ~31 on 2 cores, ms
- * forward / dx): row-tile kernels 17397 / 23181; R8/4 WG32 HPT8 2754 / 4107; R8/4 WG64 HPT4
- * 3111 / 4543; R8/4 WG128 HPT2 3963 / 4892; R8/4 WG32 HPT4 3308 / 3854; in an earlier run R8 WG64
- * HPT4 without the 4-row body 4008 / 6134 against R8/4 3783 / 4635; WG16 HPT8 / HPT16 slower
- * than WG32 HPT8 (2537 / 2523 vs 1745 forward), and vec4 loads of w1/w2 rows in the input half
- * slower (2427 vs 2007). Final shape, medians of 5 at loadavg ~16: row-tile 9548 / 13101, this
- * 1802 / 2462 (bench/results/expert-gemv.json).
+ * 4-row body, 8 invocations (one SIMD vector of lavapipe's AVX2 lanes, so a barrier switches no
+ * coroutines) of 8 hidden units (HS = 64). Measured in bench/expert-gemv.ts (n = 1024, 4096 slots,
+ * D = Dout = 32, H = 1024, 8-row map; medians of 5, one run, loadavg ~15 on 2 cores, commit of
+ * this change, ms forward / dx): WG8 HPT8 1248 / 1944, WG8 HPT16 1079 / 1821 (but 2–3× the JIT
+ * time: 51 / 112 s at that load), WG32 HPT8 1838 / 2488; the previous generator (private arrays
+ * indexed in loops, rows unpacked) at WG32 HPT8 measured ~2100 / ~2500 in runs at the same load.
  */
 export function gemvShape(tileRows: number): GemvShape {
-  return { R: tileRows, WG: 32, HPT: 8, ...(tileRows > 4 ? { small: 4 } : {}) };
+  return { R: tileRows, WG: 8, HPT: 8, ...(tileRows > 4 ? { small: 4 } : {}) };
 }
 
 /** Workgroup memory budget of these kernels (f32 words; the device's 32 KiB). */
@@ -64,7 +64,7 @@ export const GEMV_MAX_TILE_ROWS = 8;
 export function useExpertGemv(o: { readonly tileRows: number; readonly D: number; readonly Dout: number }): boolean {
   if (o.tileRows > GEMV_MAX_TILE_ROWS) return false;
   const s = gemvShape(o.tileRows);
-  return s.R * (o.D + o.Dout + s.WG * s.HPT) <= WORKGROUP_WORDS;
+  return stagedWords(s.R, o, s.WG * s.HPT, true) <= WORKGROUP_WORDS;
 }
 
 /** Shapes of the GEMV expert kernels. */
@@ -90,7 +90,7 @@ const ro = (type: BindingDecl['type'] = 'f32'): BindingDecl => ({ access: 'read'
 const rw: BindingDecl = { access: 'read_write', type: 'f32' };
 const UNIFORMS = { maxTiles: 'u32', bank1: 'u32', bank2: 'u32', bank3: 'u32' } as const;
 
-function check(o: ExpertGemvOptions, where: string) {
+function check(o: ExpertGemvOptions, where: string, withDy: boolean) {
   const s = o.shape ?? gemvShape(o.tileRows);
   const banks = o.banks ?? [o.n];
   if (banks.length < 1 || banks.length > 4) throw new Error(`${where}: 1..4 weight banks, got ${banks.length}`);
@@ -100,7 +100,7 @@ function check(o: ExpertGemvOptions, where: string) {
   }
   if (s.small !== undefined && !(Number.isInteger(s.small) && s.small >= 1 && s.small <= s.R)) throw new Error(`${where}: small pass size ${s.small} must be an integer in 1..R=${s.R}`);
   if (s.WG > 256) throw new Error(`${where}: workgroup of ${s.WG} invocations exceeds 256`);
-  const words = s.R * (o.D + o.Dout + s.WG * s.HPT);
+  const words = stagedWords(s.R, o, s.WG * s.HPT, withDy);
   if (words > WORKGROUP_WORDS) {
     throw new Error(`${where}: R=${s.R} rows of D=${o.D} + Dout=${o.Dout} and a ${s.WG * s.HPT}-unit hidden slice need ${4 * words} bytes of workgroup memory (> 32 KiB); use the row-tile kernels (useExpertGemv)`);
   }
@@ -157,33 +157,81 @@ function passSizes(s: GemvShape): number[] {
 
 /** `stmt` under `if (cond)` unless `always` (a guard the shape makes redundant is not emitted). */
 const guard = (always: boolean, cond: string, stmt: string) => (always ? stmt : `if (${cond}) { ${stmt} }`);
+const range = (n: number) => [...Array(n).keys()];
 
-/** Loads the pass's P rows of x (0 past nrows) into Xs [P][D]. */
-const loadX = (P: number) => `  for (var q = t; q < ${P}u * D; q += WG) {
-    let r = q / D;
-    var v = 0.0;
-    if (r < nrows) { v = x[u32(sourceRow[rs + r]) * D + q % D]; }
-    Xs[q] = v;
+/**
+ * Rows of a pass packed G to a vector (G = 4, or P when P < 4: f32 / vec2 / vec3): `ty` the WGSL
+ * type of one group, `sw` the swizzle that reads it from a vec4 of workgroup memory, `V` groups.
+ */
+function packing(P: number): { G: number; V: number; ty: string; sw: string; splat: (x: string) => string } {
+  const G = Math.min(4, P);
+  const ty = G === 1 ? 'f32' : `vec${G}<f32>`;
+  return { G, V: Math.ceil(P / G), ty, sw: G === 4 ? '' : `.${'xyzw'.slice(0, G)}`, splat: (x) => (G === 1 ? x : `${ty}(${x})`) };
+}
+
+/** A group value widened to the vec4 of workgroup memory (zeros in the unused components). */
+const widen = (G: number, v: string) => (G === 4 ? v : `vec4<f32>(${v}${', 0.0'.repeat(4 - G)})`);
+
+/** Component i of group value `v` (a scalar when G = 1). */
+const comp = (G: number, v: string, i: number) => (G === 1 ? v : `${v}[${i}]`);
+
+/** Loads the pass's P rows of `src` (row r at `rowAt(r)` + column) into `dst` [ceil(P/4)][cols] as vec4s (0 past nrows). */
+const loadRows = (dst: string, cols: string, P: number, rowAt: (r: string) => string) => `  for (var q = t; q < ${Math.ceil(P / 4)}u * ${cols}; q += WG) {
+    let r = 4u * (q / ${cols});
+    let col = q % ${cols};
+    var v = vec4<f32>(0.0);
+    for (var i = 0u; i < ${Math.min(4, P)}u; i++) {
+      if (r + i < nrows) { v[i] = ${rowAt('r + i')}; }
+    }
+    ${dst}[q] = v;
   }`;
 
-/** Phase 1's pre-activations pre[j][r] = b1 + Σ_d Xs[r][d]·w1[e][d][h] for the thread's hidden units h = h0 + t + WG·j. */
-const pre = (P: number, full: boolean) => `    var pre: array<array<f32, ${P}>, HPT>;
-    for (var j = 0u; j < HPT; j++) {
-      let h = h0 + t + WG * j;
-      var bias = 0.0;
-      ${guard(full, 'h < H', 'bias = b1[e * H + h];')}
-      for (var r = 0u; r < ${P}u; r++) { pre[j][r] = bias; }
-    }
-    for (var d = 0u; d < D; d++) {
-      var xv: array<f32, ${P}>;
-      for (var r = 0u; r < ${P}u; r++) { xv[r] = Xs[r * D + d]; }
-      for (var j = 0u; j < HPT; j++) {
-        let h = h0 + t + WG * j;
-        var w = 0.0;
-        ${guard(full, 'h < H', 'w = w1_at(e, d * H + h);')}
-        for (var r = 0u; r < ${P}u; r++) { pre[j][r] = fma(xv[r], w, pre[j][r]); }
-      }
-    }`;
+/**
+ * Phase 1's pre-activations of the thread's hidden units h = h0 + t + WG·j as named registers
+ * p<j>_<v> (one group of rows each): b1 + Σ_d x[rows][d]·w1[e][d][h], d ascending.
+ */
+function preActivations(P: number, s: GemvShape, full: boolean): string {
+  const { V, ty, sw, splat } = packing(P);
+  const J = range(s.HPT);
+  return [
+    ...J.map((j) => `    var hb${j} = 0.0;
+    ${guard(full, `h0 + t + ${j * s.WG}u < H`, `hb${j} = b1[e * H + h0 + t + ${j * s.WG}u];`)}\n${range(V).map((v) => `    var p${j}_${v} = ${splat(`hb${j}`)};`).join('\n')}`),
+    `    for (var d = 0u; d < D; d++) {`,
+    ...range(V).map((v) => `      let x${v}: ${ty} = Xs[${v}u * D + d]${sw};`),
+    ...J.map((j) => `      var w${j} = 0.0;
+      ${guard(full, `h0 + t + ${j * s.WG}u < H`, `w${j} = w1_at(e, d * H + h0 + t + ${j * s.WG}u);`)}\n${range(V).map((v) => `      p${j}_${v} = fma(x${v}, ${splat(`w${j}`)}, p${j}_${v});`).join('\n')}`),
+    `    }`,
+  ].join('\n');
+}
+
+/**
+ * Phase 2: for the thread's output columns col = t + WG·c, acc<c>_<v> += Σ_h S[rows][h0 + h]·w,
+ * h ascending over the slice, w = `weight(h, col)`; loads of columns past `cols` are skipped.
+ */
+function slicePass(P: number, s: GemvShape, full: boolean, colsFull: boolean, OC: number, src: string, weight: (h: string, col: string) => string): string {
+  const { V, ty, sw } = packing(P);
+  const C = range(OC);
+  return [
+    `    for (var h = 0u; h < ${full ? 'HS' : 'min(HS, H - h0)'}; h++) {`,
+    ...range(V).map((v) => `      let s${v}: ${ty} = ${src}[${v}u * HS + h]${sw};`),
+    ...C.map((c) => `      var w${c} = 0.0;
+      ${guard(colsFull, `t + ${c * s.WG}u < COLS`, `w${c} = ${weight('h0 + h', `t + ${c * s.WG}u`)};`)}\n${range(V).map((v) => `      a${c}_${v} = fma(s${v}, ${packing(P).splat(`w${c}`)}, a${c}_${v});`).join('\n')}`),
+    `    }`,
+  ].join('\n');
+}
+
+/** Writes acc<c>_<v> to `dst`[(rs + r)·COLS + col] for rows r < nrows and columns < COLS. */
+function writeRows(P: number, s: GemvShape, colsFull: boolean, OC: number, dst: string): string {
+  const { G, V } = packing(P);
+  return range(OC)
+    .flatMap((c) => range(V).flatMap((v) => range(G).filter((i) => v * G + i < P).map((i) => `  if (${colsFull ? '' : `t + ${c * s.WG}u < COLS && `}${v * G + i}u < nrows) { ${dst}[(rs + ${v * G + i}u) * COLS + t + ${c * s.WG}u] = ${comp(G, `a${c}_${v}`, i)}; }`)))
+    .join('\n');
+}
+
+/** Workgroup words of the kernels' staging: rows of x (and dy) and one hidden slice, four rows to a vec4. */
+function stagedWords(R: number, o: { readonly D: number; readonly Dout: number }, HS: number, withDy: boolean): number {
+  return 4 * Math.ceil(R / 4) * (o.D + (withDy ? o.Dout : 0) + HS);
+}
 
 /**
  * Forward (op `expertFfn`): out[s] = relu(x[sourceRow[s]]·w1[e] + b1[e])·w2[e] + b2[e] for the
@@ -193,9 +241,10 @@ const pre = (P: number, full: boolean) => `    var pre: array<array<f32, ${P}>, 
  * real tile count), flattened and returning past the map.
  */
 export function expertGemvForwardKernel(o: ExpertGemvOptions): Kernel {
-  const { s, B, tiles, values, HS } = check(o, 'expert GEMV forward');
+  const { s, B, tiles, values, HS } = check(o, 'expert GEMV forward', false);
   const full = o.H % HS === 0;
   const colsFull = o.Dout % s.WG === 0;
+  const OC = Math.ceil(o.Dout / s.WG);
   const bindings: Record<string, BindingDecl> = {
     x: ro(),
     sourceRow: ro('i32'),
@@ -206,44 +255,28 @@ export function expertGemvForwardKernel(o: ExpertGemvOptions): Kernel {
     b2: ro(),
     out: rw,
   };
-  const pass = (P: number) => `fn pass_${P}(e: u32, rs: u32, nrows: u32, t: u32) {
+  const pass = (P: number) => {
+    const { V, splat } = packing(P);
+    return `fn pass_${P}(e: u32, rs: u32, nrows: u32, t: u32) {
   workgroupBarrier(); // the previous pass is done with Xs and Hs
-${loadX(P)}
-  var acc: array<array<f32, ${P}>, OC>;
-  for (var c = 0u; c < OC; c++) {
-    let col = t + WG * c;
-    var bias = 0.0;
-    ${guard(colsFull, 'col < DOUT', 'bias = b2[e * DOUT + col];')}
-    for (var r = 0u; r < ${P}u; r++) { acc[c][r] = bias; }
-  }
+${loadRows('Xs', 'D', P, (r) => `x[u32(sourceRow[rs + ${r}]) * D + col]`)}
+${range(OC).map((c) => `  var ob${c} = 0.0;
+  ${guard(colsFull, `t + ${c * s.WG}u < COLS`, `ob${c} = b2[e * DOUT + t + ${c * s.WG}u];`)}\n${range(V).map((v) => `  var a${c}_${v} = ${splat(`ob${c}`)};`).join('\n')}`).join('\n')}
   for (var h0 = 0u; h0 < H; h0 += HS) {
     workgroupBarrier(); // Xs loaded / the previous slice's Hs consumed
-${pre(P, full)}
-    for (var j = 0u; j < HPT; j++) {
-      for (var r = 0u; r < ${P}u; r++) { Hs[r * HS + t + WG * j] = max(pre[j][r], 0.0); }
-    }
+${preActivations(P, s, full)}
+${range(s.HPT).map((j) => range(V).map((v) => `    Hs[${v}u * HS + t + ${j * s.WG}u] = ${widen(packing(P).G, `max(p${j}_${v}, ${splat('0.0')})`)};`).join('\n')).join('\n')}
     workgroupBarrier();
-    for (var c = 0u; c < OC; c++) {
-      let col = t + WG * c;
-      if (${colsFull ? 'true' : 'col < DOUT'}) {
-        for (var h = 0u; h < ${full ? 'HS' : 'min(HS, H - h0)'}; h++) {
-          let w = w2_at(e, (h0 + h) * DOUT + col);
-          for (var r = 0u; r < ${P}u; r++) { acc[c][r] = fma(Hs[r * HS + h], w, acc[c][r]); }
-        }
-      }
-    }
+${slicePass(P, s, full, colsFull, OC, 'Hs', (h, col) => `w2_at(e, (${h}) * DOUT + ${col})`)}
   }
-  for (var c = 0u; c < OC; c++) {
-    let col = t + WG * c;
-    for (var r = 0u; r < ${P}u; r++) {
-      if (${colsFull ? '' : 'col < DOUT && '}r < nrows) { out[(rs + r) * DOUT + col] = acc[c][r]; }
-    }
-  }
+${writeRows(P, s, colsFull, OC, 'out')}
 }`;
+  };
+  const VR = Math.ceil(s.R / 4);
   const source = `// banks=${B} R=${s.R}${s.small ? `/${s.small}` : ''} WG=${s.WG} HPT=${s.HPT}
-${head(o, s, o.Dout)}
-var<workgroup> Xs: array<f32, ${s.R * o.D}>; // [P][D]: the pass's rows of x (0 past the entry)
-var<workgroup> Hs: array<f32, ${s.R * HS}>; // [P][HS]: the slice's hidden activations
+${head(o, s, o.Dout)}const COLS = DOUT;
+var<workgroup> Xs: array<vec4<f32>, ${VR * o.D}>; // [R/4][D]: the pass's rows of x, four to a vec4 (0 past the entry)
+var<workgroup> Hs: array<vec4<f32>, ${VR * HS}>; // [R/4][HS]: the slice's hidden activations
 ${bankFn('w1_at', 'w1_', B, `${o.D * o.H}u`)}
 ${bankFn('w2_at', 'w2_', B, `${o.H * o.Dout}u`)}
 ${passSizes(s).map(pass).join('\n')}
@@ -261,67 +294,41 @@ ${main(s)}`;
  */
 export function expertGemvGradInputKernel(o: ExpertGemvOptions): Kernel {
   const { banks: _banks, ...whole } = o;
-  const { s, tiles, values, HS } = check(whole, 'expert GEMV grad input');
+  const { s, tiles, values, HS } = check(whole, 'expert GEMV grad input', true);
   const full = o.H % HS === 0;
   const colsFull = o.D % s.WG === 0;
+  const OC = Math.ceil(o.D / s.WG);
   const bindings = { x: ro(), sourceRow: ro('i32'), tileMap: ro('vec4<i32>'), w1_0: ro(), b1: ro(), w2_0: ro(), dy: ro(), dslot: rw };
-  // Register tiles are zeroed by hand: lavapipe did not re-zero one declared inside a loop (expert-fused.ts).
-  const pass = (P: number) => `fn pass_${P}(e: u32, rs: u32, nrows: u32, t: u32) {
+  const pass = (P: number) => {
+    const { V, ty, sw, splat } = packing(P);
+    const J = range(s.HPT);
+    return `fn pass_${P}(e: u32, rs: u32, nrows: u32, t: u32) {
   workgroupBarrier(); // the previous pass is done with Xs, Ys and Ps
-${loadX(P)}
-  for (var q = t; q < ${P}u * DOUT; q += WG) {
-    let r = q / DOUT;
-    var v = 0.0;
-    if (r < nrows) { v = dy[(rs + r) * DOUT + q % DOUT]; }
-    Ys[q] = v;
-  }
-  var acc: array<array<f32, ${P}>, OC>;
-  for (var c = 0u; c < OC; c++) {
-    for (var r = 0u; r < ${P}u; r++) { acc[c][r] = 0.0; }
-  }
+${loadRows('Xs', 'D', P, (r) => `x[u32(sourceRow[rs + ${r}]) * D + col]`)}
+${loadRows('Ys', 'DOUT', P, (r) => `dy[(rs + ${r}) * DOUT + col]`)}
+${range(OC).map((c) => range(V).map((v) => `  var a${c}_${v} = ${splat('0.0')};`).join('\n')).join('\n')}
   for (var h0 = 0u; h0 < H; h0 += HS) {
     workgroupBarrier(); // Xs, Ys loaded / the previous slice's Ps consumed
-${pre(P, full)}
-    var dh: array<array<f32, ${P}>, HPT>;
-    for (var j = 0u; j < HPT; j++) {
-      for (var r = 0u; r < ${P}u; r++) { dh[j][r] = 0.0; }
-    }
+${preActivations(P, s, full)}
+${J.map((j) => range(V).map((v) => `    var g${j}_${v} = ${splat('0.0')};`).join('\n')).join('\n')}
     for (var o = 0u; o < DOUT; o++) {
-      var yv: array<f32, ${P}>;
-      for (var r = 0u; r < ${P}u; r++) { yv[r] = Ys[r * DOUT + o]; }
-      for (var j = 0u; j < HPT; j++) {
-        let h = h0 + t + WG * j;
-        var w = 0.0;
-        ${guard(full, 'h < H', `w = w2_0[e * ${o.H * o.Dout}u + h * DOUT + o];`)}
-        for (var r = 0u; r < ${P}u; r++) { dh[j][r] = fma(yv[r], w, dh[j][r]); }
-      }
+${range(V).map((v) => `      let y${v}: ${ty} = Ys[${v}u * DOUT + o]${sw};`).join('\n')}
+${J.map((j) => `      var w${j} = 0.0;
+      ${guard(full, `h0 + t + ${j * s.WG}u < H`, `w${j} = w2_0[e * ${o.H * o.Dout}u + (h0 + t + ${j * s.WG}u) * DOUT + o];`)}\n${range(V).map((v) => `      g${j}_${v} = fma(y${v}, ${splat(`w${j}`)}, g${j}_${v});`).join('\n')}`).join('\n')}
     }
-    for (var j = 0u; j < HPT; j++) {
-      for (var r = 0u; r < ${P}u; r++) { Ps[r * HS + t + WG * j] = select(0.0, dh[j][r], pre[j][r] > 0.0); }
-    }
+${J.map((j) => range(V).map((v) => `    Ps[${v}u * HS + t + ${j * s.WG}u] = ${widen(packing(P).G, `select(${splat('0.0')}, g${j}_${v}, p${j}_${v} > ${splat('0.0')})`)};`).join('\n')).join('\n')}
     workgroupBarrier();
-    for (var c = 0u; c < OC; c++) {
-      let col = t + WG * c;
-      if (${colsFull ? 'true' : 'col < D'}) {
-        for (var h = 0u; h < ${full ? 'HS' : 'min(HS, H - h0)'}; h++) {
-          let w = w1_at(e, col * H + h0 + h);
-          for (var r = 0u; r < ${P}u; r++) { acc[c][r] = fma(Ps[r * HS + h], w, acc[c][r]); }
-        }
-      }
-    }
+${slicePass(P, s, full, colsFull, OC, 'Ps', (h, col) => `w1_at(e, (${col}) * H + ${h})`)}
   }
-  for (var c = 0u; c < OC; c++) {
-    let col = t + WG * c;
-    for (var r = 0u; r < ${P}u; r++) {
-      if (${colsFull ? '' : 'col < D && '}r < nrows) { dslot[(rs + r) * D + col] = acc[c][r]; }
-    }
-  }
+${writeRows(P, s, colsFull, OC, 'dslot')}
 }`;
+  };
+  const VR = Math.ceil(s.R / 4);
   const source = `// R=${s.R}${s.small ? `/${s.small}` : ''} WG=${s.WG} HPT=${s.HPT}
-${head(o, s, o.D)}
-var<workgroup> Xs: array<f32, ${s.R * o.D}>; // [P][D]: the pass's rows of x (0 past the entry)
-var<workgroup> Ys: array<f32, ${s.R * o.Dout}>; // [P][DOUT]: their dy
-var<workgroup> Ps: array<f32, ${s.R * HS}>; // [P][HS]: the slice's dpre
+${head(o, s, o.D)}const COLS = D;
+var<workgroup> Xs: array<vec4<f32>, ${VR * o.D}>; // [R/4][D]: the pass's rows of x, four to a vec4 (0 past the entry)
+var<workgroup> Ys: array<vec4<f32>, ${VR * o.Dout}>; // [R/4][DOUT]: their dy
+var<workgroup> Ps: array<vec4<f32>, ${VR * HS}>; // [R/4][HS]: the slice's dpre
 fn w1_at(e: u32, idx: u32) -> f32 { return w1_0[e * ${o.D * o.H}u + idx]; }
 ${passSizes(s).map(pass).join('\n')}
 ${main(s)}`;
