@@ -7,7 +7,8 @@
  * uniform random routing). Every kernel is launched indirectly over the real tile count, as the
  * lowering does. The sides alternate within each repetition; medians of REPS; the 1-minute
  * loadavg before and after is printed (lavapipe shares the host CPU). Run:
- * `npx tsx bench/expert-gemv.ts [reps] [n,n,…] [variants: R.WG.HPT[.small],…]`; writes
+ * `npx tsx bench/expert-gemv.ts [reps] [n,n,…] [variants: R.WG.HPT[.small[.scalar]],…]` (scalar 1: one
+ * weight per load), GEMV_NO_TILE=1 skips the row-tile kernels; writes
  * bench/results/expert-gemv.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -54,8 +55,8 @@ const rows: Record<string, unknown>[] = [];
 for (const n of NS) {
   const tileRows = expertTileRows(S, n);
   const variants: GemvShape[] = (process.argv[4] ?? '').split(',').filter(Boolean).map((v) => {
-    const [R, WG, HPT, small] = v.split('.').map(Number) as [number, number, number, number | undefined];
-    return { R, WG, HPT, ...(small ? { small } : {}) };
+    const [R, WG, HPT, small, scalar] = v.split('.').map(Number) as [number, number, number, number | undefined, number | undefined];
+    return { R, WG, HPT, ...(small ? { small } : {}), ...(scalar ? { scalar: true } : {}) };
   });
   if (variants.length === 0) variants.push(gemvShape(tileRows));
   const shape = { N, k, n, tileRows };
@@ -89,7 +90,7 @@ for (const n of NS) {
     'dx tile': { kernel: expertFfnGradInputKernel(o), buffers: dxBind, indirect },
   };
   for (const s of variants) {
-    const tag = `R${s.R}${s.small ? `/${s.small}` : ''} WG${s.WG} HPT${s.HPT}`;
+    const tag = `R${s.R}${s.small ? `/${s.small}` : ''} WG${s.WG} HPT${s.HPT}${s.scalar ? ' scalar' : ''}`;
     sides[`fwd gemv ${tag}`] = { kernel: expertGemvForwardKernel({ ...o, shape: s }), buffers: fwdBind, indirect };
     sides[`dx gemv ${tag}`] = { kernel: expertGemvGradInputKernel({ ...o, shape: s }), buffers: dxBind, indirect };
   }

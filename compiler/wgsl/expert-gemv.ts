@@ -12,8 +12,10 @@
  * t owns output columns t + WG·c for all rows and accumulates over the slice's hidden units,
  * streaming w2[e][h][o] (forward) or w1[e][d][h] (backward, dslot = dpre·w1ᵀ). The generator
  * unrolls every per-thread loop over hidden units, row groups and output columns into named
- * registers: lavapipe keeps a private array indexed in a loop in memory, and the unrolled form is
- * 1.3–1.7× faster there (bench/expert-gemv.ts). No [S, H] tensor exists (the recompute contract of
+ * registers (lavapipe keeps a private array indexed in a loop in memory), and where H and Dout are
+ * multiples of 4 reads the weights as vec4s of one weight row (`gemvWeightsPerLoad`: a thread owns
+ * four consecutive hidden units / output columns, or walks o and h four at a time), which keeps
+ * the scalar summation order. No [S, H] tensor exists (the recompute contract of
  * expert-fused.ts). Every output element has one owner thread and one fixed summation order (the
  * forward: b1 then d ascending, b2 then h ascending; dslot: dy·w2ᵀ over o ascending, then h
  * ascending), no atomics, so the bits are the same every run. Rows beyond the entry are zero in
@@ -22,7 +24,6 @@
  * does.
  */
 import { maxTiles } from './dispatch.ts';
-import { bankFn } from './expert-fused-pieces.ts';
 import { grid1d, type Kernel } from './kernel.ts';
 import { defineProgram, type BindingDecl } from './program.ts';
 
@@ -36,6 +37,8 @@ export interface GemvShape {
   readonly HPT: number;
   /** A smaller pass size for passes of ≤ small rows (a second copy of the pass body), or none. */
   readonly small?: number;
+  /** One weight per load even where vec4 loads are possible (benchmarking). */
+  readonly scalar?: boolean;
 }
 
 /**
@@ -43,9 +46,11 @@ export interface GemvShape {
  * 4-row body, 8 invocations (one SIMD vector of lavapipe's AVX2 lanes, so a barrier switches no
  * coroutines) of 8 hidden units (HS = 64). Measured in bench/expert-gemv.ts (n = 1024, 4096 slots,
  * D = Dout = 32, H = 1024, 8-row map; medians of 5, one run, loadavg ~15 on 2 cores, commit of
- * this change, ms forward / dx): WG8 HPT8 1248 / 1944, WG8 HPT16 1079 / 1821 (but 2–3× the JIT
- * time: 51 / 112 s at that load), WG32 HPT8 1838 / 2488; the previous generator (private arrays
- * indexed in loops, rows unpacked) at WG32 HPT8 measured ~2100 / ~2500 in runs at the same load.
+ * this change, ms forward / dx, 9 alternated repetitions, loadavg ~16): vec4 weight loads WG8
+ * HPT8 912 / 1460, the same with scalar loads 1186 / 1765, scalar WG32 HPT8 1721 / 2271; the
+ * previous generator (private arrays indexed in loops, rows unpacked, WG32 HPT8) measured
+ * ~2100 / ~2500 in runs at the same load. WG8 HPT16 was ~10% faster still but took 2–3× the JIT
+ * time (51 / 112 s at loadavg 15).
  */
 export function gemvShape(tileRows: number): GemvShape {
   return { R: tileRows, WG: 8, HPT: 8, ...(tileRows > 4 ? { small: 4 } : {}) };
@@ -158,6 +163,7 @@ function passSizes(s: GemvShape): number[] {
 /** `stmt` under `if (cond)` unless `always` (a guard the shape makes redundant is not emitted). */
 const guard = (always: boolean, cond: string, stmt: string) => (always ? stmt : `if (${cond}) { ${stmt} }`);
 const range = (n: number) => [...Array(n).keys()];
+const lines = (xs: readonly string[]) => xs.join('\n');
 
 /**
  * Rows of a pass packed G to a vector (G = 4, or P when P < 4: f32 / vec2 / vec3): `ty` the WGSL
@@ -172,8 +178,25 @@ function packing(P: number): { G: number; V: number; ty: string; sw: string; spl
 /** A group value widened to the vec4 of workgroup memory (zeros in the unused components). */
 const widen = (G: number, v: string) => (G === 4 ? v : `vec4<f32>(${v}${', 0.0'.repeat(4 - G)})`);
 
-/** Component i of group value `v` (a scalar when G = 1). */
-const comp = (G: number, v: string, i: number) => (G === 1 ? v : `${v}[${i}]`);
+/** Component i of a value of W lanes (the scalar itself when W = 1). */
+const lane = (W: number, v: string, i: number) => (W === 1 ? v : `${v}[${i}]`);
+
+/**
+ * Weights per load: 4 (vec4 bindings of w1 and w2) when H and Dout are multiples of 4 and every
+ * thread owns whole vec4s of hidden units (HPT % 4 = 0), else 1. Every vector load covers
+ * consecutive elements of one weight row, so the summation order is the scalar one.
+ */
+export function gemvWeightsPerLoad(o: { readonly H: number; readonly Dout: number }, s: GemvShape): 1 | 4 {
+  return o.H % 4 === 0 && o.Dout % 4 === 0 && s.HPT % 4 === 0 && !s.scalar ? 4 : 1;
+}
+
+/** `fn <name>(e, idx)`: element (W = 1) or vec4 (W = 4) idx of expert e's block of `per` floats, over B bank bindings. */
+function bankAt(name: string, prefix: string, B: number, per: number, W: 1 | 4): string {
+  const bankVars = ['', 'params.bank1', 'params.bank2', 'params.bank3'];
+  const body = [];
+  for (let b = B - 1; b >= 1; b--) body.push(`  if (e >= ${bankVars[b]}) { return ${prefix}${b}[(e - ${bankVars[b]}) * ${per / W}u + idx]; }`);
+  return `fn ${name}(e: u32, idx: u32) -> ${W === 4 ? 'vec4<f32>' : 'f32'} {\n${lines(body)}${body.length ? '\n' : ''}  return ${prefix}0[e * ${per / W}u + idx];\n}`;
+}
 
 /** Loads the pass's P rows of `src` (row r at `rowAt(r)` + column) into `dst` [ceil(P/4)][cols] as vec4s (0 past nrows). */
 const loadRows = (dst: string, cols: string, P: number, rowAt: (r: string) => string) => `  for (var q = t; q < ${Math.ceil(P / 4)}u * ${cols}; q += WG) {
@@ -186,46 +209,61 @@ const loadRows = (dst: string, cols: string, P: number, rowAt: (r: string) => st
     ${dst}[q] = v;
   }`;
 
+/** The generator's view of one kernel: shape, rows per load group, weights per load, full slices. */
+interface Gen {
+  readonly s: GemvShape;
+  readonly W: 1 | 4;
+  /** H is a multiple of the slice HS (no hidden-unit guards). */
+  readonly full: boolean;
+}
+
+/** Hidden unit (j, i) of thread t within the slice: W·(t + WG·j) + i (thread t owns W consecutive units per j). */
+const unit = (g: Gen, j: number, i: number) => (g.W === 1 ? `t + ${j * g.s.WG}u` : `${g.W}u * (t + ${j * g.s.WG}u) + ${i}u`);
+
 /**
- * Phase 1's pre-activations of the thread's hidden units h = h0 + t + WG·j as named registers
- * p<j>_<v> (one group of rows each): b1 + Σ_d x[rows][d]·w1[e][d][h], d ascending.
+ * Phase 1's pre-activations of the thread's hidden units as named registers p<j>_<i>_<v> (one
+ * group of rows each): b1 + Σ_d x[rows][d]·w1[e][d][h], d ascending; w1 read W units per load.
  */
-function preActivations(P: number, s: GemvShape, full: boolean): string {
+function preActivations(P: number, g: Gen): string {
   const { V, ty, sw, splat } = packing(P);
-  const J = range(s.HPT);
-  return [
-    ...J.map((j) => `    var hb${j} = 0.0;
-    ${guard(full, `h0 + t + ${j * s.WG}u < H`, `hb${j} = b1[e * H + h0 + t + ${j * s.WG}u];`)}\n${range(V).map((v) => `    var p${j}_${v} = ${splat(`hb${j}`)};`).join('\n')}`),
+  const J = range(g.s.HPT / g.W);
+  const I = range(g.W);
+  return lines([
+    ...J.flatMap((j) => I.map((i) => `    var hb${j}_${i} = 0.0;\n    ${guard(g.full, `h0 + ${unit(g, j, 0)} < H`, `hb${j}_${i} = b1[e * H + h0 + ${unit(g, j, i)}];`)}\n${lines(range(V).map((v) => `    var p${j}_${i}_${v} = ${splat(`hb${j}_${i}`)};`))}`)),
     `    for (var d = 0u; d < D; d++) {`,
     ...range(V).map((v) => `      let x${v}: ${ty} = Xs[${v}u * D + d]${sw};`),
-    ...J.map((j) => `      var w${j} = 0.0;
-      ${guard(full, `h0 + t + ${j * s.WG}u < H`, `w${j} = w1_at(e, d * H + h0 + t + ${j * s.WG}u);`)}\n${range(V).map((v) => `      p${j}_${v} = fma(x${v}, ${splat(`w${j}`)}, p${j}_${v});`).join('\n')}`),
+    ...J.map((j) => {
+      const zero = g.W === 4 ? 'vec4<f32>(0.0)' : '0.0';
+      const at = g.W === 4 ? `(d * H + h0) / 4u + t + ${j * g.s.WG}u` : `d * H + h0 + t + ${j * g.s.WG}u`;
+      return `      var w${j} = ${zero};\n      ${guard(g.full, `h0 + ${unit(g, j, 0)} < H`, `w${j} = w1_at(e, ${at});`)}\n${lines(I.flatMap((i) => range(V).map((v) => `      p${j}_${i}_${v} = fma(x${v}, ${splat(lane(g.W, `w${j}`, i))}, p${j}_${i}_${v});`)))}`;
+    }),
     `    }`,
-  ].join('\n');
+  ]);
 }
 
-/**
- * Phase 2: for the thread's output columns col = t + WG·c, acc<c>_<v> += Σ_h S[rows][h0 + h]·w,
- * h ascending over the slice, w = `weight(h, col)`; loads of columns past `cols` are skipped.
- */
-function slicePass(P: number, s: GemvShape, full: boolean, colsFull: boolean, OC: number, src: string, weight: (h: string, col: string) => string): string {
-  const { V, ty, sw } = packing(P);
-  const C = range(OC);
-  return [
-    `    for (var h = 0u; h < ${full ? 'HS' : 'min(HS, H - h0)'}; h++) {`,
-    ...range(V).map((v) => `      let s${v}: ${ty} = ${src}[${v}u * HS + h]${sw};`),
-    ...C.map((c) => `      var w${c} = 0.0;
-      ${guard(colsFull, `t + ${c * s.WG}u < COLS`, `w${c} = ${weight('h0 + h', `t + ${c * s.WG}u`)};`)}\n${range(V).map((v) => `      a${c}_${v} = fma(s${v}, ${packing(P).splat(`w${c}`)}, a${c}_${v});`).join('\n')}`),
-    `    }`,
-  ].join('\n');
+/** Stores f(p<j>_<i>_<v>) of every hidden unit of the thread into `dst` [R/4][HS] (vec4 per four rows). */
+function storeSlice(P: number, g: Gen, dst: string, value: (j: number, i: number, v: number) => string): string {
+  const { V, G } = packing(P);
+  return lines(range(g.s.HPT / g.W).flatMap((j) => range(g.W).flatMap((i) => range(V).map((v) => `    ${dst}[${v}u * HS + ${unit(g, j, i)}] = ${widen(G, value(j, i, v))};`))));
 }
 
-/** Writes acc<c>_<v> to `dst`[(rs + r)·COLS + col] for rows r < nrows and columns < COLS. */
-function writeRows(P: number, s: GemvShape, colsFull: boolean, OC: number, dst: string): string {
+/** Slice length: HS, or what is left of H in the last, partial slice. */
+const sliceLen = (g: Gen) => (g.full ? 'HS' : 'min(HS, H - h0)');
+
+/** Writes a<c>_<i>_<v> to `dst`[(rs + r)·COLS + col(c, i)] for rows r < nrows and columns < COLS. */
+function writeRows(P: number, OC: number, W: number, colsFull: boolean, col: (c: number, i: number) => string, dst: string): string {
   const { G, V } = packing(P);
-  return range(OC)
-    .flatMap((c) => range(V).flatMap((v) => range(G).filter((i) => v * G + i < P).map((i) => `  if (${colsFull ? '' : `t + ${c * s.WG}u < COLS && `}${v * G + i}u < nrows) { ${dst}[(rs + ${v * G + i}u) * COLS + t + ${c * s.WG}u] = ${comp(G, `a${c}_${v}`, i)}; }`)))
-    .join('\n');
+  return lines(
+    range(OC).flatMap((c) =>
+      range(W).flatMap((i) =>
+        range(V).flatMap((v) =>
+          range(G)
+            .filter((q) => v * G + q < P)
+            .map((q) => `  if (${colsFull ? '' : `${col(c, i)} < COLS && `}${v * G + q}u < nrows) { ${dst}[(rs + ${v * G + q}u) * COLS + ${col(c, i)}] = ${G === 1 ? `a${c}_${i}_${v}` : `a${c}_${i}_${v}[${q}]`}; }`),
+        ),
+      ),
+    ),
+  );
 }
 
 /** Workgroup words of the kernels' staging: rows of x (and dy) and one hidden slice, four rows to a vec4. */
@@ -236,49 +274,58 @@ function stagedWords(R: number, o: { readonly D: number; readonly Dout: number }
 /**
  * Forward (op `expertFfn`): out[s] = relu(x[sourceRow[s]]·w1[e] + b1[e])·w2[e] + b2[e] for the
  * slots of every tile-map entry. Bindings: x [N,D], sourceRow i32 [S], tileMap vec4<i32>
- * [maxTiles], w1_0.. (w1 banks), b1 [n,H], w2_0.. (w2 banks), b2 [n,Dout], out [S,Dout], params.
- * Launch: one workgroup per entry (static grid maxTiles; the lowering's indirect grid over the
- * real tile count), flattened and returning past the map.
+ * [maxTiles], w1_0.. (w1 banks), b1 [n,H], w2_0.. (w2 banks), b2 [n,Dout], out [S,Dout], params
+ * (w1/w2 bound as vec4<f32> arrays when `gemvWeightsPerLoad` is 4). Launch: one workgroup per
+ * entry (static grid maxTiles; the lowering's indirect grid over the real tile count), flattened
+ * and returning past the map. Phase 2: thread t owns output columns W·(t + WG·c) + i.
  */
 export function expertGemvForwardKernel(o: ExpertGemvOptions): Kernel {
   const { s, B, tiles, values, HS } = check(o, 'expert GEMV forward', false);
-  const full = o.H % HS === 0;
-  const colsFull = o.Dout % s.WG === 0;
-  const OC = Math.ceil(o.Dout / s.WG);
+  const W = gemvWeightsPerLoad(o, s);
+  const g: Gen = { s, W, full: o.H % HS === 0 };
+  const colsFull = o.Dout % (W * s.WG) === 0;
+  const OC = Math.ceil(o.Dout / (W * s.WG));
+  const wty = W === 4 ? 'vec4<f32>' : 'f32';
   const bindings: Record<string, BindingDecl> = {
     x: ro(),
     sourceRow: ro('i32'),
     tileMap: ro('vec4<i32>'),
-    ...Object.fromEntries(Array.from({ length: B }, (_, b) => [`w1_${b}`, ro()])),
+    ...Object.fromEntries(Array.from({ length: B }, (_, b) => [`w1_${b}`, ro(wty)])),
     b1: ro(),
-    ...Object.fromEntries(Array.from({ length: B }, (_, b) => [`w2_${b}`, ro()])),
+    ...Object.fromEntries(Array.from({ length: B }, (_, b) => [`w2_${b}`, ro(wty)])),
     b2: ro(),
     out: rw,
   };
+  const col = (c: number, i: number) => (W === 1 ? `t + ${c * s.WG}u` : `${W}u * (t + ${c * s.WG}u) + ${i}u`);
+  const C = range(OC);
+  const I = range(W);
   const pass = (P: number) => {
-    const { V, splat } = packing(P);
+    const { V, ty, sw, splat } = packing(P);
+    const zero = W === 4 ? 'vec4<f32>(0.0)' : '0.0';
     return `fn pass_${P}(e: u32, rs: u32, nrows: u32, t: u32) {
   workgroupBarrier(); // the previous pass is done with Xs and Hs
 ${loadRows('Xs', 'D', P, (r) => `x[u32(sourceRow[rs + ${r}]) * D + col]`)}
-${range(OC).map((c) => `  var ob${c} = 0.0;
-  ${guard(colsFull, `t + ${c * s.WG}u < COLS`, `ob${c} = b2[e * DOUT + t + ${c * s.WG}u];`)}\n${range(V).map((v) => `  var a${c}_${v} = ${splat(`ob${c}`)};`).join('\n')}`).join('\n')}
+${lines(C.flatMap((c) => I.map((i) => `  var ob${c}_${i} = 0.0;\n  ${guard(colsFull, `${col(c, 0)} < COLS`, `ob${c}_${i} = b2[e * DOUT + ${col(c, i)}];`)}\n${lines(range(V).map((v) => `  var a${c}_${i}_${v} = ${splat(`ob${c}_${i}`)};`))}`)))}
   for (var h0 = 0u; h0 < H; h0 += HS) {
     workgroupBarrier(); // Xs loaded / the previous slice's Hs consumed
-${preActivations(P, s, full)}
-${range(s.HPT).map((j) => range(V).map((v) => `    Hs[${v}u * HS + t + ${j * s.WG}u] = ${widen(packing(P).G, `max(p${j}_${v}, ${splat('0.0')})`)};`).join('\n')).join('\n')}
+${preActivations(P, g)}
+${storeSlice(P, g, 'Hs', (j, i, v) => `max(p${j}_${i}_${v}, ${splat('0.0')})`)}
     workgroupBarrier();
-${slicePass(P, s, full, colsFull, OC, 'Hs', (h, col) => `w2_at(e, (${h}) * DOUT + ${col})`)}
+    for (var h = 0u; h < ${sliceLen(g)}; h++) {
+${lines(range(V).map((v) => `      let s${v}: ${ty} = Hs[${v}u * HS + h]${sw};`))}
+${lines(C.map((c) => `      var w${c} = ${zero};\n      ${guard(colsFull, `${col(c, 0)} < COLS`, `w${c} = w2_at(e, (h0 + h) * ${o.Dout / W}u + t + ${c * s.WG}u);`)}\n${lines(I.flatMap((i) => range(V).map((v) => `      a${c}_${i}_${v} = fma(s${v}, ${splat(lane(W, `w${c}`, i))}, a${c}_${i}_${v});`)))}`))}
+    }
   }
-${writeRows(P, s, colsFull, OC, 'out')}
+${writeRows(P, OC, W, colsFull, col, 'out')}
 }`;
   };
   const VR = Math.ceil(s.R / 4);
-  const source = `// banks=${B} R=${s.R}${s.small ? `/${s.small}` : ''} WG=${s.WG} HPT=${s.HPT}
+  const source = `// banks=${B} R=${s.R}${s.small ? `/${s.small}` : ''} WG=${s.WG} HPT=${s.HPT} W=${W}
 ${head(o, s, o.Dout)}const COLS = DOUT;
 var<workgroup> Xs: array<vec4<f32>, ${VR * o.D}>; // [R/4][D]: the pass's rows of x, four to a vec4 (0 past the entry)
 var<workgroup> Hs: array<vec4<f32>, ${VR * HS}>; // [R/4][HS]: the slice's hidden activations
-${bankFn('w1_at', 'w1_', B, `${o.D * o.H}u`)}
-${bankFn('w2_at', 'w2_', B, `${o.H * o.Dout}u`)}
+${bankAt('w1_at', 'w1_', B, o.D * o.H, W)}
+${bankAt('w2_at', 'w2_', B, o.H * o.Dout, W)}
 ${passSizes(s).map(pass).join('\n')}
 ${main(s)}`;
   const program = defineProgram({ name: 'expert_gemv_fused', bindings, uniforms: UNIFORMS, workgroupSize: s.WG, source });
@@ -290,48 +337,57 @@ ${main(s)}`;
  * (dy[s]·w2[e]ᵀ)·[x[sourceRow[s]]·w1[e] + b1[e] > 0], for the slots of every tile-map entry (the
  * combine gather then sums a row's k slots into dx). Bindings: x, sourceRow, tileMap, w1_0
  * [n,D,H], b1, w2_0 [n,H,Dout], dy [S,Dout], dslot [S,D] (read_write), params — those of
- * expert-fused.ts `expertFfnGradInputKernel`, so the lowering binds either.
+ * expert-fused.ts `expertFfnGradInputKernel`, so the lowering binds either (w1_0/w2_0 as vec4<f32>
+ * arrays when `gemvWeightsPerLoad` is 4: dy·w2ᵀ reads W outputs o of a row of w2 per load, the
+ * second phase W hidden units of a row of w1, both in ascending order).
  */
 export function expertGemvGradInputKernel(o: ExpertGemvOptions): Kernel {
   const { banks: _banks, ...whole } = o;
   const { s, tiles, values, HS } = check(whole, 'expert GEMV grad input', true);
-  const full = o.H % HS === 0;
+  const W = gemvWeightsPerLoad(o, s);
+  const g: Gen = { s, W, full: o.H % HS === 0 };
   const colsFull = o.D % s.WG === 0;
   const OC = Math.ceil(o.D / s.WG);
-  const bindings = { x: ro(), sourceRow: ro('i32'), tileMap: ro('vec4<i32>'), w1_0: ro(), b1: ro(), w2_0: ro(), dy: ro(), dslot: rw };
+  const wty = W === 4 ? 'vec4<f32>' : 'f32';
+  const bindings = { x: ro(), sourceRow: ro('i32'), tileMap: ro('vec4<i32>'), w1_0: ro(wty), b1: ro(), w2_0: ro(wty), dy: ro(), dslot: rw };
+  const J = range(s.HPT / W);
+  const I = range(W);
   const pass = (P: number) => {
     const { V, ty, sw, splat } = packing(P);
-    const J = range(s.HPT);
+    const zero = W === 4 ? 'vec4<f32>(0.0)' : '0.0';
     return `fn pass_${P}(e: u32, rs: u32, nrows: u32, t: u32) {
   workgroupBarrier(); // the previous pass is done with Xs, Ys and Ps
 ${loadRows('Xs', 'D', P, (r) => `x[u32(sourceRow[rs + ${r}]) * D + col]`)}
 ${loadRows('Ys', 'DOUT', P, (r) => `dy[(rs + ${r}) * DOUT + col]`)}
-${range(OC).map((c) => range(V).map((v) => `  var a${c}_${v} = ${splat('0.0')};`).join('\n')).join('\n')}
+${lines(range(OC).flatMap((c) => range(V).map((v) => `  var a${c}_0_${v} = ${splat('0.0')};`)))}
   for (var h0 = 0u; h0 < H; h0 += HS) {
     workgroupBarrier(); // Xs, Ys loaded / the previous slice's Ps consumed
-${preActivations(P, s, full)}
-${J.map((j) => range(V).map((v) => `    var g${j}_${v} = ${splat('0.0')};`).join('\n')).join('\n')}
-    for (var o = 0u; o < DOUT; o++) {
-${range(V).map((v) => `      let y${v}: ${ty} = Ys[${v}u * DOUT + o]${sw};`).join('\n')}
-${J.map((j) => `      var w${j} = 0.0;
-      ${guard(full, `h0 + t + ${j * s.WG}u < H`, `w${j} = w2_0[e * ${o.H * o.Dout}u + (h0 + t + ${j * s.WG}u) * DOUT + o];`)}\n${range(V).map((v) => `      g${j}_${v} = fma(y${v}, ${splat(`w${j}`)}, g${j}_${v});`).join('\n')}`).join('\n')}
+${preActivations(P, g)}
+${lines(J.flatMap((j) => I.flatMap((i) => range(V).map((v) => `    var g${j}_${i}_${v} = ${splat('0.0')};`))))}
+    for (var o = 0u; o < DOUT; o += ${W}u) {
+${lines(range(V).flatMap((v) => I.map((q) => `      let y${v}_${q}: ${ty} = Ys[${v}u * DOUT + o + ${q}u]${sw};`)))}
+${lines(J.flatMap((j) => I.map((i) => `      var u${j}_${i} = ${zero};\n      ${guard(g.full, `h0 + ${unit(g, j, 0)} < H`, `u${j}_${i} = w2_0[(e * H + h0 + ${unit(g, j, i)}) * ${o.Dout / W}u + o / ${W}u];`)}\n${lines(I.flatMap((q) => range(V).map((v) => `      g${j}_${i}_${v} = fma(y${v}_${q}, ${splat(lane(W, `u${j}_${i}`, q))}, g${j}_${i}_${v});`)))}`)))}
     }
-${J.map((j) => range(V).map((v) => `    Ps[${v}u * HS + t + ${j * s.WG}u] = ${widen(packing(P).G, `select(${splat('0.0')}, g${j}_${v}, p${j}_${v} > ${splat('0.0')})`)};`).join('\n')).join('\n')}
+${storeSlice(P, g, 'Ps', (j, i, v) => `select(${splat('0.0')}, g${j}_${i}_${v}, p${j}_${i}_${v} > ${splat('0.0')})`)}
     workgroupBarrier();
-${slicePass(P, s, full, colsFull, OC, 'Ps', (h, col) => `w1_at(e, (${col}) * H + ${h})`)}
+    for (var h = 0u; h < ${sliceLen(g)}; h += ${W}u) {
+${lines(range(V).flatMap((v) => I.map((q) => `      let s${v}_${q}: ${ty} = Ps[${v}u * HS + h + ${q}u]${sw};`)))}
+${lines(range(OC).map((c) => `      var w${c} = ${zero};\n      ${guard(colsFull, `t + ${c * s.WG}u < COLS`, `w${c} = w1_at(e, ((t + ${c * s.WG}u) * H + h0 + h) / ${W}u);`)}\n${lines(I.flatMap((q) => range(V).map((v) => `      a${c}_0_${v} = fma(s${v}_${q}, ${splat(lane(W, `w${c}`, q))}, a${c}_0_${v});`)))}`))}
+    }
   }
-${writeRows(P, s, colsFull, OC, 'dslot')}
+${writeRows(P, OC, 1, colsFull, (c) => `t + ${c * s.WG}u`, 'dslot')}
 }`;
   };
   const VR = Math.ceil(s.R / 4);
-  const source = `// R=${s.R}${s.small ? `/${s.small}` : ''} WG=${s.WG} HPT=${s.HPT}
+  const source = `// R=${s.R}${s.small ? `/${s.small}` : ''} WG=${s.WG} HPT=${s.HPT} W=${W}
 ${head(o, s, o.D)}const COLS = D;
 var<workgroup> Xs: array<vec4<f32>, ${VR * o.D}>; // [R/4][D]: the pass's rows of x, four to a vec4 (0 past the entry)
 var<workgroup> Ys: array<vec4<f32>, ${VR * o.Dout}>; // [R/4][DOUT]: their dy
 var<workgroup> Ps: array<vec4<f32>, ${VR * HS}>; // [R/4][HS]: the slice's dpre
-fn w1_at(e: u32, idx: u32) -> f32 { return w1_0[e * ${o.D * o.H}u + idx]; }
+${bankAt('w1_at', 'w1_', 1, o.D * o.H, W)}
 ${passSizes(s).map(pass).join('\n')}
 ${main(s)}`;
   const program = defineProgram({ name: 'expert_gemv_grad_input', bindings, uniforms: UNIFORMS, workgroupSize: s.WG, source });
   return program.kernel(grid1d(tiles), values);
 }
+

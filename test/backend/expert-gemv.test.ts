@@ -7,8 +7,9 @@
  * (2) Row-count boundaries: experts given exactly 0..9 rows each (one tile-map entry up to 8
  * rows; 9 rows split into two entries), with H not a multiple of the hidden slice (several
  * slices, the last partial), Dout above the workgroup width (two output columns per thread), a
- * pass of R = 4 rows over 8-row entries (the walk over an entry in passes) and the forward's
- * weight bank split over three bindings. Each is run twice and must give the same bits.
+ * pass of R = 4 rows over 8-row entries (the walk over an entry in passes), the forward's
+ * weight bank split over three bindings, vec4 weight loads (H and Dout multiples of 4) and the
+ * scalar loads forced on such a shape, and entries of 2 and 1 rows (rows packed as vec2 / f32). Each is run twice and must give the same bits.
  */
 import { expect, it } from 'vitest';
 import { dispatch, expertFfn } from '../../ir/reference/dispatch.ts';
@@ -137,6 +138,13 @@ describeGpu('batched-GEMV expert kernels at a few rows per expert', () => {
     { tileRows: 8, D: 20, H: 600, Dout: 70, shape: undefined, banks: [13, 17, 10] },
     { tileRows: 8, D: 33, H: 129, Dout: 7, shape: { R: 4, WG: 32, HPT: 2 }, banks: undefined },
     { tileRows: 4, D: 16, H: 260, Dout: 16, shape: undefined, banks: undefined },
+    // vec4 weight loads (H, Dout multiples of 4) over three banks, Dout 72: three column groups per thread, the last partial.
+    { tileRows: 8, D: 20, H: 192, Dout: 72, shape: undefined, banks: [13, 17, 10] },
+    // The same aligned shape as above with one weight per load forced (the scalar path on a vec4-able shape).
+    { tileRows: 4, D: 16, H: 260, Dout: 16, shape: { R: 4, WG: 8, HPT: 8, scalar: true }, banks: undefined },
+    // Entries of 2 and 1 rows: rows packed as vec2 / scalars, experts with up to 9 rows walked 2 / 1 at a time.
+    { tileRows: 2, D: 12, H: 136, Dout: 8, shape: undefined, banks: undefined },
+    { tileRows: 1, D: 12, H: 72, Dout: 12, shape: undefined, banks: undefined },
   ])('experts with exactly 0..9 rows: $tileRows-row map, D $D, H $H, Dout $Dout', async ({ tileRows, D, H, Dout, shape, banks }) => {
     const [k, n] = [3, 40];
     const { N, indices } = boundaryRouting(k, n);
