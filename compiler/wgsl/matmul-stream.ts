@@ -12,7 +12,9 @@
  * so the bits are the tiled kernel's. Rows past M and column quads past N are clamped for the
  * loads and skipped by the stores, so any M, N, K work, including M = K = 0 swapped in through the
  * uniforms. Measured on lavapipe (2 cores, CPU time per GEMM, alternated): 1024³ ≈ 1.5× and
- * [4096,512]·[512,1024] ≈ 1.7× the tuned 64×256 tiled kernel with rm = 8, rn = 8, 32 invocations.
+ * [4096,512]·[512,1024] ≈ 1.7× the tuned 64×256 tiled kernel with rm = 8, rn = 8 (8 to 32
+ * invocations measured alike). Pipelines: one per variant, width class (one or two quads per
+ * invocation) and B alignment (N % 4 = 0 or not); M, N, K stay uniforms.
  */
 import { ceilDiv, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
@@ -92,7 +94,7 @@ ${out.join('\n')}
 `;
   const variant = `${bias ? '+bias' : ''}${relu ? '+relu' : ''}${off ? '+offsets' : ''}${transA ? '+transA' : ''}${accumulate ? '+acc' : ''}`;
   const program = defineProgram({
-    name: `matmul_stream${variant.replaceAll('+', '_')}`,
+    name: `matmul${variant.replaceAll('+', '_')}`, // the tiled kernel's names: plans and profiles name the GEMM, the WGSL header the kernel
     bindings: {
       a: { access: 'read', type: 'f32' },
       b: { access: 'read', type: b4 ? 'vec4<f32>' : 'f32' },

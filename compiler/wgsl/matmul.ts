@@ -67,11 +67,12 @@ const NARROW_MATMUL_TILING: MatmulTiling = { tm: 64, tn: 32, tk: 16, rm: 16, rn:
 const SHORT_MATMUL_TILING: MatmulTiling = { tm: 32, tn: 128, tk: 16, rm: 8, rn: 16, vec4: true };
 
 /**
- * Default of the row-streaming kernel: 8 rows × 2 column quads per invocation, 32 invocations
- * (8×256 outputs per workgroup). On lavapipe at 1024³ ≈ 1.5× the tuned 64×256 tiled kernel
- * (CPU time per GEMM, alternated; bench/matmul-stream.ts).
+ * Default of the row-streaming kernel: 8 rows × 2 column quads per invocation, 8 invocations
+ * (8×64 outputs per workgroup; 8 or 32 invocations measured alike, 8 wastes less on narrow C).
+ * On lavapipe at 1024³ ≈ 1.5× the tuned 64×256 tiled kernel (CPU time per GEMM, alternated;
+ * bench/matmul-stream.ts).
  */
-export const STREAM_MATMUL_TILING: MatmulTiling = { tm: 8, tn: 256, tk: 1, rm: 8, rn: 8, vec4: true, stream: true };
+export const STREAM_MATMUL_TILING: MatmulTiling = { tm: 8, tn: 64, tk: 1, rm: 8, rn: 8, vec4: true, stream: true };
 
 /** The row-streaming tiling with `rm` rows, `quads` column quads per invocation and `wg` invocations. */
 export function streamTiling(rm: number, quads: number, wg: number): MatmulTiling {
@@ -80,16 +81,14 @@ export function streamTiling(rm: number, quads: number, wg: number): MatmulTilin
 
 /**
  * The tiling for an M×N output when the caller names none: the row-streaming kernel (8 rows per
- * workgroup, 2 column quads per invocation, as many invocations — 8 to 32 — as N needs; N ≤ 32:
- * one quad, 8 invocations), falling back to the tiled kernels only when M needs more than 65535
+ * workgroup, 8 invocations of 2 column quads; N ≤ 32: of one quad), falling back to the tiled kernels only when M needs more than 65535
  * workgroups of 8 rows: then the tiled default, unless one side of C is at most 32 wide, where
  * its tile would multiply zero-filled rows (M ≤ 32) or columns (N ≤ 32). Every tiling keeps each
  * output's in-order fma chain over k, so the choice never changes the bits.
  */
 export function matmulTilingFor(M: number, N: number): MatmulTiling {
   if (Math.ceil(M / 8) <= 65535) {
-    if (N <= 32) return streamTiling(8, 1, 8);
-    return streamTiling(8, 2, Math.min(32, 8 * Math.ceil(N / 64)));
+    return N <= 32 ? streamTiling(8, 1, 8) : STREAM_MATMUL_TILING;
   }
   if (N <= 32 && M > 32) return NARROW_MATMUL_TILING;
   if (M <= 32 && N > 32) return SHORT_MATMUL_TILING;
@@ -116,8 +115,8 @@ export const MATMUL_TILING_CANDIDATES: readonly MatmulTiling[] = [
   { tm: 16, tn: 64, tk: 16, rm: 4, rn: 8, vec4: true },
   { tm: 128, tn: 64, tk: 16, rm: 16, rn: 8, vec4: true },
   STREAM_MATMUL_TILING,
-  streamTiling(8, 2, 64),
-  streamTiling(8, 2, 8),
+  streamTiling(8, 2, 32),
+  streamTiling(8, 1, 8),
   streamTiling(16, 2, 32),
   streamTiling(8, 1, 32),
   streamTiling(4, 2, 32),
