@@ -9,7 +9,7 @@
  */
 import { expect, it } from 'vitest';
 import { matmul, biasAdd, relu } from '../../ir/reference/dense.ts';
-import { DEFAULT_MATMUL_TILING, MATMUL_TILING_CANDIDATES, matmulKernel, type MatmulOptions, type MatmulTiling } from '../../compiler/wgsl/matmul.ts';
+import { DEFAULT_MATMUL_TILING, MATMUL_TILING_CANDIDATES, matmulKernel, matmulTilingError, matmulTilingFor, streamTiling, type MatmulOptions, type MatmulTiling } from '../../compiler/wgsl/matmul.ts';
 import { readF32 } from '../../runtime/gpu/buffers.ts';
 import { describeGpu, dev, expectClose, randArray, rng, run, up } from './gpu.ts';
 
@@ -31,11 +31,16 @@ async function gemm(o: MatmulOptions & { aOff?: number; cOff?: number }, tiling:
 
 const bitsOf = (x: Float32Array): Uint32Array => new Uint32Array(x.buffer.slice(0));
 
+it('the stream candidates are valid tilings, and the untuned choice unless M needs more than 65535 workgroups of 8 rows', () => {
+  expect(STREAM.length).toBeGreaterThanOrEqual(4);
+  for (const t of STREAM) expect(matmulTilingError(t, 0), JSON.stringify(t)).toBeUndefined();
+  for (const [M, N] of [[1024, 1024], [1, 1], [32, 1024], [16384, 32], [8 * 65535, 64]] as const) expect(matmulTilingFor(M, N).stream, `${M}x${N}`).toBe(true);
+  expect(matmulTilingFor(1024, 32).rn).toBe(4); // N ≤ 32: one column quad per invocation
+  expect(matmulTilingFor(8 * 65535 + 1, 64)).toEqual(DEFAULT_MATMUL_TILING);
+  expect(matmulTilingFor(8 * 65535 + 1, 20).stream).toBeFalsy();
+});
+
 describeGpu('row-streaming matmul', () => {
-  it('the stream candidates are valid tilings and the untuned choice for ordinary shapes', () => {
-    expect(STREAM.length).toBeGreaterThanOrEqual(4);
-    for (const t of STREAM) expect(t.tm).toBe(t.rm);
-  });
 
   it.each([
     [37, 29, 44], // N % 4 = 0: vec4 B loads; M not a multiple of the rows, fewer quads than invocations
@@ -103,8 +108,7 @@ describeGpu('row-streaming matmul', () => {
   });
 });
 
-it('stream tilings are validated: rows equal the tile rows, quads of 4 columns, at most 64 accumulators', async () => {
-  const { matmulTilingError, streamTiling } = await import('../../compiler/wgsl/matmul.ts');
+it('stream tilings are validated: rows equal the tile rows, quads of 4 columns, at most 64 accumulators', () => {
   expect(matmulTilingError(streamTiling(8, 2, 32), 0)).toBeUndefined();
   expect(matmulTilingError({ ...streamTiling(8, 2, 32), tm: 16 }, 0)).toMatch(/tm = rm/);
   expect(matmulTilingError({ ...streamTiling(8, 2, 32), rn: 6, tn: 192 }, 0)).toMatch(/rn a multiple of 4/);
