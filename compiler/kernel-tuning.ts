@@ -59,7 +59,7 @@ export function parseKernelTuning(json: unknown, source: string): KernelTuning {
     if (!/^\d+x\d+x\d+(:[a-zA-Z+]+)?$/.test(key)) fail(`matmul key '${key}' is not M×N×K[:flags]`);
     if (!isObj(e) || !isObj(e.tiling) || typeof e.ms !== 'number' || typeof e.defaultMs !== 'number') return fail(`matmul['${key}'] needs tiling, ms and defaultMs`);
     const t = e.tiling;
-    const tiling: MatmulTiling = { tm: Number(t.tm), tn: Number(t.tn), tk: Number(t.tk), rm: Number(t.rm), rn: Number(t.rn), vec4: t.vec4 === true };
+    const tiling: MatmulTiling = { tm: Number(t.tm), tn: Number(t.tn), tk: Number(t.tk), rm: Number(t.rm), rn: Number(t.rn), vec4: t.vec4 === true, ...(t.stream === true ? { stream: true } : {}) };
     const bad = matmulTilingError(tiling, 32768);
     if (bad !== undefined) fail(`matmul['${key}'].tiling: ${bad}`);
     matmul[key] = { tiling, ms: e.ms, defaultMs: e.defaultMs };

@@ -9,10 +9,14 @@
  * version slow on lavapipe. The scalar layout stays available through `tiling` (vec4: false).
  * M, N, K live in the uniform, so one pipeline per (variant, tile class) serves every shape: the
  * classes are the default tile and, for outputs at most 32 rows or columns wide (the gating
- * backward's xᵀ·dlogits and dlogits·Wᵀ), a 32-row or 32-column tile (`matmulTilingFor`).
+ * backward's xᵀ·dlogits and dlogits·Wᵀ), a 32-row or 32-column tile.
+ * A tiling with `stream` set selects the row-streaming kernel instead (compiler/wgsl/matmul-stream.ts:
+ * no workgroup memory, A read as workgroup-uniform scalars, B as per-invocation vec4s), which
+ * lavapipe runs faster; it is the untuned choice (`matmulTilingFor`) wherever M fits the grid.
  */
 import { ceilDiv, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
+import { streamMatmulKernel } from './matmul-stream.ts';
 
 /** Options of the matmul template. */
 export interface MatmulOptions {
@@ -47,6 +51,12 @@ export interface MatmulTiling {
   readonly rn: number;
   /** Stage A and B in workgroup memory as vec4 (4 rows of A / 4 columns of B per load). */
   readonly vec4: boolean;
+  /**
+   * The row-streaming kernel (compiler/wgsl/matmul-stream.ts) instead of the tiled one: every
+   * invocation of a workgroup owns the same `rm` = `tm` rows and `rn / 4` column quads, the
+   * workgroup `tn / rn` invocations wide; no workgroup memory (`tk` is 1, `vec4` true).
+   */
+  readonly stream?: boolean;
 }
 
 /** Default: 64×128 tiles, 64 threads of 8×16 outputs, vec4 staging (lavapipe: ~4.3 → ~7.8 GFLOP/s at 1024³ vs 64×64 8×8 scalar). */
@@ -57,12 +67,29 @@ const NARROW_MATMUL_TILING: MatmulTiling = { tm: 64, tn: 32, tk: 16, rm: 16, rn:
 const SHORT_MATMUL_TILING: MatmulTiling = { tm: 32, tn: 128, tk: 16, rm: 8, rn: 16, vec4: true };
 
 /**
- * The tiling for an M×N output when the caller names none: the default, unless one side of C is at
- * most 32 wide, where the default tile would multiply zero-filled rows (M ≤ 32: half of it) or
- * columns (N ≤ 32: three quarters) — the thin GEMMs of the gating backward. Every tiling keeps
- * tk = 16 and each output's in-order fma chain over k, so the choice never changes the bits.
+ * Default of the row-streaming kernel: 8 rows × 2 column quads per invocation, 8 invocations
+ * (8×64 outputs per workgroup; 8 or 32 invocations measured alike, 8 wastes less on narrow C).
+ * On lavapipe at 1024³ ≈ 1.5× the tuned 64×256 tiled kernel (CPU time per GEMM, alternated;
+ * bench/matmul-stream.ts).
+ */
+export const STREAM_MATMUL_TILING: MatmulTiling = { tm: 8, tn: 64, tk: 1, rm: 8, rn: 8, vec4: true, stream: true };
+
+/** The row-streaming tiling with `rm` rows, `quads` column quads per invocation and `wg` invocations. */
+export function streamTiling(rm: number, quads: number, wg: number): MatmulTiling {
+  return { tm: rm, tn: 4 * quads * wg, tk: 1, rm, rn: 4 * quads, vec4: true, stream: true };
+}
+
+/**
+ * The tiling for an M×N output when the caller names none: the row-streaming kernel (8 rows per
+ * workgroup, 8 invocations of 2 column quads; N ≤ 32: of one quad), falling back to the tiled kernels only when M needs more than 65535
+ * workgroups of 8 rows: then the tiled default, unless one side of C is at most 32 wide, where
+ * its tile would multiply zero-filled rows (M ≤ 32) or columns (N ≤ 32). Every tiling keeps each
+ * output's in-order fma chain over k, so the choice never changes the bits.
  */
 export function matmulTilingFor(M: number, N: number): MatmulTiling {
+  if (Math.ceil(M / 8) <= 65535) {
+    return N <= 32 ? streamTiling(8, 1, 8) : STREAM_MATMUL_TILING;
+  }
   if (N <= 32 && M > 32) return NARROW_MATMUL_TILING;
   if (M <= 32 && N > 32) return SHORT_MATMUL_TILING;
   return DEFAULT_MATMUL_TILING;
@@ -87,12 +114,25 @@ export const MATMUL_TILING_CANDIDATES: readonly MatmulTiling[] = [
   { tm: 32, tn: 64, tk: 16, rm: 4, rn: 8, vec4: true },
   { tm: 16, tn: 64, tk: 16, rm: 4, rn: 8, vec4: true },
   { tm: 128, tn: 64, tk: 16, rm: 16, rn: 8, vec4: true },
+  STREAM_MATMUL_TILING,
+  streamTiling(8, 2, 32),
+  streamTiling(8, 1, 8),
+  streamTiling(16, 2, 32),
+  streamTiling(8, 1, 32),
+  streamTiling(4, 2, 32),
 ];
 
 /** Why `t` is not a usable tiling (undefined when it is): divisibility, invocations, workgroup memory. */
 export function matmulTilingError(t: MatmulTiling, maxWorkgroupBytes: number, maxInvocations = 256): string | undefined {
   const ints = [t.tm, t.tn, t.tk, t.rm, t.rn];
   if (!ints.every((v) => Number.isInteger(v) && v > 0)) return `tile sizes must be positive integers, got ${JSON.stringify(t)}`;
+  if (t.stream) {
+    if (t.tm !== t.rm || t.tk !== 1 || !t.vec4) return `a stream tiling has tm = rm, tk = 1 and vec4 (${JSON.stringify(t)})`;
+    if (t.rn % 4 !== 0 || t.tn % t.rn !== 0) return `a stream tiling needs rn a multiple of 4 and tn a multiple of rn (${JSON.stringify(t)})`;
+    if (t.rm * (t.rn / 4) > 64) return `a stream tiling holds at most 64 vec4 accumulators per invocation, got ${t.rm}×${t.rn / 4} (${JSON.stringify(t)})`;
+    if (t.tn / t.rn > maxInvocations) return `${t.tn / t.rn} invocations per workgroup exceed the limit ${maxInvocations}`;
+    return undefined;
+  }
   const cx = t.tn / t.rn;
   const ry = t.tm / t.rm;
   const wg = cx * ry;
@@ -130,6 +170,9 @@ export function matmulKernel(o: MatmulOptions & { readonly tiling?: MatmulTiling
   const WG = CX * RY;
   const bad = matmulTilingError(tl, 32768);
   if (bad !== undefined) throw new Error(`matmul: bad tiling: ${bad}`);
+  const shape: MatmulOptions = { M: o.M, N: o.N, K: o.K, bias, relu, offsets: off, transA, accumulate };
+  const tunable = { family: 'matmul', key: matmulShapeKey(shape), options: shape } as const;
+  if (tl.stream) return { ...streamMatmulKernel(o, tl), tunable };
   const body = V4
     ? `var<workgroup> As: array<vec4<f32>, ${(TK * TM) / 4}>; // [TK][TM/4], A tile transposed
 var<workgroup> Bs: array<vec4<f32>, ${(TK * TN) / 4}>; // [TK][TN/4]
@@ -292,6 +335,5 @@ ${body}
 `,
   });
   const values: Record<string, number> = { M: o.M, N: o.N, K: o.K, ...(off ? { aOff: o.aOff ?? 0, cOff: o.cOff ?? 0 } : {}) };
-  const shape: MatmulOptions = { M: o.M, N: o.N, K: o.K, bias, relu, offsets: off, transA, accumulate };
-  return { ...program.kernel([ceilDiv(o.N, TN), ceilDiv(o.M, TM), 1], values as Parameters<typeof program.kernel>[1]), tunable: { family: 'matmul', key: matmulShapeKey(shape), options: shape } };
+  return { ...program.kernel([ceilDiv(o.N, TN), ceilDiv(o.M, TM), 1], values as Parameters<typeof program.kernel>[1]), tunable };
 }

@@ -45,7 +45,7 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-const sameTiling = (a: MatmulTiling, b: MatmulTiling): boolean => a.tm === b.tm && a.tn === b.tn && a.tk === b.tk && a.rm === b.rm && a.rn === b.rn && a.vec4 === b.vec4;
+const sameTiling = (a: MatmulTiling, b: MatmulTiling): boolean => a.tm === b.tm && a.tn === b.tn && a.tk === b.tk && a.rm === b.rm && a.rn === b.rn && a.vec4 === b.vec4 && !!a.stream === !!b.stream;
 
 /** The candidates usable on this device for a GEMM of `t`'s shape (limits and grid size), the untuned choice first. */
 function candidatesFor(dev: DeviceContext, t: TunableKernel, list: readonly MatmulTiling[]): MatmulTiling[] {

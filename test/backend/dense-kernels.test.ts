@@ -248,14 +248,15 @@ describeGpu('dense kernels', () => {
     // A fresh cache, so the count does not depend on which other tests ran before this one.
     const fresh = createPipelineCache(dev());
     const r = rng(23);
-    // Two shapes of each tile class (default, narrow N ≤ 32, short M ≤ 32): one pipeline per class.
-    for (const [M, N, K] of [[3, 5, 7], [130, 64, 9], [65, 17, 33], [100, 20, 5], [20, 100, 9], [7, 70, 3]] as const) {
+    // Two shapes of each class of the untuned (row-streaming) kernel — N ≤ 32 (one column quad per
+    // invocation) or wider (two), each with N a multiple of 4 (vec4 B loads) or not: one pipeline per class.
+    for (const [M, N, K] of [[3, 5, 7], [65, 17, 33], [130, 64, 9], [20, 100, 9], [100, 20, 5], [50, 24, 6], [7, 70, 3], [33, 130, 4]] as const) {
       const a = randArray(r, M * K);
       const b = randArray(r, K * N);
       const c = out(M * N);
       await runKernels(fresh, [{ kernel: matmulKernel({ M, N, K }), buffers: { a: up(a), b: up(b), c } }]);
       expectClose(await readF32(dev(), c, M * N), dense.matmul(a, b, M, K, N), RTOL, `matmul ${M}x${N}x${K}`);
     }
-    expect(fresh.compiled).toBe(3);
+    expect(fresh.compiled).toBe(4);
   });
 });

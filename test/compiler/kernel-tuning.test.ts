@@ -24,6 +24,12 @@ describe('kernel tuning file', () => {
     const t = parseKernelTuning(good, 'x.json');
     expect(t.matmul['64x128x32']!.tiling.tn).toBe(256);
   });
+  it('keeps a stream tiling a stream tiling', () => {
+    const stream = { tm: 8, tn: 256, tk: 1, rm: 8, rn: 8, vec4: true, stream: true };
+    const t = parseKernelTuning({ ...good, matmul: { '64x128x32': { tiling: stream, ms: 1, defaultMs: 2 } } }, 'x.json');
+    expect(t.matmul['64x128x32']!.tiling).toEqual(stream);
+    expect(parseKernelTuning(good, 'x.json').matmul['64x128x32']!.tiling).not.toHaveProperty('stream');
+  });
   it.each([
     [{ ...good, version: 2 }, /version 2 is not 1/],
     [{ ...good, adapter: 3 }, /`adapter` must be a string/],
