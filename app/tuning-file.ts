@@ -3,14 +3,15 @@
  * in the user's cache (`$XDG_CACHE_HOME/moec/tuning/<adapter>.json`, else `~/.cache/…`), one per
  * adapter, written atomically; `--tuning <file>` names another. Commands that compile for WebGPU
  * read the default file when it exists and was measured on this adapter (a file for another
- * adapter is ignored, with a notice), and refuse a file that fails validation rather than guess.
+ * adapter, or written by a moec with another candidate set — an older KERNEL_TUNING_VERSION — is
+ * ignored, with a notice), and refuse a file that fails validation rather than guess.
  * `--no-tuning` (or MOEC_NO_TUNING=1) compiles with the default tilings. Tuning changes speed only,
  * never numbers.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseKernelTuning, type KernelTuning } from '../compiler/kernel-tuning.ts';
+import { KERNEL_TUNING_VERSION, parseKernelTuning, type KernelTuning } from '../compiler/kernel-tuning.ts';
 import type { LoweringLimits } from '../compiler/lower/context.ts';
 import { writeFileAtomic } from '../runtime/checkpoint.ts';
 import type { Backend } from '../runtime/backend.ts';
@@ -32,6 +33,16 @@ export function readTuningFile(file: string): KernelTuning {
     throw new Error(`tuning file ${file}: cannot be read as JSON (${(e as Error).message}); re-create it with \`moec tune\` or delete it`);
   }
   return parseKernelTuning(json, file);
+}
+
+/** The `version` field of a tuning file when it is a number (undefined when the file is not such JSON: readTuningFile says why). */
+function tuningFileVersion(file: string): number | undefined {
+  try {
+    const v: unknown = (JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown }).version;
+    return typeof v === 'number' ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes `tuning` to `file` atomically (temporary file, then rename). */
@@ -63,6 +74,11 @@ export function tuningFor(dev: DeviceContext, choice: TuningChoice = {}, notice:
   }
   const file = defaultTuningPath(adapter, env);
   if (!existsSync(file)) return undefined;
+  const version = tuningFileVersion(file);
+  if (version !== undefined && version !== KERNEL_TUNING_VERSION) {
+    notice(`tuning file ${file} was measured with moec's kernel set ${version}, this moec has set ${KERNEL_TUNING_VERSION}: using default kernels; run \`moec tune\` to re-measure`);
+    return undefined;
+  }
   const t = readTuningFile(file);
   if (t.adapter !== adapter) {
     notice(`tuning file ${file} is for '${t.adapter}', not '${adapter}': using default kernels`);

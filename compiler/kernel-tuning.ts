@@ -9,8 +9,12 @@
  */
 import { matmulShapeKey, matmulTilingError, matmulTilingFor, type MatmulOptions, type MatmulTiling } from './wgsl/matmul.ts';
 
-/** Format version of tuning files. */
-export const KERNEL_TUNING_VERSION = 1;
+/**
+ * Format version of tuning files, bumped when the candidate set or the untuned default changes so
+ * that picks measured against the old kernels are not kept over a faster new default (2: the
+ * row-streaming matmul of wgsl/matmul-stream.ts became the default and a candidate).
+ */
+export const KERNEL_TUNING_VERSION = 2;
 
 /** One measured choice: the tiling and what it and the default cost when tuned. */
 export interface TunedMatmul {

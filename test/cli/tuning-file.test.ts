@@ -42,6 +42,16 @@ describe('tuning files', () => {
     expect(tuningFor(dev, {}, (l) => notices.push(l), env)).toBeUndefined();
     expect(notices.join('\n')).toMatch(/is for 'another adapter', not 'mesa software llvmpipe test': using default kernels/);
   });
+  it('ignores a default file written for an older kernel set, with a notice naming the fix', () => {
+    const env = { XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'moec-tune-')) };
+    const file = defaultTuningPath(adapter, env);
+    writeTuningFile(file, { ...tuning(adapter), version: KERNEL_TUNING_VERSION - 1 });
+    const notices: string[] = [];
+    expect(tuningFor(dev, {}, (l) => notices.push(l), env)).toBeUndefined();
+    expect(notices.join('\n')).toMatch(new RegExp(`kernel set ${KERNEL_TUNING_VERSION - 1}, this moec has set ${KERNEL_TUNING_VERSION}: using default kernels; run \`moec tune\``));
+    // Asked for by name, the same file is refused rather than silently dropped.
+    expect(() => tuningFor(dev, { file }, () => {}, env)).toThrow(new RegExp(`version ${KERNEL_TUNING_VERSION - 1} is not ${KERNEL_TUNING_VERSION}`));
+  });
   it('refuses a default file that does not validate, naming it and the fix', () => {
     const env = { XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'moec-tune-')) };
     const file = defaultTuningPath(adapter, env);
