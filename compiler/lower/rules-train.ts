@@ -33,6 +33,8 @@ import { crossEntropyGradKernel, softmaxGradKernel } from '../wgsl/grad-softmax.
 import { lstmKernels } from '../wgsl/lstm.ts';
 import { lstmGradKernels } from '../wgsl/lstm-grad.ts';
 import { gemm } from './gemm.ts';
+import { batchChunksOf, emitChunkColSum, emitChunkGemmTn } from './batch-chunks.ts';
+import { chunkTreeKernel } from '../wgsl/reduce-chunks.ts';
 import { expertSgdGroups, expertSgdKernel } from '../wgsl/expert-optimizers.ts';
 import { adamKernel, sgdKernel } from '../wgsl/optimizers.ts';
 import { clearInactiveKernel, segmentGemmTnGroups, segmentGemmTnKernel, segmentSumGroups, segmentSumKernel } from '../wgsl/segment.ts';
@@ -172,7 +174,15 @@ export const TRAIN_RULES = {
     const D = lastDim(c.typeOf(c.input(1)).shape);
     const V = n.params.vocab;
     const err = c.errorFlag(ERROR_WORDS, `token id out of range [0, ${V})`);
-    c.emit(embeddingGradKernel({ V, D, M }), { ids: c.input(0), dy: c.input(1), out: c.output(0), err });
+    // Over the canonical batch chunks (batch-chunks.ts) when the program has them: one table per chunk, then the tree.
+    const chunks = batchChunksOf(c.plan.graph, M);
+    if (chunks && chunks.Cl > 1) {
+      const partials = c.scratch('embeddingGrad.chunks', 'f32', chunks.Cl * V * D);
+      c.emit(embeddingGradKernel({ V, D, M, chunks }), { ids: c.input(0), dy: c.input(1), out: partials, err });
+      c.emit(chunkTreeKernel({ n: V * D, Cl: chunks.Cl }), { partials, out: c.output(0) });
+      return;
+    }
+    c.emit(embeddingGradKernel({ V, D, M, ...(chunks ? { chunks } : {}) }), { ids: c.input(0), dy: c.input(1), out: c.output(0), err });
   },
   lstmGrad: (_n, c) => {
     const [T, B, D] = c.typeOf(c.input(0)).shape as [number, number, number];
@@ -220,6 +230,15 @@ export const TRAIN_RULES = {
     const wxT = c.scratch('lstmGrad.wxT', 'f32', 4 * H * D);
     c.emit(transposeKernel({ R: D, C: 4 * H }), { src: wx, dst: wxT });
     c.emit(gemm(c, { M: TB, N: D, K: 4 * H }), { a: dz, b: wxT, c: dx });
+    // The weight and bias gradients are batch sums: over the canonical batch chunks when the program has them
+    // (batch-chunks.ts: the same bits on one device and on N), else one GEMM / column sum in row order.
+    const chunks = batchChunksOf(c.plan.graph, TB);
+    if (chunks) {
+      emitChunkGemmTn(c, chunks, { Ka: D, Nb: 4 * H }, { a: x, b: dz, out: dwx }, 'lstmGrad.dwx');
+      emitChunkGemmTn(c, chunks, { Ka: H, Nb: 4 * H }, { a: hprev, b: dz, out: dwh }, 'lstmGrad.dwh');
+      emitChunkColSum(c, chunks, 4 * H, { x: dz, out: db }, 'lstmGrad.db');
+      return;
+    }
     c.emit(gemm(c, { M: D, N: 4 * H, K: TB, transA: true }), { a: x, b: dz, c: dwx });
     c.emit(gemm(c, { M: H, N: 4 * H, K: TB, transA: true }), { a: hprev, b: dz, c: dwh });
     c.emit(segmentSumKernel({ C: 4 * H, segments: 1 }), { x: dz, offsets: allRows(c, TB), out: db });
