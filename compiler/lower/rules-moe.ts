@@ -21,6 +21,7 @@ import { expertGemvForwardKernel, useExpertGemv } from '../wgsl/expert-gemv.ts';
 import { gatingKernel } from '../wgsl/gating.ts';
 import { GATING_GEMM_MIN_EXPERTS, gatingRowsKernel } from '../wgsl/gating-rows.ts';
 import { gemm } from './gemm.ts';
+import { batchChunksOf } from './batch-chunks.ts';
 import { cvSquaredVectorKernel, importanceKernel, importancePartials, loadEstimateKernel } from '../wgsl/moe-stats.ts';
 import { noiseStdKernel, randomNormalKernel } from '../wgsl/random.ts';
 import { topkKernel } from '../wgsl/topk.ts';
@@ -107,11 +108,14 @@ export const MOE_RULES = {
   },
   loadEstimate: (n, c) => {
     const [N, e] = c.typeOf(c.input(0)).shape as [number, number];
-    c.emit(loadEstimateKernel({ N, n: e, k: n.params.k }), { clean: c.input(0), sigma: c.input(1), topValues: c.input(2), indices: c.input(3), load: c.output(0) });
+    // Batch sums over the canonical batch chunks (batch-chunks.ts) when the program has them: the same bits on 1 and N devices.
+    const chunks = batchChunksOf(c.plan.graph, N);
+    c.emit(loadEstimateKernel({ N, n: e, k: n.params.k, ...(chunks ? { chunks } : {}) }), { clean: c.input(0), sigma: c.input(1), topValues: c.input(2), indices: c.input(3), load: c.output(0) });
   },
   importance: (n, c) => {
     const [N, k] = c.typeOf(c.input(0)).shape as [number, number];
-    const o = { N, n: n.params.n, k };
+    const chunks = batchChunksOf(c.plan.graph, N);
+    const o = { N, n: n.params.n, k, ...(chunks && chunks.T * chunks.Cl * n.params.n <= 2 ** 24 ? { chunks } : {}) };
     const partials = c.scratch('importance.partials', 'f32', importancePartials(o));
     const [sumBlocks, sumExperts] = importanceKernel(o);
     c.emit(sumBlocks, { gates: c.input(0), indices: c.input(1), partials });
