@@ -46,18 +46,21 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let v1 = min(params.V, v0 + params.rowsPerBlock);
   let base = cl * params.V * D;
   for (var v = v0; v < v1; v++) { out[base + v * D + d] = 0.0; }
-  for (var q = 0u; q < params.steps; q++) {
-    let m = (q / params.w) * params.P + cl * params.w + q % params.w;
-    let id = ids[m];
-    if (id < 0 || u32(id) >= params.V) {
-      if (i == 0u) {
-        atomicAdd(&err[0], 1u);
-        atomicMax(&err[1], 0xFFFFFFFFu - m);
+  let T = params.steps / params.w;
+  for (var tt = 0u; tt < T; tt++) {
+    for (var j = 0u; j < params.w; j++) {
+      let m = tt * params.P + cl * params.w + j;
+      let id = ids[m];
+      if (id < 0 || u32(id) >= params.V) {
+        if (i == 0u) {
+          atomicAdd(&err[0], 1u);
+          atomicMax(&err[1], 0xFFFFFFFFu - m);
+        }
+        continue;
       }
-      continue;
+      let v = u32(id);
+      if (v >= v0 && v < v1) { out[base + v * D + d] += dy[m * D + d]; }
     }
-    let v = u32(id);
-    if (v >= v0 && v < v1) { out[base + v * D + d] += dy[m * D + d]; }
   }
 }
 `,

@@ -95,7 +95,7 @@ ${u.struct}
 @group(0) @binding(3) var<uniform> params: Params;
 var<workgroup> As: array<f32, ${TK * TM}>; // [TK][TM]
 var<workgroup> Bs: array<f32, ${TK * TN}>; // [TK][TN]
-var<workgroup> Ok: array<u32, ${TK}>;
+var<workgroup> Rows: array<u32, ${TK}>; // the stage's rows (0xffffffff: none)
 ${ROW_OF}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
@@ -117,18 +117,21 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     }
   }
   for (var sb = 0u; sb < params.steps; sb += ${TK}u) {
-    if (t < ${TK}u) { Ok[t] = select(0u, 1u, sb + t < params.steps && chunk_row(cl, sb + t) != 0xffffffffu); }
+    if (t < ${TK}u) {
+      var row = 0xffffffffu;
+      if (sb + t < params.steps) { row = chunk_row(cl, sb + t); }
+      Rows[t] = row;
+    }
+    workgroupBarrier();
     for (var e = 0u; e < ${(TK * TM) / 64}u; e++) {
       let q = t + 64u * e;
       let kk = q / ${TM}u;
       let col = q % ${TM}u;
       let gm = m0 + col;
       var v = 0.0;
-      if (sb + kk < params.steps && gm < Ka) {
-        let row = chunk_row(cl, sb + kk);
-        if (row != 0xffffffffu) {
-          if (params.aT != 0u) { v = a[gm * params.rows + row]; } else { v = a[row * Ka + gm]; }
-        }
+      let row = Rows[kk];
+      if (row != 0xffffffffu && gm < Ka) {
+        if (params.aT != 0u) { v = a[gm * params.rows + row]; } else { v = a[row * Ka + gm]; }
       }
       As[kk * ${TM}u + col] = v;
     }
@@ -138,15 +141,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       let col = q % ${TN}u;
       let gn = n0 + col;
       var v = 0.0;
-      if (sb + kk < params.steps && gn < Nb) {
-        let row = chunk_row(cl, sb + kk);
-        if (row != 0xffffffffu) { v = b[(row - params.bRow0) * Nb + gn]; }
-      }
+      let row = Rows[kk];
+      if (row != 0xffffffffu && gn < Nb) { v = b[(row - params.bRow0) * Nb + gn]; }
       Bs[kk * ${TN}u + col] = v;
     }
     workgroupBarrier();
     for (var kk = 0u; kk < ${TK}u; kk++) {
-      if (Ok[kk] == 0u) { continue; }
+      if (Rows[kk] == 0xffffffffu) { continue; }
       var av: array<f32, 8>;
       var bv: array<f32, 8>;
       for (var i = 0u; i < 8u; i++) { av[i] = As[kk * ${TM}u + ty + 8u * i]; }
@@ -209,9 +210,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   if (col >= C) { return; }
   var s = 0.0;
   if (params.acc != 0u) { s = out[cl * C + col]; }
-  for (var q = 0u; q < params.steps; q++) {
-    let row = chunk_row(cl, q);
-    if (row != 0xffffffffu) { s += x[(row - params.bRow0) * C + col]; }
+  let tEnd = params.t0 + params.steps / params.w;
+  for (var tt = params.t0; tt < tEnd; tt++) {
+    let base = tt * params.P + cl * params.w;
+    for (var j = 0u; j < params.w; j++) {
+      let row = base + j;
+      if (row >= params.row0 && row < params.row1) { s += x[(row - params.bRow0) * C + col]; }
+    }
   }
   out[cl * C + col] = s;
 }
@@ -238,12 +243,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
  * `partials` (read, [Cl, n]), `out` (read_write, [n]), `params`.
  */
 export function chunkTreeKernel(o: { readonly n: number; readonly Cl: number }): Kernel {
-  if (o.Cl < 1 || o.Cl > MAX_CHUNKS) throw new Error(`chunk tree: ${o.Cl} partials, expected 1..${MAX_CHUNKS}`);
+  if (!(Number.isInteger(o.Cl) && o.Cl >= 1 && o.Cl <= MAX_CHUNKS)) throw new Error(`chunk tree: ${o.Cl} partials, expected 1..${MAX_CHUNKS}`);
   const groups = Math.max(1, ceilDiv(o.n, SUM_WG));
   const gx = Math.min(groups, 65535);
   const gy = ceilDiv(groups, gx);
-  const u = uniformBlock([['n', 'u32', o.n], ['Cl', 'u32', o.Cl], ['gx', 'u32', gx]]);
-  const wgsl = /* wgsl */ `// chunk partials, pairwise tree
+  const u = uniformBlock([['n', 'u32', o.n], ['gx', 'u32', gx]]);
+  const leaves = Array.from({ length: o.Cl }, (_, i) => `partials[${i}u * n + e]`);
+  const wgsl = /* wgsl */ `// ${o.Cl} chunk partials, pairwise tree
 ${u.struct}
 @group(0) @binding(0) var<storage, read> partials: array<f32>;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
@@ -253,16 +259,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let e = (wid.y * params.gx + wid.x) * ${SUM_WG}u + t;
   let n = params.n;
   if (e >= n) { return; }
-  var v: array<f32, ${MAX_CHUNKS}>;
-  for (var i = 0u; i < params.Cl; i++) { v[i] = partials[i * n + e]; }
-  var len = params.Cl;
-  while (len > 1u) {
-    let half = len / 2u;
-    for (var i = 0u; i < half; i++) { v[i] = v[2u * i] + v[2u * i + 1u]; }
-    if (len % 2u == 1u) { v[half] = v[len - 1u]; }
-    len = half + len % 2u;
-  }
-  out[e] = v[0];
+  out[e] = ${pairwiseTreeWgsl(leaves)};
 }
 `;
   return {
@@ -275,7 +272,22 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     ],
     workgroupSize: [SUM_WG, 1, 1],
     dispatch: [gx, gy, 1],
-    cacheKey: 'chunk_tree',
+    cacheKey: `chunk_tree_${o.Cl}`,
     uniformData: u.data,
   };
+}
+
+/**
+ * WGSL expression adding `terms` by the pairwise tree (adjacent pairs level by level, an odd last one carried up):
+ * 4 terms give ((a + b) + (c + d)), 3 give ((a + b) + c).
+ */
+export function pairwiseTreeWgsl(terms: readonly string[]): string {
+  let level = [...terms];
+  while (level.length > 1) {
+    const next: string[] = [];
+    for (let i = 0; i + 1 < level.length; i += 2) next.push(`(${level[i]} + ${level[i + 1]})`);
+    if (level.length % 2 === 1) next.push(level[level.length - 1]!);
+    level = next;
+  }
+  return level[0] ?? '0.0';
 }
