@@ -40,9 +40,15 @@ export interface ChunkRange {
   readonly accumulate?: boolean;
 }
 
+// The matmul's default vec4 tiling (matmul.ts): 64×128 tiles, 8×16 outputs per invocation, 64 invocations.
 const TM = 64;
-const TN = 64;
+const TN = 128;
 const TK = 16;
+const RM = 8;
+const RN = 16;
+const CX = TN / RN;
+const RY = TM / RM;
+const WG = CX * RY;
 
 function rangeFields(g: ChunkGeometry, r: ChunkRange): [string, 'u32', number][] {
   const row0 = r.row0 ?? 0;
@@ -87,33 +93,34 @@ export function chunkGemmTnKernel(o: { readonly Ka: number; readonly Nb: number;
   const gy = Math.max(1, ceilDiv(o.Ka, TM));
   if (gx > 65535 || gy > 65535) throw new Error(`chunk GEMM: grid ${gx}×${gy} exceeds the dispatch limit 65535`);
   const u = uniformBlock([['Ka', 'u32', o.Ka], ['Nb', 'u32', o.Nb], ['aT', 'u32', o.aTransposed ? 1 : 0], ['rows', 'u32', g.T * g.P], ...rangeFields(g, r)]);
-  const wgsl = /* wgsl */ `// chunk TN GEMM (tile ${TM}x${TN}, ${TK} rows per stage, 8x8 per thread)
+  const wgsl = /* wgsl */ `// chunk TN GEMM (tile ${TM}x${TN}, ${TK} rows per stage, ${RM}x${RN} per thread, vec4)
 ${u.struct}
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 @group(0) @binding(3) var<uniform> params: Params;
-var<workgroup> As: array<f32, ${TK * TM}>; // [TK][TM]
-var<workgroup> Bs: array<f32, ${TK * TN}>; // [TK][TN]
+var<workgroup> As: array<vec4<f32>, ${(TK * TM) / 4}>; // [TK][TM/4], rows 4r..4r+3
+var<workgroup> Bs: array<vec4<f32>, ${(TK * TN) / 4}>; // [TK][TN/4], columns 4c..4c+3
 var<workgroup> Rows: array<u32, ${TK}>; // the stage's rows (0xffffffff: none)
 ${ROW_OF}
-@compute @workgroup_size(64)
+@compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let Ka = params.Ka;
   let Nb = params.Nb;
   let cl = wid.z;
   let m0 = wid.y * ${TM}u;
   let n0 = wid.x * ${TN}u;
-  let tx = t % 8u;
-  let ty = t / 8u;
-  var acc: array<array<f32, 8>, 8>;
-  for (var i = 0u; i < 8u; i++) {
-    for (var j = 0u; j < 8u; j++) {
+  let tx = t % ${CX}u;
+  let ty = t / ${CX}u;
+  // Thread rows 4(ty + ${RY}(i / 4)) + i % 4, columns 4(tx + ${CX}(j / 4)) + j % 4 (as matmul.ts's vec4 tiling).
+  var acc: array<array<vec4<f32>, ${RN / 4}>, ${RM}>;
+  for (var i = 0u; i < ${RM}u; i++) {
+    for (var j = 0u; j < ${RN}u; j++) {
       var v = 0.0;
-      let gm = m0 + ty + 8u * i;
-      let gn = n0 + tx + 8u * j;
+      let gm = m0 + 4u * (ty + ${RY}u * (i / 4u)) + i % 4u;
+      let gn = n0 + 4u * (tx + ${CX}u * (j / 4u)) + j % 4u;
       if (params.acc != 0u && gm < Ka && gn < Nb) { v = out[(cl * Ka + gm) * Nb + gn]; }
-      acc[i][j] = v;
+      acc[i][j / 4u][j % 4u] = v;
     }
   }
   for (var sb = 0u; sb < params.steps; sb += ${TK}u) {
@@ -123,48 +130,55 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       Rows[t] = row;
     }
     workgroupBarrier();
-    for (var e = 0u; e < ${(TK * TM) / 64}u; e++) {
-      let q = t + 64u * e;
-      let kk = q / ${TM}u;
-      let col = q % ${TM}u;
-      let gm = m0 + col;
+    for (var e = 0u; e < ${(TK * TM) / WG}u; e++) {
+      let q = t + ${WG}u * e;
+      let m = q / ${TK}u;
+      let kk = q % ${TK}u;
+      let gm = m0 + m;
       var v = 0.0;
       let row = Rows[kk];
       if (row != 0xffffffffu && gm < Ka) {
         if (params.aT != 0u) { v = a[gm * params.rows + row]; } else { v = a[row * Ka + gm]; }
       }
-      As[kk * ${TM}u + col] = v;
+      As[kk * ${TM / 4}u + m / 4u][m % 4u] = v;
     }
-    for (var e = 0u; e < ${(TK * TN) / 64}u; e++) {
-      let q = t + 64u * e;
-      let kk = q / ${TN}u;
-      let col = q % ${TN}u;
-      let gn = n0 + col;
-      var v = 0.0;
+    for (var e = 0u; e < ${(TK * TN) / 4 / WG}u; e++) {
+      let q = t + ${WG}u * e;
+      let kk = q / ${TN / 4}u;
+      let gn = n0 + 4u * (q % ${TN / 4}u);
+      var v = vec4<f32>(0.0);
       let row = Rows[kk];
-      if (row != 0xffffffffu && gn < Nb) { v = b[(row - params.bRow0) * Nb + gn]; }
-      Bs[kk * ${TN}u + col] = v;
+      if (row != 0xffffffffu) {
+        let base = (row - params.bRow0) * Nb + gn;
+        if (gn + 3u < Nb) {
+          v = vec4<f32>(b[base], b[base + 1u], b[base + 2u], b[base + 3u]);
+        } else {
+          for (var c = 0u; c < 4u; c++) { if (gn + c < Nb) { v[c] = b[base + c]; } }
+        }
+      }
+      Bs[q] = v;
     }
     workgroupBarrier();
     for (var kk = 0u; kk < ${TK}u; kk++) {
       if (Rows[kk] == 0xffffffffu) { continue; }
-      var av: array<f32, 8>;
-      var bv: array<f32, 8>;
-      for (var i = 0u; i < 8u; i++) { av[i] = As[kk * ${TM}u + ty + 8u * i]; }
-      for (var j = 0u; j < 8u; j++) { bv[j] = Bs[kk * ${TN}u + tx + 8u * j]; }
-      for (var i = 0u; i < 8u; i++) {
-        for (var j = 0u; j < 8u; j++) { acc[i][j] = fma(av[i], bv[j], acc[i][j]); }
+      var av4: array<vec4<f32>, ${RM / 4}>;
+      for (var i = 0u; i < ${RM / 4}u; i++) { av4[i] = As[kk * ${TM / 4}u + ty + ${RY}u * i]; }
+      var bv: array<vec4<f32>, ${RN / 4}>;
+      for (var j = 0u; j < ${RN / 4}u; j++) { bv[j] = Bs[kk * ${TN / 4}u + tx + ${CX}u * j]; }
+      for (var i = 0u; i < ${RM}u; i++) {
+        let ai = vec4<f32>(av4[i / 4u][i % 4u]);
+        for (var j = 0u; j < ${RN / 4}u; j++) { acc[i][j] = fma(ai, bv[j], acc[i][j]); }
       }
     }
     workgroupBarrier();
   }
-  for (var i = 0u; i < 8u; i++) {
-    let gm = m0 + ty + 8u * i;
+  for (var i = 0u; i < ${RM}u; i++) {
+    let gm = m0 + 4u * (ty + ${RY}u * (i / 4u)) + i % 4u;
     if (gm >= Ka) { continue; }
-    for (var j = 0u; j < 8u; j++) {
-      let gn = n0 + tx + 8u * j;
+    for (var j = 0u; j < ${RN}u; j++) {
+      let gn = n0 + 4u * (tx + ${CX}u * (j / 4u)) + j % 4u;
       if (gn >= Nb) { continue; }
-      out[(cl * Ka + gm) * Nb + gn] = acc[i][j];
+      out[(cl * Ka + gm) * Nb + gn] = acc[i][j / 4u][j % 4u];
     }
   }
 }
@@ -178,7 +192,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       { name: 'out', access: 'read_write' },
       { name: 'params', access: 'uniform' },
     ],
-    workgroupSize: [64, 1, 1],
+    workgroupSize: [WG, 1, 1],
     dispatch: [gx, gy, g.Cl],
     cacheKey: 'chunk_gemm_tn',
     uniformData: u.data,
