@@ -19,6 +19,17 @@ import { expertTileRows } from '../wgsl/expert-ffn.ts';
 import { activeExpertsOf } from './active.ts';
 import type { LowerCtx } from './context.ts';
 
+/**
+ * The slots the expert kernel choices (row tile, GEMV form, small-row weight gradient) plan for: S, or in a device
+ * program of N devices S/N — its expert ops see a receive buffer of N·S_local slots over n/N experts, N² times one
+ * device's slots per expert, so planning with S/N gives one device's mean and the same kernels (and sums) as one
+ * device. Buffers are still sized by the real S.
+ */
+export function planSlots(c: Pick<LowerCtx, 'plan'>, S: number): number {
+  const part = c.plan.graph.meta.partition as { readonly devices: number } | undefined;
+  return S / (part?.devices ?? 1);
+}
+
 /** The tileCount side buffer (i32 [4], word 0 = used tile-map entries) of the dispatch that produced `offsetsValue`. */
 export function tileCountOf(c: LowerCtx, offsetsValue: number): number {
   return c.side(offsetsValue, 'tileCount', 'i32', 4);
@@ -30,7 +41,7 @@ export function tileCountOf(c: LowerCtx, offsetsValue: number): number {
  * (and its kernels' maxTiles) with this one choice.
  */
 export function tileMapOf(c: LowerCtx, offsetsValue: number, S: number, n: number): { tileMap: number; tileRows: number } {
-  const tileRows = expertTileRows(S, n);
+  const tileRows = expertTileRows(planSlots(c, S), n);
   return { tileMap: c.side(offsetsValue, 'tileMap', 'i32', 4 * maxTiles({ N: S, k: 1, n, tileRows })), tileRows };
 }
 

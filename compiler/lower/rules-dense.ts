@@ -16,6 +16,7 @@ import { elementwiseKernel, ew, ewFromFused, exprForOp, type EwExpr, type EwOpNa
 import { embeddingKernel, ERROR_WORDS } from '../wgsl/embedding.ts';
 import { lstmKernels } from '../wgsl/lstm.ts';
 import { gemm } from './gemm.ts';
+import { batchChunksOf, emitChunkGemmTn } from './batch-chunks.ts';
 import { sumKernels } from '../wgsl/reduce.ts';
 import { softmaxKernel } from '../wgsl/softmax.ts';
 import { dropoutKernel, dropoutUniformData } from '../wgsl/random.ts';
@@ -47,10 +48,14 @@ function emitElementwise(c: LowerCtx, expr: EwExpr, leaves: readonly number[]): 
 
 /** Rules for the dense, shape and sequence ops. */
 export const DENSE_RULES = {
-  matmul: (_n, c) => {
+  matmul: (n, c) => {
     const [M, K] = c.typeOf(c.input(0)).shape as [number, number];
     const N = c.typeOf(c.input(1)).shape[1]!;
-    c.emit(gemm(c, { M, N, K }), { a: c.input(0), b: c.input(1), c: c.output(0) });
+    // xᵀ·dy over the rows of the batch (a weight gradient: A is a transpose of [rows, M]) sums over the canonical
+    // batch chunks (batch-chunks.ts), so it has the same bits on one device and on N; any other matmul is one GEMM.
+    const chunks = c.plan.graph.nodes.find((p) => p.outputs.includes(n.inputs[0]!))?.op === 'transpose' ? batchChunksOf(c.plan.graph, K) : undefined;
+    if (chunks) emitChunkGemmTn(c, chunks, { Ka: M, Nb: N, aTransposed: true }, { a: c.input(0), b: c.input(1), out: c.output(0) }, 'matmul');
+    else c.emit(gemm(c, { M, N, K }), { a: c.input(0), b: c.input(1), c: c.output(0) });
   },
   add: elementwise,
   mul: elementwise,

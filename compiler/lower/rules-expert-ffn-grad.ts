@@ -19,7 +19,7 @@ import { splitAdvice } from './bank-advice.ts';
 import { expertGemvGradInputKernel, useExpertGemv } from '../wgsl/expert-gemv.ts';
 import { expertWgradSmallChoice, expertWgradSmallKernel, expertWgradSmallSlices } from '../wgsl/expert-wgrad-small.ts';
 import type { LowerCtx } from './context.ts';
-import { activeGridOf, inactiveBlocksUnreadHere, tileGridOf, tileMapOf } from './expert-tiles.ts';
+import { activeGridOf, inactiveBlocksUnreadHere, planSlots, tileGridOf, tileMapOf } from './expert-tiles.ts';
 import { clearInactiveKernel } from '../wgsl/segment.ts';
 import type { LowerRule } from './rules-dense.ts';
 
@@ -62,7 +62,7 @@ export function lowerExpertFfnGrad(node: Node<'expertFfnGrad'>, c: LowerCtx, gri
     // Only the experts that got rows are visited; the blocks of the others are zeroed only where
     // some reader looks at them (every reader honouring READS_ACTIVE_EXPERT_ROWS skips them).
     // At few rows per expert (N·k/n ≤ 8) the rank-≤R form (wgrad-small) replaces the tiled one.
-    const small = expertWgradSmallChoice(S, n, D, Dout);
+    const small = expertWgradSmallChoice(planSlots(c, S), n, D, Dout);
     const perExpert = small ? expertWgradSmallSlices({ H, slice: small.slice }) : Math.ceil(H / EXPERT_H_CHUNK);
     const { active, grid } = activeGridOf(c, node.inputs[2]!, offsets, n, perExpert);
     const kernel = small ? expertWgradSmallKernel({ n, D, H, Dout, ...small, active: true }) : expertFfnGradWeightsKernel({ ...shape, active: true });

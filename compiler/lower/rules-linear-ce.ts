@@ -8,7 +8,9 @@
  * - gradient: logits_c again, then in place G_c = (softmax − onehot)·dloss/N, dh_c = G_c·wᵀ
  *   (written at the chunk's rows of dh), dw += h_cᵀ·G_c (the GEMM reading h transposed and
  *   continuing each output's fma chain from the previous chunk, so dw has the bits of one GEMM
- *   over all rows) and db += Σ rows G_c (rows in order).
+ *   over all rows) and db += Σ rows G_c (rows in order); when the program has canonical batch chunks
+ *   (batch-chunks.ts), dw and db are instead per-batch-chunk partials continued over the row chunks
+ *   and combined by the pairwise tree after the last one (the same bits on one device and on N).
  * When the gradient's dloss is computed before the forward node (passes/pair-linear-cross-entropy.ts
  * arranges that in training), the forward step does both in one pass over the chunks (loss rows
  * and G in place by one row kernel, then dh, dw, db) and the gradient step emits nothing: each chunk's logits are
@@ -21,6 +23,8 @@ import { transposeKernel } from '../wgsl/grad-shape.ts';
 import { lceBiasGradKernel, lceGradRowsKernel } from '../wgsl/linear-cross-entropy.ts';
 import { ceRowsKernel } from '../wgsl/cross-entropy.ts';
 import { gemm } from './gemm.ts';
+import { batchChunksOf, chunkKernels } from './batch-chunks.ts';
+import type { ChunkGeometry } from '../wgsl/reduce-chunks.ts';
 import { sumKernels } from '../wgsl/reduce.ts';
 import type { LowerCtx } from './context.ts';
 import type { LowerRule } from './rules-dense.ts';
@@ -86,12 +90,43 @@ function writtenHere(c: LowerCtx, v: number): number {
   return b;
 }
 
-/** Emits dh, dw, db of one chunk whose G is in `z` (dw and db accumulate after the first chunk). */
-function chunkGrads(c: LowerCtx, g: { D: number; V: number }, ch: { row0: number; rows: number }, first: boolean, b: { z: number; wT: number; dh: number; dw: number; db: number }): void {
+/** The weight/bias gradient sums over the canonical batch chunks (batch-chunks.ts): partial buffers (dw/db themselves when Cl = 1). */
+interface BatchSums {
+  readonly geo: ChunkGeometry;
+  readonly dwParts: number;
+  readonly dbParts: number;
+}
+
+/**
+ * Emits dh, dw, db of one chunk whose G is in `z` (dw and db accumulate after the first chunk). With `sums`, dw and
+ * db go to the canonical batch-chunk partials (each continuing its chain over the row chunks, in row order).
+ */
+function chunkGrads(c: LowerCtx, g: { D: number; V: number }, ch: { row0: number; rows: number }, first: boolean, b: { z: number; wT: number; dh: number; dw: number; db: number; sums?: BatchSums }): void {
   c.emit(gemm(c, { M: ch.rows, N: g.D, K: g.V, offsets: true, aOff: 0, cOff: ch.row0 * g.D }), { a: b.z, b: b.wT, c: b.dh });
+  if (b.sums) {
+    const r = { row0: ch.row0, row1: ch.row0 + ch.rows, bRow0: ch.row0, accumulate: !first };
+    c.emit(chunkKernels.gemmTn({ Ka: g.D, Nb: g.V }, b.sums.geo, r), { a: c.input(0), b: b.z, out: b.sums.dwParts });
+    c.emit(chunkKernels.colSum(g.V, b.sums.geo, r), { x: b.z, out: b.sums.dbParts });
+    return;
+  }
   const dwK = gemm(c, { M: g.D, N: g.V, K: ch.rows, offsets: true, transA: true, accumulate: !first, aOff: ch.row0 * g.D, cOff: 0 });
   c.emit(dwK, { a: c.input(0), b: b.z, c: b.dw });
   c.emit(lceBiasGradKernel({ rows: ch.rows, V: g.V, first }), { g: b.z, db: b.db });
+}
+
+/** The canonical batch-chunk partials of dw, db for N rows, or undefined (one GEMM chain in row order). */
+function batchSums(c: LowerCtx, g: { N: number; D: number; V: number }, dw: number, db: number): BatchSums | undefined {
+  const geo = batchChunksOf(c.plan.graph, g.N);
+  if (!geo) return undefined;
+  if (geo.Cl === 1) return { geo, dwParts: dw, dbParts: db };
+  return { geo, dwParts: c.scratch('lce.dw.chunks', 'f32', geo.Cl * g.D * g.V), dbParts: c.scratch('lce.db.chunks', 'f32', geo.Cl * g.V) };
+}
+
+/** After the last row chunk: the pairwise trees of the batch-chunk partials into dw, db. */
+function finishSums(c: LowerCtx, g: { D: number; V: number }, s: BatchSums | undefined, dw: number, db: number): void {
+  if (!s || s.geo.Cl === 1) return;
+  c.emit(chunkKernels.tree(g.D * g.V, s.geo.Cl), { partials: s.dwParts, out: dw });
+  c.emit(chunkKernels.tree(g.V, s.geo.Cl), { partials: s.dbParts, out: db });
 }
 
 /** Transposes w into a scratch [V, D] for the dh GEMMs. */
@@ -116,6 +151,7 @@ export const LINEAR_CE_RULES = {
       dw: writtenHere(c, pair.grad.outputs[1]!),
       db: writtenHere(c, pair.grad.outputs[2]!),
     };
+    const sums = grads && batchSums(c, g, grads.dw, grads.db);
     const dloss = pair && c.plan.buffers.findIndex((x) => x.value === pair.grad.inputs[4]);
     chunks(g.N, g.R).forEach((ch, i) => {
       chunkLogits(c, g, ch, z);
@@ -124,8 +160,9 @@ export const LINEAR_CE_RULES = {
         return;
       }
       c.emit(lceGradRowsKernel({ rows: ch.rows, row0: ch.row0, V: g.V, N: g.N, withLoss: true }), { x: z, labels: c.input(3), dloss: dloss!, err, losses });
-      chunkGrads(c, g, ch, i === 0, grads);
+      chunkGrads(c, g, ch, i === 0, { ...grads, ...(sums ? { sums } : {}) });
     });
+    if (grads) finishSums(c, g, sums, grads.dw, grads.db);
     const sum = sumKernels(g.N, { scale: g.N === 0 ? 0 : 1 / g.N, input: 'losses', output: 'out' });
     const bind: Record<string, number> = { losses, out: c.output(0) };
     if (sum.partials > 0) bind.partials = c.scratch('lce.partials', 'f32', sum.partials);
@@ -136,11 +173,13 @@ export const LINEAR_CE_RULES = {
     const g = geometry(c);
     const err = c.errorFlag(ERROR_WORDS, `label out of range [0, ${g.V})`);
     const z = c.scratch('lce.logits', 'f32', g.R * g.V);
-    const b = { z, wT: transposedW(c, g), dh: c.output(0), dw: c.output(1), db: c.output(2) };
+    const sums = batchSums(c, g, c.output(1), c.output(2));
+    const b = { z, wT: transposedW(c, g), dh: c.output(0), dw: c.output(1), db: c.output(2), ...(sums ? { sums } : {}) };
     chunks(g.N, g.R).forEach((ch, i) => {
       chunkLogits(c, g, ch, z);
       c.emit(lceGradRowsKernel({ rows: ch.rows, row0: ch.row0, V: g.V, N: g.N }), { x: z, labels: c.input(3), dloss: c.input(4), err });
       chunkGrads(c, g, ch, i === 0, b);
     });
+    finishSums(c, g, sums, b.dw, b.db);
   },
 } satisfies { [O in 'linearCrossEntropy' | 'linearCrossEntropyGrad']: LowerRule<O> };

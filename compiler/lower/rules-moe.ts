@@ -15,12 +15,13 @@ import { normalTableData } from '../wgsl/philox.ts';
 import { combineKernel } from '../wgsl/combine.ts';
 import { dispatchSortScratch, dispatchSortSteps, type DispatchBufferName } from '../wgsl/dispatch.ts';
 import { expertFfnKernels, expertTileRows, expertTiling, groupedGemmColBlocks } from '../wgsl/expert-ffn.ts';
-import { tileGridOf, tileMapOf } from './expert-tiles.ts';
+import { planSlots, tileGridOf, tileMapOf } from './expert-tiles.ts';
 import { expertFfnFusedKernel } from '../wgsl/expert-fused.ts';
 import { expertGemvForwardKernel, useExpertGemv } from '../wgsl/expert-gemv.ts';
 import { gatingKernel } from '../wgsl/gating.ts';
 import { GATING_GEMM_MIN_EXPERTS, gatingRowsKernel } from '../wgsl/gating-rows.ts';
 import { gemm } from './gemm.ts';
+import { batchChunksOf } from './batch-chunks.ts';
 import { cvSquaredVectorKernel, importanceKernel, importancePartials, loadEstimateKernel } from '../wgsl/moe-stats.ts';
 import { noiseStdKernel, randomNormalKernel } from '../wgsl/random.ts';
 import { topkKernel } from '../wgsl/topk.ts';
@@ -107,11 +108,14 @@ export const MOE_RULES = {
   },
   loadEstimate: (n, c) => {
     const [N, e] = c.typeOf(c.input(0)).shape as [number, number];
-    c.emit(loadEstimateKernel({ N, n: e, k: n.params.k }), { clean: c.input(0), sigma: c.input(1), topValues: c.input(2), indices: c.input(3), load: c.output(0) });
+    // Batch sums over the canonical batch chunks (batch-chunks.ts) when the program has them: the same bits on 1 and N devices.
+    const chunks = batchChunksOf(c.plan.graph, N);
+    c.emit(loadEstimateKernel({ N, n: e, k: n.params.k, ...(chunks ? { chunks } : {}) }), { clean: c.input(0), sigma: c.input(1), topValues: c.input(2), indices: c.input(3), load: c.output(0) });
   },
   importance: (n, c) => {
     const [N, k] = c.typeOf(c.input(0)).shape as [number, number];
-    const o = { N, n: n.params.n, k };
+    const chunks = batchChunksOf(c.plan.graph, N);
+    const o = { N, n: n.params.n, k, ...(chunks && chunks.T * chunks.Cl * n.params.n <= 2 ** 24 ? { chunks } : {}) };
     const partials = c.scratch('importance.partials', 'f32', importancePartials(o));
     const [sumBlocks, sumExperts] = importanceKernel(o);
     c.emit(sumBlocks, { gates: c.input(0), indices: c.input(1), partials });
@@ -122,7 +126,7 @@ export const MOE_RULES = {
   },
   moeDispatch: (n, c) => {
     const [N, k] = c.typeOf(c.input(0)).shape as [number, number];
-    const shape = { N, k, n: n.params.n, tileRows: expertTileRows(N * k, n.params.n) };
+    const shape = { N, k, n: n.params.n, tileRows: expertTileRows(planSlots(c, N * k), n.params.n) };
     const sc = dispatchSortScratch(shape);
     const offsetsValue = n.outputs[2]!;
     const bufs: Record<DispatchBufferName, number> = {
@@ -163,7 +167,7 @@ export const MOE_RULES = {
       const [l1, l2] = expertFfnKernels({ N, k, n, D, H, Dout, tileRows, ...(banks.length > 1 ? { banks } : {}) });
       const hidden = c.scratch('expertFfn.hidden', 'f32', S * H);
       // Launched over the real tiles only (the dispatch's device-side tile count), never the worst case.
-      const tiling = expertTiling(S, n);
+      const tiling = expertTiling(planSlots(c, S), n);
       c.emit(l1, { a: x, sourceRow: c.input(1), tileMap, ...bindBanks(c, c.input(3), banks, 4 * D * H), bias: c.input(4), out: hidden }, undefined, tileGridOf(c, offsetsValue, groupedGemmColBlocks(H, tiling)));
       c.emit(l2, { a: hidden, tileMap, ...bindBanks(c, c.input(5), banks, 4 * H * Dout), bias: c.input(6), out: c.output(0) }, undefined, tileGridOf(c, offsetsValue, groupedGemmColBlocks(Dout, tiling)));
       return;

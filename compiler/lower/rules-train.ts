@@ -33,6 +33,8 @@ import { crossEntropyGradKernel, softmaxGradKernel } from '../wgsl/grad-softmax.
 import { lstmKernels } from '../wgsl/lstm.ts';
 import { lstmGradKernels } from '../wgsl/lstm-grad.ts';
 import { gemm } from './gemm.ts';
+import { batchChunksOf, emitChunkColSum, emitChunkGemmTn } from './batch-chunks.ts';
+import { chunkTreeKernel } from '../wgsl/reduce-chunks.ts';
 import { expertSgdGroups, expertSgdKernel } from '../wgsl/expert-optimizers.ts';
 import { adamKernel, sgdKernel } from '../wgsl/optimizers.ts';
 import { clearInactiveKernel, segmentGemmTnGroups, segmentGemmTnKernel, segmentSumGroups, segmentSumKernel } from '../wgsl/segment.ts';
@@ -44,7 +46,7 @@ import { factoredSmall } from '../wgsl/factored-adam-small.ts';
 import type { LowerCtx } from './context.ts';
 import type { LowerRule } from './rules-dense.ts';
 import { expertBanks } from './rules-moe.ts';
-import { activeGridOf, inactiveBlocksUnreadHere, tileGridOf, tileMapOf as sharedTileMapOf } from './expert-tiles.ts';
+import { activeGridOf, inactiveBlocksUnreadHere, planSlots, tileGridOf, tileMapOf as sharedTileMapOf } from './expert-tiles.ts';
 
 const lastDim = (shape: readonly number[]): number => shape[shape.length - 1] ?? 1;
 const where = (node: Node): string => `${node.op}${node.layer ? ` (layer ${node.layer})` : ''}`;
@@ -108,8 +110,8 @@ export const TRAIN_RULES = {
     const [n, , H] = c.typeOf(c.input(3)).shape as [number, number, number];
     const banks = expertBanks(n, 4 * D * H, c.limits.maxStorageBufferBindingSize, where(node));
     const tileMap = tileMapOf(c, node.inputs[2]!, S, n);
-    const tiling = expertTiling(S, n);
-    const k = groupedGemmKernel({ S, N: S, k: 1, n, tileRows: expertTileRows(S, n), K: D, cols: H, gather: true, relu: true, tiling, ...(banks.length > 1 ? { banks } : {}) });
+    const tiling = expertTiling(planSlots(c, S), n);
+    const k = groupedGemmKernel({ S, N: S, k: 1, n, tileRows: expertTileRows(planSlots(c, S), n), K: D, cols: H, gather: true, relu: true, tiling, ...(banks.length > 1 ? { banks } : {}) });
     void N;
     const grid = tileGridOf(c, node.inputs[2]!, groupedGemmColBlocks(H, tiling));
     c.emit(k, { a: c.input(0), sourceRow: c.input(1), tileMap, ...bindBanks(c, c.input(3), banks, 4 * D * H), bias: c.input(4), out: c.output(0) }, undefined, grid);
@@ -119,8 +121,8 @@ export const TRAIN_RULES = {
     const [n, , Dout] = c.typeOf(c.input(2)).shape as [number, number, number];
     const banks = expertBanks(n, 4 * H * Dout, c.limits.maxStorageBufferBindingSize, where(node));
     const tileMap = tileMapOf(c, node.inputs[1]!, S, n);
-    const tiling = expertTiling(S, n);
-    const k = groupedGemmKernel({ S, N: S, k: 1, n, tileRows: expertTileRows(S, n), K: H, cols: Dout, gather: false, relu: false, tiling, ...(banks.length > 1 ? { banks } : {}) });
+    const tiling = expertTiling(planSlots(c, S), n);
+    const k = groupedGemmKernel({ S, N: S, k: 1, n, tileRows: expertTileRows(planSlots(c, S), n), K: H, cols: Dout, gather: false, relu: false, tiling, ...(banks.length > 1 ? { banks } : {}) });
     const grid = tileGridOf(c, node.inputs[1]!, groupedGemmColBlocks(Dout, tiling));
     c.emit(k, { a: c.input(0), tileMap, ...bindBanks(c, c.input(2), banks, 4 * H * Dout), bias: c.input(3), out: c.output(0) }, undefined, grid);
   },
@@ -172,7 +174,15 @@ export const TRAIN_RULES = {
     const D = lastDim(c.typeOf(c.input(1)).shape);
     const V = n.params.vocab;
     const err = c.errorFlag(ERROR_WORDS, `token id out of range [0, ${V})`);
-    c.emit(embeddingGradKernel({ V, D, M }), { ids: c.input(0), dy: c.input(1), out: c.output(0), err });
+    // Over the canonical batch chunks (batch-chunks.ts) when the program has them: one table per chunk, then the tree.
+    const chunks = batchChunksOf(c.plan.graph, M);
+    if (chunks && chunks.Cl > 1) {
+      const partials = c.scratch('embeddingGrad.chunks', 'f32', chunks.Cl * V * D);
+      c.emit(embeddingGradKernel({ V, D, M, chunks }), { ids: c.input(0), dy: c.input(1), out: partials, err });
+      c.emit(chunkTreeKernel({ n: V * D, Cl: chunks.Cl }), { partials, out: c.output(0) });
+      return;
+    }
+    c.emit(embeddingGradKernel({ V, D, M, ...(chunks ? { chunks } : {}) }), { ids: c.input(0), dy: c.input(1), out: c.output(0), err });
   },
   lstmGrad: (_n, c) => {
     const [T, B, D] = c.typeOf(c.input(0)).shape as [number, number, number];
@@ -220,6 +230,15 @@ export const TRAIN_RULES = {
     const wxT = c.scratch('lstmGrad.wxT', 'f32', 4 * H * D);
     c.emit(transposeKernel({ R: D, C: 4 * H }), { src: wx, dst: wxT });
     c.emit(gemm(c, { M: TB, N: D, K: 4 * H }), { a: dz, b: wxT, c: dx });
+    // The weight and bias gradients are batch sums: over the canonical batch chunks when the program has them
+    // (batch-chunks.ts: the same bits on one device and on N), else one GEMM / column sum in row order.
+    const chunks = batchChunksOf(c.plan.graph, TB);
+    if (chunks) {
+      emitChunkGemmTn(c, chunks, { Ka: D, Nb: 4 * H }, { a: x, b: dz, out: dwx }, 'lstmGrad.dwx');
+      emitChunkGemmTn(c, chunks, { Ka: H, Nb: 4 * H }, { a: hprev, b: dz, out: dwh }, 'lstmGrad.dwh');
+      emitChunkColSum(c, chunks, 4 * H, { x: dz, out: db }, 'lstmGrad.db');
+      return;
+    }
     c.emit(gemm(c, { M: D, N: 4 * H, K: TB, transA: true }), { a: x, b: dz, c: dwx });
     c.emit(gemm(c, { M: H, N: 4 * H, K: TB, transA: true }), { a: hprev, b: dz, c: dwh });
     c.emit(segmentSumKernel({ C: 4 * H, segments: 1 }), { x: dz, offsets: allRows(c, TB), out: db });
@@ -284,9 +303,9 @@ export const TRAIN_RULES = {
     // dslot[s] = dpre[s]·w1[e]ᵀ (grouped GEMM reading w1 [n,D,H] transposed, zero bias), dx = Σ_j dslot[position].
     const dslot = c.scratch('expertHiddenGrad.dslot', 'f32', S * D);
     const tileMap = tileMapOf(c, ov, S, n);
-    const tiling = expertTiling(S, n);
+    const tiling = expertTiling(planSlots(c, S), n);
     const grid = tileGridOf(c, ov, groupedGemmColBlocks(D, tiling));
-    c.emit(groupedGemmKernel({ S, N: S, k: 1, n, tileRows: expertTileRows(S, n), K: H, cols: D, gather: false, relu: false, transposeW: true, tiling }), { a: dpre, tileMap, w0: w1, bias: zerosConst(c, n * D), out: dslot }, undefined, grid);
+    c.emit(groupedGemmKernel({ S, N: S, k: 1, n, tileRows: expertTileRows(planSlots(c, S), n), K: H, cols: D, gather: false, relu: false, transposeW: true, tiling }), { a: dpre, tileMap, w0: w1, bias: zerosConst(c, n * D), out: dslot }, undefined, grid);
     c.emit(combineKernel({ N, k, Dout: D }), { y: dslot, position, gates: onesConst(c, N * k), out: dx });
   },
   expertOutputGrad: (node, c) => {
@@ -299,9 +318,9 @@ export const TRAIN_RULES = {
     // dhidden[s] = dy[s]·w2[e]ᵀ (grouped GEMM reading w2 [n,H,Dout] transposed, zero bias).
     const ov = node.inputs[1]!;
     const tileMap = tileMapOf(c, ov, S, n);
-    const tiling = expertTiling(S, n);
+    const tiling = expertTiling(planSlots(c, S), n);
     const grid = tileGridOf(c, ov, groupedGemmColBlocks(H, tiling));
-    c.emit(groupedGemmKernel({ S, N: S, k: 1, n, tileRows: expertTileRows(S, n), K: Dout, cols: H, gather: false, relu: false, transposeW: true, tiling }), { a: dy, tileMap, w0: w2, bias: zerosConst(c, n * H), out: dhidden }, undefined, grid);
+    c.emit(groupedGemmKernel({ S, N: S, k: 1, n, tileRows: expertTileRows(planSlots(c, S), n), K: Dout, cols: H, gather: false, relu: false, transposeW: true, tiling }), { a: dy, tileMap, w0: w2, bias: zerosConst(c, n * H), out: dhidden }, undefined, grid);
     // dw2[e] = Σ_{s∈e} hidden[s]ᵀ·dy[s], db2[e] = Σ_{s∈e} dy[s], over the experts that got rows.
     perActiveExpert(c, ov, offsets, n, segmentGemmTnKernel({ Ka: H, Nb: Dout, segments: n, gather: false, active: true }), { a: hidden, sourceRow: offsets, b: dy, offsets, out: dw2 }, segmentGemmTnGroups({ Ka: H, Nb: Dout }), node.outputs[1]!, H * Dout);
     perActiveExpert(c, ov, offsets, n, segmentSumKernel({ C: Dout, segments: n, active: true }), { x: dy, offsets, out: db2 }, segmentSumGroups(Dout), node.outputs[2]!, Dout);

@@ -7,8 +7,12 @@
  * work is O(M·D) adds plus O(blocks·M·D) id reads; the vocab is cut into just enough blocks to
  * keep a few hundred invocations busy. Ids outside [0, vocab) are reported (by invocation 0) in the
  * two-word error buffer used by the embedding lookup (embedding.ts) and otherwise ignored.
+ * With `chunks` (canonical batch chunks, reduce-chunks.ts) the kernel writes one table per chunk
+ * ([Cl, V, D], each summing its chunk's positions (t, j) in order) for the pairwise tree to combine,
+ * so the gradient has the same bits on one device and on N; without, one chunk of every position.
  */
 import { grid1d, ceilDiv, type Kernel } from './kernel.ts';
+import type { ChunkGeometry } from './reduce-chunks.ts';
 import { defineProgram } from './program.ts';
 
 const WG = 64;
@@ -26,30 +30,37 @@ const EMBEDDING_GRAD = defineProgram({
     out: { access: 'read_write', type: 'f32' },
     err: { access: 'read_write', type: 'atomic<u32>' },
   },
-  uniforms: { V: 'u32', D: 'u32', M: 'u32', rowsPerBlock: 'u32', count: 'u32' },
+  uniforms: { V: 'u32', D: 'u32', M: 'u32', rowsPerBlock: 'u32', count: 'u32', P: 'u32', w: 'u32', steps: 'u32' },
   workgroupSize: WG,
   source: /* wgsl */ `
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
-  if (i >= params.count) { return; }
+  let gi = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
+  let cl = gi / params.count;
+  let i = gi - cl * params.count;
+  if (cl >= params.P / params.w) { return; }
   let D = params.D;
   let vb = i / D;
   let d = i - vb * D;
   let v0 = vb * params.rowsPerBlock;
   let v1 = min(params.V, v0 + params.rowsPerBlock);
-  for (var v = v0; v < v1; v++) { out[v * D + d] = 0.0; }
-  for (var m = 0u; m < params.M; m++) {
-    let id = ids[m];
-    if (id < 0 || u32(id) >= params.V) {
-      if (i == 0u) {
-        atomicAdd(&err[0], 1u);
-        atomicMax(&err[1], 0xFFFFFFFFu - m);
+  let base = cl * params.V * D;
+  for (var v = v0; v < v1; v++) { out[base + v * D + d] = 0.0; }
+  let T = params.steps / params.w;
+  for (var tt = 0u; tt < T; tt++) {
+    for (var j = 0u; j < params.w; j++) {
+      let m = tt * params.P + cl * params.w + j;
+      let id = ids[m];
+      if (id < 0 || u32(id) >= params.V) {
+        if (i == 0u) {
+          atomicAdd(&err[0], 1u);
+          atomicMax(&err[1], 0xFFFFFFFFu - m);
+        }
+        continue;
       }
-      continue;
+      let v = u32(id);
+      if (v >= v0 && v < v1) { out[base + v * D + d] += dy[m * D + d]; }
     }
-    let v = u32(id);
-    if (v >= v0 && v < v1) { out[v * D + d] += dy[m * D + d]; }
   }
 }
 `,
@@ -57,11 +68,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 
 /**
  * Embedding-gradient kernel. Bindings: `ids` (read, i32 [M]), `dy` (read, f32 [M, D]), `out`
- * (read_write, f32 [V, D]), `err` (read_write, u32 [2], zeroed beforehand), `params`.
+ * (read_write, f32 [V, D], or [Cl, V, D] with `chunks`), `err` (read_write, u32 [2], zeroed beforehand), `params`.
  */
-export function embeddingGradKernel(o: { readonly V: number; readonly D: number; readonly M: number }): Kernel {
+export function embeddingGradKernel(o: { readonly V: number; readonly D: number; readonly M: number; readonly chunks?: ChunkGeometry }): Kernel {
   const blocks = embeddingGradBlocks(o.V, o.D);
   const rowsPerBlock = ceilDiv(Math.max(o.V, 1), blocks);
   const count = blocks * o.D;
-  return EMBEDDING_GRAD.kernel(grid1d(ceilDiv(count, WG)), { V: o.V, D: Math.max(1, o.D), M: o.M, rowsPerBlock, count });
+  const g = o.chunks ?? { P: Math.max(o.M, 1), w: Math.max(o.M, 1), Cl: 1, T: 1 };
+  if (g.Cl * g.w !== g.P || g.T * g.P !== Math.max(o.M, 1)) throw new Error(`embedding gradient: chunk geometry P=${g.P}, w=${g.w}, T=${g.T} does not cover ${o.M} positions`);
+  return EMBEDDING_GRAD.kernel(grid1d(ceilDiv(g.Cl * count, WG)), { V: o.V, D: Math.max(1, o.D), M: o.M, rowsPerBlock, count, P: g.P, w: g.w, steps: o.M === 0 ? 0 : g.T * g.w });
 }

@@ -12,6 +12,7 @@
 import { ceilDiv, grid1d, uniformBlock, type Kernel } from './kernel.ts';
 import { PHI_WGSL } from './normal-cdf.ts';
 import { workgroupReduce } from './reduce-snippets.ts';
+import type { ChunkGeometry } from './reduce-chunks.ts';
 
 /** Shapes of the load-estimate and importance kernels: N rows, n experts, k selected per row. */
 export interface MoeStatsOptions {
@@ -23,19 +24,64 @@ export interface MoeStatsOptions {
 /** WGSL: 64-wide fixed-order tree sum over `red` (call from uniform control flow). */
 const TREE_SUM = workgroupReduce(64);
 
+/** Lanes per batch chunk of the canonical load estimate, and its largest chunk count (64 invocations). */
+const LOAD_LANES = 8;
+const LOAD_CHUNKS = 8;
+
 /**
  * Smooth load estimator (op `loadEstimate`). Bindings: clean f32 [N,n], sigma f32 [N,n],
  * topValues f32 [N,min(k+1,n)], indices i32 [N,k], load f32 [n] (written), params.
  * Dispatch: one workgroup per expert.
  */
-export function loadEstimateKernel(o: MoeStatsOptions): Kernel {
+export function loadEstimateKernel(o: MoeStatsOptions & { readonly chunks?: ChunkGeometry }): Kernel {
+  const g = o.chunks;
+  if (g && (g.Cl < 1 || g.Cl > LOAD_CHUNKS || g.Cl * g.w !== g.P || g.T * g.P !== o.N)) throw new Error(`load estimate: chunk geometry P=${g.P}, w=${g.w}, Cl=${g.Cl}, T=${g.T} does not cover ${o.N} rows in at most ${LOAD_CHUNKS} chunks`);
   const u = uniformBlock([
     ['N', 'u32', o.N],
     ['n', 'u32', o.n],
     ['k', 'u32', o.k],
     ['kt', 'u32', Math.min(o.k + 1, o.n)],
+    ...(g ? ([['P', 'u32', g.P], ['w', 'u32', g.w], ['Cl', 'u32', g.Cl], ['steps', 'u32', g.T * g.w]] as const) : []),
   ]);
-  const wgsl = /* wgsl */ `// load_estimate
+  const body = g
+    ? /* wgsl */ `  // Canonical batch chunks (reduce-chunks.ts): invocation t sums steps q ≡ t (mod ${LOAD_LANES}) of chunk t / ${LOAD_LANES} in order,
+  // then invocation 0 combines each chunk's lanes and the chunks by pairwise trees.
+  let cl = t / ${LOAD_LANES}u;
+  let lane = t % ${LOAD_LANES}u;
+  var s = 0.0;
+  if (e < params.n && cl < params.Cl) {
+    for (var q = lane; q < params.steps; q += ${LOAD_LANES}u) {
+      s += row_p((q / params.w) * params.P + cl * params.w + q % params.w, e);
+    }
+  }
+  red[t] = s;
+  workgroupBarrier();
+  if (t == 0u && e < params.n) {
+    var c: array<f32, ${LOAD_CHUNKS}>;
+    for (var j = 0u; j < params.Cl; j++) {
+      var v: array<f32, ${LOAD_LANES}>;
+      for (var l = 0u; l < ${LOAD_LANES}u; l++) { v[l] = red[j * ${LOAD_LANES}u + l]; }
+      for (var len = ${LOAD_LANES / 2}u; len > 0u; len >>= 1u) {
+        for (var i = 0u; i < len; i++) { v[i] = v[2u * i] + v[2u * i + 1u]; }
+      }
+      c[j] = v[0];
+    }
+    var len = params.Cl;
+    while (len > 1u) {
+      let half = len / 2u;
+      for (var i = 0u; i < half; i++) { c[i] = c[2u * i] + c[2u * i + 1u]; }
+      if (len % 2u == 1u) { c[half] = c[len - 1u]; }
+      len = half + len % 2u;
+    }
+    load[e] = c[0];
+  }`
+    : /* wgsl */ `  var s = 0.0;
+  if (e < params.n) {
+    for (var row = t; row < params.N; row += 64u) { s += row_p(row, e); }
+  }
+  let total = tree_sum(s, t);
+  if (t == 0u && e < params.n) { load[e] = total; }`;
+  const wgsl = /* wgsl */ `// load_estimate${g ? ' (canonical batch chunks)' : ''}
 ${u.struct}
 @group(0) @binding(0) var<storage, read> clean: array<f32>;
 @group(0) @binding(1) var<storage, read> sigma: array<f32>;
@@ -45,37 +91,34 @@ ${u.struct}
 @group(0) @binding(5) var<uniform> params: Params;
 ${PHI_WGSL}
 ${TREE_SUM}
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let e = wid.x + wid.y * 65535u;
+// P(expert e selected for row) under fresh noise (Eq. 8-9).
+fn row_p(row: u32, e: u32) -> f32 {
   let n = params.n;
   let k = params.k;
   let kt = params.kt;
-  var s = 0.0;
-  if (e < n) {
-    for (var row = t; row < params.N; row += 64u) {
-      var sel = false;
-      for (var j = 0u; j < k; j++) {
-        if (indices[row * k + j] == i32(e)) { sel = true; }
-      }
-      let c = clean[row * n + e];
-      let sg = sigma[row * n + e];
-      var p = 0.0;
-      if (sel) {
-        if (kt == k) { p = 1.0; }
-        else {
-          let thr = topValues[row * kt + k];
-          if (sg > 0.0) { p = phi((c - thr) / sg); } else { p = select(0.0, 1.0, c >= thr); }
-        }
-      } else {
-        let thr = topValues[row * kt + k - 1u];
-        if (sg > 0.0) { p = phi((c - thr) / sg); } else { p = select(0.0, 1.0, c > thr); }
-      }
-      s += p;
-    }
+  var sel = false;
+  for (var j = 0u; j < k; j++) {
+    if (indices[row * k + j] == i32(e)) { sel = true; }
   }
-  let total = tree_sum(s, t);
-  if (t == 0u && e < n) { load[e] = total; }
+  let c = clean[row * n + e];
+  let sg = sigma[row * n + e];
+  var p = 0.0;
+  if (sel) {
+    if (kt == k) { p = 1.0; }
+    else {
+      let thr = topValues[row * kt + k];
+      if (sg > 0.0) { p = phi((c - thr) / sg); } else { p = select(0.0, 1.0, c >= thr); }
+    }
+  } else {
+    let thr = topValues[row * kt + k - 1u];
+    if (sg > 0.0) { p = phi((c - thr) / sg); } else { p = select(0.0, 1.0, c > thr); }
+  }
+  return p;
+}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let e = wid.x + wid.y * 65535u;
+${body}
 }
 `;
   return {
@@ -91,7 +134,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     ],
     workgroupSize: [64, 1, 1],
     dispatch: o.n === 0 ? [0, 1, 1] : grid1d(o.n),
-    cacheKey: 'load_estimate',
+    cacheKey: g ? 'load_estimate_chunks' : 'load_estimate',
     uniformData: u.data,
   };
 }
@@ -116,9 +159,24 @@ export function statsBlocks(rows: number, n: number): { blocks: number; rowsPerB
 export const IMPORTANCE_CHUNK = 4096;
 
 /** Number of f32 words of the `partials` scratch of the importance kernels: blocks × n. */
-export function importancePartials(o: MoeStatsOptions): number {
-  return statsBlocks(o.N, o.n).blocks * o.n;
+export function importancePartials(o: MoeStatsOptions & { readonly chunks?: ChunkGeometry }): number {
+  return importanceBlocks(o).blocks * o.n;
 }
+
+/**
+ * The importance's row blocks: `statsBlocks`, or with canonical batch chunks (reduce-chunks.ts) one block per
+ * run of w rows (block t·Cl + cl = chunk cl's rows of timestep t), so the second pass can sum each chunk over
+ * its timesteps in order and combine the chunks by the pairwise tree.
+ */
+function importanceBlocks(o: MoeStatsOptions & { readonly chunks?: ChunkGeometry }): { blocks: number; rowsPerBlock: number } {
+  const g = o.chunks;
+  if (!g) return statsBlocks(o.N, o.n);
+  if (g.Cl < 1 || g.Cl > IMPORTANCE_MAX_CHUNKS || g.Cl * g.w !== g.P || g.T * g.P !== o.N) throw new Error(`importance: chunk geometry P=${g.P}, w=${g.w}, Cl=${g.Cl}, T=${g.T} does not cover ${o.N} rows in at most ${IMPORTANCE_MAX_CHUNKS} chunks`);
+  return { blocks: g.T * g.Cl, rowsPerBlock: g.w };
+}
+
+/** Largest chunk count of the canonical importance (the second pass's register array). */
+const IMPORTANCE_MAX_CHUNKS = 8;
 
 /**
  * Importance (op `importance`): importance[i] = Σ_x Σ_j gates[x,j]·[indices[x,j] = i], in two
@@ -132,8 +190,9 @@ export function importancePartials(o: MoeStatsOptions): number {
  * (scratch, `importancePartials` words, read_write), params; pass 2 partials (read), importance
  * f32 [n] (written), params.
  */
-export function importanceKernel(o: MoeStatsOptions): [Kernel, Kernel] {
-  const { blocks, rowsPerBlock } = statsBlocks(o.N, o.n);
+export function importanceKernel(o: MoeStatsOptions & { readonly chunks?: ChunkGeometry }): [Kernel, Kernel] {
+  const { blocks, rowsPerBlock } = importanceBlocks(o);
+  const Cl = o.chunks?.Cl ?? 0;
   const chunks = Math.max(1, ceilDiv(o.n, IMPORTANCE_CHUNK));
   const u = uniformBlock([
     ['N', 'u32', o.N],
@@ -142,6 +201,7 @@ export function importanceKernel(o: MoeStatsOptions): [Kernel, Kernel] {
     ['blocks', 'u32', blocks],
     ['rows', 'u32', rowsPerBlock],
     ['chunks', 'u32', chunks],
+    ['Cl', 'u32', Cl],
   ]);
   const partials = /* wgsl */ `// importance_partials
 ${u.struct}
@@ -181,9 +241,28 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let e = (wid.x + wid.y * 65535u) * 64u + lt;
   let n = params.n;
   if (e >= n) { return; }
-  var s = 0.0;
-  for (var b = 0u; b < params.blocks; b++) { s += partials[b * n + e]; }
-  importance[e] = s;
+  let Cl = params.Cl;
+  if (Cl == 0u) {
+    var s = 0.0;
+    for (var b = 0u; b < params.blocks; b++) { s += partials[b * n + e]; }
+    importance[e] = s;
+    return;
+  }
+  // Canonical batch chunks: chunk j's blocks j, Cl + j, 2·Cl + j, … (its timesteps) in order, then the pairwise tree.
+  var c: array<f32, ${IMPORTANCE_MAX_CHUNKS}>;
+  for (var j = 0u; j < Cl; j++) {
+    var s = 0.0;
+    for (var b = j; b < params.blocks; b += Cl) { s += partials[b * n + e]; }
+    c[j] = s;
+  }
+  var len = Cl;
+  while (len > 1u) {
+    let half = len / 2u;
+    for (var i = 0u; i < half; i++) { c[i] = c[2u * i] + c[2u * i + 1u]; }
+    if (len % 2u == 1u) { c[half] = c[len - 1u]; }
+    len = half + len % 2u;
+  }
+  importance[e] = c[0];
 }
 `;
   return [

@@ -222,15 +222,28 @@ export function allReduceChunks(n: number, devices: number): [number, number][] 
   return Array.from({ length: devices }, (_, e) => [Math.min(e * c, n), Math.min((e + 1) * c, n)] as [number, number]);
 }
 
-/** `allReduceSum`'s output from every device's contribution (device order, f32 adds). */
+/**
+ * `allReduceSum`'s output from every device's contribution: per element, the pairwise tree over the devices in
+ * device order — adjacent pairs added level by level, an odd last one carried up (((x₀ + x₁) + (x₂ + x₃)) for 4
+ * devices; x₀ + x₁ for 2) — in f32 for f32 data. It continues the tree of the canonical batch-chunk reductions
+ * (compiler/wgsl/reduce-chunks.ts), whose lower levels each device computes over its own chunks, so a batch sum
+ * gets the same adds in the same order on one device and on N.
+ */
 export function allReduceReceive(received: readonly Num[]): Rows {
   const n = received[0]!.length;
   const out = likeRows(received[0], n);
   const round = out instanceof Float32Array ? Math.fround : (v: number) => v;
+  const v = new Array<number>(received.length);
   for (let i = 0; i < n; i++) {
-    let acc = round(received[0]![i]!);
-    for (let d = 1; d < received.length; d++) acc = round(acc + received[d]![i]!);
-    out[i] = acc;
+    for (let d = 0; d < received.length; d++) v[d] = round(received[d]![i]!);
+    let len = received.length;
+    while (len > 1) {
+      const half = len >> 1;
+      for (let j = 0; j < half; j++) v[j] = round(v[2 * j]! + v[2 * j + 1]!);
+      if (len % 2 === 1) v[half] = v[len - 1]!;
+      len = half + (len % 2);
+    }
+    out[i] = v[0]!;
   }
   return out;
 }

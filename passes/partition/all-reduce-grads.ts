@@ -1,7 +1,7 @@
 /**
  * After autodiff on a partitioned program: each device's gradient of a REPLICATED parameter (every
  * non-expert layer and the gating) is only its slice's contribution, so it is summed over the
- * devices with allReduceSum (device order 0, 1, …: the same bits on every device, so the replicas
+ * devices with allReduceSum (the pairwise tree over devices 0, 1, …: the same bits on every device, so the replicas
  * stay identical after their updates). Expert parameter slices (meta.partition.expertParams) are
  * not reduced: their gradients already cover every row any device routed to them. Runs between
  * autodiff and the optimizer pass, which then updates each parameter where it lives.

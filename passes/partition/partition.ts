@@ -9,7 +9,7 @@
  * the counts per destination, stay on the device and are read by the exchange itself), the receiver
  * runs its experts over everything it received — the combined batch of all devices — and an
  * allToAllReturn brings the outputs back to their slots before the (unchanged) combine. Sums over
- * the batch (importance, load, `sum`) are all-reduced in device order before anything reads them,
+ * the batch (importance, load, `sum`) are all-reduced (a fixed tree over the devices) before anything reads them,
  * and the task loss (a mean over rows) is scaled by 1/N and all-reduced, so every device computes
  * the loss, CV² values and balancing losses of the WHOLE batch. The backward pass is derived later
  * by autodiff from these ops' vjp rules (passes/vjp/multi-device.ts). The rules per op are in

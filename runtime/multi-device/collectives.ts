@@ -28,7 +28,8 @@ export function runCollective(nodes: readonly Node[], inputs: readonly (readonly
   const op = nodes[0]!.op;
   let outs: Tensor[][];
   if (op === 'allReduceSum') {
-    // Reduce-scatter then all-gather: device e sums chunk e of every device's vector in device order (the same adds,
+    // Reduce-scatter then all-gather: device e sums chunk e of every device's vector by the pairwise tree over the devices
+    // (ex.allReduceReceive: the top levels of the canonical batch-chunk tree; the same adds,
     // in the same order, as summing whole vectors), then sends its summed chunk to every device.
     const n = inputs[0]![0]!.data.length;
     const chunk = ex.allReduceChunks(n, N);

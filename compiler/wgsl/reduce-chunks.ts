@@ -1,0 +1,307 @@
+/**
+ * Canonical batch-chunk reductions: sums over the rows of a batch whose bits do not depend on how
+ * many devices share the batch. Rows are laid out (…, batch): row r = t·P + b with P the batch of
+ * this program (the whole batch B on one device, B/N on each of N devices). The batch is cut into
+ * column chunks of w = B/C columns (C the canonical chunk count, compiler/lower/batch-chunks.ts), so
+ * this program holds Cl = P/w whole chunks; chunk cl's rows are t·P + cl·w + j (every t, j < w),
+ * summed in (t, j) order — the same rows in the same order on one device as on the device that owns
+ * the chunk. `chunkGemmTnKernel` writes each chunk's partial Aᵀ·B (an in-order fma chain, as the
+ * matmul), `chunkColSumKernel` each chunk's partial column sums (in-order adds), and
+ * `chunkTreeKernel` combines the Cl partials by a fixed pairwise tree (adjacent pairs, level by
+ * level); the all-reduce over devices (ir/reference/exchange.ts) continues the same tree over the
+ * devices' results, so one device and N devices add the same numbers in the same order. Each
+ * output element has one writer; no atomics; bit-identical run to run. Row ranges [row0, row1)
+ * let a caller feed the rows in consecutive blocks (the fused linear cross-entropy's row chunks):
+ * with `accumulate` each partial continues its chain from the stored value, so blocks in row order
+ * give the bits of one pass.
+ */
+import { ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
+
+/** Chunk geometry of a program's rows: period P (its batch), chunk width w, Cl = P/w chunks. */
+export interface ChunkGeometry {
+  readonly P: number;
+  readonly w: number;
+  readonly Cl: number;
+  /** Timesteps: rows = T·P. */
+  readonly T: number;
+}
+
+/** Largest chunk count a program holds (the tree kernel's register array). */
+export const MAX_CHUNKS = 8;
+
+/** Rows range and accumulation of one call (default: every row, a fresh sum). */
+export interface ChunkRange {
+  /** Rows [row0, row1) of the layout are summed (default 0 .. T·P). */
+  readonly row0?: number;
+  readonly row1?: number;
+  /** Index of row r in the second operand (or the summed matrix) is r − bRow0 (default 0). */
+  readonly bRow0?: number;
+  /** Continue each partial's chain from the value in `out`. */
+  readonly accumulate?: boolean;
+}
+
+// The matmul's default vec4 tiling (matmul.ts): 64×128 tiles, 8×16 outputs per invocation, 64 invocations.
+const TM = 64;
+const TN = 128;
+const TK = 16;
+const RM = 8;
+const RN = 16;
+const CX = TN / RN;
+const RY = TM / RM;
+const WG = CX * RY;
+
+function rangeFields(g: ChunkGeometry, r: ChunkRange): [string, 'u32', number][] {
+  const row0 = r.row0 ?? 0;
+  const row1 = r.row1 ?? g.T * g.P;
+  const t0 = Math.floor(row0 / Math.max(g.P, 1));
+  const t1 = row1 <= row0 ? t0 : Math.ceil(row1 / Math.max(g.P, 1));
+  return [
+    ['P', 'u32', g.P],
+    ['w', 'u32', g.w],
+    ['Cl', 'u32', g.Cl],
+    ['t0', 'u32', t0],
+    ['steps', 'u32', (t1 - t0) * g.w],
+    ['row0', 'u32', row0],
+    ['row1', 'u32', row1],
+    ['bRow0', 'u32', r.bRow0 ?? 0],
+    ['acc', 'u32', r.accumulate ? 1 : 0],
+  ];
+}
+
+const ROW_OF = /* wgsl */ `
+// Row of step q of chunk cl (q = t'·w + j over the range's timesteps), or 0xffffffff when outside [row0, row1).
+fn chunk_row(cl: u32, q: u32) -> u32 {
+  let r = (params.t0 + q / params.w) * params.P + cl * params.w + q % params.w;
+  if (r < params.row0 || r >= params.row1) { return 0xffffffffu; }
+  return r;
+}
+`;
+
+function check(g: ChunkGeometry, what: string): void {
+  if (g.Cl < 1 || g.Cl > MAX_CHUNKS || g.Cl * g.w !== g.P) throw new Error(`${what}: chunk geometry P=${g.P}, w=${g.w}, Cl=${g.Cl} is not Cl (1..${MAX_CHUNKS}) whole chunks of the batch`);
+}
+
+/**
+ * Per-chunk TN GEMM: out[cl][i][j] (+)= Σ_{rows r of chunk cl in range} a[r·Ka + i] · b[(r − bRow0)·Nb + j],
+ * an in-order fma chain over the chunk's rows (t, j); with `aTransposed` a is stored [Ka, rows] (a transposed
+ * copy: a[i·rows + r]). Bindings: `a` (read), `b` (read), `out`
+ * (read_write, [Cl, Ka, Nb]), `params`.
+ */
+export function chunkGemmTnKernel(o: { readonly Ka: number; readonly Nb: number; readonly aTransposed?: boolean }, g: ChunkGeometry, r: ChunkRange = {}): Kernel {
+  check(g, 'chunk GEMM');
+  const gx = Math.max(1, ceilDiv(o.Nb, TN));
+  const gy = Math.max(1, ceilDiv(o.Ka, TM));
+  if (gx > 65535 || gy > 65535) throw new Error(`chunk GEMM: grid ${gx}×${gy} exceeds the dispatch limit 65535`);
+  const u = uniformBlock([['Ka', 'u32', o.Ka], ['Nb', 'u32', o.Nb], ['aT', 'u32', o.aTransposed ? 1 : 0], ['rows', 'u32', g.T * g.P], ...rangeFields(g, r)]);
+  const wgsl = /* wgsl */ `// chunk TN GEMM (tile ${TM}x${TN}, ${TK} rows per stage, ${RM}x${RN} per thread, vec4)
+${u.struct}
+@group(0) @binding(0) var<storage, read> a: array<f32>;
+@group(0) @binding(1) var<storage, read> b: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
+var<workgroup> As: array<vec4<f32>, ${(TK * TM) / 4}>; // [TK][TM/4], rows 4r..4r+3
+var<workgroup> Bs: array<vec4<f32>, ${(TK * TN) / 4}>; // [TK][TN/4], columns 4c..4c+3
+var<workgroup> Rows: array<u32, ${TK}>; // the stage's rows (0xffffffff: none)
+${ROW_OF}
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let Ka = params.Ka;
+  let Nb = params.Nb;
+  let cl = wid.z;
+  let m0 = wid.y * ${TM}u;
+  let n0 = wid.x * ${TN}u;
+  let tx = t % ${CX}u;
+  let ty = t / ${CX}u;
+  // Thread rows 4(ty + ${RY}(i / 4)) + i % 4, columns 4(tx + ${CX}(j / 4)) + j % 4 (as matmul.ts's vec4 tiling).
+  var acc: array<array<vec4<f32>, ${RN / 4}>, ${RM}>;
+  for (var i = 0u; i < ${RM}u; i++) {
+    for (var j = 0u; j < ${RN}u; j++) {
+      var v = 0.0;
+      let gm = m0 + 4u * (ty + ${RY}u * (i / 4u)) + i % 4u;
+      let gn = n0 + 4u * (tx + ${CX}u * (j / 4u)) + j % 4u;
+      if (params.acc != 0u && gm < Ka && gn < Nb) { v = out[(cl * Ka + gm) * Nb + gn]; }
+      acc[i][j / 4u][j % 4u] = v;
+    }
+  }
+  for (var sb = 0u; sb < params.steps; sb += ${TK}u) {
+    if (t < ${TK}u) {
+      var row = 0xffffffffu;
+      if (sb + t < params.steps) { row = chunk_row(cl, sb + t); }
+      Rows[t] = row;
+    }
+    workgroupBarrier();
+    for (var e = 0u; e < ${(TK * TM) / WG}u; e++) {
+      let q = t + ${WG}u * e;
+      let m = q / ${TK}u;
+      let kk = q % ${TK}u;
+      let gm = m0 + m;
+      var v = 0.0;
+      let row = Rows[kk];
+      if (row != 0xffffffffu && gm < Ka) {
+        if (params.aT != 0u) { v = a[gm * params.rows + row]; } else { v = a[row * Ka + gm]; }
+      }
+      As[kk * ${TM / 4}u + m / 4u][m % 4u] = v;
+    }
+    for (var e = 0u; e < ${(TK * TN) / 4 / WG}u; e++) {
+      let q = t + ${WG}u * e;
+      let kk = q / ${TN / 4}u;
+      let gn = n0 + 4u * (q % ${TN / 4}u);
+      var v = vec4<f32>(0.0);
+      let row = Rows[kk];
+      if (row != 0xffffffffu) {
+        let base = (row - params.bRow0) * Nb + gn;
+        if (gn + 3u < Nb) {
+          v = vec4<f32>(b[base], b[base + 1u], b[base + 2u], b[base + 3u]);
+        } else {
+          for (var c = 0u; c < 4u; c++) { if (gn + c < Nb) { v[c] = b[base + c]; } }
+        }
+      }
+      Bs[q] = v;
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < ${TK}u; kk++) {
+      if (Rows[kk] == 0xffffffffu) { continue; }
+      var av4: array<vec4<f32>, ${RM / 4}>;
+      for (var i = 0u; i < ${RM / 4}u; i++) { av4[i] = As[kk * ${TM / 4}u + ty + ${RY}u * i]; }
+      var bv: array<vec4<f32>, ${RN / 4}>;
+      for (var j = 0u; j < ${RN / 4}u; j++) { bv[j] = Bs[kk * ${TN / 4}u + tx + ${CX}u * j]; }
+      for (var i = 0u; i < ${RM}u; i++) {
+        let ai = vec4<f32>(av4[i / 4u][i % 4u]);
+        for (var j = 0u; j < ${RN / 4}u; j++) { acc[i][j] = fma(ai, bv[j], acc[i][j]); }
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var i = 0u; i < ${RM}u; i++) {
+    let gm = m0 + 4u * (ty + ${RY}u * (i / 4u)) + i % 4u;
+    if (gm >= Ka) { continue; }
+    for (var j = 0u; j < ${RN}u; j++) {
+      let gn = n0 + 4u * (tx + ${CX}u * (j / 4u)) + j % 4u;
+      if (gn >= Nb) { continue; }
+      out[(cl * Ka + gm) * Nb + gn] = acc[i][j / 4u][j % 4u];
+    }
+  }
+}
+`;
+  return {
+    name: 'chunk_gemm_tn',
+    wgsl,
+    bindings: [
+      { name: 'a', access: 'read' },
+      { name: 'b', access: 'read' },
+      { name: 'out', access: 'read_write' },
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [WG, 1, 1],
+    dispatch: [gx, gy, g.Cl],
+    cacheKey: 'chunk_gemm_tn',
+    uniformData: u.data,
+  };
+}
+
+const SUM_WG = 64;
+
+/**
+ * Per-chunk column sums: out[cl][col] (+)= Σ_{rows r of chunk cl in range} x[(r − bRow0)·C + col], in-order
+ * adds over the chunk's rows (t, j). Bindings: `x` (read), `out` (read_write, [Cl, C]), `params`.
+ */
+export function chunkColSumKernel(o: { readonly C: number }, g: ChunkGeometry, r: ChunkRange = {}): Kernel {
+  check(g, 'chunk column sum');
+  const gx = Math.max(1, ceilDiv(o.C, SUM_WG));
+  if (gx > 65535) throw new Error(`chunk column sum: ${o.C} columns exceed the dispatch limit`);
+  const u = uniformBlock([['C', 'u32', o.C], ...rangeFields(g, r)]);
+  const wgsl = /* wgsl */ `// chunk column sum (${SUM_WG} columns per workgroup, one chunk per grid row)
+${u.struct}
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+${ROW_OF}
+@compute @workgroup_size(${SUM_WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let C = params.C;
+  let cl = wid.y;
+  let col = wid.x * ${SUM_WG}u + t;
+  if (col >= C) { return; }
+  var s = 0.0;
+  if (params.acc != 0u) { s = out[cl * C + col]; }
+  let tEnd = params.t0 + params.steps / params.w;
+  for (var tt = params.t0; tt < tEnd; tt++) {
+    let base = tt * params.P + cl * params.w;
+    for (var j = 0u; j < params.w; j++) {
+      let row = base + j;
+      if (row >= params.row0 && row < params.row1) { s += x[(row - params.bRow0) * C + col]; }
+    }
+  }
+  out[cl * C + col] = s;
+}
+`;
+  return {
+    name: 'chunk_col_sum',
+    wgsl,
+    bindings: [
+      { name: 'x', access: 'read' },
+      { name: 'out', access: 'read_write' },
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [SUM_WG, 1, 1],
+    dispatch: [gx, g.Cl, 1],
+    cacheKey: 'chunk_col_sum',
+    uniformData: u.data,
+  };
+}
+
+/**
+ * The fixed pairwise tree over the Cl chunk partials of `n` elements: out[e] = tree(partials[0·n + e], …,
+ * partials[(Cl−1)·n + e]), combining adjacent pairs level by level (an odd last one is carried up), the
+ * tree the all-reduce continues over devices (`pairwiseTree` in ir/reference/exchange.ts). Bindings:
+ * `partials` (read, [Cl, n]), `out` (read_write, [n]), `params`.
+ */
+export function chunkTreeKernel(o: { readonly n: number; readonly Cl: number }): Kernel {
+  if (!(Number.isInteger(o.Cl) && o.Cl >= 1 && o.Cl <= MAX_CHUNKS)) throw new Error(`chunk tree: ${o.Cl} partials, expected 1..${MAX_CHUNKS}`);
+  const groups = Math.max(1, ceilDiv(o.n, SUM_WG));
+  const gx = Math.min(groups, 65535);
+  const gy = ceilDiv(groups, gx);
+  const u = uniformBlock([['n', 'u32', o.n], ['gx', 'u32', gx]]);
+  const leaves = Array.from({ length: o.Cl }, (_, i) => `partials[${i}u * n + e]`);
+  const wgsl = /* wgsl */ `// ${o.Cl} chunk partials, pairwise tree
+${u.struct}
+@group(0) @binding(0) var<storage, read> partials: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+@compute @workgroup_size(${SUM_WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let e = (wid.y * params.gx + wid.x) * ${SUM_WG}u + t;
+  let n = params.n;
+  if (e >= n) { return; }
+  out[e] = ${pairwiseTreeWgsl(leaves)};
+}
+`;
+  return {
+    name: 'chunk_tree',
+    wgsl,
+    bindings: [
+      { name: 'partials', access: 'read' },
+      { name: 'out', access: 'read_write' },
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [SUM_WG, 1, 1],
+    dispatch: [gx, gy, 1],
+    cacheKey: `chunk_tree_${o.Cl}`,
+    uniformData: u.data,
+  };
+}
+
+/**
+ * WGSL expression adding `terms` by the pairwise tree (adjacent pairs level by level, an odd last one carried up):
+ * 4 terms give ((a + b) + (c + d)), 3 give ((a + b) + c).
+ */
+export function pairwiseTreeWgsl(terms: readonly string[]): string {
+  let level = [...terms];
+  while (level.length > 1) {
+    const next: string[] = [];
+    for (let i = 0; i + 1 < level.length; i += 2) next.push(`(${level[i]} + ${level[i + 1]})`);
+    if (level.length % 2 === 1) next.push(level[level.length - 1]!);
+    level = next;
+  }
+  return level[0] ?? '0.0';
+}
