@@ -5,7 +5,8 @@
  * expert that gets more than one 32-row tile-map entry, widths that are multiples of 4 but not of
  * the 256-column block or the row chunk, gather + relu and plain, one and three weight banks, and
  * chunks smaller than the map's entries (tm = 8 on a 32-row map). Also: the kernel refuses shapes
- * it does not handle, and the plan lowering picks it for 32-row maps.
+ * it does not handle, and a lowered one-layer MoE with ~48 rows per expert (32-row map) runs it
+ * for both GEMMs and matches the interpreter (random non-zero gates, non-trivial routing).
  */
 import { expect, it } from 'vitest';
 import { dispatch } from '../../ir/reference/dispatch.ts';
@@ -13,7 +14,16 @@ import { maxTiles } from '../../compiler/wgsl/dispatch.ts';
 import { EXPERT_TILE_ROWS } from '../../compiler/wgsl/expert-ffn.ts';
 import { rowsGemmApplies, rowsGemmKernel, type RowsTiling } from '../../compiler/wgsl/expert-rows.ts';
 import { readF32 } from '../../runtime/gpu/buffers.ts';
-import { describeGpu, dev, expectClose, out, randArray, rng, run, up } from './gpu.ts';
+import { cache, describeGpu, dev, expectClose, out, randArray, rng, run, up } from './gpu.ts';
+import { compileGraph } from '../../compiler/pipeline.ts';
+import { lowerToWebGpu } from '../../compiler/lower/index.ts';
+import { defineModel, traceModel } from '../../frontend/model.ts';
+import { moe } from '../../frontend/layers.ts';
+import { GraphBuilder } from '../../ir/graph.ts';
+import { initParams, interpret } from '../../ir/interpret.ts';
+import { syntheticFeeds } from '../../runtime/synthetic-feeds.ts';
+import { prepareWebGpuPlan } from '../../runtime/webgpu-executor.ts';
+import { expectNontrivialRouting, randomizeGates } from '../routing.ts';
 
 interface Case {
   readonly N: number;
@@ -104,5 +114,42 @@ describeGpu('row-uniform grouped expert GEMM', () => {
     expect(rowsGemmApplies({ K: 37, cols: 8 })).toBe(false);
     expect(rowsGemmApplies({ K: 8, cols: 8, transposeW: true })).toBe(false);
     expect(() => rowsGemmKernel({ S: 8, N: 4, k: 2, n: 2, K: 6, cols: 8, gather: false, relu: false })).toThrow(/K, cols multiples of 4.*groupedGemmKernel/);
+  });
+
+  it('the lowered one-layer MoE (≥ 24 rows per expert: 32-row map) uses it for both GEMMs and matches the interpreter', async () => {
+    // N 120 rows, k 2, 5 experts: ~48 rows per expert; D 36, H 44, widths not multiples of the block.
+    const model = defineModel({
+      name: 'rows-moe',
+      defaults: {},
+      build(ctx) {
+        const x = ctx.input('x', 'f32', [1, 120, 36]);
+        const y = moe(x, { experts: 5, k: 2, hidden: 44, noisy: true, name: 'moe' });
+        return ctx.op1('sum', {}, [y]);
+      },
+    });
+    const compiled = compileGraph(traceModel(model)).graph;
+    const b = GraphBuilder.from(compiled);
+    b.setOutput('moe.indices', compiled.nodes.find((n) => n.op === 'gating')!.outputs[0]!);
+    b.setOutput('moe.y', compiled.nodes.find((n) => n.op === 'moeCombine')!.outputs[0]!);
+    const graph = b.finish();
+    const params = initParams(graph, 3);
+    randomizeGates(params, 3);
+    // Zero-mean rows (x·wg then differs in sign per row, so rows pick different experts).
+    const data = { x: { ...syntheticFeeds(graph, 3).x!, data: randArray(rng(9), 120 * 36) } };
+    const plan = lowerToWebGpu(graph, dev().device.limits);
+    const names = plan.steps.flatMap((st) => st.dispatches.map((d) => d.kernel.name));
+    expect(names).toContain('expert_gemm_rows_gather_relu');
+    expect(names).toContain('expert_gemm_rows');
+    const exe = await prepareWebGpuPlan(dev(), plan, cache!);
+    exe.setParams(params);
+    const ctx = { seed: 4, step: 1, training: false };
+    const got = await exe.run(data, ctx);
+    const want = interpret(graph, { ...params, ...data }, ctx);
+    expectNontrivialRouting(want['moe.indices']!.data, 2, 4, 5);
+    expect(Array.from(got['moe.indices']!.data)).toEqual(Array.from(want['moe.indices']!.data));
+    expectClose(got['moe.y']!.data as Float32Array, want['moe.y']!.data as Float32Array, 2e-4, 'MoE layer output');
+    const loss = Number(want.loss!.data[0]);
+    expect(Math.abs(Number(got.loss!.data[0]) - loss) / Math.max(1e-3, Math.abs(loss))).toBeLessThan(1e-4);
+    exe.destroy();
   });
 });
