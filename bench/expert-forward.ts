@@ -59,6 +59,9 @@ const l2 = { ...shape, K: H, cols: D, gather: false, relu: false };
 const rowsTilings: Record<string, RowsTiling> = {
   'loop32x4x16': { tm: 32, cv: 4, wg: 16 },
   'loop32x8x8': { tm: 32, cv: 8, wg: 8 },
+  'k2loop32x8x8': { tm: 32, cv: 8, wg: 8, ks: 2 },
+  'k2loop32x4x16': { tm: 32, cv: 4, wg: 16, ks: 2 },
+  'k4loop32x8x8': { tm: 32, cv: 8, wg: 8, ks: 4 },
   'loop32x8x16': { tm: 32, cv: 8, wg: 16 },
   'loop32x4x32': { tm: 32, cv: 4, wg: 32 },
 };

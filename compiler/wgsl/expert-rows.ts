@@ -8,8 +8,9 @@
  * lavapipe (a workgroup's invocations run as 8-wide SIMD lanes of LLVM-JITed CPU code) every
  * staging store, workgroup-memory read and barrier is paid per lane. Measured with
  * bench/expert-forward.ts at `npm run bench`'s shape (2048 slots, D 512, H 1024, 64 experts):
- * ~1.6× the tiled kernel for both GEMMs at cv 4–8 (the generated code still reads the per-row
- * accumulator arrays per lane, the next thing to remove). Same bindings, tile map, indirect grid
+ * ~2.2× the tiled kernel for both GEMMs (load ~3.6; 12.8 / 11.9 GFLOP/s). The generated code
+ * still reads and writes the per-row accumulator arrays per lane (once per K step), the next
+ * thing to remove. Same bindings, tile map, indirect grid
  * and semantics as `groupedGemmKernel`: out[s] = act(a[src(s)]·w[e] + bias[e]) for the slots s of
  * each entry (expert e), src(s) = sourceRow[s] with `gather`, else s; the weights may be split over
  * up to 4 banks. Entries with expert −1 and grid slots past maxTiles exit at once.
@@ -27,15 +28,19 @@ export interface RowsTiling {
   readonly cv: number;
   /** Invocations per workgroup (columns per workgroup = 4·cv·wg). */
   readonly wg: number;
+  /** vec4s of K per step of the K loop (each row's accumulators read and written once per step); used when it divides K/4, else 1. */
+  readonly ks?: number;
 }
 
 /**
  * Default row-uniform tiling: 32-row chunks, 8 vec4 columns per invocation, 8 invocations (one
- * lavapipe SIMD group; 256 columns per workgroup). bench/expert-forward.ts at the bench shape
- * (load ~15, 3 alternating reps): cv 1 / 2 / 4 / 8 at 256 columns per workgroup gave ~1.0 / 1.3 /
- * 1.6 / 1.6× the tiled kernel's speed; cv 8 × 8 invocations was the best of cv 4–8 × 8–32.
+ * lavapipe SIMD group; 256 columns per workgroup), 2 vec4s of K per step. bench/expert-forward.ts
+ * at the bench shape (5 alternating reps): at load ~15, cv 1 / 2 / 4 / 8 (256 columns per
+ * workgroup, 1 vec4 of K per step) gave ~1.0 / 1.3 / 1.6 / 1.6× the tiled kernel; at load ~7,
+ * 2 vec4s of K per step took cv 8 from 435 / 447 to 308 / 365 ms (layer 1 / layer 2); at load
+ * ~3.6, 4 per step was no faster than 2 (170 / 179 vs 168 / 181 ms; tiled 372 / 396 ms).
  */
-export const DEFAULT_ROWS_TILING: RowsTiling = { tm: 32, cv: 8, wg: 8 };
+export const DEFAULT_ROWS_TILING: RowsTiling = { tm: 32, cv: 8, wg: 8, ks: 2 };
 
 /** True when the row-uniform kernel applies: untransposed weights, K and cols multiples of 4. */
 export function rowsGemmApplies(o: { readonly K: number; readonly cols: number; readonly transposeW?: boolean }): boolean {
@@ -86,8 +91,11 @@ export function rowsGemmKernel(o: GroupedGemmOptions & { readonly rowsTiling?: R
   // Per invocation: cv vec4 columns c4 + j·WG (j < cv) of the block; lanes past cols are clamped
   // to the last column for loading and skip the store.
   const cols = range(CV);
-  const body = loopBody(CV, o.gather, o.relu);
-  const source = /* wgsl */ `// row-uniform grouped GEMM gather=${o.gather} relu=${o.relu} banks=${B} tm=${TM} cv=${CV} wg=${WG}
+  // k vec4s per step: the tiling's ks when it divides K/4, else 1.
+  const ksWant = (o.rowsTiling ?? DEFAULT_ROWS_TILING).ks ?? 1;
+  const KS = ksWant > 1 && (o.K / 4) % ksWant === 0 ? ksWant : 1;
+  const body = loopBody(CV, KS, o.gather, o.relu);
+  const source = /* wgsl */ `// row-uniform grouped GEMM gather=${o.gather} relu=${o.relu} banks=${B} tm=${TM} cv=${CV} wg=${WG} ks=${KS}
 ${wFn}
 const TM = ${TM}u;
 
@@ -136,8 +144,9 @@ const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
  * vec4s (loaded once) applied to every row of the chunk (a row loop over accumulator arrays; rows
  * past the chunk are neither computed nor stored), then bias, relu and the stores.
  */
-function loopBody(CV: number, gather: boolean, relu: boolean): string {
+function loopBody(CV: number, KS: number, gather: boolean, relu: boolean): string {
   const cols = range(CV);
+  const qs = range(KS);
   return `    // Each tile row's source row (vec4 index of its first element), resolved once per chunk.
     var src: array<u32, TM>;
     for (var i = 0u; i < TM; i++) {
@@ -146,12 +155,11 @@ function loopBody(CV: number, gather: boolean, relu: boolean): string {
     }
     var acc: array<array<vec4<f32>, ${CV}>, TM>;
     for (var i = 0u; i < TM; i++) { for (var j = 0u; j < ${CV}u; j++) { acc[i][j] = vec4<f32>(0.0); } }
-    for (var k4 = 0u; k4 < K4; k4++) {
-      let wr = 4u * k4 * C4;
-${cols.map((j) => `      let w${j}0 = w_at(e, wr + l${j});\n      let w${j}1 = w_at(e, wr + C4 + l${j});\n      let w${j}2 = w_at(e, wr + 2u * C4 + l${j});\n      let w${j}3 = w_at(e, wr + 3u * C4 + l${j});`).join('\n')}
+    for (var k4 = 0u; k4 < K4; k4 += ${KS}u) {
+${qs.map((q) => `      let wr${q} = 4u * (k4 + ${q}u) * C4;\n${cols.map((j) => range(4).map((c) => `      let w${j}_${q}${c} = w_at(e, wr${q} + ${c === 0 ? '' : `${c}u * C4 + `}l${j});`).join('\n')).join('\n')}`).join('\n')}
       for (var i = 0u; i < nrows; i++) {
-        let av = a[src[i] + k4];
-${cols.map((j) => `        acc[i][${j}] = fma(vec4<f32>(av.w), w${j}3, fma(vec4<f32>(av.z), w${j}2, fma(vec4<f32>(av.y), w${j}1, fma(vec4<f32>(av.x), w${j}0, acc[i][${j}]))));`).join('\n')}
+${qs.map((q) => `        let av${q} = a[src[i] + k4 + ${q}u];`).join('\n')}
+${cols.map((j) => `        var s${j} = acc[i][${j}];\n${qs.map((q) => range(4).map((c) => `        s${j} = fma(vec4<f32>(av${q}.${'xyzw'[c]}), w${j}_${q}${c}, s${j});`).join('\n')).join('\n')}\n        acc[i][${j}] = s${j};`).join('\n')}
       }
     }
 ${cols

@@ -99,11 +99,13 @@ async function check(c: Case): Promise<void> {
 
 describeGpu('row-uniform grouped expert GEMM', () => {
   it('gather + relu, zero-row experts, an expert over several map entries, cols not a multiple of the block', async () => {
-    await check({ N: 90, k: 2, n: 9, K: 36, cols: 268, used: [0, 2, 3, 5, 8], gather: true, relu: true, heavy: 3 });
+    await check({ N: 90, k: 2, n: 9, K: 40, cols: 268, used: [0, 2, 3, 5, 8], gather: true, relu: true, heavy: 3 });
   });
 
-  it('plain (no gather, no relu), three weight banks, two vec4 columns per invocation', async () => {
-    await check({ N: 75, k: 3, n: 12, K: 20, cols: 44, used: [0, 1, 4, 5, 6, 9, 11], gather: false, relu: false, banks: [4, 3, 5], tiling: { tm: 32, cv: 2, wg: 8 } });
+  it('plain (no gather, no relu), three weight banks, two vec4 columns per invocation, 2 vec4s of K per step and the K/4-odd fallback', async () => {
+    await check({ N: 75, k: 3, n: 12, K: 24, cols: 44, used: [0, 1, 4, 5, 6, 9, 11], gather: false, relu: false, banks: [4, 3, 5], tiling: { tm: 32, cv: 2, wg: 8, ks: 2 } });
+    // ks = 2 does not divide K/4 = 5: one vec4 of K per step.
+    await check({ N: 75, k: 3, n: 12, K: 20, cols: 44, used: [0, 1, 4, 5, 6, 9, 11], gather: false, relu: false, banks: [4, 3, 5], tiling: { tm: 32, cv: 2, wg: 8, ks: 2 } });
   });
 
   it('8-row chunks on a 32-row map (entries walked in several chunks), K = 4', async () => {
@@ -117,12 +119,12 @@ describeGpu('row-uniform grouped expert GEMM', () => {
   });
 
   it('the lowered one-layer MoE (≥ 24 rows per expert: 32-row map) uses it for both GEMMs and matches the interpreter', async () => {
-    // N 120 rows, k 2, 5 experts: ~48 rows per expert; D 36, H 44, widths not multiples of the block.
+    // N 120 rows, k 2, 5 experts: ~48 rows per expert; D 40 (2 vec4s of K per step), H 44 (one), widths not multiples of the block.
     const model = defineModel({
       name: 'rows-moe',
       defaults: {},
       build(ctx) {
-        const x = ctx.input('x', 'f32', [1, 120, 36]);
+        const x = ctx.input('x', 'f32', [1, 120, 40]);
         const y = moe(x, { experts: 5, k: 2, hidden: 44, noisy: true, name: 'moe' });
         return ctx.op1('sum', {}, [y]);
       },
@@ -135,7 +137,7 @@ describeGpu('row-uniform grouped expert GEMM', () => {
     const params = initParams(graph, 3);
     randomizeGates(params, 3);
     // Zero-mean rows (x·wg then differs in sign per row, so rows pick different experts).
-    const data = { x: { ...syntheticFeeds(graph, 3).x!, data: randArray(rng(9), 120 * 36) } };
+    const data = { x: { ...syntheticFeeds(graph, 3).x!, data: randArray(rng(9), 120 * 40) } };
     const plan = lowerToWebGpu(graph, dev().device.limits);
     const names = plan.steps.flatMap((st) => st.dispatches.map((d) => d.kernel.name));
     expect(names).toContain('expert_gemm_rows_gather_relu');
