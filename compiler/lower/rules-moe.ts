@@ -14,7 +14,9 @@
 import { normalTableData } from '../wgsl/philox.ts';
 import { combineKernel } from '../wgsl/combine.ts';
 import { dispatchSortScratch, dispatchSortSteps, type DispatchBufferName } from '../wgsl/dispatch.ts';
-import { expertFfnKernels, expertTileRows, expertTiling, groupedGemmColBlocks } from '../wgsl/expert-ffn.ts';
+import { EXPERT_TILE_ROWS, expertFfnKernels, expertTileRows, expertTiling, groupedGemmColBlocks } from '../wgsl/expert-ffn.ts';
+import { rowsGemmApplies, rowsGemmColBlocks, rowsGemmKernel } from '../wgsl/expert-rows.ts';
+import type { Kernel } from '../wgsl/kernel.ts';
 import { planSlots, tileGridOf, tileMapOf } from './expert-tiles.ts';
 import { expertFfnFusedKernel } from '../wgsl/expert-fused.ts';
 import { expertGemvForwardKernel, useExpertGemv } from '../wgsl/expert-gemv.ts';
@@ -164,12 +166,21 @@ export const MOE_RULES = {
     // hidden activations in workgroup memory, chunk by chunk. Elsewhere (inference) the transient
     // [S, H] scratch of the two tuned grouped GEMMs is kept: 1.7–2.7× faster on lavapipe.
     if (!c.consumersOf(offsetsValue).some((n) => n.op === 'expertFfnGrad')) {
-      const [l1, l2] = expertFfnKernels({ N, k, n, D, H, Dout, tileRows, ...(banks.length > 1 ? { banks } : {}) });
+      const bankOpt = banks.length > 1 ? { banks } : {};
+      const [l1, l2] = expertFfnKernels({ N, k, n, D, H, Dout, tileRows, ...bankOpt });
       const hidden = c.scratch('expertFfn.hidden', 'f32', S * H);
       // Launched over the real tiles only (the dispatch's device-side tile count), never the worst case.
+      // Each GEMM takes the row-uniform kernel (wgsl/expert-rows.ts) where it applies: 32-row map
+      // entries (the regime it was measured in, bench/expert-forward.ts), K and cols multiples of 4.
       const tiling = expertTiling(planSlots(c, S), n);
-      c.emit(l1, { a: x, sourceRow: c.input(1), tileMap, ...bindBanks(c, c.input(3), banks, 4 * D * H), bias: c.input(4), out: hidden }, undefined, tileGridOf(c, offsetsValue, groupedGemmColBlocks(H, tiling)));
-      c.emit(l2, { a: hidden, tileMap, ...bindBanks(c, c.input(5), banks, 4 * H * Dout), bias: c.input(6), out: c.output(0) }, undefined, tileGridOf(c, offsetsValue, groupedGemmColBlocks(Dout, tiling)));
+      const layer = (K: number, cols: number, gather: boolean, relu: boolean, tiled: Kernel): { kernel: Kernel; colBlocks: number } =>
+        tileRows === EXPERT_TILE_ROWS && rowsGemmApplies({ K, cols })
+          ? { kernel: rowsGemmKernel({ S, N, k, n, K, cols, gather, relu, tileRows, ...bankOpt }), colBlocks: rowsGemmColBlocks(cols) }
+          : { kernel: tiled, colBlocks: groupedGemmColBlocks(cols, tiling) };
+      const g1 = layer(D, H, true, true, l1);
+      const g2 = layer(H, Dout, false, false, l2);
+      c.emit(g1.kernel, { a: x, sourceRow: c.input(1), tileMap, ...bindBanks(c, c.input(3), banks, 4 * D * H), bias: c.input(4), out: hidden }, undefined, tileGridOf(c, offsetsValue, g1.colBlocks));
+      c.emit(g2.kernel, { a: hidden, tileMap, ...bindBanks(c, c.input(5), banks, 4 * H * Dout), bias: c.input(6), out: c.output(0) }, undefined, tileGridOf(c, offsetsValue, g2.colBlocks));
       return;
     }
     // A few rows per expert (tile map of ≤ 8 rows): the batched-GEMV form (wgsl/expert-gemv.ts).
