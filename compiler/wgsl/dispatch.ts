@@ -274,9 +274,7 @@ ${
  * of tileRows; each thread walks a contiguous chunk of the sorted slots (one binary search for the
  * run start at its chunk's first slot), a workgroup scan of the per-thread tile counts gives each
  * tile its entry vec4<i32>(expert, rowStart, min(rowStart + tileRows, end of e's run), 0); entries
- * from the total up to maxTiles get expert −1 (workgroup 0 those below the number of real pairs,
- * the offsets workgroups the rest, in parallel: at 65536 experts the tail is ~65536 entries) and
- * tileCount[0] = the total. Bindings: keys (sorted,
+ * from the total up to maxTiles get expert −1 and tileCount[0] = the total. Bindings: keys (sorted,
  * i32), offsets, tileMap, tileCount, params.
  */
 export function dispatchIndexKernel(s: DispatchShape): Kernel {
@@ -307,9 +305,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (g > 0u) {
     let e = (g - 1u) * ${SCAN_W}u + t;
     if (e <= params.n) { offsets[e] = i32(lower_bound(i32(e))); }
-    // Entries from the number of real pairs on are unused whatever the tiles (an entry holds ≥ 1 pair).
-    let stride = (nwg.x * nwg.y - 1u) * ${SCAN_W}u;
-    for (var i = lower_bound(i32(params.n)) + e; i < params.maxTiles; i += stride) { tileMap[i] = vec4<i32>(-1, 0, 0, 0); }
     return;
   }
   let real = lower_bound(i32(params.n));
@@ -355,7 +350,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       tb++;
     }
   }
-  for (var i = total + t; i < min(real, params.maxTiles); i += ${SCAN_W}u) { tileMap[i] = vec4<i32>(-1, 0, 0, 0); }
+  for (var i = total + t; i < params.maxTiles; i += ${SCAN_W}u) { tileMap[i] = vec4<i32>(-1, 0, 0, 0); }
   if (t == 0u) { tileCount[0] = i32(total); }
 }
 `;
