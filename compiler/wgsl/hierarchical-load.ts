@@ -2,9 +2,10 @@
  * WGSL kernels of the hierarchical load (paper App. B Eq. 14; op `hierLoadEstimate` and its vjp):
  * one invocation per expert (g, j) sums P over the pairs of group g, read from the group-sorted
  * pair list of compiler/wgsl/hierarchical-groups.ts in increasing pair order — O(N·k1·b + a·b),
- * deterministic, no per-(block, expert) table, grids folded over 65535. The gradient: the same
- * sums over the groups with pairs only (indirect grid over their list), then a per-group and a
- * per-element kernel, both taking a group's pair count from the group offsets.
+ * deterministic, no per-(block, expert) table, grids folded over 65535; only the groups with pairs
+ * are visited (indirect grid over their list; the forward zeroes the rest of the load first). The
+ * gradient: the same sums, then a per-group and a per-element kernel, both taking a group's pair
+ * count from the group offsets.
  */
 import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
 import { PHI_WGSL } from './normal-cdf.ts';
@@ -30,7 +31,7 @@ function loadUniforms(o: HierLoadKernelOptions) {
   ]);
 }
 
-/** Workgroups (of 64) per listed group of the gradient form of `hierLoadKernel` (finalize false): ⌈b / 64⌉. */
+/** Workgroups (of 64) per listed group of `hierLoadKernel`: ⌈b / 64⌉. */
 export function hierLoadGroupsPer(b: number): number {
   return Math.max(1, ceilDiv(b, 64));
 }
@@ -73,42 +74,29 @@ const LOAD_INPUTS: KernelBinding[] = [
 ];
 
 /**
- * Per-group sums over the group-sorted pairs (compiler/wgsl/hierarchical-groups.ts), one
- * invocation per expert e = g·b + j, O(N·k1·b + a·b), no partials table: L_gj = Σ P(q, j) over
- * the pairs q of group g (pairs[offsets[g] .. offsets[g+1]), increasing q) and c_g = their count.
- * With `finalize` (the forward), every expert: `load` [a·b] = primaryLoad[g]·L_gj / c_g (0 when
- * c_g = 0). Without (the gradient's per-group sums), `groupLoad` [a·b] = L_gj over the groups with
- * pairs only — activeList [count, g0, g1, …] of groupOffsets, launched indirectly with
- * `hierLoadGroupsPer(b)` workgroups per listed group, O(N·k1·b) whatever a — the other groups'
- * blocks left unwritten (their readers take c_g from groupOffsets and read L only where c_g > 0).
- * Bindings: [primaryLoad], groupOffsets, groupPairs, [activeList], clean, sigma, topValues,
- * localIndices, then load (finalize) or groupLoad, params. Grid folded over 65535.
+ * Per-group sums over the group-sorted pairs (compiler/wgsl/hierarchical-groups.ts) of the groups
+ * with pairs only — activeList [count, g0, g1, …] of groupOffsets, launched indirectly with
+ * `hierLoadGroupsPer(b)` workgroups per listed group, one invocation per expert e = g·b + j, so
+ * O(N·k1·b) whatever a: L_gj = Σ P(q, j) over the pairs q of group g (pairs[offsets[g] ..
+ * offsets[g+1]), increasing q) and c_g = their count. With `finalize` (the forward), `load` [a·b]
+ * = primaryLoad[g]·L_gj / c_g (the other groups' zeros: `hierLoadZeroKernel`, dispatched first);
+ * without (the gradient), `groupLoad` [a·b] = L_gj, the other groups' blocks left unwritten (their
+ * readers take c_g from groupOffsets and read L only where c_g > 0). Bindings: [primaryLoad],
+ * groupOffsets, groupPairs, activeList, clean, sigma, topValues, localIndices, then load
+ * (finalize) or groupLoad, params. Grid folded over 65535.
  */
 export function hierLoadKernel(o: HierLoadKernelOptions, finalize: boolean): Kernel {
-  const sparse = !finalize;
   const u = loadUniforms(o);
   const per = hierLoadGroupsPer(o.b);
   const bindings: KernelBinding[] = [
     ...(finalize ? [{ name: 'primaryLoad', access: 'read' } as const] : []),
     { name: 'groupOffsets', access: 'read' },
     { name: 'groupPairs', access: 'read' },
-    ...(sparse ? [{ name: 'activeList', access: 'read' } as const] : []),
+    { name: 'activeList', access: 'read' },
     ...LOAD_INPUTS.filter((x) => x.name !== 'primaryIndices'),
     ...(finalize ? [{ name: 'load', access: 'read_write' } as const] : [{ name: 'groupLoad', access: 'read_write' } as const]),
     { name: 'params', access: 'uniform' },
   ];
-  const index = sparse
-    ? `let w = wid.y * nwg.x + wid.x;
-  let slot = w / ${per}u;
-  if (slot >= u32(activeList[0])) { return; }
-  let j = (w % ${per}u) * 64u + lt;
-  if (j >= b) { return; }
-  let g = u32(activeList[1u + slot]);
-  let e = g * b + j;`
-    : `let e = (wid.y * nwg.x + wid.x) * 64u + lt;
-  if (e >= a * b) { return; }
-  let g = e / b;
-  let j = e % b;`;
   const wgsl = /* wgsl */ `// hier_load finalize=${finalize}
 ${u.struct}
 ${decls(bindings, ['groupOffsets', 'groupPairs', 'activeList', 'localIndices'])}
@@ -116,9 +104,14 @@ ${PHI_WGSL}
 ${PROB_WGSL}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
-  let a = params.a;
   let b = params.b;
-  ${index}
+  let w = wid.y * nwg.x + wid.x;
+  let slot = w / ${per}u;
+  if (slot >= u32(activeList[0])) { return; }
+  let j = (w % ${per}u) * 64u + lt;
+  if (j >= b) { return; }
+  let g = u32(activeList[1u + slot]);
+  let e = g * b + j;
   let p0 = u32(groupOffsets[g]);
   let p1 = u32(groupOffsets[g + 1u]);
   var L = 0.0;
@@ -135,10 +128,38 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     wgsl,
     bindings,
     workgroupSize: [64, 1, 1],
-    dispatch: ab === 0 ? [0, 1, 1] : sparse ? grid1d(o.a * per) : grid1d(ceilDiv(ab, 64)),
+    dispatch: ab === 0 ? [0, 1, 1] : grid1d(o.a * per),
     cacheKey: `hier_load:${finalize}:per=${per}`,
     uniformData: u.data,
   };
+}
+
+/** Elements of `load` each invocation of `hierLoadZeroKernel` zeroes. */
+const ZERO_PER = 16;
+
+/**
+ * The forward load's zeros, written before `hierLoadKernel` fills the groups with pairs: load
+ * [a·b] = 0, ZERO_PER (16) consecutive elements per invocation (a 65536-expert load is 64 workgroups).
+ * Bindings: load, params.
+ */
+export function hierLoadZeroKernel(o: HierLoadKernelOptions): Kernel {
+  const u = loadUniforms(o);
+  const bindings: KernelBinding[] = [
+    { name: 'load', access: 'read_write' },
+    { name: 'params', access: 'uniform' },
+  ];
+  const wgsl = /* wgsl */ `// hier_load_zero
+${u.struct}
+${decls(bindings, [])}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
+  let e0 = ((wid.y * nwg.x + wid.x) * 64u + lt) * ${ZERO_PER}u;
+  let end = min(e0 + ${ZERO_PER}u, params.a * params.b);
+  for (var e = e0; e < end; e++) { load[e] = 0.0; }
+}
+`;
+  const ab = o.a * o.b;
+  return { name: 'hier_load_zero', wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: ab === 0 ? [0, 1, 1] : grid1d(ceilDiv(ab, 64 * ZERO_PER)), cacheKey: 'hier_load_zero', uniformData: u.data };
 }
 
 /**
