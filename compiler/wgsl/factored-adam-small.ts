@@ -95,7 +95,8 @@ export function factoredSmallKernel(o: FactoredSmallOptions): Kernel {
     )
     .join('\n');
   const cu = (x: string) => (o.sparse ? `caught_up(${x}, e)` : x);
-  // Parts per line: as many as fill the workgroup (at least one, at most the line's length).
+  // Parts per line: a line longer than LINE_PART is cut into ⌈length / LINE_PART⌉ parts, as far as
+  // the workgroup has invocations for them (a function of the shape only).
   const PC = Math.max(1, Math.min(Math.floor(W / C), Math.ceil(R / LINE_PART)));
   const PR = Math.max(1, Math.min(Math.floor(W / R), Math.ceil(C / LINE_PART)));
   const CH_C = Math.ceil(R / PC);
@@ -108,8 +109,8 @@ export function factoredSmallKernel(o: FactoredSmallOptions): Kernel {
       let nv = params.b2 * ${cu('vr[at]')} + params.c2 * (${acc} / f32(C));
       vr[at] = nv;
       vrs[i] = nv;`;
-  // A fixed-order workgroup sum: \`loop\` adds this invocation's terms to \`acc\`, then ${A} partial sums
-  // of ${B} invocations each, then invocation 0 adds the partials in order into \`tot\` and runs \`done\`.
+  // A fixed-order workgroup sum: `loop` adds this invocation's terms to `acc`, then A partial sums
+  // of B invocations each, then invocation 0 adds the partials in order into `tot` and runs `done`.
   const twoLevel = (loop: string, done: string) => `  {
     var acc = vec2<f32>(0.0);
     ${loop}
