@@ -2,22 +2,15 @@
  * Factored Adam (β1 = 0) of SMALL matrices in one dispatch: one workgroup per matrix (dense: every
  * matrix of a [batch, r, c] parameter; sparse: the experts on the active-expert list, indirect
  * grid, lazy catch-up of skipped steps through `last`) does the whole update — g copied into
- * workgroup memory once, the row and column statistics (each line summed in index order — a line
- * longer than 16 is split into parts over otherwise idle invocations, a row's parts taking every
- * P-th column so neighbouring invocations read neighbouring words, the parts then added in order —
- * caught up first when sparse: x ← β2ˢ·(x − eps1) + eps1), mean(vr') and the clipping sum by a
- * two-level fixed-order sum (`factoredSmallWorkgroup` invocations: 32 … 256 by shape), then
- * p −= lr·u/div with u as in factored-adam-tiles.ts. A matrix with ≥ 8 weights per invocation (the
- * hierarchical MoE's 16 × 256 secondary-gating matrices) computes the column factor 1/sqrt(vc') and
- * the row factor sqrt(mean(vr')·(1 − β2ᵗ)/vr') once per line and sums u² for the clipping from
- * them (two more barriers, no square root or division per weight); a smaller one (16 × 16 experts)
- * sums Σ vr' and Σ g²/(vr'·vc') in one reduction and forms the factors per weight.
- * The update is 0 where g = 0, and last[e] = step + 1 when sparse. The
+ * workgroup memory once, the row and column statistics (each line summed in index order, caught up
+ * first when sparse: x ← β2ˢ·(x − eps1) + eps1), mean(vr') and the clipping sum Σ g²/(vr'·vc') by
+ * a two-level fixed-order sum (`factoredSmallWorkgroup` invocations: 32 … 256 by shape), then p −= lr·u/div with u as in factored-adam-tiles.ts
+ * (g times a column and a row factor, 0 where g = 0), and last[e] = step + 1 when sparse. The
  * tiled kernel set takes five or six dispatches (and a grids kernel per bank when sparse) for what
  * is, for the small experts of hierarchical MoE (16 × 16 weights, 1 × 16 biases) and small dense
  * matrices, a few hundred numbers each. `factoredSmall(r, c)` picks this path from the matrix
- * shape only (r·c ≤ 4096, r + c ≤ 2048: g, vr', vc', the line parts and the reduction fit in 32
- * KiB of workgroup memory), so a matrix's sum order never depends on how many matrices (experts on a device) the
+ * shape only (r·c ≤ 4096, r + c ≤ 2048: g, vr', vc' and the reduction fit in 32 KiB of workgroup
+ * memory), so a matrix's sum order never depends on how many matrices (experts on a device) the
  * update holds. Every sum has a fixed order: bit-identical run to run.
  */
 import { factoredStepFields } from './optimizers.ts';
@@ -28,8 +21,6 @@ const WG = 256;
 const SMALL_RC = 4096;
 /** Largest r + c of the one-dispatch path (vr' and vc' in workgroup memory: 8 KiB). */
 const SMALL_LINES = 2048;
-/** Shortest part of a line sum (a longer line is split among idle invocations, parts summed in order). */
-const LINE_PART = 16;
 
 /**
  * Invocations per workgroup for an r × c matrix: about 4 weights and one line each, 32 … 256 (a
@@ -95,92 +86,6 @@ export function factoredSmallKernel(o: FactoredSmallOptions): Kernel {
     )
     .join('\n');
   const cu = (x: string) => (o.sparse ? `caught_up(${x}, e)` : x);
-  // Parts per line: a line longer than LINE_PART is cut into ⌈length / LINE_PART⌉ parts, as far as
-  // the workgroup has invocations for them (a function of the shape only).
-  const PC = Math.max(1, Math.min(Math.floor(W / C), Math.ceil(R / LINE_PART)));
-  const PR = Math.max(1, Math.min(Math.floor(W / R), Math.ceil(C / LINE_PART)));
-  const CH_C = Math.ceil(R / PC);
-  const perLine = R * C >= 8 * W;
-  const finishCol = (acc: string) => `let at = e * C + l;
-      let nv = params.b2 * ${cu('vc[at]')} + params.c2 * (${acc} / f32(R));
-      vc[at] = nv;
-      vcs[l] = ${perLine ? '1.0 / sqrt(nv)' : 'nv'};`;
-  const finishRow = (acc: string) => `let at = e * R + i;
-      let nv = params.b2 * ${cu('vr[at]')} + params.c2 * (${acc} / f32(C));
-      vr[at] = nv;
-      vrs[i] = nv;`;
-  // A fixed-order workgroup sum: `loop` adds this invocation's terms to `acc`, then A partial sums
-  // of B invocations each, then invocation 0 adds the partials in order into `tot` and runs `done`.
-  const twoLevel = (loop: string, done: string) => `  {
-    var acc = vec2<f32>(0.0);
-    ${loop}
-    red[lid] = acc;
-  }
-  workgroupBarrier();
-  if (lid < ${A}u) {
-    var s = vec2<f32>(0.0);
-    for (var t = 0u; t < ${B}u; t++) { s += red[lid * ${B}u + t]; }
-    red16[lid] = s;
-  }
-  workgroupBarrier();
-  if (lid == 0u) {
-    var tot = vec2<f32>(0.0);
-    for (var t = 0u; t < ${A}u; t++) { tot += red16[t]; }
-    ${done}
-  }
-  workgroupBarrier();`;
-  // Large matrices (≥ 8 weights per invocation): mean(vr'), then the row factors once per row, then
-  // the clipping sum of u² and the update read the factors (no per-weight sqrt or division).
-  const perLineTail = `  // mean(vr'): per invocation in index order, then ${A} × ${B}.
-${twoLevel(`for (var i = lid; i < R; i += ${W}u) { acc.x += vrs[i]; }`, `stat.x = tot.x / f32(R);${o.sparse ? '\n    last[e] = params.step + 1;' : ''}`)}
-  // Row factors: vrs[i] ← sqrt(mean(vr')·(1 − β2ᵗ)/vr'[i]) (vcs holds 1/sqrt(vc')); u = g · colF · rowF.
-  let vrMean = stat.x;
-  for (var i = lid; i < R; i += ${W}u) { vrs[i] = sqrt(vrMean * params.bc2 / vrs[i]); }
-  workgroupBarrier();
-${
-  clip
-    ? `  // Clipping: Σ u² per invocation in index order, then ${A} × ${B}; div = max(1, rms(u)/clip).
-${twoLevel(`for (var q = lid; q < R * C; q += ${W}u) {
-    let i = q / C;
-    let uv = gs[q] * (vcs[q - i * C] * vrs[i]);
-    acc.x += uv * uv;
-  }`, 'stat.y = params.lr / max(1.0, sqrt(tot.x / f32(R * C)) / params.clip);')}
-  let scale = stat.y;`
-    : '  let scale = params.lr;'
-}
-  // p −= lr·u/div = g · colF · (rowF · lr/div).
-  for (var q = lid; q < R * C; q += ${W}u) {
-    let i = q / C;
-    let gv = gs[q];
-    p[base + q] = p[base + q] - select(gv * (vcs[q - i * C] * (vrs[i] * scale)), 0.0, gv == 0.0);
-  }`;
-  // Small matrices: Σ vr' and the clipping sum Σ g²/(vr'·vc') in one reduction, factors per weight (fewer barriers).
-  const perElementTail = `  // Σ vr' and (clipping) Σ g²/(vr'·vc'): per invocation in index order, then ${A} × ${B}.
-${twoLevel(
-  `for (var i = lid; i < R; i += ${W}u) { acc.x += vrs[i]; }${
-    clip
-      ? `
-    for (var q = lid; q < R * C; q += ${W}u) {
-      let i = q / C;
-      let gv = gs[q];
-      acc.y += ((gv * gv) * (1.0 / vcs[q - i * C])) * (1.0 / vrs[i]);
-    }`
-      : ''
-  }`,
-  `let vrMean = tot.x / f32(R);
-    var div = 1.0;
-    ${clip ? 'div = max(1.0, sqrt(tot.y * vrMean * params.bc2 / f32(R * C)) / params.clip);' : ''}
-    stat = vec2<f32>(vrMean, params.lr / div);${o.sparse ? '\n    last[e] = params.step + 1;' : ''}`,
-)}
-  let st = stat;
-  // lr·u/div = g · (1/sqrt(vc')) · (sqrt(mean(vr')·(1 − β2ᵗ)/vr') · lr/div).
-  for (var q = lid; q < R * C; q += ${W}u) {
-    let i = q / C;
-    let gv = gs[q];
-    let colF = 1.0 / sqrt(vcs[q - i * C]);
-    let rowF = sqrt(st.x * params.bc2 / vrs[i]) * st.y;
-    p[base + q] = p[base + q] - select(gv * (colF * rowF), 0.0, gv == 0.0);
-  }`;
   const wgsl = /* wgsl */ `// factored adam (${o.sparse ? 'active experts' : 'every matrix'}, one dispatch, ${R}×${C} per workgroup)
 ${u.struct}
 ${decl}
@@ -192,8 +97,6 @@ var<workgroup> vcs: array<f32, ${C}>;
 var<workgroup> red: array<vec2<f32>, ${W}>;
 var<workgroup> red16: array<vec2<f32>, ${A}>;
 var<workgroup> stat: vec2<f32>;
-${PC > 1 ? `var<workgroup> colPart: array<f32, ${C * PC}>;` : ''}
-${PR > 1 ? `var<workgroup> rowPart: array<f32, ${R * PR}>;` : ''}
 ${
   o.sparse
     ? `// The statistic after s = step − last[e] skipped zero-gradient steps: β2ˢ·(x − eps1) + eps1.
@@ -212,44 +115,65 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let base = e * R * C;
   for (var q = lid; q < R * C; q += ${W}u) { gs[q] = g[base + q]; }
   workgroupBarrier();
-  // Line sums in parts: ${PC} part(s) per column of ${CH_C} rows, ${PR} per row (every ${PR}th column),
-  // each part summed in index order; parts then summed in order.
-  for (var t = lid; t < ${C * PC + R * PR}u; t += ${W}u) {
-    if (t < ${C * PC}u) {
-      let l = t % C;
-      let i0 = (t / C) * ${CH_C}u;
+  // Row and column statistics: one invocation per line, summed in index order.
+  for (var l = lid; l < C + R; l += ${W}u) {
+    if (l < C) {
       var acc = 0.0;
-      for (var i = i0; i < min(i0 + ${CH_C}u, R); i++) { let gv = gs[i * C + l]; acc += gv * gv + 1e-30; }
-      ${PC > 1 ? 'colPart[t] = acc;' : finishCol('acc')}
+      for (var i = 0u; i < R; i++) { let gv = gs[i * C + l]; acc += gv * gv + 1e-30; }
+      let at = e * C + l;
+      let nv = params.b2 * ${cu('vc[at]')} + params.c2 * (acc / f32(R));
+      vc[at] = nv;
+      vcs[l] = nv;
     } else {
-      // Row part u: row u / ${PR}, columns j ≡ u mod ${PR} in increasing order (neighbouring invocations read neighbouring words).
-      let u = t - ${C * PC}u;
-      let i = u / ${PR}u;
+      let i = l - C;
       var acc = 0.0;
-      for (var j = u % ${PR}u; j < C; j += ${PR}u) { let gv = gs[i * C + j]; acc += gv * gv + 1e-30; }
-      ${PR > 1 ? 'rowPart[u] = acc;' : finishRow('acc')}
+      for (var j = 0u; j < C; j++) { let gv = gs[i * C + j]; acc += gv * gv + 1e-30; }
+      let at = e * R + i;
+      let nv = params.b2 * ${cu('vr[at]')} + params.c2 * (acc / f32(C));
+      vr[at] = nv;
+      vrs[i] = nv;
     }
   }
   workgroupBarrier();
-${
-  PC > 1 || PR > 1
-    ? `  for (var t = lid; t < ${(PC > 1 ? C : 0) + (PR > 1 ? R : 0)}u; t += ${W}u) {
-    ${PC > 1 ? `if (t < ${C}u) {
-      let l = t;
-      var acc = 0.0;
-      for (var q = 0u; q < ${PC}u; q++) { acc += colPart[q * C + l]; }
-      ${finishCol('acc')}
-    } else {` : '{'}
-      ${PR > 1 ? `let i = t - ${PC > 1 ? C : 0}u;
-      var acc = 0.0;
-      for (var q = 0u; q < ${PR}u; q++) { acc += rowPart[i * ${PR}u + q]; }
-      ${finishRow('acc')}` : ''}
-    }
+  // Σ vr' and (clipping) Σ g²/(vr'·vc'): per invocation in index order, then 16 × 16.
+  var acc = vec2<f32>(0.0);
+  for (var i = lid; i < R; i += ${W}u) { acc.x += vrs[i]; }
+  ${
+    clip
+      ? `for (var q = lid; q < R * C; q += ${W}u) {
+    let i = q / C;
+    let gv = gs[q];
+    acc.y += ((gv * gv) * (1.0 / vcs[q - i * C])) * (1.0 / vrs[i]);
+  }`
+      : ''
+  }
+  red[lid] = acc;
+  workgroupBarrier();
+  if (lid < ${A}u) {
+    var s16 = vec2<f32>(0.0);
+    for (var t = 0u; t < ${B}u; t++) { s16 += red[lid * ${B}u + t]; }
+    red16[lid] = s16;
   }
   workgroupBarrier();
-`
-    : ''
-}${perLine ? perLineTail : perElementTail}
+  if (lid == 0u) {
+    var tot = vec2<f32>(0.0);
+    for (var t = 0u; t < ${A}u; t++) { tot += red16[t]; }
+    let vrMean = tot.x / f32(R);
+    var div = 1.0;
+    ${clip ? 'div = max(1.0, sqrt(tot.y * vrMean * params.bc2 / f32(R * C)) / params.clip);' : ''}
+    stat = vec2<f32>(vrMean, params.lr / div);
+    ${o.sparse ? 'last[e] = params.step + 1;' : ''}
+  }
+  workgroupBarrier();
+  let st = stat;
+  // lr·u/div = g · (1/sqrt(vc')) · (sqrt(mean(vr')·(1 − β2ᵗ)/vr') · lr/div).
+  for (var q = lid; q < R * C; q += ${W}u) {
+    let i = q / C;
+    let gv = gs[q];
+    let colF = 1.0 / sqrt(vcs[q - i * C]);
+    let rowF = sqrt(st.x * params.bc2 / vrs[i]) * st.y;
+    p[base + q] = p[base + q] - select(gv * (colF * rowF), 0.0, gv == 0.0);
+  }
 }
 `;
   const name = `${o.sparse ? 'expert_' : ''}factored_adam.small`;

@@ -3,12 +3,10 @@
  * (expertFactoredAdamUpdate over the active-expert list) against the CPU reference
  * (ir/reference/optimizers.ts expertFactoredAdamUpdate, written from the equations), over several
  * steps of random routings in which an expert skips a step and returns (catch-up of the skipped
- * decay) and the last expert never gets a row. Shapes cover each code path of the kernel: the
- * hierarchical MoE's secondary-gating bank [256 groups, 16, 256] (row sums split into parts, the
- * row and column factors computed once per line), its expert banks at 65536 experts ([65536, 16,
- * 16] and the biases [65536, 1, 16], factors per weight) with at most 256 experts routed per step
- * as in a 64-row step, and a tall [6, 300, 5] bank (column sums split into parts); clipping active
- * and off. The gradient of an unrouted expert is NaN in the feeds (never read). Reruns are
+ * decay) and the last expert never gets a row. Shapes: the hierarchical MoE's secondary-gating
+ * bank [256 groups, 16, 256] (long rows), its expert banks at 65536 experts ([65536, 16, 16] and
+ * the biases [65536, 1, 16]) with at most 256 experts routed per step as in a 64-row step, a tall
+ * [6, 300, 5] bank (long columns) and a square [5, 64, 64]; clipping active and off. The gradient of an unrouted expert is NaN in the feeds (never read). Reruns are
  * bit-identical.
  */
 import { expect, it } from 'vitest';
@@ -96,7 +94,7 @@ async function checkBank(n: number, r: number, c: number, routed: number, steps:
 }
 
 describeGpu('one-dispatch factored Adam (sparse) at hierarchical MoE scale', () => {
-  it('matches the reference on the secondary-gating bank [256, 16, 256] (row sums in parts, factors per line), clipping active and off', async () => {
+  it('matches the reference on the secondary-gating bank [256, 16, 256], clipping active and off', async () => {
     expect(factoredSmallWorkgroup(16, 256)).toBe(256);
     await checkBank(256, 16, 256, 128, 3, 1e-3, 41);
     await checkBank(256, 16, 256, 128, 3, 0, 42);
@@ -107,7 +105,7 @@ describeGpu('one-dispatch factored Adam (sparse) at hierarchical MoE scale', () 
     await checkBank(65536, 1, 16, 256, 3, 0, 44);
   });
 
-  it('matches the reference on a tall bank [6, 300, 5] (column sums in parts) and a square [5, 64, 64]', async () => {
+  it('matches the reference on a tall bank [6, 300, 5] and a square [5, 64, 64]', async () => {
     await checkBank(6, 300, 5, 3, 3, 1e-3, 45);
     await checkBank(5, 64, 64, 3, 3, 1e-3, 46);
   });
