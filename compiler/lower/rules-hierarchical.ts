@@ -2,9 +2,10 @@
  * WebGPU lowering rules for the hierarchical MoE ops (paper App. B): `secondaryGating` is one
  * dispatch whose uniform is rebuilt per run (seed, step, mode), like the flat gating. The (row,
  * slot) pairs sorted by primary group (three dispatches, side buffers of the primary indices,
- * computed once per plan) drive the per-group sums: `hierLoadEstimate` is one dispatch over the
- * experts; `hierLoadEstimateGrad` is three (per-group sums and counts, the primary-load gradient,
- * the per-element clean/sigma gradient) and `secondaryGatingGrad` is three (per-(row, slot, j)
+ * computed once per plan) and their list of groups with pairs (indirect grids) drive the per-group
+ * sums: `hierLoadEstimate` is two dispatches (zeros, then the groups with pairs);
+ * `hierLoadEstimateGrad` is three (per-group sums over the groups with pairs, the primary-load
+ * gradient, the per-element clean/sigma gradient) and `secondaryGatingGrad` is three (per-(row, slot, j)
  * logit gradients into scratch, the weight gradients over each group's pairs, the input
  * gradient). When every reader of the weight gradients is a sparse update over the offsets of a
  * moeDispatch of the same primary indices (the optimizer pass's group banks), the weight-gradient
@@ -16,7 +17,7 @@ import { secondaryGatingKernel, type SecondaryGatingKernelOptions } from '../wgs
 import { secondaryGatingGradInputKernel, secondaryGatingGradRowsKernel, secondaryGatingGradWeightsGroupsPer, secondaryGatingGradWeightsKernel } from '../wgsl/hierarchical-gating-grad.ts';
 import { READS_ACTIVE_EXPERT_ROWS } from '../../ir/op-traits.ts';
 import { activeGridOf, inactiveBlocksUnreadHere } from './expert-tiles.ts';
-import { hierLoadGradPrimaryKernel, hierLoadGradRowsKernel, hierLoadKernel, type HierLoadKernelOptions } from '../wgsl/hierarchical-load.ts';
+import { hierLoadGradPrimaryKernel, hierLoadGradRowsKernel, hierLoadGroupsPer, hierLoadKernel, hierLoadZeroKernel, type HierLoadKernelOptions } from '../wgsl/hierarchical-load.ts';
 import { groupSortKernels, groupSortScratch } from '../wgsl/hierarchical-groups.ts';
 import type { Node } from '../../ir/graph.ts';
 import type { RunParams } from '../plan.ts';
@@ -89,18 +90,22 @@ export const HIER_RULES = {
     const o = loadOptions(n, c);
     const [primaryLoad, primaryIndices, clean, sigma, topValues, localIndices] = [0, 1, 2, 3, 4, 5].map((i) => c.input(i)) as number[];
     const groups = groupsOf(c, n.inputs[1]!, primaryIndices!, o.N, o.k1, o.a);
-    c.emit(hierLoadKernel(o, true), { primaryLoad: primaryLoad!, ...groups, clean: clean!, sigma: sigma!, topValues: topValues!, localIndices: localIndices!, load: c.output(0) });
+    // Zeros everywhere, then the groups with pairs (their list and grid shared with the gradients).
+    const { active, grid } = activeGridOf(c, n.inputs[1]!, groups.groupOffsets, o.a, hierLoadGroupsPer(o.b));
+    c.emit(hierLoadZeroKernel(o), { load: c.output(0) });
+    c.emit(hierLoadKernel(o, true), { primaryLoad: primaryLoad!, ...groups, activeList: active, clean: clean!, sigma: sigma!, topValues: topValues!, localIndices: localIndices!, load: c.output(0) }, undefined, grid);
   },
   hierLoadEstimateGrad: (n, c) => {
     const o = loadOptions(n, c);
     const [primaryLoad, primaryIndices, clean, sigma, topValues, localIndices, dout] = [0, 1, 2, 3, 4, 5, 6].map((i) => c.input(i)) as number[];
     const ins = { primaryLoad: primaryLoad!, primaryIndices: primaryIndices!, clean: clean!, sigma: sigma!, topValues: topValues!, localIndices: localIndices! };
     const groupLoad = c.scratch('hierLoad.groupLoad', 'f32', o.a * o.b);
-    const count = c.scratch('hierLoad.count', 'f32', o.a);
     const groups = groupsOf(c, n.inputs[1]!, primaryIndices!, o.N, o.k1, o.a);
-    c.emit(hierLoadKernel(o, false), { ...groups, clean: clean!, sigma: sigma!, topValues: topValues!, localIndices: localIndices!, groupLoad, count });
-    c.emit(hierLoadGradPrimaryKernel(o), { dout: dout!, groupLoad, count, dprimaryLoad: c.output(0) });
-    c.emit(hierLoadGradRowsKernel(o), { ...ins, dout: dout!, count, dclean: c.output(1), dsigma: c.output(2) });
+    // The per-group sums over the groups with pairs only (their list and grid shared by every reader of these offsets).
+    const { active, grid } = activeGridOf(c, n.inputs[1]!, groups.groupOffsets, o.a, hierLoadGroupsPer(o.b));
+    c.emit(hierLoadKernel(o, false), { ...groups, activeList: active, clean: clean!, sigma: sigma!, topValues: topValues!, localIndices: localIndices!, groupLoad }, undefined, grid);
+    c.emit(hierLoadGradPrimaryKernel(o), { dout: dout!, groupLoad, groupOffsets: groups.groupOffsets, dprimaryLoad: c.output(0) });
+    c.emit(hierLoadGradRowsKernel(o), { ...ins, dout: dout!, groupOffsets: groups.groupOffsets, dclean: c.output(1), dsigma: c.output(2) });
   },
   secondaryGatingGrad: (n, c) => {
     const p = n.params;

@@ -14,7 +14,8 @@ import { decls, gatingUniforms, type SecondaryGatingKernelOptions } from './hier
  * Gradient of the secondary gating, one invocation per (row, slot, j) (each recomputes the
  * k2-wide softmax of its pair, no workgroup memory): dprimaryGates (written by j = 0), and the
  * logit gradients dC = dnoisy + dclean2 and (noisy) dR = (dnoisy·z + dsigma2)·sigmoid(x·wn2[g])
- * in training (0 in evaluation) into scratch [N,k1,b]. Bindings: x, [wn2, normTables],
+ * in training (0 in evaluation) into scratch [N,k1,b]; the Philox draw z is made only where
+ * dnoisy ≠ 0 (the pair's top k2), the other b − k2 columns take dR = dsigma2·sigmoid(x·wn2[g]). Bindings: x, [wn2, normTables],
  * primaryIndices, primaryGates, topValues, localIndices, dgates, dclean, dsigma, dprimaryGates,
  * dC, [dR], params. Grid folded over 65535.
  */
@@ -79,8 +80,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (params.train != 0u) {
     var acc = 0.0;
     for (var d = 0u; d < D; d++) { acc = fma(x[r * D + d], wn2[(g * D + d) * b + j], acc); }
-    let z = normal_from_word(philox_word(params.seed, params.stream, params.step, r + params.rowOffset, s * b + j));
-    drv = (dn * z + dsigma[i]) * gs_sigmoid(acc);
+    // The noise only enters through dn, which is zero off the pair's top k2: draw it only there.
+    var dz = 0.0;
+    if (dn != 0.0) { dz = dn * normal_from_word(philox_word(params.seed, params.stream, params.step, r + params.rowOffset, s * b + j)); }
+    drv = (dz + dsigma[i]) * gs_sigmoid(acc);
   }
   dR[i] = drv;` : ''}
 }

@@ -2,8 +2,10 @@
  * WGSL kernels of the hierarchical load (paper App. B Eq. 14; op `hierLoadEstimate` and its vjp):
  * one invocation per expert (g, j) sums P over the pairs of group g, read from the group-sorted
  * pair list of compiler/wgsl/hierarchical-groups.ts in increasing pair order — O(N·k1·b + a·b),
- * deterministic, no per-(block, expert) table, grids folded over 65535. The gradient: a per-group
- * and a per-element kernel.
+ * deterministic, no per-(block, expert) table, grids folded over 65535; only the groups with pairs
+ * are visited (indirect grid over their list; the forward zeroes the rest of the load first). The
+ * gradient: the same sums, then a per-group and a per-element kernel, both taking a group's pair
+ * count from the group offsets.
  */
 import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
 import { PHI_WGSL } from './normal-cdf.ts';
@@ -27,6 +29,11 @@ function loadUniforms(o: HierLoadKernelOptions) {
     ['k2', 'u32', o.k2],
     ['kt', 'u32', Math.min(o.k2 + 1, o.b)],
   ]);
+}
+
+/** Workgroups (of 64) per listed group of `hierLoadKernel`: ⌈b / 64⌉. */
+export function hierLoadGroupsPer(b: number): number {
+  return Math.max(1, ceilDiv(b, 64));
 }
 
 /** WGSL: P(q, j) of the smooth estimator for one (row-slot, expert) pair (thresholds from topValues). */
@@ -67,37 +74,44 @@ const LOAD_INPUTS: KernelBinding[] = [
 ];
 
 /**
- * Per-group sums over the group-sorted pairs (compiler/wgsl/hierarchical-groups.ts), one
- * invocation per expert e = g·b + j, O(N·k1·b + a·b), no partials table: L_gj = Σ P(q, j) over
- * the pairs q of group g (pairs[offsets[g] .. offsets[g+1]), increasing q) and c_g = their count.
- * With `finalize`, `load` [a·b] = primaryLoad[g]·L_gj / c_g (0 when c_g = 0); else `groupLoad`
- * [a·b] = L_gj and `count` [a] = c_g (written by j = 0). Bindings: [primaryLoad], groupOffsets,
- * groupPairs, clean, sigma, topValues, localIndices, then load (finalize) or groupLoad + count,
- * params. Grid folded over 65535.
+ * Per-group sums over the group-sorted pairs (compiler/wgsl/hierarchical-groups.ts) of the groups
+ * with pairs only — activeList [count, g0, g1, …] of groupOffsets, launched indirectly with
+ * `hierLoadGroupsPer(b)` workgroups per listed group, one invocation per expert e = g·b + j, so
+ * O(N·k1·b) whatever a: L_gj = Σ P(q, j) over the pairs q of group g (pairs[offsets[g] ..
+ * offsets[g+1]), increasing q) and c_g = their count. With `finalize` (the forward), `load` [a·b]
+ * = primaryLoad[g]·L_gj / c_g (the other groups' zeros: `hierLoadZeroKernel`, dispatched first);
+ * without (the gradient), `groupLoad` [a·b] = L_gj, the other groups' blocks left unwritten (their
+ * readers take c_g from groupOffsets and read L only where c_g > 0). Bindings: [primaryLoad],
+ * groupOffsets, groupPairs, activeList, clean, sigma, topValues, localIndices, then load
+ * (finalize) or groupLoad, params. Grid folded over 65535.
  */
 export function hierLoadKernel(o: HierLoadKernelOptions, finalize: boolean): Kernel {
   const u = loadUniforms(o);
+  const per = hierLoadGroupsPer(o.b);
   const bindings: KernelBinding[] = [
     ...(finalize ? [{ name: 'primaryLoad', access: 'read' } as const] : []),
     { name: 'groupOffsets', access: 'read' },
     { name: 'groupPairs', access: 'read' },
+    { name: 'activeList', access: 'read' },
     ...LOAD_INPUTS.filter((x) => x.name !== 'primaryIndices'),
-    ...(finalize ? [{ name: 'load', access: 'read_write' } as const] : [{ name: 'groupLoad', access: 'read_write' } as const, { name: 'count', access: 'read_write' } as const]),
+    ...(finalize ? [{ name: 'load', access: 'read_write' } as const] : [{ name: 'groupLoad', access: 'read_write' } as const]),
     { name: 'params', access: 'uniform' },
   ];
   const wgsl = /* wgsl */ `// hier_load finalize=${finalize}
 ${u.struct}
-${decls(bindings, ['groupOffsets', 'groupPairs', 'localIndices'])}
+${decls(bindings, ['groupOffsets', 'groupPairs', 'activeList', 'localIndices'])}
 ${PHI_WGSL}
 ${PROB_WGSL}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
-  let e = (wid.y * nwg.x + wid.x) * 64u + lt;
-  let a = params.a;
   let b = params.b;
-  if (e >= a * b) { return; }
-  let g = e / b;
-  let j = e % b;
+  let w = wid.y * nwg.x + wid.x;
+  let slot = w / ${per}u;
+  if (slot >= u32(activeList[0])) { return; }
+  let j = (w % ${per}u) * 64u + lt;
+  if (j >= b) { return; }
+  let g = u32(activeList[1u + slot]);
+  let e = g * b + j;
   let p0 = u32(groupOffsets[g]);
   let p1 = u32(groupOffsets[g + 1u]);
   var L = 0.0;
@@ -105,7 +119,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let C = f32(p1 - p0);
   ${finalize
     ? 'if (C > 0.0) { load[e] = (primaryLoad[g] * L) / C; } else { load[e] = 0.0; }'
-    : 'groupLoad[e] = L;\n  if (j == 0u) { count[g] = C; }'}
+    : 'groupLoad[e] = L;'}
 }
 `;
   const ab = o.a * o.b;
@@ -114,34 +128,62 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     wgsl,
     bindings,
     workgroupSize: [64, 1, 1],
-    dispatch: ab === 0 ? [0, 1, 1] : grid1d(ceilDiv(ab, 64)),
-    cacheKey: `hier_load:${finalize}`,
+    dispatch: ab === 0 ? [0, 1, 1] : grid1d(o.a * per),
+    cacheKey: `hier_load:${finalize}:per=${per}`,
     uniformData: u.data,
   };
 }
 
+/** Elements of `load` each invocation of `hierLoadZeroKernel` zeroes. */
+const ZERO_PER = 16;
+
+/**
+ * The forward load's zeros, written before `hierLoadKernel` fills the groups with pairs: load
+ * [a·b] = 0, ZERO_PER (16) consecutive elements per invocation (a 65536-expert load is 64 workgroups).
+ * Bindings: load, params.
+ */
+export function hierLoadZeroKernel(o: HierLoadKernelOptions): Kernel {
+  const u = loadUniforms(o);
+  const bindings: KernelBinding[] = [
+    { name: 'load', access: 'read_write' },
+    { name: 'params', access: 'uniform' },
+  ];
+  const wgsl = /* wgsl */ `// hier_load_zero
+${u.struct}
+${decls(bindings, [])}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
+  let e0 = ((wid.y * nwg.x + wid.x) * 64u + lt) * ${ZERO_PER}u;
+  let end = min(e0 + ${ZERO_PER}u, params.a * params.b);
+  for (var e = e0; e < end; e++) { load[e] = 0.0; }
+}
+`;
+  const ab = o.a * o.b;
+  return { name: 'hier_load_zero', wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: ab === 0 ? [0, 1, 1] : grid1d(ceilDiv(ab, 64 * ZERO_PER)), cacheKey: 'hier_load_zero', uniformData: u.data };
+}
+
 /**
  * Gradient of the hierarchical load into the primary load (one thread per group):
- * dprimaryLoad[g] = Σ_j dout·groupLoad / count (0 when count = 0). Bindings: dout, groupLoad,
- * count, dprimaryLoad, params.
+ * dprimaryLoad[g] = Σ_j dout·groupLoad / count (0 when count = 0; count = the group's pairs,
+ * from groupOffsets). Bindings: dout, groupLoad, groupOffsets, dprimaryLoad, params.
  */
 export function hierLoadGradPrimaryKernel(o: HierLoadKernelOptions): Kernel {
   const u = loadUniforms(o);
   const bindings: KernelBinding[] = [
     { name: 'dout', access: 'read' },
     { name: 'groupLoad', access: 'read' },
-    { name: 'count', access: 'read' },
+    { name: 'groupOffsets', access: 'read' },
     { name: 'dprimaryLoad', access: 'read_write' },
     { name: 'params', access: 'uniform' },
   ];
   const wgsl = /* wgsl */ `// hier_load_grad_primary
 ${u.struct}
-${decls(bindings, [])}
+${decls(bindings, ['groupOffsets'])}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
   let g = (wid.y * nwg.x + wid.x) * 64u + lt;
   if (g >= params.a) { return; }
-  let c = count[g];
+  let c = f32(u32(groupOffsets[g + 1u]) - u32(groupOffsets[g]));
   var acc = 0.0;
   if (c > 0.0) {
     for (var j = 0u; j < params.b; j++) { acc += dout[g * params.b + j] * groupLoad[g * params.b + j]; }
@@ -155,8 +197,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 
 /**
  * Gradient of the hierarchical load into clean2 and sigma2 (one thread per (row-slot, j)).
- * Bindings: primaryLoad, primaryIndices, clean, sigma, topValues, localIndices, dout, count,
- * dclean, dsigma, params.
+ * Bindings: primaryLoad, primaryIndices, clean, sigma, topValues, localIndices, dout,
+ * groupOffsets (the group's pair count), dclean, dsigma, params.
  */
 export function hierLoadGradRowsKernel(o: HierLoadKernelOptions): Kernel {
   const u = loadUniforms(o);
@@ -164,7 +206,7 @@ export function hierLoadGradRowsKernel(o: HierLoadKernelOptions): Kernel {
     { name: 'primaryLoad', access: 'read' },
     ...LOAD_INPUTS,
     { name: 'dout', access: 'read' },
-    { name: 'count', access: 'read' },
+    { name: 'groupOffsets', access: 'read' },
     { name: 'dclean', access: 'read_write' },
     { name: 'dsigma', access: 'read_write' },
     { name: 'params', access: 'uniform' },
@@ -172,7 +214,7 @@ export function hierLoadGradRowsKernel(o: HierLoadKernelOptions): Kernel {
   const total = o.N * o.k1 * o.b;
   const wgsl = /* wgsl */ `// hier_load_grad_rows
 ${u.struct}
-${decls(bindings, ['primaryIndices', 'localIndices'])}
+${decls(bindings, ['primaryIndices', 'localIndices', 'groupOffsets'])}
 ${PHI_WGSL}
 ${PROB_WGSL}
 @compute @workgroup_size(64)
@@ -186,7 +228,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let sel = selected_in(q, j);
   let th = threshold(q, sel);
   let sg = sigma[i];
-  let c = count[g];
+  let c = f32(u32(groupOffsets[g + 1u]) - u32(groupOffsets[g]));
   var dc = 0.0;
   var ds = 0.0;
   if (sg > 0.0 && th.y != 0.0 && c > 0.0) {
