@@ -4,12 +4,12 @@
  * shared by `factoredAdamUpdate` (dense: every matrix of a [batch, r, c] parameter, static grids)
  * and `expertFactoredAdamUpdate` (sparse: the experts on the dispatch's active-expert list, grids
  * written on the device by one invocation, lazy catch-up through `last`). Emits the tile sums,
- * lines, (clipping sums), stats and update passes; the step-dependent uniforms (bias correction,
+ * lines, (clipping sums, only when no tile holds whole rows or columns), stats and update passes; the step-dependent uniforms (bias correction,
  * step) are rebuilt per run.
  */
 import type { IndirectArgs, RunParams } from '../plan.ts';
 import { factoredSmall, factoredSmallKernel, factoredSmallUniforms, type FactoredSmallOptions } from '../wgsl/factored-adam-small.ts';
-import { factoredGridsKernel, factoredLinesKernel, factoredScratch, factoredSqKernel, factoredStatsKernel, factoredTileSumsKernel, factoredUniforms, factoredUpdateKernel, type FactoredTileOptions } from '../wgsl/factored-adam-tiles.ts';
+import { factoredGridsKernel, factoredLinesKernel, factoredScratch, factoredSqKernel, factoredStatsKernel, factoredTileSumsKernel, factoredTiling, factoredUniforms, factoredUpdateKernel, type FactoredTileOptions } from '../wgsl/factored-adam-tiles.ts';
 import type { Kernel } from '../wgsl/kernel.ts';
 import type { LowerCtx } from './context.ts';
 
@@ -46,10 +46,14 @@ export function emitFactoredAdam(c: LowerCtx, shape: { readonly batch: number; r
   const at = (offset: number) => (args === undefined ? undefined : { buffer: args, offset });
   const emit = (make: (o: FactoredTileOptions) => Kernel, bind: Record<string, number>, offset: number) =>
     c.emit(make(o(c.run0)), { ...bind, ...list }, (run) => factoredUniforms(o(run)).data, at(offset));
-  emit(factoredTileSumsKernel, { g: b.g, colPart, rowPart }, 0);
-  emit(factoredLinesKernel, { colPart, rowPart, vr: b.vr, vc: b.vc, ...(sparse ? { last: b.sparse.last } : {}) }, 16);
   const sqPart = hp.clip > 0 ? c.scratch(`${prefix}.sqPart`, 'f32', size.sqPart) : undefined;
-  if (sqPart !== undefined) emit(factoredSqKernel, { g: b.g, vr: b.vr, vc: b.vc, sqPart }, 0);
-  emit(factoredStatsKernel, { vr: b.vr, ...(sqPart !== undefined ? { sqPart } : {}), stats, ...(sparse ? { last: b.sparse.last } : {}) }, 32);
+  const sq = sqPart !== undefined ? { sqPart } : {};
+  const last = sparse ? { last: b.sparse.last } : {};
+  // A tile that holds whole rows or columns finishes them and the clipping partials in the sums pass (no sq pass).
+  const own = factoredTiling(shape.r, shape.c).own !== 'none';
+  emit(factoredTileSumsKernel, { g: b.g, colPart, rowPart, vr: b.vr, vc: b.vc, ...sq, ...last }, 0);
+  emit(factoredLinesKernel, { colPart, rowPart, vr: b.vr, vc: b.vc, ...last }, 16);
+  if (sqPart !== undefined && !own) emit(factoredSqKernel, { g: b.g, vr: b.vr, vc: b.vc, sqPart }, 0);
+  emit(factoredStatsKernel, { vr: b.vr, vc: b.vc, ...sq, stats, ...last }, 32);
   emit(factoredUpdateKernel, { p: b.p, g: b.g, vr: b.vr, vc: b.vc, stats }, 0);
 }

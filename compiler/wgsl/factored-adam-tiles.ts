@@ -39,6 +39,12 @@ export interface FactoredTiling {
   readonly per: number;
   /** Workgroups per matrix of the lines kernel (one invocation per row and per column). */
   readonly perLines: number;
+  /**
+   * Which whole lines one tile holds: 'cols' when tilesR = 1 (a tile spans every row, so the sums
+   * kernel completes its columns' vc' and the clipping partials per row), 'rows' when tilesC = 1
+   * (and tilesR > 1: symmetric, vr' and per-column partials), else 'none' (lines kernel, sq pass).
+   */
+  readonly own: 'cols' | 'rows' | 'none';
 }
 
 const pow2ceil = (x: number) => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
@@ -53,7 +59,8 @@ export function factoredTiling(r: number, c: number): FactoredTiling {
   const TC = TX * V;
   const tilesR = Math.max(1, ceilDiv(r, TR));
   const tilesC = Math.max(1, ceilDiv(c, TC));
-  return { V, TX, TY, S, TR, TC, tilesR, tilesC, per: tilesR * tilesC, perLines: Math.max(1, ceilDiv(r + c, WG * LINES)) };
+  const own = tilesR === 1 ? 'cols' : tilesC === 1 ? 'rows' : 'none';
+  return { V, TX, TY, S, TR, TC, tilesR, tilesC, per: tilesR * tilesC, perLines: Math.max(1, ceilDiv(r + c, WG * LINES)), own };
 }
 
 /** Shape, mode and hyper-parameters of the tiled factored-Adam kernels; `step` is the 0-based step (t = step + 1). */
@@ -68,12 +75,27 @@ export interface FactoredTileOptions {
   readonly beta2: number;
   readonly clip: number;
   readonly step: number;
+  /**
+   * The partials' layout when another kernel wrote them (the fused expert weight update,
+   * expert-wgrad-adam.ts: whole columns of w1 / rows of w2 per workgroup, `slices` tiles along the
+   * other side); the lines and stats kernels then follow it. Default `factoredTiling(r, c)`.
+   */
+  readonly tiling?: FactoredTiling;
 }
 
-/** Elements of the scratch buffers of one update: per-tile column sums, row sums, clipping sums, and the per-matrix stats. */
+/** The tiling of `o`: its override, else `factoredTiling(r, c)`. */
+function tilingOf(o: { readonly r: number; readonly c: number; readonly tiling?: FactoredTiling }): FactoredTiling {
+  return o.tiling ?? factoredTiling(o.r, o.c);
+}
+
+/**
+ * Elements of the scratch buffers of one update: per-tile column sums, row sums, clipping sums
+ * (per tile; own 'cols': per tile and row, 'rows': per tile and column), and the per-matrix stats.
+ */
 export function factoredScratch(o: { readonly batch: number; readonly r: number; readonly c: number }): { colPart: number; rowPart: number; sqPart: number; stats: number } {
   const t = factoredTiling(o.r, o.c);
-  return { colPart: o.batch * t.tilesR * o.c, rowPart: o.batch * t.tilesC * o.r, sqPart: o.batch * t.per, stats: 2 * o.batch };
+  const sq = t.own === 'cols' ? t.tilesC * o.r : t.own === 'rows' ? t.tilesR * o.c : t.per;
+  return { colPart: o.batch * t.tilesR * o.c, rowPart: o.batch * t.tilesC * o.r, sqPart: o.batch * sq, stats: 2 * o.batch };
 }
 
 /**
@@ -81,7 +103,7 @@ export function factoredScratch(o: { readonly batch: number; readonly r: number;
  * the lowering rebuilds only this per run, not the kernels.
  */
 export function factoredUniforms(o: FactoredTileOptions): { struct: string; data: Uint32Array } {
-  const t = factoredTiling(o.r, o.c);
+  const t = tilingOf(o);
   return uniformBlock([
     ['batch', 'u32', o.batch],
     ['r', 'u32', o.r],
@@ -102,7 +124,7 @@ interface Bind {
 }
 
 function kernelOf(o: FactoredTileOptions, pass: string, binds: readonly Bind[], body: string, grid: number, extra = ''): Kernel {
-  const t = factoredTiling(o.r, o.c);
+  const t = tilingOf(o);
   const u = factoredUniforms(o);
   const vec = t.V === 4 ? 'vec4<f32>' : 'f32';
   const decl = binds
@@ -118,7 +140,7 @@ function kernelOf(o: FactoredTileOptions, pass: string, binds: readonly Bind[], 
   if (a >= ${o.sparse ? 'u32(max(activeList[0], 0))' : 'params.batch'}) { return; }
   let k = w - a * ${per};
   let e = ${o.sparse ? 'u32(activeList[1u + a])' : 'a'};`;
-  const key = `factored_adam_tiles.${pass}:${o.sparse ? 'sparse' : 'dense'}:V${t.V}:TX${t.TX}:S${t.S}:clip${o.clip > 0 ? 1 : 0}`;
+  const key = `factored_adam_tiles.${pass}:${o.sparse ? 'sparse' : 'dense'}:V${t.V}:TX${t.TX}:S${t.S}:own-${t.own}:clip${o.clip > 0 ? 1 : 0}`;
   const wgsl = /* wgsl */ `// factored adam (${o.sparse ? 'active experts' : 'every matrix'}, tiles ${t.TR}×${t.TC}): ${pass}
 ${u.struct}
 ${decl}
@@ -157,25 +179,102 @@ const TILE = `let tr = k / params.tilesC;
   let j0 = tc * TC + tx * V;
   let base = e * R * C;`;
 
+const CATCH_UP = `// The statistic after s = step − last[e] skipped zero-gradient steps: β2ˢ·(x − eps1) + eps1.
+fn caught_up(x: f32, e: u32) -> f32 {
+  let s = params.step - last[e];
+  if (s <= 0) { return x; }
+  return exp2(f32(s) * params.log2b2) * (x - 1e-30) + 1e-30;
+}
+`;
+
 /**
  * Per tile: rowPart[(a·tilesC + tc)·r + i] = Σ_{j in tile} (g² + 1e-30) for the tile's rows and
- * colPart[(a·tilesR + tr)·c + j] likewise for its columns. Bindings: `g`, `colPart`, `rowPart`
- * (read_write, sizes from `factoredScratch`), [`activeList`], `params`. Grid: per·count.
+ * colPart[(a·tilesR + tr)·c + j] likewise for its columns. When the tile holds whole lines
+ * (`FactoredTiling.own`) it finishes them here instead: own 'cols' writes vc'[e·c + j] (sparse:
+ * caught up first) and no colPart, own 'rows' writes vr'[e·r + i] and no rowPart, with the
+ * expression of the lines kernel; and with clipping it keeps the tile's g in registers and writes
+ * the clipping partials that need only the finished lines — 'cols': sqPart[(a·tilesC + tc)·r + i]
+ * = Σ_{j in tile} g²/vc'_j, 'rows': sqPart[(a·tilesR + tr)·c + j] = Σ_{i in tile} g²/vr'_i —
+ * so the stats kernel forms Σ g²/(vr'·vc') without a second read of g (no sq pass). Bindings: `g`,
+ * `colPart` / `rowPart` (read_write, sizes from `factoredScratch`; only the partials the mode
+ * writes), own 'cols' `vc` / 'rows' `vr` (read_write), [`sqPart` (read_write) when owning and
+ * clipping], [`last` (i32) when owning and sparse, `activeList`], `params`. Grid: per·count.
  */
 export function factoredTileSumsKernel(o: FactoredTileOptions): Kernel {
-  const t = factoredTiling(o.r, o.c);
+  const t = tilingOf(o);
+  const own = t.own;
+  const sq = own !== 'none' && o.clip > 0;
+  const cu = (x: string) => (o.sparse ? `caught_up(${x}, e)` : x);
   const extra = `var<workgroup> rowsh: array<f32, ${t.TR * t.TX}>;
 var<workgroup> colsh: array<f32, ${t.TY * t.TC}>;
-`;
+${own !== 'none' && o.sparse ? CATCH_UP : ''}`;
+  // Own 'rows': the row reduction finishes vr'_i and leaves it in rowsh[l·TX] (only this invocation read row l's entries).
+  const rowsDone =
+    own === 'rows'
+      ? `let at = e * R + i;
+      let v = params.b2 * ${cu('vr[at]')} + params.c2 * (acc / f32(C));
+      vr[at] = v;
+      rowsh[l * TX] = v;`
+      : `rowPart[(a * params.tilesC + tc) * R + i] = acc;`;
+  // Own 'cols': the column reduction finishes vc'_j and leaves it in colsh[l] (only this invocation read column l's entries).
+  const colsDone =
+    own === 'cols'
+      ? `let at = e * C + j;
+      let v = params.b2 * ${cu('vc[at]')} + params.c2 * (acc / f32(R));
+      vc[at] = v;
+      colsh[l] = v;`
+      : `colPart[(a * params.tilesR + tr) * C + j] = acc;`;
+  const vecOf = (f: (v: number) => string) => (t.V === 4 ? `VF(${[0, 1, 2, 3].map(f).join(', ')})` : f(0));
+  // The clipping partials from the finished lines, g from registers; rows / columns past the matrix hold g = 0 and are skipped.
+  const sqBody = !sq
+    ? ''
+    : own === 'cols'
+      ? `workgroupBarrier();
+  if (colOk) {
+    let ivc = VF(1.0) / ${vecOf((v) => `colsh[tx * V + ${v}u]`)};
+    for (var s = 0u; s < S; s++) { rowsh[(s * TY + ty) * TX + tx] = hsum((gs[s] * gs[s]) * ivc); }
+  } else {
+    for (var s = 0u; s < S; s++) { rowsh[(s * TY + ty) * TX + tx] = 0.0; }
+  }
+  workgroupBarrier();
+  for (var l = lid; l < TR; l += ${WG}u) {
+    let i = tr * TR + l;
+    if (i < R) {
+      var acc = 0.0;
+      for (var x = 0u; x < TX; x++) { acc += rowsh[l * TX + x]; }
+      sqPart[(a * params.tilesC + tc) * R + i] = acc;
+    }
+  }`
+      : own === 'rows'
+        ? `workgroupBarrier();
+  var cq = VF(0.0);
+  for (var s = 0u; s < S; s++) {
+    let il = s * TY + ty;
+    if (tr * TR + il < R) { cq += (gs[s] * gs[s]) * (1.0 / rowsh[il * TX]); }
+  }
+  ${t.V === 4 ? 'for (var v = 0u; v < 4u; v++) { colsh[ty * TC + tx * 4u + v] = cq[v]; }' : 'colsh[ty * TC + tx] = cq;'}
+  workgroupBarrier();
+  for (var l = lid; l < TC; l += ${WG}u) {
+    let j = tc * TC + l;
+    if (j < C) {
+      var acc = 0.0;
+      for (var y = 0u; y < TY; y++) { acc += colsh[y * TC + l]; }
+      sqPart[(a * params.tilesR + tr) * C + j] = acc;
+    }
+  }`
+        : '';
   const body = `${TILE}
   let colOk = j0 < C;
   var cacc = VF(0.0);
+  ${sq ? 'var gs: array<VF, S>;' : ''}
   for (var s = 0u; s < S; s++) {
     let il = s * TY + ty;
     let i = tr * TR + il;
     var rp = 0.0;
+    ${sq ? 'gs[s] = VF(0.0);' : ''}
     if (colOk && i < R) {
       let gv = g[(base + i * C + j0) / V];
+      ${sq ? 'gs[s] = gv;' : ''}
       let q = gv * gv + VF(1e-30);
       cacc += q;
       rp = hsum(q);
@@ -189,7 +288,7 @@ var<workgroup> colsh: array<f32, ${t.TY * t.TC}>;
     if (i < R) {
       var acc = 0.0;
       for (var x = 0u; x < TX; x++) { acc += rowsh[l * TX + x]; }
-      rowPart[(a * params.tilesC + tc) * R + i] = acc;
+      ${rowsDone}
     }
   }
   for (var l = lid; l < TC; l += ${WG}u) {
@@ -197,57 +296,62 @@ var<workgroup> colsh: array<f32, ${t.TY * t.TC}>;
     if (j < C) {
       var acc = 0.0;
       for (var y = 0u; y < TY; y++) { acc += colsh[y * TC + l]; }
-      colPart[(a * params.tilesR + tr) * C + j] = acc;
+      ${colsDone}
     }
-  }`;
-  return kernelOf(o, 'sums', [ro('g', 'vec'), rw('colPart'), rw('rowPart'), ...listOf(o), PARAMS], body, o.batch * t.per, extra);
+  }
+  ${sqBody}`;
+  const binds: Bind[] = [
+    ro('g', 'vec'),
+    ...(own === 'cols' ? [rw('vc')] : [rw('colPart')]),
+    ...(own === 'rows' ? [rw('vr')] : [rw('rowPart')]),
+    ...(sq ? [rw('sqPart')] : []),
+    ...(own !== 'none' && o.sparse ? [ro('last', 'i32')] : []),
+    ...listOf(o),
+    PARAMS,
+  ];
+  return kernelOf(o, 'sums', binds, body, o.batch * t.per, extra);
 }
-
-const CATCH_UP = `// The statistic after s = step − last[e] skipped zero-gradient steps: β2ˢ·(x − eps1) + eps1.
-fn caught_up(x: f32, e: u32) -> f32 {
-  let s = params.step - last[e];
-  if (s <= 0) { return x; }
-  return exp2(f32(s) * params.log2b2) * (x - 1e-30) + 1e-30;
-}
-`;
 
 /**
  * vc'[e·c + j] = β2·vc + (1−β2)·(Σ_tiles colPart)/r and vr'[e·r + i] likewise from rowPart / c,
- * the tiles' partial sums added in tile order (sparse: vc, vr caught up first). Bindings:
- * `colPart`, `rowPart`, `vr`, `vc` (read_write), [`last` (i32), `activeList`], `params`.
- * Grid: perLines·count.
+ * the tiles' partial sums added in tile order (sparse: vc, vr caught up first); the lines a tile
+ * holds whole (`FactoredTiling.own`) were finished by the sums kernel and are skipped. Bindings:
+ * `colPart` and `vc` (unless own 'cols'), `rowPart` and `vr` (unless own 'rows') (read_write),
+ * [`last` (i32), `activeList`], `params`. Grid: perLines·count.
  */
 export function factoredLinesKernel(o: FactoredTileOptions): Kernel {
-  const t = factoredTiling(o.r, o.c);
+  const t = tilingOf(o);
   const cu = (x: string) => (o.sparse ? `caught_up(${x}, e)` : x);
+  const cols = t.own !== 'cols';
+  const rows = t.own !== 'rows';
   const body = `for (var m = 0u; m < ${LINES}u; m++) {
   let l = (k * ${LINES}u + m) * ${WG}u + lid;
   if (l < C) {
-    var acc = 0.0;
+    ${cols ? `var acc = 0.0;
     for (var q = 0u; q < params.tilesR; q++) { acc += colPart[(a * params.tilesR + q) * C + l]; }
     let at = e * C + l;
-    vc[at] = params.b2 * ${cu('vc[at]')} + params.c2 * (acc / f32(R));
+    vc[at] = params.b2 * ${cu('vc[at]')} + params.c2 * (acc / f32(R));` : '// finished by the sums kernel'}
   } else if (l < C + R) {
-    let i = l - C;
+    ${rows ? `let i = l - C;
     var acc = 0.0;
     for (var q = 0u; q < params.tilesC; q++) { acc += rowPart[(a * params.tilesC + q) * R + i]; }
     let at = e * R + i;
-    vr[at] = params.b2 * ${cu('vr[at]')} + params.c2 * (acc / f32(C));
+    vr[at] = params.b2 * ${cu('vr[at]')} + params.c2 * (acc / f32(C));` : '// finished by the sums kernel'}
   }
   }`;
-  const binds = [ro('colPart'), ro('rowPart'), rw('vr'), rw('vc'), ...(o.sparse ? [ro('last', 'i32')] : []), ...listOf(o), PARAMS];
+  const binds = [...(cols ? [ro('colPart')] : []), ...(rows ? [ro('rowPart'), rw('vr')] : []), ...(cols ? [rw('vc')] : []), ...(o.sparse ? [ro('last', 'i32')] : []), ...listOf(o), PARAMS];
   return kernelOf(o, 'lines', binds, body, o.batch * t.perLines, o.sparse ? CATCH_UP : '');
 }
 
 /**
- * Per tile (clipping only): sqPart[a·per + k] = the tile's Σ g²/(vr'_i·vc'_j), its 256 invocations'
+ * Per tile (clipping, own 'none' only): sqPart[a·per + k] = the tile's Σ g²/(vr'_i·vc'_j), its 256 invocations'
  * sums added by a two-level fixed-order sum (16 × 16). One code path whatever the batch: the sum
  * order of a matrix depends on (r, c) only, never on how many matrices (experts on this device)
  * are updated. Bindings: `g`, `vr`, `vc`, `sqPart` (read_write), [`activeList`], `params`.
  * Grid: per·count.
  */
 export function factoredSqKernel(o: FactoredTileOptions): Kernel {
-  const t = factoredTiling(o.r, o.c);
+  const t = tilingOf(o);
   const body = `${TILE}
   var acc = VF(0.0);
   if (j0 < C) {
@@ -279,19 +383,33 @@ export function factoredSqKernel(o: FactoredTileOptions): Kernel {
 }
 
 /**
- * Per matrix (one workgroup, O(r + tiles)): stats[2a] = mean(vr'), stats[2a+1] = max(1, rms(u)/clip)
- * (1 when clip ≤ 0); sparse: last[e] = step + 1. Bindings: `vr`, [`sqPart` when clip > 0],
+ * Per matrix (one workgroup, O(r + c + tiles)): stats[2a] = mean(vr'), stats[2a+1] = max(1,
+ * rms(u)/clip) (1 when clip ≤ 0); sparse: last[e] = step + 1. Σ g²/(vr'·vc') is the sum of the
+ * tiles' sqPart (own 'none'), Σ_i (1/vr'_i)·Σ_tiles sqPart (own 'cols') or Σ_j (1/vc'_j)·Σ_tiles
+ * sqPart (own 'rows'). Bindings: `vr`, [`sqPart`, and `vc` for own 'rows', when clip > 0],
  * `stats` (read_write), [`last` (read_write, i32), `activeList`], `params`. Grid: count.
  */
 export function factoredStatsKernel(o: FactoredTileOptions): Kernel {
   const clip = o.clip > 0;
+  const own = tilingOf(o).own;
+  // (Σ of the line's tile partials)·(1/v'): a zero line (partials 0) stays 0 even where v' ≈ eps1.
+  const sqSum =
+    own === 'cols'
+      ? `for (var i = lid; i < R; i += ${WG}u) {
+    var p = 0.0;
+    for (var q = 0u; q < params.tilesC; q++) { p += sqPart[(a * params.tilesC + q) * R + i]; }
+    acc.y += p * (1.0 / vr[e * R + i]);
+  }`
+      : own === 'rows'
+        ? `for (var j = lid; j < C; j += ${WG}u) {
+    var p = 0.0;
+    for (var q = 0u; q < params.tilesR; q++) { p += sqPart[(a * params.tilesR + q) * C + j]; }
+    acc.y += p * (1.0 / vc[e * C + j]);
+  }`
+        : `for (var q = lid; q < params.per; q += ${WG}u) { acc.y += sqPart[a * params.per + q]; }`;
   const body = `var acc = vec2<f32>(0.0);
   for (var i = lid; i < R; i += ${WG}u) { acc.x += vr[e * R + i]; }
-  ${
-    !clip
-      ? ''
-      : `for (var q = lid; q < params.per; q += ${WG}u) { acc.y += sqPart[a * params.per + q]; }`
-  }
+  ${clip ? sqSum : ''}
   // Two-level fixed-order sum over the workgroup (16 × 16): two barriers instead of a log-depth tree.
   red[lid] = acc;
   workgroupBarrier();
@@ -311,7 +429,7 @@ export function factoredStatsKernel(o: FactoredTileOptions): Kernel {
     stats[2u * a + 1u] = div;
     ${o.sparse ? 'last[e] = params.step + 1;' : ''}
   }`;
-  const binds = [ro('vr'), ...(clip ? [ro('sqPart')] : []), rw('stats'), ...(o.sparse ? [rw('last', 'i32')] : []), ...listOf(o), PARAMS];
+  const binds = [ro('vr'), ...(clip ? [ro('sqPart')] : []), ...(clip && own === 'rows' ? [ro('vc')] : []), rw('stats'), ...(o.sparse ? [rw('last', 'i32')] : []), ...listOf(o), PARAMS];
   return kernelOf(o, 'stats', binds, body, o.batch, `var<workgroup> red: array<vec2<f32>, ${WG}>;
 var<workgroup> red16: array<vec2<f32>, 16>;
 `);
@@ -323,7 +441,7 @@ var<workgroup> red16: array<vec2<f32>, 16>;
  * `p` (read_write), `g`, `vr`, `vc`, `stats`, [`activeList`], `params`. Grid: per·count.
  */
 export function factoredUpdateKernel(o: FactoredTileOptions): Kernel {
-  const t = factoredTiling(o.r, o.c);
+  const t = tilingOf(o);
   const body = `${TILE}
   if (j0 >= C) { return; }
   let vrMean = stats[2u * a];
@@ -346,8 +464,8 @@ export function factoredUpdateKernel(o: FactoredTileOptions): Kernel {
  * tiles (count·per: sums, sq, update) at word 0, lines (count·perLines) at word 4, stats (count)
  * at word 8. One invocation. Bindings: `activeList` (i32), `args` (read_write, u32), `params`.
  */
-export function factoredGridsKernel(o: { readonly r: number; readonly c: number }): Kernel {
-  const t = factoredTiling(o.r, o.c);
+export function factoredGridsKernel(o: { readonly r: number; readonly c: number; readonly tiling?: FactoredTiling }): Kernel {
+  const t = tilingOf(o);
   const u = uniformBlock([
     ['per', 'u32', t.per],
     ['perLines', 'u32', t.perLines],

@@ -93,6 +93,12 @@ describeGpu('sparse expert optimizer updates on WebGPU', () => {
     await checkBank(4, 37, 1030, 6, 18, false, 0.3);
   });
 
+  it('match the reference on the scale bench\'s expert shapes, one tile holding whole columns (w1 [32, 1024]) or rows (w2 [1024, 32]), clipping active', async () => {
+    expect([factoredTiling(32, 1024).own, factoredTiling(1024, 32).own]).toEqual(['cols', 'rows']);
+    await checkBank(5, 32, 1024, 6, 19, false, 0.05);
+    await checkBank(5, 1024, 32, 6, 20, false, 0.05);
+  });
+
   it('fold their grids over 65535 workgroups at 70000 experts', async () => {
     await checkBank(70000, 1, 2, 2, 13);
   });

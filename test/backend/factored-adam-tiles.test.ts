@@ -6,7 +6,9 @@
  * clipping sum one of many tiles' — with vec4 (c % 4 = 0) and scalar (c % 4 ≠ 0) loads, clipping
  * active and off: the parameter and both statistics match the f64 reference
  * (ir/reference/optimizers.ts) on every element over three steps with the state kept on the
- * device, random gradients with some all-zero rows and columns, and reruns are bit-identical. The
+ * device, random gradients with some all-zero rows and columns, and reruns are bit-identical; also
+ * where one tile holds whole columns (w1-like [32, 1024]) or whole rows ([1024, 32], [700, 44]),
+ * whose sums pass finishes those lines and the clipping partials (no second read of g). The
  * first 64 matrices get the same bits whether the update holds 64 or 5462 (the sum order of
  * a matrix may depend on its shape only, never on how many matrices — experts on a device — the
  * update holds: an earlier version switched the clipping sum's order past 16 MiB of partials).
@@ -87,6 +89,10 @@ it('the test shapes are cut into several tiles along rows and columns (a partial
   expect([c.V, c.tilesR > 1]).toEqual([4, true]);
   // The flat scale bench's expert banks: w1 [32, 1024] and w2 [1024, 32] tiles of ≥ 8192 weights.
   for (const [r, cc] of [[32, 1024], [1024, 32]] as const) expect(factoredTiling(r, cc).TR * factoredTiling(r, cc).TC).toBeGreaterThanOrEqual(8192);
+  // Whole lines in a tile (the sums pass finishes them and the clipping partials): columns, rows, neither.
+  const own = (r: number, cc: number) => factoredTiling(r, cc).own;
+  expect([own(32, 1024), own(1024, 32), own(700, 44), own(37, 1030), own(300, 1400)]).toEqual(['cols', 'rows', 'rows', 'cols', 'none']);
+  expect([factoredTiling(32, 1024).tilesC > 1, factoredTiling(1024, 32).tilesR > 1]).toEqual([true, true]);
 });
 
 describeGpu('tiled factored Adam (dense) on WebGPU', () => {
@@ -132,6 +138,12 @@ describeGpu('tiled factored Adam (dense) on WebGPU', () => {
       const len = one[nm]!.data.length;
       expect(new Uint32Array(Float32Array.from(all[nm]!.data.slice(0, len)).buffer), nm).toEqual(new Uint32Array(Float32Array.from(one[nm]!.data).buffer));
     }
+  });
+
+  it('matches the reference when a tile holds whole columns or whole rows (clipping partials from the sums pass), clipping active', async () => {
+    await checkDense(2, 32, 1024, 0.3, 28);
+    await checkDense(2, 1024, 32, 0.3, 29);
+    await checkDense(3, 700, 44, 0.3, 30);
   });
 
   it('matches the reference with scalar loads (c % 4 ≠ 0) over many column tiles', async () => {
