@@ -144,6 +144,9 @@ describeGpu('tiled factored Adam (dense) on WebGPU', () => {
     await checkDense(2, 32, 1024, 0.3, 28);
     await checkDense(2, 1024, 32, 0.3, 29);
     await checkDense(3, 700, 44, 0.3, 30);
+    // Whole rows with scalar loads (c % 4 ≠ 0).
+    expect([factoredTiling(700, 45).own, factoredTiling(700, 45).V]).toEqual(['rows', 1]);
+    await checkDense(2, 700, 45, 0.3, 31);
   });
 
   it('matches the reference with scalar loads (c % 4 ≠ 0) over many column tiles', async () => {
