@@ -75,17 +75,6 @@ export interface FactoredTileOptions {
   readonly beta2: number;
   readonly clip: number;
   readonly step: number;
-  /**
-   * The partials' layout when another kernel wrote them (the fused expert weight update,
-   * expert-wgrad-adam.ts: whole columns of w1 / rows of w2 per workgroup, `slices` tiles along the
-   * other side); the lines and stats kernels then follow it. Default `factoredTiling(r, c)`.
-   */
-  readonly tiling?: FactoredTiling;
-}
-
-/** The tiling of `o`: its override, else `factoredTiling(r, c)`. */
-function tilingOf(o: { readonly r: number; readonly c: number; readonly tiling?: FactoredTiling }): FactoredTiling {
-  return o.tiling ?? factoredTiling(o.r, o.c);
 }
 
 /**
@@ -103,7 +92,7 @@ export function factoredScratch(o: { readonly batch: number; readonly r: number;
  * the lowering rebuilds only this per run, not the kernels.
  */
 export function factoredUniforms(o: FactoredTileOptions): { struct: string; data: Uint32Array } {
-  const t = tilingOf(o);
+  const t = factoredTiling(o.r, o.c);
   return uniformBlock([
     ['batch', 'u32', o.batch],
     ['r', 'u32', o.r],
@@ -124,7 +113,7 @@ interface Bind {
 }
 
 function kernelOf(o: FactoredTileOptions, pass: string, binds: readonly Bind[], body: string, grid: number, extra = ''): Kernel {
-  const t = tilingOf(o);
+  const t = factoredTiling(o.r, o.c);
   const u = factoredUniforms(o);
   const vec = t.V === 4 ? 'vec4<f32>' : 'f32';
   const decl = binds
@@ -201,7 +190,7 @@ fn caught_up(x: f32, e: u32) -> f32 {
  * clipping], [`last` (i32) when owning and sparse, `activeList`], `params`. Grid: per·count.
  */
 export function factoredTileSumsKernel(o: FactoredTileOptions): Kernel {
-  const t = tilingOf(o);
+  const t = factoredTiling(o.r, o.c);
   const own = t.own;
   const sq = own !== 'none' && o.clip > 0;
   const cu = (x: string) => (o.sparse ? `caught_up(${x}, e)` : x);
@@ -320,7 +309,7 @@ ${own !== 'none' && o.sparse ? CATCH_UP : ''}`;
  * [`last` (i32), `activeList`], `params`. Grid: perLines·count.
  */
 export function factoredLinesKernel(o: FactoredTileOptions): Kernel {
-  const t = tilingOf(o);
+  const t = factoredTiling(o.r, o.c);
   const cu = (x: string) => (o.sparse ? `caught_up(${x}, e)` : x);
   const cols = t.own !== 'cols';
   const rows = t.own !== 'rows';
@@ -351,7 +340,7 @@ export function factoredLinesKernel(o: FactoredTileOptions): Kernel {
  * Grid: per·count.
  */
 export function factoredSqKernel(o: FactoredTileOptions): Kernel {
-  const t = tilingOf(o);
+  const t = factoredTiling(o.r, o.c);
   const body = `${TILE}
   var acc = VF(0.0);
   if (j0 < C) {
@@ -391,7 +380,7 @@ export function factoredSqKernel(o: FactoredTileOptions): Kernel {
  */
 export function factoredStatsKernel(o: FactoredTileOptions): Kernel {
   const clip = o.clip > 0;
-  const own = tilingOf(o).own;
+  const own = factoredTiling(o.r, o.c).own;
   // (Σ of the line's tile partials)·(1/v'): a zero line (partials 0) stays 0 even where v' ≈ eps1.
   const sqSum =
     own === 'cols'
@@ -441,7 +430,7 @@ var<workgroup> red16: array<vec2<f32>, 16>;
  * `p` (read_write), `g`, `vr`, `vc`, `stats`, [`activeList`], `params`. Grid: per·count.
  */
 export function factoredUpdateKernel(o: FactoredTileOptions): Kernel {
-  const t = tilingOf(o);
+  const t = factoredTiling(o.r, o.c);
   const body = `${TILE}
   if (j0 >= C) { return; }
   let vrMean = stats[2u * a];
@@ -465,7 +454,7 @@ export function factoredUpdateKernel(o: FactoredTileOptions): Kernel {
  * at word 8. One invocation. Bindings: `activeList` (i32), `args` (read_write, u32), `params`.
  */
 export function factoredGridsKernel(o: { readonly r: number; readonly c: number; readonly tiling?: FactoredTiling }): Kernel {
-  const t = tilingOf(o);
+  const t = factoredTiling(o.r, o.c);
   const u = uniformBlock([
     ['per', 'u32', t.per],
     ['perLines', 'u32', t.perLines],
