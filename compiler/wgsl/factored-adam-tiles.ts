@@ -453,7 +453,7 @@ export function factoredUpdateKernel(o: FactoredTileOptions): Kernel {
  * tiles (count·per: sums, sq, update) at word 0, lines (count·perLines) at word 4, stats (count)
  * at word 8. One invocation. Bindings: `activeList` (i32), `args` (read_write, u32), `params`.
  */
-export function factoredGridsKernel(o: { readonly r: number; readonly c: number; readonly tiling?: FactoredTiling }): Kernel {
+export function factoredGridsKernel(o: { readonly r: number; readonly c: number }): Kernel {
   const t = factoredTiling(o.r, o.c);
   const u = uniformBlock([
     ['per', 'u32', t.per],
