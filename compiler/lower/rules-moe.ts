@@ -117,7 +117,7 @@ export const MOE_RULES = {
   importance: (n, c) => {
     const [N, k] = c.typeOf(c.input(0)).shape as [number, number];
     const chunks = batchChunksOf(c.plan.graph, N);
-    const o = { N, n: n.params.n, k, ...(chunks && chunks.T * chunks.Cl * n.params.n <= 2 ** 24 ? { chunks } : {}) };
+    const o = { N, n: n.params.n, k, ...(chunks && chunks.Cl * n.params.n <= 2 ** 24 ? { chunks } : {}) };
     const partials = c.scratch('importance.partials', 'f32', importancePartials(o));
     const [sumBlocks, sumExperts] = importanceKernel(o);
     c.emit(sumBlocks, { gates: c.input(0), indices: c.input(1), partials });

@@ -165,14 +165,15 @@ export function importancePartials(o: MoeStatsOptions & { readonly chunks?: Chun
 
 /**
  * The importance's row blocks: `statsBlocks`, or with canonical batch chunks (reduce-chunks.ts) one block per
- * run of w rows (block t·Cl + cl = chunk cl's rows of timestep t), so the second pass can sum each chunk over
- * its timesteps in order and combine the chunks by the pairwise tree.
+ * chunk (block cl = chunk cl's w columns of every timestep, visited timestep by timestep), so the second pass
+ * only combines the Cl chunk sums by the pairwise tree: Cl·n words of partials, not T·Cl·n (at 65536
+ * hierarchical experts the per-timestep blocks cost 16 MiB of partials and ~22 ms a step).
  */
 function importanceBlocks(o: MoeStatsOptions & { readonly chunks?: ChunkGeometry }): { blocks: number; rowsPerBlock: number } {
   const g = o.chunks;
   if (!g) return statsBlocks(o.N, o.n);
   if (g.Cl < 1 || g.Cl > IMPORTANCE_MAX_CHUNKS || g.Cl * g.w !== g.P || g.T * g.P !== o.N) throw new Error(`importance: chunk geometry P=${g.P}, w=${g.w}, Cl=${g.Cl}, T=${g.T} does not cover ${o.N} rows in at most ${IMPORTANCE_MAX_CHUNKS} chunks`);
-  return { blocks: g.T * g.Cl, rowsPerBlock: g.w };
+  return { blocks: g.Cl, rowsPerBlock: g.T * g.w };
 }
 
 /** Largest chunk count of the canonical importance (the second pass's register array). */
@@ -202,6 +203,9 @@ export function importanceKernel(o: MoeStatsOptions & { readonly chunks?: ChunkG
     ['rows', 'u32', rowsPerBlock],
     ['chunks', 'u32', chunks],
     ['Cl', 'u32', Cl],
+    ['P', 'u32', o.chunks?.P ?? 0],
+    ['w', 'u32', o.chunks?.w ?? 0],
+    ['T', 'u32', o.chunks?.T ?? 0],
   ]);
   const partials = /* wgsl */ `// importance_partials
 ${u.struct}
@@ -221,13 +225,24 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let e1 = min(e0 + ${IMPORTANCE_CHUNK}u, n);
   // Invocation t owns the chunk's experts e = t (mod 64): it alone clears and accumulates them, so no barrier.
   for (var e = e0 + t; e < e1; e += 64u) { partials[base + e] = 0.0; }
-  let r0 = blk * params.rows;
-  let r1 = min(r0 + params.rows, params.N);
-  for (var i = r0 * k; i < r1 * k; i++) {
-    let idx = indices[i];
-    if (idx >= 0 && u32(idx) >= e0 && u32(idx) < e1 && (u32(idx) & 63u) == t) {
-      partials[base + u32(idx)] += gates[i];
-    }
+  if (params.Cl == 0u) {
+    let r0 = blk * params.rows;
+    let r1 = min(r0 + params.rows, params.N);
+    for (var i = r0 * k; i < r1 * k; i++) { add(i, e0, e1, base, t); }
+    return;
+  }
+  // Chunk blk: its w columns of each timestep, timestep by timestep (rows t·P + blk·w + j).
+  for (var ts = 0u; ts < params.T; ts++) {
+    let r0 = ts * params.P + blk * params.w;
+    for (var i = r0 * k; i < (r0 + params.w) * k; i++) { add(i, e0, e1, base, t); }
+  }
+}
+
+/** Adds slot i's gate to its expert's word of this block when the expert is in [e0, e1) and owned by invocation t. */
+fn add(i: u32, e0: u32, e1: u32, base: u32, t: u32) {
+  let idx = indices[i];
+  if (idx >= 0 && u32(idx) >= e0 && u32(idx) < e1 && (u32(idx) & 63u) == t) {
+    partials[base + u32(idx)] += gates[i];
   }
 }
 `;
@@ -248,13 +263,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     importance[e] = s;
     return;
   }
-  // Canonical batch chunks: chunk j's blocks j, Cl + j, 2·Cl + j, … (its timesteps) in order, then the pairwise tree.
+  // Canonical batch chunks: block j holds chunk j's sum; combine them by the pairwise tree.
   var c: array<f32, ${IMPORTANCE_MAX_CHUNKS}>;
-  for (var j = 0u; j < Cl; j++) {
-    var s = 0.0;
-    for (var b = j; b < params.blocks; b += Cl) { s += partials[b * n + e]; }
-    c[j] = s;
-  }
+  for (var j = 0u; j < Cl; j++) { c[j] = partials[j * n + e]; }
   var len = Cl;
   while (len > 1u) {
     let half = len / 2u;
