@@ -155,6 +155,24 @@ export function matmulShapeKey(o: MatmulOptions): string {
 }
 
 /** Matmul kernel; bindings: a, b, [bias], c, params. */
+/**
+ * One k step of the vec4 register tile (the tiled matmul's inner loop, shared with the chunk GEMM of
+ * reduce-chunks.ts): from workgroup tiles As [TK][TM/4] and Bs [TK][TN/4] at row `kk`, thread (tx, ty)
+ * adds a[4(ty + RY·i') + r]·b[4(tx + CX·j') + c] into acc [RM][RN/4] (vec4), one fma per output in k
+ * order. The caller declares As, Bs, acc, tx, ty and kk.
+ */
+export function vec4TileFmaWgsl(t: { readonly TM: number; readonly TN: number; readonly RM: number; readonly RN: number; readonly RY: number; readonly CX: number }): string {
+  const { TM, TN, RM, RN, RY, CX } = t;
+  return `      var av4: array<vec4<f32>, ${RM / 4}>;
+      for (var i = 0u; i < ${RM / 4}u; i++) { av4[i] = As[kk * ${TM / 4}u + ty + ${RY}u * i]; }
+      var bv: array<vec4<f32>, ${RN / 4}>;
+      for (var j = 0u; j < ${RN / 4}u; j++) { bv[j] = Bs[kk * ${TN / 4}u + tx + ${CX}u * j]; }
+      for (var i = 0u; i < ${RM}u; i++) {
+        let ai = vec4<f32>(av4[i / 4u][i % 4u]);
+        for (var j = 0u; j < ${RN / 4}u; j++) { acc[i][j] = fma(ai, bv[j], acc[i][j]); }
+      }`;
+}
+
 export function matmulKernel(o: MatmulOptions & { readonly tiling?: MatmulTiling; readonly aOff?: number; readonly cOff?: number }): Kernel {
   const bias = !!o.bias;
   const relu = !!o.relu;
@@ -225,14 +243,7 @@ ${accumulate ? `  for (var i = 0u; i < ${RM}u; i++) {
     }
     workgroupBarrier();
     for (var kk = 0u; kk < TK; kk++) {
-      var av4: array<vec4<f32>, ${RM / 4}>;
-      for (var i = 0u; i < ${RM / 4}u; i++) { av4[i] = As[kk * ${TM / 4}u + ty + ${RY}u * i]; }
-      var bv: array<vec4<f32>, ${RN / 4}>;
-      for (var j = 0u; j < ${RN / 4}u; j++) { bv[j] = Bs[kk * ${TN / 4}u + tx + ${CX}u * j]; }
-      for (var i = 0u; i < ${RM}u; i++) {
-        let ai = vec4<f32>(av4[i / 4u][i % 4u]);
-        for (var j = 0u; j < ${RN / 4}u; j++) { acc[i][j] = fma(ai, bv[j], acc[i][j]); }
-      }
+${vec4TileFmaWgsl({ TM, TN, RM, RN, RY, CX })}
     }
     workgroupBarrier();
   }

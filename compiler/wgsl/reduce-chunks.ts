@@ -16,6 +16,7 @@
  * give the bits of one pass.
  */
 import { ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
+import { vec4TileFmaWgsl } from './matmul.ts';
 
 /** Chunk geometry of a program's rows: period P (its batch), chunk width w, Cl = P/w chunks. */
 export interface ChunkGeometry {
@@ -161,14 +162,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     workgroupBarrier();
     for (var kk = 0u; kk < ${TK}u; kk++) {
       if (Rows[kk] == 0xffffffffu) { continue; }
-      var av4: array<vec4<f32>, ${RM / 4}>;
-      for (var i = 0u; i < ${RM / 4}u; i++) { av4[i] = As[kk * ${TM / 4}u + ty + ${RY}u * i]; }
-      var bv: array<vec4<f32>, ${RN / 4}>;
-      for (var j = 0u; j < ${RN / 4}u; j++) { bv[j] = Bs[kk * ${TN / 4}u + tx + ${CX}u * j]; }
-      for (var i = 0u; i < ${RM}u; i++) {
-        let ai = vec4<f32>(av4[i / 4u][i % 4u]);
-        for (var j = 0u; j < ${RN / 4}u; j++) { acc[i][j] = fma(ai, bv[j], acc[i][j]); }
-      }
+${vec4TileFmaWgsl({ TM, TN, RM, RN, RY, CX })}
     }
     workgroupBarrier();
   }
