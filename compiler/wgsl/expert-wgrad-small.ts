@@ -16,7 +16,11 @@
  * the same bits every run. D and Dout are compile-time constants. Grid: flattened workgroup ids;
  * with `active`, workgroup g serves expert activeList[1 + g / slices] on an indirect grid of
  * (active experts) × slices, otherwise expert g / slices over all n (an expert with no slots
- * writes zeros). Measured in isolation by bench/expert-wgrad.ts.
+ * writes zeros). When Dout is a multiple of 4, w2 and dw2 are bound as vec4 arrays and thread h
+ * reads and writes its rows four elements per access (each element's sum in the same order):
+ * 733 → 608 ms at n = 1024, D = Dout = 32, H = 1024, 4 rows per expert (bench/expert-wgrad.ts, r8
+ * s128, one run each side back to back at loadavg ~3, the tiled control 1821 / 1851 ms). Measured in
+ * isolation by bench/expert-wgrad.ts.
  */
 import { ceilDiv, grid1d, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
@@ -84,6 +88,9 @@ export function expertWgradSmallKernel(o: ExpertWgradSmallOptions): Kernel {
     throw new Error(`expert weight gradients (small rows): ${R} rows × (D ${D} + Dout ${Dout}) floats exceed ${STAGE_BYTES} bytes of workgroup memory; use the tiled weight half (expertFfnGradWeightsKernel) for this width`);
   }
   const slices = expertWgradSmallSlices({ H, slice: WG });
+  // Rows of w2 and dw2 as vec4s when Dout is a multiple of 4 (a per-lane load or store is a loop over
+  // the lanes on lavapipe: a quarter of them); each element keeps its scalar sum order.
+  const W4 = Dout % 4 === 0;
   const V = R / 4;
   const vs = [...Array(V).keys()];
   const comps = ['x', 'y', 'z', 'w'];
@@ -104,10 +111,15 @@ fn accumulate_${U}(e: u32, h: u32, first: bool) {
   }
   ${vs.map((v) => `h${v} = max(h${v}, vec4<f32>(0.0));`).join(' ')}
   ${vs.map((v) => `var p${v} = vec4<f32>(0.0);`).join(' ')}
-  for (var c = 0u; c < DOUT; c++) {
+  ${W4
+    ? `for (var c4 = 0u; c4 < DOUT / 4u; c4++) {
+    let w4 = w2_0[(e * H + h) * (DOUT / 4u) + c4];
+    ${[0, 1, 2, 3].map((q) => `{ let w = vec4<f32>(w4[${q}]); ${vs.map((v) => `p${v} = fma(dys[${v}u * DOUT + 4u * c4 + ${q}u], w, p${v});`).join(' ')} }`).join('\n    ')}
+  }`
+    : `for (var c = 0u; c < DOUT; c++) {
     let w = vec4<f32>(w2_0[(e * H + h) * DOUT + c]);
     ${vs.map((v) => `p${v} = fma(dys[${v}u * DOUT + c], w, p${v});`).join(' ')}
-  }
+  }`}
   ${vs.map((v) => `p${v} = select(vec4<f32>(0.0), p${v}, h${v} > vec4<f32>(0.0));`).join(' ')}
   var b = 0.0;
   if (!first) { b = db1[e * H + h]; }
@@ -119,13 +131,21 @@ fn accumulate_${U}(e: u32, h: u32, first: bool) {
     ${vs.map((v) => `let m${v} = xs[${v}u * D + d] * p${v};`).join(' ')}
     dw1[at] = ${rowSum('acc', vs.map((v) => `m${v}`))};
   }
-  for (var c = 0u; c < DOUT; c++) {
+  ${W4
+    ? `for (var c4 = 0u; c4 < DOUT / 4u; c4++) {
+    let at = (e * H + h) * (DOUT / 4u) + c4;
+    var acc4 = vec4<f32>(0.0);
+    if (!first) { acc4 = dw2[at]; }
+    ${[0, 1, 2, 3].map((q) => `{ ${vs.map((v) => `let m${v} = h${v} * dys[${v}u * DOUT + 4u * c4 + ${q}u];`).join(' ')} acc4[${q}] = ${rowSum(`acc4[${q}]`, vs.map((v) => `m${v}`))}; }`).join('\n    ')}
+    dw2[at] = acc4;
+  }`
+    : `for (var c = 0u; c < DOUT; c++) {
     let at = (e * H + h) * DOUT + c;
     var acc = 0.0;
     if (!first) { acc = dw2[at]; }
     ${vs.map((v) => `let m${v} = h${v} * dys[${v}u * DOUT + c];`).join(' ')}
     dw2[at] = ${rowSum('acc', vs.map((v) => `m${v}`))};
-  }
+  }`}
 }
 `;
   };
@@ -137,11 +157,11 @@ fn accumulate_${U}(e: u32, h: u32, first: bool) {
       offsets: { access: 'read', type: 'i32' },
       w1_0: { access: 'read', type: 'f32' },
       b1: { access: 'read', type: 'f32' },
-      w2_0: { access: 'read', type: 'f32' },
+      w2_0: { access: 'read', type: W4 ? 'vec4<f32>' : 'f32' },
       dy: { access: 'read', type: 'f32' },
       dw1: { access: 'read_write', type: 'f32' },
       db1: { access: 'read_write', type: 'f32' },
-      dw2: { access: 'read_write', type: 'f32' },
+      dw2: { access: 'read_write', type: W4 ? 'vec4<f32>' : 'f32' },
       db2: { access: 'read_write', type: 'f32' },
       ...(o.active ? { activeList: { access: 'read', type: 'i32' } as const } : {}),
     },
@@ -173,7 +193,7 @@ ${o.active
     // No slots: this workgroup's share of the gradients is zero.
     if (live) {
       for (var d = 0u; d < D; d++) { dw1[(e * D + d) * H + h] = 0.0; }
-      for (var c = 0u; c < DOUT; c++) { dw2[(e * H + h) * DOUT + c] = 0.0; }
+      ${W4 ? 'for (var c4 = 0u; c4 < DOUT / 4u; c4++) { dw2[(e * H + h) * (DOUT / 4u) + c4] = vec4<f32>(0.0); }' : 'for (var c = 0u; c < DOUT; c++) { dw2[(e * H + h) * DOUT + c] = 0.0; }'}
       db1[e * H + h] = 0.0;
     }
     if (slice == 0u) {
