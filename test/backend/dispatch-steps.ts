@@ -28,3 +28,12 @@ export function sortDispatchSteps(s: DispatchShape, indices: GPUBuffer): { steps
   return { steps, bufs };
 }
 
+/** The tile map the device dispatch builds, on the host: (expert, rowStart, rowEnd, 0) per entry of ≤ tm rows, then expert −1. */
+export function tileMapOf(offsets: Int32Array, n: number, tiles: number, tm: number): Int32Array {
+  const map = new Int32Array(4 * tiles).fill(-1);
+  let t = 0;
+  for (let e = 0; e < n; e++) {
+    for (let a = offsets[e]!; a < offsets[e + 1]!; a += tm) map.set([e, a, Math.min(a + tm, offsets[e + 1]!), 0], 4 * t++);
+  }
+  return map;
+}

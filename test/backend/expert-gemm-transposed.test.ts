@@ -12,6 +12,7 @@ import { maxTiles } from '../../compiler/wgsl/dispatch.ts';
 import { DEFAULT_EXPERT_TILING, EXPERT_TILE_ROWS, EXPERT_TILING_4, groupedGemmKernel, type ExpertTiling } from '../../compiler/wgsl/expert-ffn.ts';
 import { readF32 } from '../../runtime/gpu/buffers.ts';
 import { describeGpu, dev, expectClose, out, randArray, rng, run, up } from './gpu.ts';
+import { tileMapOf } from './dispatch-steps.ts';
 
 interface Case {
   readonly name: string;
@@ -27,15 +28,6 @@ interface Case {
   readonly tiling?: ExpertTiling;
 }
 
-/** The tile map the device dispatch builds: (expert, rowStart, rowEnd, 0) per tile, then expert −1. */
-function tileMapOf(offsets: Int32Array, n: number, tiles: number, tm: number): Int32Array {
-  const map = new Int32Array(4 * tiles).fill(-1);
-  let t = 0;
-  for (let e = 0; e < n; e++) {
-    for (let a = offsets[e]!; a < offsets[e + 1]!; a += tm) map.set([e, a, Math.min(a + tm, offsets[e + 1]!), 0], 4 * t++);
-  }
-  return map;
-}
 
 /** [n, R, C] → [n, C, R]. */
 function transposeBank(w: Float32Array, n: number, R: number, C: number): Float32Array {

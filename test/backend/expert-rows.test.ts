@@ -24,6 +24,7 @@ import { initParams, interpret } from '../../ir/interpret.ts';
 import { syntheticFeeds } from '../../runtime/synthetic-feeds.ts';
 import { prepareWebGpuPlan } from '../../runtime/webgpu-executor.ts';
 import { expectNontrivialRouting, randomizeGates } from '../routing.ts';
+import { tileMapOf } from './dispatch-steps.ts';
 
 interface Case {
   readonly N: number;
@@ -40,15 +41,6 @@ interface Case {
   readonly heavy?: number;
 }
 
-/** The tile map the device dispatch builds: (expert, rowStart, rowEnd, 0) per entry of ≤ tm rows, then expert −1. */
-function tileMapOf(offsets: Int32Array, n: number, tiles: number, tm: number): Int32Array {
-  const map = new Int32Array(4 * tiles).fill(-1);
-  let t = 0;
-  for (let e = 0; e < n; e++) {
-    for (let a = offsets[e]!; a < offsets[e + 1]!; a += tm) map.set([e, a, Math.min(a + tm, offsets[e + 1]!), 0], 4 * t++);
-  }
-  return map;
-}
 
 async function check(c: Case): Promise<void> {
   const r = rng(c.N * 17 + c.K * 3 + c.cols);
