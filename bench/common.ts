@@ -8,6 +8,9 @@
 import { execFileSync, execSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import type { DeviceContext } from '../runtime/device.ts';
+import type { PipelineCache } from '../runtime/gpu/pipelines.ts';
+import { prepareKernels, type KernelStep, type PreparedBatch } from '../runtime/gpu/run.ts';
 
 /** Shape of one MoE layer forward: N rows (T·B), width D, n experts, hidden H, top-k. */
 export interface MoeShape {
@@ -125,4 +128,13 @@ export async function importAtCommit<T>(path: string, commit: string): Promise<T
   } finally {
     rmSync(copy);
   }
+}
+
+/** Prepares `steps` as one batch and runs it once (warm-up, pipeline JIT); returns the batch and the ms that took. */
+export async function prepareWarm(cache: PipelineCache, ctx: DeviceContext, steps: KernelStep[]): Promise<{ batch: PreparedBatch; jitMs: number }> {
+  const t0 = performance.now();
+  const batch = await prepareKernels(cache, steps);
+  batch.submit(1);
+  await ctx.device.queue.onSubmittedWorkDone();
+  return { batch, jitMs: performance.now() - t0 };
 }

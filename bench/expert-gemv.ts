@@ -14,15 +14,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { acquireDevice, type DeviceContext } from '../runtime/device.ts';
-import { createPipelineCache, type PipelineCache } from '../runtime/gpu/pipelines.ts';
-import { prepareKernels, type KernelStep, type PreparedBatch } from '../runtime/gpu/run.ts';
+import { createPipelineCache } from '../runtime/gpu/pipelines.ts';
+import type { KernelStep, PreparedBatch } from '../runtime/gpu/run.ts';
 import { createBuffer, uploadBuffer } from '../runtime/gpu/buffers.ts';
 import { dispatchSortScratch, dispatchSortSteps, maxTiles, type DispatchBufferName } from '../compiler/wgsl/dispatch.ts';
 import { expertTileRows } from '../compiler/wgsl/expert-ffn.ts';
 import { expertFfnFusedKernel, expertFfnGradInputKernel } from '../compiler/wgsl/expert-fused.ts';
 import { expertGemvForwardKernel, expertGemvGradInputKernel, gemvShape, type GemvShape } from '../compiler/wgsl/expert-gemv.ts';
 import { indirectArgsKernel } from '../compiler/wgsl/active-experts.ts';
-import { median, randArray, uniformRouting } from './common.ts';
+import { median, randArray, uniformRouting, prepareWarm } from './common.ts';
 
 const REPS = Number(process.argv[2] ?? 3);
 const NS = (process.argv[3] ?? '1024').split(',').map(Number);
@@ -36,13 +36,6 @@ async function time(ctx: DeviceContext, batch: PreparedBatch): Promise<number> {
   return performance.now() - t0;
 }
 
-async function prepare(cache: PipelineCache, ctx: DeviceContext, steps: KernelStep[]): Promise<{ batch: PreparedBatch; jitMs: number }> {
-  const t0 = performance.now();
-  const batch = await prepareKernels(cache, steps);
-  batch.submit(1); // warm-up (and JIT)
-  await ctx.device.queue.onSubmittedWorkDone();
-  return { batch, jitMs: performance.now() - t0 };
-}
 
 const ctx = await acquireDevice();
 if (!ctx) {
@@ -79,7 +72,7 @@ for (const n of NS) {
     ...dispatchSortSteps(shape).map(({ kernel, bind }) => ({ kernel, buffers: Object.fromEntries(Object.entries(bind).map(([a, b]) => [a, nb[b]])) })),
     { kernel: indirectArgsKernel({ word: 0, multiplier: 1 }), buffers: { counts: nb.tileCount, args } },
   ];
-  const d0 = await prepare(cache, ctx, dispatchSteps);
+  const d0 = await prepareWarm(cache, ctx, dispatchSteps);
   d0.batch.release();
   const o = { N, k, n, D, H, Dout, tileRows };
   const fwdBind = { x, sourceRow: nb.sourceRow, tileMap: nb.tileMap, w1_0: w1, b1, w2_0: w2, b2, out: y };
@@ -97,7 +90,7 @@ for (const n of NS) {
   const prepared: Record<string, PreparedBatch> = {};
   const jit: Record<string, number> = {};
   for (const [name, step] of Object.entries(sides)) {
-    const p = await prepare(cache, ctx, [step]);
+    const p = await prepareWarm(cache, ctx, [step]);
     prepared[name] = p.batch;
     jit[name] = +p.jitMs.toFixed(0);
     console.error(`prepared ${name} (${jit[name]} ms with JIT)`);

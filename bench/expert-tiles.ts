@@ -16,12 +16,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { acquireDevice, type DeviceContext } from '../runtime/device.ts';
-import { createPipelineCache, type PipelineCache } from '../runtime/gpu/pipelines.ts';
-import { prepareKernels, type KernelStep, type PreparedBatch } from '../runtime/gpu/run.ts';
+import { createPipelineCache } from '../runtime/gpu/pipelines.ts';
+import type { KernelStep, PreparedBatch } from '../runtime/gpu/run.ts';
 import { createBuffer, uploadBuffer } from '../runtime/gpu/buffers.ts';
 import { dispatchBlocks, dispatchSortScratch, dispatchSortSteps, maxTiles, type DispatchBufferName, type DispatchShape } from '../compiler/wgsl/dispatch.ts';
 import type { Kernel } from '../compiler/wgsl/kernel.ts';
-import { importAtCommit, median, randArray, uniformRouting } from './common.ts';
+import { importAtCommit, median, randArray, uniformRouting, prepareWarm } from './common.ts';
 import { EXPERT_TILE_ROWS, expertFfnKernels, expertTiling, groupedGemmColBlocks } from '../compiler/wgsl/expert-ffn.ts';
 import { indirectArgsKernel } from '../compiler/wgsl/active-experts.ts';
 
@@ -41,12 +41,6 @@ async function time(ctx: DeviceContext, batch: PreparedBatch): Promise<number> {
   return performance.now() - t0;
 }
 
-async function prepare(cache: PipelineCache, ctx: DeviceContext, steps: KernelStep[]): Promise<PreparedBatch> {
-  const b = await prepareKernels(cache, steps);
-  b.submit(1); // warm-up (and JIT)
-  await ctx.device.queue.onSubmittedWorkDone();
-  return b;
-}
 
 const ctx = await acquireDevice();
 if (!ctx) {
@@ -99,10 +93,10 @@ for (const n of [16, 256, 1024]) {
     { kernel: n2, buffers: { a: hidden, tileMap: nb.tileMap, ...w2, bias: b2, out: y }, indirect: { buffer: args2, offset: 0 } },
   ];
   const sides = {
-    oldDispatch: await prepare(cache, ctx, oldDispatch),
-    newDispatch: await prepare(cache, ctx, newDispatch),
-    oldFfn: await prepare(cache, ctx, oldFfn),
-    newFfn: await prepare(cache, ctx, newFfn),
+    oldDispatch: (await prepareWarm(cache, ctx, oldDispatch)).batch,
+    newDispatch: (await prepareWarm(cache, ctx, newDispatch)).batch,
+    oldFfn: (await prepareWarm(cache, ctx, oldFfn)).batch,
+    newFfn: (await prepareWarm(cache, ctx, newFfn)).batch,
   };
   const t: Record<keyof typeof sides, number[]> = { oldDispatch: [], newDispatch: [], oldFfn: [], newFfn: [] };
   const load0 = loadavg()[0]!;

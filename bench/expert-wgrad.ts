@@ -12,28 +12,22 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { acquireDevice, type DeviceContext } from '../runtime/device.ts';
-import { createPipelineCache, type PipelineCache } from '../runtime/gpu/pipelines.ts';
-import { prepareKernels, type KernelStep, type PreparedBatch } from '../runtime/gpu/run.ts';
+import { acquireDevice } from '../runtime/device.ts';
+import { createPipelineCache } from '../runtime/gpu/pipelines.ts';
+import type { KernelStep, PreparedBatch } from '../runtime/gpu/run.ts';
 import { createBuffer, uploadBuffer } from '../runtime/gpu/buffers.ts';
 import { grid1d } from '../compiler/wgsl/kernel.ts';
 import { expertTileRows } from '../compiler/wgsl/expert-ffn.ts';
 import { EXPERT_H_CHUNK, expertFfnGradWeightsKernel } from '../compiler/wgsl/expert-fused.ts';
 import { expertWgradSmallKernel, expertWgradSmallSlices } from '../compiler/wgsl/expert-wgrad-small.ts';
 import { dispatch } from '../ir/reference/dispatch.ts';
-import { median, randArray, uniformRouting } from './common.ts';
+import { median, randArray, uniformRouting, prepareWarm } from './common.ts';
 
 const REPS = Number(process.argv[2] ?? 5);
 const NS = (process.argv[3] ?? '1024').split(',').map(Number);
 const [S, k, D, H, Dout] = [4096, 4, 32, 1024, 32];
 const N = S / k;
 
-async function prepare(cache: PipelineCache, ctx: DeviceContext, steps: KernelStep[]): Promise<PreparedBatch> {
-  const b = await prepareKernels(cache, steps);
-  b.submit(1);
-  await ctx.device.queue.onSubmittedWorkDone();
-  return b;
-}
 
 const ctx = await acquireDevice();
 if (!ctx) {
@@ -69,7 +63,7 @@ for (const n of NS) {
     sides[`new r${rowsR} s${slice}`] = [{ kernel: { ...kk, dispatch: grid1d(active.length * expertWgradSmallSlices({ H, slice })) }, buffers: bufs }];
   }
   const prepared: Record<string, PreparedBatch> = {};
-  for (const [name, steps] of Object.entries(sides)) prepared[name] = await prepare(cache, ctx, steps);
+  for (const [name, steps] of Object.entries(sides)) prepared[name] = (await prepareWarm(cache, ctx, steps)).batch;
   const names = Object.keys(prepared);
   const t: Record<string, number[]> = Object.fromEntries(names.map((s) => [s, []]));
   const load0 = loadavg()[0]!;
