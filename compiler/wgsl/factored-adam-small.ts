@@ -45,14 +45,16 @@ export function factoredColumns(r: number, c: number): boolean {
 /**
  * Layout of the lane-per-column form of an r × c matrix: V columns per invocation (4 when c % 4 = 0:
  * vec4 loads), L = c / V invocations per matrix, M matrices per workgroup (⌊64 / L⌋, at least 1,
- * the row-sum parts of all M in ≤ 8 KiB of workgroup memory), row segments of T lanes (NS per row:
- * whole rows when L ≤ 16).
+ * the row-sum parts of all M in ≤ 8 KiB of workgroup memory), row segments of T invocations (NS per
+ * row: whole rows when L ≤ 16, else about one (row pair, segment) per invocation, NS ≤ 16).
  */
 export function factoredColumnsLayout(r: number, c: number): { V: number; L: number; M: number; T: number; NS: number } {
   const V = c % 4 === 0 ? 4 : 1;
   const L = c / V;
-  const M = Math.max(1, Math.min(Math.floor(COL_TARGET / L), Math.floor(1024 / (r * L))));
-  const T = L <= 16 ? L : Math.min(L, Math.max(r, Math.ceil(L / 16)));
+  const RP = Math.ceil(r / 2);
+  const M = Math.max(1, Math.min(Math.floor(COL_TARGET / L), Math.floor(512 / (RP * L))));
+  // About one (row pair, segment) partial per invocation, at most 16 segments a row.
+  const T = L <= 16 ? L : Math.ceil(L / Math.min(16, Math.max(1, Math.round(L / RP))));
   return { V, L, M, T, NS: Math.ceil(L / T) };
 }
 
@@ -230,14 +232,14 @@ function smallBindings(sparse: boolean, vecTy = 'f32'): { bindings: KernelBindin
 
 /**
  * The lane-per-column form (`factoredColumns`: r ≤ 16, c ≤ 256; layout `factoredColumnsLayout`):
- * invocation l of a matrix loads columns V·l … V·l + V − 1 (V = 4: vec4 loads and stores) of all r
- * rows into named registers (and again for the update: cheaper on lavapipe than keeping 4·r
- * floats live across the barriers); M matrices per workgroup (the sparse grid stays one workgroup per
- * active expert: the surplus workgroups return at once). Phase 1: vc' of its columns (Σ_i g² +
- * eps1 in row order) and, per row, its part of the row sums (Σ g² + eps1 and Σ g²·(1/vc') over
- * its V columns, added ((x + y) + z) + w) into workgroup memory. Phase 2: each row's parts summed
- * in lane order over segments of T lanes; when a row has NS > 1 segments, phase 3 adds them in
- * order. Last phase: every invocation reads the r rows' (vr', row clipping sum) in row order (Σ vr'
+ * invocation l of a matrix holds columns V·l … V·l + V − 1 (V = 4: vec4 loads and stores) of all r
+ * rows in named registers until its update; M matrices per workgroup (the sparse grid stays one
+ * workgroup per active expert: the surplus workgroups return at once). Phase 1: vc' of its
+ * columns (Σ_i g² + eps1 in row order) and, per row, its part of the row sums (Σ g² + eps1 and
+ * Σ g²·(1/vc') over its V columns, added ((x + y) + z) + w) into workgroup memory, two rows per
+ * vec4. Phase 2: each row pair's parts summed in invocation order over segments of T invocations,
+ * then vr'; when a row has NS > 1 segments, phase 3 adds the segment sums in order first. Last
+ * phase: every invocation reads the r rows' (vr', row clipping sum), two rows per load, in row order (Σ vr'
  * → mean, Σ_i rowclip_i·(1/vr'_i) → the clipping divisor) and updates its columns. Two or three
  * barriers, no loops, no divergent branches but the masked writes.
  */
@@ -246,7 +248,9 @@ function factoredColumnsKernel(o: FactoredSmallOptions): Kernel {
   const clip = o.clip > 0;
   const { V, L, M, T, NS } = factoredColumnsLayout(R, C);
   const W = M * L;
-  const P = R * NS;
+  // Rows travel in pairs (2h, 2h + 1) through workgroup memory: vec4 (Σ g² + eps1, Σ g²/vc') of both.
+  const RP = Math.ceil(R / 2);
+  const P = RP * NS;
   const K = Math.ceil(P / L);
   const ty = V === 4 ? 'vec4<f32>' : 'f32';
   const hsum = (x: string) => (V === 4 ? `(((${x}.x + ${x}.y) + ${x}.z) + ${x}.w)` : x);
@@ -254,59 +258,71 @@ function factoredColumnsKernel(o: FactoredSmallOptions): Kernel {
   const u = factoredSmallUniforms(o);
   const { bindings, decl } = smallBindings(o.sparse, ty);
   const rows = [...Array(R).keys()];
-  const pairs = [...Array(Math.ceil(R / 2)).keys()];
+  const pairs = [...Array(RP).keys()];
   const cu = (x: string) => (o.sparse ? `select(${x}, dec * (${x} - 1e-30) + 1e-30, skipped > 0)` : x);
   const count = o.sparse ? 'u32(max(activeList[0], 0))' : 'params.batch';
-  // Row statistics of the matrix: (vr'_i, rowclip_i) at rowst[mo·⌈R/2⌉ + i/2], components 2·(i % 2) and +1.
-  const RP = Math.ceil(R / 2);
-  const putRow = (i: string, vn: string, cl: string) => `rowst[mo * ${RP}u + ${i} / 2u][2u * (${i} % 2u)] = ${vn};\n      rowst[mo * ${RP}u + ${i} / 2u][2u * (${i} % 2u) + 1u] = ${cl};`;
-  // Phase 2: partial q = l + k·L of the matrix (row q / NS, segment q % NS), the parts of T lanes.
+  // New vr' of the pair h's rows from their sums s (vec4), written when `ok`; rowst[mo·RP + h] = (vr'_2h, rowclip_2h, vr'_2h+1, rowclip_2h+1).
+  const finishPair = (h: string, sv: string, ok: string, tag: string): string[] => {
+    const odd = R % 2 === 1;
+    const i1 = odd ? `min(2u * ${h} + 1u, ${R - 1}u)` : `2u * ${h} + 1u`;
+    return [
+      `    let va${tag} = vr[e * R + 2u * ${h}];`,
+      `    let vb${tag} = vr[e * R + ${i1}];`,
+      `    let na${tag} = params.b2 * ${cu(`va${tag}`)} + params.c2 * (${sv}.x / f32(C));`,
+      `    let nb${tag} = params.b2 * ${cu(`vb${tag}`)} + params.c2 * (${sv}.z / f32(C));`,
+      `    if (${ok}) {`,
+      `      if (valid) {`,
+      `        vr[e * R + 2u * ${h}] = na${tag};`,
+      odd ? `        if (2u * ${h} + 1u < R) { vr[e * R + 2u * ${h} + 1u] = nb${tag}; }` : `        vr[e * R + 2u * ${h} + 1u] = nb${tag};`,
+      `      }`,
+      `      rowst[mo * ${RP}u + ${h}] = vec4<f32>(na${tag}, ${sv}.y, nb${tag}, ${sv}.w);`,
+      `    }`,
+    ];
+  };
+  // Phase 2: partial q = l + k·L of the matrix (row pair q / NS, segment q % NS), the parts of T invocations.
   const partial = (k: number): string => {
     const ragged = (k + 1) * L > P;
     const q = `l + ${k * L}u`;
     const cut = NS * T > L;
-    const lines = [`    let q${k} = ${ragged ? `min(${q}, ${P - 1}u)` : q};`, `    let i${k} = q${k} / ${NS}u;`, `    let j${k} = (q${k} % ${NS}u) * ${T}u;`, `    var s${k} = vec2<f32>(0.0);`];
+    const lines = [`    let q${k} = ${ragged ? `min(${q}, ${P - 1}u)` : q};`, `    let h${k} = q${k} / ${NS}u;`, `    let j${k} = (q${k} % ${NS}u) * ${T}u;`, `    var s${k} = vec4<f32>(0.0);`];
     for (let t = 0; t < T; t++) {
       const jc = cut ? `min(j${k} + ${t}u, ${L - 1}u)` : `j${k} + ${t}u`;
-      const v = `part[mo * ${R * L}u + i${k} * ${L}u + ${jc}]`;
-      lines.push(cut ? `    s${k} += select(vec2<f32>(0.0), ${v}, j${k} + ${t}u < ${L}u);` : `    s${k} += ${v};`);
+      const v = `part[mo * ${RP * L}u + h${k} * ${L}u + ${jc}]`;
+      lines.push(cut ? `    s${k} += select(vec4<f32>(0.0), ${v}, j${k} + ${t}u < ${L}u);` : `    s${k} += ${v};`);
     }
     const ok = ragged ? `${q} < ${P}u` : 'true';
-    if (NS === 1) {
-      // The partial is the whole row i.
-      lines.push(`    let vo${k} = vr[e * R + i${k}];`, `    let vn${k} = params.b2 * ${cu(`vo${k}`)} + params.c2 * (s${k}.x / f32(C));`);
-      lines.push(`    if (${ok}) {`, `      if (valid) { vr[e * R + i${k}] = vn${k}; }`, `      ${putRow(`i${k}`, `vn${k}`, `s${k}.y`)}`, `    }`);
-    } else {
-      lines.push(`    if (${ok}) { seg[mo * ${P}u + q${k}] = s${k}; }`);
-    }
+    // With one segment a row the partial is the whole row pair.
+    if (NS === 1) lines.push(...finishPair(`h${k}`, `s${k}`, ok, `${k}`));
+    else lines.push(`    if (${ok}) { seg[mo * ${P}u + q${k}] = s${k}; }`);
     return `  {\n${lines.join('\n')}\n  }`;
   };
   const phase3 =
     NS === 1
       ? ''
       : `  {
-    // Phase 3: row l % R from its ${NS} segment sums in order (every invocation; lanes l < R write).
-    let i = l % R;
-    var tot = vec2<f32>(0.0);
-${[...Array(NS).keys()].map((s) => `    tot += seg[mo * ${P}u + i * ${NS}u + ${s}u];`).join('\n')}
-    let vo = vr[e * R + i];
-    let vn = params.b2 * ${cu('vo')} + params.c2 * (tot.x / f32(C));
-    if (l < R) {
-      if (valid) { vr[e * R + i] = vn; }
-      ${putRow('i', 'vn', 'tot.y')}
-    }
+    // Phase 3: row pair l % RP from its ${NS} segment sums in order (every invocation; invocations l < RP write).
+    let h = l % ${RP}u;
+    var tot = vec4<f32>(0.0);
+${[...Array(NS).keys()].map((s) => `    tot += seg[mo * ${P}u + h * ${NS}u + ${s}u];`).join('\n')}
+${finishPair('h', 'tot', `l < ${RP}u`, '').join('\n')}
   }
   workgroupBarrier();
 `;
   const rw = (i: number) => `rp${i >> 1}.${i % 2 === 0 ? 'x' : 'z'}`;
   const rc = (i: number) => `rp${i >> 1}.${i % 2 === 0 ? 'y' : 'w'}`;
+  const pairPart = (h: number) => {
+    const a = `h${2 * h}`;
+    const b = 2 * h + 1 < R ? `h${2 * h + 1}` : undefined;
+    const one = (x: string | undefined) => (x === undefined ? '0.0, 0.0' : `${hsum(`(${x} + 1e-30)`)}, ${clip ? hsum(`(${x} * rvc)`) : '0.0'}`);
+    return `  part[mo * ${RP * L}u + ${h * L}u + l] = vec4<f32>(${one(a)}, ${one(b)});`;
+  };
   const wgsl = /* wgsl */ `// factored adam (${o.sparse ? 'active experts' : 'every matrix'}, one dispatch, ${V} columns per invocation, ${M} × ${R}×${C} per workgroup)
 ${u.struct}
 ${decl}
 const R = ${R}u;
 const C = ${C}u;
-var<workgroup> part: array<vec2<f32>, ${M * R * L}>;
-${NS > 1 ? `var<workgroup> seg: array<vec2<f32>, ${M * P}>;\n` : ''}var<workgroup> rowst: array<vec4<f32>, ${M * RP}>;
+var<workgroup> part: array<vec4<f32>, ${M * RP * L}>;
+${NS > 1 ? `var<workgroup> seg: array<vec4<f32>, ${M * P}>;\n` : ''}var<workgroup> rowst: array<vec4<f32>, ${M * RP}>;
 @compute @workgroup_size(${W})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let first = (wid.y * nwg.x + wid.x) * ${M}u;
@@ -327,7 +343,7 @@ ${rows.map((i) => `  acc += h${i} + 1e-30;`).join('\n')}
   let vcn = params.b2 * ${cu('vco')} + params.c2 * (acc / f32(R));
   if (valid) { vc[e * ${L}u + l] = vcn; }
   let rvc = 1.0 / vcn;
-${rows.map((i) => `  part[mo * ${R * L}u + ${i * L}u + l] = vec2<f32>(${hsum(`(h${i} + 1e-30)`)}, ${clip ? hsum(`(h${i} * rvc)`) : '0.0'});`).join('\n')}
+${pairs.map(pairPart).join('\n')}
   workgroupBarrier();
   // Phase 2: row sums over segments of ${T} lanes, lane order.
 ${[...Array(K).keys()].map(partial).join('\n')}
@@ -341,7 +357,7 @@ ${rows.map((i) => `  vrSum += ${rw(i)};`).join('\n')}
 ${clip ? `  var sq = 0.0;\n${rows.map((i) => `  sq += ${rc(i)} * (1.0 / ${rw(i)});`).join('\n')}\n  div = max(1.0, sqrt(sq * vrMean * params.bc2 / f32(R * C)) / params.clip);\n` : ''}  let lrd = params.lr / div;
   let colF = 1.0 / sqrt(vcn);
   if (valid) {
-${rows.map((i) => `    let u${i} = g[base + ${i * L}u];\n    p[base + ${i * L}u] = p[base + ${i * L}u] - select(u${i} * (colF * (sqrt(vrMean * params.bc2 / ${rw(i)}) * lrd)), ${zero}, u${i} == ${zero});`).join('\n')}
+${rows.map((i) => `    p[base + ${i * L}u] = p[base + ${i * L}u] - select(g${i} * (colF * (sqrt(vrMean * params.bc2 / ${rw(i)}) * lrd)), ${zero}, g${i} == ${zero});`).join('\n')}
 ${o.sparse ? '    if (l == 0u) { last[e] = params.step + 1; }\n' : ''}  }
 }
 `;
