@@ -28,7 +28,7 @@ export function emitFactoredAdam(c: LowerCtx, shape: { readonly batch: number; r
   const sparse = b.sparse !== undefined;
   const o = (run: RunParams): FactoredTileOptions => ({ sparse, ...shape, ...hp, step: run.step });
   if (factoredSmall(shape.r, shape.c)) {
-    // One workgroup per matrix does the whole update (factored-adam-small.ts).
+    // One dispatch does the whole update (factored-adam-small.ts; sparse: a grid of one workgroup per active expert).
     const so = (run: RunParams): FactoredSmallOptions => ({ sparse, ...shape, ...hp, step: run.step });
     if (sparse && b.sparse.grid === undefined) throw new Error(`factored Adam: the one-dispatch sparse update of ${shape.r} × ${shape.c} experts needs the active-expert grid`);
     const bind = { p: b.p, vr: b.vr, vc: b.vc, g: b.g, ...(sparse ? { last: b.sparse.last, activeList: b.sparse.activeList } : {}) };

@@ -1,17 +1,25 @@
 /**
- * Factored Adam (β1 = 0) of SMALL matrices in one dispatch: one workgroup per matrix (dense: every
- * matrix of a [batch, r, c] parameter; sparse: the experts on the active-expert list, indirect
- * grid, lazy catch-up of skipped steps through `last`) does the whole update — g copied into
- * workgroup memory once, the row and column statistics (each line summed in index order, caught up
- * first when sparse: x ← β2ˢ·(x − eps1) + eps1), mean(vr') and the clipping sum Σ g²/(vr'·vc') by
- * a two-level fixed-order sum (`factoredSmallWorkgroup` invocations: 32 … 256 by shape), then p −= lr·u/div with u as in factored-adam-tiles.ts
- * (g times a column and a row factor, 0 where g = 0), and last[e] = step + 1 when sparse. The
- * tiled kernel set takes five or six dispatches (and a grids kernel per bank when sparse) for what
- * is, for the small experts of hierarchical MoE (16 × 16 weights, 1 × 16 biases) and small dense
- * matrices, a few hundred numbers each. `factoredSmall(r, c)` picks this path from the matrix
- * shape only (r·c ≤ 4096, r + c ≤ 2048: g, vr', vc' and the reduction fit in 32 KiB of workgroup
- * memory), so a matrix's sum order never depends on how many matrices (experts on a device) the
- * update holds. Every sum has a fixed order: bit-identical run to run.
+ * Factored Adam (β1 = 0) of SMALL matrices in one dispatch (dense: every matrix of a [batch, r, c]
+ * parameter; sparse: the experts on the active-expert list, indirect grid, lazy catch-up of skipped
+ * steps through `last`: x ← β2ˢ·(x − eps1) + eps1 before the update, last[e] = step + 1 after):
+ * the row and column statistics, mean(vr'), the clipping sum Σ g²/(vr'·vc') and p −= lr·u/div with
+ * u as in factored-adam-tiles.ts (g times a column and a row factor, 0 where g = 0). Two forms,
+ * picked from the shape only (so a matrix's sum order never depends on how many matrices the
+ * update holds; every sum has a fixed order: bit-identical run to run):
+ * - lane per column (`factoredColumns`: r ≤ 16, c ≤ 256 — the hierarchical MoE's 16 × 16 experts,
+ *   1 × 16 biases and 16 × 256 gating matrices): an invocation owns V = 4 columns (1 when c % 4 ≠ 0)
+ *   of all r rows in named registers, several matrices per workgroup, no loops; sums: vc' over rows
+ *   in index order; vr' = each invocation's V columns added ((x + y) + z) + w, those parts added in
+ *   column order (in segments of T invocations, then the segments in order, when c / V > 16);
+ *   Σ vr' in row order; clipping Σ_i (Σ_j g²·(1/vc'_j))·(1/vr'_i), inner sums as vr', outer in row
+ *   order. On lavapipe every load or store whose address differs across invocations is a scalar
+ *   loop over the 8 SIMD lanes, so this form is built to issue few of them (vec4 columns, row
+ *   parts summed in registers before they are exchanged, row statistics read two rows per load).
+ * - otherwise (r·c ≤ 4096, r + c ≤ 2048): one workgroup per matrix (`factoredSmallWorkgroup`
+ *   invocations: 32 … 256 by shape), g copied into workgroup memory once, each line summed in
+ *   index order by one invocation, Σ vr' and the clipping sum by a two-level fixed-order sum.
+ * The tiled kernel set takes five or six dispatches (and a grids kernel per bank when sparse) for
+ * what is here a few hundred numbers per matrix.
  */
 import { factoredStepFields } from './optimizers.ts';
 import { grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
@@ -22,12 +30,45 @@ const SMALL_RC = 4096;
 /** Largest r + c of the one-dispatch path (vr' and vc' in workgroup memory: 8 KiB). */
 const SMALL_LINES = 2048;
 
+/** Largest r of the lane-per-column form (a column's r gradients held in named registers). */
+const COL_R = 16;
+/** Largest c of the lane-per-column form (one invocation per column, one matrix at least per workgroup). */
+const COL_C = 256;
+/** Invocations the lane-per-column form aims at per workgroup (whole matrices: ⌊64 / lanes⌋ of them). */
+const COL_TARGET = 64;
+
+/** True when an r × c matrix takes the lane-per-column form (r ≤ 16, c ≤ 256; a function of the shape only). */
+export function factoredColumns(r: number, c: number): boolean {
+  return factoredSmall(r, c) && r <= COL_R && c <= COL_C;
+}
+
 /**
- * Invocations per workgroup for an r × c matrix: about 4 weights and one line each, 32 … 256 (a
- * 16 × 16 expert takes 64, a 1 × 16 bias 32): on lavapipe a workgroup costs per invocation and
- * barrier, so a tiny matrix should not pay for 256. A function of the shape only.
+ * Layout of the lane-per-column form of an r × c matrix: V columns per invocation (4 when c % 4 = 0:
+ * vec4 loads), L = c / V invocations per matrix, M matrices per workgroup (⌊64 / L⌋, at least 1,
+ * the row-sum parts of all M in ≤ 8 KiB of workgroup memory), row segments of T invocations (NS per
+ * row: whole rows when L ≤ 16, else about one (row pair, segment) per invocation, NS ≤ 16).
+ */
+export function factoredColumnsLayout(r: number, c: number): { V: number; L: number; M: number; T: number; NS: number } {
+  const V = c % 4 === 0 ? 4 : 1;
+  const L = c / V;
+  const RP = Math.ceil(r / 2);
+  const M = Math.max(1, Math.min(Math.floor(COL_TARGET / L), Math.floor(512 / (RP * L))));
+  // About one (row pair, segment) partial per invocation, at most 16 segments a row.
+  const T = L <= 16 ? L : Math.ceil(L / Math.min(16, Math.max(1, Math.round(L / RP))));
+  return { V, L, M, T, NS: Math.ceil(L / T) };
+}
+
+/**
+ * Invocations per workgroup for an r × c matrix. Lane-per-column form (`factoredColumns`): c / V per
+ * matrix, ⌊64 / (c / V)⌋ matrices (a 16 × 16 expert: 16 × 4, a 1 × 16 bias 16 × 4, a 16 × 256
+ * gating matrix 1 × 64). Otherwise about 4 weights and one line each, 32 … 256: on lavapipe a workgroup
+ * costs per invocation and barrier, so a tiny matrix should not pay for 256. A function of the shape only.
  */
 export function factoredSmallWorkgroup(r: number, c: number): number {
+  if (factoredColumns(r, c)) {
+    const { L, M } = factoredColumnsLayout(r, c);
+    return L * M;
+  }
   const want = Math.max(Math.ceil((r * c) / 4), r + c);
   return Math.min(WG, Math.max(32, 2 ** Math.ceil(Math.log2(want))));
 }
@@ -57,12 +98,15 @@ export function factoredSmallUniforms(o: FactoredSmallOptions): { struct: string
 }
 
 /**
- * The whole factored-Adam update of one small matrix per workgroup. Bindings: `p`, `vr`, `vc`
- * (read_write), `g`, then sparse: `last` (read_write, i32), `activeList` (i32); `params` (rebuild
- * per step). Grid: batch (dense) or the active count (sparse, indirect).
+ * The whole factored-Adam update of small matrices (lane-per-column form when `factoredColumns`,
+ * else one matrix per workgroup). Bindings: `p`, `vr`, `vc` (read_write), `g`, then sparse: `last`
+ * (read_write, i32), `activeList` (i32); `params` (rebuild per step). Grid: the matrices' workgroups
+ * (dense) or one workgroup per active expert (sparse, indirect; the lane-per-column form's surplus
+ * workgroups return at once).
  */
 export function factoredSmallKernel(o: FactoredSmallOptions): Kernel {
   if (!factoredSmall(o.r, o.c)) throw new Error(`factored Adam (one dispatch): a ${o.r} × ${o.c} matrix exceeds r·c ≤ ${SMALL_RC}, r + c ≤ ${SMALL_LINES}; use the tiled kernels (factored-adam-tiles.ts)`);
+  if (factoredColumns(o.r, o.c)) return factoredColumnsKernel(o);
   const { r: R, c: C } = o;
   const clip = o.clip > 0;
   const W = factoredSmallWorkgroup(R, C);
@@ -70,21 +114,7 @@ export function factoredSmallKernel(o: FactoredSmallOptions): Kernel {
   const A = 2 ** Math.floor(Math.log2(W) / 2);
   const B = W / A;
   const u = factoredSmallUniforms(o);
-  const bindings: KernelBinding[] = [
-    { name: 'p', access: 'read_write' },
-    { name: 'vr', access: 'read_write' },
-    { name: 'vc', access: 'read_write' },
-    { name: 'g', access: 'read' },
-    ...(o.sparse ? ([{ name: 'last', access: 'read_write' }, { name: 'activeList', access: 'read' }] as const) : []),
-    { name: 'params', access: 'uniform' },
-  ];
-  const decl = bindings
-    .map((b, i) =>
-      b.access === 'uniform'
-        ? `@group(0) @binding(${i}) var<uniform> params: Params;`
-        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${b.name === 'last' || b.name === 'activeList' ? 'i32' : 'f32'}>;`,
-    )
-    .join('\n');
+  const { bindings, decl } = smallBindings(o.sparse);
   const cu = (x: string) => (o.sparse ? `caught_up(${x}, e)` : x);
   const wgsl = /* wgsl */ `// factored adam (${o.sparse ? 'active experts' : 'every matrix'}, one dispatch, ${R}×${C} per workgroup)
 ${u.struct}
@@ -178,4 +208,160 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 `;
   const name = `${o.sparse ? 'expert_' : ''}factored_adam.small`;
   return { name, wgsl, bindings, workgroupSize: [W, 1, 1], dispatch: grid1d(o.batch), cacheKey: `factored_adam_small:${o.sparse ? 'sparse' : 'dense'}:${R}x${C}:clip${clip ? 1 : 0}`, uniformData: u.data };
+}
+
+/** Bindings of both forms: `p`, `vr`, `vc` (read_write), `g`, sparse: `last` (read_write), `activeList`; `params`. */
+function smallBindings(sparse: boolean, vecTy = 'f32'): { bindings: KernelBinding[]; decl: string } {
+  const bindings: KernelBinding[] = [
+    { name: 'p', access: 'read_write' },
+    { name: 'vr', access: 'read_write' },
+    { name: 'vc', access: 'read_write' },
+    { name: 'g', access: 'read' },
+    ...(sparse ? ([{ name: 'last', access: 'read_write' }, { name: 'activeList', access: 'read' }] as const) : []),
+    { name: 'params', access: 'uniform' },
+  ];
+  const decl = bindings
+    .map((b, i) =>
+      b.access === 'uniform'
+        ? `@group(0) @binding(${i}) var<uniform> params: Params;`
+        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${b.name === 'last' || b.name === 'activeList' ? 'i32' : b.name === 'vr' ? 'f32' : vecTy}>;`,
+    )
+    .join('\n');
+  return { bindings, decl };
+}
+
+/**
+ * The lane-per-column form (`factoredColumns`: r ≤ 16, c ≤ 256; layout `factoredColumnsLayout`):
+ * invocation l of a matrix holds columns V·l … V·l + V − 1 (V = 4: vec4 loads and stores) of all r
+ * rows in named registers until its update; M matrices per workgroup (the sparse grid stays one
+ * workgroup per active expert: the surplus workgroups return at once). Phase 1: vc' of its
+ * columns (Σ_i g² + eps1 in row order) and, per row, its part of the row sums (Σ g² + eps1 and
+ * Σ g²·(1/vc') over its V columns, added ((x + y) + z) + w) into workgroup memory, two rows per
+ * vec4. Phase 2: each row pair's parts summed in invocation order over segments of T invocations,
+ * then vr'; when a row has NS > 1 segments, phase 3 adds the segment sums in order first. Last
+ * phase: every invocation reads the r rows' (vr', row clipping sum), two rows per load, in row order (Σ vr'
+ * → mean, Σ_i rowclip_i·(1/vr'_i) → the clipping divisor) and updates its columns. Two or three
+ * barriers, no loops, no divergent branches but the masked writes.
+ */
+function factoredColumnsKernel(o: FactoredSmallOptions): Kernel {
+  const { r: R, c: C } = o;
+  const clip = o.clip > 0;
+  const { V, L, M, T, NS } = factoredColumnsLayout(R, C);
+  const W = M * L;
+  // Rows travel in pairs (2h, 2h + 1) through workgroup memory: vec4 (Σ g² + eps1, Σ g²/vc') of both.
+  const RP = Math.ceil(R / 2);
+  const P = RP * NS;
+  const K = Math.ceil(P / L);
+  const ty = V === 4 ? 'vec4<f32>' : 'f32';
+  const hsum = (x: string) => (V === 4 ? `(((${x}.x + ${x}.y) + ${x}.z) + ${x}.w)` : x);
+  const zero = V === 4 ? 'vec4<f32>(0.0)' : '0.0';
+  const u = factoredSmallUniforms(o);
+  const { bindings, decl } = smallBindings(o.sparse, ty);
+  const rows = [...Array(R).keys()];
+  const pairs = [...Array(RP).keys()];
+  const cu = (x: string) => (o.sparse ? `select(${x}, dec * (${x} - 1e-30) + 1e-30, skipped > 0)` : x);
+  const count = o.sparse ? 'u32(max(activeList[0], 0))' : 'params.batch';
+  // New vr' of the pair h's rows from their sums s (vec4), written when `ok`; rowst[mo·RP + h] = (vr'_2h, rowclip_2h, vr'_2h+1, rowclip_2h+1).
+  const finishPair = (h: string, sv: string, ok: string, tag: string): string[] => {
+    const odd = R % 2 === 1;
+    const i1 = odd ? `min(2u * ${h} + 1u, ${R - 1}u)` : `2u * ${h} + 1u`;
+    return [
+      `    let va${tag} = vr[e * R + 2u * ${h}];`,
+      `    let vb${tag} = vr[e * R + ${i1}];`,
+      `    let na${tag} = params.b2 * ${cu(`va${tag}`)} + params.c2 * (${sv}.x / f32(C));`,
+      `    let nb${tag} = params.b2 * ${cu(`vb${tag}`)} + params.c2 * (${sv}.z / f32(C));`,
+      `    if (${ok}) {`,
+      `      if (valid) {`,
+      `        vr[e * R + 2u * ${h}] = na${tag};`,
+      odd ? `        if (2u * ${h} + 1u < R) { vr[e * R + 2u * ${h} + 1u] = nb${tag}; }` : `        vr[e * R + 2u * ${h} + 1u] = nb${tag};`,
+      `      }`,
+      `      rowst[mo * ${RP}u + ${h}] = vec4<f32>(na${tag}, ${sv}.y, nb${tag}, ${sv}.w);`,
+      `    }`,
+    ];
+  };
+  // Phase 2: partial q = l + k·L of the matrix (row pair q / NS, segment q % NS), the parts of T invocations.
+  const partial = (k: number): string => {
+    const ragged = (k + 1) * L > P;
+    const q = `l + ${k * L}u`;
+    const cut = NS * T > L;
+    const lines = [`    let q${k} = ${ragged ? `min(${q}, ${P - 1}u)` : q};`, `    let h${k} = q${k} / ${NS}u;`, `    let j${k} = (q${k} % ${NS}u) * ${T}u;`, `    var s${k} = vec4<f32>(0.0);`];
+    for (let t = 0; t < T; t++) {
+      const jc = cut ? `min(j${k} + ${t}u, ${L - 1}u)` : `j${k} + ${t}u`;
+      const v = `part[mo * ${RP * L}u + h${k} * ${L}u + ${jc}]`;
+      lines.push(cut ? `    s${k} += select(vec4<f32>(0.0), ${v}, j${k} + ${t}u < ${L}u);` : `    s${k} += ${v};`);
+    }
+    const ok = ragged ? `${q} < ${P}u` : 'true';
+    // With one segment a row the partial is the whole row pair.
+    if (NS === 1) lines.push(...finishPair(`h${k}`, `s${k}`, ok, `${k}`));
+    else lines.push(`    if (${ok}) { seg[mo * ${P}u + q${k}] = s${k}; }`);
+    return `  {\n${lines.join('\n')}\n  }`;
+  };
+  const phase3 =
+    NS === 1
+      ? ''
+      : `  {
+    // Phase 3: row pair l % RP from its ${NS} segment sums in order (every invocation; invocations l < RP write).
+    let h = l % ${RP}u;
+    var tot = vec4<f32>(0.0);
+${[...Array(NS).keys()].map((s) => `    tot += seg[mo * ${P}u + h * ${NS}u + ${s}u];`).join('\n')}
+${finishPair('h', 'tot', `l < ${RP}u`, '').join('\n')}
+  }
+  workgroupBarrier();
+`;
+  const rw = (i: number) => `rp${i >> 1}.${i % 2 === 0 ? 'x' : 'z'}`;
+  const rc = (i: number) => `rp${i >> 1}.${i % 2 === 0 ? 'y' : 'w'}`;
+  const pairPart = (h: number) => {
+    const a = `h${2 * h}`;
+    const b = 2 * h + 1 < R ? `h${2 * h + 1}` : undefined;
+    const one = (x: string | undefined) => (x === undefined ? '0.0, 0.0' : `${hsum(`(${x} + 1e-30)`)}, ${clip ? hsum(`(${x} * rvc)`) : '0.0'}`);
+    return `  part[mo * ${RP * L}u + ${h * L}u + l] = vec4<f32>(${one(a)}, ${one(b)});`;
+  };
+  const wgsl = /* wgsl */ `// factored adam (${o.sparse ? 'active experts' : 'every matrix'}, one dispatch, ${V} columns per invocation, ${M} × ${R}×${C} per workgroup)
+${u.struct}
+${decl}
+const R = ${R}u;
+const C = ${C}u;
+var<workgroup> part: array<vec4<f32>, ${M * RP * L}>;
+${NS > 1 ? `var<workgroup> seg: array<vec4<f32>, ${M * P}>;\n` : ''}var<workgroup> rowst: array<vec4<f32>, ${M * RP}>;
+@compute @workgroup_size(${W})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let first = (wid.y * nwg.x + wid.x) * ${M}u;
+  let count = ${count};
+  if (first >= count) { return; }
+  let mo = ${M === 1 ? '0u' : `lid / ${L}u`};
+  let l = lid - mo * ${L}u;
+  let a = first + mo;
+  let valid = a < count;
+  let e = ${o.sparse ? 'u32(activeList[1u + min(a, count - 1u)])' : 'min(a, count - 1u)'};
+  let base = e * ${R * L}u + l;
+${o.sparse ? '  let skipped = params.step - last[e];\n  let dec = exp2(f32(skipped) * params.log2b2);\n' : ''}  // Phase 1: columns of lane l in registers, vc' (Σ_i g² + eps1 in row order), this lane's parts of the row sums.
+${rows.map((i) => `  let g${i} = g[base + ${i * L}u];`).join('\n')}
+${rows.map((i) => `  let h${i} = g${i} * g${i};`).join('\n')}
+  var acc = ${zero};
+${rows.map((i) => `  acc += h${i} + 1e-30;`).join('\n')}
+  let vco = vc[e * ${L}u + l];
+  let vcn = params.b2 * ${cu('vco')} + params.c2 * (acc / f32(R));
+  if (valid) { vc[e * ${L}u + l] = vcn; }
+  let rvc = 1.0 / vcn;
+${pairs.map(pairPart).join('\n')}
+  workgroupBarrier();
+  // Phase 2: row sums over segments of ${T} lanes, lane order.
+${[...Array(K).keys()].map(partial).join('\n')}
+  workgroupBarrier();
+${phase3}  // Last phase: Σ vr' and Σ rowclip/vr' in row order, then the update of lane l's columns.
+${pairs.map((h) => `  let rp${h} = rowst[mo * ${RP}u + ${h}u];`).join('\n')}
+  var vrSum = 0.0;
+${rows.map((i) => `  vrSum += ${rw(i)};`).join('\n')}
+  let vrMean = vrSum / f32(R);
+  var div = 1.0;
+${clip ? `  var sq = 0.0;\n${rows.map((i) => `  sq += ${rc(i)} * (1.0 / ${rw(i)});`).join('\n')}\n  div = max(1.0, sqrt(sq * vrMean * params.bc2 / f32(R * C)) / params.clip);\n` : ''}  let lrd = params.lr / div;
+  let colF = 1.0 / sqrt(vcn);
+  if (valid) {
+${rows.map((i) => `    p[base + ${i * L}u] = p[base + ${i * L}u] - select(g${i} * (colF * (sqrt(vrMean * params.bc2 / ${rw(i)}) * lrd)), ${zero}, g${i} == ${zero});`).join('\n')}
+${o.sparse ? '    if (l == 0u) { last[e] = params.step + 1; }\n' : ''}  }
+}
+`;
+  const name = `${o.sparse ? 'expert_' : ''}factored_adam.small`;
+  const dispatch = o.sparse ? grid1d(o.batch) : grid1d(Math.ceil(o.batch / M));
+  return { name, wgsl, bindings, workgroupSize: [W, 1, 1], dispatch, cacheKey: `factored_adam_cols:${o.sparse ? 'sparse' : 'dense'}:${R}x${C}:clip${clip ? 1 : 0}`, uniformData: u.data };
 }

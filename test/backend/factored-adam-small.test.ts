@@ -6,7 +6,9 @@
  * decay) and the last expert never gets a row. Shapes: the hierarchical MoE's secondary-gating
  * bank [256 groups, 16, 256] (long rows), its expert banks at 65536 experts ([65536, 16, 16] and
  * the biases [65536, 1, 16]) with at most 256 experts routed per step as in a 64-row step, a tall
- * [6, 300, 5] bank (long columns) and a square [5, 64, 64]; clipping active and off. The gradient of an unrouted expert is NaN in the feeds (never read). Reruns are
+ * [6, 300, 5] bank (long columns) and a square [5, 64, 64] (the two-level workgroup form), and
+ * ragged shapes of the lane-per-column form (c % 4 ≠ 0, rows split into segments, a partial last
+ * workgroup); clipping active and off. The gradient of an unrouted expert is NaN in the feeds (never read). Reruns are
  * bit-identical.
  */
 import { expect, it } from 'vitest';
@@ -15,7 +17,7 @@ import { initParams } from '../../ir/interpret.ts';
 import * as opt from '../../ir/reference/optimizers.ts';
 import { tensorType } from '../../ir/types.ts';
 import { lowerToWebGpu } from '../../compiler/lower/index.ts';
-import { factoredSmall, factoredSmallWorkgroup } from '../../compiler/wgsl/factored-adam-small.ts';
+import { factoredColumns, factoredSmall, factoredSmallWorkgroup } from '../../compiler/wgsl/factored-adam-small.ts';
 import { prepareWebGpuPlan } from '../../runtime/webgpu-executor.ts';
 import { expectNear } from '../ir/expert-schedule.ts';
 import { rand } from '../ir/fd.ts';
@@ -95,7 +97,8 @@ async function checkBank(n: number, r: number, c: number, routed: number, steps:
 
 describeGpu('one-dispatch factored Adam (sparse) at hierarchical MoE scale', () => {
   it('matches the reference on the secondary-gating bank [256, 16, 256], clipping active and off', async () => {
-    expect(factoredSmallWorkgroup(16, 256)).toBe(256);
+    // The lane-per-column form: 64 invocations of 4 columns each.
+    expect([factoredColumns(16, 256), factoredSmallWorkgroup(16, 256)]).toEqual([true, 64]);
     await checkBank(256, 16, 256, 128, 3, 1e-3, 41);
     await checkBank(256, 16, 256, 128, 3, 0, 42);
   });
@@ -105,7 +108,19 @@ describeGpu('one-dispatch factored Adam (sparse) at hierarchical MoE scale', () 
     await checkBank(65536, 1, 16, 256, 3, 0, 44);
   });
 
+  it('matches the reference on the lane-per-column form at ragged shapes (scalar columns, split rows, a partial last workgroup)', async () => {
+    // [300, 3, 5]: c % 4 ≠ 0 (one column per invocation, 12 matrices per workgroup, 37 routed).
+    // [40, 16, 200]: 50 invocations, rows in 4 segments of 16 (the last one short), 2 partials per invocation.
+    // [100, 5, 36]: 9 invocations, 7 matrices per workgroup, 5 rows over 9 invocations.
+    for (const [r, c] of [[3, 5], [16, 200], [5, 36]] as const) expect(factoredColumns(r, c)).toBe(true);
+    await checkBank(300, 3, 5, 37, 3, 1e-3, 47);
+    await checkBank(40, 16, 200, 21, 3, 1e-3, 48);
+    await checkBank(100, 5, 36, 23, 3, 0, 49);
+  });
+
   it('matches the reference on a tall bank [6, 300, 5] and a square [5, 64, 64]', async () => {
+    // Both too tall for the lane-per-column form (r > 16): the two-level workgroup form.
+    expect([factoredColumns(300, 5), factoredColumns(64, 64)]).toEqual([false, false]);
     await checkBank(6, 300, 5, 3, 3, 1e-3, 45);
     await checkBank(5, 64, 64, 3, 3, 1e-3, 46);
   });
