@@ -24,9 +24,40 @@ export interface MoeStatsOptions {
 /** WGSL: 64-wide fixed-order tree sum over `red` (call from uniform control flow). */
 const TREE_SUM = workgroupReduce(64);
 
+/**
+ * WGSL: `row_p(row, e)`, P(expert e selected for row) of the smooth load estimator, over the bindings
+ * clean, sigma [N,n], topValues [N,kt], indices [N,k] and params (n, k, kt).
+ */
+export const ROW_P_WGSL = /* wgsl */ `
+// P(expert e selected for row) under fresh noise (Eq. 8-9).
+fn row_p(row: u32, e: u32) -> f32 {
+  let n = params.n;
+  let k = params.k;
+  let kt = params.kt;
+  var sel = false;
+  for (var j = 0u; j < k; j++) {
+    if (indices[row * k + j] == i32(e)) { sel = true; }
+  }
+  let c = clean[row * n + e];
+  let sg = sigma[row * n + e];
+  var p = 0.0;
+  if (sel) {
+    if (kt == k) { p = 1.0; }
+    else {
+      let thr = topValues[row * kt + k];
+      if (sg > 0.0) { p = phi((c - thr) / sg); } else { p = select(0.0, 1.0, c >= thr); }
+    }
+  } else {
+    let thr = topValues[row * kt + k - 1u];
+    if (sg > 0.0) { p = phi((c - thr) / sg); } else { p = select(0.0, 1.0, c > thr); }
+  }
+  return p;
+}
+`;
+
 /** Lanes per batch chunk of the canonical load estimate, and its largest chunk count (64 invocations). */
-const LOAD_LANES = 8;
-const LOAD_CHUNKS = 8;
+export const LOAD_LANES = 8;
+export const LOAD_CHUNKS = 8;
 
 /**
  * Smooth load estimator (op `loadEstimate`). Bindings: clean f32 [N,n], sigma f32 [N,n],
@@ -91,30 +122,7 @@ ${u.struct}
 @group(0) @binding(5) var<uniform> params: Params;
 ${PHI_WGSL}
 ${TREE_SUM}
-// P(expert e selected for row) under fresh noise (Eq. 8-9).
-fn row_p(row: u32, e: u32) -> f32 {
-  let n = params.n;
-  let k = params.k;
-  let kt = params.kt;
-  var sel = false;
-  for (var j = 0u; j < k; j++) {
-    if (indices[row * k + j] == i32(e)) { sel = true; }
-  }
-  let c = clean[row * n + e];
-  let sg = sigma[row * n + e];
-  var p = 0.0;
-  if (sel) {
-    if (kt == k) { p = 1.0; }
-    else {
-      let thr = topValues[row * kt + k];
-      if (sg > 0.0) { p = phi((c - thr) / sg); } else { p = select(0.0, 1.0, c >= thr); }
-    }
-  } else {
-    let thr = topValues[row * kt + k - 1u];
-    if (sg > 0.0) { p = phi((c - thr) / sg); } else { p = select(0.0, 1.0, c > thr); }
-  }
-  return p;
-}
+${ROW_P_WGSL}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let e = wid.x + wid.y * 65535u;
@@ -169,7 +177,7 @@ export function importancePartials(o: MoeStatsOptions & { readonly chunks?: Chun
  * only combines the Cl chunk sums by the pairwise tree: Cl·n words of partials, not T·Cl·n (at 65536
  * hierarchical experts the per-timestep blocks cost 16 MiB of partials and ~22 ms a step).
  */
-function importanceBlocks(o: MoeStatsOptions & { readonly chunks?: ChunkGeometry }): { blocks: number; rowsPerBlock: number } {
+export function importanceBlocks(o: MoeStatsOptions & { readonly chunks?: ChunkGeometry }): { blocks: number; rowsPerBlock: number } {
   const g = o.chunks;
   if (!g) return statsBlocks(o.N, o.n);
   if (g.Cl < 1 || g.Cl > IMPORTANCE_MAX_CHUNKS || g.Cl * g.w !== g.P || g.T * g.P !== o.N) throw new Error(`importance: chunk geometry P=${g.P}, w=${g.w}, Cl=${g.Cl}, T=${g.T} does not cover ${o.N} rows in at most ${IMPORTANCE_MAX_CHUNKS} chunks`);
@@ -177,7 +185,7 @@ function importanceBlocks(o: MoeStatsOptions & { readonly chunks?: ChunkGeometry
 }
 
 /** Largest chunk count of the canonical importance (the second pass's register array). */
-const IMPORTANCE_MAX_CHUNKS = 8;
+export const IMPORTANCE_MAX_CHUNKS = 8;
 
 /**
  * Importance (op `importance`): importance[i] = Σ_x Σ_j gates[x,j]·[indices[x,j] = i], in two
