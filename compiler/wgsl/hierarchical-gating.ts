@@ -29,6 +29,8 @@ export interface SecondaryGatingKernelOptions {
   readonly step: number;
   /** Training (default true): sigma = softplus + eps; evaluation: 0. */
   readonly train?: boolean;
+  /** The scalar (one expert per step) kernels even when b is a multiple of 4 (tests compare the two forms' bits). */
+  readonly scalar?: boolean;
 }
 
 /** Largest k2 + 1 the gating kernels keep in workgroup memory. */
@@ -52,13 +54,24 @@ export function gatingUniforms(o: SecondaryGatingKernelOptions) {
   ]);
 }
 
-export function decls(bindings: readonly KernelBinding[], ints: readonly string[]): string {
+/** WGSL binding declarations: `ints` are array<i32>, `vec4s` array<vec4<f32>>, the others array<f32>. */
+export function decls(bindings: readonly KernelBinding[], ints: readonly string[], vec4s: readonly string[] = []): string {
   return bindings
     .map((b, i) => {
       if (b.access === 'uniform') return `@group(0) @binding(${i}) var<uniform> params: Params;`;
-      return `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${ints.includes(b.name) ? 'i32' : 'f32'}>;`;
+      const t = ints.includes(b.name) ? 'i32' : vec4s.includes(b.name) ? 'vec4<f32>' : 'f32';
+      return `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${t}>;`;
     })
     .join('\n');
+}
+
+/**
+ * Whether the secondary gating kernels take experts four at a time (vec4 loads and stores of the
+ * [·, b] rows and of wg2/wn2): b a multiple of 4. Every output keeps its own fma chain in the same
+ * order, so the bits equal the scalar form's.
+ */
+export function secondaryVec4(o: Pick<SecondaryGatingKernelOptions, 'b' | 'scalar'>): boolean {
+  return o.b % 4 === 0 && !o.scalar;
 }
 
 /** Invocations per (row, slot) of the forward secondary gating: 8, as `gatingRowsLanes` (measured there). */
@@ -78,6 +91,7 @@ export function secondaryGatingKernel(o: SecondaryGatingKernelOptions): Kernel {
   if (kt > HIER_TOP_MAX) throw new Error(`secondaryGating: k2 + 1 = ${kt} exceeds ${HIER_TOP_MAX}; use k2 ≤ ${HIER_TOP_MAX - 1}`);
   const lanes = secondaryLanes(o.b);
   const per = 64 / lanes;
+  const v4 = secondaryVec4(o);
   const u = gatingUniforms(o);
   const bindings: KernelBinding[] = [
     { name: 'x', access: 'read' },
@@ -93,9 +107,9 @@ export function secondaryGatingKernel(o: SecondaryGatingKernelOptions): Kernel {
     { name: 'localIndices', access: 'read_write' },
     { name: 'params', access: 'uniform' },
   ];
-  const wgsl = /* wgsl */ `// secondary_gating noisy=${o.noisy} kt=${kt} lanes=${lanes}
+  const wgsl = /* wgsl */ `// secondary_gating noisy=${o.noisy} kt=${kt} lanes=${lanes} vec4=${v4}
 ${u.struct}
-${decls(bindings, ['primaryIndices', 'indices', 'localIndices'])}
+${decls(bindings, ['primaryIndices', 'indices', 'localIndices'], v4 ? ['wg2', 'wn2', 'clean', 'sigma'] : [])}
 ${o.noisy ? philoxWgsl() : ''}
 ${SOFTPLUS_WGSL}
 ${TOPK_ORDER_WGSL}
@@ -115,7 +129,30 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   topk_reset();
   if (live) {
     g = u32(primaryIndices[q]);
-    for (var j = lane; j < b; j += ${lanes}u) {
+    ${v4 ? `let b4 = b / 4u;
+    for (var j4 = lane; j4 < b4; j4 += ${lanes}u) {
+      var accC = vec4<f32>(0.0);
+      var accR = vec4<f32>(0.0);
+      for (var d = 0u; d < D; d++) {
+        let xv = vec4<f32>(x[r * D + d]);
+        accC = fma(xv, wg2[(g * D + d) * b4 + j4], accC);
+        ${o.noisy ? 'accR = fma(xv, wn2[(g * D + d) * b4 + j4], accR);' : ''}
+      }
+      var sg4 = vec4<f32>(0.0);
+      for (var u = 0u; u < 4u; u++) {
+        let j = j4 * 4u + u;
+        var sg = 0.0;
+        var nz = accC[u];
+        ${o.noisy ? `if (params.train != 0u) {
+          sg = gs_softplus(accR[u]) + params.eps;
+          nz = accC[u] + normal_from_word(philox_word(params.seed, params.stream, params.step, r + params.rowOffset, s * b + j)) * sg;
+        }` : ''}
+        sg4[u] = sg;
+        topk_offer(nz, j);
+      }
+      clean[q * b4 + j4] = accC;
+      sigma[q * b4 + j4] = sg4;
+    }` : `for (var j = lane; j < b; j += ${lanes}u) {
       var accC = 0.0;
       var accR = 0.0;
       for (var d = 0u; d < D; d++) {
@@ -132,7 +169,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       clean[q * b + j] = accC;
       sigma[q * b + j] = sg;
       topk_offer(nz, j);
-    }
+    }`}
   }
   let kt = params.kt;
   topk_merge(t, kt);
@@ -157,7 +194,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     bindings,
     workgroupSize: [64, 1, 1],
     dispatch: o.N * o.k1 === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N * o.k1, per)),
-    cacheKey: `secondary_gating:noisy=${o.noisy}:kt=${kt}:lanes=${lanes}`,
+    cacheKey: `secondary_gating:noisy=${o.noisy}:kt=${kt}:lanes=${lanes}:vec4=${v4}`,
     uniformData: u.data,
   };
 }
