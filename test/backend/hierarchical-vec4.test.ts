@@ -4,7 +4,8 @@
  * forms (`scalar: true`), bit for bit: forward outputs (indices, gates, clean, sigma, top values,
  * local indices), then the gradient kernels — per-(row, slot, expert) logit gradients and
  * dprimaryGates, the weight gradients over the group-sorted pairs, the input gradient — on the
- * same random inputs (non-zero gate weights, noisy training, random distinct primary groups, a
+ * same random inputs, and the hierarchical load kernels (forward load, per-group sums, row
+ * gradients) on the forward's statistics, (non-zero gate weights, noisy training, random distinct primary groups, a
  * few groups shared by many rows). Their agreement with the reference (ir/reference/hierarchical.ts)
  * is checked through the lowering in hierarchical.test.ts and hierarchical-scale.test.ts, whose
  * b = 64 and 256 take the vec4 forms.
@@ -12,12 +13,13 @@
 import { expect, it } from 'vitest';
 import { secondaryGatingKernel, type SecondaryGatingKernelOptions } from '../../compiler/wgsl/hierarchical-gating.ts';
 import { secondaryGatingGradInputKernel, secondaryGatingGradRowsKernel, secondaryGatingGradWeightsKernel } from '../../compiler/wgsl/hierarchical-gating-grad.ts';
+import { hierLoadKernel, hierLoadGradRowsKernel, hierLoadZeroKernel } from '../../compiler/wgsl/hierarchical-load.ts';
 import { normalTableData } from '../../compiler/wgsl/philox.ts';
 import { readU32 } from '../../runtime/gpu/buffers.ts';
 import { describeGpu, dev, out, randArray, rng, run, up } from './gpu.ts';
 
 describeGpu('secondary gating: vec4 forms equal the scalar forms bit for bit', () => {
-  it('forward and the three gradient kernels (noisy training, b = 32, D = 8)', async () => {
+  it('forward, the three gradient kernels and the load kernels (noisy training, b = 32, D = 8)', async () => {
     const r = rng(91);
     const [N, D, a, b, k1, k2] = [24, 8, 16, 32, 2, 3];
     const kt = Math.min(k2 + 1, b);
@@ -43,7 +45,11 @@ describeGpu('secondary gating: vec4 forms equal the scalar forms bit for bit', (
     const dgates = up(randArray(r, N * k1 * k2));
     const dclean = up(randArray(r, N * k1 * b));
     const dsigma = up(randArray(r, N * k1 * b));
-    const sizes = { indices: N * k1 * k2, gates: N * k1 * k2, clean: N * k1 * b, sigma: N * k1 * b, topValues: N * k1 * kt, localIndices: N * k1 * k2, dprimaryGates: N * k1, dC: N * k1 * b, dR: N * k1 * b, dwg2: a * D * b, dwn2: a * D * b, dx: N * D };
+    const active = new Int32Array([0, ...Array.from({ length: a }, (_, g) => g).filter((g) => offsets[g + 1]! > offsets[g]!)]);
+    active[0] = active.length - 1;
+    const primaryLoad = up(randArray(r, a, 0.5, 4));
+    const dload = up(randArray(r, a * b));
+    const sizes = { load: a * b, groupLoad: a * b, dclean2: N * k1 * b, dsigma2: N * k1 * b, indices: N * k1 * k2, gates: N * k1 * k2, clean: N * k1 * b, sigma: N * k1 * b, topValues: N * k1 * kt, localIndices: N * k1 * k2, dprimaryGates: N * k1, dC: N * k1 * b, dR: N * k1 * b, dwg2: a * D * b, dwn2: a * D * b, dx: N * D };
     const results: Record<string, Uint32Array>[] = [];
     for (const scalar of [true, false]) {
       const oo = { ...o, scalar };
@@ -53,6 +59,14 @@ describeGpu('secondary gating: vec4 forms equal the scalar forms bit for bit', (
         { kernel: secondaryGatingGradRowsKernel(oo), buffers: { ...ins, ...bufs, dgates, dclean, dsigma } },
         { kernel: secondaryGatingGradWeightsKernel(oo), buffers: { x: ins.x, groupOffsets: up(offsets), groupPairs: up(pairs), dC: bufs.dC, dR: bufs.dR, dwg2: bufs.dwg2, dwn2: bufs.dwn2 } },
         { kernel: secondaryGatingGradInputKernel(oo), buffers: { ...ins, dC: bufs.dC, dR: bufs.dR, dx: bufs.dx } },
+      ]);
+      const lo = { N, a, b, k1, k2, scalar };
+      const stats = { primaryLoad, primaryIndices: ins.primaryIndices, groupOffsets: up(offsets), groupPairs: up(pairs), activeList: up(active), clean: bufs.clean, sigma: bufs.sigma, topValues: bufs.topValues, localIndices: bufs.localIndices };
+      await run([
+        { kernel: hierLoadZeroKernel(lo), buffers: { load: bufs.load } },
+        { kernel: hierLoadKernel(lo, true), buffers: { ...stats, load: bufs.load } },
+        { kernel: hierLoadKernel(lo, false), buffers: { ...stats, groupLoad: bufs.groupLoad } },
+        { kernel: hierLoadGradRowsKernel(lo), buffers: { ...stats, dout: dload, dclean: bufs.dclean2, dsigma: bufs.dsigma2 } },
       ]);
       const got: Record<string, Uint32Array> = {};
       for (const [k, n] of Object.entries(sizes)) got[k] = await readU32(dev(), bufs[k as keyof typeof sizes], n);
@@ -65,5 +79,8 @@ describeGpu('secondary gating: vec4 forms equal the scalar forms bit for bit', (
     expect(Array.from(new Float32Array(scalar.sigma!.buffer)).every((v) => v > 0)).toBe(true);
     expect(Array.from(new Float32Array(scalar.dx!.buffer)).filter((v) => v !== 0).length).toBe(N * D);
     expect(Array.from(new Float32Array(scalar.dwg2!.buffer)).filter((v) => v !== 0).length).toBeGreaterThan(D * b);
+    const load = Array.from(new Float32Array(scalar.load!.buffer));
+    expect(load.filter((v) => v > 0 && v < 1).length).toBeGreaterThan(b);
+    expect(Array.from(new Float32Array(scalar.dclean2!.buffer)).filter((v) => v !== 0).length).toBeGreaterThan(b);
   });
 });
