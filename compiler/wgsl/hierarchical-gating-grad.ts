@@ -332,7 +332,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 }
 
 /**
- * Input gradient of the secondary gating (one thread per (r, d)): dx = Σ_s Σ_j dC·wg2[g,d,j]
+ * Input gradient of the secondary gating (one thread per (r, d); in the vec4 form one workgroup
+ * per row, invocations over d): dx = Σ_s Σ_j dC·wg2[g,d,j]
  * (+ dR·wn2[g,d,j]). Bindings: wg2, [wn2], primaryIndices, dC, [dR], dx, params.
  */
 export function secondaryGatingGradInputKernel(o: SecondaryGatingKernelOptions): Kernel {
@@ -347,23 +348,12 @@ export function secondaryGatingGradInputKernel(o: SecondaryGatingKernelOptions):
     { name: 'params', access: 'uniform' },
   ];
   const v4 = secondaryVec4(o);
-  const wgsl = /* wgsl */ `// secondary_gating_grad_input noisy=${o.noisy} vec4=${v4}
-${u.struct}
-${decls(bindings, ['primaryIndices'], v4 ? ['wg2', 'wn2', 'dC', 'dR'] : [])}
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
-  let i = (wid.y * nwg.x + wid.x) * 64u + lt;
-  let D = params.D;
-  let b = params.b;
-  let k1 = params.k1;
-  if (i >= params.N * D) { return; }
-  let r = i / D;
-  let d = i % D;
-  var acc = 0.0;
-  for (var s = 0u; s < k1; s++) {
+  const chain = (s: string) => /* wgsl */ `for (var s = 0u; s < k1; s++) {
     let q = r * k1 + s;
     let g = u32(primaryIndices[q]);
-    ${v4 ? `// Experts four at a time (vec4 loads), the chain still in j order (dC then dR for each j).
+    ${s}
+  }`;
+  const vec4Chain = chain(`// Experts four at a time (vec4 loads), the chain still in j order (dC then dR for each j).
     let b4 = b / 4u;
     for (var j4 = 0u; j4 < b4; j4++) {
       let c = dC[q * b4 + j4];
@@ -381,12 +371,33 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       acc = fma(c.y, w.y, acc);
       acc = fma(c.z, w.z, acc);
       acc = fma(c.w, w.w, acc);`}
-    }` : `for (var j = 0u; j < b; j++) {
+    }`);
+  const scalarChain = chain(`for (var j = 0u; j < b; j++) {
       acc = fma(dC[q * b + j], wg2[(g * D + d) * b + j], acc);
       ${o.noisy ? 'acc = fma(dR[q * b + j], wn2[(g * D + d) * b + j], acc);' : ''}
-    }`}
-  }
-  dx[i] = acc;
+    }`);
+  // vec4 form: one workgroup per row, so the row's dC/dR loads are uniform (scalar loads on llvmpipe); invocations over d.
+  const wgsl = /* wgsl */ `// secondary_gating_grad_input noisy=${o.noisy} vec4=${v4}
+${u.struct}
+${decls(bindings, ['primaryIndices'], v4 ? ['wg2', 'wn2', 'dC', 'dR'] : [])}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
+  let D = params.D;
+  let b = params.b;
+  let k1 = params.k1;
+  ${v4 ? `let r = wid.y * nwg.x + wid.x;
+  if (r >= params.N) { return; }
+  for (var d = lt; d < D; d += 64u) {
+    var acc = 0.0;
+    ${vec4Chain}
+    dx[r * D + d] = acc;
+  }` : `let i = (wid.y * nwg.x + wid.x) * 64u + lt;
+  if (i >= params.N * D) { return; }
+  let r = i / D;
+  let d = i % D;
+  var acc = 0.0;
+  ${scalarChain}
+  dx[i] = acc;`}
 }
 `;
   return {
@@ -394,7 +405,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     wgsl,
     bindings,
     workgroupSize: [64, 1, 1],
-    dispatch: grid1d(ceilDiv(o.N * o.D, 64)),
+    dispatch: v4 ? grid1d(o.N) : grid1d(ceilDiv(o.N * o.D, 64)),
     cacheKey: `secondary_gating_grad_input:noisy=${o.noisy}:vec4=${v4}`,
     uniformData: u.data,
   };

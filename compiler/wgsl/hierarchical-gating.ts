@@ -74,6 +74,53 @@ export function secondaryVec4(o: Pick<SecondaryGatingKernelOptions, 'b' | 'scala
   return o.b % 4 === 0 && !o.scalar;
 }
 
+/**
+ * WGSL: `philox_word` (compiler/wgsl/philox.ts, Philox4x32-10 with counter (row, col, step, 0))
+ * split at the column: its first round and half of its second do not depend on the column, so
+ * `philox_row(seed, stream, step, row)` computes them once per row and `philox_col(st, col)` the
+ * rest — the same operations on the same values, so `philox_col(philox_row(…, row), col)` equals
+ * `philox_word(…, row, col)` bit for bit (the last round computes only the returned word).
+ * Needs philoxWgsl()'s mulhi32.
+ */
+const PHILOX_SPLIT_WGSL = /* wgsl */ `
+struct PhiloxRow { a: u32, e: u32, p0: u32, p1: u32, k0: u32, k1: u32, k1b: u32 }
+fn philox_row(seed: u32, stream: u32, step: u32, row: u32) -> PhiloxRow {
+  // Round 1: c0 = hi(M1·step) ^ col ^ seed, c1 = lo(M1·step), c2 = hi(M0·row) ^ stream, c3 = lo(M0·row).
+  let a = mulhi32(0xcd9e8d57u, step) ^ seed;
+  let c1 = 0xcd9e8d57u * step;
+  let c2 = mulhi32(0xd2511f53u, row) ^ stream;
+  let e = 0xd2511f53u * row;
+  // Round 2's column-free half: c0' = hi(M1·c2) ^ c1 ^ k0, c1' = lo(M1·c2).
+  let k0 = seed + 0x9e3779b9u;
+  let k1 = stream + 0xbb67ae85u;
+  return PhiloxRow(a, e, mulhi32(0xcd9e8d57u, c2) ^ c1 ^ k0, 0xcd9e8d57u * c2, k0 + 0x9e3779b9u, k1 + 0xbb67ae85u, k1);
+}
+fn philox_col(st: PhiloxRow, col: u32) -> u32 {
+  // Round 2's column half: c2' = hi(M0·c0) ^ c3 ^ k1, c3' = lo(M0·c0), with c0 = a ^ col.
+  let x = st.a ^ col;
+  var c0 = st.p0;
+  var c1 = st.p1;
+  var c2 = mulhi32(0xd2511f53u, x) ^ st.e ^ st.k1b;
+  var c3 = 0xd2511f53u * x;
+  var k0 = st.k0;
+  var k1 = st.k1;
+  for (var r = 2u; r < 9u; r++) {
+    let hi0 = mulhi32(0xd2511f53u, c0);
+    let lo0 = 0xd2511f53u * c0;
+    let hi1 = mulhi32(0xcd9e8d57u, c2);
+    let lo1 = 0xcd9e8d57u * c2;
+    c0 = hi1 ^ c1 ^ k0;
+    c1 = lo1;
+    c2 = hi0 ^ c3 ^ k1;
+    c3 = lo0;
+    k0 = k0 + 0x9e3779b9u;
+    k1 = k1 + 0xbb67ae85u;
+  }
+  // Round 10: only the returned word c0.
+  return mulhi32(0xcd9e8d57u, c2) ^ c1 ^ k0;
+}
+`;
+
 /** Invocations per (row, slot) of the forward secondary gating: 8, as `gatingRowsLanes` (measured there). */
 export function secondaryLanes(_b: number): number {
   return 8;
@@ -111,6 +158,7 @@ export function secondaryGatingKernel(o: SecondaryGatingKernelOptions): Kernel {
 ${u.struct}
 ${decls(bindings, ['primaryIndices', 'indices', 'localIndices'], v4 ? ['wg2', 'wn2', 'clean', 'sigma'] : [])}
 ${o.noisy ? philoxWgsl() : ''}
+${o.noisy && v4 ? PHILOX_SPLIT_WGSL : ''}
 ${SOFTPLUS_WGSL}
 ${TOPK_ORDER_WGSL}
 ${topkSelectWgsl(kt, 64, lanes)}
@@ -130,6 +178,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (live) {
     g = u32(primaryIndices[q]);
     ${v4 ? `let b4 = b / 4u;
+    ${o.noisy ? 'let ph = philox_row(params.seed, params.stream, params.step, r + params.rowOffset);' : ''}
     for (var j4 = lane; j4 < b4; j4 += ${lanes}u) {
       var accC = vec4<f32>(0.0);
       var accR = vec4<f32>(0.0);
@@ -145,7 +194,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         var nz = accC[u];
         ${o.noisy ? `if (params.train != 0u) {
           sg = gs_softplus(accR[u]) + params.eps;
-          nz = accC[u] + normal_from_word(philox_word(params.seed, params.stream, params.step, r + params.rowOffset, s * b + j)) * sg;
+          nz = accC[u] + normal_from_word(philox_col(ph, s * b + j)) * sg;
         }` : ''}
         sg4[u] = sg;
         topk_offer(nz, j);
