@@ -315,6 +315,77 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   ];
 }
 
+/** Smallest vector (a multiple of 4) the CV² kernel reads with 256 invocations and vec4 loads. */
+const CV_WIDE_MIN = 4096;
+
+/**
+ * CV² of a long vector (n ≥ CV_WIDE_MIN, a multiple of 4): as `cvSquaredVectorKernel`'s small form
+ * with 256 invocations, each summing its vec4s t, t + 256, … in order (components x, y, z, w),
+ * then the 256-wide fixed tree — a different fixed order than the 64-lane form (the hierarchical
+ * MoE's 65536-expert importance and load vectors, one workgroup, 4× fewer loads and 4× the lanes).
+ */
+function cvSquaredWideKernel(o: CvSquaredVectorOptions): Kernel {
+  const u = uniformBlock([['n', 'u32', o.n]]);
+  const wgsl = /* wgsl */ `// cv_squared_vector (256 invocations, vec4 loads)
+${u.struct}
+@group(0) @binding(0) var<storage, read> x: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+${workgroupReduce(256)}
+var<workgroup> diff: array<u32, 256>;
+@compute @workgroup_size(256)
+fn main(@builtin(local_invocation_index) t: u32) {
+  let n = params.n;
+  let n4 = n / 4u;
+  let x0 = x[0].x;
+  var s = 0.0;
+  var differs = 0u;
+  for (var i = t; i < n4; i += 256u) {
+    let v = x[i];
+    s += v.x;
+    s += v.y;
+    s += v.z;
+    s += v.w;
+    if (any(v != vec4<f32>(x0))) { differs = 1u; }
+  }
+  diff[t] = differs;
+  for (var d = 128u; d > 0u; d = d / 2u) {
+    workgroupBarrier();
+    if (t < d) { diff[t] = max(diff[t], diff[t + d]); }
+  }
+  workgroupBarrier();
+  let anyDiff = diff[0];
+  let mean = tree_sum(s, t) / f32(n);
+  var ss = 0.0;
+  for (var i = t; i < n4; i += 256u) {
+    let dv = x[i] - vec4<f32>(mean);
+    ss += dv.x * dv.x;
+    ss += dv.y * dv.y;
+    ss += dv.z * dv.z;
+    ss += dv.w * dv.w;
+  }
+  let v = tree_sum(ss, t) / f32(n);
+  if (t == 0u) {
+    if (anyDiff == 0u) { out[0] = 0.0; }
+    else { out[0] = v / (mean * mean + 1e-10); }
+  }
+}
+`;
+  return {
+    name: 'cv_squared_vector',
+    wgsl,
+    bindings: [
+      { name: 'x', access: 'read' },
+      { name: 'out', access: 'read_write' },
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [256, 1, 1],
+    dispatch: [1, 1, 1],
+    cacheKey: 'cv_squared_vector_wide',
+    uniformData: u.data,
+  };
+}
+
 /** Options of the single-vector CV² kernel. */
 export interface CvSquaredVectorOptions {
   readonly n: number;
@@ -323,9 +394,11 @@ export interface CvSquaredVectorOptions {
 /**
  * CV² of one vector (op `cvSquared`): population variance / (mean² + 1e-10), two-pass in f32 with
  * fixed-order sums. Exactly 0 when n < 2 or when every element equals x[0] (as the reference).
- * Bindings: x f32 [n], out f32 [1] (written), params. Dispatch: one workgroup.
+ * Bindings: x f32 [n], out f32 [1] (written), params. Dispatch: one workgroup (of 256 with vec4
+ * loads when n ≥ CV_WIDE_MIN is a multiple of 4, `cvSquaredWideKernel`).
  */
 export function cvSquaredVectorKernel(o: CvSquaredVectorOptions): Kernel {
+  if (o.n >= CV_WIDE_MIN && o.n % 4 === 0) return cvSquaredWideKernel(o);
   const u = uniformBlock([['n', 'u32', o.n]]);
   const wgsl = /* wgsl */ `// cv_squared_vector
 ${u.struct}

@@ -4,12 +4,13 @@
  * compiler/wgsl/moe-stats.ts they replace (same sums in the same order): the serial load estimate
  * over noisy gating statistics with random non-zero weights (plain rows and two canonical chunk
  * geometries), and the sparse importance at 65536 experts (plain blocks and canonical chunks, with
- * repeated experts across rows so several slots share an expert).
+ * repeated experts across rows so several slots share an expert); and the CV² of a 65536-long
+ * vector (256 invocations, vec4 loads) against the reference, sparse, dense and constant.
  */
 import { expect, it } from 'vitest';
-import { importanceKernel, importancePartials, loadEstimateKernel } from '../../compiler/wgsl/moe-stats.ts';
+import { cvSquaredVectorKernel, importanceKernel, importancePartials, loadEstimateKernel } from '../../compiler/wgsl/moe-stats.ts';
 import { importanceSparseApplies, importanceSparseKernels, loadEstimateSerialApplies, loadEstimateSerialKernel } from '../../compiler/wgsl/moe-stats-sparse.ts';
-import { gatingForward, importance, loadEstimate } from '../../ir/reference/gating.ts';
+import { cvSquared, gatingForward, importance, loadEstimate } from '../../ir/reference/gating.ts';
 import { readF32 } from '../../runtime/gpu/buffers.ts';
 import { describeGpu, dev, expectClose, out, randArray, rng, run, up } from './gpu.ts';
 
@@ -66,5 +67,23 @@ describeGpu('balance statistics for few rows and many experts', () => {
     expectClose(got, ref, 1e-5, 'importance');
     expect(Array.from(got)).toEqual(Array.from(await readF32(dev(), dense, n)));
     expect(Array.from(ref).filter((v) => v > 1).length).toBeGreaterThan(5);
+  });
+
+  it('CV² of a 65536-long vector matches the reference (sparse, dense, constant)', async () => {
+    const r = rng(53);
+    const n = 65536;
+    const sparse = new Float32Array(n);
+    for (let i = 0; i < 200; i++) sparse[Math.floor(r() * n)] = 0.1 + r();
+    const dense = randArray(r, n, 0.5, 2);
+    const constant = new Float32Array(n).fill(0.25);
+    for (const [what, v] of [['sparse', sparse], ['dense', dense], ['constant', constant]] as const) {
+      const o = out(1);
+      await run([{ kernel: cvSquaredVectorKernel({ n }), buffers: { x: up(v), out: o } }]);
+      const got = (await readF32(dev(), o, 1))[0]!;
+      const ref = cvSquared(v);
+      if (what === 'constant') expect(got).toBe(0);
+      else expectClose([got], [ref], 1e-4, `CV² (${what})`);
+      if (what === 'sparse') expect(ref).toBeGreaterThan(100);
+    }
   });
 });
