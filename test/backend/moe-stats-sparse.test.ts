@@ -5,12 +5,15 @@
  * over noisy gating statistics with random non-zero weights (plain rows and two canonical chunk
  * geometries), and the sparse importance at 65536 experts (plain blocks and canonical chunks, with
  * repeated experts across rows so several slots share an expert); and the CV² of a 65536-long
- * vector (256 invocations, vec4 loads) against the reference, sparse, dense and constant.
+ * vector (256 invocations, vec4 loads) and its gradient against the reference, sparse, dense and
+ * constant.
  */
 import { expect, it } from 'vitest';
 import { cvSquaredVectorKernel, importanceKernel, importancePartials, loadEstimateKernel } from '../../compiler/wgsl/moe-stats.ts';
 import { importanceSparseApplies, importanceSparseKernels, loadEstimateSerialApplies, loadEstimateSerialKernel } from '../../compiler/wgsl/moe-stats-sparse.ts';
 import { cvSquared, gatingForward, importance, loadEstimate } from '../../ir/reference/gating.ts';
+import { cvSquaredGrad } from '../../ir/reference/grad-moe.ts';
+import { cvSquaredGradKernel } from '../../compiler/wgsl/grad-moe.ts';
 import { readF32 } from '../../runtime/gpu/buffers.ts';
 import { describeGpu, dev, expectClose, out, randArray, rng, run, up } from './gpu.ts';
 
@@ -69,7 +72,7 @@ describeGpu('balance statistics for few rows and many experts', () => {
     expect(Array.from(ref).filter((v) => v > 1).length).toBeGreaterThan(5);
   });
 
-  it('CV² of a 65536-long vector matches the reference (sparse, dense, constant)', async () => {
+  it('CV² of a 65536-long vector and its gradient match the reference (sparse, dense, constant)', async () => {
     const r = rng(53);
     const n = 65536;
     const sparse = new Float32Array(n);
@@ -78,11 +81,22 @@ describeGpu('balance statistics for few rows and many experts', () => {
     const constant = new Float32Array(n).fill(0.25);
     for (const [what, v] of [['sparse', sparse], ['dense', dense], ['constant', constant]] as const) {
       const o = out(1);
-      await run([{ kernel: cvSquaredVectorKernel({ n }), buffers: { x: up(v), out: o } }]);
+      const dv = out(n);
+      const x = up(v);
+      await run([
+        { kernel: cvSquaredVectorKernel({ n }), buffers: { x, out: o } },
+        { kernel: cvSquaredGradKernel({ n }), buffers: { v: x, dcv: up(new Float32Array([0.7])), out: dv } },
+      ]);
       const got = (await readF32(dev(), o, 1))[0]!;
       const ref = cvSquared(v);
-      if (what === 'constant') expect(got).toBe(0);
-      else expectClose([got], [ref], 1e-4, `CV² (${what})`);
+      const grad = await readF32(dev(), dv, n);
+      if (what === 'constant') {
+        expect(got).toBe(0);
+        expect(grad.every((g) => g === 0)).toBe(true);
+      } else {
+        expectClose([got], [ref], 1e-4, `CV² (${what})`);
+        expectClose(grad, cvSquaredGrad(v, 0.7), 1e-4, `CV² gradient (${what})`);
+      }
       if (what === 'sparse') expect(ref).toBeGreaterThan(100);
     }
   });
