@@ -247,9 +247,10 @@ export function hierLoadGradPrimaryKernel(o: HierLoadKernelOptions): Kernel {
     { name: 'dprimaryLoad', access: 'read_write' },
     { name: 'params', access: 'uniform' },
   ];
-  const wgsl = /* wgsl */ `// hier_load_grad_primary
+  const v4 = hierLoadVec4(o);
+  const wgsl = /* wgsl */ `// hier_load_grad_primary vec4=${v4}
 ${u.struct}
-${decls(bindings, ['groupOffsets'])}
+${decls(bindings, ['groupOffsets'], v4 ? ['dout', 'groupLoad'] : [])}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
   let g = (wid.y * nwg.x + wid.x) * 64u + lt;
@@ -257,13 +258,22 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let c = f32(u32(groupOffsets[g + 1u]) - u32(groupOffsets[g]));
   var acc = 0.0;
   if (c > 0.0) {
-    for (var j = 0u; j < params.b; j++) { acc += dout[g * params.b + j] * groupLoad[g * params.b + j]; }
+    ${v4 ? `// Four experts per load, the chain still in j order.
+    let b4 = params.b / 4u;
+    for (var j4 = 0u; j4 < b4; j4++) {
+      let d = dout[g * b4 + j4];
+      let l = groupLoad[g * b4 + j4];
+      acc += d.x * l.x;
+      acc += d.y * l.y;
+      acc += d.z * l.z;
+      acc += d.w * l.w;
+    }` : 'for (var j = 0u; j < params.b; j++) { acc += dout[g * params.b + j] * groupLoad[g * params.b + j]; }'}
     acc = acc / c;
   }
   dprimaryLoad[g] = acc;
 }
 `;
-  return { name: 'hier_load_grad_primary', wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: grid1d(ceilDiv(o.a, 64)), cacheKey: 'hier_load_grad_primary', uniformData: u.data };
+  return { name: 'hier_load_grad_primary', wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: grid1d(ceilDiv(o.a, 64)), cacheKey: `hier_load_grad_primary:vec4=${v4}`, uniformData: u.data };
 }
 
 /**

@@ -4,16 +4,16 @@
  * forms (`scalar: true`), bit for bit: forward outputs (indices, gates, clean, sigma, top values,
  * local indices), then the gradient kernels — per-(row, slot, expert) logit gradients and
  * dprimaryGates, the weight gradients over the group-sorted pairs, the input gradient — on the
- * same random inputs, and the hierarchical load kernels (forward load, per-group sums, row
- * gradients) on the forward's statistics, (non-zero gate weights, noisy training, random distinct primary groups, a
- * few groups shared by many rows). Their agreement with the reference (ir/reference/hierarchical.ts)
+ * same random inputs (non-zero gate weights, noisy training, random distinct primary groups, a
+ * few groups shared by many rows) — and the hierarchical load kernels (forward load, per-group
+ * sums, row gradients, primary-load gradient) on the forward's statistics. Their agreement with the reference (ir/reference/hierarchical.ts)
  * is checked through the lowering in hierarchical.test.ts and hierarchical-scale.test.ts, whose
  * b = 64 and 256 take the vec4 forms.
  */
 import { expect, it } from 'vitest';
 import { secondaryGatingKernel, type SecondaryGatingKernelOptions } from '../../compiler/wgsl/hierarchical-gating.ts';
 import { secondaryGatingGradInputKernel, secondaryGatingGradRowsKernel, secondaryGatingGradWeightsKernel } from '../../compiler/wgsl/hierarchical-gating-grad.ts';
-import { hierLoadKernel, hierLoadGradRowsKernel, hierLoadZeroKernel } from '../../compiler/wgsl/hierarchical-load.ts';
+import { hierLoadGradPrimaryKernel, hierLoadKernel, hierLoadGradRowsKernel, hierLoadZeroKernel } from '../../compiler/wgsl/hierarchical-load.ts';
 import { normalTableData } from '../../compiler/wgsl/philox.ts';
 import { readU32 } from '../../runtime/gpu/buffers.ts';
 import { describeGpu, dev, out, randArray, rng, run, up } from './gpu.ts';
@@ -49,7 +49,7 @@ describeGpu('secondary gating: vec4 forms equal the scalar forms bit for bit', (
     active[0] = active.length - 1;
     const primaryLoad = up(randArray(r, a, 0.5, 4));
     const dload = up(randArray(r, a * b));
-    const sizes = { load: a * b, groupLoad: a * b, dclean2: N * k1 * b, dsigma2: N * k1 * b, indices: N * k1 * k2, gates: N * k1 * k2, clean: N * k1 * b, sigma: N * k1 * b, topValues: N * k1 * kt, localIndices: N * k1 * k2, dprimaryGates: N * k1, dC: N * k1 * b, dR: N * k1 * b, dwg2: a * D * b, dwn2: a * D * b, dx: N * D };
+    const sizes = { dprimaryLoad: a, load: a * b, groupLoad: a * b, dclean2: N * k1 * b, dsigma2: N * k1 * b, indices: N * k1 * k2, gates: N * k1 * k2, clean: N * k1 * b, sigma: N * k1 * b, topValues: N * k1 * kt, localIndices: N * k1 * k2, dprimaryGates: N * k1, dC: N * k1 * b, dR: N * k1 * b, dwg2: a * D * b, dwn2: a * D * b, dx: N * D };
     const results: Record<string, Uint32Array>[] = [];
     for (const scalar of [true, false]) {
       const oo = { ...o, scalar };
@@ -67,6 +67,7 @@ describeGpu('secondary gating: vec4 forms equal the scalar forms bit for bit', (
         { kernel: hierLoadKernel(lo, true), buffers: { ...stats, load: bufs.load } },
         { kernel: hierLoadKernel(lo, false), buffers: { ...stats, groupLoad: bufs.groupLoad } },
         { kernel: hierLoadGradRowsKernel(lo), buffers: { ...stats, dout: dload, dclean: bufs.dclean2, dsigma: bufs.dsigma2 } },
+        { kernel: hierLoadGradPrimaryKernel(lo), buffers: { dout: dload, groupLoad: bufs.groupLoad, groupOffsets: stats.groupOffsets, dprimaryLoad: bufs.dprimaryLoad } },
       ]);
       const got: Record<string, Uint32Array> = {};
       for (const [k, n] of Object.entries(sizes)) got[k] = await readU32(dev(), bufs[k as keyof typeof sizes], n);
@@ -82,5 +83,6 @@ describeGpu('secondary gating: vec4 forms equal the scalar forms bit for bit', (
     const load = Array.from(new Float32Array(scalar.load!.buffer));
     expect(load.filter((v) => v > 0 && v < 1).length).toBeGreaterThan(b);
     expect(Array.from(new Float32Array(scalar.dclean2!.buffer)).filter((v) => v !== 0).length).toBeGreaterThan(b);
+    expect(Array.from(new Float32Array(scalar.dprimaryLoad!.buffer)).filter((v) => v !== 0).length).toBe(active[0]);
   });
 });
