@@ -94,10 +94,27 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     wgsl,
     bindings,
     workgroupSize: [64, 1, 1],
-    dispatch: grid1d(ceilDiv(o.N * o.k1 * (v4 ? o.b / 4 : o.b), 64)),
-    cacheKey: `secondary_gating_grad_rows:noisy=${o.noisy}:vec4=${v4}`,
+    dispatch: v4 ? rowsVec4Grid(o) : grid1d(ceilDiv(o.N * o.k1 * o.b, 64)),
+    cacheKey: `secondary_gating_grad_rows:noisy=${o.noisy}:vec4=${v4}${v4 ? `:lanes=${rowsVec4Layout(o.b).lanes}:chunks=${rowsVec4Layout(o.b).chunks}` : ''}`,
     uniformData: u.data,
   };
+}
+
+/** Grid of the vec4 row-gradient kernel: every pair's lanes (`rowsVec4Layout`). */
+function rowsVec4Grid(o: SecondaryGatingKernelOptions): [number, number, number] {
+  const { lanes, chunks } = rowsVec4Layout(o.b);
+  return grid1d(lanes === 64 ? o.N * o.k1 * chunks : ceilDiv(o.N * o.k1, 64 / lanes));
+}
+
+/**
+ * Lanes per (row, slot) pair of the vec4 row-gradient kernel (b/4 rounded up to a power of two,
+ * at most 64) and, at 64, workgroups per pair.
+ */
+function rowsVec4Layout(b: number): { lanes: number; chunks: number } {
+  const b4 = b / 4;
+  let lanes = 1;
+  while (lanes < b4 && lanes < 64) lanes *= 2;
+  return { lanes, chunks: Math.max(1, ceilDiv(b4, 64)) };
 }
 
 /**
@@ -106,20 +123,28 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
  * and per expert the same operations in the same order as the scalar form (same bits).
  */
 function rowsVec4Wgsl(o: SecondaryGatingKernelOptions, struct: string, bindings: readonly KernelBinding[]): string {
-  return /* wgsl */ `// secondary_gating_grad_rows noisy=${o.noisy} vec4=true
+  const { lanes, chunks } = rowsVec4Layout(o.b);
+  // With 64 lanes per pair the pair index comes from the workgroup id alone: its loads (x, the
+  // softmax terms, wn2's row base) are uniform, one scalar load per workgroup on llvmpipe.
+  const index = lanes === 64
+    ? `let w = wid.y * nwg.x + wid.x;
+  let q = w / ${chunks}u;
+  let j4 = (w % ${chunks}u) * 64u + lt;`
+    : `let q = (wid.y * nwg.x + wid.x) * ${64 / lanes}u + lt / ${lanes}u;
+  let j4 = lt % ${lanes}u;`;
+  return /* wgsl */ `// secondary_gating_grad_rows noisy=${o.noisy} vec4=true lanes=${lanes}
 ${struct}
 ${decls(bindings, ['primaryIndices', 'localIndices'], ['wn2', 'dclean', 'dsigma', 'dC', 'dR'])}
 ${o.noisy ? philoxWgsl() : ''}
 ${SOFTPLUS_WGSL}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
-  let i = (wid.y * nwg.x + wid.x) * 64u + lt;
   let k1 = params.k1;
   let b = params.b;
   let b4 = b / 4u;
-  if (i >= params.N * k1 * b4) { return; }
-  let q = i / b4;
-  let j4 = i % b4;
+  ${index}
+  if (q >= params.N * k1 || j4 >= b4) { return; }
+  let i = q * b4 + j4;
   let r = q / k1;
   let s = q % k1;
   let D = params.D;
