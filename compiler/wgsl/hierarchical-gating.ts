@@ -33,6 +33,9 @@ export interface SecondaryGatingKernelOptions {
   readonly scalar?: boolean;
 }
 
+/** Largest D whose x row the vec4 forward keeps in a private array (read D times per expert quad, loaded once). */
+const X_PRELOAD_MAX = 64;
+
 /** Largest k2 + 1 the gating kernels keep in workgroup memory. */
 export const HIER_TOP_MAX = 64;
 
@@ -139,6 +142,7 @@ export function secondaryGatingKernel(o: SecondaryGatingKernelOptions): Kernel {
   const lanes = secondaryLanes(o.b);
   const per = 64 / lanes;
   const v4 = secondaryVec4(o);
+  const xPre = v4 && o.D <= X_PRELOAD_MAX;
   const u = gatingUniforms(o);
   const bindings: KernelBinding[] = [
     { name: 'x', access: 'read' },
@@ -154,7 +158,7 @@ export function secondaryGatingKernel(o: SecondaryGatingKernelOptions): Kernel {
     { name: 'localIndices', access: 'read_write' },
     { name: 'params', access: 'uniform' },
   ];
-  const wgsl = /* wgsl */ `// secondary_gating noisy=${o.noisy} kt=${kt} lanes=${lanes} vec4=${v4}
+  const wgsl = /* wgsl */ `// secondary_gating noisy=${o.noisy} kt=${kt} lanes=${lanes} vec4=${v4} xPreload=${xPre}
 ${u.struct}
 ${decls(bindings, ['primaryIndices', 'indices', 'localIndices'], v4 ? ['wg2', 'wn2', 'clean', 'sigma'] : [])}
 ${o.noisy ? philoxWgsl() : ''}
@@ -179,11 +183,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     g = u32(primaryIndices[q]);
     ${v4 ? `let b4 = b / 4u;
     ${o.noisy ? 'let ph = philox_row(params.seed, params.stream, params.step, r + params.rowOffset);' : ''}
+    ${xPre ? `// The row of x once per lane (private, read below at the loop's uniform d).
+    var xr: array<f32, ${X_PRELOAD_MAX}>;
+    for (var d = 0u; d < D; d++) { xr[d] = x[r * D + d]; }` : ''}
     for (var j4 = lane; j4 < b4; j4 += ${lanes}u) {
       var accC = vec4<f32>(0.0);
       var accR = vec4<f32>(0.0);
       for (var d = 0u; d < D; d++) {
-        let xv = vec4<f32>(x[r * D + d]);
+        let xv = vec4<f32>(${xPre ? 'xr[d]' : 'x[r * D + d]'});
         accC = fma(xv, wg2[(g * D + d) * b4 + j4], accC);
         ${o.noisy ? 'accR = fma(xv, wn2[(g * D + d) * b4 + j4], accR);' : ''}
       }
@@ -243,7 +250,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     bindings,
     workgroupSize: [64, 1, 1],
     dispatch: o.N * o.k1 === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N * o.k1, per)),
-    cacheKey: `secondary_gating:noisy=${o.noisy}:kt=${kt}:lanes=${lanes}:vec4=${v4}`,
+    cacheKey: `secondary_gating:noisy=${o.noisy}:kt=${kt}:lanes=${lanes}:vec4=${v4}:x=${xPre}`,
     uniformData: u.data,
   };
 }
