@@ -91,7 +91,7 @@ export const HIER_RULES = {
     const [primaryLoad, primaryIndices, clean, sigma, topValues, localIndices] = [0, 1, 2, 3, 4, 5].map((i) => c.input(i)) as number[];
     const groups = groupsOf(c, n.inputs[1]!, primaryIndices!, o.N, o.k1, o.a);
     // Zeros everywhere, then the groups with pairs (their list and grid shared with the gradients).
-    const { active, grid } = activeGridOf(c, n.inputs[1]!, groups.groupOffsets, o.a, hierLoadGroupsPer(o.b));
+    const { active, grid } = activeGridOf(c, n.inputs[1]!, groups.groupOffsets, o.a, hierLoadGroupsPer(o));
     c.emit(hierLoadZeroKernel(o), { load: c.output(0) });
     c.emit(hierLoadKernel(o, true), { primaryLoad: primaryLoad!, ...groups, activeList: active, clean: clean!, sigma: sigma!, topValues: topValues!, localIndices: localIndices!, load: c.output(0) }, undefined, grid);
   },
@@ -102,7 +102,7 @@ export const HIER_RULES = {
     const groupLoad = c.scratch('hierLoad.groupLoad', 'f32', o.a * o.b);
     const groups = groupsOf(c, n.inputs[1]!, primaryIndices!, o.N, o.k1, o.a);
     // The per-group sums over the groups with pairs only (their list and grid shared by every reader of these offsets).
-    const { active, grid } = activeGridOf(c, n.inputs[1]!, groups.groupOffsets, o.a, hierLoadGroupsPer(o.b));
+    const { active, grid } = activeGridOf(c, n.inputs[1]!, groups.groupOffsets, o.a, hierLoadGroupsPer(o));
     c.emit(hierLoadKernel(o, false), { ...groups, activeList: active, clean: clean!, sigma: sigma!, topValues: topValues!, localIndices: localIndices!, groupLoad }, undefined, grid);
     c.emit(hierLoadGradPrimaryKernel(o), { dout: dout!, groupLoad, groupOffsets: groups.groupOffsets, dprimaryLoad: c.output(0) });
     c.emit(hierLoadGradRowsKernel(o), { ...ins, dout: dout!, groupOffsets: groups.groupOffsets, dclean: c.output(1), dsigma: c.output(2) });

@@ -1,7 +1,8 @@
 /**
  * WebGPU lowering rules for the Mixture-of-Experts ops: fused gating (one dispatch; its uniform is
  * rebuilt per run with the seed, step and mode), the balance statistics (importance in two
- * dispatches through a per-(block, expert) partials scratch), the device-side radix sort of the
+ * dispatches through a per-(block, expert) partials scratch, or for few slots and many experts a
+ * zero-fill and a per-slot sparse sum, wgsl/moe-stats-sparse.ts), the device-side radix sort of the
  * routing pairs (O(N·k + n), compiler/wgsl/dispatch.ts) whose tile map and real tile count (side
  * buffers of the offsets value, expert-tiles.ts) drive the expert FFN — two grouped GEMMs through
  * an [S, H] scratch, or, in a training step whose backward is expertFfnGrad, one fused kernel per
@@ -25,6 +26,7 @@ import { GATING_GEMM_MIN_EXPERTS, gatingRowsKernel } from '../wgsl/gating-rows.t
 import { gemm } from './gemm.ts';
 import { batchChunksOf } from './batch-chunks.ts';
 import { cvSquaredVectorKernel, importanceKernel, importancePartials, loadEstimateKernel } from '../wgsl/moe-stats.ts';
+import { importanceSparseApplies, importanceSparseKernels, loadEstimateSerialApplies, loadEstimateSerialKernel } from '../wgsl/moe-stats-sparse.ts';
 import { noiseStdKernel, randomNormalKernel } from '../wgsl/random.ts';
 import { topkKernel } from '../wgsl/topk.ts';
 import type { PartRef, RunParams } from '../plan.ts';
@@ -112,12 +114,20 @@ export const MOE_RULES = {
     const [N, e] = c.typeOf(c.input(0)).shape as [number, number];
     // Batch sums over the canonical batch chunks (batch-chunks.ts) when the program has them: the same bits on 1 and N devices.
     const chunks = batchChunksOf(c.plan.graph, N);
-    c.emit(loadEstimateKernel({ N, n: e, k: n.params.k, ...(chunks ? { chunks } : {}) }), { clean: c.input(0), sigma: c.input(1), topValues: c.input(2), indices: c.input(3), load: c.output(0) });
+    const o = { N, n: e, k: n.params.k, ...(chunks ? { chunks } : {}) };
+    c.emit(loadEstimateSerialApplies(o) ? loadEstimateSerialKernel(o) : loadEstimateKernel(o), { clean: c.input(0), sigma: c.input(1), topValues: c.input(2), indices: c.input(3), load: c.output(0) });
   },
   importance: (n, c) => {
     const [N, k] = c.typeOf(c.input(0)).shape as [number, number];
     const chunks = batchChunksOf(c.plan.graph, N);
     const o = { N, n: n.params.n, k, ...(chunks && chunks.Cl * n.params.n <= 2 ** 24 ? { chunks } : {}) };
+    if (importanceSparseApplies(o)) {
+      // Few slots, many experts: zeros, then each expert's first slot writes its sum (same bits, no partials).
+      const [zero, sparse] = importanceSparseKernels(o);
+      c.emit(zero, { importance: c.output(0) });
+      c.emit(sparse, { gates: c.input(0), indices: c.input(1), importance: c.output(0) });
+      return;
+    }
     const partials = c.scratch('importance.partials', 'f32', importancePartials(o));
     const [sumBlocks, sumExperts] = importanceKernel(o);
     c.emit(sumBlocks, { gates: c.input(0), indices: c.input(1), partials });

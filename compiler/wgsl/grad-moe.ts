@@ -82,8 +82,65 @@ ${MAIN} {
   return { name: 'importance_grad', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(ceilDiv(o.N * o.k, WG)), cacheKey: 'importance_grad', uniformData: u.data };
 }
 
-/** cvSquaredGrad: (v [n], dcv [1]) → dv [n], one workgroup. Bindings v, dcv, out, params. */
+/** Smallest vector (a multiple of 4) whose CV² gradient runs with 256 invocations and vec4 loads and stores. */
+const CV_WIDE_MIN = 4096;
+
+/**
+ * cvSquaredGrad of a long vector (n ≥ CV_WIDE_MIN, a multiple of 4): the same three passes with
+ * 256 invocations over vec4s t, t + 256, … (components in order) and 256-wide fixed trees (the
+ * hierarchical MoE's 65536-expert importance and load).
+ */
+function cvSquaredGradWideKernel(o: { readonly n: number }): Kernel {
+  const u = uniformBlock([['n', 'u32', o.n]]);
+  const bindings = [ro('v'), ro('dcv'), rw('out'), PARAMS];
+  const wgsl = /* wgsl */ `// CV² gradient (one workgroup of 256, vec4 loads, fixed-order trees)
+${u.struct}
+${decls(bindings, { v: 'vec4<f32>', out: 'vec4<f32>' })}
+${workgroupReduce(256)}
+@compute @workgroup_size(256)
+fn main(@builtin(local_invocation_index) t: u32) {
+  let n = params.n;
+  let n4 = n / 4u;
+  let v0 = v[0].x;
+  var s = 0.0;
+  var diff = 0.0;
+  for (var i = t; i < n4; i += 256u) {
+    let x = v[i];
+    s += x.x;
+    s += x.y;
+    s += x.z;
+    s += x.w;
+    diff += dot(select(vec4<f32>(0.0), vec4<f32>(1.0), x != vec4<f32>(v0)), vec4<f32>(1.0));
+  }
+  let total = tree_sum(s, t);
+  let differ = tree_sum(diff, t);
+  let mean = total / f32(n);
+  var ss = 0.0;
+  for (var i = t; i < n4; i += 256u) {
+    let d = v[i] - vec4<f32>(mean);
+    ss = fma(d.x, d.x, ss);
+    ss = fma(d.y, d.y, ss);
+    ss = fma(d.z, d.z, ss);
+    ss = fma(d.w, d.w, ss);
+  }
+  let variance = tree_sum(ss, t) / f32(n);
+  let den = mean * mean + 1e-10;
+  let nf = f32(n);
+  let shift = (2.0 * mean * variance) / (nf * den * den);
+  let g = dcv[0];
+  for (var i = t; i < n4; i += 256u) {
+    var r = g * ((2.0 * (v[i] - vec4<f32>(mean))) / (nf * den) - vec4<f32>(shift));
+    if (differ == 0.0) { r = vec4<f32>(0.0); }
+    out[i] = r;
+  }
+}
+`;
+  return { name: 'cv_squared_grad', wgsl, bindings, workgroupSize: [256, 1, 1], dispatch: [1, 1, 1], cacheKey: 'cv_squared_grad_wide', uniformData: u.data };
+}
+
+/** cvSquaredGrad: (v [n], dcv [1]) → dv [n], one workgroup (of 256 with vec4 loads for n ≥ 4096, a multiple of 4). Bindings v, dcv, out, params. */
 export function cvSquaredGradKernel(o: { readonly n: number }): Kernel {
+  if (o.n >= CV_WIDE_MIN && o.n % 4 === 0) return cvSquaredGradWideKernel(o);
   const u = uniformBlock([['n', 'u32', o.n]]);
   const bindings = [ro('v'), ro('dcv'), rw('out'), PARAMS];
   const wgsl = /* wgsl */ `// CV² gradient (one workgroup, fixed-order trees)

@@ -8,7 +8,7 @@
 import { ceilDiv, grid1d, type Kernel, type KernelBinding } from './kernel.ts';
 import { SOFTPLUS_WGSL } from './gating-snippets.ts';
 import { philoxWgsl } from './philox.ts';
-import { decls, gatingUniforms, type SecondaryGatingKernelOptions } from './hierarchical-gating.ts';
+import { decls, gatingUniforms, secondaryVec4, type SecondaryGatingKernelOptions } from './hierarchical-gating.ts';
 
 /**
  * Gradient of the secondary gating, one invocation per (row, slot, j) (each recomputes the
@@ -36,7 +36,8 @@ export function secondaryGatingGradRowsKernel(o: SecondaryGatingKernelOptions): 
     ...(o.noisy ? [{ name: 'dR', access: 'read_write' } as const] : []),
     { name: 'params', access: 'uniform' },
   ];
-  const wgsl = /* wgsl */ `// secondary_gating_grad_rows noisy=${o.noisy}
+  const v4 = secondaryVec4(o);
+  const wgsl = v4 ? rowsVec4Wgsl(o, u.struct, bindings) : /* wgsl */ `// secondary_gating_grad_rows noisy=${o.noisy}
 ${u.struct}
 ${decls(bindings, ['primaryIndices', 'localIndices'])}
 ${o.noisy ? philoxWgsl() : ''}
@@ -93,18 +94,181 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     wgsl,
     bindings,
     workgroupSize: [64, 1, 1],
-    dispatch: grid1d(ceilDiv(o.N * o.k1 * o.b, 64)),
-    cacheKey: `secondary_gating_grad_rows:noisy=${o.noisy}`,
+    dispatch: v4 ? rowsVec4Grid(o) : grid1d(ceilDiv(o.N * o.k1 * o.b, 64)),
+    cacheKey: `secondary_gating_grad_rows:noisy=${o.noisy}:vec4=${v4}${v4 ? `:lanes=${rowsVec4Layout(o.b).lanes}:chunks=${rowsVec4Layout(o.b).chunks}` : ''}`,
     uniformData: u.data,
   };
+}
+
+/** Grid of the vec4 row-gradient kernel: every pair's lanes (`rowsVec4Layout`). */
+function rowsVec4Grid(o: SecondaryGatingKernelOptions): [number, number, number] {
+  const { lanes, chunks } = rowsVec4Layout(o.b);
+  return grid1d(lanes === 64 ? o.N * o.k1 * chunks : ceilDiv(o.N * o.k1, 64 / lanes));
+}
+
+/**
+ * Lanes per (row, slot) pair of the vec4 row-gradient kernel (b/4 rounded up to a power of two,
+ * at most 64) and, at 64, workgroups per pair.
+ */
+function rowsVec4Layout(b: number): { lanes: number; chunks: number } {
+  const b4 = b / 4;
+  let lanes = 1;
+  while (lanes < b4 && lanes < 64) lanes *= 2;
+  return { lanes, chunks: Math.max(1, ceilDiv(b4, 64)) };
+}
+
+/**
+ * WGSL of `secondaryGatingGradRowsKernel` with four experts per invocation (b a multiple of 4):
+ * the pair's softmax terms once for the four, vec4 loads and stores of the [N,k1,b] rows and wn2,
+ * and per expert the same operations in the same order as the scalar form (same bits).
+ */
+function rowsVec4Wgsl(o: SecondaryGatingKernelOptions, struct: string, bindings: readonly KernelBinding[]): string {
+  const { lanes, chunks } = rowsVec4Layout(o.b);
+  // With 64 lanes per pair the pair index comes from the workgroup id alone: its loads (x, the
+  // softmax terms, wn2's row base) are uniform, one scalar load per workgroup on llvmpipe.
+  const index = lanes === 64
+    ? `let w = wid.y * nwg.x + wid.x;
+  let q = w / ${chunks}u;
+  let j4 = (w % ${chunks}u) * 64u + lt;`
+    : `let q = (wid.y * nwg.x + wid.x) * ${64 / lanes}u + lt / ${lanes}u;
+  let j4 = lt % ${lanes}u;`;
+  return /* wgsl */ `// secondary_gating_grad_rows noisy=${o.noisy} vec4=true lanes=${lanes}
+${struct}
+${decls(bindings, ['primaryIndices', 'localIndices'], ['wn2', 'dclean', 'dsigma', 'dC', 'dR'])}
+${o.noisy ? philoxWgsl() : ''}
+${SOFTPLUS_WGSL}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
+  let k1 = params.k1;
+  let b = params.b;
+  let b4 = b / 4u;
+  ${index}
+  if (q >= params.N * k1 || j4 >= b4) { return; }
+  let i = q * b4 + j4;
+  let r = q / k1;
+  let s = q % k1;
+  let D = params.D;
+  let g = u32(primaryIndices[q]);
+  let kt = params.kt;
+  let k2 = params.k2;
+  let m = topValues[q * kt];
+  var sum = 0.0;
+  for (var u = 0u; u < k2; u++) { sum += exp(topValues[q * kt + u] - m); }
+  let pg = primaryGates[q];
+  var dp = 0.0;
+  var dot = 0.0;
+  for (var u = 0u; u < k2; u++) {
+    let sgu = exp(topValues[q * kt + u] - m) / sum;
+    let dgu = dgates[q * k2 + u];
+    dp += dgu * sgu;
+    dot += sgu * dgu * pg;
+  }
+  if (j4 == 0u) { dprimaryGates[q] = dp; }
+  var dn = vec4<f32>(0.0);
+  for (var u = 0u; u < k2; u++) {
+    let li = u32(localIndices[q * k2 + u]);
+    if (li / 4u == j4) {
+      let sgu = exp(topValues[q * kt + u] - m) / sum;
+      dn[li % 4u] += sgu * (dgates[q * k2 + u] * pg - dot);
+    }
+  }
+  dC[i] = dn + dclean[i];
+  ${o.noisy ? `var drv = vec4<f32>(0.0);
+  if (params.train != 0u) {
+    var acc = vec4<f32>(0.0);
+    for (var d = 0u; d < D; d++) { acc = fma(vec4<f32>(x[r * D + d]), wn2[(g * D + d) * b4 + j4], acc); }
+    let ds = dsigma[i];
+    for (var c = 0u; c < 4u; c++) {
+      // The noise only enters through dn, which is zero off the pair's top k2: draw it only there.
+      var dz = 0.0;
+      if (dn[c] != 0.0) { dz = dn[c] * normal_from_word(philox_word(params.seed, params.stream, params.step, r + params.rowOffset, s * b + j4 * 4u + c)); }
+      drv[c] = (dz + ds[c]) * gs_sigmoid(acc[c]);
+    }
+  }
+  dR[i] = drv;` : ''}
+}
+`;
 }
 
 /** d values per invocation of the weight-gradient kernel. */
 const DCHUNK = 8;
 
-/** Workgroups (of 64) per group of the sparse weight-gradient grid: ⌈⌈D/DCHUNK⌉·b / 64⌉. */
-export function secondaryGatingGradWeightsGroupsPer(o: Pick<SecondaryGatingKernelOptions, 'D' | 'b'>): number {
-  return Math.max(1, ceilDiv(ceilDiv(o.D, DCHUNK) * o.b, 64));
+/** Whether the weight-gradient kernel takes 4 d × 4 experts per invocation (vec4 loads and stores): D and b multiples of 4. */
+function weightsVec4(o: Pick<SecondaryGatingKernelOptions, 'D' | 'b' | 'scalar'>): boolean {
+  return secondaryVec4(o) && o.D % 4 === 0;
+}
+
+/** Invocations per group of the weight-gradient kernel: ⌈D/DCHUNK⌉·b, or (D/4)·(b/4) in the vec4 form. */
+function weightsPerGroup(o: Pick<SecondaryGatingKernelOptions, 'D' | 'b' | 'scalar'>): number {
+  return weightsVec4(o) ? (o.D / 4) * (o.b / 4) : ceilDiv(o.D, DCHUNK) * o.b;
+}
+
+/** Workgroups (of 64) per group of the sparse weight-gradient grid: ⌈invocations per group / 64⌉. */
+export function secondaryGatingGradWeightsGroupsPer(o: Pick<SecondaryGatingKernelOptions, 'D' | 'b' | 'scalar'>): number {
+  return Math.max(1, ceilDiv(weightsPerGroup(o), 64));
+}
+
+/**
+ * WGSL of the weight-gradient kernel with 4 d × 4 experts per invocation (D, b multiples of 4):
+ * invocation li of group g takes d0 = 4·(li / (b/4)) and experts 4·(li % (b/4)) … +3; per output
+ * the same fma chain over the group's pairs in the same order as the scalar form (same bits).
+ */
+function weightsVec4Wgsl(o: SecondaryGatingKernelOptions, struct: string, bindings: readonly KernelBinding[], sparse: boolean, per: number): string {
+  const index = sparse
+    ? `let w = wid.y * nwg.x + wid.x;
+  let slot = w / ${per}u;
+  if (slot >= u32(activeList[0])) { return; }
+  let li = (w % ${per}u) * 64u + lt;
+  if (li >= (D / 4u) * b4) { return; }
+  let g = u32(activeList[1u + slot]);`
+    : `let i = (wid.y * nwg.x + wid.x) * 64u + lt;
+  if (i >= params.a * (D / 4u) * b4) { return; }
+  let g = i / ((D / 4u) * b4);
+  let li = i % ((D / 4u) * b4);`;
+  const acc = (v: string) => [0, 1, 2, 3].map((u) => `var ${v}${u} = vec4<f32>(0.0);`).join(' ');
+  return /* wgsl */ `// secondary_gating_grad_weights noisy=${o.noisy} sparse=${sparse} vec4=true
+${struct}
+${decls(bindings, ['groupOffsets', 'groupPairs', 'activeList'], ['dC', 'dR', 'dwg2', 'dwn2'])}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
+  let D = params.D;
+  let b4 = params.b / 4u;
+  let k1 = params.k1;
+  ${index}
+  let d0 = (li / b4) * 4u;
+  let j4 = li % b4;
+  ${acc('g')}
+  ${o.noisy ? acc('n') : ''}
+  let p1 = u32(groupOffsets[g + 1u]);
+  for (var p = u32(groupOffsets[g]); p < p1; p++) {
+    let q = u32(groupPairs[p]);
+    let xr = (q / k1) * D + d0;
+    let c = dC[q * b4 + j4];
+    let x0 = vec4<f32>(x[xr]);
+    let x1 = vec4<f32>(x[xr + 1u]);
+    let x2 = vec4<f32>(x[xr + 2u]);
+    let x3 = vec4<f32>(x[xr + 3u]);
+    g0 = fma(x0, c, g0);
+    g1 = fma(x1, c, g1);
+    g2 = fma(x2, c, g2);
+    g3 = fma(x3, c, g3);
+    ${o.noisy ? `let rn = dR[q * b4 + j4];
+    n0 = fma(x0, rn, n0);
+    n1 = fma(x1, rn, n1);
+    n2 = fma(x2, rn, n2);
+    n3 = fma(x3, rn, n3);` : ''}
+  }
+  let o0 = (g * D + d0) * b4 + j4;
+  dwg2[o0] = g0;
+  dwg2[o0 + b4] = g1;
+  dwg2[o0 + 2u * b4] = g2;
+  dwg2[o0 + 3u * b4] = g3;
+  ${o.noisy ? `dwn2[o0] = n0;
+  dwn2[o0 + b4] = n1;
+  dwn2[o0 + 2u * b4] = n2;
+  dwn2[o0 + 3u * b4] = n3;` : ''}
+}
+`;
 }
 
 /**
@@ -132,6 +296,7 @@ export function secondaryGatingGradWeightsKernel(o: SecondaryGatingKernelOptions
     { name: 'params', access: 'uniform' },
   ];
   const per = secondaryGatingGradWeightsGroupsPer(o);
+  const v4 = weightsVec4(o);
   const index = sparse
     ? `let w = wid.y * nwg.x + wid.x;
   let slot = w / ${per}u;
@@ -146,7 +311,7 @@ export function secondaryGatingGradWeightsKernel(o: SecondaryGatingKernelOptions
   let g = i / (chunks * b);
   let d0 = ((i / b) % chunks) * DC;
   let j = i % b;`;
-  const wgsl = /* wgsl */ `// secondary_gating_grad_weights noisy=${o.noisy} sparse=${sparse}
+  const wgsl = v4 ? weightsVec4Wgsl(o, u.struct, bindings, sparse, per) : /* wgsl */ `// secondary_gating_grad_weights noisy=${o.noisy} sparse=${sparse}
 ${u.struct}
 ${decls(bindings, ['groupOffsets', 'groupPairs', 'activeList'])}
 const DC = ${DCHUNK}u; // d values per invocation: one read of dC (and dR) serves DC outputs
@@ -185,14 +350,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     wgsl,
     bindings,
     workgroupSize: [64, 1, 1],
-    dispatch: sparse ? grid1d(o.a * per) : grid1d(ceilDiv(o.a * ceilDiv(o.D, DCHUNK) * o.b, 64)),
-    cacheKey: `secondary_gating_grad_weights:noisy=${o.noisy}:sparse=${sparse}:per=${per}`,
+    dispatch: sparse ? grid1d(o.a * per) : grid1d(ceilDiv(o.a * weightsPerGroup(o), 64)),
+    cacheKey: `secondary_gating_grad_weights:noisy=${o.noisy}:sparse=${sparse}:per=${per}:vec4=${v4}`,
     uniformData: u.data,
   };
 }
 
 /**
- * Input gradient of the secondary gating (one thread per (r, d)): dx = Σ_s Σ_j dC·wg2[g,d,j]
+ * Input gradient of the secondary gating (one thread per (r, d); in the vec4 form one workgroup
+ * per row, invocations over d): dx = Σ_s Σ_j dC·wg2[g,d,j]
  * (+ dR·wn2[g,d,j]). Bindings: wg2, [wn2], primaryIndices, dC, [dR], dx, params.
  */
 export function secondaryGatingGradInputKernel(o: SecondaryGatingKernelOptions): Kernel {
@@ -206,28 +372,57 @@ export function secondaryGatingGradInputKernel(o: SecondaryGatingKernelOptions):
     { name: 'dx', access: 'read_write' },
     { name: 'params', access: 'uniform' },
   ];
-  const wgsl = /* wgsl */ `// secondary_gating_grad_input noisy=${o.noisy}
+  const v4 = secondaryVec4(o);
+  const chain = (s: string) => /* wgsl */ `for (var s = 0u; s < k1; s++) {
+    let q = r * k1 + s;
+    let g = u32(primaryIndices[q]);
+    ${s}
+  }`;
+  const vec4Chain = chain(`// Experts four at a time (vec4 loads), the chain still in j order (dC then dR for each j).
+    let b4 = b / 4u;
+    for (var j4 = 0u; j4 < b4; j4++) {
+      let c = dC[q * b4 + j4];
+      let w = wg2[(g * D + d) * b4 + j4];
+      ${o.noisy ? `let rr = dR[q * b4 + j4];
+      let wn = wn2[(g * D + d) * b4 + j4];
+      acc = fma(c.x, w.x, acc);
+      acc = fma(rr.x, wn.x, acc);
+      acc = fma(c.y, w.y, acc);
+      acc = fma(rr.y, wn.y, acc);
+      acc = fma(c.z, w.z, acc);
+      acc = fma(rr.z, wn.z, acc);
+      acc = fma(c.w, w.w, acc);
+      acc = fma(rr.w, wn.w, acc);` : `acc = fma(c.x, w.x, acc);
+      acc = fma(c.y, w.y, acc);
+      acc = fma(c.z, w.z, acc);
+      acc = fma(c.w, w.w, acc);`}
+    }`);
+  const scalarChain = chain(`for (var j = 0u; j < b; j++) {
+      acc = fma(dC[q * b + j], wg2[(g * D + d) * b + j], acc);
+      ${o.noisy ? 'acc = fma(dR[q * b + j], wn2[(g * D + d) * b + j], acc);' : ''}
+    }`);
+  // vec4 form: one workgroup per row, so the row's dC/dR loads are uniform (scalar loads on llvmpipe); invocations over d.
+  const wgsl = /* wgsl */ `// secondary_gating_grad_input noisy=${o.noisy} vec4=${v4}
 ${u.struct}
-${decls(bindings, ['primaryIndices'])}
+${decls(bindings, ['primaryIndices'], v4 ? ['wg2', 'wn2', 'dC', 'dR'] : [])}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
-  let i = (wid.y * nwg.x + wid.x) * 64u + lt;
   let D = params.D;
   let b = params.b;
   let k1 = params.k1;
+  ${v4 ? `let r = wid.y * nwg.x + wid.x;
+  if (r >= params.N) { return; }
+  for (var d = lt; d < D; d += 64u) {
+    var acc = 0.0;
+    ${vec4Chain}
+    dx[r * D + d] = acc;
+  }` : `let i = (wid.y * nwg.x + wid.x) * 64u + lt;
   if (i >= params.N * D) { return; }
   let r = i / D;
   let d = i % D;
   var acc = 0.0;
-  for (var s = 0u; s < k1; s++) {
-    let q = r * k1 + s;
-    let g = u32(primaryIndices[q]);
-    for (var j = 0u; j < b; j++) {
-      acc = fma(dC[q * b + j], wg2[(g * D + d) * b + j], acc);
-      ${o.noisy ? 'acc = fma(dR[q * b + j], wn2[(g * D + d) * b + j], acc);' : ''}
-    }
-  }
-  dx[i] = acc;
+  ${scalarChain}
+  dx[i] = acc;`}
 }
 `;
   return {
@@ -235,8 +430,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     wgsl,
     bindings,
     workgroupSize: [64, 1, 1],
-    dispatch: grid1d(ceilDiv(o.N * o.D, 64)),
-    cacheKey: `secondary_gating_grad_input:noisy=${o.noisy}`,
+    dispatch: v4 ? grid1d(o.N) : grid1d(ceilDiv(o.N * o.D, 64)),
+    cacheKey: `secondary_gating_grad_input:noisy=${o.noisy}:vec4=${v4}`,
     uniformData: u.data,
   };
 }

@@ -29,7 +29,12 @@ export interface SecondaryGatingKernelOptions {
   readonly step: number;
   /** Training (default true): sigma = softplus + eps; evaluation: 0. */
   readonly train?: boolean;
+  /** The scalar (one expert per step) kernels even when b is a multiple of 4 (tests compare the two forms' bits). */
+  readonly scalar?: boolean;
 }
+
+/** Largest D whose x row the vec4 forward keeps in a private array (read D times per expert quad, loaded once). */
+const X_PRELOAD_MAX = 64;
 
 /** Largest k2 + 1 the gating kernels keep in workgroup memory. */
 export const HIER_TOP_MAX = 64;
@@ -52,14 +57,72 @@ export function gatingUniforms(o: SecondaryGatingKernelOptions) {
   ]);
 }
 
-export function decls(bindings: readonly KernelBinding[], ints: readonly string[]): string {
+/** WGSL binding declarations: `ints` are array<i32>, `vec4s` array<vec4<f32>>, the others array<f32>. */
+export function decls(bindings: readonly KernelBinding[], ints: readonly string[], vec4s: readonly string[] = []): string {
   return bindings
     .map((b, i) => {
       if (b.access === 'uniform') return `@group(0) @binding(${i}) var<uniform> params: Params;`;
-      return `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${ints.includes(b.name) ? 'i32' : 'f32'}>;`;
+      const t = ints.includes(b.name) ? 'i32' : vec4s.includes(b.name) ? 'vec4<f32>' : 'f32';
+      return `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${t}>;`;
     })
     .join('\n');
 }
+
+/**
+ * Whether the secondary gating kernels take experts four at a time (vec4 loads and stores of the
+ * [·, b] rows and of wg2/wn2): b a multiple of 4. Every output keeps its own fma chain in the same
+ * order, so the bits equal the scalar form's.
+ */
+export function secondaryVec4(o: Pick<SecondaryGatingKernelOptions, 'b' | 'scalar'>): boolean {
+  return o.b % 4 === 0 && !o.scalar;
+}
+
+/**
+ * WGSL: `philox_word` (compiler/wgsl/philox.ts, Philox4x32-10 with counter (row, col, step, 0))
+ * split at the column: its first round and half of its second do not depend on the column, so
+ * `philox_row(seed, stream, step, row)` computes them once per row and `philox_col(st, col)` the
+ * rest — the same operations on the same values, so `philox_col(philox_row(…, row), col)` equals
+ * `philox_word(…, row, col)` bit for bit (the last round computes only the returned word).
+ * Needs philoxWgsl()'s mulhi32.
+ */
+const PHILOX_SPLIT_WGSL = /* wgsl */ `
+struct PhiloxRow { a: u32, e: u32, p0: u32, p1: u32, k0: u32, k1: u32, k1b: u32 }
+fn philox_row(seed: u32, stream: u32, step: u32, row: u32) -> PhiloxRow {
+  // Round 1: c0 = hi(M1·step) ^ col ^ seed, c1 = lo(M1·step), c2 = hi(M0·row) ^ stream, c3 = lo(M0·row).
+  let a = mulhi32(0xcd9e8d57u, step) ^ seed;
+  let c1 = 0xcd9e8d57u * step;
+  let c2 = mulhi32(0xd2511f53u, row) ^ stream;
+  let e = 0xd2511f53u * row;
+  // Round 2's column-free half: c0' = hi(M1·c2) ^ c1 ^ k0, c1' = lo(M1·c2).
+  let k0 = seed + 0x9e3779b9u;
+  let k1 = stream + 0xbb67ae85u;
+  return PhiloxRow(a, e, mulhi32(0xcd9e8d57u, c2) ^ c1 ^ k0, 0xcd9e8d57u * c2, k0 + 0x9e3779b9u, k1 + 0xbb67ae85u, k1);
+}
+fn philox_col(st: PhiloxRow, col: u32) -> u32 {
+  // Round 2's column half: c2' = hi(M0·c0) ^ c3 ^ k1, c3' = lo(M0·c0), with c0 = a ^ col.
+  let x = st.a ^ col;
+  var c0 = st.p0;
+  var c1 = st.p1;
+  var c2 = mulhi32(0xd2511f53u, x) ^ st.e ^ st.k1b;
+  var c3 = 0xd2511f53u * x;
+  var k0 = st.k0;
+  var k1 = st.k1;
+  for (var r = 2u; r < 9u; r++) {
+    let hi0 = mulhi32(0xd2511f53u, c0);
+    let lo0 = 0xd2511f53u * c0;
+    let hi1 = mulhi32(0xcd9e8d57u, c2);
+    let lo1 = 0xcd9e8d57u * c2;
+    c0 = hi1 ^ c1 ^ k0;
+    c1 = lo1;
+    c2 = hi0 ^ c3 ^ k1;
+    c3 = lo0;
+    k0 = k0 + 0x9e3779b9u;
+    k1 = k1 + 0xbb67ae85u;
+  }
+  // Round 10: only the returned word c0.
+  return mulhi32(0xcd9e8d57u, c2) ^ c1 ^ k0;
+}
+`;
 
 /** Invocations per (row, slot) of the forward secondary gating: 8, as `gatingRowsLanes` (measured there). */
 export function secondaryLanes(_b: number): number {
@@ -78,6 +141,8 @@ export function secondaryGatingKernel(o: SecondaryGatingKernelOptions): Kernel {
   if (kt > HIER_TOP_MAX) throw new Error(`secondaryGating: k2 + 1 = ${kt} exceeds ${HIER_TOP_MAX}; use k2 ≤ ${HIER_TOP_MAX - 1}`);
   const lanes = secondaryLanes(o.b);
   const per = 64 / lanes;
+  const v4 = secondaryVec4(o);
+  const xPre = v4 && o.D <= X_PRELOAD_MAX;
   const u = gatingUniforms(o);
   const bindings: KernelBinding[] = [
     { name: 'x', access: 'read' },
@@ -93,10 +158,11 @@ export function secondaryGatingKernel(o: SecondaryGatingKernelOptions): Kernel {
     { name: 'localIndices', access: 'read_write' },
     { name: 'params', access: 'uniform' },
   ];
-  const wgsl = /* wgsl */ `// secondary_gating noisy=${o.noisy} kt=${kt} lanes=${lanes}
+  const wgsl = /* wgsl */ `// secondary_gating noisy=${o.noisy} kt=${kt} lanes=${lanes} vec4=${v4} xPreload=${xPre}
 ${u.struct}
-${decls(bindings, ['primaryIndices', 'indices', 'localIndices'])}
+${decls(bindings, ['primaryIndices', 'indices', 'localIndices'], v4 ? ['wg2', 'wn2', 'clean', 'sigma'] : [])}
 ${o.noisy ? philoxWgsl() : ''}
+${o.noisy && v4 ? PHILOX_SPLIT_WGSL : ''}
 ${SOFTPLUS_WGSL}
 ${TOPK_ORDER_WGSL}
 ${topkSelectWgsl(kt, 64, lanes)}
@@ -115,7 +181,34 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   topk_reset();
   if (live) {
     g = u32(primaryIndices[q]);
-    for (var j = lane; j < b; j += ${lanes}u) {
+    ${v4 ? `let b4 = b / 4u;
+    ${o.noisy ? 'let ph = philox_row(params.seed, params.stream, params.step, r + params.rowOffset);' : ''}
+    ${xPre ? `// The row of x once per lane (private, read below at the loop's uniform d).
+    var xr: array<f32, ${X_PRELOAD_MAX}>;
+    for (var d = 0u; d < D; d++) { xr[d] = x[r * D + d]; }` : ''}
+    for (var j4 = lane; j4 < b4; j4 += ${lanes}u) {
+      var accC = vec4<f32>(0.0);
+      var accR = vec4<f32>(0.0);
+      for (var d = 0u; d < D; d++) {
+        let xv = vec4<f32>(${xPre ? 'xr[d]' : 'x[r * D + d]'});
+        accC = fma(xv, wg2[(g * D + d) * b4 + j4], accC);
+        ${o.noisy ? 'accR = fma(xv, wn2[(g * D + d) * b4 + j4], accR);' : ''}
+      }
+      var sg4 = vec4<f32>(0.0);
+      for (var u = 0u; u < 4u; u++) {
+        let j = j4 * 4u + u;
+        var sg = 0.0;
+        var nz = accC[u];
+        ${o.noisy ? `if (params.train != 0u) {
+          sg = gs_softplus(accR[u]) + params.eps;
+          nz = accC[u] + normal_from_word(philox_col(ph, s * b + j)) * sg;
+        }` : ''}
+        sg4[u] = sg;
+        topk_offer(nz, j);
+      }
+      clean[q * b4 + j4] = accC;
+      sigma[q * b4 + j4] = sg4;
+    }` : `for (var j = lane; j < b; j += ${lanes}u) {
       var accC = 0.0;
       var accR = 0.0;
       for (var d = 0u; d < D; d++) {
@@ -132,7 +225,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       clean[q * b + j] = accC;
       sigma[q * b + j] = sg;
       topk_offer(nz, j);
-    }
+    }`}
   }
   let kt = params.kt;
   topk_merge(t, kt);
@@ -157,7 +250,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     bindings,
     workgroupSize: [64, 1, 1],
     dispatch: o.N * o.k1 === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N * o.k1, per)),
-    cacheKey: `secondary_gating:noisy=${o.noisy}:kt=${kt}:lanes=${lanes}`,
+    cacheKey: `secondary_gating:noisy=${o.noisy}:kt=${kt}:lanes=${lanes}:vec4=${v4}:x=${xPre}`,
     uniformData: u.data,
   };
 }

@@ -18,6 +18,8 @@ export interface HierLoadKernelOptions {
   readonly b: number;
   readonly k1: number;
   readonly k2: number;
+  /** The scalar (one expert per invocation) kernels even when b is a multiple of 4 (tests compare the two forms' bits). */
+  readonly scalar?: boolean;
 }
 
 function loadUniforms(o: HierLoadKernelOptions) {
@@ -31,13 +33,22 @@ function loadUniforms(o: HierLoadKernelOptions) {
   ]);
 }
 
-/** Workgroups (of 64) per listed group of `hierLoadKernel`: ⌈b / 64⌉. */
-export function hierLoadGroupsPer(b: number): number {
-  return Math.max(1, ceilDiv(b, 64));
+/**
+ * Whether the load kernels take experts four at a time (vec4 loads and stores of clean, sigma,
+ * load, dout and the row gradients): b a multiple of 4. Each element is computed by the same
+ * operations in the same order as in the scalar form, so the bits are equal.
+ */
+export function hierLoadVec4(o: Pick<HierLoadKernelOptions, 'b' | 'scalar'>): boolean {
+  return o.b % 4 === 0 && !o.scalar;
 }
 
-/** WGSL: P(q, j) of the smooth estimator for one (row-slot, expert) pair (thresholds from topValues). */
-const PROB_WGSL = /* wgsl */ `
+/** Workgroups (of 64) per listed group of `hierLoadKernel`: ⌈b / 64⌉, or ⌈b / 256⌉ in the vec4 form. */
+export function hierLoadGroupsPer(o: Pick<HierLoadKernelOptions, 'b' | 'scalar'>): number {
+  return Math.max(1, ceilDiv(hierLoadVec4(o) ? o.b / 4 : o.b, 64));
+}
+
+/** WGSL: whether j is among the pair's selected experts, and the pair's threshold (from topValues). */
+const THRESHOLD_WGSL = /* wgsl */ `
 fn selected_in(q: u32, j: u32) -> bool {
   var sel = false;
   for (var t = 0u; t < params.k2; t++) { if (localIndices[q * params.k2 + t] == i32(j)) { sel = true; } }
@@ -53,6 +64,10 @@ fn threshold(q: u32, sel: bool) -> vec2<f32> {
   }
   return vec2<f32>(topValues[q * kt + k2 - 1u], 1.0);
 }
+`;
+
+/** WGSL: P(q, j) of the smooth estimator for one (row-slot, expert) pair (thresholds from topValues). */
+const PROB_WGSL = /* wgsl */ `${THRESHOLD_WGSL}
 fn prob(q: u32, j: u32) -> f32 {
   let sel = selected_in(q, j);
   let th = threshold(q, sel);
@@ -62,6 +77,34 @@ fn prob(q: u32, j: u32) -> f32 {
   if (sg > 0.0) { return phi((c - th.x) / sg); }
   if (sel) { return select(0.0, 1.0, c >= th.x); }
   return select(0.0, 1.0, c > th.x);
+}
+`;
+
+/**
+ * WGSL: P(q, j) for the four experts 4·j4 … 4·j4 + 3 (`prob` of each, the same operations), with
+ * clean and sigma bound as array<vec4<f32>>.
+ */
+const PROB4_WGSL = /* wgsl */ `
+fn prob4(q: u32, j4: u32) -> vec4<f32> {
+  var mask = 0u;
+  for (var t = 0u; t < params.k2; t++) {
+    let li = localIndices[q * params.k2 + t];
+    if (li >= 0 && u32(li) / 4u == j4) { mask |= 1u << (u32(li) % 4u); }
+  }
+  let c4 = clean[q * (params.b / 4u) + j4];
+  let s4 = sigma[q * (params.b / 4u) + j4];
+  var p = vec4<f32>(0.0);
+  for (var u = 0u; u < 4u; u++) {
+    let sel = ((mask >> u) & 1u) != 0u;
+    let th = threshold(q, sel);
+    let c = c4[u];
+    let sg = s4[u];
+    if (th.y == 0.0) { p[u] = 1.0; }
+    else if (sg > 0.0) { p[u] = phi((c - th.x) / sg); }
+    else if (sel) { p[u] = select(0.0, 1.0, c >= th.x); }
+    else { p[u] = select(0.0, 1.0, c > th.x); }
+  }
+  return p;
 }
 `;
 
@@ -87,7 +130,8 @@ const LOAD_INPUTS: KernelBinding[] = [
  */
 export function hierLoadKernel(o: HierLoadKernelOptions, finalize: boolean): Kernel {
   const u = loadUniforms(o);
-  const per = hierLoadGroupsPer(o.b);
+  const per = hierLoadGroupsPer(o);
+  const v4 = hierLoadVec4(o);
   const bindings: KernelBinding[] = [
     ...(finalize ? [{ name: 'primaryLoad', access: 'read' } as const] : []),
     { name: 'groupOffsets', access: 'read' },
@@ -97,7 +141,34 @@ export function hierLoadKernel(o: HierLoadKernelOptions, finalize: boolean): Ker
     ...(finalize ? [{ name: 'load', access: 'read_write' } as const] : [{ name: 'groupLoad', access: 'read_write' } as const]),
     { name: 'params', access: 'uniform' },
   ];
-  const wgsl = /* wgsl */ `// hier_load finalize=${finalize}
+  const wgsl = v4
+    ? /* wgsl */ `// hier_load finalize=${finalize} vec4=true
+${u.struct}
+${decls(bindings, ['groupOffsets', 'groupPairs', 'activeList', 'localIndices'], ['clean', 'sigma', 'load', 'groupLoad'])}
+${PHI_WGSL}
+${THRESHOLD_WGSL}
+${PROB4_WGSL}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
+  let b4 = params.b / 4u;
+  let w = wid.y * nwg.x + wid.x;
+  let slot = w / ${per}u;
+  if (slot >= u32(activeList[0])) { return; }
+  let j4 = (w % ${per}u) * 64u + lt;
+  if (j4 >= b4) { return; }
+  let g = u32(activeList[1u + slot]);
+  let e4 = g * b4 + j4;
+  let p0 = u32(groupOffsets[g]);
+  let p1 = u32(groupOffsets[g + 1u]);
+  var L = vec4<f32>(0.0);
+  for (var p = p0; p < p1; p++) { L += prob4(u32(groupPairs[p]), j4); }
+  let C = f32(p1 - p0);
+  ${finalize
+    ? 'if (C > 0.0) { load[e4] = (primaryLoad[g] * L) / C; } else { load[e4] = vec4<f32>(0.0); }'
+    : 'groupLoad[e4] = L;'}
+}
+`
+    : /* wgsl */ `// hier_load finalize=${finalize}
 ${u.struct}
 ${decls(bindings, ['groupOffsets', 'groupPairs', 'activeList', 'localIndices'])}
 ${PHI_WGSL}
@@ -129,7 +200,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     bindings,
     workgroupSize: [64, 1, 1],
     dispatch: ab === 0 ? [0, 1, 1] : grid1d(o.a * per),
-    cacheKey: `hier_load:${finalize}:per=${per}`,
+    cacheKey: `hier_load:${finalize}:per=${per}:vec4=${v4}`,
     uniformData: u.data,
   };
 }
@@ -176,9 +247,10 @@ export function hierLoadGradPrimaryKernel(o: HierLoadKernelOptions): Kernel {
     { name: 'dprimaryLoad', access: 'read_write' },
     { name: 'params', access: 'uniform' },
   ];
-  const wgsl = /* wgsl */ `// hier_load_grad_primary
+  const v4 = hierLoadVec4(o);
+  const wgsl = /* wgsl */ `// hier_load_grad_primary vec4=${v4}
 ${u.struct}
-${decls(bindings, ['groupOffsets'])}
+${decls(bindings, ['groupOffsets'], v4 ? ['dout', 'groupLoad'] : [])}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
   let g = (wid.y * nwg.x + wid.x) * 64u + lt;
@@ -186,13 +258,22 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let c = f32(u32(groupOffsets[g + 1u]) - u32(groupOffsets[g]));
   var acc = 0.0;
   if (c > 0.0) {
-    for (var j = 0u; j < params.b; j++) { acc += dout[g * params.b + j] * groupLoad[g * params.b + j]; }
+    ${v4 ? `// Four experts per load, the chain still in j order.
+    let b4 = params.b / 4u;
+    for (var j4 = 0u; j4 < b4; j4++) {
+      let d = dout[g * b4 + j4];
+      let l = groupLoad[g * b4 + j4];
+      acc += d.x * l.x;
+      acc += d.y * l.y;
+      acc += d.z * l.z;
+      acc += d.w * l.w;
+    }` : 'for (var j = 0u; j < params.b; j++) { acc += dout[g * params.b + j] * groupLoad[g * params.b + j]; }'}
     acc = acc / c;
   }
   dprimaryLoad[g] = acc;
 }
 `;
-  return { name: 'hier_load_grad_primary', wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: grid1d(ceilDiv(o.a, 64)), cacheKey: 'hier_load_grad_primary', uniformData: u.data };
+  return { name: 'hier_load_grad_primary', wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: grid1d(ceilDiv(o.a, 64)), cacheKey: `hier_load_grad_primary:vec4=${v4}`, uniformData: u.data };
 }
 
 /**
@@ -211,8 +292,49 @@ export function hierLoadGradRowsKernel(o: HierLoadKernelOptions): Kernel {
     { name: 'dsigma', access: 'read_write' },
     { name: 'params', access: 'uniform' },
   ];
-  const total = o.N * o.k1 * o.b;
-  const wgsl = /* wgsl */ `// hier_load_grad_rows
+  const v4 = hierLoadVec4(o);
+  const total = o.N * o.k1 * (v4 ? o.b / 4 : o.b);
+  const wgsl = v4
+    ? /* wgsl */ `// hier_load_grad_rows vec4=true
+${u.struct}
+${decls(bindings, ['primaryIndices', 'localIndices', 'groupOffsets'], ['clean', 'sigma', 'dout', 'dclean', 'dsigma'])}
+${THRESHOLD_WGSL}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
+  let i = (wid.y * nwg.x + wid.x) * 64u + lt;
+  let b4 = params.b / 4u;
+  if (i >= params.N * params.k1 * b4) { return; }
+  let q = i / b4;
+  let j4 = i % b4;
+  let g = u32(primaryIndices[q]);
+  var mask = 0u;
+  for (var t = 0u; t < params.k2; t++) {
+    let li = localIndices[q * params.k2 + t];
+    if (li >= 0 && u32(li) / 4u == j4) { mask |= 1u << (u32(li) % 4u); }
+  }
+  let s4 = sigma[i];
+  let c4 = clean[i];
+  let d4 = dout[g * b4 + j4];
+  let pl = primaryLoad[g];
+  let c = f32(u32(groupOffsets[g + 1u]) - u32(groupOffsets[g]));
+  var dc = vec4<f32>(0.0);
+  var ds = vec4<f32>(0.0);
+  for (var u = 0u; u < 4u; u++) {
+    let th = threshold(q, ((mask >> u) & 1u) != 0u);
+    let sg = s4[u];
+    if (sg > 0.0 && th.y != 0.0 && c > 0.0) {
+      let w = (d4[u] * pl) / c;
+      let z = (c4[u] - th.x) / sg;
+      let pd = 0.3989422804014327 * exp(-0.5 * z * z);
+      dc[u] = w * pd / sg;
+      ds[u] = -w * pd * z / sg;
+    }
+  }
+  dclean[i] = dc;
+  dsigma[i] = ds;
+}
+`
+    : /* wgsl */ `// hier_load_grad_rows
 ${u.struct}
 ${decls(bindings, ['primaryIndices', 'localIndices', 'groupOffsets'])}
 ${PHI_WGSL}
@@ -242,5 +364,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   dsigma[i] = ds;
 }
 `;
-  return { name: 'hier_load_grad_rows', wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: grid1d(Math.ceil(total / 64)), cacheKey: 'hier_load_grad_rows', uniformData: u.data };
+  return { name: 'hier_load_grad_rows', wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: grid1d(Math.ceil(total / 64)), cacheKey: `hier_load_grad_rows:vec4=${v4}`, uniformData: u.data };
 }

@@ -24,9 +24,40 @@ export interface MoeStatsOptions {
 /** WGSL: 64-wide fixed-order tree sum over `red` (call from uniform control flow). */
 const TREE_SUM = workgroupReduce(64);
 
+/**
+ * WGSL: `row_p(row, e)`, P(expert e selected for row) of the smooth load estimator, over the bindings
+ * clean, sigma [N,n], topValues [N,kt], indices [N,k] and params (n, k, kt).
+ */
+export const ROW_P_WGSL = /* wgsl */ `
+// P(expert e selected for row) under fresh noise (Eq. 8-9).
+fn row_p(row: u32, e: u32) -> f32 {
+  let n = params.n;
+  let k = params.k;
+  let kt = params.kt;
+  var sel = false;
+  for (var j = 0u; j < k; j++) {
+    if (indices[row * k + j] == i32(e)) { sel = true; }
+  }
+  let c = clean[row * n + e];
+  let sg = sigma[row * n + e];
+  var p = 0.0;
+  if (sel) {
+    if (kt == k) { p = 1.0; }
+    else {
+      let thr = topValues[row * kt + k];
+      if (sg > 0.0) { p = phi((c - thr) / sg); } else { p = select(0.0, 1.0, c >= thr); }
+    }
+  } else {
+    let thr = topValues[row * kt + k - 1u];
+    if (sg > 0.0) { p = phi((c - thr) / sg); } else { p = select(0.0, 1.0, c > thr); }
+  }
+  return p;
+}
+`;
+
 /** Lanes per batch chunk of the canonical load estimate, and its largest chunk count (64 invocations). */
-const LOAD_LANES = 8;
-const LOAD_CHUNKS = 8;
+export const LOAD_LANES = 8;
+export const LOAD_CHUNKS = 8;
 
 /**
  * Smooth load estimator (op `loadEstimate`). Bindings: clean f32 [N,n], sigma f32 [N,n],
@@ -91,30 +122,7 @@ ${u.struct}
 @group(0) @binding(5) var<uniform> params: Params;
 ${PHI_WGSL}
 ${TREE_SUM}
-// P(expert e selected for row) under fresh noise (Eq. 8-9).
-fn row_p(row: u32, e: u32) -> f32 {
-  let n = params.n;
-  let k = params.k;
-  let kt = params.kt;
-  var sel = false;
-  for (var j = 0u; j < k; j++) {
-    if (indices[row * k + j] == i32(e)) { sel = true; }
-  }
-  let c = clean[row * n + e];
-  let sg = sigma[row * n + e];
-  var p = 0.0;
-  if (sel) {
-    if (kt == k) { p = 1.0; }
-    else {
-      let thr = topValues[row * kt + k];
-      if (sg > 0.0) { p = phi((c - thr) / sg); } else { p = select(0.0, 1.0, c >= thr); }
-    }
-  } else {
-    let thr = topValues[row * kt + k - 1u];
-    if (sg > 0.0) { p = phi((c - thr) / sg); } else { p = select(0.0, 1.0, c > thr); }
-  }
-  return p;
-}
+${ROW_P_WGSL}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let e = wid.x + wid.y * 65535u;
@@ -169,7 +177,7 @@ export function importancePartials(o: MoeStatsOptions & { readonly chunks?: Chun
  * only combines the Cl chunk sums by the pairwise tree: Cl·n words of partials, not T·Cl·n (at 65536
  * hierarchical experts the per-timestep blocks cost 16 MiB of partials and ~22 ms a step).
  */
-function importanceBlocks(o: MoeStatsOptions & { readonly chunks?: ChunkGeometry }): { blocks: number; rowsPerBlock: number } {
+export function importanceBlocks(o: MoeStatsOptions & { readonly chunks?: ChunkGeometry }): { blocks: number; rowsPerBlock: number } {
   const g = o.chunks;
   if (!g) return statsBlocks(o.N, o.n);
   if (g.Cl < 1 || g.Cl > IMPORTANCE_MAX_CHUNKS || g.Cl * g.w !== g.P || g.T * g.P !== o.N) throw new Error(`importance: chunk geometry P=${g.P}, w=${g.w}, Cl=${g.Cl}, T=${g.T} does not cover ${o.N} rows in at most ${IMPORTANCE_MAX_CHUNKS} chunks`);
@@ -177,7 +185,7 @@ function importanceBlocks(o: MoeStatsOptions & { readonly chunks?: ChunkGeometry
 }
 
 /** Largest chunk count of the canonical importance (the second pass's register array). */
-const IMPORTANCE_MAX_CHUNKS = 8;
+export const IMPORTANCE_MAX_CHUNKS = 8;
 
 /**
  * Importance (op `importance`): importance[i] = Σ_x Σ_j gates[x,j]·[indices[x,j] = i], in two
@@ -307,6 +315,77 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   ];
 }
 
+/** Smallest vector (a multiple of 4) the CV² kernel reads with 256 invocations and vec4 loads. */
+const CV_WIDE_MIN = 4096;
+
+/**
+ * CV² of a long vector (n ≥ CV_WIDE_MIN, a multiple of 4): as `cvSquaredVectorKernel`'s small form
+ * with 256 invocations, each summing its vec4s t, t + 256, … in order (components x, y, z, w),
+ * then the 256-wide fixed tree — a different fixed order than the 64-lane form (the hierarchical
+ * MoE's 65536-expert importance and load vectors, one workgroup, 4× fewer loads and 4× the lanes).
+ */
+function cvSquaredWideKernel(o: CvSquaredVectorOptions): Kernel {
+  const u = uniformBlock([['n', 'u32', o.n]]);
+  const wgsl = /* wgsl */ `// cv_squared_vector (256 invocations, vec4 loads)
+${u.struct}
+@group(0) @binding(0) var<storage, read> x: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+${workgroupReduce(256)}
+var<workgroup> diff: array<u32, 256>;
+@compute @workgroup_size(256)
+fn main(@builtin(local_invocation_index) t: u32) {
+  let n = params.n;
+  let n4 = n / 4u;
+  let x0 = x[0].x;
+  var s = 0.0;
+  var differs = 0u;
+  for (var i = t; i < n4; i += 256u) {
+    let v = x[i];
+    s += v.x;
+    s += v.y;
+    s += v.z;
+    s += v.w;
+    if (any(v != vec4<f32>(x0))) { differs = 1u; }
+  }
+  diff[t] = differs;
+  for (var d = 128u; d > 0u; d = d / 2u) {
+    workgroupBarrier();
+    if (t < d) { diff[t] = max(diff[t], diff[t + d]); }
+  }
+  workgroupBarrier();
+  let anyDiff = diff[0];
+  let mean = tree_sum(s, t) / f32(n);
+  var ss = 0.0;
+  for (var i = t; i < n4; i += 256u) {
+    let dv = x[i] - vec4<f32>(mean);
+    ss += dv.x * dv.x;
+    ss += dv.y * dv.y;
+    ss += dv.z * dv.z;
+    ss += dv.w * dv.w;
+  }
+  let v = tree_sum(ss, t) / f32(n);
+  if (t == 0u) {
+    if (anyDiff == 0u) { out[0] = 0.0; }
+    else { out[0] = v / (mean * mean + 1e-10); }
+  }
+}
+`;
+  return {
+    name: 'cv_squared_vector',
+    wgsl,
+    bindings: [
+      { name: 'x', access: 'read' },
+      { name: 'out', access: 'read_write' },
+      { name: 'params', access: 'uniform' },
+    ],
+    workgroupSize: [256, 1, 1],
+    dispatch: [1, 1, 1],
+    cacheKey: 'cv_squared_vector_wide',
+    uniformData: u.data,
+  };
+}
+
 /** Options of the single-vector CV² kernel. */
 export interface CvSquaredVectorOptions {
   readonly n: number;
@@ -315,9 +394,11 @@ export interface CvSquaredVectorOptions {
 /**
  * CV² of one vector (op `cvSquared`): population variance / (mean² + 1e-10), two-pass in f32 with
  * fixed-order sums. Exactly 0 when n < 2 or when every element equals x[0] (as the reference).
- * Bindings: x f32 [n], out f32 [1] (written), params. Dispatch: one workgroup.
+ * Bindings: x f32 [n], out f32 [1] (written), params. Dispatch: one workgroup (of 256 with vec4
+ * loads when n ≥ CV_WIDE_MIN is a multiple of 4, `cvSquaredWideKernel`).
  */
 export function cvSquaredVectorKernel(o: CvSquaredVectorOptions): Kernel {
+  if (o.n >= CV_WIDE_MIN && o.n % 4 === 0) return cvSquaredWideKernel(o);
   const u = uniformBlock([['n', 'u32', o.n]]);
   const wgsl = /* wgsl */ `// cv_squared_vector
 ${u.struct}
