@@ -12,9 +12,10 @@ import { matmulShapeKey, matmulTilingError, matmulTilingFor, type MatmulOptions,
 /**
  * Format version of tuning files, bumped when the candidate set or the untuned default changes so
  * that picks measured against the old kernels are not kept over a faster new default (2: the
- * row-streaming matmul of wgsl/matmul-stream.ts became the default and a candidate).
+ * row-streaming matmul of wgsl/matmul-stream.ts became the default and a candidate; 3: the subgroup
+ * streaming matmul of wgsl/matmul-subgroup.ts joined the candidates).
  */
-export const KERNEL_TUNING_VERSION = 2;
+export const KERNEL_TUNING_VERSION = 3;
 
 /** One measured choice: the tiling and what it and the default cost when tuned. */
 export interface TunedMatmul {
@@ -63,7 +64,7 @@ export function parseKernelTuning(json: unknown, source: string): KernelTuning {
     if (!/^\d+x\d+x\d+(:[a-zA-Z+]+)?$/.test(key)) fail(`matmul key '${key}' is not M×N×K[:flags]`);
     if (!isObj(e) || !isObj(e.tiling) || typeof e.ms !== 'number' || typeof e.defaultMs !== 'number') return fail(`matmul['${key}'] needs tiling, ms and defaultMs`);
     const t = e.tiling;
-    const tiling: MatmulTiling = { tm: Number(t.tm), tn: Number(t.tn), tk: Number(t.tk), rm: Number(t.rm), rn: Number(t.rn), vec4: t.vec4 === true, ...(t.stream === true ? { stream: true } : {}) };
+    const tiling: MatmulTiling = { tm: Number(t.tm), tn: Number(t.tn), tk: Number(t.tk), rm: Number(t.rm), rn: Number(t.rn), vec4: t.vec4 === true, ...(t.stream === true ? { stream: true } : {}), ...(t.subgroup === true ? { subgroup: true } : {}) };
     const bad = matmulTilingError(tiling, 32768);
     if (bad !== undefined) fail(`matmul['${key}'].tiling: ${bad}`);
     matmul[key] = { tiling, ms: e.ms, defaultMs: e.defaultMs };

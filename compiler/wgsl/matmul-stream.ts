@@ -39,36 +39,7 @@ export function streamMatmulKernel(o: MatmulOptions & { readonly aOff?: number; 
     b4
       ? `b[k * N4 + bq${j}]`
       : `vec4<f32>(b[k * N + min(4u * bq${j}, N - 1u)], b[k * N + min(4u * bq${j} + 1u, N - 1u)], b[k * N + min(4u * bq${j} + 2u, N - 1u)], b[k * N + min(4u * bq${j} + 3u, N - 1u)])`;
-  const out: string[] = [];
-  for (const i of rows) {
-    for (const j of quads) {
-      out.push(`  if (m0 + ${i}u < M) {
-    let gm = m0 + ${i}u;
-    for (var e = 0u; e < 4u; e++) {
-      let gn = 4u * q${j} + e;
-      if (gn < N) {
-        var v = acc${i}_${j}[e];
-        ${bias ? 'v = v + bias[gn];' : ''}
-        ${relu ? 'v = max(v, 0.0);' : ''}
-        c[${off ? 'params.cOff + ' : ''}gm * N + gn] = v;
-      }
-    }
-  }`);
-    }
-  }
-  const init = accumulate
-    ? rows.flatMap((i) =>
-        quads.map(
-          (j) => `var acc${i}_${j} = vec4<f32>(0.0);
-  if (m0 + ${i}u < M) {
-    for (var e = 0u; e < 4u; e++) {
-      let gn = 4u * q${j} + e;
-      if (gn < N) { acc${i}_${j}[e] = c[${off ? 'params.cOff + ' : ''}(m0 + ${i}u) * N + gn]; }
-    }
-  }`,
-        ),
-      )
-    : rows.flatMap((i) => quads.map((j) => `var acc${i}_${j} = vec4<f32>(0.0);`));
+  const { init, out } = streamEpilogueWgsl({ R, Q, bias, relu, off, accumulate });
   const step = [
     ...quads.map((j) => `let bv${j} = ${bLoad(j)};`),
     ...rows.flatMap((i) => [`let av${i} = vec4<f32>(a[${aAt(i)}]);`, ...quads.map((j) => `acc${i}_${j} = fma(av${i}, bv${j}, acc${i}_${j});`)]),
@@ -107,4 +78,46 @@ ${out.join('\n')}
   });
   const values: Record<string, number> = { M: o.M, N: o.N, K: o.K, ...(off ? { aOff: o.aOff ?? 0, cOff: o.cOff ?? 0 } : {}) };
   return program.kernel([ceilDiv(o.N, t.tn), ceilDiv(o.M, t.tm), 1], values as Parameters<typeof program.kernel>[1]);
+}
+
+/**
+ * The accumulator declarations (zero, or C's values when accumulating) and the bounds-checked
+ * stores (+bias, relu) of a streaming kernel whose invocation holds `R` rows × `Q` column quads as
+ * `acc{i}_{j}` (vec4), with `m0`, `q{j}`, `M`, `N` in scope; shared with matmul-subgroup.ts.
+ */
+export function streamEpilogueWgsl(p: { readonly R: number; readonly Q: number; readonly bias: boolean; readonly relu: boolean; readonly off: boolean; readonly accumulate: boolean }): { init: string[]; out: string[] } {
+  const { R, Q, bias, relu, off, accumulate } = p;
+  const rows = [...Array(R).keys()];
+  const quads = [...Array(Q).keys()];
+  const out: string[] = [];
+  for (const i of rows) {
+    for (const j of quads) {
+      out.push(`  if (m0 + ${i}u < M) {
+    let gm = m0 + ${i}u;
+    for (var e = 0u; e < 4u; e++) {
+      let gn = 4u * q${j} + e;
+      if (gn < N) {
+        var v = acc${i}_${j}[e];
+        ${bias ? 'v = v + bias[gn];' : ''}
+        ${relu ? 'v = max(v, 0.0);' : ''}
+        c[${off ? 'params.cOff + ' : ''}gm * N + gn] = v;
+      }
+    }
+  }`);
+    }
+  }
+  const init = accumulate
+    ? rows.flatMap((i) =>
+        quads.map(
+          (j) => `var acc${i}_${j} = vec4<f32>(0.0);
+  if (m0 + ${i}u < M) {
+    for (var e = 0u; e < 4u; e++) {
+      let gn = 4u * q${j} + e;
+      if (gn < N) { acc${i}_${j}[e] = c[${off ? 'params.cOff + ' : ''}(m0 + ${i}u) * N + gn]; }
+    }
+  }`,
+        ),
+      )
+    : rows.flatMap((i) => quads.map((j) => `var acc${i}_${j} = vec4<f32>(0.0);`));
+  return { init, out };
 }

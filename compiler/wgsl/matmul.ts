@@ -17,6 +17,7 @@
 import { ceilDiv, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
 import { streamMatmulKernel } from './matmul-stream.ts';
+import { subgroupMatmulKernel } from './matmul-subgroup.ts';
 
 /** Options of the matmul template. */
 export interface MatmulOptions {
@@ -57,6 +58,12 @@ export interface MatmulTiling {
    * workgroup `tn / rn` invocations wide; no workgroup memory (`tk` is 1, `vec4` true).
    */
   readonly stream?: boolean;
+  /**
+   * With `stream`: the subgroup streaming kernel (compiler/wgsl/matmul-subgroup.ts; needs the
+   * adapter's `subgroups` feature): 8 invocations (`tn / rn`), `rm` ≤ 8 rows whose A values each
+   * lane loads for one row and `subgroupBroadcast`s, the k loop unrolled by `tk`.
+   */
+  readonly subgroup?: boolean;
 }
 
 /** Default: 64×128 tiles, 64 threads of 8×16 outputs, vec4 staging (lavapipe: ~4.3 → ~7.8 GFLOP/s at 1024³ vs 64×64 8×8 scalar). */
@@ -77,6 +84,11 @@ export const STREAM_MATMUL_TILING: MatmulTiling = { tm: 8, tn: 64, tk: 1, rm: 8,
 /** The row-streaming tiling with `rm` rows, `quads` column quads per invocation and `wg` invocations. */
 export function streamTiling(rm: number, quads: number, wg: number): MatmulTiling {
   return { tm: rm, tn: 4 * quads * wg, tk: 1, rm, rn: 4 * quads, vec4: true, stream: true };
+}
+
+/** The subgroup streaming tiling: `rm` rows, `quads` column quads per invocation, 8 invocations, k unrolled by `unroll`. */
+export function subgroupTiling(rm: number, quads: number, unroll: number): MatmulTiling {
+  return { tm: rm, tn: 4 * quads * 8, tk: unroll, rm, rn: 4 * quads, vec4: true, stream: true, subgroup: true };
 }
 
 /**
@@ -120,12 +132,24 @@ export const MATMUL_TILING_CANDIDATES: readonly MatmulTiling[] = [
   streamTiling(16, 2, 32),
   streamTiling(8, 1, 32),
   streamTiling(4, 2, 32),
+  // Subgroup kernels: offered by the tuner only on adapters with the `subgroups` feature.
+  subgroupTiling(8, 1, 4),
+  subgroupTiling(8, 1, 8),
+  subgroupTiling(8, 2, 4),
+  subgroupTiling(4, 2, 4),
 ];
 
 /** Why `t` is not a usable tiling (undefined when it is): divisibility, invocations, workgroup memory. */
 export function matmulTilingError(t: MatmulTiling, maxWorkgroupBytes: number, maxInvocations = 256): string | undefined {
   const ints = [t.tm, t.tn, t.tk, t.rm, t.rn];
   if (!ints.every((v) => Number.isInteger(v) && v > 0)) return `tile sizes must be positive integers, got ${JSON.stringify(t)}`;
+  if (t.subgroup) {
+    if (!t.stream || t.tm !== t.rm || !t.vec4 || t.rm > 8) return `a subgroup tiling is a stream tiling (vec4, tm = rm) of at most 8 rows (${JSON.stringify(t)})`;
+    if (t.rn % 4 !== 0 || t.tn !== 8 * t.rn) return `a subgroup tiling needs rn a multiple of 4 and tn = 8·rn (8 invocations) (${JSON.stringify(t)})`;
+    if (![1, 2, 4, 8].includes(t.tk)) return `a subgroup tiling unrolls k by tk ∈ {1, 2, 4, 8}, got ${t.tk}`;
+    if (t.rm * (t.rn / 4) > 64) return `a stream tiling holds at most 64 vec4 accumulators per invocation, got ${t.rm}×${t.rn / 4} (${JSON.stringify(t)})`;
+    return undefined;
+  }
   if (t.stream) {
     if (t.tm !== t.rm || t.tk !== 1 || !t.vec4) return `a stream tiling has tm = rm, tk = 1 and vec4 (${JSON.stringify(t)})`;
     if (t.rn % 4 !== 0 || t.tn % t.rn !== 0) return `a stream tiling needs rn a multiple of 4 and tn a multiple of rn (${JSON.stringify(t)})`;
@@ -190,6 +214,7 @@ export function matmulKernel(o: MatmulOptions & { readonly tiling?: MatmulTiling
   if (bad !== undefined) throw new Error(`matmul: bad tiling: ${bad}`);
   const shape: MatmulOptions = { M: o.M, N: o.N, K: o.K, bias, relu, offsets: off, transA, accumulate };
   const tunable = { family: 'matmul', key: matmulShapeKey(shape), options: shape } as const;
+  if (tl.subgroup) return { ...subgroupMatmulKernel(o, tl), tunable };
   if (tl.stream) return { ...streamMatmulKernel(o, tl), tunable };
   const body = V4
     ? `var<workgroup> As: array<vec4<f32>, ${(TK * TM) / 4}>; // [TK][TM/4], A tile transposed

@@ -45,9 +45,9 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-const sameTiling = (a: MatmulTiling, b: MatmulTiling): boolean => a.tm === b.tm && a.tn === b.tn && a.tk === b.tk && a.rm === b.rm && a.rn === b.rn && a.vec4 === b.vec4 && !!a.stream === !!b.stream;
+const sameTiling = (a: MatmulTiling, b: MatmulTiling): boolean => a.tm === b.tm && a.tn === b.tn && a.tk === b.tk && a.rm === b.rm && a.rn === b.rn && a.vec4 === b.vec4 && !!a.stream === !!b.stream && !!a.subgroup === !!b.subgroup;
 
-/** The candidates usable on this device for a GEMM of `t`'s shape (limits and grid size), the untuned choice first. */
+/** The candidates usable on this device for a GEMM of `t`'s shape (limits, grid size, the `subgroups` feature), the untuned choice first. */
 function candidatesFor(dev: DeviceContext, t: TunableKernel, list: readonly MatmulTiling[]): MatmulTiling[] {
   const lim = dev.device.limits;
   const untuned = matmulTilingFor(t.options.M, t.options.N);
@@ -55,6 +55,7 @@ function candidatesFor(dev: DeviceContext, t: TunableKernel, list: readonly Matm
   return all.filter(
     (c) =>
       matmulTilingError(c, lim.maxComputeWorkgroupStorageSize, lim.maxComputeInvocationsPerWorkgroup) === undefined &&
+      (!c.subgroup || dev.device.features.has('subgroups')) &&
       Math.ceil(t.options.M / c.tm) <= lim.maxComputeWorkgroupsPerDimension &&
       Math.ceil(t.options.N / c.tn) <= lim.maxComputeWorkgroupsPerDimension,
   );
