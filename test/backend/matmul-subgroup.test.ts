@@ -79,6 +79,7 @@ describe.skipIf(!gpu || !gpu.device.features.has('subgroups'))('subgroup streami
       { name: 'transA', o: { M, N, K, transA: true }, a: transpose(a, M, K), c: new Float32Array(M * N), expected: ref, view: (c) => c },
       { name: 'accumulate', o: { M, N, K, accumulate: true }, a, c: c0, expected: Float64Array.from(ref, (v, i) => v + c0[i]!), view: (c) => c },
       { name: 'offsets', o: { M, N, K, offsets: true, aOff, cOff }, a: aBig, c: cBig, expected: ref, view: (c) => c.subarray(cOff, cOff + M * N) },
+      { name: 'offsets+transA+accumulate', o: { M, N, K, offsets: true, transA: true, accumulate: true, aOff, cOff }, a: (() => { const t = new Float32Array(aOff + M * K).fill(99); t.set(transpose(a, M, K), aOff); return t; })(), c: cBig, expected: Float64Array.from(ref, (v, i) => v + cBig[cOff + i]!), view: (c) => c.subarray(cOff, cOff + M * N) },
     ];
     for (const cs of cases) {
       const tiled = await gemm(cs.o, DEFAULT_MATMUL_TILING, cs.a, b, cs.c, cs.bias);
@@ -86,7 +87,23 @@ describe.skipIf(!gpu || !gpu.device.features.has('subgroups'))('subgroup streami
         const got = await gemm(cs.o, t, cs.a, b, cs.c, cs.bias);
         expectClose(cs.view(got), cs.expected, 1e-4, `${cs.name} ${JSON.stringify(t)}`);
         expect(bitsOf(got), `${cs.name} ${JSON.stringify(t)} vs tiled (whole C buffer, untouched parts included)`).toEqual(bitsOf(tiled));
+        if (cs.o.offsets) {
+          expect(Array.from(got.subarray(0, cOff))).toEqual(Array.from(cs.c.subarray(0, cOff)));
+          expect(Array.from(got.subarray(cOff + M * N))).toEqual(Array.from(cs.c.subarray(cOff + M * N)));
+        }
       }
     }
   }, 600_000);
+
+  it('writes nothing when M = K = 0 are swapped into the uniforms of a larger GEMM’s pipeline', async () => {
+    const r = rng(19);
+    const [M, K, N] = [20, 12, 40];
+    const kernel = matmulKernel({ M, N, K, tiling: SUBGROUP[0]! });
+    const skipped = matmulKernel({ M: 0, N, K: 0, tiling: SUBGROUP[0]! });
+    expect(skipped.wgsl).toBe(kernel.wgsl);
+    const c0 = randArray(r, M * N);
+    const c = up(c0);
+    await run([{ kernel: { ...kernel, uniformData: skipped.uniformData! }, buffers: { a: up(randArray(r, M * K)), b: up(randArray(r, K * N)), c } }]);
+    expect(Array.from(await readF32(dev(), c, M * N))).toEqual(Array.from(c0));
+  });
 });
