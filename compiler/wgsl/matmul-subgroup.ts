@@ -54,11 +54,10 @@ export function subgroupMatmulKernel(o: MatmulOptions & { readonly aOff?: number
     for (const u of steps) fast.push(`let al_${u} = ${aElem(aAt('lrow', `k + ${u}u`))};`);
   }
   const alOf = (u: number): string => (a4 ? `al${Math.floor(u / 4)}[${u % 4}]` : `al_${u}`);
+  // k step by k step: B's quads of step u are live only while step u's fmas run (fewer spills).
   for (const u of steps) {
     fast.push(...quads.map((j) => `let bv${u}_${j} = ${bLoad(`k + ${u}u`, j)};`));
-  }
-  for (const i of rows) {
-    for (const u of steps) {
+    for (const i of rows) {
       fast.push(`let av${i}_${u} = vec4<f32>(subgroupBroadcast(${alOf(u)}, ${i}u));`);
       fast.push(...quads.map((j) => `acc${i}_${j} = fma(av${i}_${u}, bv${u}_${j}, acc${i}_${j});`));
     }
