@@ -107,13 +107,12 @@ function loopWgsl(aFrom: 'subgroup' | 'lane', bFrom: 'register' | 'storage' | 'u
   const us = [0, 1, 2, 3];
   const body: string[] = [];
   if (aFrom === 'subgroup') body.push('let al = a4[(lrow + k) / 4u];');
+  // k step by k step, as the kernel does: B of step u is live only during its fmas.
   for (const u of us) {
     body.push(
       bFrom === 'storage' ? `let b${u} = b[(k + ${u}u) * N4 + q];` : bFrom === 'uniform' ? `let b${u} = w[((k + ${u}u) % 16u) * N4 + q];` : `let b${u} = br + vec4<f32>(${u}.0);`,
     );
-  }
-  for (const i of rows) {
-    for (const u of us) {
+    for (const i of rows) {
       body.push(`acc${i} = fma(vec4<f32>(${aFrom === 'subgroup' ? `subgroupBroadcast(al[${u}], ${i}u)` : `a1[(m0 + ${i}u) * K + k + ${u}u]`}), b${u}, acc${i});`);
     }
   }
