@@ -1,11 +1,12 @@
 /**
  * The row-streaming matmul kernel (`MatmulTiling.stream`), written for lavapipe's execution model:
- * a workgroup's invocations run as the 8 SIMD lanes of LLVM-JITed CPU code, a storage load whose
- * address NIR proves workgroup-uniform becomes one scalar load and a broadcast, and every other
- * load becomes a loop over the lanes (each vec4 load: one loop fetching 4 floats per lane).
- * So every invocation of a workgroup owns the same `rm` rows of C — its A operands are uniform
- * scalar loads straight from the storage buffer — and `rn / 4` quads of columns strided by the
- * workgroup width (`tn / rn` invocations), read from B as vec4 when N is a multiple of 4 (the B
+ * a workgroup's invocations run as the 8 SIMD lanes of LLVM-JITed CPU code and a storage load is a
+ * loop over the lanes with a bound check per element (each vec4 load: one loop fetching 4 floats
+ * per lane). Every invocation of a workgroup owns the same `rm` rows of C — the same A address in
+ * every lane; this was written expecting gallivm to turn such loads into one scalar load and a
+ * broadcast, but Mesa 25's gallivm does that only for compile-time-constant addresses
+ * (bench/gallivm-asm.ts), so each A value is gathered 8 times; matmul-subgroup.ts avoids that —
+ * and `rn / 4` quads of columns strided by the workgroup width (`tn / rn` invocations), read from B as vec4 when N is a multiple of 4 (the B
  * binding is then declared `array<vec4<f32>>`) and as four clamped scalars otherwise. No
  * workgroup memory and no barriers: each output is one in-order fma chain over k from 0 (or from
  * C's value when accumulating), the chain of the tiled kernel (its zero-filled k steps add +0),

@@ -11,8 +11,10 @@
  * classes are the default tile and, for outputs at most 32 rows or columns wide (the gating
  * backward's xᵀ·dlogits and dlogits·Wᵀ), a 32-row or 32-column tile.
  * A tiling with `stream` set selects the row-streaming kernel instead (compiler/wgsl/matmul-stream.ts:
- * no workgroup memory, A read as workgroup-uniform scalars, B as per-invocation vec4s), which
+ * no workgroup memory, every lane reading the same A rows, B as per-invocation vec4s), which
  * lavapipe runs faster; it is the untuned choice (`matmulTilingFor`) wherever M fits the grid.
+ * A tiling with `subgroup` also set selects compiler/wgsl/matmul-subgroup.ts (each A value loaded
+ * by one lane and `subgroupBroadcast`); the tuner offers it on adapters with `subgroups`.
  */
 import { ceilDiv, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
