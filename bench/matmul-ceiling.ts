@@ -12,6 +12,8 @@
  * stream kernel's loop (A and B both per-lane storage loads). The loop kernels read 1024-wide
  * operands at the matmul's addresses but their results are not a GEMM (the uniform window wraps
  * every 16 k); the real kernels' results are checked by test/backend/matmul-*.test.ts.
+ * Each side is timed by wall clock and by this process's CPU time spread over the host's cores
+ * (lavapipe's threads run in-process: on a shared host CPU time tracks what a kernel costs).
  * Why B loads cost what they cost (read with GALLIVM_DEBUG=asm MESA_SHADER_CACHE_DISABLE=true, which
  * this Mesa build honours): gallivm takes the uniform-load path only for addresses that are
  * compile-time constants (`nir_src_is_always_uniform`), so every storage load in a loop — even
@@ -21,7 +23,7 @@
  * writes bench/results/matmul-ceiling.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { acquireDevice } from '../runtime/device.ts';
 import { createPipelineCache } from '../runtime/gpu/pipelines.ts';
 import { prepareKernels } from '../runtime/gpu/run.ts';
@@ -168,28 +170,46 @@ sides.push(await kernelSide('matmul: stream (untuned default)', STREAM_MATMUL_TI
 sides.push(await kernelSide('matmul: subgroup 8x1 k4', subgroupTiling(8, 1, 4)));
 sides.push(await kernelSide('matmul: subgroup 8x2 k4', subgroupTiling(8, 2, 4)));
 
+// Wall clock, and this process's CPU time spread over the host's cores (lavapipe's threads run
+// in-process, so CPU time is what a kernel costs whatever share of the shared cores it got).
 const times = sides.map(() => [] as number[]);
+const cpuTimes = sides.map(() => [] as number[]);
 for (let r = 0; r < REPS; r++) {
   const order = r % 2 ? [...sides.keys()].reverse() : [...sides.keys()];
   for (const i of order) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await sides[i]!.run();
     times[i]!.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuTimes[i]!.push((c.user + c.system) / 1000 / cpus().length);
   }
 }
-const peakMs = median(times[0]!);
-const peak = sides[0]!.flops / peakMs / 1e6;
+const peak = sides[0]!.flops / median(times[0]!) / 1e6;
+const cpuPeak = sides[0]!.flops / median(cpuTimes[0]!) / 1e6;
 const rows = sides.map((s, i) => {
   const ms = median(times[i]!);
+  const cpuMs = median(cpuTimes[i]!);
   const gflops = s.flops / ms / 1e6;
-  return { name: s.name, what: s.what, ms: round(ms, 1), gflops: round(gflops, 2), ofPeak: round(gflops / peak, 3), samplesMs: times[i]!.map((t) => round(t, 1)) };
+  const cpuGflops = s.flops / cpuMs / 1e6;
+  return {
+    name: s.name,
+    what: s.what,
+    ms: round(ms, 1),
+    gflops: round(gflops, 2),
+    ofPeak: round(gflops / peak, 3),
+    cpuMs: round(cpuMs, 1),
+    cpuGflops: round(cpuGflops, 2),
+    cpuOfPeak: round(cpuGflops / cpuPeak, 3),
+    samplesMs: times[i]!.map((t) => round(t, 1)),
+  };
 });
 const load1 = loadavg().map((x) => round(x, 2));
 console.log(`${ctx.info.description}\ncommit ${git.commit}${git.modified.length ? ' (modified)' : ''}, loadavg ${load0.join(' ')} → ${load1.join(' ')}, median of ${REPS}, sides alternated`);
-for (const r of rows) console.log(`  ${r.name.padEnd(34)} ${String(r.ms).padStart(8)} ms ${String(r.gflops).padStart(7)} GFLOP/s  ${(100 * r.ofPeak).toFixed(1).padStart(5)}% of the FMA peak`);
+for (const r of rows) console.log(`  ${r.name.padEnd(34)} ${String(r.ms).padStart(8)} ms ${String(r.gflops).padStart(7)} GFLOP/s ${(100 * r.ofPeak).toFixed(1).padStart(5)}% of the FMA peak | CPU ${String(r.cpuMs).padStart(7)} ms ${String(r.cpuGflops).padStart(7)} GFLOP/s ${(100 * r.cpuOfPeak).toFixed(1).padStart(5)}%`);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL('./results/matmul-ceiling.json', import.meta.url),
-  JSON.stringify({ date: new Date().toISOString(), adapter: ctx.info.description, git, reps: REPS, loadavg: { start: load0, end: load1 }, timing: 'wall clock of one submit awaited; median; all sides alternated in one process', rows }, null, 2) + '\n',
+  JSON.stringify({ date: new Date().toISOString(), adapter: ctx.info.description, git, reps: REPS, loadavg: { start: load0, end: load1 }, timing: 'one submit awaited: wall clock, and this process’s CPU time / host cores (cpu*); medians; all sides alternated in one process', rows }, null, 2) + '\n',
 );
 process.exit(0);
