@@ -87,10 +87,10 @@ export function tuningFor(dev: DeviceContext, choice: TuningChoice = {}, notice:
   return t;
 }
 
-/** The lowering limits of a backend: the WebGPU device's limits plus its tuning (undefined on the CPU backend). */
+/** The lowering limits of a backend: the WebGPU device's limits, its `subgroups` feature and its tuning (undefined on the CPU backend). */
 export function loweringLimitsOf(backend: Backend, choice: TuningChoice = {}, notice?: (line: string) => void): LoweringLimits | undefined {
   if (backend.kind !== 'webgpu') return undefined;
   const l = backend.device.device.limits;
   const tuning = tuningFor(backend.device, choice, notice);
-  return { maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxBufferSize: l.maxBufferSize, ...(tuning ? { tuning } : {}) };
+  return { maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxBufferSize: l.maxBufferSize, subgroups: backend.device.device.features.has('subgroups'), ...(tuning ? { tuning } : {}) };
 }

@@ -81,7 +81,7 @@ export async function prepareMoecMoe(dev: DeviceContext, s: MoeShape, data: MoeD
     },
   });
   const compiled = compileGraph(traceModel(model)).graph;
-  const limits = { maxStorageBufferBindingSize: dev.device.limits.maxStorageBufferBindingSize, maxBufferSize: dev.device.limits.maxBufferSize };
+  const limits = { maxStorageBufferBindingSize: dev.device.limits.maxStorageBufferBindingSize, maxBufferSize: dev.device.limits.maxBufferSize, subgroups: dev.device.features.has('subgroups') };
   let plan = lowerToWebGpu(compiled, limits);
   let tuning: KernelTuning | undefined;
   if (tuneRuns !== undefined) {

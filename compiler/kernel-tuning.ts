@@ -7,15 +7,16 @@
  * Tilings only change speed: every GEMM output is the same in-order fma chain over k, so a tuned
  * plan computes the default plan's bits.
  */
-import { matmulShapeKey, matmulTilingError, matmulTilingFor, type MatmulOptions, type MatmulTiling } from './wgsl/matmul.ts';
+import { defaultMatmulTiling, matmulShapeKey, matmulTilingError, type MatmulDevice, type MatmulOptions, type MatmulTiling } from './wgsl/matmul.ts';
 
 /**
  * Format version of tuning files, bumped when the candidate set or the untuned default changes so
  * that picks measured against the old kernels are not kept over a faster new default (2: the
  * row-streaming matmul of wgsl/matmul-stream.ts became the default and a candidate; 3: the subgroup
- * streaming matmul of wgsl/matmul-subgroup.ts joined the candidates).
+ * streaming matmul of wgsl/matmul-subgroup.ts joined the candidates; 4: it became the untuned
+ * default on devices with `subgroups`, `defaultMatmulTiling`).
  */
-export const KERNEL_TUNING_VERSION = 3;
+export const KERNEL_TUNING_VERSION = 4;
 
 /** One measured choice: the tiling and what it and the default cost when tuned. */
 export interface TunedMatmul {
@@ -37,9 +38,14 @@ export interface KernelTuning {
   readonly matmul: Readonly<Record<string, TunedMatmul>>;
 }
 
-/** The tiling the lowering uses for a GEMM of options `o`: the tuned one if any, else the untuned choice for its shape (`matmulTilingFor`). */
-export function tunedMatmulTiling(tuning: KernelTuning | undefined, o: MatmulOptions): MatmulTiling {
-  return tuning?.matmul[matmulShapeKey(o)]?.tiling ?? matmulTilingFor(o.M, o.N);
+/**
+ * The tiling the lowering uses for a GEMM of options `o`: the tuned one if any, else the untuned
+ * choice for its shape on `device` (`defaultMatmulTiling`: the subgroup kernel where the device has
+ * `subgroups`). A tuned subgroup tiling on a device without the feature is not used (falls back).
+ */
+export function tunedMatmulTiling(tuning: KernelTuning | undefined, o: MatmulOptions, device: MatmulDevice = {}): MatmulTiling {
+  const tuned = tuning?.matmul[matmulShapeKey(o)]?.tiling;
+  return tuned && (!tuned.subgroup || device.subgroups) ? tuned : defaultMatmulTiling(o, device);
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

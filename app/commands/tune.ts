@@ -35,7 +35,7 @@ export async function tuneCommand(file: string, o: TuneCommandOptions, write: (s
   if (backend.kind !== 'webgpu') throw new Error('moec tune measures kernels on a WebGPU adapter and found none (run `npm run setup` for lavapipe)');
   const dev = backend.device;
   const l = dev.device.limits;
-  const limits = { maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxBufferSize: l.maxBufferSize };
+  const limits = { maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxBufferSize: l.maxBufferSize, subgroups: dev.device.features.has('subgroups') };
   const train = compileTrainingPlan(graph, { optimizer: { name: 'factored-adam', lr: 0.01 }, recompute: 'experts' }, limits).plan;
   const forward = lowerToWebGpu(compileGraph(graph).graph, limits);
   const gemms = tunableMatmuls([train, forward]);

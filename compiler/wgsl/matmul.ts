@@ -14,7 +14,8 @@
  * no workgroup memory, every lane reading the same A rows, B as per-invocation vec4s), which
  * lavapipe runs faster; it is the untuned choice (`matmulTilingFor`) wherever M fits the grid.
  * A tiling with `subgroup` also set selects compiler/wgsl/matmul-subgroup.ts (each A value loaded
- * by one lane and `subgroupBroadcast`); the tuner offers it on adapters with `subgroups`.
+ * by one lane and `subgroupBroadcast`): the untuned choice on devices with `subgroups` except with
+ * transposed A (`defaultMatmulTiling`, told the device's features by the caller); the tuner offers it on such adapters.
  */
 import { ceilDiv, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
@@ -107,6 +108,41 @@ export function matmulTilingFor(M: number, N: number): MatmulTiling {
   if (N <= 32 && M > 32) return NARROW_MATMUL_TILING;
   if (M <= 32 && N > 32) return SHORT_MATMUL_TILING;
   return DEFAULT_MATMUL_TILING;
+}
+
+/**
+ * What the untuned GEMM choice may assume of the device (the compiler knows no device: the app
+ * passes this down from the adapter, through `LoweringLimits`).
+ */
+export interface MatmulDevice {
+  /** The device was created with WebGPU's `subgroups` feature (WGSL `enable subgroups`). */
+  readonly subgroups?: boolean;
+}
+
+/** The subgroup tiling the untuned choice uses on devices with `subgroups`: 8 rows × 1 column quad, k unrolled by 4. */
+export const SUBGROUP_MATMUL_TILING: MatmulTiling = subgroupTiling(8, 1, 4);
+
+/**
+ * The untuned tiling of a GEMM on `device`. On a device with `subgroups`: the subgroup streaming
+ * kernel (SUBGROUP_MATMUL_TILING) wherever `matmulTilingFor` picks the row-streaming kernel (M fits
+ * the grid in 8-row workgroups), except with transposed A (the weight gradients xᵀ·dz); otherwise
+ * `matmulTilingFor(M, N)`. Measured by bench/matmul-default.ts on lavapipe (Mesa 25.0.7, loadavg
+ * 9–12, CPU time per GEMM, alternated) over the GEMMs of examples/lstm-moe-lm.ts's plans: subgroup
+ * 8×1 k4 ≈ 1.05–1.3× the stream kernel on the 256–1024-row GEMMs with K 16…4096 and N 16…4096
+ * (2.2× at N = 16, K = 256), within noise on sub-millisecond ones; with transposed A it ranged
+ * 0.35–1.35× over three runs, so those keep the stream kernel (`moec tune` still measures both).
+ * Every tiling computes each output as the same in-order fma chain over k: the bits do not change.
+ */
+export function defaultMatmulTiling(o: Pick<MatmulOptions, 'M' | 'N' | 'K' | 'transA'>, device: MatmulDevice = {}): MatmulTiling {
+  const t = matmulTilingFor(o.M, o.N);
+  return device.subgroups && t.stream && !o.transA ? SUBGROUP_MATMUL_TILING : t;
+}
+
+/** A short name of the kernel and tiling `t` selects, for plan listings: `subgroup 8x32 k4`, `stream 8x64`, `tiled 64x128x16 8x16 vec4`. */
+export function matmulTilingLabel(t: MatmulTiling): string {
+  if (t.subgroup) return `subgroup ${t.tm}x${t.tn} k${t.tk}`;
+  if (t.stream) return `stream ${t.tm}x${t.tn} (${t.tn / t.rn} invocations)`;
+  return `tiled ${t.tm}x${t.tn}x${t.tk} ${t.rm}x${t.rn}${t.vec4 ? ' vec4' : ''}`;
 }
 
 /**
@@ -215,7 +251,7 @@ export function matmulKernel(o: MatmulOptions & { readonly tiling?: MatmulTiling
   const bad = matmulTilingError(tl, 32768);
   if (bad !== undefined) throw new Error(`matmul: bad tiling: ${bad}`);
   const shape: MatmulOptions = { M: o.M, N: o.N, K: o.K, bias, relu, offsets: off, transA, accumulate };
-  const tunable = { family: 'matmul', key: matmulShapeKey(shape), options: shape } as const;
+  const tunable = { family: 'matmul', key: matmulShapeKey(shape), options: shape, tiling: matmulTilingLabel(tl) } as const;
   if (tl.subgroup) return { ...subgroupMatmulKernel(o, tl), tunable };
   if (tl.stream) return { ...streamMatmulKernel(o, tl), tunable };
   const body = V4
