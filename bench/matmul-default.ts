@@ -9,7 +9,7 @@
  * GEMMs. For each shape, in one process, alternating (order reversed every round), one submit of
  * up to 64 dispatches per sample (about 0.2 GFLOP): stream (what `matmulTilingFor` gives without subgroups) against
  * subgroup 8×1 k4 and 8×2 k4; medians of wall time and of this process's CPU time / host cores.
- * Run: `npx tsx bench/matmul-default.ts [reps] [extra]` (`extra`: only the listed extra shapes); writes bench/results/matmul-default.json (matmul-default-extra.json).
+ * Run: `npx tsx bench/matmul-default.ts [reps] [extra]` (`extra`: only the listed extra shapes; `transA`: only the transposed-A ones); writes bench/results/matmul-default.json (matmul-default-extra.json).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -71,6 +71,7 @@ const extra: TunableKernel['options'][] = [
 ];
 for (const o of extra) gemms.push({ setting: 'extra', g: matmulKernel({ ...o, aOff: 0, cOff: 0 }).tunable! });
 if (process.argv[3] === 'extra') gemms.splice(0, gemms.length - extra.length);
+if (process.argv[3] === 'transA') gemms.splice(0, gemms.length, ...gemms.filter((x) => x.g.options.transA));
 
 const cache = createPipelineCache(ctx);
 const rows: unknown[] = [];
@@ -134,7 +135,7 @@ const load1 = loadavg().map((x) => round(x, 2));
 console.log(`loadavg at the end ${load1.join(' ')}`);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(
-  new URL(`./results/matmul-default${process.argv[3] === 'extra' ? '-extra' : ''}.json`, import.meta.url),
+  new URL(`./results/matmul-default${process.argv[3] ? `-${process.argv[3]}` : ''}.json`, import.meta.url),
   JSON.stringify({ date: new Date().toISOString(), adapter: ctx.info.description, git, reps: REPS, loadavg: { start: load0, end: load1 }, timing: 'per dispatch: one submit of dispatchesPerSample dispatches awaited; medians of wall clock and of this process’s CPU time / host cores; sides alternated, order reversed every round', rows }, null, 2) + '\n',
 );
 process.exit(0);
