@@ -130,7 +130,8 @@ export const SUBGROUP_MATMUL_TILING: MatmulTiling = subgroupTiling(8, 1, 4);
  * 9–12, CPU time per GEMM, alternated) over the GEMMs of examples/lstm-moe-lm.ts's plans: subgroup
  * 8×1 k4 ≈ 1.05–1.3× the stream kernel on the 256–1024-row GEMMs with K 16…4096 and N 16…4096
  * (2.2× at N = 16, K = 256), within noise on sub-millisecond ones; with transposed A it ranged
- * 0.35–1.35× over three runs, so those keep the stream kernel (`moec tune` still measures both).
+ * 0.35–1.57× over four runs (0.5–0.76× at 256×1024×1024 every time), so those keep the stream
+ * kernel (`moec tune` still measures both).
  * Every tiling computes each output as the same in-order fma chain over k: the bits do not change.
  */
 export function defaultMatmulTiling(o: Pick<MatmulOptions, 'M' | 'N' | 'K' | 'transA'>, device: MatmulDevice = {}): MatmulTiling {
