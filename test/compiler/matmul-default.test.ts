@@ -46,7 +46,7 @@ describe('untuned GEMM choice by device capability', () => {
   it.each([
     ['training step', () => compileTrainingPlan(traceModel(model, small), { optimizer: { name: 'adam', lr: 0.01 }, recompute: 'experts' }).graph],
     ['forward', () => compileGraph(traceModel(model, small)).graph],
-  ])('the %s lowers every GEMM to the subgroup kernel only when the limits say `subgroups`, and the plan listing names it', (_, graph) => {
+  ])('the %s lowers every GEMM without transposed A to the subgroup kernel only when the limits say `subgroups`, and the plan listing names it', (_, graph) => {
     const g = graph();
     const gemms = (subgroups?: boolean) =>
       lowerToWebGpu(g, { ...LIMITS, ...(subgroups === undefined ? {} : { subgroups }) })
