@@ -16,6 +16,7 @@ import type { LoweringLimits } from '../compiler/lower/context.ts';
 import { writeFileAtomic } from '../runtime/checkpoint.ts';
 import type { Backend } from '../runtime/backend.ts';
 import type { DeviceContext } from '../runtime/device.ts';
+import { deviceLoweringLimits } from '../runtime/lowering-limits.ts';
 
 /** The default tuning file of an adapter (by its description). */
 export function defaultTuningPath(adapter: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -87,10 +88,9 @@ export function tuningFor(dev: DeviceContext, choice: TuningChoice = {}, notice:
   return t;
 }
 
-/** The lowering limits of a backend: the WebGPU device's limits plus its tuning (undefined on the CPU backend). */
+/** The lowering limits of a backend: the WebGPU device's limits, its `subgroups` feature and its tuning (undefined on the CPU backend). */
 export function loweringLimitsOf(backend: Backend, choice: TuningChoice = {}, notice?: (line: string) => void): LoweringLimits | undefined {
   if (backend.kind !== 'webgpu') return undefined;
-  const l = backend.device.device.limits;
   const tuning = tuningFor(backend.device, choice, notice);
-  return { maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxBufferSize: l.maxBufferSize, ...(tuning ? { tuning } : {}) };
+  return { ...deviceLoweringLimits(backend.device), ...(tuning ? { tuning } : {}) };
 }

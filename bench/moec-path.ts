@@ -12,6 +12,7 @@ import { compileGraph } from '../compiler/pipeline.ts';
 import { lowerToWebGpu } from '../compiler/lower/index.ts';
 import { prepareWebGpuPlan } from '../runtime/webgpu-executor.ts';
 import type { DeviceContext } from '../runtime/device.ts';
+import { deviceLoweringLimits } from '../runtime/lowering-limits.ts';
 import { createPipelineCache } from '../runtime/gpu/pipelines.ts';
 import { prepareKernels } from '../runtime/gpu/run.ts';
 import { createBuffer, readF32, uploadBuffer } from '../runtime/gpu/buffers.ts';
@@ -81,7 +82,7 @@ export async function prepareMoecMoe(dev: DeviceContext, s: MoeShape, data: MoeD
     },
   });
   const compiled = compileGraph(traceModel(model)).graph;
-  const limits = { maxStorageBufferBindingSize: dev.device.limits.maxStorageBufferBindingSize, maxBufferSize: dev.device.limits.maxBufferSize };
+  const limits = deviceLoweringLimits(dev);
   let plan = lowerToWebGpu(compiled, limits);
   let tuning: KernelTuning | undefined;
   if (tuneRuns !== undefined) {

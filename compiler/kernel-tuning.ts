@@ -7,14 +7,16 @@
  * Tilings only change speed: every GEMM output is the same in-order fma chain over k, so a tuned
  * plan computes the default plan's bits.
  */
-import { matmulShapeKey, matmulTilingError, matmulTilingFor, type MatmulOptions, type MatmulTiling } from './wgsl/matmul.ts';
+import { defaultMatmulTiling, matmulShapeKey, matmulTilingError, type MatmulDevice, type MatmulOptions, type MatmulTiling } from './wgsl/matmul.ts';
 
 /**
  * Format version of tuning files, bumped when the candidate set or the untuned default changes so
  * that picks measured against the old kernels are not kept over a faster new default (2: the
- * row-streaming matmul of wgsl/matmul-stream.ts became the default and a candidate).
+ * row-streaming matmul of wgsl/matmul-stream.ts became the default and a candidate; 3: the subgroup
+ * streaming matmul of wgsl/matmul-subgroup.ts joined the candidates; 4: it became the untuned
+ * default on devices with `subgroups`, `defaultMatmulTiling`).
  */
-export const KERNEL_TUNING_VERSION = 2;
+export const KERNEL_TUNING_VERSION = 4;
 
 /** One measured choice: the tiling and what it and the default cost when tuned. */
 export interface TunedMatmul {
@@ -36,9 +38,14 @@ export interface KernelTuning {
   readonly matmul: Readonly<Record<string, TunedMatmul>>;
 }
 
-/** The tiling the lowering uses for a GEMM of options `o`: the tuned one if any, else the untuned choice for its shape (`matmulTilingFor`). */
-export function tunedMatmulTiling(tuning: KernelTuning | undefined, o: MatmulOptions): MatmulTiling {
-  return tuning?.matmul[matmulShapeKey(o)]?.tiling ?? matmulTilingFor(o.M, o.N);
+/**
+ * The tiling the lowering uses for a GEMM of options `o`: the tuned one if any, else the untuned
+ * choice for its shape on `device` (`defaultMatmulTiling`: the subgroup kernel where the device has
+ * `subgroups`). A tuned subgroup tiling on a device without the feature is not used (falls back).
+ */
+export function tunedMatmulTiling(tuning: KernelTuning | undefined, o: MatmulOptions, device: MatmulDevice = {}): MatmulTiling {
+  const tuned = tuning?.matmul[matmulShapeKey(o)]?.tiling;
+  return tuned && (!tuned.subgroup || device.subgroups) ? tuned : defaultMatmulTiling(o, device);
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -63,7 +70,7 @@ export function parseKernelTuning(json: unknown, source: string): KernelTuning {
     if (!/^\d+x\d+x\d+(:[a-zA-Z+]+)?$/.test(key)) fail(`matmul key '${key}' is not M×N×K[:flags]`);
     if (!isObj(e) || !isObj(e.tiling) || typeof e.ms !== 'number' || typeof e.defaultMs !== 'number') return fail(`matmul['${key}'] needs tiling, ms and defaultMs`);
     const t = e.tiling;
-    const tiling: MatmulTiling = { tm: Number(t.tm), tn: Number(t.tn), tk: Number(t.tk), rm: Number(t.rm), rn: Number(t.rn), vec4: t.vec4 === true, ...(t.stream === true ? { stream: true } : {}) };
+    const tiling: MatmulTiling = { tm: Number(t.tm), tn: Number(t.tn), tk: Number(t.tk), rm: Number(t.rm), rn: Number(t.rn), vec4: t.vec4 === true, ...(t.stream === true ? { stream: true } : {}), ...(t.subgroup === true ? { subgroup: true } : {}) };
     const bad = matmulTilingError(tiling, 32768);
     if (bad !== undefined) fail(`matmul['${key}'].tiling: ${bad}`);
     matmul[key] = { tiling, ms: e.ms, defaultMs: e.defaultMs };

@@ -1,6 +1,6 @@
 /**
  * Text forms of a lowered plan for `moec compile --emit plan|wgsl`: the plan lists storages (role,
- * bytes, arena and offset of temporaries), every step with its kernel launches (kernel, grid, bound buffers) and the
+ * bytes, arena and offset of temporaries), every step with its kernel launches (kernel, a GEMM's kernel and tiling, grid, bound buffers) and the
  * memory totals (persistent, pooled temporaries, peak, and the no-reuse total for comparison);
  * the WGSL listing prints each distinct kernel source once, with the kernels that use it.
  */
@@ -44,7 +44,8 @@ export function printPlan(plan: Plan): string {
         .map(([k, v]) => `${k}=${typeof v === 'number' ? plan.buffers[v]!.name : `${plan.buffers[v.buffer]!.name}.part${v.part}`}`)
         .join(' ');
       const grid = d.indirect ? `grid indirect(${plan.buffers[d.indirect.buffer]!.name}+${d.indirect.offset}) ≤ ${d.kernel.dispatch.join('x')}` : `grid ${d.kernel.dispatch.join('x')}`;
-      lines.push(`        ${d.kernel.name} ${grid}${d.uniformFor ? ' (per-run uniform)' : ''}: ${bind}`);
+      const tiling = d.kernel.tunable?.tiling !== undefined ? ` [${d.kernel.tunable.tiling}]` : '';
+      lines.push(`        ${d.kernel.name}${tiling} ${grid}${d.uniformFor ? ' (per-run uniform)' : ''}: ${bind}`);
     }
   }
   lines.push(`  ${dispatches} dispatches in one compute pass, 1 submit per run`);

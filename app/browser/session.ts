@@ -21,6 +21,7 @@ import type { Backend } from '../../runtime/backend.ts';
 import { checkpointFromContent, decodeSafetensors, type Checkpoint } from '../../runtime/checkpoint-codec.ts';
 import { batchAt, batchFeeds, type BatchShape } from '../../runtime/data/batches.ts';
 import type { DeviceContext } from '../../runtime/device-context.ts';
+import { deviceLoweringLimits } from '../../runtime/lowering-limits.ts';
 import { runLoop, type LoopState, type TrainRecord } from '../../runtime/train-loop.ts';
 import { carriedState, prepareTrainer, type Trainer } from '../../runtime/trainer.ts';
 import { createPipelineCache } from '../../runtime/gpu/pipelines.ts';
@@ -92,7 +93,7 @@ function zeroCarry(plan: Plan): Record<string, Tensor> {
 /** Compiles the bundle's model for `device` and prepares training (parameters from the bundle's seed). */
 export async function trainSession(bundle: TrainBundle, device: DeviceContext): Promise<TrainSession> {
   const backend: Backend = { kind: 'webgpu', device };
-  const limits = device.device.limits;
+  const limits = deviceLoweringLimits(device);
   const shape: BatchShape = { T: bundle.options.T as number, B: bundle.options.B as number };
   const forwardGraph = compileGraph(bundle.graph).graph;
   const forwardPlan = lowerToWebGpu(forwardGraph, limits);

@@ -14,6 +14,7 @@ import { lowerToWebGpu } from '../../compiler/lower/index.ts';
 import { compileGraph } from '../../compiler/pipeline.ts';
 import { compileTrainingPlan } from '../../compiler/train-pipeline.ts';
 import { selectBackend } from '../../runtime/backend.ts';
+import { deviceLoweringLimits } from '../../runtime/lowering-limits.ts';
 import { tunableMatmuls, tuneMatmuls, tuningRecord } from '../../runtime/tuning/tune-matmul.ts';
 import { loadModelFile, traceWithOverrides } from '../load-model.ts';
 import { defaultTuningPath, readTuningFile, writeTuningFile } from '../tuning-file.ts';
@@ -34,8 +35,7 @@ export async function tuneCommand(file: string, o: TuneCommandOptions, write: (s
   const backend = await selectBackend('webgpu', () => {});
   if (backend.kind !== 'webgpu') throw new Error('moec tune measures kernels on a WebGPU adapter and found none (run `npm run setup` for lavapipe)');
   const dev = backend.device;
-  const l = dev.device.limits;
-  const limits = { maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxBufferSize: l.maxBufferSize };
+  const limits = deviceLoweringLimits(dev);
   const train = compileTrainingPlan(graph, { optimizer: { name: 'factored-adam', lr: 0.01 }, recompute: 'experts' }, limits).plan;
   const forward = lowerToWebGpu(compileGraph(graph).graph, limits);
   const gemms = tunableMatmuls([train, forward]);

@@ -15,6 +15,7 @@ import { checkTensorSizes } from '../../frontend/option-limits.ts';
 import type { Backend } from '../../runtime/backend.ts';
 import type { Checkpoint } from '../../runtime/checkpoint-codec.ts';
 import type { Vocabulary } from '../../runtime/data/tokenizer.ts';
+import { deviceLoweringLimits } from '../../runtime/lowering-limits.ts';
 import { codecFromJson, type TextCodec } from '../../runtime/data/text-codec.ts';
 import { prepareEvaluator, type Evaluator } from '../../runtime/evaluator.ts';
 import { carriedState } from '../../runtime/trainer.ts';
@@ -80,7 +81,7 @@ export async function languageModelFromCheckpoint(
   const vocabulary = codec.vocabulary;
   checkTensorSizes(oneToken, String(oneToken.meta.name ?? source));
   const graph = compileGraph(withLogitsOutput(oneToken)).graph;
-  const plan = lowerToWebGpu(graph, backend.kind === 'webgpu' ? backend.device.device.limits : undefined);
+  const plan = lowerToWebGpu(graph, backend.kind === 'webgpu' ? deviceLoweringLimits(backend.device) : undefined);
   const params = Object.fromEntries(
     plan.inputs
       .filter((i) => i.role === 'param')

@@ -18,6 +18,7 @@ import { loadCorpus, type CorpusName, type SplitName } from '../../runtime/data/
 import { batchAt, batchFeeds, batchLayout } from '../../runtime/data/batches.ts';
 import { encodeDocuments, vocabularyFromJson, type VocabularyJson } from '../../runtime/data/tokenizer.ts';
 import { prepareEvaluator } from '../../runtime/evaluator.ts';
+import { deviceLoweringLimits } from '../../runtime/lowering-limits.ts';
 import { carriedState } from '../../runtime/trainer.ts';
 import { checkTensorSizes } from '../../frontend/option-limits.ts';
 
@@ -79,7 +80,7 @@ export async function expertContexts(checkpoint: string, o: ExpertContextOptions
   if (!traced) throw new Error(`${checkpoint} was written by an older moec and holds no model IR`);
   checkTensorSizes(traced, String(traced.meta.name ?? checkpoint));
   const { graph, layer, experts } = withRouting(compileGraph(traced).graph);
-  const plan = lowerToWebGpu(graph, o.backend.kind === 'webgpu' ? o.backend.device.device.limits : undefined);
+  const plan = lowerToWebGpu(graph, o.backend.kind === 'webgpu' ? deviceLoweringLimits(o.backend.device) : undefined);
   const options = ck.meta.modelOptions as ModelOptions;
   const shape = { T: Number(options.T), B: Number(options.B) };
   const data = ((ck.meta.dataPosition as { corpus?: CorpusName } | null)?.corpus ?? 'sotu') as CorpusName;

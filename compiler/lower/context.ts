@@ -19,6 +19,8 @@ export interface LoweringLimits {
   readonly maxBufferSize?: number;
   /** This adapter's measured kernel choices (`moec tune`); absent: the default tilings. */
   readonly tuning?: KernelTuning;
+  /** The device has WebGPU's `subgroups` feature: untuned GEMMs may use the subgroup kernel (`defaultMatmulTiling`). */
+  readonly subgroups?: boolean;
 }
 
 /** The context handed to a lowering rule for one step. */

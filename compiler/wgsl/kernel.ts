@@ -43,6 +43,8 @@ export interface TunableKernel {
   readonly family: 'matmul';
   readonly key: string;
   readonly options: { readonly M: number; readonly N: number; readonly K: number; readonly bias?: boolean; readonly relu?: boolean; readonly offsets?: boolean; readonly transA?: boolean; readonly accumulate?: boolean };
+  /** Which kernel and tiling this dispatch got (e.g. `subgroup 8x32 k4`), for plan listings. */
+  readonly tiling?: string;
 }
 
 /** ceil(a / b) for positive integers. */

@@ -1,11 +1,12 @@
 /**
  * The row-streaming matmul kernel (`MatmulTiling.stream`), written for lavapipe's execution model:
- * a workgroup's invocations run as the 8 SIMD lanes of LLVM-JITed CPU code, a storage load whose
- * address NIR proves workgroup-uniform becomes one scalar load and a broadcast, and every other
- * load becomes a loop over the lanes (each vec4 load: one loop fetching 4 floats per lane).
- * So every invocation of a workgroup owns the same `rm` rows of C — its A operands are uniform
- * scalar loads straight from the storage buffer — and `rn / 4` quads of columns strided by the
- * workgroup width (`tn / rn` invocations), read from B as vec4 when N is a multiple of 4 (the B
+ * a workgroup's invocations run as the 8 SIMD lanes of LLVM-JITed CPU code and a storage load is a
+ * loop over the lanes with a bound check per element (each vec4 load: one loop fetching 4 floats
+ * per lane). Every invocation of a workgroup owns the same `rm` rows of C — the same A address in
+ * every lane; this was written expecting gallivm to turn such loads into one scalar load and a
+ * broadcast, but Mesa 25's gallivm does that only for compile-time-constant addresses
+ * (bench/gallivm-asm.ts), so each A value is gathered 8 times; matmul-subgroup.ts avoids that —
+ * and `rn / 4` quads of columns strided by the workgroup width (`tn / rn` invocations), read from B as vec4 when N is a multiple of 4 (the B
  * binding is then declared `array<vec4<f32>>`) and as four clamped scalars otherwise. No
  * workgroup memory and no barriers: each output is one in-order fma chain over k from 0 (or from
  * C's value when accumulating), the chain of the tiled kernel (its zero-filled k steps add +0),
@@ -39,36 +40,7 @@ export function streamMatmulKernel(o: MatmulOptions & { readonly aOff?: number; 
     b4
       ? `b[k * N4 + bq${j}]`
       : `vec4<f32>(b[k * N + min(4u * bq${j}, N - 1u)], b[k * N + min(4u * bq${j} + 1u, N - 1u)], b[k * N + min(4u * bq${j} + 2u, N - 1u)], b[k * N + min(4u * bq${j} + 3u, N - 1u)])`;
-  const out: string[] = [];
-  for (const i of rows) {
-    for (const j of quads) {
-      out.push(`  if (m0 + ${i}u < M) {
-    let gm = m0 + ${i}u;
-    for (var e = 0u; e < 4u; e++) {
-      let gn = 4u * q${j} + e;
-      if (gn < N) {
-        var v = acc${i}_${j}[e];
-        ${bias ? 'v = v + bias[gn];' : ''}
-        ${relu ? 'v = max(v, 0.0);' : ''}
-        c[${off ? 'params.cOff + ' : ''}gm * N + gn] = v;
-      }
-    }
-  }`);
-    }
-  }
-  const init = accumulate
-    ? rows.flatMap((i) =>
-        quads.map(
-          (j) => `var acc${i}_${j} = vec4<f32>(0.0);
-  if (m0 + ${i}u < M) {
-    for (var e = 0u; e < 4u; e++) {
-      let gn = 4u * q${j} + e;
-      if (gn < N) { acc${i}_${j}[e] = c[${off ? 'params.cOff + ' : ''}(m0 + ${i}u) * N + gn]; }
-    }
-  }`,
-        ),
-      )
-    : rows.flatMap((i) => quads.map((j) => `var acc${i}_${j} = vec4<f32>(0.0);`));
+  const { init, out } = streamEpilogueWgsl({ R, Q, bias, relu, off, accumulate });
   const step = [
     ...quads.map((j) => `let bv${j} = ${bLoad(j)};`),
     ...rows.flatMap((i) => [`let av${i} = vec4<f32>(a[${aAt(i)}]);`, ...quads.map((j) => `acc${i}_${j} = fma(av${i}, bv${j}, acc${i}_${j});`)]),
@@ -107,4 +79,46 @@ ${out.join('\n')}
   });
   const values: Record<string, number> = { M: o.M, N: o.N, K: o.K, ...(off ? { aOff: o.aOff ?? 0, cOff: o.cOff ?? 0 } : {}) };
   return program.kernel([ceilDiv(o.N, t.tn), ceilDiv(o.M, t.tm), 1], values as Parameters<typeof program.kernel>[1]);
+}
+
+/**
+ * The accumulator declarations (zero, or C's values when accumulating) and the bounds-checked
+ * stores (+bias, relu) of a streaming kernel whose invocation holds `R` rows × `Q` column quads as
+ * `acc{i}_{j}` (vec4), with `m0`, `q{j}`, `M`, `N` in scope; shared with matmul-subgroup.ts.
+ */
+export function streamEpilogueWgsl(p: { readonly R: number; readonly Q: number; readonly bias: boolean; readonly relu: boolean; readonly off: boolean; readonly accumulate: boolean }): { init: string[]; out: string[] } {
+  const { R, Q, bias, relu, off, accumulate } = p;
+  const rows = [...Array(R).keys()];
+  const quads = [...Array(Q).keys()];
+  const out: string[] = [];
+  for (const i of rows) {
+    for (const j of quads) {
+      out.push(`  if (m0 + ${i}u < M) {
+    let gm = m0 + ${i}u;
+    for (var e = 0u; e < 4u; e++) {
+      let gn = 4u * q${j} + e;
+      if (gn < N) {
+        var v = acc${i}_${j}[e];
+        ${bias ? 'v = v + bias[gn];' : ''}
+        ${relu ? 'v = max(v, 0.0);' : ''}
+        c[${off ? 'params.cOff + ' : ''}gm * N + gn] = v;
+      }
+    }
+  }`);
+    }
+  }
+  const init = accumulate
+    ? rows.flatMap((i) =>
+        quads.map(
+          (j) => `var acc${i}_${j} = vec4<f32>(0.0);
+  if (m0 + ${i}u < M) {
+    for (var e = 0u; e < 4u; e++) {
+      let gn = 4u * q${j} + e;
+      if (gn < N) { acc${i}_${j}[e] = c[${off ? 'params.cOff + ' : ''}(m0 + ${i}u) * N + gn]; }
+    }
+  }`,
+        ),
+      )
+    : rows.flatMap((i) => quads.map((j) => `var acc${i}_${j} = vec4<f32>(0.0);`));
+  return { init, out };
 }

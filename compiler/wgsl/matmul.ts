@@ -11,12 +11,16 @@
  * classes are the default tile and, for outputs at most 32 rows or columns wide (the gating
  * backward's xᵀ·dlogits and dlogits·Wᵀ), a 32-row or 32-column tile.
  * A tiling with `stream` set selects the row-streaming kernel instead (compiler/wgsl/matmul-stream.ts:
- * no workgroup memory, A read as workgroup-uniform scalars, B as per-invocation vec4s), which
+ * no workgroup memory, every lane reading the same A rows, B as per-invocation vec4s), which
  * lavapipe runs faster; it is the untuned choice (`matmulTilingFor`) wherever M fits the grid.
+ * A tiling with `subgroup` also set selects compiler/wgsl/matmul-subgroup.ts (each A value loaded
+ * by one lane and `subgroupBroadcast`): the untuned choice on devices with `subgroups` except with
+ * transposed A (`defaultMatmulTiling`, told the device's features by the caller); the tuner offers it on such adapters.
  */
 import { ceilDiv, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
 import { streamMatmulKernel } from './matmul-stream.ts';
+import { subgroupMatmulKernel } from './matmul-subgroup.ts';
 
 /** Options of the matmul template. */
 export interface MatmulOptions {
@@ -57,6 +61,12 @@ export interface MatmulTiling {
    * workgroup `tn / rn` invocations wide; no workgroup memory (`tk` is 1, `vec4` true).
    */
   readonly stream?: boolean;
+  /**
+   * With `stream`: the subgroup streaming kernel (compiler/wgsl/matmul-subgroup.ts; needs the
+   * adapter's `subgroups` feature): 8 invocations (`tn / rn`), `rm` ≤ 8 rows whose A values each
+   * lane loads for one row and `subgroupBroadcast`s, the k loop unrolled by `tk`.
+   */
+  readonly subgroup?: boolean;
 }
 
 /** Default: 64×128 tiles, 64 threads of 8×16 outputs, vec4 staging (lavapipe: ~4.3 → ~7.8 GFLOP/s at 1024³ vs 64×64 8×8 scalar). */
@@ -79,6 +89,11 @@ export function streamTiling(rm: number, quads: number, wg: number): MatmulTilin
   return { tm: rm, tn: 4 * quads * wg, tk: 1, rm, rn: 4 * quads, vec4: true, stream: true };
 }
 
+/** The subgroup streaming tiling: `rm` rows, `quads` column quads per invocation, 8 invocations, k unrolled by `unroll`. */
+export function subgroupTiling(rm: number, quads: number, unroll: number): MatmulTiling {
+  return { tm: rm, tn: 4 * quads * 8, tk: unroll, rm, rn: 4 * quads, vec4: true, stream: true, subgroup: true };
+}
+
 /**
  * The tiling for an M×N output when the caller names none: the row-streaming kernel (8 rows per
  * workgroup, 8 invocations of 2 column quads; N ≤ 32: of one quad), falling back to the tiled kernels only when M needs more than 65535
@@ -93,6 +108,42 @@ export function matmulTilingFor(M: number, N: number): MatmulTiling {
   if (N <= 32 && M > 32) return NARROW_MATMUL_TILING;
   if (M <= 32 && N > 32) return SHORT_MATMUL_TILING;
   return DEFAULT_MATMUL_TILING;
+}
+
+/**
+ * What the untuned GEMM choice may assume of the device (the compiler knows no device: the app
+ * passes this down from the adapter, through `LoweringLimits`).
+ */
+export interface MatmulDevice {
+  /** The device was created with WebGPU's `subgroups` feature (WGSL `enable subgroups`). */
+  readonly subgroups?: boolean;
+}
+
+/** The subgroup tiling the untuned choice uses on devices with `subgroups`: 8 rows × 1 column quad, k unrolled by 4. */
+export const SUBGROUP_MATMUL_TILING: MatmulTiling = subgroupTiling(8, 1, 4);
+
+/**
+ * The untuned tiling of a GEMM on `device`. On a device with `subgroups`: the subgroup streaming
+ * kernel (SUBGROUP_MATMUL_TILING) wherever `matmulTilingFor` picks the row-streaming kernel (M fits
+ * the grid in 8-row workgroups), except with transposed A (the weight gradients xᵀ·dz); otherwise
+ * `matmulTilingFor(M, N)`. Measured by bench/matmul-default.ts on lavapipe (Mesa 25.0.7, loadavg
+ * 9–12, CPU time per GEMM, alternated) over the GEMMs of examples/lstm-moe-lm.ts's plans: subgroup
+ * 8×1 k4 ≈ 1.05–1.3× the stream kernel on the 256–1024-row GEMMs with K 16…4096 and N 16…4096
+ * (2.2× at N = 16, K = 256), within noise on sub-millisecond ones; with transposed A it ranged
+ * 0.35–1.57× over four runs (0.5–0.76× at 256×1024×1024 every time), so those keep the stream
+ * kernel (`moec tune` still measures both).
+ * Every tiling computes each output as the same in-order fma chain over k: the bits do not change.
+ */
+export function defaultMatmulTiling(o: Pick<MatmulOptions, 'M' | 'N' | 'K' | 'transA'>, device: MatmulDevice = {}): MatmulTiling {
+  const t = matmulTilingFor(o.M, o.N);
+  return device.subgroups && t.stream && !o.transA ? SUBGROUP_MATMUL_TILING : t;
+}
+
+/** A short name of the kernel and tiling `t` selects, for plan listings: `subgroup 8x32 k4`, `stream 8x64`, `tiled 64x128x16 8x16 vec4`. */
+export function matmulTilingLabel(t: MatmulTiling): string {
+  if (t.subgroup) return `subgroup ${t.tm}x${t.tn} k${t.tk}`;
+  if (t.stream) return `stream ${t.tm}x${t.tn} (${t.tn / t.rn} invocations)`;
+  return `tiled ${t.tm}x${t.tn}x${t.tk} ${t.rm}x${t.rn}${t.vec4 ? ' vec4' : ''}`;
 }
 
 /**
@@ -120,12 +171,24 @@ export const MATMUL_TILING_CANDIDATES: readonly MatmulTiling[] = [
   streamTiling(16, 2, 32),
   streamTiling(8, 1, 32),
   streamTiling(4, 2, 32),
+  // Subgroup kernels: offered by the tuner only on adapters with the `subgroups` feature.
+  subgroupTiling(8, 1, 4),
+  subgroupTiling(8, 1, 8),
+  subgroupTiling(8, 2, 4),
+  subgroupTiling(4, 2, 4),
 ];
 
 /** Why `t` is not a usable tiling (undefined when it is): divisibility, invocations, workgroup memory. */
 export function matmulTilingError(t: MatmulTiling, maxWorkgroupBytes: number, maxInvocations = 256): string | undefined {
   const ints = [t.tm, t.tn, t.tk, t.rm, t.rn];
   if (!ints.every((v) => Number.isInteger(v) && v > 0)) return `tile sizes must be positive integers, got ${JSON.stringify(t)}`;
+  if (t.subgroup) {
+    if (!t.stream || t.tm !== t.rm || !t.vec4 || t.rm > 8) return `a subgroup tiling is a stream tiling (vec4, tm = rm) of at most 8 rows (${JSON.stringify(t)})`;
+    if (t.rn % 4 !== 0 || t.tn !== 8 * t.rn) return `a subgroup tiling needs rn a multiple of 4 and tn = 8·rn (8 invocations) (${JSON.stringify(t)})`;
+    if (![1, 2, 4, 8].includes(t.tk)) return `a subgroup tiling unrolls k by tk ∈ {1, 2, 4, 8}, got ${t.tk}`;
+    if (t.rm * (t.rn / 4) > 64) return `a stream tiling holds at most 64 vec4 accumulators per invocation, got ${t.rm}×${t.rn / 4} (${JSON.stringify(t)})`;
+    return undefined;
+  }
   if (t.stream) {
     if (t.tm !== t.rm || t.tk !== 1 || !t.vec4) return `a stream tiling has tm = rm, tk = 1 and vec4 (${JSON.stringify(t)})`;
     if (t.rn % 4 !== 0 || t.tn % t.rn !== 0) return `a stream tiling needs rn a multiple of 4 and tn a multiple of rn (${JSON.stringify(t)})`;
@@ -189,7 +252,8 @@ export function matmulKernel(o: MatmulOptions & { readonly tiling?: MatmulTiling
   const bad = matmulTilingError(tl, 32768);
   if (bad !== undefined) throw new Error(`matmul: bad tiling: ${bad}`);
   const shape: MatmulOptions = { M: o.M, N: o.N, K: o.K, bias, relu, offsets: off, transA, accumulate };
-  const tunable = { family: 'matmul', key: matmulShapeKey(shape), options: shape } as const;
+  const tunable = { family: 'matmul', key: matmulShapeKey(shape), options: shape, tiling: matmulTilingLabel(tl) } as const;
+  if (tl.subgroup) return { ...subgroupMatmulKernel(o, tl), tunable };
   if (tl.stream) return { ...streamMatmulKernel(o, tl), tunable };
   const body = V4
     ? `var<workgroup> As: array<vec4<f32>, ${(TK * TM) / 4}>; // [TK][TM/4], A tile transposed

@@ -33,6 +33,7 @@ import { evalNode } from '../../ir/interpret.ts';
 import type { Tensor } from '../../ir/tensor.ts';
 import { formatType, numel, typeEq, type TensorType } from '../../ir/types.ts';
 import { acquireSiblingDevice, throwIfDeviceError, type DeviceContext } from '../device.ts';
+import { deviceLoweringLimits } from '../lowering-limits.ts';
 import { createPipelineCache, getPipeline } from '../gpu/pipelines.ts';
 import { allocatePlanMemory, arenaSafeKernel, bindingRange } from '../gpu/plan-memory.ts';
 import { runCollective, isCollective } from './collectives.ts';
@@ -261,7 +262,7 @@ function earlyDispatches(states: readonly DeviceState[], groups: readonly (reado
 export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devices: readonly DeviceContext[], transport: ExchangeTransport = new InProcessTransport(program.devices), options: MultiDeviceWebGpuOptions = {}): Promise<MultiDeviceWebGpuExecutable> {
   const N = program.devices;
   if (devices.length !== N) throw new Error(`${N} device programs need ${N} GPUDevices, got ${devices.length}`);
-  const states = await Promise.all(program.graphs.map((g, d) => bindDevice(devices[d]!, lowerDeviceProgram(g, devices[d]!.device.limits))));
+  const states = await Promise.all(program.graphs.map((g, d) => bindDevice(devices[d]!, lowerDeviceProgram(g, deviceLoweringLimits(devices[d]!)))));
   const plans = states.map((s) => s.plan);
   const steps = plans[0]!.steps;
   const hostSteps = steps.filter((s) => HOST_OPS.has(s.node.op)).map((s) => s.index);

@@ -4,7 +4,7 @@
  * buffers of the real sizes, and keep the fastest. Candidates of one shape are timed alternately
  * (round r runs every candidate once, in order) after one warm-up each (pipeline JIT), and compared
  * by median, so a load spike on this shared host hits all of them alike; a challenger replaces the
- * untuned choice (`matmulTilingFor`, "default" below) only when its median beats it by `minGain`
+ * untuned choice (`defaultMatmulTiling` on this device, "default" below) only when its median beats it by `minGain`
  * (noise must not pick tilings).
  * Tiling never changes a GEMM's numbers, so the result is purely a speed table.
  */
@@ -12,7 +12,7 @@ import type { KernelTuning, TunedMatmul } from '../../compiler/kernel-tuning.ts'
 import { KERNEL_TUNING_VERSION } from '../../compiler/kernel-tuning.ts';
 import type { Plan } from '../../compiler/plan.ts';
 import type { TunableKernel } from '../../compiler/wgsl/kernel.ts';
-import { MATMUL_TILING_CANDIDATES, matmulKernel, matmulTilingError, matmulTilingFor, type MatmulTiling } from '../../compiler/wgsl/matmul.ts';
+import { defaultMatmulTiling, MATMUL_TILING_CANDIDATES, matmulKernel, matmulTilingError, type MatmulTiling } from '../../compiler/wgsl/matmul.ts';
 import type { DeviceContext } from '../device.ts';
 import { createBuffer } from '../gpu/buffers.ts';
 import { createPipelineCache } from '../gpu/pipelines.ts';
@@ -26,7 +26,7 @@ export interface TuneOptions {
   readonly minGain?: number;
   /** Progress lines. */
   readonly log?: (line: string) => void;
-  /** Candidate tilings (default MATMUL_TILING_CANDIDATES; the untuned choice, `matmulTilingFor`, is always included and is the baseline). */
+  /** Candidate tilings (default MATMUL_TILING_CANDIDATES; the untuned choice, `defaultMatmulTiling` on the device, is always included and is the baseline). */
   readonly candidates?: readonly MatmulTiling[];
 }
 
@@ -45,16 +45,17 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-const sameTiling = (a: MatmulTiling, b: MatmulTiling): boolean => a.tm === b.tm && a.tn === b.tn && a.tk === b.tk && a.rm === b.rm && a.rn === b.rn && a.vec4 === b.vec4 && !!a.stream === !!b.stream;
+const sameTiling = (a: MatmulTiling, b: MatmulTiling): boolean => a.tm === b.tm && a.tn === b.tn && a.tk === b.tk && a.rm === b.rm && a.rn === b.rn && a.vec4 === b.vec4 && !!a.stream === !!b.stream && !!a.subgroup === !!b.subgroup;
 
-/** The candidates usable on this device for a GEMM of `t`'s shape (limits and grid size), the untuned choice first. */
+/** The candidates usable on this device for a GEMM of `t`'s shape (limits, grid size, the `subgroups` feature), the untuned choice first. */
 function candidatesFor(dev: DeviceContext, t: TunableKernel, list: readonly MatmulTiling[]): MatmulTiling[] {
   const lim = dev.device.limits;
-  const untuned = matmulTilingFor(t.options.M, t.options.N);
+  const untuned = defaultMatmulTiling(t.options, { subgroups: dev.device.features.has('subgroups') });
   const all = [untuned, ...list.filter((c) => !sameTiling(c, untuned))];
   return all.filter(
     (c) =>
       matmulTilingError(c, lim.maxComputeWorkgroupStorageSize, lim.maxComputeInvocationsPerWorkgroup) === undefined &&
+      (!c.subgroup || dev.device.features.has('subgroups')) &&
       Math.ceil(t.options.M / c.tm) <= lim.maxComputeWorkgroupsPerDimension &&
       Math.ceil(t.options.N / c.tn) <= lim.maxComputeWorkgroupsPerDimension,
   );

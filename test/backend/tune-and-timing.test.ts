@@ -10,7 +10,7 @@ import { expect, it } from 'vitest';
 import { parseKernelTuning } from '../../compiler/kernel-tuning.ts';
 import { lowerToWebGpu } from '../../compiler/lower/index.ts';
 import { compileTrainingPlan } from '../../compiler/train-pipeline.ts';
-import { matmulTilingFor, type MatmulTiling } from '../../compiler/wgsl/matmul.ts';
+import { defaultMatmulTiling, type MatmulTiling } from '../../compiler/wgsl/matmul.ts';
 import { traceModel } from '../../frontend/model.ts';
 import { initParams } from '../../ir/interpret.ts';
 import { syntheticFeeds } from '../../runtime/synthetic-feeds.ts';
@@ -31,13 +31,13 @@ describeGpu('tuning and run timing on the device', () => {
     expect(Object.keys(chosen).sort()).toEqual(gemms.map((g) => g.key).sort());
     for (const g of gemms) {
       const e = chosen[g.key]!;
-      expect([candidate, matmulTilingFor(g.options.M, g.options.N)]).toContainEqual(e.tiling);
+      expect([candidate, defaultMatmulTiling(g.options, { subgroups: dev().device.features.has('subgroups') })]).toContainEqual(e.tiling);
       expect(e.ms).toBeGreaterThan(0);
       expect(e.defaultMs).toBeGreaterThan(0);
       expect(e.ms).toBeLessThanOrEqual(e.defaultMs);
     }
     const record = parseKernelTuning(JSON.parse(JSON.stringify(tuningRecord(dev(), chosen, [0, 0]))), 'record');
-    const tuned = lowerToWebGpu(graph, { maxStorageBufferBindingSize: dev().device.limits.maxStorageBufferBindingSize, tuning: record });
+    const tuned = lowerToWebGpu(graph, { maxStorageBufferBindingSize: dev().device.limits.maxStorageBufferBindingSize, subgroups: dev().device.features.has('subgroups'), tuning: record });
     for (const d of tuned.steps.flatMap((s) => s.dispatches)) {
       const e = d.kernel.tunable && chosen[d.kernel.tunable.key];
       if (e) expect(d.kernel.wgsl).toContain(`tile=${e.tiling.tm}x${e.tiling.tn}x${e.tiling.tk} reg=${e.tiling.rm}x${e.tiling.rn}`);
