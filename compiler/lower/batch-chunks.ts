@@ -11,11 +11,11 @@
  * (`undefined`), and their rules keep the plain row-order reductions. Partials cost memory: C copies of a
  * gradient live at once would dominate the plan's peak (the output projection's dW), so a sum larger than
  * SMALL_PARTIALS_BYTES runs the tree inside its kernel (`chunkGroups` = 1: the chunks one after the other,
- * added by a binary counter, log2 C pending levels instead of C partials, the same bits); a small one keeps
+ * added by a binary counter with its pending levels in registers: no partials at all, the same bits); a small one keeps
  * one workgroup per chunk (parallelism) and the separate tree. Column sums always add in registers.
  */
 import type { Graph } from '../../ir/graph.ts';
-import { chunkColSumKernel, chunkGemmTnKernel, chunkLevels, chunkTreeKernel, MAX_CHUNKS, type ChunkGeometry, type ChunkRange } from '../wgsl/reduce-chunks.ts';
+import { chunkColSumKernel, chunkGemmTnKernel, chunkTreeKernel, MAX_CHUNKS, type ChunkGeometry, type ChunkRange } from '../wgsl/reduce-chunks.ts';
 import type { Kernel } from '../wgsl/kernel.ts';
 import type { LowerCtx } from './context.ts';
 
@@ -52,14 +52,10 @@ export function chunkGroups(g: ChunkGeometry, n: number): number {
   return g.Cl * n * 4 <= SMALL_PARTIALS_BYTES ? g.Cl : 1;
 }
 
-/**
- * Emits a chunk kernel `kernel` (writing G = `groups` outputs of n elements, with `slots` counter levels) into `out`: straight
- * when G = 1, else into a scratch of G partials and then the pairwise tree. `slots` > 0 binds a `levels` scratch.
- */
-export function emitGrouped(c: LowerCtx, kernel: Kernel, bind: Record<string, number>, o: { readonly n: number; readonly groups: number; readonly slots: number; readonly out: number }, name: string): void {
-  const levels = o.slots > 0 ? { levels: c.scratch(`${name}.levels`, 'f32', o.groups * o.slots * o.n) } : {};
+/** Emits a chunk kernel writing G = `groups` outputs of n elements into `out`: straight when G = 1, else into a scratch of G partials and then the pairwise tree. */
+function emitGrouped(c: LowerCtx, kernel: Kernel, bind: Record<string, number>, o: { readonly n: number; readonly groups: number; readonly out: number }, name: string): void {
   const partials = o.groups === 1 ? o.out : c.scratch(`${name}.chunks`, 'f32', o.groups * o.n);
-  c.emit(kernel, { ...bind, out: partials, ...levels });
+  c.emit(kernel, { ...bind, out: partials });
   if (o.groups > 1) c.emit(chunkTreeKernel({ n: o.n, Cl: o.groups }), { partials, out: o.out });
 }
 
@@ -70,12 +66,12 @@ export function emitGrouped(c: LowerCtx, kernel: Kernel, bind: Record<string, nu
 export function emitChunkGemmTn(c: LowerCtx, g: ChunkGeometry, o: { readonly Ka: number; readonly Nb: number; readonly aTransposed?: boolean }, bind: { readonly a: number; readonly b: number; readonly out: number }, name: string): void {
   const n = o.Ka * o.Nb;
   const groups = chunkGroups(g, n);
-  emitGrouped(c, chunkGemmTnKernel(o, g, { groups }), { a: bind.a, b: bind.b }, { n, groups, slots: chunkLevels(g.Cl, groups), out: bind.out }, name);
+  emitGrouped(c, chunkGemmTnKernel(o, g, { groups }), { a: bind.a, b: bind.b }, { n, groups, out: bind.out }, name);
 }
 
 /** out [C] = Σ_rows x[r] over the canonical chunks of `g`: the column sum with the tree in registers (no partials, no tree kernel). */
 export function emitChunkColSum(c: LowerCtx, g: ChunkGeometry, C: number, bind: { readonly x: number; readonly out: number }, name: string): void {
-  emitGrouped(c, chunkColSumKernel({ C }, g, { groups: 1 }), { x: bind.x }, { n: C, groups: 1, slots: 0, out: bind.out }, name);
+  emitGrouped(c, chunkColSumKernel({ C }, g, { groups: 1 }), { x: bind.x }, { n: C, groups: 1, out: bind.out }, name);
 }
 
 /** The per-chunk kernels of a row range (accumulating partials), for callers that feed the rows in blocks. */

@@ -25,7 +25,7 @@ import { lceBiasGradKernel, lceGradRowsKernel } from '../wgsl/linear-cross-entro
 import { ceRowsKernel } from '../wgsl/cross-entropy.ts';
 import { gemm } from './gemm.ts';
 import { batchChunksOf, chunkGroups, chunkKernels } from './batch-chunks.ts';
-import { chunkLevels, type ChunkGeometry } from '../wgsl/reduce-chunks.ts';
+import type { ChunkGeometry } from '../wgsl/reduce-chunks.ts';
 import { sumKernels } from '../wgsl/reduce.ts';
 import type { LowerCtx } from './context.ts';
 import type { LowerRule } from './rules-dense.ts';
@@ -94,7 +94,7 @@ function writtenHere(c: LowerCtx, v: number): number {
 /**
  * The weight/bias gradient sums over the canonical batch chunks (batch-chunks.ts): groups of chunks per kernel
  * (Cl over several row chunks, the partials continuing their chains; 1 or Cl for one row chunk), their partial
- * buffers (dw/db themselves for one group) and the GEMM's binary-counter levels.
+ * buffers (dw/db themselves for one group).
  */
 interface BatchSums {
   readonly geo: ChunkGeometry;
@@ -102,7 +102,6 @@ interface BatchSums {
   readonly dbGroups: number;
   readonly dwParts: number;
   readonly dbParts: number;
-  readonly dwLevels?: number;
 }
 
 /**
@@ -114,8 +113,7 @@ function chunkGrads(c: LowerCtx, g: { D: number; V: number }, ch: { row0: number
   if (b.sums) {
     const s = b.sums;
     const r = { row0: ch.row0, row1: ch.row0 + ch.rows, bRow0: ch.row0, accumulate: !first };
-    const levels = s.dwLevels !== undefined ? { levels: s.dwLevels } : {};
-    c.emit(chunkKernels.gemmTn({ Ka: g.D, Nb: g.V }, s.geo, { ...r, groups: s.dwGroups }), { a: c.input(0), b: b.z, out: s.dwParts, ...levels });
+    c.emit(chunkKernels.gemmTn({ Ka: g.D, Nb: g.V }, s.geo, { ...r, groups: s.dwGroups }), { a: c.input(0), b: b.z, out: s.dwParts });
     c.emit(chunkKernels.colSum(g.V, s.geo, { ...r, groups: s.dbGroups }), { x: b.z, out: s.dbParts });
     return;
   }
@@ -134,14 +132,12 @@ function batchSums(c: LowerCtx, g: { N: number; D: number; V: number; R: number 
   const single = chunks(g.N, g.R).length === 1;
   const dwGroups = single ? chunkGroups(geo, g.D * g.V) : geo.Cl;
   const dbGroups = single ? 1 : geo.Cl;
-  const slots = chunkLevels(geo.Cl, dwGroups);
   return {
     geo,
     dwGroups,
     dbGroups,
     dwParts: dwGroups === 1 ? dw : c.scratch('lce.dw.chunks', 'f32', dwGroups * g.D * g.V),
     dbParts: dbGroups === 1 ? db : c.scratch('lce.db.chunks', 'f32', dbGroups * g.V),
-    ...(slots > 0 ? { dwLevels: c.scratch('lce.dw.levels', 'f32', dwGroups * slots * g.D * g.V) } : {}),
   };
 }
 

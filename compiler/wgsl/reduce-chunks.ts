@@ -11,8 +11,9 @@
  * level). With `groups` G < Cl the per-chunk kernels run that tree themselves: group g walks its Cl/G
  * consecutive chunks one after the other and adds them by a binary counter (as soon as chunk 2j+1's
  * partial exists it is added to chunk 2j's, carrying up the levels — the same pairwise tree, so the
- * same bits), keeping at most log2(Cl/G) pending partials per element instead of Cl (`chunkLevels`
- * scratch slots; the top pending level lives in `out`); G = 1 writes the finished sum. The all-reduce over devices (ir/reference/exchange.ts) continues the same tree over the
+ * same bits), keeping at most log2(Cl/G) pending partials per element instead of Cl: the GEMM and the
+ * column sum keep them in registers (the top one in `out`), so they need no scratch at all; G = 1
+ * writes the finished sum. The all-reduce over devices (ir/reference/exchange.ts) continues the same tree over the
  * devices' results, so one device and N devices add the same numbers in the same order. Each
  * output element has one writer; no atomics; bit-identical run to run. Row ranges [row0, row1)
  * let a caller feed the rows in consecutive blocks (the fused linear cross-entropy's row chunks):
@@ -35,16 +36,14 @@ export interface ChunkGeometry {
 export const MAX_CHUNKS = 8;
 
 /**
- * Scratch slots (each one output's size) of the pending tree levels when G groups each add their Cl/G chunks by
- * the binary counter: log2(Cl/G) − 1 with the chunk's partial in registers (the GEMM, the column sum keeps
- * them in registers and needs none), log2(Cl/G) when the chunk's partial itself is in memory (the embedding
- * gradient's scatter, `inMemory`). Throws unless G divides Cl into powers of two.
+ * Pending tree levels below the sum when G groups each add their Cl/G chunks by the binary counter: log2(Cl/G)
+ * (a kernel whose chunk partial lives in memory needs that many slots of one output's size besides `out`, as
+ * the embedding gradient's scatter). Throws unless G divides Cl into a power of two.
  */
-export function chunkLevels(Cl: number, groups: number, inMemory = false): number {
+export function chunkLevels(Cl: number, groups: number): number {
   const L = Cl / groups;
   if (!(Number.isInteger(L) && L >= 1 && (L & (L - 1)) === 0)) throw new Error(`canonical chunks: ${groups} groups of ${Cl} chunks are not powers of two; use groups dividing Cl by a power of two`);
-  const log = Math.log2(L);
-  return Math.max(0, inMemory ? log : log - 1);
+  return Math.log2(L);
 }
 
 /** Rows range and accumulation of one call (default: every row, a fresh sum). */
@@ -72,6 +71,8 @@ const RN = 16;
 const CX = TN / RN;
 const RY = TM / RM;
 const WG = CX * RY;
+// Pending levels a GEMM invocation keeps in registers: below the top pending level (in out) of MAX_CHUNKS chunks.
+const PEND = Math.log2(MAX_CHUNKS) - 1;
 
 function groupsOf(g: ChunkGeometry, r: ChunkRange, what: string): number {
   const G = r.groups ?? g.Cl;
@@ -131,39 +132,30 @@ fn store_slot(g: u32, lv: u32, n: u32, e: u32, v: f32) {
 `;
 }
 
-/** The `levels` scratch binding (index `at`) of the binary counter when it has slots, else nothing. */
-function levelsDecl(slots: number, at: number): string {
-  return slots === 0 ? '' : `@group(0) @binding(${at}) var<storage, read_write> levels: array<f32>;`;
-}
-
 /**
  * Per-chunk TN GEMM: out[cl][i][j] (+)= Σ_{rows r of chunk cl in range} a[r·Ka + i] · b[(r − bRow0)·Nb + j],
  * an in-order fma chain over the chunk's rows (t, j); with `aTransposed` a is stored [Ka, rows] (a transposed
  * copy: a[i·rows + r]). With `r.groups` G < Cl, workgroup (tile, g) computes its group's chunks one after
- * the other, each chain in registers, and adds them by the binary counter into out[g] (`chunkLevels(Cl, G)`
- * pending levels in `levels`). Bindings: `a` (read), `b` (read), `out` (read_write, [G, Ka, Nb]), `params`,
- * and `levels` (read_write, [G, chunkLevels(Cl, G), Ka, Nb]) when it has slots.
+ * the other, each chain in registers, and adds them by the binary counter into out[g] (the pending levels in
+ * registers, the top one in out[g]). Bindings: `a` (read), `b` (read), `out` (read_write, [G, Ka, Nb]), `params`.
  */
 export function chunkGemmTnKernel(o: { readonly Ka: number; readonly Nb: number; readonly aTransposed?: boolean }, g: ChunkGeometry, r: ChunkRange = {}): Kernel {
   check(g, 'chunk GEMM');
   const G = groupsOf(g, r, 'chunk GEMM');
-  const slots = chunkLevels(g.Cl, G);
   const gx = Math.max(1, ceilDiv(o.Nb, TN));
   const gy = Math.max(1, ceilDiv(o.Ka, TM));
   if (gx > 65535 || gy > 65535) throw new Error(`chunk GEMM: grid ${gx}×${gy} exceeds the dispatch limit 65535`);
   const u = uniformBlock([['Ka', 'u32', o.Ka], ['Nb', 'u32', o.Nb], ['aT', 'u32', o.aTransposed ? 1 : 0], ['rows', 'u32', g.T * g.P], ...rangeFields(g, r, G)]);
-  const wgsl = /* wgsl */ `// chunk TN GEMM (tile ${TM}x${TN}, ${TK} rows per stage, ${RM}x${RN} per thread, vec4), ${slots} counter levels in scratch
+  const wgsl = /* wgsl */ `// chunk TN GEMM (tile ${TM}x${TN}, ${TK} rows per stage, ${RM}x${RN} per thread, vec4), chunk groups by a binary counter
 ${u.struct}
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 @group(0) @binding(3) var<uniform> params: Params;
-${levelsDecl(slots, 4)}
 var<workgroup> As: array<vec4<f32>, ${(TK * TM) / 4}>; // [TK][TM/4], rows 4r..4r+3
 var<workgroup> Bs: array<vec4<f32>, ${(TK * TN) / 4}>; // [TK][TN/4], columns 4c..4c+3
 var<workgroup> Rows: array<u32, ${TK}>; // the stage's rows (0xffffffff: none)
 ${ROW_OF}
-${counterSlotsWgsl(slots)}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let Ka = params.Ka;
@@ -175,6 +167,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let ty = t / ${CX}u;
   // Thread rows 4(ty + ${RY}(i / 4)) + i % 4, columns 4(tx + ${CX}(j / 4)) + j % 4 (as matmul.ts's vec4 tiling).
   var acc: array<array<vec4<f32>, ${RN / 4}>, ${RM}>;
+  // The binary counter's pending levels 0 .. ${PEND - 1} (level lv: the sum of 2^lv chunks); the next level is out[grp].
+  var pend: array<array<array<vec4<f32>, ${RN / 4}>, ${RM}>, ${PEND}>;
+  let top = countTrailingZeros(params.L) - min(countTrailingZeros(params.L), 1u);
   // The group's chunks in order; chunk k's partial joins the pending ones by the binary counter.
   for (var k = 0u; k < params.L; k++) {
     let cl = grp * params.L + k;
@@ -229,7 +224,8 @@ ${vec4TileFmaWgsl({ TM, TN, RM, RN, RY, CX })}
       }
       workgroupBarrier();
     }
-    // Chunk k closes as many tree levels as k has trailing one bits: p = pending[lv] + p for each, then store.
+    // Chunk k closes as many tree levels as k has trailing one bits: p = pending[lv] + p for each, then stores p
+    // at the level it reached (levels from \`top\` on live in out[grp]: the top pending one, then the sum).
     let carries = countTrailingZeros(~k);
     for (var i = 0u; i < ${RM}u; i++) {
       let gm = m0 + 4u * (ty + ${RY}u * (i / 4u)) + i % 4u;
@@ -237,10 +233,12 @@ ${vec4TileFmaWgsl({ TM, TN, RM, RN, RY, CX })}
       for (var j = 0u; j < ${RN}u; j++) {
         let gn = n0 + 4u * (tx + ${CX}u * (j / 4u)) + j % 4u;
         if (gn >= Nb) { continue; }
-        let e = gm * Nb + gn;
+        let e = (grp * Ka + gm) * Nb + gn;
         var p = acc[i][j / 4u][j % 4u];
-        for (var lv = 0u; lv < carries; lv++) { p = load_slot(grp, lv, Ka * Nb, e) + p; }
-        store_slot(grp, carries, Ka * Nb, e, p);
+        for (var lv = 0u; lv < carries; lv++) {
+          if (lv < top) { p = pend[lv][i][j / 4u][j % 4u] + p; } else { p = out[e] + p; }
+        }
+        if (carries < top) { pend[carries][i][j / 4u][j % 4u] = p; } else { out[e] = p; }
       }
     }
   }
@@ -254,11 +252,10 @@ ${vec4TileFmaWgsl({ TM, TN, RM, RN, RY, CX })}
       { name: 'b', access: 'read' },
       { name: 'out', access: 'read_write' },
       { name: 'params', access: 'uniform' },
-      ...(slots > 0 ? [{ name: 'levels', access: 'read_write' as const }] : []),
     ],
     workgroupSize: [WG, 1, 1],
     dispatch: [gx, gy, G],
-    cacheKey: `chunk_gemm_tn:levels=${slots}`,
+    cacheKey: 'chunk_gemm_tn',
     uniformData: u.data,
   };
 }
