@@ -1,8 +1,11 @@
 /**
- * One-off check (not a benchmark): the example training step lowered by another checkout (argv[2], e.g. /work/main)
- * and by this one, run on the same WebGPU device for a few steps from the same parameters; prints whether the loss and
- * every parameter have the same bits, and the plans' peak bytes. `npx tsx bench/chunkmem-bits.ts /work/main [recompute]`.
+ * The example training step (factored Adam) lowered by another checkout (argv[2], e.g. /work/main) and by this one,
+ * run on the same WebGPU device for 3 steps from the same parameters: prints whether the losses and every parameter
+ * have the same bits, the plans' peak bytes and dispatch counts; then times `pairs` more steps of each, alternating
+ * the two sides, and prints the medians and the median per-pair ratio (this / other) with loadavg.
+ * `npx tsx bench/chunkmem-bits.ts /work/main [recompute] [pairs]`.
  */
+import { loadavg } from 'node:os';
 import { compileTraining } from '../compiler/train-pipeline.ts';
 import { lowerToWebGpu } from '../compiler/lower/index.ts';
 import { traceModel } from '../frontend/model.ts';
@@ -14,6 +17,8 @@ import model from '../examples/lstm-moe-lm.ts';
 
 const other = process.argv[2]!;
 const recompute = process.argv[3] ?? 'experts';
+const pairs = Number(process.argv[4] ?? 0);
+const median = (xs: number[]): number => { const s = [...xs].sort((x, y) => x - y); return s[Math.floor(s.length / 2)] ?? NaN; };
 const theirs = (await import(`${other}/compiler/lower/index.ts`)) as { lowerToWebGpu: typeof lowerToWebGpu };
 const gpu = await acquireDevice();
 if (!gpu) throw new Error('no adapter');
@@ -28,10 +33,19 @@ for (const lower of [theirs.lowerToWebGpu, lowerToWebGpu]) {
   exe.setParams(params);
   const losses: number[] = [];
   for (let s = 0; s < 3; s++) losses.push(((await exe.run(feeds, { seed: 1, step: s, training: true }, ['loss']))['loss']!.data as Float32Array)[0]!);
-  results.push({ peak: plan.memory!.peakBytes, dispatches: plan.steps.reduce((a, s) => a + s.dispatches.length, 0), losses, params: await exe.read(names) });
-  exe.destroy();
+  results.push({ exe, ms: [] as number[], peak: plan.memory!.peakBytes, dispatches: plan.steps.reduce((a, s) => a + s.dispatches.length, 0), losses, params: await exe.read(names) });
 }
 const [a, b] = results as [typeof results[0], typeof results[0]];
 const differing = names.filter((n) => { const x = a.params[n]!.data as Float32Array; const y = b.params[n]!.data as Float32Array; return x.some((v, i) => !Object.is(v, y[i])); });
 console.log(`recompute ${recompute}: peak ${a.peak} -> ${b.peak} B, dispatches ${a.dispatches} -> ${b.dispatches}; losses ${a.losses.join(',')} vs ${b.losses.join(',')} (same bits: ${a.losses.every((v, i) => Object.is(v, b.losses[i]))}); parameters with other bits: ${differing.length === 0 ? 'none' : differing.join(', ')} of ${names.length}`);
+const load0 = loadavg();
+for (let s = 0; s < pairs; s++) {
+  for (const side of s % 2 === 0 ? results : [...results].reverse()) {
+    const t0 = performance.now();
+    await side.exe.run(feeds, { seed: 1, step: 3 + s, training: true }, ['loss']);
+    side.ms.push(performance.now() - t0);
+  }
+}
+if (pairs > 0) console.log(`${pairs} pairs: other ${median(a.ms).toFixed(1)} ms, this ${median(b.ms).toFixed(1)} ms, median paired ratio this/other ${median(b.ms.map((m, i) => m / a.ms[i]!)).toFixed(3)}; loadavg ${load0.map((x) => x.toFixed(1)).join(' ')} -> ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+for (const r of results) r.exe.destroy();
 gpu.device.destroy();
