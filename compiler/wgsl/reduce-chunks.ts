@@ -71,8 +71,6 @@ const RN = 16;
 const CX = TN / RN;
 const RY = TM / RM;
 const WG = CX * RY;
-// Pending levels a GEMM invocation keeps in registers: below the top pending level (in out) of MAX_CHUNKS chunks.
-const PEND = Math.log2(MAX_CHUNKS) - 1;
 
 function groupsOf(g: ChunkGeometry, r: ChunkRange, what: string): number {
   const G = r.groups ?? g.Cl;
@@ -133,6 +131,23 @@ fn store_slot(g: u32, lv: u32, n: u32, e: u32, v: f32) {
 }
 
 /**
+ * The GEMM's store of element e's chain acc[i][j]: straight for one chunk per group, else the binary counter with
+ * chunk k's carries (its trailing one bits) unrolled: level lv < pend in the private array pend<lv>, higher in out[e].
+ */
+function counterWgsl(L: number, pend: number): string {
+  const cur = 'acc[i][j / 4u][j % 4u]';
+  if (L === 1) return `        out[e] = ${cur};`;
+  const level = (lv: number): string => (lv < pend ? `pend${lv}[i][j / 4u][j % 4u]` : 'out[e]');
+  const cases: string[] = [];
+  for (let c = 0; c <= Math.log2(L); c++) {
+    let p = cur;
+    for (let lv = 0; lv < c; lv++) p = `(${level(lv)} + ${p})`;
+    cases.push(`if (carries == ${c}u) { ${level(c)} = ${p}; }`);
+  }
+  return `        ${cases.join('\n        else ')}`;
+}
+
+/**
  * Per-chunk TN GEMM: out[cl][i][j] (+)= Σ_{rows r of chunk cl in range} a[r·Ka + i] · b[(r − bRow0)·Nb + j],
  * an in-order fma chain over the chunk's rows (t, j); with `aTransposed` a is stored [Ka, rows] (a transposed
  * copy: a[i·rows + r]). With `r.groups` G < Cl, workgroup (tile, g) computes its group's chunks one after
@@ -142,6 +157,10 @@ fn store_slot(g: u32, lv: u32, n: u32, e: u32, v: f32) {
 export function chunkGemmTnKernel(o: { readonly Ka: number; readonly Nb: number; readonly aTransposed?: boolean }, g: ChunkGeometry, r: ChunkRange = {}): Kernel {
   check(g, 'chunk GEMM');
   const G = groupsOf(g, r, 'chunk GEMM');
+  // The WGSL is specialised to the chunks per group L: one chunk is the straight per-chunk kernel (no loop, no
+  // counter); more keep pend = log2 L − 1 pending levels in registers below the top one (in out).
+  const L = g.Cl / G;
+  const pend = Math.max(0, Math.log2(L) - 1);
   const gx = Math.max(1, ceilDiv(o.Nb, TN));
   const gy = Math.max(1, ceilDiv(o.Ka, TM));
   if (gx > 65535 || gy > 65535) throw new Error(`chunk GEMM: grid ${gx}×${gy} exceeds the dispatch limit 65535`);
@@ -167,12 +186,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let ty = t / ${CX}u;
   // Thread rows 4(ty + ${RY}(i / 4)) + i % 4, columns 4(tx + ${CX}(j / 4)) + j % 4 (as matmul.ts's vec4 tiling).
   var acc: array<array<vec4<f32>, ${RN / 4}>, ${RM}>;
-  // The binary counter's pending levels 0 .. ${PEND - 1} (level lv: the sum of 2^lv chunks); the next level is out[grp].
-  var pend: array<array<array<vec4<f32>, ${RN / 4}>, ${RM}>, ${PEND}>;
-  let top = countTrailingZeros(params.L) - min(countTrailingZeros(params.L), 1u);
-  // The group's chunks in order; chunk k's partial joins the pending ones by the binary counter.
-  for (var k = 0u; k < params.L; k++) {
-    let cl = grp * params.L + k;
+${Array.from({ length: pend }, (_, lv) => `  var pend${lv}: array<array<vec4<f32>, ${RN / 4}>, ${RM}>; // pending level ${lv}: the sum of ${2 ** lv} chunk(s)
+`).join('')}  // The group's chunks in order; chunk k's partial joins the pending ones by the binary counter.
+  ${L === 1 ? '{ let k = 0u;' : `for (var k = 0u; k < ${L}u; k++) {`}
+    let cl = grp * ${L}u + k;
     for (var i = 0u; i < ${RM}u; i++) {
       for (var j = 0u; j < ${RN}u; j++) {
         var v = 0.0;
@@ -225,20 +242,15 @@ ${vec4TileFmaWgsl({ TM, TN, RM, RN, RY, CX })}
       workgroupBarrier();
     }
     // Chunk k closes as many tree levels as k has trailing one bits: p = pending[lv] + p for each, then stores p
-    // at the level it reached (levels from \`top\` on live in out[grp]: the top pending one, then the sum).
-    let carries = countTrailingZeros(~k);
-    for (var i = 0u; i < ${RM}u; i++) {
+    // at the level it reached (levels from pend on live in out[grp]: the top pending one, then the sum).
+${L === 1 ? '' : '    let carries = countTrailingZeros(~k);\n'}    for (var i = 0u; i < ${RM}u; i++) {
       let gm = m0 + 4u * (ty + ${RY}u * (i / 4u)) + i % 4u;
       if (gm >= Ka) { continue; }
       for (var j = 0u; j < ${RN}u; j++) {
         let gn = n0 + 4u * (tx + ${CX}u * (j / 4u)) + j % 4u;
         if (gn >= Nb) { continue; }
         let e = (grp * Ka + gm) * Nb + gn;
-        var p = acc[i][j / 4u][j % 4u];
-        for (var lv = 0u; lv < carries; lv++) {
-          if (lv < top) { p = pend[lv][i][j / 4u][j % 4u] + p; } else { p = out[e] + p; }
-        }
-        if (carries < top) { pend[carries][i][j / 4u][j % 4u] = p; } else { out[e] = p; }
+${counterWgsl(L, pend)}
       }
     }
   }
@@ -255,7 +267,7 @@ ${vec4TileFmaWgsl({ TM, TN, RM, RN, RY, CX })}
     ],
     workgroupSize: [WG, 1, 1],
     dispatch: [gx, gy, G],
-    cacheKey: 'chunk_gemm_tn',
+    cacheKey: `chunk_gemm_tn:L=${L}`,
     uniformData: u.data,
   };
 }
