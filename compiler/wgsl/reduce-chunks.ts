@@ -133,18 +133,34 @@ fn store_slot(g: u32, lv: u32, n: u32, e: u32, v: f32) {
 /**
  * The GEMM's store of element e's chain acc[i][j]: straight for one chunk per group, else the binary counter with
  * chunk k's carries (its trailing one bits) unrolled: level lv < pend in the private array pend<lv>, higher in out[e].
+ * Carries ending in a private level add whole vec4s (lane by lane the same adds), the others element by element.
  */
-function counterWgsl(L: number, pend: number): string {
+function counterWgsl(L: number, pend: number, RM: number, RN: number): { vec4: string; scalar: string } {
   const cur = 'acc[i][j / 4u][j % 4u]';
-  if (L === 1) return `        out[e] = ${cur};`;
-  const level = (lv: number): string => (lv < pend ? `pend${lv}[i][j / 4u][j % 4u]` : 'out[e]');
-  const cases: string[] = [];
+  if (L === 1) return { vec4: '', scalar: `        out[e] = ${cur};` };
+  const expr = (c: number, at: (lv: number) => string, acc: string): string => {
+    let p = acc;
+    for (let lv = 0; lv < c; lv++) p = `(${at(lv)} + ${p})`;
+    return p;
+  };
+  const vecCases: string[] = [];
+  const scalarCases: string[] = [];
   for (let c = 0; c <= Math.log2(L); c++) {
-    let p = cur;
-    for (let lv = 0; lv < c; lv++) p = `(${level(lv)} + ${p})`;
-    cases.push(`if (carries == ${c}u) { ${level(c)} = ${p}; }`);
+    if (c < pend) vecCases.push(`if (carries == ${c}u) { pend${c}[i][j4] = ${expr(c, (lv) => `pend${lv}[i][j4]`, 'acc[i][j4]')}; }`);
+    else scalarCases.push(`if (carries == ${c}u) { out[e] = ${expr(c, (lv) => (lv < pend ? `pend${lv}[i][j / 4u][j % 4u]` : 'out[e]'), cur)}; }`);
   }
-  return `        ${cases.join('\n        else ')}`;
+  return {
+    vec4: vecCases.length === 0 ? '' : `    if (carries < ${pend}u) {
+      for (var i = 0u; i < ${RM}u; i++) {
+        for (var j4 = 0u; j4 < ${RN / 4}u; j4++) {
+          ${vecCases.join('\n          else ')}
+        }
+      }
+      continue;
+    }
+`,
+    scalar: `        ${scalarCases.join('\n        else ')}`,
+  };
 }
 
 /**
@@ -161,6 +177,7 @@ export function chunkGemmTnKernel(o: { readonly Ka: number; readonly Nb: number;
   // counter); more keep pend = log2 L − 1 pending levels in registers below the top one (in out).
   const L = g.Cl / G;
   const pend = Math.max(0, Math.log2(L) - 1);
+  const counter = counterWgsl(L, pend, RM, RN);
   const gx = Math.max(1, ceilDiv(o.Nb, TN));
   const gy = Math.max(1, ceilDiv(o.Ka, TM));
   if (gx > 65535 || gy > 65535) throw new Error(`chunk GEMM: grid ${gx}×${gy} exceeds the dispatch limit 65535`);
@@ -243,14 +260,14 @@ ${vec4TileFmaWgsl({ TM, TN, RM, RN, RY, CX })}
     }
     // Chunk k closes as many tree levels as k has trailing one bits: p = pending[lv] + p for each, then stores p
     // at the level it reached (levels from pend on live in out[grp]: the top pending one, then the sum).
-${L === 1 ? '' : '    let carries = countTrailingZeros(~k);\n'}    for (var i = 0u; i < ${RM}u; i++) {
+${L === 1 ? '' : '    let carries = countTrailingZeros(~k);\n'}${counter.vec4}    for (var i = 0u; i < ${RM}u; i++) {
       let gm = m0 + 4u * (ty + ${RY}u * (i / 4u)) + i % 4u;
       if (gm >= Ka) { continue; }
       for (var j = 0u; j < ${RN}u; j++) {
         let gn = n0 + 4u * (tx + ${CX}u * (j / 4u)) + j % 4u;
         if (gn >= Nb) { continue; }
         let e = (grp * Ka + gm) * Nb + gn;
-${counterWgsl(L, pend)}
+${counter.scalar}
       }
     }
   }
