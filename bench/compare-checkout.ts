@@ -6,7 +6,7 @@
  * With a fourth argument, as many profiled runs per side (alternating): the median GPU ms per op of the steps
  * holding batch sums (lstmGrad, linearCrossEntropy, embeddingGrad, matmul), their total, and of the batch-sum
  * kernels alone (chunk_*, embedding_grad*).
- * `npx tsx bench/chunkmem-bits.ts /work/main [recompute] [pairs] [profiles]`.
+ * `npx tsx bench/compare-checkout.ts /work/main [recompute] [pairs] [profiles]`.
  */
 import { loadavg } from 'node:os';
 import { compileTraining } from '../compiler/train-pipeline.ts';
