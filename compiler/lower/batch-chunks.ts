@@ -8,10 +8,15 @@
  * records B) holds P/w whole chunks when N divides C; the all-reduce over the devices is the tree's
  * top levels, so 1, 2, 4 and 8 devices add the same numbers in the same order. Programs without a
  * batch option, rows that are not T·P, or a device count that does not divide C get no geometry
- * (`undefined`), and their rules keep the plain row-order reductions.
+ * (`undefined`), and their rules keep the plain row-order reductions. Partials cost memory: C copies of a
+ * gradient live at once would dominate the plan's peak (the output projection's dW), so a sum larger than
+ * SMALL_PARTIALS_BYTES runs the tree inside its kernel (`chunkGroups` = 1: the chunks one after the other,
+ * added by a binary counter with its pending levels in registers: no partials at all, the same bits); a small one keeps
+ * one workgroup per chunk (parallelism) and the separate tree. Column sums always add in registers.
  */
 import type { Graph } from '../../ir/graph.ts';
 import { chunkColSumKernel, chunkGemmTnKernel, chunkTreeKernel, MAX_CHUNKS, type ChunkGeometry, type ChunkRange } from '../wgsl/reduce-chunks.ts';
+import type { Kernel } from '../wgsl/kernel.ts';
 import type { LowerCtx } from './context.ts';
 
 /** Largest device count whose reductions are canonical (the chunk count C of a batch divisible by it). */
@@ -36,21 +41,37 @@ export function batchChunksOf(g: Graph, rows: number): ChunkGeometry | undefined
   return { P, w, Cl: P / w, T: rows / P };
 }
 
+/** Largest total size of a sum's Cl partials kept as separate partials (one workgroup per chunk) rather than the in-kernel tree. */
+export const SMALL_PARTIALS_BYTES = 64 * 1024;
+
 /**
- * out [Ka, Nb] = Σ_rows a[r]ᵀ·b[r] over the canonical chunks of `g`: the per-chunk TN GEMM into a
- * scratch of Cl partials (straight into `out` when Cl = 1), then the pairwise tree.
+ * Groups of chunks a kernel summing `n` f32 elements per chunk runs: Cl (one partial per chunk, then the tree
+ * kernel) while Cl partials take at most SMALL_PARTIALS_BYTES, else 1 (the tree inside the kernel).
  */
-export function emitChunkGemmTn(c: LowerCtx, g: ChunkGeometry, o: { readonly Ka: number; readonly Nb: number; readonly aTransposed?: boolean }, bind: { readonly a: number; readonly b: number; readonly out: number }, name: string): void {
-  const partials = g.Cl === 1 ? bind.out : c.scratch(`${name}.chunks`, 'f32', g.Cl * o.Ka * o.Nb);
-  c.emit(chunkGemmTnKernel(o, g), { a: bind.a, b: bind.b, out: partials });
-  if (g.Cl > 1) c.emit(chunkTreeKernel({ n: o.Ka * o.Nb, Cl: g.Cl }), { partials, out: bind.out });
+export function chunkGroups(g: ChunkGeometry, n: number): number {
+  return g.Cl * n * 4 <= SMALL_PARTIALS_BYTES ? g.Cl : 1;
 }
 
-/** out [C] = Σ_rows x[r] over the canonical chunks of `g` (per-chunk column sums, then the pairwise tree). */
+/** Emits a chunk kernel writing G = `groups` outputs of n elements into `out`: straight when G = 1, else into a scratch of G partials and then the pairwise tree. */
+function emitGrouped(c: LowerCtx, kernel: Kernel, bind: Record<string, number>, o: { readonly n: number; readonly groups: number; readonly out: number }, name: string): void {
+  const partials = o.groups === 1 ? o.out : c.scratch(`${name}.chunks`, 'f32', o.groups * o.n);
+  c.emit(kernel, { ...bind, out: partials });
+  if (o.groups > 1) c.emit(chunkTreeKernel({ n: o.n, Cl: o.groups }), { partials, out: o.out });
+}
+
+/**
+ * out [Ka, Nb] = Σ_rows a[r]ᵀ·b[r] over the canonical chunks of `g`: the chunk GEMM with the tree inside
+ * (`chunkGroups` = 1, straight into `out`), or per-chunk partials into a scratch and then the pairwise tree.
+ */
+export function emitChunkGemmTn(c: LowerCtx, g: ChunkGeometry, o: { readonly Ka: number; readonly Nb: number; readonly aTransposed?: boolean }, bind: { readonly a: number; readonly b: number; readonly out: number }, name: string): void {
+  const n = o.Ka * o.Nb;
+  const groups = chunkGroups(g, n);
+  emitGrouped(c, chunkGemmTnKernel(o, g, { groups }), { a: bind.a, b: bind.b }, { n, groups, out: bind.out }, name);
+}
+
+/** out [C] = Σ_rows x[r] over the canonical chunks of `g`: the column sum with the tree in registers (no partials, no tree kernel). */
 export function emitChunkColSum(c: LowerCtx, g: ChunkGeometry, C: number, bind: { readonly x: number; readonly out: number }, name: string): void {
-  const partials = g.Cl === 1 ? bind.out : c.scratch(`${name}.chunks`, 'f32', g.Cl * C);
-  c.emit(chunkColSumKernel({ C }, g), { x: bind.x, out: partials });
-  if (g.Cl > 1) c.emit(chunkTreeKernel({ n: C, Cl: g.Cl }), { partials, out: bind.out });
+  emitGrouped(c, chunkColSumKernel({ C }, g, { groups: 1 }), { x: bind.x }, { n: C, groups: 1, out: bind.out }, name);
 }
 
 /** The per-chunk kernels of a row range (accumulating partials), for callers that feed the rows in blocks. */

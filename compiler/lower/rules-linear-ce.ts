@@ -10,7 +10,8 @@
  *   continuing each output's fma chain from the previous chunk, so dw has the bits of one GEMM
  *   over all rows) and db += Σ rows G_c (rows in order); when the program has canonical batch chunks
  *   (batch-chunks.ts), dw and db are instead per-batch-chunk partials continued over the row chunks
- *   and combined by the pairwise tree after the last one (the same bits on one device and on N).
+ *   and combined by the pairwise tree after the last one (the same bits on one device and on N) —
+ *   or, when one row chunk covers the batch, summed with the tree inside the kernels (no partials).
  * When the gradient's dloss is computed before the forward node (passes/pair-linear-cross-entropy.ts
  * arranges that in training), the forward step does both in one pass over the chunks (loss rows
  * and G in place by one row kernel, then dh, dw, db) and the gradient step emits nothing: each chunk's logits are
@@ -23,7 +24,7 @@ import { transposeKernel } from '../wgsl/grad-shape.ts';
 import { lceBiasGradKernel, lceGradRowsKernel } from '../wgsl/linear-cross-entropy.ts';
 import { ceRowsKernel } from '../wgsl/cross-entropy.ts';
 import { gemm } from './gemm.ts';
-import { batchChunksOf, chunkKernels } from './batch-chunks.ts';
+import { batchChunksOf, chunkGroups, chunkKernels } from './batch-chunks.ts';
 import type { ChunkGeometry } from '../wgsl/reduce-chunks.ts';
 import { sumKernels } from '../wgsl/reduce.ts';
 import type { LowerCtx } from './context.ts';
@@ -90,9 +91,15 @@ function writtenHere(c: LowerCtx, v: number): number {
   return b;
 }
 
-/** The weight/bias gradient sums over the canonical batch chunks (batch-chunks.ts): partial buffers (dw/db themselves when Cl = 1). */
+/**
+ * The weight/bias gradient sums over the canonical batch chunks (batch-chunks.ts): groups of chunks per kernel
+ * (Cl over several row chunks, the partials continuing their chains; 1 or Cl for one row chunk), their partial
+ * buffers (dw/db themselves for one group).
+ */
 interface BatchSums {
   readonly geo: ChunkGeometry;
+  readonly dwGroups: number;
+  readonly dbGroups: number;
   readonly dwParts: number;
   readonly dbParts: number;
 }
@@ -104,9 +111,10 @@ interface BatchSums {
 function chunkGrads(c: LowerCtx, g: { D: number; V: number }, ch: { row0: number; rows: number }, first: boolean, b: { z: number; wT: number; dh: number; dw: number; db: number; sums?: BatchSums }): void {
   c.emit(gemm(c, { M: ch.rows, N: g.D, K: g.V, offsets: true, aOff: 0, cOff: ch.row0 * g.D }), { a: b.z, b: b.wT, c: b.dh });
   if (b.sums) {
+    const s = b.sums;
     const r = { row0: ch.row0, row1: ch.row0 + ch.rows, bRow0: ch.row0, accumulate: !first };
-    c.emit(chunkKernels.gemmTn({ Ka: g.D, Nb: g.V }, b.sums.geo, r), { a: c.input(0), b: b.z, out: b.sums.dwParts });
-    c.emit(chunkKernels.colSum(g.V, b.sums.geo, r), { x: b.z, out: b.sums.dbParts });
+    c.emit(chunkKernels.gemmTn({ Ka: g.D, Nb: g.V }, s.geo, { ...r, groups: s.dwGroups }), { a: c.input(0), b: b.z, out: s.dwParts });
+    c.emit(chunkKernels.colSum(g.V, s.geo, { ...r, groups: s.dbGroups }), { x: b.z, out: s.dbParts });
     return;
   }
   const dwK = gemm(c, { M: g.D, N: g.V, K: ch.rows, offsets: true, transA: true, accumulate: !first, aOff: ch.row0 * g.D, cOff: 0 });
@@ -114,19 +122,30 @@ function chunkGrads(c: LowerCtx, g: { D: number; V: number }, ch: { row0: number
   c.emit(lceBiasGradKernel({ rows: ch.rows, V: g.V, first }), { g: b.z, db: b.db });
 }
 
-/** The canonical batch-chunk partials of dw, db for N rows, or undefined (one GEMM chain in row order). */
-function batchSums(c: LowerCtx, g: { N: number; D: number; V: number }, dw: number, db: number): BatchSums | undefined {
+/**
+ * The canonical batch-chunk sums of dw, db for N rows in row chunks of R, or undefined (one GEMM chain in row
+ * order). One row chunk: the trees inside the kernels (batch-chunks.ts chunkGroups; db always); several: Cl partials.
+ */
+function batchSums(c: LowerCtx, g: { N: number; D: number; V: number; R: number }, dw: number, db: number): BatchSums | undefined {
   const geo = batchChunksOf(c.plan.graph, g.N);
   if (!geo) return undefined;
-  if (geo.Cl === 1) return { geo, dwParts: dw, dbParts: db };
-  return { geo, dwParts: c.scratch('lce.dw.chunks', 'f32', geo.Cl * g.D * g.V), dbParts: c.scratch('lce.db.chunks', 'f32', geo.Cl * g.V) };
+  const single = chunks(g.N, g.R).length === 1;
+  const dwGroups = single ? chunkGroups(geo, g.D * g.V) : geo.Cl;
+  const dbGroups = single ? 1 : geo.Cl;
+  return {
+    geo,
+    dwGroups,
+    dbGroups,
+    dwParts: dwGroups === 1 ? dw : c.scratch('lce.dw.chunks', 'f32', dwGroups * g.D * g.V),
+    dbParts: dbGroups === 1 ? db : c.scratch('lce.db.chunks', 'f32', dbGroups * g.V),
+  };
 }
 
-/** After the last row chunk: the pairwise trees of the batch-chunk partials into dw, db. */
+/** After the last row chunk: the pairwise trees of the batch-chunk partials into dw, db (for more than one group). */
 function finishSums(c: LowerCtx, g: { D: number; V: number }, s: BatchSums | undefined, dw: number, db: number): void {
-  if (!s || s.geo.Cl === 1) return;
-  c.emit(chunkKernels.tree(g.D * g.V, s.geo.Cl), { partials: s.dwParts, out: dw });
-  c.emit(chunkKernels.tree(g.V, s.geo.Cl), { partials: s.dbParts, out: db });
+  if (!s) return;
+  if (s.dwGroups > 1) c.emit(chunkKernels.tree(g.D * g.V, s.dwGroups), { partials: s.dwParts, out: dw });
+  if (s.dbGroups > 1) c.emit(chunkKernels.tree(g.V, s.dbGroups), { partials: s.dbParts, out: db });
 }
 
 /** Transposes w into a scratch [V, D] for the dh GEMMs. */

@@ -23,7 +23,7 @@ import type { IndirectArgs, PartRef, RunParams } from '../plan.ts';
 import { combineKernel } from '../wgsl/combine.ts';
 import { copyKernel } from '../wgsl/copy.ts';
 import { ERROR_WORDS } from '../wgsl/embedding.ts';
-import { embeddingGradKernel } from '../wgsl/embedding-grad.ts';
+import { embeddingGradKernel, embeddingGradLevels } from '../wgsl/embedding-grad.ts';
 import { expertTileRows, expertTiling, groupedGemmColBlocks, groupedGemmKernel } from '../wgsl/expert-ffn.ts';
 import { gradEwKernel, gradEwUniformData, type GradEwMode } from '../wgsl/grad-elementwise.ts';
 import { normalTableData } from '../wgsl/philox.ts';
@@ -34,7 +34,6 @@ import { lstmKernels } from '../wgsl/lstm.ts';
 import { lstmGradKernels } from '../wgsl/lstm-grad.ts';
 import { gemm } from './gemm.ts';
 import { batchChunksOf, emitChunkColSum, emitChunkGemmTn } from './batch-chunks.ts';
-import { chunkTreeKernel } from '../wgsl/reduce-chunks.ts';
 import { expertSgdGroups, expertSgdKernel } from '../wgsl/expert-optimizers.ts';
 import { adamKernel, sgdKernel } from '../wgsl/optimizers.ts';
 import { clearInactiveKernel, segmentGemmTnGroups, segmentGemmTnKernel, segmentSumGroups, segmentSumKernel } from '../wgsl/segment.ts';
@@ -174,12 +173,12 @@ export const TRAIN_RULES = {
     const D = lastDim(c.typeOf(c.input(1)).shape);
     const V = n.params.vocab;
     const err = c.errorFlag(ERROR_WORDS, `token id out of range [0, ${V})`);
-    // Over the canonical batch chunks (batch-chunks.ts) when the program has them: one table per chunk, then the tree.
+    // Over the canonical batch chunks (batch-chunks.ts) when the program has them: the chunks' tables added by the
+    // kernel's binary counter (log2 Cl tables of scratch, not Cl).
     const chunks = batchChunksOf(c.plan.graph, M);
     if (chunks && chunks.Cl > 1) {
-      const partials = c.scratch('embeddingGrad.chunks', 'f32', chunks.Cl * V * D);
-      c.emit(embeddingGradKernel({ V, D, M, chunks }), { ids: c.input(0), dy: c.input(1), out: partials, err });
-      c.emit(chunkTreeKernel({ n: V * D, Cl: chunks.Cl }), { partials, out: c.output(0) });
+      const levels = c.scratch('embeddingGrad.levels', 'f32', embeddingGradLevels(chunks.Cl) * V * D);
+      c.emit(embeddingGradKernel({ V, D, M, chunks, tree: true }), { ids: c.input(0), dy: c.input(1), out: c.output(0), err, levels });
       return;
     }
     c.emit(embeddingGradKernel({ V, D, M, ...(chunks ? { chunks } : {}) }), { ids: c.input(0), dy: c.input(1), out: c.output(0), err });

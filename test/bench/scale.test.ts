@@ -50,7 +50,7 @@ describe('kernel families', () => {
     expect(ofOp('expertFfnGrad')).toContain('weight grads');
     expect(ofOp('expertFfnGrad')).toContain('expert GEMM');
     expect(fam('linearCrossEntropy', 'lce.loss_grad_rows')).toBe('dense');
-    expect(fam('embeddingGrad', 'embedding_grad')).toBe('dense');
+    expect(fam('embeddingGrad', 'embedding_grad_tree')).toBe('dense'); // the canonical batch chunks' counter kernel
     expect(fam('lstmGrad', 'lstm_grad.step')).toBe('lstm');
     expect(fam('dropout', 'dropout')).toBe('other');
     // the matmuls of the gating's backward sit in the MoE layer: gating, not dense

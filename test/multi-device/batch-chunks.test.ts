@@ -4,7 +4,10 @@
  * tree) equals, bit for bit, the same sum computed by N devices on their batch slices (C/N chunks each, their
  * lower tree levels) and combined by the all-reduce's tree (ir/reference/exchange.ts allReduceReceive), for
  * every N dividing C; the result matches an f64 reference; feeding the rows in two ranges with accumulation
- * gives the bits of one pass. The geometry helper picks C and refuses device counts that do not divide it.
+ * gives the bits of one pass; the kernels running the tree themselves (groups of chunks added by the binary
+ * counter, G = 1, 2, 4 of 8 chunks) give the bits of the per-chunk partials + tree kernel, and so does the
+ * embedding gradient's counter (log2 8 scratch tables) against its 8 chunk tables + tree. The geometry helper
+ * picks C and refuses device counts that do not divide it.
  * Skipped without an adapter.
  */
 import { expect, it } from 'vitest';
@@ -12,7 +15,8 @@ import { batchChunksOf, canonicalChunks } from '../../compiler/lower/batch-chunk
 import { chunkColSumKernel, chunkGemmTnKernel, chunkTreeKernel, type ChunkGeometry } from '../../compiler/wgsl/reduce-chunks.ts';
 import type { Graph } from '../../ir/graph.ts';
 import { allReduceReceive } from '../../ir/reference/exchange.ts';
-import { readF32 } from '../../runtime/gpu/buffers.ts';
+import { readF32, readU32 } from '../../runtime/gpu/buffers.ts';
+import { embeddingGradKernel, embeddingGradLevels } from '../../compiler/wgsl/embedding-grad.ts';
 import { describeGpu, dev, expectClose, out, randArray, rng, run, up } from '../backend/gpu.ts';
 
 const graphWith = (B: number, batch?: number): Graph => ({ meta: { options: { B }, ...(batch ? { partition: { batch } } : {}) } }) as unknown as Graph;
@@ -96,5 +100,68 @@ describeGpu('canonical batch-chunk reductions', () => {
       { kernel: chunkTreeKernel({ n: Ka * Nb, Cl: g.Cl }), buffers: { partials: parts, out: res } },
     ]);
     expect(Array.from(await readF32(dev(), res, Ka * Nb))).toEqual(Array.from(whole));
+  });
+
+  it.each([1, 2, 4])('the tree inside the kernels (%i groups of 8 chunks, binary counter) gives the bits of the partials + tree kernel', async (G) => {
+    const [B, T] = [16, 3];
+    const r = rng(17 + G);
+    const a = randArray(r, T * B * Ka);
+    const b = randArray(r, T * B * Nb);
+    const g = { P: B, w: 2, Cl: 8, T };
+    for (const kind of ['gemm', 'sum'] as const) {
+      const whole = await reduce(kind, g, a, b);
+      const n = kind === 'gemm' ? Ka * Nb : Nb;
+      const res = out(n);
+      const parts = G === 1 ? res : out(G * n);
+      const first = kind === 'gemm'
+        ? { kernel: chunkGemmTnKernel({ Ka, Nb }, g, { groups: G }), buffers: { a: up(a), b: up(b), out: parts } }
+        : { kernel: chunkColSumKernel({ C: Nb }, g, { groups: G }), buffers: { x: up(b), out: parts } };
+      await run(G === 1 ? [first] : [first, { kernel: chunkTreeKernel({ n, Cl: G }), buffers: { partials: parts, out: res } }]);
+      const got = await readF32(dev(), res, n);
+      expect(Array.from(got), `${kind}, ${G} groups`).toEqual(Array.from(whole));
+      // A sequential sum of the chunk partials (not the pairwise tree) gives other bits somewhere: the order is checked.
+      if (kind === 'gemm' && G === 1) {
+        const perChunk = out(g.Cl * n);
+        await run([{ kernel: chunkGemmTnKernel({ Ka, Nb }, g), buffers: { a: up(a), b: up(b), out: perChunk } }]);
+        const p = await readF32(dev(), perChunk, g.Cl * n);
+        const seq = Array.from({ length: n }, (_, e) => { let s = 0; for (let c = 0; c < g.Cl; c++) s = Math.fround(s + p[c * n + e]!); return s; });
+        expect(seq.some((v, e) => v !== got[e])).toBe(true);
+      }
+    }
+  });
+
+  it('groups that are not a power-of-two share of the chunks, or accumulation over several groups, are refused', () => {
+    const g = { P: 16, w: 2, Cl: 8, T: 3 };
+    expect(() => chunkGemmTnKernel({ Ka, Nb }, g, { groups: 3 })).toThrow(/3 groups of 8 chunks are not powers of two/);
+    expect(() => chunkColSumKernel({ C: Nb }, g, { groups: 1, accumulate: true })).toThrow(/accumulating over row ranges needs one chunk per group/);
+  });
+
+  it('the embedding gradient adding its 8 chunk tables by the counter gives the bits of the tables + tree kernel', async () => {
+    const [V, D, B, T] = [13, 5, 16, 3];
+    const M = T * B;
+    const g = { P: B, w: 2, Cl: 8, T };
+    const r = rng(23);
+    // Few ids, so every table row sums many positions from several chunks; one id out of range.
+    const ids = Int32Array.from({ length: M }, (_, m) => (m === 7 ? V + 2 : Math.floor(r() * 4) * 3));
+    const dy = randArray(r, M * D);
+    const parts = out(g.Cl * V * D);
+    const want = out(V * D);
+    const errA = up(new Uint32Array(2));
+    await run([
+      { kernel: embeddingGradKernel({ V, D, M, chunks: g }), buffers: { ids: up(ids), dy: up(dy), out: parts, err: errA } },
+      { kernel: chunkTreeKernel({ n: V * D, Cl: g.Cl }), buffers: { partials: parts, out: want } },
+    ]);
+    expect(embeddingGradLevels(g.Cl)).toBe(3);
+    const got = out(V * D);
+    const errB = up(new Uint32Array(2));
+    await run([{ kernel: embeddingGradKernel({ V, D, M, chunks: g, tree: true }), buffers: { ids: up(ids), dy: up(dy), out: got, err: errB, levels: out(3 * V * D) } }]);
+    const [a, b] = [await readF32(dev(), want, V * D), await readF32(dev(), got, V * D)];
+    expect(Array.from(b)).toEqual(Array.from(a));
+    expect(Array.from(await readU32(dev(), errB, 2))).toEqual(Array.from(await readU32(dev(), errA, 2)));
+    // Against an f64 reference of the sums (the ids are valid except position 7).
+    const ref = new Float64Array(V * D);
+    for (let m = 0; m < M; m++) if (m !== 7) for (let d = 0; d < D; d++) ref[ids[m]! * D + d]! += dy[m * D + d]!;
+    expectClose(b, ref, 1e-5, 'embedding gradient against f64');
+    expect(Array.from(await readU32(dev(), errB, 2))[0]).toBe(1);
   });
 });
