@@ -3,7 +3,8 @@
  * hidden activations tile by tile (recompute policy 'experts'): no [S, H] buffer exists. Three
  * dispatches: the weight half (one workgroup per expert × 64-unit H chunk, looping over the
  * expert's slots in slot order: dw1, db1, dw2, db2; at N·k/n ≤ 8 the rank-≤8 form of
- * wgsl/expert-wgrad-small.ts instead), the input half (one workgroup per dispatch
+ * wgsl/expert-wgrad-small.ts instead, and at ≤ 2 rows per expert or H ≤ 32 the barrier-free
+ * lanes form of wgsl/expert-wgrad-lanes.ts), the input half (one workgroup per dispatch
  * tile-map entry: dslot [S, D] = dpre·w1ᵀ summed over the H chunks) and the combine gather with
  * unit gates (dx[row] = Σ_j dslot[position[row, j]]). Both halves recompute hidden = relu(x·w1 +
  * b1) and dpre = (dy·w2ᵀ)·[hidden > 0] for their chunk in workgroup memory (wgsl/expert-fused.ts;
@@ -17,7 +18,8 @@ import { combineKernel } from '../wgsl/combine.ts';
 import { EXPERT_H_CHUNK, expertFfnGradInputKernel, expertFfnGradWeightsKernel } from '../wgsl/expert-fused.ts';
 import { splitAdvice } from './bank-advice.ts';
 import { expertGemvGradInputKernel, useExpertGemv } from '../wgsl/expert-gemv.ts';
-import { expertWgradSmallChoice, expertWgradSmallKernel, expertWgradSmallSlices } from '../wgsl/expert-wgrad-small.ts';
+import { expertWgradSmallChoice, expertWgradSmallKernel, expertWgradSmallSlices, SMALL_ROWS_MAX } from '../wgsl/expert-wgrad-small.ts';
+import { expertWgradLanesKernel, expertWgradLanesSlices, useExpertWgradLanes } from '../wgsl/expert-wgrad-lanes.ts';
 import type { LowerCtx } from './context.ts';
 import { activeGridOf, inactiveBlocksUnreadHere, planSlots, tileGridOf, tileMapOf } from './expert-tiles.ts';
 import { clearInactiveKernel } from '../wgsl/segment.ts';
@@ -62,10 +64,16 @@ export function lowerExpertFfnGrad(node: Node<'expertFfnGrad'>, c: LowerCtx, gri
     // Only the experts that got rows are visited; the blocks of the others are zeroed only where
     // some reader looks at them (every reader honouring READS_ACTIVE_EXPERT_ROWS skips them).
     // At few rows per expert (N·k/n ≤ 8) the rank-≤R form (wgrad-small) replaces the tiled one.
+    // At ≤ 2 rows per expert, or narrow experts, the barrier-free lanes form (wgrad-lanes).
     const small = expertWgradSmallChoice(planSlots(c, S), n, D, Dout);
-    const perExpert = small ? expertWgradSmallSlices({ H, slice: small.slice }) : Math.ceil(H / EXPERT_H_CHUNK);
+    const lanes = useExpertWgradLanes(planSlots(c, S), n, H, SMALL_ROWS_MAX);
+    const perExpert = lanes ? expertWgradLanesSlices({ H }) : small ? expertWgradSmallSlices({ H, slice: small.slice }) : Math.ceil(H / EXPERT_H_CHUNK);
     const { active, grid } = activeGridOf(c, node.inputs[2]!, offsets, n, perExpert);
-    const kernel = small ? expertWgradSmallKernel({ n, D, H, Dout, ...small, active: true }) : expertFfnGradWeightsKernel({ ...shape, active: true });
+    const kernel = lanes
+      ? expertWgradLanesKernel({ n, D, H, Dout, active: true })
+      : small
+        ? expertWgradSmallKernel({ n, D, H, Dout, ...small, active: true })
+        : expertFfnGradWeightsKernel({ ...shape, active: true });
     c.emit(kernel, { ...weightBind, activeList: active }, undefined, grid);
     const blocks: [number, number, number][] = [[dw1, node.outputs[1]!, D * H], [db1, node.outputs[2]!, H], [dw2, node.outputs[3]!, H * Dout], [db2, node.outputs[4]!, Dout]];
     for (const [out, value, block] of blocks) {
