@@ -13,8 +13,9 @@
  * `dispatch_index` finds offsets[e] by binary search of the sorted keys (offsets[n] = the number
  * of real pairs; slots from there on are unused and their sourceRow is not written) and, in its
  * workgroup 0 (a scan over the sorted slots), writes the expert-FFN tile map — entries (expert,
- * rowStart, rowEnd, 0) in expert order, unused tail entries expert −1 — and the real number of
- * entries into tileCount[0], from which indirect grids are sized. 3·passes + 1 dispatches.
+ * rowStart, rowEnd, 0) in expert order, unused tail entries expert −1 — the real number of
+ * entries into tileCount[0], from which indirect grids are sized, and the list of experts that
+ * got rows (O(N·k), for lower/active.ts). 3·passes + 1 dispatches.
  * (The earlier three-kernel counting sort, O(n·N·k/256), is gone; bench/dispatch-scale.ts reads it
  * from git as its baseline.)
  */
@@ -267,15 +268,26 @@ ${
   };
 }
 
+/** Experts whose offsets one workgroup of `dispatchIndexKernel` writes (4 per invocation). */
+const INDEX_EXPERTS = 4 * SCAN_W;
+
 /**
- * After the sort, one dispatch: workgroup 0 writes the tile map and tileCount, the others offsets.
- * offsets[e] = first sorted slot with key ≥ e, e = 0..n (binary search; offsets[n] = real pairs).
- * The tile map: slot i of expert e starts a tile when i − (start of e's run of keys) is a multiple
- * of tileRows; each thread walks a contiguous chunk of the sorted slots (one binary search for the
- * run start at its chunk's first slot), a workgroup scan of the per-thread tile counts gives each
- * tile its entry vec4<i32>(expert, rowStart, min(rowStart + tileRows, end of e's run), 0); entries
- * from the total up to maxTiles get expert −1 and tileCount[0] = the total. Bindings: keys (sorted,
- * i32), offsets, tileMap, tileCount, params.
+ * After the sort, one dispatch: workgroup 0 writes the tile map, tileCount and the active-expert
+ * list, the others offsets. offsets[e] = first sorted slot with key ≥ e, e = 0..n (offsets[n] =
+ * real pairs): workgroup w ≥ 1 serves experts [(w−1)·1024, w·1024), finds the slots of its range
+ * by two binary searches at workgroup-uniform addresses (one scalar load per step on lavapipe), and
+ * each invocation searches only inside that range — empty at many experts, where a block of 1024
+ * experts holds a pair or two — so the cost per expert is one store, not a search over all pairs.
+ * Workgroup 0 walks the sorted slots (each invocation a contiguous chunk, one binary search for the
+ * run start at its chunk's first slot) and counts, per invocation, tile starts (slot i of expert e
+ * starts a tile when i − (start of e's run) is a multiple of tileRows) and run starts; one
+ * workgroup scan of both counts gives each tile its entry vec4<i32>(expert, rowStart,
+ * min(rowStart + tileRows, end of e's run), 0) in expert order and each run its place in
+ * activeList = [count, e0, e1, …] (the experts with rows, ascending: O(pairs), never a pass over
+ * n). tileCount[0] = the number of tiles. Unused tile-map entries get expert −1 (only their .x is
+ * written; readers test .x): those below N·k by workgroup 0, those from N·k up to maxTiles (≤ n
+ * of them) spread over the offsets workgroups. Bindings: keys (sorted, i32), offsets, tileMap,
+ * tileCount, activeList (i32 [n+1]), params.
  */
 export function dispatchIndexKernel(s: DispatchShape): Kernel {
   const u = sortParams(s, 0, false);
@@ -285,13 +297,15 @@ ${u.struct}
 @group(0) @binding(1) var<storage, read_write> offsets: array<i32>;
 @group(0) @binding(2) var<storage, read_write> tileMap: array<vec4<i32>>;
 @group(0) @binding(3) var<storage, read_write> tileCount: array<i32>;
-@group(0) @binding(4) var<uniform> params: Params;
-var<workgroup> part: array<u32, ${SCAN_W}>;
+@group(0) @binding(4) var<storage, read_write> activeList: array<i32>;
+@group(0) @binding(5) var<uniform> params: Params;
+// Inclusive scan of (tiles, runs) per invocation.
+var<workgroup> part: array<vec2<u32>, ${SCAN_W}>;
 
-// First sorted slot with key >= e.
-fn lower_bound(e: i32) -> u32 {
-  var lo = 0u;
-  var hi = params.total;
+// First sorted slot in [lo0, hi0) with key >= e (hi0 if none).
+fn lower_bound(e: i32, lo0: u32, hi0: u32) -> u32 {
+  var lo = lo0;
+  var hi = hi0;
   while (lo < hi) {
     let mid = (lo + hi) / 2u;
     if (keys[mid] < e) { lo = mid + 1u; } else { hi = mid; }
@@ -302,12 +316,21 @@ fn lower_bound(e: i32) -> u32 {
 @compute @workgroup_size(${SCAN_W})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let g = wid.y * nwg.x + wid.x;
+  let S = params.total;
   if (g > 0u) {
-    let e = (g - 1u) * ${SCAN_W}u + t;
-    if (e <= params.n) { offsets[e] = i32(lower_bound(i32(e))); }
+    let e0 = (g - 1u) * ${INDEX_EXPERTS}u;
+    let e1 = min(e0 + ${INDEX_EXPERTS}u, params.n + 1u);
+    // Unused tile-map entries from N·k on (at most n of them): this workgroup's share.
+    let tail = min(S, params.maxTiles) + e0;
+    for (var i = tail + t; i < min(tail + ${INDEX_EXPERTS}u, params.maxTiles); i += ${SCAN_W}u) { tileMap[i].x = -1; }
+    if (e0 >= e1) { return; }
+    // The slots of experts e0..e1-1 (workgroup-uniform searches), then one short search per expert.
+    let lo = lower_bound(i32(e0), 0u, S);
+    let hi = lower_bound(i32(e1), lo, S);
+    for (var e = e0 + t; e < e1; e += ${SCAN_W}u) { offsets[e] = i32(lower_bound(i32(e), lo, hi)); }
     return;
   }
-  let real = lower_bound(i32(params.n));
+  let real = lower_bound(i32(params.n), 0u, S);
   let T = params.tileRows;
   let chunk = (real + ${SCAN_W - 1}u) / ${SCAN_W}u;
   let lo = min(t * chunk, real);
@@ -316,13 +339,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var runStart = 0u;
   if (lo < hi) {
     cur = keys[lo];
-    runStart = lower_bound(cur);
+    runStart = lower_bound(cur, 0u, lo);
   }
-  var cnt = 0u;
+  var cnt = vec2<u32>(0u);
   for (var i = lo; i < hi; i++) {
     let e = keys[i];
     if (e != cur) { cur = e; runStart = i; }
-    if ((i - runStart) % T == 0u) { cnt++; }
+    if ((i - runStart) % T == 0u) { cnt.x++; }
+    if (i == runStart) { cnt.y++; }
   }
   part[t] = cnt;
   for (var d = 1u; d < ${SCAN_W}u; d = d * 2u) {
@@ -334,24 +358,33 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   workgroupBarrier();
   let total = part[${SCAN_W - 1}u];
-  var tb = 0u;
-  if (t > 0u) { tb = part[t - 1u]; }
+  var before = vec2<u32>(0u);
+  if (t > 0u) { before = part[t - 1u]; }
+  var tb = before.x;
+  var ab = before.y;
   if (lo < hi) {
     cur = keys[lo];
-    runStart = lower_bound(cur);
+    runStart = lower_bound(cur, 0u, lo);
   }
   var runEnd = 0u;
   for (var i = lo; i < hi; i++) {
     let e = keys[i];
     if (e != cur) { cur = e; runStart = i; }
+    if (i == runStart) {
+      activeList[1u + ab] = e;
+      ab++;
+    }
     if ((i - runStart) % T == 0u) {
-      if (runEnd <= i) { runEnd = lower_bound(e + 1); }
+      if (runEnd <= i) { runEnd = lower_bound(e + 1, i, real); }
       tileMap[tb] = vec4<i32>(e, i32(i), i32(min(i + T, runEnd)), 0);
       tb++;
     }
   }
-  for (var i = total + t; i < params.maxTiles; i += ${SCAN_W}u) { tileMap[i] = vec4<i32>(-1, 0, 0, 0); }
-  if (t == 0u) { tileCount[0] = i32(total); }
+  for (var i = total.x + t; i < min(S, params.maxTiles); i += ${SCAN_W}u) { tileMap[i].x = -1; }
+  if (t == 0u) {
+    tileCount[0] = i32(total.x);
+    activeList[0] = i32(total.y);
+  }
 }
 `;
   return {
@@ -362,10 +395,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       { name: 'offsets', access: 'read_write' },
       { name: 'tileMap', access: 'read_write' },
       { name: 'tileCount', access: 'read_write' },
+      { name: 'activeList', access: 'read_write' },
       { name: 'params', access: 'uniform' },
     ],
     workgroupSize: [SCAN_W, 1, 1],
-    dispatch: grid1d(1 + ceilDiv(s.n + 1, SCAN_W)),
+    dispatch: grid1d(1 + ceilDiv(s.n + 1, INDEX_EXPERTS)),
     cacheKey: 'dispatch_index',
     uniformData: u.data,
   };
@@ -373,7 +407,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 
 /** Names of the buffers the sort dispatch binds (inputs, outputs and scratch). */
 export type DispatchBufferName =
-  | 'indices' | 'keysA' | 'valsA' | 'keysB' | 'valsB' | 'digitCounts' | 'sourceRow' | 'position' | 'offsets' | 'tileMap' | 'tileCount';
+  | 'indices' | 'keysA' | 'valsA' | 'keysB' | 'valsB' | 'digitCounts' | 'sourceRow' | 'position' | 'offsets' | 'tileMap' | 'tileCount' | 'activeList';
 
 /** One dispatch of the sort: the kernel and, per binding, which named buffer it takes. */
 export interface DispatchSortStep {
@@ -385,7 +419,7 @@ export interface DispatchSortStep {
  * The whole sort dispatch in order: per radix pass count, scan, scatter (indices → A → B → A …;
  * the last scatter writes sourceRow and position), then index (offsets, tile map, tileCount):
  * 3·passes + 1 dispatches. Scratch sizes: `dispatchSortScratch`; tileMap holds 4·maxTiles i32,
- * tileCount 1 (or more) i32.
+ * tileCount 1 (or more) i32, activeList n + 1 i32.
  */
 export function dispatchSortSteps(s: DispatchShape): DispatchSortStep[] {
   const { passes } = dispatchRadix(s.n);
@@ -401,6 +435,6 @@ export function dispatchSortSteps(s: DispatchShape): DispatchSortStep[] {
     steps.push({ kernel: dispatchRadixScatterKernel(s, p), bind: { keysIn, valsIn, digitCounts: 'digitCounts', keysOut, ...outs } });
     [keysIn, valsIn] = [keysOut, valsOut];
   }
-  steps.push({ kernel: dispatchIndexKernel(s), bind: { keys: keysIn, offsets: 'offsets', tileMap: 'tileMap', tileCount: 'tileCount' } });
+  steps.push({ kernel: dispatchIndexKernel(s), bind: { keys: keysIn, offsets: 'offsets', tileMap: 'tileMap', tileCount: 'tileCount', activeList: 'activeList' } });
   return steps;
 }
