@@ -1,43 +1,34 @@
 /**
  * MoE dispatch on the device (op `moeDispatch`): a stable sort of the N·k routing pairs by expert,
- * no atomic decides a position and no host round trip, in O(N·k + n) work at any expert count. The lowering uses
- * `dispatchSortSteps`: a least-significant-digit radix sort of the pairs (key = expert, expert −1
- * mapped to n so "no expert" sorts last; ≤ 11-bit digits, so 1 pass up to 2047 experts, 2 up to
- * 2^22): per pass (1) `dispatch_radix_count` writes per-(digit, block) counts of 256-pair blocks
- * (a workgroup-memory histogram), (2) `dispatch_radix_scan` scans them in (digit, block) order in
- * one workgroup, (3) `dispatch_radix_scatter` ranks each pair among the block's earlier pairs with
- * the same digit (≤ 255 compares in workgroup memory, no atomics) and moves it to base[digit,
- * block] + rank — stable, so after
- * the last pass the pairs are ordered by expert and, within one, by (row, slot); the last pass
- * writes sourceRow[slot] = row and position[row, j] = slot (−1 for expert −1). Then
- * `dispatch_index` finds offsets[e] by binary search of the sorted keys (offsets[n] = the number
- * of real pairs; slots from there on are unused and their sourceRow is not written) and, in its
- * workgroup 0 (a scan over the sorted slots), writes the expert-FFN tile map — entries (expert,
+ * no atomic decides a position and no host round trip, in O(N·k + n) work at any expert count.
+ * The lowering runs `dispatchSortSteps`. Up to SMALL_SORT_MAX pairs, one workgroup ranks the pairs
+ * in workgroup memory and builds the tile map and active-expert list too (dispatch-small.ts);
+ * above, a least-significant-digit radix sort of the pairs (key = expert, expert −1 mapped to n so
+ * "no expert" sorts last; ≤ 11-bit digits, so 1 pass up to 2047 experts, 2 up to 2^22): per pass
+ * (1) `dispatch_radix_count` writes per-(digit, block) counts of 256-pair blocks (a
+ * workgroup-memory histogram), (2) `dispatch_radix_scan` scans them in (digit, block) order in one
+ * workgroup, (3) `dispatch_radix_scatter` ranks each pair among the block's earlier pairs with the
+ * same digit (≤ 255 compares in workgroup memory, no atomics) and moves it to base[digit, block] +
+ * rank — stable, so after the last pass the pairs are ordered by expert and, within one, by (row,
+ * slot); the last pass writes sourceRow[slot] = row and position[row, j] = slot (−1 for expert
+ * −1); then `dispatch_index` (one workgroup) writes the expert-FFN tile map — entries (expert,
  * rowStart, rowEnd, 0) in expert order, unused tail entries expert −1 — the real number of
- * entries into tileCount[0], from which indirect grids are sized, and the list of experts that
- * got rows (O(N·k), for lower/active.ts). 3·passes + 1 dispatches.
- * (The earlier three-kernel counting sort, O(n·N·k/256), is gone; bench/dispatch-scale.ts reads it
- * from git as its baseline.)
+ * entries into tileCount[0], from which indirect grids are sized, and the list of experts that got
+ * rows (dispatch-index.ts). Both paths end with `dispatch_offsets`: offsets[e] by a search of the
+ * sorted keys (offsets[n] = the number of real pairs; slots from there on are unused and their
+ * sourceRow is not written). 2 dispatches for few pairs, else 3·passes + 2. (The earlier
+ * three-kernel counting sort, O(n·N·k/256), is gone; bench/dispatch-scale.ts reads it from git as
+ * its baseline.)
  */
 import { ceilDiv, grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import type { DispatchShape } from './dispatch-shape.ts';
+import { dispatchIndexKernel, dispatchOffsetsKernel } from './dispatch-index.ts';
+import { dispatchSortSmallKernel, SMALL_SORT_MAX } from './dispatch-small.ts';
+
+export { maxTiles, type DispatchShape } from './dispatch-shape.ts';
 
 /** Pairs per block of the count/scatter kernels. */
 export const DISPATCH_BLOCK = 256;
-
-/** Shapes of the dispatch kernels. */
-export interface DispatchShape {
-  readonly N: number;
-  readonly k: number;
-  /** Number of experts. */
-  readonly n: number;
-  /** Rows per expert-FFN tile (the tile map granularity). */
-  readonly tileRows: number;
-}
-
-/** Static worst-case number of tile-map entries: Σ_e ceil(count_e / T) ≤ floor(N·k / T) + n. */
-export function maxTiles(s: DispatchShape): number {
-  return Math.floor((s.N * s.k) / s.tileRows) + s.n;
-}
 
 /** Number of 256-pair blocks. */
 export function dispatchBlocks(s: DispatchShape): number {
@@ -77,8 +68,6 @@ function sortParams(s: DispatchShape, shift: number, first: boolean) {
     ['shift', 'u32', shift],
     ['mask', 'u32', r.radix - 1],
     ['first', 'u32', first ? 1 : 0],
-    ['tileRows', 'u32', s.tileRows],
-    ['maxTiles', 'u32', maxTiles(s)],
   ]);
 }
 
@@ -268,143 +257,6 @@ ${
   };
 }
 
-/** Experts whose offsets one workgroup of `dispatchIndexKernel` writes (4 per invocation). */
-const INDEX_EXPERTS = 4 * SCAN_W;
-
-/**
- * After the sort, one dispatch: workgroup 0 writes the tile map, tileCount and the active-expert
- * list, the others offsets. offsets[e] = first sorted slot with key ≥ e, e = 0..n (offsets[n] =
- * real pairs): workgroup w ≥ 1 serves experts [(w−1)·1024, w·1024), finds the slots of its range
- * by two binary searches at workgroup-uniform addresses (one scalar load per step on lavapipe), and
- * each invocation searches only inside that range — empty at many experts, where a block of 1024
- * experts holds a pair or two — so the cost per expert is one store, not a search over all pairs.
- * Workgroup 0 walks the sorted slots (each invocation a contiguous chunk, one binary search for the
- * run start at its chunk's first slot) and counts, per invocation, tile starts (slot i of expert e
- * starts a tile when i − (start of e's run) is a multiple of tileRows) and run starts; one
- * workgroup scan of both counts gives each tile its entry vec4<i32>(expert, rowStart,
- * min(rowStart + tileRows, end of e's run), 0) in expert order and each run its place in
- * activeList = [count, e0, e1, …] (the experts with rows, ascending: O(pairs), never a pass over
- * n). tileCount[0] = the number of tiles. Unused tile-map entries get expert −1 (only their .x is
- * written; readers test .x): those below N·k by workgroup 0, those from N·k up to maxTiles (≤ n
- * of them) spread over the offsets workgroups. Bindings: keys (sorted, i32), offsets, tileMap,
- * tileCount, activeList (i32 [n+1]), params.
- */
-export function dispatchIndexKernel(s: DispatchShape): Kernel {
-  const u = sortParams(s, 0, false);
-  const wgsl = /* wgsl */ `// dispatch_index
-${u.struct}
-@group(0) @binding(0) var<storage, read> keys: array<i32>;
-@group(0) @binding(1) var<storage, read_write> offsets: array<i32>;
-@group(0) @binding(2) var<storage, read_write> tileMap: array<vec4<i32>>;
-@group(0) @binding(3) var<storage, read_write> tileCount: array<i32>;
-@group(0) @binding(4) var<storage, read_write> activeList: array<i32>;
-@group(0) @binding(5) var<uniform> params: Params;
-// Inclusive scan of (tiles, runs) per invocation.
-var<workgroup> part: array<vec2<u32>, ${SCAN_W}>;
-
-// First sorted slot in [lo0, hi0) with key >= e (hi0 if none).
-fn lower_bound(e: i32, lo0: u32, hi0: u32) -> u32 {
-  var lo = lo0;
-  var hi = hi0;
-  while (lo < hi) {
-    let mid = (lo + hi) / 2u;
-    if (keys[mid] < e) { lo = mid + 1u; } else { hi = mid; }
-  }
-  return lo;
-}
-
-@compute @workgroup_size(${SCAN_W})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let g = wid.y * nwg.x + wid.x;
-  let S = params.total;
-  if (g > 0u) {
-    let e0 = (g - 1u) * ${INDEX_EXPERTS}u;
-    let e1 = min(e0 + ${INDEX_EXPERTS}u, params.n + 1u);
-    // Unused tile-map entries from N·k on (at most n of them): this workgroup's share.
-    let tail = min(S, params.maxTiles) + e0;
-    for (var i = tail + t; i < min(tail + ${INDEX_EXPERTS}u, params.maxTiles); i += ${SCAN_W}u) { tileMap[i].x = -1; }
-    if (e0 >= e1) { return; }
-    // The slots of experts e0..e1-1 (workgroup-uniform searches), then one short search per expert.
-    let lo = lower_bound(i32(e0), 0u, S);
-    let hi = lower_bound(i32(e1), lo, S);
-    for (var e = e0 + t; e < e1; e += ${SCAN_W}u) { offsets[e] = i32(lower_bound(i32(e), lo, hi)); }
-    return;
-  }
-  let real = lower_bound(i32(params.n), 0u, S);
-  let T = params.tileRows;
-  let chunk = (real + ${SCAN_W - 1}u) / ${SCAN_W}u;
-  let lo = min(t * chunk, real);
-  let hi = min(lo + chunk, real);
-  var cur = -1;
-  var runStart = 0u;
-  if (lo < hi) {
-    cur = keys[lo];
-    runStart = lower_bound(cur, 0u, lo);
-  }
-  var cnt = vec2<u32>(0u);
-  for (var i = lo; i < hi; i++) {
-    let e = keys[i];
-    if (e != cur) { cur = e; runStart = i; }
-    if ((i - runStart) % T == 0u) { cnt.x++; }
-    if (i == runStart) { cnt.y++; }
-  }
-  part[t] = cnt;
-  for (var d = 1u; d < ${SCAN_W}u; d = d * 2u) {
-    workgroupBarrier();
-    var v = part[t];
-    if (t >= d) { v = v + part[t - d]; }
-    workgroupBarrier();
-    part[t] = v;
-  }
-  workgroupBarrier();
-  let total = part[${SCAN_W - 1}u];
-  var before = vec2<u32>(0u);
-  if (t > 0u) { before = part[t - 1u]; }
-  var tb = before.x;
-  var ab = before.y;
-  if (lo < hi) {
-    cur = keys[lo];
-    runStart = lower_bound(cur, 0u, lo);
-  }
-  var runEnd = 0u;
-  for (var i = lo; i < hi; i++) {
-    let e = keys[i];
-    if (e != cur) { cur = e; runStart = i; }
-    if (i == runStart) {
-      activeList[1u + ab] = e;
-      ab++;
-    }
-    if ((i - runStart) % T == 0u) {
-      if (runEnd <= i) { runEnd = lower_bound(e + 1, i, real); }
-      tileMap[tb] = vec4<i32>(e, i32(i), i32(min(i + T, runEnd)), 0);
-      tb++;
-    }
-  }
-  for (var i = total.x + t; i < min(S, params.maxTiles); i += ${SCAN_W}u) { tileMap[i].x = -1; }
-  if (t == 0u) {
-    tileCount[0] = i32(total.x);
-    activeList[0] = i32(total.y);
-  }
-}
-`;
-  return {
-    name: 'dispatch_index',
-    wgsl,
-    bindings: [
-      { name: 'keys', access: 'read' },
-      { name: 'offsets', access: 'read_write' },
-      { name: 'tileMap', access: 'read_write' },
-      { name: 'tileCount', access: 'read_write' },
-      { name: 'activeList', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [SCAN_W, 1, 1],
-    dispatch: grid1d(1 + ceilDiv(s.n + 1, INDEX_EXPERTS)),
-    cacheKey: 'dispatch_index',
-    uniformData: u.data,
-  };
-}
-
 /** Names of the buffers the sort dispatch binds (inputs, outputs and scratch). */
 export type DispatchBufferName =
   | 'indices' | 'keysA' | 'valsA' | 'keysB' | 'valsB' | 'digitCounts' | 'sourceRow' | 'position' | 'offsets' | 'tileMap' | 'tileCount' | 'activeList';
@@ -416,12 +268,21 @@ export interface DispatchSortStep {
 }
 
 /**
- * The whole sort dispatch in order: per radix pass count, scan, scatter (indices → A → B → A …;
- * the last scatter writes sourceRow and position), then index (offsets, tile map, tileCount):
- * 3·passes + 1 dispatches. Scratch sizes: `dispatchSortScratch`; tileMap holds 4·maxTiles i32,
- * tileCount 1 (or more) i32, activeList n + 1 i32.
+ * The whole sort dispatch in order. N·k ≤ SMALL_SORT_MAX: the one-workgroup sort (indices → keysA,
+ * sourceRow, position, tile map, tileCount, activeList), then offsets: 2 dispatches. Otherwise per
+ * radix pass count, scan, scatter (indices → A → B → A …; the last scatter writes sourceRow and
+ * position), then index (tile map, tileCount, activeList) and offsets: 3·passes + 2 dispatches.
+ * Scratch sizes: `dispatchSortScratch`; tileMap holds 4·maxTiles i32, tileCount 1 (or more) i32,
+ * activeList n + 1 i32.
  */
 export function dispatchSortSteps(s: DispatchShape): DispatchSortStep[] {
+  const outs = { tileMap: 'tileMap', tileCount: 'tileCount', activeList: 'activeList' } as const;
+  if (s.N * s.k <= SMALL_SORT_MAX) {
+    return [
+      { kernel: dispatchSortSmallKernel(s), bind: { keysIn: 'indices', keysOut: 'keysA', sourceRow: 'sourceRow', position: 'position', ...outs } },
+      { kernel: dispatchOffsetsKernel(s), bind: { keys: 'keysA', offsets: 'offsets' } },
+    ];
+  }
   const { passes } = dispatchRadix(s.n);
   const steps: DispatchSortStep[] = [];
   const scan = dispatchRadixScanKernel(s);
@@ -431,10 +292,11 @@ export function dispatchSortSteps(s: DispatchShape): DispatchSortStep[] {
     const [keysOut, valsOut]: [DispatchBufferName, DispatchBufferName] = p % 2 === 0 ? ['keysA', 'valsA'] : ['keysB', 'valsB'];
     steps.push({ kernel: dispatchRadixCountKernel(s, p), bind: { keysIn, digitCounts: 'digitCounts' } });
     steps.push({ kernel: scan, bind: { digitCounts: 'digitCounts' } });
-    const outs: Record<string, DispatchBufferName> = p === passes - 1 ? { sourceRow: 'sourceRow', position: 'position' } : { valsOut };
-    steps.push({ kernel: dispatchRadixScatterKernel(s, p), bind: { keysIn, valsIn, digitCounts: 'digitCounts', keysOut, ...outs } });
+    const last: Record<string, DispatchBufferName> = p === passes - 1 ? { sourceRow: 'sourceRow', position: 'position' } : { valsOut };
+    steps.push({ kernel: dispatchRadixScatterKernel(s, p), bind: { keysIn, valsIn, digitCounts: 'digitCounts', keysOut, ...last } });
     [keysIn, valsIn] = [keysOut, valsOut];
   }
-  steps.push({ kernel: dispatchIndexKernel(s), bind: { keys: keysIn, offsets: 'offsets', tileMap: 'tileMap', tileCount: 'tileCount', activeList: 'activeList' } });
+  steps.push({ kernel: dispatchIndexKernel(s), bind: { keys: keysIn, ...outs } });
+  steps.push({ kernel: dispatchOffsetsKernel(s), bind: { keys: keysIn, offsets: 'offsets' } });
   return steps;
 }

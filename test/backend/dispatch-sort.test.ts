@@ -6,11 +6,14 @@
  * list must be [count, the experts with rows in ascending order]. Routings are random with
  * most experts empty (only a random subset used), with expert −1 padding, and up to n = 131072
  * experts (1 radix pass up to n = 2047, 2 passes above) — sizes where the old
- * n × blocks count table would be large.
+ * n × blocks count table would be large — and both sorts: the one-workgroup rank sort up to
+ * SMALL_SORT_MAX = 1024 pairs (e.g. 1024 and 256 pairs at 131072 experts) and the radix sort above
+ * (1034 pairs and up).
  */
 import { expect, it } from 'vitest';
 import { dispatch } from '../../ir/reference/dispatch.ts';
 import { dispatchRadix, maxTiles, type DispatchShape } from '../../compiler/wgsl/dispatch.ts';
+import { SMALL_SORT_MAX } from '../../compiler/wgsl/dispatch-small.ts';
 import { sortDispatchSteps } from './dispatch-steps.ts';
 import { readI32 } from '../../runtime/gpu/buffers.ts';
 import { describeGpu, dev, rng, run, up } from './gpu.ts';
@@ -54,7 +57,7 @@ describeGpu('radix-sort dispatch', () => {
       await run(steps);
       const ref = dispatch(indices, N, k, n);
       const c = dev();
-      const what = `N=${N} k=${k} n=${n} tileRows=${s.tileRows} (${dispatchRadix(n).passes} passes)`;
+      const what = `N=${N} k=${k} n=${n} tileRows=${s.tileRows} (${N * k <= SMALL_SORT_MAX ? 'one-workgroup sort' : `${dispatchRadix(n).passes} radix passes`})`;
       expect(ref.offsets[n]! > 0, `${what}: non-trivial routing`).toBe(true);
       expect(Array.from(await readI32(c, bufs.offsets, n + 1)), `${what}: offsets`).toEqual(Array.from(ref.offsets));
       expect(Array.from(await readI32(c, bufs.position, N * k)), `${what}: position`).toEqual(Array.from(ref.position));
