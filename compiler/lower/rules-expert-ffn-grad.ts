@@ -4,7 +4,8 @@
  * dispatches: the weight half (one workgroup per expert × 64-unit H chunk, looping over the
  * expert's slots in slot order: dw1, db1, dw2, db2; at N·k/n ≤ 8 the rank-≤8 form of
  * wgsl/expert-wgrad-small.ts instead, and at ≤ 2 rows per expert or H ≤ 32 the barrier-free
- * lanes form of wgsl/expert-wgrad-lanes.ts), the input half (one workgroup per dispatch
+ * lanes form of wgsl/expert-wgrad-lanes.ts, which at H ≤ 64 also writes dslot, replacing the
+ * input half), the input half (one workgroup per dispatch
  * tile-map entry: dslot [S, D] = dpre·w1ᵀ summed over the H chunks) and the combine gather with
  * unit gates (dx[row] = Σ_j dslot[position[row, j]]). Both halves recompute hidden = relu(x·w1 +
  * b1) and dpre = (dy·w2ᵀ)·[hidden > 0] for their chunk in workgroup memory (wgsl/expert-fused.ts;
@@ -60,6 +61,9 @@ export function lowerExpertFfnGrad(node: Node<'expertFfnGrad'>, c: LowerCtx, gri
   const { tileMap, tileRows } = tileMapOf(c, node.inputs[2]!, S, n);
   const shape = { N, k, n, D, H, Dout, tileRows };
   const weightBind = { x, sourceRow, offsets, w1_0: w1, b1, w2_0: w2, dy, dw1, db1, dw2, db2 };
+  const dslot = c.scratch('expertFfnGrad.dslot', 'f32', S * D);
+  // The lanes form with one slice per expert also writes dslot from its dpre: no input-half kernel.
+  let dslotDone = false;
   if (grids.activeWeights) {
     // Only the experts that got rows are visited; the blocks of the others are zeroed only where
     // some reader looks at them (every reader honouring READS_ACTIVE_EXPERT_ROWS skips them).
@@ -69,12 +73,13 @@ export function lowerExpertFfnGrad(node: Node<'expertFfnGrad'>, c: LowerCtx, gri
     const lanes = useExpertWgradLanes(planSlots(c, S), n, H, SMALL_ROWS_MAX);
     const perExpert = lanes ? expertWgradLanesSlices({ H }) : small ? expertWgradSmallSlices({ H, slice: small.slice }) : Math.ceil(H / EXPERT_H_CHUNK);
     const { active, grid } = activeGridOf(c, node.inputs[2]!, offsets, n, perExpert);
+    dslotDone = lanes && expertWgradLanesSlices({ H }) === 1;
     const kernel = lanes
-      ? expertWgradLanesKernel({ n, D, H, Dout, active: true })
+      ? expertWgradLanesKernel({ n, D, H, Dout, active: true, dslot: dslotDone })
       : small
         ? expertWgradSmallKernel({ n, D, H, Dout, ...small, active: true })
         : expertFfnGradWeightsKernel({ ...shape, active: true });
-    c.emit(kernel, { ...weightBind, activeList: active }, undefined, grid);
+    c.emit(kernel, { ...weightBind, activeList: active, ...(dslotDone ? { dslot } : {}) }, undefined, grid);
     const blocks: [number, number, number][] = [[dw1, node.outputs[1]!, D * H], [db1, node.outputs[2]!, H], [dw2, node.outputs[3]!, H * Dout], [db2, node.outputs[4]!, Dout]];
     for (const [out, value, block] of blocks) {
       if (!inactiveBlocksUnreadHere(c, value, node.inputs[2]!)) c.emit(clearInactiveKernel({ segments: n, block }), { offsets, out });
@@ -82,10 +87,11 @@ export function lowerExpertFfnGrad(node: Node<'expertFfnGrad'>, c: LowerCtx, gri
   } else {
     c.emit(expertFfnGradWeightsKernel(shape), weightBind, undefined, grids.weights);
   }
-  const dslot = c.scratch('expertFfnGrad.dslot', 'f32', S * D);
-  // A few rows per expert (tile map of ≤ 8 rows): the batched-GEMV form of the input half (wgsl/expert-gemv.ts).
-  const inputKernel = useExpertGemv({ tileRows, D, Dout }) ? expertGemvGradInputKernel(shape) : expertFfnGradInputKernel(shape);
-  c.emit(inputKernel, { x, sourceRow, tileMap, w1_0: w1, b1, w2_0: w2, dy, dslot }, undefined, grids.input);
+  if (!dslotDone) {
+    // A few rows per expert (tile map of ≤ 8 rows): the batched-GEMV form of the input half (wgsl/expert-gemv.ts).
+    const inputKernel = useExpertGemv({ tileRows, D, Dout }) ? expertGemvGradInputKernel(shape) : expertFfnGradInputKernel(shape);
+    c.emit(inputKernel, { x, sourceRow, tileMap, w1_0: w1, b1, w2_0: w2, dy, dslot }, undefined, grids.input);
+  }
   const ones = c.constant(`ones.f32[${N * k}]`, new Float32Array(Math.max(1, N * k)).fill(1));
   c.emit(combineKernel({ N, k, Dout: D }), { y: dslot, position, gates: ones, out: dx });
 }

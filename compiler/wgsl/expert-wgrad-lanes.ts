@@ -35,6 +35,11 @@ export interface ExpertWgradLanesOptions {
   readonly slice?: number;
   /** Launch over the active-expert list (binding `activeList`) instead of all n experts. */
   readonly active?: boolean;
+  /**
+   * Also write the input half's dslot [S, D] = dpre·w1ᵀ (binding `dslot`), from the dpre this
+   * kernel computes anyway; needs one slice per expert (H ≤ slice).
+   */
+  readonly dslot?: boolean;
 }
 
 /** Largest mean rows per expert (N·k/n) at which the lanes form is chosen whatever H is. */
@@ -78,6 +83,7 @@ export function expertWgradLanesKernel(o: ExpertWgradLanesOptions): Kernel {
   }
   const WG = WGRAD_LANES_WG;
   const slices = expertWgradLanesSlices({ H, slice: HS });
+  if (o.dslot && slices !== 1) throw new Error(`expert weight gradients (lanes): dslot needs one slice per expert, but H ${H} > slice ${HS}`);
   const W4 = Dout % 4 === 0;
   const program = defineProgram({
     name: o.active ? 'expert_wgrad_lanes_active' : 'expert_wgrad_lanes',
@@ -94,12 +100,13 @@ export function expertWgradLanesKernel(o: ExpertWgradLanesOptions): Kernel {
       dw2: { access: 'read_write', type: W4 ? 'vec4<f32>' : 'f32' },
       db2: { access: 'read_write', type: 'f32' },
       ...(o.active ? { activeList: { access: 'read', type: 'i32' } as const } : {}),
+      ...(o.dslot ? { dslot: { access: 'read_write', type: 'f32' } as const } : {}),
     },
     uniforms: { n: 'u32', slices: 'u32', D: 'u32', H: 'u32', Dout: 'u32', HS: 'u32' },
     workgroupSize: WG,
     source: /* wgsl */ `// W4=${W4}
 const WG = ${WG}u;
-
+${o.dslot ? `// The slot's dpre (all H units), for dslot.\nvar<workgroup> Ps: array<f32, ${H}>;\n` : ''}
 // Lane h's gradients from slot s of expert e (x row xr), added to what earlier slots wrote unless first.
 fn slot_grads(e: u32, s: u32, xr: u32, h: u32, first: bool) {
   let D = params.D;
@@ -120,7 +127,7 @@ ${W4
   }`
   : `  for (var c = 0u; c < DOUT; c++) { g = fma(dy[s * DOUT + c], w2_0[(e * H + h) * DOUT + c], g); }`}
   g = select(0.0, g, p > 0.0);
-  var b = 0.0;
+${o.dslot ? '  Ps[h] = g;\n' : ''}  var b = 0.0;
   if (!first) { b = db1[e * H + h]; }
   db1[e * H + h] = b + g;
   for (var d = 0u; d < D; d++) {
@@ -177,7 +184,15 @@ ${o.active
   let hEnd = min(params.H, (slice + 1u) * params.HS);
   for (var s = s0; s < s1; s++) {
     let xr = u32(sourceRow[s]) * params.D;
-    for (var h = slice * params.HS + t; h < hEnd; h += WG) { slot_grads(e, s, xr, h, s == s0); }
+    for (var h = slice * params.HS + t; h < hEnd; h += WG) { slot_grads(e, s, xr, h, s == s0); }${o.dslot ? `
+    // dslot[s] = dpre·w1ᵀ, h ascending (the order of the input half's kernels).
+    workgroupBarrier();
+    for (var d = t; d < params.D; d += WG) {
+      var acc = 0.0;
+      for (var h = 0u; h < params.H; h++) { acc = fma(Ps[h], w1_0[(e * params.D + d) * params.H + h], acc); }
+      dslot[s * params.D + d] = acc;
+    }
+    workgroupBarrier();` : ''}
   }
   if (s1 <= s0) {
     for (var h = slice * params.HS + t; h < hEnd; h += WG) { zero_grads(e, h); }
