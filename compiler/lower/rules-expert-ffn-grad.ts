@@ -3,7 +3,7 @@
  * hidden activations tile by tile (recompute policy 'experts'): no [S, H] buffer exists. Three
  * dispatches: the weight half (one workgroup per expert × 64-unit H chunk, looping over the
  * expert's slots in slot order: dw1, db1, dw2, db2; at N·k/n ≤ 8 the rank-≤8 form of
- * wgsl/expert-wgrad-small.ts instead, and at ≤ 2 rows per expert or H ≤ 32 the barrier-free
+ * wgsl/expert-wgrad-small.ts instead, and at ≤ 1 row per expert or H ≤ 32 the barrier-free
  * lanes form of wgsl/expert-wgrad-lanes.ts, which at H ≤ 64 also writes dslot, replacing the
  * input half), the input half (one workgroup per dispatch
  * tile-map entry: dslot [S, D] = dpre·w1ᵀ summed over the H chunks) and the combine gather with
@@ -68,7 +68,7 @@ export function lowerExpertFfnGrad(node: Node<'expertFfnGrad'>, c: LowerCtx, gri
     // Only the experts that got rows are visited; the blocks of the others are zeroed only where
     // some reader looks at them (every reader honouring READS_ACTIVE_EXPERT_ROWS skips them).
     // At few rows per expert (N·k/n ≤ 8) the rank-≤R form (wgrad-small) replaces the tiled one.
-    // At ≤ 2 rows per expert, or narrow experts, the barrier-free lanes form (wgrad-lanes).
+    // At ≤ 1 row per expert, or narrow experts, the barrier-free lanes form (wgrad-lanes).
     const small = expertWgradSmallChoice(planSlots(c, S), n, D, Dout);
     const lanes = useExpertWgradLanes(planSlots(c, S), n, H, SMALL_ROWS_MAX);
     const perExpert = lanes ? expertWgradLanesSlices({ H }) : small ? expertWgradSmallSlices({ H, slice: small.slice }) : Math.ceil(H / EXPERT_H_CHUNK);

@@ -17,7 +17,9 @@
  * lavapipe's JIT takes 10× longer. Measured (.tmp harness like bench/expert-wgrad.ts, alternated,
  * medians, loadavg ~14 on 2 cores, so absolute times are inflated): n = 65536, 256 slots, D = H =
  * Dout = 16: staged 7.7 ms, this 0.96; n = 64, same slots (4 rows per expert): 2.4 vs 0.97;
- * n = 1024, 1024 slots, D = Dout = 32, H = 256: 455 vs 270; but 4096 slots there: 825 vs 970–1240.
+ * n = 1024, 1024 slots, D = Dout = 32, H = 256: 455 vs 270; but 4096 slots there: 825 vs 970–1240,
+ * and D = H = Dout = 64 at 4 rows: 95 vs 98–123. With `dslot` (one slice per expert) it also
+ * writes the input half's dslot from the dpre it has, so the plan runs no input-half kernel.
  */
 import { ceilDiv, grid1d, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
@@ -42,14 +44,19 @@ export interface ExpertWgradLanesOptions {
   readonly dslot?: boolean;
 }
 
-/** Largest mean rows per expert (N·k/n) at which the lanes form is chosen whatever H is. */
-export const LANES_ROWS_MAX = 2;
+/**
+ * Largest mean rows per expert (N·k/n) at which the lanes form is chosen whatever H is. In
+ * isolation (uniform routing) it was still faster at 2 rows (flat quick shape, D 32, H 64: 3.0 vs
+ * 3.9 ms), but in the training step at that mean (routing skewed, experts with many rows walked
+ * one slot at a time) the profiles were no better than the staged kernel, so 1.
+ */
+export const LANES_ROWS_MAX = 1;
 /** Largest expert hidden width at which the lanes form is chosen up to SMALL_ROWS_MAX rows per expert. */
 export const LANES_NARROW_H = 32;
 
 /**
  * The plan's choice for S slots over n experts of hidden width H: the lanes form where it measured
- * faster than the staged kernel — at most LANES_ROWS_MAX rows per expert on average, or narrow
+ * faster than the staged kernel — at most LANES_ROWS_MAX row per expert on average, or narrow
  * experts (H ≤ LANES_NARROW_H) at up to `smallRowsMax` rows (the staged kernel's regime).
  */
 export function useExpertWgradLanes(S: number, n: number, H: number, smallRowsMax: number): boolean {

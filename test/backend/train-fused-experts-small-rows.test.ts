@@ -35,7 +35,7 @@ describeGpu('training at about one row per expert (4-row tiles)', () => {
       const names = plan.steps.flatMap((st) => st.dispatches.map((d) => d.kernel.name));
       expect(names).toContain('expert_gemv_fused');
       expect(names).toContain('expert_gemv_grad_input');
-      // ≤ 2 rows per expert: the weight half in its lanes form (compiler/wgsl/expert-wgrad-lanes.ts).
+      // ≤ 1 row per expert: the weight half in its lanes form (compiler/wgsl/expert-wgrad-lanes.ts).
       expect(names).toContain('expert_wgrad_lanes_active');
     }
     const init: Record<string, Tensor> = { ...initParams(graph, 5) };
