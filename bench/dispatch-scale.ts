@@ -54,7 +54,7 @@ for (const n of [1024, 16384, 131072]) {
   const sc = dispatchSortScratch(shape);
   const nb: Record<DispatchBufferName, GPUBuffer> = {
     indices, keysA: buf(sc.keys), valsA: buf(sc.vals), keysB: buf(sc.keys), valsB: buf(sc.vals), digitCounts: buf(sc.digitCounts),
-    sourceRow: buf(S), position: buf(S), offsets: buf(n + 1), tileMap: buf(4 * maxTiles(shape)), tileCount: buf(4),
+    sourceRow: buf(S), position: buf(S), offsets: buf(n + 1), tileMap: buf(4 * maxTiles(shape)), tileCount: buf(4), activeList: buf(n + 1),
   };
   const newSteps: KernelStep[] = dispatchSortSteps(shape).map(({ kernel, bind }) => ({ kernel, buffers: Object.fromEntries(Object.entries(bind).map(([x, y]) => [x, nb[y]])) }));
   const sides = { old: await prepareKernels(cache, oldSteps), new: await prepareKernels(cache, newSteps) };

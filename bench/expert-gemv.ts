@@ -65,7 +65,7 @@ for (const n of NS) {
   const sc = dispatchSortScratch(shape);
   const nb: Record<DispatchBufferName, GPUBuffer> = {
     indices, keysA: f32(sc.keys), valsA: f32(sc.vals), keysB: f32(sc.keys), valsB: f32(sc.vals), digitCounts: f32(sc.digitCounts),
-    sourceRow: f32(S), position: f32(S), offsets: f32(n + 1), tileMap: f32(4 * maxTiles(shape)), tileCount: f32(4),
+    sourceRow: f32(S), position: f32(S), offsets: f32(n + 1), tileMap: f32(4 * maxTiles(shape)), tileCount: f32(4), activeList: f32(n + 1),
   };
   const args = f32(4);
   const dispatchSteps: KernelStep[] = [

@@ -89,7 +89,7 @@ const ds = { N, k, n, tileRows: EXPERT_TILE_ROWS };
 const sc = dispatchSortScratch(ds);
 const d: Record<DispatchBufferName, GPUBuffer> = {
   indices: g.indices!, keysA: f32(sc.keys), valsA: f32(sc.vals), keysB: f32(sc.keys), valsB: f32(sc.vals), digitCounts: f32(sc.digitCounts),
-  sourceRow: f32(S), position: f32(S), offsets: f32(n + 1), tileMap: f32(4 * maxTiles(ds)), tileCount: f32(4),
+  sourceRow: f32(S), position: f32(S), offsets: f32(n + 1), tileMap: f32(4 * maxTiles(ds)), tileCount: f32(4), activeList: f32(n + 1),
 };
 const dispatchSteps: KernelStep[] = dispatchSortSteps(ds).map(({ kernel, bind }) => ({ kernel, buffers: Object.fromEntries(Object.entries(bind).map(([b, name]) => [b, d[name]])) }));
 const per1 = (n / 2) * D * H;

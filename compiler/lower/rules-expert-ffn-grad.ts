@@ -3,7 +3,9 @@
  * hidden activations tile by tile (recompute policy 'experts'): no [S, H] buffer exists. Three
  * dispatches: the weight half (one workgroup per expert × 64-unit H chunk, looping over the
  * expert's slots in slot order: dw1, db1, dw2, db2; at N·k/n ≤ 8 the rank-≤8 form of
- * wgsl/expert-wgrad-small.ts instead), the input half (one workgroup per dispatch
+ * wgsl/expert-wgrad-small.ts instead, and at ≤ 1 row per expert or H ≤ 32 the barrier-free
+ * lanes form of wgsl/expert-wgrad-lanes.ts, which at H ≤ 64 also writes dslot, replacing the
+ * input half), the input half (one workgroup per dispatch
  * tile-map entry: dslot [S, D] = dpre·w1ᵀ summed over the H chunks) and the combine gather with
  * unit gates (dx[row] = Σ_j dslot[position[row, j]]). Both halves recompute hidden = relu(x·w1 +
  * b1) and dpre = (dy·w2ᵀ)·[hidden > 0] for their chunk in workgroup memory (wgsl/expert-fused.ts;
@@ -17,7 +19,8 @@ import { combineKernel } from '../wgsl/combine.ts';
 import { EXPERT_H_CHUNK, expertFfnGradInputKernel, expertFfnGradWeightsKernel } from '../wgsl/expert-fused.ts';
 import { splitAdvice } from './bank-advice.ts';
 import { expertGemvGradInputKernel, useExpertGemv } from '../wgsl/expert-gemv.ts';
-import { expertWgradSmallChoice, expertWgradSmallKernel, expertWgradSmallSlices } from '../wgsl/expert-wgrad-small.ts';
+import { expertWgradSmallChoice, expertWgradSmallKernel, expertWgradSmallSlices, SMALL_ROWS_MAX } from '../wgsl/expert-wgrad-small.ts';
+import { expertWgradLanesKernel, expertWgradLanesSlices, useExpertWgradLanes } from '../wgsl/expert-wgrad-lanes.ts';
 import type { LowerCtx } from './context.ts';
 import { activeGridOf, inactiveBlocksUnreadHere, planSlots, tileGridOf, tileMapOf } from './expert-tiles.ts';
 import { clearInactiveKernel } from '../wgsl/segment.ts';
@@ -58,15 +61,25 @@ export function lowerExpertFfnGrad(node: Node<'expertFfnGrad'>, c: LowerCtx, gri
   const { tileMap, tileRows } = tileMapOf(c, node.inputs[2]!, S, n);
   const shape = { N, k, n, D, H, Dout, tileRows };
   const weightBind = { x, sourceRow, offsets, w1_0: w1, b1, w2_0: w2, dy, dw1, db1, dw2, db2 };
+  const dslot = c.scratch('expertFfnGrad.dslot', 'f32', S * D);
+  // The lanes form with one slice per expert also writes dslot from its dpre: no input-half kernel.
+  let dslotDone = false;
   if (grids.activeWeights) {
     // Only the experts that got rows are visited; the blocks of the others are zeroed only where
     // some reader looks at them (every reader honouring READS_ACTIVE_EXPERT_ROWS skips them).
     // At few rows per expert (N·k/n ≤ 8) the rank-≤R form (wgrad-small) replaces the tiled one.
+    // At ≤ 1 row per expert, or narrow experts, the barrier-free lanes form (wgrad-lanes).
     const small = expertWgradSmallChoice(planSlots(c, S), n, D, Dout);
-    const perExpert = small ? expertWgradSmallSlices({ H, slice: small.slice }) : Math.ceil(H / EXPERT_H_CHUNK);
+    const lanes = useExpertWgradLanes(planSlots(c, S), n, H, SMALL_ROWS_MAX);
+    const perExpert = lanes ? expertWgradLanesSlices({ H }) : small ? expertWgradSmallSlices({ H, slice: small.slice }) : Math.ceil(H / EXPERT_H_CHUNK);
     const { active, grid } = activeGridOf(c, node.inputs[2]!, offsets, n, perExpert);
-    const kernel = small ? expertWgradSmallKernel({ n, D, H, Dout, ...small, active: true }) : expertFfnGradWeightsKernel({ ...shape, active: true });
-    c.emit(kernel, { ...weightBind, activeList: active }, undefined, grid);
+    dslotDone = lanes && expertWgradLanesSlices({ H }) === 1;
+    const kernel = lanes
+      ? expertWgradLanesKernel({ n, D, H, Dout, active: true, dslot: dslotDone })
+      : small
+        ? expertWgradSmallKernel({ n, D, H, Dout, ...small, active: true })
+        : expertFfnGradWeightsKernel({ ...shape, active: true });
+    c.emit(kernel, { ...weightBind, activeList: active, ...(dslotDone ? { dslot } : {}) }, undefined, grid);
     const blocks: [number, number, number][] = [[dw1, node.outputs[1]!, D * H], [db1, node.outputs[2]!, H], [dw2, node.outputs[3]!, H * Dout], [db2, node.outputs[4]!, Dout]];
     for (const [out, value, block] of blocks) {
       if (!inactiveBlocksUnreadHere(c, value, node.inputs[2]!)) c.emit(clearInactiveKernel({ segments: n, block }), { offsets, out });
@@ -74,10 +87,11 @@ export function lowerExpertFfnGrad(node: Node<'expertFfnGrad'>, c: LowerCtx, gri
   } else {
     c.emit(expertFfnGradWeightsKernel(shape), weightBind, undefined, grids.weights);
   }
-  const dslot = c.scratch('expertFfnGrad.dslot', 'f32', S * D);
-  // A few rows per expert (tile map of ≤ 8 rows): the batched-GEMV form of the input half (wgsl/expert-gemv.ts).
-  const inputKernel = useExpertGemv({ tileRows, D, Dout }) ? expertGemvGradInputKernel(shape) : expertFfnGradInputKernel(shape);
-  c.emit(inputKernel, { x, sourceRow, tileMap, w1_0: w1, b1, w2_0: w2, dy, dslot }, undefined, grids.input);
+  if (!dslotDone) {
+    // A few rows per expert (tile map of ≤ 8 rows): the batched-GEMV form of the input half (wgsl/expert-gemv.ts).
+    const inputKernel = useExpertGemv({ tileRows, D, Dout }) ? expertGemvGradInputKernel(shape) : expertFfnGradInputKernel(shape);
+    c.emit(inputKernel, { x, sourceRow, tileMap, w1_0: w1, b1, w2_0: w2, dy, dslot }, undefined, grids.input);
+  }
   const ones = c.constant(`ones.f32[${N * k}]`, new Float32Array(Math.max(1, N * k)).fill(1));
   c.emit(combineKernel({ N, k, Dout: D }), { y: dslot, position, gates: ones, out: dx });
 }

@@ -34,6 +34,7 @@ import { splitAdvice } from './bank-advice.ts';
 import type { LowerCtx } from './context.ts';
 import type { LowerRule } from './rules-dense.ts';
 import { tileCountOf } from './expert-tiles.ts';
+import { dispatchActiveList } from './active.ts';
 
 /** How many storage bindings the forward expert FFN splits one expert bank over. */
 export const MAX_BANKS = 4;
@@ -153,6 +154,7 @@ export const MOE_RULES = {
       offsets: c.output(2),
       tileMap: tileMapOf(c, offsetsValue, N * k, n.params.n).tileMap,
       tileCount: tileCountOf(c, offsetsValue),
+      activeList: dispatchActiveList(c, offsetsValue, n.params.n),
     };
     for (const { kernel, bind } of dispatchSortSteps(shape)) {
       c.emit(kernel, Object.fromEntries(Object.entries(bind).map(([name, b]) => [name, bufs[b]])));

@@ -1,42 +1,34 @@
 /**
  * MoE dispatch on the device (op `moeDispatch`): a stable sort of the N·k routing pairs by expert,
- * no atomic decides a position and no host round trip, in O(N·k + n) work at any expert count. The lowering uses
- * `dispatchSortSteps`: a least-significant-digit radix sort of the pairs (key = expert, expert −1
- * mapped to n so "no expert" sorts last; ≤ 11-bit digits, so 1 pass up to 2047 experts, 2 up to
- * 2^22): per pass (1) `dispatch_radix_count` writes per-(digit, block) counts of 256-pair blocks
- * (a workgroup-memory histogram), (2) `dispatch_radix_scan` scans them in (digit, block) order in
- * one workgroup, (3) `dispatch_radix_scatter` ranks each pair among the block's earlier pairs with
- * the same digit (≤ 255 compares in workgroup memory, no atomics) and moves it to base[digit,
- * block] + rank — stable, so after
- * the last pass the pairs are ordered by expert and, within one, by (row, slot); the last pass
- * writes sourceRow[slot] = row and position[row, j] = slot (−1 for expert −1). Then
- * `dispatch_index` finds offsets[e] by binary search of the sorted keys (offsets[n] = the number
- * of real pairs; slots from there on are unused and their sourceRow is not written) and, in its
- * workgroup 0 (a scan over the sorted slots), writes the expert-FFN tile map — entries (expert,
- * rowStart, rowEnd, 0) in expert order, unused tail entries expert −1 — and the real number of
- * entries into tileCount[0], from which indirect grids are sized. 3·passes + 1 dispatches.
- * (The earlier three-kernel counting sort, O(n·N·k/256), is gone; bench/dispatch-scale.ts reads it
- * from git as its baseline.)
+ * no atomic decides a position and no host round trip, in O(N·k + n) work at any expert count.
+ * The lowering runs `dispatchSortSteps`. Up to SMALL_SORT_MAX pairs, one workgroup ranks the pairs
+ * in workgroup memory and builds the tile map and active-expert list too (dispatch-small.ts);
+ * above, a least-significant-digit radix sort of the pairs (key = expert, expert −1 mapped to n so
+ * "no expert" sorts last; ≤ 11-bit digits, so 1 pass up to 2047 experts, 2 up to 2^22): per pass
+ * (1) `dispatch_radix_count` writes per-(digit, block) counts of 256-pair blocks (a
+ * workgroup-memory histogram), (2) `dispatch_radix_scan` scans them in (digit, block) order in one
+ * workgroup, (3) `dispatch_radix_scatter` ranks each pair among the block's earlier pairs with the
+ * same digit (≤ 255 compares in workgroup memory, no atomics) and moves it to base[digit, block] +
+ * rank — stable, so after the last pass the pairs are ordered by expert and, within one, by (row,
+ * slot); the last pass writes sourceRow[slot] = row and position[row, j] = slot (−1 for expert
+ * −1); then `dispatch_index` (one workgroup) writes the expert-FFN tile map — entries (expert,
+ * rowStart, rowEnd, 0) in expert order, unused tail entries expert −1 — the real number of
+ * entries into tileCount[0], from which indirect grids are sized, and the list of experts that got
+ * rows (dispatch-index.ts). Both paths end with `dispatch_offsets`: offsets[e] by a search of the
+ * sorted keys (offsets[n] = the number of real pairs; slots from there on are unused and their
+ * sourceRow is not written). 2 dispatches for few pairs, else 3·passes + 2. (The earlier
+ * three-kernel counting sort, O(n·N·k/256), is gone; bench/dispatch-scale.ts reads it from git as
+ * its baseline.)
  */
 import { ceilDiv, grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import type { DispatchShape } from './dispatch-shape.ts';
+import { dispatchIndexKernel, dispatchOffsetsKernel } from './dispatch-index.ts';
+import { dispatchSortSmallKernel, SMALL_SORT_MAX } from './dispatch-small.ts';
+
+export { maxTiles, type DispatchShape } from './dispatch-shape.ts';
 
 /** Pairs per block of the count/scatter kernels. */
 export const DISPATCH_BLOCK = 256;
-
-/** Shapes of the dispatch kernels. */
-export interface DispatchShape {
-  readonly N: number;
-  readonly k: number;
-  /** Number of experts. */
-  readonly n: number;
-  /** Rows per expert-FFN tile (the tile map granularity). */
-  readonly tileRows: number;
-}
-
-/** Static worst-case number of tile-map entries: Σ_e ceil(count_e / T) ≤ floor(N·k / T) + n. */
-export function maxTiles(s: DispatchShape): number {
-  return Math.floor((s.N * s.k) / s.tileRows) + s.n;
-}
 
 /** Number of 256-pair blocks. */
 export function dispatchBlocks(s: DispatchShape): number {
@@ -76,8 +68,6 @@ function sortParams(s: DispatchShape, shift: number, first: boolean) {
     ['shift', 'u32', shift],
     ['mask', 'u32', r.radix - 1],
     ['first', 'u32', first ? 1 : 0],
-    ['tileRows', 'u32', s.tileRows],
-    ['maxTiles', 'u32', maxTiles(s)],
   ]);
 }
 
@@ -267,113 +257,9 @@ ${
   };
 }
 
-/**
- * After the sort, one dispatch: workgroup 0 writes the tile map and tileCount, the others offsets.
- * offsets[e] = first sorted slot with key ≥ e, e = 0..n (binary search; offsets[n] = real pairs).
- * The tile map: slot i of expert e starts a tile when i − (start of e's run of keys) is a multiple
- * of tileRows; each thread walks a contiguous chunk of the sorted slots (one binary search for the
- * run start at its chunk's first slot), a workgroup scan of the per-thread tile counts gives each
- * tile its entry vec4<i32>(expert, rowStart, min(rowStart + tileRows, end of e's run), 0); entries
- * from the total up to maxTiles get expert −1 and tileCount[0] = the total. Bindings: keys (sorted,
- * i32), offsets, tileMap, tileCount, params.
- */
-export function dispatchIndexKernel(s: DispatchShape): Kernel {
-  const u = sortParams(s, 0, false);
-  const wgsl = /* wgsl */ `// dispatch_index
-${u.struct}
-@group(0) @binding(0) var<storage, read> keys: array<i32>;
-@group(0) @binding(1) var<storage, read_write> offsets: array<i32>;
-@group(0) @binding(2) var<storage, read_write> tileMap: array<vec4<i32>>;
-@group(0) @binding(3) var<storage, read_write> tileCount: array<i32>;
-@group(0) @binding(4) var<uniform> params: Params;
-var<workgroup> part: array<u32, ${SCAN_W}>;
-
-// First sorted slot with key >= e.
-fn lower_bound(e: i32) -> u32 {
-  var lo = 0u;
-  var hi = params.total;
-  while (lo < hi) {
-    let mid = (lo + hi) / 2u;
-    if (keys[mid] < e) { lo = mid + 1u; } else { hi = mid; }
-  }
-  return lo;
-}
-
-@compute @workgroup_size(${SCAN_W})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let g = wid.y * nwg.x + wid.x;
-  if (g > 0u) {
-    let e = (g - 1u) * ${SCAN_W}u + t;
-    if (e <= params.n) { offsets[e] = i32(lower_bound(i32(e))); }
-    return;
-  }
-  let real = lower_bound(i32(params.n));
-  let T = params.tileRows;
-  let chunk = (real + ${SCAN_W - 1}u) / ${SCAN_W}u;
-  let lo = min(t * chunk, real);
-  let hi = min(lo + chunk, real);
-  var cur = -1;
-  var runStart = 0u;
-  if (lo < hi) {
-    cur = keys[lo];
-    runStart = lower_bound(cur);
-  }
-  var cnt = 0u;
-  for (var i = lo; i < hi; i++) {
-    let e = keys[i];
-    if (e != cur) { cur = e; runStart = i; }
-    if ((i - runStart) % T == 0u) { cnt++; }
-  }
-  part[t] = cnt;
-  for (var d = 1u; d < ${SCAN_W}u; d = d * 2u) {
-    workgroupBarrier();
-    var v = part[t];
-    if (t >= d) { v = v + part[t - d]; }
-    workgroupBarrier();
-    part[t] = v;
-  }
-  workgroupBarrier();
-  let total = part[${SCAN_W - 1}u];
-  var tb = 0u;
-  if (t > 0u) { tb = part[t - 1u]; }
-  if (lo < hi) {
-    cur = keys[lo];
-    runStart = lower_bound(cur);
-  }
-  var runEnd = 0u;
-  for (var i = lo; i < hi; i++) {
-    let e = keys[i];
-    if (e != cur) { cur = e; runStart = i; }
-    if ((i - runStart) % T == 0u) {
-      if (runEnd <= i) { runEnd = lower_bound(e + 1); }
-      tileMap[tb] = vec4<i32>(e, i32(i), i32(min(i + T, runEnd)), 0);
-      tb++;
-    }
-  }
-  for (var i = total + t; i < params.maxTiles; i += ${SCAN_W}u) { tileMap[i] = vec4<i32>(-1, 0, 0, 0); }
-  if (t == 0u) { tileCount[0] = i32(total); }
-}
-`;
-  return {
-    name: 'dispatch_index',
-    wgsl,
-    bindings: [
-      { name: 'keys', access: 'read' },
-      { name: 'offsets', access: 'read_write' },
-      { name: 'tileMap', access: 'read_write' },
-      { name: 'tileCount', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [SCAN_W, 1, 1],
-    dispatch: grid1d(1 + ceilDiv(s.n + 1, SCAN_W)),
-    cacheKey: 'dispatch_index',
-    uniformData: u.data,
-  };
-}
-
 /** Names of the buffers the sort dispatch binds (inputs, outputs and scratch). */
 export type DispatchBufferName =
-  | 'indices' | 'keysA' | 'valsA' | 'keysB' | 'valsB' | 'digitCounts' | 'sourceRow' | 'position' | 'offsets' | 'tileMap' | 'tileCount';
+  | 'indices' | 'keysA' | 'valsA' | 'keysB' | 'valsB' | 'digitCounts' | 'sourceRow' | 'position' | 'offsets' | 'tileMap' | 'tileCount' | 'activeList';
 
 /** One dispatch of the sort: the kernel and, per binding, which named buffer it takes. */
 export interface DispatchSortStep {
@@ -382,12 +268,21 @@ export interface DispatchSortStep {
 }
 
 /**
- * The whole sort dispatch in order: per radix pass count, scan, scatter (indices → A → B → A …;
- * the last scatter writes sourceRow and position), then index (offsets, tile map, tileCount):
- * 3·passes + 1 dispatches. Scratch sizes: `dispatchSortScratch`; tileMap holds 4·maxTiles i32,
- * tileCount 1 (or more) i32.
+ * The whole sort dispatch in order. N·k ≤ SMALL_SORT_MAX: the one-workgroup sort (indices → keysA,
+ * sourceRow, position, tile map, tileCount, activeList), then offsets: 2 dispatches. Otherwise per
+ * radix pass count, scan, scatter (indices → A → B → A …; the last scatter writes sourceRow and
+ * position), then index (tile map, tileCount, activeList) and offsets: 3·passes + 2 dispatches.
+ * Scratch sizes: `dispatchSortScratch`; tileMap holds 4·maxTiles i32, tileCount 1 (or more) i32,
+ * activeList n + 1 i32.
  */
 export function dispatchSortSteps(s: DispatchShape): DispatchSortStep[] {
+  const outs = { tileMap: 'tileMap', tileCount: 'tileCount', activeList: 'activeList' } as const;
+  if (s.N * s.k <= SMALL_SORT_MAX) {
+    return [
+      { kernel: dispatchSortSmallKernel(s), bind: { keysIn: 'indices', keysOut: 'keysA', sourceRow: 'sourceRow', position: 'position', ...outs } },
+      { kernel: dispatchOffsetsKernel(s), bind: { keys: 'keysA', offsets: 'offsets' } },
+    ];
+  }
   const { passes } = dispatchRadix(s.n);
   const steps: DispatchSortStep[] = [];
   const scan = dispatchRadixScanKernel(s);
@@ -397,10 +292,11 @@ export function dispatchSortSteps(s: DispatchShape): DispatchSortStep[] {
     const [keysOut, valsOut]: [DispatchBufferName, DispatchBufferName] = p % 2 === 0 ? ['keysA', 'valsA'] : ['keysB', 'valsB'];
     steps.push({ kernel: dispatchRadixCountKernel(s, p), bind: { keysIn, digitCounts: 'digitCounts' } });
     steps.push({ kernel: scan, bind: { digitCounts: 'digitCounts' } });
-    const outs: Record<string, DispatchBufferName> = p === passes - 1 ? { sourceRow: 'sourceRow', position: 'position' } : { valsOut };
-    steps.push({ kernel: dispatchRadixScatterKernel(s, p), bind: { keysIn, valsIn, digitCounts: 'digitCounts', keysOut, ...outs } });
+    const last: Record<string, DispatchBufferName> = p === passes - 1 ? { sourceRow: 'sourceRow', position: 'position' } : { valsOut };
+    steps.push({ kernel: dispatchRadixScatterKernel(s, p), bind: { keysIn, valsIn, digitCounts: 'digitCounts', keysOut, ...last } });
     [keysIn, valsIn] = [keysOut, valsOut];
   }
-  steps.push({ kernel: dispatchIndexKernel(s), bind: { keys: keysIn, offsets: 'offsets', tileMap: 'tileMap', tileCount: 'tileCount' } });
+  steps.push({ kernel: dispatchIndexKernel(s), bind: { keys: keysIn, ...outs } });
+  steps.push({ kernel: dispatchOffsetsKernel(s), bind: { keys: keysIn, offsets: 'offsets' } });
   return steps;
 }

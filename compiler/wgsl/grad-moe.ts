@@ -6,7 +6,7 @@
  * the forward's thresholds held constant: dclean = dload·φ(z)/σ, dsigma = −dload·φ(z)·z/σ, 0 where
  * σ = 0 or P is the constant 1) and `moeCombineGrad` (one 64-invocation workgroup per (row, j)
  * pair: writes dy[position] = gate·dout row, coalesced, and reduces dgates = dout·y[position] with a
- * fixed tree), and `gatingLogitsGrad` (one pass over [N, n] for the noisy gating's logits: the
+ * fixed tree; for rows of ≤ 64 one invocation per pair, a sequential sum), and `gatingLogitsGrad` (one pass over [N, n] for the noisy gating's logits: the
  * scatter of the gates' gradient, the load loss's dclean added, the noise z redrawn by Philox at
  * the forward's site and the softplus derivative — what scatterTopk, add, randomNormal, mul, add
  * and noiseStdGrad did in six passes). Every output element has exactly one writer and every sum a fixed order, so all are
@@ -225,7 +225,15 @@ ${MAIN} {
 }
 
 /**
- * moeCombineGrad: one workgroup per (row, j). Bindings dout [N,D], y [S,D], position (i32 [N,k]),
+ * Largest row width D at which moeCombineGrad runs one invocation per pair (a 64-invocation
+ * workgroup with a barrier tree per pair costs far more than a D-long loop on lavapipe: 0.72 ms
+ * for 256 pairs at D 16 in the hierarchical step).
+ */
+export const COMBINE_GRAD_LANE_MAX_D = 64;
+
+/**
+ * moeCombineGrad: one workgroup per (row, j) (for D ≤ COMBINE_GRAD_LANE_MAX_D one invocation per
+ * pair, dgates summed over columns in ascending order). Bindings dout [N,D], y [S,D], position (i32 [N,k]),
  * gates [N,k], dy [S,D], dgates [N,k] (read_write), params. `position` must cover every slot once
  * (as moeDispatch produces, S = N·k); slots it misses are not written. A pair with position −1 (no
  * expert) gets dgates 0 and writes no slot.
@@ -237,6 +245,32 @@ export function combineGradKernel(o: { readonly N: number; readonly k: number; r
     ['D', 'u32', o.Dout],
   ]);
   const bindings = [ro('dout'), ro('y'), ro('position'), ro('gates'), rw('dy'), rw('dgates'), PARAMS];
+  if (o.Dout <= COMBINE_GRAD_LANE_MAX_D) {
+    // Narrow rows: one invocation per pair, dgates summed over c ascending, no barrier.
+    const lanes = /* wgsl */ `// combine gradient, one invocation per (row, j)
+${u.struct}
+${decls(bindings, { position: 'i32' })}
+${MAIN} {
+  ${INDEX}
+  if (i >= params.pairs) { return; }
+  let D = params.D;
+  let row = i / params.k;
+  let ps = position[i];
+  var acc = 0.0;
+  if (ps >= 0) {
+    let s = u32(ps);
+    let g = gates[i];
+    for (var c = 0u; c < D; c++) {
+      let d = dout[row * D + c];
+      dy[s * D + c] = g * d;
+      acc = fma(d, y[s * D + c], acc);
+    }
+  }
+  dgates[i] = acc;
+}
+`;
+    return { name: 'combine_grad', wgsl: lanes, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(ceilDiv(o.N * o.k, WG)), cacheKey: 'combine_grad_lanes', uniformData: u.data };
+  }
   const wgsl = /* wgsl */ `// combine gradient, one workgroup per (row, j)
 ${u.struct}
 ${decls(bindings, { position: 'i32' })}

@@ -2,14 +2,18 @@
  * The O(N·k + n) radix-sort dispatch (dispatchSortSteps) on WebGPU vs the CPU reference
  * `dispatch` (ir/reference/dispatch.ts): offsets, sourceRow (real slots) and position must be
  * equal, and the tile map must hold exactly the reference segments cut into tileRows-row tiles in
- * expert order, with tileCount[0] their number and expert −1 after them. Routings are random with
+ * expert order, with tileCount[0] their number and expert −1 after them, and the active-expert
+ * list must be [count, the experts with rows in ascending order]. Routings are random with
  * most experts empty (only a random subset used), with expert −1 padding, and up to n = 131072
  * experts (1 radix pass up to n = 2047, 2 passes above) — sizes where the old
- * n × blocks count table would be large.
+ * n × blocks count table would be large — and both sorts: the one-workgroup rank sort up to
+ * SMALL_SORT_MAX = 1024 pairs (e.g. 1024 and 256 pairs at 131072 experts) and the radix sort above
+ * (1034 pairs and up).
  */
 import { expect, it } from 'vitest';
 import { dispatch } from '../../ir/reference/dispatch.ts';
 import { dispatchRadix, maxTiles, type DispatchShape } from '../../compiler/wgsl/dispatch.ts';
+import { SMALL_SORT_MAX } from '../../compiler/wgsl/dispatch-small.ts';
 import { sortDispatchSteps } from './dispatch-steps.ts';
 import { readI32 } from '../../runtime/gpu/buffers.ts';
 import { describeGpu, dev, rng, run, up } from './gpu.ts';
@@ -43,16 +47,17 @@ describeGpu('radix-sort dispatch', () => {
       [4096, 4, 131072, 5000, 0],
       [64, 4, 131072, 4, 0.2],
     ];
-    for (const [N, k, n, used, pNone] of cases) {
+    for (const [i, [N, k, n, used, pNone]] of cases.entries()) {
       const pool = new Set<number>();
       while (pool.size < used) pool.add(Math.floor(r() * n));
       const indices = routing(r, N, k, [...pool], pNone);
-      const s: DispatchShape = { N, k, n, tileRows: 32 };
+      // Tile rows 32, 4 and 1 (the small-row plans' maps; at 1 the unused entries exceed N·k).
+      const s: DispatchShape = { N, k, n, tileRows: [32, 4, 1][i % 3]! };
       const { steps, bufs } = sortDispatchSteps(s, up(indices));
       await run(steps);
       const ref = dispatch(indices, N, k, n);
       const c = dev();
-      const what = `N=${N} k=${k} n=${n} (${dispatchRadix(n).passes} passes)`;
+      const what = `N=${N} k=${k} n=${n} tileRows=${s.tileRows} (${N * k <= SMALL_SORT_MAX ? 'one-workgroup sort' : `${dispatchRadix(n).passes} radix passes`})`;
       expect(ref.offsets[n]! > 0, `${what}: non-trivial routing`).toBe(true);
       expect(Array.from(await readI32(c, bufs.offsets, n + 1)), `${what}: offsets`).toEqual(Array.from(ref.offsets));
       expect(Array.from(await readI32(c, bufs.position, N * k)), `${what}: position`).toEqual(Array.from(ref.position));
@@ -67,6 +72,8 @@ describeGpu('radix-sort dispatch', () => {
       const tm = await readI32(c, bufs.tileMap, 4 * maxTiles(s));
       expect(Array.from(tm.subarray(0, 4 * tiles)), `${what}: tile map`).toEqual(want);
       for (let t = tiles; t < maxTiles(s); t++) expect(tm[4 * t], `${what}: tail entry ${t}`).toBe(-1);
+      const active = [...Array(n).keys()].filter((e) => ref.offsets[e + 1]! > ref.offsets[e]!);
+      expect(Array.from((await readI32(c, bufs.activeList, n + 1)).subarray(0, active.length + 1)), `${what}: active experts`).toEqual([active.length, ...active]);
     }
   });
 });

@@ -23,6 +23,7 @@ export function sortDispatchSteps(s: DispatchShape, indices: GPUBuffer): { steps
     offsets: out(s.n + 1),
     tileMap: out(4 * maxTiles(s)),
     tileCount: out(4),
+    activeList: out(s.n + 1),
   };
   const steps = dispatchSortSteps(s).map(({ kernel, bind }) => ({ kernel, buffers: Object.fromEntries(Object.entries(bind).map(([k, v]) => [k, bufs[v]])) }));
   return { steps, bufs };

@@ -8,13 +8,22 @@
  * launch forms run: over all n experts (empty experts write zeros) and over the active-expert
  * list (empty experts' blocks stay untouched: pre-filled NaN survives). A second run must give
  * the same bits, and the all-experts and active forms must agree bit for bit. Dout 7 runs the scalar
- * rows of w2/dw2, Dout 8 their vec4 form.
+ * rows of w2/dw2, Dout 8 their vec4 form. The lanes form (compiler/wgsl/expert-wgrad-lanes.ts: no
+ * workgroup memory, one slot at a time; H 70 = a full 64-unit slice and a partial one) runs in the
+ * same cases, both launch forms, and must give the staged kernel's bits (both sum each output in
+ * slot order, left to right); in one slice of all H units it also writes dslot, whose combine (dx
+ * summed on the host over each row's slots) must match the reference's dx. The lowering of the
+ * example LM at one row per expert is checked to take that fused form at H 16 and not at H 80.
  */
 import { expect, it } from 'vitest';
+import { compileTrainingPlan } from '../../compiler/train-pipeline.ts';
+import { traceModel } from '../../frontend/model.ts';
+import model from '../../examples/lstm-moe-lm.ts';
 import { dispatch } from '../../ir/reference/dispatch.ts';
 import { expertFfnGrad } from '../../ir/reference/expert-ffn-grad.ts';
 import { sortDispatchSteps } from './dispatch-steps.ts';
 import { expertWgradSmallKernel } from '../../compiler/wgsl/expert-wgrad-small.ts';
+import { expertWgradLanesKernel } from '../../compiler/wgsl/expert-wgrad-lanes.ts';
 import { readF32, readI32 } from '../../runtime/gpu/buffers.ts';
 import type { KernelStep } from '../../runtime/gpu/run.ts';
 import { describeGpu, dev, expectClose, out, randArray, rng, run, up } from './gpu.ts';
@@ -63,28 +72,64 @@ describeGpu('small-row expert weight gradients at n = 2048', () => {
     const sizes = { dw1: n * D * H, db1: n * H, dw2: n * H * Dout, db2: n * Dout } as const;
     type Key = keyof typeof sizes;
     const outs = () => ({ dw1: out(sizes.dw1), db1: out(sizes.db1), dw2: out(sizes.dw2), db2: out(sizes.db2) });
-    const step = (o: ReturnType<typeof outs>, activeOnly: boolean): KernelStep => ({
-      kernel: expertWgradSmallKernel({ n, D, H, Dout, rows, active: activeOnly }),
+    const step = (o: ReturnType<typeof outs>, activeOnly: boolean, lanes = false): KernelStep => ({
+      kernel: lanes ? expertWgradLanesKernel({ n, D, H, Dout, active: activeOnly }) : expertWgradSmallKernel({ n, D, H, Dout, rows, active: activeOnly }),
       buffers: { ...inputs, ...o, ...(activeOnly ? { activeList } : {}) },
     });
-    const [a, b, c] = [outs(), outs(), outs()];
-    for (const o of [a, c]) for (const buf of Object.values(o)) dev().device.queue.writeBuffer(buf, 0, new Float32Array(buf.size / 4).fill(Number.NaN));
-    await run([...steps, step(a, false), step(b, false), step(c, true)]);
+    const [a, b, c, la, lc, ld] = [outs(), outs(), outs(), outs(), outs(), outs()];
+    for (const o of [a, c, la, lc]) for (const buf of Object.values(o)) dev().device.queue.writeBuffer(buf, 0, new Float32Array(buf.size / 4).fill(Number.NaN));
+    // The lanes form with one slice of all H units also writes dslot = dpre·w1ᵀ (the input half).
+    const dslot = out(S * D);
+    const withDslot: KernelStep = { kernel: expertWgradLanesKernel({ n, D, H, Dout, active: true, slice: H, dslot: true }), buffers: { ...inputs, ...ld, activeList, dslot } };
+    await run([...steps, step(a, false), step(b, false), step(c, true), step(la, false, true), step(lc, true, true), withDslot]);
     expect(Array.from(await readI32(dev(), bufs.offsets, n + 1))).toEqual(Array.from(ref.offsets));
     const want = expertFfnGrad({ x, sourceRow: ref.sourceRow, offsets: ref.offsets, position: ref.position, w1, b1, w2, dy, N, D, H, Dout, n, k });
     const d = dev();
+    // dx[row] = Σ_j dslot[position[row, j]] against the reference's dx.
+    const ds = await readF32(d, dslot, S * D);
+    const dx = new Float32Array(N * D);
+    for (let row = 0; row < N; row++) {
+      for (let j = 0; j < k; j++) {
+        const p = ref.position[row * k + j]!;
+        if (p >= 0) for (let q = 0; q < D; q++) dx[row * D + q]! += ds[p * D + q]!;
+      }
+    }
+    expectClose(dx, want.dx, 2e-4, `dx from the lanes form's dslot (mean ${mean} rows)`);
+    expect(want.dx.some((v) => v !== 0), 'dx reference is not all zero').toBe(true);
     for (const key of Object.keys(sizes) as Key[]) {
       const got = await readF32(d, a[key], sizes[key]);
       expectClose(got, want[key], 2e-4, `${key} (mean ${mean} rows, groups of ${rows})`);
       expect(want[key].some((v) => v !== 0), `${key} reference is not all zero`).toBe(true);
       expect(Array.from(await readF32(d, b[key], sizes[key])), `${key} same bits on a second run`).toEqual(Array.from(got));
-      const per = sizes[key] / n;
-      const act = await readF32(d, c[key], sizes[key]);
+      expect(Array.from(await readF32(d, la[key], sizes[key])), `${key}: lanes form, the staged kernel's bits`).toEqual(Array.from(got));
+      const one = await readF32(d, ld[key], sizes[key]);
       for (let e = 0; e < n; e++) {
-        const blk = Array.from(act.subarray(e * per, (e + 1) * per));
-        if (counts[e]! > 0) expect(blk, `${key} expert ${e}`).toEqual(Array.from(got.subarray(e * per, (e + 1) * per)));
-        else expect(blk.every((v) => Number.isNaN(v)), `${key} expert ${e} (no rows) untouched`).toBe(true);
+        if (counts[e]! > 0) expect(Array.from(one.subarray(e * sizes[key] / n, (e + 1) * sizes[key] / n)), `${key} expert ${e}: lanes form in one slice (with dslot)`).toEqual(Array.from(got.subarray(e * sizes[key] / n, (e + 1) * sizes[key] / n)));
+      }
+      const per = sizes[key] / n;
+      for (const [form, buf] of [['staged', c], ['lanes', lc]] as const) {
+        const act = await readF32(d, buf[key], sizes[key]);
+        for (let e = 0; e < n; e++) {
+          const blk = Array.from(act.subarray(e * per, (e + 1) * per));
+          if (counts[e]! > 0) expect(blk, `${key} expert ${e} (${form}, active)`).toEqual(Array.from(got.subarray(e * per, (e + 1) * per)));
+          else expect(blk.every((v) => Number.isNaN(v)), `${key} expert ${e} (${form}, active; no rows) untouched`).toBe(true);
+        }
       }
     }
   }, JIT_TIMEOUT);
+});
+
+describeGpu('the lowering of the expert backward at about one row per expert', () => {
+  it('takes the lanes form, which also writes dslot (no input-half kernel), when H ≤ 64', () => {
+    const plan = (expertHidden: number) =>
+      compileTrainingPlan(traceModel(model, { T: 4, B: 8, vocab: 30, width: 16, experts: 64, k: 2, expertHidden, dropout: 0 }), { optimizer: { name: 'sgd', lr: 0.1 }, recompute: 'experts' }, dev().device.limits)
+        .plan.steps.flatMap((st) => st.dispatches.map((x) => x.kernel.name));
+    const narrow = plan(16);
+    expect(narrow).toContain('expert_wgrad_lanes_active');
+    expect(narrow).not.toContain('expert_gemv_grad_input');
+    // H 80 > 64: two slices per expert, so the input half keeps its own kernel.
+    const wide = plan(80);
+    expect(wide).toContain('expert_wgrad_lanes_active');
+    expect(wide).toContain('expert_gemv_grad_input');
+  });
 });

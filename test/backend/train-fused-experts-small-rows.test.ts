@@ -1,7 +1,8 @@
 /**
  * The example model trained at about one row per expert (64 experts, 32 rows × k 2), where the
  * plan picks 4-row tiles (`expertTileRows`) for the dispatch's tile map, the fused expert kernels
- * (recompute 'experts'; forward and input half in their batched-GEMV form) and the grouped GEMMs (recompute 'none'): parameters after two SGD steps
+ * (recompute 'experts'; forward and input half in their batched-GEMV form, weight half in its
+ * lanes form) and the grouped GEMMs (recompute 'none'): parameters after two SGD steps
  * (linear in the gradients) on WebGPU must equal the CPU backend (the plan run on the reference ops, whose
  * gradients are checked by finite differences in test/ir) element by element, for both policies.
  * Gate weights are random and non-zero, and the routing is checked to spread over many experts.
@@ -34,6 +35,8 @@ describeGpu('training at about one row per expert (4-row tiles)', () => {
       const names = plan.steps.flatMap((st) => st.dispatches.map((d) => d.kernel.name));
       expect(names).toContain('expert_gemv_fused');
       expect(names).toContain('expert_gemv_grad_input');
+      // ≤ 1 row per expert: the weight half in its lanes form (compiler/wgsl/expert-wgrad-lanes.ts).
+      expect(names).toContain('expert_wgrad_lanes_active');
     }
     const init: Record<string, Tensor> = { ...initParams(graph, 5) };
     const r = rng(5);

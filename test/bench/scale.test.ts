@@ -28,7 +28,10 @@ describe('kernel families', () => {
     const fam = (op: string, kernel: string): string | undefined => seen.get(`${op}|${kernel}`);
     expect(fam('gating', 'gating')).toBe('gating');
     expect(fam('secondaryGatingGrad', 'secondary_gating_grad_weights')).toBe('gating');
-    expect(fam('moeDispatch', 'dispatch_radix_scatter')).toBe('dispatch');
+    // these small steps take the one-workgroup sort; the radix sort's kernels are charged by op alike
+    expect(fam('moeDispatch', 'dispatch_sort_small')).toBe('dispatch');
+    expect(fam('moeDispatch', 'dispatch_offsets')).toBe('dispatch');
+    expect(familyOf('moeDispatch', 'moe0', 'dispatch_radix_scatter')).toBe('dispatch');
     expect(fam('moeCombine', 'combine')).toBe('dispatch');
     expect(fam('expertHidden', 'expert_gemm_gather_relu')).toBe('expert GEMM');
     expect(fam('expertOutputGrad', 'expert_gemm_wt')).toBe('expert GEMM');
@@ -47,6 +50,7 @@ describe('kernel families', () => {
     expect(familyOf('expertFfnGrad', 'moe0', 'expert_gemv_grad_input')).toBe('expert GEMM');
     expect(familyOf('expertFfnGrad', 'moe0', 'expert_ffn_grad_weights_active')).toBe('weight grads');
     expect(familyOf('expertFfnGrad', 'moe0', 'expert_wgrad_small_active')).toBe('weight grads');
+    expect(familyOf('expertFfnGrad', 'moe0', 'expert_wgrad_lanes_active')).toBe('weight grads');
     expect(ofOp('expertFfnGrad')).toContain('weight grads');
     expect(ofOp('expertFfnGrad')).toContain('expert GEMM');
     expect(fam('linearCrossEntropy', 'lce.loss_grad_rows')).toBe('dense');
