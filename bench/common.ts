@@ -135,6 +135,6 @@ export async function prepareWarm(cache: PipelineCache, ctx: DeviceContext, step
   const t0 = performance.now();
   const batch = await prepareKernels(cache, steps);
   batch.submit(1);
-  await ctx.device.queue.onSubmittedWorkDone();
+  await ctx.wait(ctx.device.queue.onSubmittedWorkDone());
   return { batch, jitMs: performance.now() - t0 };
 }

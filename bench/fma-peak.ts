@@ -70,14 +70,14 @@ export async function measureFmaPeak(dev: DeviceContext, runs = 5): Promise<FmaP
     const out = createBuffer(dev, WORKGROUPS * workgroupSize * 4);
     const batch = await prepareKernels(cache, [{ kernel: fmaKernel(chains, workgroupSize, unroll), buffers: { out } }]);
     batch.submit(1);
-    await dev.device.queue.onSubmittedWorkDone();
+    await dev.wait(dev.device.queue.onSubmittedWorkDone());
     const samples: number[] = [];
     const cpuMs: number[] = [];
     for (let r = 0; r < runs; r++) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       batch.submit(1);
-      await dev.device.queue.onSubmittedWorkDone();
+      await dev.wait(dev.device.queue.onSubmittedWorkDone());
       samples.push(performance.now() - t0);
       const c = process.cpuUsage(c0);
       cpuMs.push((c.user + c.system) / 1000 / cpus().length);

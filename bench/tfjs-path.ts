@@ -25,6 +25,8 @@ export interface TfjsCounters {
 /** A tfjs WebGPU context: the tf namespace, its adapter description and the device counters. */
 export interface TfjsContext {
   readonly tf: Tf;
+  /** How the host awaits the device (moec's calm waiter, runtime/gpu/host-wait.ts): both sides of a comparison wait alike. */
+  readonly wait: DeviceContext['wait'];
   readonly adapter: string;
   readonly counters: TfjsCounters;
 }
@@ -66,7 +68,7 @@ export async function initTfjs(dev: DeviceContext): Promise<TfjsContext> {
     return enc;
   };
   const info = backend.adapterInfo ?? {};
-  return { tf, adapter: [info.vendor, info.architecture].filter(Boolean).join(' ') || 'webgpu', counters };
+  return { tf, wait: dev.wait, adapter: [info.vendor, info.architecture].filter(Boolean).join(' ') || 'webgpu', counters };
 }
 
 /** A prepared tfjs MoE forward. */
@@ -123,7 +125,7 @@ export function prepareTfjsMoe(t: TfjsContext, s: MoeShape, data: MoeData, eps =
         return { gi, gates: tf.reshape(gates, [N * k]), aux: training ? aux : tf.scalar(0) };
       });
       // ---- routing on the host: one readback of the top-k indices, counting sort by expert ----
-      const idx = (await g.gi.data()) as Int32Array;
+      const idx = (await t.wait(g.gi.data())) as Int32Array;
       const counts = new Int32Array(n + 1);
       for (let i = 0; i < N * k; i++) counts[idx[i]! + 1]!++;
       for (let e = 0; e < n; e++) counts[e + 1]! += counts[e]!;
@@ -149,7 +151,7 @@ export function prepareTfjsMoe(t: TfjsContext, s: MoeShape, data: MoeData, eps =
         const ySum = tf.sum(out);
         return tf.stack([tf.add(ySum, g.aux), ySum]);
       });
-      const v = await loss.data();
+      const v = await t.wait(loss.data());
       tf.dispose([x, g.gi, g.gates, g.aux, loss]);
       return { loss: v[0]!, ySum: v[1]! };
     },
@@ -165,7 +167,7 @@ export function prepareTfjsMatmul(t: TfjsContext, size: number, a: Float32Array,
   return {
     async run() {
       const c = tf.matMul(A, B);
-      await c.data();
+      await t.wait(c.data());
       c.dispose();
     },
     dispose: () => tf.dispose([A, B]),

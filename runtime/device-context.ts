@@ -10,6 +10,7 @@
  * `takeIdleDevice`). This file imports nothing from Node: the browser bundle uses it.
  */
 import type { PipelineCache } from './gpu/pipelines.ts';
+import { plainWait, type HostWait } from './gpu/host-wait.ts';
 
 /** Where the adapter came from: Dawn's Vulkan or GL ES backend, or a browser's `navigator.gpu`. */
 export type BackendPreference = 'vulkan' | 'opengles';
@@ -35,6 +36,8 @@ export interface DeviceContext {
   readonly errors: string[];
   /** Set when the device is lost. */
   lost: string | null;
+  /** How the host awaits this device's promises (runtime/gpu/host-wait.ts: Node sleeps instead of spinning on Dawn's poll). */
+  readonly wait: HostWait;
   /**
    * The pipelines compiled on this device, shared by the executors that are not given a cache of
    * their own, so a device handed out again (see `releaseDevice`) does not compile them again.
@@ -79,9 +82,10 @@ const LIMIT_NAMES = [
 
 /**
  * Requests a device from `adapter` with the adapter's limits and the optional features moec uses
- * (shader-f16, subgroups, timestamp-query when offered); null when the request fails.
+ * (shader-f16, subgroups, timestamp-query when offered), awaited with `wait` (plain by default; Node
+ * passes a calm waiter, runtime/gpu/host-wait.ts); null when the request fails.
  */
-export async function deviceFromAdapter(gpu: GPU, adapter: GPUAdapter, backend: DeviceBackend): Promise<DeviceContext | null> {
+export async function deviceFromAdapter(gpu: GPU, adapter: GPUAdapter, backend: DeviceBackend, wait: HostWait = plainWait): Promise<DeviceContext | null> {
   const requiredLimits: Record<string, number> = {};
   const limits: Record<string, number> = {};
   for (const name of LIMIT_NAMES) {
@@ -107,6 +111,7 @@ export async function deviceFromAdapter(gpu: GPU, adapter: GPUAdapter, backend: 
     info: { backend, description, features: [...device.features].map(String).sort(), limits },
     errors: [],
     lost: null,
+    wait,
   };
   device.addEventListener('uncapturederror', (ev) => {
     const e = (ev as GPUUncapturedErrorEvent).error;

@@ -14,6 +14,7 @@
  * and the device request live in device-context.ts, which the browser bundle shares.
  */
 
+import { createCalmWaiter } from './gpu/host-wait.ts';
 import { deviceFromAdapter, takeIdleDevice, type BackendPreference, type DeviceContext } from './device-context.ts';
 import { quietStderr } from './quiet-stderr.ts';
 
@@ -71,7 +72,7 @@ async function tryBackend(create: Dawn['create'], backend: BackendPreference): P
   const adapter = await quietStderr(() => gpu.requestAdapter(backend === 'opengles' ? ({ featureLevel: 'compatibility' } as GPURequestAdapterOptions) : undefined)).catch(() => null);
   if (!adapter) return null;
 
-  return deviceFromAdapter(gpu, adapter, backend);
+  return deviceFromAdapter(gpu, adapter, backend, createCalmWaiter());
 }
 
 /**
@@ -82,7 +83,7 @@ async function tryBackend(create: Dawn['create'], backend: BackendPreference): P
 export async function acquireSiblingDevice(base: DeviceContext): Promise<DeviceContext | null> {
   const opts = base.info.backend === 'opengles' ? ({ featureLevel: 'compatibility' } as GPURequestAdapterOptions) : undefined;
   const adapter = await quietStderr(() => base.gpu.requestAdapter(opts)).catch(() => null);
-  return adapter ? deviceFromAdapter(base.gpu, adapter, base.info.backend) : null;
+  return adapter ? deviceFromAdapter(base.gpu, adapter, base.info.backend, createCalmWaiter()) : null;
 }
 
 /**

@@ -264,7 +264,7 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
       try {
         device.queue.submit([enc.finish()]);
         tSubmit = performance.now();
-        await staging.mapAsync(GPUMapMode.READ);
+        await dev.wait(staging.mapAsync(GPUMapMode.READ));
         tMapped = performance.now();
         bytes = staging.getMappedRange().slice(0, total);
         staging.unmap();
@@ -310,7 +310,7 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
         at += sizes[i]!;
       });
       device.queue.submit([enc.finish()]);
-      await staging.mapAsync(GPUMapMode.READ);
+      await dev.wait(staging.mapAsync(GPUMapMode.READ));
       const bytes = staging.getMappedRange().slice(0);
       staging.unmap();
       staging.destroy();
@@ -348,7 +348,7 @@ export async function prepareWebGpuPlan(dev: DeviceContext, plan: Plan, cache: P
       enc.resolveQuerySet(querySet, 0, count, resolve, 0);
       enc.copyBufferToBuffer(resolve, 0, staging, 0, 8 * count);
       device.queue.submit([enc.finish()]);
-      await staging.mapAsync(GPUMapMode.READ);
+      await dev.wait(staging.mapAsync(GPUMapMode.READ));
       const ticks = new BigUint64Array(staging.getMappedRange().slice(0));
       staging.unmap();
       for (const b of [staging, resolve]) b.destroy();

@@ -38,7 +38,7 @@ async function readBytes(ctx: DeviceContext, buf: GPUBuffer, bytes: number = buf
   const enc = ctx.device.createCommandEncoder();
   enc.copyBufferToBuffer(buf, 0, staging, 0, size);
   ctx.device.queue.submit([enc.finish()]);
-  await staging.mapAsync(GPUMapMode.READ);
+  await ctx.wait(staging.mapAsync(GPUMapMode.READ));
   const out = staging.getMappedRange().slice(0, bytes);
   staging.unmap();
   staging.destroy();

@@ -47,11 +47,11 @@ async function compile(cache: PipelineCache, k: Kernel): Promise<CompiledKernel>
     throw new Error(`kernel ${k.name}: WGSL compilation failed\n${text}${scopeErr ? `\n  ${scopeErr.message}` : ''}`);
   }
   try {
-    const pipeline = await device.createComputePipelineAsync({
+    const pipeline = await cache.ctx.wait(device.createComputePipelineAsync({
       label: k.name,
       layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
       compute: { module, entryPoint: 'main' },
-    });
+    }));
     cache.compiled++;
     return { pipeline, layout };
   } catch (e) {

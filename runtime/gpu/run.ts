@@ -95,7 +95,7 @@ export async function runKernels(cache: PipelineCache, steps: readonly KernelSte
   ctx.device.pushErrorScope('validation');
   ctx.device.pushErrorScope('out-of-memory');
   batch.submit();
-  await ctx.device.queue.onSubmittedWorkDone();
+  await ctx.wait(ctx.device.queue.onSubmittedWorkDone());
   await popScopes(ctx, `kernels ${names}`);
   throwIfDeviceError(ctx, `kernels ${names}`);
   batch.release();

@@ -165,7 +165,7 @@ async function readBuffers(s: DeviceState, ids: readonly number[]): Promise<Tens
     at += sizes[i]!;
   });
   device.queue.submit([enc.finish()]);
-  await staging.mapAsync(GPUMapMode.READ);
+  await s.dev.wait(staging.mapAsync(GPUMapMode.READ));
   const bytes = staging.getMappedRange().slice(0);
   staging.unmap();
   staging.destroy();
@@ -333,7 +333,7 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
         const buf = staging[d]![bank]!;
         const at = encodeReadback(st, enc, ids, buf);
         st.dev.device.queue.submit([enc.finish()]);
-        await buf.mapAsync(GPUMapMode.READ);
+        await st.dev.wait(buf.mapAsync(GPUMapMode.READ));
         // The dispatches that do not depend on this group go to the queue as soon as this device's inputs are
         // staged (not before the map: Dawn resolves a map after the work submitted up to it): the device computes
         // them while the host copies its inputs out, waits for the other devices and runs the exchange.
@@ -388,7 +388,7 @@ export async function prepareMultiDeviceWebGpu(program: MultiDeviceProgram, devi
       encodeDispatches(d, enc, () => true);
       st.dev.device.queue.submit([enc.finish()]);
       done.push(
-        st.dev.device.queue.onSubmittedWorkDone().then(() => {
+        st.dev.wait(st.dev.device.queue.onSubmittedWorkDone()).then(() => {
           timing.deviceMs[d]! += performance.now() - t0;
         }),
       );

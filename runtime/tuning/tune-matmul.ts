@@ -65,7 +65,7 @@ function candidatesFor(dev: DeviceContext, t: TunableKernel, list: readonly Matm
 async function timeOnce(dev: DeviceContext, batch: PreparedBatch): Promise<number> {
   const t0 = performance.now();
   batch.submit(1);
-  await dev.device.queue.onSubmittedWorkDone();
+  await dev.wait(dev.device.queue.onSubmittedWorkDone());
   return performance.now() - t0;
 }
 
