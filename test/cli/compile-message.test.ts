@@ -16,6 +16,7 @@ import { lowerToWebGpu } from '../../compiler/lower/index.ts';
 import { traceModel } from '../../frontend/model.ts';
 import model from '../../examples/lstm-moe-lm.ts';
 import { describeGpu, dev } from '../backend/gpu.ts';
+import { deviceLoweringLimits } from '../../runtime/lowering-limits.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const moec = (...args: string[]) => spawnSync(process.execPath, ['bin/moec.js', ...args], { cwd: root, encoding: 'utf8', timeout: 180_000 });
@@ -24,7 +25,7 @@ const sets = Object.entries(opts).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
 
 describeGpu('moec train: compiling N kernels', () => {
   it('announces the kernels to compile on WebGPU, and nothing on the CPU', () => {
-    const limits = dev().device.limits;
+    const limits = deviceLoweringLimits(dev()); // as the CLI lowers: the device's limits and features (subgroups)
     const g = traceModel(model, opts);
     const { plan } = compileTrainingPlan(g, { optimizer: { name: 'factored-adam', lr: 0.02 }, recompute: 'experts' }, limits);
     const evalPlan = lowerToWebGpu(compileGraph(g).graph, limits);
