@@ -2,7 +2,8 @@
  * The two grouped expert GEMMs of `npm run bench`'s MoE forward (N = 512, D = 512, n = 64, H =
  * 1024, k = 4; 2048 slots, uniform random routing, one weight bank each as in the real plan),
  * each candidate kernel alone: the tiled, workgroup-staged `groupedGemmKernel` (wgsl/expert-ffn.ts)
- * against the row-uniform `rowsGemmKernel` (wgsl/expert-rows.ts) in a few tilings. The dispatch
+ * against the row-uniform `rowsGemmKernel` (wgsl/expert-rows.ts) in a few tilings, and its subgroup
+ * form where the adapter has subgroups. The dispatch
  * (radix sort, tile map, tile count) runs once; each GEMM is launched indirectly over the real
  * tiles, like the plan. Candidates alternate within each repetition (host-load drift hits all);
  * medians of `reps` are printed with GFLOP/s, the 1-minute loadavg and the commit, and every
@@ -17,7 +18,7 @@ import { createBuffer, readF32, uploadBuffer } from '../runtime/gpu/buffers.ts';
 import { dispatchSortScratch, dispatchSortSteps, maxTiles, type DispatchBufferName } from '../compiler/wgsl/dispatch.ts';
 import type { Kernel } from '../compiler/wgsl/kernel.ts';
 import { expertTileRows, expertTiling, groupedGemmColBlocks, groupedGemmKernel } from '../compiler/wgsl/expert-ffn.ts';
-import { rowsGemmColBlocks, rowsGemmKernel, type RowsTiling } from '../compiler/wgsl/expert-rows.ts';
+import { rowsGemmColBlocks, rowsGemmKernel, SUBGROUP_ROWS_TILING, type RowsTiling } from '../compiler/wgsl/expert-rows.ts';
 import { indirectArgsKernel } from '../compiler/wgsl/active-experts.ts';
 import { gitState, median, randArray, uniformRouting } from './common.ts';
 
@@ -65,11 +66,18 @@ const rowsTilings: Record<string, RowsTiling> = {
   'loop32x8x16': { tm: 32, cv: 8, wg: 16 },
   'loop32x4x32': { tm: 32, cv: 4, wg: 32 },
 };
+const subgroupTilings: Record<string, RowsTiling> = { 'subgroup8x1': { tm: 8, cv: 1, wg: 8 }, 'subgroup8x2': SUBGROUP_ROWS_TILING };
 const candidates: Candidate[] = [];
 for (const [layer, o] of [[1, l1], [2, l2]] as const) {
   candidates.push({ name: `tiled L${layer}`, layer, kernel: groupedGemmKernel(o), colBlocks: groupedGemmColBlocks(o.cols, expertTiling(S, n)) });
   for (const [name, t] of Object.entries(rowsTilings)) {
     candidates.push({ name: `${name} L${layer}`, layer, kernel: rowsGemmKernel({ ...o, rowsTiling: t }), colBlocks: rowsGemmColBlocks(o.cols, t) });
+  }
+  // The subgroup form (adapters with subgroups): 8-row chunks, A broadcast over the subgroup.
+  if (dev.device.features.has('subgroups')) {
+    for (const [name, t] of Object.entries(subgroupTilings)) {
+      candidates.push({ name: `${name} L${layer}`, layer, kernel: rowsGemmKernel({ ...o, rowsTiling: t, subgroup: true }), colBlocks: rowsGemmColBlocks(o.cols, t) });
+    }
   }
 }
 const chosen = candidates.filter((c) => only.length === 0 || only.some((s) => c.name.startsWith(s)));

@@ -16,7 +16,7 @@ import { normalTableData } from '../wgsl/philox.ts';
 import { combineKernel } from '../wgsl/combine.ts';
 import { dispatchSortScratch, dispatchSortSteps, type DispatchBufferName } from '../wgsl/dispatch.ts';
 import { EXPERT_TILE_ROWS, expertFfnKernels, expertTileRows, expertTiling, groupedGemmColBlocks } from '../wgsl/expert-ffn.ts';
-import { rowsGemmApplies, rowsGemmColBlocks, rowsGemmKernel } from '../wgsl/expert-rows.ts';
+import { DEFAULT_ROWS_TILING, rowsGemmApplies, rowsGemmColBlocks, rowsGemmKernel, SUBGROUP_ROWS_TILING } from '../wgsl/expert-rows.ts';
 import type { Kernel } from '../wgsl/kernel.ts';
 import { planSlots, tileGridOf, tileMapOf } from './expert-tiles.ts';
 import { expertFfnFusedKernel } from '../wgsl/expert-fused.ts';
@@ -185,9 +185,11 @@ export const MOE_RULES = {
       // Each GEMM takes the row-uniform kernel (wgsl/expert-rows.ts) where it applies: 32-row map
       // entries (the regime it was measured in, bench/expert-forward.ts), K and cols multiples of 4.
       const tiling = expertTiling(planSlots(c, S), n);
+      // On adapters with subgroups, the row-uniform GEMM broadcasts A across the subgroup (expert-rows.ts).
+      const subgroup = c.limits.subgroups === true;
       const layer = (K: number, cols: number, gather: boolean, relu: boolean, tiled: Kernel): { kernel: Kernel; colBlocks: number } =>
         tileRows === EXPERT_TILE_ROWS && rowsGemmApplies({ K, cols })
-          ? { kernel: rowsGemmKernel({ S, N, k, n, K, cols, gather, relu, tileRows, ...bankOpt }), colBlocks: rowsGemmColBlocks(cols) }
+          ? { kernel: rowsGemmKernel({ S, N, k, n, K, cols, gather, relu, tileRows, ...bankOpt, subgroup }), colBlocks: rowsGemmColBlocks(cols, subgroup ? SUBGROUP_ROWS_TILING : DEFAULT_ROWS_TILING) }
           : { kernel: tiled, colBlocks: groupedGemmColBlocks(cols, tiling) };
       const g1 = layer(D, H, true, true, l1);
       const g2 = layer(H, Dout, false, false, l2);

@@ -14,6 +14,12 @@
  * and semantics as `groupedGemmKernel`: out[s] = act(a[src(s)]·w[e] + bias[e]) for the slots s of
  * each entry (expert e), src(s) = sourceRow[s] with `gather`, else s; the weights may be split over
  * up to 4 banks. Entries with expert −1 and grid slots past maxTiles exit at once.
+ * With `subgroup` (adapters with WGSL `subgroups`; `SUBGROUP_ROWS_TILING`) a chunk is 8 rows and
+ * the 8 invocations do not each gather the chunk rows' A values: lane l loads row l's vec4 of A
+ * and `subgroupBroadcast` hands it to the others (as compiler/wgsl/matmul-subgroup.ts does for the
+ * dense GEMM; on Mesa 25 a load at a lane-uniform but non-constant address is still a per-lane
+ * gather), the accumulators are named registers, and each output is the same fma chain over k
+ * (same bits as the default form). On a subgroup smaller than 8 every lane loads its rows itself.
  */
 import { ceilDiv, grid1d, type Kernel } from './kernel.ts';
 import { maxTiles } from './dispatch.ts';
@@ -42,6 +48,9 @@ export interface RowsTiling {
  */
 export const DEFAULT_ROWS_TILING: RowsTiling = { tm: 32, cv: 8, wg: 8, ks: 2 };
 
+/** The subgroup form's tiling: 8-row chunks, one subgroup of 8 invocations, 2 vec4 columns each (bench/expert-forward.ts at the bench shape, loadavg 1.1, 5 reps: cv 2 141 / 125 ms, cv 1 158 / 130, the 32-row default form 196 / 162 ms for the two GEMMs). */
+export const SUBGROUP_ROWS_TILING: RowsTiling = { tm: 8, cv: 2, wg: 8, ks: 1 };
+
 /** True when the row-uniform kernel applies: untransposed weights, K and cols multiples of 4. */
 export function rowsGemmApplies(o: { readonly K: number; readonly cols: number; readonly transposeW?: boolean }): boolean {
   return !o.transposeW && o.K % 4 === 0 && o.cols % 4 === 0 && o.K > 0 && o.cols > 0;
@@ -56,12 +65,14 @@ export function rowsGemmColBlocks(cols: number, tiling: RowsTiling = DEFAULT_ROW
  * Row-uniform grouped GEMM. Bindings (as `groupedGemmKernel`): a, [sourceRow], tileMap,
  * w0..w{B−1}, bias, out, params; a, w*, bias and out are bound as vec4 arrays (same bytes).
  */
-export function rowsGemmKernel(o: GroupedGemmOptions & { readonly rowsTiling?: RowsTiling }): Kernel {
+export function rowsGemmKernel(o: GroupedGemmOptions & { readonly rowsTiling?: RowsTiling; readonly subgroup?: boolean }): Kernel {
   if (!rowsGemmApplies(o)) {
     throw new Error(`expert FFN (row-uniform GEMM): needs untransposed weights and K, cols multiples of 4, got K=${o.K} cols=${o.cols}${o.transposeW ? ' transposeW' : ''}; use groupedGemmKernel`);
   }
-  const { tm: TM, cv: CV, wg: WG } = o.rowsTiling ?? DEFAULT_ROWS_TILING;
+  const sg = o.subgroup === true;
+  const { tm: TM, cv: CV, wg: WG } = o.rowsTiling ?? (sg ? SUBGROUP_ROWS_TILING : DEFAULT_ROWS_TILING);
   if (!(TM >= 1 && CV >= 1 && WG >= 1 && WG <= 256)) throw new Error(`expert FFN (row-uniform GEMM): bad tiling tm=${TM} cv=${CV} wg=${WG}`);
+  if (sg && (TM !== 8 || WG !== 8)) throw new Error(`expert FFN (row-uniform GEMM, subgroup form): needs tm = wg = 8 (one row per lane of an 8-lane subgroup), got tm=${TM} wg=${WG}`);
   const banks = o.banks ?? [o.n];
   if (banks.length < 1 || banks.length > 4) throw new Error(`expert FFN: 1..4 weight banks, got ${banks.length}`);
   if (banks.reduce((x, y) => x + y, 0) !== o.n) throw new Error(`expert FFN: banks ${banks.join('+')} must sum to n=${o.n}`);
@@ -94,13 +105,13 @@ export function rowsGemmKernel(o: GroupedGemmOptions & { readonly rowsTiling?: R
   // k vec4s per step: the tiling's ks when it divides K/4, else 1.
   const ksWant = (o.rowsTiling ?? DEFAULT_ROWS_TILING).ks ?? 1;
   const KS = ksWant > 1 && (o.K / 4) % ksWant === 0 ? ksWant : 1;
-  const body = loopBody(CV, KS, o.gather, o.relu);
-  const source = /* wgsl */ `// row-uniform grouped GEMM gather=${o.gather} relu=${o.relu} banks=${B} tm=${TM} cv=${CV} wg=${WG} ks=${KS}
+  const body = sg ? subgroupBody(CV, o.gather, o.relu) : loopBody(CV, KS, o.gather, o.relu);
+  const source = /* wgsl */ `// row-uniform grouped GEMM gather=${o.gather} relu=${o.relu} banks=${B} tm=${TM} cv=${CV} wg=${WG} ks=${KS}${sg ? ' subgroup' : ''}
 ${wFn}
 const TM = ${TM}u;
 
 @compute @workgroup_size(${WG})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32${sg ? ', @builtin(subgroup_invocation_id) sl: u32, @builtin(subgroup_size) ss: u32' : ''}) {
   let g = wid.y * nwg.x + wid.x;
   let tile = g / params.colBlocks;
   if (tile >= params.maxTiles) { return; }
@@ -119,13 +130,13 @@ ${body}
 }
 `;
   const program = defineProgram({
-    name: `expert_gemm_rows${o.gather ? '_gather' : ''}${o.relu ? '_relu' : ''}`,
+    name: `expert_gemm_rows${sg ? '_subgroup' : ''}${o.gather ? '_gather' : ''}${o.relu ? '_relu' : ''}`,
     bindings,
     uniforms: { K4: 'u32', C4: 'u32', wPer: 'u32', maxTiles: 'u32', colBlocks: 'u32', bank1: 'u32', bank2: 'u32', bank3: 'u32' },
     workgroupSize: WG,
     source,
   });
-  return program.kernel(grid1d(colBlocks * tiles), {
+  const kernel = program.kernel(grid1d(colBlocks * tiles), {
     K4: o.K / 4,
     C4: o.cols / 4,
     wPer: (o.K * o.cols) / 4,
@@ -135,6 +146,8 @@ ${body}
     bank2: starts[2]!,
     bank3: starts[3]!,
   });
+  // The enable directive must precede every declaration.
+  return sg ? { ...kernel, wgsl: `enable subgroups;\n${kernel.wgsl}`, cacheKey: `${kernel.cacheKey}:subgroups` } : kernel;
 }
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -171,6 +184,45 @@ ${cols
         ${relu ? 'v = max(v, vec4<f32>(0.0));' : ''}
         out[(rowStart + i) * C4 + c${j}] = v;
       }
+    }`,
+  )
+  .join('\n')}`;
+}
+
+/**
+ * The subgroup form's chunk body (8 rows, one per lane): lane l gathers chunk row l's vec4 of A per
+ * step of 4 k and broadcasts its components; weights per lane as vec4s of its column(s); named
+ * accumulators; each output's chain is fma over k ascending from 0, then + bias (as `loopBody`).
+ */
+function subgroupBody(CV: number, gather: boolean, relu: boolean): string {
+  const cols = range(CV);
+  const rows = range(8);
+  const srcOf = (r: string): string => `${gather ? `u32(sourceRow[${r}])` : `(${r})`} * K4`;
+  const wLoads = (u: number): string => cols.map((j) => `        let w${j}_${u} = w_at(e, (4u * k4 + ${u}u) * C4 + l${j});`).join('\n');
+  const fmas = (av: (i: number, u: number) => string): string =>
+    range(4)
+      .map((u) => `${wLoads(u)}\n${rows.map((i) => `        let av${i}_${u} = vec4<f32>(${av(i, u)});\n${cols.map((j) => `        acc${i}_${j} = fma(av${i}_${u}, w${j}_${u}, acc${i}_${j});`).join('\n')}`).join('\n')}`)
+      .join('\n');
+  return `${rows.flatMap((i) => cols.map((j) => `    var acc${i}_${j} = vec4<f32>(0.0);`)).join('\n')}
+    if (ss >= 8u) {
+      // Lane l's row of the chunk (the last row again past the chunk's end).
+      let lsrc = ${srcOf('rowStart + min(sl, nrows - 1u)')};
+      for (var k4 = 0u; k4 < K4; k4++) {
+        let al = a[lsrc + k4];
+${fmas((i, u) => `subgroupBroadcast(al.${'xyzw'[u]}, ${i}u)`)}
+      }
+    } else {
+${rows.map((i) => `      let src${i} = ${srcOf(`rowStart + min(${i}u, nrows - 1u)`)};`).join('\n')}
+      for (var k4 = 0u; k4 < K4; k4++) {
+${rows.map((i) => `        let al${i} = a[src${i} + k4];`).join('\n')}
+${fmas((i, u) => `al${i}.${'xyzw'[u]}`)}
+      }
+    }
+${cols
+  .map(
+    (j) => `    if (c${j} < C4) {
+      let bv = bias[e * C4 + c${j}];
+${rows.map((i) => `      if (${i}u < nrows) { out[(rowStart + ${i}u) * C4 + c${j}] = ${relu ? `max(acc${i}_${j} + bv, vec4<f32>(0.0))` : `acc${i}_${j} + bv`}; }`).join('\n')}
     }`,
   )
   .join('\n')}`;

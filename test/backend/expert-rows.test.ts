@@ -39,10 +39,12 @@ interface Case {
   readonly tiling?: RowsTiling;
   /** Extra rows routed (as one of each row's k) to this expert, so it spans several map entries. */
   readonly heavy?: number;
+  /** The subgroup form (8-row chunks, A broadcast across the subgroup). */
+  readonly subgroup?: boolean;
 }
 
 
-async function check(c: Case): Promise<void> {
+async function check(c: Case): Promise<Float32Array> {
   const r = rng(c.N * 17 + c.K * 3 + c.cols);
   const { N, k, n, K, cols } = c;
   const S = N * k;
@@ -83,10 +85,12 @@ async function check(c: Case): Promise<void> {
     bankBufs[`w${b}`] = up(w.slice(e0 * K * cols, (e0 + cnt) * K * cols));
     e0 += cnt;
   });
-  const kernel = rowsGemmKernel({ S, N, k, n, K, cols, gather: c.gather, relu: c.relu, tileRows, ...(c.banks ? { banks: c.banks } : {}), ...(c.tiling ? { rowsTiling: c.tiling } : {}) });
+  const kernel = rowsGemmKernel({ S, N, k, n, K, cols, gather: c.gather, relu: c.relu, tileRows, ...(c.banks ? { banks: c.banks } : {}), ...(c.tiling ? { rowsTiling: c.tiling } : {}), ...(c.subgroup ? { subgroup: true } : {}) });
   const got = out(S * cols);
   await run([{ kernel, buffers: { a: up(a), ...(c.gather ? { sourceRow: up(d.sourceRow) } : {}), tileMap, ...bankBufs, bias: up(bias), out: got } }]);
-  expectClose(await readF32(dev(), got, S * cols), want, 1e-4, `row-uniform GEMM ${JSON.stringify({ K, cols, gather: c.gather, banks })}`);
+  const gotData = await readF32(dev(), got, S * cols);
+  expectClose(gotData, want, 1e-4, `row-uniform GEMM ${JSON.stringify({ K, cols, gather: c.gather, banks, subgroup: !!c.subgroup })}`);
+  return gotData;
 }
 
 describeGpu('row-uniform grouped expert GEMM', () => {
@@ -102,6 +106,21 @@ describeGpu('row-uniform grouped expert GEMM', () => {
 
   it('8-row chunks on a 32-row map (entries walked in several chunks), K = 4', async () => {
     await check({ N: 64, k: 2, n: 6, K: 4, cols: 12, used: [1, 2, 5], gather: true, relu: true, heavy: 2, tiling: { tm: 8, cv: 1, wg: 4 } });
+  });
+
+  it('subgroup form (8-row chunks, A broadcast over the subgroup): matches the reference and the default form bit for bit', async () => {
+    if (!dev().device.features.has('subgroups')) return; // adapter without subgroups: the lowering never picks this form
+    const cases: Case[] = [
+      { N: 90, k: 2, n: 9, K: 40, cols: 268, used: [0, 2, 3, 5, 8], gather: true, relu: true, heavy: 3 },
+      { N: 75, k: 3, n: 12, K: 24, cols: 44, used: [0, 1, 4, 5, 6, 9, 11], gather: false, relu: false, banks: [4, 3, 5] },
+    ];
+    for (const c of cases) {
+      const sub = await check({ ...c, subgroup: true });
+      const plain = await check(c);
+      expect(Buffer.from(sub.buffer).equals(Buffer.from(plain.buffer))).toBe(true);
+    }
+    await check({ ...cases[0]!, subgroup: true, tiling: { tm: 8, cv: 1, wg: 8 } });
+    expect(() => rowsGemmKernel({ S: 8, N: 4, k: 2, n: 2, K: 8, cols: 8, gather: false, relu: false, subgroup: true, rowsTiling: { tm: 32, cv: 1, wg: 8 } })).toThrow(/subgroup form.*tm = wg = 8/);
   });
 
   it('refuses K or cols not multiples of 4 and transposed weights, naming the fallback', () => {
@@ -145,5 +164,17 @@ describeGpu('row-uniform grouped expert GEMM', () => {
     const loss = Number(want.loss!.data[0]);
     expect(Math.abs(Number(got.loss!.data[0]) - loss) / Math.max(1e-3, Math.abs(loss))).toBeLessThan(1e-4);
     exe.destroy();
+    // Lowered for an adapter with subgroups, both GEMMs take the subgroup form: the same bits.
+    if (dev().device.features.has('subgroups')) {
+      const sgPlan = lowerToWebGpu(graph, { ...dev().device.limits, maxStorageBufferBindingSize: dev().device.limits.maxStorageBufferBindingSize, maxBufferSize: dev().device.limits.maxBufferSize, subgroups: true });
+      const sgNames = sgPlan.steps.flatMap((st) => st.dispatches.map((d) => d.kernel.name));
+      expect(sgNames).toContain('expert_gemm_rows_subgroup_gather_relu');
+      expect(sgNames).toContain('expert_gemm_rows_subgroup');
+      const sgExe = await prepareWebGpuPlan(dev(), sgPlan, cache!);
+      sgExe.setParams(params);
+      const sgGot = await sgExe.run(data, ctx);
+      sgExe.destroy();
+      expect(Buffer.from((sgGot['moe.y']!.data as Float32Array).buffer).equals(Buffer.from((got['moe.y']!.data as Float32Array).buffer))).toBe(true);
+    }
   });
 });
