@@ -14,8 +14,8 @@
  * their .x is written; every reader tests .x). The offsets kernel has no barrier and no workgroup
  * memory (on lavapipe a 256-invocation workgroup with barriers costs ~10 µs however little it
  * does, so its workgroups are few and large): workgroup w serves experts [w·8192, (w+1)·8192),
- * finds the slots of that range by two binary searches at workgroup-uniform addresses (one scalar
- * load per step on lavapipe), and each invocation searches only inside that range — empty at many
+ * finds the slots of that range by two binary searches at workgroup-uniform addresses (a per-lane
+ * gather per step on Mesa 25's lavapipe, bench/gallivm-asm.ts), and each invocation searches only inside that range — empty at many
  * experts — so the cost per expert is about one store.
  */
 import { ceilDiv, grid1d, type Kernel } from './kernel.ts';

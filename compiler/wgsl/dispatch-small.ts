@@ -6,8 +6,8 @@
  * (at 65536 experts, 2 radix passes: 8). Pair i with key k_i (its expert; −1 and out-of-range
  * experts map to n, "no expert", so they sort last) goes to slot rank_i = #{j : k_j < k_i} +
  * #{j < i : k_j = k_i}: the stable order by expert then pair index, the radix sort's order. Each
- * invocation ranks its pairs by one pass over all keys at workgroup-uniform indices (a broadcast
- * load on lavapipe), O(N·k) per pair: fine up to SMALL_SORT_MAX pairs, where the radix sort takes
+ * invocation ranks its pairs by one pass over all keys at workgroup-uniform indices (still a per-lane
+ * gather on Mesa 25's lavapipe), O(N·k) per pair: fine up to SMALL_SORT_MAX pairs, where the radix sort takes
  * over. Writes the sorted keys (keysOut), sourceRow[slot] = row of the pair (real pairs only),
  * position[pair] = slot (−1 for no expert), the tile map, tileCount and activeList. Integer work
  * only, no atomics: the same result every run.

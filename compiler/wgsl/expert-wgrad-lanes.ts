@@ -4,8 +4,8 @@
  * barrier, one SIMD vector of lanes per workgroup. Workgroup g serves one (expert, slice of HS
  * hidden units); lane t owns hidden units h = slice·HS + t + WG·j. The expert's slots are walked one
  * at a time in slot order, and the slot's row of x and of dy are read at workgroup-uniform
- * addresses straight from the storage buffers (on lavapipe one scalar load broadcast to the lanes,
- * where a per-lane address costs a gather), so nothing is staged: for each slot lane h recomputes
+ * addresses straight from the storage buffers (on Mesa 25's lavapipe still a per-lane gather —
+ * only constant addresses load once, bench/gallivm-asm.ts — but nothing is staged and no barrier is paid): for each slot lane h recomputes
  * hidden = relu(x·w1[:, h] + b1[h]) and dpre = (dy·w2[h, :])·[hidden > 0] and adds x[d]·dpre to
  * dw1[d, h], dpre to db1[h], hidden·dy[c] to dw2[h, c] (slice 0 also adds dy to db2), the first
  * slot writing instead of adding. Each output element has one owner and is summed in slot order,

@@ -125,7 +125,7 @@ function rowsVec4Layout(b: number): { lanes: number; chunks: number } {
 function rowsVec4Wgsl(o: SecondaryGatingKernelOptions, struct: string, bindings: readonly KernelBinding[]): string {
   const { lanes, chunks } = rowsVec4Layout(o.b);
   // With 64 lanes per pair the pair index comes from the workgroup id alone: its loads (x, the
-  // softmax terms, wn2's row base) are uniform, one scalar load per workgroup on llvmpipe.
+  // softmax terms, wn2's row base) are workgroup-uniform (on Mesa 25's llvmpipe still a per-lane gather: bench/gallivm-asm.ts).
   const index = lanes === 64
     ? `let w = wid.y * nwg.x + wid.x;
   let q = w / ${chunks}u;
@@ -401,7 +401,7 @@ export function secondaryGatingGradInputKernel(o: SecondaryGatingKernelOptions):
       acc = fma(dC[q * b + j], wg2[(g * D + d) * b + j], acc);
       ${o.noisy ? 'acc = fma(dR[q * b + j], wn2[(g * D + d) * b + j], acc);' : ''}
     }`);
-  // vec4 form: one workgroup per row, so the row's dC/dR loads are uniform (scalar loads on llvmpipe); invocations over d.
+  // vec4 form: one workgroup per row, so the row's dC/dR loads are uniform (still per-lane gathers on Mesa 25's llvmpipe); invocations over d.
   const wgsl = /* wgsl */ `// secondary_gating_grad_input noisy=${o.noisy} vec4=${v4}
 ${u.struct}
 ${decls(bindings, ['primaryIndices'], v4 ? ['wg2', 'wn2', 'dC', 'dR'] : [])}
