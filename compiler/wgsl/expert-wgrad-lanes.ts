@@ -23,6 +23,7 @@
  */
 import { ceilDiv, grid1d, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
+import { expertWgradBindings } from './expert-wgrad-small.ts';
 
 /** Lanes per workgroup: one SIMD vector of lavapipe's 256-bit lanes. */
 export const WGRAD_LANES_WG = 8;
@@ -95,18 +96,7 @@ export function expertWgradLanesKernel(o: ExpertWgradLanesOptions): Kernel {
   const program = defineProgram({
     name: o.active ? 'expert_wgrad_lanes_active' : 'expert_wgrad_lanes',
     bindings: {
-      x: { access: 'read', type: 'f32' },
-      sourceRow: { access: 'read', type: 'i32' },
-      offsets: { access: 'read', type: 'i32' },
-      w1_0: { access: 'read', type: 'f32' },
-      b1: { access: 'read', type: 'f32' },
-      w2_0: { access: 'read', type: W4 ? 'vec4<f32>' : 'f32' },
-      dy: { access: 'read', type: 'f32' },
-      dw1: { access: 'read_write', type: 'f32' },
-      db1: { access: 'read_write', type: 'f32' },
-      dw2: { access: 'read_write', type: W4 ? 'vec4<f32>' : 'f32' },
-      db2: { access: 'read_write', type: 'f32' },
-      ...(o.active ? { activeList: { access: 'read', type: 'i32' } as const } : {}),
+      ...expertWgradBindings(W4, !!o.active),
       ...(o.dslot ? { dslot: { access: 'read_write', type: 'f32' } as const } : {}),
     },
     uniforms: { n: 'u32', slices: 'u32', D: 'u32', H: 'u32', Dout: 'u32', HS: 'u32' },

@@ -38,6 +38,28 @@ export const SMALL_ROWS_SLICE = 128;
  * of ≤ 4 rows runs the one-vec4 path) when S/n ≤ SMALL_ROWS_MAX and the rows fit workgroup
  * memory, else null (the tiled weight half of wgsl/expert-fused.ts).
  */
+/**
+ * The bindings of an expert weight-gradient kernel (this file's and expert-wgrad-lanes.ts'): x,
+ * sourceRow, offsets, w1/b1, w2 (vec4 rows when `w4`), dy, the four gradients, and the
+ * active-expert list when the grid runs over it.
+ */
+export function expertWgradBindings(w4: boolean, active: boolean) {
+  return {
+    x: { access: 'read', type: 'f32' },
+    sourceRow: { access: 'read', type: 'i32' },
+    offsets: { access: 'read', type: 'i32' },
+    w1_0: { access: 'read', type: 'f32' },
+    b1: { access: 'read', type: 'f32' },
+    w2_0: { access: 'read', type: w4 ? 'vec4<f32>' : 'f32' },
+    dy: { access: 'read', type: 'f32' },
+    dw1: { access: 'read_write', type: 'f32' },
+    db1: { access: 'read_write', type: 'f32' },
+    dw2: { access: 'read_write', type: w4 ? 'vec4<f32>' : 'f32' },
+    db2: { access: 'read_write', type: 'f32' },
+    ...(active ? { activeList: { access: 'read', type: 'i32' } as const } : {}),
+  } as const;
+}
+
 export function expertWgradSmallChoice(S: number, n: number, D: number, Dout: number): { rows: number; slice: number } | null {
   const mean = S / Math.max(1, n);
   if (mean > SMALL_ROWS_MAX) return null;
@@ -152,18 +174,7 @@ fn accumulate_${U}(e: u32, h: u32, first: bool) {
   const program = defineProgram({
     name: o.active ? 'expert_wgrad_small_active' : 'expert_wgrad_small',
     bindings: {
-      x: { access: 'read', type: 'f32' },
-      sourceRow: { access: 'read', type: 'i32' },
-      offsets: { access: 'read', type: 'i32' },
-      w1_0: { access: 'read', type: 'f32' },
-      b1: { access: 'read', type: 'f32' },
-      w2_0: { access: 'read', type: W4 ? 'vec4<f32>' : 'f32' },
-      dy: { access: 'read', type: 'f32' },
-      dw1: { access: 'read_write', type: 'f32' },
-      db1: { access: 'read_write', type: 'f32' },
-      dw2: { access: 'read_write', type: W4 ? 'vec4<f32>' : 'f32' },
-      db2: { access: 'read_write', type: 'f32' },
-      ...(o.active ? { activeList: { access: 'read', type: 'i32' } as const } : {}),
+      ...expertWgradBindings(W4, !!o.active),
     },
     uniforms: { n: 'u32', H: 'u32', slices: 'u32' },
     workgroupSize: WG,
