@@ -7,6 +7,7 @@
  * medians, the median of the per-pair ratios (chunked / plain), loadavg before and after, and JSON. Usage:
  * `npx tsx bench/batch-chunks.ts [--steps 15] [--optimizer adam] [--recompute none] [--set key=value ...]`.
  */
+import { deviceLoweringLimits } from '../runtime/lowering-limits.ts';
 import { loadavg } from 'node:os';
 import { lowerToWebGpu } from '../compiler/lower/index.ts';
 import { compileTraining } from '../compiler/train-pipeline.ts';
@@ -38,7 +39,7 @@ const params = initParams(graph, 1);
 const feeds = syntheticFeeds(graph, 1);
 const load0 = loadavg();
 const sides = await Promise.all([graph, plain].map(async (g) => {
-  const plan = lowerToWebGpu(g, gpu.device.limits);
+  const plan = lowerToWebGpu(g, deviceLoweringLimits(gpu));
   const exe = await prepareWebGpuPlan(gpu, plan);
   exe.setParams(params);
   await exe.run(feeds, { seed: 1, step: 0, training: true }, ['loss']);

@@ -8,6 +8,7 @@
  * loop's own per-record clock). The sides alternate for `rounds` rounds; every measurement is
  * printed with the load average, and the medians at the end.
  */
+import { deviceLoweringLimits } from '../runtime/lowering-limits.ts';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
@@ -43,7 +44,7 @@ const rate = (recs: readonly TrainRecord[]): number => {
 async function nodeRun(): Promise<number> {
   const dev = await acquireDevice();
   if (!dev) throw new Error('no Dawn WebGPU adapter');
-  const { graph, plan } = compileTrainingPlan(bundle.graph, { optimizer: bundle.optimizer, recompute: bundle.recompute }, dev.device.limits);
+  const { graph, plan } = compileTrainingPlan(bundle.graph, { optimizer: bundle.optimizer, recompute: bundle.recompute }, deviceLoweringLimits(dev));
   const moeLayers = plan.outputs.filter((o) => o.name.endsWith('.importance')).map((o) => o.name.slice(0, -'.importance'.length));
   const trainer = await prepareTrainer({ kind: 'webgpu', device: dev }, plan, initParams(graph, bundle.seed), { seed: bundle.seed, vectors: moeLayers.flatMap((m) => [`${m}.importance`, `${m}.load`]) });
   const carry = Object.fromEntries(carriedState(plan).map(([, i]) => {

@@ -20,6 +20,7 @@
  * run by run after a warm-up; medians and the host load average are written to
  * bench/results/expert-optimizer(-quick|-picked).json.
  */
+import { deviceLoweringLimits } from '../runtime/lowering-limits.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { lowerToWebGpu } from '../compiler/lower/index.ts';
 import { trainingPipeline } from '../compiler/train-pipeline.ts';
@@ -86,7 +87,7 @@ function updateGraph(c: Config, sparse: boolean, sgd: boolean): Graph {
 
 async function prepare(dev: DeviceContext, c: Config, sparse: boolean, sgd: boolean, offsets: Int32Array): Promise<{ exe: WebGpuExecutable; dispatches: number }> {
   const graph = updateGraph(c, sparse, sgd);
-  const plan = lowerToWebGpu(graph, dev.device.limits);
+  const plan = lowerToWebGpu(graph, deviceLoweringLimits(dev));
   const exe = await prepareWebGpuPlan(dev, plan);
   const size = c.n * c.D * c.H;
   const f32 = (shape: number[], data: Float32Array): Tensor => ({ type: tensorType('f32', shape), data });
@@ -210,7 +211,7 @@ for (const sparseExperts of [true, false]) {
   const graph = new PassManager(passes).run(traced, createPassContext()).graph;
   const init = initParams(graph, 1);
   for (const name of ['moe0.wg', 'moe0.wn']) init[name] = { type: init[name]!.type, data: randArray(init[name]!.data.length, 1, 3) };
-  const exe = await prepareWebGpuPlan(dev, lowerToWebGpu(graph, dev.device.limits));
+  const exe = await prepareWebGpuPlan(dev, lowerToWebGpu(graph, deviceLoweringLimits(dev)));
   exe.setParams(init);
   exes.push(exe);
 }

@@ -11,6 +11,7 @@
  * a failing configuration is a result with its error message. Usage (from the parent):
  * `tsx bench/scale-worker.ts '<job json>' '<settings json>'`.
  */
+import { deviceLoweringLimits } from '../runtime/lowering-limits.ts';
 import { bankSlices } from '../compiler/multi-device/bank-fit.ts';
 import { compileForAutoDevices } from '../compiler/multi-device/capacity.ts';
 import { fullType, type MultiDeviceProgram } from '../compiler/multi-device/compile.ts';
@@ -95,7 +96,7 @@ async function forwardRun(dev: DeviceContext, traced: Graph, s: ScaleSettings): 
   let exe: WebGpuExecutable | null = null;
   try {
     const graph = compileGraph(traced).graph;
-    const plan = lowerToWebGpu(graph, dev.device.limits);
+    const plan = lowerToWebGpu(graph, deviceLoweringLimits(dev));
     const peakBytes = checkPeak(plan, s, 'forward');
     exe = await prepareWebGpuPlan(dev, plan);
     exe.setParams(fastParams(graphSpecs(graph)));
@@ -145,7 +146,7 @@ function guardHostMemory(p: MultiDeviceProgram, s: ScaleSettings): number {
 /** A one-device training step of `traced` on `dev`. */
 async function oneDevice(dev: DeviceContext, traced: Graph, r: ConfigResult, s: ScaleSettings): Promise<Runner> {
   let t0 = performance.now();
-  const { graph, plan } = compileTrainingPlan(traced, { ...TRAIN, recompute: s.recompute ?? TRAIN.recompute }, dev.device.limits);
+  const { graph, plan } = compileTrainingPlan(traced, { ...TRAIN, recompute: s.recompute ?? TRAIN.recompute }, deviceLoweringLimits(dev));
   r.compile_ms = round(performance.now() - t0, 1);
   r.peakBytes = checkPeak(plan, s, 'training');
   r.dispatches = plan.steps.reduce((a, st) => a + st.dispatches.length, 0);
@@ -324,7 +325,7 @@ function memoryJob(dev: DeviceContext, job: ScaleJob): void {
     for (const recompute of ['none', 'experts'] as const) {
       try {
         const traced = traceModel(MODELS[c.model], c.options);
-        peak[recompute] = compileTrainingPlan(traced, { ...TRAIN, recompute }, dev.device.limits).plan.memory!.peakBytes;
+        peak[recompute] = compileTrainingPlan(traced, { ...TRAIN, recompute }, deviceLoweringLimits(dev)).plan.memory!.peakBytes;
       } catch (e) {
         errors.push(`${recompute}: ${message(e)}`);
       }

@@ -6,6 +6,7 @@
  * warm-up; one submit and one scalar readback per step), against the CPU backend's time as the
  * in-run baseline, and the host (CPU-side) share of the WebGPU step as the executor measures it.
  */
+import { deviceLoweringLimits } from '../runtime/lowering-limits.ts';
 import { compileTrainingPlan } from '../compiler/train-pipeline.ts';
 import { traceModel } from '../frontend/model.ts';
 import { initParams } from '../ir/interpret.ts';
@@ -20,7 +21,7 @@ import { median, round } from './common.ts';
 export async function benchTrainingStep(dev: DeviceContext, runs: number, overrides: Record<string, number> = {}): Promise<object> {
   const options = { ...defaults, ...overrides };
   const traced = traceModel(model, options);
-  const limits = dev.device.limits;
+  const limits = deviceLoweringLimits(dev); // as the CLI lowers for this device (limits, subgroups)
   const peak: Record<string, number> = {};
   for (const recompute of ['none', 'experts', 'all-moe'] as const) {
     peak[recompute] = compileTrainingPlan(traced, { optimizer: { name: 'factored-adam', lr: 0.01 }, recompute }, limits).plan.memory!.peakBytes;
