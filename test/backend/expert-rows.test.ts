@@ -14,7 +14,8 @@ import { maxTiles } from '../../compiler/wgsl/dispatch.ts';
 import { EXPERT_TILE_ROWS } from '../../compiler/wgsl/expert-ffn.ts';
 import { rowsGemmApplies, rowsGemmKernel, type RowsTiling } from '../../compiler/wgsl/expert-rows.ts';
 import { readF32 } from '../../runtime/gpu/buffers.ts';
-import { cache, describeGpu, dev, expectClose, out, randArray, rng, run, up } from './gpu.ts';
+import { cache, describeGpu, dev, expectClose, gpu, out, randArray, rng, run, up } from './gpu.ts';
+import { deviceLoweringLimits } from '../../runtime/lowering-limits.ts';
 import { compileGraph } from '../../compiler/pipeline.ts';
 import { lowerToWebGpu } from '../../compiler/lower/index.ts';
 import { defineModel, traceModel } from '../../frontend/model.ts';
@@ -108,8 +109,8 @@ describeGpu('row-uniform grouped expert GEMM', () => {
     await check({ N: 64, k: 2, n: 6, K: 4, cols: 12, used: [1, 2, 5], gather: true, relu: true, heavy: 2, tiling: { tm: 8, cv: 1, wg: 4 } });
   });
 
-  it('subgroup form (8-row chunks, A broadcast over the subgroup): matches the reference and the default form bit for bit', async () => {
-    if (!dev().device.features.has('subgroups')) return; // adapter without subgroups: the lowering never picks this form
+  // Skipped on an adapter without subgroups (the lowering never picks this form there).
+  it.skipIf(!gpu?.device.features.has('subgroups'))('subgroup form (8-row chunks, A broadcast over the subgroup): matches the reference and the default form bit for bit', async () => {
     const cases: Case[] = [
       { N: 90, k: 2, n: 9, K: 40, cols: 268, used: [0, 2, 3, 5, 8], gather: true, relu: true, heavy: 3 },
       { N: 75, k: 3, n: 12, K: 24, cols: 44, used: [0, 1, 4, 5, 6, 9, 11], gather: false, relu: false, banks: [4, 3, 5] },
@@ -166,7 +167,7 @@ describeGpu('row-uniform grouped expert GEMM', () => {
     exe.destroy();
     // Lowered for an adapter with subgroups, both GEMMs take the subgroup form: the same bits.
     if (dev().device.features.has('subgroups')) {
-      const sgPlan = lowerToWebGpu(graph, { ...dev().device.limits, maxStorageBufferBindingSize: dev().device.limits.maxStorageBufferBindingSize, maxBufferSize: dev().device.limits.maxBufferSize, subgroups: true });
+      const sgPlan = lowerToWebGpu(graph, deviceLoweringLimits(dev()));
       const sgNames = sgPlan.steps.flatMap((st) => st.dispatches.map((d) => d.kernel.name));
       expect(sgNames).toContain('expert_gemm_rows_subgroup_gather_relu');
       expect(sgNames).toContain('expert_gemm_rows_subgroup');
