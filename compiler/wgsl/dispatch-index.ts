@@ -19,6 +19,7 @@
  * experts — so the cost per expert is about one store.
  */
 import { ceilDiv, grid1d, type Kernel } from './kernel.ts';
+import { workgroupInclusiveScanWgsl } from './reduce-snippets.ts';
 import { indexParams, type DispatchShape } from './dispatch-shape.ts';
 
 /** Invocations of the tile scan (and of the one-workgroup kernels that run it). */
@@ -67,14 +68,7 @@ fn tile_scan(t: u32) {
     if (i == runStart) { cnt.y++; }
   }
   part[t] = cnt;
-  for (var d = 1u; d < ${SCAN_W}u; d = d * 2u) {
-    workgroupBarrier();
-    var v = part[t];
-    if (t >= d) { v = v + part[t - d]; }
-    workgroupBarrier();
-    part[t] = v;
-  }
-  workgroupBarrier();
+${workgroupInclusiveScanWgsl('part', SCAN_W)}
   let total = part[${SCAN_W - 1}u];
   var before = vec2<u32>(0u);
   if (t > 0u) { before = part[t - 1u]; }

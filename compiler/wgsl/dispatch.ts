@@ -21,6 +21,7 @@
  * its baseline.)
  */
 import { ceilDiv, grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import { workgroupInclusiveScanWgsl } from './reduce-snippets.ts';
 import type { DispatchShape } from './dispatch-shape.ts';
 import { dispatchIndexKernel, dispatchOffsetsKernel } from './dispatch-index.ts';
 import { dispatchSortSmallKernel, SMALL_SORT_MAX } from './dispatch-small.ts';
@@ -165,14 +166,7 @@ fn main(@builtin(local_invocation_index) t: u32) {
   var sum = 0u;
   for (var i = lo; i < hi; i++) { sum += digitCounts[i]; }
   part[t] = sum;
-  for (var d = 1u; d < ${SCAN_W}u; d = d * 2u) {
-    workgroupBarrier();
-    var v = part[t];
-    if (t >= d) { v = v + part[t - d]; }
-    workgroupBarrier();
-    part[t] = v;
-  }
-  workgroupBarrier();
+${workgroupInclusiveScanWgsl('part', SCAN_W)}
   var run = 0u;
   if (t > 0u) { run = part[t - 1u]; }
   for (var i = lo; i < hi; i++) {

@@ -3,7 +3,8 @@
  * gradient and optimizer kernels. The tree is always the same: invocation t stores its value in
  * `red[t]`, then for s = size/2, size/4, …, 1 the invocations t < s combine red[t] with red[t + s]
  * (as `red[t] + red[t + s]` or `max(red[t], red[t + s])`), so every result has one fixed order of
- * operations and is bit-identical from run to run.
+ * operations and is bit-identical from run to run. Also the in-place inclusive workgroup scan the
+ * dispatch kernels use over their per-invocation counts.
  */
 
 /** The tree functions `workgroupReduce` can emit: `tree_sum` (+) and `tree_max` (max). */
@@ -42,4 +43,24 @@ export function workgroupReduce(size: number, ops: readonly WorkgroupReduceOp[] 
   return `
 var<workgroup> red: array<f32, ${size}>;
 ${fns.join('')}`;
+}
+
+/**
+ * WGSL statements: the in-place inclusive (Hillis–Steele) scan of `arr[0 .. width)` over the
+ * workgroup (invocation index `t`, one element each, any type with `+`), every invocation having
+ * stored its own `arr[t]` before; ends with a barrier, so `arr` holds the prefix sums afterwards.
+ */
+export function workgroupInclusiveScanWgsl(arr: string, width: number, indent = '  '): string {
+  return [
+    `for (var d = 1u; d < ${width}u; d = d * 2u) {`,
+    '  workgroupBarrier();',
+    `  var v = ${arr}[t];`,
+    `  if (t >= d) { v = v + ${arr}[t - d]; }`,
+    '  workgroupBarrier();',
+    `  ${arr}[t] = v;`,
+    '}',
+    'workgroupBarrier();',
+  ]
+    .map((l) => indent + l)
+    .join('\n');
 }
