@@ -91,6 +91,16 @@ export function grid1d(groups: number, maxPerDim = 65535): [number, number, numb
 }
 
 /**
+ * WGSL helper: the flattened index of this workgroup in a grid folded by `grid1d` / `fold_grid`
+ * (x ≤ 65535, the rest in y): `flat_workgroup(wid, nwg)` = wid.y·nwg.x + wid.x, with `wid` the
+ * `workgroup_id` and `nwg` the `num_workgroups` builtins. One definition for every kernel launched
+ * over a folded grid (a kernel must still return when the index is past its real count).
+ */
+export const FLAT_WORKGROUP_WGSL = /* wgsl */ `
+fn flat_workgroup(wid: vec3<u32>, nwg: vec3<u32>) -> u32 { return wid.y * nwg.x + wid.x; }
+`;
+
+/**
  * WGSL helper for kernels that write the grid of a later indirect dispatch: `fold_grid(groups)`
  * returns (x, y, 1) with x ≤ 65535 and x·y ≥ groups (x·y − groups < y), so any number of
  * workgroups fits the per-dimension limit. The launched kernel must flatten its workgroup id
