@@ -10,17 +10,17 @@
  * M, N, K live in the uniform, so one pipeline per (variant, tile class) serves every shape: the
  * classes are the default tile and, for outputs at most 32 rows or columns wide (the gating
  * backward's xᵀ·dlogits and dlogits·Wᵀ), a 32-row or 32-column tile.
- * A tiling with `stream` set selects the row-streaming kernel instead (compiler/wgsl/matmul-stream.ts:
+ * A tiling with `stream` set selects the row-streaming kernel instead (the GEMM generator's stream schedule, compiler/wgsl/gemm/stream.ts:
  * no workgroup memory, every lane reading the same A rows, B as per-invocation vec4s), which
  * lavapipe runs faster; it is the untuned choice (`matmulTilingFor`) wherever M fits the grid.
- * A tiling with `subgroup` also set selects compiler/wgsl/matmul-subgroup.ts (each A value loaded
+ * A tiling with `subgroup` also set selects that schedule's subgroup form (each A value loaded
  * by one lane and `subgroupBroadcast`): the untuned choice on devices with `subgroups` except with
  * transposed A (`defaultMatmulTiling`, told the device's features by the caller); the tuner offers it on such adapters.
  */
 import { ceilDiv, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
-import { streamMatmulKernel } from './matmul-stream.ts';
-import { subgroupMatmulKernel } from './matmul-subgroup.ts';
+import { gemmKernel } from './gemm/gemm.ts';
+import type { GemmProblem } from './gemm/problem.ts';
 
 /** Options of the matmul template. */
 export interface MatmulOptions {
@@ -56,13 +56,13 @@ export interface MatmulTiling {
   /** Stage A and B in workgroup memory as vec4 (4 rows of A / 4 columns of B per load). */
   readonly vec4: boolean;
   /**
-   * The row-streaming kernel (compiler/wgsl/matmul-stream.ts) instead of the tiled one: every
+   * The row-streaming kernel (compiler/wgsl/gemm/stream.ts) instead of the tiled one: every
    * invocation of a workgroup owns the same `rm` = `tm` rows and `rn / 4` column quads, the
    * workgroup `tn / rn` invocations wide; no workgroup memory (`tk` is 1, `vec4` true).
    */
   readonly stream?: boolean;
   /**
-   * With `stream`: the subgroup streaming kernel (compiler/wgsl/matmul-subgroup.ts; needs the
+   * With `stream`: the subgroup form of the stream schedule (compiler/wgsl/gemm/stream.ts; needs the
    * adapter's `subgroups` feature): 8 invocations (`tn / rn`), `rm` ≤ 8 rows whose A values each
    * lane loads for one row and `subgroupBroadcast`s, the k loop unrolled by `tk`.
    */
@@ -217,7 +217,24 @@ export function matmulShapeKey(o: MatmulOptions): string {
   return `${o.M}x${o.N}x${o.K}${flags.length > 0 ? `:${flags.join('+')}` : ''}`;
 }
 
-/** Matmul kernel; bindings: a, b, [bias], c, params. */
+/**
+ * The matmul as a problem of the GEMM generator (compiler/wgsl/gemm/): one dense C [M, N] = A·B
+ * (+ bias[N]) (relu), A row-major or transposed, optional element offsets and accumulation.
+ */
+export function denseGemmProblem(o: MatmulOptions): GemmProblem {
+  const variant = `${o.bias ? '+bias' : ''}${o.relu ? '+relu' : ''}${o.offsets ? '+offsets' : ''}${o.transA ? '+transA' : ''}${o.accumulate ? '+acc' : ''}`;
+  return {
+    name: `matmul${variant.replaceAll('+', '_')}`,
+    batch: { kind: 'dense' },
+    a: { layout: o.transA ? 'km' : 'mk', gather: false, offset: !!o.offsets },
+    b: { layout: 'kn' },
+    bias: o.bias ? 'n' : 'none',
+    relu: !!o.relu,
+    accumulate: !!o.accumulate,
+    cOffset: !!o.offsets,
+  };
+}
+
 /**
  * One k step of the vec4 register tile (the tiled matmul's inner loop, shared with the chunk GEMM of
  * reduce-chunks.ts): from workgroup tiles As [TK][TM/4] and Bs [TK][TN/4] at row `kk`, thread (tx, ty)
@@ -236,6 +253,7 @@ export function vec4TileFmaWgsl(t: { readonly TM: number; readonly TN: number; r
       }`;
 }
 
+/** Matmul kernel; bindings: a, b, [bias], c, params. Stream and subgroup tilings are the GEMM generator's stream schedule. */
 export function matmulKernel(o: MatmulOptions & { readonly tiling?: MatmulTiling; readonly aOff?: number; readonly cOff?: number }): Kernel {
   const bias = !!o.bias;
   const relu = !!o.relu;
@@ -253,8 +271,10 @@ export function matmulKernel(o: MatmulOptions & { readonly tiling?: MatmulTiling
   if (bad !== undefined) throw new Error(`matmul: bad tiling: ${bad}`);
   const shape: MatmulOptions = { M: o.M, N: o.N, K: o.K, bias, relu, offsets: off, transA, accumulate };
   const tunable = { family: 'matmul', key: matmulShapeKey(shape), options: shape, tiling: matmulTilingLabel(tl) } as const;
-  if (tl.subgroup) return { ...subgroupMatmulKernel(o, tl), tunable };
-  if (tl.stream) return { ...streamMatmulKernel(o, tl), tunable };
+  if (tl.stream) {
+    const schedule = { kind: 'stream', rows: tl.rm, quads: tl.rn / 4, wg: tl.tn / tl.rn, subgroup: !!tl.subgroup, unroll: tl.subgroup ? tl.tk : 1, rowLoop: 'named', kSteps: 1 } as const;
+    return { ...gemmKernel(denseGemmProblem(shape), schedule, { M: o.M, N: o.N, K: o.K, aOff: o.aOff ?? 0, cOff: o.cOff ?? 0 }), tunable };
+  }
   const body = V4
     ? `var<workgroup> As: array<vec4<f32>, ${(TK * TM) / 4}>; // [TK][TM/4], A tile transposed
 var<workgroup> Bs: array<vec4<f32>, ${(TK * TN) / 4}>; // [TK][TN/4]
