@@ -83,8 +83,9 @@ export function gemmUniforms(p: GemmProblem): Record<string, UniformType> {
     case 'dense':
       return { M: 'u32', N: 'u32', K: 'u32', ...(p.a.offset || p.cOffset ? { aOff: 'u32', cOff: 'u32' } : {}) };
     case 'tileMap':
-      // zero: always 0, added to constant trip counts a schedule wants kept rolled (lavapipe unrolls them otherwise).
-      return { K: 'u32', N: 'u32', maxTiles: 'u32', colBlocks: 'u32', zero: 'u32', bank1: 'u32', bank2: 'u32', bank3: 'u32' };
+      // zero: always 0, added to constant trip counts a schedule wants kept rolled (lavapipe unrolls them otherwise);
+      // wPer / wPer4: one expert's weights in f32 / vec4 elements (the bank functions' stride).
+      return { K: 'u32', N: 'u32', maxTiles: 'u32', colBlocks: 'u32', zero: 'u32', wPer: 'u32', wPer4: 'u32', bank1: 'u32', bank2: 'u32', bank3: 'u32' };
     case 'segments':
       return { M: 'u32', N: 'u32', gather: 'u32', gx: 'u32', gy: 'u32' };
   }
@@ -113,7 +114,7 @@ export function gemmUniformValues(p: GemmProblem, s: GemmSizes): Record<string, 
     case 'tileMap': {
       const starts = [0, 0, 0, 0];
       for (let b = 1; b < 4; b++) starts[b] = starts[b - 1]! + (p.batch.banks[b - 1] ?? 0);
-      return { K: s.K, N: s.N, maxTiles: p.batch.maxTiles, colBlocks: s.colBlocks ?? 1, zero: 0, bank1: starts[1]!, bank2: starts[2]!, bank3: starts[3]! };
+      return { K: s.K, N: s.N, maxTiles: p.batch.maxTiles, colBlocks: s.colBlocks ?? 1, zero: 0, wPer: s.K * s.N, wPer4: Math.floor((s.K * s.N) / 4), bank1: starts[1]!, bank2: starts[2]!, bank3: starts[3]! };
     }
     case 'segments':
       return { M: s.M, N: s.N, gather: s.gather ?? p.a.gather === true ? 1 : 0, gx: s.gx ?? 1, gy: s.gy ?? 1 };
@@ -158,7 +159,7 @@ export function gemmHelpersWgsl(p: GemmProblem, v: GemmVectors): string {
   if (p.batch.kind !== 'tileMap') return '';
   const B = p.batch.banks.length;
   const bankVars = ['', 'params.bank1', 'params.bank2', 'params.bank3'];
-  const per = v.b4 ? 'params.K * params.N / 4u' : 'params.K * params.N';
+  const per = v.b4 ? 'params.wPer4' : 'params.wPer';
   const [name, ret] = v.b4 ? ['w_at4', 'vec4<f32>'] : ['w_at', 'f32'];
   const lines: string[] = [];
   for (let b = B - 1; b >= 1; b--) lines.push(`  if (e >= ${bankVars[b]}) { return w${b}[(e - ${bankVars[b]}) * ${per} + idx]; }`);

@@ -88,7 +88,7 @@ export function streamGemm(p: GemmProblem, s: StreamSchedule, sizes: GemmSizes):
   let N4 = (N + 3u) / 4u; // column quads
   let m0 = wid.y * ${R}u;
   ${range(Q).map((j) => `let q${j} = wid.x * ${WG * Q}u + lid + ${WG * j}u;`).join('\n  ')}`;
-  const body = s.rowLoop === 'dynamic' ? dynamicRows(p, s, v, sizes) : namedRows(p, s, v, U);
+  const body = s.rowLoop === 'dynamic' ? dynamicRows(p, s, v, sizes) : namedRows(p, s, v, U, sizes.K);
   const loop = map
     ? `  for (var rowStart = u32(entry.y); rowStart < u32(entry.z); rowStart += ${R}u) {
     let nrows = min(${R}u, u32(entry.z) - rowStart);
@@ -116,7 +116,7 @@ ${loop}
  * subgroups the broadcast loop over k < kFast before it. Row i is `rowOf(i)` (clamped) and valid
  * when `rowOk(i)`; dense rows start at m0, tile-map rows at rowStart (chunk of nrows).
  */
-function namedRows(p: GemmProblem, s: StreamSchedule, v: GemmVectors, U: number): string {
+function namedRows(p: GemmProblem, s: StreamSchedule, v: GemmVectors, U: number, K: number): string {
   const map = p.batch.kind === 'tileMap';
   const R = s.rows;
   const Q = s.quads;
@@ -190,22 +190,34 @@ ${p.bias !== 'none' ? `    let bv = ${biasLoad(p, v, `q${j}`)};\n` : ''}${rows
   }`,
         ),
       );
-  const lines = [
-    ...rows.map((i) => `let ar${i} = ${aRowBase(p, v, rowOf(`${i}u`))};`),
-    ...(s.subgroup ? [`// This lane's A row for the subgroup loop: row min(sl, ${R - 1}).`, `let lrow = ${aRowBase(p, v, rowOf(`min(sl, ${R - 1}u)`))};`] : []),
-    ...init,
-  ];
-  const loops = s.subgroup
+  // The per-lane loop's row bases are defined after the subgroup loop: not live across it (register pressure).
+  const rowBases = rows.map((i) => `let ar${i} = ${aRowBase(p, v, rowOf(`${i}u`))};`).join('\n  ');
+  const lines = [...(s.subgroup ? [`// This lane's A row for the subgroup loop: row min(sl, ${R - 1}).`, `let lrow = ${aRowBase(p, v, rowOf(`min(sl, ${R - 1}u)`))};`] : []), ...init];
+  const loops = s.subgroup && K % U === 0
+    ? `  // K is a multiple of ${U}: every k in subgroup steps, or every k in the per-lane loop when the subgroup is smaller than the workgroup.
+  if (ss >= ${s.wg}u) {
+    for (var k = 0u; k < K; k += ${U}u) {
+      ${fast.join('\n      ')}
+    }
+  } else {
+    ${rowBases.replaceAll('\n  ', '\n    ')}
+    for (var k = 0u; k < K; k++) {
+      ${slow.join('\n      ')}
+    }
+  }`
+    : s.subgroup
     ? `  // Subgroup steps cover k < kFast (a multiple of ${U}); none when the subgroup is smaller than the workgroup.
   let kFast = select(0u, K - K % ${U}u, ss >= ${s.wg}u);
   var k = 0u;
   for (; k < kFast; k += ${U}u) {
     ${fast.join('\n    ')}
   }
+  ${rowBases}
   for (; k < K; k++) {
     ${slow.join('\n    ')}
   }`
-    : `  for (var k = 0u; k < K; k++) {
+    : `  ${rowBases}
+  for (var k = 0u; k < K; k++) {
     ${slow.join('\n    ')}
   }`;
   return `  ${lines.join('\n  ')}
