@@ -3,7 +3,7 @@
  * one process, alternating, the FMA peak kernel of `npm run bench` (bench/fma-peak.ts, its best
  * variant: 8 vec4 chains × workgroup 128) against 1024³ loop kernels that differ only in where the
  * operands come from, and against the real matmul kernels. Every loop kernel has the shape of the
- * subgroup streaming matmul (compiler/wgsl/matmul-subgroup.ts): 8-invocation workgroups, 8 rows × 1
+ * subgroup streaming matmul (the subgroup form of compiler/wgsl/gemm/stream.ts): 8-invocation workgroups, 8 rows × 1
  * column quad per invocation (32 vec4 accumulators), k unrolled by 4, A handed out by
  * `subgroupBroadcast` from one vec4 load per lane; what varies is B: from registers (no load: the
  * fma ceiling of this loop shape), from the storage buffer (one vec4 per lane per k: the loop the

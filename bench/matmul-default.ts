@@ -1,7 +1,7 @@
 /**
  * Which untuned GEMM kernel to pick on an adapter with `subgroups`: the row-streaming kernel
- * (compiler/wgsl/matmul-stream.ts, the untuned choice without the feature) or the subgroup
- * streaming kernel (compiler/wgsl/matmul-subgroup.ts), over the GEMM shapes moec's plans really run.
+ * (the stream schedule of compiler/wgsl/gemm/stream.ts, the untuned choice without the feature) or the subgroup
+ * streaming kernel (its subgroup form), over the GEMM shapes moec's plans really run.
  * The shapes are taken from compiled plans, not listed by hand: examples/lstm-moe-lm.ts at its
  * defaults and at a wider setting, training step (factored Adam, experts recomputed) and forward
  * pass — gating logits [N,D]·[D,n], the LSTM input GEMM and its backward (dx, and the transposed

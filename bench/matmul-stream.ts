@@ -1,5 +1,5 @@
 /**
- * The row-streaming matmul (compiler/wgsl/matmul-stream.ts) against the tiled kernels on the
+ * The row-streaming matmul (compiler/wgsl/gemm/stream.ts) against the tiled kernels on the
  * GEMMs issue 13 names: 1024³ and two of the model's shapes ([1024,32]·[32,1000] and
  * [4096,512]·[512,1024]). Sides: the tiled default (64×128, 8×16 per thread), the tiled 64×256
  * (8×32) that `moec tune` picked for 1024³ before, and the untuned choice now (`matmulTilingFor`:

@@ -1,5 +1,5 @@
 /**
- * The row-streaming matmul kernel (compiler/wgsl/matmul-stream.ts) against the CPU reference
+ * The row-streaming matmul (the stream schedule of compiler/wgsl/gemm/stream.ts) against the CPU reference
  * (ir/reference/dense.ts) for every stream tiling `moec tune` may pick, on shapes that are not
  * multiples of its rows or column quads — N a multiple of 4 (vec4 B loads) and not (clamped
  * scalar B loads) — and on every variant a plan uses: bias+relu, transposed A, non-zero uniform

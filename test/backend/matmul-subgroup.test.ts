@@ -1,5 +1,5 @@
 /**
- * The subgroup streaming matmul (compiler/wgsl/matmul-subgroup.ts) against the CPU reference
+ * The subgroup streaming matmul (the subgroup form of compiler/wgsl/gemm/stream.ts) against the CPU reference
  * (ir/reference/dense.ts) and, bit for bit, against the tiled default kernel (every kernel computes
  * each output as one in-order fma chain over k), for every subgroup tiling `moec tune` may pick:
  * on ragged shapes — M not a multiple of the rows, K not a multiple of the k unroll (the per-lane
