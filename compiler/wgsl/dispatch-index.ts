@@ -29,10 +29,17 @@ export const SCAN_W = 256;
 /** Experts per workgroup of the offsets kernel (32 per invocation). */
 const OFFSETS_EXPERTS = 32 * SCAN_W;
 
+/** The storage bindings `TILE_SCAN_WGSL` writes (after the includer's own, in this order). */
+export const TILE_SCAN_BINDINGS = {
+  tileMap: { access: 'read_write', type: 'vec4<i32>' },
+  tileCount: { access: 'read_write', type: 'i32' },
+  activeList: { access: 'read_write', type: 'i32' },
+} as const;
+
 /**
  * WGSL of the tile scan: `fn tile_scan(t: u32)`, run by all SCAN_W invocations of one workgroup
- * (it has barriers). The includer declares `params` (INDEX_UNIFORMS), the storage bindings tileMap
- * (vec4<i32>), tileCount and activeList (i32, read_write), and `fn sorted_key(i: u32) -> i32`.
+ * (it has barriers). The includer declares the uniforms INDEX_UNIFORMS, the storage bindings
+ * TILE_SCAN_BINDINGS, and `fn sorted_key(i: u32) -> i32`.
  */
 export const TILE_SCAN_WGSL = /* wgsl */ `
 // Inclusive scan of (tiles, runs) per invocation.
@@ -106,9 +113,7 @@ const DISPATCH_INDEX = defineProgram({
   name: 'dispatch_index',
   bindings: {
     keys: { access: 'read', type: 'i32' },
-    tileMap: { access: 'read_write', type: 'vec4<i32>' },
-    tileCount: { access: 'read_write', type: 'i32' },
-    activeList: { access: 'read_write', type: 'i32' },
+    ...TILE_SCAN_BINDINGS,
   },
   uniforms: INDEX_UNIFORMS,
   workgroupSize: SCAN_W,

@@ -12,7 +12,7 @@
  * position[pair] = slot (−1 for no expert), the tile map, tileCount and activeList. Integer work
  * only, no atomics: the same result every run.
  */
-import { TILE_SCAN_WGSL, SCAN_W } from './dispatch-index.ts';
+import { TILE_SCAN_BINDINGS, TILE_SCAN_WGSL, SCAN_W } from './dispatch-index.ts';
 import { INDEX_UNIFORMS, indexUniforms, type DispatchShape } from './dispatch-shape.ts';
 import type { Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
@@ -40,9 +40,7 @@ function dispatchSortSmallProgram(words: number) {
       keysOut: { access: 'read_write', type: 'i32' },
       sourceRow: { access: 'read_write', type: 'i32' },
       position: { access: 'read_write', type: 'i32' },
-      tileMap: { access: 'read_write', type: 'vec4<i32>' },
-      tileCount: { access: 'read_write', type: 'i32' },
-      activeList: { access: 'read_write', type: 'i32' },
+      ...TILE_SCAN_BINDINGS,
     },
     uniforms: INDEX_UNIFORMS,
     workgroupSize: SCAN_W,
