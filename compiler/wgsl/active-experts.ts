@@ -11,7 +11,8 @@
  * (x ≤ 65535) for `dispatchWorkgroupsIndirect`. Kernels launched that way flatten their workgroup
  * id and return past the real count.
  */
-import { ceilDiv, FOLD_GRID_WGSL, grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import { ceilDiv, FLAT_WORKGROUP_WGSL, FOLD_GRID_WGSL, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 
 const WG = 256;
 /** Experts each invocation of the compaction walks serially. */
@@ -38,12 +39,16 @@ export function activeExpertsBlocks(n: number): number {
  */
 export function activeExpertsKernels(o: { readonly n: number }): [Kernel, Kernel] {
   const blocks = activeExpertsBlocks(o.n);
-  const u = uniformBlock([
-    ['n', 'u32', o.n],
-    ['blocks', 'u32', blocks],
-  ]);
-  const head = `${u.struct}
-const PER = ${PER}u;
+  const values = { n: o.n, blocks };
+  const grid = grid1d(blocks);
+  return [ACTIVE_COUNT.kernel(grid, values), ACTIVE_WRITE.kernel(grid, values)];
+}
+
+/** Uniforms of both compaction passes: expert count and number of blocks. */
+const ACTIVE_UNIFORMS = { n: 'u32', blocks: 'u32' } as const;
+
+/** Module-scope WGSL shared by both passes (after the generated declarations). */
+const ACTIVE_HEAD = /* wgsl */ `const PER = ${PER}u;
 var<workgroup> red: array<u32, ${WG}>;
 // Non-empty segments among this invocation's PER consecutive experts from e0.
 fn count_from(e0: u32) -> u32 {
@@ -53,15 +58,22 @@ fn count_from(e0: u32) -> u32 {
     if (e < params.n && offsets[e + 1u] > offsets[e]) { c += 1u; }
   }
   return c;
-}`;
-  const count = /* wgsl */ `// active_experts_count
-@group(0) @binding(0) var<storage, read> offsets: array<i32>;
-@group(0) @binding(1) var<storage, read_write> blockCounts: array<i32>;
-@group(0) @binding(2) var<uniform> params: Params;
-${head}
+}
+${FLAT_WORKGROUP_WGSL}`;
+
+/** Pass 1: the number of non-empty segments of each block. */
+const ACTIVE_COUNT = defineProgram({
+  name: 'active_experts_count',
+  bindings: {
+    offsets: { access: 'read', type: 'i32' },
+    blockCounts: { access: 'read_write', type: 'i32' },
+  },
+  uniforms: ACTIVE_UNIFORMS,
+  workgroupSize: WG,
+  source: /* wgsl */ `${ACTIVE_HEAD}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let blk = wid.y * nwg.x + wid.x;
+  let blk = flat_workgroup(wid, nwg);
   if (blk >= params.blocks) { return; }
   red[t] = count_from(blk * ${ACTIVE_BLOCK}u + t * PER);
   workgroupBarrier();
@@ -71,16 +83,23 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   if (t == 0u) { blockCounts[blk] = i32(red[0]); }
 }
-`;
-  const write = /* wgsl */ `// active_experts_write
-@group(0) @binding(0) var<storage, read> offsets: array<i32>;
-@group(0) @binding(1) var<storage, read> blockCounts: array<i32>;
-@group(0) @binding(2) var<storage, read_write> activeList: array<i32>;
-@group(0) @binding(3) var<uniform> params: Params;
-${head}
+`,
+});
+
+/** Pass 2: each block places its experts' ids after the earlier blocks' ids; the last block writes the count. */
+const ACTIVE_WRITE = defineProgram({
+  name: 'active_experts_write',
+  bindings: {
+    offsets: { access: 'read', type: 'i32' },
+    blockCounts: { access: 'read', type: 'i32' },
+    activeList: { access: 'read_write', type: 'i32' },
+  },
+  uniforms: ACTIVE_UNIFORMS,
+  workgroupSize: WG,
+  source: /* wgsl */ `${ACTIVE_HEAD}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let blk = wid.y * nwg.x + wid.x;
+  let blk = flat_workgroup(wid, nwg);
   if (blk >= params.blocks) { return; }
   // This block's first slot: the active experts of every earlier block.
   var pre = 0u;
@@ -115,13 +134,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   if (blk + 1u == params.blocks && t == ${WG - 1}u) { activeList[0] = i32(base + red[t]); }
 }
-`;
-  const grid = grid1d(blocks);
-  return [
-    { name: 'active_experts_count', wgsl: count, bindings: [{ name: 'offsets', access: 'read' }, { name: 'blockCounts', access: 'read_write' }, { name: 'params', access: 'uniform' }], workgroupSize: [WG, 1, 1], dispatch: grid, cacheKey: 'active_experts_count', uniformData: u.data },
-    { name: 'active_experts_write', wgsl: write, bindings: [{ name: 'offsets', access: 'read' }, { name: 'blockCounts', access: 'read' }, { name: 'activeList', access: 'read_write' }, { name: 'params', access: 'uniform' }], workgroupSize: [WG, 1, 1], dispatch: grid, cacheKey: 'active_experts_write', uniformData: u.data },
-  ];
-}
+`,
+});
 
 /** How an indirect grid is sized from a device-side count: groups = max(counts[word], 0)·multiplier + extra. */
 export interface IndirectArgsOptions {
@@ -135,17 +149,19 @@ export interface IndirectArgsOptions {
  * `args` [4] (u32). One invocation. Bindings: counts (read, i32), args (read_write, u32), params.
  */
 export function indirectArgsKernel(o: IndirectArgsOptions): Kernel {
-  const u = uniformBlock([
-    ['word', 'u32', o.word],
-    ['multiplier', 'u32', o.multiplier],
-    ['extra', 'u32', o.extra ?? 0],
-  ]);
-  const wgsl = /* wgsl */ `// indirect_args
-${u.struct}
-@group(0) @binding(0) var<storage, read> counts: array<i32>;
-@group(0) @binding(1) var<storage, read_write> args: array<u32>;
-@group(0) @binding(2) var<uniform> params: Params;
-${FOLD_GRID_WGSL}
+  return INDIRECT_ARGS.kernel([1, 1, 1], { word: o.word, multiplier: o.multiplier, extra: o.extra ?? 0 });
+}
+
+/** The one-invocation program of `indirectArgsKernel`. */
+const INDIRECT_ARGS = defineProgram({
+  name: 'indirect_args',
+  bindings: {
+    counts: { access: 'read', type: 'i32' },
+    args: { access: 'read_write', type: 'u32' },
+  },
+  uniforms: { word: 'u32', multiplier: 'u32', extra: 'u32' },
+  workgroupSize: 1,
+  source: /* wgsl */ `${FOLD_GRID_WGSL}
 @compute @workgroup_size(1)
 fn main() {
   let g = fold_grid(u32(max(counts[params.word], 0)) * params.multiplier + params.extra);
@@ -154,6 +170,5 @@ fn main() {
   args[2] = g.z;
   args[3] = 0u;
 }
-`;
-  return { name: 'indirect_args', wgsl, bindings: [{ name: 'counts', access: 'read' }, { name: 'args', access: 'read_write' }, { name: 'params', access: 'uniform' }], workgroupSize: [1, 1, 1], dispatch: [1, 1, 1], cacheKey: 'indirect_args', uniformData: u.data };
-}
+`,
+});

@@ -18,11 +18,12 @@
  * fixed order (the select's histogram and the gradient's list counts use integer atomics, whose
  * sums do not depend on order).
  */
-import { ceilDiv, grid1d, type Kernel } from './kernel.ts';
+import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
 
-const INDEX = `let i = (wid.y * nwg.x + wid.x) * 64u + lid;`;
-const MAIN64 = `@compute @workgroup_size(64)
+const INDEX = `let i = flat_workgroup(wid, nwg) * 64u + lid;`;
+/** The entry point of the 64-wide flat-index kernels (`INDEX` gives the element), with the flat_workgroup helper. */
+const MAIN64 = `${FLAT_WORKGROUP_WGSL}@compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32)`;
 
 /** Shapes of the balanced gating kernels. */

@@ -3,7 +3,8 @@
  * j order by one invocation per output element — deterministic, no atomic scatter-add. Pairs with
  * position −1 (no expert) are skipped. Shapes in the uniform, one pipeline for all sizes.
  */
-import { grid1d, ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
+import { grid1d, ceilDiv, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 
 /** Shapes of the combine. */
 export interface CombineOptions {
@@ -12,21 +13,18 @@ export interface CombineOptions {
   readonly Dout: number;
 }
 
-/** Combine kernel. Bindings: y [S,Dout], position i32 [N,k], gates [N,k], out [N,Dout], params. */
-export function combineKernel(o: CombineOptions): Kernel {
-  const u = uniformBlock([
-    ['N', 'u32', o.N],
-    ['k', 'u32', o.k],
-    ['D', 'u32', o.Dout],
-  ]);
-  const wgsl = /* wgsl */ `// combine
-${u.struct}
-@group(0) @binding(0) var<storage, read> y: array<f32>;
-@group(0) @binding(1) var<storage, read> position: array<i32>;
-@group(0) @binding(2) var<storage, read> gates: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-@group(0) @binding(4) var<uniform> params: Params;
-@compute @workgroup_size(64)
+/** The combine program (one module for every shape). */
+const COMBINE = defineProgram({
+  name: 'combine',
+  bindings: {
+    y: { access: 'read', type: 'f32' },
+    position: { access: 'read', type: 'i32' },
+    gates: { access: 'read', type: 'f32' },
+    out: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: { N: 'u32', k: 'u32', D: 'u32' },
+  workgroupSize: 64,
+  source: /* wgsl */ `@compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
   let i = gid.x + gid.y * nw.x * 64u;
   if (i >= params.N * params.D) { return; }
@@ -41,20 +39,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   out[i] = acc;
 }
-`;
-  return {
-    name: 'combine',
-    wgsl,
-    bindings: [
-      { name: 'y', access: 'read' },
-      { name: 'position', access: 'read' },
-      { name: 'gates', access: 'read' },
-      { name: 'out', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [64, 1, 1],
-    dispatch: grid1d(ceilDiv(o.N * o.Dout, 64)),
-    cacheKey: 'combine',
-    uniformData: u.data,
-  };
+`,
+});
+
+/** Combine kernel. Bindings: y [S,Dout], position i32 [N,k], gates [N,k], out [N,Dout], params. */
+export function combineKernel(o: CombineOptions): Kernel {
+  return COMBINE.kernel(grid1d(ceilDiv(o.N * o.Dout, 64)), { N: o.N, k: o.k, D: o.Dout });
 }

@@ -8,7 +8,7 @@
  * it is the same buffer.) A contiguous copy could also be a `copyBufferToBuffer` outside the
  * compute pass; these kernels exist so a plan can stay in one compute pass.
  */
-import { grid1d, ceilDiv, type Kernel } from './kernel.ts';
+import { FLAT_WORKGROUP_WGSL, grid1d, ceilDiv, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
 
 /** Geometry of a strided copy (all in 32-bit elements). */
@@ -45,9 +45,10 @@ const COPY = defineProgram({
   uniforms: { count: 'u32', width: 'u32', srcOffset: 'u32', srcStride: 'u32', dstOffset: 'u32', dstStride: 'u32' },
   workgroupSize: WG,
   source: /* wgsl */ `
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
+  let i = flat_workgroup(wid, nwg) * ${WG}u + lid;
   if (i >= params.count) { return; }
   let r = i / params.width;
   let c = i - r * params.width;

@@ -7,7 +7,7 @@
  * the step). Stage 2 is the deterministic chunked sum of reduce.ts with scale 1/N, so the mean
  * uses a fixed reduction tree and no float atomics. Shapes live in uniforms: two pipelines total.
  */
-import { grid1d, type Kernel } from './kernel.ts';
+import { FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
 import { ROW_REDUCE_WGSL, ROW_WG } from './softmax.ts';
 import { sumKernels } from './reduce.ts';
@@ -23,9 +23,10 @@ const CE_ROWS = defineProgram({
   uniforms: { rows: 'u32', cols: 'u32', row0: 'u32' },
   workgroupSize: ROW_WG,
   source: /* wgsl */ `${ROW_REDUCE_WGSL}
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${ROW_WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let row = wid.y * nwg.x + wid.x;
+  let row = flat_workgroup(wid, nwg);
   let cols = params.cols;
   if (row >= params.rows || cols == 0u) { return; }
   let base = row * cols;

@@ -18,9 +18,10 @@
  * gather per step on Mesa 25's lavapipe, bench/gallivm-asm.ts), and each invocation searches only inside that range — empty at many
  * experts — so the cost per expert is about one store.
  */
-import { ceilDiv, grid1d, type Kernel } from './kernel.ts';
+import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 import { workgroupInclusiveScanWgsl } from './reduce-snippets.ts';
-import { indexParams, type DispatchShape } from './dispatch-shape.ts';
+import { INDEX_UNIFORMS, indexUniforms, type DispatchShape } from './dispatch-shape.ts';
 
 /** Invocations of the tile scan (and of the one-workgroup kernels that run it). */
 export const SCAN_W = 256;
@@ -28,10 +29,17 @@ export const SCAN_W = 256;
 /** Experts per workgroup of the offsets kernel (32 per invocation). */
 const OFFSETS_EXPERTS = 32 * SCAN_W;
 
+/** The storage bindings `TILE_SCAN_WGSL` writes (after the includer's own, in this order). */
+export const TILE_SCAN_BINDINGS = {
+  tileMap: { access: 'read_write', type: 'vec4<i32>' },
+  tileCount: { access: 'read_write', type: 'i32' },
+  activeList: { access: 'read_write', type: 'i32' },
+} as const;
+
 /**
  * WGSL of the tile scan: `fn tile_scan(t: u32)`, run by all SCAN_W invocations of one workgroup
- * (it has barriers). The includer declares `params` (indexParams), the storage bindings tileMap
- * (vec4<i32>), tileCount and activeList (i32, read_write), and `fn sorted_key(i: u32) -> i32`.
+ * (it has barriers). The includer declares the uniforms INDEX_UNIFORMS, the storage bindings
+ * TILE_SCAN_BINDINGS, and `fn sorted_key(i: u32) -> i32`.
  */
 export const TILE_SCAN_WGSL = /* wgsl */ `
 // Inclusive scan of (tiles, runs) per invocation.
@@ -100,52 +108,42 @@ ${workgroupInclusiveScanWgsl('part', SCAN_W)}
 }
 `;
 
-/**
- * After the radix sort, one workgroup: the tile map, tileCount and the active-expert list
- * (TILE_SCAN_WGSL). Bindings: keys (sorted, i32), tileMap, tileCount, activeList (i32 [n+1]), params.
- */
-export function dispatchIndexKernel(s: DispatchShape): Kernel {
-  const u = indexParams(s);
-  const wgsl = /* wgsl */ `// dispatch_index
-${u.struct}
-@group(0) @binding(0) var<storage, read> keys: array<i32>;
-@group(0) @binding(1) var<storage, read_write> tileMap: array<vec4<i32>>;
-@group(0) @binding(2) var<storage, read_write> tileCount: array<i32>;
-@group(0) @binding(3) var<storage, read_write> activeList: array<i32>;
-@group(0) @binding(4) var<uniform> params: Params;
-fn sorted_key(i: u32) -> i32 { return keys[i]; }
+/** The index program (one module for every shape). */
+const DISPATCH_INDEX = defineProgram({
+  name: 'dispatch_index',
+  bindings: {
+    keys: { access: 'read', type: 'i32' },
+    ...TILE_SCAN_BINDINGS,
+  },
+  uniforms: INDEX_UNIFORMS,
+  workgroupSize: SCAN_W,
+  source: /* wgsl */ `fn sorted_key(i: u32) -> i32 { return keys[i]; }
 ${TILE_SCAN_WGSL}
 @compute @workgroup_size(${SCAN_W})
 fn main(@builtin(local_invocation_index) t: u32) {
   tile_scan(t);
 }
-`;
-  return {
-    name: 'dispatch_index',
-    wgsl,
-    bindings: [
-      { name: 'keys', access: 'read' },
-      { name: 'tileMap', access: 'read_write' },
-      { name: 'tileCount', access: 'read_write' },
-      { name: 'activeList', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [SCAN_W, 1, 1],
-    dispatch: [1, 1, 1],
-    cacheKey: 'dispatch_index',
-    uniformData: u.data,
-  };
+`,
+});
+
+/**
+ * After the radix sort, one workgroup: the tile map, tileCount and the active-expert list
+ * (TILE_SCAN_WGSL). Bindings: keys (sorted, i32), tileMap, tileCount, activeList (i32 [n+1]), params.
+ */
+export function dispatchIndexKernel(s: DispatchShape): Kernel {
+  return DISPATCH_INDEX.kernel([1, 1, 1], indexUniforms(s));
 }
 
-/** offsets[e] for e = 0..n from the sorted keys (see the file comment). Bindings: keys (sorted, i32), offsets, params. */
-export function dispatchOffsetsKernel(s: DispatchShape): Kernel {
-  const u = indexParams(s);
-  const wgsl = /* wgsl */ `// dispatch_offsets
-${u.struct}
-@group(0) @binding(0) var<storage, read> keys: array<i32>;
-@group(0) @binding(1) var<storage, read_write> offsets: array<i32>;
-@group(0) @binding(2) var<uniform> params: Params;
-
+/** The offsets program (one module for every shape). */
+const DISPATCH_OFFSETS = defineProgram({
+  name: 'dispatch_offsets',
+  bindings: {
+    keys: { access: 'read', type: 'i32' },
+    offsets: { access: 'read_write', type: 'i32' },
+  },
+  uniforms: INDEX_UNIFORMS,
+  workgroupSize: SCAN_W,
+  source: /* wgsl */ `
 // First sorted slot in [lo0, hi0) with key >= e (hi0 if none).
 fn lower_bound(e: i32, lo0: u32, hi0: u32) -> u32 {
   var lo = lo0;
@@ -156,28 +154,20 @@ fn lower_bound(e: i32, lo0: u32, hi0: u32) -> u32 {
   }
   return lo;
 }
-
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${SCAN_W})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let e0 = (wid.y * nwg.x + wid.x) * ${OFFSETS_EXPERTS}u;
+  let e0 = flat_workgroup(wid, nwg) * ${OFFSETS_EXPERTS}u;
   let e1 = min(e0 + ${OFFSETS_EXPERTS}u, params.n + 1u);
   // The slots of experts e0..e1-1 (workgroup-uniform searches), then one short search per expert.
   let lo = lower_bound(i32(e0), 0u, params.total);
   let hi = lower_bound(i32(e1), lo, params.total);
   for (var e = e0 + t; e < e1; e += ${SCAN_W}u) { offsets[e] = i32(lower_bound(i32(e), lo, hi)); }
 }
-`;
-  return {
-    name: 'dispatch_offsets',
-    wgsl,
-    bindings: [
-      { name: 'keys', access: 'read' },
-      { name: 'offsets', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [SCAN_W, 1, 1],
-    dispatch: grid1d(ceilDiv(s.n + 1, OFFSETS_EXPERTS)),
-    cacheKey: 'dispatch_offsets',
-    uniformData: u.data,
-  };
+`,
+});
+
+/** offsets[e] for e = 0..n from the sorted keys (see the file comment). Bindings: keys (sorted, i32), offsets, params. */
+export function dispatchOffsetsKernel(s: DispatchShape): Kernel {
+  return DISPATCH_OFFSETS.kernel(grid1d(ceilDiv(s.n + 1, OFFSETS_EXPERTS)), indexUniforms(s));
 }

@@ -1,9 +1,9 @@
 /**
  * Shapes shared by the dispatch kernels (dispatch.ts, dispatch-index.ts, dispatch-small.ts) and
  * the expert kernels that read the dispatch's tile map: `DispatchShape`, the static size of the
- * tile map (`maxTiles`) and the uniform block of the kernels that read the sorted pairs.
+ * tile map (`maxTiles`) and the uniform fields of the kernels that read the sorted pairs.
  */
-import { uniformBlock } from './kernel.ts';
+import type { UniformValues } from './program.ts';
 
 /** Shapes of the dispatch kernels. */
 export interface DispatchShape {
@@ -26,13 +26,10 @@ export function maxTiles(s: DispatchShape): number {
   return Math.max(1, Math.min(S, Math.floor(S / s.tileRows) + Math.min(s.n, S)));
 }
 
-/** Uniform block of the kernels that read (or write) the sorted pairs after the sort. */
-export function indexParams(s: DispatchShape) {
-  return uniformBlock([
-    ['total', 'u32', s.N * s.k],
-    ['k', 'u32', s.k],
-    ['n', 'u32', s.n],
-    ['tileRows', 'u32', s.tileRows],
-    ['maxTiles', 'u32', maxTiles(s)],
-  ]);
+/** Uniform fields of the kernels that read (or write) the sorted pairs after the sort. */
+export const INDEX_UNIFORMS = { total: 'u32', k: 'u32', n: 'u32', tileRows: 'u32', maxTiles: 'u32' } as const;
+
+/** Values of `INDEX_UNIFORMS` for a dispatch shape. */
+export function indexUniforms(s: DispatchShape): UniformValues<typeof INDEX_UNIFORMS> {
+  return { total: s.N * s.k, k: s.k, n: s.n, tileRows: s.tileRows, maxTiles: maxTiles(s) };
 }

@@ -12,9 +12,10 @@
  * position[pair] = slot (−1 for no expert), the tile map, tileCount and activeList. Integer work
  * only, no atomics: the same result every run.
  */
-import { TILE_SCAN_WGSL, SCAN_W } from './dispatch-index.ts';
-import { indexParams, type DispatchShape } from './dispatch-shape.ts';
+import { TILE_SCAN_BINDINGS, TILE_SCAN_WGSL, SCAN_W } from './dispatch-index.ts';
+import { INDEX_UNIFORMS, indexUniforms, type DispatchShape } from './dispatch-shape.ts';
 import type { Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 
 /** Largest N·k the one-workgroup sort serves (the radix sort of dispatch.ts above). */
 export const SMALL_SORT_MAX = 1024;
@@ -27,19 +28,23 @@ export const SMALL_SORT_MAX = 1024;
 export function dispatchSortSmallKernel(s: DispatchShape): Kernel {
   const S = s.N * s.k;
   if (S > SMALL_SORT_MAX) throw new Error(`dispatch (small sort): ${S} routing pairs exceed ${SMALL_SORT_MAX}; use the radix sort (dispatchSortSteps picks it)`);
-  const u = indexParams(s);
-  const words = Math.max(1, S);
-  const wgsl = /* wgsl */ `// dispatch_sort_small
-${u.struct}
-@group(0) @binding(0) var<storage, read> keysIn: array<i32>;
-@group(0) @binding(1) var<storage, read_write> keysOut: array<i32>;
-@group(0) @binding(2) var<storage, read_write> sourceRow: array<i32>;
-@group(0) @binding(3) var<storage, read_write> position: array<i32>;
-@group(0) @binding(4) var<storage, read_write> tileMap: array<vec4<i32>>;
-@group(0) @binding(5) var<storage, read_write> tileCount: array<i32>;
-@group(0) @binding(6) var<storage, read_write> activeList: array<i32>;
-@group(0) @binding(7) var<uniform> params: Params;
-// Keys in pair order, then in sorted order.
+  return dispatchSortSmallProgram(Math.max(1, S)).kernel([1, 1, 1], indexUniforms(s));
+}
+
+/** The one-workgroup sort for up to `words` pairs (its workgroup arrays are sized by it). */
+function dispatchSortSmallProgram(words: number) {
+  return defineProgram({
+    name: 'dispatch_sort_small',
+    bindings: {
+      keysIn: { access: 'read', type: 'i32' },
+      keysOut: { access: 'read_write', type: 'i32' },
+      sourceRow: { access: 'read_write', type: 'i32' },
+      position: { access: 'read_write', type: 'i32' },
+      ...TILE_SCAN_BINDINGS,
+    },
+    uniforms: INDEX_UNIFORMS,
+    workgroupSize: SCAN_W,
+    source: /* wgsl */ `// Keys in pair order, then in sorted order.
 var<workgroup> ks: array<i32, ${words}>;
 var<workgroup> sk: array<i32, ${words}>;
 fn sorted_key(i: u32) -> i32 { return sk[i]; }
@@ -73,23 +78,6 @@ fn main(@builtin(local_invocation_index) t: u32) {
   workgroupBarrier();
   tile_scan(t);
 }
-`;
-  return {
-    name: 'dispatch_sort_small',
-    wgsl,
-    bindings: [
-      { name: 'keysIn', access: 'read' },
-      { name: 'keysOut', access: 'read_write' },
-      { name: 'sourceRow', access: 'read_write' },
-      { name: 'position', access: 'read_write' },
-      { name: 'tileMap', access: 'read_write' },
-      { name: 'tileCount', access: 'read_write' },
-      { name: 'activeList', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [SCAN_W, 1, 1],
-    dispatch: [1, 1, 1],
-    cacheKey: `dispatch_sort_small:${words}`,
-    uniformData: u.data,
-  };
+`,
+  });
 }

@@ -20,7 +20,8 @@
  * three-kernel counting sort, O(n·N·k/256), is gone; bench/dispatch-scale.ts reads it from git as
  * its baseline.)
  */
-import { ceilDiv, grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram, type UniformValues } from './program.ts';
 import { workgroupInclusiveScanWgsl } from './reduce-snippets.ts';
 import type { DispatchShape } from './dispatch-shape.ts';
 import { dispatchIndexKernel, dispatchOffsetsKernel } from './dispatch-index.ts';
@@ -59,20 +60,16 @@ export function dispatchSortScratch(s: DispatchShape): { keys: number; vals: num
   return { keys: S, vals: S, digitCounts: dispatchRadix(s.n).radix * dispatchBlocks(s) };
 }
 
-function sortParams(s: DispatchShape, shift: number, first: boolean) {
+/** Uniform fields of the radix count and scatter kernels. */
+const SORT_UNIFORMS = { total: 'u32', k: 'u32', n: 'u32', blocks: 'u32', shift: 'u32', mask: 'u32', first: 'u32' } as const;
+
+/** Values of `SORT_UNIFORMS` for the radix pass that sorts by the digit at bit `shift`. */
+function sortUniforms(s: DispatchShape, shift: number, first: boolean): UniformValues<typeof SORT_UNIFORMS> {
   const r = dispatchRadix(s.n);
-  return uniformBlock([
-    ['total', 'u32', s.N * s.k],
-    ['k', 'u32', s.k],
-    ['n', 'u32', s.n],
-    ['blocks', 'u32', dispatchBlocks(s)],
-    ['shift', 'u32', shift],
-    ['mask', 'u32', r.radix - 1],
-    ['first', 'u32', first ? 1 : 0],
-  ]);
+  return { total: s.N * s.k, k: s.k, n: s.n, blocks: dispatchBlocks(s), shift, mask: r.radix - 1, first: first ? 1 : 0 };
 }
 
-const FLAT_WID = 'let b = wid.y * nwg.x + wid.x;\n  if (b >= params.blocks) { return; }';
+const FLAT_WID = 'let b = flat_workgroup(wid, nwg);\n  if (b >= params.blocks) { return; }';
 
 const KEY_OF_WGSL = /* wgsl */ `
 fn key_of(i: u32) -> u32 {
@@ -112,51 +109,46 @@ fn digit_rank(b: u32, t: u32) -> vec4<i32> {
  * increments: the counts do not depend on their order, and no position is decided here). Bindings: keysIn (i32), digitCounts (u32 [radix·blocks]), params. */
 export function dispatchRadixCountKernel(s: DispatchShape, pass: number): Kernel {
   const r = dispatchRadix(s.n);
-  const u = sortParams(s, pass * r.digitBits, pass === 0);
-  const wgsl = /* wgsl */ `// dispatch_radix_count radix=${r.radix}
-${u.struct}
-@group(0) @binding(0) var<storage, read> keysIn: array<i32>;
-@group(0) @binding(1) var<storage, read_write> digitCounts: array<u32>;
-@group(0) @binding(2) var<uniform> params: Params;
-var<workgroup> hist: array<atomic<u32>, ${r.radix}>;
+  return radixCountProgram(r.radix).kernel(grid1d(dispatchBlocks(s)), sortUniforms(s, pass * r.digitBits, pass === 0));
+}
+
+/** The count program for `radix` digits (its histogram is sized by it). */
+function radixCountProgram(radix: number) {
+  return defineProgram({
+    name: 'dispatch_radix_count',
+    bindings: {
+      keysIn: { access: 'read', type: 'i32' },
+      digitCounts: { access: 'read_write', type: 'u32' },
+    },
+    uniforms: SORT_UNIFORMS,
+    workgroupSize: DISPATCH_BLOCK,
+    source: /* wgsl */ `// radix=${radix}
+var<workgroup> hist: array<atomic<u32>, ${radix}>;
 ${KEY_OF_WGSL}
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${DISPATCH_BLOCK})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   ${FLAT_WID}
-  for (var d = t; d < ${r.radix}u; d += ${DISPATCH_BLOCK}u) { atomicStore(&hist[d], 0u); }
+  for (var d = t; d < ${radix}u; d += ${DISPATCH_BLOCK}u) { atomicStore(&hist[d], 0u); }
   workgroupBarrier();
   let i = b * ${DISPATCH_BLOCK}u + t;
   if (i < params.total) { atomicAdd(&hist[(key_of(i) >> params.shift) & params.mask], 1u); }
   workgroupBarrier();
-  for (var d = t; d < ${r.radix}u; d += ${DISPATCH_BLOCK}u) { digitCounts[d * params.blocks + b] = atomicLoad(&hist[d]); }
+  for (var d = t; d < ${radix}u; d += ${DISPATCH_BLOCK}u) { digitCounts[d * params.blocks + b] = atomicLoad(&hist[d]); }
 }
-`;
-  return {
-    name: 'dispatch_radix_count',
-    wgsl,
-    bindings: [
-      { name: 'keysIn', access: 'read' },
-      { name: 'digitCounts', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [DISPATCH_BLOCK, 1, 1],
-    dispatch: grid1d(dispatchBlocks(s)),
-    cacheKey: `dispatch_radix_count:${r.radix}`,
-    uniformData: u.data,
-  };
+`,
+  });
 }
 
 const SCAN_W = 256;
 
-/** Radix pass, kernel 2 (one workgroup): exclusive scan of digitCounts [radix·blocks] in place. Bindings: digitCounts, params. */
-export function dispatchRadixScanKernel(s: DispatchShape): Kernel {
-  const r = dispatchRadix(s.n);
-  const u = uniformBlock([['L', 'u32', r.radix * dispatchBlocks(s)]]);
-  const wgsl = /* wgsl */ `// dispatch_radix_scan
-${u.struct}
-@group(0) @binding(0) var<storage, read_write> digitCounts: array<u32>;
-@group(0) @binding(1) var<uniform> params: Params;
-var<workgroup> part: array<u32, ${SCAN_W}>;
+/** The scan program (one workgroup, one module for every shape). */
+const RADIX_SCAN = defineProgram({
+  name: 'dispatch_radix_scan',
+  bindings: { digitCounts: { access: 'read_write', type: 'u32' } },
+  uniforms: { L: 'u32' },
+  workgroupSize: SCAN_W,
+  source: /* wgsl */ `var<workgroup> part: array<u32, ${SCAN_W}>;
 @compute @workgroup_size(${SCAN_W})
 fn main(@builtin(local_invocation_index) t: u32) {
   let L = params.L;
@@ -175,19 +167,12 @@ ${workgroupInclusiveScanWgsl('part', SCAN_W)}
     run += c;
   }
 }
-`;
-  return {
-    name: 'dispatch_radix_scan',
-    wgsl,
-    bindings: [
-      { name: 'digitCounts', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [SCAN_W, 1, 1],
-    dispatch: [1, 1, 1],
-    cacheKey: 'dispatch_radix_scan',
-    uniformData: u.data,
-  };
+`,
+});
+
+/** Radix pass, kernel 2 (one workgroup): exclusive scan of digitCounts [radix·blocks] in place. Bindings: digitCounts, params. */
+export function dispatchRadixScanKernel(s: DispatchShape): Kernel {
+  return RADIX_SCAN.kernel([1, 1, 1], { L: dispatchRadix(s.n).radix * dispatchBlocks(s) });
 }
 
 /**
@@ -199,18 +184,26 @@ ${workgroupInclusiveScanWgsl('part', SCAN_W)}
  */
 export function dispatchRadixScatterKernel(s: DispatchShape, pass: number): Kernel {
   const r = dispatchRadix(s.n);
-  const last = pass === r.passes - 1;
-  const u = sortParams(s, pass * r.digitBits, pass === 0);
+  const program = pass === r.passes - 1 ? RADIX_SCATTER_LAST : RADIX_SCATTER;
+  return program.kernel(grid1d(dispatchBlocks(s)), sortUniforms(s, pass * r.digitBits, pass === 0));
+}
+
+/** The scatter program of a middle pass (`last` false: writes valsOut) or the last pass (writes sourceRow, position). */
+function radixScatterProgram(last: boolean) {
   const outs = last ? ['sourceRow', 'position'] : ['valsOut'];
-  const wgsl = /* wgsl */ `// dispatch_radix_scatter${last ? ' (last pass)' : ''}
-${u.struct}
-@group(0) @binding(0) var<storage, read> keysIn: array<i32>;
-@group(0) @binding(1) var<storage, read> valsIn: array<i32>;
-@group(0) @binding(2) var<storage, read> digitCounts: array<u32>;
-@group(0) @binding(3) var<storage, read_write> keysOut: array<i32>;
-${outs.map((o, i) => `@group(0) @binding(${4 + i}) var<storage, read_write> ${o}: array<i32>;`).join('\n')}
-@group(0) @binding(${4 + outs.length}) var<uniform> params: Params;
-${DIGIT_RANK_WGSL}
+  return defineProgram({
+    name: 'dispatch_radix_scatter',
+    bindings: {
+      keysIn: { access: 'read', type: 'i32' },
+      valsIn: { access: 'read', type: 'i32' },
+      digitCounts: { access: 'read', type: 'u32' },
+      keysOut: { access: 'read_write', type: 'i32' },
+      ...Object.fromEntries(outs.map((o) => [o, { access: 'read_write', type: 'i32' } as const])),
+    },
+    uniforms: SORT_UNIFORMS,
+    workgroupSize: DISPATCH_BLOCK,
+    source: /* wgsl */ `${last ? '// last pass\n' : ''}${DIGIT_RANK_WGSL}
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${DISPATCH_BLOCK})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   ${FLAT_WID}
@@ -232,24 +225,12 @@ ${
       : '  valsOut[dest] = v;'
   }
 }
-`;
-  return {
-    name: 'dispatch_radix_scatter',
-    wgsl,
-    bindings: [
-      { name: 'keysIn', access: 'read' },
-      { name: 'valsIn', access: 'read' },
-      { name: 'digitCounts', access: 'read' },
-      { name: 'keysOut', access: 'read_write' },
-      ...outs.map((name) => ({ name, access: 'read_write' }) as const),
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [DISPATCH_BLOCK, 1, 1],
-    dispatch: grid1d(dispatchBlocks(s)),
-    cacheKey: `dispatch_radix_scatter${last ? ':last' : ''}`,
-    uniformData: u.data,
-  };
+`,
+  });
 }
+
+const RADIX_SCATTER = radixScatterProgram(false);
+const RADIX_SCATTER_LAST = radixScatterProgram(true);
 
 /** Names of the buffers the sort dispatch binds (inputs, outputs and scratch). */
 export type DispatchBufferName =

@@ -12,7 +12,7 @@
  */
 import type { FusedExpr } from '../../ir/fused-expr.ts';
 import type { ElementwiseOp } from '../../ir/op-traits.ts';
-import { grid1d, ceilDiv, type Kernel } from './kernel.ts';
+import { FLAT_WORKGROUP_WGSL, grid1d, ceilDiv, type Kernel } from './kernel.ts';
 import { defineProgram, type BindingDecl, type UniformType } from './program.ts';
 
 /** A node of a fused elementwise expression. All values are f32 and have the output's shape,
@@ -268,9 +268,10 @@ export function elementwiseKernel(o: ElementwiseOptions): Kernel {
     workgroupSize: WG,
     source: /* wgsl */ `// ${key}
 ${EW_HELPERS_WGSL}
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
+  let i = flat_workgroup(wid, nwg) * ${WG}u + lid;
   if (i >= params.numel) { return; }
 ${lines.join('\n')}
 ${o.outputs.map((e, j) => `  out${j}[i] = ${names.get(e)!};`).join('\n')}

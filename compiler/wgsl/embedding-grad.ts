@@ -15,7 +15,7 @@
  * levels of [V, D] in `levels`, the sum in `out`), adding the pending levels as soon as a pair is complete
  * — the same pairwise tree, so the same bits, with log2 Cl tables live instead of Cl.
  */
-import { grid1d, ceilDiv, type Kernel } from './kernel.ts';
+import { FLAT_WORKGROUP_WGSL, grid1d, ceilDiv, type Kernel } from './kernel.ts';
 import { chunkLevels, counterSlotsWgsl, type ChunkGeometry } from './reduce-chunks.ts';
 import { defineProgram } from './program.ts';
 
@@ -37,9 +37,10 @@ const EMBEDDING_GRAD = defineProgram({
   uniforms: { V: 'u32', D: 'u32', M: 'u32', rowsPerBlock: 'u32', count: 'u32', P: 'u32', w: 'u32', steps: 'u32' },
   workgroupSize: WG,
   source: /* wgsl */ `
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let gi = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
+  let gi = flat_workgroup(wid, nwg) * ${WG}u + lid;
   let cl = gi / params.count;
   let i = gi - cl * params.count;
   if (cl >= params.P / params.w) { return; }
@@ -83,9 +84,10 @@ const EMBEDDING_GRAD_TREE = defineProgram({
   workgroupSize: WG,
   source: /* wgsl */ `
 ${counterSlotsWgsl('params.S')}
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
+  let i = flat_workgroup(wid, nwg) * ${WG}u + lid;
   if (i >= params.count) { return; }
   let D = params.D;
   let n = params.V * D;

@@ -8,7 +8,7 @@
  * itself from the ids buffer). The error buffer must be zeroed before the step; several lookups
  * may share one (counts add up). V, D and M live in the uniform: one pipeline for every shape.
  */
-import { grid1d, ceilDiv, type Kernel } from './kernel.ts';
+import { FLAT_WORKGROUP_WGSL, grid1d, ceilDiv, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
 
 const WG = 256;
@@ -33,9 +33,10 @@ const EMBEDDING = defineProgram({
   uniforms: { count: 'u32', V: 'u32', D: 'u32' },
   workgroupSize: WG,
   source: /* wgsl */ `
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
+  let i = flat_workgroup(wid, nwg) * ${WG}u + lid;
   if (i >= params.count) { return; }
   let m = i / params.D;
   let d = i - m * params.D;

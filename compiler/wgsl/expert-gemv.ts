@@ -24,7 +24,7 @@
  * does.
  */
 import { maxTiles } from './dispatch.ts';
-import { grid1d, type Kernel } from './kernel.ts';
+import { FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
 import { defineProgram, type BindingDecl } from './program.ts';
 
 /** Thread shape of the GEMV kernels (exposed for benchmarking variants). */
@@ -138,9 +138,10 @@ function main(s: GemvShape): string {
   const call = sizes
     .map((P, i) => (i === sizes.length - 1 ? `{ pass_${P}(e, rs, nrows, t); }` : `if (nrows <= ${P}u) { pass_${P}(e, rs, nrows, t); }`))
     .join(' else ');
-  return `@compute @workgroup_size(${s.WG})
+  return `${FLAT_WORKGROUP_WGSL}
+@compute @workgroup_size(${s.WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let g = wid.y * nwg.x + wid.x;
+  let g = flat_workgroup(wid, nwg);
   if (g >= params.maxTiles) { return; }
   let entry = tileMap[g];
   if (entry.x < 0) { return; }

@@ -21,7 +21,7 @@
  * and D = H = Dout = 64 at 4 rows: 95 vs 98–123. With `dslot` (one slice per expert) it also
  * writes the input half's dslot from the dpre it has, so the plan runs no input-half kernel.
  */
-import { ceilDiv, grid1d, type Kernel } from './kernel.ts';
+import { FLAT_WORKGROUP_WGSL, ceilDiv, grid1d, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
 import { expertWgradBindings } from './expert-wgrad-small.ts';
 
@@ -159,9 +159,10 @@ fn zero_grads(e: u32, h: u32) {
 ${W4 ? '  for (var c4 = 0u; c4 < DOUT / 4u; c4++) { dw2[(e * H + h) * (DOUT / 4u) + c4] = vec4<f32>(0.0); }' : '  for (var c = 0u; c < DOUT; c++) { dw2[(e * H + h) * DOUT + c] = 0.0; }'}
 }
 
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let g = wid.y * nwg.x + wid.x;
+  let g = flat_workgroup(wid, nwg);
 ${o.active
   ? `  if (g >= u32(max(activeList[0], 0)) * params.slices) { return; }
   let e = u32(activeList[1u + g / params.slices]);`

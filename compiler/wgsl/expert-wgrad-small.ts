@@ -22,7 +22,7 @@
  * s128, one run each side back to back at loadavg ~3, the tiled control 1821 / 1851 ms). Measured in
  * isolation by bench/expert-wgrad.ts.
  */
-import { ceilDiv, grid1d, type Kernel } from './kernel.ts';
+import { FLAT_WORKGROUP_WGSL, ceilDiv, grid1d, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
 
 /** Largest mean rows per expert (N·k/n) for which the lowering picks this kernel. */
@@ -186,9 +186,10 @@ const DOUT = ${Dout}u;
 var<workgroup> xs: array<vec4<f32>, ${V * D}>;
 var<workgroup> dys: array<vec4<f32>, ${V * Dout}>;
 
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let g = wid.y * nwg.x + wid.x;
+  let g = flat_workgroup(wid, nwg);
   let H = params.H;
 ${o.active
   ? `  if (g >= u32(max(activeList[0], 0)) * params.slices) { return; }

@@ -7,7 +7,7 @@
  * the uniform per run from the train/eval mode). One invocation per element, grid folded past 65535.
  */
 import { EW_HELPERS_WGSL } from './elementwise.ts';
-import { grid1d, ceilDiv, type Kernel } from './kernel.ts';
+import { FLAT_WORKGROUP_WGSL, grid1d, ceilDiv, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
 
 /** What the gradient kernel computes. */
@@ -22,9 +22,10 @@ const GRAD_EW = defineProgram({
   uniforms: { count: 'u32', mode: 'u32' },
   workgroupSize: WG,
   source: /* wgsl */ `${EW_HELPERS_WGSL}
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
+  let i = flat_workgroup(wid, nwg) * ${WG}u + lid;
   if (i >= params.count) { return; }
   let y = a[i];
   let g = dy[i];

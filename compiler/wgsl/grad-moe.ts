@@ -12,7 +12,7 @@
  * and noiseStdGrad did in six passes). Every output element has exactly one writer and every sum a fixed order, so all are
  * deterministic; sizes live in the uniforms.
  */
-import { grid1d, ceilDiv, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { FLAT_WORKGROUP_WGSL, grid1d, ceilDiv, type Kernel } from './kernel.ts';
 import { workgroupReduce } from './reduce-snippets.ts';
 import { philoxWgsl } from './philox.ts';
 import { EW_HELPERS_WGSL } from './elementwise.ts';
@@ -20,37 +20,24 @@ import { defineProgram } from './program.ts';
 
 const WG = 64;
 
-function decls(bindings: readonly KernelBinding[], types: Record<string, string> = {}): string {
-  return bindings
-    .map((b, i) =>
-      b.access === 'uniform'
-        ? `@group(0) @binding(${i}) var<uniform> params: Params;`
-        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${types[b.name] ?? 'f32'}>;`,
-    )
-    .join('\n');
-}
-
-const ro = (name: string): KernelBinding => ({ name, access: 'read' });
-const rw = (name: string): KernelBinding => ({ name, access: 'read_write' });
-const PARAMS: KernelBinding = { name: 'params', access: 'uniform' };
-
-const INDEX = `let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;`;
-const MAIN = `@compute @workgroup_size(${WG})
+const INDEX = `let i = flat_workgroup(wid, nwg) * ${WG}u + lid;`;
+/** The flat-index kernels' entry point (`INDEX` gives the element), with the flat_workgroup helper. */
+const MAIN = `${FLAT_WORKGROUP_WGSL}@compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32)`;
 
 const TREE = workgroupReduce(WG);
 
-/** scatterTopk: (dvals [N,k], indices [N,k]) → out [N,n]. Bindings dvals, indices, out, params. */
-export function scatterTopkKernel(o: { readonly N: number; readonly k: number; readonly n: number }): Kernel {
-  const u = uniformBlock([
-    ['N', 'u32', o.N],
-    ['k', 'u32', o.k],
-    ['n', 'u32', Math.max(1, o.n)],
-  ]);
-  const bindings = [ro('dvals'), ro('indices'), rw('out'), PARAMS];
-  const wgsl = /* wgsl */ `// scatter top-k gradient
-${u.struct}
-${decls(bindings, { indices: 'i32' })}
+/** The scatterTopk program (one module for every shape). */
+const SCATTER_TOPK = defineProgram({
+  name: 'scatter_topk',
+  bindings: {
+    dvals: { access: 'read', type: 'f32' },
+    indices: { access: 'read', type: 'i32' },
+    out: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: { N: 'u32', k: 'u32', n: 'u32' },
+  workgroupSize: WG,
+  source: /* wgsl */ `// scatter top-k gradient
 ${MAIN} {
   ${INDEX}
   if (i >= params.N * params.n) { return; }
@@ -62,24 +49,36 @@ ${MAIN} {
   }
   out[i] = acc;
 }
-`;
-  return { name: 'scatter_topk', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(ceilDiv(o.N * o.n, WG)), cacheKey: 'scatter_topk', uniformData: u.data };
+`,
+});
+
+/** scatterTopk: (dvals [N,k], indices [N,k]) → out [N,n]. Bindings dvals, indices, out, params. */
+export function scatterTopkKernel(o: { readonly N: number; readonly k: number; readonly n: number }): Kernel {
+  return SCATTER_TOPK.kernel(grid1d(ceilDiv(o.N * o.n, WG)), { N: o.N, k: o.k, n: Math.max(1, o.n) });
 }
 
-/** importanceGrad: (dimportance [n], indices [N,k]) → dgates [N,k]. Bindings dimportance, indices, out, params. */
-export function importanceGradKernel(o: { readonly N: number; readonly k: number }): Kernel {
-  const u = uniformBlock([['count', 'u32', o.N * o.k]]);
-  const bindings = [ro('dimportance'), ro('indices'), rw('out'), PARAMS];
-  const wgsl = /* wgsl */ `// importance gradient (gather)
-${u.struct}
-${decls(bindings, { indices: 'i32' })}
+/** The importanceGrad program (one module for every shape). */
+const IMPORTANCE_GRAD = defineProgram({
+  name: 'importance_grad',
+  bindings: {
+    dimportance: { access: 'read', type: 'f32' },
+    indices: { access: 'read', type: 'i32' },
+    out: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: { count: 'u32' },
+  workgroupSize: WG,
+  source: /* wgsl */ `// importance gradient (gather)
 ${MAIN} {
   ${INDEX}
   if (i >= params.count) { return; }
   out[i] = dimportance[u32(indices[i])];
 }
-`;
-  return { name: 'importance_grad', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(ceilDiv(o.N * o.k, WG)), cacheKey: 'importance_grad', uniformData: u.data };
+`,
+});
+
+/** importanceGrad: (dimportance [n], indices [N,k]) → dgates [N,k]. Bindings dimportance, indices, out, params. */
+export function importanceGradKernel(o: { readonly N: number; readonly k: number }): Kernel {
+  return IMPORTANCE_GRAD.kernel(grid1d(ceilDiv(o.N * o.k, WG)), { count: o.N * o.k });
 }
 
 /** Smallest vector (a multiple of 4) whose CV² gradient runs with 256 invocations and vec4 loads and stores. */
@@ -90,12 +89,16 @@ const CV_WIDE_MIN = 4096;
  * 256 invocations over vec4s t, t + 256, … (components in order) and 256-wide fixed trees (the
  * hierarchical MoE's 65536-expert importance and load).
  */
-function cvSquaredGradWideKernel(o: { readonly n: number }): Kernel {
-  const u = uniformBlock([['n', 'u32', o.n]]);
-  const bindings = [ro('v'), ro('dcv'), rw('out'), PARAMS];
-  const wgsl = /* wgsl */ `// CV² gradient (one workgroup of 256, vec4 loads, fixed-order trees)
-${u.struct}
-${decls(bindings, { v: 'vec4<f32>', out: 'vec4<f32>' })}
+const CV_SQUARED_GRAD_WIDE = defineProgram({
+  name: 'cv_squared_grad',
+  bindings: {
+    v: { access: 'read', type: 'vec4<f32>' },
+    dcv: { access: 'read', type: 'f32' },
+    out: { access: 'read_write', type: 'vec4<f32>' },
+  },
+  uniforms: { n: 'u32' },
+  workgroupSize: 256,
+  source: /* wgsl */ `// CV² gradient (one workgroup of 256, vec4 loads, fixed-order trees)
 ${workgroupReduce(256)}
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) t: u32) {
@@ -134,18 +137,20 @@ fn main(@builtin(local_invocation_index) t: u32) {
     out[i] = r;
   }
 }
-`;
-  return { name: 'cv_squared_grad', wgsl, bindings, workgroupSize: [256, 1, 1], dispatch: [1, 1, 1], cacheKey: 'cv_squared_grad_wide', uniformData: u.data };
-}
+`,
+});
 
-/** cvSquaredGrad: (v [n], dcv [1]) → dv [n], one workgroup (of 256 with vec4 loads for n ≥ 4096, a multiple of 4). Bindings v, dcv, out, params. */
-export function cvSquaredGradKernel(o: { readonly n: number }): Kernel {
-  if (o.n >= CV_WIDE_MIN && o.n % 4 === 0) return cvSquaredGradWideKernel(o);
-  const u = uniformBlock([['n', 'u32', o.n]]);
-  const bindings = [ro('v'), ro('dcv'), rw('out'), PARAMS];
-  const wgsl = /* wgsl */ `// CV² gradient (one workgroup, fixed-order trees)
-${u.struct}
-${decls(bindings)}
+/** cvSquaredGrad of any length: one 64-invocation workgroup, fixed-order trees. */
+const CV_SQUARED_GRAD = defineProgram({
+  name: 'cv_squared_grad',
+  bindings: {
+    v: { access: 'read', type: 'f32' },
+    dcv: { access: 'read', type: 'f32' },
+    out: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: { n: 'u32' },
+  workgroupSize: WG,
+  source: /* wgsl */ `// CV² gradient (one workgroup, fixed-order trees)
 ${TREE}
 @compute @workgroup_size(${WG})
 fn main(@builtin(local_invocation_index) t: u32) {
@@ -174,26 +179,30 @@ fn main(@builtin(local_invocation_index) t: u32) {
     out[i] = r;
   }
 }
-`;
-  return { name: 'cv_squared_grad', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: [1, 1, 1], cacheKey: 'cv_squared_grad', uniformData: u.data };
+`,
+});
+
+/** cvSquaredGrad: (v [n], dcv [1]) → dv [n], one workgroup (of 256 with vec4 loads for n ≥ 4096, a multiple of 4). Bindings v, dcv, out, params. */
+export function cvSquaredGradKernel(o: { readonly n: number }): Kernel {
+  const wide = o.n >= CV_WIDE_MIN && o.n % 4 === 0;
+  return (wide ? CV_SQUARED_GRAD_WIDE : CV_SQUARED_GRAD).kernel([1, 1, 1], { n: o.n });
 }
 
-/**
- * loadEstimateGrad over [N, n]. Bindings clean, sigma, topValues ([N, min(k+1, n)]), indices,
- * dload [n], dclean, dsigma (read_write), params.
- */
-export function loadEstimateGradKernel(o: { readonly N: number; readonly n: number; readonly k: number }): Kernel {
-  const kt = Math.min(o.k + 1, o.n);
-  const u = uniformBlock([
-    ['N', 'u32', o.N],
-    ['n', 'u32', Math.max(1, o.n)],
-    ['k', 'u32', o.k],
-    ['kt', 'u32', kt],
-  ]);
-  const bindings = [ro('clean'), ro('sigma'), ro('topValues'), ro('indices'), ro('dload'), rw('dclean'), rw('dsigma'), PARAMS];
-  const wgsl = /* wgsl */ `// load estimator gradient (thresholds constant)
-${u.struct}
-${decls(bindings, { indices: 'i32' })}
+/** The loadEstimateGrad program (one module for every shape). */
+const LOAD_ESTIMATE_GRAD = defineProgram({
+  name: 'load_estimate_grad',
+  bindings: {
+    clean: { access: 'read', type: 'f32' },
+    sigma: { access: 'read', type: 'f32' },
+    topValues: { access: 'read', type: 'f32' },
+    indices: { access: 'read', type: 'i32' },
+    dload: { access: 'read', type: 'f32' },
+    dclean: { access: 'read_write', type: 'f32' },
+    dsigma: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: { N: 'u32', n: 'u32', k: 'u32', kt: 'u32' },
+  workgroupSize: WG,
+  source: /* wgsl */ `// load estimator gradient (thresholds constant)
 ${MAIN} {
   ${INDEX}
   let n = params.n;
@@ -220,8 +229,15 @@ ${MAIN} {
   dclean[i] = dc;
   dsigma[i] = ds;
 }
-`;
-  return { name: 'load_estimate_grad', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(ceilDiv(o.N * o.n, WG)), cacheKey: 'load_estimate_grad', uniformData: u.data };
+`,
+});
+
+/**
+ * loadEstimateGrad over [N, n]. Bindings clean, sigma, topValues ([N, min(k+1, n)]), indices,
+ * dload [n], dclean, dsigma (read_write), params.
+ */
+export function loadEstimateGradKernel(o: { readonly N: number; readonly n: number; readonly k: number }): Kernel {
+  return LOAD_ESTIMATE_GRAD.kernel(grid1d(ceilDiv(o.N * o.n, WG)), { N: o.N, n: Math.max(1, o.n), k: o.k, kt: Math.min(o.k + 1, o.n) });
 }
 
 /**
@@ -231,25 +247,26 @@ ${MAIN} {
  */
 export const COMBINE_GRAD_LANE_MAX_D = 64;
 
-/**
- * moeCombineGrad: one workgroup per (row, j) (for D ≤ COMBINE_GRAD_LANE_MAX_D one invocation per
- * pair, dgates summed over columns in ascending order). Bindings dout [N,D], y [S,D], position (i32 [N,k]),
- * gates [N,k], dy [S,D], dgates [N,k] (read_write), params. `position` must cover every slot once
- * (as moeDispatch produces, S = N·k); slots it misses are not written. A pair with position −1 (no
- * expert) gets dgates 0 and writes no slot.
- */
-export function combineGradKernel(o: { readonly N: number; readonly k: number; readonly Dout: number }): Kernel {
-  const u = uniformBlock([
-    ['pairs', 'u32', o.N * o.k],
-    ['k', 'u32', Math.max(1, o.k)],
-    ['D', 'u32', o.Dout],
-  ]);
-  const bindings = [ro('dout'), ro('y'), ro('position'), ro('gates'), rw('dy'), rw('dgates'), PARAMS];
-  if (o.Dout <= COMBINE_GRAD_LANE_MAX_D) {
-    // Narrow rows: one invocation per pair, dgates summed over c ascending, no barrier.
-    const lanes = /* wgsl */ `// combine gradient, one invocation per (row, j)
-${u.struct}
-${decls(bindings, { position: 'i32' })}
+/** Bindings of both moeCombineGrad forms. */
+const COMBINE_GRAD_BINDINGS = {
+  dout: { access: 'read', type: 'f32' },
+  y: { access: 'read', type: 'f32' },
+  position: { access: 'read', type: 'i32' },
+  gates: { access: 'read', type: 'f32' },
+  dy: { access: 'read_write', type: 'f32' },
+  dgates: { access: 'read_write', type: 'f32' },
+} as const;
+
+/** Uniforms of both moeCombineGrad forms. */
+const COMBINE_GRAD_UNIFORMS = { pairs: 'u32', k: 'u32', D: 'u32' } as const;
+
+/** Narrow rows: one invocation per pair, dgates summed over c ascending, no barrier. */
+const COMBINE_GRAD_LANES = defineProgram({
+  name: 'combine_grad',
+  bindings: COMBINE_GRAD_BINDINGS,
+  uniforms: COMBINE_GRAD_UNIFORMS,
+  workgroupSize: WG,
+  source: /* wgsl */ `// combine gradient, one invocation per (row, j)
 ${MAIN} {
   ${INDEX}
   if (i >= params.pairs) { return; }
@@ -268,16 +285,21 @@ ${MAIN} {
   }
   dgates[i] = acc;
 }
-`;
-    return { name: 'combine_grad', wgsl: lanes, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(ceilDiv(o.N * o.k, WG)), cacheKey: 'combine_grad_lanes', uniformData: u.data };
-  }
-  const wgsl = /* wgsl */ `// combine gradient, one workgroup per (row, j)
-${u.struct}
-${decls(bindings, { position: 'i32' })}
+`,
+});
+
+/** Wide rows: one workgroup per pair, dgates by the fixed tree. */
+const COMBINE_GRAD = defineProgram({
+  name: 'combine_grad',
+  bindings: COMBINE_GRAD_BINDINGS,
+  uniforms: COMBINE_GRAD_UNIFORMS,
+  workgroupSize: WG,
+  source: /* wgsl */ `// combine gradient, one workgroup per (row, j)
 ${TREE}
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let pair = wid.y * nwg.x + wid.x;
+  let pair = flat_workgroup(wid, nwg);
   if (pair >= params.pairs) { return; }
   let D = params.D;
   let row = pair / params.k;
@@ -296,8 +318,20 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let total = tree_sum(acc, t);
   if (t == 0u) { dgates[pair] = total; }
 }
-`;
-  return { name: 'combine_grad', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(o.N * o.k), cacheKey: 'combine_grad', uniformData: u.data };
+`,
+});
+
+/**
+ * moeCombineGrad: one workgroup per (row, j) (for D ≤ COMBINE_GRAD_LANE_MAX_D one invocation per
+ * pair, dgates summed over columns in ascending order). Bindings dout [N,D], y [S,D], position (i32 [N,k]),
+ * gates [N,k], dy [S,D], dgates [N,k] (read_write), params. `position` must cover every slot once
+ * (as moeDispatch produces, S = N·k); slots it misses are not written. A pair with position −1 (no
+ * expert) gets dgates 0 and writes no slot.
+ */
+export function combineGradKernel(o: { readonly N: number; readonly k: number; readonly Dout: number }): Kernel {
+  const values = { pairs: o.N * o.k, k: Math.max(1, o.k), D: o.Dout };
+  if (o.Dout <= COMBINE_GRAD_LANE_MAX_D) return COMBINE_GRAD_LANES.kernel(grid1d(ceilDiv(o.N * o.k, WG)), values);
+  return COMBINE_GRAD.kernel(grid1d(o.N * o.k), values);
 }
 
 /** Options of the fused logits-gradient kernel; seed/step/train change per run (uniform). */

@@ -9,7 +9,7 @@
  * stride, so it can also place a matrix's transpose as a column block of a wider matrix (the LSTM
  * gradient builds [h0; h_0..h_{T−2}]ᵀ this way). All sizes live in the uniform.
  */
-import { grid1d, ceilDiv, type Kernel } from './kernel.ts';
+import { FLAT_WORKGROUP_WGSL, grid1d, ceilDiv, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
 
 const WG = 256;
@@ -28,9 +28,10 @@ const PAD = defineProgram({
   uniforms: { count: 'u32', n: 'u32', start: 'u32', end: 'u32' },
   workgroupSize: WG,
   source: /* wgsl */ `
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
+  let i = flat_workgroup(wid, nwg) * ${WG}u + lid;
   if (i >= params.count) { return; }
   let r = i / params.n;
   let c = i - r * params.n;

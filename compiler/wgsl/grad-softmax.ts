@@ -7,29 +7,30 @@
  * through the same two-word error buffer as the embedding (see embedding.ts; the row gets no
  * one-hot term). Shapes in the uniform; the loss gradient dloss is read from its device buffer.
  */
-import { grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import { FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 import { workgroupReduce } from './reduce-snippets.ts';
 
 const WG = 64;
 
 const TREE = workgroupReduce(WG, ['sum', 'max']);
 
-/** softmaxGrad over rows × cols. Bindings: `y`, `dy` (read), `out` (read_write), `params`. */
-export function softmaxGradKernel(o: { readonly rows: number; readonly cols: number }): Kernel {
-  const u = uniformBlock([
-    ['rows', 'u32', o.rows],
-    ['cols', 'u32', o.cols],
-  ]);
-  const wgsl = /* wgsl */ `// softmax gradient, one workgroup per row
-${u.struct}
-@group(0) @binding(0) var<storage, read> y: array<f32>;
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<uniform> params: Params;
+/** The softmax-gradient program (one module for every shape). */
+const SOFTMAX_GRAD = defineProgram({
+  name: 'softmax_grad',
+  bindings: {
+    y: { access: 'read', type: 'f32' },
+    dy: { access: 'read', type: 'f32' },
+    out: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: { rows: 'u32', cols: 'u32' },
+  workgroupSize: WG,
+  source: /* wgsl */ `// one workgroup per row
 ${TREE}
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let row = wid.y * nwg.x + wid.x;
+  let row = flat_workgroup(wid, nwg);
   if (row >= params.rows) { return; }
   let C = params.cols;
   let base = row * C;
@@ -38,46 +39,32 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let s = tree_sum(acc, t);
   for (var c = t; c < C; c += ${WG}u) { out[base + c] = y[base + c] * (dy[base + c] - s); }
 }
-`;
-  return {
-    name: 'softmax_grad',
-    wgsl,
-    bindings: [
-      { name: 'y', access: 'read' },
-      { name: 'dy', access: 'read' },
-      { name: 'out', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [WG, 1, 1],
-    dispatch: grid1d(o.rows),
-    cacheKey: 'softmax_grad',
-    uniformData: u.data,
-  };
+`,
+});
+
+/** softmaxGrad over rows × cols. Bindings: `y`, `dy` (read), `out` (read_write), `params`. */
+export function softmaxGradKernel(o: { readonly rows: number; readonly cols: number }): Kernel {
+  return SOFTMAX_GRAD.kernel(grid1d(o.rows), { rows: o.rows, cols: o.cols });
 }
 
-/**
- * softmaxCrossEntropyGrad over logits [N, V]. Bindings: `x` (read), `labels` (read, i32 [N]),
- * `dloss` (read, f32 [1]), `out` (read_write, [N, V]), `err` (read_write, u32 [2], zeroed
- * beforehand), `params`.
- */
-export function crossEntropyGradKernel(o: { readonly N: number; readonly V: number }): Kernel {
-  const u = uniformBlock([
-    ['N', 'u32', o.N],
-    ['V', 'u32', o.V],
-    ['invN', 'f32', o.N > 0 ? 1 / o.N : 0],
-  ]);
-  const wgsl = /* wgsl */ `// softmax cross-entropy gradient, one workgroup per row
-${u.struct}
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> labels: array<i32>;
-@group(0) @binding(2) var<storage, read> dloss: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-@group(0) @binding(4) var<storage, read_write> err: array<atomic<u32>, 2>;
-@group(0) @binding(5) var<uniform> params: Params;
+/** The softmax cross-entropy gradient program (one module for every shape). */
+const CROSS_ENTROPY_GRAD = defineProgram({
+  name: 'cross_entropy_grad',
+  bindings: {
+    x: { access: 'read', type: 'f32' },
+    labels: { access: 'read', type: 'i32' },
+    dloss: { access: 'read', type: 'f32' },
+    out: { access: 'read_write', type: 'f32' },
+    err: { access: 'read_write', type: 'atomic<u32>' },
+  },
+  uniforms: { N: 'u32', V: 'u32', invN: 'f32' },
+  workgroupSize: WG,
+  source: /* wgsl */ `// softmax cross-entropy gradient, one workgroup per row
 ${TREE}
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let row = wid.y * nwg.x + wid.x;
+  let row = flat_workgroup(wid, nwg);
   if (row >= params.N) { return; }
   let V = params.V;
   let base = row * V;
@@ -99,21 +86,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     out[base + c] = p * g;
   }
 }
-`;
-  return {
-    name: 'cross_entropy_grad',
-    wgsl,
-    bindings: [
-      { name: 'x', access: 'read' },
-      { name: 'labels', access: 'read' },
-      { name: 'dloss', access: 'read' },
-      { name: 'out', access: 'read_write' },
-      { name: 'err', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [WG, 1, 1],
-    dispatch: grid1d(o.N),
-    cacheKey: 'cross_entropy_grad',
-    uniformData: u.data,
-  };
+`,
+});
+
+/**
+ * softmaxCrossEntropyGrad over logits [N, V]. Bindings: `x` (read), `labels` (read, i32 [N]),
+ * `dloss` (read, f32 [1]), `out` (read_write, [N, V]), `err` (read_write, u32 [2], zeroed
+ * beforehand), `params`.
+ */
+export function crossEntropyGradKernel(o: { readonly N: number; readonly V: number }): Kernel {
+  return CROSS_ENTROPY_GRAD.kernel(grid1d(o.N), { N: o.N, V: o.V, invN: o.N > 0 ? 1 / o.N : 0 });
 }

@@ -104,7 +104,8 @@ fn flat_workgroup(wid: vec3<u32>, nwg: vec3<u32>) -> u32 { return wid.y * nwg.x 
  * WGSL helper for kernels that write the grid of a later indirect dispatch: `fold_grid(groups)`
  * returns (x, y, 1) with x ≤ 65535 and x·y ≥ groups (x·y − groups < y), so any number of
  * workgroups fits the per-dimension limit. The launched kernel must flatten its workgroup id
- * (`wid.y * nwg.x + wid.x`) and return when it is ≥ the real count, which it reads from a buffer.
+ * (`flat_workgroup(wid, nwg)`, FLAT_WORKGROUP_WGSL) and return when it is ≥ the real count, which
+ * it reads from a buffer.
  */
 export const FOLD_GRID_WGSL = /* wgsl */ `
 fn fold_grid(groups: u32) -> vec3<u32> {

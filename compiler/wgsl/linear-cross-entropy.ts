@@ -12,7 +12,7 @@
  * as embedding.ts does (err[0] = count, err[1] = 0xFFFFFFFF − first bad global row); its row gets
  * loss 0 and no one-hot term. Shapes and the chunk's first row live in the uniform.
  */
-import { ceilDiv, grid1d, type Kernel } from './kernel.ts';
+import { FLAT_WORKGROUP_WGSL, ceilDiv, grid1d, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
 import { ROW_REDUCE_WGSL, ROW_WG } from './softmax.ts';
 
@@ -54,9 +54,10 @@ function gradRowsProgram(withLoss: boolean) {
     workgroupSize: ROW_WG,
     source: /* wgsl */ `// linear cross-entropy: logits of one chunk -> their gradient, in place
 ${ROW_REDUCE_WGSL}${LABEL_CHECK}
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${ROW_WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let r = wid.y * nwg.x + wid.x;
+  let r = flat_workgroup(wid, nwg);
   let cols = params.cols;
   if (r >= params.rows || cols == 0u) { return; }
   let base = r * cols;

@@ -10,9 +10,21 @@
  * routing slot; the first slot (in slot order) of each expert sums that expert's gates exactly as
  * `importanceKernel` does and writes it — O(n/16 + (N·k)²) instead of O(blocks·n + N·k·n/4096).
  */
-import { ceilDiv, grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 import { PHI_WGSL } from './normal-cdf.ts';
-import { IMPORTANCE_MAX_CHUNKS, importanceBlocks, LOAD_CHUNKS, LOAD_LANES, ROW_P_WGSL, type MoeStatsOptions } from './moe-stats.ts';
+import {
+  IMPORTANCE_MAX_CHUNKS,
+  importanceBlocks,
+  LOAD_CHUNK_UNIFORMS,
+  LOAD_CHUNKS,
+  LOAD_ESTIMATE_BINDINGS,
+  LOAD_LANES,
+  LOAD_UNIFORMS,
+  loadEstimateValues,
+  ROW_P_WGSL,
+  type MoeStatsOptions,
+} from './moe-stats.ts';
 import type { ChunkGeometry } from './reduce-chunks.ts';
 
 /** Largest row count of the serial load estimate (each invocation sums all N rows of its expert). */
@@ -31,18 +43,50 @@ export function loadEstimateSerialApplies(o: Pick<MoeStatsOptions, 'N' | 'n'>): 
  * clean, sigma, topValues, indices, load (written), params. N ≤ LOAD_SERIAL_MAX_ROWS.
  */
 export function loadEstimateSerialKernel(o: MoeStatsOptions & { readonly chunks?: ChunkGeometry }): Kernel {
-  const g = o.chunks;
   if (o.N > LOAD_SERIAL_MAX_ROWS) throw new Error(`load estimate (serial): ${o.N} rows exceed ${LOAD_SERIAL_MAX_ROWS}; use loadEstimateKernel`);
-  if (g && (g.Cl < 1 || g.Cl > LOAD_CHUNKS || g.Cl * g.w !== g.P || g.T * g.P !== o.N)) throw new Error(`load estimate: chunk geometry P=${g.P}, w=${g.w}, Cl=${g.Cl}, T=${g.T} does not cover ${o.N} rows in at most ${LOAD_CHUNKS} chunks`);
-  const u = uniformBlock([
-    ['N', 'u32', o.N],
-    ['n', 'u32', o.n],
-    ['k', 'u32', o.k],
-    ['kt', 'u32', Math.min(o.k + 1, o.n)],
-    ...(g ? ([['P', 'u32', g.P], ['w', 'u32', g.w], ['Cl', 'u32', g.Cl], ['steps', 'u32', g.T * g.w]] as const) : []),
-  ]);
-  const body = g
-    ? /* wgsl */ `  var c: array<f32, ${LOAD_CHUNKS}>;
+  const u = loadEstimateValues(o);
+  const grid: [number, number, number] = o.n === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.n, 64));
+  return u.chunked ? LOAD_SERIAL_CHUNKS.kernel(grid, u.values) : LOAD_SERIAL.kernel(grid, u.values);
+}
+
+/** The serial load estimate's module after the declarations, around the per-expert summation `body`. */
+const loadSerialSource = (comment: string, body: string): string => /* wgsl */ `${comment}${PHI_WGSL}
+${ROW_P_WGSL}
+${FLAT_WORKGROUP_WGSL}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
+  let e = flat_workgroup(wid, nwg) * 64u + lt;
+  if (e >= params.n) { return; }
+${body}
+}
+`;
+
+/** The serial load estimate over plain rows. */
+const LOAD_SERIAL = defineProgram({
+  name: 'load_estimate_serial',
+  bindings: LOAD_ESTIMATE_BINDINGS,
+  uniforms: LOAD_UNIFORMS,
+  workgroupSize: 64,
+  source: loadSerialSource('', /* wgsl */ `  // The 64 strided partial sums of the workgroup form, then its tree: red[t] += red[t + s], s = 32 … 1.
+  var v: array<f32, 64>;
+  for (var t = 0u; t < 64u; t++) {
+    var s = 0.0;
+    for (var row = t; row < params.N; row += 64u) { s += row_p(row, e); }
+    v[t] = s;
+  }
+  for (var s = 32u; s > 0u; s >>= 1u) {
+    for (var t = 0u; t < s; t++) { v[t] = v[t] + v[t + s]; }
+  }
+  load[e] = v[0];`),
+});
+
+/** The serial load estimate over canonical batch chunks. */
+const LOAD_SERIAL_CHUNKS = defineProgram({
+  name: 'load_estimate_serial',
+  bindings: LOAD_ESTIMATE_BINDINGS,
+  uniforms: LOAD_CHUNK_UNIFORMS,
+  workgroupSize: 64,
+  source: loadSerialSource('// canonical batch chunks\n', /* wgsl */ `  var c: array<f32, ${LOAD_CHUNKS}>;
   for (var cl = 0u; cl < params.Cl; cl++) {
     var v: array<f32, ${LOAD_LANES}>;
     for (var lane = 0u; lane < ${LOAD_LANES}u; lane++) {
@@ -64,52 +108,8 @@ export function loadEstimateSerialKernel(o: MoeStatsOptions & { readonly chunks?
     if (len % 2u == 1u) { c[half] = c[len - 1u]; }
     len = half + len % 2u;
   }
-  load[e] = c[0];`
-    : /* wgsl */ `  // The 64 strided partial sums of the workgroup form, then its tree: red[t] += red[t + s], s = 32 … 1.
-  var v: array<f32, 64>;
-  for (var t = 0u; t < 64u; t++) {
-    var s = 0.0;
-    for (var row = t; row < params.N; row += 64u) { s += row_p(row, e); }
-    v[t] = s;
-  }
-  for (var s = 32u; s > 0u; s >>= 1u) {
-    for (var t = 0u; t < s; t++) { v[t] = v[t] + v[t + s]; }
-  }
-  load[e] = v[0];`;
-  const wgsl = /* wgsl */ `// load_estimate_serial${g ? ' (canonical batch chunks)' : ''}
-${u.struct}
-@group(0) @binding(0) var<storage, read> clean: array<f32>;
-@group(0) @binding(1) var<storage, read> sigma: array<f32>;
-@group(0) @binding(2) var<storage, read> topValues: array<f32>;
-@group(0) @binding(3) var<storage, read> indices: array<i32>;
-@group(0) @binding(4) var<storage, read_write> load: array<f32>;
-@group(0) @binding(5) var<uniform> params: Params;
-${PHI_WGSL}
-${ROW_P_WGSL}
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
-  let e = (wid.y * nwg.x + wid.x) * 64u + lt;
-  if (e >= params.n) { return; }
-${body}
-}
-`;
-  return {
-    name: 'load_estimate_serial',
-    wgsl,
-    bindings: [
-      { name: 'clean', access: 'read' },
-      { name: 'sigma', access: 'read' },
-      { name: 'topValues', access: 'read' },
-      { name: 'indices', access: 'read' },
-      { name: 'load', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [64, 1, 1],
-    dispatch: o.n === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.n, 64)),
-    cacheKey: g ? 'load_estimate_serial_chunks' : 'load_estimate_serial',
-    uniformData: u.data,
-  };
-}
+  load[e] = c[0];`),
+});
 
 /** Largest routing-slot count N·k of the sparse importance (its slots scan each other: O((N·k)²)). */
 export const IMPORTANCE_SPARSE_MAX_SLOTS = 512;
@@ -134,34 +134,43 @@ const ZERO_PER = 16;
 export function importanceSparseKernels(o: MoeStatsOptions & { readonly chunks?: ChunkGeometry }): [Kernel, Kernel] {
   const { blocks, rowsPerBlock } = importanceBlocks(o);
   const g = o.chunks;
-  const u = uniformBlock([
-    ['N', 'u32', o.N],
-    ['n', 'u32', o.n],
-    ['k', 'u32', o.k],
-    ['blocks', 'u32', blocks],
-    ['rows', 'u32', rowsPerBlock],
-    ['Cl', 'u32', g?.Cl ?? 0],
-    ['P', 'u32', g?.P ?? 0],
-    ['w', 'u32', g?.w ?? 0],
-    ['T', 'u32', g?.T ?? 0],
-  ]);
-  const zero = /* wgsl */ `// importance_zero
-${u.struct}
-@group(0) @binding(0) var<storage, read_write> importance: array<f32>;
-@group(0) @binding(1) var<uniform> params: Params;
+  const values = { N: o.N, n: o.n, k: o.k, blocks, rows: rowsPerBlock, Cl: g?.Cl ?? 0, P: g?.P ?? 0, w: g?.w ?? 0, T: g?.T ?? 0 };
+  return [
+    IMPORTANCE_ZERO.kernel(o.n === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.n, 64 * ZERO_PER)), values),
+    IMPORTANCE_SPARSE.kernel(o.N * o.k === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N * o.k, 64)), values),
+  ];
+}
+
+/** Uniforms of both sparse-importance passes (Cl = 0: plain row blocks; else canonical batch chunks P, w, Cl, T). */
+const IMPORTANCE_SPARSE_UNIFORMS = { N: 'u32', n: 'u32', k: 'u32', blocks: 'u32', rows: 'u32', Cl: 'u32', P: 'u32', w: 'u32', T: 'u32' } as const;
+
+/** Pass 1: every output = 0. */
+const IMPORTANCE_ZERO = defineProgram({
+  name: 'importance_zero',
+  bindings: { importance: { access: 'read_write', type: 'f32' } },
+  uniforms: IMPORTANCE_SPARSE_UNIFORMS,
+  workgroupSize: 64,
+  source: /* wgsl */ `${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
-  let e0 = ((wid.y * nwg.x + wid.x) * 64u + lt) * ${ZERO_PER}u;
+  let e0 = (flat_workgroup(wid, nwg) * 64u + lt) * ${ZERO_PER}u;
   let e1 = min(e0 + ${ZERO_PER}u, params.n);
   for (var e = e0; e < e1; e++) { importance[e] = 0.0; }
 }
-`;
-  const sparse = /* wgsl */ `// importance_sparse
-${u.struct}
-@group(0) @binding(0) var<storage, read> gates: array<f32>;
-@group(0) @binding(1) var<storage, read> indices: array<i32>;
-@group(0) @binding(2) var<storage, read_write> importance: array<f32>;
-@group(0) @binding(3) var<uniform> params: Params;
+`,
+});
+
+/** Pass 2: one invocation per routing slot; an expert's first slot writes its importance. */
+const IMPORTANCE_SPARSE = defineProgram({
+  name: 'importance_sparse',
+  bindings: {
+    gates: { access: 'read', type: 'f32' },
+    indices: { access: 'read', type: 'i32' },
+    importance: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: IMPORTANCE_SPARSE_UNIFORMS,
+  workgroupSize: 64,
+  source: /* wgsl */ `${FLAT_WORKGROUP_WGSL}
 /** Sum of the gates of expert e over slots [i0, i1), in order, from +0 (one block's partial). */
 fn part(e: i32, i0: u32, i1: u32) -> f32 {
   var p = 0.0;
@@ -170,7 +179,7 @@ fn part(e: i32, i0: u32, i1: u32) -> f32 {
 }
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
-  let i = (wid.y * nwg.x + wid.x) * 64u + lt;
+  let i = flat_workgroup(wid, nwg) * 64u + lt;
   let k = params.k;
   if (i >= params.N * k) { return; }
   let e = indices[i];
@@ -205,33 +214,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   importance[u32(e)] = c[0];
 }
-`;
-  return [
-    {
-      name: 'importance_zero',
-      wgsl: zero,
-      bindings: [
-        { name: 'importance', access: 'read_write' },
-        { name: 'params', access: 'uniform' },
-      ],
-      workgroupSize: [64, 1, 1],
-      dispatch: o.n === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.n, 64 * ZERO_PER)),
-      cacheKey: 'importance_zero',
-      uniformData: u.data,
-    },
-    {
-      name: 'importance_sparse',
-      wgsl: sparse,
-      bindings: [
-        { name: 'gates', access: 'read' },
-        { name: 'indices', access: 'read' },
-        { name: 'importance', access: 'read_write' },
-        { name: 'params', access: 'uniform' },
-      ],
-      workgroupSize: [64, 1, 1],
-      dispatch: o.N * o.k === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N * o.k, 64)),
-      cacheKey: 'importance_sparse',
-      uniformData: u.data,
-    },
-  ];
-}
+`,
+});

@@ -9,7 +9,8 @@
  * in (row, j) order by the invocation that owns the expert, then per-expert sums in block order.
  * All shapes live in the `params` uniform, so each template compiles to a single pipeline.
  */
-import { ceilDiv, grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import { ceilDiv, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram, type UniformValues } from './program.ts';
 import { PHI_WGSL } from './normal-cdf.ts';
 import { workgroupReduce } from './reduce-snippets.ts';
 import type { ChunkGeometry } from './reduce-chunks.ts';
@@ -59,23 +60,66 @@ fn row_p(row: u32, e: u32) -> f32 {
 export const LOAD_LANES = 8;
 export const LOAD_CHUNKS = 8;
 
-/**
- * Smooth load estimator (op `loadEstimate`). Bindings: clean f32 [N,n], sigma f32 [N,n],
- * topValues f32 [N,min(k+1,n)], indices i32 [N,k], load f32 [n] (written), params.
- * Dispatch: one workgroup per expert.
- */
-export function loadEstimateKernel(o: MoeStatsOptions & { readonly chunks?: ChunkGeometry }): Kernel {
+/** Storage bindings of the load estimate (this file's and the serial form of moe-stats-sparse.ts). */
+export const LOAD_ESTIMATE_BINDINGS = {
+  clean: { access: 'read', type: 'f32' },
+  sigma: { access: 'read', type: 'f32' },
+  topValues: { access: 'read', type: 'f32' },
+  indices: { access: 'read', type: 'i32' },
+  load: { access: 'read_write', type: 'f32' },
+} as const;
+
+/** Uniforms of the load estimate over plain rows. */
+export const LOAD_UNIFORMS = { N: 'u32', n: 'u32', k: 'u32', kt: 'u32' } as const;
+
+/** Uniforms of the load estimate over canonical batch chunks (reduce-chunks.ts). */
+export const LOAD_CHUNK_UNIFORMS = { ...LOAD_UNIFORMS, P: 'u32', w: 'u32', Cl: 'u32', steps: 'u32' } as const;
+
+/** The uniform values of a load estimate, with or without canonical batch chunks. */
+export type LoadEstimateValues =
+  | { readonly chunked: false; readonly values: UniformValues<typeof LOAD_UNIFORMS> }
+  | { readonly chunked: true; readonly values: UniformValues<typeof LOAD_CHUNK_UNIFORMS> };
+
+/** The uniform values of a load estimate; throws when the chunk geometry does not cover the N rows in ≤ LOAD_CHUNKS chunks. */
+export function loadEstimateValues(o: MoeStatsOptions & { readonly chunks?: ChunkGeometry }): LoadEstimateValues {
   const g = o.chunks;
   if (g && (g.Cl < 1 || g.Cl > LOAD_CHUNKS || g.Cl * g.w !== g.P || g.T * g.P !== o.N)) throw new Error(`load estimate: chunk geometry P=${g.P}, w=${g.w}, Cl=${g.Cl}, T=${g.T} does not cover ${o.N} rows in at most ${LOAD_CHUNKS} chunks`);
-  const u = uniformBlock([
-    ['N', 'u32', o.N],
-    ['n', 'u32', o.n],
-    ['k', 'u32', o.k],
-    ['kt', 'u32', Math.min(o.k + 1, o.n)],
-    ...(g ? ([['P', 'u32', g.P], ['w', 'u32', g.w], ['Cl', 'u32', g.Cl], ['steps', 'u32', g.T * g.w]] as const) : []),
-  ]);
-  const body = g
-    ? /* wgsl */ `  // Canonical batch chunks (reduce-chunks.ts): invocation t sums steps q ≡ t (mod ${LOAD_LANES}) of chunk t / ${LOAD_LANES} in order,
+  const values = { N: o.N, n: o.n, k: o.k, kt: Math.min(o.k + 1, o.n) };
+  return g ? { chunked: true, values: { ...values, P: g.P, w: g.w, Cl: g.Cl, steps: g.T * g.w } } : { chunked: false, values };
+}
+
+/** The workgroup-per-expert load estimate's module after the declarations, around the summation `body`. */
+const loadEstimateSource = (comment: string, body: string): string => /* wgsl */ `${comment}${PHI_WGSL}
+${TREE_SUM}
+${ROW_P_WGSL}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+  let e = wid.x + wid.y * 65535u;
+${body}
+}
+`;
+
+/** The load estimate over plain rows: slot t of 64 sums rows t, t+64, …, then the 64-wide tree. */
+const LOAD_ESTIMATE = defineProgram({
+  name: 'load_estimate',
+  bindings: LOAD_ESTIMATE_BINDINGS,
+  uniforms: LOAD_UNIFORMS,
+  workgroupSize: 64,
+  source: loadEstimateSource('', /* wgsl */ `  var s = 0.0;
+  if (e < params.n) {
+    for (var row = t; row < params.N; row += 64u) { s += row_p(row, e); }
+  }
+  let total = tree_sum(s, t);
+  if (t == 0u && e < params.n) { load[e] = total; }`),
+});
+
+/** The load estimate over canonical batch chunks. */
+const LOAD_ESTIMATE_CHUNKS = defineProgram({
+  name: 'load_estimate',
+  bindings: LOAD_ESTIMATE_BINDINGS,
+  uniforms: LOAD_CHUNK_UNIFORMS,
+  workgroupSize: 64,
+  source: loadEstimateSource('// canonical batch chunks\n', /* wgsl */ `  // Canonical batch chunks (reduce-chunks.ts): invocation t sums steps q ≡ t (mod ${LOAD_LANES}) of chunk t / ${LOAD_LANES} in order,
   // then invocation 0 combines each chunk's lanes and the chunks by pairwise trees.
   let cl = t / ${LOAD_LANES}u;
   let lane = t % ${LOAD_LANES}u;
@@ -105,46 +149,18 @@ export function loadEstimateKernel(o: MoeStatsOptions & { readonly chunks?: Chun
       len = half + len % 2u;
     }
     load[e] = c[0];
-  }`
-    : /* wgsl */ `  var s = 0.0;
-  if (e < params.n) {
-    for (var row = t; row < params.N; row += 64u) { s += row_p(row, e); }
-  }
-  let total = tree_sum(s, t);
-  if (t == 0u && e < params.n) { load[e] = total; }`;
-  const wgsl = /* wgsl */ `// load_estimate${g ? ' (canonical batch chunks)' : ''}
-${u.struct}
-@group(0) @binding(0) var<storage, read> clean: array<f32>;
-@group(0) @binding(1) var<storage, read> sigma: array<f32>;
-@group(0) @binding(2) var<storage, read> topValues: array<f32>;
-@group(0) @binding(3) var<storage, read> indices: array<i32>;
-@group(0) @binding(4) var<storage, read_write> load: array<f32>;
-@group(0) @binding(5) var<uniform> params: Params;
-${PHI_WGSL}
-${TREE_SUM}
-${ROW_P_WGSL}
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let e = wid.x + wid.y * 65535u;
-${body}
-}
-`;
-  return {
-    name: 'load_estimate',
-    wgsl,
-    bindings: [
-      { name: 'clean', access: 'read' },
-      { name: 'sigma', access: 'read' },
-      { name: 'topValues', access: 'read' },
-      { name: 'indices', access: 'read' },
-      { name: 'load', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [64, 1, 1],
-    dispatch: o.n === 0 ? [0, 1, 1] : grid1d(o.n),
-    cacheKey: g ? 'load_estimate_chunks' : 'load_estimate',
-    uniformData: u.data,
-  };
+  }`),
+});
+
+/**
+ * Smooth load estimator (op `loadEstimate`). Bindings: clean f32 [N,n], sigma f32 [N,n],
+ * topValues f32 [N,min(k+1,n)], indices i32 [N,k], load f32 [n] (written), params.
+ * Dispatch: one workgroup per expert.
+ */
+export function loadEstimateKernel(o: MoeStatsOptions & { readonly chunks?: ChunkGeometry }): Kernel {
+  const u = loadEstimateValues(o);
+  const grid: [number, number, number] = o.n === 0 ? [0, 1, 1] : grid1d(o.n);
+  return u.chunked ? LOAD_ESTIMATE_CHUNKS.kernel(grid, u.values) : LOAD_ESTIMATE.kernel(grid, u.values);
 }
 
 /** Largest number of row blocks of the two-pass statistics (bounds the block-order sums of pass 2). */
@@ -201,27 +217,29 @@ export const IMPORTANCE_MAX_CHUNKS = 8;
  */
 export function importanceKernel(o: MoeStatsOptions & { readonly chunks?: ChunkGeometry }): [Kernel, Kernel] {
   const { blocks, rowsPerBlock } = importanceBlocks(o);
-  const Cl = o.chunks?.Cl ?? 0;
   const chunks = Math.max(1, ceilDiv(o.n, IMPORTANCE_CHUNK));
-  const u = uniformBlock([
-    ['N', 'u32', o.N],
-    ['n', 'u32', o.n],
-    ['k', 'u32', o.k],
-    ['blocks', 'u32', blocks],
-    ['rows', 'u32', rowsPerBlock],
-    ['chunks', 'u32', chunks],
-    ['Cl', 'u32', Cl],
-    ['P', 'u32', o.chunks?.P ?? 0],
-    ['w', 'u32', o.chunks?.w ?? 0],
-    ['T', 'u32', o.chunks?.T ?? 0],
-  ]);
-  const partials = /* wgsl */ `// importance_partials
-${u.struct}
-@group(0) @binding(0) var<storage, read> gates: array<f32>;
-@group(0) @binding(1) var<storage, read> indices: array<i32>;
-@group(0) @binding(2) var<storage, read_write> partials: array<f32>;
-@group(0) @binding(3) var<uniform> params: Params;
-@compute @workgroup_size(64)
+  const g = o.chunks;
+  const values = { N: o.N, n: o.n, k: o.k, blocks, rows: rowsPerBlock, chunks, Cl: g?.Cl ?? 0, P: g?.P ?? 0, w: g?.w ?? 0, T: g?.T ?? 0 };
+  return [
+    IMPORTANCE_PARTIALS.kernel(o.n === 0 ? [0, 1, 1] : grid1d(blocks * chunks), values),
+    IMPORTANCE_SUM.kernel(o.n === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.n, 64)), values),
+  ];
+}
+
+/** Uniforms of both importance passes (Cl = 0: plain row blocks; else canonical batch chunks P, w, Cl, T). */
+const IMPORTANCE_UNIFORMS = { N: 'u32', n: 'u32', k: 'u32', blocks: 'u32', rows: 'u32', chunks: 'u32', Cl: 'u32', P: 'u32', w: 'u32', T: 'u32' } as const;
+
+/** Importance pass 1: per-(block, expert) partial sums. */
+const IMPORTANCE_PARTIALS = defineProgram({
+  name: 'importance_partials',
+  bindings: {
+    gates: { access: 'read', type: 'f32' },
+    indices: { access: 'read', type: 'i32' },
+    partials: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: IMPORTANCE_UNIFORMS,
+  workgroupSize: 64,
+  source: /* wgsl */ `@compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let w = wid.x + wid.y * 65535u;
   let blk = w / params.chunks;
@@ -253,13 +271,19 @@ fn add(i: u32, e0: u32, e1: u32, base: u32, t: u32) {
     partials[base + u32(idx)] += gates[i];
   }
 }
-`;
-  const sum = /* wgsl */ `// importance_sum
-${u.struct}
-@group(0) @binding(0) var<storage, read> partials: array<f32>;
-@group(0) @binding(1) var<storage, read_write> importance: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
-@compute @workgroup_size(64)
+`,
+});
+
+/** Importance pass 2: per-expert sums of the partials in block order (or the chunks' pairwise tree). */
+const IMPORTANCE_SUM = defineProgram({
+  name: 'importance_sum',
+  bindings: {
+    partials: { access: 'read', type: 'f32' },
+    importance: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: IMPORTANCE_UNIFORMS,
+  workgroupSize: 64,
+  source: /* wgsl */ `@compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
   let e = (wid.x + wid.y * 65535u) * 64u + lt;
   let n = params.n;
@@ -283,37 +307,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   }
   importance[e] = c[0];
 }
-`;
-  return [
-    {
-      name: 'importance_partials',
-      wgsl: partials,
-      bindings: [
-        { name: 'gates', access: 'read' },
-        { name: 'indices', access: 'read' },
-        { name: 'partials', access: 'read_write' },
-        { name: 'params', access: 'uniform' },
-      ],
-      workgroupSize: [64, 1, 1],
-      dispatch: o.n === 0 ? [0, 1, 1] : grid1d(blocks * chunks),
-      cacheKey: 'importance_partials',
-      uniformData: u.data,
-    },
-    {
-      name: 'importance_sum',
-      wgsl: sum,
-      bindings: [
-        { name: 'partials', access: 'read' },
-        { name: 'importance', access: 'read_write' },
-        { name: 'params', access: 'uniform' },
-      ],
-      workgroupSize: [64, 1, 1],
-      dispatch: o.n === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.n, 64)),
-      cacheKey: 'importance_sum',
-      uniformData: u.data,
-    },
-  ];
-}
+`,
+});
 
 /** Smallest vector (a multiple of 4) the CV² kernel reads with 256 invocations and vec4 loads. */
 const CV_WIDE_MIN = 4096;
@@ -324,13 +319,15 @@ const CV_WIDE_MIN = 4096;
  * then the 256-wide fixed tree — a different fixed order than the 64-lane form (the hierarchical
  * MoE's 65536-expert importance and load vectors, one workgroup, 4× fewer loads and 4× the lanes).
  */
-function cvSquaredWideKernel(o: CvSquaredVectorOptions): Kernel {
-  const u = uniformBlock([['n', 'u32', o.n]]);
-  const wgsl = /* wgsl */ `// cv_squared_vector (256 invocations, vec4 loads)
-${u.struct}
-@group(0) @binding(0) var<storage, read> x: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
+const CV_SQUARED_WIDE = defineProgram({
+  name: 'cv_squared_vector',
+  bindings: {
+    x: { access: 'read', type: 'vec4<f32>' },
+    out: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: { n: 'u32' },
+  workgroupSize: 256,
+  source: /* wgsl */ `// 256 invocations, vec4 loads
 ${workgroupReduce(256)}
 var<workgroup> diff: array<u32, 256>;
 @compute @workgroup_size(256)
@@ -370,42 +367,19 @@ fn main(@builtin(local_invocation_index) t: u32) {
     else { out[0] = v / (mean * mean + 1e-10); }
   }
 }
-`;
-  return {
-    name: 'cv_squared_vector',
-    wgsl,
-    bindings: [
-      { name: 'x', access: 'read' },
-      { name: 'out', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [256, 1, 1],
-    dispatch: [1, 1, 1],
-    cacheKey: 'cv_squared_vector_wide',
-    uniformData: u.data,
-  };
-}
+`,
+});
 
-/** Options of the single-vector CV² kernel. */
-export interface CvSquaredVectorOptions {
-  readonly n: number;
-}
-
-/**
- * CV² of one vector (op `cvSquared`): population variance / (mean² + 1e-10), two-pass in f32 with
- * fixed-order sums. Exactly 0 when n < 2 or when every element equals x[0] (as the reference).
- * Bindings: x f32 [n], out f32 [1] (written), params. Dispatch: one workgroup (of 256 with vec4
- * loads when n ≥ CV_WIDE_MIN is a multiple of 4, `cvSquaredWideKernel`).
- */
-export function cvSquaredVectorKernel(o: CvSquaredVectorOptions): Kernel {
-  if (o.n >= CV_WIDE_MIN && o.n % 4 === 0) return cvSquaredWideKernel(o);
-  const u = uniformBlock([['n', 'u32', o.n]]);
-  const wgsl = /* wgsl */ `// cv_squared_vector
-${u.struct}
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
-${TREE_SUM}
+/** CV² of any vector: one 64-invocation workgroup. */
+const CV_SQUARED = defineProgram({
+  name: 'cv_squared_vector',
+  bindings: {
+    x: { access: 'read', type: 'f32' },
+    out: { access: 'read_write', type: 'f32' },
+  },
+  uniforms: { n: 'u32' },
+  workgroupSize: 64,
+  source: /* wgsl */ `${TREE_SUM}
 var<workgroup> diff: array<u32, 64>;
 @compute @workgroup_size(64)
 fn main(@builtin(local_invocation_index) t: u32) {
@@ -435,18 +409,21 @@ fn main(@builtin(local_invocation_index) t: u32) {
     else { out[0] = v / (mean * mean + 1e-10); }
   }
 }
-`;
-  return {
-    name: 'cv_squared_vector',
-    wgsl,
-    bindings: [
-      { name: 'x', access: 'read' },
-      { name: 'out', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [64, 1, 1],
-    dispatch: [1, 1, 1],
-    cacheKey: 'cv_squared_vector',
-    uniformData: u.data,
-  };
+`,
+});
+
+/** Options of the single-vector CV² kernel. */
+export interface CvSquaredVectorOptions {
+  readonly n: number;
+}
+
+/**
+ * CV² of one vector (op `cvSquared`): population variance / (mean² + 1e-10), two-pass in f32 with
+ * fixed-order sums. Exactly 0 when n < 2 or when every element equals x[0] (as the reference).
+ * Bindings: x f32 [n], out f32 [1] (written), params. Dispatch: one workgroup (of 256 with vec4
+ * loads when n ≥ CV_WIDE_MIN is a multiple of 4, `CV_SQUARED_WIDE`).
+ */
+export function cvSquaredVectorKernel(o: CvSquaredVectorOptions): Kernel {
+  const wide = o.n >= CV_WIDE_MIN && o.n % 4 === 0;
+  return (wide ? CV_SQUARED_WIDE : CV_SQUARED).kernel([1, 1, 1], { n: o.n });
 }

@@ -7,7 +7,7 @@
  * workgroup sums the partials (any count) with the scale applied. No float atomics, so the result
  * is bit-identical from run to run. n, chunk and scale live in the uniform: one pipeline total.
  */
-import { grid1d, ceilDiv, type Kernel } from './kernel.ts';
+import { FLAT_WORKGROUP_WGSL, grid1d, ceilDiv, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
 
 const WG = 256;
@@ -22,9 +22,10 @@ const SUM = defineProgram({
   workgroupSize: WG,
   source: /* wgsl */ `var<workgroup> part: array<f32, ${WG}>;
 
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let g = wid.y * nwg.x + wid.x;
+  let g = flat_workgroup(wid, nwg);
   let begin = g * params.chunk;
   let end = min(params.n, begin + params.chunk);
   var acc = 0.0;

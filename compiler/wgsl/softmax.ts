@@ -7,7 +7,7 @@
  * one pipeline for every shape. Also exports the row max / sum-of-exp WGSL fragment that
  * cross-entropy.ts reuses.
  */
-import { grid1d, type Kernel } from './kernel.ts';
+import { FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
 import { defineProgram } from './program.ts';
 import { workgroupReduce } from './reduce-snippets.ts';
 
@@ -42,9 +42,10 @@ const SOFTMAX = defineProgram({
   uniforms: { rows: 'u32', cols: 'u32' },
   workgroupSize: ROW_WG,
   source: /* wgsl */ `${ROW_REDUCE_WGSL}
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(${ROW_WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let row = wid.y * nwg.x + wid.x;
+  let row = flat_workgroup(wid, nwg);
   let cols = params.cols;
   if (row >= params.rows || cols == 0u) { return; }
   let base = row * cols;

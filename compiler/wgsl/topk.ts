@@ -6,7 +6,8 @@
  * tie, and NaN sorts after every number (NaNs among themselves by index). NaN is detected from the
  * bit pattern, since WGSL compilers may assume `v != v` is false. N, n, k are uniforms.
  */
-import { ceilDiv, grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import { ceilDiv, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 
 /** Shapes of the top-k kernel: x [N,n], k in [1, n]. */
 export interface TopkKernelOptions {
@@ -23,19 +24,20 @@ const WG = 64;
  */
 export function topkKernel(o: TopkKernelOptions): Kernel {
   if (!Number.isInteger(o.k) || o.k < 1 || o.k > o.n) throw new Error(`top-k needs an integer k in [1, ${o.n}], got ${o.k}`);
-  const u = uniformBlock([
-    ['N', 'u32', o.N],
-    ['n', 'u32', o.n],
-    ['k', 'u32', o.k],
-  ]);
-  const wgsl = /* wgsl */ `// topk
-${u.struct}
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> values: array<f32>;
-@group(0) @binding(2) var<storage, read_write> indices: array<i32>;
-@group(0) @binding(3) var<uniform> params: Params;
+  return TOPK.kernel(o.N === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N, WG)), { N: o.N, n: o.n, k: o.k });
+}
 
-fn is_nan(v: f32) -> bool {
+/** The top-k program (one module for every shape). */
+const TOPK = defineProgram({
+  name: 'topk',
+  bindings: {
+    x: { access: 'read', type: 'f32' },
+    values: { access: 'read_write', type: 'f32' },
+    indices: { access: 'read_write', type: 'i32' },
+  },
+  uniforms: { N: 'u32', n: 'u32', k: 'u32' },
+  workgroupSize: WG,
+  source: /* wgsl */ `fn is_nan(v: f32) -> bool {
   return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u;
 }
 
@@ -77,19 +79,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     indices[base + p] = ci;
   }
 }
-`;
-  return {
-    name: 'topk',
-    wgsl,
-    bindings: [
-      { name: 'x', access: 'read' },
-      { name: 'values', access: 'read_write' },
-      { name: 'indices', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [WG, 1, 1],
-    dispatch: o.N === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N, WG)),
-    cacheKey: 'topk',
-    uniformData: u.data,
-  };
-}
+`,
+});
