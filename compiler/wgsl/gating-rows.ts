@@ -11,7 +11,8 @@
  * (softmax over the top k), topValues. Shapes and the RNG site are uniforms; KT = min(k+1, n) is
  * compiled in.
  */
-import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 import { philoxWgsl } from './philox.ts';
 import { SOFTPLUS_WGSL, TOPK_ORDER_WGSL, topkSelectWgsl } from './gating-snippets.ts';
 
@@ -62,39 +63,20 @@ export function gatingRowsKernel(o: GatingRowsKernelOptions): Kernel {
   const rows = WG / lanes;
   const drawn = o.noisy && !o.explicitNoise;
   const explicit = o.noisy && o.explicitNoise;
-  const u = uniformBlock([
-    ['N', 'u32', o.N],
-    ['n', 'u32', o.n],
-    ['k', 'u32', o.k],
-    ['kt', 'u32', kt],
-    ['seed', 'u32', o.seed],
-    ['stream', 'u32', o.stream],
-    ['step', 'u32', o.step],
-    ['rowOffset', 'u32', o.rowOffset],
-    ['train', 'u32', o.train === false ? 0 : 1],
-    ['eps', 'f32', o.eps],
-  ]);
-  const bindings: KernelBinding[] = [
-    { name: 'clean', access: 'read' },
-    { name: 'sigma', access: 'read_write' },
-    ...(explicit ? [{ name: 'noise', access: 'read' } as const] : []),
-    ...(drawn ? [{ name: 'normTables', access: 'read' } as const] : []),
-    { name: 'indices', access: 'read_write' },
-    { name: 'gates', access: 'read_write' },
-    { name: 'topValues', access: 'read_write' },
-    { name: 'params', access: 'uniform' },
-  ];
-  const decls = bindings
-    .map((b, i) =>
-      b.access === 'uniform'
-        ? `@group(0) @binding(${i}) var<uniform> params: Params;`
-        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${b.name === 'indices' ? 'i32' : 'f32'}>;`,
-    )
-    .join('\n');
+  const f32r = { access: 'read', type: 'f32' } as const;
+  const f32w = { access: 'read_write', type: 'f32' } as const;
+  const bindings = {
+    clean: f32r,
+    sigma: f32w,
+    ...(explicit ? { noise: f32r } : {}),
+    ...(drawn ? { normTables: f32r } : {}),
+    indices: { access: 'read_write', type: 'i32' } as const,
+    gates: f32w,
+    topValues: f32w,
+  };
   const noiseExpr = drawn ? 'normal_from_word(philox_word(params.seed, params.stream, params.step, row + params.rowOffset, col))' : 'noise[i]';
-  const wgsl = /* wgsl */ `// gating_rows noisy=${o.noisy} explicit=${o.explicitNoise} kt=${kt} lanes=${lanes}
-${u.struct}
-${decls}
+  const source = /* wgsl */ `// noisy=${o.noisy} explicit=${o.explicitNoise} kt=${kt} lanes=${lanes}
+${FLAT_WORKGROUP_WGSL}
 ${drawn ? philoxWgsl() : ''}
 ${SOFTPLUS_WGSL}
 ${TOPK_ORDER_WGSL}
@@ -104,7 +86,7 @@ const R = ${rows}u; // rows per workgroup, ${lanes} lanes each
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let seg = t / ${lanes}u;
   let lane = t % ${lanes}u;
-  let row = (wid.y * nwg.x + wid.x) * R + seg;
+  let row = flat_workgroup(wid, nwg) * R + seg;
   let live = row < params.N; // rows past N still join the merge's barriers
   let n = params.n;
   topk_reset();
@@ -135,17 +117,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
 }
 `;
-  return {
+  const program = defineProgram({
     name: 'gating_rows',
-    wgsl,
     bindings,
-    workgroupSize: [WG, 1, 1],
-    dispatch: o.N === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N, rows)),
-    cacheKey: `gating_rows:noisy=${o.noisy}:explicit=${o.explicitNoise}:kt=${kt}:lanes=${lanes}`,
-    uniformData: u.data,
-  };
+    uniforms: { N: 'u32', n: 'u32', k: 'u32', kt: 'u32', seed: 'u32', stream: 'u32', step: 'u32', rowOffset: 'u32', train: 'u32', eps: 'f32' },
+    workgroupSize: WG,
+    source,
+  });
+  const { N, n, k, seed, stream, step, rowOffset, eps } = o;
+  return program.kernel(o.N === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N, rows)), { N, n, k, kt, seed, stream, step, rowOffset, train: o.train === false ? 0 : 1, eps });
 }
-
 
 /**
  * From this many experts on, the `gating` op lowers to the tiled GEMM + `gatingRowsKernel` instead
