@@ -12,7 +12,7 @@
  * compiled in.
  */
 import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
-import { defineProgram } from './program.ts';
+import { defineProgram, type Program, type UniformValues } from './program.ts';
 import { philoxWgsl } from './philox.ts';
 import { SOFTPLUS_WGSL, TOPK_ORDER_WGSL, topkSelectWgsl } from './gating-snippets.ts';
 
@@ -51,11 +51,16 @@ export function gatingRowsLanes(_n: number): number {
 /** Largest k + 1 the row-wise kernel selects (private arrays of that length per invocation). */
 export const GATING_ROWS_TOP_MAX = 64;
 
+/** The row-wise gating kernel's uniform fields (shapes, RNG site and step, mode). */
+const ROWS_UNIFORMS = Object.freeze({ N: 'u32', n: 'u32', k: 'u32', kt: 'u32', seed: 'u32', stream: 'u32', step: 'u32', rowOffset: 'u32', train: 'u32', eps: 'f32' } as const);
+
 /**
- * Row-wise gating kernel. Bindings: clean (read), sigma (read_write: raw in, sigma out), [noise],
- * [normTables], indices (i32), gates, topValues, params. 64/L rows per workgroup (grid folded).
+ * The row-wise gating program of `o`'s variant (noise mode, KT = min(k+1, n), lanes; the other
+ * options are uniforms): build it once and pack each run's `gatingRowsUniformValues` with its
+ * `uniformData`. Bindings: clean (read), sigma (read_write: raw in, sigma out), [noise],
+ * [normTables], indices (i32), gates, topValues, params.
  */
-export function gatingRowsKernel(o: GatingRowsKernelOptions): Kernel {
+export function gatingRowsProgram(o: GatingRowsKernelOptions): Program<typeof ROWS_UNIFORMS> {
   const kt = Math.min(o.k + 1, o.n);
   if (!Number.isInteger(o.k) || o.k < 1 || o.k > o.n) throw new Error(`gating: k = ${o.k} must be an integer in [1, ${o.n}]`);
   if (kt > GATING_ROWS_TOP_MAX) throw new Error(`gating: k + 1 = ${kt} exceeds ${GATING_ROWS_TOP_MAX} (the row-wise top-k keeps k + 1 values per invocation); use k ≤ ${GATING_ROWS_TOP_MAX - 1}`);
@@ -117,15 +122,19 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
 }
 `;
-  const program = defineProgram({
-    name: 'gating_rows',
-    bindings,
-    uniforms: { N: 'u32', n: 'u32', k: 'u32', kt: 'u32', seed: 'u32', stream: 'u32', step: 'u32', rowOffset: 'u32', train: 'u32', eps: 'f32' },
-    workgroupSize: WG,
-    source,
-  });
+  return defineProgram({ name: 'gating_rows', bindings, uniforms: ROWS_UNIFORMS, workgroupSize: WG, source });
+}
+
+/** The row-wise gating kernel's uniform values for `o` (kt = min(k + 1, n); train 1 unless `train` is false). */
+export function gatingRowsUniformValues(o: GatingRowsKernelOptions): UniformValues<typeof ROWS_UNIFORMS> {
   const { N, n, k, seed, stream, step, rowOffset, eps } = o;
-  return program.kernel(o.N === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N, rows)), { N, n, k, kt, seed, stream, step, rowOffset, train: o.train === false ? 0 : 1, eps });
+  return { N, n, k, kt: Math.min(k + 1, n), seed, stream, step, rowOffset, train: o.train === false ? 0 : 1, eps };
+}
+
+/** Row-wise gating kernel (`gatingRowsProgram`'s bindings): 64/L rows per workgroup (grid folded). */
+export function gatingRowsKernel(o: GatingRowsKernelOptions): Kernel {
+  const rows = WG / (o.lanes ?? gatingRowsLanes(o.n));
+  return gatingRowsProgram(o).kernel(o.N === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N, rows)), gatingRowsUniformValues(o));
 }
 
 /**

@@ -11,7 +11,7 @@
  * n, k, D, N, seed, step, ... are uniforms; the expert count is bounded by the compile-time NMAX.
  */
 import { ceilDiv, FLAT_WORKGROUP_WGSL, type Kernel } from './kernel.ts';
-import { defineProgram } from './program.ts';
+import { defineProgram, type Program, type UniformValues } from './program.ts';
 import { philoxWgsl } from './philox.ts';
 import { SOFTPLUS_WGSL, TOPK_ORDER_WGSL } from './gating-snippets.ts';
 
@@ -39,11 +39,16 @@ export interface GatingKernelOptions {
 
 const RB = 8;
 
+/** The gating kernel's uniform fields (shapes, RNG site and step, mode). */
+const GATING_UNIFORMS = Object.freeze({ N: 'u32', D: 'u32', n: 'u32', k: 'u32', kt: 'u32', seed: 'u32', stream: 'u32', step: 'u32', rowOffset: 'u32', train: 'u32', eps: 'f32' } as const);
+
 /**
- * Gating kernel. Bindings: x, wg, [wn], [noise], [normTables], indices (i32), gates, clean, sigma,
- * topValues, params. normTables ([Q|D], see philox.ts) is present when noisy and not explicit.
+ * The gating program of `o`'s variant (noise mode and nMax; the other options are uniforms):
+ * build it once and pack each run's `gatingUniformValues` with its `uniformData`. Bindings: x,
+ * wg, [wn], [noise], [normTables], indices (i32), gates, clean, sigma, topValues, params.
+ * normTables ([Q|D], see philox.ts) is present when noisy and not explicit.
  */
-export function gatingKernel(o: GatingKernelOptions): Kernel {
+export function gatingProgram(o: GatingKernelOptions): Program<typeof GATING_UNIFORMS> {
   const nMax = o.nMax ?? (o.n <= 256 ? 256 : ceilDiv(o.n, 64) * 64);
   if (o.n > nMax) throw new Error(`gating: n=${o.n} exceeds nMax=${nMax}`);
   const topMax = Math.min(nMax, 64);
@@ -185,14 +190,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
 }
 `;
-  const program = defineProgram({
-    name: 'gating',
-    bindings,
-    uniforms: { N: 'u32', D: 'u32', n: 'u32', k: 'u32', kt: 'u32', seed: 'u32', stream: 'u32', step: 'u32', rowOffset: 'u32', train: 'u32', eps: 'f32' },
-    workgroupSize: 64,
-    source,
-  });
-  const dispatch = [Math.min(ceilDiv(o.N, RB), 65535), ceilDiv(ceilDiv(o.N, RB), 65535), 1] as const;
+  return defineProgram({ name: 'gating', bindings, uniforms: GATING_UNIFORMS, workgroupSize: 64, source });
+}
+
+/** The gating kernel's uniform values for `o` (kt = min(k + 1, n); train 1 unless `train` is false). */
+export function gatingUniformValues(o: GatingKernelOptions): UniformValues<typeof GATING_UNIFORMS> {
   const { N, D, n, k, seed, stream, step, rowOffset, eps } = o;
-  return program.kernel(dispatch, { N, D, n, k, kt, seed, stream, step, rowOffset, train: o.train === false ? 0 : 1, eps });
+  return { N, D, n, k, kt: Math.min(k + 1, n), seed, stream, step, rowOffset, train: o.train === false ? 0 : 1, eps };
+}
+
+/** Gating kernel (`gatingProgram`'s bindings); RB rows per workgroup, grid folded over 65535. */
+export function gatingKernel(o: GatingKernelOptions): Kernel {
+  const dispatch = [Math.min(ceilDiv(o.N, RB), 65535), ceilDiv(ceilDiv(o.N, RB), 65535), 1] as const;
+  return gatingProgram(o).kernel(dispatch, gatingUniformValues(o));
 }

@@ -8,7 +8,7 @@
 import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
 import { SOFTPLUS_WGSL } from './gating-snippets.ts';
 import { philoxWgsl } from './philox.ts';
-import { defineProgram, type ElementType } from './program.ts';
+import { defineProgram, type ElementType, type Program } from './program.ts';
 import { readOnly, readWrite, SECONDARY_UNIFORMS, secondaryUniformValues, secondaryVec4, type SecondaryGatingKernelOptions } from './hierarchical-gating.ts';
 
 /**
@@ -40,9 +40,11 @@ const PAIR_SOFTMAX = /* wgsl */ `  let D = params.D;
  * in training (0 in evaluation) into scratch [N,k1,b]; the Philox draw z is made only where
  * dnoisy ≠ 0 (the pair's top k2), the other b − k2 columns take dR = dsigma2·sigmoid(x·wn2[g]). Bindings: x, [wn2, normTables],
  * primaryIndices, primaryGates, topValues, localIndices, dgates, dclean, dsigma, dprimaryGates,
- * dC, [dR], params. Grid folded over 65535.
+ * dC, [dR], params. Grid folded over 65535. The program of `o`'s variant (noise, vec4 form and
+ * its lanes; the rest are uniforms): build it once and pack each run's `secondaryUniformValues`
+ * with its `uniformData`; `secondaryGatingGradRowsKernel` dispatches it.
  */
-export function secondaryGatingGradRowsKernel(o: SecondaryGatingKernelOptions): Kernel {
+export function secondaryGatingGradRowsProgram(o: SecondaryGatingKernelOptions): Program<typeof SECONDARY_UNIFORMS> {
   const v4 = secondaryVec4(o);
   const vt: ElementType = v4 ? 'vec4<f32>' : 'f32';
   const bindings = {
@@ -95,8 +97,12 @@ ${PAIR_SOFTMAX}
   dR[i] = drv;` : ''}
 }
 `;
-  const program = defineProgram({ name: 'secondary_gating_grad_rows', bindings, uniforms: SECONDARY_UNIFORMS, workgroupSize: 64, source });
-  return program.kernel(v4 ? rowsVec4Grid(o) : grid1d(ceilDiv(o.N * o.k1 * o.b, 64)), secondaryUniformValues(o));
+  return defineProgram({ name: 'secondary_gating_grad_rows', bindings, uniforms: SECONDARY_UNIFORMS, workgroupSize: 64, source });
+}
+
+/** The row-gradient kernel of the secondary gating (`secondaryGatingGradRowsProgram`), one invocation per (row, slot, j) or per four j. */
+export function secondaryGatingGradRowsKernel(o: SecondaryGatingKernelOptions): Kernel {
+  return secondaryGatingGradRowsProgram(o).kernel(secondaryVec4(o) ? rowsVec4Grid(o) : grid1d(ceilDiv(o.N * o.k1 * o.b, 64)), secondaryUniformValues(o));
 }
 
 /** Grid of the vec4 row-gradient kernel: every pair's lanes (`rowsVec4Layout`). */

@@ -10,7 +10,7 @@
  * and load kernels share (the uniform fields, typed binding declarations). Shapes are uniforms.
  */
 import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
-import { defineProgram, type BindingDecl, type ElementType, type UniformValues } from './program.ts';
+import { defineProgram, type BindingDecl, type ElementType, type Program, type UniformValues } from './program.ts';
 import { SOFTPLUS_WGSL, TOPK_ORDER_WGSL, topkSelectWgsl } from './gating-snippets.ts';
 import { PHILOX_ROUND_WGSL, philoxWgsl } from './philox.ts';
 
@@ -109,13 +109,12 @@ export function secondaryLanes(_b: number): number {
 }
 
 /**
- * Forward secondary gating. Bindings: x, wg2, [wn2, normTables], primaryIndices, primaryGates,
- * indices, gates, clean, sigma, topValues, localIndices, params. 64-invocation workgroups of 64/L
- * (row, slot) pairs with L = `secondaryLanes(b)` lanes each; the lanes keep private top-(k2+1)
- * lists of their strided experts, merged in a fixed order (gating-snippets.ts), so b is not
- * bounded by workgroup memory. Grid folded over 65535.
+ * The forward secondary gating program of `o`'s variant (noise, KT, vec4 form, x preload; the
+ * other options are uniforms): build it once and pack each run's `secondaryUniformValues` with its
+ * `uniformData`. Bindings: x, wg2, [wn2, normTables], primaryIndices, primaryGates, indices,
+ * gates, clean, sigma, topValues, localIndices, params.
  */
-export function secondaryGatingKernel(o: SecondaryGatingKernelOptions): Kernel {
+export function secondaryGatingProgram(o: SecondaryGatingKernelOptions): Program<typeof SECONDARY_UNIFORMS> {
   const kt = Math.min(o.k2 + 1, o.b);
   if (kt > HIER_TOP_MAX) throw new Error(`secondaryGating: k2 + 1 = ${kt} exceeds ${HIER_TOP_MAX}; use k2 ≤ ${HIER_TOP_MAX - 1}`);
   const lanes = secondaryLanes(o.b);
@@ -221,6 +220,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
 }
 `;
-  const program = defineProgram({ name: 'secondary_gating', bindings, uniforms: SECONDARY_UNIFORMS, workgroupSize: 64, source });
-  return program.kernel(o.N * o.k1 === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N * o.k1, per)), secondaryUniformValues(o));
+  return defineProgram({ name: 'secondary_gating', bindings, uniforms: SECONDARY_UNIFORMS, workgroupSize: 64, source });
+}
+
+/**
+ * Forward secondary gating (`secondaryGatingProgram`'s bindings): 64-invocation workgroups of
+ * 64/L (row, slot) pairs with L = `secondaryLanes(b)` lanes each; the lanes keep private
+ * top-(k2+1) lists of their strided experts, merged in a fixed order (gating-snippets.ts), so b
+ * is not bounded by workgroup memory. Grid folded over 65535.
+ */
+export function secondaryGatingKernel(o: SecondaryGatingKernelOptions): Kernel {
+  const per = 64 / secondaryLanes(o.b);
+  return secondaryGatingProgram(o).kernel(o.N * o.k1 === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N * o.k1, per)), secondaryUniformValues(o));
 }
