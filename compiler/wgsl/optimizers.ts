@@ -60,7 +60,7 @@ export function packUniformValues<U extends Readonly<Record<string, UniformType>
 }
 
 /** The SGD program for items of width `V` (4: vec4, 1: f32). */
-export function sgdProgram(V: 1 | 4) {
+export function sgdProgram(V: 1 | 4): Program<{ readonly count: 'u32'; readonly lr: 'f32' }> {
   const ty: ElementType = V === 4 ? 'vec4<f32>' : 'f32';
   return defineProgram({
     name: 'sgd',
@@ -93,6 +93,7 @@ export interface AdamKernelOptions {
   readonly step: number;
 }
 
+/** Adam's uniform fields: item count, hyper-parameters, the step's bias corrections. */
 const ADAM_UNIFORMS = Object.freeze({ count: 'u32', lr: 'f32', b1: 'f32', b2: 'f32', eps: 'f32', bc1: 'f32', bc2: 'f32', c1: 'f32', c2: 'f32' } as const);
 
 /** The Adam program for items of width `V` (4: vec4, 1: f32); per-step values: `adamUniformValues`. */
@@ -133,7 +134,7 @@ export function adamUniformValues(o: AdamKernelOptions): UniformValues<typeof AD
   };
 }
 
-/** Adam in place (vec4 items when numel % 4 = 0, 16 per invocation). Bindings: `p`, `g`, `m`, `v` (read_write but g), `params` (rebuild per step). */
+/** Adam in place (vec4 items when numel % 4 = 0, 16 per invocation). Bindings: `p`, `g`, `m`, `v` (all read_write but `g`), `params` (rebuilt per step). */
 export function adamKernel(o: AdamKernelOptions): Kernel {
   const it = itemOf(o.numel);
   const count = o.numel / it.V;

@@ -4,8 +4,9 @@
  * (row, col, step, 0), first output word; the uniform (w >> 8)·2⁻²⁴; and the table normal sampler
  * z = Q[i] + D[i]·f reading the tables from a storage buffer laid out as [Q(4096) | D(4096)]
  * (`normalTableData()` builds it from `normalTables()`). The round body is one snippet
- * (`PHILOX_ROUND_WGSL`), also used by the column-split form of hierarchical-gating.ts. Also a tiny test kernel that writes the
- * words and normals of a grid of (row, col) draws so tests can compare them bit-for-bit.
+ * (`PHILOX_ROUND_WGSL`), also used by the column-split form of hierarchical-gating.ts. Also a
+ * tiny test kernel that writes the words and normals of a grid of (row, col) draws so tests can
+ * compare them bit-for-bit.
  */
 import { normalTables, NORMAL_SEGMENTS } from '../../ir/rng.ts';
 import { ceilDiv, type Kernel } from './kernel.ts';
