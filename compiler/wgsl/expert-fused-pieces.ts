@@ -1,13 +1,12 @@
 /**
  * The WGSL building blocks of the fused expert kernels (compiler/wgsl/expert-fused.ts), one job:
  * generate the text. Bank accessors (`bankFn`: an expert's element across up to four bank
- * bindings), the typed binding declarations, the row-tile layout (RT × CT threads over a TM-row
+ * bindings), the row-tile layout (RT × CT threads over a TM-row
  * tile) and its multiply-accumulate loops, the per-chunk pieces every kernel composes (hidden
  * chunk, dpre, out / dslot accumulation, dw1 / dw2 accumulation: `pieces(TM)`), and the tile-map
  * preamble and entry point shared by the per-tile kernels. Sizes: H chunk HC = 64, column block
  * NB = 64, K step TK = 16, 64 invocations per workgroup.
  */
-import type { KernelBinding } from './kernel.ts';
 
 /** Hidden units per chunk (the workgroup-memory slice of the hidden activations). */
 export const EXPERT_H_CHUNK = 64;
@@ -24,24 +23,6 @@ export function bankFn(name: string, prefix: string, B: number, per: string): st
   const lines = [];
   for (let b = B - 1; b >= 1; b--) lines.push(`  if (e >= ${bankVars[b]}) { return ${prefix}${b}[(e - ${bankVars[b]}) * ${per} + idx]; }`);
   return `fn ${name}(e: u32, idx: u32) -> f32 {\n${lines.join('\n')}${lines.length ? '\n' : ''}  return ${prefix}0[e * ${per} + idx];\n}`;
-}
-
-/** A binding of these kernels with its WGSL element type (declared once, here, not guessed from its name). */
-export type TypedBinding = KernelBinding & { readonly elem?: 'f32' | 'i32' | 'vec4<i32>' };
-
-/** Storage binding `name`: f32 unless `elem` says otherwise. */
-export const ro = (name: string, elem: TypedBinding['elem'] = 'f32'): TypedBinding => ({ name, access: 'read', elem });
-export const rw = (name: string): TypedBinding => ({ name, access: 'read_write', elem: 'f32' });
-export const PARAMS: TypedBinding = { name: 'params', access: 'uniform' };
-
-export function decls(bindings: readonly TypedBinding[]): string {
-  return bindings
-    .map((b, i) =>
-      b.access === 'uniform'
-        ? `@group(0) @binding(${i}) var<uniform> params: Params;`
-        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${b.elem ?? 'f32'}>;`,
-    )
-    .join('\n');
 }
 
 /**
@@ -351,8 +332,8 @@ ${macW((i) => `Sa[kk * NB + ty + 8u * ${i}]`, (j) => `Ps[(tx + 8u * ${j}) * TM +
   return { COMMON, DPRE, OUT_ACCUMULATE, DSLOT_ACCUMULATE, DW2_ACCUMULATE, DW1_ACCUMULATE };
 }
 
-/** The tile-map preamble of the per-tile kernels: e, rs, nrows of workgroup g (returns past the map or on an empty entry). */
-export const TILE_ENTRY = /* wgsl */ `  let g = wid.y * nwg.x + wid.x;
+/** The tile-map preamble of the per-tile kernels: e, rs, nrows of workgroup g (returns past the map or on an empty entry); needs FLAT_WORKGROUP_WGSL. */
+export const TILE_ENTRY = /* wgsl */ `  let g = flat_workgroup(wid, nwg);
   if (g >= params.maxTiles) { return; }
   let entry = tileMap[g];
   if (entry.x < 0) { return; }
@@ -360,4 +341,5 @@ export const TILE_ENTRY = /* wgsl */ `  let g = wid.y * nwg.x + wid.x;
   let rs = u32(entry.y);
   let nrows = u32(entry.z) - rs;`;
 
+/** The entry point of every fused expert kernel (64 invocations). */
 export const MAIN = '@compute @workgroup_size(64)\nfn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32)';

@@ -23,13 +23,14 @@
  * block a function of its own (its register tile is declared at the function's top, so it starts
  * at zero on every call: a tile declared inside the block loop was not re-zeroed per iteration by
  * lavapipe, and zeroing it by hand made its JIT take a minute). Grids are flattened
- * (`wid.y·nwg.x + wid.x`) and return past the real count, so they can be folded or launched
+ * (`flat_workgroup`, compiler/wgsl/kernel.ts) and return past the real count, so they can be folded or launched
  * indirectly. The forward kernel takes expert banks split over up to 4 bindings (w1_0.., w2_0..).
  */
 import { maxTiles } from './dispatch.ts';
 import { EXPERT_TILE_ROWS } from './expert-ffn.ts';
-import { ceilDiv, grid1d, uniformBlock, type Kernel } from './kernel.ts';
-import { bankFn, decls, EXPERT_H_CHUNK, FUSED_WG, MAIN, PARAMS, pieces, ro, rw, TILE_ENTRY, type TypedBinding } from './expert-fused-pieces.ts';
+import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
+import { bankFn, EXPERT_H_CHUNK, FUSED_WG, MAIN, pieces, TILE_ENTRY } from './expert-fused-pieces.ts';
+import { defineProgram, type BindingDecl, type UniformValues } from './program.ts';
 
 export { EXPERT_H_CHUNK } from './expert-fused-pieces.ts';
 /** The row tiles these kernels are generated for (the tile map's granularity; `expertTileRows` picks one per plan). */
@@ -58,6 +59,13 @@ export interface ExpertFusedOptions {
   readonly tileRows?: number;
 }
 
+/** The uniform fields of every fused expert kernel. */
+const FUSED_UNIFORMS = Object.freeze({ D: 'u32', H: 'u32', Dout: 'u32', chunks: 'u32', n: 'u32', maxTiles: 'u32', bank1: 'u32', bank2: 'u32', bank3: 'u32' } as const);
+
+const f32r: BindingDecl = { access: 'read', type: 'f32' };
+const f32w: BindingDecl = { access: 'read_write', type: 'f32' };
+const i32r: BindingDecl = { access: 'read', type: 'i32' };
+
 function params(o: ExpertFusedOptions) {
   const banks = o.banks ?? [o.n];
   if (banks.length < 1 || banks.length > 4) throw new Error(`fused expert FFN: 1..4 weight banks, got ${banks.length}`);
@@ -67,18 +75,8 @@ function params(o: ExpertFusedOptions) {
   const starts = [0, 0, 0, 0];
   for (let b = 1; b < 4; b++) starts[b] = starts[b - 1]! + (banks[b - 1] ?? 0);
   const tiles = maxTiles({ N: o.N, k: o.k, n: o.n, tileRows: TM });
-  const u = uniformBlock([
-    ['D', 'u32', o.D],
-    ['H', 'u32', o.H],
-    ['Dout', 'u32', o.Dout],
-    ['chunks', 'u32', ceilDiv(o.H, HC)],
-    ['n', 'u32', o.n],
-    ['maxTiles', 'u32', tiles],
-    ['bank1', 'u32', starts[1]!],
-    ['bank2', 'u32', starts[2]!],
-    ['bank3', 'u32', starts[3]!],
-  ]);
-  return { u, tiles, B: banks.length, TM };
+  const values: UniformValues<typeof FUSED_UNIFORMS> = { D: o.D, H: o.H, Dout: o.Dout, chunks: ceilDiv(o.H, HC), n: o.n, maxTiles: tiles, bank1: starts[1]!, bank2: starts[2]!, bank3: starts[3]! };
+  return { values, tiles, B: banks.length, TM };
 }
 
 /**
@@ -86,22 +84,20 @@ function params(o: ExpertFusedOptions) {
  * banks), b1 [n,H], w2_0.. (w2 banks), b2 [n,Dout], out [S,Dout], params.
  */
 export function expertFfnFusedKernel(o: ExpertFusedOptions): Kernel {
-  const { u, tiles, B, TM } = params(o);
+  const { values, tiles, B, TM } = params(o);
   const { COMMON, OUT_ACCUMULATE } = pieces(TM);
-  const bindings: TypedBinding[] = [
-    ro('x'),
-    ro('sourceRow', 'i32'),
-    ro('tileMap', 'vec4<i32>'),
-    ...Array.from({ length: B }, (_, b) => ro(`w1_${b}`)),
-    ro('b1'),
-    ...Array.from({ length: B }, (_, b) => ro(`w2_${b}`)),
-    ro('b2'),
-    rw('out'),
-    PARAMS,
-  ];
-  const wgsl = /* wgsl */ `// expert_ffn_fused banks=${B} tile=${TM} rows, H chunk ${HC}
-${u.struct}
-${decls(bindings)}
+  const bindings: Record<string, BindingDecl> = {
+    x: f32r,
+    sourceRow: i32r,
+    tileMap: { access: 'read', type: 'vec4<i32>' },
+    ...Object.fromEntries(Array.from({ length: B }, (_, b) => [`w1_${b}`, f32r])),
+    b1: f32r,
+    ...Object.fromEntries(Array.from({ length: B }, (_, b) => [`w2_${b}`, f32r])),
+    b2: f32r,
+    out: f32w,
+  };
+  const source = /* wgsl */ `// banks=${B} tile=${TM} rows, H chunk ${HC}
+${FLAT_WORKGROUP_WGSL}
 ${bankFn('w1_at', 'w1_', B, 'params.D * params.H')}
 ${bankFn('w2_at', 'w2_', B, 'params.H * params.Dout')}
 ${COMMON}
@@ -116,15 +112,7 @@ ${TILE_ENTRY}
   }
 }
 `;
-  return {
-    name: 'expert_ffn_fused',
-    wgsl,
-    bindings,
-    workgroupSize: [WG, 1, 1],
-    dispatch: grid1d(tiles),
-    cacheKey: `expert_ffn_fused:banks=${B}:tm=${TM}`,
-    uniformData: u.data,
-  };
+  return defineProgram({ name: 'expert_ffn_fused', bindings, uniforms: FUSED_UNIFORMS, workgroupSize: WG, source }).kernel(grid1d(tiles), values);
 }
 
 /** The options without weight banks (the backward kernels bind each bank whole). */
@@ -139,22 +127,20 @@ function withoutBanks(o: ExpertFusedOptions): ExpertFusedOptions {
  * dslot [S,D] (read_write), params.
  */
 export function expertFfnGradInputKernel(o: ExpertFusedOptions): Kernel {
-  const { u, tiles, TM } = params(withoutBanks(o));
+  const { values, tiles, TM } = params(withoutBanks(o));
   const { COMMON, DPRE, DSLOT_ACCUMULATE } = pieces(TM);
-  const bindings: TypedBinding[] = [
-    ro('x'),
-    ro('sourceRow', 'i32'),
-    ro('tileMap', 'vec4<i32>'),
-    ro('w1_0'),
-    ro('b1'),
-    ro('w2_0'),
-    ro('dy'),
-    rw('dslot'),
-    PARAMS,
-  ];
-  const wgsl = /* wgsl */ `// expert_ffn_grad_input tile=${TM} rows, H chunk ${HC}
-${u.struct}
-${decls(bindings)}
+  const bindings = {
+    x: f32r,
+    sourceRow: i32r,
+    tileMap: { access: 'read', type: 'vec4<i32>' } as const,
+    w1_0: f32r,
+    b1: f32r,
+    w2_0: f32r,
+    dy: f32r,
+    dslot: f32w,
+  };
+  const source = /* wgsl */ `// tile=${TM} rows, H chunk ${HC}
+${FLAT_WORKGROUP_WGSL}
 ${bankFn('w1_at', 'w1_', 1, 'params.D * params.H')}
 ${bankFn('w2_at', 'w2_', 1, 'params.H * params.Dout')}
 ${COMMON}
@@ -172,15 +158,7 @@ ${TILE_ENTRY}
   }
 }
 `;
-  return {
-    name: 'expert_ffn_grad_input',
-    wgsl,
-    bindings,
-    workgroupSize: [WG, 1, 1],
-    dispatch: grid1d(tiles),
-    cacheKey: `expert_ffn_grad_input:tm=${TM}`,
-    uniformData: u.data,
-  };
+  return defineProgram({ name: 'expert_ffn_grad_input', bindings, uniforms: FUSED_UNIFORMS, workgroupSize: WG, source }).kernel(grid1d(tiles), values);
 }
 
 /**
@@ -192,27 +170,25 @@ ${TILE_ENTRY}
  * count·chunks workgroups: experts with no rows are not visited and their blocks not written.
  */
 export function expertFfnGradWeightsKernel(o: ExpertFusedOptions & { readonly active?: boolean }): Kernel {
-  const { u, TM } = params(withoutBanks(o));
+  const { values, TM } = params(withoutBanks(o));
   const { COMMON, DPRE, DW2_ACCUMULATE, DW1_ACCUMULATE } = pieces(TM);
   const chunks = ceilDiv(o.H, HC);
-  const bindings: TypedBinding[] = [
-    ro('x'),
-    ro('sourceRow', 'i32'),
-    ro('offsets', 'i32'),
-    ro('w1_0'),
-    ro('b1'),
-    ro('w2_0'),
-    ro('dy'),
-    rw('dw1'),
-    rw('db1'),
-    rw('dw2'),
-    rw('db2'),
-    ...(o.active ? [ro('activeList', 'i32')] : []),
-    PARAMS,
-  ];
-  const wgsl = /* wgsl */ `// expert_ffn_grad_weights${o.active ? '_active' : ''} tile=${TM} rows, H chunk ${HC}
-${u.struct}
-${decls(bindings)}
+  const bindings = {
+    x: f32r,
+    sourceRow: i32r,
+    offsets: i32r,
+    w1_0: f32r,
+    b1: f32r,
+    w2_0: f32r,
+    dy: f32r,
+    dw1: f32w,
+    db1: f32w,
+    dw2: f32w,
+    db2: f32w,
+    ...(o.active ? { activeList: i32r } : {}),
+  };
+  const source = /* wgsl */ `// tile=${TM} rows, H chunk ${HC}
+${FLAT_WORKGROUP_WGSL}
 ${bankFn('w1_at', 'w1_', 1, 'params.D * params.H')}
 ${bankFn('w2_at', 'w2_', 1, 'params.H * params.Dout')}
 ${COMMON}
@@ -220,7 +196,7 @@ ${DPRE}
 ${DW2_ACCUMULATE}
 ${DW1_ACCUMULATE}
 ${MAIN} {
-  let g = wid.y * nwg.x + wid.x;
+  let g = flat_workgroup(wid, nwg);
 ${o.active
   ? `  if (g >= u32(max(activeList[0], 0)) * params.chunks) { return; }
   let e = u32(activeList[1u + g / params.chunks]);`
@@ -276,13 +252,6 @@ ${o.active
   }
 }
 `;
-  return {
-    name: o.active ? 'expert_ffn_grad_weights_active' : 'expert_ffn_grad_weights',
-    wgsl,
-    bindings,
-    workgroupSize: [WG, 1, 1],
-    dispatch: grid1d(o.n * chunks),
-    cacheKey: `${o.active ? 'expert_ffn_grad_weights_active' : 'expert_ffn_grad_weights'}:tm=${TM}`,
-    uniformData: u.data,
-  };
+  const name = o.active ? 'expert_ffn_grad_weights_active' : 'expert_ffn_grad_weights';
+  return defineProgram({ name, bindings, uniforms: FUSED_UNIFORMS, workgroupSize: WG, source }).kernel(grid1d(o.n * chunks), values);
 }

@@ -8,7 +8,8 @@
  * expert banks is the tiled kernel set of factored-adam-tiles.ts in its sparse form, or for small
  * experts (r·c ≤ 4096) the one-dispatch kernel of factored-adam-small.ts.
  */
-import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 
 const WG = 256;
 /** Elements of one expert's block per workgroup (64 per invocation, as 16 vec4 when the block is a multiple of 4). */
@@ -16,15 +17,11 @@ const UPDATE_CHUNK = 64 * WG;
 const MAIN = `@compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32)`;
 /** Flattened workgroup → active slot `a`, expert `e`, block `k` within the expert; returns past the count. */
-const LOCATE = (per: string) => `let w = wid.y * nwg.x + wid.x;
+const LOCATE = (per: string) => `let w = flat_workgroup(wid, nwg);
   let a = w / ${per};
   if (a >= u32(max(activeList[0], 0))) { return; }
   let k = w - a * ${per};
   let e = u32(activeList[1u + a]);`;
-
-const ro = (name: string): KernelBinding => ({ name, access: 'read' });
-const rw = (name: string): KernelBinding => ({ name, access: 'read_write' });
-const PARAMS: KernelBinding = { name: 'params', access: 'uniform' };
 
 /** Workgroups per expert of `expertSgdKernel` for blocks of `block` elements (UPDATE_CHUNK each). */
 export function expertSgdGroups(block: number): number {
@@ -37,21 +34,20 @@ export function expertSgdGroups(block: number): number {
  */
 export function expertSgdKernel(o: { readonly n: number; readonly block: number; readonly lr: number }): Kernel {
   const per = expertSgdGroups(o.block);
-  const u = uniformBlock([
-    ['block', 'u32', o.block],
-    ['per', 'u32', per],
-    ['lr', 'f32', o.lr],
-  ]);
-  const bindings = [rw('p'), ro('g'), ro('activeList'), PARAMS];
   // Whole vec4 per load when every block starts and ends on a multiple of 4 elements.
   const V = o.block % 4 === 0 ? 4 : 1;
   const ty = V === 4 ? 'vec4<f32>' : 'f32';
-  const wgsl = /* wgsl */ `// expert sgd (active experts only, in place)
-${u.struct}
-@group(0) @binding(0) var<storage, read_write> p: array<${ty}>;
-@group(0) @binding(1) var<storage, read> g: array<${ty}>;
-@group(0) @binding(2) var<storage, read> activeList: array<i32>;
-@group(0) @binding(3) var<uniform> params: Params;
+  const program = defineProgram({
+    name: 'expert_sgd',
+    bindings: {
+      p: { access: 'read_write', type: ty },
+      g: { access: 'read', type: ty },
+      activeList: { access: 'read', type: 'i32' },
+    },
+    uniforms: { block: 'u32', per: 'u32', lr: 'f32' },
+    workgroupSize: WG,
+    source: /* wgsl */ `// active experts only, in place
+${FLAT_WORKGROUP_WGSL}
 ${MAIN} {
   ${LOCATE('params.per')}
   let base = e * (params.block / ${V}u);
@@ -60,6 +56,7 @@ ${MAIN} {
     p[base + q] = p[base + q] - params.lr * g[base + q];
   }
 }
-`;
-  return { name: 'expert_sgd', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(o.n * per), cacheKey: `expert_sgd:V${V}`, uniformData: u.data };
+`,
+  });
+  return program.kernel(grid1d(o.n * per), { block: o.block, per, lr: o.lr });
 }

@@ -21,8 +21,9 @@
  * The tiled kernel set takes five or six dispatches (and a grids kernel per bank when sparse) for
  * what is here a few hundred numbers per matrix.
  */
-import { factoredStepFields } from './optimizers.ts';
-import { grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { FACTORED_STEP_UNIFORMS, factoredKernel, factoredStepValues, packUniformValues } from './optimizers.ts';
+import { FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram, type BindingDecl, type ElementType, type UniformValues } from './program.ts';
 
 const WG = 256;
 /** Largest r·c of the one-dispatch path (g in workgroup memory: 16 KiB). */
@@ -92,9 +93,16 @@ export interface FactoredSmallOptions {
   readonly step: number;
 }
 
+/** The one-dispatch kernel's uniform fields: the matrices, then the step's (`FACTORED_STEP_UNIFORMS`). */
+const SMALL_UNIFORMS = Object.freeze({ batch: 'u32', ...FACTORED_STEP_UNIFORMS } as const);
+
+function smallValues(o: FactoredSmallOptions): UniformValues<typeof SMALL_UNIFORMS> {
+  return { batch: o.batch, ...factoredStepValues(o) };
+}
+
 /** The one-dispatch kernel's uniform block (matrices and the step's fields): the lowering rebuilds only this per run. */
-export function factoredSmallUniforms(o: FactoredSmallOptions): { struct: string; data: Uint32Array } {
-  return uniformBlock([['batch', 'u32', o.batch], ...factoredStepFields(o)]);
+export function factoredSmallUniforms(o: FactoredSmallOptions): { readonly data: Uint32Array } {
+  return { data: packUniformValues(SMALL_UNIFORMS, smallValues(o)) };
 }
 
 /**
@@ -113,12 +121,9 @@ export function factoredSmallKernel(o: FactoredSmallOptions): Kernel {
   // The two-level sum: A partial sums of B invocations each (16 × 16 at 256, 8 × 8 at 64, 4 × 8 at 32).
   const A = 2 ** Math.floor(Math.log2(W) / 2);
   const B = W / A;
-  const u = factoredSmallUniforms(o);
-  const { bindings, decl } = smallBindings(o.sparse);
   const cu = (x: string) => (o.sparse ? `caught_up(${x}, e)` : x);
-  const wgsl = /* wgsl */ `// factored adam (${o.sparse ? 'active experts' : 'every matrix'}, one dispatch, ${R}×${C} per workgroup)
-${u.struct}
-${decl}
+  const source = /* wgsl */ `// factored adam (${o.sparse ? 'active experts' : 'every matrix'}, one dispatch, ${R}×${C} per workgroup)
+${FLAT_WORKGROUP_WGSL}
 const R = ${R}u;
 const C = ${C}u;
 var<workgroup> gs: array<f32, ${R * C}>;
@@ -139,7 +144,7 @@ fn caught_up(x: f32, e: u32) -> f32 {
     : ''
 }@compute @workgroup_size(${W})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let a = wid.y * nwg.x + wid.x;
+  let a = flat_workgroup(wid, nwg);
   if (a >= ${o.sparse ? 'u32(max(activeList[0], 0))' : 'params.batch'}) { return; }
   let e = ${o.sparse ? 'u32(activeList[1u + a])' : 'a'};
   let base = e * R * C;
@@ -206,28 +211,24 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
 }
 `;
-  const name = `${o.sparse ? 'expert_' : ''}factored_adam.small`;
-  return { name, wgsl, bindings, workgroupSize: [W, 1, 1], dispatch: grid1d(o.batch), cacheKey: `factored_adam_small:${o.sparse ? 'sparse' : 'dense'}:${R}x${C}:clip${clip ? 1 : 0}`, uniformData: u.data };
+  return smallKernel(o, 'f32', W, source, grid1d(o.batch));
 }
 
-/** Bindings of both forms: `p`, `vr`, `vc` (read_write), `g`, sparse: `last` (read_write), `activeList`; `params`. */
-function smallBindings(sparse: boolean, vecTy = 'f32'): { bindings: KernelBinding[]; decl: string } {
-  const bindings: KernelBinding[] = [
-    { name: 'p', access: 'read_write' },
-    { name: 'vr', access: 'read_write' },
-    { name: 'vc', access: 'read_write' },
-    { name: 'g', access: 'read' },
-    ...(sparse ? ([{ name: 'last', access: 'read_write' }, { name: 'activeList', access: 'read' }] as const) : []),
-    { name: 'params', access: 'uniform' },
-  ];
-  const decl = bindings
-    .map((b, i) =>
-      b.access === 'uniform'
-        ? `@group(0) @binding(${i}) var<uniform> params: Params;`
-        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${b.name === 'last' || b.name === 'activeList' ? 'i32' : b.name === 'vr' ? 'f32' : vecTy}>;`,
-    )
-    .join('\n');
-  return { bindings, decl };
+/**
+ * The program of either form and its kernel for `o`. Bindings: `p`, `vr` (f32), `vc`, `g`
+ * (`vecTy`; read_write but g), sparse: `last` (read_write, i32), `activeList` (i32); `params`.
+ */
+function smallKernel(o: FactoredSmallOptions, vecTy: ElementType, W: number, source: string, dispatch: readonly [number, number, number]): Kernel {
+  const rw = { access: 'read_write', type: vecTy } as const;
+  const bindings: Record<string, BindingDecl> = {
+    p: rw,
+    vr: { access: 'read_write', type: 'f32' },
+    vc: rw,
+    g: { access: 'read', type: vecTy },
+    ...(o.sparse ? { last: { access: 'read_write', type: 'i32' }, activeList: { access: 'read', type: 'i32' } } : {}),
+  };
+  const program = defineProgram({ name: `${o.sparse ? 'expert_' : ''}factored_adam.small`, bindings, uniforms: SMALL_UNIFORMS, workgroupSize: W, source });
+  return factoredKernel(program, SMALL_UNIFORMS, dispatch, smallValues(o));
 }
 
 /**
@@ -255,8 +256,6 @@ function factoredColumnsKernel(o: FactoredSmallOptions): Kernel {
   const ty = V === 4 ? 'vec4<f32>' : 'f32';
   const hsum = (x: string) => (V === 4 ? `(((${x}.x + ${x}.y) + ${x}.z) + ${x}.w)` : x);
   const zero = V === 4 ? 'vec4<f32>(0.0)' : '0.0';
-  const u = factoredSmallUniforms(o);
-  const { bindings, decl } = smallBindings(o.sparse, ty);
   const rows = [...Array(R).keys()];
   const pairs = [...Array(RP).keys()];
   const cu = (x: string) => (o.sparse ? `select(${x}, dec * (${x} - 1e-30) + 1e-30, skipped > 0)` : x);
@@ -316,16 +315,15 @@ ${finishPair('h', 'tot', `l < ${RP}u`, '').join('\n')}
     const one = (x: string | undefined) => (x === undefined ? '0.0, 0.0' : `${hsum(`(${x} + 1e-30)`)}, ${clip ? hsum(`(${x} * rvc)`) : '0.0'}`);
     return `  part[mo * ${RP * L}u + ${h * L}u + l] = vec4<f32>(${one(a)}, ${one(b)});`;
   };
-  const wgsl = /* wgsl */ `// factored adam (${o.sparse ? 'active experts' : 'every matrix'}, one dispatch, ${V} columns per invocation, ${M} × ${R}×${C} per workgroup)
-${u.struct}
-${decl}
+  const source = /* wgsl */ `// factored adam (${o.sparse ? 'active experts' : 'every matrix'}, one dispatch, ${V} columns per invocation, ${M} × ${R}×${C} per workgroup)
+${FLAT_WORKGROUP_WGSL}
 const R = ${R}u;
 const C = ${C}u;
 var<workgroup> part: array<vec4<f32>, ${M * RP * L}>;
 ${NS > 1 ? `var<workgroup> seg: array<vec4<f32>, ${M * P}>;\n` : ''}var<workgroup> rowst: array<vec4<f32>, ${M * RP}>;
 @compute @workgroup_size(${W})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let first = (wid.y * nwg.x + wid.x) * ${M}u;
+  let first = flat_workgroup(wid, nwg) * ${M}u;
   let count = ${count};
   if (first >= count) { return; }
   let mo = ${M === 1 ? '0u' : `lid / ${L}u`};
@@ -361,7 +359,6 @@ ${rows.map((i) => `    p[base + ${i * L}u] = p[base + ${i * L}u] - select(g${i} 
 ${o.sparse ? '    if (l == 0u) { last[e] = params.step + 1; }\n' : ''}  }
 }
 `;
-  const name = `${o.sparse ? 'expert_' : ''}factored_adam.small`;
   const dispatch = o.sparse ? grid1d(o.batch) : grid1d(Math.ceil(o.batch / M));
-  return { name, wgsl, bindings, workgroupSize: [W, 1, 1], dispatch, cacheKey: `factored_adam_cols:${o.sparse ? 'sparse' : 'dense'}:${R}x${C}:clip${clip ? 1 : 0}`, uniformData: u.data };
+  return smallKernel(o, ty, W, source, dispatch);
 }

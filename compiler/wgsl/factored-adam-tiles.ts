@@ -16,8 +16,9 @@
  * u = g/sqrt((vr'/mean(vr'))·vc'/(1 − β2ᵗ)) (0 where g = 0) as g times a column and a row factor. Traffic: 16 B per weight without
  * clipping, 20 with; every sum has a fixed order, so results are bit-identical run to run.
  */
-import { factoredStepFields } from './optimizers.ts';
-import { ceilDiv, FOLD_GRID_WGSL, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { FACTORED_STEP_UNIFORMS, factoredKernel, factoredStepValues, packUniformValues } from './optimizers.ts';
+import { ceilDiv, FLAT_WORKGROUP_WGSL, FOLD_GRID_WGSL, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram, type BindingDecl, type UniformValues } from './program.ts';
 
 const WG = 256;
 /** Most rows one invocation walks per tile (workgroup memory holds S·WG row partials). */
@@ -87,52 +88,40 @@ export function factoredScratch(o: { readonly batch: number; readonly r: number;
   return { colPart: o.batch * t.tilesR * o.c, rowPart: o.batch * t.tilesC * o.r, sqPart: o.batch * sq, stats: 2 * o.batch };
 }
 
+/** The uniform fields every tiled factored-Adam kernel binds: shape, tiling, then the step's (`FACTORED_STEP_UNIFORMS`). */
+const TILE_UNIFORMS = Object.freeze({ batch: 'u32', r: 'u32', c: 'u32', tilesR: 'u32', tilesC: 'u32', per: 'u32', perLines: 'u32', ...FACTORED_STEP_UNIFORMS } as const);
+
+function tileValues(o: FactoredTileOptions): UniformValues<typeof TILE_UNIFORMS> {
+  const t = factoredTiling(o.r, o.c);
+  return { batch: o.batch, r: o.r, c: o.c, tilesR: t.tilesR, tilesC: t.tilesC, per: t.per, perLines: t.perLines, ...factoredStepValues(o) };
+}
+
 /**
  * The uniform block every tiled factored-Adam kernel binds (shape, tiling, and the step's fields):
  * the lowering rebuilds only this per run, not the kernels.
  */
-export function factoredUniforms(o: FactoredTileOptions): { struct: string; data: Uint32Array } {
-  const t = factoredTiling(o.r, o.c);
-  return uniformBlock([
-    ['batch', 'u32', o.batch],
-    ['r', 'u32', o.r],
-    ['c', 'u32', o.c],
-    ['tilesR', 'u32', t.tilesR],
-    ['tilesC', 'u32', t.tilesC],
-    ['per', 'u32', t.per],
-    ['perLines', 'u32', t.perLines],
-    ...factoredStepFields(o),
-  ]);
+export function factoredUniforms(o: FactoredTileOptions): { readonly data: Uint32Array } {
+  return { data: packUniformValues(TILE_UNIFORMS, tileValues(o)) };
 }
 
-type Ty = 'f32' | 'i32' | 'vec';
+/** A storage binding of the tiled kernels: element type f32 (default), i32, or 'vec' (the tiling's item, vec4<f32> or f32). */
 interface Bind {
   readonly name: string;
-  readonly access: 'read' | 'read_write' | 'uniform';
-  readonly ty?: Ty;
+  readonly access: 'read' | 'read_write';
+  readonly ty?: 'f32' | 'i32' | 'vec';
 }
 
 function kernelOf(o: FactoredTileOptions, pass: string, binds: readonly Bind[], body: string, grid: number, extra = ''): Kernel {
   const t = factoredTiling(o.r, o.c);
-  const u = factoredUniforms(o);
   const vec = t.V === 4 ? 'vec4<f32>' : 'f32';
-  const decl = binds
-    .map((b, i) =>
-      b.access === 'uniform'
-        ? `@group(0) @binding(${i}) var<uniform> params: Params;`
-        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${b.ty === 'vec' ? vec : (b.ty ?? 'f32')}>;`,
-    )
-    .join('\n');
+  const bindings: Record<string, BindingDecl> = Object.fromEntries(binds.map((b) => [b.name, { access: b.access, type: b.ty === 'vec' ? vec : (b.ty ?? 'f32') }]));
   // Flattened workgroup → slot a (row of the per-slot scratch), matrix e, block k within the matrix.
-  const locate = (per: string) => `let w = wid.y * nwg.x + wid.x;
+  const locate = (per: string) => `let w = flat_workgroup(wid, nwg);
   let a = w / ${per};
   if (a >= ${o.sparse ? 'u32(max(activeList[0], 0))' : 'params.batch'}) { return; }
   let k = w - a * ${per};
   let e = ${o.sparse ? 'u32(activeList[1u + a])' : 'a'};`;
-  const key = `factored_adam_tiles.${pass}:${o.sparse ? 'sparse' : 'dense'}:V${t.V}:TX${t.TX}:S${t.S}:own-${t.own}:clip${o.clip > 0 ? 1 : 0}`;
-  const wgsl = /* wgsl */ `// factored adam (${o.sparse ? 'active experts' : 'every matrix'}, tiles ${t.TR}×${t.TC}): ${pass}
-${u.struct}
-${decl}
+  const source = /* wgsl */ `// factored adam (${o.sparse ? 'active experts' : 'every matrix'}, tiles ${t.TR}×${t.TC}): ${pass}
 const V = ${t.V}u;
 const TX = ${t.TX}u;
 const TY = ${t.TY}u;
@@ -142,6 +131,7 @@ const TC = ${t.TC}u;
 alias VF = ${vec};
 // Sum of the components in a fixed order.
 fn hsum(x: VF) -> f32 { ${t.V === 4 ? 'return ((x.x + x.y) + x.z) + x.w;' : 'return x;'} }
+${FLAT_WORKGROUP_WGSL}
 ${extra}@compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   ${locate(pass === 'lines' ? 'params.perLines' : pass === 'stats' ? '1u' : 'params.per')}
@@ -150,14 +140,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   ${body}
 }
 `;
-  const bindings: KernelBinding[] = binds.map((b) => ({ name: b.name, access: b.access }));
-  const name = `${o.sparse ? 'expert_' : ''}factored_adam.${pass}`;
-  return { name, wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(grid), cacheKey: key, uniformData: u.data };
+  const program = defineProgram({ name: `${o.sparse ? 'expert_' : ''}factored_adam.${pass}`, bindings, uniforms: TILE_UNIFORMS, workgroupSize: WG, source });
+  return factoredKernel(program, TILE_UNIFORMS, grid1d(grid), tileValues(o));
 }
 
-const ro = (name: string, ty?: Ty): Bind => ({ name, access: 'read', ...(ty ? { ty } : {}) });
-const rw = (name: string, ty?: Ty): Bind => ({ name, access: 'read_write', ...(ty ? { ty } : {}) });
-const PARAMS: Bind = { name: 'params', access: 'uniform' };
+const ro = (name: string, ty?: Bind['ty']): Bind => ({ name, access: 'read', ...(ty ? { ty } : {}) });
+const rw = (name: string, ty?: Bind['ty']): Bind => ({ name, access: 'read_write', ...(ty ? { ty } : {}) });
 const listOf = (o: FactoredTileOptions): Bind[] => (o.sparse ? [ro('activeList', 'i32')] : []);
 
 // The invocation's tile coordinates and its first column j0 (V columns j0 … j0 + V − 1, all < C or none).
@@ -296,7 +284,6 @@ ${own !== 'none' && o.sparse ? CATCH_UP : ''}`;
     ...(sq ? [rw('sqPart')] : []),
     ...(own !== 'none' && o.sparse ? [ro('last', 'i32')] : []),
     ...listOf(o),
-    PARAMS,
   ];
   return kernelOf(o, 'sums', binds, body, o.batch * t.per, extra);
 }
@@ -328,7 +315,7 @@ export function factoredLinesKernel(o: FactoredTileOptions): Kernel {
     vr[at] = params.b2 * ${cu('vr[at]')} + params.c2 * (acc / f32(C));` : '// finished by the sums kernel'}
   }
   }`;
-  const binds = [...(cols ? [ro('colPart')] : []), ...(rows ? [ro('rowPart'), rw('vr')] : []), ...(cols ? [rw('vc')] : []), ...(o.sparse ? [ro('last', 'i32')] : []), ...listOf(o), PARAMS];
+  const binds = [...(cols ? [ro('colPart')] : []), ...(rows ? [ro('rowPart'), rw('vr')] : []), ...(cols ? [rw('vc')] : []), ...(o.sparse ? [ro('last', 'i32')] : []), ...listOf(o)];
   return kernelOf(o, 'lines', binds, body, o.batch * t.perLines, o.sparse ? CATCH_UP : '');
 }
 
@@ -368,7 +355,7 @@ export function factoredSqKernel(o: FactoredTileOptions): Kernel {
     sqPart[a * params.per + k] = tot;
   }`;
   const extra = `var<workgroup> red: array<f32, ${WG}>;\nvar<workgroup> red16: array<f32, 16>;\n`;
-  return kernelOf(o, 'sq', [ro('g', 'vec'), ro('vr'), ro('vc', 'vec'), rw('sqPart'), ...listOf(o), PARAMS], body, o.batch * t.per, extra);
+  return kernelOf(o, 'sq', [ro('g', 'vec'), ro('vr'), ro('vc', 'vec'), rw('sqPart'), ...listOf(o)], body, o.batch * t.per, extra);
 }
 
 /**
@@ -418,7 +405,7 @@ export function factoredStatsKernel(o: FactoredTileOptions): Kernel {
     stats[2u * a + 1u] = div;
     ${o.sparse ? 'last[e] = params.step + 1;' : ''}
   }`;
-  const binds = [ro('vr'), ...(clip ? [ro('sqPart')] : []), ...(clip && own === 'rows' ? [ro('vc')] : []), rw('stats'), ...(o.sparse ? [rw('last', 'i32')] : []), ...listOf(o), PARAMS];
+  const binds = [ro('vr'), ...(clip ? [ro('sqPart')] : []), ...(clip && own === 'rows' ? [ro('vc')] : []), rw('stats'), ...(o.sparse ? [rw('last', 'i32')] : []), ...listOf(o)];
   return kernelOf(o, 'stats', binds, body, o.batch, `var<workgroup> red: array<vec2<f32>, ${WG}>;
 var<workgroup> red16: array<vec2<f32>, 16>;
 `);
@@ -445,7 +432,7 @@ export function factoredUpdateKernel(o: FactoredTileOptions): Kernel {
     let rowF = sqrt(vrMean * params.bc2 / vr[e * R + i]) * scale;
     p[at] = p[at] - select(gv * (colF * rowF), VF(0.0), gv == VF(0.0));
   }`;
-  return kernelOf(o, 'update', [rw('p', 'vec'), ro('g', 'vec'), ro('vr'), ro('vc', 'vec'), ro('stats'), ...listOf(o), PARAMS], body, o.batch * t.per);
+  return kernelOf(o, 'update', [rw('p', 'vec'), ro('g', 'vec'), ro('vr'), ro('vc', 'vec'), ro('stats'), ...listOf(o)], body, o.batch * t.per);
 }
 
 /**
@@ -455,15 +442,12 @@ export function factoredUpdateKernel(o: FactoredTileOptions): Kernel {
  */
 export function factoredGridsKernel(o: { readonly r: number; readonly c: number }): Kernel {
   const t = factoredTiling(o.r, o.c);
-  const u = uniformBlock([
-    ['per', 'u32', t.per],
-    ['perLines', 'u32', t.perLines],
-  ]);
-  const wgsl = /* wgsl */ `// expert factored adam: indirect grids (tiles, lines, stats)
-${u.struct}
-@group(0) @binding(0) var<storage, read> activeList: array<i32>;
-@group(0) @binding(1) var<storage, read_write> args: array<u32>;
-@group(0) @binding(2) var<uniform> params: Params;
+  const program = defineProgram({
+    name: 'expert_factored_adam.grids',
+    bindings: { activeList: { access: 'read', type: 'i32' }, args: { access: 'read_write', type: 'u32' } },
+    uniforms: { per: 'u32', perLines: 'u32' },
+    workgroupSize: 1,
+    source: /* wgsl */ `// indirect grids (tiles, lines, stats)
 ${FOLD_GRID_WGSL}
 fn put(at: u32, groups: u32) {
   let g = fold_grid(groups);
@@ -479,14 +463,7 @@ fn main() {
   put(4u, count * params.perLines);
   put(8u, count);
 }
-`;
-  return {
-    name: 'expert_factored_adam.grids',
-    wgsl,
-    bindings: [{ name: 'activeList', access: 'read' }, { name: 'args', access: 'read_write' }, { name: 'params', access: 'uniform' }],
-    workgroupSize: [1, 1, 1],
-    dispatch: [1, 1, 1],
-    cacheKey: 'expert_factored_adam.grids',
-    uniformData: u.data,
-  };
+`,
+  });
+  return program.kernel([1, 1, 1], { per: t.per, perLines: t.perLines });
 }

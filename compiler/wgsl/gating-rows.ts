@@ -11,7 +11,8 @@
  * (softmax over the top k), topValues. Shapes and the RNG site are uniforms; KT = min(k+1, n) is
  * compiled in.
  */
-import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram, type Program, type UniformValues } from './program.ts';
 import { philoxWgsl } from './philox.ts';
 import { SOFTPLUS_WGSL, TOPK_ORDER_WGSL, topkSelectWgsl } from './gating-snippets.ts';
 
@@ -50,11 +51,16 @@ export function gatingRowsLanes(_n: number): number {
 /** Largest k + 1 the row-wise kernel selects (private arrays of that length per invocation). */
 export const GATING_ROWS_TOP_MAX = 64;
 
+/** The row-wise gating kernel's uniform fields (shapes, RNG site and step, mode). */
+const ROWS_UNIFORMS = Object.freeze({ N: 'u32', n: 'u32', k: 'u32', kt: 'u32', seed: 'u32', stream: 'u32', step: 'u32', rowOffset: 'u32', train: 'u32', eps: 'f32' } as const);
+
 /**
- * Row-wise gating kernel. Bindings: clean (read), sigma (read_write: raw in, sigma out), [noise],
- * [normTables], indices (i32), gates, topValues, params. 64/L rows per workgroup (grid folded).
+ * The row-wise gating program of `o`'s variant (noise mode, KT = min(k+1, n), lanes; the other
+ * options are uniforms): build it once and pack each run's `gatingRowsUniformValues` with its
+ * `uniformData`. Bindings: clean (read), sigma (read_write: raw in, sigma out), [noise],
+ * [normTables], indices (i32), gates, topValues, params.
  */
-export function gatingRowsKernel(o: GatingRowsKernelOptions): Kernel {
+export function gatingRowsProgram(o: GatingRowsKernelOptions): Program<typeof ROWS_UNIFORMS> {
   const kt = Math.min(o.k + 1, o.n);
   if (!Number.isInteger(o.k) || o.k < 1 || o.k > o.n) throw new Error(`gating: k = ${o.k} must be an integer in [1, ${o.n}]`);
   if (kt > GATING_ROWS_TOP_MAX) throw new Error(`gating: k + 1 = ${kt} exceeds ${GATING_ROWS_TOP_MAX} (the row-wise top-k keeps k + 1 values per invocation); use k ≤ ${GATING_ROWS_TOP_MAX - 1}`);
@@ -62,39 +68,20 @@ export function gatingRowsKernel(o: GatingRowsKernelOptions): Kernel {
   const rows = WG / lanes;
   const drawn = o.noisy && !o.explicitNoise;
   const explicit = o.noisy && o.explicitNoise;
-  const u = uniformBlock([
-    ['N', 'u32', o.N],
-    ['n', 'u32', o.n],
-    ['k', 'u32', o.k],
-    ['kt', 'u32', kt],
-    ['seed', 'u32', o.seed],
-    ['stream', 'u32', o.stream],
-    ['step', 'u32', o.step],
-    ['rowOffset', 'u32', o.rowOffset],
-    ['train', 'u32', o.train === false ? 0 : 1],
-    ['eps', 'f32', o.eps],
-  ]);
-  const bindings: KernelBinding[] = [
-    { name: 'clean', access: 'read' },
-    { name: 'sigma', access: 'read_write' },
-    ...(explicit ? [{ name: 'noise', access: 'read' } as const] : []),
-    ...(drawn ? [{ name: 'normTables', access: 'read' } as const] : []),
-    { name: 'indices', access: 'read_write' },
-    { name: 'gates', access: 'read_write' },
-    { name: 'topValues', access: 'read_write' },
-    { name: 'params', access: 'uniform' },
-  ];
-  const decls = bindings
-    .map((b, i) =>
-      b.access === 'uniform'
-        ? `@group(0) @binding(${i}) var<uniform> params: Params;`
-        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${b.name === 'indices' ? 'i32' : 'f32'}>;`,
-    )
-    .join('\n');
+  const f32r = { access: 'read', type: 'f32' } as const;
+  const f32w = { access: 'read_write', type: 'f32' } as const;
+  const bindings = {
+    clean: f32r,
+    sigma: f32w,
+    ...(explicit ? { noise: f32r } : {}),
+    ...(drawn ? { normTables: f32r } : {}),
+    indices: { access: 'read_write', type: 'i32' } as const,
+    gates: f32w,
+    topValues: f32w,
+  };
   const noiseExpr = drawn ? 'normal_from_word(philox_word(params.seed, params.stream, params.step, row + params.rowOffset, col))' : 'noise[i]';
-  const wgsl = /* wgsl */ `// gating_rows noisy=${o.noisy} explicit=${o.explicitNoise} kt=${kt} lanes=${lanes}
-${u.struct}
-${decls}
+  const source = /* wgsl */ `// noisy=${o.noisy} explicit=${o.explicitNoise} kt=${kt} lanes=${lanes}
+${FLAT_WORKGROUP_WGSL}
 ${drawn ? philoxWgsl() : ''}
 ${SOFTPLUS_WGSL}
 ${TOPK_ORDER_WGSL}
@@ -104,7 +91,7 @@ const R = ${rows}u; // rows per workgroup, ${lanes} lanes each
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let seg = t / ${lanes}u;
   let lane = t % ${lanes}u;
-  let row = (wid.y * nwg.x + wid.x) * R + seg;
+  let row = flat_workgroup(wid, nwg) * R + seg;
   let live = row < params.N; // rows past N still join the merge's barriers
   let n = params.n;
   topk_reset();
@@ -135,17 +122,20 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
 }
 `;
-  return {
-    name: 'gating_rows',
-    wgsl,
-    bindings,
-    workgroupSize: [WG, 1, 1],
-    dispatch: o.N === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N, rows)),
-    cacheKey: `gating_rows:noisy=${o.noisy}:explicit=${o.explicitNoise}:kt=${kt}:lanes=${lanes}`,
-    uniformData: u.data,
-  };
+  return defineProgram({ name: 'gating_rows', bindings, uniforms: ROWS_UNIFORMS, workgroupSize: WG, source });
 }
 
+/** The row-wise gating kernel's uniform values for `o` (kt = min(k + 1, n); train 1 unless `train` is false). */
+export function gatingRowsUniformValues(o: GatingRowsKernelOptions): UniformValues<typeof ROWS_UNIFORMS> {
+  const { N, n, k, seed, stream, step, rowOffset, eps } = o;
+  return { N, n, k, kt: Math.min(k + 1, n), seed, stream, step, rowOffset, train: o.train === false ? 0 : 1, eps };
+}
+
+/** Row-wise gating kernel (`gatingRowsProgram`'s bindings): 64/L rows per workgroup (grid folded). */
+export function gatingRowsKernel(o: GatingRowsKernelOptions): Kernel {
+  const rows = WG / (o.lanes ?? gatingRowsLanes(o.n));
+  return gatingRowsProgram(o).kernel(o.N === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N, rows)), gatingRowsUniformValues(o));
+}
 
 /**
  * From this many experts on, the `gating` op lowers to the tiled GEMM + `gatingRowsKernel` instead

@@ -10,7 +10,8 @@
  * softmax over the top k. Softplus in the reference's log1p form (gating-snippets.ts).
  * n, k, D, N, seed, step, ... are uniforms; the expert count is bounded by the compile-time NMAX.
  */
-import { ceilDiv, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { ceilDiv, FLAT_WORKGROUP_WGSL, type Kernel } from './kernel.ts';
+import { defineProgram, type Program, type UniformValues } from './program.ts';
 import { philoxWgsl } from './philox.ts';
 import { SOFTPLUS_WGSL, TOPK_ORDER_WGSL } from './gating-snippets.ts';
 
@@ -38,11 +39,16 @@ export interface GatingKernelOptions {
 
 const RB = 8;
 
+/** The gating kernel's uniform fields (shapes, RNG site and step, mode). */
+const GATING_UNIFORMS = Object.freeze({ N: 'u32', D: 'u32', n: 'u32', k: 'u32', kt: 'u32', seed: 'u32', stream: 'u32', step: 'u32', rowOffset: 'u32', train: 'u32', eps: 'f32' } as const);
+
 /**
- * Gating kernel. Bindings: x, wg, [wn], [noise], [normTables], indices (i32), gates, clean, sigma,
- * topValues, params. normTables ([Q|D], see philox.ts) is present when noisy and not explicit.
+ * The gating program of `o`'s variant (noise mode and nMax; the other options are uniforms):
+ * build it once and pack each run's `gatingUniformValues` with its `uniformData`. Bindings: x,
+ * wg, [wn], [noise], [normTables], indices (i32), gates, clean, sigma, topValues, params.
+ * normTables ([Q|D], see philox.ts) is present when noisy and not explicit.
  */
-export function gatingKernel(o: GatingKernelOptions): Kernel {
+export function gatingProgram(o: GatingKernelOptions): Program<typeof GATING_UNIFORMS> {
   const nMax = o.nMax ?? (o.n <= 256 ? 256 : ceilDiv(o.n, 64) * 64);
   if (o.n > nMax) throw new Error(`gating: n=${o.n} exceeds nMax=${nMax}`);
   const topMax = Math.min(nMax, 64);
@@ -51,47 +57,27 @@ export function gatingKernel(o: GatingKernelOptions): Kernel {
   if (RB * nMax * 4 + 3 * RB * topMax * 4 + 64 * 8 + RB * 64 * 4 > 32768) throw new Error(`gating: nMax=${nMax} too large`);
   const drawn = o.noisy && !o.explicitNoise;
   const explicit = o.noisy && o.explicitNoise;
-  const u = uniformBlock([
-    ['N', 'u32', o.N],
-    ['D', 'u32', o.D],
-    ['n', 'u32', o.n],
-    ['k', 'u32', o.k],
-    ['kt', 'u32', kt],
-    ['seed', 'u32', o.seed],
-    ['stream', 'u32', o.stream],
-    ['step', 'u32', o.step],
-    ['rowOffset', 'u32', o.rowOffset],
-    ['train', 'u32', o.train === false ? 0 : 1],
-    ['eps', 'f32', o.eps],
-  ]);
-  const bindings: KernelBinding[] = [
-    { name: 'x', access: 'read' },
-    { name: 'wg', access: 'read' },
-    ...(o.noisy ? [{ name: 'wn', access: 'read' } as const] : []),
-    ...(explicit ? [{ name: 'noise', access: 'read' } as const] : []),
-    ...(drawn ? [{ name: 'normTables', access: 'read' } as const] : []),
-    { name: 'indices', access: 'read_write' },
-    { name: 'gates', access: 'read_write' },
-    { name: 'clean', access: 'read_write' },
-    { name: 'sigma', access: 'read_write' },
-    { name: 'topValues', access: 'read_write' },
-    { name: 'params', access: 'uniform' },
-  ];
-  const decls = bindings
-    .map((b, i) => {
-      if (b.access === 'uniform') return `@group(0) @binding(${i}) var<uniform> params: Params;`;
-      const t = b.name === 'indices' ? 'i32' : 'f32';
-      return `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${t}>;`;
-    })
-    .join('\n');
+  const f32r = { access: 'read', type: 'f32' } as const;
+  const f32w = { access: 'read_write', type: 'f32' } as const;
+  const bindings = {
+    x: f32r,
+    wg: f32r,
+    ...(o.noisy ? { wn: f32r } : {}),
+    ...(explicit ? { noise: f32r } : {}),
+    ...(drawn ? { normTables: f32r } : {}),
+    indices: { access: 'read_write', type: 'i32' } as const,
+    gates: f32w,
+    clean: f32w,
+    sigma: f32w,
+    topValues: f32w,
+  };
   const noiseExpr = drawn
     ? 'normal_from_word(philox_word(params.seed, params.stream, params.step, row + params.rowOffset, col))'
     : explicit
       ? 'noise[row * n + col]'
       : '0.0';
-  const wgsl = /* wgsl */ `// gating noisy=${o.noisy} explicit=${o.explicitNoise} nMax=${nMax}
-${u.struct}
-${decls}
+  const source = /* wgsl */ `// noisy=${o.noisy} explicit=${o.explicitNoise} nMax=${nMax}
+${FLAT_WORKGROUP_WGSL}
 ${drawn ? philoxWgsl() : ''}
 const RB = ${RB}u;
 const NMAX = ${nMax}u;
@@ -110,11 +96,11 @@ ${TOPK_ORDER_WGSL}
 fn before(v: f32, i: u32, w: f32, j: u32) -> bool { return gs_before(v, i, w, j); }
 
 @compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let N = params.N;
   let D = params.D;
   let n = params.n;
-  let r0 = (wid.x + wid.y * 65535u) * RB;
+  let r0 = flat_workgroup(wid, nwg) * RB;
   if (r0 >= N) { return; }
   // ---- phase 1: logits, sigma, noisy --------------------------------------------------------
   for (var c0 = 0u; c0 < n; c0 += 64u) {
@@ -204,13 +190,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   }
 }
 `;
-  return {
-    name: 'gating',
-    wgsl,
-    bindings,
-    workgroupSize: [64, 1, 1],
-    dispatch: [Math.min(ceilDiv(o.N, RB), 65535), ceilDiv(ceilDiv(o.N, RB), 65535), 1],
-    cacheKey: `gating:noisy=${o.noisy}:explicit=${o.explicitNoise}:nMax=${nMax}`,
-    uniformData: u.data,
-  };
+  return defineProgram({ name: 'gating', bindings, uniforms: GATING_UNIFORMS, workgroupSize: 64, source });
+}
+
+/** The gating kernel's uniform values for `o` (kt = min(k + 1, n); train 1 unless `train` is false). */
+export function gatingUniformValues(o: GatingKernelOptions): UniformValues<typeof GATING_UNIFORMS> {
+  const { N, D, n, k, seed, stream, step, rowOffset, eps } = o;
+  return { N, D, n, k, kt: Math.min(k + 1, n), seed, stream, step, rowOffset, train: o.train === false ? 0 : 1, eps };
+}
+
+/** Gating kernel (`gatingProgram`'s bindings); RB rows per workgroup, grid folded over 65535. */
+export function gatingKernel(o: GatingKernelOptions): Kernel {
+  const dispatch = [Math.min(ceilDiv(o.N, RB), 65535), ceilDiv(ceilDiv(o.N, RB), 65535), 1] as const;
+  return gatingProgram(o).kernel(dispatch, gatingUniformValues(o));
 }

@@ -5,54 +5,18 @@
  * groups × rows) and a per-(row, d) kernel for dx. Deterministic: every sum runs in a fixed
  * order; every grid folds over 65535 and no kernel holds O(b) in workgroup memory.
  */
-import { ceilDiv, grid1d, type Kernel, type KernelBinding } from './kernel.ts';
+import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
 import { SOFTPLUS_WGSL } from './gating-snippets.ts';
 import { philoxWgsl } from './philox.ts';
-import { decls, gatingUniforms, secondaryVec4, type SecondaryGatingKernelOptions } from './hierarchical-gating.ts';
+import { defineProgram, type ElementType, type Program } from './program.ts';
+import { readOnly, readWrite, SECONDARY_UNIFORMS, secondaryUniformValues, secondaryVec4, type SecondaryGatingKernelOptions } from './hierarchical-gating.ts';
 
 /**
- * Gradient of the secondary gating, one invocation per (row, slot, j) (each recomputes the
- * k2-wide softmax of its pair, no workgroup memory): dprimaryGates (written by j = 0), and the
- * logit gradients dC = dnoisy + dclean2 and (noisy) dR = (dnoisy·z + dsigma2)·sigmoid(x·wn2[g])
- * in training (0 in evaluation) into scratch [N,k1,b]; the Philox draw z is made only where
- * dnoisy ≠ 0 (the pair's top k2), the other b − k2 columns take dR = dsigma2·sigmoid(x·wn2[g]). Bindings: x, [wn2, normTables],
- * primaryIndices, primaryGates, topValues, localIndices, dgates, dclean, dsigma, dprimaryGates,
- * dC, [dR], params. Grid folded over 65535.
+ * WGSL shared by both forms of the row-gradient kernel (pair q known): the pair's group, the
+ * softmax over its top k2 (max m, sum) and dprimaryGates' terms dp = Σ dgates·softmax and
+ * dot = Σ softmax·dgates·pg.
  */
-export function secondaryGatingGradRowsKernel(o: SecondaryGatingKernelOptions): Kernel {
-  const u = gatingUniforms(o);
-  const bindings: KernelBinding[] = [
-    { name: 'x', access: 'read' },
-    ...(o.noisy ? [{ name: 'wn2', access: 'read' } as const, { name: 'normTables', access: 'read' } as const] : []),
-    { name: 'primaryIndices', access: 'read' },
-    { name: 'primaryGates', access: 'read' },
-    { name: 'topValues', access: 'read' },
-    { name: 'localIndices', access: 'read' },
-    { name: 'dgates', access: 'read' },
-    { name: 'dclean', access: 'read' },
-    { name: 'dsigma', access: 'read' },
-    { name: 'dprimaryGates', access: 'read_write' },
-    { name: 'dC', access: 'read_write' },
-    ...(o.noisy ? [{ name: 'dR', access: 'read_write' } as const] : []),
-    { name: 'params', access: 'uniform' },
-  ];
-  const v4 = secondaryVec4(o);
-  const wgsl = v4 ? rowsVec4Wgsl(o, u.struct, bindings) : /* wgsl */ `// secondary_gating_grad_rows noisy=${o.noisy}
-${u.struct}
-${decls(bindings, ['primaryIndices', 'localIndices'])}
-${o.noisy ? philoxWgsl() : ''}
-${SOFTPLUS_WGSL}
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
-  let i = (wid.y * nwg.x + wid.x) * 64u + lt;
-  let k1 = params.k1;
-  let b = params.b;
-  if (i >= params.N * k1 * b) { return; }
-  let q = i / b;
-  let j = i % b;
-  let r = q / k1;
-  let s = q % k1;
-  let D = params.D;
+const PAIR_SOFTMAX = /* wgsl */ `  let D = params.D;
   let g = u32(primaryIndices[q]);
   let kt = params.kt;
   let k2 = params.k2;
@@ -67,7 +31,51 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let dgu = dgates[q * k2 + u];
     dp += dgu * sgu;
     dot += sgu * dgu * pg;
-  }
+  }`;
+
+/**
+ * Gradient of the secondary gating, one invocation per (row, slot, j) (each recomputes the
+ * k2-wide softmax of its pair, no workgroup memory): dprimaryGates (written by j = 0), and the
+ * logit gradients dC = dnoisy + dclean2 and (noisy) dR = (dnoisy·z + dsigma2)·sigmoid(x·wn2[g])
+ * in training (0 in evaluation) into scratch [N,k1,b]; the Philox draw z is made only where
+ * dnoisy ≠ 0 (the pair's top k2), the other b − k2 columns take dR = dsigma2·sigmoid(x·wn2[g]). Bindings: x, [wn2, normTables],
+ * primaryIndices, primaryGates, topValues, localIndices, dgates, dclean, dsigma, dprimaryGates,
+ * dC, [dR], params. Grid folded over 65535. The program of `o`'s variant (noise, vec4 form and
+ * its lanes; the rest are uniforms): build it once and pack each run's `secondaryUniformValues`
+ * with its `uniformData`; `secondaryGatingGradRowsKernel` dispatches it.
+ */
+export function secondaryGatingGradRowsProgram(o: SecondaryGatingKernelOptions): Program<typeof SECONDARY_UNIFORMS> {
+  const v4 = secondaryVec4(o);
+  const vt: ElementType = v4 ? 'vec4<f32>' : 'f32';
+  const bindings = {
+    x: readOnly(),
+    ...(o.noisy ? { wn2: readOnly(vt), normTables: readOnly() } : {}),
+    primaryIndices: readOnly('i32'),
+    primaryGates: readOnly(),
+    topValues: readOnly(),
+    localIndices: readOnly('i32'),
+    dgates: readOnly(),
+    dclean: readOnly(vt),
+    dsigma: readOnly(vt),
+    dprimaryGates: readWrite(),
+    dC: readWrite(vt),
+    ...(o.noisy ? { dR: readWrite(vt) } : {}),
+  };
+  const source = v4 ? rowsVec4Source(o) : /* wgsl */ `// noisy=${o.noisy}
+${FLAT_WORKGROUP_WGSL}
+${o.noisy ? philoxWgsl() : ''}
+${SOFTPLUS_WGSL}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
+  let i = flat_workgroup(wid, nwg) * 64u + lt;
+  let k1 = params.k1;
+  let b = params.b;
+  if (i >= params.N * k1 * b) { return; }
+  let q = i / b;
+  let j = i % b;
+  let r = q / k1;
+  let s = q % k1;
+${PAIR_SOFTMAX}
   if (j == 0u) { dprimaryGates[q] = dp; }
   var dn = 0.0;
   for (var u = 0u; u < k2; u++) {
@@ -89,15 +97,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   dR[i] = drv;` : ''}
 }
 `;
-  return {
-    name: 'secondary_gating_grad_rows',
-    wgsl,
-    bindings,
-    workgroupSize: [64, 1, 1],
-    dispatch: v4 ? rowsVec4Grid(o) : grid1d(ceilDiv(o.N * o.k1 * o.b, 64)),
-    cacheKey: `secondary_gating_grad_rows:noisy=${o.noisy}:vec4=${v4}${v4 ? `:lanes=${rowsVec4Layout(o.b).lanes}:chunks=${rowsVec4Layout(o.b).chunks}` : ''}`,
-    uniformData: u.data,
-  };
+  return defineProgram({ name: 'secondary_gating_grad_rows', bindings, uniforms: SECONDARY_UNIFORMS, workgroupSize: 64, source });
+}
+
+/** The row-gradient kernel of the secondary gating (`secondaryGatingGradRowsProgram`), one invocation per (row, slot, j) or per four j. */
+export function secondaryGatingGradRowsKernel(o: SecondaryGatingKernelOptions): Kernel {
+  return secondaryGatingGradRowsProgram(o).kernel(secondaryVec4(o) ? rowsVec4Grid(o) : grid1d(ceilDiv(o.N * o.k1 * o.b, 64)), secondaryUniformValues(o));
 }
 
 /** Grid of the vec4 row-gradient kernel: every pair's lanes (`rowsVec4Layout`). */
@@ -122,19 +127,18 @@ function rowsVec4Layout(b: number): { lanes: number; chunks: number } {
  * the pair's softmax terms once for the four, vec4 loads and stores of the [N,k1,b] rows and wn2,
  * and per expert the same operations in the same order as the scalar form (same bits).
  */
-function rowsVec4Wgsl(o: SecondaryGatingKernelOptions, struct: string, bindings: readonly KernelBinding[]): string {
+function rowsVec4Source(o: SecondaryGatingKernelOptions): string {
   const { lanes, chunks } = rowsVec4Layout(o.b);
   // With 64 lanes per pair the pair index comes from the workgroup id alone: its loads (x, the
   // softmax terms, wn2's row base) are workgroup-uniform (on Mesa 25's llvmpipe still a per-lane gather: bench/gallivm-asm.ts).
   const index = lanes === 64
-    ? `let w = wid.y * nwg.x + wid.x;
+    ? `let w = flat_workgroup(wid, nwg);
   let q = w / ${chunks}u;
   let j4 = (w % ${chunks}u) * 64u + lt;`
-    : `let q = (wid.y * nwg.x + wid.x) * ${64 / lanes}u + lt / ${lanes}u;
+    : `let q = flat_workgroup(wid, nwg) * ${64 / lanes}u + lt / ${lanes}u;
   let j4 = lt % ${lanes}u;`;
-  return /* wgsl */ `// secondary_gating_grad_rows noisy=${o.noisy} vec4=true lanes=${lanes}
-${struct}
-${decls(bindings, ['primaryIndices', 'localIndices'], ['wn2', 'dclean', 'dsigma', 'dC', 'dR'])}
+  return /* wgsl */ `// noisy=${o.noisy} vec4=true lanes=${lanes}
+${FLAT_WORKGROUP_WGSL}
 ${o.noisy ? philoxWgsl() : ''}
 ${SOFTPLUS_WGSL}
 @compute @workgroup_size(64)
@@ -147,22 +151,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let i = q * b4 + j4;
   let r = q / k1;
   let s = q % k1;
-  let D = params.D;
-  let g = u32(primaryIndices[q]);
-  let kt = params.kt;
-  let k2 = params.k2;
-  let m = topValues[q * kt];
-  var sum = 0.0;
-  for (var u = 0u; u < k2; u++) { sum += exp(topValues[q * kt + u] - m); }
-  let pg = primaryGates[q];
-  var dp = 0.0;
-  var dot = 0.0;
-  for (var u = 0u; u < k2; u++) {
-    let sgu = exp(topValues[q * kt + u] - m) / sum;
-    let dgu = dgates[q * k2 + u];
-    dp += dgu * sgu;
-    dot += sgu * dgu * pg;
-  }
+${PAIR_SOFTMAX}
   if (j4 == 0u) { dprimaryGates[q] = dp; }
   var dn = vec4<f32>(0.0);
   for (var u = 0u; u < k2; u++) {
@@ -213,22 +202,21 @@ export function secondaryGatingGradWeightsGroupsPer(o: Pick<SecondaryGatingKerne
  * invocation li of group g takes d0 = 4·(li / (b/4)) and experts 4·(li % (b/4)) … +3; per output
  * the same fma chain over the group's pairs in the same order as the scalar form (same bits).
  */
-function weightsVec4Wgsl(o: SecondaryGatingKernelOptions, struct: string, bindings: readonly KernelBinding[], sparse: boolean, per: number): string {
+function weightsVec4Source(o: SecondaryGatingKernelOptions, sparse: boolean, per: number): string {
   const index = sparse
-    ? `let w = wid.y * nwg.x + wid.x;
+    ? `let w = flat_workgroup(wid, nwg);
   let slot = w / ${per}u;
   if (slot >= u32(activeList[0])) { return; }
   let li = (w % ${per}u) * 64u + lt;
   if (li >= (D / 4u) * b4) { return; }
   let g = u32(activeList[1u + slot]);`
-    : `let i = (wid.y * nwg.x + wid.x) * 64u + lt;
+    : `let i = flat_workgroup(wid, nwg) * 64u + lt;
   if (i >= params.a * (D / 4u) * b4) { return; }
   let g = i / ((D / 4u) * b4);
   let li = i % ((D / 4u) * b4);`;
   const acc = (v: string) => [0, 1, 2, 3].map((u) => `var ${v}${u} = vec4<f32>(0.0);`).join(' ');
-  return /* wgsl */ `// secondary_gating_grad_weights noisy=${o.noisy} sparse=${sparse} vec4=true
-${struct}
-${decls(bindings, ['groupOffsets', 'groupPairs', 'activeList'], ['dC', 'dR', 'dwg2', 'dwn2'])}
+  return /* wgsl */ `// noisy=${o.noisy} sparse=${sparse} vec4=true
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
   let D = params.D;
@@ -283,22 +271,21 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
  * Grid folded over 65535.
  */
 export function secondaryGatingGradWeightsKernel(o: SecondaryGatingKernelOptions, sparse = false): Kernel {
-  const u = gatingUniforms(o);
-  const bindings: KernelBinding[] = [
-    { name: 'x', access: 'read' },
-    { name: 'groupOffsets', access: 'read' },
-    { name: 'groupPairs', access: 'read' },
-    ...(sparse ? [{ name: 'activeList', access: 'read' } as const] : []),
-    { name: 'dC', access: 'read' },
-    ...(o.noisy ? [{ name: 'dR', access: 'read' } as const] : []),
-    { name: 'dwg2', access: 'read_write' },
-    ...(o.noisy ? [{ name: 'dwn2', access: 'read_write' } as const] : []),
-    { name: 'params', access: 'uniform' },
-  ];
   const per = secondaryGatingGradWeightsGroupsPer(o);
   const v4 = weightsVec4(o);
+  const vt: ElementType = v4 ? 'vec4<f32>' : 'f32';
+  const bindings = {
+    x: readOnly(),
+    groupOffsets: readOnly('i32'),
+    groupPairs: readOnly('i32'),
+    ...(sparse ? { activeList: readOnly('i32') } : {}),
+    dC: readOnly(vt),
+    ...(o.noisy ? { dR: readOnly(vt) } : {}),
+    dwg2: readWrite(vt),
+    ...(o.noisy ? { dwn2: readWrite(vt) } : {}),
+  };
   const index = sparse
-    ? `let w = wid.y * nwg.x + wid.x;
+    ? `let w = flat_workgroup(wid, nwg);
   let slot = w / ${per}u;
   if (slot >= u32(activeList[0])) { return; }
   let li = (w % ${per}u) * 64u + lt;
@@ -306,14 +293,13 @@ export function secondaryGatingGradWeightsKernel(o: SecondaryGatingKernelOptions
   let g = u32(activeList[1u + slot]);
   let d0 = (li / b) * DC;
   let j = li % b;`
-    : `let i = (wid.y * nwg.x + wid.x) * 64u + lt;
+    : `let i = flat_workgroup(wid, nwg) * 64u + lt;
   if (i >= params.a * chunks * b) { return; }
   let g = i / (chunks * b);
   let d0 = ((i / b) % chunks) * DC;
   let j = i % b;`;
-  const wgsl = v4 ? weightsVec4Wgsl(o, u.struct, bindings, sparse, per) : /* wgsl */ `// secondary_gating_grad_weights noisy=${o.noisy} sparse=${sparse}
-${u.struct}
-${decls(bindings, ['groupOffsets', 'groupPairs', 'activeList'])}
+  const source = v4 ? weightsVec4Source(o, sparse, per) : /* wgsl */ `// noisy=${o.noisy} sparse=${sparse}
+${FLAT_WORKGROUP_WGSL}
 const DC = ${DCHUNK}u; // d values per invocation: one read of dC (and dR) serves DC outputs
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
@@ -345,15 +331,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
 }
 `;
-  return {
-    name: 'secondary_gating_grad_weights',
-    wgsl,
-    bindings,
-    workgroupSize: [64, 1, 1],
-    dispatch: sparse ? grid1d(o.a * per) : grid1d(ceilDiv(o.a * weightsPerGroup(o), 64)),
-    cacheKey: `secondary_gating_grad_weights:noisy=${o.noisy}:sparse=${sparse}:per=${per}:vec4=${v4}`,
-    uniformData: u.data,
-  };
+  const program = defineProgram({ name: 'secondary_gating_grad_weights', bindings, uniforms: SECONDARY_UNIFORMS, workgroupSize: 64, source });
+  return program.kernel(sparse ? grid1d(o.a * per) : grid1d(ceilDiv(o.a * weightsPerGroup(o), 64)), secondaryUniformValues(o));
 }
 
 /**
@@ -362,17 +341,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
  * (+ dR·wn2[g,d,j]). Bindings: wg2, [wn2], primaryIndices, dC, [dR], dx, params.
  */
 export function secondaryGatingGradInputKernel(o: SecondaryGatingKernelOptions): Kernel {
-  const u = gatingUniforms(o);
-  const bindings: KernelBinding[] = [
-    { name: 'wg2', access: 'read' },
-    ...(o.noisy ? [{ name: 'wn2', access: 'read' } as const] : []),
-    { name: 'primaryIndices', access: 'read' },
-    { name: 'dC', access: 'read' },
-    ...(o.noisy ? [{ name: 'dR', access: 'read' } as const] : []),
-    { name: 'dx', access: 'read_write' },
-    { name: 'params', access: 'uniform' },
-  ];
   const v4 = secondaryVec4(o);
+  const vt: ElementType = v4 ? 'vec4<f32>' : 'f32';
+  const bindings = {
+    wg2: readOnly(vt),
+    ...(o.noisy ? { wn2: readOnly(vt) } : {}),
+    primaryIndices: readOnly('i32'),
+    dC: readOnly(vt),
+    ...(o.noisy ? { dR: readOnly(vt) } : {}),
+    dx: readWrite(),
+  };
   const chain = (s: string) => /* wgsl */ `for (var s = 0u; s < k1; s++) {
     let q = r * k1 + s;
     let g = u32(primaryIndices[q]);
@@ -402,21 +380,20 @@ export function secondaryGatingGradInputKernel(o: SecondaryGatingKernelOptions):
       ${o.noisy ? 'acc = fma(dR[q * b + j], wn2[(g * D + d) * b + j], acc);' : ''}
     }`);
   // vec4 form: one workgroup per row, so the row's dC/dR loads are uniform (still per-lane gathers on Mesa 25's llvmpipe); invocations over d.
-  const wgsl = /* wgsl */ `// secondary_gating_grad_input noisy=${o.noisy} vec4=${v4}
-${u.struct}
-${decls(bindings, ['primaryIndices'], v4 ? ['wg2', 'wn2', 'dC', 'dR'] : [])}
+  const source = /* wgsl */ `// noisy=${o.noisy} vec4=${v4}
+${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
   let D = params.D;
   let b = params.b;
   let k1 = params.k1;
-  ${v4 ? `let r = wid.y * nwg.x + wid.x;
+  ${v4 ? `let r = flat_workgroup(wid, nwg);
   if (r >= params.N) { return; }
   for (var d = lt; d < D; d += 64u) {
     var acc = 0.0;
     ${vec4Chain}
     dx[r * D + d] = acc;
-  }` : `let i = (wid.y * nwg.x + wid.x) * 64u + lt;
+  }` : `let i = flat_workgroup(wid, nwg) * 64u + lt;
   if (i >= params.N * D) { return; }
   let r = i / D;
   let d = i % D;
@@ -425,13 +402,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   dx[i] = acc;`}
 }
 `;
-  return {
-    name: 'secondary_gating_grad_input',
-    wgsl,
-    bindings,
-    workgroupSize: [64, 1, 1],
-    dispatch: v4 ? grid1d(o.N) : grid1d(ceilDiv(o.N * o.D, 64)),
-    cacheKey: `secondary_gating_grad_input:noisy=${o.noisy}:vec4=${v4}`,
-    uniformData: u.data,
-  };
+  const program = defineProgram({ name: 'secondary_gating_grad_input', bindings, uniforms: SECONDARY_UNIFORMS, workgroupSize: 64, source });
+  return program.kernel(v4 ? grid1d(o.N) : grid1d(ceilDiv(o.N * o.D, 64)), secondaryUniformValues(o));
 }

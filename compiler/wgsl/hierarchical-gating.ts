@@ -6,12 +6,13 @@
  * keeping a private top-(k2+1) of its experts; a fixed-order merge gives the top min(k2+1, b)
  * (value desc, index asc, NaN last — the reference's order) and the lanes write the
  * softmax-weighted gates times the primary gate. Nothing of size b lives in workgroup memory and
- * the grid folds over 65535, so any b and any number of groups work. Also the helpers its
- * gradient kernels share (uniforms, binding declarations). Shapes are uniforms.
+ * the grid folds over 65535, so any b and any number of groups work. Also what its gradient
+ * and load kernels share (the uniform fields, typed binding declarations). Shapes are uniforms.
  */
-import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram, type BindingDecl, type ElementType, type Program, type UniformValues } from './program.ts';
 import { SOFTPLUS_WGSL, TOPK_ORDER_WGSL, topkSelectWgsl } from './gating-snippets.ts';
-import { philoxWgsl } from './philox.ts';
+import { PHILOX_ROUND_WGSL, philoxWgsl } from './philox.ts';
 
 /** Shape and RNG site of the secondary gating kernels. */
 export interface SecondaryGatingKernelOptions {
@@ -39,34 +40,21 @@ const X_PRELOAD_MAX = 64;
 /** Largest k2 + 1 the gating kernels keep in workgroup memory. */
 export const HIER_TOP_MAX = 64;
 
-export function gatingUniforms(o: SecondaryGatingKernelOptions) {
-  return uniformBlock([
-    ['N', 'u32', o.N],
-    ['D', 'u32', o.D],
-    ['a', 'u32', o.a],
-    ['b', 'u32', o.b],
-    ['k1', 'u32', o.k1],
-    ['k2', 'u32', o.k2],
-    ['kt', 'u32', Math.min(o.k2 + 1, o.b)],
-    ['seed', 'u32', o.seed],
-    ['stream', 'u32', o.stream],
-    ['step', 'u32', o.step],
-    ['rowOffset', 'u32', o.rowOffset],
-    ['train', 'u32', o.train === false ? 0 : 1],
-    ['eps', 'f32', o.eps],
-  ]);
+/** The uniform fields of every secondary gating kernel (forward and gradients), in struct order. */
+export const SECONDARY_UNIFORMS = Object.freeze({
+  N: 'u32', D: 'u32', a: 'u32', b: 'u32', k1: 'u32', k2: 'u32', kt: 'u32', seed: 'u32', stream: 'u32', step: 'u32', rowOffset: 'u32', train: 'u32', eps: 'f32',
+} as const);
+
+/** The values of `SECONDARY_UNIFORMS` for `o` (kt = min(k2 + 1, b); train 1 unless `train` is false). */
+export function secondaryUniformValues(o: SecondaryGatingKernelOptions): UniformValues<typeof SECONDARY_UNIFORMS> {
+  const { N, D, a, b, k1, k2, seed, stream, step, rowOffset, eps } = o;
+  return { N, D, a, b, k1, k2, kt: Math.min(k2 + 1, b), seed, stream, step, rowOffset, train: o.train === false ? 0 : 1, eps };
 }
 
-/** WGSL binding declarations: `ints` are array<i32>, `vec4s` array<vec4<f32>>, the others array<f32>. */
-export function decls(bindings: readonly KernelBinding[], ints: readonly string[], vec4s: readonly string[] = []): string {
-  return bindings
-    .map((b, i) => {
-      if (b.access === 'uniform') return `@group(0) @binding(${i}) var<uniform> params: Params;`;
-      const t = ints.includes(b.name) ? 'i32' : vec4s.includes(b.name) ? 'vec4<f32>' : 'f32';
-      return `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${t}>;`;
-    })
-    .join('\n');
-}
+/** A read-only storage binding of element type `type` (the hierarchical kernels' declarations). */
+export const readOnly = (type: ElementType = 'f32'): BindingDecl => ({ access: 'read', type });
+/** A read_write storage binding of element type `type`. */
+export const readWrite = (type: ElementType = 'f32'): BindingDecl => ({ access: 'read_write', type });
 
 /**
  * Whether the secondary gating kernels take experts four at a time (vec4 loads and stores of the
@@ -108,16 +96,7 @@ fn philox_col(st: PhiloxRow, col: u32) -> u32 {
   var k0 = st.k0;
   var k1 = st.k1;
   for (var r = 2u; r < 9u; r++) {
-    let hi0 = mulhi32(0xd2511f53u, c0);
-    let lo0 = 0xd2511f53u * c0;
-    let hi1 = mulhi32(0xcd9e8d57u, c2);
-    let lo1 = 0xcd9e8d57u * c2;
-    c0 = hi1 ^ c1 ^ k0;
-    c1 = lo1;
-    c2 = hi0 ^ c3 ^ k1;
-    c3 = lo0;
-    k0 = k0 + 0x9e3779b9u;
-    k1 = k1 + 0xbb67ae85u;
+${PHILOX_ROUND_WGSL}
   }
   // Round 10: only the returned word c0.
   return mulhi32(0xcd9e8d57u, c2) ^ c1 ^ k0;
@@ -130,37 +109,34 @@ export function secondaryLanes(_b: number): number {
 }
 
 /**
- * Forward secondary gating. Bindings: x, wg2, [wn2, normTables], primaryIndices, primaryGates,
- * indices, gates, clean, sigma, topValues, localIndices, params. 64-invocation workgroups of 64/L
- * (row, slot) pairs with L = `secondaryLanes(b)` lanes each; the lanes keep private top-(k2+1)
- * lists of their strided experts, merged in a fixed order (gating-snippets.ts), so b is not
- * bounded by workgroup memory. Grid folded over 65535.
+ * The forward secondary gating program of `o`'s variant (noise, KT, vec4 form, x preload; the
+ * other options are uniforms): build it once and pack each run's `secondaryUniformValues` with its
+ * `uniformData`. Bindings: x, wg2, [wn2, normTables], primaryIndices, primaryGates, indices,
+ * gates, clean, sigma, topValues, localIndices, params.
  */
-export function secondaryGatingKernel(o: SecondaryGatingKernelOptions): Kernel {
+export function secondaryGatingProgram(o: SecondaryGatingKernelOptions): Program<typeof SECONDARY_UNIFORMS> {
   const kt = Math.min(o.k2 + 1, o.b);
   if (kt > HIER_TOP_MAX) throw new Error(`secondaryGating: k2 + 1 = ${kt} exceeds ${HIER_TOP_MAX}; use k2 ≤ ${HIER_TOP_MAX - 1}`);
   const lanes = secondaryLanes(o.b);
   const per = 64 / lanes;
   const v4 = secondaryVec4(o);
   const xPre = v4 && o.D <= X_PRELOAD_MAX;
-  const u = gatingUniforms(o);
-  const bindings: KernelBinding[] = [
-    { name: 'x', access: 'read' },
-    { name: 'wg2', access: 'read' },
-    ...(o.noisy ? [{ name: 'wn2', access: 'read' } as const, { name: 'normTables', access: 'read' } as const] : []),
-    { name: 'primaryIndices', access: 'read' },
-    { name: 'primaryGates', access: 'read' },
-    { name: 'indices', access: 'read_write' },
-    { name: 'gates', access: 'read_write' },
-    { name: 'clean', access: 'read_write' },
-    { name: 'sigma', access: 'read_write' },
-    { name: 'topValues', access: 'read_write' },
-    { name: 'localIndices', access: 'read_write' },
-    { name: 'params', access: 'uniform' },
-  ];
-  const wgsl = /* wgsl */ `// secondary_gating noisy=${o.noisy} kt=${kt} lanes=${lanes} vec4=${v4} xPreload=${xPre}
-${u.struct}
-${decls(bindings, ['primaryIndices', 'indices', 'localIndices'], v4 ? ['wg2', 'wn2', 'clean', 'sigma'] : [])}
+  const vt: ElementType = v4 ? 'vec4<f32>' : 'f32';
+  const bindings = {
+    x: readOnly(),
+    wg2: readOnly(vt),
+    ...(o.noisy ? { wn2: readOnly(vt), normTables: readOnly() } : {}),
+    primaryIndices: readOnly('i32'),
+    primaryGates: readOnly(),
+    indices: readWrite('i32'),
+    gates: readWrite(),
+    clean: readWrite(vt),
+    sigma: readWrite(vt),
+    topValues: readWrite(),
+    localIndices: readWrite('i32'),
+  };
+  const source = /* wgsl */ `// noisy=${o.noisy} kt=${kt} lanes=${lanes} vec4=${v4} xPreload=${xPre}
+${FLAT_WORKGROUP_WGSL}
 ${o.noisy ? philoxWgsl() : ''}
 ${o.noisy && v4 ? PHILOX_SPLIT_WGSL : ''}
 ${SOFTPLUS_WGSL}
@@ -170,7 +146,7 @@ ${topkSelectWgsl(kt, 64, lanes)}
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let seg = t / ${lanes}u;
   let lane = t % ${lanes}u;
-  let q = (wid.y * nwg.x + wid.x) * ${per}u + seg;
+  let q = flat_workgroup(wid, nwg) * ${per}u + seg;
   let k1 = params.k1;
   let live = q < params.N * k1; // pairs past the end still join the merge's barriers
   let r = q / k1;
@@ -244,13 +220,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
 }
 `;
-  return {
-    name: 'secondary_gating',
-    wgsl,
-    bindings,
-    workgroupSize: [64, 1, 1],
-    dispatch: o.N * o.k1 === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N * o.k1, per)),
-    cacheKey: `secondary_gating:noisy=${o.noisy}:kt=${kt}:lanes=${lanes}:vec4=${v4}:x=${xPre}`,
-    uniformData: u.data,
-  };
+  return defineProgram({ name: 'secondary_gating', bindings, uniforms: SECONDARY_UNIFORMS, workgroupSize: 64, source });
+}
+
+/**
+ * Forward secondary gating (`secondaryGatingProgram`'s bindings): 64-invocation workgroups of
+ * 64/L (row, slot) pairs with L = `secondaryLanes(b)` lanes each; the lanes keep private
+ * top-(k2+1) lists of their strided experts, merged in a fixed order (gating-snippets.ts), so b
+ * is not bounded by workgroup memory. Grid folded over 65535.
+ */
+export function secondaryGatingKernel(o: SecondaryGatingKernelOptions): Kernel {
+  const per = 64 / secondaryLanes(o.b);
+  return secondaryGatingProgram(o).kernel(o.N * o.k1 === 0 ? [0, 1, 1] : grid1d(ceilDiv(o.N * o.k1, per)), secondaryUniformValues(o));
 }

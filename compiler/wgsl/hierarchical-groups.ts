@@ -12,7 +12,8 @@
  * [N·k1] (i32 q values) with group g's pairs at [offsets[g], offsets[g+1]) in increasing q; pairs
  * whose group is outside [0, a) are left out (offsets[a] counts only valid pairs).
  */
-import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 
 /** Pairs per block of the group sort. */
 export const GROUP_SORT_BLOCK = 256;
@@ -31,12 +32,6 @@ export function groupSortScratch(o: GroupSortOptions): number {
 
 const SCAN_WG = 256;
 
-function decl(bindings: readonly KernelBinding[]): string {
-  return bindings
-    .map((b, i) => (b.access === 'uniform' ? `@group(0) @binding(${i}) var<uniform> params: Params;` : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<i32>;`))
-    .join('\n');
-}
-
 /**
  * The three kernels of the group sort. Bindings: count — primaryIndices, blockCounts, params;
  * scan — blockCounts, offsets (i32 [a+1]), params; scatter — primaryIndices, blockCounts,
@@ -45,22 +40,19 @@ function decl(bindings: readonly KernelBinding[]): string {
 export function groupSortKernels(o: GroupSortOptions): [Kernel, Kernel, Kernel] {
   const P = o.N * o.k1;
   const blocks = Math.max(1, ceilDiv(P, GROUP_SORT_BLOCK));
-  const u = uniformBlock([
-    ['P', 'u32', P],
-    ['a', 'u32', o.a],
-    ['blocks', 'u32', blocks],
-    ['block', 'u32', GROUP_SORT_BLOCK],
-  ]);
-  const ro = (name: string): KernelBinding => ({ name, access: 'read' });
-  const rw = (name: string): KernelBinding => ({ name, access: 'read_write' });
-  const PARAMS: KernelBinding = { name: 'params', access: 'uniform' };
-  const countB = [ro('primaryIndices'), rw('blockCounts'), PARAMS];
-  const count = /* wgsl */ `// hier_groups_count
-${u.struct}
-${decl(countB)}
+  const uniforms = { P: 'u32', a: 'u32', blocks: 'u32', block: 'u32' } as const;
+  const values = { P, a: o.a, blocks, block: GROUP_SORT_BLOCK };
+  const ro = { access: 'read', type: 'i32' } as const;
+  const rw = { access: 'read_write', type: 'i32' } as const;
+  const count = defineProgram({
+    name: 'hier_groups_count',
+    bindings: { primaryIndices: ro, blockCounts: rw },
+    uniforms,
+    workgroupSize: 64,
+    source: /* wgsl */ `${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let blk = wid.y * nwg.x + wid.x;
+  let blk = flat_workgroup(wid, nwg);
   if (blk >= params.blocks) { return; }
   let a = params.a;
   // Invocation t owns the groups g = t (mod 64): it alone clears and counts them.
@@ -72,11 +64,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     if (g >= 0 && u32(g) < a && (u32(g) & 63u) == t) { blockCounts[blk * a + u32(g)] += 1; }
   }
 }
-`;
-  const scanB = [rw('blockCounts'), rw('offsets'), PARAMS];
-  const scan = /* wgsl */ `// hier_groups_scan
-${u.struct}
-${decl(scanB)}
+`,
+  });
+  const scan = defineProgram({
+    name: 'hier_groups_scan',
+    bindings: { blockCounts: rw, offsets: rw },
+    uniforms,
+    workgroupSize: SCAN_WG,
+    source: /* wgsl */ `
 var<workgroup> sums: array<i32, ${SCAN_WG}>;
 @compute @workgroup_size(${SCAN_WG})
 fn main(@builtin(local_invocation_index) t: u32) {
@@ -116,14 +111,17 @@ fn main(@builtin(local_invocation_index) t: u32) {
   }
   if (t == ${SCAN_WG - 1}u) { offsets[a] = sums[t]; }
 }
-`;
-  const scatterB = [ro('primaryIndices'), rw('blockCounts'), ro('offsets'), rw('pairs'), PARAMS];
-  const scatter = /* wgsl */ `// hier_groups_scatter
-${u.struct}
-${decl(scatterB)}
+`,
+  });
+  const scatter = defineProgram({
+    name: 'hier_groups_scatter',
+    bindings: { primaryIndices: ro, blockCounts: rw, offsets: ro, pairs: rw },
+    uniforms,
+    workgroupSize: 64,
+    source: /* wgsl */ `${FLAT_WORKGROUP_WGSL}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let blk = wid.y * nwg.x + wid.x;
+  let blk = flat_workgroup(wid, nwg);
   if (blk >= params.blocks) { return; }
   let a = params.a;
   let q0 = blk * params.block;
@@ -138,11 +136,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     blockCounts[w] += 1;
   }
 }
-`;
+`,
+  });
   const grid = P === 0 || o.a === 0 ? ([0, 1, 1] as [number, number, number]) : grid1d(blocks);
-  return [
-    { name: 'hier_groups_count', wgsl: count, bindings: countB, workgroupSize: [64, 1, 1], dispatch: grid, cacheKey: 'hier_groups_count', uniformData: u.data },
-    { name: 'hier_groups_scan', wgsl: scan, bindings: scanB, workgroupSize: [SCAN_WG, 1, 1], dispatch: o.a === 0 ? [0, 1, 1] : [1, 1, 1], cacheKey: 'hier_groups_scan', uniformData: u.data },
-    { name: 'hier_groups_scatter', wgsl: scatter, bindings: scatterB, workgroupSize: [64, 1, 1], dispatch: grid, cacheKey: 'hier_groups_scatter', uniformData: u.data },
-  ];
+  return [count.kernel(grid, values), scan.kernel(o.a === 0 ? [0, 1, 1] : [1, 1, 1], values), scatter.kernel(grid, values)];
 }

@@ -7,9 +7,10 @@
  * gradient: the same sums, then a per-group and a per-element kernel, both taking a group's pair
  * count from the group offsets.
  */
-import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
 import { PHI_WGSL } from './normal-cdf.ts';
-import { decls } from './hierarchical-gating.ts';
+import { readOnly, readWrite } from './hierarchical-gating.ts';
+import { defineProgram, type BindingDecl, type ElementType, type UniformValues } from './program.ts';
 
 /** Shape of the hierarchical load kernels. */
 export interface HierLoadKernelOptions {
@@ -22,15 +23,17 @@ export interface HierLoadKernelOptions {
   readonly scalar?: boolean;
 }
 
-function loadUniforms(o: HierLoadKernelOptions) {
-  return uniformBlock([
-    ['N', 'u32', o.N],
-    ['a', 'u32', o.a],
-    ['b', 'u32', o.b],
-    ['k1', 'u32', o.k1],
-    ['k2', 'u32', o.k2],
-    ['kt', 'u32', Math.min(o.k2 + 1, o.b)],
-  ]);
+/** The uniform fields of every load kernel. */
+const LOAD_UNIFORMS = Object.freeze({ N: 'u32', a: 'u32', b: 'u32', k1: 'u32', k2: 'u32', kt: 'u32' } as const);
+
+function loadValues(o: HierLoadKernelOptions): UniformValues<typeof LOAD_UNIFORMS> {
+  const { N, a, b, k1, k2 } = o;
+  return { N, a, b, k1, k2, kt: Math.min(k2 + 1, b) };
+}
+
+/** The kernel of one load program: `name`, `bindings`, 64 invocations, the load uniforms. */
+function loadKernel(o: HierLoadKernelOptions, name: string, bindings: Readonly<Record<string, BindingDecl>>, source: string, dispatch: readonly [number, number, number]): Kernel {
+  return defineProgram({ name, bindings, uniforms: LOAD_UNIFORMS, workgroupSize: 64, source: `${FLAT_WORKGROUP_WGSL}${source}` }).kernel(dispatch, loadValues(o));
 }
 
 /**
@@ -108,13 +111,8 @@ fn prob4(q: u32, j4: u32) -> vec4<f32> {
 }
 `;
 
-const LOAD_INPUTS: KernelBinding[] = [
-  { name: 'primaryIndices', access: 'read' },
-  { name: 'clean', access: 'read' },
-  { name: 'sigma', access: 'read' },
-  { name: 'topValues', access: 'read' },
-  { name: 'localIndices', access: 'read' },
-];
+/** The secondary gating's per-pair outputs the load kernels read (clean and sigma as `vt` items). */
+const pairInputs = (vt: ElementType) => ({ clean: readOnly(vt), sigma: readOnly(vt), topValues: readOnly(), localIndices: readOnly('i32') });
 
 /**
  * Per-group sums over the group-sorted pairs (compiler/wgsl/hierarchical-groups.ts) of the groups
@@ -129,29 +127,26 @@ const LOAD_INPUTS: KernelBinding[] = [
  * (finalize) or groupLoad, params. Grid folded over 65535.
  */
 export function hierLoadKernel(o: HierLoadKernelOptions, finalize: boolean): Kernel {
-  const u = loadUniforms(o);
   const per = hierLoadGroupsPer(o);
   const v4 = hierLoadVec4(o);
-  const bindings: KernelBinding[] = [
-    ...(finalize ? [{ name: 'primaryLoad', access: 'read' } as const] : []),
-    { name: 'groupOffsets', access: 'read' },
-    { name: 'groupPairs', access: 'read' },
-    { name: 'activeList', access: 'read' },
-    ...LOAD_INPUTS.filter((x) => x.name !== 'primaryIndices'),
-    ...(finalize ? [{ name: 'load', access: 'read_write' } as const] : [{ name: 'groupLoad', access: 'read_write' } as const]),
-    { name: 'params', access: 'uniform' },
-  ];
-  const wgsl = v4
-    ? /* wgsl */ `// hier_load finalize=${finalize} vec4=true
-${u.struct}
-${decls(bindings, ['groupOffsets', 'groupPairs', 'activeList', 'localIndices'], ['clean', 'sigma', 'load', 'groupLoad'])}
+  const vt: ElementType = v4 ? 'vec4<f32>' : 'f32';
+  const bindings = {
+    ...(finalize ? { primaryLoad: readOnly() } : {}),
+    groupOffsets: readOnly('i32'),
+    groupPairs: readOnly('i32'),
+    activeList: readOnly('i32'),
+    ...pairInputs(vt),
+    ...(finalize ? { load: readWrite(vt) } : { groupLoad: readWrite(vt) }),
+  };
+  const source = v4
+    ? /* wgsl */ `// finalize=${finalize} vec4=true
 ${PHI_WGSL}
 ${THRESHOLD_WGSL}
 ${PROB4_WGSL}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
   let b4 = params.b / 4u;
-  let w = wid.y * nwg.x + wid.x;
+  let w = flat_workgroup(wid, nwg);
   let slot = w / ${per}u;
   if (slot >= u32(activeList[0])) { return; }
   let j4 = (w % ${per}u) * 64u + lt;
@@ -168,15 +163,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     : 'groupLoad[e4] = L;'}
 }
 `
-    : /* wgsl */ `// hier_load finalize=${finalize}
-${u.struct}
-${decls(bindings, ['groupOffsets', 'groupPairs', 'activeList', 'localIndices'])}
+    : /* wgsl */ `// finalize=${finalize}
 ${PHI_WGSL}
 ${PROB_WGSL}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
   let b = params.b;
-  let w = wid.y * nwg.x + wid.x;
+  let w = flat_workgroup(wid, nwg);
   let slot = w / ${per}u;
   if (slot >= u32(activeList[0])) { return; }
   let j = (w % ${per}u) * 64u + lt;
@@ -193,16 +186,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     : 'groupLoad[e] = L;'}
 }
 `;
-  const ab = o.a * o.b;
-  return {
-    name: finalize ? 'hier_load' : 'hier_group_load',
-    wgsl,
-    bindings,
-    workgroupSize: [64, 1, 1],
-    dispatch: ab === 0 ? [0, 1, 1] : grid1d(o.a * per),
-    cacheKey: `hier_load:${finalize}:per=${per}:vec4=${v4}`,
-    uniformData: u.data,
-  };
+  return loadKernel(o, finalize ? 'hier_load' : 'hier_group_load', bindings, source, o.a * o.b === 0 ? [0, 1, 1] : grid1d(o.a * per));
 }
 
 /** Elements of `load` each invocation of `hierLoadZeroKernel` zeroes. */
@@ -214,23 +198,16 @@ const ZERO_PER = 16;
  * Bindings: load, params.
  */
 export function hierLoadZeroKernel(o: HierLoadKernelOptions): Kernel {
-  const u = loadUniforms(o);
-  const bindings: KernelBinding[] = [
-    { name: 'load', access: 'read_write' },
-    { name: 'params', access: 'uniform' },
-  ];
-  const wgsl = /* wgsl */ `// hier_load_zero
-${u.struct}
-${decls(bindings, [])}
+  const source = /* wgsl */ `
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
-  let e0 = ((wid.y * nwg.x + wid.x) * 64u + lt) * ${ZERO_PER}u;
+  let e0 = (flat_workgroup(wid, nwg) * 64u + lt) * ${ZERO_PER}u;
   let end = min(e0 + ${ZERO_PER}u, params.a * params.b);
   for (var e = e0; e < end; e++) { load[e] = 0.0; }
 }
 `;
   const ab = o.a * o.b;
-  return { name: 'hier_load_zero', wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: ab === 0 ? [0, 1, 1] : grid1d(ceilDiv(ab, 64 * ZERO_PER)), cacheKey: 'hier_load_zero', uniformData: u.data };
+  return loadKernel(o, 'hier_load_zero', { load: readWrite() }, source, ab === 0 ? [0, 1, 1] : grid1d(ceilDiv(ab, 64 * ZERO_PER)));
 }
 
 /**
@@ -239,21 +216,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
  * from groupOffsets). Bindings: dout, groupLoad, groupOffsets, dprimaryLoad, params.
  */
 export function hierLoadGradPrimaryKernel(o: HierLoadKernelOptions): Kernel {
-  const u = loadUniforms(o);
-  const bindings: KernelBinding[] = [
-    { name: 'dout', access: 'read' },
-    { name: 'groupLoad', access: 'read' },
-    { name: 'groupOffsets', access: 'read' },
-    { name: 'dprimaryLoad', access: 'read_write' },
-    { name: 'params', access: 'uniform' },
-  ];
   const v4 = hierLoadVec4(o);
-  const wgsl = /* wgsl */ `// hier_load_grad_primary vec4=${v4}
-${u.struct}
-${decls(bindings, ['groupOffsets'], v4 ? ['dout', 'groupLoad'] : [])}
+  const vt: ElementType = v4 ? 'vec4<f32>' : 'f32';
+  const bindings = { dout: readOnly(vt), groupLoad: readOnly(vt), groupOffsets: readOnly('i32'), dprimaryLoad: readWrite() };
+  const source = /* wgsl */ `// vec4=${v4}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
-  let g = (wid.y * nwg.x + wid.x) * 64u + lt;
+  let g = flat_workgroup(wid, nwg) * 64u + lt;
   if (g >= params.a) { return; }
   let c = f32(u32(groupOffsets[g + 1u]) - u32(groupOffsets[g]));
   var acc = 0.0;
@@ -273,7 +242,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   dprimaryLoad[g] = acc;
 }
 `;
-  return { name: 'hier_load_grad_primary', wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: grid1d(ceilDiv(o.a, 64)), cacheKey: `hier_load_grad_primary:vec4=${v4}`, uniformData: u.data };
+  return loadKernel(o, 'hier_load_grad_primary', bindings, source, grid1d(ceilDiv(o.a, 64)));
 }
 
 /**
@@ -282,26 +251,24 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
  * groupOffsets (the group's pair count), dclean, dsigma, params.
  */
 export function hierLoadGradRowsKernel(o: HierLoadKernelOptions): Kernel {
-  const u = loadUniforms(o);
-  const bindings: KernelBinding[] = [
-    { name: 'primaryLoad', access: 'read' },
-    ...LOAD_INPUTS,
-    { name: 'dout', access: 'read' },
-    { name: 'groupOffsets', access: 'read' },
-    { name: 'dclean', access: 'read_write' },
-    { name: 'dsigma', access: 'read_write' },
-    { name: 'params', access: 'uniform' },
-  ];
   const v4 = hierLoadVec4(o);
+  const vt: ElementType = v4 ? 'vec4<f32>' : 'f32';
+  const bindings = {
+    primaryLoad: readOnly(),
+    primaryIndices: readOnly('i32'),
+    ...pairInputs(vt),
+    dout: readOnly(vt),
+    groupOffsets: readOnly('i32'),
+    dclean: readWrite(vt),
+    dsigma: readWrite(vt),
+  };
   const total = o.N * o.k1 * (v4 ? o.b / 4 : o.b);
-  const wgsl = v4
-    ? /* wgsl */ `// hier_load_grad_rows vec4=true
-${u.struct}
-${decls(bindings, ['primaryIndices', 'localIndices', 'groupOffsets'], ['clean', 'sigma', 'dout', 'dclean', 'dsigma'])}
+  const source = v4
+    ? /* wgsl */ `// vec4=true
 ${THRESHOLD_WGSL}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
-  let i = (wid.y * nwg.x + wid.x) * 64u + lt;
+  let i = flat_workgroup(wid, nwg) * 64u + lt;
   let b4 = params.b / 4u;
   if (i >= params.N * params.k1 * b4) { return; }
   let q = i / b4;
@@ -334,14 +301,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   dsigma[i] = ds;
 }
 `
-    : /* wgsl */ `// hier_load_grad_rows
-${u.struct}
-${decls(bindings, ['primaryIndices', 'localIndices', 'groupOffsets'])}
+    : /* wgsl */ `
 ${PHI_WGSL}
 ${PROB_WGSL}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lt: u32) {
-  let i = (wid.y * nwg.x + wid.x) * 64u + lt;
+  let i = flat_workgroup(wid, nwg) * 64u + lt;
   let b = params.b;
   if (i >= params.N * params.k1 * b) { return; }
   let q = i / b;
@@ -364,5 +329,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   dsigma[i] = ds;
 }
 `;
-  return { name: 'hier_load_grad_rows', wgsl, bindings, workgroupSize: [64, 1, 1], dispatch: grid1d(Math.ceil(total / 64)), cacheKey: `hier_load_grad_rows:vec4=${v4}`, uniformData: u.data };
+  return loadKernel(o, 'hier_load_grad_rows', bindings, source, grid1d(Math.ceil(total / 64)));
 }

@@ -8,7 +8,8 @@
  * parameter) is the tiled kernel set of factored-adam-tiles.ts (dense form), or for small matrices
  * (r·c ≤ 4096) the one-dispatch kernel of factored-adam-small.ts.
  */
-import { grid1d, ceilDiv, uniformBlock, type Kernel, type KernelBinding, type UniformField } from './kernel.ts';
+import { grid1d, ceilDiv, FLAT_WORKGROUP_WGSL, packUniforms, type Kernel } from './kernel.ts';
+import { defineProgram, type ElementType, type Program, type UniformType, type UniformValues } from './program.ts';
 
 const WG = 256;
 const MAIN = `@compute @workgroup_size(${WG})
@@ -16,7 +17,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 /** Items (vec4, or f32 when the element count is not a multiple of 4) per invocation. */
 const PER = 16;
 /** Item `i` of step `t`: each step of a workgroup covers WG consecutive items. */
-const LOOP = (body: string) => `let w = wid.y * nwg.x + wid.x;
+const LOOP = (body: string) => `let w = flat_workgroup(wid, nwg);
   for (var t = 0u; t < ${PER}u; t++) {
     let i = (w * ${PER}u + t) * ${WG}u + lid;
     if (i >= params.count) { return; }
@@ -24,22 +25,9 @@ const LOOP = (body: string) => `let w = wid.y * nwg.x + wid.x;
   }`;
 
 /** Item width (4 when `numel` is a multiple of 4) and the WGSL type of one item. */
-function itemOf(numel: number): { readonly V: 1 | 4; readonly ty: string } {
+function itemOf(numel: number): { readonly V: 1 | 4; readonly ty: ElementType } {
   return numel % 4 === 0 ? { V: 4, ty: 'vec4<f32>' } : { V: 1, ty: 'f32' };
 }
-
-function decls(bindings: readonly KernelBinding[], ty: string): string {
-  return bindings
-    .map((b, i) =>
-      b.access === 'uniform'
-        ? `@group(0) @binding(${i}) var<uniform> params: Params;`
-        : `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${ty}>;`,
-    )
-    .join('\n');
-}
-const ro = (name: string): KernelBinding => ({ name, access: 'read' });
-const rw = (name: string): KernelBinding => ({ name, access: 'read_write' });
-const PARAMS: KernelBinding = { name: 'params', access: 'uniform' };
 
 /** The bias correction 1 − βᵗ for t = step + 1 (f64 on the host). */
 export function biasCorrection(beta: number, step: number): number {
@@ -47,40 +35,52 @@ export function biasCorrection(beta: number, step: number): number {
 }
 
 /**
- * The per-step uniform fields of the factored-Adam kernels (tiled and one-dispatch; t = step + 1):
- * step, clip threshold, bias correction, lr, β2, 1 − β2 and log2 β2 (f64 on the host; β2 = 0 gives
- * −∞, and exp2(−∞·s) = 0 for s > 0). Throws on a step outside [0, 2^31 − 1).
+ * The per-step uniform fields of the factored-Adam kernels (tiled and one-dispatch), in struct
+ * order: step, clip threshold, bias correction, lr, β2, 1 − β2 and log2 β2.
  */
-export function factoredStepFields(o: { readonly step: number; readonly clip: number; readonly lr: number; readonly beta2: number }): UniformField[] {
+export const FACTORED_STEP_UNIFORMS = Object.freeze({ step: 'i32', clip: 'f32', bc2: 'f32', lr: 'f32', b2: 'f32', c2: 'f32', log2b2: 'f32' } as const);
+
+/**
+ * The values of `FACTORED_STEP_UNIFORMS` for a step (t = step + 1; f64 on the host; β2 = 0 gives
+ * log2 β2 = −∞, and exp2(−∞·s) = 0 for s > 0). Throws on a step outside [0, 2^31 − 1).
+ */
+export function factoredStepValues(o: { readonly step: number; readonly clip: number; readonly lr: number; readonly beta2: number }): UniformValues<typeof FACTORED_STEP_UNIFORMS> {
   if (!(Number.isInteger(o.step) && o.step >= 0 && o.step < 2 ** 31 - 1)) throw new Error(`factored Adam: step must be an integer in [0, 2^31 − 1), got ${o.step}`);
-  return [
-    ['step', 'i32', o.step],
-    ['clip', 'f32', o.clip],
-    ['bc2', 'f32', biasCorrection(o.beta2, o.step)],
-    ['lr', 'f32', o.lr],
-    ['b2', 'f32', o.beta2],
-    ['c2', 'f32', 1 - o.beta2],
-    ['log2b2', 'f32', Math.log2(o.beta2)],
-  ];
+  return { step: o.step, clip: o.clip, bc2: biasCorrection(o.beta2, o.step), lr: o.lr, b2: o.beta2, c2: 1 - o.beta2, log2b2: Math.log2(o.beta2) };
+}
+
+/**
+ * The uniform block of `values` in the field order of `spec` — the words `Program.uniformData`
+ * packs for a program with these uniforms — without building a program: for uniforms the
+ * lowering rebuilds every run (factored Adam's step fields). Non-finite values pass through
+ * (log2 β2 = −∞ when β2 = 0).
+ */
+export function packUniformValues<U extends Readonly<Record<string, UniformType>>>(spec: U, values: UniformValues<U>): Uint32Array {
+  return packUniforms(Object.entries(spec).map(([n, t]) => (t === 'f32' ? { f32: values[n]! } : values[n]!)));
+}
+
+/** The SGD program for items of width `V` (4: vec4, 1: f32). */
+export function sgdProgram(V: 1 | 4): Program<{ readonly count: 'u32'; readonly lr: 'f32' }> {
+  const ty: ElementType = V === 4 ? 'vec4<f32>' : 'f32';
+  return defineProgram({
+    name: 'sgd',
+    bindings: { p: { access: 'read_write', type: ty }, g: { access: 'read', type: ty } },
+    uniforms: { count: 'u32', lr: 'f32' },
+    workgroupSize: WG,
+    source: /* wgsl */ `// in place
+${FLAT_WORKGROUP_WGSL}
+${MAIN} {
+  ${LOOP('p[i] = p[i] - params.lr * g[i];')}
+}
+`,
+  });
 }
 
 /** SGD in place (vec4 items when numel % 4 = 0, 16 items per invocation). Bindings: `p` (read_write), `g`, `params`. */
 export function sgdKernel(o: { readonly numel: number; readonly lr: number }): Kernel {
   const it = itemOf(o.numel);
   const count = o.numel / it.V;
-  const u = uniformBlock([
-    ['count', 'u32', count],
-    ['lr', 'f32', o.lr],
-  ]);
-  const bindings = [rw('p'), ro('g'), PARAMS];
-  const wgsl = /* wgsl */ `// sgd (in place)
-${u.struct}
-${decls(bindings, it.ty)}
-${MAIN} {
-  ${LOOP('p[i] = p[i] - params.lr * g[i];')}
-}
-`;
-  return { name: 'sgd', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(ceilDiv(count, WG * PER)), cacheKey: `sgd:V${it.V}`, uniformData: u.data };
+  return sgdProgram(it.V).kernel(grid1d(ceilDiv(count, WG * PER)), { count, lr: o.lr });
 }
 
 /** Adam hyper-parameters and the step (t = step + 1). */
@@ -93,25 +93,20 @@ export interface AdamKernelOptions {
   readonly step: number;
 }
 
-/** Adam in place (vec4 items when numel % 4 = 0, 16 per invocation). Bindings: `p`, `m`, `v` (read_write), `g`, `params` (rebuild per step). */
-export function adamKernel(o: AdamKernelOptions): Kernel {
-  const it = itemOf(o.numel);
-  const count = o.numel / it.V;
-  const u = uniformBlock([
-    ['count', 'u32', count],
-    ['lr', 'f32', o.lr],
-    ['b1', 'f32', o.beta1],
-    ['b2', 'f32', o.beta2],
-    ['eps', 'f32', o.eps],
-    ['bc1', 'f32', biasCorrection(o.beta1, o.step)],
-    ['bc2', 'f32', biasCorrection(o.beta2, o.step)],
-    ['c1', 'f32', 1 - o.beta1],
-    ['c2', 'f32', 1 - o.beta2],
-  ]);
-  const bindings = [rw('p'), ro('g'), rw('m'), rw('v'), PARAMS];
-  const wgsl = /* wgsl */ `// adam (in place)
-${u.struct}
-${decls(bindings, it.ty)}
+/** Adam's uniform fields: item count, hyper-parameters, the step's bias corrections. */
+const ADAM_UNIFORMS = Object.freeze({ count: 'u32', lr: 'f32', b1: 'f32', b2: 'f32', eps: 'f32', bc1: 'f32', bc2: 'f32', c1: 'f32', c2: 'f32' } as const);
+
+/** The Adam program for items of width `V` (4: vec4, 1: f32); per-step values: `adamUniformValues`. */
+export function adamProgram(V: 1 | 4): Program<typeof ADAM_UNIFORMS> {
+  const ty: ElementType = V === 4 ? 'vec4<f32>' : 'f32';
+  const rw = { access: 'read_write', type: ty } as const;
+  return defineProgram({
+    name: 'adam',
+    bindings: { p: rw, g: { access: 'read', type: ty }, m: rw, v: rw },
+    uniforms: ADAM_UNIFORMS,
+    workgroupSize: WG,
+    source: /* wgsl */ `// in place
+${FLAT_WORKGROUP_WGSL}
 ${MAIN} {
   ${LOOP(`let gi = g[i];
     let mi = params.b1 * m[i] + params.c1 * gi;
@@ -120,6 +115,39 @@ ${MAIN} {
     v[i] = vi;
     p[i] = p[i] - (params.lr * (mi / params.bc1)) / (sqrt(vi / params.bc2) + params.eps);`)}
 }
-`;
-  return { name: 'adam', wgsl, bindings, workgroupSize: [WG, 1, 1], dispatch: grid1d(ceilDiv(count, WG * PER)), cacheKey: `adam:V${it.V}`, uniformData: u.data };
+`,
+  });
+}
+
+/** Adam's uniform values for a step: item count, hyper-parameters, bias corrections (f64 on the host). */
+export function adamUniformValues(o: AdamKernelOptions): UniformValues<typeof ADAM_UNIFORMS> {
+  return {
+    count: o.numel / itemOf(o.numel).V,
+    lr: o.lr,
+    b1: o.beta1,
+    b2: o.beta2,
+    eps: o.eps,
+    bc1: biasCorrection(o.beta1, o.step),
+    bc2: biasCorrection(o.beta2, o.step),
+    c1: 1 - o.beta1,
+    c2: 1 - o.beta2,
+  };
+}
+
+/** Adam in place (vec4 items when numel % 4 = 0, 16 per invocation). Bindings: `p`, `g`, `m`, `v` (all read_write but `g`), `params` (rebuilt per step). */
+export function adamKernel(o: AdamKernelOptions): Kernel {
+  const it = itemOf(o.numel);
+  const count = o.numel / it.V;
+  return adamProgram(it.V).kernel(grid1d(ceilDiv(count, WG * PER)), adamUniformValues(o));
+}
+
+/**
+ * `program.kernel(dispatch, values)` for the factored-Adam programs, whose uniform log2 β2 is −∞
+ * at β2 = 0: `Program.uniformData` refuses non-finite values, so the block is packed by
+ * `packUniformValues` from the same spec (a local workaround until program.ts accepts ±∞ in f32
+ * uniforms; the WGSL, bindings and grid are the program's).
+ */
+export function factoredKernel<U extends Readonly<Record<string, UniformType>>>(program: Program<U>, spec: U, dispatch: readonly [number, number, number], values: UniformValues<U>): Kernel {
+  const finite = Object.fromEntries(Object.entries(values).map(([n, v]) => [n, Number.isFinite(v) ? v : 0])) as UniformValues<U>;
+  return { ...program.kernel(dispatch, finite), uniformData: packUniformValues(spec, values) };
 }

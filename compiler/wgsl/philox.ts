@@ -3,8 +3,10 @@
  * multiply done in 16-bit halves (WGSL has no 64-bit integers), key = (seed, stream), counter =
  * (row, col, step, 0), first output word; the uniform (w >> 8)·2⁻²⁴; and the table normal sampler
  * z = Q[i] + D[i]·f reading the tables from a storage buffer laid out as [Q(4096) | D(4096)]
- * (`normalTableData()` builds it from `normalTables()`). Also a tiny test kernel that writes the
- * words and normals of a grid of (row, col) draws so tests can compare them bit-for-bit.
+ * (`normalTableData()` builds it from `normalTables()`). The round body is one snippet
+ * (`PHILOX_ROUND_WGSL`), also used by the column-split form of hierarchical-gating.ts. Also a
+ * tiny test kernel that writes the words and normals of a grid of (row, col) draws so tests can
+ * compare them bit-for-bit.
  */
 import { normalTables, NORMAL_SEGMENTS } from '../../ir/rng.ts';
 import { ceilDiv, type Kernel } from './kernel.ts';
@@ -18,6 +20,22 @@ export function normalTableData(): Float32Array {
   out.set(d, NORMAL_SEGMENTS);
   return out;
 }
+
+/**
+ * WGSL: the body of one Philox4x32 round (multipliers 0xd2511f53, 0xcd9e8d57) on the function
+ * variables c0..c3 (counter) and k0, k1 (key), then the key bump (0x9e3779b9, 0xbb67ae85); needs
+ * `mulhi32`. The loop body of `philox_word` and of hierarchical-gating.ts's column-split form.
+ */
+export const PHILOX_ROUND_WGSL = /* wgsl */ `    let hi0 = mulhi32(0xd2511f53u, c0);
+    let lo0 = 0xd2511f53u * c0;
+    let hi1 = mulhi32(0xcd9e8d57u, c2);
+    let lo1 = 0xcd9e8d57u * c2;
+    c0 = hi1 ^ c1 ^ k0;
+    c1 = lo1;
+    c2 = hi0 ^ c3 ^ k1;
+    c3 = lo0;
+    k0 = k0 + 0x9e3779b9u;
+    k1 = k1 + 0xbb67ae85u;`;
 
 /**
  * WGSL functions `philox_word(seed, stream, step, row, col) -> u32`, `uniform_from_word(w) -> f32`
@@ -46,16 +64,7 @@ fn philox_word(seed: u32, stream: u32, step: u32, row: u32, col: u32) -> u32 {
   var k0 = seed;
   var k1 = stream;
   for (var r = 0u; r < 10u; r++) {
-    let hi0 = mulhi32(0xd2511f53u, c0);
-    let lo0 = 0xd2511f53u * c0;
-    let hi1 = mulhi32(0xcd9e8d57u, c2);
-    let lo1 = 0xcd9e8d57u * c2;
-    c0 = hi1 ^ c1 ^ k0;
-    c1 = lo1;
-    c2 = hi0 ^ c3 ^ k1;
-    c3 = lo0;
-    k0 = k0 + 0x9e3779b9u;
-    k1 = k1 + 0xbb67ae85u;
+${PHILOX_ROUND_WGSL}
   }
   return c0;
 }
