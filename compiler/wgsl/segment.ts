@@ -14,9 +14,11 @@
  * read the list [count, e0, e1, …] (compiler/wgsl/active-experts.ts) and flatten a folded grid of
  * count × (workgroups per expert), which the lowering launches indirectly (their static grid is
  * the worst case over all segments); blocks of experts with no rows are then not written, and
- * `clearInactiveKernel` zeroes exactly those when a reader needs them.
+ * `clearInactiveKernel` zeroes exactly those when a reader needs them. All three are declared through
+ * the kernel-definition API (compiler/wgsl/program.ts; the GEMM through the generator).
  */
-import { ceilDiv, grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
 import { gemmKernel } from './gemm/gemm.ts';
 import type { GemmProblem } from './gemm/problem.ts';
 import { tiledBlocks, type TiledSchedule } from './gemm/tiled.ts';
@@ -40,21 +42,23 @@ export function segmentSumKernel(o: SegmentSumOptions): Kernel {
   const gx = Math.max(1, ceilDiv(o.C, SUM_COLS));
   const A = !!o.active;
   if (!A && o.segments > 65535) throw new Error(`segment sum: ${o.segments} segments exceed the dispatch grid; use the active-expert variant`);
-  const u = uniformBlock([['C', 'u32', o.C], ['colBlocks', 'u32', gx]]);
-  const wgsl = /* wgsl */ `// segment row sum (${SUM_COLS} columns x ${SUM_LANES} lanes per workgroup)
-${u.struct}
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> offsets: array<i32>;
-${A ? `@group(0) @binding(2) var<storage, read> activeList: array<i32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-@group(0) @binding(4) var<uniform> params: Params;` : `@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<uniform> params: Params;`}
-var<workgroup> part: array<f32, ${SUM_COLS * SUM_LANES}>;
+  const program = defineProgram({
+    name: A ? 'segment_sum_active' : 'segment_sum',
+    bindings: {
+      x: { access: 'read', type: 'f32' },
+      offsets: { access: 'read', type: 'i32' },
+      ...(A ? { activeList: { access: 'read', type: 'i32' } as const } : {}),
+      out: { access: 'read_write', type: 'f32' },
+    },
+    uniforms: { C: 'u32', colBlocks: 'u32' },
+    workgroupSize: SUM_COLS * SUM_LANES,
+    source: /* wgsl */ `// segment row sum (${SUM_COLS} columns x ${SUM_LANES} lanes per workgroup)
+${A ? FLAT_WORKGROUP_WGSL : ''}var<workgroup> part: array<f32, ${SUM_COLS * SUM_LANES}>;
 
 @compute @workgroup_size(${SUM_COLS * SUM_LANES})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>${A ? ', @builtin(num_workgroups) nwg: vec3<u32>' : ''}, @builtin(local_invocation_index) t: u32) {
   let C = params.C;
-${A ? `  let g = wid.y * nwg.x + wid.x;
+${A ? `  let g = flat_workgroup(wid, nwg);
   let ai = g / params.colBlocks;
   if (ai >= u32(activeList[0])) { return; }
   let e = u32(activeList[1u + ai]);
@@ -76,22 +80,9 @@ ${A ? `  let g = wid.y * nwg.x + wid.x;
     out[e * C + col] = total;
   }
 }
-`;
-  return {
-    name: A ? 'segment_sum_active' : 'segment_sum',
-    wgsl,
-    bindings: [
-      { name: 'x', access: 'read' },
-      { name: 'offsets', access: 'read' },
-      ...(A ? [{ name: 'activeList', access: 'read' } as const] : []),
-      { name: 'out', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [SUM_COLS * SUM_LANES, 1, 1],
-    dispatch: A ? grid1d(gx * Math.max(1, o.segments)) : [gx, Math.max(1, o.segments), 1],
-    cacheKey: A ? 'segment_sum_active' : 'segment_sum',
-    uniformData: u.data,
-  };
+`,
+  });
+  return program.kernel(A ? grid1d(gx * Math.max(1, o.segments)) : [gx, Math.max(1, o.segments), 1], { C: o.C, colBlocks: gx });
 }
 
 /** Segment TN GEMM geometry: A [·, Ka] (rows gathered by sourceRow when `gather`), B [S, Nb] → out [segments, Ka, Nb]. */
@@ -160,31 +151,19 @@ export function segmentSumGroups(C: number): number {
 export function clearInactiveKernel(o: { readonly segments: number; readonly block: number }): Kernel {
   const total = o.segments * o.block;
   if (total >= 2 ** 32) throw new Error(`clear inactive experts: ${total} elements exceed 32-bit indexing`);
-  const u = uniformBlock([['total', 'u32', total], ['block', 'u32', o.block]]);
-  const wgsl = /* wgsl */ `// clear_inactive
-${u.struct}
-@group(0) @binding(0) var<storage, read> offsets: array<i32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
-@compute @workgroup_size(256)
+  const program = defineProgram({
+    name: 'clear_inactive',
+    bindings: { offsets: { access: 'read', type: 'i32' }, out: { access: 'read_write', type: 'f32' } },
+    uniforms: { total: 'u32', block: 'u32' },
+    workgroupSize: 256,
+    source: /* wgsl */ `@compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = gid.y * nwg.x * 256u + gid.x;
   if (i >= params.total) { return; }
   let e = i / params.block;
   if (offsets[e + 1u] == offsets[e]) { out[i] = 0.0; }
 }
-`;
-  return {
-    name: 'clear_inactive',
-    wgsl,
-    bindings: [
-      { name: 'offsets', access: 'read' },
-      { name: 'out', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [256, 1, 1],
-    dispatch: grid1d(Math.max(1, ceilDiv(total, 256))),
-    cacheKey: 'clear_inactive',
-    uniformData: u.data,
-  };
+`,
+  });
+  return program.kernel(grid1d(Math.max(1, ceilDiv(total, 256))), { total, block: o.block });
 }
