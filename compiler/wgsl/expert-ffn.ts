@@ -5,8 +5,9 @@
  * g % colBlocks (128 columns) of out[s] = act(a[src(s)]·w[e] + bias[e]) for slots s in [rowStart,
  * rowEnd), in row tiles of tm rows (32 by default; 16 or 8 when the plan's experts get few rows,
  * `expertTiling`), 8×16 outputs per thread in vec4 registers, both
- * tiles staged through workgroup memory as vec4 (the register layout of matmul.ts), 32 k at a time,
- * read from storage as vec4 when K and cols are multiples of 4. 32-row tiles
+ * tiles staged through workgroup memory as vec4, 32 k at a time, read from storage as vec4 when K
+ * and cols are multiples of 4: the tiled schedule of the GEMM generator (compiler/wgsl/gemm/tiled.ts)
+ * on a tile-map problem (`groupedGemmProblem`); this file chooses the problem and the tiling. 32-row tiles
  * because at the usual ~N·k/n ≈ 32 slots per expert 64-row tiles are half empty. In the first
  * layer src(s) = sourceRow[s] (rows gathered straight from x, no dispatched copy); in the second
  * src(s) = s. The static grid is the worst case (maxTiles × colBlocks, folded); the lowering
@@ -19,8 +20,11 @@
  * K]), transposing the tile as it stages it: the expert input gradients dslot = dpre·w1[e]ᵀ and
  * dhidden = dy·w2[e]ᵀ read the forward's weight banks directly, with no transposed copy.
  */
-import { ceilDiv, grid1d, uniformBlock, type Kernel, type KernelBinding } from './kernel.ts';
+import { ceilDiv, type Kernel } from './kernel.ts';
 import { maxTiles } from './dispatch.ts';
+import { gemmKernel } from './gemm/gemm.ts';
+import type { GemmProblem } from './gemm/problem.ts';
+import { tiledScheduleError, type TiledSchedule } from './gemm/tiled.ts';
 
 /** Rows per expert tile (also the tile-map granularity: pass it as DispatchShape.tileRows). */
 export const EXPERT_TILE_ROWS = 32;
@@ -141,295 +145,46 @@ export function groupedGemmColBlocks(cols: number, tiling: ExpertTiling = DEFAUL
 }
 
 /**
- * Grouped GEMM kernel. Bindings: a, [sourceRow], tileMap, w0..w{B−1}, bias [n, cols], out [S, cols],
- * params. With transposeW and K % 4 == 0 (and a vec4 tiling) the weight bindings are declared
- * array<vec4<f32>> (same bytes; each bank's size is a multiple of 16).
+ * The grouped GEMM as a problem of the GEMM generator (compiler/wgsl/gemm/): a tile-map batch (one
+ * product per entry, expert e's weights from its bank), rows gathered by sourceRow in the first
+ * layer, weights stored transposed with `transposeW`, bias per expert and column, relu.
+ */
+export function groupedGemmProblem(o: GroupedGemmOptions): GemmProblem {
+  const TW = !!o.transposeW;
+  return {
+    name: `expert_gemm${TW ? '_wt' : ''}${o.gather ? '_gather' : ''}${o.relu ? '_relu' : ''}`,
+    batch: { kind: 'tileMap', maxTiles: maxTiles({ N: o.N, k: o.k, n: o.n, tileRows: o.tileRows ?? EXPERT_TILE_ROWS }), banks: o.banks ?? [o.n] },
+    a: { layout: 'mk', gather: o.gather, offset: false },
+    b: { layout: TW ? 'nk' : 'kn' },
+    bias: 'en',
+    relu: o.relu,
+    accumulate: false,
+    cOffset: false,
+  };
+}
+
+/** The tiled GEMM schedule of an expert tiling (transposed weights are read as vec4s whenever K allows). */
+export function expertSchedule(tl: ExpertTiling, transposeW = false): TiledSchedule {
+  return { kind: 'tiled', tm: tl.tm, tn: tl.tn, tk: tl.tk, rm: tl.rm, rn: tl.rn, vec4: tl.vec4, avec4: !!tl.avec4, aload4: !!tl.aload4, bload4: transposeW || !!tl.wload4 };
+}
+
+/**
+ * Grouped GEMM kernel: the tiled schedule of the GEMM generator on `groupedGemmProblem`. Bindings:
+ * a, [sourceRow], tileMap, w0..w{B−1}, bias [n, cols], out [S, cols], params. A weight bank is
+ * bound as array<vec4<f32>> (same bytes) when it is read as vec4s: untransposed with cols % 4 = 0
+ * and `wload4`, transposed with K % 4 = 0 (and a vec4 tiling with tk % 4 = 0); `a` likewise with
+ * `aload4` and K % 4 = 0.
  */
 export function groupedGemmKernel(o: GroupedGemmOptions & { readonly tiling?: ExpertTiling }): Kernel {
   const tl = o.tiling ?? expertTiling(o.S, o.n);
-  const { tm: TM, tn: TN, tk: TK, rm: RM, rn: RN, vec4: V4 } = tl;
-  const AV4 = !!tl.avec4;
-  if (AV4 && (RM % 4 !== 0 || TM % 4 !== 0)) throw new Error('expert FFN: avec4 tiling needs rm, tm multiples of 4');
-  const CX = TN / RN; // threads across columns
-  const RY = TM / RM; // threads across rows
-  const WG = CX * RY;
-  if (!Number.isInteger(CX) || !Number.isInteger(RY) || (TM * TK) % WG !== 0 || (TN * TK) % WG !== 0) {
-    throw new Error(`expert FFN: bad tiling ${JSON.stringify(tl)}`);
-  }
-  if (V4 && (RN % 4 !== 0 || TN % 4 !== 0)) throw new Error('expert FFN: vec4 tiling needs rn, tn multiples of 4');
   const banks = o.banks ?? [o.n];
   if (banks.length < 1 || banks.length > 4) throw new Error(`expert FFN: 1..4 weight banks, got ${banks.length}`);
   if (banks.reduce((a, b) => a + b, 0) !== o.n) throw new Error(`expert FFN: banks ${banks.join('+')} must sum to n=${o.n}`);
-  const starts = [0, 0, 0, 0];
-  for (let b = 1; b < 4; b++) starts[b] = starts[b - 1]! + (banks[b - 1] ?? 0);
-  const tiles = maxTiles({ N: o.N, k: o.k, n: o.n, tileRows: o.tileRows ?? EXPERT_TILE_ROWS });
-  const u = uniformBlock([
-    ['K', 'u32', o.K],
-    ['cols', 'u32', o.cols],
-    ['maxTiles', 'u32', tiles],
-    // Always 0: added to a constant trip count so that lavapipe does not fully unroll the loop.
-    ['zero', 'u32', 0],
-    ['colBlocks', 'u32', ceilDiv(o.cols, TN)],
-    ['bank1', 'u32', starts[1]!],
-    ['bank2', 'u32', starts[2]!],
-    ['bank3', 'u32', starts[3]!],
-  ]);
-  const B = banks.length;
-  const TW = !!o.transposeW;
-  // Transposed weights with K % 4 == 0: every 4-run along K of a stored row is 16-byte aligned, so
-  // the weight banks are bound as vec4 arrays and the tile is fetched with real vec4 loads.
-  const WV4 = TW && V4 && TK % 4 === 0 && o.K % 4 === 0;
-  // Untransposed weights with cols % 4 == 0: every 4-column run of a row is 16-byte aligned.
-  const WL4 = !TW && !!tl.wload4 && V4 && o.cols % 4 === 0;
-  const AL4 = !!tl.aload4 && AV4 && o.K % 4 === 0 && TK % 4 === 0 && ((TM * TK) / 4) % WG === 0;
-  const bindings: KernelBinding[] = [
-    { name: 'a', access: 'read' },
-    ...(o.gather ? [{ name: 'sourceRow', access: 'read' } as const] : []),
-    { name: 'tileMap', access: 'read' },
-    ...Array.from({ length: B }, (_, b) => ({ name: `w${b}`, access: 'read' }) as const),
-    { name: 'bias', access: 'read' },
-    { name: 'out', access: 'read_write' },
-    { name: 'params', access: 'uniform' },
-  ];
-  const decls = bindings
-    .map((b, i) => {
-      if (b.access === 'uniform') return `@group(0) @binding(${i}) var<uniform> params: Params;`;
-      const t = b.name === 'sourceRow' ? 'i32' : b.name === 'tileMap' ? 'vec4<i32>' : ((WV4 || WL4) && /^w\d$/.test(b.name)) || (AL4 && b.name === 'a') ? 'vec4<f32>' : 'f32';
-      return `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${t}>;`;
-    })
-    .join('\n');
-  const bankVars = ['', 'params.bank1', 'params.bank2', 'params.bank3'];
-  // Weight element `idx` (within an expert's K×cols matrix) of expert e, picking the bank.
-  // With WV4 the name is w_at4 and idx is a multiple of 4 (a vec4 index is idx / 4).
-  const wAt = (name: string, ret: string, at: (i: string) => string) =>
-    B === 1
-      ? `fn ${name}(e: u32, idx: u32) -> ${ret} { return w0[${at('e * params.K * params.cols + idx')}]; }`
-      : `fn ${name}(e: u32, idx: u32) -> ${ret} {\n${Array.from({ length: B - 1 }, (_, i) => B - 1 - i)
-          .map((b) => `  if (e >= ${bankVars[b]}) { return w${b}[${at(`(e - ${bankVars[b]}) * params.K * params.cols + idx`)}]; }`)
-          .join('\n')}\n  return w0[${at('e * params.K * params.cols + idx')}];\n}`;
-  const wFn = WV4 || WL4
-    ? wAt('w_at4', 'vec4<f32>', (i) => `(${i}) / 4u`)
-    : `${wAt('w_at', 'f32', (i) => i)}${TW && V4 ? '\nfn w_at4(e: u32, idx: u32) -> vec4<f32> { return vec4<f32>(w_at(e, idx), w_at(e, idx + 1u), w_at(e, idx + 2u), w_at(e, idx + 3u)); }' : ''}`;
-  const RNV = V4 ? RN / 4 : RN; // B loads per thread per k
-  const bsDecl = V4 ? `var<workgroup> Bs: array<vec4<f32>, ${(TK * TN) / 4}>;` : `var<workgroup> Bs: array<f32, ${TK * TN}>;`;
-  // Thread column of register column j: scalar layout tx + CX·j; vec4 layout 4·(tx + CX·(j/4)) + j%4.
-  const colOf = (j: string) => (V4 ? `4u * (tx + ${CX}u * (${j} / 4u)) + ${j} % 4u` : `tx + ${CX}u * ${j}`);
-  // With vec4 A staging (rows of a thread in groups of 4: 4·(ty + RY·i4) + 0..3), a thread skips the
-  // FMAs of row groups past the entry's last row; all its groups are past it → it skips the kk loop.
-  const SKIP = V4 && AV4;
-  const compute = SKIP
-    ? `      var bv: array<vec4<f32>, ${RNV}>;
-      for (var j = 0u; j < ${RNV}u; j++) { bv[j] = Bs[kk * ${TN / 4}u + tx + ${CX}u * j]; }
-      for (var i4 = 0u; i4 < ${RM / 4}u; i4++) {
-        if (4u * (ty + ${RY}u * i4) < nrows) {
-          for (var ii = 0u; ii < 4u; ii++) {
-            for (var j = 0u; j < ${RNV}u; j++) { acc[4u * i4 + ii][j] = fma(vec4<f32>(av[4u * i4 + ii]), bv[j], acc[4u * i4 + ii][j]); }
-          }
-        }
-      }`
-    : V4
-    ? `      var bv: array<vec4<f32>, ${RNV}>;
-      for (var j = 0u; j < ${RNV}u; j++) { bv[j] = Bs[kk * ${TN / 4}u + tx + ${CX}u * j]; }
-      for (var i = 0u; i < ${RM}u; i++) {
-        for (var j = 0u; j < ${RNV}u; j++) { acc[i][j] = fma(vec4<f32>(av[i]), bv[j], acc[i][j]); }
-      }`
-    : `      var bv: array<f32, ${RN}>;
-      for (var j = 0u; j < ${RN}u; j++) { bv[j] = Bs[kk * TN + tx + ${CX}u * j]; }
-      for (var i = 0u; i < ${RM}u; i++) {
-        for (var j = 0u; j < ${RN}u; j++) { acc[i][j] = fma(av[i], bv[j], acc[i][j]); }
-      }`;
-  const accT = V4 ? `array<array<vec4<f32>, ${RNV}>, ${RM}>` : `array<array<f32, ${RN}>, ${RM}>`;
-  // Transposed weights (TW): the tile's logical element (kr, col) is stored at w[e][gn·K + gk]. With a
-  // vec4 tile and TK % 4 == 0 each thread unit is a 4-column × 4-k block: 4 loads of 4 consecutive k
-  // (one per column, along the stored rows) transposed in registers into 4 vec4 rows of Bs.
-  const bLoadT = !V4
-    ? `    for (var r = 0u; r < ${(TN * TK) / WG}u; r++) {
-      let q = t + ${WG}u * r;
-      let kr = q % TK;
-      let col = q / TK;
-      let gk = k0 + kr;
-      let gn = n0 + col;
-      var v = 0.0;
-      if (gk < K && gn < N) { v = w_at(e, gn * K + gk); }
-      Bs[kr * TN + col] = v;
-    }`
-    : TK % 4 !== 0
-      ? `    for (var r = 0u; r < ${Math.ceil((TN * TK) / WG)}u; r++) {
-      let q = t + ${WG}u * r;
-      if (q < ${TN * TK}u) {
-        let kr = q % TK;
-        let col = q / TK;
-        let gk = k0 + kr;
-        let gn = n0 + col;
-        var v = 0.0;
-        if (gk < K && gn < N) { v = w_at(e, gn * K + gk); }
-        Bs[kr * ${TN / 4}u + col / 4u][col % 4u] = v;
-      }
-    }`
-      : `    for (var r = 0u; r < ${Math.ceil((TN * TK) / 16 / WG)}u; r++) {
-      let q = t + ${WG}u * r;
-      if (q < ${(TN * TK) / 16}u) {
-        let k4 = q % ${TK / 4}u;
-        let c4 = q / ${TK / 4}u;
-        let gk = k0 + 4u * k4;
-        let gn = n0 + 4u * c4;
-        var m: array<vec4<f32>, 4>;
-        for (var i = 0u; i < 4u; i++) {
-          var v = vec4<f32>(0.0);
-          if (gn + i < N && gk < K) {
-            let base = (gn + i) * K + gk;
-            ${
-              WV4
-                ? 'v = w_at4(e, base);'
-                : `if (gk + 3u < K) {
-              v = w_at4(e, base);
-            } else {
-              for (var c = 0u; c < 4u; c++) { if (gk + c < K) { v[c] = w_at(e, base + c); } }
-            }`
-            }
-          }
-          m[i] = v;
-        }
-        for (var j = 0u; j < 4u; j++) {
-          Bs[(4u * k4 + j) * ${TN / 4}u + c4] = vec4<f32>(m[0][j], m[1][j], m[2][j], m[3][j]);
-        }
-      }
-    }`;
-  const bLoad = TW
-    ? bLoadT
-    : V4
-    ? `    for (var r = 0u; r < ${(TN * TK) / 4 / WG > 0 ? Math.ceil((TN * TK) / 4 / WG) : 1}u${WL4 ? ' + params.zero' : ''}; r++) {
-      let q = t + ${WG}u * r;
-      if (q < ${(TN * TK) / 4}u) {
-        let kr = q / ${TN / 4}u;
-        let c4 = q % ${TN / 4}u;
-        let gk = k0 + kr;
-        let gn = n0 + 4u * c4;
-        var v = vec4<f32>(0.0);
-        if (gk < K) {
-          let base = gk * N + gn;
-          ${WL4 ? 'if (gn < N) { v = w_at4(e, base); }' : `if (gn + 3u < N) {
-            v = vec4<f32>(w_at(e, base), w_at(e, base + 1u), w_at(e, base + 2u), w_at(e, base + 3u));
-          } else {
-            for (var c = 0u; c < 4u; c++) { if (gn + c < N) { v[c] = w_at(e, base + c); } }
-          }`}
-        }
-        Bs[q] = v;
-      }
-    }`
-    : `    for (var r = 0u; r < ${(TN * TK) / WG}u; r++) {
-      let q = t + ${WG}u * r;
-      let kr = q / TN;
-      let col = q % TN;
-      let gk = k0 + kr;
-      let gn = n0 + col;
-      var v = 0.0;
-      if (gk < K && gn < N) { v = w_at(e, gk * N + gn); }
-      Bs[kr * TN + col] = v;
-    }`;
-  const aLoad = AL4
-    ? `    for (var r = 0u; r < ${(TM * TK) / 4 / WG}u; r++) {
-      let q = t + ${WG}u * r;
-      let row = q / ${TK / 4}u;
-      let k4 = q % ${TK / 4}u;
-      let s = rowStart + row;
-      let gk = k0 + 4u * k4;
-      var v = vec4<f32>(0.0);
-      if (s < rowEnd && gk < K) {
-        ${o.gather ? 'let src = u32(sourceRow[s]);' : 'let src = s;'}
-        v = a[(src * K + gk) / 4u];
-      }
-      for (var c = 0u; c < 4u; c++) { As[(4u * k4 + c) * ${TM / 4}u + row / 4u][row % 4u] = v[c]; }
-    }`
-    : `    for (var r = 0u; r < ${(TM * TK) / WG}u; r++) {
-      let q = t + ${WG}u * r;
-      let row = q / TK;
-      let kk = q % TK;
-      let s = rowStart + row;
-      let gk = k0 + kk;
-      var v = 0.0;
-      if (s < rowEnd && gk < K) {
-        ${o.gather ? 'let src = u32(sourceRow[s]);' : 'let src = s;'}
-        v = a[src * K + gk];
-      }
-      ${AV4 ? 'As[kk * (TM / 4u) + row / 4u][row % 4u] = v;' : 'As[kk * TM + row] = v;'}
-    }`;
-  const accRead = V4 ? `acc[i][j / 4u][j % 4u]` : `acc[i][j]`;
-  const wgsl = /* wgsl */ `// grouped_gemm gather=${o.gather} relu=${o.relu} banks=${B}${TW ? ` transposeW${WV4 ? ' vec4W' : ''}` : ''} tile=${TM}x${TN}x${TK} reg=${RM}x${RN}${V4 ? ' vec4' : ''}
-${u.struct}
-${decls}
-${wFn}
-const TM = ${TM}u;
-const TN = ${TN}u;
-const TK = ${TK}u;
-${AV4 ? `var<workgroup> As: array<vec4<f32>, ${(TK * TM) / 4}>;` : `var<workgroup> As: array<f32, ${TK * TM}>;`}
-${bsDecl}
-
-@compute @workgroup_size(${WG})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  // Flattened (folded) grid: workgroup g = tile-map entry g / colBlocks, column block g % colBlocks.
-  let g = wid.y * nwg.x + wid.x;
-  let tile = g / params.colBlocks;
-  if (tile >= params.maxTiles) { return; }
-  let entry = tileMap[tile];
-  if (entry.x < 0) { return; }
-  let e = u32(entry.x);
-  let K = params.K;
-  let N = params.cols;
-  let n0 = (g % params.colBlocks) * TN;
-  if (n0 >= N) { return; }
-  let tx = t % ${CX}u;
-  let ty = t / ${CX}u;
-  // The entry's rows in chunks of TM (an entry may hold more rows than this kernel's row tile).
-  for (var rowStart = u32(entry.y); rowStart < u32(entry.z); rowStart += TM) {
-  let rowEnd = min(rowStart + TM, u32(entry.z));
-  let nrows = rowEnd - rowStart;
-  var acc: ${accT};
-  for (var i = 0u; i < ${RM}u; i++) { for (var j = 0u; j < ${V4 ? RN / 4 : RN}u; j++) { acc[i][j] = ${V4 ? 'vec4<f32>(0.0)' : '0.0'}; } }
-  for (var k0 = 0u; k0 < K; k0 += TK) {
-${aLoad}
-${bLoad}
-    workgroupBarrier();
-    ${SKIP ? 'if (4u * ty < nrows) {' : '{'}
-    for (var kk = 0u; kk < TK; kk++) {
-${
-        AV4
-          ? `      var av4: array<vec4<f32>, ${RM / 4}>;
-      for (var i = 0u; i < ${RM / 4}u; i++) { av4[i] = As[kk * ${TM / 4}u + ty + ${RY}u * i]; }
-      var av: array<f32, ${RM}>;
-      for (var i = 0u; i < ${RM}u; i++) { av[i] = av4[i / 4u][i % 4u]; }`
-          : `      var av: array<f32, ${RM}>;
-      for (var i = 0u; i < ${RM}u; i++) { av[i] = As[kk * TM + ty + ${RY}u * i]; }`
-      }
-${compute}
-    }
-    }
-    workgroupBarrier();
-  }
-  for (var i = 0u; i < ${RM}u; i++) {
-    let s = rowStart + ${AV4 ? `4u * (ty + ${RY}u * (i / 4u)) + i % 4u` : `ty + ${RY}u * i`};
-    if (s >= rowEnd) { continue; }
-    for (var j = 0u; j < ${RN}u; j++) {
-      let gn = n0 + ${colOf('j')};
-      if (gn >= N) { continue; }
-      var v = ${accRead} + bias[e * N + gn];
-      ${o.relu ? 'v = max(v, 0.0);' : ''}
-      out[s * N + gn] = v;
-    }
-  }
-  }
-}
-`;
-  const tag = `${TM}x${TN}x${TK}:${RM}x${RN}${SKIP ? ':skip' : ''}${V4 ? ':v4' : ''}${AV4 ? ':av4' : ''}${WL4 ? ':wl4' : ''}${AL4 ? ':al4' : ''}`;
-  return {
-    name: `expert_gemm${TW ? '_wt' : ''}${o.gather ? '_gather' : ''}${o.relu ? '_relu' : ''}`,
-    wgsl,
-    bindings,
-    workgroupSize: [WG, 1, 1],
-    dispatch: grid1d(ceilDiv(o.cols, TN) * tiles),
-    cacheKey: `expert_gemm:gather=${o.gather}:relu=${o.relu}:banks=${B}:${tag}${TW ? `:transposeW${WV4 ? ':vec4W' : ''}` : ''}`,
-    uniformData: u.data,
-  };
+  const schedule = expertSchedule(tl, !!o.transposeW);
+  const sizes = { M: o.S, N: o.cols, K: o.K, colBlocks: groupedGemmColBlocks(o.cols, tl) };
+  const bad = tiledScheduleError(groupedGemmProblem(o), schedule, sizes);
+  if (bad !== undefined) throw new Error(`expert FFN: bad tiling ${JSON.stringify(tl)}: ${bad}`);
+  return gemmKernel(groupedGemmProblem(o), schedule, sizes);
 }
 
 /** Shapes of the whole expert FFN (op `expertFfn`). */

@@ -1,12 +1,14 @@
 /**
- * Tiled matmul template: C[M,N] = A[M,K]·B[K,N] (+ bias[N]) (then relu), row-major f32.
- * By default a 64-thread workgroup computes a 64×128 tile of C, 8×16 outputs per thread held in
- * registers as vec4s (thread (tx,ty) owns rows 4(ty+8i')+r and columns 4(tx+8j')+c, so
- * neighbouring invocations touch neighbouring column quads — what lavapipe's SIMD-across-
- * invocations wants); A (transposed) and B are staged through workgroup memory as vec4<f32>, TK
- * columns/rows at a time with zero fill past the edges, so any M, N, K work. One vec4 read of
- * workgroup memory replaces four per-lane scalar gathers, which is what made the 8×8 scalar
- * version slow on lavapipe. The scalar layout stays available through `tiling` (vec4: false).
+ * The dense matmul: C[M,N] = A[M,K]·B[K,N] (+ bias[N]) (then relu), row-major f32 — one problem of
+ * the GEMM generator (compiler/wgsl/gemm/, `denseGemmProblem`); this file chooses the tiling.
+ * A tiled tiling is the generator's tiled schedule (compiler/wgsl/gemm/tiled.ts): by default a
+ * 64-thread workgroup computes a 64×128 tile of C, 8×16 outputs per thread held in registers as
+ * vec4s (thread (tx,ty) owns rows 4(ty+8i')+r and columns 4(tx+8j')+c, so neighbouring
+ * invocations touch neighbouring column quads — what lavapipe's SIMD-across-invocations wants);
+ * A (transposed) and B are staged through workgroup memory as vec4<f32>, TK columns/rows at a time
+ * with zero fill past the edges, so any M, N, K work. One vec4 read of workgroup memory replaces
+ * four per-lane scalar gathers, which is what made the 8×8 scalar version slow on lavapipe. The
+ * scalar layout stays available through `tiling` (vec4: false).
  * M, N, K live in the uniform, so one pipeline per (variant, tile class) serves every shape: the
  * classes are the default tile and, for outputs at most 32 rows or columns wide (the gating
  * backward's xᵀ·dlogits and dlogits·Wᵀ), a 32-row or 32-column tile.
@@ -17,9 +19,8 @@
  * by one lane and `subgroupBroadcast`): the untuned choice on devices with `subgroups` except with
  * transposed A (`defaultMatmulTiling`, told the device's features by the caller); the tuner offers it on such adapters.
  */
-import { ceilDiv, type Kernel } from './kernel.ts';
-import { defineProgram } from './program.ts';
-import { gemmKernel } from './gemm/gemm.ts';
+import type { Kernel } from './kernel.ts';
+import { gemmKernel, type GemmSchedule } from './gemm/gemm.ts';
 import type { GemmProblem } from './gemm/problem.ts';
 
 /** Options of the matmul template. */
@@ -236,199 +237,19 @@ export function denseGemmProblem(o: MatmulOptions): GemmProblem {
 }
 
 /**
- * One k step of the vec4 register tile (the tiled matmul's inner loop, shared with the chunk GEMM of
- * reduce-chunks.ts): from workgroup tiles As [TK][TM/4] and Bs [TK][TN/4] at row `kk`, thread (tx, ty)
- * adds a[4(ty + RY·i') + r]·b[4(tx + CX·j') + c] into acc [RM][RN/4] (vec4), one fma per output in k
- * order. The caller declares As, Bs, acc, tx, ty and kk.
+ * Matmul kernel; bindings: a, b, [bias], c, params. Every tiling is a schedule of the GEMM generator
+ * (compiler/wgsl/gemm/): stream and subgroup tilings its stream schedule, the others its tiled
+ * schedule (vec4 tilings stage both tiles as vec4s; B and A are read from storage as scalars, so
+ * any M, N, K work).
  */
-export function vec4TileFmaWgsl(t: { readonly TM: number; readonly TN: number; readonly RM: number; readonly RN: number; readonly RY: number; readonly CX: number }): string {
-  const { TM, TN, RM, RN, RY, CX } = t;
-  return `      var av4: array<vec4<f32>, ${RM / 4}>;
-      for (var i = 0u; i < ${RM / 4}u; i++) { av4[i] = As[kk * ${TM / 4}u + ty + ${RY}u * i]; }
-      var bv: array<vec4<f32>, ${RN / 4}>;
-      for (var j = 0u; j < ${RN / 4}u; j++) { bv[j] = Bs[kk * ${TN / 4}u + tx + ${CX}u * j]; }
-      for (var i = 0u; i < ${RM}u; i++) {
-        let ai = vec4<f32>(av4[i / 4u][i % 4u]);
-        for (var j = 0u; j < ${RN / 4}u; j++) { acc[i][j] = fma(ai, bv[j], acc[i][j]); }
-      }`;
-}
-
-/** Matmul kernel; bindings: a, b, [bias], c, params. Stream and subgroup tilings are the GEMM generator's stream schedule. */
 export function matmulKernel(o: MatmulOptions & { readonly tiling?: MatmulTiling; readonly aOff?: number; readonly cOff?: number }): Kernel {
-  const bias = !!o.bias;
-  const relu = !!o.relu;
-  const off = !!o.offsets;
-  const transA = !!o.transA;
-  const accumulate = !!o.accumulate;
-  const aAt = `${off ? 'params.aOff + ' : ''}${transA ? 'gk * M + gm' : 'gm * K + gk'}`;
-  const cAt = `${off ? 'params.cOff + ' : ''}gm * N + gn`;
   const tl = o.tiling ?? matmulTilingFor(o.M, o.N);
-  const { tm: TM, tn: TN, tk: TK, rm: RM, rn: RN, vec4: V4 } = tl;
-  const CX = TN / RN;
-  const RY = TM / RM;
-  const WG = CX * RY;
   const bad = matmulTilingError(tl, 32768);
   if (bad !== undefined) throw new Error(`matmul: bad tiling: ${bad}`);
-  const shape: MatmulOptions = { M: o.M, N: o.N, K: o.K, bias, relu, offsets: off, transA, accumulate };
+  const shape: MatmulOptions = { M: o.M, N: o.N, K: o.K, bias: !!o.bias, relu: !!o.relu, offsets: !!o.offsets, transA: !!o.transA, accumulate: !!o.accumulate };
   const tunable = { family: 'matmul', key: matmulShapeKey(shape), options: shape, tiling: matmulTilingLabel(tl) } as const;
-  if (tl.stream) {
-    const schedule = { kind: 'stream', rows: tl.rm, quads: tl.rn / 4, wg: tl.tn / tl.rn, subgroup: !!tl.subgroup, unroll: tl.subgroup ? tl.tk : 1, rowLoop: 'named', kSteps: 1 } as const;
-    return { ...gemmKernel(denseGemmProblem(shape), schedule, { M: o.M, N: o.N, K: o.K, aOff: o.aOff ?? 0, cOff: o.cOff ?? 0 }), tunable };
-  }
-  const body = V4
-    ? `var<workgroup> As: array<vec4<f32>, ${(TK * TM) / 4}>; // [TK][TM/4], A tile transposed
-var<workgroup> Bs: array<vec4<f32>, ${(TK * TN) / 4}>; // [TK][TN/4]
-
-@compute @workgroup_size(${WG})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let M = params.M;
-  let N = params.N;
-  let K = params.K;
-  let m0 = wid.y * TM;
-  let n0 = wid.x * TN;
-  let tx = t % ${CX}u;
-  let ty = t / ${CX}u;
-  // Thread rows 4(ty + ${RY}i') + r, columns 4(tx + ${CX}j') + c.
-  var acc: array<array<vec4<f32>, ${RN / 4}>, ${RM}>;
-${accumulate ? `  for (var i = 0u; i < ${RM}u; i++) {
-    let gm = m0 + 4u * (ty + ${RY}u * (i / 4u)) + i % 4u;
-    if (gm >= M) { continue; }
-    for (var j = 0u; j < ${RN}u; j++) {
-      let gn = n0 + 4u * (tx + ${CX}u * (j / 4u)) + j % 4u;
-      if (gn < N) { acc[i][j / 4u][j % 4u] = c[${cAt}]; }
-    }
-  }
-` : ''}  for (var k0 = 0u; k0 < K; k0 += TK) {
-    for (var r = 0u; r < ${(TM * TK) / WG}u; r++) {
-      let e = t + ${WG}u * r;
-      let row = e / TK;
-      let kk = e % TK;
-      let gm = m0 + row;
-      let gk = k0 + kk;
-      var v = 0.0;
-      if (gm < M && gk < K) { v = a[${aAt}]; }
-      As[kk * ${TM / 4}u + row / 4u][row % 4u] = v;
-    }
-    for (var r = 0u; r < ${(TN * TK) / 4 / WG}u; r++) {
-      let e = t + ${WG}u * r;
-      let kr = e / ${TN / 4}u;
-      let gn = n0 + 4u * (e % ${TN / 4}u);
-      let gk = k0 + kr;
-      var v = vec4<f32>(0.0);
-      if (gk < K) {
-        let base = gk * N + gn;
-        if (gn + 3u < N) {
-          v = vec4<f32>(b[base], b[base + 1u], b[base + 2u], b[base + 3u]);
-        } else {
-          for (var c = 0u; c < 4u; c++) { if (gn + c < N) { v[c] = b[base + c]; } }
-        }
-      }
-      Bs[e] = v;
-    }
-    workgroupBarrier();
-    for (var kk = 0u; kk < TK; kk++) {
-${vec4TileFmaWgsl({ TM, TN, RM, RN, RY, CX })}
-    }
-    workgroupBarrier();
-  }
-  for (var i = 0u; i < ${RM}u; i++) {
-    let gm = m0 + 4u * (ty + ${RY}u * (i / 4u)) + i % 4u;
-    if (gm >= M) { continue; }
-    for (var j = 0u; j < ${RN}u; j++) {
-      let gn = n0 + 4u * (tx + ${CX}u * (j / 4u)) + j % 4u;
-      if (gn >= N) { continue; }
-      var v = acc[i][j / 4u][j % 4u];
-      ${bias ? 'v = v + bias[gn];' : ''}
-      ${relu ? 'v = max(v, 0.0);' : ''}
-      c[${cAt}] = v;
-    }
-  }
-}`
-    : `var<workgroup> As: array<f32, ${TK * TM}>; // [TK][TM], A tile transposed
-var<workgroup> Bs: array<f32, ${TK * TN}>; // [TK][TN]
-
-@compute @workgroup_size(${WG})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let M = params.M;
-  let N = params.N;
-  let K = params.K;
-  let m0 = wid.y * TM;
-  let n0 = wid.x * TN;
-  let tx = t % ${CX}u;
-  let ty = t / ${CX}u;
-  var acc: array<array<f32, ${RN}>, ${RM}>;
-${accumulate ? `  for (var i = 0u; i < ${RM}u; i++) {
-    let gm = m0 + ty + ${RY}u * i;
-    if (gm >= M) { continue; }
-    for (var j = 0u; j < ${RN}u; j++) {
-      let gn = n0 + tx + ${CX}u * j;
-      if (gn < N) { acc[i][j] = c[${cAt}]; }
-    }
-  }
-` : ''}  for (var k0 = 0u; k0 < K; k0 += TK) {
-    for (var r = 0u; r < ${(TM * TK) / WG}u; r++) {
-      let e = t + ${WG}u * r;
-      let row = e / TK;
-      let kk = e % TK;
-      let gm = m0 + row;
-      let gk = k0 + kk;
-      var v = 0.0;
-      if (gm < M && gk < K) { v = a[${aAt}]; }
-      As[kk * TM + row] = v;
-    }
-    for (var r = 0u; r < ${(TN * TK) / WG}u; r++) {
-      let e = t + ${WG}u * r;
-      let kr = e / TN;
-      let col = e % TN;
-      let gk = k0 + kr;
-      let gn = n0 + col;
-      var v = 0.0;
-      if (gk < K && gn < N) { v = b[gk * N + gn]; }
-      Bs[kr * TN + col] = v;
-    }
-    workgroupBarrier();
-    for (var kk = 0u; kk < TK; kk++) {
-      var av: array<f32, ${RM}>;
-      var bv: array<f32, ${RN}>;
-      for (var i = 0u; i < ${RM}u; i++) { av[i] = As[kk * TM + ty + ${RY}u * i]; }
-      for (var j = 0u; j < ${RN}u; j++) { bv[j] = Bs[kk * TN + tx + ${CX}u * j]; }
-      for (var i = 0u; i < ${RM}u; i++) {
-        for (var j = 0u; j < ${RN}u; j++) { acc[i][j] = fma(av[i], bv[j], acc[i][j]); }
-      }
-    }
-    workgroupBarrier();
-  }
-  for (var i = 0u; i < ${RM}u; i++) {
-    let gm = m0 + ty + ${RY}u * i;
-    if (gm >= M) { continue; }
-    for (var j = 0u; j < ${RN}u; j++) {
-      let gn = n0 + tx + ${CX}u * j;
-      if (gn >= N) { continue; }
-      var v = acc[i][j];
-      ${bias ? 'v = v + bias[gn];' : ''}
-      ${relu ? 'v = max(v, 0.0);' : ''}
-      c[${cAt}] = v;
-    }
-  }
-}`;
-  const variant = `${bias ? '+bias' : ''}${relu ? '+relu' : ''}${off ? '+offsets' : ''}${transA ? '+transA' : ''}${accumulate ? '+acc' : ''}`;
-  const program = defineProgram({
-    name: `matmul${variant.replaceAll('+', '_')}`,
-    bindings: {
-      a: { access: 'read', type: 'f32' },
-      b: { access: 'read', type: 'f32' },
-      ...(bias ? { bias: { access: 'read', type: 'f32' } as const } : {}),
-      c: { access: 'read_write', type: 'f32' },
-    },
-    uniforms: { M: 'u32', N: 'u32', K: 'u32', ...(off ? ({ aOff: 'u32', cOff: 'u32' } as const) : {}) },
-    workgroupSize: WG,
-    source: /* wgsl */ `// tile=${TM}x${TN}x${TK} reg=${RM}x${RN}${V4 ? ' vec4' : ''}
-const TM = ${TM}u;
-const TN = ${TN}u;
-const TK = ${TK}u;
-${body}
-`,
-  });
-  const values: Record<string, number> = { M: o.M, N: o.N, K: o.K, ...(off ? { aOff: o.aOff ?? 0, cOff: o.cOff ?? 0 } : {}) };
-  return { ...program.kernel([ceilDiv(o.N, TN), ceilDiv(o.M, TM), 1], values as Parameters<typeof program.kernel>[1]), tunable };
+  const schedule: GemmSchedule = tl.stream
+    ? { kind: 'stream', rows: tl.rm, quads: tl.rn / 4, wg: tl.tn / tl.rn, subgroup: !!tl.subgroup, unroll: tl.subgroup ? tl.tk : 1, rowLoop: 'named', kSteps: 1 }
+    : { kind: 'tiled', tm: tl.tm, tn: tl.tn, tk: tl.tk, rm: tl.rm, rn: tl.rn, vec4: tl.vec4, avec4: tl.vec4, aload4: false, bload4: false };
+  return { ...gemmKernel(denseGemmProblem(shape), schedule, { M: o.M, N: o.N, K: o.K, aOff: o.aOff ?? 0, cOff: o.cOff ?? 0 }), tunable };
 }

@@ -21,7 +21,7 @@
  * give the bits of one pass.
  */
 import { ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
-import { vec4TileFmaWgsl } from './matmul.ts';
+import { vec4TileStepWgsl } from './gemm/tiled.ts';
 
 /** Chunk geometry of a program's rows: period P (its batch), chunk width w, Cl = P/w chunks. */
 export interface ChunkGeometry {
@@ -254,7 +254,7 @@ ${Array.from({ length: pend }, (_, lv) => `  var pend${lv}: array<array<vec4<f32
       workgroupBarrier();
       for (var kk = 0u; kk < ${TK}u; kk++) {
         if (Rows[kk] == 0xffffffffu) { continue; }
-${vec4TileFmaWgsl({ TM, TN, RM, RN, RY, CX })}
+${vec4TileStepWgsl({ TM, TN, RM, RN, RY, CX })}
       }
       workgroupBarrier();
     }

@@ -6,16 +6,22 @@
  * gradients dw1[e] = Σ x[src(s)]ᵀ·dpre[s] with rows of A gathered by sourceRow, dw2[e] = Σ
  * hidden[s]ᵀ·dy[s]). Both read the segment bounds straight from the device offsets buffer (no host
  * round trip), assign every output element to exactly one workgroup, and reduce the segment's rows
- * in a fixed order (the GEMM: 16 rows per workgroup-memory stage, 8×8 register tile per thread as
- * matmul.ts; the sum: four interleaved lanes combined in lane order) — no atomics, bit-identical
+ * in a fixed order (the GEMM: the GEMM generator's tiled schedule, compiler/wgsl/gemm/tiled.ts, 16
+ * rows per workgroup-memory stage, 8×8 register tile per thread; the sum: four interleaved lanes
+ * combined in lane order) — no atomics, bit-identical
  * from run to run, and segments with zero rows write zeros. Sizes and the gather flag live in the
  * uniform: one pipeline each. With `active` both run only over the experts that got rows: they
  * read the list [count, e0, e1, …] (compiler/wgsl/active-experts.ts) and flatten a folded grid of
  * count × (workgroups per expert), which the lowering launches indirectly (their static grid is
  * the worst case over all segments); blocks of experts with no rows are then not written, and
- * `clearInactiveKernel` zeroes exactly those when a reader needs them.
+ * `clearInactiveKernel` zeroes exactly those when a reader needs them. All three are declared through
+ * the kernel-definition API (compiler/wgsl/program.ts; the GEMM through the generator).
  */
-import { ceilDiv, grid1d, uniformBlock, type Kernel } from './kernel.ts';
+import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
+import { defineProgram } from './program.ts';
+import { gemmKernel } from './gemm/gemm.ts';
+import type { GemmProblem } from './gemm/problem.ts';
+import { tiledBlocks, type TiledSchedule } from './gemm/tiled.ts';
 
 /** Segment-sum geometry: x [S, C] → out [segments, C]. */
 export interface SegmentSumOptions {
@@ -36,21 +42,23 @@ export function segmentSumKernel(o: SegmentSumOptions): Kernel {
   const gx = Math.max(1, ceilDiv(o.C, SUM_COLS));
   const A = !!o.active;
   if (!A && o.segments > 65535) throw new Error(`segment sum: ${o.segments} segments exceed the dispatch grid; use the active-expert variant`);
-  const u = uniformBlock([['C', 'u32', o.C], ['colBlocks', 'u32', gx]]);
-  const wgsl = /* wgsl */ `// segment row sum (${SUM_COLS} columns x ${SUM_LANES} lanes per workgroup)
-${u.struct}
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> offsets: array<i32>;
-${A ? `@group(0) @binding(2) var<storage, read> activeList: array<i32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-@group(0) @binding(4) var<uniform> params: Params;` : `@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<uniform> params: Params;`}
-var<workgroup> part: array<f32, ${SUM_COLS * SUM_LANES}>;
+  const program = defineProgram({
+    name: A ? 'segment_sum_active' : 'segment_sum',
+    bindings: {
+      x: { access: 'read', type: 'f32' },
+      offsets: { access: 'read', type: 'i32' },
+      ...(A ? { activeList: { access: 'read', type: 'i32' } as const } : {}),
+      out: { access: 'read_write', type: 'f32' },
+    },
+    uniforms: { C: 'u32', colBlocks: 'u32' },
+    workgroupSize: SUM_COLS * SUM_LANES,
+    source: /* wgsl */ `// segment row sum (${SUM_COLS} columns x ${SUM_LANES} lanes per workgroup)
+${A ? FLAT_WORKGROUP_WGSL : ''}var<workgroup> part: array<f32, ${SUM_COLS * SUM_LANES}>;
 
 @compute @workgroup_size(${SUM_COLS * SUM_LANES})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>${A ? ', @builtin(num_workgroups) nwg: vec3<u32>' : ''}, @builtin(local_invocation_index) t: u32) {
   let C = params.C;
-${A ? `  let g = wid.y * nwg.x + wid.x;
+${A ? `  let g = flat_workgroup(wid, nwg);
   let ai = g / params.colBlocks;
   if (ai >= u32(activeList[0])) { return; }
   let e = u32(activeList[1u + ai]);
@@ -72,22 +80,9 @@ ${A ? `  let g = wid.y * nwg.x + wid.x;
     out[e * C + col] = total;
   }
 }
-`;
-  return {
-    name: A ? 'segment_sum_active' : 'segment_sum',
-    wgsl,
-    bindings: [
-      { name: 'x', access: 'read' },
-      { name: 'offsets', access: 'read' },
-      ...(A ? [{ name: 'activeList', access: 'read' } as const] : []),
-      { name: 'out', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [SUM_COLS * SUM_LANES, 1, 1],
-    dispatch: A ? grid1d(gx * Math.max(1, o.segments)) : [gx, Math.max(1, o.segments), 1],
-    cacheKey: A ? 'segment_sum_active' : 'segment_sum',
-    uniformData: u.data,
-  };
+`,
+  });
+  return program.kernel(A ? grid1d(gx * Math.max(1, o.segments)) : [gx, Math.max(1, o.segments), 1], { C: o.C, colBlocks: gx });
 }
 
 /** Segment TN GEMM geometry: A [·, Ka] (rows gathered by sourceRow when `gather`), B [S, Nb] → out [segments, Ka, Nb]. */
@@ -100,133 +95,47 @@ export interface SegmentGemmOptions {
   readonly active?: boolean;
 }
 
-const TM = 64;
-const TN = 64;
-const TK = 16;
+/** The segment GEMM's tiling: 64×64 output tiles, 16 slots per workgroup-memory stage, 8×8 outputs per invocation (scalar tiles). */
+const SEGMENT_SCHEDULE: TiledSchedule = { kind: 'tiled', tm: 64, tn: 64, tk: 16, rm: 8, rn: 8, vec4: false, avec4: false, aload4: false, bload4: false };
+
+/**
+ * The segment TN GEMM as a problem of the GEMM generator (compiler/wgsl/gemm/): a segment batch
+ * (k over segment e's slots), A stored [slots, Ka] ('km') with its rows gathered by sourceRow under
+ * the uniform flag (one pipeline for both uses), B [slots, Nb], no epilogue.
+ */
+export function segmentGemmTnProblem(o: Pick<SegmentGemmOptions, 'segments' | 'active'>): GemmProblem {
+  const active = !!o.active;
+  return {
+    name: `segment_gemm_tn${active ? '_active' : ''}`,
+    batch: { kind: 'segments', segments: o.segments, active },
+    a: { layout: 'km', gather: 'uniform', offset: false },
+    b: { layout: 'kn' },
+    bias: 'none',
+    relu: false,
+    accumulate: false,
+    cOffset: false,
+  };
+}
 
 /**
  * Segment TN GEMM: out[e][i][j] = Σ_{s = offsets[e]}^{offsets[e+1]−1} A[src(s)][i] · B[s][j], src(s) =
- * sourceRow[s] when gathering, else s. Bindings: `a`, `sourceRow` (read, i32; bound but unread when
- * not gathering), `b`, `offsets` (read, i32 [segments + 1]), `out` (read_write), `params`.
+ * sourceRow[s] when gathering, else s — the tiled schedule of the GEMM generator on
+ * `segmentGemmTnProblem`. Bindings: `a`, `sourceRow` (read, i32; bound but unread when not
+ * gathering), `b`, `offsets` (read, i32 [segments + 1]), [`activeList`], `out` (read_write), `params`.
  */
 export function segmentGemmTnKernel(o: SegmentGemmOptions): Kernel {
-  const gx = Math.max(1, ceilDiv(o.Nb, TN));
-  const gy = Math.max(1, ceilDiv(o.Ka, TM));
+  const [gx, gy] = tiledBlocks(SEGMENT_SCHEDULE, { M: o.Ka, N: o.Nb });
   const A = !!o.active;
   if (!A && (gx > 65535 || gy > 65535 || o.segments > 65535)) throw new Error(`segment GEMM: grid ${gx}×${gy}×${o.segments} too large; use the active-expert variant`);
-  const u = uniformBlock([
-    ['Ka', 'u32', o.Ka],
-    ['Nb', 'u32', o.Nb],
-    ['gather', 'u32', o.gather ? 1 : 0],
-    ['gx', 'u32', gx],
-    ['gy', 'u32', gy],
-  ]);
-  const wgsl = /* wgsl */ `// segment TN GEMM (tile ${TM}x${TN}, ${TK} rows per stage, 8x8 per thread)
-${u.struct}
-@group(0) @binding(0) var<storage, read> a: array<f32>;
-@group(0) @binding(1) var<storage, read> sourceRow: array<i32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read> offsets: array<i32>;
-${A ? `@group(0) @binding(4) var<storage, read> activeList: array<i32>;
-@group(0) @binding(5) var<storage, read_write> out: array<f32>;
-@group(0) @binding(6) var<uniform> params: Params;` : `@group(0) @binding(4) var<storage, read_write> out: array<f32>;
-@group(0) @binding(5) var<uniform> params: Params;`}
-const TM = ${TM}u;
-const TN = ${TN}u;
-const TK = ${TK}u;
-var<workgroup> As: array<f32, ${TK * TM}>; // [TK][TM]
-var<workgroup> Bs: array<f32, ${TK * TN}>; // [TK][TN]
-
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-  let Ka = params.Ka;
-  let Nb = params.Nb;
-${A ? `  let g = wid.y * nwg.x + wid.x;
-  let per = params.gx * params.gy;
-  let ai = g / per;
-  if (ai >= u32(activeList[0])) { return; }
-  let e = u32(activeList[1u + ai]);
-  let m0 = ((g % per) / params.gx) * TM;
-  let n0 = ((g % per) % params.gx) * TN;` : `  let e = wid.z;
-  let m0 = wid.y * TM;
-  let n0 = wid.x * TN;`}
-  let s0 = u32(offsets[e]);
-  let s1 = u32(offsets[e + 1u]);
-  let tx = t % 8u;
-  let ty = t / 8u;
-  var acc: array<array<f32, 8>, 8>;
-  for (var i = 0u; i < 8u; i++) { for (var j = 0u; j < 8u; j++) { acc[i][j] = 0.0; } }
-  for (var sb = s0; sb < s1; sb += TK) {
-    for (var r = 0u; r < ${(TK * TM) / 64}u; r++) {
-      let q = t + 64u * r;
-      let kk = q / TM;
-      let col = q % TM;
-      let s = sb + kk;
-      let gm = m0 + col;
-      var v = 0.0;
-      if (s < s1 && gm < Ka) {
-        var src = s;
-        if (params.gather != 0u) { src = u32(sourceRow[s]); }
-        v = a[src * Ka + gm];
-      }
-      As[kk * TM + col] = v;
-    }
-    for (var r = 0u; r < ${(TK * TN) / 64}u; r++) {
-      let q = t + 64u * r;
-      let kk = q / TN;
-      let col = q % TN;
-      let s = sb + kk;
-      let gn = n0 + col;
-      var v = 0.0;
-      if (s < s1 && gn < Nb) { v = b[s * Nb + gn]; }
-      Bs[kk * TN + col] = v;
-    }
-    workgroupBarrier();
-    let kEnd = min(TK, s1 - sb);
-    for (var kk = 0u; kk < kEnd; kk++) {
-      var av: array<f32, 8>;
-      var bv: array<f32, 8>;
-      for (var i = 0u; i < 8u; i++) { av[i] = As[kk * TM + ty + 8u * i]; }
-      for (var j = 0u; j < 8u; j++) { bv[j] = Bs[kk * TN + tx + 8u * j]; }
-      for (var i = 0u; i < 8u; i++) {
-        for (var j = 0u; j < 8u; j++) { acc[i][j] = fma(av[i], bv[j], acc[i][j]); }
-      }
-    }
-    workgroupBarrier();
-  }
-  for (var i = 0u; i < 8u; i++) {
-    let gm = m0 + ty + 8u * i;
-    if (gm >= Ka) { continue; }
-    for (var j = 0u; j < 8u; j++) {
-      let gn = n0 + tx + 8u * j;
-      if (gn >= Nb) { continue; }
-      out[(e * Ka + gm) * Nb + gn] = acc[i][j];
-    }
-  }
-}
-`;
-  return {
-    name: `segment_gemm_tn${o.gather ? '_gather' : ''}${A ? '_active' : ''}`,
-    wgsl,
-    bindings: [
-      { name: 'a', access: 'read' },
-      { name: 'sourceRow', access: 'read' },
-      { name: 'b', access: 'read' },
-      { name: 'offsets', access: 'read' },
-      ...(A ? [{ name: 'activeList', access: 'read' } as const] : []),
-      { name: 'out', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [64, 1, 1],
-    dispatch: A ? grid1d(gx * gy * Math.max(1, o.segments)) : [gx, gy, Math.max(1, o.segments)],
-    cacheKey: A ? 'segment_gemm_tn_active' : 'segment_gemm_tn',
-    uniformData: u.data,
-  };
+  const kernel = gemmKernel(segmentGemmTnProblem(o), SEGMENT_SCHEDULE, { M: o.Ka, N: o.Nb, K: 0, gx, gy, gather: o.gather });
+  // The gathering and the plain use share one pipeline (the flag is a uniform); only the dispatch name differs.
+  return { ...kernel, name: `segment_gemm_tn${o.gather ? '_gather' : ''}${A ? '_active' : ''}` };
 }
 
 /** Workgroups per expert of the active segment GEMM (its indirect grid is active count × this). */
 export function segmentGemmTnGroups(o: { readonly Ka: number; readonly Nb: number }): number {
-  return Math.max(1, ceilDiv(o.Nb, TN)) * Math.max(1, ceilDiv(o.Ka, TM));
+  const [gx, gy] = tiledBlocks(SEGMENT_SCHEDULE, { M: o.Ka, N: o.Nb });
+  return gx * gy;
 }
 
 /** Workgroups per expert of the active segment sum. */
@@ -242,31 +151,19 @@ export function segmentSumGroups(C: number): number {
 export function clearInactiveKernel(o: { readonly segments: number; readonly block: number }): Kernel {
   const total = o.segments * o.block;
   if (total >= 2 ** 32) throw new Error(`clear inactive experts: ${total} elements exceed 32-bit indexing`);
-  const u = uniformBlock([['total', 'u32', total], ['block', 'u32', o.block]]);
-  const wgsl = /* wgsl */ `// clear_inactive
-${u.struct}
-@group(0) @binding(0) var<storage, read> offsets: array<i32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
-@compute @workgroup_size(256)
+  const program = defineProgram({
+    name: 'clear_inactive',
+    bindings: { offsets: { access: 'read', type: 'i32' }, out: { access: 'read_write', type: 'f32' } },
+    uniforms: { total: 'u32', block: 'u32' },
+    workgroupSize: 256,
+    source: /* wgsl */ `@compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = gid.y * nwg.x * 256u + gid.x;
   if (i >= params.total) { return; }
   let e = i / params.block;
   if (offsets[e + 1u] == offsets[e]) { out[i] = 0.0; }
 }
-`;
-  return {
-    name: 'clear_inactive',
-    wgsl,
-    bindings: [
-      { name: 'offsets', access: 'read' },
-      { name: 'out', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [256, 1, 1],
-    dispatch: grid1d(Math.max(1, ceilDiv(total, 256))),
-    cacheKey: 'clear_inactive',
-    uniformData: u.data,
-  };
+`,
+  });
+  return program.kernel(grid1d(Math.max(1, ceilDiv(total, 256))), { total, block: o.block });
 }

@@ -15,9 +15,10 @@ import type { Kernel } from '../kernel.ts';
 import { defineProgram } from '../program.ts';
 import { gemmBindings, gemmHelpersWgsl, gemmProblemError, gemmUniformValues, gemmUniforms, type GemmProblem, type GemmSizes, type GemmVectors } from './problem.ts';
 import { streamGemm, type StreamSchedule } from './stream.ts';
+import { tiledGemm, type TiledSchedule } from './tiled.ts';
 
 /** A loop schedule with its tile sizes. */
-export type GemmSchedule = StreamSchedule;
+export type GemmSchedule = StreamSchedule | TiledSchedule;
 
 /** What a schedule generates for a problem: the module after the declarations, its vectors, launch shape. */
 export interface GemmParts {
@@ -34,7 +35,7 @@ export interface GemmParts {
 export function gemmKernel(problem: GemmProblem, schedule: GemmSchedule, sizes: GemmSizes): Kernel {
   const bad = gemmProblemError(problem);
   if (bad !== undefined) throw new Error(`GEMM generator: ${bad}`);
-  const parts = streamGemm(problem, schedule, sizes);
+  const parts = schedule.kind === 'stream' ? streamGemm(problem, schedule, sizes) : tiledGemm(problem, schedule, sizes);
   const program = defineProgram({
     name: problem.name,
     bindings: gemmBindings(problem, parts.vectors),
