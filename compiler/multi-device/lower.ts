@@ -12,6 +12,7 @@ import type { OpName } from '../../ir/ops.ts';
 import { numel } from '../../ir/types.ts';
 import { normalTableData } from '../wgsl/philox.ts';
 import { shardDropoutKernel, shardRandomNormalKernel } from '../wgsl/shard-random.ts';
+import { dropoutUniformData, randomNormalKernel } from '../wgsl/random.ts';
 import { lowerCtx, type LoweringLimits, type LoweringState } from '../lower/context.ts';
 import { DEFAULT_LIMITS, LOWERING } from '../lower/index.ts';
 import type { LowerRule } from '../lower/rules-dense.ts';
@@ -27,16 +28,17 @@ const OVERRIDES: Partial<{ [O in OpName]: LowerRule<O> }> = {
   shardDropout: (n, c) => {
     const shape = c.typeOf(c.input(0)).shape;
     const { rate, stream, rowBlock, rowStride, shardOffset } = n.params;
-    const kernelFor = (run: RunParams) =>
-      shardDropoutKernel({ numel: numel(shape), cols: shape[shape.length - 1] ?? 1, rate, stream, seed: run.seed, step: run.step, train: run.training, rowBlock, rowStride, shardOffset });
-    c.emit(kernelFor(c.run0), { x: c.input(0), out: c.output(0) }, (run) => kernelFor(run).uniformData!);
+    const optionsFor = (run: RunParams) => ({ numel: numel(shape), cols: shape[shape.length - 1] ?? 1, rate, stream, seed: run.seed, step: run.step, train: run.training });
+    // The shard kernel's uniforms are the dropout kernel's: per run only they are packed (no WGSL is rebuilt).
+    c.emit(shardDropoutKernel({ ...optionsFor(c.run0), rowBlock, rowStride, shardOffset }), { x: c.input(0), out: c.output(0) }, (run) => dropoutUniformData(optionsFor(run)));
   },
   shardRandomNormal: (n, c) => {
     const [rows, cols] = n.params.shape as [number, number];
     const { stream, rowOffset, rowBlock, rowStride, shardOffset } = n.params;
-    const kernelFor = (run: RunParams) => shardRandomNormalKernel({ rows, cols, seed: run.seed, stream, step: run.step, rowOffset, rowBlock, rowStride, shardOffset });
+    const optionsFor = (run: RunParams) => ({ rows, cols, seed: run.seed, stream, step: run.step, rowOffset });
     const normTables = c.constant('normTables', normalTableData());
-    c.emit(kernelFor(c.run0), { normTables, out: c.output(0) }, (run) => kernelFor(run).uniformData!);
+    // Per run only the base program's uniform block is packed (its static program builds no WGSL).
+    c.emit(shardRandomNormalKernel({ ...optionsFor(c.run0), rowBlock, rowStride, shardOffset }), { normTables, out: c.output(0) }, (run) => randomNormalKernel(optionsFor(run)).uniformData!);
   },
 };
 

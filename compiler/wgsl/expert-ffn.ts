@@ -164,7 +164,7 @@ export function groupedGemmProblem(o: GroupedGemmOptions): GemmProblem {
 }
 
 /** The tiled GEMM schedule of an expert tiling (transposed weights are read as vec4s whenever K allows). */
-export function expertSchedule(tl: ExpertTiling, transposeW = false): TiledSchedule {
+function expertSchedule(tl: ExpertTiling, transposeW = false): TiledSchedule {
   return { kind: 'tiled', tm: tl.tm, tn: tl.tn, tk: tl.tk, rm: tl.rm, rn: tl.rn, vec4: tl.vec4, avec4: !!tl.avec4, aload4: !!tl.aload4, bload4: transposeW || !!tl.wload4 };
 }
 

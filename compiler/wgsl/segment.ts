@@ -103,7 +103,7 @@ const SEGMENT_SCHEDULE: TiledSchedule = { kind: 'tiled', tm: 64, tn: 64, tk: 16,
  * (k over segment e's slots), A stored [slots, Ka] ('km') with its rows gathered by sourceRow under
  * the uniform flag (one pipeline for both uses), B [slots, Nb], no epilogue.
  */
-export function segmentGemmTnProblem(o: Pick<SegmentGemmOptions, 'segments' | 'active'>): GemmProblem {
+function segmentGemmTnProblem(o: Pick<SegmentGemmOptions, 'segments' | 'active'>): GemmProblem {
   const active = !!o.active;
   return {
     name: `segment_gemm_tn${active ? '_active' : ''}`,

@@ -13,6 +13,8 @@
  * registers as they are staged). A tile-map workgroup skips the fma of row quads past its chunk.
  * Each output is one in-order fma chain over k from 0 (or from C when accumulating; a segment's k
  * runs over its own rows only), then bias, then relu — the bits of every other tiling and schedule.
+ * The vec4 register-tile step (`vec4TileStepWgsl`) is also the inner loop of the batch-chunk GEMM
+ * (compiler/wgsl/reduce-chunks.ts), whose k runs through a per-stage row table.
  */
 import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d } from '../kernel.ts';
 import type { GemmParts } from './gemm.ts';
@@ -40,13 +42,8 @@ export interface TiledSchedule {
 
 const ints = (s: TiledSchedule): number[] => [s.tm, s.tn, s.tk, s.rm, s.rn];
 
-/** Invocations per workgroup of `s` ((tm/rm)·(tn/rn)). */
-export function tiledInvocations(s: TiledSchedule): number {
-  return (s.tm / s.rm) * (s.tn / s.rn);
-}
-
 /** Bytes of workgroup memory `s` declares (the A and B tiles). */
-export function tiledWorkgroupBytes(s: TiledSchedule): number {
+function tiledWorkgroupBytes(s: TiledSchedule): number {
   return 4 * s.tk * (s.tm + s.tn);
 }
 
