@@ -96,7 +96,7 @@ ${body}
   }`
     : body;
   const builtins = `@builtin(workgroup_id) wid: vec3<u32>${map ? ', @builtin(num_workgroups) nwg: vec3<u32>' : ''}, @builtin(local_invocation_index) lid: u32${s.subgroup ? ', @builtin(subgroup_invocation_id) sl: u32, @builtin(subgroup_size) ss: u32' : ''}`;
-  const label = `stream rows=${R}${s.rowLoop === 'dynamic' ? ' (dynamic)' : ''} quads=${Q} wg=${WG}${s.subgroup ? ` subgroup k${U}` : ''}${v.a4 ? ' A-vec4' : ''}${v.b4 ? '' : ' (N % 4 != 0: scalar B loads)'}`;
+  const label = `tile=${R}x${4 * Q * WG}x${U} reg=${R}x${4 * Q} stream rows=${R}${s.rowLoop === 'dynamic' ? ' (dynamic)' : ''} quads=${Q} wg=${WG}${s.subgroup ? ` subgroup k${U}` : ''}${v.a4 ? ' A-vec4' : ''}${v.b4 ? '' : ' (N % 4 != 0: scalar B loads)'}`;
   const source = /* wgsl */ `// ${label}
 ${map ? FLAT_WORKGROUP_WGSL : ''}
 @compute @workgroup_size(${WG})
