@@ -13,8 +13,8 @@
  * groups' blocks unwritten. Kernels are in compiler/wgsl/hierarchical-*.ts.
  */
 import { normalTableData } from '../wgsl/philox.ts';
-import { secondaryGatingKernel, type SecondaryGatingKernelOptions } from '../wgsl/hierarchical-gating.ts';
-import { secondaryGatingGradInputKernel, secondaryGatingGradRowsKernel, secondaryGatingGradWeightsGroupsPer, secondaryGatingGradWeightsKernel } from '../wgsl/hierarchical-gating-grad.ts';
+import { secondaryGatingKernel, secondaryGatingProgram, secondaryUniformValues, type SecondaryGatingKernelOptions } from '../wgsl/hierarchical-gating.ts';
+import { secondaryGatingGradInputKernel, secondaryGatingGradRowsKernel, secondaryGatingGradRowsProgram, secondaryGatingGradWeightsGroupsPer, secondaryGatingGradWeightsKernel } from '../wgsl/hierarchical-gating-grad.ts';
 import { READS_ACTIVE_EXPERT_ROWS } from '../../ir/op-traits.ts';
 import { activeGridOf, inactiveBlocksUnreadHere } from './expert-tiles.ts';
 import { hierLoadGradPrimaryKernel, hierLoadGradRowsKernel, hierLoadGroupsPer, hierLoadKernel, hierLoadZeroKernel, type HierLoadKernelOptions } from '../wgsl/hierarchical-load.ts';
@@ -83,8 +83,9 @@ export const HIER_RULES = {
     bind.primaryIndices = c.input(next++);
     bind.primaryGates = c.input(next++);
     for (const [i, name] of (['indices', 'gates', 'clean', 'sigma', 'topValues', 'localIndices'] as const).entries()) bind[name] = c.output(i);
-    const kernelFor = (run: RunParams) => secondaryGatingKernel(gatingOptions(n, c, run));
-    c.emit(kernelFor(c.run0), bind, (run) => kernelFor(run).uniformData!);
+    // The program is built once; per run only its uniform block is packed.
+    const program = secondaryGatingProgram(gatingOptions(n, c, c.run0));
+    c.emit(secondaryGatingKernel(gatingOptions(n, c, c.run0)), bind, (run) => program.uniformData(secondaryUniformValues(gatingOptions(n, c, run)))!);
   },
   hierLoadEstimate: (n, c) => {
     const o = loadOptions(n, c);
@@ -119,16 +120,16 @@ export const HIER_RULES = {
     const dC = c.scratch('secondaryGatingGrad.dC', 'f32', rows);
     const dR = p.noisy ? c.scratch('secondaryGatingGrad.dR', 'f32', rows) : undefined;
     const noisyBind = (extra: Record<string, number>): Record<string, number> => (p.noisy ? extra : {});
-    const rowsFor = (run: RunParams) => secondaryGatingGradRowsKernel(gatingOptions(n, c, run));
+    const rowsProgram = secondaryGatingGradRowsProgram(gatingOptions(n, c, c.run0));
     c.emit(
-      rowsFor(c.run0),
+      secondaryGatingGradRowsKernel(gatingOptions(n, c, c.run0)),
       {
         x,
         ...noisyBind({ wn2: wn2!, normTables: c.constant('normTables', normalTableData()), dR: dR! }),
         primaryIndices: primaryIndices!, primaryGates: primaryGates!, topValues: topValues!, localIndices: localIndices!,
         dgates: dgates!, dclean: dclean!, dsigma: dsigma!, dprimaryGates: c.output(p.noisy ? 3 : 2), dC,
       },
-      (run) => rowsFor(run).uniformData!,
+      (run) => rowsProgram.uniformData(secondaryUniformValues(gatingOptions(n, c, run)))!,
     );
     const o = gatingOptions(n, c, c.run0);
     const groups = groupsOf(c, n.inputs[next]!, primaryIndices!, N, p.k1, p.a);

@@ -21,8 +21,8 @@ import type { Kernel } from '../wgsl/kernel.ts';
 import { planSlots, tileGridOf, tileMapOf } from './expert-tiles.ts';
 import { expertFfnFusedKernel } from '../wgsl/expert-fused.ts';
 import { expertGemvForwardKernel, useExpertGemv } from '../wgsl/expert-gemv.ts';
-import { gatingKernel } from '../wgsl/gating.ts';
-import { GATING_GEMM_MIN_EXPERTS, gatingRowsKernel } from '../wgsl/gating-rows.ts';
+import { gatingKernel, gatingProgram, gatingUniformValues } from '../wgsl/gating.ts';
+import { GATING_GEMM_MIN_EXPERTS, gatingRowsKernel, gatingRowsProgram, gatingRowsUniformValues } from '../wgsl/gating-rows.ts';
 import { gemm } from './gemm.ts';
 import { batchChunksOf } from './batch-chunks.ts';
 import { cvSquaredVectorKernel, importanceKernel, importancePartials, loadEstimateKernel } from '../wgsl/moe-stats.ts';
@@ -95,8 +95,10 @@ export const MOE_RULES = {
     for (const [i, name] of (['indices', 'gates', 'clean', 'sigma', 'topValues'] as const).entries()) bind[name] = c.output(i);
     const site = { k: p.k, noisy: p.noisy, explicitNoise: p.explicitNoise, eps: p.eps, stream: p.stream, rowOffset: p.rowOffset };
     if (experts < GATING_GEMM_MIN_EXPERTS) {
-      const kernelFor = (run: RunParams) => gatingKernel({ N, D, n: experts, ...site, seed: run.seed, step: run.step, train: run.training });
-      c.emit(kernelFor(c.run0), { x: c.input(0), wg: c.input(1), ...(wn !== undefined ? { wn } : {}), ...bind }, (run) => kernelFor(run).uniformData!);
+      const optionsFor = (run: RunParams) => ({ N, D, n: experts, ...site, seed: run.seed, step: run.step, train: run.training });
+      // The program is built once; per run only its uniform block is packed.
+      const program = gatingProgram(optionsFor(c.run0));
+      c.emit(gatingKernel(optionsFor(c.run0)), { x: c.input(0), wg: c.input(1), ...(wn !== undefined ? { wn } : {}), ...bind }, (run) => program.uniformData(gatingUniformValues(optionsFor(run)))!);
       return;
     }
     // Many experts: logits by the tiled GEMM (clean → `clean`, raw noise logits → `sigma`), then
@@ -107,9 +109,10 @@ export const MOE_RULES = {
       const skipped = gemm(c, { M: 0, N: experts, K: 0 }).uniformData!; // evaluation: sigma = 0, no GEMM work
       c.emit(raw, { a: c.input(0), b: wn, c: bind.sigma! }, (run) => (run.training ? raw.uniformData! : skipped));
     }
-    const rowsFor = (run: RunParams) => gatingRowsKernel({ N, n: experts, ...site, seed: run.seed, step: run.step, train: run.training });
+    const rowsOptionsFor = (run: RunParams) => ({ N, n: experts, ...site, seed: run.seed, step: run.step, train: run.training });
+    const rowsProgram = gatingRowsProgram(rowsOptionsFor(c.run0));
     const { clean, sigma, ...rest } = bind;
-    c.emit(rowsFor(c.run0), { clean: clean!, sigma: sigma!, ...rest }, (run) => rowsFor(run).uniformData!);
+    c.emit(gatingRowsKernel(rowsOptionsFor(c.run0)), { clean: clean!, sigma: sigma!, ...rest }, (run) => rowsProgram.uniformData(gatingRowsUniformValues(rowsOptionsFor(run)))!);
   },
   loadEstimate: (n, c) => {
     const [N, e] = c.typeOf(c.input(0)).shape as [number, number];

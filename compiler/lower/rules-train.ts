@@ -35,7 +35,7 @@ import { lstmGradKernels } from '../wgsl/lstm-grad.ts';
 import { gemm } from './gemm.ts';
 import { batchChunksOf, emitChunkColSum, emitChunkGemmTn } from './batch-chunks.ts';
 import { expertSgdGroups, expertSgdKernel } from '../wgsl/expert-optimizers.ts';
-import { adamKernel, sgdKernel } from '../wgsl/optimizers.ts';
+import { adamKernel, adamProgramFor, adamUniformValues, sgdKernel } from '../wgsl/optimizers.ts';
 import { clearInactiveKernel, segmentGemmTnGroups, segmentGemmTnKernel, segmentSumGroups, segmentSumKernel } from '../wgsl/segment.ts';
 import type { Kernel } from '../wgsl/kernel.ts';
 import { activeExpertsOf } from './active.ts';
@@ -330,9 +330,11 @@ export const TRAIN_RULES = {
   },
   adamUpdate: (node, c) => {
     const count = numel(c.typeOf(c.output(0)).shape);
-    const kernelFor = (run: RunParams) => adamKernel({ numel: count, ...node.params, step: run.step });
+    const optionsFor = (run: RunParams) => ({ numel: count, ...node.params, step: run.step });
     const bind = { p: whole(c, c.output(0), node, 'the parameter'), g: c.input(1), m: c.output(1), v: c.output(2) };
-    c.emit(kernelFor(c.run0), bind, (run) => kernelFor(run).uniformData!);
+    // Per step only the uniform block is packed (the bias corrections change, the program does not).
+    const program = adamProgramFor(count);
+    c.emit(adamKernel(optionsFor(c.run0)), bind, (run) => program.uniformData(adamUniformValues(optionsFor(run)))!);
   },
   factoredAdamUpdate: (node, c) => {
     const shape = c.typeOf(c.output(0)).shape;

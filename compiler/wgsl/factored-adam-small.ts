@@ -21,9 +21,9 @@
  * The tiled kernel set takes five or six dispatches (and a grids kernel per bank when sparse) for
  * what is here a few hundred numbers per matrix.
  */
-import { FACTORED_STEP_UNIFORMS, factoredKernel, factoredStepValues, packUniformValues } from './optimizers.ts';
+import { FACTORED_STEP_UNIFORMS, factoredStepValues } from './optimizers.ts';
 import { FLAT_WORKGROUP_WGSL, grid1d, type Kernel } from './kernel.ts';
-import { defineProgram, type BindingDecl, type ElementType, type UniformValues } from './program.ts';
+import { defineProgram, packUniformValues, type BindingDecl, type ElementType, type UniformValues } from './program.ts';
 
 const WG = 256;
 /** Largest r·c of the one-dispatch path (g in workgroup memory: 16 KiB). */
@@ -228,7 +228,7 @@ function smallKernel(o: FactoredSmallOptions, vecTy: ElementType, W: number, sou
     ...(o.sparse ? { last: { access: 'read_write', type: 'i32' }, activeList: { access: 'read', type: 'i32' } } : {}),
   };
   const program = defineProgram({ name: `${o.sparse ? 'expert_' : ''}factored_adam.small`, bindings, uniforms: SMALL_UNIFORMS, workgroupSize: W, source });
-  return factoredKernel(program, SMALL_UNIFORMS, dispatch, smallValues(o));
+  return program.kernel(dispatch, smallValues(o));
 }
 
 /**

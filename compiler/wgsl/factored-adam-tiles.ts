@@ -16,9 +16,9 @@
  * u = g/sqrt((vr'/mean(vr'))·vc'/(1 − β2ᵗ)) (0 where g = 0) as g times a column and a row factor. Traffic: 16 B per weight without
  * clipping, 20 with; every sum has a fixed order, so results are bit-identical run to run.
  */
-import { FACTORED_STEP_UNIFORMS, factoredKernel, factoredStepValues, packUniformValues } from './optimizers.ts';
+import { FACTORED_STEP_UNIFORMS, factoredStepValues } from './optimizers.ts';
 import { ceilDiv, FLAT_WORKGROUP_WGSL, FOLD_GRID_WGSL, grid1d, type Kernel } from './kernel.ts';
-import { defineProgram, type BindingDecl, type UniformValues } from './program.ts';
+import { defineProgram, packUniformValues, type BindingDecl, type UniformValues } from './program.ts';
 
 const WG = 256;
 /** Most rows one invocation walks per tile (workgroup memory holds S·WG row partials). */
@@ -141,7 +141,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 }
 `;
   const program = defineProgram({ name: `${o.sparse ? 'expert_' : ''}factored_adam.${pass}`, bindings, uniforms: TILE_UNIFORMS, workgroupSize: WG, source });
-  return factoredKernel(program, TILE_UNIFORMS, grid1d(grid), tileValues(o));
+  return program.kernel(grid1d(grid), tileValues(o));
 }
 
 const ro = (name: string, ty?: Bind['ty']): Bind => ({ name, access: 'read', ...(ty ? { ty } : {}) });

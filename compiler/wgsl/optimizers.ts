@@ -8,8 +8,8 @@
  * parameter) is the tiled kernel set of factored-adam-tiles.ts (dense form), or for small matrices
  * (r·c ≤ 4096) the one-dispatch kernel of factored-adam-small.ts.
  */
-import { grid1d, ceilDiv, FLAT_WORKGROUP_WGSL, packUniforms, type Kernel } from './kernel.ts';
-import { defineProgram, type ElementType, type Program, type UniformType, type UniformValues } from './program.ts';
+import { grid1d, ceilDiv, FLAT_WORKGROUP_WGSL, type Kernel } from './kernel.ts';
+import { defineProgram, type ElementType, type Program, type UniformValues } from './program.ts';
 
 const WG = 256;
 const MAIN = `@compute @workgroup_size(${WG})
@@ -47,16 +47,6 @@ export const FACTORED_STEP_UNIFORMS = Object.freeze({ step: 'i32', clip: 'f32', 
 export function factoredStepValues(o: { readonly step: number; readonly clip: number; readonly lr: number; readonly beta2: number }): UniformValues<typeof FACTORED_STEP_UNIFORMS> {
   if (!(Number.isInteger(o.step) && o.step >= 0 && o.step < 2 ** 31 - 1)) throw new Error(`factored Adam: step must be an integer in [0, 2^31 − 1), got ${o.step}`);
   return { step: o.step, clip: o.clip, bc2: biasCorrection(o.beta2, o.step), lr: o.lr, b2: o.beta2, c2: 1 - o.beta2, log2b2: Math.log2(o.beta2) };
-}
-
-/**
- * The uniform block of `values` in the field order of `spec` — the words `Program.uniformData`
- * packs for a program with these uniforms — without building a program: for uniforms the
- * lowering rebuilds every run (factored Adam's step fields). Non-finite values pass through
- * (log2 β2 = −∞ when β2 = 0).
- */
-export function packUniformValues<U extends Readonly<Record<string, UniformType>>>(spec: U, values: UniformValues<U>): Uint32Array {
-  return packUniforms(Object.entries(spec).map(([n, t]) => (t === 'f32' ? { f32: values[n]! } : values[n]!)));
 }
 
 /** The SGD program for items of width `V` (4: vec4, 1: f32). */
@@ -119,6 +109,11 @@ ${MAIN} {
   });
 }
 
+/** The Adam program of a parameter of `numel` elements (vec4 items when numel % 4 = 0): built once, packed per step. */
+export function adamProgramFor(numel: number): Program<typeof ADAM_UNIFORMS> {
+  return adamProgram(itemOf(numel).V);
+}
+
 /** Adam's uniform values for a step: item count, hyper-parameters, bias corrections (f64 on the host). */
 export function adamUniformValues(o: AdamKernelOptions): UniformValues<typeof ADAM_UNIFORMS> {
   return {
@@ -141,13 +136,3 @@ export function adamKernel(o: AdamKernelOptions): Kernel {
   return adamProgram(it.V).kernel(grid1d(ceilDiv(count, WG * PER)), adamUniformValues(o));
 }
 
-/**
- * `program.kernel(dispatch, values)` for the factored-Adam programs, whose uniform log2 β2 is −∞
- * at β2 = 0: `Program.uniformData` refuses non-finite values, so the block is packed by
- * `packUniformValues` from the same spec (a local workaround until program.ts accepts ±∞ in f32
- * uniforms; the WGSL, bindings and grid are the program's).
- */
-export function factoredKernel<U extends Readonly<Record<string, UniformType>>>(program: Program<U>, spec: U, dispatch: readonly [number, number, number], values: UniformValues<U>): Kernel {
-  const finite = Object.fromEntries(Object.entries(values).map(([n, v]) => [n, Number.isFinite(v) ? v : 0])) as UniformValues<U>;
-  return { ...program.kernel(dispatch, finite), uniformData: packUniformValues(spec, values) };
-}

@@ -83,6 +83,24 @@ function rebind(program: string, bindings: readonly KernelBinding[], bind: Reado
   return out;
 }
 
+/**
+ * The uniform block (16-byte padded words) of `values` in the field order of `spec` — what
+ * `Program.uniformData` packs — without a program: for per-run values of a program built once.
+ * Integer fields need integers in range of their type; f32 fields take any number but NaN
+ * (±∞ is a value: factored Adam's log2 β2 at β2 = 0). Errors name `what` and the field.
+ */
+export function packUniformValues<U extends Readonly<Record<string, UniformType>>>(spec: U, values: UniformValues<U>, what = 'uniforms'): Uint32Array {
+  return packUniforms(
+    (Object.entries(spec) as [string, UniformType][]).map(([n, t]) => {
+      const v = (values as Record<string, number>)[n];
+      if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`${what}: uniform '${n}' needs a number, got ${String(v)}`);
+      if (t === 'f32') return { f32: v };
+      if (!Number.isInteger(v)) throw new Error(`${what}: uniform '${n}' is ${t}, got ${v}`);
+      return v;
+    }),
+  );
+}
+
 /** Builds a program: generated declarations + the template's source. */
 export function defineProgram<B extends Readonly<Record<string, BindingDecl>>, U extends Readonly<Record<string, UniformType>> = Record<never, UniformType>>(
   spec: ProgramSpec<B, U>,
@@ -99,17 +117,7 @@ export function defineProgram<B extends Readonly<Record<string, BindingDecl>>, U
   const wgsl = `// ${spec.name}\n${header.join('\n')}\n${spec.source}`;
   const ws = typeof spec.workgroupSize === 'number' ? ([spec.workgroupSize, 1, 1] as const) : spec.workgroupSize;
   const cacheKey = `${spec.name}#${fnv1a(wgsl).toString(16).padStart(8, '0')}`;
-  const uniformData = (values: UniformValues<U>): Uint32Array | undefined => {
-    if (fields.length === 0) return undefined;
-    return packUniforms(
-      fields.map(([n, t]) => {
-        const v = (values as Record<string, number>)[n];
-        if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${spec.name}: uniform '${n}' needs a finite number, got ${String(v)}`);
-        if (t !== 'f32' && !Number.isInteger(v)) throw new Error(`${spec.name}: uniform '${n}' is ${t}, got ${v}`);
-        return t === 'f32' ? { f32: v } : v;
-      }),
-    );
-  };
+  const uniformData = (values: UniformValues<U>): Uint32Array | undefined => (fields.length === 0 ? undefined : packUniformValues(spec.uniforms!, values, spec.name));
   return {
     name: spec.name,
     wgsl,

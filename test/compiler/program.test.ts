@@ -95,10 +95,13 @@ describe('defineProgram', () => {
     expect(k.dispatch).toEqual([3, 1, 1]);
   });
 
-  it('refuses missing, non-finite and non-integer uniform values with the field named', () => {
+  it('refuses missing, NaN and non-integer uniform values with the field named; ±∞ is an f32 value', () => {
     const p = prog();
-    expect(() => p.uniformData({ n: 1, scale: 1 } as never)).toThrow(/demo: uniform 'off' needs a finite number, got undefined/);
-    expect(() => p.uniformData({ n: 1, off: 0, scale: Number.NaN })).toThrow(/uniform 'scale' needs a finite number/);
+    expect(() => p.uniformData({ n: 1, scale: 1 } as never)).toThrow(/demo: uniform 'off' needs a number, got undefined/);
+    expect(() => p.uniformData({ n: 1, off: 0, scale: Number.NaN })).toThrow(/uniform 'scale' needs a number, got NaN/);
+    // log2 β2 at β2 = 0 (factored Adam): −∞ is packed as its f32 bits; integers stay finite.
+    expect(new Float32Array(p.uniformData({ n: 1, off: 0, scale: -Infinity })!.buffer)[2]).toBe(-Infinity);
+    expect(() => p.uniformData({ n: Infinity, off: 0, scale: 1 })).toThrow(/uniform 'n' is u32, got Infinity/);
     expect(() => p.uniformData({ n: 1.5, off: 0, scale: 1 })).toThrow(/demo: uniform 'n' is u32, got 1.5/);
     expect(() => p.uniformData({ n: 1, off: 0.25, scale: 1 })).toThrow(/uniform 'off' is i32, got 0.25/);
     expect(() => p.kernel([1, 1, 1])).toThrow(/demo: uniform values required \(n, off, scale\)/);
