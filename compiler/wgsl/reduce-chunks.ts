@@ -20,7 +20,8 @@
  * with `accumulate` each partial continues its chain from the stored value, so blocks in row order
  * give the bits of one pass.
  */
-import { ceilDiv, uniformBlock, type Kernel } from './kernel.ts';
+import { ceilDiv, type Kernel } from './kernel.ts';
+import { defineProgram, type BindingDecl, type UniformValues } from './program.ts';
 import { vec4TileStepWgsl } from './gemm/tiled.ts';
 
 /** Chunk geometry of a program's rows: period P (its batch), chunk width w, Cl = P/w chunks. */
@@ -79,24 +80,20 @@ function groupsOf(g: ChunkGeometry, r: ChunkRange, what: string): number {
   return G;
 }
 
-function rangeFields(g: ChunkGeometry, r: ChunkRange, G: number): [string, 'u32', number][] {
+/** The row-range uniform fields every chunk kernel reads (struct order after its own fields). */
+const RANGE_UNIFORMS = { P: 'u32', w: 'u32', Cl: 'u32', t0: 'u32', steps: 'u32', row0: 'u32', row1: 'u32', bRow0: 'u32', acc: 'u32', L: 'u32' } as const;
+
+/** The values of RANGE_UNIFORMS for geometry `g`, range `r` and G groups. */
+function rangeValues(g: ChunkGeometry, r: ChunkRange, G: number): UniformValues<typeof RANGE_UNIFORMS> {
   const row0 = r.row0 ?? 0;
   const row1 = r.row1 ?? g.T * g.P;
   const t0 = Math.floor(row0 / Math.max(g.P, 1));
   const t1 = row1 <= row0 ? t0 : Math.ceil(row1 / Math.max(g.P, 1));
-  return [
-    ['P', 'u32', g.P],
-    ['w', 'u32', g.w],
-    ['Cl', 'u32', g.Cl],
-    ['t0', 'u32', t0],
-    ['steps', 'u32', (t1 - t0) * g.w],
-    ['row0', 'u32', row0],
-    ['row1', 'u32', row1],
-    ['bRow0', 'u32', r.bRow0 ?? 0],
-    ['acc', 'u32', r.accumulate ? 1 : 0],
-    ['L', 'u32', g.Cl / G],
-  ];
+  return { P: g.P, w: g.w, Cl: g.Cl, t0, steps: (t1 - t0) * g.w, row0, row1, bRow0: r.bRow0 ?? 0, acc: r.accumulate ? 1 : 0, L: g.Cl / G };
 }
+
+const F32_IN: BindingDecl = { access: 'read', type: 'f32' };
+const F32_OUT: BindingDecl = { access: 'read_write', type: 'f32' };
 
 const ROW_OF = /* wgsl */ `
 // Row of step q of chunk cl (q = t'·w + j over the range's timesteps), or 0xffffffff when outside [row0, row1).
@@ -181,13 +178,7 @@ export function chunkGemmTnKernel(o: { readonly Ka: number; readonly Nb: number;
   const gx = Math.max(1, ceilDiv(o.Nb, TN));
   const gy = Math.max(1, ceilDiv(o.Ka, TM));
   if (gx > 65535 || gy > 65535) throw new Error(`chunk GEMM: grid ${gx}×${gy} exceeds the dispatch limit 65535`);
-  const u = uniformBlock([['Ka', 'u32', o.Ka], ['Nb', 'u32', o.Nb], ['aT', 'u32', o.aTransposed ? 1 : 0], ['rows', 'u32', g.T * g.P], ...rangeFields(g, r, G)]);
-  const wgsl = /* wgsl */ `// chunk TN GEMM (tile ${TM}x${TN}, ${TK} rows per stage, ${RM}x${RN} per thread, vec4), chunk groups by a binary counter
-${u.struct}
-@group(0) @binding(0) var<storage, read> a: array<f32>;
-@group(0) @binding(1) var<storage, read> b: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<uniform> params: Params;
+  const source = /* wgsl */ `// chunk TN GEMM (tile ${TM}x${TN}, ${TK} rows per stage, ${RM}x${RN} per thread, vec4), chunk groups by a binary counter
 var<workgroup> As: array<vec4<f32>, ${(TK * TM) / 4}>; // [TK][TM/4], rows 4r..4r+3
 var<workgroup> Bs: array<vec4<f32>, ${(TK * TN) / 4}>; // [TK][TN/4], columns 4c..4c+3
 var<workgroup> Rows: array<u32, ${TK}>; // the stage's rows (0xffffffff: none)
@@ -273,20 +264,14 @@ ${counter.scalar}
   }
 }
 `;
-  return {
+  const program = defineProgram({
     name: 'chunk_gemm_tn',
-    wgsl,
-    bindings: [
-      { name: 'a', access: 'read' },
-      { name: 'b', access: 'read' },
-      { name: 'out', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [WG, 1, 1],
-    dispatch: [gx, gy, G],
-    cacheKey: `chunk_gemm_tn:L=${L}`,
-    uniformData: u.data,
-  };
+    bindings: { a: F32_IN, b: F32_IN, out: F32_OUT },
+    uniforms: { Ka: 'u32', Nb: 'u32', aT: 'u32', rows: 'u32', ...RANGE_UNIFORMS },
+    workgroupSize: WG,
+    source,
+  });
+  return program.kernel([gx, gy, G], { Ka: o.Ka, Nb: o.Nb, aT: o.aTransposed ? 1 : 0, rows: g.T * g.P, ...rangeValues(g, r, G) });
 }
 
 const SUM_WG = 64;
@@ -302,12 +287,7 @@ export function chunkColSumKernel(o: { readonly C: number }, g: ChunkGeometry, r
   const G = groupsOf(g, r, 'chunk column sum');
   const gx = Math.max(1, ceilDiv(o.C, SUM_WG));
   if (gx > 65535) throw new Error(`chunk column sum: ${o.C} columns exceed the dispatch limit`);
-  const u = uniformBlock([['C', 'u32', o.C], ...rangeFields(g, r, G)]);
-  const wgsl = /* wgsl */ `// chunk column sum (${SUM_WG} columns per workgroup, one group of chunks per grid row)
-${u.struct}
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
+  const source = /* wgsl */ `// chunk column sum (${SUM_WG} columns per workgroup, one group of chunks per grid row)
 ${ROW_OF}
 @compute @workgroup_size(${SUM_WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
@@ -336,19 +316,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   out[grp * C + col] = pending[countTrailingZeros(params.L)];
 }
 `;
-  return {
-    name: 'chunk_col_sum',
-    wgsl,
-    bindings: [
-      { name: 'x', access: 'read' },
-      { name: 'out', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [SUM_WG, 1, 1],
-    dispatch: [gx, G, 1],
-    cacheKey: 'chunk_col_sum',
-    uniformData: u.data,
-  };
+  const program = defineProgram({ name: 'chunk_col_sum', bindings: { x: F32_IN, out: F32_OUT }, uniforms: { C: 'u32', ...RANGE_UNIFORMS }, workgroupSize: SUM_WG, source });
+  return program.kernel([gx, G, 1], { C: o.C, ...rangeValues(g, r, G) });
 }
 
 /**
@@ -362,13 +331,8 @@ export function chunkTreeKernel(o: { readonly n: number; readonly Cl: number }):
   const groups = Math.max(1, ceilDiv(o.n, SUM_WG));
   const gx = Math.min(groups, 65535);
   const gy = ceilDiv(groups, gx);
-  const u = uniformBlock([['n', 'u32', o.n], ['gx', 'u32', gx]]);
   const leaves = Array.from({ length: o.Cl }, (_, i) => `partials[${i}u * n + e]`);
-  const wgsl = /* wgsl */ `// ${o.Cl} chunk partials, pairwise tree
-${u.struct}
-@group(0) @binding(0) var<storage, read> partials: array<f32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
+  const source = /* wgsl */ `// ${o.Cl} chunk partials, pairwise tree
 @compute @workgroup_size(${SUM_WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let e = (wid.y * params.gx + wid.x) * ${SUM_WG}u + t;
@@ -377,19 +341,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   out[e] = ${pairwiseTreeWgsl(leaves)};
 }
 `;
-  return {
-    name: 'chunk_tree',
-    wgsl,
-    bindings: [
-      { name: 'partials', access: 'read' },
-      { name: 'out', access: 'read_write' },
-      { name: 'params', access: 'uniform' },
-    ],
-    workgroupSize: [SUM_WG, 1, 1],
-    dispatch: [gx, gy, 1],
-    cacheKey: `chunk_tree_${o.Cl}`,
-    uniformData: u.data,
-  };
+  const program = defineProgram({ name: 'chunk_tree', bindings: { partials: F32_IN, out: F32_OUT }, uniforms: { n: 'u32', gx: 'u32' }, workgroupSize: SUM_WG, source });
+  return program.kernel([gx, gy, 1], { n: o.n, gx });
 }
 
 /**
