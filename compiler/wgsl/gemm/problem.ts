@@ -237,6 +237,24 @@ export function cIndex(p: GemmProblem, v: GemmVectors, m: string, n: string): st
   }
 }
 
+/**
+ * WGSL of a tile-map batch's prologue (inside `fn main`, with `wid`, `nwg` in scope and
+ * FLAT_WORKGROUP_WGSL in the module): workgroup g of the folded grid takes tile-map entry
+ * g / colBlocks — returning past maxTiles or on an entry of expert −1 — and defines `g`, `entry`,
+ * `e`, `K`, `N`; the caller's column block is g % colBlocks.
+ */
+export function tileMapPrologueWgsl(): string {
+  return `  // Flattened (folded) grid: workgroup g = tile-map entry g / colBlocks, column block g % colBlocks.
+  let g = flat_workgroup(wid, nwg);
+  let tile = g / params.colBlocks;
+  if (tile >= params.maxTiles) { return; }
+  let entry = tileMap[tile];
+  if (entry.x < 0) { return; }
+  let e = u32(entry.x);
+  let K = params.K;
+  let N = params.N;`;
+}
+
 /** The name of C's binding. */
 export function cName(p: GemmProblem): string {
   return p.batch.kind === 'dense' ? 'c' : 'out';

@@ -18,7 +18,7 @@
  */
 import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d } from '../kernel.ts';
 import type { GemmParts } from './gemm.ts';
-import { aLoad, aRowBase, biasLoad, bLoad, bLoad4, cIndex, cName, type GemmProblem, type GemmSizes, type GemmVectors } from './problem.ts';
+import { aLoad, aRowBase, biasLoad, bLoad, bLoad4, cIndex, cName, tileMapPrologueWgsl, type GemmProblem, type GemmSizes, type GemmVectors } from './problem.ts';
 
 /** The streaming schedule's parameters (tile sizes). */
 export interface StreamSchedule {
@@ -70,14 +70,7 @@ export function streamGemm(p: GemmProblem, s: StreamSchedule, sizes: GemmSizes):
   };
   const colBlocks = Math.max(1, ceilDiv(sizes.N, 4 * Q * WG));
   const head = map
-    ? `  let g = flat_workgroup(wid, nwg);
-  let tile = g / params.colBlocks;
-  if (tile >= params.maxTiles) { return; }
-  let entry = tileMap[tile];
-  if (entry.x < 0) { return; }
-  let e = u32(entry.x);
-  let K = params.K;
-  let N = params.N;
+    ? `${tileMapPrologueWgsl()}
   let N4 = N / 4u;
   let qb = (g % params.colBlocks) * ${WG * Q}u;
   if (qb >= N4) { return; }

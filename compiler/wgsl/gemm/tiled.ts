@@ -18,7 +18,7 @@
  */
 import { ceilDiv, FLAT_WORKGROUP_WGSL, grid1d } from '../kernel.ts';
 import type { GemmParts } from './gemm.ts';
-import { aLoad, aRowBase, biasLoad, bLoad, bLoad4, cIndex, cName, type GemmProblem, type GemmSizes, type GemmVectors } from './problem.ts';
+import { aLoad, aRowBase, biasLoad, bLoad, bLoad4, cIndex, cName, tileMapPrologueWgsl, type GemmProblem, type GemmSizes, type GemmVectors } from './problem.ts';
 
 /** The tiled schedule's parameters: tile sizes and vector options. */
 export interface TiledSchedule {
@@ -233,15 +233,7 @@ ${step}
   let body: string;
   let grid: [number, number, number];
   if (p.batch.kind === 'tileMap') {
-    head = `  // Flattened (folded) grid: workgroup g = tile-map entry g / colBlocks, column block g % colBlocks.
-  let g = flat_workgroup(wid, nwg);
-  let tile = g / params.colBlocks;
-  if (tile >= params.maxTiles) { return; }
-  let entry = tileMap[tile];
-  if (entry.x < 0) { return; }
-  let e = u32(entry.x);
-  let K = params.K;
-  let N = params.N;
+    head = `${tileMapPrologueWgsl()}
   let n0 = (g % params.colBlocks) * ${TN}u;
   if (n0 >= N) { return; }
   let tx = t % ${CX}u;
