@@ -151,25 +151,28 @@ export function gemmBindings(p: GemmProblem, v: GemmVectors): Record<string, Bin
 }
 
 /**
- * WGSL helper functions of the problem: for a tileMap batch the bank functions `w_at(e, idx)` (f32)
- * or `w_at4(e, idx4)` (vec4, idx4 in vec4 units) returning element idx of expert e's K×N matrix
- * from the bank holding e (e is workgroup-uniform, so the branch is too).
+ * WGSL helper functions of the problem: with `gather: 'uniform'` the row function `gather_row(r)`
+ * (sourceRow[r] when the uniform flag is set, else r: the index is read only when gathering); for a
+ * tileMap batch the bank functions `w_at(e, idx)` (f32) or `w_at4(e, idx4)` (vec4, idx4 in vec4
+ * units) returning element idx of expert e's K×N matrix from the bank holding e (e is
+ * workgroup-uniform, so the branch is too).
  */
 export function gemmHelpersWgsl(p: GemmProblem, v: GemmVectors): string {
-  if (p.batch.kind !== 'tileMap') return '';
+  const rowFn = p.a.gather === 'uniform' ? 'fn gather_row(r: u32) -> u32 {\n  if (params.gather != 0u) { return u32(sourceRow[r]); }\n  return r;\n}\n' : '';
+  if (p.batch.kind !== 'tileMap') return rowFn;
   const B = p.batch.banks.length;
   const bankVars = ['', 'params.bank1', 'params.bank2', 'params.bank3'];
   const per = v.b4 ? 'params.wPer4' : 'params.wPer';
   const [name, ret] = v.b4 ? ['w_at4', 'vec4<f32>'] : ['w_at', 'f32'];
   const lines: string[] = [];
   for (let b = B - 1; b >= 1; b--) lines.push(`  if (e >= ${bankVars[b]}) { return w${b}[(e - ${bankVars[b]}) * ${per} + idx]; }`);
-  return `fn ${name}(e: u32, idx: u32) -> ${ret} {\n${lines.join('\n')}${lines.length > 0 ? '\n' : ''}  return w0[e * ${per} + idx];\n}\n`;
+  return `${rowFn}fn ${name}(e: u32, idx: u32) -> ${ret} {\n${lines.join('\n')}${lines.length > 0 ? '\n' : ''}  return w0[e * ${per} + idx];\n}\n`;
 }
 
 /** WGSL of the source row of row index `r` (a u32 expression) through sourceRow when the problem gathers there. */
 function gathered(p: GemmProblem, r: string): string {
   if (p.a.gather === true) return `u32(sourceRow[${r}])`;
-  if (p.a.gather === 'uniform') return `select(${r}, u32(sourceRow[${r}]), params.gather != 0u)`;
+  if (p.a.gather === 'uniform') return `gather_row(${r})`;
   return r;
 }
 
