@@ -26,6 +26,7 @@ import {
   type MoeStatsOptions,
 } from './moe-stats.ts';
 import type { ChunkGeometry } from './reduce-chunks.ts';
+import { privatePairwiseTreeWgsl } from './reduce-snippets.ts';
 
 /** Largest row count of the serial load estimate (each invocation sums all N rows of its expert). */
 export const LOAD_SERIAL_MAX_ROWS = 256;
@@ -101,13 +102,7 @@ const LOAD_SERIAL_CHUNKS = defineProgram({
     }
     c[cl] = v[0];
   }
-  var len = params.Cl;
-  while (len > 1u) {
-    let half = len / 2u;
-    for (var i = 0u; i < half; i++) { c[i] = c[2u * i] + c[2u * i + 1u]; }
-    if (len % 2u == 1u) { c[half] = c[len - 1u]; }
-    len = half + len % 2u;
-  }
+${privatePairwiseTreeWgsl('c', 'params.Cl', '  ')}
   load[e] = c[0];`),
 });
 
@@ -205,13 +200,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     }
     c[j] = p;
   }
-  var len = Cl;
-  while (len > 1u) {
-    let half = len / 2u;
-    for (var t = 0u; t < half; t++) { c[t] = c[2u * t] + c[2u * t + 1u]; }
-    if (len % 2u == 1u) { c[half] = c[len - 1u]; }
-    len = half + len % 2u;
-  }
+${privatePairwiseTreeWgsl('c', 'Cl', '  ')}
   importance[u32(e)] = c[0];
 }
 `,

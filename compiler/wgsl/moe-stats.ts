@@ -12,7 +12,7 @@
 import { ceilDiv, grid1d, type Kernel } from './kernel.ts';
 import { defineProgram, type UniformValues } from './program.ts';
 import { PHI_WGSL } from './normal-cdf.ts';
-import { workgroupReduce } from './reduce-snippets.ts';
+import { privatePairwiseTreeWgsl, workgroupReduce } from './reduce-snippets.ts';
 import type { ChunkGeometry } from './reduce-chunks.ts';
 
 /** Shapes of the load-estimate and importance kernels: N rows, n experts, k selected per row. */
@@ -141,13 +141,7 @@ const LOAD_ESTIMATE_CHUNKS = defineProgram({
       }
       c[j] = v[0];
     }
-    var len = params.Cl;
-    while (len > 1u) {
-      let half = len / 2u;
-      for (var i = 0u; i < half; i++) { c[i] = c[2u * i] + c[2u * i + 1u]; }
-      if (len % 2u == 1u) { c[half] = c[len - 1u]; }
-      len = half + len % 2u;
-    }
+${privatePairwiseTreeWgsl('c', 'params.Cl', '    ')}
     load[e] = c[0];
   }`),
 });
@@ -298,13 +292,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   // Canonical batch chunks: block j holds chunk j's sum; combine them by the pairwise tree.
   var c: array<f32, ${IMPORTANCE_MAX_CHUNKS}>;
   for (var j = 0u; j < Cl; j++) { c[j] = partials[j * n + e]; }
-  var len = Cl;
-  while (len > 1u) {
-    let half = len / 2u;
-    for (var i = 0u; i < half; i++) { c[i] = c[2u * i] + c[2u * i + 1u]; }
-    if (len % 2u == 1u) { c[half] = c[len - 1u]; }
-    len = half + len % 2u;
-  }
+${privatePairwiseTreeWgsl('c', 'Cl', '  ')}
   importance[e] = c[0];
 }
 `,

@@ -64,3 +64,23 @@ export function workgroupInclusiveScanWgsl(arr: string, width: number, indent = 
     .map((l) => indent + l)
     .join('\n');
 }
+
+/**
+ * WGSL statements: the fixed pairwise tree over a private array `arr[0 .. count)` in place
+ * (adjacent pairs level by level, an odd last element carried up — the tree of
+ * `pairwiseTree` in ir/reference/exchange.ts), leaving the sum in `arr[0]`; `count` is a WGSL
+ * u32 expression ≥ 1. Declares `len` in the caller's scope.
+ */
+export function privatePairwiseTreeWgsl(arr: string, count: string, indent = '  '): string {
+  return [
+    `var len = ${count};`,
+    'while (len > 1u) {',
+    '  let half = len / 2u;',
+    `  for (var i = 0u; i < half; i++) { ${arr}[i] = ${arr}[2u * i] + ${arr}[2u * i + 1u]; }`,
+    `  if (len % 2u == 1u) { ${arr}[half] = ${arr}[len - 1u]; }`,
+    '  len = half + len % 2u;',
+    '}',
+  ]
+    .map((l) => indent + l)
+    .join('\n');
+}
